@@ -1,0 +1,1 @@
+"""The admin app for managers; built in the admin issue."""

@@ -1,0 +1,157 @@
+"""Settings: defaults < TOML file < ENCORE_* environment variables. Secrets are references, never values."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from core.domain.errors import ConfigError
+
+APP_NAME = "encore"
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir(APP_NAME))
+    return f"sqlite+aiosqlite:///{data_dir / 'encore.sqlite3'}"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "encore.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = ""
+    """SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db. Empty: the embedded file."""
+    database_password_ref: str = ""
+    """Secret-store reference for the database password, e.g. 'keyring:encore/db'. Never the password itself."""
+    database_tls: bool = False
+    database_pool_size: int = 10
+    redis_url: str = ""
+    """Empty: no Redis; live updates run in-process (embedded mode)."""
+    redis_tls: bool = False
+    mqtt_url: str = ""
+    demo_mode: bool = False
+    device_id: int = 0
+    """This machine's registered device (0: not enrolled)."""
+    statement_timeout_s: float = 5.0
+    live_resync_s: float = 30.0
+    log_level: str = "INFO"
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_url()
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.resolved_database_url().startswith("sqlite")
+
+
+_ENV_PREFIX = "ENCORE_"
+_FIELDS = {f.name: f for f in fields(Settings)}
+_LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def _coerce(source: str, key: str, raw: Any, kind: type, *, from_env: bool) -> Any:
+    """Turn a TOML value or an environment string into the field's type, or say exactly what is wrong."""
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if from_env and isinstance(raw, str) and raw.lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            return raw.lower() in {"1", "true", "yes", "on"}
+        raise ConfigError(source, key, f"must be true or false, not {raw!r}")
+    if kind is int:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if from_env and isinstance(raw, str):
+            try:
+                return int(raw)
+            except ValueError:
+                pass
+        raise ConfigError(source, key, f"must be a whole number, not {raw!r}")
+    if kind is float:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+        if from_env and isinstance(raw, str):
+            try:
+                return float(raw)
+            except ValueError:
+                pass
+        raise ConfigError(source, key, f"must be a number, not {raw!r}")
+    if not isinstance(raw, str):
+        raise ConfigError(source, key, f"must be text in quotes, not {raw!r}")
+    return raw
+
+
+def _apply(settings: Settings, source: str, values: Mapping[str, Any], *, from_env: bool) -> Settings:
+    changes: dict[str, Any] = {}
+    for key, raw in values.items():
+        field = _FIELDS.get(key)
+        if field is None:
+            known = ", ".join(sorted(_FIELDS))
+            raise ConfigError(source, key, f"unknown setting; known settings are: {known}")
+        kind = {"bool": bool, "int": int, "float": float, "str": str}[str(field.type)]
+        changes[key] = _coerce(source, key, raw, kind, from_env=from_env)
+    result = replace(settings, **changes)
+    _validate(result, source)
+    return result
+
+
+def _validate(s: Settings, source: str) -> None:
+    url = s.database_url
+    if url and not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://")):
+        raise ConfigError(
+            source, "database_url", "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if url and "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
+        raise ConfigError(
+            source, "database_url", "must not contain a password; put it in the secret store (database_password_ref)"
+        )
+    if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(source, "redis_url", "must start with redis://, rediss:// or unix://")
+    if s.database_pool_size < 1:
+        raise ConfigError(source, "database_pool_size", "must be at least 1")
+    if s.statement_timeout_s <= 0:
+        raise ConfigError(source, "statement_timeout_s", "must be more than 0 seconds")
+    if s.live_resync_s <= 0:
+        raise ConfigError(source, "live_resync_s", "must be more than 0 seconds")
+    if s.log_level.upper() not in _LOG_LEVELS:
+        raise ConfigError(source, "log_level", f"must be one of {', '.join(sorted(_LOG_LEVELS))}")
+
+
+def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings: defaults, then the TOML file, then ENCORE_* variables.
+
+    ``path`` is --config; else ENCORE_CONFIG; else the user's config dir (silently absent is fine there).
+    """
+    env = os.environ if env is None else env
+    settings = Settings()
+    explicit = path if path is not None else env.get("ENCORE_CONFIG")
+    file = Path(explicit) if explicit else default_config_path()
+    if file.exists():
+        try:
+            with file.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(file), "(file)", f"is not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(str(file), "(file)", f"cannot be read: {exc.strerror}") from None
+        section = data.get("encore", data)
+        if not isinstance(section, dict):
+            raise ConfigError(str(file), "encore", "must be a table of settings")
+        settings = _apply(settings, str(file), section, from_env=False)
+    elif explicit:
+        raise ConfigError(str(file), "(file)", "does not exist; check the --config path or ENCORE_CONFIG")
+    overrides = {
+        k[len(_ENV_PREFIX) :].lower(): v
+        for k, v in env.items()
+        if k.startswith(_ENV_PREFIX) and k not in {"ENCORE_CONFIG"} and not k.startswith("ENCORE_TEST_")
+    }
+    if overrides:
+        settings = _apply(settings, "environment", overrides, from_env=True)
+    return settings

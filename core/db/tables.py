@@ -1,0 +1,303 @@
+"""The schema, as SQLAlchemy Core tables. Migrations in core/db/migrations build exactly this."""
+
+from __future__ import annotations
+
+from core.db.types import UtcDateTime as _UtcDateTime
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+
+    UniqueConstraint,
+    text,
+)
+
+# Stable constraint names, so migrations and error mapping can refer to them on both engines.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UtcDateTime = _UtcDateTime()
+# BigInteger ids on PostgreSQL, INTEGER PRIMARY KEY (rowid alias) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+venues = Table(
+    "venues",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("timezone", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+seating_plans = Table(
+    "seating_plans",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("venue_id", Id, ForeignKey("venues.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("venue_id", "name"),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("plan_id", Id, ForeignKey("seating_plans.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("sort_order", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("plan_id", "name"),
+    CheckConstraint("kind IN ('seated', 'standing')", name="kind"),
+    CheckConstraint("capacity >= 0", name="capacity"),
+)
+
+seats = Table(
+    "seats",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("section_id", Id, ForeignKey("sections.id"), nullable=False),
+    Column("row_label", String(16), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+    Column("accessible", Boolean, nullable=False, server_default=text("false")),
+    Column("companion", Boolean, nullable=False, server_default=text("false")),
+    Column("restricted_view", Boolean, nullable=False, server_default=text("false")),
+    UniqueConstraint("section_id", "row_label", "number"),
+)
+
+concerts = Table(
+    "concerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("artist", String(200), nullable=False),
+    Column("venue_id", Id, ForeignKey("venues.id"), nullable=False),
+    Column("plan_id", Id, ForeignKey("seating_plans.id"), nullable=False),
+    Column("doors_at", UtcDateTime, nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("sales_open_at", UtcDateTime, nullable=False),
+    Column("sales_close_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False, server_default="draft"),
+    Column("max_per_order", Integer, nullable=False, server_default="8"),
+    Column("hold_seconds", Integer, nullable=False, server_default="300"),
+    Column("max_extensions", Integer, nullable=False, server_default="10"),
+    Column("reentry_allowed", Boolean, nullable=False, server_default=text("false")),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("status IN ('draft', 'on_sale', 'sales_closed', 'cancelled')", name="status"),
+    CheckConstraint("max_per_order >= 1", name="max_per_order"),
+    CheckConstraint("hold_seconds >= 30", name="hold_seconds"),
+)
+
+price_categories = Table(
+    "price_categories",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("colour", String(9), nullable=False),
+    UniqueConstraint("concert_id", "name"),
+    CheckConstraint("price_minor >= 0", name="price"),
+)
+
+# A category applies to a whole section, or to single seats (which win over their section's).
+price_assignments = Table(
+    "price_assignments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("category_id", Id, ForeignKey("price_categories.id"), nullable=False),
+    Column("section_id", Id, ForeignKey("sections.id"), nullable=True),
+    Column("seat_id", Id, ForeignKey("seats.id"), nullable=True),
+    CheckConstraint("(section_id IS NULL) <> (seat_id IS NULL)", name="target"),
+    UniqueConstraint("concert_id", "section_id", "seat_id"),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("section_id", Id, ForeignKey("sections.id"), nullable=False),
+    Column("seat_id", Id, ForeignKey("seats.id"), nullable=True),
+    Column("category_id", Id, ForeignKey("price_categories.id"), nullable=False),
+    Column("state", String(8), nullable=False, server_default="free"),
+    Column("hold_id", String(32), nullable=True),
+    Column("held_until", UtcDateTime, nullable=True),
+    Column("ticket_id", Id, nullable=True),
+    CheckConstraint("state IN ('free', 'held', 'sold', 'blocked')", name="state"),
+    CheckConstraint("(state = 'held') = (hold_id IS NOT NULL AND held_until IS NOT NULL)", name="held"),
+    CheckConstraint("(state = 'sold') = (ticket_id IS NOT NULL)", name="sold"),
+    UniqueConstraint("concert_id", "seat_id"),
+    UniqueConstraint("ticket_id"),
+    # The standing pick: ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED walks this partial index.
+    Index(
+        "ix_places_takeable",
+        "concert_id",
+        "section_id",
+        "id",
+        postgresql_where=text("state IN ('free', 'held')"),
+        sqlite_where=text("state IN ('free', 'held')"),
+    ),
+    Index("ix_places_hold_id", "hold_id"),
+    Index("ix_places_concert_id_category_id", "concert_id", "category_id"),
+)
+
+holds = Table(
+    "holds",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("device_id", Id, ForeignKey("devices.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("extensions", Integer, nullable=False, server_default="0"),
+    Column("state", String(16), nullable=False, server_default="active"),
+    CheckConstraint("state IN ('active', 'released', 'checked_out')", name="state"),
+    Index("ix_holds_state_expires_at", "state", "expires_at"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("hold_id", String(32), ForeignKey("holds.id"), nullable=False, unique=True),
+    Column("idempotency_key", String(100), nullable=False, unique=True),
+    Column("actor", String(64), nullable=False),
+    Column("device_id", Id, ForeignKey("devices.id"), nullable=True),
+    Column("status", String(16), nullable=False, server_default="paid"),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("payment_method", String(32), nullable=False),
+    Column("payment_reference", String(200), nullable=False),
+    Column("buyer_email", String(320), nullable=True),
+    Column("demo", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("status IN ('paid', 'partly_refunded', 'refunded')", name="status"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("serial", String(20), nullable=False, unique=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("place_id", Id, ForeignKey("places.id"), nullable=False),
+    Column("category_id", Id, ForeignKey("price_categories.id"), nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("state", String(8), nullable=False, server_default="valid"),
+    Column("print_count", Integer, nullable=False, server_default="0"),
+    Column("issued_at", UtcDateTime, nullable=False),
+    CheckConstraint("state IN ('valid', 'void')", name="state"),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False, unique=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("concert_id", Id, ForeignKey("concerts.id"), nullable=False),
+    Column("direction", String(4), nullable=False, server_default="in"),
+    Column("gate", String(64), nullable=False),
+    Column("device_id", Id, ForeignKey("devices.id"), nullable=True),
+    Column("scanned_at", UtcDateTime, nullable=False),
+    CheckConstraint("direction IN ('in', 'out')", name="direction"),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=True),
+    Column("pin_hash", String(200), nullable=True),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("role IN ('admin', 'manager', 'box_office', 'door')", name="role"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("public_key", LargeBinary, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("kind IN ('kiosk', 'door', 'box_office')", name="kind"),
+    CheckConstraint("status IN ('pending', 'approved', 'revoked')", name="status"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("details", JSON, nullable=False),
+)
+
+__all__ = [
+    "audit_log",
+    "checkins",
+    "concerts",
+    "devices",
+    "holds",
+    "metadata",
+    "orders",
+    "places",
+    "price_assignments",
+    "price_categories",
+    "refunds",
+    "seating_plans",
+    "seats",
+    "sections",
+    "staff",
+    "tickets",
+    "venues",
+]

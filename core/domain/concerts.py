@@ -1,0 +1,62 @@
+"""Concerts, their price categories and sales rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from core.domain.ids import CategoryId, ConcertId, PlanId, VenueId
+from core.domain.money import Money
+
+MIN_EXTENSIONS = 10
+"""WCAG 2.2.1: a time limit can be extended at least ten times."""
+
+
+class ConcertStatus(StrEnum):
+    DRAFT = "draft"
+    ON_SALE = "on_sale"
+    SALES_CLOSED = "sales_closed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class PriceCategory:
+    id: CategoryId
+    concert_id: ConcertId
+    name: str
+    price: Money
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Concert:
+    id: ConcertId
+    title: str
+    artist: str
+    venue_id: VenueId
+    plan_id: PlanId
+    doors_at: datetime
+    starts_at: datetime
+    sales_open_at: datetime
+    sales_close_at: datetime
+    status: ConcertStatus
+    max_per_order: int
+    hold_seconds: int
+    max_extensions: int
+    reentry_allowed: bool
+    currency: str
+
+    def sales_problem(self, now: datetime) -> str | None:
+        """Why this concert cannot be sold at ``now``, or None when it can."""
+        if self.status is ConcertStatus.CANCELLED:
+            return f"{self.title} has been cancelled."
+        if self.status is ConcertStatus.DRAFT:
+            return f"{self.title} is not on sale yet."
+        if self.status is ConcertStatus.SALES_CLOSED:
+            return f"Sales for {self.title} are closed."
+        if now < self.sales_open_at:
+            return f"Sales for {self.title} open at {self.sales_open_at:%Y-%m-%d %H:%M} UTC."
+        if now >= self.sales_close_at:
+            return f"Sales for {self.title} closed at {self.sales_close_at:%Y-%m-%d %H:%M} UTC."
+        return None

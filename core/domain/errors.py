@@ -1,0 +1,141 @@
+"""Every error Encore raises on purpose, each with a stable ``code`` and a sentence for people.
+
+The tree::
+
+    EncoreError
+    ├── InputError              a field or a file has a bad value (field, problem)
+    │   └── PlanFileError       a seating-plan file has errors (all of them, with line numbers)
+    ├── ConfigError             a config file or variable is wrong (file, key, problem)
+    ├── NotAllowed              the actor may not do this
+    │   └── DeviceNotApproved   the device is pending or revoked
+    ├── NotFound                the thing asked for does not exist
+    ├── Conflict                the request clashes with the current state
+    │   ├── SeatsTaken          some chosen places are no longer free (names them)
+    │   ├── NotEnoughPlaces     fewer takeable places than asked for
+    │   ├── HoldExpired         the hold lapsed and its places were taken or released
+    │   ├── SalesClosed         the concert is not on sale now
+    │   └── ExtensionLimit      the hold was extended as often as allowed
+    ├── TicketRejected          a scanned ticket is not admitted (result)
+    ├── StorageUnavailable      the database cannot be reached
+    └── LiveUpdatesUnavailable  the live-update bus cannot be reached
+
+``code`` is stable: tests, logs and the apps match on it. ``message`` is what a person reads; it says what
+was wrong and what to do, and never contains a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class EncoreError(Exception):
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class InputError(EncoreError):
+    code = "invalid_input"
+
+    def __init__(self, field: str, problem: str, *, code: str | None = None) -> None:
+        super().__init__(f"{field}: {problem}", code=code)
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.problem}"
+
+
+class PlanFileError(InputError):
+    code = "plan_file_invalid"
+
+    def __init__(self, source: str, problems: Sequence[FileProblem]) -> None:
+        listed = "; ".join(str(p) for p in problems)
+        super().__init__(source, f"{len(problems)} error(s), nothing was imported. {listed}")
+        self.problems = tuple(problems)
+
+
+class ConfigError(EncoreError):
+    code = "config_invalid"
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+        self.file = file
+        self.key = key
+        self.problem = problem
+
+
+class NotAllowed(EncoreError):
+    code = "not_allowed"
+
+
+class DeviceNotApproved(NotAllowed):
+    code = "device_not_approved"
+
+
+class NotFound(EncoreError):
+    code = "not_found"
+
+
+class Conflict(EncoreError):
+    code = "conflict"
+
+
+class SeatsTaken(Conflict):
+    code = "seats_taken"
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        names = ", ".join(labels)
+        super().__init__(
+            f"Sorry, {names} {'was' if len(labels) == 1 else 'were'} just taken by someone else. "
+            "Please choose other seats."
+        )
+        self.labels = tuple(labels)
+
+
+class NotEnoughPlaces(Conflict):
+    code = "not_enough_places"
+
+    def __init__(self, wanted: int, section: str) -> None:
+        super().__init__(
+            f"There are fewer than {wanted} places left in {section}. Please choose fewer or another section."
+        )
+        self.wanted = wanted
+
+
+class HoldExpired(Conflict):
+    code = "hold_expired"
+
+
+class SalesClosed(Conflict):
+    code = "sales_closed"
+
+
+class ExtensionLimit(Conflict):
+    code = "extension_limit"
+
+
+class TicketRejected(EncoreError):
+    code = "ticket_rejected"
+
+
+class StorageUnavailable(EncoreError):
+    code = "storage_unavailable"
+
+
+class LiveUpdatesUnavailable(EncoreError):
+    code = "live_updates_unavailable"

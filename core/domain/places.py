@@ -1,0 +1,39 @@
+"""Places: the sellable units of a concert, and when one can be taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from core.domain.ids import CategoryId, ConcertId, HoldId, PlaceId, SeatId, SectionId, TicketId
+
+
+class PlaceState(StrEnum):
+    FREE = "free"
+    HELD = "held"
+    SOLD = "sold"
+    BLOCKED = "blocked"
+
+
+def is_takeable(state: PlaceState, held_until: datetime | None, now: datetime) -> bool:
+    """Free, or held by a hold that has lapsed: a lapsed hold is free without any job running."""
+    if state is PlaceState.FREE:
+        return True
+    return state is PlaceState.HELD and held_until is not None and held_until <= now
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: PlaceId
+    concert_id: ConcertId
+    section_id: SectionId
+    seat_id: SeatId | None
+    category_id: CategoryId
+    state: PlaceState
+    hold_id: HoldId | None = None
+    held_until: datetime | None = None
+    ticket_id: TicketId | None = None
+
+    def takeable(self, now: datetime) -> bool:
+        return is_takeable(self.state, self.held_until, now)

@@ -1,0 +1,68 @@
+"""Staff, roles, permissions and the actor behind every service call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.domain.ids import DeviceId, StaffId
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    BOX_OFFICE = "box_office"
+    DOOR = "door"
+
+
+class Permission(StrEnum):
+    SELL = "sell"
+    REFUND = "refund"
+    REPRINT = "reprint"
+    CHECK_IN = "check_in"
+    MANAGE_CATALOG = "manage_catalog"
+    """Venues, plans, concerts, prices."""
+    MANAGE_DEVICES = "manage_devices"
+    MANAGE_STAFF = "manage_staff"
+    VIEW_REPORTS = "view_reports"
+    VIEW_ORDERS = "view_orders"
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    id: StaffId
+    email: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StaffActor:
+    staff_id: StaffId
+    role: Role
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceActor:
+    device_id: DeviceId
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SystemActor:
+    """The scheduler and the ops command line acting on their own."""
+
+    name: str = "system"
+
+
+Actor = StaffActor | DeviceActor | SystemActor
+
+
+def describe(actor: Actor) -> str:
+    if isinstance(actor, StaffActor):
+        return f"staff:{actor.staff_id}"
+    if isinstance(actor, DeviceActor):
+        return f"device:{actor.device_id}"
+    return f"system:{actor.name}"

@@ -1,0 +1,1 @@
+"""Live updates: a publisher/subscriber protocol with Redis and in-process adapters."""

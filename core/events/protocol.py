@@ -1,0 +1,46 @@
+"""The live-update ports: what a bus must do, whatever carries the messages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.domain.events import PlacesChanged
+from core.domain.ids import ConcertId
+
+
+def channel(concert_id: ConcertId) -> str:
+    return f"encore:concert:{concert_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """The subscriber may have missed events (reconnect, another writer to the same file): reload from the DB."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BusStatus:
+    """The transport went away (connected=False) or came back (connected=True)."""
+
+    connected: bool
+
+
+BusMessage = PlacesChanged | Resync | BusStatus
+
+
+class EventBus(Protocol):
+    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+        """Publish after commit; returns the event with its per-concert ``seq``. Never raises for transport faults:
+        events are hints, so a lost publish is logged and costs only staleness."""
+        ...
+
+    def subscribe(self, concert_id: ConcertId) -> AbstractAsyncContextManager[AsyncIterator[BusMessage]]:
+        """Messages for one concert, until the context exits. Transport loss yields BusStatus(False) and the
+        iterator keeps going; on reconnect it yields BusStatus(True) and Resync."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,47 @@
+"""Which role may do what, and the check every service makes first."""
+
+from __future__ import annotations
+
+from core.domain.errors import NotAllowed
+from core.domain.staff import Actor, DeviceActor, Permission, Role, StaffActor, SystemActor
+
+P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.MANAGER: frozenset(
+        {P.SELL, P.REFUND, P.REPRINT, P.CHECK_IN, P.MANAGE_CATALOG, P.MANAGE_DEVICES, P.VIEW_REPORTS, P.VIEW_ORDERS}
+    ),
+    Role.BOX_OFFICE: frozenset({P.SELL, P.REPRINT, P.VIEW_ORDERS}),
+    Role.DOOR: frozenset({P.CHECK_IN}),
+}
+# An approved device may sell (kiosk) and check in (door); whether it is approved is checked in the database,
+# in the same transaction as the work, so a revocation takes effect at once.
+DEVICE_PERMISSIONS = frozenset({P.SELL, P.CHECK_IN})
+
+_ACTION_WORDS = {
+    P.SELL: "sell tickets",
+    P.REFUND: "refund orders",
+    P.REPRINT: "reprint tickets",
+    P.CHECK_IN: "check tickets in",
+    P.MANAGE_CATALOG: "change venues, plans, concerts or prices",
+    P.MANAGE_DEVICES: "approve or revoke devices",
+    P.MANAGE_STAFF: "manage staff accounts",
+    P.VIEW_REPORTS: "see reports",
+    P.VIEW_ORDERS: "look up orders",
+}
+
+
+def allowed(actor: Actor, permission: Permission) -> bool:
+    if isinstance(actor, StaffActor):
+        return permission in ROLE_PERMISSIONS[actor.role]
+    if isinstance(actor, DeviceActor):
+        return permission in DEVICE_PERMISSIONS
+    return isinstance(actor, SystemActor)
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not allowed(actor, permission):
+        who = actor.name
+        raise NotAllowed(
+            f"{who} may not {_ACTION_WORDS[permission]}. Ask a manager or an admin to do it, or to change the role."
+        )

@@ -1,0 +1,1 @@
+"""The kiosk app (sales and door mode); built in the kiosk issue."""

@@ -1,0 +1,1 @@
+"""Qt-free view-models of the kiosk."""
