@@ -152,14 +152,24 @@ places = Table(
     CheckConstraint("(state = 'sold') = (ticket_id IS NOT NULL)", name="sold"),
     UniqueConstraint("concert_id", "seat_id"),
     UniqueConstraint("ticket_id"),
-    # The standing pick: ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED walks this partial index.
+    # The standing pick walks free places in id order: ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED on this
+    # partial index stays an index scan however full the section gets (sold and held rows are not in it).
     Index(
-        "ix_places_takeable",
+        "ix_places_free",
         "concert_id",
         "section_id",
         "id",
-        postgresql_where=text("state IN ('free', 'held')"),
-        sqlite_where=text("state IN ('free', 'held')"),
+        postgresql_where=text("state = 'free'"),
+        sqlite_where=text("state = 'free'"),
+    ),
+    # Lapsed holds are takeable too; this finds them without a job having released them.
+    Index(
+        "ix_places_held",
+        "concert_id",
+        "section_id",
+        "held_until",
+        postgresql_where=text("state = 'held'"),
+        sqlite_where=text("state = 'held'"),
     ),
     Index("ix_places_hold_id", "hold_id"),
     Index("ix_places_concert_id_category_id", "concert_id", "category_id"),
@@ -174,6 +184,7 @@ holds = Table(
     Column("device_id", Id, ForeignKey("devices.id"), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
+    Column("place_count", Integer, nullable=False),
     Column("extensions", Integer, nullable=False, server_default="0"),
     Column("state", String(16), nullable=False, server_default="active"),
     CheckConstraint("state IN ('active', 'released', 'checked_out')", name="state"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 10:06:18.217897
+Create Date: 2026-11-25 10:09:11.054492
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ def upgrade() -> None:
     sa.Column('device_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', core.db.types.UtcDateTime(), nullable=False),
     sa.Column('expires_at', core.db.types.UtcDateTime(), nullable=False),
+    sa.Column('place_count', sa.Integer(), nullable=False),
     sa.Column('extensions', sa.Integer(), server_default='0', nullable=False),
     sa.Column('state', sa.String(length=16), server_default='active', nullable=False),
     sa.CheckConstraint("state IN ('active', 'released', 'checked_out')", name=op.f('ck_holds_state')),
@@ -200,8 +201,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.create_index('ix_places_concert_id_category_id', ['concert_id', 'category_id'], unique=False)
+        batch_op.create_index('ix_places_free', ['concert_id', 'section_id', 'id'], unique=False, postgresql_where=sa.text("state = 'free'"), sqlite_where=sa.text("state = 'free'"))
+        batch_op.create_index('ix_places_held', ['concert_id', 'section_id', 'held_until'], unique=False, postgresql_where=sa.text("state = 'held'"), sqlite_where=sa.text("state = 'held'"))
         batch_op.create_index('ix_places_hold_id', ['hold_id'], unique=False)
-        batch_op.create_index('ix_places_takeable', ['concert_id', 'section_id', 'id'], unique=False, postgresql_where=sa.text("state IN ('free', 'held')"), sqlite_where=sa.text("state IN ('free', 'held')"))
 
     op.create_table('price_assignments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -293,8 +295,9 @@ def downgrade() -> None:
     op.drop_table('tickets')
     op.drop_table('price_assignments')
     with op.batch_alter_table('places', schema=None) as batch_op:
-        batch_op.drop_index('ix_places_takeable', postgresql_where=sa.text("state IN ('free', 'held')"), sqlite_where=sa.text("state IN ('free', 'held')"))
         batch_op.drop_index('ix_places_hold_id')
+        batch_op.drop_index('ix_places_held', postgresql_where=sa.text("state = 'held'"), sqlite_where=sa.text("state = 'held'"))
+        batch_op.drop_index('ix_places_free', postgresql_where=sa.text("state = 'free'"), sqlite_where=sa.text("state = 'free'"))
         batch_op.drop_index('ix_places_concert_id_category_id')
 
     op.drop_table('places')

@@ -1,0 +1,258 @@
+"""Seat locking: the conditional UPDATEs that hold, release and sell places. The heart of "never oversell".
+
+Rules (DESIGN.md, "Inventory and seat locking"):
+- a place is takeable when free, or held with ``held_until`` in the past (no job needed for a hold to lapse);
+- chosen seats are all taken or none; rows are locked in id order, so two holds never deadlock;
+- standing places are picked ``ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED``: buyers never queue behind each
+  other, and the ORDER BY keeps the pick on the partial index of free places.
+On SQLite ``FOR UPDATE`` renders as nothing and the transaction is BEGIN IMMEDIATE: one writer at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db.tables import places, price_categories, seats, sections
+from core.domain.events import PlaceChange
+from core.domain.ids import CategoryId, ConcertId, HoldId, PlaceId, SectionId, TicketId
+from core.domain.money import Money
+from core.domain.places import PlaceState
+
+
+@dataclass(frozen=True, slots=True)
+class TakenPlace:
+    id: PlaceId
+    category_id: CategoryId
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceDetail:
+    """A place with what a person reads about it: its label, price category and price."""
+
+    id: PlaceId
+    concert_id: ConcertId
+    section_id: SectionId
+    section: str
+    row: str | None
+    number: int | None
+    category_id: CategoryId
+    category: str
+    price: Money
+    state: PlaceState
+    accessible: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.row is None:
+            return f"{self.section}, standing"
+        return f"{self.section}, row {self.row}, seat {self.number}"
+
+
+def _takeable(now: datetime) -> object:
+    return or_(
+        places.c.state == PlaceState.FREE.value,
+        and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now),
+    )
+
+
+_RETURNING = (places.c.id, places.c.category_id)
+
+
+async def hold_specific(
+    conn: AsyncConnection,
+    concert_id: ConcertId,
+    place_ids: Sequence[PlaceId],
+    hold_id: HoldId,
+    held_until: datetime,
+    now: datetime,
+) -> list[TakenPlace]:
+    """Hold exactly these places if each is takeable; returns the ones taken (the caller rolls back if short)."""
+    locked = (
+        select(places.c.id)
+        .where(places.c.concert_id == concert_id, places.c.id.in_(list(place_ids)))
+        .order_by(places.c.id)
+        .with_for_update()
+    )
+    stmt = (
+        update(places)
+        .where(places.c.id.in_(locked.scalar_subquery()), _takeable(now))  # type: ignore[arg-type]
+        .values(state=PlaceState.HELD.value, hold_id=hold_id, held_until=held_until)
+        .returning(*_RETURNING)
+    )
+    rows = (await conn.execute(stmt)).all()
+    return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in rows]
+
+
+def _pick(concert_id: ConcertId, section_id: SectionId, condition: object, order: object, n: int) -> Select[tuple[int]]:
+    return (
+        select(places.c.id)
+        .where(places.c.concert_id == concert_id, places.c.section_id == section_id, condition)  # type: ignore[arg-type]
+        .order_by(order)  # type: ignore[arg-type]
+        .limit(n)
+        .with_for_update(skip_locked=True)
+    )
+
+
+async def hold_any(
+    conn: AsyncConnection,
+    concert_id: ConcertId,
+    section_id: SectionId,
+    quantity: int,
+    hold_id: HoldId,
+    held_until: datetime,
+    now: datetime,
+) -> list[TakenPlace]:
+    """Hold ``quantity`` takeable places of a standing section: free ones first, then lapsed holds."""
+    taken: list[TakenPlace] = []
+    picks = (
+        (places.c.state == PlaceState.FREE.value, places.c.id),
+        (and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now), places.c.held_until),
+    )
+    for condition, order in picks:
+        wanted = quantity - len(taken)
+        if wanted <= 0:
+            break
+        stmt = (
+            update(places)
+            .where(places.c.id.in_(_pick(concert_id, section_id, condition, order, wanted).scalar_subquery()))
+            .values(state=PlaceState.HELD.value, hold_id=hold_id, held_until=held_until)
+            .returning(*_RETURNING)
+        )
+        rows = (await conn.execute(stmt)).all()
+        taken.extend(TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in rows)
+    return taken
+
+
+async def lock_hold_places(conn: AsyncConnection, hold_id: HoldId) -> list[TakenPlace]:
+    """The places still held by this hold, locked in id order (lapsed or not: nobody else took them)."""
+    stmt = (
+        select(*_RETURNING)
+        .where(places.c.hold_id == hold_id, places.c.state == PlaceState.HELD.value)
+        .order_by(places.c.id)
+        .with_for_update()
+    )
+    return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
+
+
+async def extend(conn: AsyncConnection, hold_id: HoldId, held_until: datetime) -> int:
+    stmt = (
+        update(places)
+        .where(places.c.hold_id == hold_id, places.c.state == PlaceState.HELD.value)
+        .values(held_until=held_until)
+    )
+    return (await conn.execute(stmt)).rowcount
+
+
+async def release(conn: AsyncConnection, hold_id: HoldId) -> list[TakenPlace]:
+    stmt = (
+        update(places)
+        .where(places.c.hold_id == hold_id, places.c.state == PlaceState.HELD.value)
+        .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
+        .returning(*_RETURNING)
+    )
+    return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
+
+
+async def release_lapsed(conn: AsyncConnection, now: datetime, limit: int = 1000) -> dict[ConcertId, list[TakenPlace]]:
+    """Tidy-up for the scheduler: free places whose holds lapsed. Correctness never depends on it running."""
+    lapsed = (
+        select(places.c.id)
+        .where(places.c.state == PlaceState.HELD.value, places.c.held_until <= now)
+        .order_by(places.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    stmt = (
+        update(places)
+        .where(places.c.id.in_(lapsed.scalar_subquery()))
+        .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
+        .returning(places.c.concert_id, *_RETURNING)
+    )
+    result: dict[ConcertId, list[TakenPlace]] = {}
+    for r in (await conn.execute(stmt)).all():
+        result.setdefault(ConcertId(r.concert_id), []).append(TakenPlace(PlaceId(r.id), CategoryId(r.category_id)))
+    return result
+
+
+async def mark_sold(conn: AsyncConnection, sold: Sequence[tuple[PlaceId, TicketId]]) -> None:
+    stmt = (
+        update(places)
+        .where(places.c.id == bindparam("b_place"))
+        .values(state=PlaceState.SOLD.value, hold_id=None, held_until=None, ticket_id=bindparam("b_ticket"))
+    )
+    await conn.execute(stmt, [{"b_place": p, "b_ticket": t} for p, t in sold])
+
+
+async def free_sold(conn: AsyncConnection, ticket_ids: Sequence[TicketId]) -> list[TakenPlace]:
+    stmt = (
+        update(places)
+        .where(places.c.ticket_id.in_(list(ticket_ids)), places.c.state == PlaceState.SOLD.value)
+        .values(state=PlaceState.FREE.value, ticket_id=None)
+        .returning(*_RETURNING)
+    )
+    return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
+
+
+async def details(conn: AsyncConnection, place_ids: Sequence[PlaceId]) -> list[PlaceDetail]:
+    """Labels, categories and prices of some places, in id order."""
+    stmt = (
+        select(
+            places.c.id,
+            places.c.concert_id,
+            places.c.section_id,
+            places.c.category_id,
+            places.c.state,
+            sections.c.name.label("section"),
+            seats.c.row_label,
+            seats.c.number,
+            seats.c.accessible,
+            price_categories.c.name.label("category"),
+            price_categories.c.price_minor,
+            price_categories.c.currency,
+        )
+        .join(sections, sections.c.id == places.c.section_id)
+        .join(price_categories, price_categories.c.id == places.c.category_id)
+        .outerjoin(seats, seats.c.id == places.c.seat_id)
+        .where(places.c.id.in_(list(place_ids)))
+        .order_by(places.c.id)
+    )
+    return [
+        PlaceDetail(
+            id=PlaceId(r.id),
+            concert_id=ConcertId(r.concert_id),
+            section_id=SectionId(r.section_id),
+            section=r.section,
+            row=r.row_label,
+            number=r.number,
+            category_id=CategoryId(r.category_id),
+            category=r.category,
+            price=Money(r.price_minor, r.currency),
+            state=PlaceState(r.state),
+            accessible=bool(r.accessible),
+        )
+        for r in (await conn.execute(stmt)).all()
+    ]
+
+
+async def availability(
+    conn: AsyncConnection, concert_ids: Sequence[ConcertId], now: datetime
+) -> dict[ConcertId, dict[CategoryId, int]]:
+    """Takeable places per concert and price category."""
+    stmt = (
+        select(places.c.concert_id, places.c.category_id, func.count())
+        .where(places.c.concert_id.in_(list(concert_ids)), _takeable(now))  # type: ignore[arg-type]
+        .group_by(places.c.concert_id, places.c.category_id)
+    )
+    result: dict[ConcertId, dict[CategoryId, int]] = {c: {} for c in concert_ids}
+    for concert_id, category_id, count in (await conn.execute(stmt)).all():
+        result[ConcertId(concert_id)][CategoryId(category_id)] = int(count)
+    return result
+
+
+def changes(taken: Sequence[TakenPlace], state: PlaceState, held_until: datetime | None = None) -> tuple[PlaceChange, ...]:
+    return tuple(PlaceChange(t.id, state, held_until) for t in taken)

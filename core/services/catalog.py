@@ -1,0 +1,84 @@
+"""What is on sale: the concert list, one concert's seat map with live states, availability."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import catalog as catalog_db
+from core.db import places as places_db
+from core.db.rows import load_concert
+from core.domain.catalog import Availability, ConcertSummary, SeatMap
+from core.domain.errors import NotFound
+from core.domain.ids import ConcertId
+from core.domain.money import Money
+from core.services.context import ServiceContext
+
+# Catalog reads are public: anyone at a kiosk may see what is on sale, so there is no actor here.
+
+
+def _concert_not_found(concert_id: ConcertId) -> NotFound:
+    return NotFound(f"There is no concert number {concert_id}. Choose a concert from the list.",
+                    code="concert_not_found")
+
+
+async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
+    """Concerts whose sales window is open now, soonest first, with prices and places left."""
+    now = ctx.clock.now()
+
+    async def work(conn: AsyncConnection) -> list[ConcertSummary]:
+        found = await catalog_db.concerts_on_sale(conn, now)
+        ids = [c.id for c, _, _ in found]
+        if not ids:
+            return []
+        counts = await places_db.availability(conn, ids, now)
+        cats = await catalog_db.categories(conn, ids)
+        result = []
+        for concert, venue_name, tz in found:
+            prices = [c.price for c in cats if c.concert_id == concert.id] or [Money.zero(concert.currency)]
+            result.append(
+                ConcertSummary(
+                    concert=concert,
+                    venue_name=venue_name,
+                    timezone=tz,
+                    min_price=min(prices, key=lambda m: m.minor),
+                    max_price=max(prices, key=lambda m: m.minor),
+                    available=sum(counts[concert.id].values()),
+                )
+            )
+        return result
+
+    return await ctx.db.read(work)
+
+
+async def get_seat_map(ctx: ServiceContext, concert_id: ConcertId) -> SeatMap:
+    now = ctx.clock.now()
+
+    async def work(conn: AsyncConnection) -> SeatMap:
+        concert = await load_concert(conn, concert_id)
+        if concert is None:
+            raise _concert_not_found(concert_id)
+        venue_name, tz = await catalog_db.venue_of(conn, concert)
+        return SeatMap(
+            concert=concert,
+            venue_name=venue_name,
+            timezone=tz,
+            sections=tuple(await catalog_db.map_sections(conn, concert.plan_id)),
+            categories=tuple(await catalog_db.categories(conn, [concert.id])),
+            places=tuple(await catalog_db.map_places(conn, concert.id, now)),
+            as_of=now,
+        )
+
+    return await ctx.db.read(work)
+
+
+async def get_availability(ctx: ServiceContext, concert_id: ConcertId) -> Availability:
+    now = ctx.clock.now()
+
+    async def work(conn: AsyncConnection) -> Availability:
+        if await load_concert(conn, concert_id) is None:
+            raise _concert_not_found(concert_id)
+        counts = await places_db.availability(conn, [concert_id], now)
+        cats = await catalog_db.categories(conn, [concert_id])
+        return Availability(concert_id, {c.id: counts[concert_id].get(c.id, 0) for c in cats})
+
+    return await ctx.db.read(work)

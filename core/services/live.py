@@ -1,0 +1,165 @@
+"""watch_concert: a stream of availability views that hides the bus, sequence gaps, reconnects and re-reads.
+
+The database is the truth and events are hints. The stream loads a snapshot on start, on reconnect, on a gap in
+the sequence and every ``live_resync_s`` seconds anyway; while the bus is down it polls the database instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+from core.domain.catalog import SeatMap
+from core.domain.errors import StorageUnavailable
+from core.domain.events import PlaceChange, PlacesChanged
+from core.domain.ids import CategoryId, ConcertId, PlaceId
+from core.domain.places import PlaceState, is_takeable
+from core.events.protocol import BusMessage, BusStatus, Resync
+from core.services.catalog import get_seat_map
+from core.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+"""How often the database is read while live updates are paused."""
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityView:
+    concert_id: ConcertId
+    states: Mapping[PlaceId, PlaceState]
+    """Every place as buyers see it now (a lapsed hold shows free). A read-only copy."""
+    availability: Mapping[CategoryId, int]
+    changed: frozenset[PlaceId]
+    """Places whose state changed since the previous view; every place after a reload."""
+    reloaded: bool
+    live: bool
+    """False while the bus is unreachable: updates then come from polling, a little later."""
+    storage_ok: bool
+    """False when the last database read failed; the view is then the last good one."""
+    as_of: datetime
+
+    @property
+    def total_available(self) -> int:
+        return sum(self.availability.values())
+
+
+@dataclass
+class _Tracker:
+    concert_id: ConcertId
+    states: dict[PlaceId, tuple[PlaceState, datetime | None]] = field(default_factory=dict)
+    category: dict[PlaceId, CategoryId] = field(default_factory=dict)
+    counts: dict[CategoryId, int] = field(default_factory=dict)
+    seq: int | None = None
+
+    def load(self, seat_map: SeatMap) -> None:
+        self.states = {p.id: (p.state, None) for p in seat_map.places}
+        self.category = {p.id: p.category_id for p in seat_map.places}
+        self.counts = {c.id: 0 for c in seat_map.categories}
+        for p in seat_map.places:
+            if p.state is PlaceState.FREE:
+                self.counts[p.category_id] = self.counts.get(p.category_id, 0) + 1
+        self.seq = None  # the next event sets the baseline
+
+    def apply(self, changes: tuple[PlaceChange, ...], now: datetime) -> set[PlaceId]:
+        touched: set[PlaceId] = set()
+        for change in changes:
+            old = self.states.get(change.place_id)
+            cat = self.category.get(change.place_id)
+            if old is None or cat is None:
+                continue  # a place we do not know: the next reload brings it
+            was = is_takeable(old[0], old[1], now)
+            now_takeable = is_takeable(change.state, change.held_until, now)
+            self.states[change.place_id] = (change.state, change.held_until)
+            self.counts[cat] = self.counts.get(cat, 0) + int(now_takeable) - int(was)
+            touched.add(change.place_id)
+        return touched
+
+    def view(self, changed: set[PlaceId], *, reloaded: bool, live: bool, storage_ok: bool,
+             now: datetime) -> AvailabilityView:
+        shown = {
+            pid: (PlaceState.FREE if is_takeable(state, until, now) else state)
+            for pid, (state, until) in self.states.items()
+        }
+        return AvailabilityView(
+            concert_id=self.concert_id,
+            states=MappingProxyType(shown),
+            availability=MappingProxyType(dict(self.counts)),
+            changed=frozenset(changed),
+            reloaded=reloaded,
+            live=live,
+            storage_ok=storage_ok,
+            as_of=now,
+        )
+
+
+async def _pump(messages: AsyncIterator[BusMessage], queue: asyncio.Queue[BusMessage]) -> None:
+    async for message in messages:
+        await queue.put(message)
+
+
+async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
+    """Yield an AvailabilityView now and after every change; runs until the caller stops iterating."""
+    resync_s = ctx.settings.live_resync_s
+    tracker = _Tracker(concert_id)
+    async with ctx.bus.subscribe(concert_id) as messages:
+        queue: asyncio.Queue[BusMessage] = asyncio.Queue()
+        pump = asyncio.create_task(_pump(messages, queue), name=f"watch-concert-{concert_id}")
+        try:
+            live = True
+            storage_ok = await _reload(ctx, tracker)
+            yield tracker.view(set(tracker.states), reloaded=True, live=live, storage_ok=storage_ok,
+                               now=ctx.clock.now())
+            while True:
+                batch = await _next_batch(queue, resync_s if live and storage_ok else POLL_SECONDS)
+                need_reload = not batch  # a timeout: the periodic re-read (or the poll while paused)
+                changed: set[PlaceId] = set()
+                for message in batch:
+                    if isinstance(message, BusStatus):
+                        live = message.connected
+                        need_reload = True
+                    elif isinstance(message, Resync):
+                        need_reload = True
+                    elif isinstance(message, PlacesChanged) and not need_reload:
+                        if tracker.seq is not None and message.seq != tracker.seq + 1:
+                            log.info("concert %s: sequence gap %s -> %s, reloading", concert_id, tracker.seq,
+                                     message.seq)
+                            need_reload = True
+                        else:
+                            tracker.seq = message.seq
+                            changed |= tracker.apply(message.changes, ctx.clock.now())
+                if need_reload:
+                    storage_ok = await _reload(ctx, tracker)
+                    changed = set(tracker.states)
+                yield tracker.view(changed, reloaded=need_reload, live=live, storage_ok=storage_ok,
+                                   now=ctx.clock.now())
+        finally:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+
+
+async def _next_batch(queue: asyncio.Queue[BusMessage], timeout: float) -> list[BusMessage]:
+    """Wait for one message (or the timeout), then take whatever else is queued, so bursts coalesce."""
+    try:
+        first = await asyncio.wait_for(queue.get(), timeout)
+    except TimeoutError:
+        return []
+    batch = [first]
+    while not queue.empty():
+        batch.append(queue.get_nowait())
+    return batch
+
+
+async def _reload(ctx: ServiceContext, tracker: _Tracker) -> bool:
+    try:
+        tracker.load(await get_seat_map(ctx, tracker.concert_id))
+    except StorageUnavailable:
+        log.warning("concert %s: database unreachable, keeping the last view", tracker.concert_id)
+        return False
+    return True
