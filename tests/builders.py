@@ -1,0 +1,109 @@
+"""Build a venue, a plan and a concert on sale through the real admin services, for tests and benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.domain.concert_spec import NewCategory
+from core.domain.concerts import Concert
+from core.domain.devices import DeviceKind
+from core.domain.ids import ConcertId, PlaceId, SectionId, StaffId
+from core.domain.plan_spec import GridSection
+from core.domain.staff import DeviceActor, Role, StaffActor, SystemActor
+from core.domain.venues import SectionKind
+from core.services import catalog, concerts, devices, staff, venues
+from core.services.context import ServiceContext
+
+ROOT = SystemActor("tests")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A concert on sale with one seated and one standing section, and actors to act with."""
+
+    concert: Concert
+    seated: SectionId
+    standing: SectionId
+    seats: tuple[PlaceId, ...]
+    """Seated places in row/number order: seats[0] is row A seat 1."""
+    standing_places: tuple[PlaceId, ...]
+    kiosk: DeviceActor
+    other_kiosk: DeviceActor
+    manager: StaffActor
+
+    @property
+    def id(self) -> ConcertId:
+        return self.concert.id
+
+
+async def build_stage(
+    ctx: ServiceContext,
+    *,
+    rows: int = 2,
+    seats_per_row: int = 10,
+    standing: int = 20,
+    max_per_order: int = 8,
+    hold_seconds: int = 300,
+    max_extensions: int = 10,
+    name: str = "Test Hall",
+) -> Stage:
+    now = ctx.clock.now()
+    venue = await venues.create_venue(ctx, ROOT, name=name, timezone="Europe/Berlin")
+    plan = await venues.create_plan_from_grid(
+        ctx,
+        ROOT,
+        venue.id,
+        name="Main",
+        sections=[
+            GridSection("Stalls", SectionKind.SEATED, rows=rows, seats_per_row=seats_per_row,
+                        aisle_after=(seats_per_row // 2,) if seats_per_row >= 6 else ()),
+            GridSection("Floor", SectionKind.STANDING, capacity=standing, origin_y=rows + 3),
+        ],
+    )
+    concert = await concerts.create_concert(
+        ctx,
+        ROOT,
+        venue_id=venue.id,
+        plan_id=plan.id,
+        title="Night Music",
+        artist="The Testers",
+        doors_at=now + timedelta(days=7),
+        starts_at=now + timedelta(days=7, hours=1),
+        sales_open_at=now - timedelta(days=1),
+        sales_close_at=now + timedelta(days=7),
+        currency="EUR",
+        categories=[
+            NewCategory("Stalls", 4500, "#3366cc", sections=("Stalls",)),
+            NewCategory("Floor", 3000, "#cc6633", sections=("Floor",)),
+        ],
+        max_per_order=max_per_order,
+        hold_seconds=hold_seconds,
+        max_extensions=max_extensions,
+    )
+    concert = await concerts.put_on_sale(ctx, ROOT, concert.id)
+    kiosk = await _approved_kiosk(ctx, f"{name} kiosk 1")
+    other = await _approved_kiosk(ctx, f"{name} kiosk 2")
+    manager = await staff.create_staff(ctx, ROOT, email=f"manager@{name.replace(' ', '').lower()}.test",
+                                       display_name="Mia Manager", role=Role.MANAGER)
+    seat_map = await catalog.get_seat_map(ctx, concert.id)
+    by_name = {s.name: s.id for s in seat_map.sections}
+    seated = sorted((p for p in seat_map.places if p.section_id == by_name["Stalls"]),
+                    key=lambda p: (p.row or "", p.number or 0))
+    floor = [p.id for p in seat_map.places if p.section_id == by_name["Floor"]]
+    return Stage(
+        concert=concert,
+        seated=by_name["Stalls"],
+        standing=by_name["Floor"],
+        seats=tuple(p.id for p in seated),
+        standing_places=tuple(floor),
+        kiosk=kiosk,
+        other_kiosk=other,
+        manager=StaffActor(StaffId(manager.id), Role.MANAGER, manager.display_name),
+    )
+
+
+async def _approved_kiosk(ctx: ServiceContext, name: str) -> DeviceActor:
+    device = await devices.register_device(ctx, name=name, kind=DeviceKind.KIOSK)
+    await devices.approve_device(ctx, ROOT, device.id)
+    return await devices.device_actor(ctx, device.id)
