@@ -52,7 +52,11 @@ def map_storage_errors() -> Iterator[None]:
     except (OSError, TimeoutError) as exc:
         raise StorageUnavailable(_OUT_OF_SERVICE) from exc
     except sa_exc.DBAPIError as exc:
-        if exc.connection_invalidated or isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError):
-            if not is_retryable(exc):
-                raise StorageUnavailable(_OUT_OF_SERVICE) from exc
+        if is_retryable(exc):
+            raise
+        code = sqlstate(exc) or ""
+        # 08: connection exception, 53: insufficient resources (too many clients), 57P: server shut down.
+        unavailable = code.startswith(("08", "53", "57P"))
+        if unavailable or exc.connection_invalidated or isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError):
+            raise StorageUnavailable(_OUT_OF_SERVICE) from exc
         raise
