@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -28,9 +31,9 @@ def default_config_path() -> Path:
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = ""
-    """SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db. Empty: the embedded file."""
+    """SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db. Empty: embedded file."""
     database_password_ref: str = ""
-    """Secret-store reference for the database password, e.g. 'keyring:encore/db'. Never the password itself."""
+    """Secret-store reference for the database password, e.g. 'keyring:encore/db'. Never the password."""
     database_tls: bool = False
     database_pool_size: int = 10
     redis_url: str = ""
@@ -54,6 +57,8 @@ class Settings:
 
 _ENV_PREFIX = "ENCORE_"
 _FIELDS = {f.name: f for f in fields(Settings)}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
@@ -62,8 +67,8 @@ def _coerce(source: str, key: str, raw: Any, kind: type, *, from_env: bool) -> A
     if kind is bool:
         if isinstance(raw, bool):
             return raw
-        if from_env and isinstance(raw, str) and raw.lower() in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-            return raw.lower() in {"1", "true", "yes", "on"}
+        if from_env and isinstance(raw, str) and raw.lower() in _TRUE | _FALSE:
+            return raw.lower() in _TRUE
         raise ConfigError(source, key, f"must be true or false, not {raw!r}")
     if kind is int:
         if isinstance(raw, int) and not isinstance(raw, bool):
@@ -75,14 +80,16 @@ def _coerce(source: str, key: str, raw: Any, kind: type, *, from_env: bool) -> A
                 pass
         raise ConfigError(source, key, f"must be a whole number, not {raw!r}")
     if kind is float:
+        value: float | None = None
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return float(raw)
-        if from_env and isinstance(raw, str):
-            try:
-                return float(raw)
-            except ValueError:
-                pass
-        raise ConfigError(source, key, f"must be a number, not {raw!r}")
+            value = float(raw)
+        elif from_env and isinstance(raw, str):
+            with contextlib.suppress(ValueError):
+                value = float(raw)
+        # TOML and float() both accept nan and inf, which would slip past every "> 0" check.
+        if value is None or not math.isfinite(value):
+            raise ConfigError(source, key, f"must be a number, not {raw!r}")
+        return value
     if not isinstance(raw, str):
         raise ConfigError(source, key, f"must be text in quotes, not {raw!r}")
     return raw
@@ -97,9 +104,20 @@ def _apply(settings: Settings, source: str, values: Mapping[str, Any], *, from_e
             raise ConfigError(source, key, f"unknown setting; known settings are: {known}")
         kind = {"bool": bool, "int": int, "float": float, "str": str}[str(field.type)]
         changes[key] = _coerce(source, key, raw, kind, from_env=from_env)
+    if "log_level" in changes:
+        # logging accepts only upper-case level names; "debug" would pass validation and fail at start-up.
+        changes["log_level"] = changes["log_level"].upper()
     result = replace(settings, **changes)
     _validate(result, source)
     return result
+
+
+def _has_password(url: str) -> bool:
+    # Parse, do not search for "@" and ":": both may appear in a query string or a socket path.
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False
 
 
 def _validate(s: Settings, source: str) -> None:
@@ -108,9 +126,11 @@ def _validate(s: Settings, source: str) -> None:
         raise ConfigError(
             source, "database_url", "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
         )
-    if url and "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
+    if url.startswith("postgresql") and _has_password(url):
         raise ConfigError(
-            source, "database_url", "must not contain a password; put it in the secret store (database_password_ref)"
+            source,
+            "database_url",
+            "must not contain a password; put it in the secret store (database_password_ref)",
         )
     if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(source, "redis_url", "must start with redis://, rediss:// or unix://")

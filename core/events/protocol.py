@@ -17,7 +17,9 @@ def channel(concert_id: ConcertId) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Resync:
-    """The subscriber may have missed events (reconnect, another writer to the same file): reload from the DB."""
+    """The subscriber may have missed events (reconnect, another writer, overflow): reload from the database.
+    The seq may restart after a Resync (a Redis restart without persistence), so take the next seq as the new
+    baseline rather than as a gap."""
 
     reason: str
 
@@ -34,13 +36,15 @@ BusMessage = PlacesChanged | Resync | BusStatus
 
 class EventBus(Protocol):
     async def publish(self, event: PlacesChanged) -> PlacesChanged:
-        """Publish after commit; returns the event with its per-concert ``seq``. Never raises for transport faults:
-        events are hints, so a lost publish is logged and costs only staleness."""
+        """Publish after commit; returns the event with its per-concert ``seq`` (0: not sent). Never raises
+        for transport faults: events are hints, so a lost publish is logged and costs only staleness."""
         ...
 
     def subscribe(self, concert_id: ConcertId) -> AbstractAsyncContextManager[AsyncIterator[BusMessage]]:
         """Messages for one concert, until the context exits. Transport loss yields BusStatus(False) and the
-        iterator keeps going; on reconnect it yields BusStatus(True) and Resync."""
+        iterator keeps going; on reconnect it yields BusStatus(True) and Resync. If the transport is down on
+        entry the first message is BusStatus(False). If it is up, the subscription is live once the context is
+        entered: subscribe first, then load the snapshot, and no event falls between the two."""
         ...
 
     async def close(self) -> None: ...

@@ -1,0 +1,76 @@
+# Encore: `make test` on a fresh machine (python3, python3-venv, make, git) installs what it needs and runs
+# everything. Test servers are found or started by the tests themselves (tests/support/servers.py).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when pyproject.toml changes: the stamp is newer than it after a good install.
+STAMP := $(VENV)/.encore-installed
+PYTEST_ARGS ?=
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: help venv test bench lint run clean distclean
+
+help:
+	@echo "make test    install into .venv if needed, run the tests (PYTEST_ARGS='...' to pass options)"
+	@echo "make lint    ruff, mypy, import-linter"
+	@echo "make bench   run the benchmarks (not tests: they print a table)"
+	@echo "make run     start Encore on the embedded SQLite database with demo data"
+	@echo "make clean   remove caches and build output;  make distclean  also the .venv"
+
+venv: $(STAMP)
+
+# pip is the target, not python: a venv made without ensurepip (python3-venv missing) has python but no pip.
+$(BIN)/pip:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Encore needs Python 3.11 or newer as '$(PYTHON)' (try: make PYTHON=python3.11 ...)."; exit 1; }
+	@echo "Creating $(VENV) ..."
+	@if ! $(PYTHON) -m venv $(VENV) >$(VENV).err 2>&1; then \
+	  rm -rf $(VENV); \
+	  if grep -q ensurepip $(VENV).err; then \
+	    sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo "); \
+	    echo ""; \
+	    echo "Could not create a virtual environment: Python's venv module (python3-venv) is missing."; \
+	    echo "Install it, then run make again:"; \
+	    echo ""; \
+	    echo "    $${sudo}apt-get install -y python3-venv"; \
+	    echo ""; \
+	  else \
+	    echo "Could not create a virtual environment:"; cat $(VENV).err; \
+	  fi; \
+	  rm -f $(VENV).err; exit 1; \
+	fi
+	@rm -f $(VENV).err
+
+$(STAMP): pyproject.toml | $(BIN)/pip
+	@echo "Installing Encore and its test tools into $(VENV) (pyproject.toml changed or first run) ..."
+	@$(PIP) install --quiet --progress-bar off -e '.[test]'
+	@touch $@
+	@echo "Installed."
+
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python -m tests.benchmarks
+
+# All three run even when one fails, so one pass shows every problem.
+lint: venv
+	@status=0; \
+	echo "== ruff"; $(BIN)/ruff check . || status=1; \
+	echo "== mypy"; $(BIN)/mypy || status=1; \
+	echo "== import-linter"; $(BIN)/lint-imports || status=1; \
+	exit $$status
+
+run: venv
+	$(BIN)/encore-ops run-demo
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench .test-servers build dist *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Storage: the only package with SQL. Tables, engines, transactions, migrations and the queries."""

@@ -1,0 +1,147 @@
+"""A concert before it is stored: its price categories and the checks that need no database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.domain.concerts import MIN_EXTENSIONS
+from core.domain.errors import InputError
+
+MAX_EXTENSIONS = 50
+MAX_PRICE_MINOR = 10**9
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+SeatOverride = tuple[str, str, int]
+"""(section name, row label, seat number)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewCategory:
+    """A price category for whole sections (by name) and/or single seats, which win over their section's."""
+
+    name: str
+    price_minor: int
+    colour: str
+    sections: tuple[str, ...] = ()
+    seats: tuple[SeatOverride, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConcertRules:
+    max_per_order: int = 8
+    hold_seconds: int = 300
+    max_extensions: int = MIN_EXTENSIONS
+    reentry_allowed: bool = False
+
+
+def check_text(field: str, value: str, *, limit: int = 200) -> str:
+    cleaned = value.strip()
+    if not cleaned or len(cleaned) > limit:
+        raise InputError(field, f"fill this in with 1 to {limit} characters.", code=f"{field}_invalid")
+    return cleaned
+
+
+def check_times(
+    doors_at: datetime, starts_at: datetime, sales_open_at: datetime, sales_close_at: datetime
+) -> None:
+    named = {
+        "doors_at": doors_at,
+        "starts_at": starts_at,
+        "sales_open_at": sales_open_at,
+        "sales_close_at": sales_close_at,
+    }
+    for field, value in named.items():
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InputError(
+                field,
+                "give a time with its time zone (for example the venue's local time).",
+                code="time_not_aware",
+            )
+    if doors_at > starts_at:
+        raise InputError("doors_at", "doors must open at or before the start time.", code="doors_after_start")
+    if sales_open_at >= sales_close_at:
+        raise InputError("sales_close_at", "sales must close after they open.", code="sales_window_empty")
+    if sales_close_at > starts_at:
+        raise InputError(
+            "sales_close_at", "sales must close at or before the start time.", code="sales_close_after_start"
+        )
+
+
+def check_currency(currency: str) -> str:
+    if not _CURRENCY.fullmatch(currency):
+        raise InputError(
+            "currency",
+            f"use a three-letter ISO code in capitals such as EUR, not {currency!r}.",
+            code="currency_invalid",
+        )
+    return currency
+
+
+def check_rules(rules: ConcertRules) -> None:
+    if not 1 <= rules.max_per_order <= 50:
+        raise InputError("max_per_order", "allow 1 to 50 places per order.", code="max_per_order_invalid")
+    if not 60 <= rules.hold_seconds <= 1800:
+        raise InputError(
+            "hold_seconds",
+            "a hold must last 60 to 1800 seconds (1 to 30 minutes).",
+            code="hold_seconds_invalid",
+        )
+    if not MIN_EXTENSIONS <= rules.max_extensions <= MAX_EXTENSIONS:
+        raise InputError(
+            "max_extensions",
+            f"allow {MIN_EXTENSIONS} to {MAX_EXTENSIONS} extensions; buyers who "
+            f"need more time must be able to extend at least {MIN_EXTENSIONS} times (WCAG 2.2.1).",
+            code="max_extensions_invalid",
+        )
+
+
+def check_categories(categories: Sequence[NewCategory]) -> None:
+    """Names, prices, colours, and that no section or seat is given two categories."""
+    if not categories:
+        raise InputError("categories", "add at least one price category.", code="categories_missing")
+    names: set[str] = set()
+    sections: dict[str, str] = {}
+    seats: dict[SeatOverride, str] = {}
+    for i, cat in enumerate(categories):
+        field = f"categories[{i}]"
+        name = check_text(f"{field}.name", cat.name, limit=100)
+        if name in names:
+            raise InputError(
+                f"{field}.name", f"the category name {name!r} is used twice.", code="category_duplicate"
+            )
+        names.add(name)
+        if isinstance(cat.price_minor, bool) or not 0 <= cat.price_minor <= MAX_PRICE_MINOR:
+            raise InputError(
+                f"{field}.price_minor",
+                "the price must be 0 or more, in minor units (cents).",
+                code="price_invalid",
+            )
+        if not _COLOUR.fullmatch(cat.colour):
+            raise InputError(
+                f"{field}.colour", f"use a colour such as #1f77b4, not {cat.colour!r}.", code="colour_invalid"
+            )
+        if not cat.sections and not cat.seats:
+            raise InputError(
+                f"{field}.sections", f"{name} applies to no section and no seat.", code="category_unused"
+            )
+        for section in cat.sections:
+            if section in sections:
+                raise InputError(
+                    f"{field}.sections",
+                    f"section {section!r} is already priced by "
+                    f"{sections[section]!r}; give each section one category.",
+                    code="section_priced_twice",
+                )
+            sections[section] = name
+        for seat in cat.seats:
+            if seat in seats:
+                raise InputError(
+                    f"{field}.seats",
+                    f"seat {seat[1]}{seat[2]} in {seat[0]} is already priced by {seats[seat]!r}.",
+                    code="seat_priced_twice",
+                )
+            seats[seat] = name

@@ -1,0 +1,261 @@
+"""Redis adapter: seq and PUBLISH in one Lua step; subscribers that ride out Redis restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from core.domain.events import PlacesChanged
+from core.domain.ids import ConcertId
+from core.events.codec import MalformedEvent, decode_frame, encode
+from core.events.protocol import BusMessage, BusStatus, Resync, channel
+
+log = logging.getLogger(__name__)
+
+# INCR and PUBLISH in one script: Redis runs scripts atomically, so the order on the channel is the seq order
+# even with many publishers, and a seq is never handed out without its message being sent.
+_PUBLISH_LUA = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', ARGV[1], seq .. '|' .. ARGV[2])
+return seq
+"""
+
+# asyncio.timeout raises the builtin TimeoutError; redis-py raises RedisError subclasses or bare OSErrors.
+_TRANSPORT_ERRORS = (RedisError, OSError, TimeoutError)
+
+
+def seq_key(concert_id: ConcertId) -> str:
+    return f"{channel(concert_id)}:seq"
+
+
+@dataclass(frozen=True, slots=True)
+class RedisTuning:
+    """Timeouts in seconds. Defaults keep a sale from waiting more than ~0.5 s on a dead Redis."""
+
+    publish_timeout: float = 0.5
+    connect_timeout: float = 0.5
+    read_poll: float = 1.0
+    ping_every: float = 5.0
+    """A quiet subscription pings after this long and counts as dead after twice this without any reply."""
+    backoff_min: float = 0.2
+    backoff_max: float = 5.0
+
+
+class RedisBus:
+    """The EventBus over Redis pub/sub. One pub/sub connection per subscription (a kiosk watches one or two
+    concerts), so a broken subscription never takes the others down with it."""
+
+    def __init__(self, url: str, *, tls: bool = False, tuning: RedisTuning | None = None) -> None:
+        self._tuning = tuning or RedisTuning()
+        url = _with_tls(url, tls)
+        # Commands retry once: after a Redis restart the first use of a pooled connection fails on the stale
+        # socket. The outer asyncio.timeout still bounds the whole publish.
+        self._redis = _client(url, self._tuning, retries=1)
+        # Pub/sub does not retry: redis-py would reconnect and re-subscribe silently, and a subscriber would
+        # miss the events of the gap without being told to resync. _RedisSubscription does the reconnecting.
+        self._pubsub_redis = _client(url, self._tuning, retries=0)
+        self._script = self._redis.register_script(_PUBLISH_LUA)
+        self._subscriptions: set[_RedisSubscription] = set()
+
+    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+        cid = event.concert_id
+        try:
+            async with asyncio.timeout(self._tuning.publish_timeout):
+                seq = await self._script(keys=[seq_key(cid)], args=[channel(cid), encode(event)])
+        except _TRANSPORT_ERRORS as exc:
+            log.warning("live update for concert %s not published: %s", cid, _describe(exc))
+            return replace(event, seq=0)
+        return replace(event, seq=int(seq))
+
+    @asynccontextmanager
+    async def subscribe(self, concert_id: ConcertId) -> AsyncIterator[AsyncIterator[BusMessage]]:
+        """When Redis is up, the subscription is live on entry: anything published afterwards arrives, so a
+        caller can subscribe first and then load its snapshot without a blind spot."""
+        sub = _RedisSubscription(self._pubsub_redis, concert_id, self._tuning)
+        self._subscriptions.add(sub)
+        try:
+            await sub.start()
+            yield sub
+        finally:
+            self._subscriptions.discard(sub)
+            await sub.close()
+
+    async def ping(self) -> bool:
+        """Health check for status screens: True when Redis answers within the publish timeout."""
+        try:
+            async with asyncio.timeout(self._tuning.publish_timeout):
+                return bool(await self._redis.ping())
+        except _TRANSPORT_ERRORS:
+            return False
+
+    async def close(self) -> None:
+        for sub in list(self._subscriptions):
+            await sub.close()
+        await self._redis.aclose()
+        await self._pubsub_redis.aclose()
+
+
+class _RedisSubscription:
+    """An AsyncIterator[BusMessage] that owns one PubSub at a time and replaces it after a failure."""
+
+    def __init__(self, redis: Redis, concert_id: ConcertId, tuning: RedisTuning) -> None:
+        self._redis = redis
+        self._concert_id = concert_id
+        self._channel = channel(concert_id)
+        self._t = tuning
+        self._pubsub: PubSub | None = None
+        self._pending: deque[BusMessage] = deque()
+        self._connected = False
+        self._delay = tuning.backoff_min
+        self._last_seen = 0.0
+        self._pinged = False
+        self._closed = asyncio.Event()
+
+    async def start(self) -> None:
+        if await self._connect():
+            self._connected = True
+        else:
+            log.warning("live updates for concert %s paused: Redis unreachable", self._concert_id)
+            self._pending.append(BusStatus(False))
+
+    def __aiter__(self) -> _RedisSubscription:
+        return self
+
+    async def __anext__(self) -> BusMessage:
+        while True:
+            if self._pending:
+                return self._pending.popleft()
+            if self._closed.is_set():
+                raise StopAsyncIteration
+            if self._pubsub is None:
+                await self._reconnect()
+                continue
+            try:
+                message = await self._read(self._pubsub)
+            except Exception as exc:
+                if self._closed.is_set():  # close() pulled the connection from under this read
+                    raise StopAsyncIteration from None
+                if not isinstance(exc, _TRANSPORT_ERRORS):
+                    raise
+                await self._lost(exc)
+                continue
+            if message is not None:
+                return message
+
+    async def close(self) -> None:
+        self._closed.set()
+        await self._drop_pubsub()
+
+    async def _connect(self) -> bool:
+        """Subscribe and wait for the server's confirmation: being connected means being subscribed."""
+        pubsub = self._redis.pubsub()
+        try:
+            async with asyncio.timeout(self._t.connect_timeout * 2):
+                await pubsub.subscribe(self._channel)
+                while True:
+                    reply = await pubsub.get_message(timeout=self._t.connect_timeout)
+                    if reply is not None and reply["type"] == "subscribe":
+                        break
+        except _TRANSPORT_ERRORS as exc:
+            log.debug("subscribing to %s failed: %s", self._channel, _describe(exc))
+            await _close_quietly(pubsub)
+            return False
+        self._pubsub = pubsub
+        self._last_seen = time.monotonic()
+        self._pinged = False
+        return True
+
+    async def _reconnect(self) -> None:
+        # Capped exponential back-off; wakes early when the subscription is closed.
+        try:
+            await asyncio.wait_for(self._closed.wait(), timeout=self._delay)
+            return
+        except TimeoutError:
+            pass
+        self._delay = min(self._delay * 2, self._t.backoff_max)
+        if await self._connect():
+            self._delay = self._t.backoff_min
+            self._connected = True
+            log.info("live updates for concert %s resumed", self._concert_id)
+            self._pending.extend((BusStatus(True), Resync("reconnected")))
+
+    async def _lost(self, exc: BaseException) -> None:
+        await self._drop_pubsub()
+        if self._closed.is_set():
+            return
+        if self._connected:
+            log.warning("live updates for concert %s paused: %s", self._concert_id, _describe(exc))
+            self._pending.append(BusStatus(False))
+        self._connected = False
+
+    async def _read(self, pubsub: PubSub) -> BusMessage | None:
+        idle = time.monotonic() - self._last_seen
+        if idle > 2 * self._t.ping_every:
+            # A silently dropped TCP connection never errors by itself; a missing pong is how we notice.
+            raise RedisConnectionError(f"no reply from Redis for {idle:.0f} s")
+        if idle > self._t.ping_every and not self._pinged:
+            async with asyncio.timeout(self._t.connect_timeout):
+                await pubsub.ping()
+            self._pinged = True
+        async with asyncio.timeout(self._t.read_poll + 1.0):
+            reply = await pubsub.get_message(timeout=self._t.read_poll)
+        if reply is None:
+            return None
+        self._last_seen = time.monotonic()
+        self._pinged = False
+        if reply["type"] != "message":  # pong, subscribe confirmations
+            return None
+        try:
+            event = decode_frame(reply["data"])
+        except MalformedEvent as exc:
+            log.warning("dropped a malformed live update on %s: %s", self._channel, exc.problem)
+            return None
+        if event.concert_id != self._concert_id:
+            log.warning("dropped a live update for concert %s sent on %s", event.concert_id, self._channel)
+            return None
+        return event
+
+    async def _drop_pubsub(self) -> None:
+        pubsub, self._pubsub = self._pubsub, None
+        if pubsub is not None:
+            await _close_quietly(pubsub)
+
+
+async def _close_quietly(pubsub: PubSub) -> None:
+    try:
+        async with asyncio.timeout(1.0):
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+    except _TRANSPORT_ERRORS as exc:
+        log.debug("closing a Redis pub/sub connection failed: %s", _describe(exc))
+
+
+def _client(url: str, tuning: RedisTuning, *, retries: int) -> Redis:
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=tuning.connect_timeout,
+        socket_timeout=tuning.read_poll + 1.0,
+        retry=Retry(NoBackoff(), retries),
+    )
+
+
+def _with_tls(url: str, tls: bool) -> str:
+    if tls and url.startswith("redis://"):
+        return "rediss://" + url[len("redis://") :]
+    return url
+
+
+def _describe(exc: BaseException) -> str:
+    # Redis errors name host and port at most; never the URL, which may hold a password.
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,171 @@
+"""The demo data: Encore Hall, its plan, four concerts on sale, staff accounts, two approved devices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import audit
+from core.domain.concert_spec import NewCategory
+from core.domain.concerts import Concert
+from core.domain.devices import Device, DeviceKind
+from core.domain.ids import PlanId, VenueId
+from core.domain.plan_spec import GridSection
+from core.domain.staff import Role, Staff, SystemActor
+from core.domain.venues import SeatingPlan, SectionKind
+from core.services import concerts, devices, staff, venues
+from core.services.context import ServiceContext
+
+VENUE = "Encore Hall"
+TIMEZONE = "Europe/Berlin"
+SEED = SystemActor("seed-demo")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    email: str
+    display_name: str
+    role: Role
+    password: str
+    pin: str
+
+
+# Fixed, documented demo credentials: a demo database is for trying Encore out, and fixed passwords let anyone
+# who lost the printout sign in again. Never use a demo database for real sales.
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@encore.demo", "Ada Admin", Role.ADMIN, "demo-admin-2026", "1111"),
+    DemoAccount("manager@encore.demo", "Max Manager", Role.MANAGER, "demo-manager-2026", "2222"),
+    DemoAccount("boxoffice@encore.demo", "Bo Boxoffice", Role.BOX_OFFICE, "demo-boxoffice-2026", "3333"),
+    DemoAccount("door@encore.demo", "Dora Door", Role.DOOR, "demo-door-2026", "4444"),
+)
+
+PLAN = (
+    GridSection(
+        "Stalls",
+        SectionKind.SEATED,
+        rows=20,
+        seats_per_row=30,
+        origin_x=0,
+        origin_y=4,
+        accessible_seats=(("A", 1), ("A", 30)),
+        companion_seats=(("A", 2), ("A", 29)),
+        aisle_after=(10, 20),
+    ),
+    GridSection(
+        "Circle",
+        SectionKind.SEATED,
+        rows=16,
+        seats_per_row=25,
+        origin_x=3.5,
+        origin_y=26,
+        accessible_seats=(("A", 12),),
+        companion_seats=(("A", 13),),
+        aisle_after=(12,),
+    ),
+    GridSection(
+        "Balcony",
+        SectionKind.SEATED,
+        rows=10,
+        seats_per_row=20,
+        origin_x=6,
+        origin_y=44,
+        restricted_seats=tuple(("J", n) for n in (1, 2, 19, 20)),
+    ),
+    GridSection("Floor", SectionKind.STANDING, capacity=800),
+)
+
+ACCESSIBLE = (("Stalls", "A", 1), ("Stalls", "A", 30), ("Circle", "A", 12))
+COMPANION = (("Stalls", "A", 2), ("Stalls", "A", 29), ("Circle", "A", 13))
+
+CONCERTS = (
+    ("Midnight Strings", "The Aurora Quartet", 7, 4900),
+    ("Brass Avenue", "Brass Avenue Big Band", 14, 3900),
+    ("Northern Lights", "Ilse Nordlicht", 21, 5900),
+    ("Late Night Jazz", "The Blue Hour Trio", 28, 3500),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    plan: SeatingPlan
+    concerts: tuple[Concert, ...]
+    staff: tuple[Staff, ...]
+    devices: tuple[Device, ...]
+
+
+async def demo_exists(ctx: ServiceContext) -> bool:
+    return any(v.name == VENUE for v in await venues.list_venues(ctx))
+
+
+async def seed_demo(ctx: ServiceContext) -> DemoSummary | None:
+    """Create the demo once; None (and nothing changed) when the demo venue already exists."""
+    if await demo_exists(ctx):
+        return None
+    venue = await venues.create_venue(ctx, SEED, name=VENUE, timezone=TIMEZONE)
+    plan = await venues.create_plan_from_grid(ctx, SEED, venue.id, name="Main hall", sections=PLAN)
+    made = []
+    for title, artist, days, base in CONCERTS:
+        concert = await _create_concert(ctx, venue.id, plan.id, title, artist, days, base)
+        made.append(await concerts.put_on_sale(ctx, SEED, concert.id))
+    people = tuple(
+        [
+            await staff.create_staff(
+                ctx,
+                SEED,
+                email=a.email,
+                display_name=a.display_name,
+                role=a.role,
+                password=a.password,
+                pin=a.pin,
+            )
+            for a in DEMO_ACCOUNTS
+        ]
+    )
+    kit = []
+    for name, kind in (("Demo kiosk", DeviceKind.KIOSK), ("Demo door", DeviceKind.DOOR)):
+        device = await devices.register_device(ctx, name=name, kind=kind)
+        kit.append(await devices.approve_device(ctx, SEED, device.id))
+
+    async def mark(conn: AsyncConnection) -> None:
+        # The marker that says "this is a demo database": the apps may show a DEMO banner when they see it.
+        await audit.record(
+            conn, at=ctx.clock.now(), actor=SEED, action="demo_seeded", subject=f"venue:{venue.id}"
+        )
+
+    await ctx.db.write(mark)
+    return DemoSummary(plan=plan, concerts=tuple(made), staff=people, devices=tuple(kit))
+
+
+async def _create_concert(
+    ctx: ServiceContext, venue_id: VenueId, plan_id: PlanId, title: str, artist: str, days: int, base: int
+) -> Concert:
+    """A concert ``days`` from now at 20:00 Berlin time, on sale from now until it starts."""
+    zone = ZoneInfo(TIMEZONE)
+    now = ctx.clock.now()
+    starts = datetime.combine((now.astimezone(zone) + timedelta(days=days)).date(), time(20, 0), tzinfo=zone)
+    categories = (
+        NewCategory("Stalls", base + 1000, "#c0392b", sections=("Stalls",)),
+        NewCategory("Circle", base, "#2471a3", sections=("Circle",)),
+        NewCategory("Balcony", base - 1500, "#1e8449", sections=("Balcony",)),
+        NewCategory("Floor", base - 500, "#b9770e", sections=("Floor",)),
+        # Single-seat categories win over their section's: wheelchair places half price, companions free.
+        NewCategory("Accessible", (base - 1500) // 2, "#6c3483", seats=ACCESSIBLE),
+        NewCategory("Companion", 0, "#566573", seats=COMPANION),
+    )
+    return await concerts.create_concert(
+        ctx,
+        SEED,
+        venue_id=venue_id,
+        plan_id=plan_id,
+        title=title,
+        artist=artist,
+        currency="EUR",
+        doors_at=starts - timedelta(minutes=90),
+        starts_at=starts,
+        sales_open_at=now - timedelta(minutes=5),
+        sales_close_at=starts,
+        categories=categories,
+    )

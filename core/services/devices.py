@@ -1,0 +1,134 @@
+"""Kiosk and door devices: register (pending), approve, revoke, and act as an approved device."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import audit
+from core.db import devices as db
+from core.db.actors import ensure_active
+from core.domain.devices import Device, DeviceKind, DeviceStatus
+from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotFound
+from core.domain.ids import DeviceId
+from core.domain.staff import Actor, DeviceActor, Permission, SystemActor
+from core.security.permissions import require
+from core.services.context import ServiceContext
+
+__all__ = ["approve_device", "device_actor", "list_devices", "register_device", "revoke_device"]
+
+_ENROLMENT = SystemActor("enrolment")
+ED25519_PUBLIC_KEY_BYTES = 32
+
+
+async def register_device(
+    ctx: ServiceContext, *, name: str, kind: DeviceKind, public_key: bytes | None = None
+) -> Device:
+    """A device announces itself; it stays PENDING (cannot sell or check in) until a manager approves it."""
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > 100:
+        raise InputError(
+            "name",
+            "give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
+            code="device_name_invalid",
+        )
+    if not isinstance(kind, DeviceKind):
+        raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
+    if public_key is not None and len(public_key) != ED25519_PUBLIC_KEY_BYTES:
+        raise InputError("public_key", "an Ed25519 public key is 32 bytes.", code="public_key_invalid")
+
+    async def work(conn: AsyncConnection) -> Device:
+        now = ctx.clock.now()
+        device = await db.insert_device(conn, name=cleaned, kind=kind, public_key=public_key, now=now)
+        await audit.record(
+            conn,
+            at=now,
+            actor=_ENROLMENT,
+            action="device_registered",
+            subject=f"device:{device.id}",
+            name=cleaned,
+            kind=kind.value,
+        )
+        return device
+
+    return await ctx.db.write(work)
+
+
+async def approve_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId) -> Device:
+    """PENDING -> APPROVED. Approving an approved device changes nothing; a revoked one stays revoked."""
+    return await _decide(ctx, actor, device_id, DeviceStatus.APPROVED, "device_approved")
+
+
+async def revoke_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId) -> Device:
+    """PENDING or APPROVED -> REVOKED, for good (a lost device registers again under a new name)."""
+    return await _decide(ctx, actor, device_id, DeviceStatus.REVOKED, "device_revoked")
+
+
+async def _decide(
+    ctx: ServiceContext, actor: Actor, device_id: DeviceId, new: DeviceStatus, action: str
+) -> Device:
+    require(actor, Permission.MANAGE_DEVICES)
+    allowed = {
+        DeviceStatus.APPROVED: (DeviceStatus.PENDING,),
+        DeviceStatus.REVOKED: (DeviceStatus.PENDING, DeviceStatus.APPROVED),
+    }[new]
+
+    async def work(conn: AsyncConnection) -> Device:
+        await ensure_active(conn, actor)
+        changed = await db.set_status(conn, device_id, new, allowed_from=allowed)
+        if changed is None:
+            current = await db.get_device(conn, device_id)
+            if current is None:
+                raise NotFound(f"There is no device {device_id}.", code="device_not_found")
+            if current.status is new:
+                return current  # idempotent: nothing changed, nothing to audit
+            raise Conflict(
+                f"{current.name} was revoked and cannot be approved again; register the device "
+                "again under a new name.",
+                code="device_revoked",
+            )
+        await audit.record(
+            conn,
+            at=ctx.clock.now(),
+            actor=actor,
+            action=action,
+            subject=f"device:{device_id}",
+            name=changed.name,
+        )
+        return changed
+
+    return await ctx.db.write(work)
+
+
+async def device_actor(ctx: ServiceContext, device_id: DeviceId) -> DeviceActor:
+    """The actor for an approved device; DeviceNotApproved says what to do when it is pending or revoked."""
+
+    async def work(conn: AsyncConnection) -> Device | None:
+        return await db.get_device(conn, device_id)
+
+    device = await ctx.db.read(work)
+    if device is None:
+        raise NotFound(
+            f"This machine's device {device_id} is not registered. Register it from the admin app.",
+            code="device_not_found",
+        )
+    if device.status is DeviceStatus.PENDING:
+        raise DeviceNotApproved(
+            f"{device.name} is waiting for approval. Ask a manager to approve it in the admin "
+            "app under Devices."
+        )
+    if device.status is DeviceStatus.REVOKED:
+        raise DeviceNotApproved(
+            f"{device.name} has been revoked and cannot sell or check in. Ask a manager to "
+            "register this machine again."
+        )
+    return DeviceActor(device_id=device.id, name=device.name)
+
+
+async def list_devices(ctx: ServiceContext, actor: Actor) -> tuple[Device, ...]:
+    require(actor, Permission.MANAGE_DEVICES)
+
+    async def work(conn: AsyncConnection) -> tuple[Device, ...]:
+        await ensure_active(conn, actor)
+        return await db.list_devices(conn)
+
+    return await ctx.db.read(work)

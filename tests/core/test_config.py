@@ -1,0 +1,224 @@
+"""core.config: defaults < TOML file < ENCORE_* environment; every bad input names file, key and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core import config
+from core.config import Settings, load
+from core.domain.errors import ConfigError
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The developer's own ~/.config/encore/encore.toml must not leak into these tests.
+    monkeypatch.setattr(config, "default_config_path", lambda: tmp_path / "absent" / "encore.toml")
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "encore.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def config_error(path: Path | None, env: dict[str, str] | None = None) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        load(path, env or {})
+    assert info.value.code == "config_invalid"
+    return info.value
+
+
+def test_defaults_without_file_or_environment() -> None:
+    settings = load(None, {})
+    assert settings == Settings()
+    assert settings.is_embedded
+    assert settings.resolved_database_url().startswith("sqlite+aiosqlite:///")
+    assert settings.log_level == "INFO"
+
+
+def test_file_overrides_defaults(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [encore]
+        database_url = "postgresql+asyncpg://encore@db.venue.lan:5432/encore"
+        database_pool_size = 4
+        statement_timeout_s = 2
+        demo_mode = true
+        """.replace("        ", ""),
+    )
+    settings = load(path, {})
+    assert settings.database_url == "postgresql+asyncpg://encore@db.venue.lan:5432/encore"
+    assert not settings.is_embedded
+    assert settings.database_pool_size == 4
+    assert settings.statement_timeout_s == 2.0
+    assert isinstance(settings.statement_timeout_s, float)
+    assert settings.demo_mode is True
+    assert settings.redis_url == ""  # untouched keys keep their defaults
+
+
+def test_top_level_keys_work_without_a_table(tmp_path: Path) -> None:
+    assert load(write(tmp_path, "device_id = 7\n"), {}).device_id == 7
+
+
+def test_environment_overrides_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[encore]\ndevice_id = 7\nredis_url = 'redis://file-host:6379/0'\n")
+    settings = load(path, {"ENCORE_DEVICE_ID": "9", "ENCORE_LOG_LEVEL": "WARNING"})
+    assert settings.device_id == 9
+    assert settings.redis_url == "redis://file-host:6379/0"
+    assert settings.log_level == "WARNING"
+
+
+def test_encore_config_variable_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "device_id = 3\n")
+    assert load(None, {"ENCORE_CONFIG": str(path)}).device_id == 3
+
+
+def test_test_variables_are_not_settings() -> None:
+    # The test suite's own ENCORE_TEST_* variables must never break the app's configuration.
+    assert load(None, {"ENCORE_TEST_DATABASE_URL": "postgresql+asyncpg://x@y/z"}) == Settings()
+
+
+@pytest.mark.parametrize("raw", ["1", "true", "TRUE", "yes", "on"])
+def test_env_true_values(raw: str) -> None:
+    assert load(None, {"ENCORE_DEMO_MODE": raw}).demo_mode is True
+
+
+@pytest.mark.parametrize("raw", ["0", "false", "No", "off"])
+def test_env_false_values(tmp_path: Path, raw: str) -> None:
+    path = write(tmp_path, "demo_mode = true\n")
+    assert load(path, {"ENCORE_DEMO_MODE": raw}).demo_mode is False
+
+
+def test_env_numbers() -> None:
+    settings = load(None, {"ENCORE_DATABASE_POOL_SIZE": "3", "ENCORE_LIVE_RESYNC_S": "12.5"})
+    assert settings.database_pool_size == 3
+    assert settings.live_resync_s == 12.5
+
+
+def test_log_level_is_normalised() -> None:
+    # logging.setLevel("debug") raises; the settings must hold a name logging accepts.
+    assert load(None, {"ENCORE_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+
+
+def test_missing_explicit_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    error = config_error(missing)
+    assert error.file == str(missing)
+    assert error.key == "(file)"
+    assert "does not exist" in error.problem
+    assert str(missing) in str(error)
+
+
+def test_missing_file_from_encore_config(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.toml"
+    error = config_error(None, {"ENCORE_CONFIG": str(missing)})
+    assert error.file == str(missing)
+
+
+def test_invalid_toml(tmp_path: Path) -> None:
+    path = write(tmp_path, "[encore\ndevice_id = 1\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "(file)")
+    assert "is not valid TOML" in error.problem
+    assert "line 1" in error.problem
+
+
+def test_unknown_key_lists_the_known_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, "[encore]\ndatabase_uri = 'sqlite+aiosqlite:///x'\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "database_uri")
+    assert "unknown setting" in error.problem
+    assert "database_url" in error.problem
+
+
+def test_section_that_is_not_a_table(tmp_path: Path) -> None:
+    error = config_error(write(tmp_path, "encore = 3\n"))
+    assert error.key == "encore"
+    assert "table" in error.problem
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "problem"),
+    [
+        ("device_id = '7'", "device_id", "must be a whole number, not '7'"),
+        ("device_id = 3.5", "device_id", "must be a whole number, not 3.5"),
+        ("device_id = true", "device_id", "must be a whole number, not True"),
+        ("demo_mode = 'yes'", "demo_mode", "must be true or false, not 'yes'"),
+        ("statement_timeout_s = '5'", "statement_timeout_s", "must be a number, not '5'"),
+        ("statement_timeout_s = nan", "statement_timeout_s", "must be a number, not nan"),
+        ("live_resync_s = inf", "live_resync_s", "must be a number, not inf"),
+        ("redis_url = 6379", "redis_url", "must be text in quotes, not 6379"),
+    ],
+)
+def test_wrong_type_in_file(tmp_path: Path, line: str, key: str, problem: str) -> None:
+    path = write(tmp_path, line + "\n")
+    error = config_error(path)
+    assert (error.file, error.key, error.problem) == (str(path), key, problem)
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "words"),
+    [
+        ("database_url = 'mysql://db/encore'", "database_url", "must start with"),
+        ("database_url = 'postgresql://u@db/encore'", "database_url", "postgresql+asyncpg://"),
+        ("redis_url = 'http://cache:6379'", "redis_url", "must start with redis://"),
+        ("database_pool_size = 0", "database_pool_size", "at least 1"),
+        ("statement_timeout_s = 0", "statement_timeout_s", "more than 0"),
+        ("live_resync_s = -1", "live_resync_s", "more than 0"),
+        ("log_level = 'LOUD'", "log_level", "must be one of"),
+    ],
+)
+def test_bad_value_in_file(tmp_path: Path, line: str, key: str, words: str) -> None:
+    path = write(tmp_path, line + "\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), key)
+    assert words in error.problem
+
+
+def test_password_in_database_url_is_refused_and_not_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, "database_url = 'postgresql+asyncpg://encore:s3cret@db/encore'\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "database_url")
+    assert "secret store" in error.problem
+    assert "s3cret" not in str(error)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://encore@db:5432/encore",
+        "postgresql+asyncpg://db:5432/encore?application_name=door@gate-2",
+        "postgresql+asyncpg://encore@/encore?host=/run/postgresql",
+    ],
+)
+def test_urls_without_password_are_accepted(url: str) -> None:
+    assert load(None, {"ENCORE_DATABASE_URL": url}).database_url == url
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "problem"),
+    [
+        ({"ENCORE_DEMO_MODE": "maybe"}, "demo_mode", "must be true or false, not 'maybe'"),
+        ({"ENCORE_DEVICE_ID": "seven"}, "device_id", "must be a whole number, not 'seven'"),
+        ({"ENCORE_LIVE_RESYNC_S": "soon"}, "live_resync_s", "must be a number, not 'soon'"),
+        ({"ENCORE_STATEMENT_TIMEOUT_S": "nan"}, "statement_timeout_s", "must be a number, not 'nan'"),
+    ],
+)
+def test_bad_environment_values(env: dict[str, str], key: str, problem: str) -> None:
+    error = config_error(None, env)
+    assert (error.file, error.key, error.problem) == ("environment", key, problem)
+
+
+def test_unknown_environment_variable() -> None:
+    error = config_error(None, {"ENCORE_DATABSE_URL": "sqlite+aiosqlite:///x"})
+    assert (error.file, error.key) == ("environment", "databse_url")
+    assert "unknown setting" in error.problem
+
+
+def test_bad_environment_value_wins_over_good_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "redis_url = 'redis://cache:6379/0'\n")
+    error = config_error(path, {"ENCORE_REDIS_URL": "cache:6379"})
+    assert (error.file, error.key) == ("environment", "redis_url")
