@@ -56,8 +56,13 @@ async def build_stage(
         venue.id,
         name="Main",
         sections=[
-            GridSection("Stalls", SectionKind.SEATED, rows=rows, seats_per_row=seats_per_row,
-                        aisle_after=(seats_per_row // 2,) if seats_per_row >= 6 else ()),
+            GridSection(
+                "Stalls",
+                SectionKind.SEATED,
+                rows=rows,
+                seats_per_row=seats_per_row,
+                aisle_after=(seats_per_row // 2,) if seats_per_row >= 6 else (),
+            ),
             GridSection("Floor", SectionKind.STANDING, capacity=standing, origin_y=rows + 3),
         ],
     )
@@ -84,12 +89,19 @@ async def build_stage(
     concert = await concerts.put_on_sale(ctx, ROOT, concert.id)
     kiosk = await _approved_kiosk(ctx, f"{name} kiosk 1")
     other = await _approved_kiosk(ctx, f"{name} kiosk 2")
-    manager = await staff.create_staff(ctx, ROOT, email=f"manager@{name.replace(' ', '').lower()}.test",
-                                       display_name="Mia Manager", role=Role.MANAGER)
+    manager = await staff.create_staff(
+        ctx,
+        ROOT,
+        email=f"manager@{name.replace(' ', '').lower()}.test",
+        display_name="Mia Manager",
+        role=Role.MANAGER,
+    )
     seat_map = await catalog.get_seat_map(ctx, concert.id)
     by_name = {s.name: s.id for s in seat_map.sections}
-    seated = sorted((p for p in seat_map.places if p.section_id == by_name["Stalls"]),
-                    key=lambda p: (p.row or "", p.number or 0))
+    seated = sorted(
+        (p for p in seat_map.places if p.section_id == by_name["Stalls"]),
+        key=lambda p: (p.row or "", p.number or 0),
+    )
     floor = [p.id for p in seat_map.places if p.section_id == by_name["Floor"]]
     return Stage(
         concert=concert,

@@ -14,7 +14,9 @@ from core.domain.staff import Actor, DeviceActor, StaffActor
 async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
     """A revoked device or a deactivated staff account stops acting at once, not at its next sign-in."""
     if isinstance(actor, DeviceActor):
-        status = (await conn.execute(select(devices.c.status).where(devices.c.id == actor.device_id))).scalar()
+        status = (
+            await conn.execute(select(devices.c.status).where(devices.c.id == actor.device_id))
+        ).scalar()
         if status is None:
             raise DeviceNotApproved(
                 f"Device {actor.name} is not registered. Restart it to register, then ask a manager to approve it."
@@ -24,7 +26,9 @@ async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
                 f"Device {actor.name} is waiting for approval. A manager can approve it in the admin app."
             )
         if status == DeviceStatus.REVOKED.value:
-            raise DeviceNotApproved(f"Device {actor.name} has been revoked and cannot sell or scan. Call a manager.")
+            raise DeviceNotApproved(
+                f"Device {actor.name} has been revoked and cannot sell or scan. Call a manager."
+            )
     elif isinstance(actor, StaffActor):
         active = (await conn.execute(select(staff.c.active).where(staff.c.id == actor.staff_id))).scalar()
         if not active:

@@ -15,5 +15,7 @@ async def record(
     conn: AsyncConnection, *, at: datetime, actor: Actor, action: str, subject: str, **details: Any
 ) -> None:
     await conn.execute(
-        audit_log.insert().values(at=at, actor=describe(actor), action=action, subject=subject, details=details)
+        audit_log.insert().values(
+            at=at, actor=describe(actor), action=action, subject=subject, details=details
+        )
     )

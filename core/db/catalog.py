@@ -32,7 +32,9 @@ async def concerts_on_sale(conn: AsyncConnection, now: datetime) -> list[tuple[C
 
 
 async def venue_of(conn: AsyncConnection, concert: Concert) -> tuple[str, str]:
-    row = (await conn.execute(select(venues.c.name, venues.c.timezone).where(venues.c.id == concert.venue_id))).one()
+    row = (
+        await conn.execute(select(venues.c.name, venues.c.timezone).where(venues.c.id == concert.venue_id))
+    ).one()
     return row.name, row.timezone
 
 
@@ -43,15 +45,20 @@ async def categories(conn: AsyncConnection, concert_ids: list[ConcertId]) -> lis
         .order_by(price_categories.c.price_minor.desc(), price_categories.c.id)
     )
     return [
-        PriceCategory(CategoryId(r.id), ConcertId(r.concert_id), r.name, Money(r.price_minor, r.currency), r.colour)
+        PriceCategory(
+            CategoryId(r.id), ConcertId(r.concert_id), r.name, Money(r.price_minor, r.currency), r.colour
+        )
         for r in (await conn.execute(stmt)).all()
     ]
 
 
 async def map_sections(conn: AsyncConnection, plan_id: PlanId) -> list[MapSection]:
-    stmt = select(sections).where(sections.c.plan_id == plan_id).order_by(sections.c.sort_order, sections.c.id)
+    stmt = (
+        select(sections).where(sections.c.plan_id == plan_id).order_by(sections.c.sort_order, sections.c.id)
+    )
     return [
-        MapSection(SectionId(r.id), r.name, SectionKind(r.kind), r.capacity) for r in (await conn.execute(stmt)).all()
+        MapSection(SectionId(r.id), r.name, SectionKind(r.kind), r.capacity)
+        for r in (await conn.execute(stmt)).all()
     ]
 
 
@@ -95,5 +102,3 @@ async def map_places(conn: AsyncConnection, concert_id: ConcertId, now: datetime
         )
         for r in (await conn.execute(stmt)).all()
     ]
-
-

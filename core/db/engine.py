@@ -29,7 +29,10 @@ def create_engine(
     connect_args: dict[str, Any] = {
         "timeout": statement_timeout_s,
         "command_timeout": statement_timeout_s,
-        "server_settings": {"application_name": "encore", "lock_timeout": str(int(statement_timeout_s * 1000))},
+        "server_settings": {
+            "application_name": "encore",
+            "lock_timeout": str(int(statement_timeout_s * 1000)),
+        },
     }
     if tls:
         connect_args["ssl"] = ssl.create_default_context()

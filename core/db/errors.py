@@ -57,6 +57,10 @@ def map_storage_errors() -> Iterator[None]:
         code = sqlstate(exc) or ""
         # 08: connection exception, 53: insufficient resources (too many clients), 57P: server shut down.
         unavailable = code.startswith(("08", "53", "57P"))
-        if unavailable or exc.connection_invalidated or isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError):
+        if (
+            unavailable
+            or exc.connection_invalidated
+            or isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
+        ):
             raise StorageUnavailable(_OUT_OF_SERVICE) from exc
         raise

@@ -74,5 +74,7 @@ async def set_state(conn: AsyncConnection, hold_id: HoldId, state: HoldState) ->
 
 async def extend(conn: AsyncConnection, hold_id: HoldId, expires_at: datetime) -> None:
     await conn.execute(
-        update(holds).where(holds.c.id == hold_id).values(expires_at=expires_at, extensions=holds.c.extensions + 1)
+        update(holds)
+        .where(holds.c.id == hold_id)
+        .values(expires_at=expires_at, extensions=holds.c.extensions + 1)
     )

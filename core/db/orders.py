@@ -26,7 +26,9 @@ class NewTicket:
 
 async def order_id_for_key(conn: AsyncConnection, idempotency_key: str) -> tuple[OrderId, HoldId] | None:
     row = (
-        await conn.execute(select(orders.c.id, orders.c.hold_id).where(orders.c.idempotency_key == idempotency_key))
+        await conn.execute(
+            select(orders.c.id, orders.c.hold_id).where(orders.c.idempotency_key == idempotency_key)
+        )
     ).first()
     return None if row is None else (OrderId(row.id), HoldId(row.hold_id))
 
@@ -91,8 +93,9 @@ async def insert_order(
     return OrderId(order_id), [(PlaceId(r.place_id), TicketId(r.id)) for r in rows]
 
 
-async def load(conn: AsyncConnection, order_id: OrderId | None = None, *, code: str | None = None,
-               lock: bool = False) -> Order | None:
+async def load(
+    conn: AsyncConnection, order_id: OrderId | None = None, *, code: str | None = None, lock: bool = False
+) -> Order | None:
     stmt = select(orders).where(orders.c.id == order_id if order_id is not None else orders.c.code == code)
     if lock:
         stmt = stmt.with_for_update()
@@ -140,7 +143,13 @@ async def void_tickets(conn: AsyncConnection, ticket_ids: Sequence[TicketId]) ->
 
 
 async def insert_refunds(
-    conn: AsyncConnection, order_id: OrderId, refunded: Sequence[Ticket], *, actor: str, reason: str, now: datetime
+    conn: AsyncConnection,
+    order_id: OrderId,
+    refunded: Sequence[Ticket],
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
 ) -> None:
     await conn.execute(
         refunds.insert(),

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.tables import places, price_categories, seats, sections
@@ -53,7 +54,7 @@ class PlaceDetail:
         return f"{self.section}, row {self.row}, seat {self.number}"
 
 
-def _takeable(now: datetime) -> object:
+def _takeable(now: datetime) -> ColumnElement[bool]:
     return or_(
         places.c.state == PlaceState.FREE.value,
         and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now),
@@ -63,10 +64,10 @@ def _takeable(now: datetime) -> object:
 _RETURNING = (places.c.id, places.c.category_id)
 
 
-def _in_id_order(*conditions: object) -> object:
+def _in_id_order(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     """``places.id IN (rows matching, locked in id order)``: every multi-row write locks this way, so two
     transactions never wait on each other in a cycle (a plain UPDATE locks in physical order)."""
-    locked = select(places.c.id).where(*conditions).order_by(places.c.id).with_for_update()  # type: ignore[arg-type]
+    locked = select(places.c.id).where(*conditions).order_by(places.c.id).with_for_update()
     return places.c.id.in_(locked.scalar_subquery())
 
 
@@ -87,7 +88,7 @@ async def hold_specific(
     )
     stmt = (
         update(places)
-        .where(places.c.id.in_(locked.scalar_subquery()), _takeable(now))  # type: ignore[arg-type]
+        .where(places.c.id.in_(locked.scalar_subquery()), _takeable(now))
         .values(state=PlaceState.HELD.value, hold_id=hold_id, held_until=held_until)
         .returning(*_RETURNING)
     )
@@ -95,11 +96,17 @@ async def hold_specific(
     return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in rows]
 
 
-def _pick(concert_id: ConcertId, section_id: SectionId, condition: object, order: object, n: int) -> Select[tuple[int]]:
+def _pick(
+    concert_id: ConcertId,
+    section_id: SectionId,
+    condition: ColumnElement[bool],
+    order: ColumnElement[Any],
+    n: int,
+) -> Select[tuple[int]]:
     return (
         select(places.c.id)
-        .where(places.c.concert_id == concert_id, places.c.section_id == section_id, condition)  # type: ignore[arg-type]
-        .order_by(order)  # type: ignore[arg-type]
+        .where(places.c.concert_id == concert_id, places.c.section_id == section_id, condition)
+        .order_by(order)
         .limit(n)
         .with_for_update(skip_locked=True)
     )
@@ -149,7 +156,7 @@ async def lock_hold_places(conn: AsyncConnection, hold_id: HoldId) -> list[Taken
 async def extend(conn: AsyncConnection, hold_id: HoldId, held_until: datetime) -> int:
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.hold_id == hold_id), places.c.state == PlaceState.HELD.value)  # type: ignore[arg-type]
+        .where(_in_id_order(places.c.hold_id == hold_id), places.c.state == PlaceState.HELD.value)
         .values(held_until=held_until)
     )
     return (await conn.execute(stmt)).rowcount
@@ -158,14 +165,16 @@ async def extend(conn: AsyncConnection, hold_id: HoldId, held_until: datetime) -
 async def release(conn: AsyncConnection, hold_id: HoldId) -> list[TakenPlace]:
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.hold_id == hold_id), places.c.state == PlaceState.HELD.value)  # type: ignore[arg-type]
+        .where(_in_id_order(places.c.hold_id == hold_id), places.c.state == PlaceState.HELD.value)
         .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
         .returning(*_RETURNING)
     )
     return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
 
 
-async def release_lapsed(conn: AsyncConnection, now: datetime, limit: int = 1000) -> dict[ConcertId, list[TakenPlace]]:
+async def release_lapsed(
+    conn: AsyncConnection, now: datetime, limit: int = 1000
+) -> dict[ConcertId, list[TakenPlace]]:
     """Tidy-up for the scheduler: free places whose holds lapsed. Correctness never depends on it running."""
     lapsed = (
         select(places.c.id)
@@ -182,7 +191,9 @@ async def release_lapsed(conn: AsyncConnection, now: datetime, limit: int = 1000
     )
     result: dict[ConcertId, list[TakenPlace]] = {}
     for r in (await conn.execute(stmt)).all():
-        result.setdefault(ConcertId(r.concert_id), []).append(TakenPlace(PlaceId(r.id), CategoryId(r.category_id)))
+        result.setdefault(ConcertId(r.concert_id), []).append(
+            TakenPlace(PlaceId(r.id), CategoryId(r.category_id))
+        )
     return result
 
 
@@ -198,7 +209,9 @@ async def mark_sold(conn: AsyncConnection, sold: Sequence[tuple[PlaceId, TicketI
 async def free_sold(conn: AsyncConnection, ticket_ids: Sequence[TicketId]) -> list[TakenPlace]:
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.ticket_id.in_(list(ticket_ids))), places.c.state == PlaceState.SOLD.value)  # type: ignore[arg-type]
+        .where(
+            _in_id_order(places.c.ticket_id.in_(list(ticket_ids))), places.c.state == PlaceState.SOLD.value
+        )
         .values(state=PlaceState.FREE.value, ticket_id=None)
         .returning(*_RETURNING)
     )
@@ -252,7 +265,7 @@ async def availability(
     """Takeable places per concert and price category."""
     stmt = (
         select(places.c.concert_id, places.c.category_id, func.count())
-        .where(places.c.concert_id.in_(list(concert_ids)), _takeable(now))  # type: ignore[arg-type]
+        .where(places.c.concert_id.in_(list(concert_ids)), _takeable(now))
         .group_by(places.c.concert_id, places.c.category_id)
     )
     result: dict[ConcertId, dict[CategoryId, int]] = {c: {} for c in concert_ids}
@@ -261,5 +274,7 @@ async def availability(
     return result
 
 
-def changes(taken: Sequence[TakenPlace], state: PlaceState, held_until: datetime | None = None) -> tuple[PlaceChange, ...]:
+def changes(
+    taken: Sequence[TakenPlace], state: PlaceState, held_until: datetime | None = None
+) -> tuple[PlaceChange, ...]:
     return tuple(PlaceChange(t.id, state, held_until) for t in taken)

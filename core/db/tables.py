@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.db.types import UtcDateTime as _UtcDateTime
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -17,10 +16,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-
     UniqueConstraint,
     text,
 )
+
+from core.db.types import UtcDateTime as _UtcDateTime
 
 # Stable constraint names, so migrations and error mapping can refer to them on both engines.
 metadata = MetaData(

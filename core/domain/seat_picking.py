@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from core.domain.ids import PlaceId
 
@@ -22,7 +23,9 @@ def _adjacent(a: SeatSpot, b: SeatSpot, pitch: float) -> bool:
     return b.number == a.number + 1 and abs(b.x - a.x) <= pitch * 1.5
 
 
-def best_block(free: Sequence[SeatSpot], quantity: int, *, skip: frozenset[PlaceId] = frozenset()) -> list[PlaceId]:
+def best_block(
+    free: Sequence[SeatSpot], quantity: int, *, skip: frozenset[PlaceId] = frozenset()
+) -> list[PlaceId]:
     """The best run of ``quantity`` adjacent free seats, or [] when there is none.
 
     Rows are ranked by distance from the stage (smaller y is nearer); within a row the block whose centre is
@@ -57,7 +60,7 @@ def _pitch(spots: Sequence[SeatSpot]) -> float:
     """The usual distance between neighbouring seats, so aisles can be told from neighbours."""
     gaps = sorted(
         abs(b.x - a.x)
-        for a, b in zip(spots, spots[1:], strict=False)
+        for a, b in pairwise(spots)
         if a.row == b.row and b.number == a.number + 1 and b.x != a.x
     )
     return gaps[len(gaps) // 2] if gaps else 1.0

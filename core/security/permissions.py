@@ -9,7 +9,16 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.MANAGER: frozenset(
-        {P.SELL, P.REFUND, P.REPRINT, P.CHECK_IN, P.MANAGE_CATALOG, P.MANAGE_DEVICES, P.VIEW_REPORTS, P.VIEW_ORDERS}
+        {
+            P.SELL,
+            P.REFUND,
+            P.REPRINT,
+            P.CHECK_IN,
+            P.MANAGE_CATALOG,
+            P.MANAGE_DEVICES,
+            P.VIEW_REPORTS,
+            P.VIEW_ORDERS,
+        }
     ),
     Role.BOX_OFFICE: frozenset({P.SELL, P.REPRINT, P.VIEW_ORDERS}),
     Role.DOOR: frozenset({P.CHECK_IN}),

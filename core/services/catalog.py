@@ -17,8 +17,9 @@ from core.services.context import ServiceContext
 
 
 def _concert_not_found(concert_id: ConcertId) -> NotFound:
-    return NotFound(f"There is no concert number {concert_id}. Choose a concert from the list.",
-                    code="concert_not_found")
+    return NotFound(
+        f"There is no concert number {concert_id}. Choose a concert from the list.", code="concert_not_found"
+    )
 
 
 async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:

@@ -31,16 +31,18 @@ def _validate(idempotency_key: str, payment: Payment, buyer_email: str | None) -
     if not idempotency_key or len(idempotency_key) > 100:
         raise InputError("idempotency_key", "must be 1 to 100 characters.", code="idempotency_key_invalid")
     if not payment.method or len(payment.method) > 32:
-        raise InputError("payment.method", "must name the payment method (1 to 32 characters).",
-                         code="payment_invalid")
+        raise InputError(
+            "payment.method", "must name the payment method (1 to 32 characters).", code="payment_invalid"
+        )
     if len(payment.reference) > 200:
         raise InputError("payment.reference", "is longer than 200 characters.", code="payment_invalid")
     if buyer_email is None or not buyer_email.strip():
         return None
     email = buyer_email.strip()
     if not is_email(email):
-        raise InputError("email", f"{email!r} is not an e-mail address. Check it, or leave it empty.",
-                         code="email_invalid")
+        raise InputError(
+            "email", f"{email!r} is not an e-mail address. Check it, or leave it empty.", code="email_invalid"
+        )
     return email
 
 
@@ -93,21 +95,24 @@ async def _checkout(
     if existing is not None:
         order_id, key_hold = existing
         if key_hold != hold_id:
-            raise Conflict("This payment reference was already used for another order.",
-                           code="idempotency_key_reused")
+            raise Conflict(
+                "This payment reference was already used for another order.", code="idempotency_key_reused"
+            )
         order = await orders_db.load(conn, order_id)
         assert order is not None
         return order, None
     if row is None:
         raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
     if row.actor != describe(actor):
-        raise NotAllowed("This hold belongs to another kiosk or person and cannot be paid here.",
-                         code="hold_not_yours")
+        raise NotAllowed(
+            "This hold belongs to another kiosk or person and cannot be paid here.", code="hold_not_yours"
+        )
     if row.state is HoldState.CHECKED_OUT:
         raise Conflict("These places have already been paid for.", code="hold_checked_out")
     if row.state is HoldState.RELEASED:
-        raise HoldExpired("This hold was cancelled, so nothing was sold. Please choose again.",
-                          code="hold_released")
+        raise HoldExpired(
+            "This hold was cancelled, so nothing was sold. Please choose again.", code="hold_released"
+        )
     await actors_db.ensure_active(conn, actor)
     concert = await load_concert(conn, row.concert_id)
     assert concert is not None
@@ -115,13 +120,18 @@ async def _checkout(
         raise SalesClosed(f"{concert.title} has been cancelled; nothing was sold.")
     mine = await places_db.lock_hold_places(conn, hold_id)
     if len(mine) < row.place_count:
-        raise HoldExpired("Your time ran out and some of your places went to another buyer, so nothing was "
-                          "sold and the payment will be cancelled. Please choose again.")
+        raise HoldExpired(
+            "Your time ran out and some of your places went to another buyer, so nothing was "
+            "sold and the payment will be cancelled. Please choose again."
+        )
     placed = await places_db.details(conn, [t.id for t in mine])
     total = Money.total([p.price for p in placed], concert.currency)
     if payment.amount != total:
-        raise InputError("payment.amount", f"is {payment.amount.format()}, but the places cost {total.format()}.",
-                         code="payment_amount_mismatch")
+        raise InputError(
+            "payment.amount",
+            f"is {payment.amount.format()}, but the places cost {total.format()}.",
+            code="payment_amount_mismatch",
+        )
     new_tickets = [orders_db.NewTicket(new_ticket_serial(), p.id, p.category_id, p.price) for p in placed]
     device_id = actor.device_id if isinstance(actor, DeviceActor) else None
     order_id, sold = await orders_db.insert_order(

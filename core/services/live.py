@@ -80,8 +80,9 @@ class _Tracker:
             touched.add(change.place_id)
         return touched
 
-    def view(self, changed: set[PlaceId], *, reloaded: bool, live: bool, storage_ok: bool,
-             now: datetime) -> AvailabilityView:
+    def view(
+        self, changed: set[PlaceId], *, reloaded: bool, live: bool, storage_ok: bool, now: datetime
+    ) -> AvailabilityView:
         shown = {
             pid: (PlaceState.FREE if is_takeable(state, until, now) else state)
             for pid, (state, until) in self.states.items()
@@ -113,8 +114,9 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
         try:
             live = True
             storage_ok = await _reload(ctx, tracker)
-            yield tracker.view(set(tracker.states), reloaded=True, live=live, storage_ok=storage_ok,
-                               now=ctx.clock.now())
+            yield tracker.view(
+                set(tracker.states), reloaded=True, live=live, storage_ok=storage_ok, now=ctx.clock.now()
+            )
             while True:
                 batch = await _next_batch(queue, resync_s if live and storage_ok else POLL_SECONDS)
                 need_reload = not batch  # a timeout: the periodic re-read (or the poll while paused)
@@ -127,8 +129,12 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
                         need_reload = True
                     elif isinstance(message, PlacesChanged) and not need_reload:
                         if tracker.seq is not None and message.seq != tracker.seq + 1:
-                            log.info("concert %s: sequence gap %s -> %s, reloading", concert_id, tracker.seq,
-                                     message.seq)
+                            log.info(
+                                "concert %s: sequence gap %s -> %s, reloading",
+                                concert_id,
+                                tracker.seq,
+                                message.seq,
+                            )
                             need_reload = True
                         else:
                             tracker.seq = message.seq
@@ -136,18 +142,19 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
                 if need_reload:
                     storage_ok = await _reload(ctx, tracker)
                     changed = set(tracker.states)
-                yield tracker.view(changed, reloaded=need_reload, live=live, storage_ok=storage_ok,
-                                   now=ctx.clock.now())
+                yield tracker.view(
+                    changed, reloaded=need_reload, live=live, storage_ok=storage_ok, now=ctx.clock.now()
+                )
         finally:
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
 
 
-async def _next_batch(queue: asyncio.Queue[BusMessage], timeout: float) -> list[BusMessage]:
+async def _next_batch(queue: asyncio.Queue[BusMessage], wait_s: float) -> list[BusMessage]:
     """Wait for one message (or the timeout), then take whatever else is queued, so bursts coalesce."""
     try:
-        first = await asyncio.wait_for(queue.get(), timeout)
+        first = await asyncio.wait_for(queue.get(), wait_s)
     except TimeoutError:
         return []
     batch = [first]

@@ -22,8 +22,9 @@ from core.services.context import ServiceContext
 
 
 def _not_found(code: str) -> NotFound:
-    return NotFound(f"No order has the code {code}. Check the code on the ticket or receipt.",
-                    code="order_not_found")
+    return NotFound(
+        f"No order has the code {code}. Check the code on the ticket or receipt.", code="order_not_found"
+    )
 
 
 async def find_order(ctx: ServiceContext, actor: Actor, code: str) -> Order:
@@ -51,7 +52,9 @@ async def refund_tickets(
     require(actor, Permission.REFUND)
     reason = reason.strip()
     if not reason:
-        raise InputError("reason", "say why the refund is made (it goes to the audit log).", code="reason_missing")
+        raise InputError(
+            "reason", "say why the refund is made (it goes to the audit log).", code="reason_missing"
+        )
     wanted = normalise_code(code)
 
     async def work(conn: AsyncConnection) -> tuple[Order, PlacesChanged]:
@@ -63,29 +66,46 @@ async def refund_tickets(
         chosen = list(by_id) if ticket_ids is None else list(dict.fromkeys(ticket_ids))
         strangers = [t for t in chosen if t not in by_id]
         if strangers:
-            raise InputError("tickets", f"ticket(s) {strangers} are not part of order {wanted}.",
-                             code="ticket_not_in_order")
+            raise InputError(
+                "tickets",
+                f"ticket(s) {strangers} are not part of order {wanted}.",
+                code="ticket_not_in_order",
+            )
         if not chosen:
             raise InputError("tickets", "choose at least one ticket to refund.", code="tickets_missing")
         already = [by_id[t].serial for t in chosen if by_id[t].state is TicketState.VOID]
         if already:
-            raise Conflict(f"Ticket(s) {', '.join(already)} were already refunded; nothing was changed.",
-                           code="ticket_already_void")
+            raise Conflict(
+                f"Ticket(s) {', '.join(already)} were already refunded; nothing was changed.",
+                code="ticket_already_void",
+            )
         refunded = [by_id[t] for t in chosen]
         await orders_db.void_tickets(conn, chosen)
         freed = await places_db.free_sold(conn, chosen)
-        await orders_db.insert_refunds(conn, order.id, refunded, actor=describe(actor), reason=reason, now=now)
+        await orders_db.insert_refunds(
+            conn, order.id, refunded, actor=describe(actor), reason=reason, now=now
+        )
         left = sum(1 for t in order.tickets if t.state is TicketState.VALID) - len(chosen)
         status = OrderStatus.REFUNDED if left == 0 else OrderStatus.PARTLY_REFUNDED
         await orders_db.set_status(conn, order.id, status)
-        await audit.record(conn, at=now, actor=actor, action="refund", subject=f"order:{order.code}",
-                           tickets=[t.serial for t in refunded], reason=reason,
-                           amount_minor=sum(t.price.minor for t in refunded))
+        await audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="refund",
+            subject=f"order:{order.code}",
+            tickets=[t.serial for t in refunded],
+            reason=reason,
+            amount_minor=sum(t.price.minor for t in refunded),
+        )
         updated = await orders_db.load(conn, order.id)
         assert updated is not None
         delta = Counter(t.category_id for t in freed)
-        event = PlacesChanged(order.concert_id, places_db.changes(freed, PlaceState.FREE),
-                              availability_delta={c: n for c, n in delta.items()})
+        event = PlacesChanged(
+            order.concert_id,
+            places_db.changes(freed, PlaceState.FREE),
+            availability_delta={c: n for c, n in delta.items()},
+        )
         return updated, event
 
     order, event = await ctx.db.write(work)

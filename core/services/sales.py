@@ -50,8 +50,10 @@ def _check_quantity(quantity: object) -> int:
 async def _concert_on_sale(conn: AsyncConnection, concert_id: ConcertId, now: datetime) -> Concert:
     concert = await load_concert(conn, concert_id)
     if concert is None:
-        raise NotFound(f"There is no concert number {concert_id}. Choose a concert from the list.",
-                       code="concert_not_found")
+        raise NotFound(
+            f"There is no concert number {concert_id}. Choose a concert from the list.",
+            code="concert_not_found",
+        )
     problem = concert.sales_problem(now)
     if problem is not None:
         raise SalesClosed(problem)
@@ -117,7 +119,9 @@ def _delta(taken: Sequence[places_db.TakenPlace], sign: int) -> dict[CategoryId,
     return {cat: sign * n for cat, n in Counter(t.category_id for t in taken).items()}
 
 
-async def hold_places(ctx: ServiceContext, actor: Actor, concert_id: ConcertId, place_ids: Sequence[PlaceId]) -> Hold:
+async def hold_places(
+    ctx: ServiceContext, actor: Actor, concert_id: ConcertId, place_ids: Sequence[PlaceId]
+) -> Hold:
     """Hold exactly these seats: all of them or none. The error names the seats someone else took."""
     require(actor, Permission.SELL)
     wanted = list(dict.fromkeys(place_ids))
@@ -163,9 +167,14 @@ async def hold_standing(
         concert, hold_id, until = await _start_hold(ctx, conn, actor, concert_id, quantity)
         section = await seating_db.section_of_concert(conn, concert, section_id)
         if section.kind is not SectionKind.STANDING:
-            raise InputError("section", f"{section.name} has numbered seats; choose seats on the map.",
-                             code="section_not_standing")
-        taken = await places_db.hold_any(conn, concert_id, section_id, quantity, hold_id, until, ctx.clock.now())
+            raise InputError(
+                "section",
+                f"{section.name} has numbered seats; choose seats on the map.",
+                code="section_not_standing",
+            )
+        taken = await places_db.hold_any(
+            conn, concert_id, section_id, quantity, hold_id, until, ctx.clock.now()
+        )
         if len(taken) < quantity:
             raise NotEnoughPlaces(quantity, section.name)
         return await _finish_hold(conn, concert, hold_id, until, taken, actor)
@@ -187,8 +196,11 @@ async def hold_best_available(
         section = await seating_db.section_of_concert(conn, concert, section_id)
         if section.kind is SectionKind.STANDING:
             return section.kind, section.name, []
-        return section.kind, section.name, await seating_db.takeable_seats(conn, concert_id, section_id,
-                                                                           ctx.clock.now())
+        return (
+            section.kind,
+            section.name,
+            await seating_db.takeable_seats(conn, concert_id, section_id, ctx.clock.now()),
+        )
 
     skip: frozenset[PlaceId] = frozenset()
     for _attempt in range(BEST_AVAILABLE_ATTEMPTS):
@@ -210,8 +222,9 @@ async def _lock_own_hold(conn: AsyncConnection, actor: Actor, hold_id: HoldId) -
     if hold is None:
         raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
     if hold.actor != describe(actor):
-        raise NotAllowed("This hold belongs to another kiosk or person and cannot be used here.",
-                         code="hold_not_yours")
+        raise NotAllowed(
+            "This hold belongs to another kiosk or person and cannot be used here.", code="hold_not_yours"
+        )
     if hold.state is HoldState.CHECKED_OUT:
         raise Conflict("These places have already been paid for.", code="hold_checked_out")
     return hold
@@ -225,7 +238,9 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
         now = ctx.clock.now()
         row = await _lock_own_hold(conn, actor, hold_id)
         if row.state is HoldState.RELEASED:
-            raise HoldExpired("This hold was cancelled. Please choose your seats again.", code="hold_released")
+            raise HoldExpired(
+                "This hold was cancelled. Please choose your seats again.", code="hold_released"
+            )
         concert = await load_concert(conn, row.concert_id)
         assert concert is not None  # a hold's concert cannot be deleted
         if row.extensions >= concert.max_extensions:
@@ -235,8 +250,9 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
             )
         mine = await places_db.lock_hold_places(conn, hold_id)
         if len(mine) < row.place_count:
-            raise HoldExpired("Your time ran out and some of your places went to another buyer. "
-                              "Please choose again.")
+            raise HoldExpired(
+                "Your time ran out and some of your places went to another buyer. Please choose again."
+            )
         until = now + timedelta(seconds=concert.hold_seconds)
         await places_db.extend(conn, hold_id, until)
         await holds_db.extend(conn, hold_id, until)
@@ -249,8 +265,11 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
             extensions_used=row.extensions + 1,
             extensions_allowed=concert.max_extensions,
         )
-        event = PlacesChanged(concert.id, places_db.changes(mine, PlaceState.HELD, until),
-                              origin_device=actor.device_id if isinstance(actor, DeviceActor) else None)
+        event = PlacesChanged(
+            concert.id,
+            places_db.changes(mine, PlaceState.HELD, until),
+            origin_device=actor.device_id if isinstance(actor, DeviceActor) else None,
+        )
         return hold, event
 
     hold, event = await ctx.db.write(work)

@@ -8,7 +8,9 @@ from core.db.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through `encore-ops db upgrade` (core.db.migrate), not the alembic CLI")
+    raise RuntimeError(
+        "run migrations through `encore-ops db upgrade` (core.db.migrate), not the alembic CLI"
+    )
 
 context.configure(
     connection=connection,

@@ -65,7 +65,9 @@ async def database_counts(ctx: ServiceContext, concert_id: ConcertId) -> dict[st
     async def work(conn: AsyncConnection) -> dict[str, int]:
         rows = (
             await conn.execute(
-                select(places.c.state, func.count()).where(places.c.concert_id == concert_id).group_by(places.c.state)
+                select(places.c.state, func.count())
+                .where(places.c.concert_id == concert_id)
+                .group_by(places.c.state)
             )
         ).all()
         counts = {state: int(n) for state, n in rows}

@@ -110,8 +110,11 @@ async def _unsafe_hold_standing(ctx: ServiceContext, stage: Stage, quantity: int
     async def read(conn: AsyncConnection) -> list[PlaceId]:
         rows = await conn.execute(
             select(places.c.id)
-            .where(places.c.section_id == stage.standing, places.c.concert_id == stage.id,
-                   places.c.state == PlaceState.FREE.value)
+            .where(
+                places.c.section_id == stage.standing,
+                places.c.concert_id == stage.id,
+                places.c.state == PlaceState.FREE.value,
+            )
             .order_by(places.c.id)
             .limit(quantity)
         )

@@ -27,8 +27,9 @@ async def _states(ctx, concert_id):
 async def test_checkout_sells_places_and_issues_tickets(ctx):
     stage = await build_stage(ctx)
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
-    order = await checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="k1", payment=_pay(9000),
-                                         buyer_email=" fan@example.org ")
+    order = await checkout.checkout_hold(
+        ctx, stage.kiosk, hold.id, idempotency_key="k1", payment=_pay(9000), buyer_email=" fan@example.org "
+    )
     assert order.status is OrderStatus.PAID
     assert order.total == Money(9000, "EUR")
     assert order.buyer_email == "fan@example.org"
@@ -44,13 +45,19 @@ async def test_checkout_sells_places_and_issues_tickets(ctx):
 async def test_same_idempotency_key_twice_gives_one_order(ctx):
     stage = await build_stage(ctx)
     hold = await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
-    first = await checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="retry", payment=_pay(6000))
-    again = await checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="retry", payment=_pay(6000))
+    first = await checkout.checkout_hold(
+        ctx, stage.kiosk, hold.id, idempotency_key="retry", payment=_pay(6000)
+    )
+    again = await checkout.checkout_hold(
+        ctx, stage.kiosk, hold.id, idempotency_key="retry", payment=_pay(6000)
+    )
     assert again == first
     other_hold = await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 1)
     before = await snapshot(ctx)
     with pytest.raises(Conflict) as err:
-        await checkout.checkout_hold(ctx, stage.kiosk, other_hold.id, idempotency_key="retry", payment=_pay(3000))
+        await checkout.checkout_hold(
+            ctx, stage.kiosk, other_hold.id, idempotency_key="retry", payment=_pay(3000)
+        )
     assert err.value.code == "idempotency_key_reused"
     with pytest.raises(Conflict) as twice:
         await checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="another", payment=_pay(6000))
@@ -62,8 +69,10 @@ async def test_concurrent_retries_with_one_key_give_one_order(ctx):
     stage = await build_stage(ctx)
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
     results = await asyncio.gather(
-        *(checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="same", payment=_pay(4500))
-          for _ in range(5))
+        *(
+            checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="same", payment=_pay(4500))
+            for _ in range(5)
+        )
     )
     assert len({o.id for o in results}) == 1
 
@@ -72,7 +81,9 @@ async def test_lapsed_hold_still_ours_checks_out(ctx, clock):
     stage = await build_stage(ctx, hold_seconds=60)
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
     clock.advance(600)
-    order = await checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="late", payment=_pay(4500))
+    order = await checkout.checkout_hold(
+        ctx, stage.kiosk, hold.id, idempotency_key="late", payment=_pay(4500)
+    )
     assert len(order.tickets) == 1
 
 
@@ -104,8 +115,9 @@ async def test_released_foreign_unknown_holds_and_bad_payment_are_refused(ctx):
     ]
     for n, (hold_id, actor, payment, email, error, code) in enumerate(cases):
         with pytest.raises(error) as err:
-            await checkout.checkout_hold(ctx, actor, hold_id, idempotency_key=f"case-{n}", payment=payment,
-                                         buyer_email=email)
+            await checkout.checkout_hold(
+                ctx, actor, hold_id, idempotency_key=f"case-{n}", payment=payment, buyer_email=email
+            )
         assert err.value.code == code, (n, err.value)
     with pytest.raises(InputError) as key:
         await checkout.checkout_hold(ctx, stage.kiosk, live.id, idempotency_key="", payment=_pay(4500))
@@ -118,7 +130,9 @@ async def test_refund_some_then_all_frees_places_and_refuses_twice(ctx):
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:3])
     order = await checkout.checkout_hold(ctx, stage.kiosk, hold.id, idempotency_key="r", payment=_pay(13500))
     first = order.tickets[0]
-    partly = await orders.refund_tickets(ctx, stage.manager, order.code, reason="wrong date", ticket_ids=[first.id])
+    partly = await orders.refund_tickets(
+        ctx, stage.manager, order.code, reason="wrong date", ticket_ids=[first.id]
+    )
     assert partly.status is OrderStatus.PARTLY_REFUNDED
     assert [t.state for t in partly.tickets] == [TicketState.VOID, TicketState.VALID, TicketState.VALID]
     assert (await _states(ctx, stage.id))[first.place_id] is PlaceState.FREE
@@ -140,7 +154,9 @@ async def test_refund_some_then_all_frees_places_and_refuses_twice(ctx):
     assert await snapshot(ctx) == before
 
     rest = [t.id for t in order.tickets[1:]]
-    done = await orders.refund_tickets(ctx, stage.manager, order.code, reason="cancelled trip", ticket_ids=rest)
+    done = await orders.refund_tickets(
+        ctx, stage.manager, order.code, reason="cancelled trip", ticket_ids=rest
+    )
     assert done.status is OrderStatus.REFUNDED
     states = await _states(ctx, stage.id)
     assert all(states[p] is PlaceState.FREE for p in stage.seats[:3])

@@ -68,7 +68,8 @@ async def test_lapsed_hold_is_takeable_without_any_job(ctx, clock):
 async def test_standing_hold_takes_any_places_then_says_not_enough(ctx):
     stage = await build_stage(ctx, standing=5)
     first = await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 3)
-    assert len(first.places) == 3 and all(p.label == "Floor, standing" for p in first.places)
+    assert len(first.places) == 3
+    assert all(p.label == "Floor, standing" for p in first.places)
     before = await snapshot(ctx)
     with pytest.raises(NotEnoughPlaces) as err:
         await sales.hold_standing(ctx, stage.other_kiosk, stage.id, stage.standing, 3)
@@ -163,8 +164,10 @@ async def test_best_available_picks_adjacent_front_centre_seats(ctx):
     hold = await sales.hold_best_available(ctx, stage.kiosk, stage.id, stage.seated, 2)
     labels = [p.label for p in hold.places]
     # Front row, and the middle of it; the aisle after seat 5 splits 4-5 | 6-7, so 4+5 or 6+7.
-    assert labels in (["Stalls, row A, seat 4", "Stalls, row A, seat 5"],
-                      ["Stalls, row A, seat 6", "Stalls, row A, seat 7"])
+    assert labels in (
+        ["Stalls, row A, seat 4", "Stalls, row A, seat 5"],
+        ["Stalls, row A, seat 6", "Stalls, row A, seat 7"],
+    )
     # Never across the aisle:
     four = await sales.hold_best_available(ctx, stage.kiosk, stage.id, stage.seated, 5)
     numbers = [int(p.label.rsplit(" ", 1)[1]) for p in four.places]
@@ -238,6 +241,6 @@ async def test_availability_counts_takeable_places(ctx, clock):
     assert avail.total == 6 - 2 + 10 - 3
     clock.advance(61)
     assert (await catalog.get_availability(ctx, stage.id)).total == 16
-    summary = [s for s in await catalog.list_on_sale(ctx) if s.concert.id == stage.id][0]
+    summary = next(s for s in await catalog.list_on_sale(ctx) if s.concert.id == stage.id)
     assert summary.available == 16
     assert (summary.min_price.minor, summary.max_price.minor) == (3000, 4500)

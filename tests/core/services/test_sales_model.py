@@ -11,7 +11,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from core.domain.clock import ManualClock
 from core.domain.errors import EncoreError
@@ -70,8 +77,15 @@ def _machine(database_url: str) -> type[RuleBasedStateMachine]:
             self._cm = open_context(database_url, self.clock)
             self.ctx = self.run(self._cm.__aenter__())
             self.stage: Stage = self.run(
-                build_stage(self.ctx, rows=1, seats_per_row=6, standing=6, hold_seconds=HOLD_S,
-                            max_extensions=CAP, name=f"Model Hall {next(_names)}")
+                build_stage(
+                    self.ctx,
+                    rows=1,
+                    seats_per_row=6,
+                    standing=6,
+                    hold_seconds=HOLD_S,
+                    max_extensions=CAP,
+                    name=f"Model Hall {next(_names)}",
+                )
             )
             self.model = Model(self.clock.now())
             for p in (*self.stage.seats, *self.stage.standing_places):
@@ -119,7 +133,9 @@ def _machine(database_url: str) -> type[RuleBasedStateMachine]:
         def hold_standing(self, owner, n):
             free = [p for p in self.stage.standing_places if self.model.takeable(p)]
             try:
-                hold = self.run(sales.hold_standing(self.ctx, self.actor(owner), self.stage.id, self.stage.standing, n))
+                hold = self.run(
+                    sales.hold_standing(self.ctx, self.actor(owner), self.stage.id, self.stage.standing, n)
+                )
             except EncoreError as exc:
                 assert len(free) < n, exc
                 assert exc.code == "not_enough_places"
@@ -177,8 +193,11 @@ def _machine(database_url: str) -> type[RuleBasedStateMachine]:
                 return None
             payment = Payment("card", "t", Money(mh.price, "EUR"))
             try:
-                order = self.run(checkout.checkout_hold(self.ctx, self.actor(mh.owner), mh.id,
-                                                        idempotency_key=f"{mh.id}-pay", payment=payment))
+                order = self.run(
+                    checkout.checkout_hold(
+                        self.ctx, self.actor(mh.owner), mh.id, idempotency_key=f"{mh.id}-pay", payment=payment
+                    )
+                )
             except EncoreError as exc:
                 expected = {"checked_out": "hold_checked_out", "released": "hold_released"}.get(mh.state)
                 assert exc.code == (expected or "hold_expired"), (exc, mh)
@@ -220,6 +239,10 @@ def test_sales_behave_like_the_model(database_url):
     examples = 25 if database_url.startswith("sqlite") else 12
     run_state_machine_as_test(
         machine,
-        settings=settings(max_examples=examples, stateful_step_count=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]),
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
     )
