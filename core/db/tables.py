@@ -147,17 +147,22 @@ places = Table(
     Column("hold_id", String(32), nullable=True),
     Column("held_until", UtcDateTime, nullable=True),
     Column("ticket_id", Id, nullable=True),
+    # The standing pick orders by (pick_order, id). Only ix_places_free provides that order, so the planner
+    # cannot wander onto the primary key and walk past every sold place (PostgreSQL ties the two otherwise,
+    # measured in tests/core/db/test_query_plans.py). It can also rank places, e.g. fill a floor front first.
+    Column("pick_order", Integer, nullable=False, server_default="0"),
     CheckConstraint("state IN ('free', 'held', 'sold', 'blocked')", name="state"),
     CheckConstraint("(state = 'held') = (hold_id IS NOT NULL AND held_until IS NOT NULL)", name="held"),
     CheckConstraint("(state = 'sold') = (ticket_id IS NOT NULL)", name="sold"),
     UniqueConstraint("concert_id", "seat_id"),
     UniqueConstraint("ticket_id"),
-    # The standing pick walks free places in id order: ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED on this
-    # partial index stays an index scan however full the section gets (sold and held rows are not in it).
+    # The standing pick walks free places in order: ORDER BY pick_order, id LIMIT n FOR UPDATE SKIP LOCKED on
+    # this partial index stays an index scan however full the section gets (sold and held rows are not in it).
     Index(
         "ix_places_free",
         "concert_id",
         "section_id",
+        "pick_order",
         "id",
         postgresql_where=text("state = 'free'"),
         sqlite_where=text("state = 'free'"),

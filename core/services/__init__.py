@@ -1,0 +1,23 @@
+"""The public API of core for the apps: one module per area of use cases, plus the ServiceContext.
+
+    from core.services import ServiceContext, catalog, sales, checkout
+    hold = await sales.hold_places(ctx, actor, concert_id, place_ids)
+
+Each function checks the actor's permission, runs one transaction and returns domain types.
+"""
+
+from core.services import catalog, checkout, concerts, devices, live, orders, sales, staff, venues
+from core.services.context import ServiceContext
+
+__all__ = [
+    "ServiceContext",
+    "catalog",
+    "checkout",
+    "concerts",
+    "devices",
+    "live",
+    "orders",
+    "sales",
+    "staff",
+    "venues",
+]

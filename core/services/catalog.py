@@ -13,6 +13,8 @@ from core.domain.ids import ConcertId
 from core.domain.money import Money
 from core.services.context import ServiceContext
 
+__all__ = ["get_availability", "get_seat_map", "list_on_sale"]
+
 # Catalog reads are public: anyone at a kiosk may see what is on sale, so there is no actor here.
 
 

@@ -24,6 +24,8 @@ from core.domain.staff import Actor, DeviceActor, Permission, describe
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
+__all__ = ["checkout_hold"]
+
 _CODE_ATTEMPTS = 3
 
 

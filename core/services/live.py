@@ -23,6 +23,8 @@ from core.events.protocol import BusMessage, BusStatus, Resync
 from core.services.catalog import get_seat_map
 from core.services.context import ServiceContext
 
+__all__ = ["AvailabilityView", "watch_concert"]
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0

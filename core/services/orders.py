@@ -20,6 +20,8 @@ from core.domain.staff import Actor, Permission, describe
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
+__all__ = ["find_order", "refund_tickets"]
+
 
 def _not_found(code: str) -> NotFound:
     return NotFound(

@@ -36,6 +36,8 @@ from core.domain.venues import SectionKind
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
+__all__ = ["extend_hold", "hold_best_available", "hold_places", "hold_standing", "release_hold"]
+
 BEST_AVAILABLE_ATTEMPTS = 3
 
 

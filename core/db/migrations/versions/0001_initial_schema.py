@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 10:09:11.054492
+Create Date: 2026-11-25 10:27:48.963266
 """
 
 from __future__ import annotations
@@ -188,6 +188,7 @@ def upgrade() -> None:
     sa.Column('hold_id', sa.String(length=32), nullable=True),
     sa.Column('held_until', core.db.types.UtcDateTime(), nullable=True),
     sa.Column('ticket_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('pick_order', sa.Integer(), server_default='0', nullable=False),
     sa.CheckConstraint("(state = 'held') = (hold_id IS NOT NULL AND held_until IS NOT NULL)", name=op.f('ck_places_held')),
     sa.CheckConstraint("(state = 'sold') = (ticket_id IS NOT NULL)", name=op.f('ck_places_sold')),
     sa.CheckConstraint("state IN ('free', 'held', 'sold', 'blocked')", name=op.f('ck_places_state')),
@@ -201,7 +202,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.create_index('ix_places_concert_id_category_id', ['concert_id', 'category_id'], unique=False)
-        batch_op.create_index('ix_places_free', ['concert_id', 'section_id', 'id'], unique=False, postgresql_where=sa.text("state = 'free'"), sqlite_where=sa.text("state = 'free'"))
+        batch_op.create_index('ix_places_free', ['concert_id', 'section_id', 'pick_order', 'id'], unique=False, postgresql_where=sa.text("state = 'free'"), sqlite_where=sa.text("state = 'free'"))
         batch_op.create_index('ix_places_held', ['concert_id', 'section_id', 'held_until'], unique=False, postgresql_where=sa.text("state = 'held'"), sqlite_where=sa.text("state = 'held'"))
         batch_op.create_index('ix_places_hold_id', ['hold_id'], unique=False)
 

@@ -1,0 +1,9 @@
+"""Benchmarks: not tests. ``make bench`` (``python -m tests.benchmarks``) runs them, prints a table and writes
+``.bench/latest.json``. Nothing here asserts on time; a benchmark that cannot run reports why and the others go on.
+
+Modules:
+  flash_sale      64 buyers on one hot concert (PostgreSQL, real bus): holds/s, checkouts/s, latencies, OVERSOLD
+  hold_ceiling    standing holds/s: our service vs the same statements through SQLAlchemy Core and raw asyncpg
+  live_latency    commit -> subscriber received over Redis, beside a bare Redis publish -> receive
+  profile_hold    (not run by make bench) profile of standing holds: ``python -m tests.benchmarks.profile_hold``
+"""

@@ -1,0 +1,290 @@
+"""Shared benchmark helpers (pytest-free): results, percentiles, the benchmark database, contexts, meters."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from core.config import Settings
+from core.db.engine import create_engine
+from core.db.migrate import upgrade
+from core.db.transaction import Database
+from core.domain.clock import SystemClock
+from core.domain.events import PlacesChanged
+from core.events.protocol import EventBus
+from core.services.context import ServiceContext
+from tests.builders import Stage, build_stage
+from tests.support import pgdb
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    name: str
+    value: float | int | str
+    unit: str = ""
+    ceiling: str = ""
+    """The comparison: a ceiling, a baseline or a must-be value, as text."""
+    note: str = ""
+
+
+@dataclass
+class Result:
+    name: str
+    title: str
+    setup: dict[str, Any] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    def add(self, name: str, value: float | int | str, unit: str = "", ceiling: str = "", note: str = "") -> None:
+        self.rows.append(Row(name, value, unit, ceiling, note))
+
+
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+# --- meters ----------------------------------------------------------------------------------------
+
+
+def _proc_stat() -> tuple[int, int]:
+    try:
+        with open("/proc/stat") as f:
+            parts = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = parts[3] + (parts[4] if len(parts) > 4 else 0)
+    return sum(parts), idle
+
+
+@dataclass
+class CpuMeter:
+    """Client process CPU (one Python process, one event loop) and whole-machine CPU over an interval."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    total: int = 0
+    idle: int = 0
+
+    def start(self) -> CpuMeter:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        self.total, self.idle = _proc_stat()
+        return self
+
+    def stop(self) -> dict[str, float]:
+        wall = time.perf_counter() - self.wall
+        cpu = time.process_time() - self.cpu
+        total, idle = _proc_stat()
+        dt, di = total - self.total, idle - self.idle
+        return {
+            "client_cpu_pct": round(100 * cpu / wall, 1) if wall else 0.0,
+            "machine_busy_pct": round(100 * (dt - di) / dt, 1) if dt else float("nan"),
+        }
+
+
+class RoundTrips:
+    """Counts client->server flights on asyncpg connections by wrapping their socket transport's write.
+
+    One flight is one message batch the driver sends and then waits on (BEGIN, a Bind/Execute/Sync of a
+    prepared statement, a Parse/Describe for a new one...): the number of network round trips."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.enabled = False
+
+    def wrap(self, asyncpg_connection: Any) -> None:
+        transport = asyncpg_connection._transport  # noqa: SLF001 - measuring, not using
+        for name in ("write", "writelines"):
+            original = getattr(transport, name)
+
+            def counted(data: Any, _original: Callable[[Any], None] = original) -> None:
+                if self.enabled:
+                    self.count += 1
+                _original(data)
+
+            setattr(transport, name, counted)
+
+
+# --- the benchmark database ------------------------------------------------------------------------
+
+_OURS = re.compile(r"^encore_bench_(\d+)$")
+_stage_numbers = itertools.count(1)
+
+
+class NullBus:
+    """A bus that publishes nowhere: to take the publish cost out of a measurement."""
+
+    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+        return event
+
+    def subscribe(self, concert_id: Any) -> Any:  # pragma: no cover - never subscribed to
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        return None
+
+
+@dataclass
+class Env:
+    """The servers and the one database a run uses; every benchmark builds its own concerts in it."""
+
+    admin_url: str
+    pg_source: str
+    redis_url: str | None
+    redis_source: str
+    database: str = ""
+    url: str = ""
+    concert_ids: list[int] = field(default_factory=list)
+
+    async def create(self) -> None:
+        if self.pg_source.startswith("localhost"):
+            await drop_stale(self.admin_url)
+        self.database = f"encore_bench_{os.getpid()}"
+        await pgdb.drop(self.admin_url, self.database)
+        await pgdb._execute(self.admin_url, f'CREATE DATABASE "{self.database}"')  # noqa: SLF001
+        self.url = pgdb.url_for(self.admin_url, self.database)
+        engine = create_engine(self.url)
+        try:
+            await upgrade(engine)
+            # Concert ids pick the Redis channel (encore:concert:<id>) and the Redis server is shared: start
+            # ours far from anything a test database hands out, so our events never reach another subscriber.
+            async with engine.begin() as conn:
+                seq = await conn.scalar(text("SELECT pg_get_serial_sequence('concerts', 'id')"))
+                base = random.randrange(10**12, 9 * 10**12)
+                await conn.execute(text("SELECT setval(:seq, :base)"), {"seq": seq, "base": base})
+        finally:
+            await engine.dispose()
+
+    async def drop(self) -> None:
+        if self.redis_url and self.concert_ids:
+            from redis.asyncio import Redis
+
+            from core.events.redis_bus import seq_key
+
+            r = Redis.from_url(self.redis_url)
+            try:
+                await r.delete(*[seq_key(c) for c in self.concert_ids])  # type: ignore[arg-type]
+            finally:
+                await r.aclose()
+        if self.database:
+            await pgdb.drop(self.admin_url, self.database)
+
+    def engine(self, *, pool_size: int = 32) -> AsyncEngine:
+        """The engine the product makes (core.db.engine.create_engine): pool_size + the same overflow."""
+        return create_engine(self.url, pool_size=pool_size)
+
+    def bus(self, kind: str = "real") -> tuple[EventBus, str]:
+        """('real') RedisBus when Redis is reachable, else the in-process LocalBus; ('null') no publishing."""
+        if kind == "null":
+            return NullBus(), "none (NullBus)"
+        if self.redis_url:
+            from core.events.redis_bus import RedisBus
+
+            return RedisBus(self.redis_url), f"RedisBus ({self.redis_source})"
+        from core.events.local_bus import LocalBus
+
+        return LocalBus(None), "LocalBus (Redis unreachable)"
+
+    @asynccontextmanager
+    async def context(self, *, pool_size: int = 32, bus: str = "real") -> AsyncIterator[tuple[ServiceContext, str]]:
+        db = Database(self.engine(pool_size=pool_size))
+        the_bus, bus_name = self.bus(bus)
+        settings = Settings(database_url=self.url, redis_url=self.redis_url or "", database_pool_size=pool_size)
+        try:
+            yield ServiceContext(settings=settings, db=db, bus=the_bus, clock=SystemClock()), bus_name
+        finally:
+            await the_bus.close()
+            await db.dispose()
+
+    async def stage(
+        self, ctx: ServiceContext, *, rows: int, seats_per_row: int, standing: int, max_per_order: int = 4
+    ) -> Stage:
+        stage = await build_stage(
+            ctx,
+            rows=rows,
+            seats_per_row=seats_per_row,
+            standing=standing,
+            max_per_order=max_per_order,
+            name=f"Bench Hall {next(_stage_numbers)}",
+        )
+        self.concert_ids.append(int(stage.id))
+        return stage
+
+    async def sql(self, *statements: str) -> None:
+        """Statements outside a transaction (VACUUM) on our database."""
+        engine = create_async_engine(self.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                for statement in statements:
+                    await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    async def settle(self) -> None:
+        """Between measurements: clear dead rows and refresh statistics so each one starts alike."""
+        await self.sql("VACUUM ANALYZE places", "VACUUM ANALYZE holds", "CHECKPOINT")
+
+
+async def drop_stale(admin_url: str) -> list[str]:
+    """Drop benchmark databases left by killed runs on this machine (their pid is gone)."""
+    engine = create_async_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            names = list(await conn.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE 'encore_bench_%'")))
+    finally:
+        await engine.dispose()
+    stale = [n for n in names if (m := _OURS.match(n)) and not _pid_alive(int(m.group(1)))]
+    for name in stale:
+        await pgdb.drop(admin_url, name)
+    return stale
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def warm_pool(engine: AsyncEngine, n: int) -> None:
+    """Open n pooled connections up front, so a measurement does not include connecting."""
+    import asyncio
+
+    gate = asyncio.Event()
+
+    async def one() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            await gate.wait()
+
+    tasks = [asyncio.create_task(one()) for _ in range(n)]
+    await asyncio.sleep(0)
+    while sum(1 for _ in tasks if not _.done()) and engine.pool.checkedout() < n:  # type: ignore[attr-defined]
+        await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.gather(*tasks)

@@ -1,0 +1,65 @@
+"""The apps' view of core: what core.services exports is pinned, and core imports without Qt."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import core
+import core.services
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_services_surface_is_pinned():
+    # Changing what the apps can reach is a decision: update this list on purpose.
+    assert core.services.__all__ == [
+        "ServiceContext",
+        "catalog",
+        "checkout",
+        "concerts",
+        "devices",
+        "live",
+        "orders",
+        "sales",
+        "staff",
+        "venues",
+    ]
+    for name in core.services.__all__:
+        assert hasattr(core.services, name)
+
+
+def test_service_modules_pin_their_functions():
+    from core.services import catalog, checkout, orders, sales
+
+    assert sales.__all__ == [
+        "extend_hold",
+        "hold_best_available",
+        "hold_places",
+        "hold_standing",
+        "release_hold",
+    ]
+    assert checkout.__all__ == ["checkout_hold"]
+    assert orders.__all__ == ["find_order", "refund_tickets"]
+    assert catalog.__all__ == ["get_availability", "get_seat_map", "list_on_sale"]
+
+
+def test_every_core_module_imports_without_qt():
+    """After napari's headless check: with PySide6 made unimportable, every core module still imports."""
+    modules = [m.name for m in pkgutil.walk_packages(core.__path__, "core.") if ".migrations" not in m.name]
+    assert "core.services.sales" in modules
+    script = (
+        "import importlib, sys\n"
+        "for blocked in ('PySide6', 'qasync', 'shiboken6'):\n"
+        "    sys.modules[blocked] = None\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print('ok', len(sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok")
