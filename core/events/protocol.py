@@ -47,4 +47,9 @@ class EventBus(Protocol):
         entered: subscribe first, then load the snapshot, and no event falls between the two."""
         ...
 
+    def note_own_commit(self) -> None:
+        """This process just committed to the database (with or without an event). A bus that watches the
+        database for other writers uses it to tell our commits from theirs; others ignore it."""
+        ...
+
     async def close(self) -> None: ...

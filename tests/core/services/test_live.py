@@ -1,0 +1,122 @@
+"""watch_concert: a hold shows up within a second; gaps, other writers and a Redis restart cause a reload."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+import redis.asyncio as aioredis
+
+from core.domain.places import PlaceState
+from core.events.redis_bus import seq_key
+from core.services import sales
+from core.services.live import AvailabilityView, watch_concert
+from tests.builders import build_stage
+from tests.support.context import open_context
+
+
+async def view_where(
+    views: AsyncIterator[AvailabilityView], check: Callable[[AvailabilityView], bool], within: float = 1.0
+) -> AvailabilityView:
+    """The first view that passes ``check``, or fail after ``within`` seconds."""
+    async with asyncio.timeout(within):
+        async for view in views:
+            if check(view):
+                return view
+    raise AssertionError("the stream ended")
+
+
+async def test_local_subscriber_sees_a_hold_within_a_second(ctx):
+    stage = await build_stage(ctx)
+    views = watch_concert(ctx, stage.id)
+    first = await anext(views)
+    assert first.reloaded and first.live and first.storage_ok
+    total = first.total_available
+    hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
+    seen = await view_where(views, lambda v: v.states[stage.seats[0]] is PlaceState.HELD)
+    assert seen.changed == set(stage.seats[:2])
+    assert not seen.reloaded
+    assert seen.total_available == total - 2
+    await sales.release_hold(ctx, stage.kiosk, hold.id)
+    back = await view_where(views, lambda v: v.states[stage.seats[0]] is PlaceState.FREE)
+    assert back.total_available == total
+    await views.aclose()
+
+
+async def test_another_process_writing_the_sqlite_file_is_noticed(sqlite_url, clock):
+    async with open_context(sqlite_url, clock) as watcher_ctx, open_context(sqlite_url, clock) as seller_ctx:
+        stage = await build_stage(seller_ctx)
+        views = watch_concert(watcher_ctx, stage.id)
+        await anext(views)
+        await sales.hold_standing(seller_ctx, stage.kiosk, stage.id, stage.standing, 3)
+        seen = await view_where(views, lambda v: v.reloaded and v.total_available == 20 + 20 - 3, within=2.0)
+        assert seen.states[stage.standing_places[0]] is PlaceState.HELD
+        await views.aclose()
+
+
+@pytest.fixture
+async def redis_pair(pg_database_url, redis_url, clock):
+    """Two kiosks' contexts on one PostgreSQL and one Redis."""
+    async with (
+        open_context(pg_database_url, clock, redis_url=redis_url) as a,
+        open_context(pg_database_url, clock, redis_url=redis_url) as b,
+    ):
+        yield a, b
+
+
+async def test_redis_subscriber_sees_another_kiosks_hold_within_a_second(redis_pair):
+    seller, watcher = redis_pair
+    stage = await build_stage(seller)
+    views = watch_concert(watcher, stage.id)
+    await anext(views)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[5]])
+    seen = await view_where(views, lambda v: v.states[stage.seats[5]] is PlaceState.HELD)
+    assert loop.time() - started < 1.0
+    assert not seen.reloaded  # it came as an event, not from a re-read
+    await views.aclose()
+
+
+async def test_a_sequence_gap_makes_the_subscriber_reload(redis_pair, redis_url):
+    seller, watcher = redis_pair
+    stage = await build_stage(seller)
+    views = watch_concert(watcher, stage.id)
+    await anext(views)
+    await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[0]])
+    await view_where(views, lambda v: v.states[stage.seats[0]] is PlaceState.HELD)
+    client = aioredis.Redis.from_url(redis_url)
+    await client.incr(seq_key(stage.id))  # an event "lost" on the way
+    await client.aclose()
+    await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[1]])
+    seen = await view_where(views, lambda v: v.states[stage.seats[1]] is PlaceState.HELD)
+    assert seen.reloaded
+    await views.aclose()
+
+
+async def test_subscriber_survives_a_redis_restart(pg_database_url, valkey, clock, expect_log):
+    url = f"redis://127.0.0.1:{valkey.port}/0"
+    with expect_log("core", ""):
+        async with (
+            open_context(pg_database_url, clock, redis_url=url) as seller,
+            open_context(pg_database_url, clock, redis_url=url) as watcher,
+        ):
+            stage = await build_stage(seller)
+            views = watch_concert(watcher, stage.id)
+            await anext(views)
+            valkey.stop()
+            paused = await view_where(views, lambda v: not v.live, within=15.0)
+            assert paused.storage_ok
+            # Sales go on without Redis; the paused subscriber polls the database.
+            await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[2]])
+            polled = await view_where(
+                views, lambda v: v.states[stage.seats[2]] is PlaceState.HELD, within=5.0
+            )
+            assert not polled.live
+            valkey.start(timeout=15)
+            back = await view_where(views, lambda v: v.live, within=15.0)
+            assert back.reloaded
+            await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[3]])
+            await view_where(views, lambda v: v.states[stage.seats[3]] is PlaceState.HELD, within=2.0)
+            await views.aclose()
