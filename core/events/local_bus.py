@@ -53,6 +53,7 @@ class LocalBus:
         self._subs: dict[ConcertId, set[_LocalSubscription]] = {}
         self._last_own = float("-inf")
         self._watcher: asyncio.Task[None] | None = None
+        self._watching = asyncio.Event()
 
     async def publish(self, event: PlacesChanged) -> PlacesChanged:
         self.note_own_commit()
@@ -96,12 +97,11 @@ class LocalBus:
         if self._db_path is not None and self._watcher is None:
             # Read the baseline before the subscriber loads its snapshot: a commit between the two must count
             # as a change, or the snapshot would miss it until the periodic re-read.
-            probe = _DataVersionProbe(self._db_path)
-            baseline = await asyncio.to_thread(probe.read)
-            if self._watcher is None:
-                self._watcher = asyncio.create_task(self._watch(probe, baseline))
-            else:
-                await asyncio.to_thread(probe.close)
+            # Claim the slot before awaiting, so two subscribers arriving together start one watcher.
+            self._watching = asyncio.Event()
+            self._watcher = asyncio.create_task(self._watch(_DataVersionProbe(self._db_path), self._watching))
+        if self._watcher is not None:
+            await self._watching.wait()
 
     async def _stop_watcher(self) -> None:
         watcher, self._watcher = self._watcher, None
@@ -110,8 +110,11 @@ class LocalBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
 
-    async def _watch(self, probe: _DataVersionProbe, baseline: int | None) -> None:
-        last = baseline
+    async def _watch(self, probe: _DataVersionProbe, started: asyncio.Event) -> None:
+        try:
+            last = await asyncio.to_thread(probe.read)
+        finally:
+            started.set()  # never leave a subscriber waiting, even if the first read fails
         previous_read = time.monotonic()
         try:
             while True:

@@ -31,7 +31,9 @@ async def test_local_subscriber_sees_a_hold_within_a_second(ctx):
     stage = await build_stage(ctx)
     views = watch_concert(ctx, stage.id)
     first = await anext(views)
-    assert first.reloaded and first.live and first.storage_ok
+    assert first.reloaded
+    assert first.live
+    assert first.storage_ok
     total = first.total_available
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
     seen = await view_where(views, lambda v: v.states[stage.seats[0]] is PlaceState.HELD)
