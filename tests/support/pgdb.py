@@ -76,6 +76,11 @@ async def create_template(admin_url: str, name: str) -> None:
         await engine.dispose()
 
 
+async def create_empty(admin_url: str, name: str) -> None:
+    await drop(admin_url, name)
+    await _execute(admin_url, f'CREATE DATABASE "{name}"')
+
+
 async def clone(admin_url: str, template: str, name: str) -> None:
     await _execute(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
