@@ -151,9 +151,10 @@ async def _create_concert(
         NewCategory("Circle", base, "#2471a3", sections=("Circle",)),
         NewCategory("Balcony", base - 1500, "#1e8449", sections=("Balcony",)),
         NewCategory("Floor", base - 500, "#b9770e", sections=("Floor",)),
-        # Single-seat categories win over their section's: wheelchair places half price, companions free.
+        # Single-seat categories win over their section's: wheelchair places and the companion seats beside
+        # them at half the balcony price. (Not free: a self-service kiosk cannot check who needs a companion.)
         NewCategory("Accessible", (base - 1500) // 2, "#6c3483", seats=ACCESSIBLE),
-        NewCategory("Companion", 0, "#566573", seats=COMPANION),
+        NewCategory("Companion", (base - 1500) // 2, "#566573", seats=COMPANION),
     )
     return await concerts.create_concert(
         ctx,
