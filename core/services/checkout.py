@@ -13,7 +13,7 @@ from core.db.errors import is_unique_violation
 from core.db.rows import load_concert
 from core.domain.codes import is_email, new_order_code, new_ticket_serial
 from core.domain.concerts import ConcertStatus
-from core.domain.errors import Conflict, HoldExpired, InputError, NotAllowed, NotFound, SalesClosed
+from core.domain.errors import Conflict, HoldExpired, InputError, SalesClosed
 from core.domain.events import PlacesChanged
 from core.domain.holds import HoldState
 from core.domain.ids import HoldId
@@ -23,6 +23,7 @@ from core.domain.places import PlaceState
 from core.domain.staff import Actor, DeviceActor, Permission, describe
 from core.security.permissions import require
 from core.services.context import ServiceContext
+from core.services.sales import own_hold
 
 __all__ = ["checkout_hold"]
 
@@ -103,14 +104,7 @@ async def _checkout(
         order = await orders_db.load(conn, order_id)
         assert order is not None
         return order, None
-    if row is None:
-        raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
-    if row.actor != describe(actor):
-        raise NotAllowed(
-            "This hold belongs to another kiosk or person and cannot be paid here.", code="hold_not_yours"
-        )
-    if row.state is HoldState.CHECKED_OUT:
-        raise Conflict("These places have already been paid for.", code="hold_checked_out")
+    row = own_hold(row, actor)
     if row.state is HoldState.RELEASED:
         raise HoldExpired(
             "This hold was cancelled, so nothing was sold. Please choose again.", code="hold_released"

@@ -219,17 +219,21 @@ async def hold_best_available(
     raise NotEnoughPlaces(quantity, f"{name} (side by side)")
 
 
-async def _lock_own_hold(conn: AsyncConnection, actor: Actor, hold_id: HoldId) -> holds_db.HoldRow:
-    hold = await holds_db.lock(conn, hold_id)
-    if hold is None:
+def own_hold(row: holds_db.HoldRow | None, actor: Actor) -> holds_db.HoldRow:
+    """The checks every use of a hold shares: it exists, it is this actor's, it was not paid for already."""
+    if row is None:
         raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
-    if hold.actor != describe(actor):
+    if row.actor != describe(actor):
         raise NotAllowed(
             "This hold belongs to another kiosk or person and cannot be used here.", code="hold_not_yours"
         )
-    if hold.state is HoldState.CHECKED_OUT:
+    if row.state is HoldState.CHECKED_OUT:
         raise Conflict("These places have already been paid for.", code="hold_checked_out")
-    return hold
+    return row
+
+
+async def _lock_own_hold(conn: AsyncConnection, actor: Actor, hold_id: HoldId) -> holds_db.HoldRow:
+    return own_hold(await holds_db.lock(conn, hold_id), actor)
 
 
 async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hold:
