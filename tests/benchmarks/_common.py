@@ -49,7 +49,9 @@ class Result:
     error: str | None = None
     seconds: float = 0.0
 
-    def add(self, name: str, value: float | int | str, unit: str = "", ceiling: str = "", note: str = "") -> None:
+    def add(
+        self, name: str, value: float | int | str, unit: str = "", ceiling: str = "", note: str = ""
+    ) -> None:
         self.rows.append(Row(name, value, unit, ceiling, note))
 
 
@@ -115,7 +117,7 @@ class RoundTrips:
         self.enabled = False
 
     def wrap(self, asyncpg_connection: Any) -> None:
-        transport = asyncpg_connection._transport  # noqa: SLF001 - measuring, not using
+        transport = asyncpg_connection._transport
         for name in ("write", "writelines"):
             original = getattr(transport, name)
 
@@ -163,7 +165,7 @@ class Env:
             await drop_stale(self.admin_url)
         self.database = f"encore_bench_{os.getpid()}"
         await pgdb.drop(self.admin_url, self.database)
-        await pgdb._execute(self.admin_url, f'CREATE DATABASE "{self.database}"')  # noqa: SLF001
+        await pgdb._execute(self.admin_url, f'CREATE DATABASE "{self.database}"')
         self.url = pgdb.url_for(self.admin_url, self.database)
         engine = create_engine(self.url)
         try:
@@ -171,9 +173,14 @@ class Env:
             # Concert ids pick the Redis channel (encore:concert:<id>) and the Redis server is shared: start
             # ours far from anything a test database hands out, so our events never reach another subscriber.
             async with engine.begin() as conn:
-                seq = await conn.scalar(text("SELECT pg_get_serial_sequence('concerts', 'id')"))
-                base = random.randrange(10**12, 9 * 10**12)
-                await conn.execute(text("SELECT setval(:seq, :base)"), {"seq": seq, "base": base})
+                # Every other id sequence starts far out too (its own range), so a small number such as a
+                # quantity never equals an id: hold_ceiling recognises captured parameters by their values.
+                seqs = list(
+                    await conn.scalars(text("SELECT oid::regclass::text FROM pg_class WHERE relkind = 'S'"))
+                )
+                for k, seq in enumerate(sorted(seqs)):
+                    base = (k + 1) * 10**12 + random.randrange(10**11)
+                    await conn.execute(text("SELECT setval(:seq, :base)"), {"seq": seq, "base": base})
         finally:
             await engine.dispose()
 
@@ -208,10 +215,14 @@ class Env:
         return LocalBus(None), "LocalBus (Redis unreachable)"
 
     @asynccontextmanager
-    async def context(self, *, pool_size: int = 32, bus: str = "real") -> AsyncIterator[tuple[ServiceContext, str]]:
+    async def context(
+        self, *, pool_size: int = 32, bus: str = "real"
+    ) -> AsyncIterator[tuple[ServiceContext, str]]:
         db = Database(self.engine(pool_size=pool_size))
         the_bus, bus_name = self.bus(bus)
-        settings = Settings(database_url=self.url, redis_url=self.redis_url or "", database_pool_size=pool_size)
+        settings = Settings(
+            database_url=self.url, redis_url=self.redis_url or "", database_pool_size=pool_size
+        )
         try:
             yield ServiceContext(settings=settings, db=db, bus=the_bus, clock=SystemClock()), bus_name
         finally:
@@ -242,9 +253,35 @@ class Env:
         finally:
             await engine.dispose()
 
+    async def free_connections(self) -> int:
+        engine = create_async_engine(self.url, poolclass=NullPool)
+        try:
+            async with engine.connect() as conn:
+                used = await conn.scalar(text("SELECT count(*) FROM pg_stat_activity"))
+                limit = await conn.scalar(text("SHOW max_connections"))
+        finally:
+            await engine.dispose()
+        return int(limit) - int(used) - 3  # superuser_reserved_connections
+
+    async def need_connections(self, n: int, *, wait_s: float = 20.0) -> int:
+        """Wait (a while) until the shared server has n free connections; returns how many are free."""
+        import asyncio
+
+        deadline = time.monotonic() + wait_s
+        free = await self.free_connections()
+        while free < n and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            free = await self.free_connections()
+        if free < n:
+            raise RuntimeError(
+                f"PostgreSQL has only {free} free connections (other sessions hold the rest); this needs {n}"
+            )
+        return free
+
     async def settle(self) -> None:
         """Between measurements: clear dead rows and refresh statistics so each one starts alike."""
         await self.sql("VACUUM ANALYZE places", "VACUUM ANALYZE holds", "CHECKPOINT")
+        await self.need_connections(70)
 
 
 async def drop_stale(admin_url: str) -> list[str]:
@@ -252,7 +289,11 @@ async def drop_stale(admin_url: str) -> list[str]:
     engine = create_async_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
-            names = list(await conn.scalars(text("SELECT datname FROM pg_database WHERE datname LIKE 'encore_bench_%'")))
+            names = list(
+                await conn.scalars(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE 'encore_bench_%'")
+                )
+            )
     finally:
         await engine.dispose()
     stale = [n for n in names if (m := _OURS.match(n)) and not _pid_alive(int(m.group(1)))]
@@ -284,7 +325,7 @@ async def warm_pool(engine: AsyncEngine, n: int) -> None:
 
     tasks = [asyncio.create_task(one()) for _ in range(n)]
     await asyncio.sleep(0)
-    while sum(1 for _ in tasks if not _.done()) and engine.pool.checkedout() < n:  # type: ignore[attr-defined]
+    while sum(1 for _ in tasks if not _.done()) and engine.pool.checkedout() < n:  # type: ignore[attr-defined]  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     gate.set()
     await asyncio.gather(*tasks)
