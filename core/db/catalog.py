@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.places import in_state
 from core.db.rows import concert_from_row
 from core.db.tables import concerts, places, price_categories, seats, sections, venues
 from core.domain.catalog import MapPlace, MapSection
@@ -65,7 +66,7 @@ async def map_sections(conn: AsyncConnection, plan_id: PlanId) -> list[MapSectio
 async def map_places(conn: AsyncConnection, concert_id: ConcertId, now: datetime) -> list[MapPlace]:
     # Shown state: a lapsed hold is free to everyone, so it is drawn free.
     shown = case(
-        (and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now), PlaceState.FREE.value),
+        (and_(in_state(PlaceState.HELD), places.c.held_until <= now), PlaceState.FREE.value),
         else_=places.c.state,
     )
     stmt = (

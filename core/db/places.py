@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -55,10 +55,17 @@ class PlaceDetail:
         return f"{self.section}, row {self.row}, seat {self.number}"
 
 
+def in_state(state: PlaceState) -> ColumnElement[bool]:
+    """``places.state = 'free'`` with the state written into the SQL, not bound as $n: a generic prepared plan
+    (asyncpg prepares; PostgreSQL goes generic after five runs) can only use the partial indexes when it can
+    see the value (tests/core/db/test_query_plans.py shows the sequential scan otherwise)."""
+    return places.c.state == literal_column(f"'{state.value}'")
+
+
 def _takeable(now: datetime) -> ColumnElement[bool]:
     return or_(
-        places.c.state == PlaceState.FREE.value,
-        and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now),
+        in_state(PlaceState.FREE),
+        and_(in_state(PlaceState.HELD), places.c.held_until <= now),
     )
 
 
@@ -114,16 +121,18 @@ def standing_hold_statement(
     SKIP LOCKED never waits, so the order of this pick cannot take part in a deadlock.
     """
     if lapsed:
-        condition = and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now)
+        condition = and_(in_state(PlaceState.HELD), places.c.held_until <= now)
         order: ColumnElement[Any] = places.c.held_until
     else:
-        condition = places.c.state == PlaceState.FREE.value
+        condition = in_state(PlaceState.FREE)
         order = places.c.pick_order
     pick = (
         select(places.c.id)
         .where(places.c.concert_id == concert_id, places.c.section_id == section_id, condition)
         .order_by(order, places.c.id)
-        .limit(quantity)
+        # The LIMIT is SQL too: under a generic plan an unknown $n makes PostgreSQL expect many rows and join
+        # them to a sequential scan of places. One prepared statement per quantity (1..max per order) is fine.
+        .limit(literal_column(str(int(quantity))))
         .with_for_update(skip_locked=True)
     )
     return (
@@ -161,7 +170,7 @@ async def lock_hold_places(conn: AsyncConnection, hold_id: HoldId) -> list[Taken
     """The places still held by this hold, locked in id order (lapsed or not: nobody else took them)."""
     stmt = (
         select(*_RETURNING)
-        .where(places.c.hold_id == hold_id, places.c.state == PlaceState.HELD.value)
+        .where(places.c.hold_id == hold_id, in_state(PlaceState.HELD))
         .order_by(places.c.id)
         .with_for_update()
     )
@@ -171,7 +180,7 @@ async def lock_hold_places(conn: AsyncConnection, hold_id: HoldId) -> list[Taken
 async def extend(conn: AsyncConnection, hold_id: HoldId, held_until: datetime) -> int:
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.hold_id == hold_id), places.c.state == PlaceState.HELD.value)
+        .where(_in_id_order(places.c.hold_id == hold_id), in_state(PlaceState.HELD))
         .values(held_until=held_until)
     )
     return (await conn.execute(stmt)).rowcount
@@ -180,7 +189,7 @@ async def extend(conn: AsyncConnection, hold_id: HoldId, held_until: datetime) -
 async def release(conn: AsyncConnection, hold_id: HoldId) -> list[TakenPlace]:
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.hold_id == hold_id), places.c.state == PlaceState.HELD.value)
+        .where(_in_id_order(places.c.hold_id == hold_id), in_state(PlaceState.HELD))
         .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
         .returning(*_RETURNING)
     )
@@ -193,7 +202,7 @@ async def release_lapsed(
     """Tidy-up for the scheduler: free places whose holds lapsed. Correctness never depends on it running."""
     lapsed = (
         select(places.c.id)
-        .where(places.c.state == PlaceState.HELD.value, places.c.held_until <= now)
+        .where(in_state(PlaceState.HELD), places.c.held_until <= now)
         .order_by(places.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -224,9 +233,7 @@ async def mark_sold(conn: AsyncConnection, sold: Sequence[tuple[PlaceId, TicketI
 async def free_sold(conn: AsyncConnection, ticket_ids: Sequence[TicketId]) -> list[TakenPlace]:
     stmt = (
         update(places)
-        .where(
-            _in_id_order(places.c.ticket_id.in_(list(ticket_ids))), places.c.state == PlaceState.SOLD.value
-        )
+        .where(_in_id_order(places.c.ticket_id.in_(list(ticket_ids))), in_state(PlaceState.SOLD))
         .values(state=PlaceState.FREE.value, ticket_id=None)
         .returning(*_RETURNING)
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.places import in_state
 from core.db.tables import places, seats, sections
 from core.domain.concerts import Concert
 from core.domain.errors import InputError
@@ -41,8 +42,8 @@ async def takeable_seats(
             places.c.concert_id == concert_id,
             places.c.section_id == section_id,
             or_(
-                places.c.state == PlaceState.FREE.value,
-                and_(places.c.state == PlaceState.HELD.value, places.c.held_until <= now),
+                in_state(PlaceState.FREE),
+                and_(in_state(PlaceState.HELD), places.c.held_until <= now),
             ),
         )
         .order_by(seats.c.row_label, seats.c.number)
