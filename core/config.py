@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import platformdirs
 
@@ -37,7 +37,9 @@ class Settings:
     database_tls: bool = False
     database_pool_size: int = 10
     redis_url: str = ""
-    """Empty: no Redis; live updates run in-process (embedded mode)."""
+    """Empty: no Redis; live updates run in-process (embedded mode). Never holds a password."""
+    redis_password_ref: str = ""
+    """Secret-store reference for the Redis password, e.g. 'env:ENCORE_REDIS_PASSWORD'. Never the password."""
     redis_tls: bool = False
     mqtt_url: str = ""
     demo_mode: bool = False
@@ -60,6 +62,12 @@ _FIELDS = {f.name: f for f in fields(Settings)}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+SECRET_SCHEMES = ("env", "file", "keyring")
+"""The secret-store reference forms: env:NAME, file:/absolute/path, keyring:service/username."""
+
+_REF_FIELDS = ("database_password_ref", "redis_password_ref")
+_REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
 
 
 def _coerce(source: str, key: str, raw: Any, kind: type, *, from_env: bool) -> Any:
@@ -102,6 +110,11 @@ def _apply(settings: Settings, source: str, values: Mapping[str, Any], *, from_e
         if field is None:
             known = ", ".join(sorted(_FIELDS))
             raise ConfigError(source, key, f"unknown setting; known settings are: {known}")
+        if key in _REF_FIELDS and not isinstance(raw, str):
+            # Not quoted back: a number here may well be the password itself.
+            raise ConfigError(
+                source, key, "must be text in quotes, such as 'env:NAME'; the value is not shown"
+            )
         kind = {"bool": bool, "int": int, "float": float, "str": str}[str(field.type)]
         changes[key] = _coerce(source, key, raw, kind, from_env=from_env)
     if "log_level" in changes:
@@ -112,10 +125,31 @@ def _apply(settings: Settings, source: str, values: Mapping[str, Any], *, from_e
     return result
 
 
+def parse_secret_ref(ref: str) -> tuple[str, str]:
+    """Split a secret reference into (scheme, target), or raise ValueError with the problem.
+
+    The problem never quotes ``ref``: a person may have typed the secret itself where a reference belongs.
+    """
+    scheme, sep, target = ref.partition(":")
+    if not sep or scheme not in SECRET_SCHEMES:
+        raise ValueError(f"must be a secret reference ({_REF_FORMS}); the value is not shown here")
+    if scheme == "env" and not (target.isidentifier() and target.isascii()):
+        raise ValueError("env: must name an environment variable (letters, digits, _), as in env:NAME")
+    if scheme == "file" and not Path(target).expanduser().is_absolute():
+        raise ValueError("file: must name an absolute path, as in file:/etc/encore/db-password")
+    if scheme == "keyring":
+        service, _, username = target.rpartition("/")
+        if not service or not username:
+            raise ValueError("keyring: must name a service and a user name, as in keyring:encore/db")
+    return scheme, target
+
+
 def _has_password(url: str) -> bool:
     # Parse, do not search for "@" and ":": both may appear in a query string or a socket path.
+    # Drivers also take ?password=... (asyncpg through SQLAlchemy, redis-py), so the query counts too.
     try:
-        return bool(urlsplit(url).password)
+        parts = urlsplit(url)
+        return bool(parts.password) or "password" in parse_qs(parts.query)
     except ValueError:
         return False
 
@@ -134,6 +168,19 @@ def _validate(s: Settings, source: str) -> None:
         )
     if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(source, "redis_url", "must start with redis://, rediss:// or unix://")
+    if _has_password(s.redis_url):
+        raise ConfigError(
+            source,
+            "redis_url",
+            "must not contain a password; put it in the secret store (redis_password_ref)",
+        )
+    for key in _REF_FIELDS:
+        ref = getattr(s, key)
+        if ref:
+            try:
+                parse_secret_ref(ref)
+            except ValueError as exc:
+                raise ConfigError(source, key, str(exc)) from None
     if s.database_pool_size < 1:
         raise ConfigError(source, "database_pool_size", "must be at least 1")
     if s.statement_timeout_s <= 0:
@@ -167,10 +214,18 @@ def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -
         settings = _apply(settings, str(file), section, from_env=False)
     elif explicit:
         raise ConfigError(str(file), "(file)", "does not exist; check the --config path or ENCORE_CONFIG")
+    # A variable that an env: reference names holds a secret, not a setting, even when it is called
+    # ENCORE_DB_PASSWORD: it must not be refused as an unknown setting.
+    refs = [getattr(settings, k) for k in _REF_FIELDS] + [
+        env.get(_ENV_PREFIX + k.upper(), "") for k in _REF_FIELDS
+    ]
+    secret_vars = {ref[len("env:") :] for ref in refs if ref.startswith("env:")}
     overrides = {
         k[len(_ENV_PREFIX) :].lower(): v
         for k, v in env.items()
-        if k.startswith(_ENV_PREFIX) and k not in {"ENCORE_CONFIG"} and not k.startswith("ENCORE_TEST_")
+        if k.startswith(_ENV_PREFIX)
+        and k not in {"ENCORE_CONFIG"} | secret_vars
+        and not k.startswith("ENCORE_TEST_")
     }
     if overrides:
         settings = _apply(settings, "environment", overrides, from_env=True)

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ScalarSelect, and_, case, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import devices, staff
+from core.db.rows import concert_from_row
+from core.db.tables import concerts, devices, sections, staff, venues
+from core.domain.concerts import Concert
 from core.domain.devices import DeviceStatus
 from core.domain.errors import DeviceNotApproved, NotAllowed
+from core.domain.ids import ConcertId, SectionId
 from core.domain.staff import Actor, DeviceActor, StaffActor
+from core.domain.venues import Section, SectionKind
+
+_ACTIVE = "active"
 
 
-async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
-    """A revoked device or a deactivated staff account stops acting at once, not at its next sign-in."""
+def _status_query(actor: Actor) -> ScalarSelect[Any]:
+    """One scalar: 'active' when the actor may act now, else what it is ('pending', 'revoked', 'inactive')."""
     if isinstance(actor, DeviceActor):
-        status = (
-            await conn.execute(select(devices.c.status).where(devices.c.id == actor.device_id))
-        ).scalar()
+        status = case((devices.c.status == DeviceStatus.APPROVED.value, _ACTIVE), else_=devices.c.status)
+        return select(status).where(devices.c.id == actor.device_id).scalar_subquery()
+    if isinstance(actor, StaffActor):
+        active = case((staff.c.active, _ACTIVE), else_="inactive")
+        return select(active).where(staff.c.id == actor.staff_id).scalar_subquery()
+    return select(literal(_ACTIVE)).scalar_subquery()
+
+
+def check_status(actor: Actor, status: str | None) -> None:
+    """A revoked device or a deactivated staff account stops acting at once, not at its next sign-in."""
+    if status == _ACTIVE:
+        return
+    if isinstance(actor, DeviceActor):
         if status is None:
             raise DeviceNotApproved(
                 f"Device {actor.name} is not registered. Restart it to register, then ask a manager to approve it."
@@ -25,11 +44,57 @@ async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
             raise DeviceNotApproved(
                 f"Device {actor.name} is waiting for approval. A manager can approve it in the admin app."
             )
-        if status == DeviceStatus.REVOKED.value:
-            raise DeviceNotApproved(
-                f"Device {actor.name} has been revoked and cannot sell or scan. Call a manager."
-            )
-    elif isinstance(actor, StaffActor):
-        active = (await conn.execute(select(staff.c.active).where(staff.c.id == actor.staff_id))).scalar()
-        if not active:
-            raise NotAllowed(f"The account of {actor.name} is not active. Ask an admin to reactivate it.")
+        raise DeviceNotApproved(
+            f"Device {actor.name} has been revoked and cannot sell or scan. Call a manager."
+        )
+    raise NotAllowed(f"The account of {actor.name} is not active. Ask an admin to reactivate it.")
+
+
+async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
+    check_status(actor, (await conn.execute(select(_status_query(actor)))).scalar())
+
+
+@dataclass(frozen=True, slots=True)
+class SaleContext:
+    concert: Concert
+    timezone: str
+    actor_status: str | None
+    section: Section | None = None
+    """The section asked about, when it belongs to the concert's plan."""
+
+
+async def concert_and_actor(
+    conn: AsyncConnection, concert_id: ConcertId, actor: Actor, *, section_id: SectionId | None = None
+) -> SaleContext | None:
+    """The concert, its venue's timezone, the actor's status and (optionally) one of its sections, in one
+    round trip: every hold starts here."""
+    stmt = (
+        select(
+            concerts,
+            venues.c.timezone.label("venue_tz"),
+            _status_query(actor).label("actor_status"),
+            sections.c.id.label("section_id"),
+            sections.c.name.label("section_name"),
+            sections.c.kind.label("section_kind"),
+            sections.c.capacity.label("section_capacity"),
+        )
+        .join(venues, venues.c.id == concerts.c.venue_id)
+        .outerjoin(
+            sections, and_(sections.c.id == (section_id or 0), sections.c.plan_id == concerts.c.plan_id)
+        )
+        .where(concerts.c.id == concert_id)
+    )
+    row = (await conn.execute(stmt)).first()
+    if row is None:
+        return None
+    concert = concert_from_row(row)
+    section = None
+    if row.section_id is not None:
+        section = Section(
+            SectionId(row.section_id),
+            concert.plan_id,
+            row.section_name,
+            SectionKind(row.section_kind),
+            row.section_capacity,
+        )
+    return SaleContext(concert, row.venue_tz, row.actor_status, section)

@@ -26,22 +26,29 @@ def create_engine(
         parsed = parsed.set(password=password)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed.render_as_string(hide_password=False))
+    # The server gives up first, with a clear SQLSTATE (lock wait 55P03, statement 57014: "busy"); the client
+    # timer is only the last resort for a dead network, so the two never race.
+    statement_ms = int(statement_timeout_s * 1000)
     connect_args: dict[str, Any] = {
         "timeout": statement_timeout_s,
-        "command_timeout": statement_timeout_s,
+        "command_timeout": statement_timeout_s + 2,
         "server_settings": {
             "application_name": "encore",
-            "lock_timeout": str(int(statement_timeout_s * 1000)),
+            "statement_timeout": str(statement_ms),
+            "lock_timeout": str(max(100, statement_ms // 2)),
+            "idle_in_transaction_session_timeout": str(statement_ms * 4),
         },
     }
     if tls:
         connect_args["ssl"] = ssl.create_default_context()
+    # No pool_pre_ping: it costs three round trips per transaction. A connection that went stale instead fails
+    # its first statement; SQLAlchemy then drops the whole pool and Database retries once (transaction.py).
     return create_async_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_recycle=1800,
+        hide_parameters=True,  # driver errors must never quote values such as password hashes or e-mails
         connect_args=connect_args,
     )
 
@@ -51,7 +58,7 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # One connection per transaction and WAL: readers never block the single writer.
-    engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+    engine = create_async_engine(url, poolclass=NullPool, hide_parameters=True, connect_args={"timeout": 3})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -61,7 +68,8 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # One writer at a time: wait up to 3 s for the write lock, then say "busy" rather than keep a buyer waiting.
+        cursor.execute("PRAGMA busy_timeout=3000")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

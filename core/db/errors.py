@@ -7,14 +7,22 @@ from collections.abc import Iterator
 
 from sqlalchemy import exc as sa_exc
 
-from core.domain.errors import StorageUnavailable
+from core.domain.errors import InputError, StorageBusy, StorageUnavailable
 
 _OUT_OF_SERVICE = (
     "The ticket database cannot be reached right now. Nothing was changed; please try again in a moment."
 )
+_OUTCOME_UNKNOWN = (
+    "The connection to the ticket database broke while saving, so it is not certain whether this went "
+    "through. Please try again: a payment is never taken twice, and places held by mistake free themselves "
+    "within a few minutes."
+)
+_BUSY = "The box office is very busy right now and nothing was changed. Please try again in a moment."
 
 # SQLSTATEs that mean "run the transaction again": serialization failure, deadlock detected.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# Waited too long for a row lock or for the statement: busy, not broken.
+BUSY_SQLSTATES = frozenset({"55P03", "57014"})
 
 
 def sqlstate(error: BaseException) -> str | None:
@@ -27,12 +35,13 @@ def sqlstate(error: BaseException) -> str | None:
 
 
 def is_retryable(error: BaseException) -> bool:
-    if isinstance(error, sa_exc.DBAPIError):
-        if sqlstate(error) in RETRYABLE_SQLSTATES:
-            return True
-        text = str(getattr(error, "orig", error)).lower()
-        return "database is locked" in text
-    return False
+    """Deadlock or serialization failure: the whole transaction may run again. (SQLite's "database is
+    locked" is not: busy_timeout has already waited, and waiting again would only keep a buyer waiting.)"""
+    return isinstance(error, sa_exc.DBAPIError) and sqlstate(error) in RETRYABLE_SQLSTATES
+
+
+def _is_sqlite_locked(error: sa_exc.DBAPIError) -> bool:
+    return "database is locked" in str(error.orig).lower()
 
 
 def is_unique_violation(error: BaseException, table: str, column: str) -> bool:
@@ -44,17 +53,36 @@ def is_unique_violation(error: BaseException, table: str, column: str) -> bool:
     return f"uq_{table}_{column}" in text or f"{table}_{column}_key" in text or f"{table}.{column}" in text
 
 
+def busy() -> StorageBusy:
+    return StorageBusy(_BUSY)
+
+
 @contextlib.contextmanager
-def map_storage_errors() -> Iterator[None]:
-    """Connection loss and timeouts become StorageUnavailable; our own errors pass through untouched."""
+def map_storage_errors(*, committing: bool = False) -> Iterator[None]:
+    """Driver errors become typed errors; our own errors pass through untouched.
+
+    ``committing``: the failure hit COMMIT, so the outcome is unknown and "nothing was changed" would be a lie.
+    Exception messages of the driver are never passed on: they can quote the statement's parameters.
+    """
     try:
         yield
-    except (OSError, TimeoutError) as exc:
-        raise StorageUnavailable(_OUT_OF_SERVICE) from exc
+    except (OSError, TimeoutError, ConnectionError) as exc:
+        raise StorageUnavailable(
+            _OUTCOME_UNKNOWN if committing else _OUT_OF_SERVICE,
+            code="outcome_unknown" if committing else None,
+        ) from exc
     except sa_exc.DBAPIError as exc:
         if is_retryable(exc):
             raise
         code = sqlstate(exc) or ""
+        if code in BUSY_SQLSTATES or _is_sqlite_locked(exc):
+            raise busy() from exc
+        if code.startswith("22"):  # data exception: a value the database cannot store (NUL, out of range)
+            raise InputError(
+                "input",
+                "a value could not be stored (it is too large or has characters that are not allowed).",
+                code="value_invalid",
+            ) from exc
         # 08: connection exception, 53: insufficient resources (too many clients), 57P: server shut down.
         unavailable = code.startswith(("08", "53", "57P"))
         if (
@@ -62,5 +90,7 @@ def map_storage_errors() -> Iterator[None]:
             or exc.connection_invalidated
             or isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
         ):
+            if committing:
+                raise StorageUnavailable(_OUTCOME_UNKNOWN, code="outcome_unknown") from exc
             raise StorageUnavailable(_OUT_OF_SERVICE) from exc
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,10 +36,12 @@ async def insert(
     now: datetime,
     expires_at: datetime,
     place_count: int,
+    request_key: str | None = None,
 ) -> None:
     await conn.execute(
         holds.insert().values(
             id=hold_id,
+            request_key=request_key,
             concert_id=concert_id,
             actor=actor,
             device_id=device_id,
@@ -54,8 +57,17 @@ async def insert(
 async def lock(conn: AsyncConnection, hold_id: HoldId) -> HoldRow | None:
     """Lock the hold row first: every operation on a hold takes this lock before its places' locks."""
     row = (await conn.execute(select(holds).where(holds.c.id == hold_id).with_for_update())).first()
-    if row is None:
-        return None
+    return None if row is None else _hold(row)
+
+
+async def by_request_key(conn: AsyncConnection, request_key: str) -> HoldRow | None:
+    row = (
+        await conn.execute(select(holds).where(holds.c.request_key == request_key).with_for_update())
+    ).first()
+    return None if row is None else _hold(row)
+
+
+def _hold(row: Any) -> HoldRow:
     return HoldRow(
         id=HoldId(row.id),
         concert_id=ConcertId(row.concert_id),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -47,6 +47,7 @@ class PlaceDetail:
     price: Money
     state: PlaceState
     accessible: bool = False
+    held_until: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -62,7 +63,7 @@ def in_state(state: PlaceState) -> ColumnElement[bool]:
     return places.c.state == literal_column(f"'{state.value}'")
 
 
-def _takeable(now: datetime) -> ColumnElement[bool]:
+def takeable(now: datetime) -> ColumnElement[bool]:
     return or_(
         in_state(PlaceState.FREE),
         and_(in_state(PlaceState.HELD), places.c.held_until <= now),
@@ -96,7 +97,7 @@ async def hold_specific(
     )
     stmt = (
         update(places)
-        .where(places.c.id.in_(locked.scalar_subquery()), _takeable(now))
+        .where(places.c.id.in_(locked.scalar_subquery()), takeable(now))
         .values(state=PlaceState.HELD.value, hold_id=hold_id, held_until=held_until)
         .returning(*_RETURNING)
     )
@@ -166,59 +167,35 @@ async def hold_any(
     return taken
 
 
-async def lock_hold_places(conn: AsyncConnection, hold_id: HoldId) -> list[TakenPlace]:
-    """The places still held by this hold, locked in id order (lapsed or not: nobody else took them)."""
+async def lock_hold_places(conn: AsyncConnection, hold_id: HoldId) -> list[PlaceDetail]:
+    """The places still held by this hold, with labels and prices, locked in id order (lapsed or not: nobody
+    else took them)."""
     stmt = (
-        select(*_RETURNING)
+        _details_query()
         .where(places.c.hold_id == hold_id, in_state(PlaceState.HELD))
-        .order_by(places.c.id)
-        .with_for_update()
+        .with_for_update(of=places)
     )
-    return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
+    return [_detail(r) for r in (await conn.execute(stmt)).all()]
 
 
-async def extend(conn: AsyncConnection, hold_id: HoldId, held_until: datetime) -> int:
+async def extend(conn: AsyncConnection, place_ids: Sequence[PlaceId], held_until: datetime) -> None:
+    """New held-until for places the caller has locked (lock_hold_places)."""
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.hold_id == hold_id), in_state(PlaceState.HELD))
+        .where(places.c.id.in_(list(place_ids)), in_state(PlaceState.HELD))
         .values(held_until=held_until)
     )
-    return (await conn.execute(stmt)).rowcount
+    await conn.execute(stmt)
 
 
-async def release(conn: AsyncConnection, hold_id: HoldId) -> list[TakenPlace]:
+async def release(conn: AsyncConnection, place_ids: Sequence[PlaceId]) -> None:
+    """Free places the caller has locked (lock_hold_places)."""
     stmt = (
         update(places)
-        .where(_in_id_order(places.c.hold_id == hold_id), in_state(PlaceState.HELD))
+        .where(places.c.id.in_(list(place_ids)), in_state(PlaceState.HELD))
         .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
-        .returning(*_RETURNING)
     )
-    return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
-
-
-async def release_lapsed(
-    conn: AsyncConnection, now: datetime, limit: int = 1000
-) -> dict[ConcertId, list[TakenPlace]]:
-    """Tidy-up for the scheduler: free places whose holds lapsed. Correctness never depends on it running."""
-    lapsed = (
-        select(places.c.id)
-        .where(in_state(PlaceState.HELD), places.c.held_until <= now)
-        .order_by(places.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    stmt = (
-        update(places)
-        .where(places.c.id.in_(lapsed.scalar_subquery()))
-        .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
-        .returning(places.c.concert_id, *_RETURNING)
-    )
-    result: dict[ConcertId, list[TakenPlace]] = {}
-    for r in (await conn.execute(stmt)).all():
-        result.setdefault(ConcertId(r.concert_id), []).append(
-            TakenPlace(PlaceId(r.id), CategoryId(r.category_id))
-        )
-    return result
+    await conn.execute(stmt)
 
 
 async def mark_sold(conn: AsyncConnection, sold: Sequence[tuple[PlaceId, TicketId]]) -> None:
@@ -240,15 +217,15 @@ async def free_sold(conn: AsyncConnection, ticket_ids: Sequence[TicketId]) -> li
     return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
 
 
-async def details(conn: AsyncConnection, place_ids: Sequence[PlaceId]) -> list[PlaceDetail]:
-    """Labels, categories and prices of some places, in id order."""
-    stmt = (
+def _details_query() -> Select[Any]:
+    return (
         select(
             places.c.id,
             places.c.concert_id,
             places.c.section_id,
             places.c.category_id,
             places.c.state,
+            places.c.held_until,
             sections.c.name.label("section"),
             seats.c.row_label,
             seats.c.number,
@@ -260,25 +237,31 @@ async def details(conn: AsyncConnection, place_ids: Sequence[PlaceId]) -> list[P
         .join(sections, sections.c.id == places.c.section_id)
         .join(price_categories, price_categories.c.id == places.c.category_id)
         .outerjoin(seats, seats.c.id == places.c.seat_id)
-        .where(places.c.id.in_(list(place_ids)))
         .order_by(places.c.id)
     )
-    return [
-        PlaceDetail(
-            id=PlaceId(r.id),
-            concert_id=ConcertId(r.concert_id),
-            section_id=SectionId(r.section_id),
-            section=r.section,
-            row=r.row_label,
-            number=r.number,
-            category_id=CategoryId(r.category_id),
-            category=r.category,
-            price=Money(r.price_minor, r.currency),
-            state=PlaceState(r.state),
-            accessible=bool(r.accessible),
-        )
-        for r in (await conn.execute(stmt)).all()
-    ]
+
+
+def _detail(r: Any) -> PlaceDetail:
+    return PlaceDetail(
+        id=PlaceId(r.id),
+        concert_id=ConcertId(r.concert_id),
+        section_id=SectionId(r.section_id),
+        section=r.section,
+        row=r.row_label,
+        number=r.number,
+        category_id=CategoryId(r.category_id),
+        category=r.category,
+        price=Money(r.price_minor, r.currency),
+        state=PlaceState(r.state),
+        accessible=bool(r.accessible),
+        held_until=r.held_until,
+    )
+
+
+async def details(conn: AsyncConnection, place_ids: Sequence[PlaceId]) -> list[PlaceDetail]:
+    """Labels, categories and prices of some places, in id order."""
+    stmt = _details_query().where(places.c.id.in_(list(place_ids)))
+    return [_detail(r) for r in (await conn.execute(stmt)).all()]
 
 
 async def availability(
@@ -287,7 +270,7 @@ async def availability(
     """Takeable places per concert and price category."""
     stmt = (
         select(places.c.concert_id, places.c.category_id, func.count())
-        .where(places.c.concert_id.in_(list(concert_ids)), _takeable(now))
+        .where(places.c.concert_id.in_(list(concert_ids)), takeable(now))
         .group_by(places.c.concert_id, places.c.category_id)
     )
     result: dict[ConcertId, dict[CategoryId, int]] = {c: {} for c in concert_ids}
@@ -297,6 +280,6 @@ async def availability(
 
 
 def changes(
-    taken: Sequence[TakenPlace], state: PlaceState, held_until: datetime | None = None
+    taken: Sequence[TakenPlace | PlaceDetail], state: PlaceState, held_until: datetime | None = None
 ) -> tuple[PlaceChange, ...]:
     return tuple(PlaceChange(t.id, state, held_until) for t in taken)

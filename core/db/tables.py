@@ -190,6 +190,8 @@ holds = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("place_count", Integer, nullable=False),
+    # The kiosk's key for this hold request: a retry after a lost reply gets the same hold, not a second one.
+    Column("request_key", String(100), nullable=True, unique=True),
     Column("extensions", Integer, nullable=False, server_default="0"),
     Column("state", String(16), nullable=False, server_default="active"),
     CheckConstraint("state IN ('active', 'released', 'checked_out')", name="state"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -10,7 +11,8 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from core.db.errors import is_retryable, map_storage_errors
+from core.db.errors import busy, is_retryable, map_storage_errors
+from core.domain.errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +53,41 @@ class Database:
         while True:
             attempt += 1
             try:
-                with map_storage_errors():
-                    async with self.engine.connect() as conn:
-                        if not self.is_postgres:
-                            conn = await conn.execution_options(sqlite_begin=sqlite_begin)
-                        async with conn.begin():
-                            return await work(conn)
-            except Exception as exc:
-                if attempt >= self.max_attempts or not is_retryable(exc):
+                return await self._once(work, sqlite_begin)
+            except StorageUnavailable as exc:
+                # Lost before COMMIT, so the server rolled back: safe to run once more on a fresh connection
+                # (the pool drops every stale connection after the first disconnect, e.g. a database restart).
+                if exc.code == "outcome_unknown" or attempt > 1:
                     raise
+                log.info("database connection lost; trying once more on a new connection")
+                continue
+            except Exception as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt >= self.max_attempts:
+                    raise busy() from exc
                 self.retries += 1
                 log.warning("transaction retried after %s (attempt %d)", type(exc).__name__, attempt)
                 await asyncio.sleep(random.uniform(0.001, 0.01) * attempt)
+
+    async def _once(self, work: Work[T], sqlite_begin: str) -> T:
+        with map_storage_errors():
+            async with self.engine.connect() as conn:
+                if not self.is_postgres:
+                    conn = await conn.execution_options(sqlite_begin=sqlite_begin)
+                transaction = await conn.begin()
+                try:
+                    result = await work(conn)
+                except BaseException:
+                    with contextlib.suppress(
+                        Exception
+                    ):  # a broken connection cannot roll back; the server does
+                        await transaction.rollback()
+                    raise
+                # A failure from here on may come after the server committed: say so, not "nothing changed".
+                with map_storage_errors(committing=True):
+                    await transaction.commit()
+                return result
 
     async def dispose(self) -> None:
         await self.engine.dispose()

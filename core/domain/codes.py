@@ -28,4 +28,8 @@ def normalise_code(text: str) -> str:
 
 
 def is_email(text: str) -> bool:
-    return len(text) <= 320 and bool(_EMAIL.match(text))
+    return len(text) <= 320 and bool(_EMAIL.match(text)) and text.isprintable()
+
+
+def is_order_code(text: str) -> bool:
+    return len(text) == 8 and all(ch in ALPHABET for ch in text)

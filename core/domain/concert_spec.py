@@ -9,6 +9,7 @@ from datetime import datetime
 
 from core.domain.concerts import MIN_EXTENSIONS
 from core.domain.errors import InputError
+from core.domain.validation import clean_text
 
 MAX_EXTENSIONS = 50
 MAX_PRICE_MINOR = 10**9
@@ -39,10 +40,7 @@ class ConcertRules:
 
 
 def check_text(field: str, value: str, *, limit: int = 200) -> str:
-    cleaned = value.strip()
-    if not cleaned or len(cleaned) > limit:
-        raise InputError(field, f"fill this in with 1 to {limit} characters.", code=f"{field}_invalid")
-    return cleaned
+    return clean_text(field, value, limit=limit, code=f"{field}_invalid")
 
 
 def check_times(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
 from core.domain.ids import CategoryId, ConcertId, PlanId, VenueId
@@ -47,8 +47,8 @@ class Concert:
     reentry_allowed: bool
     currency: str
 
-    def sales_problem(self, now: datetime) -> str | None:
-        """Why this concert cannot be sold at ``now``, or None when it can."""
+    def sales_problem(self, now: datetime, tz: tzinfo = UTC) -> str | None:
+        """Why this concert cannot be sold at ``now``, or None when it can. Times in ``tz`` (the venue's)."""
         if self.status is ConcertStatus.CANCELLED:
             return f"{self.title} has been cancelled."
         if self.status is ConcertStatus.DRAFT:
@@ -56,7 +56,11 @@ class Concert:
         if self.status is ConcertStatus.SALES_CLOSED:
             return f"Sales for {self.title} are closed."
         if now < self.sales_open_at:
-            return f"Sales for {self.title} open at {self.sales_open_at:%Y-%m-%d %H:%M} UTC."
+            return f"Sales for {self.title} open on {_when(self.sales_open_at, tz)}."
         if now >= self.sales_close_at:
-            return f"Sales for {self.title} closed at {self.sales_close_at:%Y-%m-%d %H:%M} UTC."
+            return f"Sales for {self.title} closed on {_when(self.sales_close_at, tz)}."
         return None
+
+
+def _when(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%a %d %b %Y at %H:%M")

@@ -16,7 +16,8 @@ The tree::
     │   ├── SalesClosed         the concert is not on sale now
     │   └── ExtensionLimit      the hold was extended as often as allowed
     ├── TicketRejected          a scanned ticket is not admitted (result)
-    ├── StorageUnavailable      the database cannot be reached
+    ├── StorageUnavailable      the database cannot be reached (or the reply to a commit was lost)
+    ├── StorageBusy             the database is too busy to answer in time; nothing was changed
     └── LiveUpdatesUnavailable  the live-update bus cannot be reached
 
 ``code`` is stable: tests, logs and the apps match on it. ``message`` is what a person reads; it says what
@@ -135,6 +136,10 @@ class TicketRejected(EncoreError):
 
 class StorageUnavailable(EncoreError):
     code = "storage_unavailable"
+
+
+class StorageBusy(EncoreError):
+    code = "storage_busy"
 
 
 class LiveUpdatesUnavailable(EncoreError):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.domain.errors import InputError
+from core.domain.validation import clean_text
 from core.domain.venues import SectionKind
 
 SEAT_PITCH = 1.0
@@ -73,10 +74,9 @@ def row_label(index: int) -> str:
 
 
 def check_plan_name(name: str) -> str:
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > 200:
-        raise InputError("name", "give the plan a name of 1 to 200 characters.", code="plan_name_invalid")
-    return cleaned
+    return clean_text(
+        "name", name, limit=200, code="plan_name_invalid", hint="give the plan a name of 1 to 200 characters."
+    )
 
 
 def grid_to_specs(sections: Sequence[GridSection]) -> tuple[SectionSpec, ...]:

@@ -23,13 +23,13 @@ def _adjacent(a: SeatSpot, b: SeatSpot, pitch: float) -> bool:
     return b.number == a.number + 1 and abs(b.x - a.x) <= pitch * 1.5
 
 
-def best_block(
-    free: Sequence[SeatSpot], quantity: int, *, skip: frozenset[PlaceId] = frozenset()
-) -> list[PlaceId]:
-    """The best run of ``quantity`` adjacent free seats, or [] when there is none.
+def best_blocks(
+    free: Sequence[SeatSpot], quantity: int, *, skip: frozenset[PlaceId] = frozenset(), limit: int = 8
+) -> list[list[PlaceId]]:
+    """The best runs of ``quantity`` adjacent free seats, best first (at most ``limit``); [] when there is none.
 
-    Rows are ranked by distance from the stage (smaller y is nearer); within a row the block whose centre is
-    nearest the section's centre line wins. ``skip`` excludes seats another buyer just took.
+    Rows are ranked by distance from the stage (smaller y is nearer); within a row, blocks whose centre is
+    nearer the section's centre line come first. ``skip`` excludes seats another buyer just took.
     """
     spots = [s for s in free if s.place_id not in skip]
     if quantity <= 0 or len(spots) < quantity:
@@ -40,20 +40,27 @@ def best_block(
     xs = [s.x for s in spots]
     centre = (min(xs) + max(xs)) / 2
     pitch = _pitch(spots)
-    best: tuple[float, float, list[PlaceId]] | None = None
+    scored: list[tuple[float, float, list[PlaceId]]] = []
     for row_spots in by_row.values():
         row_spots.sort(key=lambda s: s.number)
-        row_y = row_spots[0].y
-        run: list[SeatSpot] = []
-        for spot in row_spots:
-            run = [*run, spot] if run and _adjacent(run[-1], spot, pitch) else [spot]
-            if len(run) >= quantity:
-                block = run[-quantity:]
+        start = 0  # the run of adjacent seats ending at i starts here
+        for i, spot in enumerate(row_spots):
+            if i and not _adjacent(row_spots[i - 1], spot, pitch):
+                start = i
+            if i - start + 1 >= quantity:
+                block = row_spots[i - quantity + 1 : i + 1]
                 middle = (block[0].x + block[-1].x) / 2
-                score = (row_y, abs(middle - centre), [s.place_id for s in block])
-                if best is None or score[:2] < best[:2]:
-                    best = score
-    return [] if best is None else best[2]
+                scored.append((spot.y, abs(middle - centre), [s.place_id for s in block]))
+    scored.sort(key=lambda item: item[:2])
+    return [ids for _, _, ids in scored[:limit]]
+
+
+def best_block(
+    free: Sequence[SeatSpot], quantity: int, *, skip: frozenset[PlaceId] = frozenset()
+) -> list[PlaceId]:
+    """The single best block, or []."""
+    blocks = best_blocks(free, quantity, skip=skip, limit=1)
+    return blocks[0] if blocks else []
 
 
 def _pitch(spots: Sequence[SeatSpot]) -> float:

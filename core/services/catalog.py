@@ -8,20 +8,14 @@ from core.db import catalog as catalog_db
 from core.db import places as places_db
 from core.db.rows import load_concert
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
-from core.domain.errors import NotFound
 from core.domain.ids import ConcertId
 from core.domain.money import Money
+from core.services.common import concert_not_found
 from core.services.context import ServiceContext
 
 __all__ = ["get_availability", "get_seat_map", "list_on_sale"]
 
 # Catalog reads are public: anyone at a kiosk may see what is on sale, so there is no actor here.
-
-
-def _concert_not_found(concert_id: ConcertId) -> NotFound:
-    return NotFound(
-        f"There is no concert number {concert_id}. Choose a concert from the list.", code="concert_not_found"
-    )
 
 
 async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
@@ -59,7 +53,7 @@ async def get_seat_map(ctx: ServiceContext, concert_id: ConcertId) -> SeatMap:
     async def work(conn: AsyncConnection) -> SeatMap:
         concert = await load_concert(conn, concert_id)
         if concert is None:
-            raise _concert_not_found(concert_id)
+            raise concert_not_found(concert_id)
         venue_name, tz = await catalog_db.venue_of(conn, concert)
         return SeatMap(
             concert=concert,
@@ -79,7 +73,7 @@ async def get_availability(ctx: ServiceContext, concert_id: ConcertId) -> Availa
 
     async def work(conn: AsyncConnection) -> Availability:
         if await load_concert(conn, concert_id) is None:
-            raise _concert_not_found(concert_id)
+            raise concert_not_found(concert_id)
         counts = await places_db.availability(conn, [concert_id], now)
         cats = await catalog_db.categories(conn, [concert_id])
         return Availability(concert_id, {c.id: counts[concert_id].get(c.id, 0) for c in cats})

@@ -10,7 +10,6 @@ from core.db import holds as holds_db
 from core.db import orders as orders_db
 from core.db import places as places_db
 from core.db.errors import is_unique_violation
-from core.db.rows import load_concert
 from core.domain.codes import is_email, new_order_code, new_ticket_serial
 from core.domain.concerts import ConcertStatus
 from core.domain.errors import Conflict, HoldExpired, InputError, SalesClosed
@@ -18,12 +17,14 @@ from core.domain.events import PlacesChanged
 from core.domain.holds import HoldState
 from core.domain.ids import HoldId
 from core.domain.money import Money
-from core.domain.orders import Order, Payment
+from core.domain.orders import Order, OrderStatus, Payment, Ticket, TicketState
 from core.domain.places import PlaceState
-from core.domain.staff import Actor, DeviceActor, Permission, describe
+from core.domain.staff import Actor, Permission, describe
+from core.domain.validation import clean_text
 from core.security.permissions import require
+from core.services.common import origin_of
 from core.services.context import ServiceContext
-from core.services.sales import own_hold
+from core.services.sales import check_hold_id, lapsed_delta, own_hold
 
 __all__ = ["checkout_hold"]
 
@@ -31,20 +32,34 @@ _CODE_ATTEMPTS = 3
 
 
 def _validate(idempotency_key: str, payment: Payment, buyer_email: str | None) -> str | None:
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise InputError("idempotency_key", "must be 1 to 100 characters.", code="idempotency_key_invalid")
-    if not payment.method or len(payment.method) > 32:
-        raise InputError(
-            "payment.method", "must name the payment method (1 to 32 characters).", code="payment_invalid"
-        )
-    if len(payment.reference) > 200:
-        raise InputError("payment.reference", "is longer than 200 characters.", code="payment_invalid")
+    clean_text(
+        "idempotency_key",
+        idempotency_key,
+        limit=100,
+        code="idempotency_key_invalid",
+        hint="must be 1 to 100 characters.",
+    )
+    clean_text(
+        "payment.method",
+        payment.method,
+        limit=32,
+        code="payment_invalid",
+        hint="must name the payment method (1 to 32 characters).",
+    )
+    clean_text(
+        "payment.reference",
+        payment.reference,
+        limit=200,
+        code="payment_invalid",
+        required=False,
+        hint="is longer than 200 characters.",
+    )
     if buyer_email is None or not buyer_email.strip():
         return None
     email = buyer_email.strip()
     if not is_email(email):
         raise InputError(
-            "email", f"{email!r} is not an e-mail address. Check it, or leave it empty.", code="email_invalid"
+            "email", "this is not an e-mail address. Check it, or leave it empty.", code="email_invalid"
         )
     return email
 
@@ -64,6 +79,7 @@ async def checkout_hold(
     caller voids the payment.
     """
     require(actor, Permission.SELL)
+    hold_id = check_hold_id(hold_id)
     email = _validate(idempotency_key, payment, buyer_email)
     for _attempt in range(_CODE_ATTEMPTS):
         try:
@@ -109,18 +125,18 @@ async def _checkout(
         raise HoldExpired(
             "This hold was cancelled, so nothing was sold. Please choose again.", code="hold_released"
         )
-    await actors_db.ensure_active(conn, actor)
-    concert = await load_concert(conn, row.concert_id)
-    assert concert is not None
+    found = await actors_db.concert_and_actor(conn, row.concert_id, actor)
+    assert found is not None
+    actors_db.check_status(actor, found.actor_status)
+    concert = found.concert
     if concert.status is ConcertStatus.CANCELLED:
         raise SalesClosed(f"{concert.title} has been cancelled; nothing was sold.")
-    mine = await places_db.lock_hold_places(conn, hold_id)
-    if len(mine) < row.place_count:
+    placed = await places_db.lock_hold_places(conn, hold_id)
+    if len(placed) < row.place_count:
         raise HoldExpired(
-            "Your time ran out and some of your places went to another buyer, so nothing was "
-            "sold and the payment will be cancelled. Please choose again."
+            "Your time ran out and some of your places went to another buyer, so nothing was sold and the "
+            "payment will be cancelled. Please choose again."
         )
-    placed = await places_db.details(conn, [t.id for t in mine])
     total = Money.total([p.price for p in placed], concert.currency)
     if payment.amount != total:
         raise InputError(
@@ -129,15 +145,15 @@ async def _checkout(
             code="payment_amount_mismatch",
         )
     new_tickets = [orders_db.NewTicket(new_ticket_serial(), p.id, p.category_id, p.price) for p in placed]
-    device_id = actor.device_id if isinstance(actor, DeviceActor) else None
+    code = new_order_code()
     order_id, sold = await orders_db.insert_order(
         conn,
-        code=new_order_code(),
+        code=code,
         concert_id=concert.id,
         hold_id=hold_id,
         idempotency_key=idempotency_key,
         actor=describe(actor),
-        device_id=device_id,
+        device_id=origin_of(actor),
         payment=payment,
         buyer_email=email,
         demo=ctx.settings.demo_mode,
@@ -146,7 +162,38 @@ async def _checkout(
     )
     await places_db.mark_sold(conn, sold)
     await holds_db.set_state(conn, hold_id, HoldState.CHECKED_OUT)
-    order = await orders_db.load(conn, order_id)
-    assert order is not None
-    event = PlacesChanged(concert.id, places_db.changes(mine, PlaceState.SOLD), origin_device=device_id)
+    ticket_ids = dict(sold)
+    order = Order(
+        id=order_id,
+        code=code,
+        concert_id=concert.id,
+        hold_id=hold_id,
+        status=OrderStatus.PAID,
+        total=total,
+        payment_method=payment.method,
+        payment_reference=payment.reference,
+        buyer_email=email,
+        created_at=now,
+        tickets=tuple(
+            Ticket(
+                id=ticket_ids[p.id],
+                serial=t.serial,
+                concert_id=concert.id,
+                place_id=p.id,
+                label=p.label,
+                category_id=p.category_id,
+                category=p.category,
+                price=p.price,
+                state=TicketState.VALID,
+                print_count=0,
+            )
+            for p, t in zip(placed, new_tickets, strict=True)
+        ),
+    )
+    event = PlacesChanged(
+        concert.id,
+        places_db.changes(placed, PlaceState.SOLD),
+        availability_delta=lapsed_delta(placed, now),
+        origin_device=origin_of(actor),
+    )
     return order, event

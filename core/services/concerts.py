@@ -29,6 +29,7 @@ from core.domain.ids import CategoryId, ConcertId, PlanId, SeatId, SectionId, Ve
 from core.domain.staff import Actor, Permission
 from core.domain.venues import SeatingPlan
 from core.security.permissions import require
+from core.services.common import concert_not_found
 from core.services.context import ServiceContext
 
 __all__ = ["NewCategory", "cancel_concert", "close_sales", "create_concert", "get_concert", "put_on_sale"]
@@ -171,14 +172,14 @@ async def get_concert(ctx: ServiceContext, concert_id: ConcertId) -> Concert:
 
     concert = await ctx.db.read(work)
     if concert is None:
-        raise NotFound(f"There is no concert {concert_id}.", code="concert_not_found")
+        raise concert_not_found(concert_id)
     return concert
 
 
 async def _require_concert(conn: AsyncConnection, concert_id: ConcertId) -> Concert:
     concert = await db.get_concert(conn, concert_id)
     if concert is None:
-        raise NotFound(f"There is no concert {concert_id}.", code="concert_not_found")
+        raise concert_not_found(concert_id)
     return concert
 
 

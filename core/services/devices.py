@@ -11,6 +11,7 @@ from core.domain.devices import Device, DeviceKind, DeviceStatus
 from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotFound
 from core.domain.ids import DeviceId
 from core.domain.staff import Actor, DeviceActor, Permission, SystemActor
+from core.domain.validation import clean_text
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
@@ -24,13 +25,13 @@ async def register_device(
     ctx: ServiceContext, *, name: str, kind: DeviceKind, public_key: bytes | None = None
 ) -> Device:
     """A device announces itself; it stays PENDING (cannot sell or check in) until a manager approves it."""
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > 100:
-        raise InputError(
-            "name",
-            "give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
-            code="device_name_invalid",
-        )
+    cleaned = clean_text(
+        "name",
+        name,
+        limit=100,
+        code="device_name_invalid",
+        hint="give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
+    )
     if not isinstance(kind, DeviceKind):
         raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
     if public_key is not None and len(public_key) != ED25519_PUBLIC_KEY_BYTES:

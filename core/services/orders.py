@@ -10,14 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import audit
 from core.db import orders as orders_db
 from core.db import places as places_db
-from core.domain.codes import normalise_code
+from core.domain.codes import is_order_code, normalise_code
 from core.domain.errors import Conflict, InputError, NotFound
 from core.domain.events import PlacesChanged
 from core.domain.ids import TicketId
 from core.domain.orders import Order, OrderStatus, TicketState
 from core.domain.places import PlaceState
 from core.domain.staff import Actor, Permission, describe
+from core.domain.validation import check_ids, clean_text
 from core.security.permissions import require
+from core.services.common import origin_of
 from core.services.context import ServiceContext
 
 __all__ = ["find_order", "refund_tickets"]
@@ -29,9 +31,21 @@ def _not_found(code: str) -> NotFound:
     )
 
 
+def _order_code(text: object) -> str:
+    """What a person typed, as a stored code; a malformed code is an input error, not a lookup."""
+    code = normalise_code(text) if isinstance(text, str) else ""
+    if not is_order_code(code):
+        raise InputError(
+            "order code",
+            "an order code has 8 letters and digits, such as K7M2QX9P.",
+            code="order_code_invalid",
+        )
+    return code
+
+
 async def find_order(ctx: ServiceContext, actor: Actor, code: str) -> Order:
     require(actor, Permission.VIEW_ORDERS)
-    wanted = normalise_code(code)
+    wanted = _order_code(code)
 
     async def work(conn: AsyncConnection) -> Order | None:
         return await orders_db.load(conn, code=wanted)
@@ -52,12 +66,16 @@ async def refund_tickets(
 ) -> Order:
     """Refund the whole order (``ticket_ids`` None) or some tickets: tickets void, places free, audited."""
     require(actor, Permission.REFUND)
-    reason = reason.strip()
-    if not reason:
-        raise InputError(
-            "reason", "say why the refund is made (it goes to the audit log).", code="reason_missing"
-        )
-    wanted = normalise_code(code)
+    reason = clean_text(
+        "reason",
+        reason,
+        limit=500,
+        code="reason_missing",
+        hint="say why the refund is made (it goes to the audit log).",
+    )
+    if ticket_ids is not None:
+        ticket_ids = [TicketId(t) for t in check_ids("tickets", list(ticket_ids))]
+    wanted = _order_code(code)
 
     async def work(conn: AsyncConnection) -> tuple[Order, PlacesChanged]:
         now = ctx.clock.now()
@@ -106,7 +124,8 @@ async def refund_tickets(
         event = PlacesChanged(
             order.concert_id,
             places_db.changes(freed, PlaceState.FREE),
-            availability_delta={c: n for c, n in delta.items()},
+            availability_delta=dict(delta),
+            origin_device=origin_of(actor),
         )
         return updated, event
 

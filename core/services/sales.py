@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import uuid
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import actors as actors_db
 from core.db import holds as holds_db
 from core.db import places as places_db
 from core.db import seating as seating_db
+from core.db.errors import is_unique_violation
 from core.db.rows import load_concert
 from core.domain.concerts import Concert
 from core.domain.errors import (
@@ -23,22 +25,27 @@ from core.domain.errors import (
     NotAllowed,
     NotEnoughPlaces,
     NotFound,
-    SalesClosed,
     SeatsTaken,
 )
 from core.domain.events import PlacesChanged
 from core.domain.holds import HeldPlace, Hold, HoldState
 from core.domain.ids import CategoryId, ConcertId, HoldId, PlaceId, SectionId
 from core.domain.places import PlaceState
-from core.domain.seat_picking import SeatSpot, best_block
-from core.domain.staff import Actor, DeviceActor, Permission, describe
+from core.domain.seat_picking import SeatSpot, best_blocks
+from core.domain.staff import Actor, Permission, describe
+from core.domain.validation import check_id, check_ids, clean_text
 from core.domain.venues import SectionKind
 from core.security.permissions import require
+from core.services.common import concert_on_sale, count_by_category, origin_of
 from core.services.context import ServiceContext
 
 __all__ = ["extend_hold", "hold_best_available", "hold_places", "hold_standing", "release_hold"]
 
-BEST_AVAILABLE_ATTEMPTS = 3
+BEST_AVAILABLE_ATTEMPTS = 5
+"""The first attempt takes the best block; after a collision, attempt k picks at random among the best 2**k,
+so buyers asking at the same moment spread out instead of colliding on the same next-best block."""
+
+HoldWork = Callable[[AsyncConnection], Awaitable[tuple[Hold, PlacesChanged | None]]]
 
 
 def _check_quantity(quantity: object) -> int:
@@ -49,99 +56,142 @@ def _check_quantity(quantity: object) -> int:
     return quantity
 
 
-async def _concert_on_sale(conn: AsyncConnection, concert_id: ConcertId, now: datetime) -> Concert:
-    concert = await load_concert(conn, concert_id)
-    if concert is None:
-        raise NotFound(
-            f"There is no concert number {concert_id}. Choose a concert from the list.",
-            code="concert_not_found",
-        )
-    problem = concert.sales_problem(now)
-    if problem is not None:
-        raise SalesClosed(problem)
-    return concert
+def _check_request_key(request_key: str | None) -> str | None:
+    if request_key is None:
+        return None
+    return clean_text("request_key", request_key, limit=100, code="request_key_invalid")
+
+
+def _hold_view(
+    concert: Concert,
+    hold_id: HoldId,
+    until: datetime,
+    placed: Sequence[places_db.PlaceDetail],
+    extensions_used: int,
+) -> Hold:
+    return Hold(
+        id=hold_id,
+        concert_id=concert.id,
+        places=tuple(HeldPlace(p.id, p.label, p.category, p.price) for p in placed),
+        expires_at=until,
+        extensions_used=extensions_used,
+        extensions_allowed=concert.max_extensions,
+    )
 
 
 async def _start_hold(
-    ctx: ServiceContext, conn: AsyncConnection, actor: Actor, concert_id: ConcertId, count: int
-) -> tuple[Concert, HoldId, datetime]:
-    """Checks shared by every way of holding, then the hold row. Returns the concert, hold id and held-until."""
-    now = ctx.clock.now()
-    concert = await _concert_on_sale(conn, concert_id, now)
+    conn: AsyncConnection,
+    actor: Actor,
+    concert_id: ConcertId,
+    count: int,
+    now: datetime,
+    request_key: str | None,
+    section_id: SectionId | None = None,
+) -> tuple[Concert, HoldId, datetime, actors_db.SaleContext]:
+    """Checks shared by every way of holding, then the hold row. One round trip for all the checks."""
+    found = await actors_db.concert_and_actor(conn, concert_id, actor, section_id=section_id)
+    concert = concert_on_sale(found, concert_id, actor, now)
+    assert found is not None
     if count > concert.max_per_order:
         raise InputError(
             "quantity",
             f"at most {concert.max_per_order} tickets can be bought in one order; you asked for {count}.",
             code="quantity_over_limit",
         )
-    await actors_db.ensure_active(conn, actor)
     hold_id = HoldId(uuid.uuid4().hex)
     until = now + timedelta(seconds=concert.hold_seconds)
-    device_id = actor.device_id if isinstance(actor, DeviceActor) else None
     await holds_db.insert(
         conn,
         hold_id=hold_id,
         concert_id=concert_id,
         actor=describe(actor),
-        device_id=device_id,
+        device_id=origin_of(actor),
         now=now,
         expires_at=until,
         place_count=count,
+        request_key=request_key,
     )
-    return concert, hold_id, until
+    return concert, hold_id, until, found
 
 
 async def _finish_hold(
     conn: AsyncConnection,
+    actor: Actor,
     concert: Concert,
     hold_id: HoldId,
     until: datetime,
     taken: Sequence[places_db.TakenPlace],
-    actor: Actor,
 ) -> tuple[Hold, PlacesChanged]:
     placed = await places_db.details(conn, [t.id for t in taken])
-    hold = Hold(
-        id=hold_id,
-        concert_id=concert.id,
-        places=tuple(HeldPlace(p.id, p.label, p.category, p.price) for p in placed),
-        expires_at=until,
-        extensions_used=0,
-        extensions_allowed=concert.max_extensions,
-    )
     event = PlacesChanged(
         concert_id=concert.id,
         changes=places_db.changes(taken, PlaceState.HELD, until),
-        availability_delta=_delta(taken, -1),
-        origin_device=actor.device_id if isinstance(actor, DeviceActor) else None,
+        availability_delta=count_by_category((t.category_id for t in taken), -1),  # all were takeable
+        origin_device=origin_of(actor),
     )
-    return hold, event
+    return _hold_view(concert, hold_id, until, placed, 0), event
 
 
-def _delta(taken: Sequence[places_db.TakenPlace], sign: int) -> dict[CategoryId, int]:
-    return {cat: sign * n for cat, n in Counter(t.category_id for t in taken).items()}
+async def _repeat(conn: AsyncConnection, actor: Actor, request_key: str | None, now: datetime) -> Hold | None:
+    """A retried request (its reply was lost) gets the hold it already made, not a second one."""
+    if request_key is None:
+        return None
+    row = await holds_db.by_request_key(conn, request_key)
+    if row is None:
+        return None
+    row = own_hold(row, actor)
+    if row.state is HoldState.RELEASED:
+        raise HoldExpired("This hold was cancelled. Please choose your seats again.", code="hold_released")
+    concert = await load_concert(conn, row.concert_id)
+    assert concert is not None
+    mine = await places_db.lock_hold_places(conn, row.id)
+    if len(mine) < row.place_count:
+        raise _lapsed_and_taken()
+    return _hold_view(concert, row.id, row.expires_at, mine, row.extensions)
+
+
+async def _write_hold(ctx: ServiceContext, work: HoldWork) -> Hold:
+    for _attempt in range(2):
+        try:
+            hold, event = await ctx.db.write(work)
+        except IntegrityError as exc:
+            if is_unique_violation(exc, "holds", "request_key"):
+                continue  # the same request, sent twice at once: the next attempt returns the first one's hold
+            raise
+        await ctx.publish(event)
+        return hold
+    raise Conflict("This request is already being handled. Please wait a moment.", code="request_in_progress")
 
 
 async def hold_places(
-    ctx: ServiceContext, actor: Actor, concert_id: ConcertId, place_ids: Sequence[PlaceId]
+    ctx: ServiceContext,
+    actor: Actor,
+    concert_id: ConcertId,
+    place_ids: Sequence[PlaceId],
+    *,
+    request_key: str | None = None,
 ) -> Hold:
     """Hold exactly these seats: all of them or none. The error names the seats someone else took."""
     require(actor, Permission.SELL)
-    wanted = list(dict.fromkeys(place_ids))
+    check_id("concert", concert_id)
+    wanted = [PlaceId(p) for p in dict.fromkeys(check_ids("places", list(place_ids)))]
+    key = _check_request_key(request_key)
     if not wanted:
         raise InputError("places", "choose at least one seat.", code="quantity_invalid")
     if len(wanted) != len(place_ids):
         raise InputError("places", "the same seat was chosen twice.", code="places_duplicate")
 
-    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged]:
-        concert, hold_id, until = await _start_hold(ctx, conn, actor, concert_id, len(wanted))
-        taken = await places_db.hold_specific(conn, concert_id, wanted, hold_id, until, ctx.clock.now())
+    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
+        now = ctx.clock.now()
+        if (again := await _repeat(conn, actor, key, now)) is not None:
+            return again, None
+        concert, hold_id, until, _ = await _start_hold(conn, actor, concert_id, len(wanted), now, key)
+        taken = await places_db.hold_specific(conn, concert_id, wanted, hold_id, until, now)
         if len(taken) < len(wanted):
             await _explain_shortfall(conn, concert_id, set(wanted) - {t.id for t in taken})
-        return await _finish_hold(conn, concert, hold_id, until, taken, actor)
+        return await _finish_hold(conn, actor, concert, hold_id, until, taken)
 
-    hold, event = await ctx.db.write(work)
-    await ctx.publish(event)
-    return hold
+    return await _write_hold(ctx, work)
 
 
 async def _explain_shortfall(conn: AsyncConnection, concert_id: ConcertId, missing: set[PlaceId]) -> None:
@@ -158,65 +208,98 @@ async def _explain_shortfall(conn: AsyncConnection, concert_id: ConcertId, missi
     raise SeatsTaken([d.label for d in found])
 
 
+def _section_problem(found: actors_db.SaleContext, section_id: SectionId, want: SectionKind) -> None:
+    section = found.section
+    if section is None:
+        raise InputError(
+            "section",
+            f"section {section_id} is not part of {found.concert.title}'s seating plan. Choose one on the map.",
+            code="section_not_in_concert",
+        )
+    if want is SectionKind.STANDING and section.kind is not SectionKind.STANDING:
+        raise InputError(
+            "section",
+            f"{section.name} has numbered seats; choose seats on the map.",
+            code="section_not_standing",
+        )
+
+
 async def hold_standing(
-    ctx: ServiceContext, actor: Actor, concert_id: ConcertId, section_id: SectionId, quantity: int
+    ctx: ServiceContext,
+    actor: Actor,
+    concert_id: ConcertId,
+    section_id: SectionId,
+    quantity: int,
+    *,
+    request_key: str | None = None,
 ) -> Hold:
     """Hold any ``quantity`` places of a standing section; buyers never wait for each other."""
     require(actor, Permission.SELL)
+    check_id("concert", concert_id)
+    check_id("section", section_id)
     quantity = _check_quantity(quantity)
+    key = _check_request_key(request_key)
 
-    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged]:
-        concert, hold_id, until = await _start_hold(ctx, conn, actor, concert_id, quantity)
-        section = await seating_db.section_of_concert(conn, concert, section_id)
-        if section.kind is not SectionKind.STANDING:
-            raise InputError(
-                "section",
-                f"{section.name} has numbered seats; choose seats on the map.",
-                code="section_not_standing",
-            )
-        taken = await places_db.hold_any(
-            conn, concert_id, section_id, quantity, hold_id, until, ctx.clock.now()
+    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
+        now = ctx.clock.now()
+        if (again := await _repeat(conn, actor, key, now)) is not None:
+            return again, None
+        concert, hold_id, until, found = await _start_hold(
+            conn, actor, concert_id, quantity, now, key, section_id
         )
+        _section_problem(found, section_id, SectionKind.STANDING)
+        taken = await places_db.hold_any(conn, concert_id, section_id, quantity, hold_id, until, now)
         if len(taken) < quantity:
-            raise NotEnoughPlaces(quantity, section.name)
-        return await _finish_hold(conn, concert, hold_id, until, taken, actor)
+            assert found.section is not None
+            raise NotEnoughPlaces(quantity, found.section.name)
+        return await _finish_hold(conn, actor, concert, hold_id, until, taken)
 
-    hold, event = await ctx.db.write(work)
-    await ctx.publish(event)
-    return hold
+    return await _write_hold(ctx, work)
 
 
 async def hold_best_available(
-    ctx: ServiceContext, actor: Actor, concert_id: ConcertId, section_id: SectionId, quantity: int
+    ctx: ServiceContext,
+    actor: Actor,
+    concert_id: ConcertId,
+    section_id: SectionId,
+    quantity: int,
+    *,
+    request_key: str | None = None,
 ) -> Hold:
     """Hold the best ``quantity`` adjacent seats of a seated section (or any places of a standing one)."""
     require(actor, Permission.SELL)
+    check_id("concert", concert_id)
+    check_id("section", section_id)
     quantity = _check_quantity(quantity)
 
     async def look(conn: AsyncConnection) -> tuple[SectionKind, str, list[SeatSpot]]:
-        concert = await _concert_on_sale(conn, concert_id, ctx.clock.now())
-        section = await seating_db.section_of_concert(conn, concert, section_id)
-        if section.kind is SectionKind.STANDING:
-            return section.kind, section.name, []
-        return (
-            section.kind,
-            section.name,
-            await seating_db.takeable_seats(conn, concert_id, section_id, ctx.clock.now()),
-        )
+        found = await actors_db.concert_and_actor(conn, concert_id, actor, section_id=section_id)
+        concert_on_sale(found, concert_id, actor, ctx.clock.now())
+        assert found is not None
+        _section_problem(found, section_id, SectionKind.SEATED)
+        assert found.section is not None
+        if found.section.kind is SectionKind.STANDING:
+            return found.section.kind, found.section.name, []
+        free = await seating_db.takeable_seats(conn, concert_id, section_id, ctx.clock.now())
+        return found.section.kind, found.section.name, free
 
     skip: frozenset[PlaceId] = frozenset()
-    for _attempt in range(BEST_AVAILABLE_ATTEMPTS):
+    for attempt in range(BEST_AVAILABLE_ATTEMPTS):
         kind, name, free = await ctx.db.read(look)
         if kind is SectionKind.STANDING:
-            return await hold_standing(ctx, actor, concert_id, section_id, quantity)
-        block = best_block(free, quantity, skip=skip)
-        if not block:
+            return await hold_standing(ctx, actor, concert_id, section_id, quantity, request_key=request_key)
+        blocks = best_blocks(free, quantity, skip=skip, limit=2**attempt)
+        if not blocks:
             raise NotEnoughPlaces(quantity, f"{name} (side by side)")
+        block = random.choice(blocks)
         try:
-            return await hold_places(ctx, actor, concert_id, block)
+            return await hold_places(ctx, actor, concert_id, block, request_key=request_key)
         except SeatsTaken:
             skip = skip | frozenset(block)  # someone was quicker: look again without those seats
-    raise NotEnoughPlaces(quantity, f"{name} (side by side)")
+    raise Conflict(
+        "Many people are choosing seats right now and the ones picked for you were taken. Please try again.",
+        code="seats_taken",
+    )
 
 
 def own_hold(row: holds_db.HoldRow | None, actor: Actor) -> holds_db.HoldRow:
@@ -232,17 +315,38 @@ def own_hold(row: holds_db.HoldRow | None, actor: Actor) -> holds_db.HoldRow:
     return row
 
 
-async def _lock_own_hold(conn: AsyncConnection, actor: Actor, hold_id: HoldId) -> holds_db.HoldRow:
-    return own_hold(await holds_db.lock(conn, hold_id), actor)
+def check_hold_id(hold_id: object) -> HoldId:
+    """Hold ids are 32 hex characters; anything else cannot be a hold (and must not reach the database)."""
+    if (
+        not isinstance(hold_id, str)
+        or len(hold_id) != 32
+        or not all(c in "0123456789abcdef" for c in hold_id)
+    ):
+        raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
+    return HoldId(hold_id)
+
+
+def _lapsed_and_taken() -> HoldExpired:
+    return HoldExpired(
+        "Your time ran out and some of your places went to another buyer, so nothing was sold. Please choose again."
+    )
+
+
+def lapsed_delta(placed: Sequence[places_db.PlaceDetail], now: datetime) -> dict[CategoryId, int]:
+    """Places of a lapsed hold already counted as takeable; taking them back (extend, checkout) counts -1."""
+    return count_by_category(
+        (p.category_id for p in placed if p.held_until is not None and p.held_until <= now), -1
+    )
 
 
 async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hold:
     """More time to pay, up to the concert's cap (at least ten extensions, WCAG 2.2.1)."""
     require(actor, Permission.SELL)
+    hold_id = check_hold_id(hold_id)
 
-    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged]:
+    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
         now = ctx.clock.now()
-        row = await _lock_own_hold(conn, actor, hold_id)
+        row = own_hold(await holds_db.lock(conn, hold_id), actor)
         if row.state is HoldState.RELEASED:
             raise HoldExpired(
                 "This hold was cancelled. Please choose your seats again.", code="hold_released"
@@ -256,48 +360,40 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
             )
         mine = await places_db.lock_hold_places(conn, hold_id)
         if len(mine) < row.place_count:
-            raise HoldExpired(
-                "Your time ran out and some of your places went to another buyer. Please choose again."
-            )
+            raise _lapsed_and_taken()
         until = now + timedelta(seconds=concert.hold_seconds)
-        await places_db.extend(conn, hold_id, until)
+        await places_db.extend(conn, [p.id for p in mine], until)
         await holds_db.extend(conn, hold_id, until)
-        placed = await places_db.details(conn, [t.id for t in mine])
-        hold = Hold(
-            id=hold_id,
-            concert_id=concert.id,
-            places=tuple(HeldPlace(p.id, p.label, p.category, p.price) for p in placed),
-            expires_at=until,
-            extensions_used=row.extensions + 1,
-            extensions_allowed=concert.max_extensions,
-        )
         event = PlacesChanged(
             concert.id,
             places_db.changes(mine, PlaceState.HELD, until),
-            origin_device=actor.device_id if isinstance(actor, DeviceActor) else None,
+            availability_delta=lapsed_delta(mine, now),
+            origin_device=origin_of(actor),
         )
-        return hold, event
+        return _hold_view(concert, hold_id, until, mine, row.extensions + 1), event
 
-    hold, event = await ctx.db.write(work)
-    await ctx.publish(event)
-    return hold
+    return await _write_hold(ctx, work)
 
 
 async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> None:
     """Give the places back at once (cancel, idle timeout). Releasing twice is harmless."""
     require(actor, Permission.SELL)
+    hold_id = check_hold_id(hold_id)
 
     async def work(conn: AsyncConnection) -> PlacesChanged | None:
-        row = await _lock_own_hold(conn, actor, hold_id)
+        now = ctx.clock.now()
+        row = own_hold(await holds_db.lock(conn, hold_id), actor)
         if row.state is HoldState.RELEASED:
             return None
-        freed = await places_db.release(conn, hold_id)
+        mine = await places_db.lock_hold_places(conn, hold_id)
+        await places_db.release(conn, [p.id for p in mine])
         await holds_db.set_state(conn, hold_id, HoldState.RELEASED)
+        still_held = (p.category_id for p in mine if p.held_until is not None and p.held_until > now)
         return PlacesChanged(
             row.concert_id,
-            places_db.changes(freed, PlaceState.FREE),
-            availability_delta=_delta(freed, +1),
-            origin_device=actor.device_id if isinstance(actor, DeviceActor) else None,
+            places_db.changes(mine, PlaceState.FREE),
+            availability_delta=count_by_category(still_held, +1),  # lapsed ones were takeable already
+            origin_device=origin_of(actor),
         )
 
     await ctx.publish(await ctx.db.write(work))

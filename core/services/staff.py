@@ -14,6 +14,7 @@ from core.db.staff import StaffCredentials
 from core.domain.errors import Conflict, InputError, NotAllowed, NotFound
 from core.domain.ids import StaffId
 from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, SystemActor
+from core.domain.validation import clean_text
 from core.security.passwords import hash_secret_async, verify_secret_async
 from core.security.permissions import require
 from core.services.context import ServiceContext
@@ -58,9 +59,13 @@ async def create_staff(
 ) -> Staff:
     require(actor, Permission.MANAGE_STAFF)
     address = normalise_email(email)
-    name = display_name.strip()
-    if not name or len(name) > 200:
-        raise InputError("display_name", "give a name of 1 to 200 characters.", code="display_name_invalid")
+    name = clean_text(
+        "display_name",
+        display_name,
+        limit=200,
+        code="display_name_invalid",
+        hint="give a name of 1 to 200 characters.",
+    )
     if not isinstance(role, Role):
         raise InputError("role", "choose one of admin, manager, box_office or door.", code="role_invalid")
     _check_secrets(password, pin)

@@ -222,3 +222,128 @@ def test_bad_environment_value_wins_over_good_file(tmp_path: Path) -> None:
     path = write(tmp_path, "redis_url = 'redis://cache:6379/0'\n")
     error = config_error(path, {"ENCORE_REDIS_URL": "cache:6379"})
     assert (error.file, error.key) == ("environment", "redis_url")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://:s3cret@cache:6379/0",
+        "redis://encore:s3cret@cache:6379/0",
+        "rediss://encore:s3cret@cache:6380/0",
+        "unix://:s3cret@/run/redis/redis.sock?db=0",
+        "redis://cache:6379/0?password=s3cret",
+    ],
+)
+def test_password_in_redis_url_is_refused_and_not_echoed(tmp_path: Path, url: str) -> None:
+    path = write(tmp_path, f"redis_url = '{url}'\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "redis_url")
+    assert "must not contain a password" in error.problem
+    assert "redis_password_ref" in error.problem
+    assert "s3cret" not in str(error)
+
+
+def test_password_in_database_url_query_is_refused() -> None:
+    error = config_error(
+        None, {"ENCORE_DATABASE_URL": "postgresql+asyncpg://encore@db/encore?password=s3cret"}
+    )
+    assert (error.file, error.key) == ("environment", "database_url")
+    assert "s3cret" not in str(error)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://cache:6379/0",
+        "redis://encore@cache:6379/0",
+        "unix:///run/redis/redis.sock?db=0",
+        "redis://cache:6379/0?client_name=door@gate-2",
+    ],
+)
+def test_redis_urls_without_password_are_accepted(url: str) -> None:
+    assert load(None, {"ENCORE_REDIS_URL": url}).redis_url == url
+
+
+@pytest.mark.parametrize("key", ["database_password_ref", "redis_password_ref"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "env:ENCORE_DB_PASSWORD",
+        "file:/etc/encore/db-password",
+        "file:~/.config/encore/db-password",
+        "keyring:encore/db",
+        "keyring:encore/venue-1/redis",
+    ],
+)
+def test_secret_references_are_accepted(tmp_path: Path, key: str, ref: str) -> None:
+    settings = load(write(tmp_path, f"{key} = '{ref}'\n"), {})
+    assert getattr(settings, key) == ref
+
+
+@pytest.mark.parametrize("key", ["database_password_ref", "redis_password_ref"])
+@pytest.mark.parametrize(
+    ("ref", "words"),
+    [
+        ("s3cret", "must be a secret reference"),
+        ("vault:s3cret", "must be a secret reference"),
+        ("ENV:s3cret", "must be a secret reference"),
+        ("env:", "must name an environment variable"),
+        ("env:MY-s3cret", "must name an environment variable"),
+        ("file:s3cret/db", "absolute path"),
+        ("keyring:s3cret", "a service and a user name"),
+        ("keyring:s3cret/", "a service and a user name"),
+    ],
+)
+def test_bad_secret_reference_in_file(tmp_path: Path, key: str, ref: str, words: str) -> None:
+    path = write(tmp_path, f"{key} = '{ref}'\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), key)
+    assert words in error.problem
+    assert "s3cret" not in str(error)  # it might be the password typed in the wrong place
+
+
+def test_bad_secret_reference_in_environment() -> None:
+    error = config_error(None, {"ENCORE_REDIS_PASSWORD_REF": "s3cret"})
+    assert (error.file, error.key) == ("environment", "redis_password_ref")
+    assert "env:NAME, file:/absolute/path or keyring:service/username" in error.problem
+    assert "s3cret" not in str(error)
+
+
+def test_secret_reference_that_is_not_text_is_not_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, "database_password_ref = 271828\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "database_password_ref")
+    assert "271828" not in str(error)
+
+
+@pytest.mark.parametrize("ref_from", ["file", "environment"])
+def test_variable_named_by_an_env_reference_is_not_a_setting(tmp_path: Path, ref_from: str) -> None:
+    # ENCORE_DB_PASSWORD looks like a setting by its prefix; it is the secret an env: reference points at.
+    env = {"ENCORE_DB_PASSWORD": "s3cret"}
+    path = None
+    if ref_from == "file":
+        path = write(tmp_path, "database_password_ref = 'env:ENCORE_DB_PASSWORD'\n")
+    else:
+        env["ENCORE_DATABASE_PASSWORD_REF"] = "env:ENCORE_DB_PASSWORD"
+    settings = load(path, env)
+    assert settings.database_password_ref == "env:ENCORE_DB_PASSWORD"
+    assert "s3cret" not in repr(settings)
+
+
+def test_settings_hold_no_secret_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What show-config prints is every field of Settings: only references, never the values behind them.
+    monkeypatch.setenv("ENCORE_TEST_SECRET_IN_CONFIG", "s3cret")
+    settings = load(
+        None,
+        {
+            "ENCORE_DATABASE_URL": "postgresql+asyncpg://encore@db/encore",
+            "ENCORE_DATABASE_PASSWORD_REF": "env:ENCORE_TEST_SECRET_IN_CONFIG",
+            "ENCORE_REDIS_URL": "redis://cache:6379/0",
+            "ENCORE_REDIS_PASSWORD_REF": "keyring:encore/redis",
+        },
+    )
+    assert "s3cret" not in repr(settings)
+    assert {f for f in config._FIELDS if "password" in f or "secret" in f} == {
+        "database_password_ref",
+        "redis_password_ref",
+    }

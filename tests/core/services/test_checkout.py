@@ -141,13 +141,18 @@ async def test_refund_some_then_all_frees_places_and_refuses_twice(ctx):
     with pytest.raises(Conflict) as twice:
         await orders.refund_tickets(ctx, stage.manager, order.code, reason="again", ticket_ids=[first.id])
     assert twice.value.code == "ticket_already_void"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as all_of_it:
         await orders.refund_tickets(ctx, stage.manager, order.code, reason="all, including the void one")
+    assert all_of_it.value.code == "ticket_already_void"
     with pytest.raises(NotAllowed):
         await orders.refund_tickets(ctx, stage.kiosk, order.code, reason="kiosks cannot refund")
     with pytest.raises(NotFound) as missing:
-        await orders.refund_tickets(ctx, stage.manager, "NOPE2345", reason="x")
+        await orders.refund_tickets(ctx, stage.manager, "ZZZZ2345", reason="x")
     assert missing.value.code == "order_not_found"
+    for typo in ("NOPE2345", "AB\x00CDEFG", "short", ""):
+        with pytest.raises(InputError) as bad_code:
+            await orders.refund_tickets(ctx, stage.manager, typo, reason="x")
+        assert bad_code.value.code == "order_code_invalid"
     with pytest.raises(InputError) as no_reason:
         await orders.refund_tickets(ctx, stage.manager, order.code, reason="  ")
     assert no_reason.value.code == "reason_missing"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 10:27:48.963266
+Create Date: 2026-11-25 10:44:31.084697
 """
 
 from __future__ import annotations
@@ -117,12 +117,14 @@ def upgrade() -> None:
     sa.Column('created_at', core.db.types.UtcDateTime(), nullable=False),
     sa.Column('expires_at', core.db.types.UtcDateTime(), nullable=False),
     sa.Column('place_count', sa.Integer(), nullable=False),
+    sa.Column('request_key', sa.String(length=100), nullable=True),
     sa.Column('extensions', sa.Integer(), server_default='0', nullable=False),
     sa.Column('state', sa.String(length=16), server_default='active', nullable=False),
     sa.CheckConstraint("state IN ('active', 'released', 'checked_out')", name=op.f('ck_holds_state')),
     sa.ForeignKeyConstraint(['concert_id'], ['concerts.id'], name=op.f('fk_holds_concert_id_concerts')),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_holds_device_id_devices')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_holds'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_holds')),
+    sa.UniqueConstraint('request_key', name=op.f('uq_holds_request_key'))
     )
     with op.batch_alter_table('holds', schema=None) as batch_op:
         batch_op.create_index('ix_holds_state_expires_at', ['state', 'expires_at'], unique=False)

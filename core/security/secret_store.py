@@ -1,0 +1,231 @@
+"""Secret store: turn env:/file:/keyring: references into secret values, and store secrets; never show one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.backends import fail, null
+
+from core.config import parse_secret_ref
+from core.domain.errors import ConfigError
+
+__all__ = ["SOURCE", "SecretStore", "SystemSecretStore", "resolve_secret", "store_secret"]
+
+SOURCE = "secret store"
+"""The ``file`` of every ConfigError raised here; its ``key`` is the reference."""
+
+_FILE_HINT = "use a file: reference instead (a file of mode 0600, as in file:/etc/encore/db-password)"
+
+
+class SecretStore(Protocol):
+    """Resolves one non-empty secret reference to its value, or raises ConfigError(SOURCE, ref, problem)."""
+
+    def get(self, ref: str) -> str: ...
+
+
+class SystemSecretStore:
+    """The real store: env: from the environment, file: from a private file, keyring: from the OS keyring."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._env = os.environ if env is None else env
+
+    def get(self, ref: str) -> str:
+        scheme, target = _parse(ref)
+        if scheme == "env":
+            return _read_env(self._env, ref, target)
+        if scheme == "file":
+            return _read_file(ref, Path(target).expanduser())
+        service, _, username = target.rpartition("/")
+        return _read_keyring(ref, service, username)
+
+
+def resolve_secret(ref: str, store: SecretStore | None = None) -> str | None:
+    """The secret a reference names; None for an empty reference (no secret configured)."""
+    if not ref:
+        return None
+    return (store or SystemSecretStore()).get(ref)
+
+
+def store_secret(ref: str, value: str) -> None:
+    """Save ``value`` where a file: or keyring: reference points, so that resolve_secret(ref) returns it."""
+    scheme, target = _parse(ref)
+    if not value:
+        raise ConfigError(SOURCE, ref, "an empty secret cannot be stored")
+    if value.endswith(("\n", "\r")):
+        raise ConfigError(SOURCE, ref, "a secret cannot end with a line break")
+    if scheme == "env":
+        raise ConfigError(
+            SOURCE, ref, "env: references cannot be stored; set the variable in the service's environment"
+        )
+    if scheme == "file":
+        _write_file(ref, Path(target).expanduser(), value)
+        return
+    service, _, username = target.rpartition("/")
+    backend = _usable_backend(ref)
+    try:
+        backend.set_password(service, username, value)
+    except Exception as exc:  # any backend failure; only its type is shown, as its text might echo the value
+        raise ConfigError(
+            SOURCE,
+            ref,
+            f"the keyring ({_name(backend)}) refused to store it ({type(exc).__name__}); {_FILE_HINT}",
+        ) from None
+
+
+def _parse(ref: str) -> tuple[str, str]:
+    try:
+        return parse_secret_ref(ref)
+    except ValueError as exc:
+        # Not a reference at all may mean someone typed the secret itself: name no key that would repeat it.
+        scheme = ref.partition(":")[0]
+        key = ref if ":" in ref and scheme in {"env", "file", "keyring"} else "(not a secret reference)"
+        raise ConfigError(SOURCE, key, str(exc)) from None
+
+
+def _read_env(env: Mapping[str, str], ref: str, name: str) -> str:
+    value = env.get(name)
+    if value is None:
+        raise ConfigError(SOURCE, ref, f"the environment variable {name} is not set")
+    if not value:
+        raise ConfigError(SOURCE, ref, f"the environment variable {name} is empty")
+    return value
+
+
+def _read_file(ref: str, path: Path) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ConfigError(
+            SOURCE, ref, "the file does not exist; create it with mode 0600 or fix the path"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(SOURCE, ref, f"the file cannot be opened: {exc.strerror}") from None
+    try:
+        # Check the file we opened, not the path again: nothing can be swapped in between.
+        _check_private(ref, path, os.fstat(fd))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise ConfigError(SOURCE, ref, f"the file cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    try:
+        value = data.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        # The decoder's own message quotes the offending byte, a piece of the secret.
+        raise ConfigError(SOURCE, ref, "the file is not UTF-8 text") from None
+    if not value:
+        raise ConfigError(SOURCE, ref, "the file is empty")
+    return value
+
+
+def _check_private(ref: str, path: Path, st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(SOURCE, ref, "is not a regular file")
+    if os.name != "posix":  # owner and mode bits mean nothing there; the ACL is the OS's business
+        return
+    uid = os.geteuid()
+    if st.st_uid != uid:
+        raise ConfigError(
+            SOURCE, ref, f"the file belongs to user id {st.st_uid}, not to this user (id {uid}); chown it"
+        )
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o077:
+        raise ConfigError(
+            SOURCE,
+            ref,
+            f"the file is open to other users (mode {mode:04o}); run: chmod 600 {path}",
+        )
+
+
+def _write_file(ref: str, path: Path, value: str) -> None:
+    try:
+        _make_private_dirs(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(SOURCE, ref, f"the file cannot be written: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)  # mkstemp already does; say it where it matters
+            fh.write(value.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        # Readers see the old secret or the new one, never half of one.
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise ConfigError(SOURCE, ref, f"the file cannot be written: {exc.strerror}") from None
+    _fsync_dir(path.parent)
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """Create the missing directories on the way to ``directory``, each 0700; existing ones are left alone."""
+    missing: list[Path] = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for d in reversed(missing):
+        d.mkdir(mode=0o700)
+        os.chmod(d, 0o700)  # mkdir's mode passes through the umask
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename itself durable; best effort, as not every platform can open a directory.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _read_keyring(ref: str, service: str, username: str) -> str:
+    backend = _usable_backend(ref)
+    try:
+        value = backend.get_password(service, username)
+    except Exception as exc:  # any backend failure (locked, D-Bus gone, ...): nothing secret to leak yet
+        raise ConfigError(
+            SOURCE, ref, f"the keyring ({_name(backend)}) could not be read: {_describe(exc)}; {_FILE_HINT}"
+        ) from None
+    if not value:
+        raise ConfigError(
+            SOURCE,
+            ref,
+            f"the keyring ({_name(backend)}) has no entry for service {service!r}, user {username!r}; "
+            f"store one (keyring set {service} {username}) or {_FILE_HINT}",
+        )
+    return value
+
+
+def _usable_backend(ref: str) -> KeyringBackend:
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a broken keyringrc or PYTHON_KEYRING_BACKEND fails here
+        raise ConfigError(SOURCE, ref, f"no usable keyring: {_describe(exc)}; {_FILE_HINT}") from None
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        raise ConfigError(
+            SOURCE, ref, f"no usable keyring backend on this machine ({_name(backend)}); {_FILE_HINT}"
+        )
+    return backend
+
+
+def _name(backend: KeyringBackend) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,40 @@
+"""Small pieces several services share: the same error for the same problem, the event's origin."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from core.db.actors import SaleContext, check_status
+from core.domain.concerts import Concert
+from core.domain.errors import NotFound, SalesClosed
+from core.domain.ids import CategoryId, ConcertId, DeviceId
+from core.domain.staff import Actor, DeviceActor
+
+
+def concert_not_found(concert_id: ConcertId) -> NotFound:
+    return NotFound(
+        f"There is no concert number {concert_id}. Choose a concert from the list.", code="concert_not_found"
+    )
+
+
+def origin_of(actor: Actor) -> DeviceId | None:
+    """The device an event came from, so a kiosk can tell its own changes from others'."""
+    return actor.device_id if isinstance(actor, DeviceActor) else None
+
+
+def concert_on_sale(found: SaleContext | None, concert_id: ConcertId, actor: Actor, now: datetime) -> Concert:
+    """The checks every sale starts with: the concert exists, is on sale now, and the actor may act."""
+    if found is None:
+        raise concert_not_found(concert_id)
+    problem = found.concert.sales_problem(now, ZoneInfo(found.timezone))
+    if problem is not None:
+        raise SalesClosed(problem)
+    check_status(actor, found.actor_status)
+    return found.concert
+
+
+def count_by_category(category_ids: Iterable[CategoryId], sign: int) -> dict[CategoryId, int]:
+    return {cat: sign * n for cat, n in Counter(category_ids).items()}
