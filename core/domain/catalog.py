@@ -42,6 +42,8 @@ class MapPlace:
     category_id: CategoryId
     state: PlaceState
     """As buyers see it now: a lapsed hold shows as free."""
+    held_until: datetime | None = None
+    """When a held place becomes free again by itself."""
     row: str | None = None
     number: int | None = None
     x: float = 0.0

@@ -56,43 +56,47 @@ class _Tracker:
     concert_id: ConcertId
     states: dict[PlaceId, tuple[PlaceState, datetime | None]] = field(default_factory=dict)
     category: dict[PlaceId, CategoryId] = field(default_factory=dict)
-    counts: dict[CategoryId, int] = field(default_factory=dict)
+    categories: tuple[CategoryId, ...] = ()
+    shown: dict[PlaceId, PlaceState] = field(default_factory=dict)
+    """What the previous view showed, to say what changed since."""
     seq: int | None = None
 
     def load(self, seat_map: SeatMap) -> None:
-        self.states = {p.id: (p.state, None) for p in seat_map.places}
+        self.states = {p.id: (p.state, p.held_until) for p in seat_map.places}
         self.category = {p.id: p.category_id for p in seat_map.places}
-        self.counts = {c.id: 0 for c in seat_map.categories}
-        for p in seat_map.places:
-            if p.state is PlaceState.FREE:
-                self.counts[p.category_id] = self.counts.get(p.category_id, 0) + 1
+        self.categories = tuple(c.id for c in seat_map.categories)
         self.seq = None  # the next event sets the baseline
 
-    def apply(self, changes: tuple[PlaceChange, ...], now: datetime) -> set[PlaceId]:
-        touched: set[PlaceId] = set()
+    def apply(self, changes: tuple[PlaceChange, ...]) -> None:
         for change in changes:
-            old = self.states.get(change.place_id)
-            cat = self.category.get(change.place_id)
-            if old is None or cat is None:
-                continue  # a place we do not know: the next reload brings it
-            was = is_takeable(old[0], old[1], now)
-            now_takeable = is_takeable(change.state, change.held_until, now)
-            self.states[change.place_id] = (change.state, change.held_until)
-            self.counts[cat] = self.counts.get(cat, 0) + int(now_takeable) - int(was)
-            touched.add(change.place_id)
-        return touched
+            if change.place_id in self.states:  # a place we do not know comes with the next reload
+                self.states[change.place_id] = (change.state, change.held_until)
 
-    def view(
-        self, changed: set[PlaceId], *, reloaded: bool, live: bool, storage_ok: bool, now: datetime
-    ) -> AvailabilityView:
-        shown = {
-            pid: (PlaceState.FREE if is_takeable(state, until, now) else state)
-            for pid, (state, until) in self.states.items()
-        }
+    def next_lapse(self, now: datetime) -> float | None:
+        """Seconds until the next held place frees itself (a kiosk died mid-purchase), if any."""
+        untils = [
+            u for state, u in self.states.values() if state is PlaceState.HELD and u is not None and u > now
+        ]
+        return (min(untils) - now).total_seconds() if untils else None
+
+    def view(self, *, reloaded: bool, live: bool, storage_ok: bool, now: datetime) -> AvailabilityView:
+        # Recomputed whole each time (a few ms for 20,000 places), so counts and states always agree, lapses
+        # included; views are coalesced per burst of events.
+        shown: dict[PlaceId, PlaceState] = {}
+        counts = dict.fromkeys(self.categories, 0)
+        for pid, (state, until) in self.states.items():
+            now_state = PlaceState.FREE if is_takeable(state, until, now) else state
+            shown[pid] = now_state
+            if now_state is PlaceState.FREE:
+                cat = self.category[pid]
+                counts[cat] = counts.get(cat, 0) + 1
+        before = self.shown
+        changed = set(shown) if reloaded else {pid for pid, st in shown.items() if before.get(pid) is not st}
+        self.shown = shown
         return AvailabilityView(
             concert_id=self.concert_id,
             states=MappingProxyType(shown),
-            availability=MappingProxyType(dict(self.counts)),
+            availability=MappingProxyType(counts),
             changed=frozenset(changed),
             reloaded=reloaded,
             live=live,
@@ -102,8 +106,15 @@ class _Tracker:
 
 
 async def _pump(messages: AsyncIterator[BusMessage], queue: asyncio.Queue[BusMessage]) -> None:
-    async for message in messages:
-        await queue.put(message)
+    try:
+        async for message in messages:
+            await queue.put(message)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        # Not a lost connection (the bus reports those itself) but a bug or a surprise: poll from now on.
+        log.exception("live updates stopped; falling back to reading the database")
+        await queue.put(BusStatus(connected=False))
 
 
 async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
@@ -116,13 +127,17 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
         try:
             live = True
             storage_ok = await _reload(ctx, tracker)
-            yield tracker.view(
-                set(tracker.states), reloaded=True, live=live, storage_ok=storage_ok, now=ctx.clock.now()
-            )
+            yield tracker.view(reloaded=True, live=live, storage_ok=storage_ok, now=ctx.clock.now())
             while True:
-                batch = await _next_batch(queue, resync_s if live and storage_ok else POLL_SECONDS)
-                need_reload = not batch  # a timeout: the periodic re-read (or the poll while paused)
-                changed: set[PlaceId] = set()
+                wait = resync_s if live and storage_ok else POLL_SECONDS
+                lapse = tracker.next_lapse(ctx.clock.now())
+                lapsing = lapse is not None and lapse < wait
+                batch = await _next_batch(
+                    queue, min(wait, lapse + 0.05) if lapsing and lapse is not None else wait
+                )
+                # A timeout is the periodic re-read (or the poll while paused) - unless it was only a hold lapsing,
+                # which needs no database read: the next view shows those places free.
+                need_reload = not batch and not lapsing
                 for message in batch:
                     if isinstance(message, BusStatus):
                         live = message.connected
@@ -140,12 +155,11 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
                             need_reload = True
                         else:
                             tracker.seq = message.seq
-                            changed |= tracker.apply(message.changes, ctx.clock.now())
+                            tracker.apply(message.changes)
                 if need_reload:
                     storage_ok = await _reload(ctx, tracker)
-                    changed = set(tracker.states)
                 yield tracker.view(
-                    changed, reloaded=need_reload, live=live, storage_ok=storage_ok, now=ctx.clock.now()
+                    reloaded=need_reload, live=live, storage_ok=storage_ok, now=ctx.clock.now()
                 )
         finally:
             pump.cancel()

@@ -122,3 +122,19 @@ async def test_subscriber_survives_a_redis_restart(pg_database_url, valkey, cloc
             await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[3]])
             await view_where(views, lambda v: v.states[stage.seats[3]] is PlaceState.HELD, within=2.0)
             await views.aclose()
+
+
+async def test_a_lapsed_hold_shows_free_and_counts_agree(ctx, clock):
+    """A kiosk that dies mid-purchase never releases; its places show free once the hold lapses."""
+    stage = await build_stage(ctx, hold_seconds=60)
+    views = watch_concert(ctx, stage.id)
+    total = (await anext(views)).total_available
+    await sales.hold_places(ctx, stage.kiosk, stage.id, [stage.seats[0]])
+    await view_where(views, lambda v: v.states[stage.seats[0]] is PlaceState.HELD)
+    clock.advance(61)
+    await sales.hold_places(ctx, stage.other_kiosk, stage.id, [stage.seats[5]])
+    seen = await view_where(views, lambda v: v.states[stage.seats[5]] is PlaceState.HELD)
+    assert seen.states[stage.seats[0]] is PlaceState.FREE
+    assert {stage.seats[0], stage.seats[5]} <= seen.changed
+    assert seen.total_available == total - 1 == sum(1 for s in seen.states.values() if s is PlaceState.FREE)
+    await views.aclose()
