@@ -28,3 +28,15 @@ class ManualClock:
 
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
+
+
+class OffsetClock:
+    """The system clock corrected by a measured offset: every kiosk then lapses holds by the database's time,
+    so a kiosk whose clock runs fast cannot take places another kiosk still holds."""
+
+    def __init__(self, base: Clock, offset: timedelta) -> None:
+        self.base = base
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return self.base.now() + self.offset

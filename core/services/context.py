@@ -7,12 +7,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from core.config import Settings
 from core.db.engine import create_engine
+from core.db.server_time import clock_offset
 from core.db.transaction import Database
-from core.domain.clock import Clock, SystemClock
+from core.domain.clock import Clock, OffsetClock, SystemClock
+from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
 from core.security.secret_store import resolve_secret
@@ -54,14 +57,40 @@ class ServiceContext:
             statement_timeout_s=settings.statement_timeout_s,
         )
         db = Database(engine)
+        if clock is None:
+            clock = await _database_clock(db)
         bus = await open_bus(bus_settings)
         db.after_commit.append(bus.note_own_commit)
-        ctx = cls(settings=settings, db=db, bus=bus, clock=clock or SystemClock())
+        ctx = cls(settings=settings, db=db, bus=bus, clock=clock)
         try:
             yield ctx
         finally:
             await bus.close()
             await db.dispose()
+
+
+MAX_CLOCK_SKEW = timedelta(seconds=1)
+
+
+async def _database_clock(db: Database) -> Clock:
+    """Holds lapse by one clock for every kiosk: the database server's. Measured once at start; a machine
+    whose clock is off by more than a second gets a corrected clock and a warning to fix its time sync."""
+    system = SystemClock()
+    if not db.is_postgres:
+        return system  # SQLite: one machine, one clock
+    try:
+        offset = await db.read(lambda conn: clock_offset(conn, system))
+    except StorageUnavailable:
+        log.warning("could not compare this machine's clock with the database's; using the local clock")
+        return system
+    if abs(offset) <= MAX_CLOCK_SKEW:
+        return system
+    log.warning(
+        "this machine's clock is %.1f s %s the database server's; using the server's time (fix NTP here)",
+        abs(offset.total_seconds()),
+        "behind" if offset > timedelta(0) else "ahead of",
+    )
+    return OffsetClock(system, offset)
 
 
 def _with_redis_password(settings: Settings) -> Settings:
