@@ -63,6 +63,7 @@ async def test_standing_crowd_never_oversells(crowd_ctx):
     async def buy(n: int) -> list[PlaceId]:
         actor = stage.kiosk if n % 2 else stage.other_kiosk
         hold = await sales.hold_standing(ctx, actor, stage.id, stage.standing, wants[n])
+        assert len(hold.places) == wants[n]  # exactly what was asked for, never more or fewer
         if n % 3:  # two in three pay; the rest keep their hold
             await checkout.checkout_hold(ctx, actor, hold.id, idempotency_key=f"s{n}", payment=_pay(hold))
         return [p.place_id for p in hold.places]
@@ -91,6 +92,7 @@ async def test_seat_crowd_never_oversells(crowd_ctx):
     async def buy(n: int) -> list[PlaceId]:
         actor = stage.kiosk if n % 2 else stage.other_kiosk
         hold = await sales.hold_places(ctx, actor, stage.id, picks[n])
+        assert sorted(p.place_id for p in hold.places) == sorted(picks[n])
         await checkout.checkout_hold(ctx, actor, hold.id, idempotency_key=f"p{n}", payment=_pay(hold))
         return [p.place_id for p in hold.places]
 

@@ -29,7 +29,9 @@ async def test_a_fast_kiosk_clock_is_corrected_to_the_database(pg_database_url, 
         async with ServiceContext.open(Settings(database_url=pg_database_url)) as fast:
             assert isinstance(fast.clock, OffsetClock)
             assert abs(fast.clock.now() - datetime.now(UTC)) < timedelta(seconds=1)
-            async with ServiceContext.open(Settings(database_url=pg_database_url), clock=SystemClock()) as good:
+            async with ServiceContext.open(
+                Settings(database_url=pg_database_url), clock=SystemClock()
+            ) as good:
                 stage = await build_stage(good, hold_seconds=300)
                 await sales.hold_places(good, stage.kiosk, stage.id, [stage.seats[0]])
                 # The fast kiosk's own view of "now" would put the hold in the past; corrected, it is not.
