@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, case, literal, select
+from sqlalchemy import ScalarSelect, Select, and_, bindparam, case, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.rows import concert_from_row
@@ -20,15 +21,24 @@ from core.domain.venues import Section, SectionKind
 _ACTIVE = "active"
 
 
-def _status_query(actor: Actor) -> ScalarSelect[Any]:
-    """One scalar: 'active' when the actor may act now, else what it is ('pending', 'revoked', 'inactive')."""
-    if isinstance(actor, DeviceActor):
+def _status_query(kind: str) -> ScalarSelect[Any]:
+    """One scalar: 'active' when the actor may act now, else what it is ('pending', 'revoked', 'inactive').
+    The actor's id is the bind parameter b_actor."""
+    if kind == "device":
         status = case((devices.c.status == DeviceStatus.APPROVED.value, _ACTIVE), else_=devices.c.status)
-        return select(status).where(devices.c.id == actor.device_id).scalar_subquery()
-    if isinstance(actor, StaffActor):
+        return select(status).where(devices.c.id == bindparam("b_actor")).scalar_subquery()
+    if kind == "staff":
         active = case((staff.c.active, _ACTIVE), else_="inactive")
-        return select(active).where(staff.c.id == actor.staff_id).scalar_subquery()
+        return select(active).where(staff.c.id == bindparam("b_actor")).scalar_subquery()
     return select(literal(_ACTIVE)).scalar_subquery()
+
+
+def _actor_params(actor: Actor) -> tuple[str, dict[str, Any]]:
+    if isinstance(actor, DeviceActor):
+        return "device", {"b_actor": actor.device_id}
+    if isinstance(actor, StaffActor):
+        return "staff", {"b_actor": actor.staff_id}
+    return "system", {}
 
 
 def check_status(actor: Actor, status: str | None) -> None:
@@ -51,7 +61,8 @@ def check_status(actor: Actor, status: str | None) -> None:
 
 
 async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
-    check_status(actor, (await conn.execute(select(_status_query(actor)))).scalar())
+    kind, params = _actor_params(actor)
+    check_status(actor, (await conn.execute(select(_status_query(kind)), params)).scalar())
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +74,14 @@ class SaleContext:
     """The section asked about, when it belongs to the concert's plan."""
 
 
-async def concert_and_actor(
-    conn: AsyncConnection, concert_id: ConcertId, actor: Actor, *, section_id: SectionId | None = None
-) -> SaleContext | None:
-    """The concert, its venue's timezone, the actor's status and (optionally) one of its sections, in one
-    round trip: every hold starts here."""
-    stmt = (
+@functools.lru_cache(maxsize=8)
+def _sale_context_query(kind: str) -> Select[Any]:
+    """Built once per actor kind (the hot path skips rebuilding it); binds b_concert, b_actor, b_section."""
+    return (
         select(
             concerts,
             venues.c.timezone.label("venue_tz"),
-            _status_query(actor).label("actor_status"),
+            _status_query(kind).label("actor_status"),
             sections.c.id.label("section_id"),
             sections.c.name.label("section_name"),
             sections.c.kind.label("section_kind"),
@@ -80,11 +89,20 @@ async def concert_and_actor(
         )
         .join(venues, venues.c.id == concerts.c.venue_id)
         .outerjoin(
-            sections, and_(sections.c.id == (section_id or 0), sections.c.plan_id == concerts.c.plan_id)
+            sections, and_(sections.c.id == bindparam("b_section"), sections.c.plan_id == concerts.c.plan_id)
         )
-        .where(concerts.c.id == concert_id)
+        .where(concerts.c.id == bindparam("b_concert"))
     )
-    row = (await conn.execute(stmt)).first()
+
+
+async def concert_and_actor(
+    conn: AsyncConnection, concert_id: ConcertId, actor: Actor, *, section_id: SectionId | None = None
+) -> SaleContext | None:
+    """The concert, its venue's timezone, the actor's status and (optionally) one of its sections, in one
+    round trip: every hold starts here."""
+    kind, params = _actor_params(actor)
+    params |= {"b_concert": concert_id, "b_section": section_id or 0}
+    row = (await conn.execute(_sale_context_query(kind), params)).first()
     if row is None:
         return None
     concert = concert_from_row(row)

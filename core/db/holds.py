@@ -26,6 +26,9 @@ class HoldRow:
     state: HoldState
 
 
+_INSERT = holds.insert()
+
+
 async def insert(
     conn: AsyncConnection,
     *,
@@ -38,19 +41,21 @@ async def insert(
     place_count: int,
     request_key: str | None = None,
 ) -> None:
+    # The prebuilt INSERT with a parameter dict: nothing to build or re-key per hold.
     await conn.execute(
-        holds.insert().values(
-            id=hold_id,
-            request_key=request_key,
-            concert_id=concert_id,
-            actor=actor,
-            device_id=device_id,
-            created_at=now,
-            expires_at=expires_at,
-            place_count=place_count,
-            extensions=0,
-            state=HoldState.ACTIVE.value,
-        )
+        _INSERT,
+        {
+            "id": hold_id,
+            "request_key": request_key,
+            "concert_id": concert_id,
+            "actor": actor,
+            "device_id": device_id,
+            "created_at": now,
+            "expires_at": expires_at,
+            "place_count": place_count,
+            "extensions": 0,
+            "state": HoldState.ACTIVE.value,
+        },
     )
 
 

@@ -10,6 +10,7 @@ On SQLite ``FOR UPDATE`` renders as nothing and the transaction is BEGIN IMMEDIA
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,31 +106,23 @@ async def hold_specific(
     return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in rows]
 
 
-def standing_hold_statement(
-    concert_id: ConcertId,
-    section_id: SectionId,
-    quantity: int,
-    hold_id: HoldId,
-    held_until: datetime,
-    now: datetime,
-    *,
-    lapsed: bool,
-) -> ReturningUpdate[tuple[int, int]]:
-    """The standing pick: free places in id order (``lapsed=False``), or places of lapsed holds (True).
-
-    ``ORDER BY pick_order, id`` keeps it on the partial index (no other index gives that order); without it
-    PostgreSQL may walk the primary key past every sold place, 10-30x slower.
-    SKIP LOCKED never waits, so the order of this pick cannot take part in a deadlock.
-    """
+@functools.lru_cache(maxsize=256)
+def _standing_pick(quantity: int, lapsed: bool) -> ReturningUpdate[tuple[int, int]]:
+    """Built once per (quantity, lapsed) with bind parameters: the hot path then skips rebuilding and
+    re-keying the statement on every hold (a third of a hold's client CPU, measured by make bench)."""
     if lapsed:
-        condition = and_(in_state(PlaceState.HELD), places.c.held_until <= now)
+        condition = and_(in_state(PlaceState.HELD), places.c.held_until <= bindparam("b_now"))
         order: ColumnElement[Any] = places.c.held_until
     else:
         condition = in_state(PlaceState.FREE)
         order = places.c.pick_order
     pick = (
         select(places.c.id)
-        .where(places.c.concert_id == concert_id, places.c.section_id == section_id, condition)
+        .where(
+            places.c.concert_id == bindparam("b_concert"),
+            places.c.section_id == bindparam("b_section"),
+            condition,
+        )
         .order_by(order, places.c.id)
         # The LIMIT is SQL too: under a generic plan an unknown $n makes PostgreSQL expect many rows and join
         # them to a sequential scan of places. One prepared statement per quantity (1..max per order) is fine.
@@ -139,9 +132,40 @@ def standing_hold_statement(
     return (
         update(places)
         .where(places.c.id.in_(pick.scalar_subquery()))
-        .values(state=PlaceState.HELD.value, hold_id=hold_id, held_until=held_until)
+        .values(state=PlaceState.HELD.value, hold_id=bindparam("b_hold"), held_until=bindparam("b_until"))
         .returning(*_RETURNING)
     )
+
+
+def pick_params(
+    concert_id: ConcertId,
+    section_id: SectionId,
+    hold_id: HoldId,
+    held_until: datetime,
+    now: datetime,
+    *,
+    lapsed: bool,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "b_concert": concert_id,
+        "b_section": section_id,
+        "b_hold": hold_id,
+        "b_until": held_until,
+    }
+    if lapsed:
+        params["b_now"] = now
+    return params
+
+
+def standing_hold_statement(quantity: int, *, lapsed: bool) -> ReturningUpdate[tuple[int, int]]:
+    """The standing pick, to run with ``pick_params``: free places in (pick_order, id) order
+    (``lapsed=False``), or places of lapsed holds, oldest first.
+
+    ``ORDER BY pick_order, id`` keeps it on the partial index (no other index gives that order); without it
+    PostgreSQL may walk the primary key past every sold place, 10-30x slower.
+    SKIP LOCKED never waits, so the order of this pick cannot take part in a deadlock.
+    """
+    return _standing_pick(quantity, lapsed)
 
 
 async def hold_any(
@@ -159,10 +183,8 @@ async def hold_any(
         wanted = quantity - len(taken)
         if wanted <= 0:
             break
-        stmt = standing_hold_statement(
-            concert_id, section_id, wanted, hold_id, held_until, now, lapsed=lapsed
-        )
-        rows = (await conn.execute(stmt)).all()
+        params = pick_params(concert_id, section_id, hold_id, held_until, now, lapsed=lapsed)
+        rows = (await conn.execute(_standing_pick(wanted, lapsed), params)).all()
         taken.extend(TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in rows)
     return taken
 
@@ -258,10 +280,12 @@ def _detail(r: Any) -> PlaceDetail:
     )
 
 
+_DETAILS = _details_query().where(places.c.id.in_(bindparam("b_ids", expanding=True)))
+
+
 async def details(conn: AsyncConnection, place_ids: Sequence[PlaceId]) -> list[PlaceDetail]:
     """Labels, categories and prices of some places, in id order."""
-    stmt = _details_query().where(places.c.id.in_(list(place_ids)))
-    return [_detail(r) for r in (await conn.execute(stmt)).all()]
+    return [_detail(r) for r in (await conn.execute(_DETAILS, {"b_ids": list(place_ids)})).all()]
 
 
 async def availability(

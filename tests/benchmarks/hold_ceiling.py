@@ -6,7 +6,7 @@ ANALYZE, so each starts on a clean partial index.
 
   ours                         sales.hold_standing with the real bus (RedisBus when Redis is up)
   ours, no publish             the same with a bus that publishes nowhere
-  core.db functions            the storage calls hold_standing makes (load_concert, ensure_active, holds.insert,
+  core.db functions            the storage calls hold_standing makes (concert_and_actor, holds.insert,
                                section_of_concert, places.hold_any, places.details) in one Database.write:
                                SQLAlchemy Core compile + execute and our row mapping, no service layer, no event
   SQLAlchemy, same SQL         the SQL text hold_standing sends (captured at run time from a real hold, so it
@@ -39,8 +39,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from core.db import actors as actors_db
 from core.db import holds as holds_db
 from core.db import places as places_db
-from core.db import seating as seating_db
-from core.db.rows import load_concert
 from core.db.transaction import Database
 from core.domain.errors import NotEnoughPlaces
 from core.domain.ids import HoldId, PlaceId
@@ -207,16 +205,16 @@ def _db_layer_hold(db: Database, stage: Stage) -> HoldOnce:
 
     async def work(conn: AsyncConnection, q: int) -> int:
         now = datetime.now(UTC)
-        concert = await load_concert(conn, stage.id)
-        assert concert is not None
-        await actors_db.ensure_active(conn, actor)
+        found = await actors_db.concert_and_actor(conn, stage.id, actor, section_id=stage.standing)
+        assert found is not None
+        actors_db.check_status(actor, found.actor_status)
+        concert = found.concert
         hold_id = HoldId(uuid.uuid4().hex)
         until = now + timedelta(seconds=concert.hold_seconds)
         await holds_db.insert(
             conn, hold_id=hold_id, concert_id=stage.id, actor=describe(actor), device_id=actor.device_id,
             now=now, expires_at=until, place_count=q,
         )  # fmt: skip
-        await seating_db.section_of_concert(conn, concert, stage.standing)
         taken = await places_db.hold_any(conn, stage.id, stage.standing, q, hold_id, until, now)
         if len(taken) < q:
             raise Short
