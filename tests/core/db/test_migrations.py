@@ -54,3 +54,31 @@ async def test_upgrade_builds_the_schema_and_round_trips(empty_url):
         assert await _diff(engine) == []
     finally:
         await engine.dispose()
+
+
+async def test_the_audit_log_is_append_only(ctx):
+    """Inserts work; UPDATE and DELETE are refused by the database itself, on both engines."""
+    from sqlalchemy import delete, func, select, update
+    from sqlalchemy.exc import DBAPIError
+
+    from core.db import audit
+    from core.db.tables import audit_log
+    from tests.builders import ROOT
+
+    await ctx.db.write(
+        lambda conn: audit.record(conn, at=ctx.clock.now(), actor=ROOT, action="t", subject="s")
+    )
+    for statement in (update(audit_log).values(action="forged"), delete(audit_log)):
+        with pytest.raises(DBAPIError, match="append-only"):
+            await _run_raw(ctx, statement)
+    count = await ctx.db.read(lambda conn: _scalar(conn, select(func.count()).select_from(audit_log)))
+    assert count == 1
+
+
+async def _run_raw(ctx, statement):
+    async with ctx.db.engine.begin() as conn:
+        await conn.execute(statement)
+
+
+async def _scalar(conn, statement):
+    return (await conn.execute(statement)).scalar_one()
