@@ -126,18 +126,18 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
         pump = asyncio.create_task(_pump(messages, queue), name=f"watch-concert-{concert_id}")
         try:
             live = True
+            loop = asyncio.get_running_loop()
             storage_ok = await _reload(ctx, tracker)
+            reread_at = loop.time() + resync_s
             yield tracker.view(reloaded=True, live=live, storage_ok=storage_ok, now=ctx.clock.now())
             while True:
-                wait = resync_s if live and storage_ok else POLL_SECONDS
+                # The next database read is due after resync_s (POLL_SECONDS while paused); a hold lapsing
+                # sooner only needs a fresh view, not a read.
+                due = reread_at if live and storage_ok else min(reread_at, loop.time() + POLL_SECONDS)
+                wait = max(0.0, due - loop.time())
                 lapse = tracker.next_lapse(ctx.clock.now())
-                lapsing = lapse is not None and lapse < wait
-                batch = await _next_batch(
-                    queue, min(wait, lapse + 0.05) if lapsing and lapse is not None else wait
-                )
-                # A timeout is the periodic re-read (or the poll while paused) - unless it was only a hold lapsing,
-                # which needs no database read: the next view shows those places free.
-                need_reload = not batch and not lapsing
+                batch = await _next_batch(queue, wait if lapse is None else min(wait, lapse + 0.05))
+                need_reload = not batch and loop.time() >= due
                 for message in batch:
                     if isinstance(message, BusStatus):
                         live = message.connected
@@ -158,6 +158,7 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
                             tracker.apply(message.changes)
                 if need_reload:
                     storage_ok = await _reload(ctx, tracker)
+                    reread_at = loop.time() + resync_s
                 yield tracker.view(
                     reloaded=need_reload, live=live, storage_ok=storage_ok, now=ctx.clock.now()
                 )

@@ -161,3 +161,25 @@ async def test_availability_deltas_are_exact(ctx, clock):
         await sales.extend_hold(ctx, stage.kiosk, second.id)  # -1: lapsed, now held again
         await collect(4)
     assert [sum(d.values()) for d in counted] == [-2, 0, -1, -1]
+
+
+async def test_a_change_that_sent_no_event_is_picked_up_by_the_periodic_reread(ctx):
+    """Events are hints: a write that published nothing still shows within live_resync_s."""
+    from dataclasses import replace
+
+    from sqlalchemy import update
+
+    from core.db.tables import places
+
+    quick = replace(ctx, settings=replace(ctx.settings, live_resync_s=0.3))
+    stage = await build_stage(quick)
+    views = watch_concert(quick, stage.id)
+    await anext(views)
+
+    async def block_silently(conn):
+        await conn.execute(update(places).where(places.c.id == stage.seats[7]).values(state="blocked"))
+
+    await quick.db.write(block_silently)  # our own commit: the local bus does not treat it as another writer
+    seen = await view_where(views, lambda v: v.states[stage.seats[7]] is PlaceState.BLOCKED, within=2.0)
+    assert seen.reloaded
+    await views.aclose()
