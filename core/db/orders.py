@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.places import details
@@ -130,6 +130,9 @@ async def load(
                 price=Money(t.price_minor, t.currency),
                 state=TicketState(t.state),
                 print_count=t.print_count,
+                issued_at=t.issued_at,
+                key_id=t.key_id,
+                signature=None if t.signature is None else bytes(t.signature),
             )
             for t in trows
         ),
@@ -170,3 +173,12 @@ async def insert_refunds(
 
 async def set_status(conn: AsyncConnection, order_id: OrderId, status: OrderStatus) -> None:
     await conn.execute(update(orders).where(orders.c.id == order_id).values(status=status.value))
+
+
+async def set_signatures(conn: AsyncConnection, signed: Sequence[tuple[TicketId, int, bytes]]) -> None:
+    stmt = (
+        update(tickets)
+        .where(tickets.c.id == bindparam("b_ticket"))
+        .values(key_id=bindparam("b_key"), signature=bindparam("b_signature"))
+    )
+    await conn.execute(stmt, [{"b_ticket": t, "b_key": k, "b_signature": s} for t, k, s in signed])

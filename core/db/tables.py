@@ -102,6 +102,8 @@ concerts = Table(
     Column("hold_seconds", Integer, nullable=False, server_default="300"),
     Column("max_extensions", Integer, nullable=False, server_default="10"),
     Column("reentry_allowed", Boolean, nullable=False, server_default=text("false")),
+    # Scans before this time say TOO EARLY; empty means doors_at.
+    Column("checkin_opens_at", UtcDateTime, nullable=True),
     Column("currency", String(3), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     CheckConstraint("status IN ('draft', 'on_sale', 'sales_closed', 'cancelled')", name="status"),
@@ -233,6 +235,14 @@ tickets = Table(
     Column("state", String(8), nullable=False, server_default="valid"),
     Column("print_count", Integer, nullable=False, server_default="0"),
     Column("issued_at", UtcDateTime, nullable=False),
+    # The QR code's signature, made at checkout by the selling device's key: any station can print it again.
+    Column("key_id", Id, ForeignKey("device_keys.id"), nullable=True),
+    Column("signature", LargeBinary, nullable=True),
+    # Check-in state: one conditional UPDATE of these admits a ticket exactly once.
+    Column("inside", Boolean, nullable=False, server_default=text("false")),
+    Column("entries", Integer, nullable=False, server_default="0"),
+    Column("last_scan_at", UtcDateTime, nullable=True),
+    Column("last_gate", String(64), nullable=True),
     CheckConstraint("state IN ('valid', 'void')", name="state"),
 )
 
@@ -259,7 +269,50 @@ checkins = Table(
     Column("gate", String(64), nullable=False),
     Column("device_id", Id, ForeignKey("devices.id"), nullable=True),
     Column("scanned_at", UtcDateTime, nullable=False),
+    Column("offline", Boolean, nullable=False, server_default=text("false")),
+    Column("undone_at", UtcDateTime, nullable=True),
     CheckConstraint("direction IN ('in', 'out')", name="direction"),
+    Index("ix_checkins_device_id_scanned_at", "device_id", "scanned_at"),
+)
+
+# A ticket admitted at two doors while they were offline: reported to managers, never dropped.
+checkin_conflicts = Table(
+    "checkin_conflicts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ticket_id", Id, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("checkin_id", Id, ForeignKey("checkins.id"), nullable=False, unique=True),
+    Column("detected_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+)
+
+# Every public key a device has had; a ticket names the key that signed it, so rotation keeps old tickets good.
+device_keys = Table(
+    "device_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("device_id", Id, ForeignKey("devices.id"), nullable=False, index=True),
+    Column("public_key", LargeBinary, nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("retired_at", UtcDateTime, nullable=True),
+    Column("trusted", Boolean, nullable=False, server_default=text("true")),
+)
+
+# Tickets to e-mail: written with the order's mail request, sent (with retries) outside the sale.
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("to_address", String(320), nullable=False),
+    Column("status", String(8), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_error", String(500), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+    Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )
 
 staff = Table(
@@ -302,10 +355,13 @@ audit_log = Table(
 
 __all__ = [
     "audit_log",
+    "checkin_conflicts",
     "checkins",
     "concerts",
+    "device_keys",
     "devices",
     "holds",
+    "mail_outbox",
     "metadata",
     "orders",
     "places",

@@ -42,6 +42,10 @@ class Ticket:
     price: Money
     state: TicketState
     print_count: int
+    issued_at: datetime | None = None
+    key_id: int | None = None
+    """The signing key; with ``signature`` it makes the QR code (None: sold without a signing device)."""
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from core.domain.concerts import ConcertStatus
 from core.domain.errors import Conflict, HoldExpired, InputError, SalesClosed
 from core.domain.events import PlacesChanged
 from core.domain.holds import HoldState
-from core.domain.ids import HoldId
+from core.domain.ids import HoldId, TicketId
 from core.domain.money import Money
 from core.domain.orders import Order, OrderStatus, Payment, Ticket, TicketState
 from core.domain.places import PlaceState
@@ -25,6 +25,7 @@ from core.security.permissions import require
 from core.services.common import origin_of
 from core.services.context import ServiceContext
 from core.services.sales import check_hold_id, lapsed_delta, own_hold
+from core.tickets.issuer import sign_ticket
 
 __all__ = ["checkout_hold"]
 
@@ -163,6 +164,10 @@ async def _checkout(
     await places_db.mark_sold(conn, sold)
     await holds_db.set_state(conn, hold_id, HoldState.CHECKED_OUT)
     ticket_ids = dict(sold)
+    signatures: dict[TicketId, bytes] = {}
+    if ctx.signer is not None:  # the QR code's signature, by this device's key, stored with the ticket
+        signatures = {t: sign_ticket(ctx.signer, t, concert.id, now) for t in ticket_ids.values()}
+        await orders_db.set_signatures(conn, [(t, ctx.signer.key_id, sig) for t, sig in signatures.items()])
     order = Order(
         id=order_id,
         code=code,
@@ -186,6 +191,9 @@ async def _checkout(
                 price=p.price,
                 state=TicketState.VALID,
                 print_count=0,
+                issued_at=now,
+                key_id=ctx.signer.key_id if ctx.signer is not None else None,
+                signature=signatures.get(ticket_ids[p.id]),
             )
             for p, t in zip(placed, new_tickets, strict=True)
         ),

@@ -19,6 +19,7 @@ from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
 from core.security.secret_store import resolve_secret
+from core.tickets.issuer import TicketSigner
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class ServiceContext:
     db: Database
     bus: EventBus
     clock: Clock = field(default_factory=SystemClock)
+    signer: TicketSigner | None = None
+    """This device's ticket-signing key; without one, tickets are sold unsigned (no QR code)."""
 
     async def publish(self, event: PlacesChanged | None) -> None:
         """After commit only. A failed publish is logged and never fails the sale: events are hints."""

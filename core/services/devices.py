@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit
+from core.db import device_keys as keys_db
 from core.db import devices as db
 from core.db.actors import ensure_active
 from core.domain.devices import Device, DeviceKind, DeviceStatus
-from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotFound
+from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotAllowed, NotFound
 from core.domain.ids import DeviceId
 from core.domain.staff import Actor, DeviceActor, Permission, SystemActor
 from core.domain.validation import clean_text
+from core.security.device_keys import DeviceKey
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
-__all__ = ["approve_device", "device_actor", "list_devices", "register_device", "revoke_device"]
+__all__ = [
+    "DeviceSigner",
+    "approve_device",
+    "device_actor",
+    "device_signer",
+    "list_devices",
+    "register_device",
+    "revoke_device",
+    "rotate_device_key",
+    "signing_key_id",
+]
 
 _ENROLMENT = SystemActor("enrolment")
 ED25519_PUBLIC_KEY_BYTES = 32
@@ -34,12 +48,14 @@ async def register_device(
     )
     if not isinstance(kind, DeviceKind):
         raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
-    if public_key is not None and len(public_key) != ED25519_PUBLIC_KEY_BYTES:
-        raise InputError("public_key", "an Ed25519 public key is 32 bytes.", code="public_key_invalid")
+    if public_key is not None:
+        _check_public_key(public_key)
 
     async def work(conn: AsyncConnection) -> Device:
         now = ctx.clock.now()
         device = await db.insert_device(conn, name=cleaned, kind=kind, public_key=public_key, now=now)
+        if public_key is not None:
+            await keys_db.add_key(conn, device.id, public_key, now)
         await audit.record(
             conn,
             at=now,
@@ -59,13 +75,87 @@ async def approve_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId)
     return await _decide(ctx, actor, device_id, DeviceStatus.APPROVED, "device_approved")
 
 
-async def revoke_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId) -> Device:
-    """PENDING or APPROVED -> REVOKED, for good (a lost device registers again under a new name)."""
-    return await _decide(ctx, actor, device_id, DeviceStatus.REVOKED, "device_revoked")
+async def revoke_device(
+    ctx: ServiceContext, actor: Actor, device_id: DeviceId, *, keep_tickets_valid: bool = True
+) -> Device:
+    """PENDING or APPROVED -> REVOKED, for good (a lost device registers again under a new name).
+
+    The tickets it signed stay valid, or (``keep_tickets_valid=False``, e.g. a stolen kiosk) its keys are no
+    longer trusted and the door answers NOT VALID for everything it signed.
+    """
+    return await _decide(
+        ctx, actor, device_id, DeviceStatus.REVOKED, "device_revoked", distrust_keys=not keep_tickets_valid
+    )
+
+
+async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes) -> int:
+    """A device replaces its own signing key; the old one stays trusted for the tickets it signed.
+    Returns the new key's id (the one the tickets it signs from now on carry)."""
+    if not isinstance(actor, DeviceActor):
+        raise NotAllowed("Only a device can rotate its own key.", code="not_allowed")
+    _check_public_key(public_key)
+
+    async def work(conn: AsyncConnection) -> int:
+        await ensure_active(conn, actor)
+        now = ctx.clock.now()
+        key_id = await keys_db.add_key(conn, actor.device_id, public_key, now)
+        await audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="device_key_rotated",
+            subject=f"device:{actor.device_id}",
+            key_id=key_id,
+        )
+        return key_id
+
+    return await ctx.db.write(work)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSigner:
+    """This device's private key with the id the database knows its public key by: ServiceContext.signer."""
+
+    key: DeviceKey
+    key_id: int
+
+    def sign(self, data: bytes) -> bytes:
+        return self.key.sign(data)
+
+
+async def device_signer(ctx: ServiceContext, device_id: DeviceId, key: DeviceKey) -> DeviceSigner:
+    return DeviceSigner(key, await signing_key_id(ctx, device_id, key.public_key_bytes))
+
+
+async def signing_key_id(ctx: ServiceContext, device_id: DeviceId, public_key: bytes) -> int:
+    """The id of this device's current key, checked against the public key the device holds, so a device
+    never signs tickets under a key id the database does not have for it."""
+
+    async def work(conn: AsyncConnection) -> tuple[int, bytes] | None:
+        return await keys_db.current_key(conn, device_id)
+
+    current = await ctx.db.read(work)
+    if current is None or current[1] != public_key:
+        raise DeviceNotApproved(
+            "This machine's signing key is not the one registered for it. Rotate the key or register the "
+            "machine again, then ask a manager to approve it."
+        )
+    return current[0]
+
+
+def _check_public_key(public_key: object) -> None:
+    if not isinstance(public_key, bytes) or len(public_key) != ED25519_PUBLIC_KEY_BYTES:
+        raise InputError("public_key", "an Ed25519 public key is 32 bytes.", code="public_key_invalid")
 
 
 async def _decide(
-    ctx: ServiceContext, actor: Actor, device_id: DeviceId, new: DeviceStatus, action: str
+    ctx: ServiceContext,
+    actor: Actor,
+    device_id: DeviceId,
+    new: DeviceStatus,
+    action: str,
+    *,
+    distrust_keys: bool = False,
 ) -> Device:
     require(actor, Permission.MANAGE_DEVICES)
     allowed = {
@@ -87,6 +177,7 @@ async def _decide(
                 "again under a new name.",
                 code="device_revoked",
             )
+        distrusted = await keys_db.set_trusted(conn, device_id, False) if distrust_keys else 0
         await audit.record(
             conn,
             at=ctx.clock.now(),
@@ -94,6 +185,7 @@ async def _decide(
             action=action,
             subject=f"device:{device_id}",
             name=changed.name,
+            keys_distrusted=distrusted,
         )
         return changed
 

@@ -1,0 +1,166 @@
+"""The door: scan a printed ticket and get ADMIT or a clear reason; undo a mistaken admit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import audit
+from core.db import checkin as checkin_db
+from core.db import device_keys as keys_db
+from core.db.actors import ensure_active
+from core.domain.checkin import ScanResult
+from core.domain.errors import Conflict, InputError, NotAllowed
+from core.domain.ids import ConcertId
+from core.domain.orders import TicketState
+from core.domain.scans import ScanOutcome
+from core.domain.staff import Actor, DeviceActor, Permission
+from core.domain.validation import check_id, clean_text
+from core.security.permissions import require
+from core.services.common import origin_of
+from core.services.context import ServiceContext
+from core.tickets.payload import InvalidTicket
+from core.tickets.qr import parse_text
+from core.tickets.signing import verify
+
+__all__ = ["scan_ticket", "undo_last_admit"]
+
+log = logging.getLogger(__name__)
+
+UNDO_WINDOW = timedelta(minutes=5)
+_NOT_GENUINE = (
+    "NOT VALID: this ticket was not issued by this box office, or it was altered. Do not admit; send the guest "
+    "to the box office."
+)
+
+
+def check_gate(gate: object) -> str:
+    name = clean_text(
+        "gate", gate, limit=64, code="gate_invalid", hint="name the gate in 1 to 64 characters."
+    )
+    if any(c in name for c in "/+#"):
+        raise InputError("gate", "a gate name cannot contain '/', '+' or '#'.", code="gate_invalid")
+    return name
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+
+
+async def scan_ticket(
+    ctx: ServiceContext, actor: Actor, text: str, *, concert_id: ConcertId, gate: str
+) -> ScanOutcome:
+    """Verify the signature against the trusted keys, then admit with one atomic UPDATE.
+
+    Every answer is a ScanOutcome (the door shows it); only a door that may not scan gets an error.
+    """
+    require(actor, Permission.CHECK_IN)
+    check_id("concert", concert_id)
+    gate = check_gate(gate)
+    try:
+        payload, signed, signature = parse_text(text)
+    except InvalidTicket as exc:
+        return ScanOutcome(ScanResult.NOT_VALID, f"NOT VALID: {exc.message}")
+
+    async def work(conn: AsyncConnection) -> ScanOutcome:
+        now = ctx.clock.now()
+        await ensure_active(conn, actor)
+        key = await keys_db.trusted_key(conn, payload.key_id)
+        if key is None or not verify(key.public_key, signed, signature):
+            return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
+        ticket = await checkin_db.door_ticket(conn, payload.ticket_id)
+        if ticket is None or ticket.concert_id != payload.concert_id:
+            return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
+        found = ScanOutcome(
+            ScanResult.ADMIT,
+            "",
+            ticket_id=ticket.id,
+            concert_id=ticket.concert_id,
+            serial=ticket.serial,
+            place=ticket.place,
+        )
+        if ticket.concert_id != concert_id:
+            return _with(
+                found,
+                ScanResult.WRONG_CONCERT,
+                "WRONG CONCERT: this ticket is for another concert. Send the guest to the box office.",
+            )
+        if ticket.state is TicketState.VOID:
+            return _with(found, ScanResult.VOID, "VOID: this ticket was refunded or cancelled. Do not admit.")
+        if now < ticket.opens_at:
+            return _with(
+                found,
+                ScanResult.TOO_EARLY,
+                f"TOO EARLY: entry opens at {_local(ticket.opens_at, ticket.timezone)}. Ask the guest to wait.",
+            )
+        if await checkin_db.admit(conn, ticket.id, gate, now):
+            await checkin_db.journal(
+                conn,
+                ticket_id=ticket.id,
+                concert_id=ticket.concert_id,
+                direction="in",
+                gate=gate,
+                device_id=origin_of(actor),
+                at=now,
+            )
+            return _with(found, ScanResult.ADMIT, f"ADMIT: {ticket.place}.")
+        winner = await checkin_db.door_ticket(conn, ticket.id)  # who admitted it, and when (maybe just now)
+        assert winner is not None
+        when = _local(winner.last_scan_at, ticket.timezone) if winner.last_scan_at else "earlier"
+        return ScanOutcome(
+            ScanResult.ALREADY_USED,
+            f"ALREADY USED: admitted at {when} at {winner.last_gate or 'another gate'}. Do not admit again.",
+            ticket_id=ticket.id,
+            concert_id=ticket.concert_id,
+            serial=ticket.serial,
+            place=ticket.place,
+            first_scan_at=winner.last_scan_at,
+            first_gate=winner.last_gate,
+        )
+
+    return await ctx.db.write(work)
+
+
+def _with(found: ScanOutcome, result: ScanResult, message: str) -> ScanOutcome:
+    return ScanOutcome(result, message, found.ticket_id, found.concert_id, found.serial, found.place)
+
+
+async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
+    """The same door takes back its last admit (a mistaken scan) within a few minutes; audited."""
+    require(actor, Permission.CHECK_IN)
+    if not isinstance(actor, DeviceActor):
+        raise NotAllowed("Only the door device that admitted a ticket can undo it.", code="not_allowed")
+
+    async def work(conn: AsyncConnection) -> ScanOutcome:
+        now = ctx.clock.now()
+        await ensure_active(conn, actor)
+        last = await checkin_db.last_admit(conn, actor.device_id)
+        if last is None or now - last.scanned_at > UNDO_WINDOW:
+            raise Conflict(
+                f"There is no admit from this door in the last {UNDO_WINDOW.seconds // 60} minutes to undo.",
+                code="nothing_to_undo",
+            )
+        await checkin_db.undo_admit(conn, last, now)
+        ticket = await checkin_db.door_ticket(conn, last.ticket_id)
+        assert ticket is not None
+        await audit.record(
+            conn,
+            at=now,
+            actor=actor,
+            action="admit_undone",
+            subject=f"ticket:{ticket.serial}",
+            admitted_at=last.scanned_at.isoformat(),
+        )
+        return ScanOutcome(
+            ScanResult.ADMIT,
+            f"Undone: {ticket.place} may be scanned again.",
+            ticket_id=ticket.id,
+            concert_id=ticket.concert_id,
+            serial=ticket.serial,
+            place=ticket.place,
+        )
+
+    return await ctx.db.write(work)

@@ -1,0 +1,162 @@
+"""End to end at core level: sell with a signing kiosk -> PDF -> rasterise -> decode the QR with zxing-cpp ->
+check in: ADMIT, then ALREADY USED; forged, refunded, wrong-concert and revoked-key tickets are refused; two
+gates scanning one ticket at once admit it exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+import zxingcpp
+
+from core.domain.checkin import ScanResult
+from core.domain.devices import DeviceKind
+from core.domain.errors import Conflict, NotAllowed
+from core.domain.money import Money
+from core.domain.orders import Payment
+from core.domain.staff import Role, StaffActor
+from core.security.device_keys import DeviceKey
+from core.services import checkin, checkout, devices, orders, sales, tickets
+from core.tickets.qr import b45decode, b45encode
+from core.tickets.raster import rasterise
+from tests.builders import ROOT, build_stage
+
+
+async def _signing_kiosk(ctx, name: str):
+    key = DeviceKey.generate()
+    device = await devices.register_device(
+        ctx, name=name, kind=DeviceKind.KIOSK, public_key=key.public_key_bytes
+    )
+    await devices.approve_device(ctx, ROOT, device.id)
+    actor = await devices.device_actor(ctx, device.id)
+    ctx.signer = await devices.device_signer(ctx, device.id, key)
+    return actor
+
+
+async def _door(ctx, name: str):
+    device = await devices.register_device(ctx, name=name, kind=DeviceKind.DOOR)
+    await devices.approve_device(ctx, ROOT, device.id)
+    return await devices.device_actor(ctx, device.id)
+
+
+async def _sell(ctx, stage, kiosk, seats, key: str):
+    hold = await sales.hold_places(ctx, kiosk, stage.id, seats)
+    payment = Payment("card", key, Money(hold.total.minor, "EUR"))
+    return await checkout.checkout_hold(ctx, kiosk, hold.id, idempotency_key=key, payment=payment)
+
+
+def _decode_all(pdf: bytes) -> list[str]:
+    texts = []
+    for page in rasterise(pdf, dpi=200):
+        texts += [b.text for b in zxingcpp.read_barcodes(page) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    return texts
+
+
+async def test_printed_ticket_admits_once_and_forgeries_are_refused(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Signing kiosk")
+    door = await _door(ctx, "North door")
+    order = await _sell(ctx, stage, kiosk, stage.seats[:2], "e2e-1")
+    pdf = await tickets.render_order(ctx, kiosk, order.code, tickets.Layout.TICKET80)
+    texts = _decode_all(pdf)
+    assert len(texts) == 2
+
+    clock.advance(7 * 24 * 3600)  # the concert night: doors are open
+    first = await checkin.scan_ticket(ctx, door, texts[0], concert_id=stage.id, gate="North")
+    assert first.result is ScanResult.ADMIT, first.message
+    assert first.place == "Stalls, row A, seat 1"
+    again = await checkin.scan_ticket(ctx, door, texts[0], concert_id=stage.id, gate="South")
+    assert again.result is ScanResult.ALREADY_USED
+    assert again.first_gate == "North"
+    assert "North" in again.message
+
+    # One flipped bit anywhere in the signed payload: NOT VALID.
+    raw = bytearray(b45decode(texts[1]))
+    for bit in (0, 13, 70, 8 * (len(raw) - 65)):
+        forged = bytearray(raw)
+        forged[bit // 8] ^= 1 << (bit % 8)
+        result = await checkin.scan_ticket(
+            ctx, door, b45encode(bytes(forged)), concert_id=stage.id, gate="North"
+        )
+        assert result.result is ScanResult.NOT_VALID, bit
+    garbage = await checkin.scan_ticket(ctx, door, "HELLO WORLD", concert_id=stage.id, gate="North")
+    assert garbage.result is ScanResult.NOT_VALID
+
+    # Another concert's door: WRONG CONCERT (and the ticket stays unused for its own door).
+    other = await build_stage(ctx, name="Other Hall")
+    wrong = await checkin.scan_ticket(ctx, door, texts[1], concert_id=other.id, gate="North")
+    assert wrong.result is ScanResult.WRONG_CONCERT
+    # Refunded: VOID.
+    await orders.refund_tickets(
+        ctx, stage.manager, order.code, reason="guest ill", ticket_ids=[order.tickets[1].id]
+    )
+    void = await checkin.scan_ticket(ctx, door, texts[1], concert_id=stage.id, gate="North")
+    assert void.result is ScanResult.VOID
+
+
+async def test_too_early_before_doors(ctx):
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Early kiosk")
+    door = await _door(ctx, "Early door")
+    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "early")
+    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code, tickets.Layout.A4))[0]
+    early = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="Main")
+    assert early.result is ScanResult.TOO_EARLY
+    assert "TOO EARLY" in early.message
+
+
+async def test_revoked_kiosk_tickets_keep_or_lose_validity(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Lost kiosk")
+    door = await _door(ctx, "Main door")
+    kept = await _sell(ctx, stage, kiosk, stage.seats[:1], "kept")
+    kept_text = _decode_all(await tickets.render_order(ctx, kiosk, kept.code))[0]
+    stolen = await _signing_kiosk(ctx, "Stolen kiosk")
+    lost = await _sell(ctx, stage, stolen, stage.seats[1:2], "lost")
+    lost_text = _decode_all(await tickets.render_order(ctx, stolen, lost.code))[0]
+
+    await devices.revoke_device(ctx, stage.manager, kiosk.device_id)  # keeps its tickets valid
+    await devices.revoke_device(ctx, stage.manager, stolen.device_id, keep_tickets_valid=False)
+    clock.advance(7 * 24 * 3600)
+    good = await checkin.scan_ticket(ctx, door, kept_text, concert_id=stage.id, gate="Main")
+    assert good.result is ScanResult.ADMIT
+    bad = await checkin.scan_ticket(ctx, door, lost_text, concert_id=stage.id, gate="Main")
+    assert bad.result is ScanResult.NOT_VALID
+
+
+@pytest.mark.postgres
+async def test_two_gates_scanning_at_once_admit_exactly_once(pg_ctx, clock):
+    ctx = pg_ctx
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Race kiosk")
+    doors = [await _door(ctx, f"Gate {n}") for n in range(8)]
+    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "race")
+    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    clock.advance(7 * 24 * 3600)
+    results = await asyncio.gather(
+        *(checkin.scan_ticket(ctx, d, text, concert_id=stage.id, gate=f"G{n}") for n, d in enumerate(doors))
+    )
+    assert [r.result for r in results].count(ScanResult.ADMIT) == 1
+    assert [r.result for r in results].count(ScanResult.ALREADY_USED) == 7
+
+
+async def test_the_door_can_undo_its_last_admit_within_minutes(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Undo kiosk")
+    door = await _door(ctx, "Undo door")
+    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "undo")
+    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    clock.advance(7 * 24 * 3600)
+    assert (await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A")).admitted
+    undone = await checkin.undo_last_admit(ctx, door)
+    assert undone.ticket_id == order.tickets[0].id
+    assert (await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A")).admitted
+    clock.advance(timedelta(minutes=6).total_seconds())
+    with pytest.raises(Conflict) as late:
+        await checkin.undo_last_admit(ctx, door)
+    assert late.value.code == "nothing_to_undo"
+    door_staff = StaffActor(stage.manager.staff_id, Role.DOOR, "Dora")
+    with pytest.raises(NotAllowed) as not_device:
+        await checkin.undo_last_admit(ctx, door_staff)
+    assert not_device.value.code == "not_allowed"
