@@ -271,6 +271,8 @@ checkins = Table(
     Column("scanned_at", UtcDateTime, nullable=False),
     Column("offline", Boolean, nullable=False, server_default=text("false")),
     Column("undone_at", UtcDateTime, nullable=True),
+    # An offline door's own id for the scan: replaying its journal twice records each scan once.
+    Column("journal_id", String(36), nullable=True, unique=True),
     CheckConstraint("direction IN ('in', 'out')", name="direction"),
     Index("ix_checkins_device_id_scanned_at", "device_id", "scanned_at"),
 )

@@ -46,6 +46,9 @@ async def test_upgrade_builds_the_schema_and_round_trips(empty_url):
         assert await migrate.current_revision(engine) == "0002"
         assert await _tables(engine) == set(metadata.tables)
         assert await _diff(engine) == []  # the migrations and tables.py agree
+        await migrate.downgrade(engine, "0001")  # one step back, then on to the start
+        assert await migrate.current_revision(engine) == "0001"
+        assert "device_keys" not in await _tables(engine)
         await migrate.downgrade(engine, "base")
         assert await migrate.current_revision(engine) is None
         assert await _tables(engine) == set()

@@ -70,6 +70,8 @@ def upgrade() -> None:
     with op.batch_alter_table('checkins', schema=None) as batch_op:
         batch_op.add_column(sa.Column('offline', sa.Boolean(), server_default=sa.text('(false)'), nullable=False))
         batch_op.add_column(sa.Column('undone_at', core.db.types.UtcDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('journal_id', sa.String(length=36), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_checkins_journal_id'), ['journal_id'])
         batch_op.create_index('ix_checkins_device_id_scanned_at', ['device_id', 'scanned_at'], unique=False)
 
     with op.batch_alter_table('concerts', schema=None) as batch_op:
@@ -103,6 +105,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table('checkins', schema=None) as batch_op:
         batch_op.drop_index('ix_checkins_device_id_scanned_at')
+        batch_op.drop_constraint(batch_op.f('uq_checkins_journal_id'), type_='unique')
+        batch_op.drop_column('journal_id')
         batch_op.drop_column('undone_at')
         batch_op.drop_column('offline')
 
