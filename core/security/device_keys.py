@@ -1,0 +1,155 @@
+"""This device's Ed25519 key pair: the private key lives in the secret store and never leaves this object."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import re
+from pathlib import Path
+from typing import NoReturn
+
+import keyring
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+from core.config import parse_secret_ref
+from core.domain.checkin import key_fingerprint
+from core.domain.errors import ConfigError
+from core.security.secret_store import SOURCE, resolve_secret, store_secret
+
+__all__ = ["DeviceKey", "default_ref"]
+
+log = logging.getLogger(__name__)
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_KEY_SIZE = 32
+
+
+def default_ref(name: str) -> str:
+    """Where a device called ``name`` keeps its key by default: 'keyring:encore/device-<name>'.
+
+    Use a file: reference (a 0600 file) on machines without a keyring backend.
+    """
+    if not _NAME.fullmatch(name):
+        raise ValueError(
+            "a device name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    return f"keyring:encore/device-{name}"
+
+
+class DeviceKey:
+    """A device's signing key. repr/str show the public fingerprint only; the object cannot be pickled.
+
+    The secret is the raw 32-byte Ed25519 private key, stored base64-encoded (44 characters) under a
+    secret-store reference.
+    """
+
+    __slots__ = ("_private", "_public")
+
+    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+        self._private = private_key
+        self._public = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @classmethod
+    def generate(cls) -> DeviceKey:
+        """A new key, kept only in memory until it is stored."""
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def load(cls, ref: str) -> DeviceKey:
+        """The key stored under ``ref``; ConfigError (naming the reference, never the value) if it is missing
+        or is not a key."""
+        value = resolve_secret(ref)
+        if value is None:
+            raise ConfigError(SOURCE, "(device key)", "no secret reference is configured for the device key")
+        return cls(_decode(ref, value))
+
+    @classmethod
+    def load_or_create(cls, ref: str) -> DeviceKey:
+        """The key stored under ``ref``, or a new one stored there when there is definitely none yet.
+
+        A key that exists but cannot be read (a locked keyring, a damaged file) raises ConfigError and is
+        never replaced: a new key would silently cost the device its enrolment. Replacing is rotate()'s job.
+        Call it from one process at a time: two first runs at once would both create a key.
+        """
+        try:
+            return cls.load(ref)
+        except ConfigError:
+            if not _definitely_absent(ref):
+                raise
+        key = cls.generate()
+        key._store(ref)
+        log.info("created a new device key %s under %s", key.fingerprint, ref)
+        return key
+
+    @classmethod
+    def rotate(cls, ref: str) -> DeviceKey:
+        """Store a new key under ``ref`` in place of the old one and return it.
+
+        The caller registers the new public key; the old one stays trusted for the tickets it signed.
+        """
+        key = cls.generate()
+        key._store(ref)
+        log.info("rotated the device key under %s; the new key is %s", ref, key.fingerprint)
+        return key
+
+    @property
+    def public_key_bytes(self) -> bytes:
+        """The raw 32-byte public key, to register in the database."""
+        return self._public
+
+    @property
+    def fingerprint(self) -> str:
+        """'XXXX-XXXX-XXXX-XXXX', shown on the enrolment screen and compared by the approving manager."""
+        return key_fingerprint(self._public)
+
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte Ed25519 signature over ``data``."""
+        return self._private.sign(bytes(data))
+
+    def _store(self, ref: str) -> None:
+        raw = self._private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        store_secret(ref, base64.b64encode(raw).decode("ascii"))
+        # Read it back: a backend that trims or mangles values must fail now, not at the next start.
+        if DeviceKey.load(ref).public_key_bytes != self._public:
+            raise ConfigError(
+                SOURCE, ref, "the stored device key did not read back the same; the store is unreliable"
+            )
+
+    def __repr__(self) -> str:
+        return f"DeviceKey(fingerprint={self.fingerprint!r})"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a DeviceKey cannot be pickled or copied: its private key stays in the secret store")
+
+
+def _decode(ref: str, value: str) -> Ed25519PrivateKey:
+    # Every problem is described without quoting the value: it is the private key, or part of one.
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != _KEY_SIZE:
+        raise ConfigError(
+            SOURCE, ref, "does not hold a device key (32 bytes, base64); rotate the key or fix the reference"
+        )
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def _definitely_absent(ref: str) -> bool:
+    """True only if nothing at all is stored under ``ref`` (so creating a key there loses nothing)."""
+    try:
+        scheme, target = parse_secret_ref(ref)
+    except ValueError:
+        return False
+    if scheme == "file":
+        return not os.path.lexists(Path(target).expanduser())
+    if scheme == "keyring":
+        service, _, username = target.rpartition("/")
+        try:
+            return not keyring.get_keyring().get_password(service, username)
+        except Exception:  # locked, D-Bus gone, no backend: we cannot tell, so the key may exist
+            return False
+    return False  # env: references are read-only
