@@ -17,6 +17,10 @@ class ScanResult(StrEnum):
     VOID = "void"
     """Refunded or cancelled."""
     TOO_EARLY = "too_early"
+    EXITED = "exited"
+    """An exit scan (concerts that allow re-entry): the guest may come back in with the same ticket."""
+    NOT_INSIDE = "not_inside"
+    """An exit scan of a ticket that is not inside: nothing to record."""
 
 
 def key_fingerprint(public_key: bytes) -> str:

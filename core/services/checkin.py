@@ -51,15 +51,18 @@ def _local(moment: datetime, timezone: str) -> str:
 
 
 async def scan_ticket(
-    ctx: ServiceContext, actor: Actor, text: str, *, concert_id: ConcertId, gate: str
+    ctx: ServiceContext, actor: Actor, text: str, *, concert_id: ConcertId, gate: str, direction: str = "in"
 ) -> ScanOutcome:
-    """Verify the signature against the trusted keys, then admit with one atomic UPDATE.
+    """Verify the signature against the trusted keys, then admit with one atomic UPDATE. ``direction="out"``
+    is an exit scan, for concerts that allow re-entry.
 
     Every answer is a ScanOutcome (the door shows it); only a door that may not scan gets an error.
     """
     require(actor, Permission.CHECK_IN)
     check_id("concert", concert_id)
     gate = check_gate(gate)
+    if direction not in ("in", "out"):
+        raise InputError("direction", "scan 'in' (entry) or 'out' (exit).", code="direction_invalid")
     try:
         payload, signed, signature = parse_text(text)
     except InvalidTicket as exc:
@@ -90,6 +93,8 @@ async def scan_ticket(
             )
         if ticket.state is TicketState.VOID:
             return _with(found, ScanResult.VOID, "VOID: this ticket was refunded or cancelled. Do not admit.")
+        if direction == "out":
+            return await _exit(conn, actor, ticket, found, gate, now)
         if now < ticket.opens_at:
             return _with(
                 found,
@@ -122,6 +127,35 @@ async def scan_ticket(
         )
 
     return await ctx.db.write(work)
+
+
+async def _exit(
+    conn: AsyncConnection,
+    actor: Actor,
+    ticket: checkin_db.DoorTicket,
+    found: ScanOutcome,
+    gate: str,
+    now: datetime,
+) -> ScanOutcome:
+    if not ticket.reentry_allowed:
+        raise Conflict(
+            "This concert does not allow re-entry, so this door cannot scan exits. Switch it to entry scans.",
+            code="reentry_not_allowed",
+        )
+    if not await checkin_db.leave(conn, ticket.id, gate, now):
+        return _with(
+            found, ScanResult.NOT_INSIDE, "NOT INSIDE: this ticket has not been admitted; nothing to do."
+        )
+    await checkin_db.journal(
+        conn,
+        ticket_id=ticket.id,
+        concert_id=ticket.concert_id,
+        direction="out",
+        gate=gate,
+        device_id=origin_of(actor),
+        at=now,
+    )
+    return _with(found, ScanResult.EXITED, f"EXIT: {ticket.place} may come back in with this ticket.")
 
 
 def _with(found: ScanOutcome, result: ScanResult, message: str) -> ScanOutcome:

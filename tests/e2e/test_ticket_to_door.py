@@ -160,3 +160,33 @@ async def test_the_door_can_undo_its_last_admit_within_minutes(ctx, clock):
     with pytest.raises(NotAllowed) as not_device:
         await checkin.undo_last_admit(ctx, door_staff)
     assert not_device.value.code == "not_allowed"
+
+
+async def test_exit_and_re_entry_where_the_concert_allows_it(ctx, clock):
+    from sqlalchemy import update
+
+    from core.db.tables import concerts
+
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Re-entry kiosk")
+    door = await _door(ctx, "Re-entry door")
+    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "reentry")
+    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    clock.advance(7 * 24 * 3600)
+    with pytest.raises(Conflict) as refused:  # re-entry is off by default
+        await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A", direction="out")
+    assert refused.value.code == "reentry_not_allowed"
+
+    async def allow(conn):
+        await conn.execute(update(concerts).where(concerts.c.id == stage.id).values(reentry_allowed=True))
+
+    await ctx.db.write(allow)
+    not_in = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A", direction="out")
+    assert not_in.result is ScanResult.NOT_INSIDE
+    assert (await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A")).admitted
+    out = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A", direction="out")
+    assert out.result is ScanResult.EXITED
+    back = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="B")
+    assert back.admitted
+    twice = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="B")
+    assert twice.result is ScanResult.ALREADY_USED
