@@ -42,6 +42,24 @@ class Settings:
     """Secret-store reference for the Redis password, e.g. 'env:ENCORE_REDIS_PASSWORD'. Never the password."""
     redis_tls: bool = False
     mqtt_url: str = ""
+    """Broker for turnstiles and device health, mqtt://host:1883 or mqtts://host:8883. Empty: no MQTT."""
+    mqtt_password_ref: str = ""
+    """Secret-store reference for the MQTT password (the user name goes in the URL). Never the password."""
+    gate_open_enabled: bool = False
+    """Send an open command to the turnstile after ADMIT (off: door staff open gates by hand)."""
+    smtp_host: str = ""
+    """Mail relay for tickets, reminders and sign-in notices. Empty: no mail is sent."""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    """starttls (usually port 587), tls (implicit TLS, usually 465) or none (a relay on localhost only)."""
+    smtp_username: str = ""
+    smtp_password_ref: str = ""
+    """Secret-store reference for the SMTP password, e.g. 'keyring:encore/smtp'. Never the password."""
+    smtp_tls_ca_file: str = ""
+    """Extra CA certificates (PEM) to trust for the relay, e.g. a venue's private CA. Empty: system CAs only."""
+    smtp_timeout_s: float = 15.0
+    mail_from: str = ""
+    """The From address of every mail, e.g. 'Encore Box Office <tickets@venue.example>'."""
     demo_mode: bool = False
     device_id: int = 0
     """This machine's registered device (0: not enrolled)."""
@@ -66,7 +84,8 @@ _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 SECRET_SCHEMES = ("env", "file", "keyring")
 """The secret-store reference forms: env:NAME, file:/absolute/path, keyring:service/username."""
 
-_REF_FIELDS = ("database_password_ref", "redis_password_ref")
+_REF_FIELDS = ("database_password_ref", "redis_password_ref", "mqtt_password_ref", "smtp_password_ref")
+_SMTP_SECURITY = ("starttls", "tls", "none")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
 
 
@@ -174,6 +193,7 @@ def _validate(s: Settings, source: str) -> None:
             "redis_url",
             "must not contain a password; put it in the secret store (redis_password_ref)",
         )
+    _validate_messaging(s, source)
     for key in _REF_FIELDS:
         ref = getattr(s, key)
         if ref:
@@ -189,6 +209,27 @@ def _validate(s: Settings, source: str) -> None:
         raise ConfigError(source, "live_resync_s", "must be more than 0 seconds")
     if s.log_level.upper() not in _LOG_LEVELS:
         raise ConfigError(source, "log_level", f"must be one of {', '.join(sorted(_LOG_LEVELS))}")
+
+
+def _validate_messaging(s: Settings, source: str) -> None:
+    if s.mqtt_url and not s.mqtt_url.startswith(("mqtt://", "mqtts://")):
+        raise ConfigError(source, "mqtt_url", "must start with mqtt:// or mqtts://")
+    if _has_password(s.mqtt_url):
+        raise ConfigError(
+            source, "mqtt_url", "must not contain a password; put it in the secret store (mqtt_password_ref)"
+        )
+    if s.smtp_security not in _SMTP_SECURITY:
+        raise ConfigError(source, "smtp_security", f"must be one of {', '.join(_SMTP_SECURITY)}")
+    if not 1 <= s.smtp_port <= 65535:
+        raise ConfigError(source, "smtp_port", "must be a port number from 1 to 65535")
+    if s.smtp_timeout_s <= 0:
+        raise ConfigError(source, "smtp_timeout_s", "must be more than 0 seconds")
+    # A line break in a header value would let a config value inject headers into every mail.
+    for key in ("smtp_host", "smtp_username", "mail_from"):
+        if any(ch in getattr(s, key) for ch in "\r\n\0"):
+            raise ConfigError(source, key, "must be on one line")
+    if s.mail_from and "@" not in s.mail_from:
+        raise ConfigError(source, "mail_from", "must be an e-mail address, as in tickets@venue.example")
 
 
 def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -18,6 +18,7 @@ from core.domain.clock import Clock, OffsetClock, SystemClock
 from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
+from core.iot.protocol import GateController
 from core.security.secret_store import resolve_secret
 from core.tickets.issuer import TicketSigner
 
@@ -34,6 +35,8 @@ class ServiceContext:
     clock: Clock = field(default_factory=SystemClock)
     signer: TicketSigner | None = None
     """This device's ticket-signing key; without one, tickets are sold unsigned (no QR code)."""
+    gate: GateController | None = None
+    """The turnstile to open on ADMIT (a door device with a gate), if any."""
 
     async def publish(self, event: PlacesChanged | None) -> None:
         """After commit only. A failed publish is logged and never fails the sale: events are hints."""

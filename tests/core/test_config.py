@@ -264,7 +264,7 @@ def test_redis_urls_without_password_are_accepted(url: str) -> None:
     assert load(None, {"ENCORE_REDIS_URL": url}).redis_url == url
 
 
-@pytest.mark.parametrize("key", ["database_password_ref", "redis_password_ref"])
+@pytest.mark.parametrize("key", config._REF_FIELDS)
 @pytest.mark.parametrize(
     "ref",
     [
@@ -280,7 +280,7 @@ def test_secret_references_are_accepted(tmp_path: Path, key: str, ref: str) -> N
     assert getattr(settings, key) == ref
 
 
-@pytest.mark.parametrize("key", ["database_password_ref", "redis_password_ref"])
+@pytest.mark.parametrize("key", config._REF_FIELDS)
 @pytest.mark.parametrize(
     ("ref", "words"),
     [
@@ -346,4 +346,55 @@ def test_settings_hold_no_secret_values(monkeypatch: pytest.MonkeyPatch) -> None
     assert {f for f in config._FIELDS if "password" in f or "secret" in f} == {
         "database_password_ref",
         "redis_password_ref",
+        "mqtt_password_ref",
+        "smtp_password_ref",
     }
+
+
+def test_mail_and_mqtt_settings(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        smtp_host = "mail.venue.example"
+        smtp_port = 465
+        smtp_security = "tls"
+        smtp_username = "box-office"
+        smtp_password_ref = "keyring:encore/smtp"
+        mail_from = "Encore Box Office <tickets@venue.example>"
+        mqtt_url = "mqtts://gates@broker.venue.lan:8883"
+        mqtt_password_ref = "file:/etc/encore/mqtt-password"
+        """.replace("        ", ""),
+    )
+    settings = load(path, {"ENCORE_GATE_OPEN_ENABLED": "yes", "ENCORE_SMTP_TIMEOUT_S": "4.5"})
+    assert (settings.smtp_host, settings.smtp_port, settings.smtp_security) == (
+        "mail.venue.example",
+        465,
+        "tls",
+    )
+    assert settings.smtp_password_ref == "keyring:encore/smtp"
+    assert settings.mqtt_url == "mqtts://gates@broker.venue.lan:8883"
+    assert settings.gate_open_enabled is True
+    assert settings.smtp_timeout_s == 4.5
+    defaults = Settings()
+    assert (defaults.smtp_host, defaults.smtp_security, defaults.gate_open_enabled) == ("", "starttls", False)
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "words"),
+    [
+        ({"ENCORE_SMTP_SECURITY": "ssl"}, "smtp_security", "must be one of starttls, tls, none"),
+        ({"ENCORE_SMTP_PORT": "0"}, "smtp_port", "from 1 to 65535"),
+        ({"ENCORE_SMTP_PORT": "70000"}, "smtp_port", "from 1 to 65535"),
+        ({"ENCORE_SMTP_TIMEOUT_S": "0"}, "smtp_timeout_s", "more than 0"),
+        ({"ENCORE_MAIL_FROM": "tickets@venue.example\r\nBcc: all@example.org"}, "mail_from", "one line"),
+        ({"ENCORE_SMTP_USERNAME": "box\noffice"}, "smtp_username", "one line"),
+        ({"ENCORE_MAIL_FROM": "box office"}, "mail_from", "e-mail address"),
+        ({"ENCORE_MQTT_URL": "http://broker:1883"}, "mqtt_url", "mqtt:// or mqtts://"),
+        ({"ENCORE_MQTT_URL": "mqtt://gates:s3cret@broker:1883"}, "mqtt_url", "mqtt_password_ref"),
+    ],
+)
+def test_bad_mail_and_mqtt_settings(env: dict[str, str], key: str, words: str) -> None:
+    error = config_error(None, env)
+    assert (error.file, error.key) == ("environment", key)
+    assert words in error.problem
+    assert "s3cret" not in str(error)

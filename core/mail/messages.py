@@ -1,0 +1,214 @@
+"""Build the mails Encore sends: tickets (with the PDF), concert reminders and sign-in notices."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import getaddresses, make_msgid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.domain.codes import is_email
+from core.domain.errors import InputError
+from core.domain.money import Money
+from core.domain.validation import has_control_characters
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ORDER_CODE = re.compile(r"[A-Z0-9]{4,32}")  # it ends up in a file name: nothing else may get in
+_MAX_TEXT = 300
+_DEMO_NOTE = "These are DEMO tickets from a test system. They are not valid for entry."
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMail:
+    to: str
+    order_code: str
+    artist: str
+    concert_title: str
+    venue_name: str
+    venue_timezone: str
+    starts_at: datetime
+    """Timezone-aware (UTC in the database); shown in the venue's timezone."""
+    ticket_count: int
+    total: Money
+    pdf: bytes
+    demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderMail:
+    to: str
+    order_code: str
+    artist: str
+    concert_title: str
+    venue_name: str
+    venue_timezone: str
+    starts_at: datetime
+    demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignInNotice:
+    to: str
+    staff_name: str
+    signed_in_at: datetime
+    timezone: str
+    method: str
+    """How, in words: 'password', 'Google sign-in'."""
+    where: str
+    """Which device or app, in words: 'admin on box-office-1'."""
+
+
+def ticket_mail(mail: TicketMail, *, sender: str) -> EmailMessage:
+    """The 'your tickets' mail: plain text + HTML alternatives and the tickets PDF attached."""
+    if not _ORDER_CODE.fullmatch(mail.order_code):
+        raise InputError("order_code", "must be 4 to 32 capital letters and digits.", code="mail_invalid")
+    if mail.ticket_count < 1:
+        raise InputError("ticket_count", "must be at least 1.", code="mail_invalid")
+    if not mail.pdf.startswith(b"%PDF-"):
+        raise InputError("pdf", "is not a PDF document.", code="mail_invalid")
+    artist, title, venue = (
+        _line("artist", mail.artist),
+        _line("concert_title", mail.concert_title),
+        _line("venue_name", mail.venue_name),
+    )
+    when = _venue_time(mail.starts_at, mail.venue_timezone)
+    count = f"{mail.ticket_count} ticket{'s' if mail.ticket_count != 1 else ''}"
+    filename = f"tickets-{mail.order_code}.pdf"
+    facts = [
+        ("Concert", f"{artist}: {title}"),
+        ("Venue", venue),
+        ("Date", when),
+        ("Tickets", count),
+        ("Total paid", mail.total.format()),
+        ("Order code", mail.order_code),
+    ]
+    intro = f"Thank you for your order. Your {count} for {artist} are attached as {filename}."
+    outro = "Print the PDF or show it on your phone at the door. Each QR code admits one person once."
+    msg = _message(
+        sender,
+        mail.to,
+        _subject(f"Your tickets for {artist} – {when}", mail.demo),
+        _paragraphs(mail.demo, intro, facts, outro),
+    )
+    msg.add_attachment(mail.pdf, maintype="application", subtype="pdf", filename=filename)
+    return msg
+
+
+def reminder_mail(mail: ReminderMail, *, sender: str) -> EmailMessage:
+    """A short 'your concert is coming up' mail; the tickets were sent with the order."""
+    artist, title, venue = (
+        _line("artist", mail.artist),
+        _line("concert_title", mail.concert_title),
+        _line("venue_name", mail.venue_name),
+    )
+    order = _line("order_code", mail.order_code)
+    when = _venue_time(mail.starts_at, mail.venue_timezone)
+    facts = [("Concert", f"{artist}: {title}"), ("Venue", venue), ("Date", when), ("Order code", order)]
+    intro = f"A reminder: {artist} plays soon, and you have tickets."
+    outro = "Bring the tickets we sent with your order, printed or on your phone."
+    body = _paragraphs(mail.demo, intro, facts, outro)
+    return _message(sender, mail.to, _subject(f"Reminder: {artist} – {when}", mail.demo), body)
+
+
+def sign_in_notice_mail(notice: SignInNotice, *, sender: str) -> EmailMessage:
+    """Tells a staff member their account was just signed in to, so a stolen password shows."""
+    name = _line("staff_name", notice.staff_name)
+    method, where = _line("method", notice.method), _line("where", notice.where)
+    when = _venue_time(notice.signed_in_at, notice.timezone)
+    intro = f"Hello {name}, your Encore account was just signed in to."
+    facts = [("When", when), ("How", method), ("Where", where)]
+    outro = "If this was not you, tell your venue's administrator at once and change your password."
+    return _message(
+        sender, notice.to, "New sign-in to your Encore account", _paragraphs(False, intro, facts, outro)
+    )
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+_Body = tuple[str, str]
+
+
+def _paragraphs(demo: bool, intro: str, facts: list[tuple[str, str]], outro: str) -> _Body:
+    """The same content as plain text and as escaped HTML (every value may come from a person)."""
+    notes = [_DEMO_NOTE] if demo else []
+    width = max(len(k) for k, _ in facts) + 1
+    text_lines = [*notes, intro, "", *(f"{k + ':':<{width}} {v}" for k, v in facts), "", outro]
+    text = "\n".join([*text_lines, "", "-- ", "Encore box office", ""])
+    e = html.escape
+    rows = "".join(f"<tr><th align='left'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
+    demo_html = f"<p><strong>{e(_DEMO_NOTE)}</strong></p>" if demo else ""
+    page = (
+        "<!DOCTYPE html><html><body style='font-family:sans-serif;line-height:1.5'>"
+        f"{demo_html}<p>{e(intro)}</p><table cellpadding='4'>{rows}</table>"
+        f"<p>{e(outro)}</p><p>Encore box office</p></body></html>\n"
+    )
+    return text, page
+
+
+def _message(sender: str, to: str, subject: str, body: _Body) -> EmailMessage:
+    from_addr = _sender(sender)
+    to_addr = _recipient(to)
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to_addr
+    msg["Subject"] = subject
+    # Set once here, so a retried send keeps its id and receivers can drop a duplicate.
+    msg["Message-ID"] = make_msgid(domain=from_addr.rpartition("@")[2])
+    text, page = body
+    msg.set_content(text)
+    msg.add_alternative(page, subtype="html")
+    return msg
+
+
+def _subject(subject: str, demo: bool) -> str:
+    return f"[DEMO] {subject}" if demo else subject
+
+
+def _line(field: str, value: str) -> str:
+    """One line of text for a header or a table cell: CR/LF here could smuggle in headers."""
+    cleaned = value.strip()
+    if not cleaned or len(cleaned) > _MAX_TEXT or has_control_characters(cleaned):
+        raise InputError(
+            field,
+            f"must be 1 to {_MAX_TEXT} characters on one line, without control characters.",
+            code="mail_invalid",
+        )
+    return cleaned
+
+
+def _recipient(to: str) -> str:
+    # is_email refuses CR, LF and every unprintable character; the parse refuses "a@b.c,evil@x.y", which
+    # is_email would pass and the To header would read as two recipients.
+    if not is_email(to) or getaddresses([to]) != [("", to)]:
+        raise InputError("to", "is not a valid e-mail address.", code="email_invalid")
+    return to
+
+
+def _sender(sender: str) -> str:
+    parsed = getaddresses([sender])
+    addr = parsed[0][1] if len(parsed) == 1 else ""
+    if has_control_characters(sender) or not is_email(addr):
+        raise InputError(
+            "mail_from", "is not a valid sender address (name <address@domain>).", code="email_invalid"
+        )
+    return addr
+
+
+def _venue_time(at: datetime, timezone: str) -> str:
+    """'Sat 12 Dec 2026, 20:00 CET': English and locale-free, as the mail goes out from a server."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InputError("starts_at", "must carry a timezone (UTC).", code="mail_invalid")
+    try:
+        local = at.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            "venue_timezone", f"{timezone!r} is not a known timezone.", code="mail_invalid"
+        ) from None
+    zone = local.tzname() or timezone
+    return (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M} {zone}"
+    )
