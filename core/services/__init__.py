@@ -6,18 +6,34 @@
 Each function checks the actor's permission, runs one transaction and returns domain types.
 """
 
-from core.services import catalog, checkout, concerts, devices, live, orders, sales, staff, venues
+from core.services import (
+    catalog,
+    checkin,
+    checkout,
+    concerts,
+    devices,
+    live,
+    mail,
+    orders,
+    sales,
+    staff,
+    tickets,
+    venues,
+)
 from core.services.context import ServiceContext
 
 __all__ = [
     "ServiceContext",
     "catalog",
+    "checkin",
     "checkout",
     "concerts",
     "devices",
     "live",
+    "mail",
     "orders",
     "sales",
     "staff",
+    "tickets",
     "venues",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import actors as actors_db
 from core.db import holds as holds_db
 from core.db import orders as orders_db
+from core.db import outbox as outbox_db
 from core.db import places as places_db
 from core.db.errors import is_unique_violation
 from core.domain.codes import is_email, new_order_code, new_ticket_serial
@@ -163,6 +164,8 @@ async def _checkout(
     )
     await places_db.mark_sold(conn, sold)
     await holds_db.set_state(conn, hold_id, HoldState.CHECKED_OUT)
+    if email is not None:  # queued with the order, sent later by the mail worker: never blocks the sale
+        await outbox_db.enqueue(conn, order_id, email, now)
     ticket_ids = dict(sold)
     signatures: dict[TicketId, bytes] = {}
     if ctx.signer is not None:  # the QR code's signature, by this device's key, stored with the ticket

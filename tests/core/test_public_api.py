@@ -18,13 +18,16 @@ def test_services_surface_is_pinned():
     assert core.services.__all__ == [
         "ServiceContext",
         "catalog",
+        "checkin",
         "checkout",
         "concerts",
         "devices",
         "live",
+        "mail",
         "orders",
         "sales",
         "staff",
+        "tickets",
         "venues",
     ]
     for name in core.services.__all__:

@@ -1,0 +1,86 @@
+"""The mail outbox: tickets to e-mail, written with the order, sent and retried outside the sale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db.tables import mail_outbox, orders
+from core.domain.ids import OrderId
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    order_id: OrderId
+    order_code: str
+    to_address: str
+    attempts: int
+
+
+async def enqueue(conn: AsyncConnection, order_id: OrderId, to_address: str, now: datetime) -> None:
+    await conn.execute(
+        mail_outbox.insert().values(
+            order_id=order_id,
+            to_address=to_address,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[OutboxItem]:
+    """Due items, locked (SKIP LOCKED: two workers never send the same mail) until the caller's commit."""
+    stmt = (
+        select(
+            mail_outbox.c.id,
+            mail_outbox.c.order_id,
+            orders.c.code,
+            mail_outbox.c.to_address,
+            mail_outbox.c.attempts,
+        )
+        .join(orders, orders.c.id == mail_outbox.c.order_id)
+        .where(mail_outbox.c.status == "pending", mail_outbox.c.next_attempt_at <= now)
+        .order_by(mail_outbox.c.next_attempt_at, mail_outbox.c.id)
+        .limit(limit)
+        .with_for_update(of=mail_outbox, skip_locked=True)
+    )
+    return [
+        OutboxItem(int(r.id), OrderId(r.order_id), r.code, r.to_address, int(r.attempts))
+        for r in (await conn.execute(stmt)).all()
+    ]
+
+
+async def record(
+    conn: AsyncConnection,
+    item_id: int,
+    *,
+    status: str,
+    attempts: int,
+    next_attempt_at: datetime,
+    error: str | None,
+    sent_at: datetime | None,
+) -> None:
+    await conn.execute(
+        update(mail_outbox)
+        .where(mail_outbox.c.id == item_id)
+        .values(
+            status=status,
+            attempts=attempts,
+            next_attempt_at=next_attempt_at,
+            last_error=error,
+            sent_at=sent_at,
+        )
+    )
+
+
+async def status_of(conn: AsyncConnection, order_id: OrderId) -> list[tuple[str, int]]:
+    rows = await conn.execute(
+        select(mail_outbox.c.status, mail_outbox.c.attempts).where(mail_outbox.c.order_id == order_id)
+    )
+    return [(r.status, int(r.attempts)) for r in rows.all()]

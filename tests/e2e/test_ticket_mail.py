@@ -1,0 +1,79 @@
+"""The buyer's tickets by e-mail: queued with the order, sent over STARTTLS by the worker; the PDF attachment's
+QR code checks in at the door. A broken mail server leaves the order alone and the mail queued."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from email import message_from_bytes, policy
+
+from sqlalchemy import select
+
+from core.db.tables import mail_outbox
+from core.domain.checkin import ScanResult
+from core.domain.money import Money
+from core.domain.orders import Payment
+from core.mail.smtp import SmtpMailer
+from core.services import checkin, checkout, mail, sales
+from tests.builders import build_stage
+from tests.core.mail.conftest import SMTP_PASSWORD, Recorder, start_smtp, tls_files  # noqa: F401 (fixtures)
+from tests.e2e.test_ticket_to_door import _decode_all, _door, _signing_kiosk
+
+
+async def _sell_to(ctx, stage, kiosk, email: str):
+    hold = await sales.hold_places(ctx, kiosk, stage.id, stage.seats[:2])
+    payment = Payment("card", "m", Money(hold.total.minor, "EUR"))
+    return await checkout.checkout_hold(
+        ctx, kiosk, hold.id, idempotency_key=email, payment=payment, buyer_email=email
+    )
+
+
+async def _outbox(ctx):
+    async def work(conn):
+        return (await conn.execute(select(mail_outbox.c.status, mail_outbox.c.attempts))).all()
+
+    return await ctx.db.read(work)
+
+
+async def test_mailed_tickets_arrive_and_check_in(ctx, clock, start_smtp):  # noqa: F811
+    server = start_smtp(secure=True)
+    ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Mail kiosk")
+    door = await _door(ctx, "Mail door")
+    order = await _sell_to(ctx, stage, kiosk, "fan@example.org")
+    assert [tuple(r) for r in await _outbox(ctx)] == [("pending", 0)]
+
+    run = await mail.send_due_mail(ctx, SmtpMailer(server.settings, SMTP_PASSWORD))
+    assert (run.sent, run.retry_later, run.failed) == (1, 0, 0)
+    assert [tuple(r) for r in await _outbox(ctx)] == [("sent", 1)]
+    assert server.recorder.tls_seen == [True]
+    received = message_from_bytes(server.recorder.envelopes[0].content, policy=policy.default)
+    assert received["To"] == "fan@example.org"
+    assert order.code in received["Subject"] or order.code in received.get_body(("plain",)).get_content()
+    attachment = next(received.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    texts = _decode_all(attachment.get_content())
+    assert len(texts) == 2
+    clock.advance(7 * 24 * 3600)
+    scan = await checkin.scan_ticket(ctx, door, texts[0], concert_id=stage.id, gate="Main")
+    assert scan.result is ScanResult.ADMIT
+    # Nothing left to send.
+    assert (await mail.send_due_mail(ctx, SmtpMailer(server.settings, SMTP_PASSWORD))).sent == 0
+
+
+async def test_a_failing_mail_server_never_blocks_or_loses_the_order(ctx, clock, start_smtp, expect_log):  # noqa: F811
+    server = start_smtp(Recorder(data_replies=["451 4.3.0 try later"]))
+    ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Mail kiosk 2")
+    order = await _sell_to(ctx, stage, kiosk, "late@example.org")
+    assert len(order.tickets) == 2  # the sale is complete before any mail is attempted
+    with expect_log("core.mail", "deferred the message"):
+        first = await mail.send_due_mail(ctx, SmtpMailer(server.settings))
+    assert (first.sent, first.retry_later) == (0, 1)
+    assert [tuple(r) for r in await _outbox(ctx)] == [("pending", 1)]
+    assert (await mail.send_due_mail(ctx, SmtpMailer(server.settings))).sent == 0  # not due yet: back-off
+    clock.advance(3600)
+    second = await mail.send_due_mail(ctx, SmtpMailer(server.settings))
+    assert second.sent == 1
+    assert len(server.recorder.envelopes) == 1
