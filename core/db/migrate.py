@@ -35,6 +35,17 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
 
+def head_revision() -> str:
+    """The newest migration this code knows."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
 async def autogenerate(engine: AsyncEngine, message: str) -> None:
     """Developer helper: write a new revision from the difference between tables.py and the database."""
     async with engine.begin() as conn:

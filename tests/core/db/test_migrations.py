@@ -43,7 +43,7 @@ async def test_upgrade_builds_the_schema_and_round_trips(empty_url):
     try:
         assert await migrate.current_revision(engine) is None
         await migrate.upgrade(engine)
-        assert await migrate.current_revision(engine) == "0002"
+        assert await migrate.current_revision(engine) == migrate.head_revision()
         assert await _tables(engine) == set(metadata.tables)
         assert await _diff(engine) == []  # the migrations and tables.py agree
         await migrate.downgrade(engine, "0001")  # one step back, then on to the start
