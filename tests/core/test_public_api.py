@@ -22,6 +22,7 @@ def test_services_surface_is_pinned():
         "checkout",
         "concerts",
         "devices",
+        "door",
         "live",
         "mail",
         "orders",

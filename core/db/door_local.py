@@ -1,0 +1,241 @@
+"""The door's own SQLite file: a snapshot for offline checks (keys, void list, tickets) and a journal of every scan.
+
+Its schema is its own MetaData, never the server's: the file lives on the door device, is created on first
+use, and is not migrated with the server's database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db.engine import create_engine
+from core.db.transaction import Database
+from core.db.types import UtcDateTime
+from core.domain.ids import ConcertId, TicketId
+
+local_metadata = MetaData()
+
+_snapshot = Table(
+    "snapshot",
+    local_metadata,
+    Column("id", Integer, primary_key=True),  # always 1: one concert per door file
+    Column("concert_id", Integer, nullable=False),
+    Column("opens_at", UtcDateTime(), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("refreshed_at", UtcDateTime(), nullable=False),
+)
+_keys = Table(
+    "trusted_keys",
+    local_metadata,
+    Column("key_id", Integer, primary_key=True),
+    Column("public_key", LargeBinary, nullable=False),
+)
+_void = Table("void_tickets", local_metadata, Column("ticket_id", Integer, primary_key=True))
+_tickets = Table(
+    "tickets",
+    local_metadata,
+    Column("ticket_id", Integer, primary_key=True),
+    Column("serial", String(20), nullable=False),
+    Column("place", String(200), nullable=False),
+    # Already inside when the snapshot was taken (admitted by any door): offline says ALREADY USED.
+    Column("admitted_at", UtcDateTime(), nullable=True),
+    Column("admitted_gate", String(64), nullable=True),
+)
+_journal = Table(
+    "journal",
+    local_metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("journal_id", String(36), nullable=False, unique=True),
+    Column("scanned_at", UtcDateTime(), nullable=False),
+    Column("gate", String(64), nullable=False),
+    Column("ticket_id", Integer, nullable=True),
+    Column("result", String(16), nullable=False),
+    Column("offline", Boolean, nullable=False),
+    Column("synced", Boolean, nullable=False),
+    Index("ix_journal_synced_scanned_at", "synced", "scanned_at"),
+    Index("ix_journal_ticket_id", "ticket_id"),
+)
+
+
+def open_local(path: Path | str) -> Database:
+    """The door file as a Database (WAL, BEGIN IMMEDIATE, typed errors), like the embedded server database."""
+    return Database(create_engine(f"sqlite+aiosqlite:///{Path(path)}"))
+
+
+async def create_schema(conn: AsyncConnection) -> None:
+    await conn.run_sync(local_metadata.create_all)
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotHeader:
+    concert_id: ConcertId
+    opens_at: datetime
+    timezone: str
+    refreshed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTicket:
+    ticket_id: TicketId
+    serial: str
+    place: str
+    admitted_at: datetime | None = None
+    admitted_gate: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    journal_id: str
+    scanned_at: datetime
+    gate: str
+    ticket_id: TicketId | None
+    result: str
+    offline: bool
+    synced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LocalSnapshot:
+    header: SnapshotHeader
+    keys: dict[int, bytes]
+    void: list[TicketId]
+    tickets: list[LocalTicket]
+    """The concert's valid tickets."""
+
+
+async def replace_snapshot(conn: AsyncConnection, snapshot: LocalSnapshot) -> None:
+    """Swap the whole snapshot in the caller's one transaction: a door never checks against half of one.
+    The journal is kept: it is the record of what this door did."""
+    header, keys, void, tickets = snapshot.header, snapshot.keys, snapshot.void, snapshot.tickets
+    for table in (_snapshot, _keys, _void, _tickets):
+        await conn.execute(delete(table))
+    await conn.execute(
+        insert(_snapshot).values(
+            id=1,
+            concert_id=header.concert_id,
+            opens_at=header.opens_at,
+            timezone=header.timezone,
+            refreshed_at=header.refreshed_at,
+        )
+    )
+    if keys:
+        await conn.execute(insert(_keys), [{"key_id": k, "public_key": v} for k, v in keys.items()])
+    void_rows = [{"ticket_id": t} for t in void]
+    if void_rows:
+        await conn.execute(insert(_void), void_rows)
+    if tickets:
+        await conn.execute(
+            insert(_tickets),
+            [
+                {
+                    "ticket_id": t.ticket_id,
+                    "serial": t.serial,
+                    "place": t.place,
+                    "admitted_at": t.admitted_at,
+                    "admitted_gate": t.admitted_gate,
+                }
+                for t in tickets
+            ],
+        )
+
+
+async def snapshot_header(conn: AsyncConnection) -> SnapshotHeader | None:
+    row = (await conn.execute(select(_snapshot).where(_snapshot.c.id == 1))).first()
+    if row is None:
+        return None
+    return SnapshotHeader(ConcertId(row.concert_id), row.opens_at, row.timezone, row.refreshed_at)
+
+
+async def trusted_keys(conn: AsyncConnection) -> dict[int, bytes]:
+    return {int(r.key_id): bytes(r.public_key) for r in await conn.execute(select(_keys))}
+
+
+async def is_void(conn: AsyncConnection, ticket_id: TicketId) -> bool:
+    found = await conn.execute(select(_void.c.ticket_id).where(_void.c.ticket_id == ticket_id))
+    return found.first() is not None
+
+
+async def ticket(conn: AsyncConnection, ticket_id: TicketId) -> LocalTicket | None:
+    row = (await conn.execute(select(_tickets).where(_tickets.c.ticket_id == ticket_id))).first()
+    if row is None:
+        return None
+    return LocalTicket(TicketId(row.ticket_id), row.serial, row.place, row.admitted_at, row.admitted_gate)
+
+
+async def first_admit(conn: AsyncConnection, ticket_id: TicketId, admit: str) -> tuple[datetime, str] | None:
+    """When and where this door's journal first admitted the ticket (online or offline), if it did."""
+    row = (
+        await conn.execute(
+            select(_journal.c.scanned_at, _journal.c.gate)
+            .where(_journal.c.ticket_id == ticket_id, _journal.c.result == admit)
+            .order_by(_journal.c.scanned_at, _journal.c.seq)
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else (row.scanned_at, row.gate)
+
+
+async def add_entry(conn: AsyncConnection, entry: JournalEntry) -> None:
+    await conn.execute(
+        insert(_journal).values(
+            journal_id=entry.journal_id,
+            scanned_at=entry.scanned_at,
+            gate=entry.gate,
+            ticket_id=entry.ticket_id,
+            result=entry.result,
+            offline=entry.offline,
+            synced=entry.synced,
+        )
+    )
+
+
+async def unsynced(conn: AsyncConnection, limit: int) -> list[JournalEntry]:
+    """The oldest unsynced entries by scan time (then by the order they were written): the replay order."""
+    rows = await conn.execute(
+        select(_journal)
+        .where(_journal.c.synced.is_(False))
+        .order_by(_journal.c.scanned_at, _journal.c.seq)
+        .limit(limit)
+    )
+    return [
+        JournalEntry(
+            r.journal_id,
+            r.scanned_at,
+            r.gate,
+            None if r.ticket_id is None else TicketId(r.ticket_id),
+            r.result,
+            bool(r.offline),
+            bool(r.synced),
+        )
+        for r in rows
+    ]
+
+
+async def mark_synced(conn: AsyncConnection, journal_ids: Sequence[str]) -> None:
+    if journal_ids:
+        await conn.execute(update(_journal).where(_journal.c.journal_id.in_(journal_ids)).values(synced=True))
+
+
+async def count_unsynced(conn: AsyncConnection) -> int:
+    found = await conn.execute(select(func.count()).select_from(_journal).where(_journal.c.synced.is_(False)))
+    return int(found.scalar_one())
