@@ -12,7 +12,7 @@ import zxingcpp
 
 from core.domain.checkin import ScanResult
 from core.domain.devices import DeviceKind
-from core.domain.errors import Conflict, NotAllowed
+from core.domain.errors import Conflict, DeviceNotApproved, NotAllowed
 from core.domain.money import Money
 from core.domain.orders import Payment
 from core.domain.staff import Role, StaffActor
@@ -190,3 +190,25 @@ async def test_exit_and_re_entry_where_the_concert_allows_it(ctx, clock):
     assert back.admitted
     twice = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="B")
     assert twice.result is ScanResult.ALREADY_USED
+
+
+async def test_a_rotated_key_keeps_old_tickets_valid(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await _signing_kiosk(ctx, "Rotating kiosk")
+    door = await _door(ctx, "Rotation door")
+    before = await _sell(ctx, stage, kiosk, stage.seats[:1], "before-rotation")
+    old_key = ctx.signer.key
+    new_key = DeviceKey.generate()
+    key_id = await devices.rotate_device_key(ctx, kiosk, new_key.public_key_bytes)
+    ctx.signer = await devices.device_signer(ctx, kiosk.device_id, new_key)
+    assert ctx.signer.key_id == key_id
+    after = await _sell(ctx, stage, kiosk, stage.seats[1:2], "after-rotation")
+    assert after.tickets[0].key_id != before.tickets[0].key_id
+    old_text = _decode_all(await tickets.render_order(ctx, kiosk, before.code))[0]
+    new_text = _decode_all(await tickets.render_order(ctx, kiosk, after.code))[0]
+    clock.advance(7 * 24 * 3600)
+    assert (await checkin.scan_ticket(ctx, door, old_text, concert_id=stage.id, gate="A")).admitted
+    assert (await checkin.scan_ticket(ctx, door, new_text, concert_id=stage.id, gate="A")).admitted
+    # The old private key no longer matches the device's current key: it cannot be used to sign any more.
+    with pytest.raises(DeviceNotApproved):
+        await devices.signing_key_id(ctx, kiosk.device_id, old_key.public_key_bytes)
