@@ -300,6 +300,14 @@ device_keys = Table(
     Column("trusted", Boolean, nullable=False, server_default=text("true")),
 )
 
+# Facts about this database itself, e.g. demo=true on the demo database (its tickets carry a DEMO mark).
+site = Table(
+    "site",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
 # Tickets to e-mail: written with the order's mail request, sent (with retries) outside the sale.
 mail_outbox = Table(
     "mail_outbox",
@@ -373,6 +381,7 @@ __all__ = [
     "seating_plans",
     "seats",
     "sections",
+    "site",
     "staff",
     "tickets",
     "venues",

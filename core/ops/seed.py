@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit
+from core.db import site as site_db
 from core.domain.concert_spec import NewCategory
 from core.domain.concerts import Concert
 from core.domain.devices import Device, DeviceKind
@@ -131,6 +132,7 @@ async def seed_demo(ctx: ServiceContext) -> DemoSummary | None:
 
     async def mark(conn: AsyncConnection) -> None:
         # The marker that says "this is a demo database": the apps may show a DEMO banner when they see it.
+        await site_db.put(conn, site_db.DEMO, "true")
         await audit.record(
             conn, at=ctx.clock.now(), actor=SEED, action="demo_seeded", subject=f"venue:{venue.id}"
         )

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from sqlalchemy.exc import DBAPIError
+
 from core.config import Settings
+from core.db import site as site_db
 from core.db.engine import create_engine
 from core.db.server_time import clock_offset
 from core.db.transaction import Database
@@ -63,6 +66,7 @@ class ServiceContext:
             statement_timeout_s=settings.statement_timeout_s,
         )
         db = Database(engine)
+        settings = await _with_site_facts(db, settings)
         if clock is None:
             clock = await _database_clock(db)
         bus = await open_bus(bus_settings)
@@ -73,6 +77,15 @@ class ServiceContext:
         finally:
             await bus.close()
             await db.dispose()
+
+
+async def _with_site_facts(db: Database, settings: Settings) -> Settings:
+    """The demo database says so itself: everything sold on it is a DEMO ticket, whatever the config says."""
+    try:
+        demo = await db.read(lambda conn: site_db.get(conn, site_db.DEMO))
+    except (StorageUnavailable, DBAPIError):
+        return settings  # not reachable or not migrated yet: the settings stand as given
+    return replace(settings, demo_mode=True) if demo == "true" else settings
 
 
 MAX_CLOCK_SKEW = timedelta(seconds=1)

@@ -26,7 +26,7 @@ from typing import Any
 from tests.benchmarks._common import Env, Result
 from tests.support.servers import Unavailable, discover
 
-BENCHMARKS = ("flash_sale", "hold_ceiling", "live_latency")
+BENCHMARKS = ("flash_sale", "hold_ceiling", "live_latency", "tickets")
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -17,7 +17,7 @@ from core.domain.money import Money
 from core.domain.orders import Payment
 from core.domain.staff import Role, StaffActor
 from core.security.device_keys import DeviceKey
-from core.services import checkin, checkout, devices, orders, sales, tickets
+from core.services import catalog, checkin, checkout, devices, orders, sales, tickets
 from core.tickets.qr import b45decode, b45encode
 from core.tickets.raster import rasterise
 from tests.builders import ROOT, build_stage
@@ -212,3 +212,28 @@ async def test_a_rotated_key_keeps_old_tickets_valid(ctx, clock):
     # The old private key no longer matches the device's current key: it cannot be used to sign any more.
     with pytest.raises(DeviceNotApproved):
         await devices.signing_key_id(ctx, kiosk.device_id, old_key.public_key_bytes)
+
+
+async def test_tickets_sold_on_the_demo_database_carry_the_demo_mark(sqlite_url):
+    import pypdfium2
+
+    from core.config import Settings
+    from core.ops.seed import seed_demo
+    from core.services.context import ServiceContext
+
+    async with ServiceContext.open(Settings(database_url=sqlite_url)) as plain:
+        assert not plain.settings.demo_mode
+        await seed_demo(plain)
+    async with ServiceContext.open(Settings(database_url=sqlite_url)) as ctx:
+        assert ctx.settings.demo_mode  # the database says it is the demo, whatever the config says
+        summary = (await catalog.list_on_sale(ctx))[0]
+        seat_map = await catalog.get_seat_map(ctx, summary.concert.id)
+        standing = next(s for s in seat_map.sections if s.kind.value == "standing")
+        kiosk = await _signing_kiosk(ctx, "Demo signing kiosk")
+        hold = await sales.hold_standing(ctx, kiosk, summary.concert.id, standing.id, 1)
+        order = await checkout.checkout_hold(
+            ctx, kiosk, hold.id, idempotency_key="demo", payment=Payment("demo", "d", hold.total)
+        )
+        pdf = await tickets.render_order(ctx, kiosk, order.code)
+    text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert "DEMO" in text
