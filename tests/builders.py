@@ -5,15 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import zxingcpp
+
 from core.domain.concert_spec import NewCategory
 from core.domain.concerts import Concert
 from core.domain.devices import DeviceKind
 from core.domain.ids import ConcertId, PlaceId, SectionId, StaffId
+from core.domain.money import Money
+from core.domain.orders import Payment
 from core.domain.plan_spec import GridSection
 from core.domain.staff import DeviceActor, Role, StaffActor, SystemActor
 from core.domain.venues import SectionKind
-from core.services import catalog, concerts, devices, staff, venues
+from core.security.device_keys import DeviceKey
+from core.services import catalog, checkout, concerts, devices, sales, staff, venues
 from core.services.context import ServiceContext
+from core.tickets.raster import rasterise
 
 ROOT = SystemActor("tests")
 
@@ -119,3 +125,36 @@ async def _approved_kiosk(ctx: ServiceContext, name: str) -> DeviceActor:
     device = await devices.register_device(ctx, name=name, kind=DeviceKind.KIOSK)
     await devices.approve_device(ctx, ROOT, device.id)
     return await devices.device_actor(ctx, device.id)
+
+
+# --- devices that sign and scan, and selling through them -------------------------------------------
+
+
+async def signing_kiosk(ctx, name: str):
+    key = DeviceKey.generate()
+    device = await devices.register_device(
+        ctx, name=name, kind=DeviceKind.KIOSK, public_key=key.public_key_bytes
+    )
+    await devices.approve_device(ctx, ROOT, device.id)
+    actor = await devices.device_actor(ctx, device.id)
+    ctx.signer = await devices.device_signer(ctx, device.id, key)
+    return actor
+
+
+async def door_device(ctx, name: str):
+    device = await devices.register_device(ctx, name=name, kind=DeviceKind.DOOR)
+    await devices.approve_device(ctx, ROOT, device.id)
+    return await devices.device_actor(ctx, device.id)
+
+
+async def sell(ctx, stage, kiosk, seats, key: str):
+    hold = await sales.hold_places(ctx, kiosk, stage.id, seats)
+    payment = Payment("card", key, Money(hold.total.minor, "EUR"))
+    return await checkout.checkout_hold(ctx, kiosk, hold.id, idempotency_key=key, payment=payment)
+
+
+def decode_qr_texts(pdf: bytes) -> list[str]:
+    texts = []
+    for page in rasterise(pdf, dpi=200):
+        texts += [b.text for b in zxingcpp.read_barcodes(page) if b.format == zxingcpp.BarcodeFormat.QRCode]
+    return texts

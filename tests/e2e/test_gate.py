@@ -8,19 +8,18 @@ import uuid
 from core.domain.checkin import ScanResult
 from core.iot.mqtt import MqttGate
 from core.services import checkin, tickets
-from tests.builders import build_stage
+from tests.builders import build_stage, decode_qr_texts, door_device, sell, signing_kiosk
 from tests.core.iot.conftest import collect, subscribed
-from tests.e2e.test_ticket_to_door import _decode_all, _door, _sell, _signing_kiosk
 
 
 async def test_gate_opens_once_per_admit_and_never_for_a_refusal(ctx, clock, mqtt_url):
     token = uuid.uuid4().hex[:12]
     gate = f"north-{token}"
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Gate kiosk")
-    door = await _door(ctx, "Gate door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:2], "gate")
-    texts = _decode_all(await tickets.render_order(ctx, kiosk, order.code))
+    kiosk = await signing_kiosk(ctx, "Gate kiosk")
+    door = await door_device(ctx, "Gate door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:2], "gate")
+    texts = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))
     clock.advance(7 * 24 * 3600)
     async with (
         subscribed(mqtt_url, "encore/gates/+/open") as listener,
@@ -50,10 +49,10 @@ async def test_gate_opens_once_per_admit_and_never_for_a_refusal(ctx, clock, mqt
 
 async def test_a_broken_gate_link_never_undoes_an_admit(ctx, clock, expect_log):
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Offline gate kiosk")
-    door = await _door(ctx, "Offline gate door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "gate-down")
-    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    kiosk = await signing_kiosk(ctx, "Offline gate kiosk")
+    door = await door_device(ctx, "Offline gate door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "gate-down")
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
     clock.advance(7 * 24 * 3600)
     async with MqttGate("mqtt://127.0.0.1:9", client_id="encore-door-down", timeout=0.5) as dead:
         ctx.gate = dead

@@ -14,9 +14,8 @@ from core.domain.money import Money
 from core.domain.orders import Payment
 from core.mail.smtp import SmtpMailer
 from core.services import checkin, checkout, mail, sales
-from tests.builders import build_stage
+from tests.builders import build_stage, decode_qr_texts, door_device, signing_kiosk
 from tests.core.mail.conftest import SMTP_PASSWORD, Recorder, start_smtp, tls_files  # noqa: F401 (fixtures)
-from tests.e2e.test_ticket_to_door import _decode_all, _door, _signing_kiosk
 
 
 async def _sell_to(ctx, stage, kiosk, email: str):
@@ -38,8 +37,8 @@ async def test_mailed_tickets_arrive_and_check_in(ctx, clock, start_smtp):  # no
     server = start_smtp(secure=True)
     ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Mail kiosk")
-    door = await _door(ctx, "Mail door")
+    kiosk = await signing_kiosk(ctx, "Mail kiosk")
+    door = await door_device(ctx, "Mail door")
     order = await _sell_to(ctx, stage, kiosk, "fan@example.org")
     assert [tuple(r) for r in await _outbox(ctx)] == [("pending", 0)]
 
@@ -52,7 +51,7 @@ async def test_mailed_tickets_arrive_and_check_in(ctx, clock, start_smtp):  # no
     assert order.code in received["Subject"] or order.code in received.get_body(("plain",)).get_content()
     attachment = next(received.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    texts = _decode_all(attachment.get_content())
+    texts = decode_qr_texts(attachment.get_content())
     assert len(texts) == 2
     clock.advance(7 * 24 * 3600)
     scan = await checkin.scan_ticket(ctx, door, texts[0], concert_id=stage.id, gate="Main")
@@ -65,7 +64,7 @@ async def test_a_failing_mail_server_never_blocks_or_loses_the_order(ctx, clock,
     server = start_smtp(Recorder(data_replies=["451 4.3.0 try later"]))
     ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Mail kiosk 2")
+    kiosk = await signing_kiosk(ctx, "Mail kiosk 2")
     order = await _sell_to(ctx, stage, kiosk, "late@example.org")
     assert len(order.tickets) == 2  # the sale is complete before any mail is attempted
     with expect_log("core.mail", "deferred the message"):

@@ -8,58 +8,24 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-import zxingcpp
 
 from core.domain.checkin import ScanResult
-from core.domain.devices import DeviceKind
 from core.domain.errors import Conflict, DeviceNotApproved, NotAllowed
-from core.domain.money import Money
 from core.domain.orders import Payment
 from core.domain.staff import Role, StaffActor
 from core.security.device_keys import DeviceKey
 from core.services import catalog, checkin, checkout, devices, orders, sales, tickets
 from core.tickets.qr import b45decode, b45encode
-from core.tickets.raster import rasterise
-from tests.builders import ROOT, build_stage
-
-
-async def _signing_kiosk(ctx, name: str):
-    key = DeviceKey.generate()
-    device = await devices.register_device(
-        ctx, name=name, kind=DeviceKind.KIOSK, public_key=key.public_key_bytes
-    )
-    await devices.approve_device(ctx, ROOT, device.id)
-    actor = await devices.device_actor(ctx, device.id)
-    ctx.signer = await devices.device_signer(ctx, device.id, key)
-    return actor
-
-
-async def _door(ctx, name: str):
-    device = await devices.register_device(ctx, name=name, kind=DeviceKind.DOOR)
-    await devices.approve_device(ctx, ROOT, device.id)
-    return await devices.device_actor(ctx, device.id)
-
-
-async def _sell(ctx, stage, kiosk, seats, key: str):
-    hold = await sales.hold_places(ctx, kiosk, stage.id, seats)
-    payment = Payment("card", key, Money(hold.total.minor, "EUR"))
-    return await checkout.checkout_hold(ctx, kiosk, hold.id, idempotency_key=key, payment=payment)
-
-
-def _decode_all(pdf: bytes) -> list[str]:
-    texts = []
-    for page in rasterise(pdf, dpi=200):
-        texts += [b.text for b in zxingcpp.read_barcodes(page) if b.format == zxingcpp.BarcodeFormat.QRCode]
-    return texts
+from tests.builders import build_stage, decode_qr_texts, door_device, sell, signing_kiosk
 
 
 async def test_printed_ticket_admits_once_and_forgeries_are_refused(ctx, clock):
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Signing kiosk")
-    door = await _door(ctx, "North door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:2], "e2e-1")
+    kiosk = await signing_kiosk(ctx, "Signing kiosk")
+    door = await door_device(ctx, "North door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:2], "e2e-1")
     pdf = await tickets.render_order(ctx, kiosk, order.code, tickets.Layout.TICKET80)
-    texts = _decode_all(pdf)
+    texts = decode_qr_texts(pdf)
     assert len(texts) == 2
 
     clock.advance(7 * 24 * 3600)  # the concert night: doors are open
@@ -97,10 +63,10 @@ async def test_printed_ticket_admits_once_and_forgeries_are_refused(ctx, clock):
 
 async def test_too_early_before_doors(ctx):
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Early kiosk")
-    door = await _door(ctx, "Early door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "early")
-    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code, tickets.Layout.A4))[0]
+    kiosk = await signing_kiosk(ctx, "Early kiosk")
+    door = await door_device(ctx, "Early door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "early")
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code, tickets.Layout.A4))[0]
     early = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="Main")
     assert early.result is ScanResult.TOO_EARLY
     assert "TOO EARLY" in early.message
@@ -108,13 +74,13 @@ async def test_too_early_before_doors(ctx):
 
 async def test_revoked_kiosk_tickets_keep_or_lose_validity(ctx, clock):
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Lost kiosk")
-    door = await _door(ctx, "Main door")
-    kept = await _sell(ctx, stage, kiosk, stage.seats[:1], "kept")
-    kept_text = _decode_all(await tickets.render_order(ctx, kiosk, kept.code))[0]
-    stolen = await _signing_kiosk(ctx, "Stolen kiosk")
-    lost = await _sell(ctx, stage, stolen, stage.seats[1:2], "lost")
-    lost_text = _decode_all(await tickets.render_order(ctx, stolen, lost.code))[0]
+    kiosk = await signing_kiosk(ctx, "Lost kiosk")
+    door = await door_device(ctx, "Main door")
+    kept = await sell(ctx, stage, kiosk, stage.seats[:1], "kept")
+    kept_text = decode_qr_texts(await tickets.render_order(ctx, kiosk, kept.code))[0]
+    stolen = await signing_kiosk(ctx, "Stolen kiosk")
+    lost = await sell(ctx, stage, stolen, stage.seats[1:2], "lost")
+    lost_text = decode_qr_texts(await tickets.render_order(ctx, stolen, lost.code))[0]
 
     await devices.revoke_device(ctx, stage.manager, kiosk.device_id)  # keeps its tickets valid
     await devices.revoke_device(ctx, stage.manager, stolen.device_id, keep_tickets_valid=False)
@@ -129,10 +95,10 @@ async def test_revoked_kiosk_tickets_keep_or_lose_validity(ctx, clock):
 async def test_two_gates_scanning_at_once_admit_exactly_once(pg_ctx, clock):
     ctx = pg_ctx
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Race kiosk")
-    doors = [await _door(ctx, f"Gate {n}") for n in range(8)]
-    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "race")
-    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    kiosk = await signing_kiosk(ctx, "Race kiosk")
+    doors = [await door_device(ctx, f"Gate {n}") for n in range(8)]
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "race")
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
     clock.advance(7 * 24 * 3600)
     results = await asyncio.gather(
         *(checkin.scan_ticket(ctx, d, text, concert_id=stage.id, gate=f"G{n}") for n, d in enumerate(doors))
@@ -143,10 +109,10 @@ async def test_two_gates_scanning_at_once_admit_exactly_once(pg_ctx, clock):
 
 async def test_the_door_can_undo_its_last_admit_within_minutes(ctx, clock):
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Undo kiosk")
-    door = await _door(ctx, "Undo door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "undo")
-    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    kiosk = await signing_kiosk(ctx, "Undo kiosk")
+    door = await door_device(ctx, "Undo door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "undo")
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
     clock.advance(7 * 24 * 3600)
     assert (await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A")).admitted
     undone = await checkin.undo_last_admit(ctx, door)
@@ -168,10 +134,10 @@ async def test_exit_and_re_entry_where_the_concert_allows_it(ctx, clock):
     from core.db.tables import concerts
 
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Re-entry kiosk")
-    door = await _door(ctx, "Re-entry door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:1], "reentry")
-    text = _decode_all(await tickets.render_order(ctx, kiosk, order.code))[0]
+    kiosk = await signing_kiosk(ctx, "Re-entry kiosk")
+    door = await door_device(ctx, "Re-entry door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "reentry")
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
     clock.advance(7 * 24 * 3600)
     with pytest.raises(Conflict) as refused:  # re-entry is off by default
         await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A", direction="out")
@@ -194,18 +160,18 @@ async def test_exit_and_re_entry_where_the_concert_allows_it(ctx, clock):
 
 async def test_a_rotated_key_keeps_old_tickets_valid(ctx, clock):
     stage = await build_stage(ctx)
-    kiosk = await _signing_kiosk(ctx, "Rotating kiosk")
-    door = await _door(ctx, "Rotation door")
-    before = await _sell(ctx, stage, kiosk, stage.seats[:1], "before-rotation")
+    kiosk = await signing_kiosk(ctx, "Rotating kiosk")
+    door = await door_device(ctx, "Rotation door")
+    before = await sell(ctx, stage, kiosk, stage.seats[:1], "before-rotation")
     old_key = ctx.signer.key
     new_key = DeviceKey.generate()
     key_id = await devices.rotate_device_key(ctx, kiosk, new_key.public_key_bytes)
     ctx.signer = await devices.device_signer(ctx, kiosk.device_id, new_key)
     assert ctx.signer.key_id == key_id
-    after = await _sell(ctx, stage, kiosk, stage.seats[1:2], "after-rotation")
+    after = await sell(ctx, stage, kiosk, stage.seats[1:2], "after-rotation")
     assert after.tickets[0].key_id != before.tickets[0].key_id
-    old_text = _decode_all(await tickets.render_order(ctx, kiosk, before.code))[0]
-    new_text = _decode_all(await tickets.render_order(ctx, kiosk, after.code))[0]
+    old_text = decode_qr_texts(await tickets.render_order(ctx, kiosk, before.code))[0]
+    new_text = decode_qr_texts(await tickets.render_order(ctx, kiosk, after.code))[0]
     clock.advance(7 * 24 * 3600)
     assert (await checkin.scan_ticket(ctx, door, old_text, concert_id=stage.id, gate="A")).admitted
     assert (await checkin.scan_ticket(ctx, door, new_text, concert_id=stage.id, gate="A")).admitted
@@ -229,7 +195,7 @@ async def test_tickets_sold_on_the_demo_database_carry_the_demo_mark(sqlite_url)
         summary = (await catalog.list_on_sale(ctx))[0]
         seat_map = await catalog.get_seat_map(ctx, summary.concert.id)
         standing = next(s for s in seat_map.sections if s.kind.value == "standing")
-        kiosk = await _signing_kiosk(ctx, "Demo signing kiosk")
+        kiosk = await signing_kiosk(ctx, "Demo signing kiosk")
         hold = await sales.hold_standing(ctx, kiosk, summary.concert.id, standing.id, 1)
         order = await checkout.checkout_hold(
             ctx, kiosk, hold.id, idempotency_key="demo", payment=Payment("demo", "d", hold.total)

@@ -35,8 +35,7 @@ from core.services import tickets as tickets_service
 from core.services.context import ServiceContext
 from core.services.door import DoorStation, list_conflicts
 from core.tickets.qr import b45decode, b45encode
-from tests.builders import Stage, build_stage
-from tests.e2e.test_ticket_to_door import _door, _sell, _signing_kiosk
+from tests.builders import Stage, build_stage, door_device, sell, signing_kiosk
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
@@ -81,9 +80,9 @@ class Night:
 
 async def _night(ctx: ServiceContext, seats: int = 3, *, name: str = "Test Hall", key: str = "o1") -> Night:
     stage = await build_stage(ctx, name=name)
-    kiosk = await _signing_kiosk(ctx, f"{name} signing kiosk")
-    door = await _door(ctx, f"{name} door")
-    order = await _sell(ctx, stage, kiosk, stage.seats[:seats], key)
+    kiosk = await signing_kiosk(ctx, f"{name} signing kiosk")
+    door = await door_device(ctx, f"{name} door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:seats], key)
     documents = await tickets_service.order_documents(ctx, kiosk, order.code)
     by_serial = {d.serial: d.qr_text for d in documents}
     return Night(stage, door, order, {t.id: by_serial[t.serial] for t in order.tickets})
@@ -238,7 +237,7 @@ async def test_sync_records_offline_admits_once_and_online_scans_see_them(
     assert (await _ticket_row(pg_ctx, first)).entries == 1
 
     # 5: an online door now says ALREADY USED, naming the offline gate and time.
-    other_door = await _door(pg_ctx, "South door")
+    other_door = await door_device(pg_ctx, "South door")
     online = await checkin.scan_ticket(
         pg_ctx, other_door, night.text(0), concert_id=night.stage.id, gate="South"
     )
