@@ -7,6 +7,7 @@ Each function checks the actor's permission, runs one transaction and returns do
 """
 
 from core.services import (
+    adapters,
     catalog,
     checkin,
     checkout,
@@ -25,6 +26,7 @@ from core.services.context import ServiceContext
 
 __all__ = [
     "ServiceContext",
+    "adapters",
     "catalog",
     "checkin",
     "checkout",
