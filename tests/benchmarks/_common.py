@@ -144,6 +144,9 @@ class NullBus:
     def subscribe(self, concert_id: Any) -> Any:  # pragma: no cover - never subscribed to
         raise NotImplementedError
 
+    def note_own_commit(self) -> None:
+        return None
+
     async def close(self) -> None:
         return None
 
