@@ -1,0 +1,68 @@
+"""The 80 mm thermal ticket: one ticket a page, the page as long as the ticket needs."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.colors import HexColor, black
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from core.tickets.document import TicketDocument
+from core.tickets.pdf_pieces import draw_band, draw_cells, draw_codes, draw_rule, draw_watermark, place_cells
+from core.tickets.pdf_qr import draw_qr
+from core.tickets.pdf_text import Ink, draw_text, fit, fonts
+
+__all__ = ["thermal_page"]
+
+# Thermal heads print black only: grey would be dithered into noise, so the thermal ink is black throughout.
+_INK = Ink(black, black, black, black, HexColor("#D0D0D0"))
+_WIDTH = 80 * mm
+_MARGIN = 6 * mm  # 80 mm rolls print about 72 mm; 6 mm keeps clear of the unprintable edge
+_DOT = 72 / 203  # points per dot of a 203 dpi thermal head
+
+
+def thermal_page(c: Canvas, doc: TicketDocument) -> None:
+    """Draw one ticket on a page of its own, 80 mm wide and at least 150 mm long."""
+    # Lay the ticket out once on a scratch canvas (QR code skipped, the costly part) to learn its height:
+    # simpler and safer than a second set of measuring code that could drift from the drawing code.
+    scratch = Canvas(io.BytesIO(), pagesize=(_WIDTH, 1000 * mm), invariant=1)
+    height = 1000 * mm - _thermal_body(scratch, doc, 1000 * mm, measure=True) + _MARGIN
+    height = max(height, 150 * mm)
+    c.setPageSize((_WIDTH, height))
+    _thermal_body(c, doc, height)
+    c.showPage()
+
+
+def _thermal_body(c: Canvas, doc: TicketDocument, page_h: float, *, measure: bool = False) -> float:
+    """Artist first, then when, then where; the QR code below a tear line; returns the bottom of the text."""
+    ink, f = _INK, fonts()
+    x, w = _MARGIN, _WIDTH - 2 * _MARGIN
+    if doc.demo:
+        draw_watermark(c, _WIDTH / 2, page_h * 0.6, 64, ink)
+    top = page_h - 5 * mm
+    band = ("DEMO — NOT VALID FOR ENTRY", "") if doc.demo else ("ADMIT ONE", f"№ {doc.serial}")
+    draw_band(c, x, top - 7 * mm, w, 7 * mm, *band, ink.text)
+    size, lines = fit(doc.artist, f.bold, w, (26, 13), 4, budget=54)
+    y = draw_text(c, x, top - 13 * mm, lines, f.bold, size, ink.text, leading=1.04)
+    size, lines = fit(doc.concert_title, f.regular, w, (11, 8), 3)
+    y = draw_text(c, x, y - 2.4 * mm, lines, f.regular, size, ink.text, leading=1.2)
+    draw_rule(c, x, y - 4.5 * mm, w, ink)
+    y = draw_text(c, x, y - 8 * mm, [doc.date_text()], f.bold, 13, ink.text)
+    y = draw_text(c, x, y - 1.8 * mm, [doc.times_text()], f.regular, 10.5, ink.text)
+    size, lines = fit(doc.venue_name, f.regular, w, (10.5, 8), 2)
+    y = draw_text(c, x, y - 1.8 * mm, lines, f.regular, size, ink.text)
+    draw_rule(c, x, y - 4.5 * mm, w, ink)
+    y = draw_cells(c, x, y - 8 * mm, w, place_cells(doc), ink, 16)
+    cells = [("Category", doc.category, 0.55), ("Price", doc.price.format(), 0.45)]
+    y = draw_cells(c, x, y - 4.5 * mm, w, cells, ink, 11)
+    draw_rule(c, x, y - 5 * mm, w, ink, dashed=True)
+    qr = draw_qr(c, doc.qr_text, _WIDTH / 2, y - 6 * mm, 42 * mm, dot=_DOT, draw=not measure)
+    y = y - 6 * mm - qr
+    codes = [("Order", doc.order_code, 0.5), ("Ticket", doc.serial, 0.5)]
+    y = draw_codes(c, x, y - 0.5 * mm, w, codes, ink)
+    if doc.demo:
+        draw_band(c, x, y - 10 * mm, w, 6 * mm, "DEMO — NOT VALID FOR ENTRY", "", ink.text)
+        y -= 10 * mm
+    size, lines = fit(doc.small_print, f.regular, w, (6.4, 5.5), 8, balance=False)
+    return draw_text(c, x, y - 4.5 * mm, lines, f.regular, size, ink.muted, leading=1.3)
