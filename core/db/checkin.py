@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db.tables import checkins, concerts, places, seats, sections, tickets, venues
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.orders import TicketState
+from core.domain.places import place_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +58,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
     ).first()
     if row is None:
         return None
-    place = (
-        f"{row.section}, standing"
-        if row.row_label is None
-        else f"{row.section}, row {row.row_label}, seat {row.number}"
-    )
+    place = place_label(row.section, row.row_label, row.number)
     return DoorTicket(
         id=TicketId(row.id),
         concert_id=ConcertId(row.concert_id),

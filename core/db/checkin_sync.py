@@ -24,6 +24,7 @@ from core.db.tables import (
 from core.domain.door import CheckinConflict
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.orders import TicketState
+from core.domain.places import place_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +36,6 @@ class SnapshotTicket:
     last_scan_at: datetime | None
     last_gate: str | None
     inside: bool
-
-
-def _place(section: str, row_label: str | None, number: int | None) -> str:
-    # The same words as core.db.checkin.door_ticket, so offline and online verdicts name a seat alike.
-    return f"{section}, standing" if row_label is None else f"{section}, row {row_label}, seat {number}"
 
 
 async def concert_doors(conn: AsyncConnection, concert_id: ConcertId) -> tuple[datetime, str] | None:
@@ -77,7 +73,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
         SnapshotTicket(
             id=TicketId(r.id),
             serial=r.serial,
-            place=_place(r.section, r.row_label, r.number),
+            place=place_label(r.section, r.row_label, r.number),
             void=r.state == TicketState.VOID.value,
             last_scan_at=r.last_scan_at,
             last_gate=r.last_gate,
@@ -240,7 +236,7 @@ async def open_conflicts(conn: AsyncConnection, concert_id: ConcertId | None) ->
                 ticket_id=TicketId(r.ticket_id),
                 concert_id=ConcertId(r.concert_id),
                 serial=r.serial,
-                place=_place(r.section, r.row_label, r.number),
+                place=place_label(r.section, r.row_label, r.number),
                 duplicate_gate=r.gate,
                 duplicate_at=r.scanned_at,
                 duplicate_offline=bool(r.offline),

@@ -24,7 +24,7 @@ from core.db.tables import places, price_categories, seats, sections
 from core.domain.events import PlaceChange
 from core.domain.ids import CategoryId, ConcertId, HoldId, PlaceId, SectionId, TicketId
 from core.domain.money import Money
-from core.domain.places import PlaceState
+from core.domain.places import PlaceState, place_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +52,7 @@ class PlaceDetail:
 
     @property
     def label(self) -> str:
-        if self.row is None:
-            return f"{self.section}, standing"
-        return f"{self.section}, row {self.row}, seat {self.number}"
+        return place_label(self.section, self.row, self.number)
 
 
 def in_state(state: PlaceState) -> ColumnElement[bool]:

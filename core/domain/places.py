@@ -16,6 +16,11 @@ class PlaceState(StrEnum):
     BLOCKED = "blocked"
 
 
+def place_label(section: str, row: str | None, number: int | None) -> str:
+    """How a place is named everywhere (kiosk, ticket, door): 'Stalls, row C, seat 12' or 'Floor, standing'."""
+    return f"{section}, standing" if row is None else f"{section}, row {row}, seat {number}"
+
+
 def is_takeable(state: PlaceState, held_until: datetime | None, now: datetime) -> bool:
     """Free, or held by a hold that has lapsed: a lapsed hold is free without any job running."""
     if state is PlaceState.FREE:
