@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import NoReturn
 
 import keyring
+import platformdirs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from core.config import parse_secret_ref
 from core.domain.checkin import key_fingerprint
 from core.domain.errors import ConfigError
-from core.security.secret_store import SOURCE, resolve_secret, store_secret
+from core.security.secret_store import SOURCE, keyring_available, resolve_secret, store_secret
 
 __all__ = ["DeviceKey", "default_ref"]
 
@@ -27,16 +28,17 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _KEY_SIZE = 32
 
 
-def default_ref(name: str) -> str:
-    """Where a device called ``name`` keeps its key by default: 'keyring:encore/device-<name>'.
-
-    Use a file: reference (a 0600 file) on machines without a keyring backend.
-    """
+def default_ref(name: str, *, key_dir: Path | None = None) -> str:
+    """Where a device called ``name`` keeps its key: the OS keyring ('keyring:encore/device-<name>'), or, on a
+    machine without a keyring backend, a 0600 file in ``key_dir`` (default: the user's data directory)."""
     if not _NAME.fullmatch(name):
         raise ValueError(
             "a device name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
-    return f"keyring:encore/device-{name}"
+    if keyring_available():
+        return f"keyring:encore/device-{name}"
+    folder = key_dir or Path(platformdirs.user_data_dir("encore")) / "keys"
+    return f"file:{folder / f'device-{name}.key'}"
 
 
 class DeviceKey:

@@ -222,6 +222,15 @@ def _usable_backend(ref: str) -> KeyringBackend:
     return backend
 
 
+def keyring_available() -> bool:
+    """Whether this machine has a keyring backend that can keep secrets (headless kiosks often have none)."""
+    try:
+        _usable_backend("keyring:probe/probe")
+    except ConfigError:
+        return False
+    return True
+
+
 def _name(backend: KeyringBackend) -> str:
     cls = type(backend)
     return f"{cls.__module__}.{cls.__qualname__}"

@@ -121,6 +121,18 @@ def test_keyring_key(memory_keyring: MemoryKeyring) -> None:
     assert DeviceKey.load(ref).public_key_bytes == rotated.public_key_bytes != key.public_key_bytes
 
 
+def test_without_a_keyring_the_key_goes_to_a_0600_file(restore_keyring: None, tmp_path: Path) -> None:
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    ref = default_ref("kiosk-7", key_dir=tmp_path / "keys")
+    assert ref == f"file:{tmp_path / 'keys' / 'device-kiosk-7.key'}"
+    key = DeviceKey.load_or_create(ref)
+    stored = tmp_path / "keys" / "device-kiosk-7.key"
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert DeviceKey.load(ref).public_key_bytes == key.public_key_bytes
+
+
 def test_locked_keyring_is_an_error_not_a_new_key(restore_keyring: None) -> None:
     backend = LockedKeyring()
     backend.entries[("encore", "device-door-1")] = "x"
