@@ -26,7 +26,7 @@ from core.db.actors import ensure_active
 from core.db.transaction import Work
 from core.domain.checkin import ScanResult
 from core.domain.door import OFFLINE_NOTE, CheckinConflict, SnapshotInfo, SyncReport
-from core.domain.errors import StorageBusy, StorageUnavailable
+from core.domain.errors import EncoreError, StorageBusy, StorageUnavailable
 from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
 from core.domain.staff import Actor, DeviceActor, Permission
@@ -76,6 +76,7 @@ class DoorStation:
         self._local = local_db.open_local(local_path)
         self._schema_ready = False
         self._stragglers: set[asyncio.Task[ScanOutcome]] = set()
+        self._syncing: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> DoorStation:
         return self
@@ -85,6 +86,8 @@ class DoorStation:
 
     async def aclose(self) -> None:
         await asyncio.gather(*self._stragglers, return_exceptions=True)
+        if self._syncing is not None:
+            await asyncio.gather(self._syncing, return_exceptions=True)
         await self._local.dispose()
 
     # --- snapshot ---------------------------------------------------------------------------------
@@ -268,8 +271,26 @@ class DoorStation:
 
     def _came_online(self) -> None:
         if not self.online:
-            log.info("door %s: the database answers again; back online", self.gate)
+            log.info("door %s: the database answers again; back online, syncing the offline scans", self.gate)
+            # Sync by itself once the database is back, while the door goes on scanning online.
+            if self._syncing is None or self._syncing.done():
+                self._syncing = asyncio.create_task(self._sync_quietly(), name=f"door-sync-{self.gate}")
         self.online = True
+
+    async def settle(self) -> None:
+        """Wait for a background sync (started when the database came back) to finish."""
+        if self._syncing is not None:
+            await asyncio.gather(self._syncing, return_exceptions=True)
+
+    async def _sync_quietly(self) -> None:
+        try:
+            report = await self.sync()
+        except EncoreError as exc:  # the database went away again: the next return to online tries again
+            log.warning("door %s: offline scans not synced yet (%s); will retry", self.gate, exc.message)
+            return
+        log.info(
+            "door %s: synced %d offline admits, %d conflicts", self.gate, report.recorded, report.conflicts
+        )
 
     async def _local_write(self, work: Work[T]) -> T:
         await self._ensure_schema()
