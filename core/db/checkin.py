@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import checkins, concerts, places, seats, sections, tickets, venues
+from core.db.tables import checkin_conflicts, checkins, concerts, places, seats, sections, tickets, venues
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.orders import TicketState
 from core.domain.places import place_label
@@ -27,6 +27,9 @@ class DoorTicket:
     opens_at: datetime
     reentry_allowed: bool
     timezone: str
+    key_id: int | None = None
+    signature: bytes | None = None
+    """What the selling device signed at checkout: a scanned ticket must carry exactly this."""
 
 
 async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket | None:
@@ -40,6 +43,8 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
                 tickets.c.inside,
                 tickets.c.last_scan_at,
                 tickets.c.last_gate,
+                tickets.c.key_id,
+                tickets.c.signature,
                 sections.c.name.label("section"),
                 seats.c.row_label,
                 seats.c.number,
@@ -71,6 +76,8 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
         opens_at=row.checkin_opens_at or row.doors_at,
         reentry_allowed=bool(row.reentry_allowed),
         timezone=row.timezone,
+        key_id=row.key_id,
+        signature=None if row.signature is None else bytes(row.signature),
     )
 
 
@@ -130,29 +137,40 @@ class LastAdmit:
     checkin_id: int
     ticket_id: TicketId
     scanned_at: datetime
+    gate: str
 
 
 async def last_admit(conn: AsyncConnection, device_id: DeviceId) -> LastAdmit | None:
+    """This device's latest admit that still stands: not undone, and not a duplicate filed as a conflict."""
     row = (
         await conn.execute(
-            select(checkins.c.id, checkins.c.ticket_id, checkins.c.scanned_at)
+            select(checkins.c.id, checkins.c.ticket_id, checkins.c.scanned_at, checkins.c.gate)
             .where(
                 checkins.c.device_id == device_id,
                 checkins.c.direction == "in",
                 checkins.c.undone_at.is_(None),
+                checkins.c.id.not_in(select(checkin_conflicts.c.checkin_id)),
             )
             .order_by(checkins.c.scanned_at.desc(), checkins.c.id.desc())
             .limit(1)
             .with_for_update()
         )
     ).first()
-    return None if row is None else LastAdmit(int(row.id), TicketId(row.ticket_id), row.scanned_at)
+    return None if row is None else LastAdmit(int(row.id), TicketId(row.ticket_id), row.scanned_at, row.gate)
 
 
-async def undo_admit(conn: AsyncConnection, admit_: LastAdmit, now: datetime) -> None:
+async def undo_admit(conn: AsyncConnection, admit_: LastAdmit, now: datetime) -> bool:
+    """Undo the journal entry; let the ticket out only if this admit is what put it inside (not a later
+    re-entry or another gate's admit). True when the ticket may be scanned again."""
     await conn.execute(update(checkins).where(checkins.c.id == admit_.checkin_id).values(undone_at=now))
-    await conn.execute(
+    result = await conn.execute(
         update(tickets)
-        .where(tickets.c.id == admit_.ticket_id, tickets.c.inside.is_(True))
+        .where(
+            tickets.c.id == admit_.ticket_id,
+            tickets.c.inside.is_(True),
+            tickets.c.last_scan_at == admit_.scanned_at,
+            tickets.c.last_gate == admit_.gate,
+        )
         .values(inside=False, entries=tickets.c.entries - 1)
     )
+    return result.rowcount == 1

@@ -36,6 +36,8 @@ class SnapshotTicket:
     last_scan_at: datetime | None
     last_gate: str | None
     inside: bool
+    key_id: int | None = None
+    """The key that signed it at checkout: offline, only that key vouches for this ticket."""
 
 
 async def concert_doors(conn: AsyncConnection, concert_id: ConcertId) -> tuple[datetime, str] | None:
@@ -59,6 +61,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
             tickets.c.inside,
             tickets.c.last_scan_at,
             tickets.c.last_gate,
+            tickets.c.key_id,
             sections.c.name.label("section"),
             seats.c.row_label,
             seats.c.number,
@@ -78,6 +81,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
             last_scan_at=r.last_scan_at,
             last_gate=r.last_gate,
             inside=bool(r.inside),
+            key_id=r.key_id,
         )
         for r in rows
     ]

@@ -9,8 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.tables import device_keys, devices
-from core.domain.devices import DeviceStatus
+from core.domain.devices import DeviceKind, DeviceStatus
 from core.domain.ids import DeviceId
+
+# Only devices that sell sign tickets; a door's key (or any other) never vouches for one.
+_SELLING_KINDS = (DeviceKind.KIOSK.value, DeviceKind.BOX_OFFICE.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +34,38 @@ async def add_key(conn: AsyncConnection, device_id: DeviceId, public_key: bytes,
         (
             await conn.execute(
                 device_keys.insert()
-                .values(device_id=device_id, public_key=public_key, created_at=now, trusted=True)
+                .values(device_id=device_id, public_key=public_key, created_at=now, trusted=False)
                 .returning(device_keys.c.id)
             )
         ).scalar_one()
     )
 
 
-async def current_key(conn: AsyncConnection, device_id: DeviceId) -> tuple[int, bytes] | None:
+async def current_key(conn: AsyncConnection, device_id: DeviceId) -> tuple[int, bytes, bool] | None:
+    """(key id, public key, trusted) of the device's current key."""
     row = (
         await conn.execute(
-            select(device_keys.c.id, device_keys.c.public_key).where(
+            select(device_keys.c.id, device_keys.c.public_key, device_keys.c.trusted).where(
                 device_keys.c.device_id == device_id, device_keys.c.retired_at.is_(None)
             )
         )
     ).first()
-    return None if row is None else (int(row.id), bytes(row.public_key))
+    return None if row is None else (int(row.id), bytes(row.public_key), bool(row.trusted))
+
+
+async def trust_new_keys(conn: AsyncConnection, device_id: DeviceId) -> int:
+    """A manager's approval: the device's keys not yet trusted become trusted (only selling devices' keys)."""
+    result = await conn.execute(
+        update(device_keys)
+        .where(
+            device_keys.c.device_id == device_id,
+            device_keys.c.trusted.is_(False),
+            device_keys.c.retired_at.is_(None),
+            device_keys.c.device_id.in_(select(devices.c.id).where(devices.c.kind.in_(_SELLING_KINDS))),
+        )
+        .values(trusted=True)
+    )
+    return result.rowcount
 
 
 async def set_trusted(conn: AsyncConnection, device_id: DeviceId, trusted: bool) -> int:
@@ -63,7 +82,11 @@ async def trusted_keys(conn: AsyncConnection) -> list[TrustedKey]:
         await conn.execute(
             select(device_keys.c.id, device_keys.c.device_id, device_keys.c.public_key)
             .join(devices, devices.c.id == device_keys.c.device_id)
-            .where(device_keys.c.trusted, devices.c.status != DeviceStatus.PENDING.value)
+            .where(
+                device_keys.c.trusted,
+                devices.c.status != DeviceStatus.PENDING.value,
+                devices.c.kind.in_(_SELLING_KINDS),
+            )
         )
     ).all()
     return [TrustedKey(int(r.id), DeviceId(r.device_id), bytes(r.public_key)) for r in rows]
@@ -78,6 +101,7 @@ async def trusted_key(conn: AsyncConnection, key_id: int) -> TrustedKey | None:
                 device_keys.c.id == key_id,
                 device_keys.c.trusted,
                 devices.c.status != DeviceStatus.PENDING.value,
+                devices.c.kind.in_(_SELLING_KINDS),
             )
         )
     ).first()

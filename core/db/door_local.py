@@ -57,6 +57,7 @@ _tickets = Table(
     Column("ticket_id", Integer, primary_key=True),
     Column("serial", String(20), nullable=False),
     Column("place", String(200), nullable=False),
+    Column("key_id", Integer, nullable=True),
     # Already inside when the snapshot was taken (admitted by any door): offline says ALREADY USED.
     Column("admitted_at", UtcDateTime(), nullable=True),
     Column("admitted_gate", String(64), nullable=True),
@@ -101,6 +102,7 @@ class LocalTicket:
     place: str
     admitted_at: datetime | None = None
     admitted_gate: str | None = None
+    key_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,7 @@ async def replace_snapshot(conn: AsyncConnection, snapshot: LocalSnapshot) -> No
                     "ticket_id": t.ticket_id,
                     "serial": t.serial,
                     "place": t.place,
+                    "key_id": t.key_id,
                     "admitted_at": t.admitted_at,
                     "admitted_gate": t.admitted_gate,
                 }
@@ -179,7 +182,9 @@ async def ticket(conn: AsyncConnection, ticket_id: TicketId) -> LocalTicket | No
     row = (await conn.execute(select(_tickets).where(_tickets.c.ticket_id == ticket_id))).first()
     if row is None:
         return None
-    return LocalTicket(TicketId(row.ticket_id), row.serial, row.place, row.admitted_at, row.admitted_gate)
+    return LocalTicket(
+        TicketId(row.ticket_id), row.serial, row.place, row.admitted_at, row.admitted_gate, row.key_id
+    )
 
 
 async def first_admit(conn: AsyncConnection, ticket_id: TicketId, admit: str) -> tuple[datetime, str] | None:

@@ -56,27 +56,40 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[Ou
     ]
 
 
+async def lease(conn: AsyncConnection, item_id: int, *, token: str, until: datetime, attempts: int) -> None:
+    """Take the item for one attempt: counted now (a worker that dies still counts), due again at ``until``."""
+    await conn.execute(
+        update(mail_outbox)
+        .where(mail_outbox.c.id == item_id)
+        .values(lease_token=token, next_attempt_at=until, attempts=attempts)
+    )
+
+
 async def record(
     conn: AsyncConnection,
     item_id: int,
     *,
+    token: str,
     status: str,
-    attempts: int,
     next_attempt_at: datetime,
     error: str | None,
     sent_at: datetime | None,
-) -> None:
-    await conn.execute(
+) -> bool:
+    """The outcome of this worker's attempt; False (nothing written) when the lease went to another worker."""
+    result = await conn.execute(
         update(mail_outbox)
-        .where(mail_outbox.c.id == item_id)
+        .where(
+            mail_outbox.c.id == item_id, mail_outbox.c.lease_token == token, mail_outbox.c.status != "sent"
+        )
         .values(
             status=status,
-            attempts=attempts,
             next_attempt_at=next_attempt_at,
             last_error=error,
             sent_at=sent_at,
+            lease_token=None,
         )
     )
+    return result.rowcount == 1
 
 
 async def status_of(conn: AsyncConnection, order_id: OrderId) -> list[tuple[str, int]]:

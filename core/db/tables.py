@@ -297,7 +297,8 @@ device_keys = Table(
     Column("public_key", LargeBinary, nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("retired_at", UtcDateTime, nullable=True),
-    Column("trusted", Boolean, nullable=False, server_default=text("true")),
+    # Trusted only once a manager approved the device (or this new key of it): a key alone proves nothing.
+    Column("trusted", Boolean, nullable=False, server_default=text("false")),
 )
 
 # Facts about this database itself, e.g. demo=true on the demo database (its tickets carry a DEMO mark).
@@ -319,6 +320,8 @@ mail_outbox = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("last_error", String(500), nullable=True),
+    # The worker that leased the item: only it may record the outcome (a slow worker cannot undo "sent").
+    Column("lease_token", String(32), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,7 +28,7 @@ from core.tickets.payload import InvalidTicket
 from core.tickets.qr import parse_text
 from core.tickets.signing import verify
 
-__all__ = ["scan_ticket", "undo_last_admit"]
+__all__ = ["gate_commands_sent", "scan_ticket", "undo_last_admit"]
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,14 @@ async def scan_ticket(
         if key is None or not verify(key.public_key, signed, signature):
             return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
         ticket = await checkin_db.door_ticket(conn, payload.ticket_id)
-        if ticket is None or ticket.concert_id != payload.concert_id:
+        # A genuine ticket is exactly what its selling device signed at checkout: the same key and signature.
+        # (Any other trusted key signing this ticket id is a forgery, however valid its signature.)
+        if (
+            ticket is None
+            or ticket.concert_id != payload.concert_id
+            or ticket.key_id != payload.key_id
+            or ticket.signature != signature
+        ):
             return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
         found = ScanOutcome(
             ScanResult.ADMIT,
@@ -131,8 +139,21 @@ async def scan_ticket(
 
     outcome = await ctx.db.write(work)
     if outcome.admitted and ctx.gate is not None:
-        await _open_gate(ctx, gate, outcome)
+        # In the background: the verdict must not wait for a slow broker (a door that times out would
+        # otherwise take its own committed ADMIT for a database outage).
+        task = asyncio.create_task(_open_gate(ctx, gate, outcome), name=f"open-gate-{gate}")
+        _GATE_COMMANDS.add(task)
+        task.add_done_callback(_GATE_COMMANDS.discard)
     return outcome
+
+
+_GATE_COMMANDS: set[asyncio.Task[None]] = set()
+"""Gate commands under way (asyncio keeps tasks only weakly)."""
+
+
+async def gate_commands_sent() -> None:
+    """Wait for the gate commands under way (shutdown, tests)."""
+    await asyncio.gather(*_GATE_COMMANDS, return_exceptions=True)
 
 
 async def _open_gate(ctx: ServiceContext, gate: str, outcome: ScanOutcome) -> None:
@@ -140,7 +161,7 @@ async def _open_gate(ctx: ServiceContext, gate: str, outcome: ScanOutcome) -> No
     assert ctx.gate is not None
     try:
         await ctx.gate.open(gate, ticket_serial=outcome.serial)
-    except GateUnavailable:
+    except (GateUnavailable, InputError):
         log.warning("gate %s did not get the open command for an admitted ticket; open it by hand", gate)
 
 
@@ -192,7 +213,7 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
                 f"There is no admit from this door in the last {UNDO_WINDOW.seconds // 60} minutes to undo.",
                 code="nothing_to_undo",
             )
-        await checkin_db.undo_admit(conn, last, now)
+        reopened = await checkin_db.undo_admit(conn, last, now)
         ticket = await checkin_db.door_ticket(conn, last.ticket_id)
         assert ticket is not None
         await audit.record(
@@ -202,10 +223,17 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
             action="admit_undone",
             subject=f"ticket:{ticket.serial}",
             admitted_at=last.scanned_at.isoformat(),
+            reopened=reopened,
+        )
+        message = (
+            f"Undone: {ticket.place} may be scanned again."
+            if reopened
+            else f"Undone in the journal, but {ticket.place} was admitted again since (another gate or a re-entry): "
+            "it stays inside."
         )
         return ScanOutcome(
             ScanResult.ADMIT,
-            f"Undone: {ticket.place} may be scanned again.",
+            message,
             ticket_id=ticket.id,
             concert_id=ticket.concert_id,
             serial=ticket.serial,

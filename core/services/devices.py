@@ -89,7 +89,8 @@ async def revoke_device(
 
 
 async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes) -> int:
-    """A device replaces its own signing key; the old one stays trusted for the tickets it signed.
+    """A device replaces its own signing key; the old one stays trusted for the tickets it signed. The new key
+    is trusted only once a manager approves it (approve_device again): until then the device cannot sell.
     Returns the new key's id (the one the tickets it signs from now on carry)."""
     if not isinstance(actor, DeviceActor):
         raise NotAllowed("Only a device can rotate its own key.", code="not_allowed")
@@ -131,7 +132,7 @@ async def signing_key_id(ctx: ServiceContext, device_id: DeviceId, public_key: b
     """The id of this device's current key, checked against the public key the device holds, so a device
     never signs tickets under a key id the database does not have for it."""
 
-    async def work(conn: AsyncConnection) -> tuple[int, bytes] | None:
+    async def work(conn: AsyncConnection) -> tuple[int, bytes, bool] | None:
         return await keys_db.current_key(conn, device_id)
 
     current = await ctx.db.read(work)
@@ -139,6 +140,12 @@ async def signing_key_id(ctx: ServiceContext, device_id: DeviceId, public_key: b
         raise DeviceNotApproved(
             "This machine's signing key is not the one registered for it. Rotate the key or register the "
             "machine again, then ask a manager to approve it."
+        )
+    if not current[2]:
+        # Selling with a key the door does not trust would hand buyers tickets that are refused at the door.
+        raise DeviceNotApproved(
+            "This machine's new signing key is waiting for a manager's approval (Devices in the admin app). "
+            "It cannot sell until then."
         )
     return current[0]
 
@@ -165,19 +172,34 @@ async def _decide(
 
     async def work(conn: AsyncConnection) -> Device:
         await ensure_active(conn, actor)
+        before = await db.get_device(conn, device_id)
         changed = await db.set_status(conn, device_id, new, allowed_from=allowed)
         if changed is None:
-            current = await db.get_device(conn, device_id)
+            current = before
             if current is None:
                 raise NotFound(f"There is no device {device_id}.", code="device_not_found")
             if current.status is new:
-                return current  # idempotent: nothing changed, nothing to audit
+                if new is DeviceStatus.APPROVED and await keys_db.trust_new_keys(conn, device_id):
+                    # An approved device's rotated key: the manager's approval makes it trusted.
+                    await audit.record(
+                        conn,
+                        at=ctx.clock.now(),
+                        actor=actor,
+                        action="device_key_approved",
+                        subject=f"device:{device_id}",
+                        name=current.name,
+                    )
+                return current  # otherwise idempotent: nothing changed, nothing to audit
             raise Conflict(
                 f"{current.name} was revoked and cannot be approved again; register the device "
                 "again under a new name.",
                 code="device_revoked",
             )
-        distrusted = await keys_db.set_trusted(conn, device_id, False) if distrust_keys else 0
+        trusted = await keys_db.trust_new_keys(conn, device_id) if new is DeviceStatus.APPROVED else 0
+        # A device that was never approved had no trusted keys; rejecting it must never make them trusted.
+        never_approved = before is not None and before.status is DeviceStatus.PENDING
+        distrust = distrust_keys or (new is DeviceStatus.REVOKED and never_approved)
+        distrusted = await keys_db.set_trusted(conn, device_id, False) if distrust else 0
         await audit.record(
             conn,
             at=ctx.clock.now(),
@@ -185,6 +207,7 @@ async def _decide(
             action=action,
             subject=f"device:{device_id}",
             name=changed.name,
+            keys_trusted=trusted,
             keys_distrusted=distrusted,
         )
         return changed

@@ -26,7 +26,7 @@ from core.db.actors import ensure_active
 from core.db.transaction import Work
 from core.domain.checkin import ScanResult
 from core.domain.door import OFFLINE_NOTE, CheckinConflict, SnapshotInfo, SyncReport
-from core.domain.errors import EncoreError, StorageBusy, StorageUnavailable
+from core.domain.errors import EncoreError, StorageUnavailable
 from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
 from core.domain.staff import Actor, DeviceActor, Permission
@@ -44,7 +44,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _SYNC_BATCH = 100
-_OFFLINE_ERRORS = (StorageUnavailable, StorageBusy, TimeoutError)
+# Busy (a row lock held elsewhere) is not "offline": the server knows more than the snapshot (the ticket may
+# have just been admitted or refunded), so the door says "scan again" (StorageBusy) instead of guessing.
+_OFFLINE_ERRORS = (StorageUnavailable, TimeoutError)
 
 
 class DoorStation:
@@ -109,7 +111,7 @@ class DoorStation:
                 void=[t.id for t in found if t.void],
                 tickets=[
                     local_db.LocalTicket(
-                        t.id, t.serial, t.place, t.last_scan_at if t.inside else None, t.last_gate
+                        t.id, t.serial, t.place, t.last_scan_at if t.inside else None, t.last_gate, t.key_id
                     )
                     for t in found
                     if not t.void
@@ -359,6 +361,9 @@ async def _offline_verdict(
         message = "VOID: this ticket was refunded or cancelled. Do not admit."
         return _offline(ScanOutcome(ScanResult.VOID, message, payload.ticket_id, concert_id))
     ticket = await local_db.ticket(conn, payload.ticket_id)
+    if ticket is not None and ticket.key_id != payload.key_id:
+        # Signed by a key the door trusts, but not the one that sold this ticket: a forgery.
+        return _offline(ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE, payload.ticket_id))
     if ticket is None:
         # Signed, but not in the snapshot (sold after it, or never completed): the door cannot vouch for it.
         return _offline(ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE, payload.ticket_id))

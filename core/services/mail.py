@@ -4,6 +4,7 @@ so a slow or broken mail server never blocks or loses a sale."""
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -52,62 +53,68 @@ async def send_due_mail(ctx: ServiceContext, mailer: Mailer, *, limit: int = 20)
     return MailRun(sent, retry, failed)
 
 
-async def _lease(ctx: ServiceContext, conn: AsyncConnection) -> outbox_db.OutboxItem | None:
-    """Take one due item for LEASE: its next attempt moves past the lease, so no other worker sends it, and a
-    worker that dies mid-send leaves it to be retried when the lease ends (a resend at worst, never a loss).
-    The transaction is short: no database lock is held while the mail server is talked to."""
+@dataclass(frozen=True, slots=True)
+class _Leased:
+    item: outbox_db.OutboxItem
+    token: str
+    attempts: int
+
+
+async def _lease(ctx: ServiceContext, conn: AsyncConnection) -> _Leased | None:
+    """Take one due item for LEASE with a token of our own: only we may record its outcome, so a worker slower
+    than the lease cannot undo another's "sent" (a resend at worst after a crash, never a loss). The attempt
+    counts now, so an item whose mail always crashes the worker still runs out of attempts. The transaction is
+    short: no database lock is held while the mail server is talked to."""
     now = ctx.clock.now()
     due = await outbox_db.claim_due(conn, now, 1)
     if not due:
         return None
-    item = due[0]
-    await outbox_db.record(
-        conn,
-        item.id,
-        status="pending",
-        attempts=item.attempts,
-        next_attempt_at=now + LEASE,
-        error=None,
-        sent_at=None,
-    )
-    return item
-
-
-async def _send(ctx: ServiceContext, mailer: Mailer, item: outbox_db.OutboxItem) -> str:
+    item, token = due[0], secrets.token_hex(16)
     attempts = item.attempts + 1
+    await outbox_db.lease(conn, item.id, token=token, until=now + LEASE, attempts=attempts)
+    return _Leased(item, token, attempts)
+
+
+async def _send(ctx: ServiceContext, mailer: Mailer, leased: _Leased) -> str:
+    item = leased.item
+    if leased.attempts > MAX_ATTEMPTS:
+        await _record(ctx, leased, status="failed", error="gave up: too many attempts")
+        return "failed"
     try:
         message = await _message(ctx, item)
     except EncoreError as exc:
         log.warning("ticket mail for order %s cannot be built: %s", item.order_code, exc.message)
-        await _record(ctx, item, status="failed", attempts=attempts, error=exc.message)
+        await _record(ctx, leased, status="failed", error=exc.message)
         return "failed"
     delivery = await deliver(mailer, message, attempts=1)
     if delivery.outcome is DeliveryOutcome.SENT:
-        await _record(ctx, item, status="sent", attempts=attempts, error=None)
+        await _record(ctx, leased, status="sent", error=None)
         return "sent"
-    give_up = delivery.outcome is DeliveryOutcome.REJECTED or attempts >= MAX_ATTEMPTS
+    give_up = delivery.outcome is DeliveryOutcome.REJECTED or leased.attempts >= MAX_ATTEMPTS
     status = "failed" if give_up else "pending"
-    await _record(ctx, item, status=status, attempts=attempts, error=delivery.error_message or "")
+    await _record(ctx, leased, status=status, error=delivery.error_message or "")
     return status
 
 
-async def _record(
-    ctx: ServiceContext, item: outbox_db.OutboxItem, *, status: str, attempts: int, error: str | None
-) -> None:
-    async def work(conn: AsyncConnection) -> None:
+async def _record(ctx: ServiceContext, leased: _Leased, *, status: str, error: str | None) -> None:
+    async def work(conn: AsyncConnection) -> bool:
         now = ctx.clock.now()
-        wait = timedelta(seconds=backoff_delay(attempts, base_delay=30, max_delay=3600))
-        await outbox_db.record(
+        wait = timedelta(seconds=backoff_delay(leased.attempts, base_delay=30, max_delay=3600))
+        return await outbox_db.record(
             conn,
-            item.id,
+            leased.item.id,
+            token=leased.token,
             status=status,
-            attempts=attempts,
             next_attempt_at=now + wait,
             error=None if error is None else error[:500],
             sent_at=now if status == "sent" else None,
         )
 
-    await ctx.db.write(work)
+    if not await ctx.db.write(work):
+        log.warning(
+            "mail for order %s: the lease ran out before this attempt ended; its outcome was not recorded",
+            leased.item.order_code,
+        )
 
 
 async def _message(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMessage:

@@ -32,6 +32,7 @@ async def test_gate_opens_once_per_admit_and_never_for_a_refusal(ctx, clock, mqt
             await checkin.scan_ticket(ctx, door, "FORGED", concert_id=stage.id, gate=gate),  # NOT VALID
             await checkin.scan_ticket(ctx, door, texts[1], concert_id=stage.id, gate=gate),  # ADMIT
         ]
+        await checkin.gate_commands_sent()
         received = await collect(listener, token, window_s=1.0)
     assert [r.result for r in results] == [
         ScanResult.ADMIT,
@@ -58,4 +59,6 @@ async def test_a_broken_gate_link_never_undoes_an_admit(ctx, clock, expect_log):
         ctx.gate = dead
         with expect_log("core", "open it by hand|gate"):
             result = await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="south")
+            assert result.admitted  # the verdict came before the gate command
+            await checkin.gate_commands_sent()
     assert result.admitted

@@ -3,6 +3,7 @@ QR code checks in at the door. A broken mail server leaves the order alone and t
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from email import message_from_bytes, policy
 
@@ -15,7 +16,7 @@ from core.domain.orders import Payment
 from core.mail.smtp import SmtpMailer
 from core.services import checkin, checkout, mail, sales
 from tests.builders import build_stage, decode_qr_texts, door_device, signing_kiosk
-from tests.core.mail.conftest import SMTP_PASSWORD, Recorder, start_smtp, tls_files  # noqa: F401 (fixtures)
+from tests.core.mail.conftest import SMTP_PASSWORD, Recorder
 
 
 async def _sell_to(ctx, stage, kiosk, email: str):
@@ -33,7 +34,7 @@ async def _outbox(ctx):
     return await ctx.db.read(work)
 
 
-async def test_mailed_tickets_arrive_and_check_in(ctx, clock, start_smtp):  # noqa: F811
+async def test_mailed_tickets_arrive_and_check_in(ctx, clock, start_smtp):
     server = start_smtp(secure=True)
     ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
     stage = await build_stage(ctx)
@@ -60,7 +61,7 @@ async def test_mailed_tickets_arrive_and_check_in(ctx, clock, start_smtp):  # no
     assert (await mail.send_due_mail(ctx, SmtpMailer(server.settings, SMTP_PASSWORD))).sent == 0
 
 
-async def test_a_failing_mail_server_never_blocks_or_loses_the_order(ctx, clock, start_smtp, expect_log):  # noqa: F811
+async def test_a_failing_mail_server_never_blocks_or_loses_the_order(ctx, clock, start_smtp, expect_log):
     server = start_smtp(Recorder(data_replies=["451 4.3.0 try later"]))
     ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
     stage = await build_stage(ctx)
@@ -76,3 +77,40 @@ async def test_a_failing_mail_server_never_blocks_or_loses_the_order(ctx, clock,
     second = await mail.send_due_mail(ctx, SmtpMailer(server.settings))
     assert second.sent == 1
     assert len(server.recorder.envelopes) == 1
+
+
+class _SlowThenSend:
+    """A real SMTP mailer whose first send waits for the test: a worker slower than its lease."""
+
+    def __init__(self, inner: SmtpMailer) -> None:
+        self.inner = inner
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send(self, msg) -> None:
+        self.started.set()
+        await self.release.wait()
+        await self.inner.send(msg)
+
+
+async def test_a_worker_slower_than_its_lease_never_sends_twice_or_undoes_sent(
+    ctx, clock, start_smtp, expect_log
+):
+    server = start_smtp()
+    ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
+    stage = await build_stage(ctx)
+    kiosk = await signing_kiosk(ctx, "Lease kiosk")
+    await _sell_to(ctx, stage, kiosk, "lease@example.org")
+    slow = _SlowThenSend(SmtpMailer(server.settings))
+    first = asyncio.create_task(mail.send_due_mail(ctx, slow))
+    await slow.started.wait()
+    clock.advance(mail.LEASE.total_seconds() + 1)  # worker A's lease runs out while it hangs
+    second = await mail.send_due_mail(ctx, SmtpMailer(server.settings))  # worker B takes over and sends
+    assert second.sent == 1
+    with expect_log("core.services.mail", "lease ran out"):
+        slow.release.set()
+        await first
+    assert [tuple(r) for r in await _outbox(ctx)] == [("sent", 2)]  # A's late outcome did not undo "sent"
+    clock.advance(24 * 3600)
+    assert (await mail.send_due_mail(ctx, SmtpMailer(server.settings))).sent == 0
+    assert len(server.recorder.envelopes) == 2  # A's slow send went out too: a resend at worst, never a loss

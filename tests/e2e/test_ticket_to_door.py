@@ -10,12 +10,14 @@ from datetime import timedelta
 import pytest
 
 from core.domain.checkin import ScanResult
+from core.domain.devices import DeviceKind
 from core.domain.errors import Conflict, DeviceNotApproved, NotAllowed
 from core.domain.orders import Payment
 from core.domain.staff import Role, StaffActor
 from core.security.device_keys import DeviceKey
 from core.services import catalog, checkin, checkout, devices, orders, sales, tickets
-from core.tickets.qr import b45decode, b45encode
+from core.tickets.payload import TicketPayload, encode
+from core.tickets.qr import b45decode, b45encode, to_text
 from tests.builders import build_stage, decode_qr_texts, door_device, sell, signing_kiosk
 
 
@@ -166,6 +168,9 @@ async def test_a_rotated_key_keeps_old_tickets_valid(ctx, clock):
     old_key = ctx.signer.key
     new_key = DeviceKey.generate()
     key_id = await devices.rotate_device_key(ctx, kiosk, new_key.public_key_bytes)
+    with pytest.raises(DeviceNotApproved):  # a new key sells nothing until a manager approves it
+        await devices.device_signer(ctx, kiosk.device_id, new_key)
+    await devices.approve_device(ctx, stage.manager, kiosk.device_id)
     ctx.signer = await devices.device_signer(ctx, kiosk.device_id, new_key)
     assert ctx.signer.key_id == key_id
     after = await sell(ctx, stage, kiosk, stage.seats[1:2], "after-rotation")
@@ -203,3 +208,46 @@ async def test_tickets_sold_on_the_demo_database_carry_the_demo_mark(sqlite_url)
         pdf = await tickets.render_order(ctx, kiosk, order.code)
     text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
     assert "DEMO" in text
+
+
+async def _forge(ctx, ticket, key: DeviceKey, key_id: int) -> str:
+    """A ticket text correctly signed by ``key`` for a real ticket: what someone holding any key could make."""
+    payload = TicketPayload(ticket.id, ticket.concert_id, ticket.issued_at, key_id)
+    return to_text(payload, key.sign(encode(payload)))
+
+
+async def test_a_valid_signature_by_the_wrong_key_is_not_valid(ctx, clock):
+    """Only the key that signed the ticket at checkout vouches for it: not another kiosk's, not a door's, not
+    a pending or rejected device's, not a rotated key waiting for approval."""
+    from core.db.device_keys import current_key
+
+    stage = await build_stage(ctx)
+    kiosk = await signing_kiosk(ctx, "Honest kiosk")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "honest")
+    ticket = order.tickets[0]
+    door = await door_device(ctx, "Forgery door")
+
+    async def key_id_of(device_id):
+        return (await ctx.db.read(lambda conn: current_key(conn, device_id)))[0]
+
+    await signing_kiosk(ctx, "Other trusted kiosk")  # sets ctx.signer to that kiosk's trusted key
+    forgers = [(ctx.signer.key, ctx.signer.key_id)]
+    for name, kind, approve, reject in [
+        ("Pending kiosk", DeviceKind.KIOSK, False, False),
+        ("Rejected kiosk", DeviceKind.KIOSK, False, True),
+        ("Door with a key", DeviceKind.DOOR, True, False),
+    ]:
+        key = DeviceKey.generate()
+        device = await devices.register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
+        if approve:
+            await devices.approve_device(ctx, stage.manager, device.id)
+        if reject:
+            await devices.revoke_device(ctx, stage.manager, device.id)
+        forgers.append((key, await key_id_of(device.id)))
+    clock.advance(7 * 24 * 3600)
+    for key, key_id in forgers:
+        forged = await _forge(ctx, ticket, key, key_id)
+        result = await checkin.scan_ticket(ctx, door, forged, concert_id=stage.id, gate="A")
+        assert result.result is ScanResult.NOT_VALID, (key_id, result.message)
+    genuine = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
+    assert (await checkin.scan_ticket(ctx, door, genuine, concert_id=stage.id, gate="A")).admitted

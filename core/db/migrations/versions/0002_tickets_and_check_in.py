@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('public_key', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', core.db.types.UtcDateTime(), nullable=False),
     sa.Column('retired_at', core.db.types.UtcDateTime(), nullable=True),
-    sa.Column('trusted', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
+    sa.Column('trusted', sa.Boolean(), server_default=sa.text('false'), nullable=False),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_device_keys_device_id_devices')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_device_keys')),
     sa.UniqueConstraint('public_key', name=op.f('uq_device_keys_public_key'))
@@ -48,6 +48,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('next_attempt_at', core.db.types.UtcDateTime(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('lease_token', sa.String(length=32), nullable=True),
     sa.Column('created_at', core.db.types.UtcDateTime(), nullable=False),
     sa.Column('sent_at', core.db.types.UtcDateTime(), nullable=True),
     sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name=op.f('ck_mail_outbox_status')),
