@@ -25,6 +25,7 @@ class PrintRow:
     signature: bytes | None
     order_code: str
     order_device_id: DeviceId | None
+    sold_at: datetime
     demo: bool
     concert_title: str
     artist: str
@@ -53,6 +54,7 @@ async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
             tickets.c.currency,
             orders.c.code,
             orders.c.device_id,
+            orders.c.created_at.label("sold_at"),
             orders.c.demo,
             concerts.c.title,
             concerts.c.artist,
@@ -86,6 +88,7 @@ async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
             signature=None if r.signature is None else bytes(r.signature),
             order_code=r.code,
             order_device_id=None if r.device_id is None else DeviceId(r.device_id),
+            sold_at=r.sold_at,
             demo=bool(r.demo),
             concert_title=r.title,
             artist=r.artist,
@@ -107,3 +110,13 @@ async def count_print(conn: AsyncConnection, ticket_ids: list[TicketId]) -> None
     await conn.execute(
         update(tickets).where(tickets.c.id.in_(ticket_ids)).values(print_count=tickets.c.print_count + 1)
     )
+
+
+async def selling_devices(conn: AsyncConnection, ticket_ids: list[TicketId]) -> set[DeviceId | None]:
+    """The devices that sold these tickets (None: sold by staff)."""
+    rows = await conn.execute(
+        select(orders.c.device_id)
+        .join(tickets, tickets.c.order_id == orders.c.id)
+        .where(tickets.c.id.in_(ticket_ids))
+    )
+    return {None if r.device_id is None else DeviceId(r.device_id) for r in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,9 +26,16 @@ from core.tickets.pdf import Layout
 __all__ = ["Layout", "order_documents", "record_print", "render_order"]
 
 
-def _may_print(actor: Actor, rows: Sequence[tickets_db.PrintRow]) -> None:
-    """A kiosk prints what it sold itself; anyone else needs the reprint permission."""
-    if isinstance(actor, DeviceActor) and all(r.order_device_id == actor.device_id for r in rows):
+KIOSK_PRINT_WINDOW = timedelta(minutes=30)
+"""How long after the sale a kiosk may print its own order (again, after a jam) without staff."""
+
+
+def _may_print(actor: Actor, rows: Sequence[tickets_db.PrintRow], now: datetime) -> None:
+    """A kiosk prints what it sold itself, soon after the sale; anything else is a reprint, for staff with the
+    reprint permission (an unattended kiosk must not hand out copies to whoever knows an order code)."""
+    if isinstance(actor, DeviceActor) and all(
+        r.order_device_id == actor.device_id and now - r.sold_at <= KIOSK_PRINT_WINDOW for r in rows
+    ):
         return
     require(actor, Permission.REPRINT)
 
@@ -70,7 +78,7 @@ async def order_documents(ctx: ServiceContext, actor: Actor, order_code: str) ->
     rows = await ctx.db.read(work)
     if not rows:
         raise NotFound(f"No order has the code {code}.", code="order_not_found")
-    _may_print(actor, rows)
+    _may_print(actor, rows, ctx.clock.now())
     return [_document(r) for r in rows if r.state is TicketState.VALID]
 
 
@@ -97,6 +105,9 @@ async def record_print(
     async def work(conn: AsyncConnection) -> None:
         await ensure_active(conn, actor)
         now = ctx.clock.now()
+        sellers = await tickets_db.selling_devices(conn, ids)
+        if not (isinstance(actor, DeviceActor) and sellers == {actor.device_id}):
+            require(actor, Permission.REPRINT)
         if ok:
             await tickets_db.count_print(conn, ids)
         await audit.record(

@@ -225,6 +225,7 @@ async def test_a_valid_signature_by_the_wrong_key_is_not_valid(ctx, clock):
     kiosk = await signing_kiosk(ctx, "Honest kiosk")
     order = await sell(ctx, stage, kiosk, stage.seats[:1], "honest")
     ticket = order.tickets[0]
+    genuine = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
     door = await door_device(ctx, "Forgery door")
 
     async def key_id_of(device_id):
@@ -249,5 +250,25 @@ async def test_a_valid_signature_by_the_wrong_key_is_not_valid(ctx, clock):
         forged = await _forge(ctx, ticket, key, key_id)
         result = await checkin.scan_ticket(ctx, door, forged, concert_id=stage.id, gate="A")
         assert result.result is ScanResult.NOT_VALID, (key_id, result.message)
-    genuine = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
     assert (await checkin.scan_ticket(ctx, door, genuine, concert_id=stage.id, gate="A")).admitted
+
+
+async def test_a_kiosk_prints_its_own_order_soon_after_the_sale_and_staff_reprint(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await signing_kiosk(ctx, "Printing kiosk")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "print")
+    assert decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))  # right after the sale
+    await tickets.record_print(ctx, kiosk, [order.tickets[0].id], ok=False, reason="paper jam")
+    clock.advance(20 * 60)
+    assert decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))  # the reprint after the jam
+    await tickets.record_print(ctx, kiosk, [order.tickets[0].id], ok=True)
+    clock.advance(15 * 60)  # later, anyone at the kiosk with the order code: no copies
+    with pytest.raises(NotAllowed) as late:
+        await tickets.render_order(ctx, kiosk, order.code)
+    assert late.value.code == "not_allowed"
+    door = await door_device(ctx, "Print door")
+    with pytest.raises(NotAllowed):
+        await tickets.record_print(ctx, door, [order.tickets[0].id], ok=True)
+    assert decode_qr_texts(await tickets.render_order(ctx, stage.manager, order.code))  # staff reprint
+    reprinted = await orders.find_order(ctx, stage.manager, order.code)
+    assert reprinted.tickets[0].print_count == 1
