@@ -48,6 +48,8 @@ def _in_ci() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Qt renders offscreen in tests (no display here or in CI); set before pytest-qt creates the QApplication.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     config.stash[_POOL] = ServerPool()
 
 

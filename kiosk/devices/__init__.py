@@ -1,0 +1,1 @@
+"""Qt-side device adapters: printer, HID scanner, camera."""

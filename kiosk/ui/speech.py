@@ -1,0 +1,54 @@
+"""Speech through QtTextToSpeech: speech-dispatcher on a kiosk, Qt's 'mock' engine where there is no audio."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtTextToSpeech import QTextToSpeech
+
+log = logging.getLogger(__name__)
+
+PREFERRED_ENGINES = ("speechd", "flite", "mock")
+
+
+def pick_engine(available: list[str], wanted: str = "") -> str:
+    if wanted and wanted in available:
+        return wanted
+    return next((e for e in PREFERRED_ENGINES if e in available), available[0] if available else "")
+
+
+class QtSpeaker:
+    """A Speaker backed by a real QTextToSpeech engine."""
+
+    def __init__(self, engine: str = "", *, locale_name: str = "en") -> None:
+        self.engine_name = pick_engine(QTextToSpeech.availableEngines(), engine)
+        self._tts = QTextToSpeech(self.engine_name) if self.engine_name else QTextToSpeech()
+        self.enabled = False
+        self.said: list[str] = []
+        """The last sentences handed to the engine (bounded), for the staff diagnostics screen and tests."""
+        self.set_language(locale_name)
+
+    @property
+    def engine(self) -> QTextToSpeech:
+        return self._tts
+
+    def set_language(self, locale_name: str) -> None:
+        from PySide6.QtCore import QLocale
+
+        locale = QLocale(locale_name)
+        if locale in self._tts.availableLocales():
+            self._tts.setLocale(locale)
+
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = on
+        if not on:
+            self._tts.stop()
+
+    def say(self, text: str, *, interrupt: bool = True) -> None:
+        if not self.enabled or not text:
+            return
+        self.said = [*self.said[-49:], text]
+        if interrupt:
+            self._tts.say(text)
+        else:
+            self._tts.enqueue(text)

@@ -1,0 +1,92 @@
+"""Qt fixtures: one qasync loop driven by Qt per test, and a way to run coroutines on it from a sync test.
+
+    def test_x(qtbot, qt_run, kiosk_ctx):
+        summary = qt_run(catalog.list_on_sale(kiosk_ctx))
+
+pytest-asyncio's loop is not Qt's: a Qt test opens its ServiceContext on the qt loop (kiosk_ctx), never
+through the async `ctx` fixture (asyncpg connections belong to the loop that opened them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+
+from core.domain.clock import ManualClock
+from core.ops import seed
+from core.services.context import ServiceContext
+from tests.conftest import CLOCK_START
+from tests.support import aio, sqlite
+from tests.support.context import open_context
+
+T = TypeVar("T")
+QtRun = Callable[..., Any]
+
+
+@pytest.fixture
+def qt_loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = qasync.QEventLoop(qapp, already_running=True)  # Qt drives asyncio
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    # Never loop.stop() here: qasync would call QApplication.exit() and break the next test (CONVENTIONS.md).
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+    assert not pending, f"tasks left running after the test: {pending}"
+
+
+@pytest.fixture
+def qt_run(qt_loop: asyncio.AbstractEventLoop, qtbot: Any) -> Callable[..., Any]:
+    """Run a coroutine to completion on the Qt loop while Qt keeps processing events; return its result."""
+
+    def run(coro: Coroutine[Any, Any, T], timeout: float = 20.0) -> T:
+        task = qt_loop.create_task(coro)
+        qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
+        return task.result()
+
+    return run
+
+
+def open_on_qt_loop(qt_run: QtRun, url: str, clock: Any, *, redis_url: str = "") -> tuple[ServiceContext, Any]:
+    manager = open_context(url, clock, redis_url=redis_url)
+    ctx = qt_run(manager.__aenter__())
+    return ctx, manager
+
+
+@pytest.fixture
+def kiosk_clock() -> ManualClock:
+    return ManualClock(CLOCK_START)
+
+
+@pytest.fixture(scope="session")
+def _demo_template(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    sqlite.clone(_sqlite_template, path)
+
+    async def seed_it() -> None:
+        async with open_context(sqlite.url_for(path), ManualClock(CLOCK_START)) as ctx:
+            await seed.seed_demo(ctx)
+
+    aio.run(seed_it())
+    return path
+
+
+@pytest.fixture
+def demo_sqlite_url(_demo_template: Path, tmp_path: Path) -> str:
+    """A migrated SQLite file with the demo seeded (venue, 4 concerts on sale, staff, approved devices)."""
+    target = tmp_path / "demo.sqlite3"
+    sqlite.clone(_demo_template, target)
+    return sqlite.url_for(target)
+
+
+@pytest.fixture
+def kiosk_ctx(demo_sqlite_url: str, qt_run: QtRun, kiosk_clock: ManualClock) -> Iterator[ServiceContext]:
+    """A ServiceContext over the seeded demo SQLite file, opened on the Qt loop, with a manual clock."""
+    ctx, manager = open_on_qt_loop(qt_run, demo_sqlite_url, kiosk_clock)
+    yield ctx
+    qt_run(manager.__aexit__(None, None, None))
