@@ -12,16 +12,21 @@ STAMP := $(VENV)/.encore-installed
 PYTEST_ARGS ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help venv test bench lint run clean distclean
+.PHONY: help venv syslibs test bench lint run screenshots clean distclean
 
 help:
 	@echo "make test    install into .venv if needed, run the tests (PYTEST_ARGS='...' to pass options)"
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks (not tests: they print a table)"
-	@echo "make run     start Encore on the embedded SQLite database with demo data"
+	@echo "make run     start the kiosk on the embedded SQLite database with demo data (in a window)"
+	@echo "make screenshots  render every kiosk screen offscreen into resources/screenshots/"
 	@echo "make clean   remove caches and build output;  make distclean  also the .venv"
 
-venv: $(STAMP)
+venv: syslibs $(STAMP)
+
+# Qt's system libraries (PySide6 wheels bring Qt itself): checked every time, installed as root, else explained.
+syslibs:
+	@bash packaging/system-libs.sh
 
 # pip is the target, not python: a venv made without ensurepip (python3-venv missing) has python but no pip.
 $(BIN)/pip:
@@ -66,7 +71,17 @@ lint: venv
 	exit $$status
 
 run: venv
-	$(BIN)/encore-ops run-demo
+	@$(BIN)/encore-ops run-demo
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && [ -z "$${QT_QPA_PLATFORM:-}" ]; then \
+	  echo ""; \
+	  echo "No screen found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the kiosk window cannot open here."; \
+	  echo "Run 'make run' from a desktop session, or 'make screenshots' to render every screen to PNG files."; \
+	  exit 1; \
+	fi
+	ENCORE_KIOSK_LOCKDOWN=$${ENCORE_KIOSK_LOCKDOWN:-false} $(BIN)/encore-kiosk
+
+screenshots: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.kiosk.screenshots
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench .test-servers build dist *.egg-info

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -66,6 +67,28 @@ class Settings:
     statement_timeout_s: float = 5.0
     live_resync_s: float = 30.0
     log_level: str = "INFO"
+    kiosk_mode: str = "sales"
+    """What the kiosk app shows: sales (buyers) or door (check-in)."""
+    payment_terminal: str = "auto"
+    """attended (box-office staff confirm with their PIN), demo (the buyer approves or declines a simulated
+    card) or auto: demo on a demo database, attended otherwise."""
+    kiosk_idle_timeout_s: float = 60.0
+    """An untouched kiosk returns to its start screen (and releases the hold) after this long."""
+    kiosk_idle_warning_s: float = 20.0
+    """How long before the idle timeout the kiosk asks "still there?"."""
+    kiosk_printer: str = ""
+    """Empty: the system default printer; printer:<name>: a named printer; folder:/absolute/path: write each
+    ticket PDF into that folder."""
+    kiosk_lockdown: bool = True
+    """Full screen; the kiosk exits only by a staff gesture and PIN."""
+    kiosk_language: str = "en"
+    device_key_ref: str = ""
+    """Where this machine's Ed25519 device key lives (env:, file: or keyring: reference; never the key).
+    Empty: the default place for the device kind."""
+    health_interval_s: float = 60.0
+    """How often a kiosk or door reports its health over MQTT."""
+    door_gate: str = ""
+    """The turnstile this door station opens (empty: none)."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
@@ -84,8 +107,22 @@ _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 SECRET_SCHEMES = ("env", "file", "keyring")
 """The secret-store reference forms: env:NAME, file:/absolute/path, keyring:service/username."""
 
-_REF_FIELDS = ("database_password_ref", "redis_password_ref", "mqtt_password_ref", "smtp_password_ref")
+_REF_FIELDS = (
+    "database_password_ref",
+    "redis_password_ref",
+    "mqtt_password_ref",
+    "smtp_password_ref",
+    "device_key_ref",
+)
 _SMTP_SECURITY = ("starttls", "tls", "none")
+_KIOSK_MODES = ("sales", "door")
+_PAYMENT_TERMINALS = ("auto", "attended", "demo")
+_LANGUAGES = ("en", "de", "es")
+MIN_IDLE_TIMEOUT_S = 10.0
+MIN_IDLE_WARNING_S = 5.0
+MIN_HEALTH_INTERVAL_S = 5.0
+# The same rule as core.iot's topic names (config sits below iot): a gate name becomes an MQTT topic level.
+_GATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
 
 
@@ -194,6 +231,7 @@ def _validate(s: Settings, source: str) -> None:
             "must not contain a password; put it in the secret store (redis_password_ref)",
         )
     _validate_messaging(s, source)
+    _validate_kiosk(s, source)
     for key in _REF_FIELDS:
         ref = getattr(s, key)
         if ref:
@@ -230,6 +268,52 @@ def _validate_messaging(s: Settings, source: str) -> None:
             raise ConfigError(source, key, "must be on one line")
     if s.mail_from and "@" not in s.mail_from:
         raise ConfigError(source, "mail_from", "must be an e-mail address, as in tickets@venue.example")
+
+
+def _validate_kiosk(s: Settings, source: str) -> None:
+    if s.kiosk_mode not in _KIOSK_MODES:
+        raise ConfigError(source, "kiosk_mode", f"must be one of {', '.join(_KIOSK_MODES)}")
+    if s.payment_terminal not in _PAYMENT_TERMINALS:
+        raise ConfigError(source, "payment_terminal", f"must be one of {', '.join(_PAYMENT_TERMINALS)}")
+    if s.kiosk_language not in _LANGUAGES:
+        raise ConfigError(source, "kiosk_language", f"must be one of {', '.join(_LANGUAGES)}")
+    if s.kiosk_idle_timeout_s < MIN_IDLE_TIMEOUT_S:
+        raise ConfigError(source, "kiosk_idle_timeout_s", f"must be at least {MIN_IDLE_TIMEOUT_S:g} seconds")
+    if s.kiosk_idle_warning_s < MIN_IDLE_WARNING_S:
+        raise ConfigError(source, "kiosk_idle_warning_s", f"must be at least {MIN_IDLE_WARNING_S:g} seconds")
+    if s.kiosk_idle_warning_s >= s.kiosk_idle_timeout_s:
+        raise ConfigError(
+            source,
+            "kiosk_idle_warning_s",
+            f"must be shorter than kiosk_idle_timeout_s ({s.kiosk_idle_timeout_s:g} seconds)",
+        )
+    if s.health_interval_s < MIN_HEALTH_INTERVAL_S:
+        raise ConfigError(source, "health_interval_s", f"must be at least {MIN_HEALTH_INTERVAL_S:g} seconds")
+    problem = printer_problem(s.kiosk_printer)
+    if problem:
+        raise ConfigError(source, "kiosk_printer", problem)
+    if s.door_gate and not _GATE_NAME.fullmatch(s.door_gate):
+        raise ConfigError(
+            source,
+            "door_gate",
+            "must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit",
+        )
+
+
+def printer_problem(value: str) -> str | None:
+    """What is wrong with a kiosk_printer value, or None: '', 'printer:<name>' or 'folder:/absolute/path'."""
+    if not value:
+        return None
+    scheme, sep, target = value.partition(":")
+    if any(ch in value for ch in "\r\n\0"):
+        return "must be on one line"
+    if sep and scheme == "printer" and target.strip():
+        return None
+    if sep and scheme == "folder" and Path(target).is_absolute():
+        return None
+    if sep and scheme == "folder":
+        return "folder: must name an absolute path, as in folder:/var/spool/encore-tickets"
+    return "must be empty (the default printer), printer:<name> or folder:/absolute/path"
 
 
 def load(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -106,3 +106,15 @@ async def trusted_key(conn: AsyncConnection, key_id: int) -> TrustedKey | None:
         )
     ).first()
     return None if row is None else TrustedKey(int(row.id), DeviceId(row.device_id), bytes(row.public_key))
+
+
+async def device_for_key(conn: AsyncConnection, public_key: bytes) -> tuple[DeviceId, bool] | None:
+    """The device that has (or had) this public key, and whether it is still the device's current key."""
+    row = (
+        await conn.execute(
+            select(device_keys.c.device_id, device_keys.c.retired_at).where(
+                device_keys.c.public_key == public_key
+            )
+        )
+    ).first()
+    return None if row is None else (DeviceId(row.device_id), row.retired_at is None)

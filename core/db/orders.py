@@ -14,6 +14,7 @@ from core.db.tables import orders, refunds, tickets
 from core.domain.ids import ConcertId, DeviceId, HoldId, OrderId, PlaceId, TicketId
 from core.domain.money import Money
 from core.domain.orders import Order, OrderStatus, Payment, Ticket, TicketState
+from core.domain.payments import DEMO_METHOD
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,8 @@ async def insert_order(
                 payment_method=payment.method,
                 payment_reference=payment.reference,
                 buyer_email=buyer_email,
-                demo=demo,
+                # Sold on a demo database, or paid with a simulated card anywhere: a DEMO ticket (PDF, mail).
+                demo=demo or payment.method == DEMO_METHOD,
                 created_at=now,
             )
             .returning(orders.c.id)

@@ -355,6 +355,17 @@ devices = Table(
     CheckConstraint("status IN ('pending', 'approved', 'revoked')", name="status"),
 )
 
+# Wrong staff PINs in a row at one payment terminal (a device), and its lockout: kept in the database so a
+# restart does not give an attacker fresh tries.
+pin_attempts = Table(
+    "pin_attempts",
+    metadata,
+    Column("terminal", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -377,6 +388,7 @@ __all__ = [
     "mail_outbox",
     "metadata",
     "orders",
+    "pin_attempts",
     "places",
     "price_assignments",
     "price_categories",

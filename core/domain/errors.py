@@ -7,14 +7,17 @@ The tree::
     │   └── PlanFileError       a seating-plan file has errors (all of them, with line numbers)
     ├── ConfigError             a config file or variable is wrong (file, key, problem)
     ├── NotAllowed              the actor may not do this
-    │   └── DeviceNotApproved   the device is pending or revoked
+    │   ├── DeviceNotApproved   the device is pending or revoked
+    │   ├── WrongPin            a staff PIN did not match (tries_left before the terminal locks)
+    │   └── PinLockedOut        too many wrong PINs on this device; locked until a time (until)
     ├── NotFound                the thing asked for does not exist
     ├── Conflict                the request clashes with the current state
     │   ├── SeatsTaken          some chosen places are no longer free (names them)
     │   ├── NotEnoughPlaces     fewer takeable places than asked for
     │   ├── HoldExpired         the hold lapsed and its places were taken or released
     │   ├── SalesClosed         the concert is not on sale now
-    │   └── ExtensionLimit      the hold was extended as often as allowed
+    │   ├── ExtensionLimit      the hold was extended as often as allowed
+    │   └── PaymentDeclined     the card (or simulated card) was declined; nothing was charged
     ├── TicketRejected          a scanned ticket is not admitted (result)
     ├── StorageUnavailable      the database cannot be reached (or the reply to a commit was lost)
     ├── StorageBusy             the database is too busy to answer in time; nothing was changed
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class EncoreError(Exception):
@@ -88,6 +92,33 @@ class DeviceNotApproved(NotAllowed):
     code = "device_not_approved"
 
 
+class WrongPin(NotAllowed):
+    code = "wrong_pin"
+
+    def __init__(self, tries_left: int) -> None:
+        tries = "1 more try" if tries_left == 1 else f"{tries_left} more tries"
+        super().__init__(
+            f"That PIN is not right. {tries} before this terminal locks for a few minutes; "
+            "check the PIN and enter it again."
+        )
+        self.tries_left = tries_left
+
+
+class PinLockedOut(NotAllowed):
+    code = "pin_locked_out"
+
+    def __init__(self, until: datetime, *, minutes_left: int | None = None) -> None:
+        if minutes_left is None:
+            wait = "a few minutes"
+        else:
+            wait = "about a minute" if minutes_left <= 1 else f"about {minutes_left} minutes"
+        super().__init__(
+            f"Too many wrong PINs: payments at this terminal are locked for {wait}. "
+            "Try again then, or call a manager."
+        )
+        self.until = until
+
+
 class NotFound(EncoreError):
     code = "not_found"
 
@@ -128,6 +159,15 @@ class SalesClosed(Conflict):
 
 class ExtensionLimit(Conflict):
     code = "extension_limit"
+
+
+class PaymentDeclined(Conflict):
+    code = "payment_declined"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The card was declined, so nothing was charged. Please try again or use another card."
+        )
 
 
 class TicketRejected(EncoreError):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,9 +19,11 @@ from core import config
 from core.config import Settings
 from core.db import migrate
 from core.db.engine import create_engine
-from core.domain.errors import EncoreError
+from core.domain.devices import Device, DeviceKind
+from core.domain.errors import ConfigError, EncoreError
 from core.domain.venues import SectionKind
 from core.ops import seed
+from core.security.device_keys import DeviceKey, default_ref
 from core.services import catalog, venues
 from core.services.context import ServiceContext
 
@@ -67,11 +70,64 @@ def _print_accounts() -> None:
         print(f"  {a.role.value:<11} {a.email:<24} password {a.password:<20} PIN {a.pin}")
 
 
-async def seed_demo(settings: Settings) -> int:
+@dataclass(frozen=True, slots=True)
+class DemoKeys:
+    """Where this machine's kiosk and door keys live: the demo devices are registered with them."""
+
+    kiosk_ref: str
+    door_ref: str
+
+    @classmethod
+    def of(cls, settings: Settings, kiosk_ref: str | None = None, door_ref: str | None = None) -> DemoKeys:
+        # device_key_ref is the key of the mode this machine is configured for; the other mode's key stays in
+        # its default place.
+        mode_kind = DeviceKind.DOOR if settings.kiosk_mode == "door" else DeviceKind.KIOSK
+
+        def ref(kind: DeviceKind, given: str | None) -> str:
+            if given:
+                return given
+            if settings.device_key_ref and kind is mode_kind:
+                return settings.device_key_ref
+            return default_ref(kind.value)
+
+        keys = cls(ref(DeviceKind.KIOSK, kiosk_ref), ref(DeviceKind.DOOR, door_ref))
+        if keys.kiosk_ref == keys.door_ref:
+            raise ConfigError("command line", "--door-key-ref", "the kiosk and the door need different keys")
+        return keys
+
+    async def load(self) -> tuple[DeviceKey, DeviceKey]:
+        kiosk = await asyncio.to_thread(DeviceKey.load_or_create, self.kiosk_ref)
+        door = await asyncio.to_thread(DeviceKey.load_or_create, self.door_ref)
+        return kiosk, door
+
+
+async def _adopt(ctx: ServiceContext, keys: DemoKeys) -> list[Device]:
+    """This machine's keys as approved demo devices, where they are not yet (returns the new ones)."""
+    kiosk, door = await keys.load()
+    made = [
+        await seed.adopt_demo_device(ctx, kind, key)
+        for kind, key in ((DeviceKind.KIOSK, kiosk), (DeviceKind.DOOR, door))
+    ]
+    return [d for d in made if d is not None]
+
+
+def _print_devices(made: Sequence[Device]) -> None:
+    for device in made:
+        print(f"  device {device.id}: {device.name} ({device.kind.value}, {device.status.value})")
+
+
+async def seed_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
+    keys = keys or DemoKeys.of(settings)
+    kiosk, door = await keys.load()
     async with ServiceContext.open(settings) as ctx:
-        summary = await seed.seed_demo(ctx)
+        summary = await seed.seed_demo(ctx, kiosk_key=kiosk, door_key=door)
+        adopted = await _adopt(ctx, keys) if summary is None else []
     if summary is None:
-        print(f"The demo already exists ({seed.VENUE}); nothing was changed.")
+        if adopted:
+            print(f"The demo already exists ({seed.VENUE}); registered this machine's keys as:")
+            _print_devices(adopted)
+        else:
+            print(f"The demo already exists ({seed.VENUE}); nothing was changed.")
         _print_accounts()
         return 0
     seats = sum(s.capacity for s in summary.plan.sections if s.kind is SectionKind.SEATED)
@@ -83,14 +139,16 @@ async def seed_demo(settings: Settings) -> int:
     for concert in summary.concerts:
         local = concert.starts_at.astimezone(ZoneInfo(seed.TIMEZONE))
         print(f"  on sale: {concert.title} — {local:%a %d %b %Y %H:%M}")
-    for device in summary.devices:
-        print(f"  device {device.id}: {device.name} ({device.kind.value}, {device.status.value})")
+    _print_devices(summary.devices)
     _print_accounts()
-    print("Set ENCORE_DEMO_MODE=true and ENCORE_DEVICE_ID to one of the device ids above to run the apps.")
+    print(
+        f"The demo kiosk and door have this machine's keys ({kiosk.fingerprint}, {door.fingerprint}): "
+        "the apps here can sell and check in at once."
+    )
     return 0
 
 
-async def run_demo(settings: Settings) -> int:
+async def run_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
     """What `make run` calls: prepare an empty embedded database, then show what is on sale."""
     if settings.is_embedded:
 
@@ -102,11 +160,18 @@ async def run_demo(settings: Settings) -> int:
     elif await _with_engine(settings, _revision_missing):
         print("The database has no schema yet; run `encore-ops db upgrade` first.", file=sys.stderr)
         return 2
+    keys = keys or DemoKeys.of(settings)
     async with ServiceContext.open(settings) as ctx:
         if settings.is_embedded and not await venues.list_venues(ctx):
-            await seed.seed_demo(ctx)
+            kiosk, door = await keys.load()
+            await seed.seed_demo(ctx, kiosk_key=kiosk, door_key=door)
             print(f"Seeded the demo into {settings.resolved_database_url()}.")
             _print_accounts()
+        elif await seed.is_demo_database(ctx):
+            adopted = await _adopt(ctx, keys)
+            if adopted:
+                print("Registered this machine's keys as demo devices:")
+                _print_devices(adopted)
         on_sale = await catalog.list_on_sale(ctx)
     if not on_sale:
         print("Nothing is on sale right now.")
@@ -141,12 +206,22 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(run=db_upgrade)
     db.add_parser("current", help="print the schema revision").set_defaults(run=db_current)
-    sub.add_parser(
-        "seed-demo", help="create the demo venue, concerts, staff and devices (once)"
-    ).set_defaults(run=seed_demo)
-    sub.add_parser(
-        "run-demo", help="prepare an empty embedded database and list what is on sale"
-    ).set_defaults(run=run_demo)
+    for name, run, text in (
+        ("seed-demo", seed_demo, "create the demo venue, concerts, staff and devices (once)"),
+        ("run-demo", run_demo, "prepare an empty embedded database and list what is on sale"),
+    ):
+        demo = sub.add_parser(name, help=text)
+        demo.set_defaults(run=run, demo_keys=True)
+        demo.add_argument(
+            "--kiosk-key-ref",
+            metavar="REF",
+            help="this machine's kiosk key (default: device_key_ref in sales mode, else the keyring)",
+        )
+        demo.add_argument(
+            "--door-key-ref",
+            metavar="REF",
+            help="this machine's door key (default: device_key_ref in door mode, else the keyring)",
+        )
     sub.add_parser("show-config", help="print the resolved settings (no secrets)").set_defaults(
         run=show_config
     )
@@ -161,6 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.log_level.upper() != "DEBUG":
             logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per revision is noise here
         command: Command = args.run
+        if getattr(args, "demo_keys", False):
+            keys = DemoKeys.of(settings, args.kiosk_key_ref, args.door_key_ref)
+            command = functools.partial(args.run, keys=keys)
         return asyncio.run(command(settings))
     except EncoreError as exc:
         print(f"encore-ops: {exc.message}", file=sys.stderr)

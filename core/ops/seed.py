@@ -9,14 +9,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit
+from core.db import device_keys as keys_db
+from core.db import devices as devices_db
 from core.db import site as site_db
 from core.domain.concert_spec import NewCategory
 from core.domain.concerts import Concert
-from core.domain.devices import Device, DeviceKind
+from core.domain.devices import Device, DeviceKind, DeviceStatus
+from core.domain.errors import Conflict
 from core.domain.ids import PlanId, VenueId
 from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, Staff, SystemActor
 from core.domain.venues import SeatingPlan, SectionKind
+from core.security.device_keys import DeviceKey
 from core.services import concerts, devices, staff, venues
 from core.services.context import ServiceContext
 
@@ -101,8 +105,14 @@ async def demo_exists(ctx: ServiceContext) -> bool:
     return any(v.name == VENUE for v in await venues.list_venues(ctx))
 
 
-async def seed_demo(ctx: ServiceContext) -> DemoSummary | None:
-    """Create the demo once; None (and nothing changed) when the demo venue already exists."""
+async def seed_demo(
+    ctx: ServiceContext, *, kiosk_key: DeviceKey | None = None, door_key: DeviceKey | None = None
+) -> DemoSummary | None:
+    """Create the demo once; None (and nothing changed) when the demo venue already exists.
+
+    With keys, the demo kiosk and door are registered with this machine's public keys, so the apps on this
+    machine find their approved device at once (services.devices.enrol_this_device).
+    """
     if await demo_exists(ctx):
         return None
     venue = await venues.create_venue(ctx, SEED, name=VENUE, timezone=TIMEZONE)
@@ -126,8 +136,12 @@ async def seed_demo(ctx: ServiceContext) -> DemoSummary | None:
         ]
     )
     kit = []
-    for name, kind in (("Demo kiosk", DeviceKind.KIOSK), ("Demo door", DeviceKind.DOOR)):
-        device = await devices.register_device(ctx, name=name, kind=kind)
+    for name, kind, key in (
+        ("Demo kiosk", DeviceKind.KIOSK, kiosk_key),
+        ("Demo door", DeviceKind.DOOR, door_key),
+    ):
+        public_key = key.public_key_bytes if key is not None else None
+        device = await devices.register_device(ctx, name=name, kind=kind, public_key=public_key)
         kit.append(await devices.approve_device(ctx, SEED, device.id))
 
     async def mark(conn: AsyncConnection) -> None:
@@ -172,3 +186,43 @@ async def _create_concert(
         sales_close_at=starts,
         categories=categories,
     )
+
+
+async def is_demo_database(ctx: ServiceContext) -> bool:
+    async def work(conn: AsyncConnection) -> bool:
+        return await site_db.get(conn, site_db.DEMO) == "true"
+
+    return await ctx.db.read(work)
+
+
+async def adopt_demo_device(ctx: ServiceContext, kind: DeviceKind, key: DeviceKey) -> Device | None:
+    """On a demo database, register and approve this machine's key as a demo device of ``kind`` when no device
+    has it yet (a machine that did not seed the demo, or a new key). None when nothing was needed."""
+    if not await is_demo_database(ctx):
+        raise Conflict(
+            "This is not a demo database: devices here are registered and approved by a manager.",
+            code="not_a_demo_database",
+        )
+
+    async def find(conn: AsyncConnection) -> Device | None:
+        found = await keys_db.device_for_key(conn, key.public_key_bytes)
+        return None if found is None else await devices_db.get_device(conn, found[0])
+
+    existing = await ctx.db.read(find)
+    if existing is not None and existing.status is DeviceStatus.APPROVED:
+        return None
+    if existing is not None:
+        raise Conflict(
+            f"This machine's key belongs to {existing.name}, which is {existing.status.value}; approve it in "
+            "the admin app or give this machine a new key.",
+            code="device_not_adoptable",
+        )
+    base = f"Demo {'kiosk' if kind is DeviceKind.KIOSK else kind.value.replace('_', ' ')}"
+    try:
+        device = await devices.register_device(ctx, name=base, kind=kind, public_key=key.public_key_bytes)
+    except Conflict as exc:  # the demo's own device has that name: this machine's gets its key's fingerprint
+        if exc.code != "device_exists":
+            raise
+        name = f"{base} {key.fingerprint}"
+        device = await devices.register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
+    return await devices.approve_device(ctx, SEED, device.id)

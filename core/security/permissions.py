@@ -27,6 +27,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 # in the same transaction as the work, so a revocation takes effect at once.
 DEVICE_PERMISSIONS = frozenset({P.SELL, P.CHECK_IN})
 
+CONFIRM_PAYMENT = P.SELL
+"""Confirming with a PIN at a kiosk that cash or card was taken is part of selling: box office, manager, admin."""
+
+
+def roles_with(permission: Permission) -> frozenset[Role]:
+    """Every role that has ``permission``."""
+    return frozenset(role for role, granted in ROLE_PERMISSIONS.items() if permission in granted)
+
+
 _ACTION_WORDS = {
     P.SELL: "sell tickets",
     P.REFUND: "refund orders",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,15 +16,17 @@ from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotAllow
 from core.domain.ids import DeviceId
 from core.domain.staff import Actor, DeviceActor, Permission, SystemActor
 from core.domain.validation import clean_text
-from core.security.device_keys import DeviceKey
+from core.security.device_keys import DeviceKey, default_ref
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
 __all__ = [
     "DeviceSigner",
+    "Enrolment",
     "approve_device",
     "device_actor",
     "device_signer",
+    "enrol_this_device",
     "list_devices",
     "register_device",
     "revoke_device",
@@ -248,3 +251,68 @@ async def list_devices(ctx: ServiceContext, actor: Actor) -> tuple[Device, ...]:
         return await db.list_devices(conn)
 
     return await ctx.db.read(work)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """Where this machine stands: its device record, the key fingerprint the approving manager compares, and
+    the actor to sell or check in with (None until a manager approves it, and again once it is revoked)."""
+
+    device: Device
+    fingerprint: str
+    actor: DeviceActor | None
+
+
+async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str) -> Enrolment:
+    """Find this machine's device by its key, registering it (pending) the first time; cheap to call again
+    while waiting for approval. An approved kiosk's signing key becomes ctx.signer."""
+    if not isinstance(kind, DeviceKind):
+        raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
+    ref = ctx.settings.device_key_ref or default_ref(kind.value)
+    # A keyring or file read may block (a keyring unlock prompt, a slow disk): off the event loop.
+    key = await asyncio.to_thread(DeviceKey.load_or_create, ref)
+
+    async def find(conn: AsyncConnection) -> tuple[DeviceId, bool] | None:
+        return await keys_db.device_for_key(conn, key.public_key_bytes)
+
+    found = await ctx.db.read(find)
+    configured = ctx.settings.device_id
+    if found is not None and not found[1]:
+        raise Conflict(
+            f"This machine's key was replaced on device {found[0]}; the key here is the old one. Restore the "
+            "current key or register the machine again under a new name.",
+            code="device_key_retired",
+        )
+    if configured and (found is None or found[0] != configured):
+        raise Conflict(
+            f"This machine is configured as device {configured}, but that device does not have this "
+            f"machine's key ({key.fingerprint}). Fix device_id in the settings, or clear it to register "
+            "this machine again.",
+            code="device_key_mismatch",
+        )
+    if found is None:
+        device = await register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
+    else:
+
+        async def load(conn: AsyncConnection) -> Device | None:
+            return await db.get_device(conn, found[0])
+
+        loaded = await ctx.db.read(load)
+        assert loaded is not None  # device_keys.device_id references devices
+        device = loaded
+    if device.kind is not kind:
+        raise Conflict(
+            f"This machine's key belongs to {device.name}, a {device.kind.value} device, not a {kind.value}. "
+            f"Give this mode its own key (device_key_ref).",
+            code="device_kind_mismatch",
+        )
+    if kind is DeviceKind.KIOSK:
+        ctx.signer = None  # a revoked kiosk must not go on signing with what an earlier call set
+    if device.status is not DeviceStatus.APPROVED:
+        return Enrolment(device, key.fingerprint, None)
+    if kind is DeviceKind.KIOSK:
+        try:
+            ctx.signer = await device_signer(ctx, device.id, key)
+        except DeviceNotApproved:
+            return Enrolment(device, key.fingerprint, None)  # a new key waits for a manager's approval
+    return Enrolment(device, key.fingerprint, DeviceActor(device_id=device.id, name=device.name))

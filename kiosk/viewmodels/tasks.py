@@ -21,7 +21,8 @@ class TaskOwner:
         """Called with an unexpected exception (after it is logged); the view-model shows "out of service"."""
 
     def start(self, coro: Coroutine[Any, Any, Any], *, name: str = "") -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=f"{self._name}:{name or coro.__name__}")
+        label = name or getattr(coro, "__name__", "task")
+        task = asyncio.get_running_loop().create_task(coro, name=f"{self._name}:{label}")
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return task

@@ -26,7 +26,15 @@ from typing import Any
 from tests.benchmarks._common import Env, Result
 from tests.support.servers import Unavailable, discover
 
-BENCHMARKS = ("flash_sale", "hold_ceiling", "live_latency", "tickets")
+BENCHMARKS = (
+    "flash_sale",
+    "hold_ceiling",
+    "live_latency",
+    "tickets",
+    "kiosk_seat_map",
+    "kiosk_print_stall",
+    "kiosk_app",
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -398,3 +398,91 @@ def test_bad_mail_and_mqtt_settings(env: dict[str, str], key: str, words: str) -
     assert (error.file, error.key) == ("environment", key)
     assert words in error.problem
     assert "s3cret" not in str(error)
+
+
+def test_kiosk_settings_defaults_and_file(tmp_path: Path) -> None:
+    defaults = Settings()
+    assert (defaults.kiosk_mode, defaults.payment_terminal, defaults.kiosk_language) == (
+        "sales",
+        "auto",
+        "en",
+    )
+    assert (defaults.kiosk_idle_timeout_s, defaults.kiosk_idle_warning_s) == (60.0, 20.0)
+    assert (defaults.kiosk_printer, defaults.kiosk_lockdown, defaults.device_key_ref) == ("", True, "")
+    assert (defaults.health_interval_s, defaults.door_gate) == (60.0, "")
+    path = write(
+        tmp_path,
+        """
+        [encore]
+        kiosk_mode = "door"
+        payment_terminal = "attended"
+        kiosk_idle_timeout_s = 90
+        kiosk_idle_warning_s = 30
+        kiosk_printer = "folder:/var/spool/encore-tickets"
+        kiosk_lockdown = false
+        kiosk_language = "de"
+        device_key_ref = "file:/etc/encore/door.key"
+        health_interval_s = 15
+        door_gate = "north-1"
+        """.replace("        ", ""),
+    )
+    settings = load(
+        path, {"ENCORE_KIOSK_PRINTER": "printer:Foyer Epson TM-T88", "ENCORE_KIOSK_LANGUAGE": "es"}
+    )
+    assert (settings.kiosk_mode, settings.payment_terminal) == ("door", "attended")
+    assert (settings.kiosk_idle_timeout_s, settings.kiosk_idle_warning_s) == (90.0, 30.0)
+    assert settings.kiosk_printer == "printer:Foyer Epson TM-T88"
+    assert (settings.kiosk_lockdown, settings.kiosk_language) == (False, "es")
+    assert settings.device_key_ref == "file:/etc/encore/door.key"
+    assert (settings.health_interval_s, settings.door_gate) == (15.0, "north-1")
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "words"),
+    [
+        ({"ENCORE_KIOSK_MODE": "sale"}, "kiosk_mode", "must be one of sales, door"),
+        ({"ENCORE_PAYMENT_TERMINAL": "card"}, "payment_terminal", "must be one of auto, attended, demo"),
+        ({"ENCORE_KIOSK_LANGUAGE": "fr"}, "kiosk_language", "must be one of en, de, es"),
+        ({"ENCORE_KIOSK_IDLE_TIMEOUT_S": "9.5"}, "kiosk_idle_timeout_s", "at least 10 seconds"),
+        ({"ENCORE_KIOSK_IDLE_WARNING_S": "4"}, "kiosk_idle_warning_s", "at least 5 seconds"),
+        ({"ENCORE_KIOSK_IDLE_WARNING_S": "60"}, "kiosk_idle_warning_s", "shorter than kiosk_idle_timeout_s"),
+        (
+            {"ENCORE_KIOSK_IDLE_TIMEOUT_S": "15", "ENCORE_KIOSK_IDLE_WARNING_S": "15"},
+            "kiosk_idle_warning_s",
+            "shorter than kiosk_idle_timeout_s (15 seconds)",
+        ),
+        ({"ENCORE_KIOSK_IDLE_TIMEOUT_S": "nan"}, "kiosk_idle_timeout_s", "must be a number"),
+        ({"ENCORE_HEALTH_INTERVAL_S": "4.9"}, "health_interval_s", "at least 5 seconds"),
+        ({"ENCORE_KIOSK_PRINTER": "Foyer Epson"}, "kiosk_printer", "printer:<name> or folder:/absolute/path"),
+        ({"ENCORE_KIOSK_PRINTER": "printer:"}, "kiosk_printer", "printer:<name>"),
+        ({"ENCORE_KIOSK_PRINTER": "printer:  "}, "kiosk_printer", "printer:<name>"),
+        ({"ENCORE_KIOSK_PRINTER": "folder:tickets"}, "kiosk_printer", "absolute path"),
+        ({"ENCORE_KIOSK_PRINTER": "printer:a\nb"}, "kiosk_printer", "one line"),
+        ({"ENCORE_KIOSK_PRINTER": "cups:Foyer"}, "kiosk_printer", "must be empty (the default printer)"),
+        ({"ENCORE_KIOSK_LOCKDOWN": "maybe"}, "kiosk_lockdown", "true or false"),
+        ({"ENCORE_DOOR_GATE": "north/1"}, "door_gate", "letters, digits"),
+        ({"ENCORE_DOOR_GATE": "#"}, "door_gate", "letters, digits"),
+        ({"ENCORE_DEVICE_KEY_REF": "3q2+7w=="}, "device_key_ref", "the value is not shown"),
+    ],
+)
+def test_bad_kiosk_settings(env: dict[str, str], key: str, words: str) -> None:
+    error = config_error(None, env)
+    assert (error.file, error.key) == ("environment", key)
+    assert words in error.problem
+    assert "3q2+7w==" not in str(error)
+
+
+def test_kiosk_settings_in_file_name_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "kiosk_idle_timeout_s = 30\nkiosk_idle_warning_s = 45\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "kiosk_idle_warning_s")
+    path = write(tmp_path, "device_key_ref = 12345\n")
+    error = config_error(path)
+    assert (error.file, error.key) == (str(path), "device_key_ref")
+    assert "12345" not in str(error)
+
+
+def test_variable_named_by_the_device_key_ref_is_not_a_setting() -> None:
+    # The variable holds the private key: it is not refused as an unknown ENCORE_* setting.
+    env = {"ENCORE_DEVICE_KEY_REF": "env:ENCORE_KIOSK_KEY", "ENCORE_KIOSK_KEY": "c2VjcmV0"}
+    assert load(None, env).device_key_ref == "env:ENCORE_KIOSK_KEY"

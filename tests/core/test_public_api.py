@@ -24,9 +24,11 @@ def test_services_surface_is_pinned():
         "concerts",
         "devices",
         "door",
+        "health",
         "live",
         "mail",
         "orders",
+        "payments",
         "sales",
         "staff",
         "tickets",
@@ -49,6 +51,26 @@ def test_service_modules_pin_their_functions():
     assert checkout.__all__ == ["checkout_hold"]
     assert orders.__all__ == ["find_order", "refund_tickets"]
     assert catalog.__all__ == ["get_availability", "get_seat_map", "list_on_sale"]
+
+
+def test_kiosk_facing_modules_pin_their_names():
+    # The kiosk app codes against exactly these names.
+    from core.services import devices, health, payments
+
+    assert payments.__all__ == [
+        "LOCKOUT",
+        "MAX_WRONG_PINS",
+        "AttendedTerminal",
+        "DemoTerminal",
+        "PaymentInput",
+        "PaymentTerminal",
+        "SimulatedCard",
+        "StaffPin",
+        "TerminalKind",
+        "open_terminal",
+    ]
+    assert health.__all__ == ["DeviceHealth", "HealthReporter", "open_health_reporter"]
+    assert {"Enrolment", "enrol_this_device"} <= set(devices.__all__)
 
 
 def test_every_core_module_imports_without_qt():

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,6 +21,7 @@ import qasync
 
 from core.domain.clock import ManualClock
 from core.ops import seed
+from core.security.device_keys import DeviceKey
 from core.services.context import ServiceContext
 from tests.conftest import CLOCK_START
 from tests.support import aio, sqlite
@@ -31,8 +34,13 @@ QtRun = Callable[..., Any]
 @pytest.fixture
 def qt_loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)  # Qt drives asyncio
+    # A plain thread pool for asyncio.to_thread: qasync's own QThread pool would outlive the test (the loop is
+    # never closed, see below) and Qt aborts the process at exit ("QThread: Destroyed while thread is running").
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qt-loop")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
+    executor.shutdown(wait=True)
     pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
     # Never loop.stop() here: qasync would call QApplication.exit() and break the next test (CONVENTIONS.md).
     asyncio.events._set_running_loop(None)
@@ -52,7 +60,9 @@ def qt_run(qt_loop: asyncio.AbstractEventLoop, qtbot: Any) -> Callable[..., Any]
     return run
 
 
-def open_on_qt_loop(qt_run: QtRun, url: str, clock: Any, *, redis_url: str = "") -> tuple[ServiceContext, Any]:
+def open_on_qt_loop(
+    qt_run: QtRun, url: str, clock: Any, *, redis_url: str = ""
+) -> tuple[ServiceContext, Any]:
     manager = open_context(url, clock, redis_url=redis_url)
     ctx = qt_run(manager.__aenter__())
     return ctx, manager
@@ -64,13 +74,26 @@ def kiosk_clock() -> ManualClock:
 
 
 @pytest.fixture(scope="session")
-def _demo_template(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def device_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """This test session's kiosk and door keys (file: refs in tmp; never the user's keyring)."""
+    folder = tmp_path_factory.mktemp("device-keys")
+    return {kind: f"file:{folder / f'{kind}.key'}" for kind in ("kiosk", "door")}
+
+
+@pytest.fixture(scope="session")
+def _demo_template(
+    _sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, device_keys: dict[str, str]
+) -> Path:
     path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
     sqlite.clone(_sqlite_template, path)
 
     async def seed_it() -> None:
         async with open_context(sqlite.url_for(path), ManualClock(CLOCK_START)) as ctx:
-            await seed.seed_demo(ctx)
+            await seed.seed_demo(
+                ctx,
+                kiosk_key=DeviceKey.load_or_create(device_keys["kiosk"]),
+                door_key=DeviceKey.load_or_create(device_keys["door"]),
+            )
 
     aio.run(seed_it())
     return path
@@ -85,8 +108,12 @@ def demo_sqlite_url(_demo_template: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def kiosk_ctx(demo_sqlite_url: str, qt_run: QtRun, kiosk_clock: ManualClock) -> Iterator[ServiceContext]:
-    """A ServiceContext over the seeded demo SQLite file, opened on the Qt loop, with a manual clock."""
+def kiosk_ctx(
+    demo_sqlite_url: str, qt_run: QtRun, kiosk_clock: ManualClock, device_keys: dict[str, str]
+) -> Iterator[ServiceContext]:
+    """A ServiceContext over the seeded demo SQLite file, opened on the Qt loop, with a manual clock; its
+    device key is the approved demo kiosk's (enrol_this_device finds it), and it is in demo mode."""
     ctx, manager = open_on_qt_loop(qt_run, demo_sqlite_url, kiosk_clock)
+    ctx.settings = replace(ctx.settings, device_key_ref=device_keys["kiosk"], demo_mode=True)
     yield ctx
     qt_run(manager.__aexit__(None, None, None))

@@ -1,0 +1,53 @@
+"""Taking payment at a kiosk: the terminal kinds, what the buyer or staff give, and the terminal's port."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from core.domain.money import Money
+from core.domain.orders import Payment
+from core.domain.staff import Actor
+
+ATTENDED_METHOD = "attended"
+DEMO_METHOD = "demo"
+"""Payment.method of a simulated card: its tickets carry the DEMO mark on any database."""
+
+
+class TerminalKind(StrEnum):
+    ATTENDED = "attended"
+    """Box-office staff take cash or card at the kiosk and confirm it with their PIN."""
+    DEMO = "demo"
+    """No money moves: the buyer approves or declines a simulated card (demo databases only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPin:
+    """Attended: the PIN of the staff member who took the money. Never shown in a repr or a log."""
+
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedCard:
+    """Demo: the buyer's choice on the simulated card reader."""
+
+    approve: bool
+
+
+PaymentInput = StaffPin | SimulatedCard
+
+
+class PaymentTerminal(Protocol):
+    @property
+    def kind(self) -> TerminalKind: ...
+
+    async def charge(self, actor: Actor, amount: Money, reference: str, given: PaymentInput) -> Payment:
+        """Take ``amount``; the Payment to pass to checkout. Raises PaymentDeclined, WrongPin, PinLockedOut
+        or InputError (the wrong kind of input, a PIN of the wrong form) when nothing was taken."""
+        ...
+
+    async def void(self, actor: Actor, payment: Payment, reason: str) -> None:
+        """A charge whose checkout then failed: recorded so staff hand the money back. Never raises."""
+        ...

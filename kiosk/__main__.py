@@ -1,0 +1,49 @@
+"""`encore-kiosk [--door] [--config FILE] [--windowed]`: settings in, the kiosk on one qasync loop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+from core.config import load
+from core.domain.errors import ConfigError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="encore-kiosk", description="Encore kiosk: sales or door mode.")
+    parser.add_argument(
+        "--door", action="store_true", help="run as a door scan station (kiosk_mode = 'door')"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="settings file (TOML); default: ENCORE_CONFIG or ~/.config"
+    )
+    parser.add_argument(
+        "--windowed", action="store_true", help="a normal window instead of locked-down full screen (testing)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load(args.config)
+    except ConfigError as error:
+        print(f"encore-kiosk: {error.message}", file=sys.stderr)
+        return 2
+    if args.door:
+        settings = replace(settings, kiosk_mode="door")
+    if args.windowed:
+        settings = replace(settings, kiosk_lockdown=False)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    # Qt is imported only now: `encore-kiosk --help` and config errors need no display.
+    from kiosk.app import run_app
+
+    return run_app(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The kiosk's composition root: QApplication, theme, ServiceContext, the sales or door window, background loops.
+
+The only module that wires things together; everything it builds is tested on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator
+
+import qasync
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from core.config import Settings
+from core.domain.errors import StorageUnavailable
+from core.services import ServiceContext
+from kiosk.app_common import show
+from kiosk.ui.theme import Theme
+
+log = logging.getLogger(__name__)
+
+RETRY_OPEN_S = 3.0
+
+
+def run_app(settings: Settings) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Encore Kiosk")
+    app.setQuitOnLastWindowClosed(False)  # the coroutine decides when to stop, after closing what it opened
+    return qasync.run(main(settings))
+
+
+async def main(settings: Settings) -> int:
+    app = QApplication.instance()
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    waiting = _waiting_window(settings)
+    async with _context(settings, waiting) as ctx:
+        waiting.close()
+        if ctx.settings.kiosk_mode == "door":
+            from kiosk.door_app import DoorApp as Mode
+        else:
+            from kiosk.sales_app import SalesApp as Mode  # type: ignore[assignment]
+        mode = Mode(ctx)
+        mode.window.destroyed.connect(closed.set)
+        mode.closed.connect(closed.set)
+        await mode.start()
+        await closed.wait()
+        await mode.aclose()
+    return 0
+
+
+def _waiting_window(settings: Settings) -> QWidget:
+    """Shown while the database does not answer at start-up: the same calm screen as later outages."""
+    window = QLabel(
+        QCoreApplication.translate(
+            "KioskApp", "Starting…\n\nIf this takes long, the kiosk is temporarily out of service."
+        )
+    )
+    window.setObjectName("starting")
+    window.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    window.setWordWrap(True)
+    Theme(window)
+    if settings.kiosk_lockdown:
+        window.showFullScreen()
+    else:
+        show(window)
+    return window
+
+
+@contextlib.asynccontextmanager
+async def _context(settings: Settings, waiting: QWidget) -> AsyncIterator[ServiceContext]:
+    """Open the services, retrying while the database is unreachable (the kiosk may boot before the server)."""
+    while True:
+        try:
+            async with ServiceContext.open(settings) as ctx:
+                yield ctx
+                return
+        except StorageUnavailable as error:
+            log.warning("database unreachable at start-up (%s); retrying in %.0f s", error.code, RETRY_OPEN_S)
+            await asyncio.sleep(RETRY_OPEN_S)

@@ -1,0 +1,47 @@
+"""Pieces both kiosk modes use: showing a window, sending queued ticket mail."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtWidgets import QWidget
+
+from core.domain.errors import EncoreError
+from core.services import ServiceContext, adapters, mail
+from kiosk.viewmodels.tasks import TaskOwner
+
+log = logging.getLogger(__name__)
+
+MAIL_EVERY_S = 30.0
+WINDOWED_SIZE = (1280, 800)
+
+
+def show(window: QWidget) -> None:
+    """A normal window (not locked down): for development, demos and staffed desks."""
+    window.resize(*WINDOWED_SIZE)
+    window.show()
+
+
+class MailSender:
+    """Sends queued ticket mail from this kiosk when a mail relay is configured (the scheduler does too)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._tasks = TaskOwner("mail")
+
+    async def start(self) -> None:
+        mailer = await adapters.open_mailer(self._ctx.settings)
+        if mailer is not None:
+            self._tasks.start(self._run(mailer), name="mail")
+
+    async def _run(self, mailer: object) -> None:
+        while True:
+            try:
+                await mail.send_due_mail(self._ctx, mailer)  # type: ignore[arg-type]
+            except EncoreError as error:
+                log.warning("ticket mail not sent now (%s); trying again later", error.code)
+            await asyncio.sleep(MAIL_EVERY_S)
+
+    async def aclose(self) -> None:
+        await self._tasks.aclose()

@@ -1,0 +1,120 @@
+"""Sales mode: the sale flow, its window, lockdown with a staff exit, ticket mail and health reports."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from core.domain.errors import EncoreError, StorageUnavailable
+from core.domain.ids import DeviceId
+from core.services import ServiceContext, health, staff
+from kiosk.app_common import MailSender, show
+from kiosk.devices.printing import printer_for
+from kiosk.ui.binding import bind
+from kiosk.ui.i18n import Languages
+from kiosk.ui.lockdown import Lockdown
+from kiosk.ui.main_window import MainWindow
+from kiosk.ui.speech import QtSpeaker
+from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.health import HealthLoop
+from kiosk.viewmodels.printing import TicketPrinting
+from kiosk.viewmodels.sale_flow import SaleFlow
+from kiosk.viewmodels.tasks import TaskOwner
+
+log = logging.getLogger(__name__)
+
+_MODES = {
+    Step.ENROLMENT: "waiting_for_approval",
+    Step.OUT_OF_SERVICE: "out_of_service",
+    Step.STARTING: "starting",
+}
+
+
+class SalesApp(QObject):
+    closed = Signal()
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__()
+        settings = ctx.settings
+        self.ctx = ctx
+        self.printing = TicketPrinting(printer_for(settings.kiosk_printer))
+        self.flow = SaleFlow(ctx, printing=self.printing)
+        self.speaker = QtSpeaker(locale_name=settings.kiosk_language)
+        self.languages = Languages()
+        self.languages.switch(settings.kiosk_language)
+        self.window = MainWindow(self.flow, speaker=self.speaker, languages=self.languages)
+        self.lockdown = Lockdown(self.window) if settings.kiosk_lockdown else None
+        if self.lockdown is not None:
+            self.lockdown.unlock_requested.connect(self._on_lockdown_unlock_requested)
+        self.mail = MailSender(ctx)
+        self.health: HealthLoop | None = None
+        self._health_started = False
+        self._tasks = TaskOwner("sales-app")
+        self._last_sale = None
+        bind(self.flow.changed, self._on_flow_changed, self.window)
+
+    async def start(self) -> None:
+        if self.lockdown is not None:
+            self.lockdown.engage()
+        else:
+            show(self.window)
+        self.flow.request_start()
+        await self.mail.start()
+
+    def _on_flow_changed(self, state: FlowState) -> None:
+        if state.step is Step.DONE and state.order is not None:
+            self._last_sale = state.order.created_at
+        if not self._health_started and state.enrolment is not None and state.enrolment.device_id:
+            self._health_started = True
+            self._tasks.start(self._start_health(DeviceId(state.enrolment.device_id)), name="health")
+
+    async def _start_health(self, device_id: DeviceId) -> None:
+        reporter = await health.open_health_reporter(self.ctx, device_id)
+        if reporter is None:
+            return
+        self.health = HealthLoop(
+            reporter, lambda: self._health_now(device_id), interval_s=self.ctx.settings.health_interval_s
+        )
+        self.health.start()
+
+    def _health_now(self, device_id: DeviceId) -> health.DeviceHealth:
+        state = self.flow.state
+        return health.DeviceHealth(
+            device_id=device_id,
+            mode=_MODES.get(state.step, "sales"),
+            online=state.step is not Step.OUT_OF_SERVICE,
+            live_updates=state.live,
+            printer=self.printing.printer.status().state.value,
+            last_sale_at=self._last_sale,
+            at=self.ctx.clock.now(),
+        )
+
+    def _on_lockdown_unlock_requested(self, pin: str) -> None:
+        self._tasks.start(self._unlock(pin), name="staff-exit")
+
+    async def _unlock(self, pin: str) -> None:
+        lockdown = self.lockdown
+        assert lockdown is not None
+        try:
+            await staff.unlock_with_pin(self.ctx, self.flow.actor, pin)
+        except StorageUnavailable:
+            lockdown.refuse(self.tr("The database cannot be reached; the PIN cannot be checked now."))
+            return
+        except EncoreError as error:
+            lockdown.refuse(error.message)
+            return
+        except RuntimeError:  # not enrolled: no device actor to check the PIN against
+            lockdown.refuse(self.tr("This kiosk is not approved yet; ask a manager."))
+            return
+        lockdown.release()
+        self.closed.emit()
+
+    async def aclose(self) -> None:
+        await self.flow.aclose()
+        await self.printing.aclose()
+        await self.mail.aclose()
+        if self.health is not None:
+            await self.health.aclose()
+        await self._tasks.aclose()
+        self.window.deleteLater()

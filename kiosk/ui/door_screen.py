@@ -1,0 +1,343 @@
+"""The door's full-screen scan station: the verdict word huge, why, the seat; online state, counter, recent scans."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.ids import ConcertId
+from kiosk.devices.camera import CameraScanner
+from kiosk.devices.scanner_hid import HidScanner
+from kiosk.ui.binding import bind
+from kiosk.ui.door_sounds import DoorSounds
+from kiosk.viewmodels.door import ConcertChoice, DoorState, DoorViewModel, Tone
+
+# High contrast by default: read at arm's length in a dim foyer. (background, text)
+_TONE_COLOURS = {
+    Tone.ADMIT: ("#0b7a2c", "#ffffff"),
+    Tone.REFUSE: ("#b00020", "#ffffff"),
+    Tone.WARN: ("#ffb300", "#000000"),
+    None: ("#161616", "#f2f2f2"),
+}
+_LIST_COLOURS = {Tone.ADMIT: "#6ee88a", Tone.REFUSE: "#ff7a7a", Tone.WARN: "#ffd24d"}
+_STYLE = """
+DoorScreen { background: #000000; }
+QLabel { color: #f2f2f2; font-size: 24px; }
+QLabel#concert { font-size: 28px; font-weight: bold; }
+QLabel#counter { font-size: 30px; font-weight: bold; }
+QLabel#status { font-size: 24px; font-weight: bold; padding: 6px 16px; border-radius: 8px; }
+QLabel#reason { font-size: 40px; }
+QLabel#place { font-size: 52px; font-weight: bold; }
+QLabel#note { font-size: 26px; }
+QLabel#notice { font-size: 26px; }
+QLabel#recentTitle { font-size: 26px; font-weight: bold; }
+QComboBox { font-size: 24px; min-height: 56px; padding: 0 12px; }
+QListWidget { font-size: 24px; background: #101010; color: #f2f2f2; border: 1px solid #444; }
+QPushButton { font-size: 26px; font-weight: bold; min-height: 64px; padding: 0 28px;
+              background: #2b2b2b; color: #ffffff; border: 2px solid #bbbbbb; border-radius: 10px; }
+QPushButton:focus { border: 4px solid #ffd54f; }
+QPushButton:disabled { color: #777777; border-color: #555555; }
+"""
+_WORD_MAX_PX = 190
+_WORD_MIN_PX = 48
+_CALM_MAX_PX = 110
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DoorScreen", text)
+
+
+class DoorScreen(QWidget):
+    """Renders DoorState snapshots; scanner and camera texts, the concert chooser and undo go to the
+    view-model. It installs its own HID scanner filter on the application for as long as it lives."""
+
+    def __init__(
+        self,
+        view_model: DoorViewModel,
+        parent: QWidget | None = None,
+        *,
+        camera: CameraScanner | None = None,
+        scanner: HidScanner | None = None,
+        sounds: DoorSounds | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.view_model = view_model
+        self.setObjectName("DoorScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(_STYLE)
+        self.sounds = sounds or DoorSounds(self)
+        self.scanner = scanner or HidScanner(self)
+        app = QApplication.instance()
+        if scanner is None and app is not None:
+            app.installEventFilter(self.scanner)
+            self.destroyed.connect(lambda *_: _remove_filter(app, self.scanner))
+        self.scanner.scanned.connect(self._on_scanner_scanned)
+        self.camera = camera
+        if camera is not None:
+            camera.decoded.connect(self._on_scanner_scanned)
+        self._played_seq = 0
+        self._concert_ids: list[ConcertId] = []
+        self._build()
+        bind(view_model.changed, self._on_door_changed, self)
+        self.render_state(view_model.state)
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.concert_label = _label("concert")
+        self.chooser = QComboBox()
+        self.chooser.setAccessibleName(tr("Tonight's concert"))
+        self.chooser.setToolTip(tr("Choose the concert this door checks tickets for"))
+        self.chooser.activated.connect(self._on_chooser_activated)
+        self.status = _label("status")
+        self.status.setAccessibleName(tr("Connection"))
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.counter = _label("counter")
+        self.counter.setAccessibleName(tr("Admitted tonight"))
+        self.activity = _label("activity")
+        self.concert_label.setWordWrap(True)
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chooser.setMinimumContentsLength(30)
+        top = QHBoxLayout()
+        top.addWidget(self.concert_label, 1)
+        top.addSpacing(16)
+        top.addWidget(self.status)
+        top.addSpacing(16)
+        top.addWidget(self.counter)
+        choose = QHBoxLayout()
+        choose.addWidget(self.chooser)
+        choose.addStretch(1)
+        choose.addWidget(self.activity)
+
+        self.panel = QFrame()
+        self.panel.setObjectName("panel")
+        self.panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.word = _FitLabel("word")
+        self.word.setAccessibleName(tr("Verdict"))
+        self.reason = _label("reason", center=True, wrap=True)
+        self.place = _label("place", center=True, wrap=True)
+        self.note = _label("note", center=True, wrap=True)
+        inner = QVBoxLayout(self.panel)
+        inner.setContentsMargins(32, 32, 32, 32)
+        inner.addStretch(1)
+        for label in (self.word, self.place, self.reason, self.note):
+            inner.addWidget(label)
+        inner.addStretch(1)
+
+        self.recent_title = _label("recentTitle", tr("Recent scans"))
+        self.recent = QListWidget()
+        self.recent.setAccessibleName(tr("Recent scans"))
+        self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        side = QVBoxLayout()
+        side.addWidget(self.recent_title)
+        side.addWidget(self.recent, 1)
+        self.side = QWidget()
+        self.side.setLayout(side)
+
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.addWidget(self.panel, 3)
+        self.body.addWidget(self.side, 1)
+
+        self.notice = _label("notice", wrap=True)
+        self.undo = QPushButton(tr("Undo last admit"))
+        self.undo.setAccessibleName(tr("Undo last admit"))
+        self.undo.setToolTip(tr("Take back this door's last admit (within 5 minutes)"))
+        self.undo.clicked.connect(self._on_undo_clicked)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.undo)
+
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        root.setSpacing(16)
+        root.addLayout(top)
+        root.addLayout(choose)
+        root.addLayout(self.body, 1)
+        root.addLayout(bottom)
+        QWidget.setTabOrder(self.chooser, self.undo)
+
+    # --- rendering --------------------------------------------------------------------------------
+
+    def _on_door_changed(self, state: DoorState) -> None:
+        self.render_state(state)
+
+    def render_state(self, state: DoorState) -> None:
+        """Redraw everything from one snapshot (idempotent); a sound only for a verdict not heard yet."""
+        self._render_top(state)
+        self._render_verdict(state)
+        self._render_recent(state)
+        self.notice.setText(str(state.notice) if state.notice else "")
+        self.undo.setEnabled(state.concert is not None)
+        verdict = state.verdict
+        if verdict is not None and verdict.seq > self._played_seq:
+            self._played_seq = verdict.seq
+            self.sounds.play(verdict.tone)
+
+    def _render_top(self, state: DoorState) -> None:
+        concert = state.concert
+        title = (
+            f"{concert.title} · {concert.when}"
+            if concert and concert.when
+            else (concert.title if concert else "")
+        )
+        self.concert_label.setText(title or tr("No concert chosen"))
+        self._render_chooser(state.concerts, state.choosing or (concert.id if concert else None))
+        if state.online:
+            text, colours = tr("● Online"), ("#0b7a2c", "#ffffff")
+        elif state.unsynced:
+            text = tr("● OFFLINE · {count} scans to sync").format(count=state.unsynced)
+            colours = ("#ffb300", "#000000")
+        else:
+            text, colours = tr("● OFFLINE"), ("#ffb300", "#000000")
+        self.status.setText(text)
+        self.status.setStyleSheet(f"background: {colours[0]}; color: {colours[1]};")
+        self.counter.setText(tr("Admitted tonight: {count}").format(count=state.admitted))
+        # Only a real queue is worth a word: one scan being checked is the normal case.
+        self.activity.setText(
+            tr("{count} more scans waiting…").format(count=state.queued) if state.queued else ""
+        )
+
+    def _render_chooser(self, concerts: tuple[ConcertChoice, ...], chosen: ConcertId | None) -> None:
+        ids = [c.id for c in concerts]
+        if ids != self._concert_ids:
+            self.chooser.blockSignals(True)
+            self.chooser.clear()
+            for c in concerts:
+                self.chooser.addItem(f"{c.title} · {c.when}", c.id)
+            self.chooser.blockSignals(False)
+            self._concert_ids = ids
+        self.chooser.setVisible(len(concerts) > 1 or (chosen is None and bool(concerts)))
+        index = ids.index(chosen) if chosen is not None and chosen in ids else -1
+        self.chooser.setCurrentIndex(index)
+        if index < 0:
+            self.chooser.setPlaceholderText(tr("Choose tonight's concert"))
+
+    def _render_verdict(self, state: DoorState) -> None:
+        verdict = state.verdict
+        if verdict is not None:
+            word, reason = str(verdict.word), str(verdict.reason)
+            place = " · ".join(p for p in (verdict.place, verdict.category) if p)
+            note = tr("Checked offline by signature") if verdict.offline else ""
+            tone: Tone | None = verdict.tone
+        elif state.concert is None:
+            word, place, note, tone = tr("Choose concert"), "", "", None
+            reason = (
+                tr("Choose tonight's concert at the top.")
+                if state.concerts
+                else tr("No concert to check in. Call a manager.")
+            )
+        else:
+            word, reason, place, note, tone = tr("Ready"), tr("Scan a ticket"), "", "", None
+        background, colour = _TONE_COLOURS[tone]
+        self.panel.setStyleSheet(
+            f"QFrame#panel {{ background: {background}; border-radius: 16px; }}"
+            f" QLabel {{ color: {colour}; background: transparent; }}"
+        )
+        self.word.max_px = _WORD_MAX_PX if tone is not None else _CALM_MAX_PX
+        self.word.setText(word)
+        self.word.setAccessibleDescription(f"{word}. {place}. {reason}")
+        self.reason.setText(reason)
+        self.place.setText(place)
+        self.place.setVisible(bool(place))
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+
+    def _render_recent(self, state: DoorState) -> None:
+        self.recent.clear()
+        for scan in state.recent:
+            text = f"{scan.at}  {scan.word}" + (f"\n{scan.place}" if scan.place else "")
+            item = QListWidgetItem(text)
+            item.setForeground(QColor(_LIST_COLOURS[scan.tone]))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ", "))
+            self.recent.addItem(item)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        portrait = event.size().height() > event.size().width()
+        self.body.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self.body.setStretch(0, 3 if not portrait else 2)
+        self.body.setStretch(1, 1)
+        super().resizeEvent(event)
+        if (layout := self.layout()) is not None:
+            layout.activate()
+
+    # --- intent -----------------------------------------------------------------------------------
+
+    def _on_scanner_scanned(self, text: str) -> None:
+        self.view_model.request_scan(text)
+
+    def _on_chooser_activated(self, index: int) -> None:
+        concert_id = self.chooser.itemData(index)
+        if concert_id is not None:
+            self.view_model.request_choose_concert(concert_id)
+
+    def _on_undo_clicked(self) -> None:
+        self.view_model.request_undo()
+
+
+def _label(name: str, text: str = "", *, center: bool = False, wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)  # the style sheet's #name
+    label.setWordWrap(wrap)
+    if center:
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+class _FitLabel(QLabel):
+    """The verdict word as large as its width allows, on one line (its width never grows the window)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._fitted = ("", 0, 0)
+        self.max_px = _WORD_MAX_PX
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = max(200, self.width() - 16)
+        if self._fitted == (self.text(), room, self.max_px):
+            return
+        self._fitted = (self.text(), room, self.max_px)
+        font = QFont(self.font())
+        font.setBold(True)
+        size = self.max_px
+        while size > _WORD_MIN_PX:
+            font.setPixelSize(size)
+            if QFontMetrics(font).horizontalAdvance(self.text()) <= room:
+                break
+            size -= 6
+        # The style sheet wins over setFont, so the size goes there.
+        self.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
+        self.updateGeometry()  # a new height for the layout
+
+
+def _remove_filter(app: QCoreApplication, scanner: HidScanner) -> None:
+    import shiboken6
+
+    if shiboken6.isValid(scanner):
+        app.removeEventFilter(scanner)

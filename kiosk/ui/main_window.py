@@ -1,0 +1,250 @@
+"""The kiosk's main window: one screen per sale step, with the notice banner, status line and idle dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QProgressBar,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.accessibility import SpeechGuide
+from kiosk.ui.binding import bind
+from kiosk.ui.i18n import Languages
+from kiosk.ui.idle_dialog import IdleDialog
+from kiosk.ui.screens import Flow, Screen, ScreenDeps, build_screens
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import NoticeBanner, label
+from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.speech import SilentSpeaker, Speaker
+
+_INPUT = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+_TAPS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.KeyRelease,
+}
+
+
+class KioskSettings:
+    """The buyer's screen settings (speech, contrast, text size): UI state, reset when a sale starts over."""
+
+    def __init__(self, theme: Theme, guide: SpeechGuide) -> None:
+        self.theme = theme
+        self.guide = guide
+
+    @property
+    def speech_on(self) -> bool:
+        return self.guide.on
+
+    @property
+    def high_contrast(self) -> bool:
+        return self.theme.high_contrast
+
+    @property
+    def large_text(self) -> bool:
+        return self.theme.large_text
+
+    def set_speech(self, on: bool) -> None:
+        self.guide.set_on(on)
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.theme.set_high_contrast(on)
+
+    def set_large_text(self, on: bool) -> None:
+        self.theme.set_large_text(on)
+
+
+class MainWindow(QWidget):
+    """Renders SaleFlow snapshots whole; every tap or key anywhere tells the flow the buyer is still there."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        speaker: Speaker | None = None,
+        theme: Theme | None = None,
+        languages: Languages | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kiosk_main")
+        self.setWindowTitle("Encore")
+        self.flow = flow
+        self.theme = theme or Theme(self)
+        self.languages = languages or Languages()
+        self.guide = SpeechGuide(speaker or SilentSpeaker(), self)
+        self.settings = KioskSettings(self.theme, self.guide)
+        self.guide.toggled.connect(lambda _on: self._rerender())
+        self.theme.changed.connect(self._rerender)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self._build_header())
+        self.progress = QProgressBar()
+        self.progress.setObjectName("busy")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress_space = QWidget()  # keeps the layout still when the bar comes and goes
+        self.progress_space.setFixedHeight(8)
+        box.addWidget(self.progress)
+        box.addWidget(self.progress_space)
+        self.banner = NoticeBanner()
+        banner_row = QHBoxLayout()
+        banner_row.setContentsMargins(64, 20, 64, 0)
+        banner_row.addWidget(self.banner)
+        box.addLayout(banner_row)
+        self.stack = QStackedWidget()
+        # Large text on a small screen scrolls rather than clips or pushes the window off the display.
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("screen_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(self.stack)
+        box.addWidget(self.scroll, 1)
+        self.screens: dict[Step, Screen] = build_screens(ScreenDeps(flow, self.settings, self.guide.speaker))
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+        self.idle = IdleDialog(self, lambda: self.flow.still_here())
+
+        self._shown: FlowState | None = None
+        self._spoken_for: tuple[object, ...] | None = None
+        QApplication.instance().installEventFilter(self)
+        # Qt drops an event filter by itself when its object is destroyed.
+        bind(flow.changed, self._on_flow_changed, self)
+        self._on_flow_changed(flow.state)
+
+    def _build_header(self) -> QFrame:
+        header = QFrame()
+        header.setProperty("role", "header")
+        header.setObjectName("header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(32, 12, 32, 12)
+        self.venue = label(role="body", wrap=False, name="venue_name")
+        self.paused = label(role="paused", wrap=False, name="live_paused")
+        self.paused.setProperty("role", "paused")
+        self.demo = label(role="ribbon", wrap=False, name="demo_ribbon")
+        self.demo.setProperty("role", "ribbon")
+        row.addWidget(self.venue, 1)
+        row.addWidget(self.paused)
+        row.addSpacing(16)
+        row.addWidget(self.demo)
+        header.setMinimumHeight(64)
+        self._retranslate_header()
+        return header
+
+    def _retranslate_header(self) -> None:
+        self.paused.setText(self.tr("Live updates paused"))
+        self.paused.setAccessibleName(self.tr("Live seat updates are paused; the kiosk keeps selling"))
+        self.demo.setText(self.tr("DEMO · no real tickets"))
+
+    # --- rendering ----------------------------------------------------------------------------------
+
+    def _on_flow_changed(self, state: FlowState) -> None:
+        if state.language != self.languages.current:
+            self.languages.switch(state.language)  # LanguageChange re-renders every screen
+            if hasattr(self.guide.speaker, "set_language"):
+                self.guide.speaker.set_language(state.language)
+        previous, self._shown = self._shown, state
+        self._render(state, previous)
+
+    def _rerender(self) -> None:
+        if self._shown is not None:
+            self._render(self._shown, self._shown)
+
+    def _render(self, state: FlowState, previous: FlowState | None) -> None:
+        self.venue.setText(state.venue_name or "Encore")
+        self.paused.setVisible(not state.live)
+        self.demo.setVisible(state.demo)
+        self.progress.setVisible(state.busy)
+        self.progress_space.setVisible(not state.busy)
+        self.banner.show_notice(state.notice)
+        screen = self.screens[state.step]
+        new_screen = self.stack.currentWidget() is not screen
+        if new_screen:
+            for other in self.screens.values():
+                # Only the screen on show sizes the window: a stack is otherwise as big as its biggest page.
+                policy = QSizePolicy.Policy.Preferred if other is screen else QSizePolicy.Policy.Ignored
+                other.setSizePolicy(policy, policy)
+            self.stack.setCurrentWidget(screen)
+        screen.show_state(state)
+        self.idle.show_seconds_left(state.idle_seconds_left)
+        if new_screen and state.idle_seconds_left is None:
+            with self.guide.quiet():
+                self._focus_first(screen)
+        self._speak(state, previous, new_screen)
+
+    def _speak(self, state: FlowState, previous: FlowState | None, new_screen: bool) -> None:
+        """The screen's summary on a new screen, a new notice, the countdown's warning, the idle question."""
+        warning = bool(state.countdown and state.countdown.warning)
+        key = (state.step, state.notice, warning, state.idle_seconds_left is not None)
+        if key == self._spoken_for and not new_screen:
+            return
+        self._spoken_for = key
+        parts = [str(state.notice.text)] if state.notice is not None else []
+        if state.spoken is not None:
+            parts.append(str(state.spoken))
+        if parts:
+            self.guide.screen_changed(" ".join(parts))
+
+    def _focus_first(self, screen: Screen) -> None:
+        first = screen.first_focus()
+        if first is not None and first.isVisibleTo(screen) and first.isEnabled():
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        target = screen.nextInFocusChain()
+        while target is not None and target is not screen:
+            if (
+                screen.isAncestorOf(target)
+                and target.isVisibleTo(screen)
+                and target.isEnabled()
+                and (target.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            ):
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            target = target.nextInFocusChain()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        portrait = event.size().height() > event.size().width()
+        for screen in self.screens.values():
+            screen.set_portrait(portrait)
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_header()
+        super().changeEvent(event)
+
+    # --- input -----------------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in _TAPS and kind not in _INPUT:
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self:
+            return False
+        if kind in _INPUT:
+            self.flow.touch()  # cheap and idempotent: a press offered to each parent in turn is fine
+        state = self._shown
+        # While a command runs, taps on the screen are swallowed: a second "Pay" never starts a second payment.
+        if state is not None and state.busy and kind in _TAPS and self.stack.isAncestorOf(watched):
+            return kind != QEvent.Type.KeyPress or event.key() != Qt.Key.Key_F1
+        return False

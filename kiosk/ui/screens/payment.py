@@ -1,0 +1,89 @@
+"""Payment: staff confirm with a PIN that cash or card was taken, or (demo kiosk) simulate approve/decline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
+
+from kiosk.ui.screens.base import Screen, ScreenDeps
+from kiosk.ui.widgets import BigButton, PinPad, Reflow, label, panel
+from kiosk.viewmodels.flow_state import FlowState, Step
+
+
+class PaymentScreen(Screen):
+    step = Step.PAYMENT
+
+    def __init__(self, deps: ScreenDeps) -> None:
+        super().__init__(deps)
+        self.heading = label(role="title")
+        self.root.addWidget(self.heading)
+        self.body = Reflow()
+        self.body.setSpacing(28)
+        self.root.addLayout(self.body, 1)
+
+        amount, abox = panel()
+        self.amount_caption = label(role="subtitle")
+        self.amount = label(role="display", wrap=False, name="payment_amount")
+        self.instructions = label(role="body", name="payment_instructions")
+        abox.addWidget(self.amount_caption)
+        abox.addWidget(self.amount)
+        abox.addWidget(self.instructions)
+        abox.addStretch(1)
+        self.cancel = BigButton("cancel", "danger")
+        self.cancel.clicked.connect(lambda: self.flow.request_cancel())
+        abox.addWidget(self.cancel)
+        amount.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.body.addWidget(amount, 1)
+
+        self.attended, pbox = panel()
+        self.staff_caption = label(role="subtitle")
+        pbox.addWidget(self.staff_caption)
+        self.pin_pad = PinPad()
+        self.pin_pad.submitted.connect(lambda pin: self.flow.request_pay_with_pin(pin))
+        pbox.addWidget(self.pin_pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.body.addWidget(self.attended, 1)
+
+        self.demo, dbox = panel()
+        self.demo_caption = label(role="subtitle")
+        dbox.addWidget(self.demo_caption)
+        row = QHBoxLayout()
+        self.approve = BigButton("demo_approve", "primary")
+        self.decline = BigButton("demo_decline", "danger")
+        self.approve.clicked.connect(lambda: self.flow.request_pay_demo(True))
+        self.decline.clicked.connect(lambda: self.flow.request_pay_demo(False))
+        for b in (self.approve, self.decline):
+            b.setMinimumHeight(110)
+            row.addWidget(b)
+        dbox.addLayout(row)
+        dbox.addStretch(1)
+        self.body.addWidget(self.demo, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Payment"))
+        self.amount_caption.setText(self.tr("To pay"))
+        self.cancel.set_text(self.tr("Cancel"), self.tr("Cancel the purchase and release the places"))
+        self.staff_caption.setText(self.tr("Staff: confirm cash or card was taken"))
+        self.demo_caption.setText(self.tr("Demo kiosk: no money is taken. Choose what the terminal answers."))
+        self.approve.set_text(self.tr("Simulate approved"), self.tr("Simulate an approved payment"))
+        self.decline.set_text(self.tr("Simulate declined"), self.tr("Simulate a declined payment"))
+
+    def render(self, state: FlowState) -> None:
+        total = state.hold.total.format() if state.hold else ""
+        self.amount.setText(total)
+        self.amount.setAccessibleName(self.tr("To pay: {amount}").format(amount=total))
+        attended = state.terminal == "attended"
+        self.attended.setVisible(attended)
+        self.demo.setVisible(not attended)
+        self.instructions.setText(
+            self.tr("Please pay at the counter. A member of staff confirms the payment here.")
+            if attended
+            else self.tr("This is a demonstration. Nothing is charged.")
+        )
+
+    def hideEvent(self, event) -> None:
+        self.pin_pad.clear()  # a half-typed PIN never waits on a screen nobody is looking at
+        super().hideEvent(event)
+
+    def reflow(self, portrait: bool) -> None:
+        self.body.set_portrait(portrait)

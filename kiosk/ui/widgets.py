@@ -1,0 +1,304 @@
+"""Shared kiosk widgets: big buttons, labels with a type role, the hold countdown, the notice banner, a PIN pad."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.viewmodels.flow_state import Countdown, Notice
+
+MIN_TOUCH = 48
+
+
+# lupdate finds translate("<Context>", "<literal>") calls by name.
+translate = QCoreApplication.translate
+
+
+def label(text: str = "", role: str = "body", *, wrap: bool = True, name: str = "") -> QLabel:
+    widget = QLabel(text)
+    widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)  # texts come from data: never interpret them as HTML
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+class BigButton(QPushButton):
+    """A touch-sized button that says what it does to a screen reader; Enter, Return and Space activate it."""
+
+    def __init__(self, name: str, role: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        if role:
+            self.setProperty("role", role)
+        self.setMinimumSize(MIN_TOUCH, MIN_TOUCH)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAutoDefault(False)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_text(self, text: str, spoken: str = "") -> None:
+        """The visible text, and what speech says for it (the same sentence unless a fuller one is given)."""
+        self.setText(text)
+        self.setAccessibleName(spoken or text.replace("\n", ", "))
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
+
+
+class Reflow(QBoxLayout):
+    """A box that lays out side by side on a landscape screen and one above the other on a portrait one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(QBoxLayout.Direction.LeftToRight, parent)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
+
+
+def panel(role: str = "panel") -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("role", role)
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(32, 28, 32, 28)
+    box.setSpacing(18)
+    return frame, box
+
+
+def format_clock(seconds: int) -> str:
+    minutes, secs = divmod(max(0, seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+class CountdownWidget(QFrame):
+    """'Your seats are held for 9:42'; under a minute it turns into a warning (a word and a frame, not only colour)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("countdown")
+        self.setProperty("role", "countdown")
+        self.setProperty("warning", False)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(28, 20, 28, 20)
+        self.caption = label(role="subtitle")
+        self.clock = label(role="big_number", wrap=False)
+        self.clock.setObjectName("countdown_clock")
+        self.warning = label(role="warning_text")
+        self.warning.setObjectName("countdown_warning")
+        for w in (self.caption, self.clock, self.warning):
+            box.addWidget(w)
+        self._last: Countdown | None = None
+        self.show_countdown(None)
+
+    def show_countdown(self, countdown: Countdown | None) -> None:
+        self._last = countdown
+        self.setVisible(countdown is not None)
+        if countdown is None:
+            return
+        self.caption.setText(translate("Widgets", "Your places are held for you for"))
+        self.clock.setText(format_clock(countdown.seconds_left))
+        self.clock.setAccessibleName(
+            translate("Widgets", "{minutes} minutes {seconds} seconds left").format(
+                minutes=countdown.seconds_left // 60, seconds=countdown.seconds_left % 60
+            )
+        )
+        self.warning.setVisible(countdown.warning)
+        self.warning.setText(
+            translate("Widgets", "⚠ Time is almost up. Tap “More time” if you need it.")
+            if countdown.can_extend
+            else translate("Widgets", "⚠ Time is almost up. Please pay now or cancel.")
+        )
+        if self.property("warning") != countdown.warning:
+            self.setProperty("warning", countdown.warning)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_countdown(self._last)
+        super().changeEvent(event)
+
+
+class NoticeBanner(QFrame):
+    """The flow's notice: one sentence, with a word for its tone so the meaning never rests on colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice")
+        self.setProperty("tone", "info")
+        box = QHBoxLayout(self)
+        box.setContentsMargins(24, 14, 24, 14)
+        self.text = label(role="body", name="notice_text")
+        box.addWidget(self.text)
+        self._notice: Notice | None = None
+        self.hide()
+
+    def show_notice(self, notice: Notice | None) -> None:
+        self._notice = notice
+        if notice is None:
+            self.hide()
+            return
+        prefix = {
+            "warning": translate("Widgets", "Please note:"),
+            "error": translate("Widgets", "Problem:"),
+        }.get(str(notice.tone), "")
+        text = str(notice.text)
+        self.text.setText(f"{prefix} {text}" if prefix else text)
+        self.setAccessibleName(self.text.text())
+        if self.property("tone") != str(notice.tone):
+            self.setProperty("tone", str(notice.tone))
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self._notice is not None:
+            self.show_notice(self._notice)
+        super().changeEvent(event)
+
+
+class PinPad(QWidget):
+    """Digits 0-9, 'Clear' and 'OK'; the PIN shows as dots. `submitted` carries the PIN and clears the pad."""
+
+    submitted = Signal(str)
+
+    def __init__(self, *, max_length: int = 8, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pin = ""
+        self._max = max_length
+        box = QVBoxLayout(self)
+        box.setSpacing(14)
+        self.display = label("", "big_number", wrap=False, name="pin_display")
+        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.display.setMinimumHeight(80)
+        box.addWidget(self.display)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        box.addLayout(grid)
+        self.keys: dict[str, BigButton] = {}
+        for i, digit in enumerate("1234567890"):
+            key = BigButton(f"pin_key_{digit}", "key")
+            key.set_text(digit)
+            key.clicked.connect(lambda _=False, d=digit: self._press(d))
+            self.keys[digit] = key
+            row, col = (3, 1) if digit == "0" else divmod(i, 3)
+            grid.addWidget(key, row, col)
+        self.clear_key = BigButton("pin_clear", "key")
+        self.clear_key.clicked.connect(self.clear)
+        grid.addWidget(self.clear_key, 3, 0)
+        self.ok_key = BigButton("pin_ok", "primary")
+        self.ok_key.clicked.connect(self._submit)
+        grid.addWidget(self.ok_key, 3, 2)
+        self.retranslate()
+        self._show()
+
+    def retranslate(self) -> None:
+        self.clear_key.set_text(translate("Widgets", "Clear"), translate("Widgets", "Clear the PIN"))
+        self.ok_key.set_text(translate("Widgets", "OK"), translate("Widgets", "Confirm the PIN"))
+        self.display.setAccessibleName(
+            translate("Widgets", "{count} digits entered").format(count=len(self._pin))
+        )
+
+    def _press(self, digit: str) -> None:
+        if len(self._pin) < self._max:
+            self._pin += digit
+            self._show()
+
+    def clear(self) -> None:
+        self._pin = ""
+        self._show()
+
+    def _submit(self) -> None:
+        if self._pin:
+            pin, self._pin = self._pin, ""
+            self._show()
+            self.submitted.emit(pin)
+
+    def _show(self) -> None:
+        self.display.setText("●" * len(self._pin) if self._pin else "–")
+        self.display.setAccessibleName(
+            translate("Widgets", "{count} digits entered").format(count=len(self._pin))
+        )
+        self.ok_key.setEnabled(bool(self._pin))
+
+    def keyPressEvent(self, event) -> None:
+        text = event.text()
+        if text.isdigit():
+            self._press(text)
+        elif event.key() == Qt.Key.Key_Backspace:
+            self._pin = self._pin[:-1]
+            self._show()
+        else:
+            super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class QuantityPicker(QWidget):
+    """'−  2  +' with big buttons, for standing places; `value` stays within 1..maximum."""
+
+    def __init__(self, name: str, on_change: Callable[[int], None] | None = None) -> None:
+        super().__init__()
+        self._value, self._max, self._on_change = 1, 1, on_change
+        box = QHBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(10)
+        self.minus = BigButton(f"{name}_minus", "key")
+        self.plus = BigButton(f"{name}_plus", "key")
+        self.number = label("1", "big_number", wrap=False, name=f"{name}_value")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number.setMinimumWidth(90)
+        self.minus.clicked.connect(lambda: self.set_value(self._value - 1))
+        self.plus.clicked.connect(lambda: self.set_value(self._value + 1))
+        box.addWidget(self.minus)
+        box.addWidget(self.number)
+        box.addWidget(self.plus)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.retranslate()
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+    def set_maximum(self, maximum: int) -> None:
+        self._max = max(0, maximum)
+        self.set_value(self._value)
+
+    def set_value(self, value: int) -> None:
+        value = max(min(value, self._max), 1 if self._max else 0)
+        changed = value != self._value
+        self._value = value
+        self.number.setText(str(value))
+        self.minus.setEnabled(value > 1)
+        self.plus.setEnabled(value < self._max)
+        self.retranslate()
+        if changed and self._on_change is not None:
+            self._on_change(value)
+
+    def retranslate(self) -> None:
+        self.minus.set_text("−", translate("Widgets", "One fewer, now {n}").format(n=self._value))
+        self.plus.set_text("+", translate("Widgets", "One more, now {n}").format(n=self._value))
+        self.number.setAccessibleName(translate("Widgets", "{n} places").format(n=self._value))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,435 @@
+"""The door station's view-model: scans in arrival order, the verdict to show, online/offline, sync, undo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from psygnal import Signal
+
+from core.domain.checkin import ScanResult
+from core.domain.door import OFFLINE_NOTE
+from core.domain.errors import Conflict, EncoreError, StorageBusy
+from core.domain.ids import ConcertId, DeviceId
+from core.domain.places import place_label
+from core.domain.scans import ScanOutcome
+from core.domain.staff import DeviceActor
+from core.services import catalog, checkin, devices
+from core.services.context import ServiceContext
+from core.services.door import DoorStation
+from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
+from kiosk.viewmodels.i18n import Text, plain
+from kiosk.viewmodels.tasks import TaskOwner
+
+__all__ = ["ConcertChoice", "DoorState", "DoorViewModel", "RecentScan", "Tone", "Verdict"]
+
+log = logging.getLogger(__name__)
+
+RECENT = 10
+MAX_TEXT = 512
+"""A ticket's QR text is about 150 characters; anything much longer is not a ticket (a stuck key, a paste)."""
+
+
+class Tone(StrEnum):
+    ADMIT = "admit"
+    REFUSE = "refuse"
+    WARN = "warn"
+
+
+_WORDS: dict[ScanResult, tuple[Text, Tone]] = {
+    ScanResult.ADMIT: (T("Door", "ADMIT"), Tone.ADMIT),
+    ScanResult.ALREADY_USED: (T("Door", "ALREADY USED"), Tone.REFUSE),
+    ScanResult.NOT_VALID: (T("Door", "NOT VALID"), Tone.REFUSE),
+    ScanResult.WRONG_CONCERT: (T("Door", "WRONG CONCERT"), Tone.REFUSE),
+    ScanResult.VOID: (T("Door", "VOID"), Tone.REFUSE),
+    ScanResult.TOO_EARLY: (T("Door", "TOO EARLY"), Tone.WARN),
+    ScanResult.EXITED: (T("Door", "EXIT OK"), Tone.ADMIT),
+    ScanResult.NOT_INSIDE: (T("Door", "NOT INSIDE"), Tone.WARN),
+}
+LET_IN = T("Door", "Let the guest in.")
+SCAN_AGAIN = T("Door", "SCAN AGAIN")
+STOP = T("Door", "STOP")
+CHOOSE = T("Door", "CHOOSE CONCERT")
+CHOOSE_FIRST = T("Door", "Choose tonight's concert before scanning tickets.")
+TOO_LONG = T("Door", "This is not a ticket code (far too long). Do not admit; scan the ticket's QR code.")
+OUT_OF_SERVICE = T(
+    "Door",
+    "Something went wrong while checking this ticket. Scan it again; if it happens again, call a manager.",
+)
+UNDO_OFFLINE = T("Door", "Undo needs the database, which does not answer right now. Try again in a moment.")
+
+
+@dataclass(frozen=True, slots=True)
+class ConcertChoice:
+    id: ConcertId
+    title: str
+    when: str
+    """The doors time in the venue's timezone, e.g. 'Fri 12 Jun, doors 19:30'."""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    seq: int
+    """Grows with every verdict: the screen plays a sound once per new verdict."""
+    tone: Tone
+    word: Text
+    reason: Text
+    result: ScanResult | None = None
+    place: str | None = None
+    category: str | None = None
+    offline: bool = False
+    """Checked by signature against the local snapshot, not against the database."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecentScan:
+    at: str
+    word: Text
+    tone: Tone
+    place: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DoorState:
+    gate: str
+    concerts: tuple[ConcertChoice, ...] = ()
+    concert: ConcertChoice | None = None
+    verdict: Verdict | None = None
+    """None: calm, "Ready — scan a ticket"."""
+    online: bool = True
+    unsynced: int = 0
+    admitted: int = 0
+    """Admitted at this door since it opened, less undone admits."""
+    recent: tuple[RecentScan, ...] = ()
+    busy: bool = False
+    queued: int = 0
+    notice: Text | None = None
+    """What the last undo (or a failure around it) did."""
+    choosing: ConcertId | None = None
+    """A concert staff picked that the door is switching to (the chooser shows it meanwhile)."""
+
+    @property
+    def needs_concert(self) -> bool:
+        return self.concert is None
+
+
+@dataclass(slots=True)
+class _Job:
+    run: Callable[[], Awaitable[Verdict | None]]
+    done: asyncio.Future[Verdict | None] | None
+
+
+class DoorViewModel:
+    """One door station. Scans, undo and concert changes run one at a time in arrival order: a scanner can
+    type faster than the database answers, and no scan may be dropped or overtaken."""
+
+    changed = Signal(DoorState)
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        actor: DeviceActor,
+        *,
+        gate: str,
+        local_path: Path | str,
+        verdict_seconds: float | None = 4.0,
+        tick_seconds: float = 15.0,
+        snapshot_every: timedelta = timedelta(minutes=5),
+        online_timeout_s: float = 2.5,
+        probe_interval: timedelta = timedelta(seconds=10),
+    ) -> None:
+        self.ctx = ctx
+        self.actor = actor
+        self.local_path = Path(local_path)
+        self.verdict_seconds = verdict_seconds
+        self.tick_seconds = tick_seconds
+        self.snapshot_every = snapshot_every
+        self._station_options = {"online_timeout_s": online_timeout_s, "probe_interval": probe_interval}
+        self._state = DoorState(gate=gate)
+        self._tasks = TaskOwner("door")
+        self._jobs: deque[_Job] = deque()
+        self._drain: asyncio.Task[None] | None = None
+        self._clear: asyncio.Task[None] | None = None
+        self._station: DoorStation | None = None
+        self._categories: dict[str, str] = {}
+        self._refreshed_at: datetime | None = None
+        self._seq = 0
+
+    @classmethod
+    async def open(
+        cls,
+        ctx: ServiceContext,
+        device_id: DeviceId,
+        *,
+        gate: str,
+        local_path: Path | str,
+        concert_id: ConcertId | None = None,
+        **options: object,
+    ) -> DoorViewModel:
+        """The door of an approved device; DeviceNotApproved/NotFound tell the entry point what to show."""
+        actor = await devices.device_actor(ctx, device_id)
+        model = cls(ctx, actor, gate=gate, local_path=local_path, **options)  # type: ignore[arg-type]
+        await model.start(concert_id)
+        return model
+
+    @property
+    def state(self) -> DoorState:
+        return self._state
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    async def start(self, concert_id: ConcertId | None = None) -> None:
+        """List tonight's concerts, take ``concert_id`` (or the only one), start the sync/refresh task."""
+        concerts: tuple[ConcertChoice, ...] = ()
+        try:
+            concerts = tuple(
+                ConcertChoice(
+                    s.concert.id, s.concert.title, _doors(s.concert.doors_at, s.timezone), s.timezone
+                )
+                for s in await catalog.list_on_sale(self.ctx)
+            )
+        except EncoreError as exc:  # offline at start: a given concert still works from the local snapshot
+            log.warning("door: cannot list concerts (%s)", exc.message)
+        self._publish(concerts=concerts)
+        if concert_id is None and len(concerts) == 1:
+            concert_id = concerts[0].id
+        if concert_id is not None:
+            await self.choose_concert(concert_id)
+        self._tasks.start(self._periodic(), name="periodic")
+
+    def request_scan(self, text: str) -> None:
+        """For the scanner and camera adapters: queued, never dropped."""
+        self._enqueue(lambda: self._scan(text), None)
+
+    async def scan(self, text: str) -> Verdict | None:
+        return await self._submit(lambda: self._scan(text))
+
+    def request_undo(self) -> None:
+        self._enqueue(self._undo, None)
+
+    async def undo_last(self) -> Verdict | None:
+        return await self._submit(self._undo)
+
+    def request_choose_concert(self, concert_id: ConcertId) -> None:
+        self._publish(choosing=concert_id)
+        self._enqueue(lambda: self._choose(concert_id), None)
+
+    async def choose_concert(self, concert_id: ConcertId) -> None:
+        await self._submit(lambda: self._choose(concert_id))
+
+    async def tick(self) -> None:
+        """One round of the periodic work: probe the database while offline (refreshing the snapshot), refresh
+        it while online when it is old, sync what is left in the journal."""
+        station = self._station
+        if station is None:
+            return
+        now = self.ctx.clock.now()
+        due = self._refreshed_at is None or now - self._refreshed_at >= self.snapshot_every
+        try:
+            if not station.online or due:
+                await station.refresh_snapshot()
+                self._refreshed_at = now
+            await station.settle()
+            if station.online and await station.unsynced():
+                await station.sync()
+        except (EncoreError, TimeoutError):
+            pass  # still offline: the station said so in the log once, and the screen shows it
+        if station is self._station:
+            self._publish(online=station.online, unsynced=await station.unsynced())
+
+    async def aclose(self) -> None:
+        await self._tasks.aclose()
+        for job in self._jobs:
+            if job.done is not None and not job.done.done():
+                job.done.cancel()
+        self._jobs.clear()
+        if self._station is not None:
+            await self._station.aclose()
+            self._station = None
+
+    # --- the queue --------------------------------------------------------------------------------
+
+    def _enqueue(
+        self, run: Callable[[], Awaitable[Verdict | None]], done: asyncio.Future[Verdict | None] | None
+    ) -> None:
+        self._jobs.append(_Job(run, done))
+        if self._drain is None or self._drain.done():
+            self._drain = self._tasks.start(self._run_jobs(), name="jobs")
+        self._publish(busy=True, queued=len(self._jobs))
+
+    async def _submit(self, run: Callable[[], Awaitable[Verdict | None]]) -> Verdict | None:
+        done: asyncio.Future[Verdict | None] = asyncio.get_running_loop().create_future()
+        self._enqueue(run, done)
+        return await done
+
+    async def _run_jobs(self) -> None:
+        while self._jobs:
+            job = self._jobs.popleft()
+            self._publish(queued=len(self._jobs))
+            try:
+                result = await job.run()
+            except Exception as exc:  # one failed scan must not stop the queue behind it
+                log.error("door: a scan failed unexpectedly", exc_info=exc)
+                result = self._show(Tone.WARN, SCAN_AGAIN, OUT_OF_SERVICE)
+                if job.done is not None and not job.done.done():
+                    job.done.set_exception(exc)
+                continue
+            if job.done is not None and not job.done.done():
+                job.done.set_result(result)
+        self._publish(busy=False, queued=0)
+
+    # --- the work ---------------------------------------------------------------------------------
+
+    async def _scan(self, text: str) -> Verdict | None:
+        text = text.strip() if isinstance(text, str) else ""
+        if not text:
+            return None
+        station = self._station
+        if station is None:
+            return self._show(Tone.WARN, CHOOSE, CHOOSE_FIRST)
+        if len(text) > MAX_TEXT:
+            word, tone = _WORDS[ScanResult.NOT_VALID]
+            return self._show(tone, word, TOO_LONG, result=ScanResult.NOT_VALID)
+        try:
+            outcome = await station.scan(text)
+        except StorageBusy as exc:
+            return self._show(Tone.WARN, SCAN_AGAIN, plain(exc.message))
+        except EncoreError as exc:  # the door itself may not scan (revoked device): staff must act
+            return self._show(Tone.REFUSE, STOP, plain(exc.message))
+        verdict = self._outcome(outcome)
+        self._publish(online=station.online, unsynced=await station.unsynced())
+        return verdict
+
+    async def _undo(self) -> Verdict | None:
+        try:
+            outcome = await checkin.undo_last_admit(self.ctx, self.actor)
+        except Conflict as exc:
+            self._publish(notice=plain(exc.message))
+            return None
+        except EncoreError as exc:
+            self._publish(notice=UNDO_OFFLINE if exc.code == "storage_unavailable" else plain(exc.message))
+            return None
+        self._publish(notice=plain(outcome.message), admitted=max(0, self._state.admitted - 1), verdict=None)
+        return None
+
+    async def _choose(self, concert_id: ConcertId) -> None:
+        old, self._station = self._station, None
+        if old is not None:
+            await old.aclose()
+        choice = next((c for c in self._state.concerts if c.id == concert_id), None)
+        try:
+            seat_map = await catalog.get_seat_map(self.ctx, concert_id)
+        except EncoreError as exc:  # offline: the local snapshot still checks tickets
+            log.warning("door: concert %s details unavailable (%s)", concert_id, exc.message)
+            self._categories = {}
+        else:
+            names = {s.id: s.name for s in seat_map.sections}
+            cats = {c.id: c.name for c in seat_map.categories}
+            self._categories = {
+                place_label(names[p.section_id], p.row, p.number): cats[p.category_id]
+                for p in seat_map.places
+            }
+            concert = seat_map.concert
+            choice = ConcertChoice(
+                concert.id, concert.title, _doors(concert.doors_at, seat_map.timezone), seat_map.timezone
+            )
+        if choice is None:
+            choice = ConcertChoice(concert_id, f"Concert {concert_id}", "")
+        station = DoorStation(
+            self.ctx,
+            self.actor,
+            concert_id,
+            self._state.gate,
+            self.local_path,
+            **self._station_options,  # type: ignore[arg-type]
+        )
+        self._station = station
+        self._refreshed_at = None
+        try:
+            await station.refresh_snapshot()
+            self._refreshed_at = self.ctx.clock.now()
+        except (EncoreError, TimeoutError):
+            pass  # offline: scans go by the snapshot this door already has
+        concerts = self._state.concerts
+        if all(c.id != concert_id for c in concerts):
+            concerts = (choice, *concerts)  # sales may have closed: tonight's concert stays choosable
+        self._publish(
+            concerts=concerts,
+            concert=choice,
+            choosing=None if self._state.choosing == concert_id else self._state.choosing,
+            verdict=None,
+            notice=None,
+            online=station.online,
+            unsynced=await station.unsynced(),
+        )
+
+    async def _periodic(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            if not self._jobs:  # scans first: a probe may wait for a timeout
+                await self.tick()
+
+    # --- verdicts ---------------------------------------------------------------------------------
+
+    def _outcome(self, outcome: ScanOutcome) -> Verdict:
+        word, tone = _WORDS[outcome.result]
+        message = outcome.message
+        offline = message.endswith(OFFLINE_NOTE)
+        if offline:
+            message = message[: -len(OFFLINE_NOTE)].rstrip()
+        reason = LET_IN if outcome.result is ScanResult.ADMIT else plain(_without_word(message))
+        verdict = self._show(
+            tone,
+            word,
+            reason,
+            result=outcome.result,
+            place=outcome.place,
+            category=self._categories.get(outcome.place or ""),
+            offline=offline,
+        )
+        if outcome.admitted:
+            self._publish(admitted=self._state.admitted + 1)
+        return verdict
+
+    def _show(self, tone: Tone, word: Text, reason: Text, **details: object) -> Verdict:
+        self._seq += 1
+        verdict = Verdict(self._seq, tone, word, reason, **details)  # type: ignore[arg-type]
+        zone = ZoneInfo(self._state.concert.timezone if self._state.concert else "UTC")
+        at = self.ctx.clock.now().astimezone(zone).strftime("%H:%M:%S")
+        recent = (RecentScan(at, word, tone, verdict.place), *self._state.recent)[:RECENT]
+        self._publish(verdict=verdict, recent=recent, notice=None)
+        if self._clear is not None:
+            self._clear.cancel()
+        if self.verdict_seconds is not None:
+            self._clear = self._tasks.start(self._back_to_ready(verdict.seq), name="ready")
+        return verdict
+
+    async def _back_to_ready(self, seq: int) -> None:
+        assert self.verdict_seconds is not None
+        await asyncio.sleep(self.verdict_seconds)
+        current = self._state.verdict
+        if current is not None and current.seq == seq:
+            self._publish(verdict=None)
+
+    def _publish(self, **changes: object) -> None:
+        self._state = replace(self._state, **changes)  # type: ignore[arg-type]
+        self.changed.emit(self._state)
+
+
+def _without_word(message: str) -> str:
+    """Core's sentences start with the verdict word ('ALREADY USED: admitted at 21:04 ...'); the screen shows
+    the word big, so the reason is the rest."""
+    head, sep, rest = message.partition(": ")
+    return rest if sep and head.isupper() else message
+
+
+def _doors(doors_at: datetime, timezone: str) -> str:
+    return doors_at.astimezone(ZoneInfo(timezone)).strftime("%a %d %b, doors %H:%M")

@@ -1,0 +1,501 @@
+"""The walk-up sale, screen by screen: welcome → concert → seats → review (held, counting down) → pay → print."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import replace
+from typing import Any
+
+import psygnal
+
+from core.domain.codes import is_email
+from core.domain.devices import DeviceKind
+from core.domain.errors import EncoreError, NotFound, StorageUnavailable
+from core.domain.holds import Hold
+from core.domain.ids import ConcertId, PlaceId, SectionId
+from core.domain.orders import Order, Payment
+from core.domain.staff import Actor
+from core.services import ServiceContext, catalog, checkout, devices, payments, sales
+from kiosk.viewmodels import messages
+from kiosk.viewmodels.flow_speech import spoken_summary
+from kiosk.viewmodels.flow_state import (
+    Countdown,
+    EnrolmentInfo,
+    FlowState,
+    Notice,
+    PrintPhase,
+    Step,
+    Tone,
+)
+from kiosk.viewmodels.printing import PrintState, TicketPrinting
+from kiosk.viewmodels.seat_map import SeatMapModel
+from kiosk.viewmodels.tasks import TaskOwner
+
+log = logging.getLogger(__name__)
+
+WARN_SECONDS = 60
+"""The countdown warns (and offers more time) this long before the hold runs out: WCAG 2.2.1 asks for ≥ 20 s."""
+POLL_SECONDS = 2.0
+"""Concert list refresh and database probe while nobody is mid-purchase, and out-of-service retries."""
+TICK_SECONDS = 0.2
+CHECKOUT_RETRIES = 3
+_IDLE_STEPS = {Step.CONCERTS, Step.SEATS, Step.REVIEW, Step.PAYMENT, Step.DONE}
+_HOLD_STEPS = {Step.REVIEW, Step.PAYMENT}
+
+
+class SaleFlow:
+    changed = psygnal.Signal(FlowState)
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        printing: TicketPrinting,
+        device_name: str = "Kiosk",
+        idle_timeout_s: float | None = None,
+        idle_warning_s: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        poll_s: float = POLL_SECONDS,
+    ) -> None:
+        self.ctx = ctx
+        self._printing = printing
+        printing.changed.connect(self._on_print_changed)
+        self._device_name = device_name
+        self._idle_timeout = idle_timeout_s or ctx.settings.kiosk_idle_timeout_s
+        self._idle_warning = idle_warning_s or ctx.settings.kiosk_idle_warning_s
+        self._monotonic = monotonic
+        self._poll_s = poll_s
+        self._tasks = TaskOwner("sale-flow")
+        self._tasks.on_error = self._on_unexpected
+        self._actor: Actor | None = None
+        self._terminal: payments.PaymentTerminal | None = None
+        self._last_touch = monotonic()
+        self._payment_key = ""
+        self._paying = False
+        self.seat_map: SeatMapModel | None = None
+        self.state = FlowState(demo=ctx.settings.demo_mode, language=ctx.settings.kiosk_language)
+
+    # --- state -------------------------------------------------------------------------------------
+
+    def _set(self, **changes: Any) -> None:
+        state = replace(self.state, **changes)
+        if state != self.state or "spoken" in changes:
+            self.state = replace(state, spoken=spoken_summary(state))
+            self.changed.emit(self.state)
+
+    def _go(self, step: Step, **changes: Any) -> None:
+        self._last_touch = self._monotonic()
+        self._set(step=step, idle_seconds_left=None, **changes)
+
+    def _on_unexpected(self, error: BaseException) -> None:
+        # Logged by TaskOwner with its traceback; the buyer sees a calm screen, and we try to come back.
+        self._set(busy=False)
+        self._out_of_service()
+
+    # --- start-up and enrolment -----------------------------------------------------------------------
+
+    def request_start(self) -> None:
+        self._tasks.start(self.start())
+
+    async def start(self) -> None:
+        """Enrol (or find) this kiosk, then run the countdown/idle ticker and the poller until aclose()."""
+        self._tasks.start(self._tick(), name="tick")
+        self._tasks.start(self._poll(), name="poll")
+        try:
+            await self._enrol_once()
+        except StorageUnavailable:
+            self._out_of_service()
+
+    async def _enrol_once(self) -> bool:
+        enrolment = await devices.enrol_this_device(self.ctx, kind=DeviceKind.KIOSK, name=self._device_name)
+        info = EnrolmentInfo(
+            enrolment.device.name, enrolment.fingerprint, enrolment.device.status.value, enrolment.device.id
+        )
+        if enrolment.actor is None:
+            self._actor = None
+            self._go(Step.ENROLMENT, enrolment=info)
+            return False
+        self._actor = enrolment.actor
+        self._terminal = payments.open_terminal(self.ctx)
+        if self.state.step in {Step.STARTING, Step.ENROLMENT, Step.OUT_OF_SERVICE}:
+            await self._refresh_concerts()  # the welcome screen names the venue
+            self._go(Step.WELCOME, enrolment=info, terminal=self._terminal.kind.value)
+        return True
+
+    async def _refresh_concerts(self) -> None:
+        concerts = tuple(await catalog.list_on_sale(self.ctx))
+        venue = concerts[0].venue_name if concerts else self.state.venue_name
+        self._set(concerts=concerts, venue_name=venue)
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            raise RuntimeError("the kiosk is not enrolled yet")
+        return self._actor
+
+    # --- commands: sync wrappers for widgets ------------------------------------------------------------
+
+    def request_begin(self) -> None:
+        self._command(self.begin())
+
+    def request_choose_concert(self, concert_id: ConcertId) -> None:
+        self._command(self.choose_concert(concert_id))
+
+    def request_back(self) -> None:
+        self._command(self.back())
+
+    def request_hold_selection(self) -> None:
+        self._command(self.hold_selection())
+
+    def request_hold_best_available(self, section_id: SectionId, quantity: int) -> None:
+        self._command(self.hold_best_available(section_id, quantity))
+
+    def request_hold_standing(self, section_id: SectionId, quantity: int) -> None:
+        self._command(self.hold_standing(section_id, quantity))
+
+    def request_extend(self) -> None:
+        self._command(self.extend())
+
+    def request_to_payment(self) -> None:
+        self._command(self.to_payment())
+
+    def request_cancel(self) -> None:
+        self._command(self.cancel())
+
+    def request_pay_with_pin(self, pin: str) -> None:
+        self._command(self.pay(payments.StaffPin(pin)))
+
+    def request_pay_demo(self, approve: bool) -> None:
+        self._command(self.pay(payments.SimulatedCard(approve)))
+
+    def request_reprint(self) -> None:
+        self._command(self.reprint())
+
+    def request_finish(self) -> None:
+        self._command(self.finish())
+
+    def _command(self, coro: Coroutine[Any, Any, None]) -> None:
+        self.touch()
+        if self.state.busy:  # a second tap while the first is running
+            coro.close()
+            return
+        self._tasks.start(self._guarded(coro))
+
+    async def _guarded(self, coro: Awaitable[None]) -> None:
+        self._set(busy=True, notice=None)
+        try:
+            await coro
+        except StorageUnavailable:
+            self._out_of_service()
+        except EncoreError as error:
+            self._set(notice=messages.notice_for(error))
+        finally:
+            self._set(busy=False)
+
+    # --- small sync commands ------------------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Any tap or key: the buyer is still here."""
+        self._last_touch = self._monotonic()
+        if self.state.idle_seconds_left is not None:
+            self._set(idle_seconds_left=None)
+
+    def still_here(self) -> None:
+        self.touch()
+
+    def set_email(self, text: str) -> None:
+        self._set(email=text.strip())
+
+    def set_language(self, language: str) -> None:
+        self.touch()
+        self._set(language=language)
+
+    # --- the purchase ---------------------------------------------------------------------------------
+
+    async def begin(self) -> None:
+        concerts = tuple(await catalog.list_on_sale(self.ctx))
+        self._go(Step.CONCERTS, concerts=concerts, concert=None)
+
+    async def choose_concert(self, concert_id: ConcertId) -> None:
+        summary = next((c for c in self.state.concerts if c.concert.id == concert_id), None)
+        if summary is None:  # not on the list the buyer saw (a stale list, or a test): read it now
+            concerts = tuple(await catalog.list_on_sale(self.ctx))
+            summary = next((c for c in concerts if c.concert.id == concert_id), None)
+            if summary is None:
+                raise NotFound(
+                    "That concert is not on sale any more. Please choose another.", code="concert_not_on_sale"
+                )
+            self._set(concerts=concerts)
+        seat_map = await catalog.get_seat_map(self.ctx, concert_id)
+        await self._close_seat_map()
+        self.seat_map = SeatMapModel(seat_map)
+        self.seat_map.start(self.ctx)
+        self._go(Step.SEATS, concert=summary, hold=None, countdown=None)
+
+    async def back(self) -> None:
+        if self.state.step is Step.SEATS:
+            await self._close_seat_map()
+            await self.begin()
+        elif self.state.step is Step.CONCERTS:
+            self._go(Step.WELCOME)
+        elif self.state.step in _HOLD_STEPS:
+            await self.cancel()
+
+    async def hold_selection(self) -> None:
+        chosen: Sequence[PlaceId] = self.seat_map.state.selection if self.seat_map else ()
+        if not chosen:
+            self._set(notice=Notice("nothing_selected", messages.NOTHING_SELECTED, Tone.INFO))
+            return
+        concert_id = self._concert_id()
+        hold = await sales.hold_places(self.ctx, self.actor, concert_id, chosen, request_key=_key())
+        await self._held(hold)
+
+    async def hold_best_available(self, section_id: SectionId, quantity: int) -> None:
+        hold = await sales.hold_best_available(
+            self.ctx, self.actor, self._concert_id(), section_id, quantity, request_key=_key()
+        )
+        await self._held(hold)
+
+    async def hold_standing(self, section_id: SectionId, quantity: int) -> None:
+        hold = await sales.hold_standing(
+            self.ctx, self.actor, self._concert_id(), section_id, quantity, request_key=_key()
+        )
+        await self._held(hold)
+
+    async def _held(self, hold: Hold) -> None:
+        await self._close_seat_map()
+        self._payment_key = _key()
+        self._go(Step.REVIEW, hold=hold, countdown=self._countdown(hold), order=None, mailed_to="")
+
+    async def extend(self) -> None:
+        hold = self._hold()
+        hold = await sales.extend_hold(self.ctx, self.actor, hold.id)
+        self._set(hold=hold, countdown=self._countdown(hold), notice=Notice("extended", messages.EXTENDED))
+
+    async def to_payment(self) -> None:
+        if self.state.email and not is_email(self.state.email):
+            self._set(notice=Notice("email_invalid", messages.EMAIL_INVALID, Tone.WARNING))
+            return
+        self._go(Step.PAYMENT)
+
+    async def cancel(self) -> None:
+        """Release the hold (the places return at once) and go back to the seat map."""
+        hold = self.state.hold
+        if hold is not None:
+            await sales.release_hold(self.ctx, self.actor, hold.id)
+        await self._reopen_seats(Notice("cancelled", messages.CANCELLED))
+
+    async def pay(self, given: payments.PaymentInput) -> None:
+        hold, terminal = self._hold(), self._terminal
+        if self.state.step is not Step.PAYMENT or terminal is None:
+            return
+        self._paying = True
+        try:
+            payment = await terminal.charge(self.actor, hold.total, self._payment_key, given)
+            order = await self._checkout(terminal, hold, payment)
+        finally:
+            self._paying = False
+        if order is None:
+            return
+        self._go(
+            Step.PRINTING, order=order, print_phase=PrintPhase.RENDERING, mailed_to=order.buyer_email or ""
+        )
+        await self._print(order)
+
+    async def _checkout(
+        self, terminal: payments.PaymentTerminal, hold: Hold, payment: Payment
+    ) -> Order | None:
+        email = self.state.email or None
+        for attempt in range(CHECKOUT_RETRIES):
+            try:
+                return await checkout.checkout_hold(
+                    self.ctx,
+                    self.actor,
+                    hold.id,
+                    idempotency_key=self._payment_key,
+                    payment=payment,
+                    buyer_email=email,
+                )
+            except StorageUnavailable:
+                # The reply may have been lost after the commit: the same key returns the same order.
+                if attempt == CHECKOUT_RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.5 * (attempt + 1))
+            except EncoreError as error:
+                if error.code not in {"hold_expired", "seats_taken"}:
+                    raise
+                await terminal.void(self.actor, payment, error.code)
+                await self._reopen_seats(Notice(error.code, messages.PAID_NOT_SOLD, Tone.WARNING))
+                return None
+        return None
+
+    async def reprint(self) -> None:
+        if self.state.order is not None:
+            await self._print(self.state.order)
+
+    async def _print(self, order: Order) -> None:
+        self._set(print_phase=PrintPhase.RENDERING, print_error=None, can_reprint=False)
+        outcome = await self._printing.print_order(self.ctx, self.actor, order)
+        if outcome.ok:
+            self._go(Step.DONE, print_phase=PrintPhase.PRINTED)
+        else:
+            self._set(
+                print_phase=PrintPhase.FAILED, print_error=outcome.error, can_reprint=outcome.can_reprint
+            )
+
+    def _on_print_changed(self, state: PrintState) -> None:
+        if self.state.step is Step.PRINTING and state.phase is not PrintPhase.FAILED:
+            self._set(print_phase=state.phase)
+
+    async def finish(self) -> None:
+        self._start_over(None)
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _concert_id(self) -> ConcertId:
+        if self.state.concert is None:
+            raise RuntimeError("no concert chosen")
+        return self.state.concert.concert.id
+
+    def _hold(self) -> Hold:
+        if self.state.hold is None:
+            raise RuntimeError("nothing is held")
+        return self.state.hold
+
+    def _countdown(self, hold: Hold) -> Countdown:
+        left = max(0, math.ceil((hold.expires_at - self.ctx.clock.now()).total_seconds()))
+        return Countdown(
+            left, hold.expires_at, left <= WARN_SECONDS, hold.extensions_allowed - hold.extensions_used
+        )
+
+    async def _reopen_seats(self, notice: Notice | None) -> None:
+        concert = self.state.concert
+        if concert is None:
+            self._start_over(notice)
+            return
+        await self.choose_concert(concert.concert.id)
+        self._set(notice=notice)
+
+    async def _close_seat_map(self) -> None:
+        if self.seat_map is not None:
+            seat_map, self.seat_map = self.seat_map, None
+            await seat_map.aclose()
+
+    def _start_over(self, notice: Notice | None) -> None:
+        """Back to Welcome; a hold still open is released (best effort: it lapses by itself anyway)."""
+        hold = self.state.hold
+        if hold is not None and self._actor is not None:
+            self._tasks.start(self._release_quietly(hold), name="release")
+        if self.seat_map is not None:
+            self._tasks.start(self._close_seat_map(), name="close-seat-map")
+        self._go(
+            Step.WELCOME,
+            hold=None,
+            countdown=None,
+            order=None,
+            concert=None,
+            email="",
+            notice=notice,
+            print_phase=PrintPhase.IDLE,
+            print_error=None,
+            mailed_to="",
+        )
+
+    async def _release_quietly(self, hold: Hold) -> None:
+        try:
+            await sales.release_hold(self.ctx, self.actor, hold.id)
+        except EncoreError as error:
+            log.info("hold %s not released (%s); it lapses by itself", hold.id, error.code)
+
+    def _out_of_service(self) -> None:
+        if self.state.step is Step.OUT_OF_SERVICE:
+            return
+        hold = self.state.hold
+        if hold is not None:
+            self._tasks.start(self._release_quietly(hold), name="release")  # lapses anyway if this fails too
+        if self.seat_map is not None:
+            self._tasks.start(self._close_seat_map(), name="close-seat-map")
+        self._go(Step.OUT_OF_SERVICE, busy=False, notice=None, hold=None, countdown=None, concert=None)
+
+    # --- background: countdown, idle, polling ------------------------------------------------------------
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            self._tick_hold()
+            self._tick_idle()
+
+    def _tick_hold(self) -> None:
+        hold = self.state.hold
+        if hold is None or self.state.step not in _HOLD_STEPS:
+            return
+        countdown = self._countdown(hold)
+        if countdown != self.state.countdown:
+            self._set(countdown=countdown)
+        if countdown.seconds_left == 0 and not self._paying:
+            # Core lets a lapsed hold be re-taken at checkout, but the buyer was promised this much time.
+            self._tasks.start(self._expired(hold), name="expired")
+
+    async def _expired(self, hold: Hold) -> None:
+        if self.state.hold != hold:
+            return
+        self._set(hold=None, countdown=None)
+        await self._release_quietly(hold)
+        try:
+            await self._reopen_seats(Notice("hold_expired", messages.HOLD_EXPIRED, Tone.WARNING))
+        except StorageUnavailable:
+            self._out_of_service()
+
+    def _tick_idle(self) -> None:
+        if self.state.step not in _IDLE_STEPS or self.state.busy or self._paying:
+            self._last_touch = self._monotonic()
+            return
+        remaining = self._idle_timeout - (self._monotonic() - self._last_touch)
+        if remaining <= 0:
+            self._start_over(Notice("idle", messages.STARTED_OVER))
+        elif remaining <= self._idle_warning:
+            left = math.ceil(remaining)
+            if left != self.state.idle_seconds_left:
+                self._set(idle_seconds_left=left)
+
+    async def _poll(self) -> None:
+        """Keep "N left" fresh while browsing; wait for approval; notice a lost database and come back by
+        itself when it answers again."""
+        while True:
+            await asyncio.sleep(self._poll_s)
+            step = self.state.step
+            if self.state.busy or step not in {
+                Step.WELCOME,
+                Step.CONCERTS,
+                Step.OUT_OF_SERVICE,
+                Step.ENROLMENT,
+            }:
+                self._watch_seat_map_storage()
+                continue
+            try:
+                if step in {Step.ENROLMENT, Step.OUT_OF_SERVICE}:
+                    await self._enrol_once()
+                else:
+                    await self._refresh_concerts()
+            except StorageUnavailable:
+                self._out_of_service()
+            except EncoreError as error:
+                log.warning("kiosk poll failed: %s", error.code)
+
+    def _watch_seat_map_storage(self) -> None:
+        seat_map = self.seat_map
+        if seat_map is not None and self.state.step is Step.SEATS:
+            self._set(live=seat_map.state.live)
+
+    async def aclose(self) -> None:
+        await self._close_seat_map()
+        await self._tasks.aclose()
+
+
+def _key() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Qt (PySide6 wheels) needs a few system libraries that a minimal Debian/Ubuntu lacks. Check for them; as root,
+# install the missing ones with apt-get; otherwise print the exact command and stop — never a Qt traceback later.
+set -euo pipefail
+
+# soname -> Debian package
+declare -A NEED=(
+  [libGL.so.1]=libgl1
+  [libEGL.so.1]=libegl1
+  [libxkbcommon.so.0]=libxkbcommon0
+  [libfontconfig.so.1]=libfontconfig1
+  [libglib-2.0.so.0]=libglib2.0-0
+  [libdbus-1.so.3]=libdbus-1-3
+  [libpulse.so.0]=libpulse0
+)
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+have_lib() {
+  /sbin/ldconfig -p 2>/dev/null | grep -q "$1 " && return 0
+  # ldconfig may be missing or its cache stale: look in the usual places too.
+  compgen -G "/usr/lib/*/$1" >/dev/null || compgen -G "/usr/lib/$1" >/dev/null || compgen -G "/lib/*/$1" >/dev/null
+}
+
+missing=()
+for lib in "${!NEED[@]}"; do
+  have_lib "$lib" || missing+=("${NEED[$lib]}")
+done
+[ -e "$FONT" ] || missing+=(fonts-dejavu-core)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+IFS=$'\n' missing=($(sort -u <<<"${missing[*]}")); unset IFS
+if ! command -v apt-get >/dev/null; then
+  echo "Encore's kiosk and admin (Qt) need these system libraries, which are missing: ${missing[*]}"
+  echo "Install your distribution's packages for them (names above are Debian's), then run make again."
+  exit 1
+fi
+if [ "$(id -u)" = 0 ]; then
+  echo "Installing system libraries Qt needs: ${missing[*]} ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  }
+  exit 0
+fi
+echo ""
+echo "Encore's kiosk and admin (Qt) need system libraries that are missing. Install them, then run make again:"
+echo ""
+echo "    sudo apt-get install -y ${missing[*]}"
+echo ""
+exit 1

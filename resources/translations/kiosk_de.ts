@@ -1,0 +1,1188 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name></name>
+    <message>
+        <location filename="../../kiosk/ui/door_screen.py" line="+103"/>
+        <source>Tonight&apos;s concert</source>
+        <translation>Konzert heute Abend</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the concert this door checks tickets for</source>
+        <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admitted tonight</source>
+        <translation>Heute eingelassen</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Verdict</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Recent scans</source>
+        <translation>Letzte Scans</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+1"/>
+        <source>Undo last admit</source>
+        <translation>Letzten Einlass zurücknehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take back this door&apos;s last admit (within 5 minutes)</source>
+        <translation>Den letzten Einlass an diesem Eingang zurücknehmen (innerhalb von 5 Minuten)</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>No concert chosen</source>
+        <translation>Kein Konzert gewählt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● Online</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>● OFFLINE · {count} scans to sync</source>
+        <translation>● OFFLINE · {count} Scans zu übertragen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● OFFLINE</source>
+        <translation>● OFFLINE</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admitted tonight: {count}</source>
+        <translation>Heute eingelassen: {count}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} more scans waiting…</source>
+        <translation>{count} weitere Scans warten …</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose tonight&apos;s concert</source>
+        <translation>Konzert für heute Abend wählen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Checked offline by signature</source>
+        <translation>Offline per Signatur geprüft</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose concert</source>
+        <translation>Konzert wählen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose tonight&apos;s concert at the top.</source>
+        <translation>Wählen Sie oben das Konzert für heute Abend.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No concert to check in. Call a manager.</source>
+        <translation>Kein Konzert für den Einlass. Bitte die Leitung rufen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Scan a ticket</source>
+        <translation>Ticket scannen</translation>
+    </message>
+</context>
+<context>
+    <name>Accessibility</name>
+    <message>
+        <location filename="../../kiosk/ui/accessibility.py" line="+57"/>
+        <source>Speech off.</source>
+        <translation>Sprachausgabe aus.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Speech on. Press Tab to move, Enter to choose, F1 to turn speech off.</source>
+        <translation>Sprachausgabe an. Mit Tab weiter, mit Enter auswählen, mit F1 die Sprachausgabe ausschalten.</translation>
+    </message>
+</context>
+<context>
+    <name>ConcertsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/concerts.py" line="+98"/>
+        <source>Choose a concert</source>
+        <translation>Konzert wählen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tap a concert to choose your places.</source>
+        <translation>Tippen Sie auf ein Konzert, um Ihre Plätze zu wählen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to the start</source>
+        <translation>Zurück zum Anfang</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No concerts are on sale right now. Please ask at the box office.</source>
+        <translation>Zurzeit sind keine Konzerte im Verkauf. Bitte fragen Sie an der Kasse.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{count} left</source>
+        <translation>noch {count}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sold out</source>
+        <translation>Ausverkauft</translation>
+    </message>
+</context>
+<context>
+    <name>DoneScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="+48"/>
+        <source>Thank you!</source>
+        <translation>Vielen Dank!</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Please take your tickets from the printer below the screen.</source>
+        <translation>Bitte nehmen Sie Ihre Tickets aus dem Drucker unter dem Bildschirm.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your order code</source>
+        <translation>Ihr Bestellcode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finish</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Finish and start over</source>
+        <translation>Beenden und neu beginnen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your order code: {code}</source>
+        <translation>Ihr Bestellcode: {code}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>We also sent your tickets to {email}.</source>
+        <translation>Wir haben Ihre Tickets auch an {email} geschickt.</translation>
+    </message>
+</context>
+<context>
+    <name>Door</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/door.py" line="+47"/>
+        <source>ADMIT</source>
+        <translation>EINLASS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ALREADY USED</source>
+        <translation>BEREITS BENUTZT</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NOT VALID</source>
+        <translation>UNGÜLTIG</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WRONG CONCERT</source>
+        <translation>FALSCHES KONZERT</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>VOID</source>
+        <translation>STORNIERT</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TOO EARLY</source>
+        <translation>ZU FRÜH</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>EXIT OK</source>
+        <translation>AUSGANG OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NOT INSIDE</source>
+        <translation>NICHT DRINNEN</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Let the guest in.</source>
+        <translation>Gast einlassen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SCAN AGAIN</source>
+        <translation>NOCHMALS SCANNEN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STOP</source>
+        <translation>STOPP</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CHOOSE CONCERT</source>
+        <translation>KONZERT WÄHLEN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose tonight&apos;s concert before scanning tickets.</source>
+        <translation>Wählen Sie vor dem Scannen das Konzert für heute Abend.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a ticket code (far too long). Do not admit; scan the ticket&apos;s QR code.</source>
+        <translation>Das ist kein Ticketcode (viel zu lang). Nicht einlassen; scannen Sie den QR-Code des Tickets.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Something went wrong while checking this ticket. Scan it again; if it happens again, call a manager.</source>
+        <translation>Beim Prüfen dieses Tickets ist etwas schiefgegangen. Scannen Sie es erneut; passiert es wieder, rufen Sie die Leitung.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Undo needs the database, which does not answer right now. Try again in a moment.</source>
+        <translation>Zum Zurücknehmen wird die Datenbank gebraucht, die gerade nicht antwortet. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/enrolment.py" line="+36"/>
+        <source>Waiting for a manager to approve this kiosk</source>
+        <translation>Warte auf die Freigabe dieses Kiosks durch die Leitung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>In Encore Admin, open Devices and compare this fingerprint before approving.</source>
+        <translation>Öffnen Sie in Encore Admin „Geräte“ und vergleichen Sie diesen Fingerabdruck vor der Freigabe.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Key fingerprint</source>
+        <translation>Schlüssel-Fingerabdruck</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Status: waiting for approval</source>
+        <translation>Status: wartet auf Freigabe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status: approved, starting…</source>
+        <translation>Status: freigegeben, startet …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status: revoked. This kiosk may not sell; please call a manager.</source>
+        <translation>Status: gesperrt. Dieser Kiosk darf nicht verkaufen; bitte die Leitung rufen.</translation>
+    </message>
+</context>
+<context>
+    <name>FlowSpeech</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/flow_speech.py" line="+9"/>
+        <source>Welcome to {venue}. To buy tickets, press Enter on Buy tickets. Press Tab to move between controls.</source>
+        <translation>Willkommen im {venue}. Um Tickets zu kaufen, drücken Sie Enter auf „Tickets kaufen“. Mit Tab wechseln Sie zwischen den Bedienelementen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Concerts on sale: {count}. Press Tab to hear each concert, Enter to choose it, Escape to go back.</source>
+        <translation>Konzerte im Verkauf: {count}. Mit Tab hören Sie jedes Konzert, mit Enter wählen Sie es, mit Escape geht es zurück.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Seat map for {concert}. Use the arrow keys to walk from seat to seat; each seat is read out. Press Space to choose a seat, then Tab to Continue. Or choose Best available.</source>
+        <translation>Saalplan für {concert}. Mit den Pfeiltasten gehen Sie von Platz zu Platz; jeder Platz wird vorgelesen. Mit der Leertaste wählen Sie einen Platz, dann mit Tab zu „Weiter“. Oder wählen Sie die besten verfügbaren Plätze.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your places are held: {places}. Total {total}. They are held for {time}. Press Tab to reach Pay, More time or Cancel.</source>
+        <translation>Ihre Plätze sind reserviert: {places}. Gesamt {total}. Sie bleiben {time} reserviert. Mit Tab erreichen Sie „Bezahlen“, „Mehr Zeit“ oder „Abbrechen“.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Payment: {total}. Please ask a member of staff to take your payment and enter their PIN.</source>
+        <translation>Bezahlung: {total}. Bitte lassen Sie eine Mitarbeiterin oder einen Mitarbeiter kassieren und die PIN eingeben.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Payment: {total}. This is a demo: choose approve or decline.</source>
+        <translation>Bezahlung: {total}. Dies ist eine Demo: wählen Sie Genehmigen oder Ablehnen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thank you. Your tickets are printing. Please wait.</source>
+        <translation>Vielen Dank. Ihre Tickets werden gedruckt. Bitte warten Sie.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The printer has a problem. Your order is safe. Press Print again, or call staff.</source>
+        <translation>Der Drucker hat ein Problem. Ihre Bestellung ist sicher. Drücken Sie „Erneut drucken“ oder rufen Sie das Personal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Done. Please take your tickets from the printer. Order {code}. Press Enter to finish.</source>
+        <translation>Fertig. Bitte nehmen Sie Ihre Tickets aus dem Drucker. Bestellung {code}. Drücken Sie Enter zum Beenden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This kiosk is waiting for approval by a manager.</source>
+        <translation>Dieser Kiosk wartet auf die Freigabe durch die Leitung.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Temporarily out of service. Please try again shortly.</source>
+        <translation>Vorübergehend außer Betrieb. Bitte versuchen Sie es in Kürze erneut.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starting.</source>
+        <translation>Startet.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your time is nearly up: {time} left. Press Tab to reach More time.</source>
+        <translation>Ihre Zeit ist fast abgelaufen: noch {time}. Mit Tab erreichen Sie „Mehr Zeit“.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Are you still there? Press any key to continue. Starting over in {seconds} seconds.</source>
+        <translation>Sind Sie noch da? Drücken Sie eine beliebige Taste, um fortzufahren. Neustart in {seconds} Sekunden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{minutes} minutes {seconds} seconds</source>
+        <translation>{minutes} Minuten {seconds} Sekunden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{seconds} seconds</source>
+        <translation>{seconds} Sekunden</translation>
+    </message>
+</context>
+<context>
+    <name>IdleDialog</name>
+    <message>
+        <location filename="../../kiosk/ui/idle_dialog.py" line="+46"/>
+        <source>Are you still there?</source>
+        <translation>Sind Sie noch da?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If nobody answers, the kiosk starts over and your places are let go.</source>
+        <translation>Wenn niemand antwortet, beginnt der Kiosk von vorn und Ihre Plätze werden freigegeben.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yes, I need more time</source>
+        <translation>Ja, ich brauche mehr Zeit</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Starting over in {seconds} seconds</source>
+        <translation>Neustart in {seconds} Sekunden</translation>
+    </message>
+</context>
+<context>
+    <name>KioskApp</name>
+    <message>
+        <location filename="../../kiosk/app.py" line="+59"/>
+        <source>Starting…
+
+If this takes long, the kiosk is temporarily out of service.</source>
+        <translation>Startet …
+
+Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
+    </message>
+</context>
+<context>
+    <name>Lockdown</name>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="+92"/>
+        <source>That PIN is not right.</source>
+        <translation>Diese PIN ist nicht richtig.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../kiosk/ui/main_window.py" line="+155"/>
+        <source>Live updates paused</source>
+        <translation>Live-Aktualisierung pausiert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live seat updates are paused; the kiosk keeps selling</source>
+        <translation>Die Live-Aktualisierung der Plätze ist pausiert; der Kiosk verkauft weiter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DEMO · no real tickets</source>
+        <translation>DEMO · keine echten Tickets</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/out_of_service.py" line="+48"/>
+        <source>Temporarily out of service</source>
+        <translation>Vorübergehend außer Betrieb</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sorry for the wait. Please buy your tickets at the box office, or try again shortly.</source>
+        <translation>Entschuldigen Sie die Wartezeit. Bitte kaufen Sie Ihre Tickets an der Kasse oder versuchen Sie es in Kürze erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/payment.py" line="+63"/>
+        <source>Payment</source>
+        <translation>Bezahlung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To pay</source>
+        <translation>Zu zahlen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel the purchase and release the places</source>
+        <translation>Kauf abbrechen und Plätze freigeben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staff: confirm cash or card was taken</source>
+        <translation>Personal: Bestätigen, dass bar oder mit Karte bezahlt wurde</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Demo kiosk: no money is taken. Choose what the terminal answers.</source>
+        <translation>Demo-Kiosk: Es wird kein Geld eingezogen. Wählen Sie, was das Terminal antwortet.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulate approved</source>
+        <translation>Genehmigt simulieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulate an approved payment</source>
+        <translation>Eine genehmigte Zahlung simulieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulate declined</source>
+        <translation>Abgelehnt simulieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulate a declined payment</source>
+        <translation>Eine abgelehnte Zahlung simulieren</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>To pay: {amount}</source>
+        <translation>Zu zahlen: {amount}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Please pay at the counter. A member of staff confirms the payment here.</source>
+        <translation>Bitte bezahlen Sie an der Theke. Das Personal bestätigt die Zahlung hier.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This is a demonstration. Nothing is charged.</source>
+        <translation>Dies ist eine Vorführung. Es wird nichts berechnet.</translation>
+    </message>
+</context>
+<context>
+    <name>PrintingScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/printing.py" line="+41"/>
+        <source>Print again</source>
+        <translation>Erneut drucken</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Print the tickets again</source>
+        <translation>Die Tickets erneut drucken</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If it still does not print, please call a member of staff.</source>
+        <translation>Wenn es weiterhin nicht druckt, rufen Sie bitte das Personal.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+4"/>
+        <source>Preparing your tickets…</source>
+        <translation>Ihre Tickets werden vorbereitet …</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Printing your tickets…</source>
+        <translation>Ihre Tickets werden gedruckt …</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your tickets are printed</source>
+        <translation>Ihre Tickets sind gedruckt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tickets did not print</source>
+        <translation>Die Tickets wurden nicht gedruckt</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your purchase is complete and your tickets are safe. {reason}</source>
+        <translation>Ihr Kauf ist abgeschlossen und Ihre Tickets sind sicher. {reason}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Please wait a moment. Your tickets come out below the screen.</source>
+        <translation>Bitte warten Sie einen Moment. Ihre Tickets kommen unter dem Bildschirm heraus.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="+70"/>
+        <source>Check your places</source>
+        <translation>Ihre Plätze prüfen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your places</source>
+        <translation>Ihre Plätze</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>More time</source>
+        <translation>Mehr Zeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>More time: keep my places longer</source>
+        <translation>Mehr Zeit: meine Plätze länger reservieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail for your tickets (optional)</source>
+        <translation>E-Mail für Ihre Tickets (optional)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name@example.com</source>
+        <translation>name@beispiel.de</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail address for the tickets, optional</source>
+        <translation>E-Mail-Adresse für die Tickets, optional</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pay</source>
+        <translation>Bezahlen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Go to payment</source>
+        <translation>Zur Bezahlung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel and release the places</source>
+        <translation>Abbrechen und Plätze freigeben</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Total {amount}</source>
+        <translation>Gesamt {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>SaleFlow</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/messages.py" line="+10"/>
+        <source>Sorry, someone else took {seats} a moment ago. Please choose other seats.</source>
+        <translation>Entschuldigung, {seats} wurde gerade eben von jemand anderem genommen. Bitte wählen Sie andere Plätze.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There are not that many places left together. Try fewer, or another section.</source>
+        <translation>So viele Plätze nebeneinander gibt es nicht mehr. Versuchen Sie weniger oder einen anderen Bereich.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your time ran out, so we let your seats go. Nothing was charged. Choose again whenever you are ready.</source>
+        <translation>Ihre Zeit ist abgelaufen, deshalb haben wir Ihre Plätze freigegeben. Es wurde nichts berechnet. Wählen Sie neu, wann immer Sie so weit sind.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sales for this concert have closed. Please choose another concert.</source>
+        <translation>Der Verkauf für dieses Konzert ist beendet. Bitte wählen Sie ein anderes Konzert.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You have had all the extra time we can give. Please finish or cancel now.</source>
+        <translation>Sie haben bereits alle zusätzliche Zeit erhalten, die wir geben können. Bitte schließen Sie jetzt ab oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You have more time now.</source>
+        <translation>Sie haben jetzt mehr Zeit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The payment was declined. Nothing was charged. Try again, or cancel.</source>
+        <translation>Die Zahlung wurde abgelehnt. Es wurde nichts berechnet. Versuchen Sie es erneut oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That PIN is not right. {tries} tries left.</source>
+        <translation>Diese PIN ist nicht richtig. Noch {tries} Versuche.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too many wrong PINs. Payment by PIN is locked for a few minutes. Please call a manager.</source>
+        <translation>Zu viele falsche PINs. Die Zahlung per PIN ist für einige Minuten gesperrt. Bitte rufen Sie die Leitung.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That e-mail address does not look right. Check it, or leave it empty.</source>
+        <translation>Diese E-Mail-Adresse sieht nicht richtig aus. Prüfen Sie sie oder lassen Sie das Feld leer.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose at least one seat first.</source>
+        <translation>Wählen Sie zuerst mindestens einen Platz.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your seats were taken before the payment went through. The payment was cancelled; staff will return any money taken. Please choose other seats.</source>
+        <translation>Ihre Plätze wurden vergeben, bevor die Zahlung durchging. Die Zahlung wurde storniert; das Personal erstattet bereits gezahltes Geld. Bitte wählen Sie andere Plätze.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The system is busy. Please try again in a moment.</source>
+        <translation>Das System ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Temporarily out of service. We are working on it; please try again shortly.</source>
+        <translation>Vorübergehend außer Betrieb. Wir arbeiten daran; bitte versuchen Sie es in Kürze erneut.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your seats were released.</source>
+        <translation>Ihre Plätze wurden freigegeben.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The kiosk started over because nobody was using it.</source>
+        <translation>Der Kiosk hat neu begonnen, weil ihn niemand benutzt hat.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>some of those seats</source>
+        <translation>einige dieser Plätze</translation>
+    </message>
+</context>
+<context>
+    <name>SalesApp</name>
+    <message>
+        <location filename="../../kiosk/sales_app.py" line="+102"/>
+        <source>The database cannot be reached; the PIN cannot be checked now.</source>
+        <translation>Die Datenbank ist nicht erreichbar; die PIN kann gerade nicht geprüft werden.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This kiosk is not approved yet; ask a manager.</source>
+        <translation>Dieser Kiosk ist noch nicht freigegeben; fragen Sie die Leitung.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMap</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+50"/>
+        <source>{name} · standing · {price} · {left} left</source>
+        <translation>{name} · Stehplatz · {price} · noch {left}</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>STAGE</source>
+        <translation>BÜHNE</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/viewmodels/seat_map.py" line="+29"/>
+        <source>euros</source>
+        <translation>Euro</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dollars</source>
+        <translation>Dollar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pounds</source>
+        <translation>Pfund</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>free</source>
+        <translation>frei</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>taken</source>
+        <translation>vergeben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not on sale</source>
+        <translation>nicht im Verkauf</translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>Standing places are chosen by number, not on the map.</source>
+        <translation>Stehplätze wählen Sie über die Anzahl, nicht im Plan.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{seat} is {state}. Please choose another.</source>
+        <translation>{seat} ist {state}. Bitte wählen Sie einen anderen.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You can choose up to {count} seats.</source>
+        <translation>Sie können bis zu {count} Plätze wählen.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{place}, {price}, {left} places left</source>
+        <translation>{place}, {price}, noch {left} Plätze</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>wheelchair space</source>
+        <translation>Rollstuhlplatz</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>companion seat</source>
+        <translation>Begleitplatz</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>restricted view</source>
+        <translation>eingeschränkte Sicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>selected</source>
+        <translation>ausgewählt</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>{seat} was just taken by someone else. Please choose another.</source>
+        <translation>{seat} wurde gerade von jemand anderem genommen. Bitte wählen Sie einen anderen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>These seats were just taken by someone else: {seats}. Please choose others.</source>
+        <translation>Diese Plätze wurden gerade von jemand anderem genommen: {seats}. Bitte wählen Sie andere.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMapPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+72"/>
+        <source>Notice</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live updates paused — seats refresh every few seconds.</source>
+        <translation>Live-Aktualisierung pausiert – die Plätze werden alle paar Sekunden aufgefrischt.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Whole map</source>
+        <translation>Ganzer Plan</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear choice</source>
+        <translation>Auswahl löschen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom out</source>
+        <translation>Verkleinern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom in</source>
+        <translation>Vergrößern</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Your choice</source>
+        <translation>Ihre Auswahl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taken</source>
+        <translation>Vergeben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wheelchair space</source>
+        <translation>Rollstuhlplatz</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Companion seat</source>
+        <translation>Begleitplatz</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{name} — {price} · {left} left</source>
+        <translation>{name} – {price} · noch {left}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{count} of {max} seats chosen · {total}</source>
+        <translation>{count} von {max} Plätzen gewählt · {total}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Tap the seats you want (up to {max}).</source>
+        <translation>Tippen Sie auf die gewünschten Plätze (bis zu {max}).</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMapView</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_view.py" line="+62"/>
+        <source>Seat map</source>
+        <translation>Saalplan</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Arrow keys move from seat to seat and read each seat aloud. Space or Enter chooses or releases the seat. Plus and minus zoom.</source>
+        <translation>Die Pfeiltasten gehen von Platz zu Platz und lesen jeden Platz vor. Leertaste oder Enter wählt den Platz oder gibt ihn frei. Plus und Minus zoomen.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+97"/>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to the concerts</source>
+        <translation>Zurück zu den Konzerten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your choice</source>
+        <translation>Ihre Auswahl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Continue with the chosen seats</source>
+        <translation>Mit den gewählten Plätzen weiter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Or let us pick the best seats</source>
+        <translation>Oder lassen Sie uns die besten Plätze wählen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Standing</source>
+        <translation>Stehplätze</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose your places: {title}</source>
+        <translation>Wählen Sie Ihre Plätze: {title}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose your places</source>
+        <translation>Wählen Sie Ihre Plätze</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>{count} seats chosen, {total}</source>
+        <translation>{count} Plätze gewählt, {total}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tap the seats you want on the map.</source>
+        <translation>Tippen Sie im Plan auf die gewünschten Plätze.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Best {count} in {section}</source>
+        <translation>Beste {count} in {section}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{price} each, {left} left</source>
+        <translation>{price} pro Platz, noch {left}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose {count}</source>
+        <translation>{count} wählen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose {count} standing places in {section}</source>
+        <translation>{count} Stehplätze in {section} wählen</translation>
+    </message>
+</context>
+<context>
+    <name>StaffExit</name>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="-44"/>
+        <source>Staff: enter your PIN to leave kiosk mode</source>
+        <translation>Personal: PIN eingeben, um den Kioskmodus zu verlassen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel and stay in kiosk mode</source>
+        <translation>Abbrechen und im Kioskmodus bleiben</translation>
+    </message>
+</context>
+<context>
+    <name>StartingScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/out_of_service.py" line="-14"/>
+        <source>Starting…</source>
+        <translation>Startet …</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/welcome.py" line="+69"/>
+        <source>Tickets for tonight and the coming weeks</source>
+        <translation>Tickets für heute Abend und die nächsten Wochen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Buy tickets</source>
+        <translation>Tickets kaufen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help with seeing and hearing</source>
+        <translation>Hilfe beim Sehen und Hören</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tip: press F1 at any time to switch speech on or off.</source>
+        <translation>Tipp: Mit F1 schalten Sie die Sprachausgabe jederzeit ein oder aus.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Welcome to {venue}</source>
+        <translation>Willkommen im {venue}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Welcome</source>
+        <translation>Willkommen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Speech</source>
+        <translation>Sprachausgabe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High contrast</source>
+        <translation>Hoher Kontrast</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Large text</source>
+        <translation>Große Schrift</translation>
+    </message>
+</context>
+<context>
+    <name>Widgets</name>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="+113"/>
+        <source>Your places are held for you for</source>
+        <translation>Ihre Plätze sind für Sie reserviert für</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{minutes} minutes {seconds} seconds left</source>
+        <translation>noch {minutes} Minuten {seconds} Sekunden</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>⚠ Time is almost up. Tap “More time” if you need it.</source>
+        <translation>⚠ Die Zeit ist fast um. Tippen Sie auf „Mehr Zeit“, wenn Sie sie brauchen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>⚠ Time is almost up. Please pay now or cancel.</source>
+        <translation>⚠ Die Zeit ist fast um. Bitte bezahlen Sie jetzt oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Please note:</source>
+        <translation>Bitte beachten:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem:</source>
+        <translation>Problem:</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Clear</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear the PIN</source>
+        <translation>PIN löschen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Confirm the PIN</source>
+        <translation>PIN bestätigen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+21"/>
+        <source>{count} digits entered</source>
+        <translation>{count} Ziffern eingegeben</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>One fewer, now {n}</source>
+        <translation>Einer weniger, jetzt {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One more, now {n}</source>
+        <translation>Einer mehr, jetzt {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} places</source>
+        <translation>{n} Plätze</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1188 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_ES">
+<context>
+    <name></name>
+    <message>
+        <location filename="../../kiosk/ui/door_screen.py" line="+103"/>
+        <source>Tonight&apos;s concert</source>
+        <translation>Concierto de esta noche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the concert this door checks tickets for</source>
+        <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connection</source>
+        <translation>Conexión</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admitted tonight</source>
+        <translation>Admitidos esta noche</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Verdict</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Recent scans</source>
+        <translation>Últimos escaneos</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+1"/>
+        <source>Undo last admit</source>
+        <translation>Deshacer la última admisión</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take back this door&apos;s last admit (within 5 minutes)</source>
+        <translation>Deshacer la última admisión de esta puerta (en 5 minutos como máximo)</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>No concert chosen</source>
+        <translation>Ningún concierto elegido</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● Online</source>
+        <translation>● En línea</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>● OFFLINE · {count} scans to sync</source>
+        <translation>● SIN CONEXIÓN · {count} escaneos por sincronizar</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● OFFLINE</source>
+        <translation>● SIN CONEXIÓN</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admitted tonight: {count}</source>
+        <translation>Admitidos esta noche: {count}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{count} more scans waiting…</source>
+        <translation>{count} escaneos más en espera…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose tonight&apos;s concert</source>
+        <translation>Elija el concierto de esta noche</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Checked offline by signature</source>
+        <translation>Comprobada sin conexión por su firma</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose concert</source>
+        <translation>Elegir concierto</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose tonight&apos;s concert at the top.</source>
+        <translation>Elija arriba el concierto de esta noche.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No concert to check in. Call a manager.</source>
+        <translation>No hay ningún concierto para el control de acceso. Llame a un responsable.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ready</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Scan a ticket</source>
+        <translation>Escanee una entrada</translation>
+    </message>
+</context>
+<context>
+    <name>Accessibility</name>
+    <message>
+        <location filename="../../kiosk/ui/accessibility.py" line="+57"/>
+        <source>Speech off.</source>
+        <translation>Voz desactivada.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Speech on. Press Tab to move, Enter to choose, F1 to turn speech off.</source>
+        <translation>Voz activada. Pulse Tab para moverse, Intro para elegir y F1 para desactivar la voz.</translation>
+    </message>
+</context>
+<context>
+    <name>ConcertsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/concerts.py" line="+98"/>
+        <source>Choose a concert</source>
+        <translation>Elija un concierto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tap a concert to choose your places.</source>
+        <translation>Toque un concierto para elegir sus localidades.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to the start</source>
+        <translation>Volver al inicio</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No concerts are on sale right now. Please ask at the box office.</source>
+        <translation>Ahora mismo no hay conciertos a la venta. Pregunte en la taquilla, por favor.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>{count} left</source>
+        <translation>quedan {count}</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sold out</source>
+        <translation>Agotado</translation>
+    </message>
+</context>
+<context>
+    <name>DoneScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/done.py" line="+48"/>
+        <source>Thank you!</source>
+        <translation>¡Gracias!</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Please take your tickets from the printer below the screen.</source>
+        <translation>Recoja sus entradas de la impresora, debajo de la pantalla.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your order code</source>
+        <translation>Su código de pedido</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finish</source>
+        <translation>Terminar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Finish and start over</source>
+        <translation>Terminar y volver a empezar</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your order code: {code}</source>
+        <translation>Su código de pedido: {code}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>We also sent your tickets to {email}.</source>
+        <translation>También hemos enviado sus entradas a {email}.</translation>
+    </message>
+</context>
+<context>
+    <name>Door</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/door.py" line="+47"/>
+        <source>ADMIT</source>
+        <translation>ADMITIR</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ALREADY USED</source>
+        <translation>YA USADA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NOT VALID</source>
+        <translation>NO VÁLIDA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WRONG CONCERT</source>
+        <translation>CONCIERTO EQUIVOCADO</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>VOID</source>
+        <translation>ANULADA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TOO EARLY</source>
+        <translation>DEMASIADO PRONTO</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>EXIT OK</source>
+        <translation>SALIDA CORRECTA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NOT INSIDE</source>
+        <translation>NO ESTÁ DENTRO</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Let the guest in.</source>
+        <translation>Deje pasar al asistente.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SCAN AGAIN</source>
+        <translation>ESCANEE DE NUEVO</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>STOP</source>
+        <translation>ALTO</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CHOOSE CONCERT</source>
+        <translation>ELIJA CONCIERTO</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose tonight&apos;s concert before scanning tickets.</source>
+        <translation>Elija el concierto de esta noche antes de escanear entradas.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a ticket code (far too long). Do not admit; scan the ticket&apos;s QR code.</source>
+        <translation>Esto no es un código de entrada (demasiado largo). No deje pasar; escanee el código QR de la entrada.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Something went wrong while checking this ticket. Scan it again; if it happens again, call a manager.</source>
+        <translation>Algo ha fallado al comprobar esta entrada. Escanéela de nuevo; si vuelve a pasar, llame a un responsable.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Undo needs the database, which does not answer right now. Try again in a moment.</source>
+        <translation>Para deshacer hace falta la base de datos, que ahora no responde. Inténtelo de nuevo en un momento.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/enrolment.py" line="+36"/>
+        <source>Waiting for a manager to approve this kiosk</source>
+        <translation>Esperando a que un responsable apruebe este quiosco</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>In Encore Admin, open Devices and compare this fingerprint before approving.</source>
+        <translation>En Encore Admin, abra Dispositivos y compare esta huella antes de aprobarlo.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Key fingerprint</source>
+        <translation>Huella de la clave</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Status: waiting for approval</source>
+        <translation>Estado: esperando aprobación</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status: approved, starting…</source>
+        <translation>Estado: aprobado, iniciando…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status: revoked. This kiosk may not sell; please call a manager.</source>
+        <translation>Estado: revocado. Este quiosco no puede vender; llame a un responsable.</translation>
+    </message>
+</context>
+<context>
+    <name>FlowSpeech</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/flow_speech.py" line="+9"/>
+        <source>Welcome to {venue}. To buy tickets, press Enter on Buy tickets. Press Tab to move between controls.</source>
+        <translation>Bienvenido a {venue}. Para comprar entradas, pulse Intro en «Comprar entradas». Pulse Tab para moverse entre los controles.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Concerts on sale: {count}. Press Tab to hear each concert, Enter to choose it, Escape to go back.</source>
+        <translation>Conciertos a la venta: {count}. Pulse Tab para oír cada concierto, Intro para elegirlo y Escape para volver.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Seat map for {concert}. Use the arrow keys to walk from seat to seat; each seat is read out. Press Space to choose a seat, then Tab to Continue. Or choose Best available.</source>
+        <translation>Plano de asientos de {concert}. Use las flechas para ir de asiento en asiento; cada asiento se lee en voz alta. Pulse Espacio para elegir un asiento y luego Tab hasta «Continuar». O elija los mejores disponibles.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your places are held: {places}. Total {total}. They are held for {time}. Press Tab to reach Pay, More time or Cancel.</source>
+        <translation>Sus localidades están reservadas: {places}. Total {total}. Se reservan durante {time}. Pulse Tab para llegar a Pagar, Más tiempo o Cancelar.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Payment: {total}. Please ask a member of staff to take your payment and enter their PIN.</source>
+        <translation>Pago: {total}. Pida a un empleado que cobre y que introduzca su PIN.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Payment: {total}. This is a demo: choose approve or decline.</source>
+        <translation>Pago: {total}. Esto es una demostración: elija aprobar o rechazar.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thank you. Your tickets are printing. Please wait.</source>
+        <translation>Gracias. Sus entradas se están imprimiendo. Espere, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The printer has a problem. Your order is safe. Press Print again, or call staff.</source>
+        <translation>La impresora tiene un problema. Su pedido está a salvo. Pulse «Imprimir de nuevo» o llame al personal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Done. Please take your tickets from the printer. Order {code}. Press Enter to finish.</source>
+        <translation>Listo. Recoja sus entradas de la impresora. Pedido {code}. Pulse Intro para terminar.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This kiosk is waiting for approval by a manager.</source>
+        <translation>Este quiosco espera la aprobación de un responsable.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Temporarily out of service. Please try again shortly.</source>
+        <translation>Fuera de servicio temporalmente. Inténtelo de nuevo en breve.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starting.</source>
+        <translation>Iniciando.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your time is nearly up: {time} left. Press Tab to reach More time.</source>
+        <translation>Su tiempo casi se ha agotado: quedan {time}. Pulse Tab para llegar a Más tiempo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Are you still there? Press any key to continue. Starting over in {seconds} seconds.</source>
+        <translation>¿Sigue ahí? Pulse cualquier tecla para continuar. Se volverá a empezar en {seconds} segundos.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{minutes} minutes {seconds} seconds</source>
+        <translation>{minutes} minutos {seconds} segundos</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{seconds} seconds</source>
+        <translation>{seconds} segundos</translation>
+    </message>
+</context>
+<context>
+    <name>IdleDialog</name>
+    <message>
+        <location filename="../../kiosk/ui/idle_dialog.py" line="+46"/>
+        <source>Are you still there?</source>
+        <translation>¿Sigue ahí?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If nobody answers, the kiosk starts over and your places are let go.</source>
+        <translation>Si nadie responde, el quiosco vuelve a empezar y sus localidades quedan libres.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yes, I need more time</source>
+        <translation>Sí, necesito más tiempo</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Starting over in {seconds} seconds</source>
+        <translation>Se vuelve a empezar en {seconds} segundos</translation>
+    </message>
+</context>
+<context>
+    <name>KioskApp</name>
+    <message>
+        <location filename="../../kiosk/app.py" line="+59"/>
+        <source>Starting…
+
+If this takes long, the kiosk is temporarily out of service.</source>
+        <translation>Iniciando…
+
+Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
+    </message>
+</context>
+<context>
+    <name>Lockdown</name>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="+92"/>
+        <source>That PIN is not right.</source>
+        <translation>Ese PIN no es correcto.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../kiosk/ui/main_window.py" line="+155"/>
+        <source>Live updates paused</source>
+        <translation>Actualización en directo en pausa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live seat updates are paused; the kiosk keeps selling</source>
+        <translation>La actualización en directo de los asientos está en pausa; el quiosco sigue vendiendo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DEMO · no real tickets</source>
+        <translation>DEMO · sin entradas reales</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/out_of_service.py" line="+48"/>
+        <source>Temporarily out of service</source>
+        <translation>Fuera de servicio temporalmente</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sorry for the wait. Please buy your tickets at the box office, or try again shortly.</source>
+        <translation>Disculpe la espera. Compre sus entradas en la taquilla o inténtelo de nuevo en breve.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/payment.py" line="+63"/>
+        <source>Payment</source>
+        <translation>Pago</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To pay</source>
+        <translation>A pagar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel the purchase and release the places</source>
+        <translation>Cancelar la compra y liberar las localidades</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Staff: confirm cash or card was taken</source>
+        <translation>Personal: confirme que se ha cobrado en efectivo o con tarjeta</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Demo kiosk: no money is taken. Choose what the terminal answers.</source>
+        <translation>Quiosco de demostración: no se cobra nada. Elija qué responde el terminal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulate approved</source>
+        <translation>Simular aprobado</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulate an approved payment</source>
+        <translation>Simular un pago aprobado</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulate declined</source>
+        <translation>Simular rechazado</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Simulate a declined payment</source>
+        <translation>Simular un pago rechazado</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>To pay: {amount}</source>
+        <translation>A pagar: {amount}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Please pay at the counter. A member of staff confirms the payment here.</source>
+        <translation>Pague en el mostrador. Un empleado confirma el pago aquí.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This is a demonstration. Nothing is charged.</source>
+        <translation>Esto es una demostración. No se cobra nada.</translation>
+    </message>
+</context>
+<context>
+    <name>PrintingScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/printing.py" line="+41"/>
+        <source>Print again</source>
+        <translation>Imprimir de nuevo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Print the tickets again</source>
+        <translation>Imprimir las entradas de nuevo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If it still does not print, please call a member of staff.</source>
+        <translation>Si sigue sin imprimir, llame a un empleado.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+4"/>
+        <source>Preparing your tickets…</source>
+        <translation>Preparando sus entradas…</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Printing your tickets…</source>
+        <translation>Imprimiendo sus entradas…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your tickets are printed</source>
+        <translation>Sus entradas están impresas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tickets did not print</source>
+        <translation>Las entradas no se han impreso</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your purchase is complete and your tickets are safe. {reason}</source>
+        <translation>Su compra está completa y sus entradas están a salvo. {reason}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Please wait a moment. Your tickets come out below the screen.</source>
+        <translation>Espere un momento. Sus entradas salen debajo de la pantalla.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/review.py" line="+70"/>
+        <source>Check your places</source>
+        <translation>Compruebe sus localidades</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your places</source>
+        <translation>Sus localidades</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>More time</source>
+        <translation>Más tiempo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>More time: keep my places longer</source>
+        <translation>Más tiempo: reservar mis localidades más tiempo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail for your tickets (optional)</source>
+        <translation>Correo electrónico para sus entradas (opcional)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name@example.com</source>
+        <translation>nombre@ejemplo.es</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail address for the tickets, optional</source>
+        <translation>Dirección de correo para las entradas, opcional</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pay</source>
+        <translation>Pagar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Go to payment</source>
+        <translation>Ir al pago</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel and release the places</source>
+        <translation>Cancelar y liberar las localidades</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Total {amount}</source>
+        <translation>Total {amount}</translation>
+    </message>
+</context>
+<context>
+    <name>SaleFlow</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/messages.py" line="+10"/>
+        <source>Sorry, someone else took {seats} a moment ago. Please choose other seats.</source>
+        <translation>Lo sentimos, otra persona acaba de coger {seats}. Elija otros asientos, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There are not that many places left together. Try fewer, or another section.</source>
+        <translation>No quedan tantas localidades juntas. Pruebe con menos o con otra zona.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your time ran out, so we let your seats go. Nothing was charged. Choose again whenever you are ready.</source>
+        <translation>Se acabó su tiempo, así que hemos liberado sus asientos. No se ha cobrado nada. Vuelva a elegir cuando quiera.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sales for this concert have closed. Please choose another concert.</source>
+        <translation>La venta de este concierto ha terminado. Elija otro concierto, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You have had all the extra time we can give. Please finish or cancel now.</source>
+        <translation>Ya ha recibido todo el tiempo extra que podemos dar. Termine o cancele ahora, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You have more time now.</source>
+        <translation>Ahora tiene más tiempo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The payment was declined. Nothing was charged. Try again, or cancel.</source>
+        <translation>El pago ha sido rechazado. No se ha cobrado nada. Inténtelo de nuevo o cancele.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That PIN is not right. {tries} tries left.</source>
+        <translation>Ese PIN no es correcto. Quedan {tries} intentos.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Too many wrong PINs. Payment by PIN is locked for a few minutes. Please call a manager.</source>
+        <translation>Demasiados PIN incorrectos. El pago con PIN queda bloqueado unos minutos. Llame a un responsable.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That e-mail address does not look right. Check it, or leave it empty.</source>
+        <translation>Esa dirección de correo no parece correcta. Revísela o déjela vacía.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose at least one seat first.</source>
+        <translation>Elija primero al menos un asiento.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your seats were taken before the payment went through. The payment was cancelled; staff will return any money taken. Please choose other seats.</source>
+        <translation>Sus asientos se ocuparon antes de completarse el pago. El pago se ha anulado; el personal le devolverá el dinero cobrado. Elija otros asientos, por favor.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The system is busy. Please try again in a moment.</source>
+        <translation>El sistema está ocupado. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Temporarily out of service. We are working on it; please try again shortly.</source>
+        <translation>Fuera de servicio temporalmente. Estamos en ello; inténtelo de nuevo en breve.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your seats were released.</source>
+        <translation>Sus asientos han quedado libres.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The kiosk started over because nobody was using it.</source>
+        <translation>El quiosco ha vuelto a empezar porque nadie lo estaba usando.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>some of those seats</source>
+        <translation>algunos de esos asientos</translation>
+    </message>
+</context>
+<context>
+    <name>SalesApp</name>
+    <message>
+        <location filename="../../kiosk/sales_app.py" line="+102"/>
+        <source>The database cannot be reached; the PIN cannot be checked now.</source>
+        <translation>No se puede acceder a la base de datos; ahora no se puede comprobar el PIN.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This kiosk is not approved yet; ask a manager.</source>
+        <translation>Este quiosco aún no está aprobado; pregunte a un responsable.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMap</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+50"/>
+        <source>{name} · standing · {price} · {left} left</source>
+        <translation>{name} · de pie · {price} · quedan {left}</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>STAGE</source>
+        <translation>ESCENARIO</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/viewmodels/seat_map.py" line="+29"/>
+        <source>euros</source>
+        <translation>euros</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dollars</source>
+        <translation>dólares</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>pounds</source>
+        <translation>libras</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>free</source>
+        <translation>libre</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>taken</source>
+        <translation>ocupado</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not on sale</source>
+        <translation>no está a la venta</translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>Standing places are chosen by number, not on the map.</source>
+        <translation>Las localidades de pie se eligen por número, no en el plano.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{seat} is {state}. Please choose another.</source>
+        <translation>{seat} está {state}. Elija otro, por favor.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You can choose up to {count} seats.</source>
+        <translation>Puede elegir hasta {count} asientos.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>{place}, {price}, {left} places left</source>
+        <translation>{place}, {price}, quedan {left} localidades</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>wheelchair space</source>
+        <translation>espacio para silla de ruedas</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>companion seat</source>
+        <translation>asiento de acompañante</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>restricted view</source>
+        <translation>visibilidad reducida</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>selected</source>
+        <translation>seleccionado</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>{seat} was just taken by someone else. Please choose another.</source>
+        <translation>Otra persona acaba de coger {seat}. Elija otro, por favor.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>These seats were just taken by someone else: {seats}. Please choose others.</source>
+        <translation>Otra persona acaba de coger estos asientos: {seats}. Elija otros, por favor.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMapPanel</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+72"/>
+        <source>Notice</source>
+        <translation>Aviso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live updates paused — seats refresh every few seconds.</source>
+        <translation>Actualización en directo en pausa: los asientos se refrescan cada pocos segundos.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Whole map</source>
+        <translation>Plano completo</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear choice</source>
+        <translation>Borrar selección</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom out</source>
+        <translation>Alejar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom in</source>
+        <translation>Acercar</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Your choice</source>
+        <translation>Su selección</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taken</source>
+        <translation>Ocupado</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wheelchair space</source>
+        <translation>Espacio para silla de ruedas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Companion seat</source>
+        <translation>Asiento de acompañante</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>{name} — {price} · {left} left</source>
+        <translation>{name} — {price} · quedan {left}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{count} of {max} seats chosen · {total}</source>
+        <translation>{count} de {max} asientos elegidos · {total}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Tap the seats you want (up to {max}).</source>
+        <translation>Toque los asientos que quiera (hasta {max}).</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMapView</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_view.py" line="+62"/>
+        <source>Seat map</source>
+        <translation>Plano de asientos</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Arrow keys move from seat to seat and read each seat aloud. Space or Enter chooses or releases the seat. Plus and minus zoom.</source>
+        <translation>Las flechas van de asiento en asiento y leen cada uno en voz alta. Espacio o Intro elige o libera el asiento. Más y menos hacen zoom.</translation>
+    </message>
+</context>
+<context>
+    <name>SeatsScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+97"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to the concerts</source>
+        <translation>Volver a los conciertos</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your choice</source>
+        <translation>Su selección</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Continue</source>
+        <translation>Continuar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Continue with the chosen seats</source>
+        <translation>Continuar con los asientos elegidos</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Or let us pick the best seats</source>
+        <translation>O deje que elijamos los mejores asientos</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Standing</source>
+        <translation>De pie</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose your places: {title}</source>
+        <translation>Elija sus localidades: {title}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose your places</source>
+        <translation>Elija sus localidades</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>{count} seats chosen, {total}</source>
+        <translation>{count} asientos elegidos, {total}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tap the seats you want on the map.</source>
+        <translation>Toque en el plano los asientos que quiera.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Best {count} in {section}</source>
+        <translation>Los {count} mejores en {section}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{price} each, {left} left</source>
+        <translation>{price} cada una, quedan {left}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose {count}</source>
+        <translation>Elegir {count}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose {count} standing places in {section}</source>
+        <translation>Elegir {count} localidades de pie en {section}</translation>
+    </message>
+</context>
+<context>
+    <name>StaffExit</name>
+    <message>
+        <location filename="../../kiosk/ui/lockdown.py" line="-44"/>
+        <source>Staff: enter your PIN to leave kiosk mode</source>
+        <translation>Personal: introduzca su PIN para salir del modo quiosco</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel and stay in kiosk mode</source>
+        <translation>Cancelar y seguir en modo quiosco</translation>
+    </message>
+</context>
+<context>
+    <name>StartingScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/out_of_service.py" line="-14"/>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/welcome.py" line="+69"/>
+        <source>Tickets for tonight and the coming weeks</source>
+        <translation>Entradas para esta noche y las próximas semanas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Buy tickets</source>
+        <translation>Comprar entradas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help with seeing and hearing</source>
+        <translation>Ayuda para ver y oír</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tip: press F1 at any time to switch speech on or off.</source>
+        <translation>Consejo: pulse F1 en cualquier momento para activar o desactivar la voz.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Welcome to {venue}</source>
+        <translation>Bienvenido a {venue}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Welcome</source>
+        <translation>Bienvenido</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>on</source>
+        <translation>sí</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Speech</source>
+        <translation>Voz</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High contrast</source>
+        <translation>Alto contraste</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Large text</source>
+        <translation>Texto grande</translation>
+    </message>
+</context>
+<context>
+    <name>Widgets</name>
+    <message>
+        <location filename="../../kiosk/ui/widgets.py" line="+113"/>
+        <source>Your places are held for you for</source>
+        <translation>Sus localidades están reservadas durante</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{minutes} minutes {seconds} seconds left</source>
+        <translation>quedan {minutes} minutos {seconds} segundos</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>⚠ Time is almost up. Tap “More time” if you need it.</source>
+        <translation>⚠ El tiempo casi se ha agotado. Toque «Más tiempo» si lo necesita.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>⚠ Time is almost up. Please pay now or cancel.</source>
+        <translation>⚠ El tiempo casi se ha agotado. Pague ahora o cancele.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Please note:</source>
+        <translation>Atención:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem:</source>
+        <translation>Problema:</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Clear</source>
+        <translation>Borrar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear the PIN</source>
+        <translation>Borrar el PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OK</source>
+        <translation>Aceptar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Confirm the PIN</source>
+        <translation>Confirmar el PIN</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+21"/>
+        <source>{count} digits entered</source>
+        <translation>{count} dígitos introducidos</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>One fewer, now {n}</source>
+        <translation>Uno menos, ahora {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One more, now {n}</source>
+        <translation>Uno más, ahora {n}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} places</source>
+        <translation>{n} localidades</translation>
+    </message>
+</context>
+</TS>

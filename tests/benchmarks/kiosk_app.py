@@ -1,0 +1,178 @@
+"""Kiosk cold start to the first painted Welcome frame, and resident memory after a purchase, vs a bare Qt app.
+
+Each measurement is a fresh child process (a cold interpreter, offscreen Qt) on a seeded demo SQLite file:
+    python -m tests.benchmarks.kiosk_app
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks._common import Result, ms
+
+NAME = "kiosk_app"
+TITLE = "Kiosk app: cold start to first painted frame, memory after a purchase (offscreen, embedded SQLite)"
+REPEATS = 3
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _child_bare() -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication([])
+    label = QLabel("Encore")
+    label.resize(1920, 1080)
+    label.show()
+    label.grab()
+    app.processEvents()
+    print(json.dumps({"painted": time.time(), "rss": _rss_mib()}), flush=True)
+
+
+def _child_kiosk(folder: str) -> None:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from core.config import load
+    from core.services import ServiceContext
+
+    app = QApplication([])
+    settings = replace(load(), kiosk_lockdown=False, kiosk_printer=f"folder:{folder}")
+
+    async def run() -> dict[str, Any]:
+        from kiosk.sales_app import SalesApp
+        from kiosk.viewmodels.flow_state import Step
+
+        async with ServiceContext.open(settings) as ctx:
+            sales = SalesApp(ctx)
+            await sales.start()
+            flow = sales.flow
+            await _until(lambda: flow.state.step is Step.WELCOME)
+            sales.window.resize(1920, 1080)
+            sales.window.grab()
+            painted = time.time()
+            flow.request_begin()
+            await _until(lambda: flow.state.step is Step.CONCERTS and not flow.state.busy)
+            flow.request_choose_concert(flow.state.concerts[0].concert.id)
+            await _until(lambda: flow.state.step is Step.SEATS and not flow.state.busy)
+            assert flow.seat_map is not None
+            free = [p.id for p in flow.seat_map.seats if flow.seat_map.state_of(p.id).value == "free"][:2]
+            for seat in free:
+                flow.seat_map.toggle(seat)
+            flow.request_hold_selection()
+            await _until(lambda: flow.state.step is Step.REVIEW and not flow.state.busy)
+            flow.request_to_payment()
+            await _until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
+            flow.request_pay_demo(True)
+            await _until(lambda: flow.state.step is Step.DONE, within=60)
+            sales.window.grab()
+            rss = _rss_mib()
+            await sales.aclose()
+        return {"painted": painted, "rss": rss}
+
+    result = qasync.run(run())
+    del app
+    print(json.dumps(result), flush=True)
+
+
+async def _until(check: Any, within: float = 30.0) -> None:
+    # Polled: the condition is reached by the flow's own tasks, whichever signal they emit on the way.
+    async with asyncio.timeout(within):
+        while not check():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+async def _prepare(folder: Path) -> dict[str, str]:
+    """A seeded demo database with this benchmark's kiosk key approved."""
+    from core.config import Settings
+    from core.domain.devices import DeviceKind
+    from core.ops import seed
+    from core.services import ServiceContext, devices
+    from tests.builders import ROOT
+    from tests.support import sqlite
+
+    db = folder / "demo.sqlite3"
+    await sqlite.create_template(db)
+    env = {
+        "ENCORE_DATABASE_URL": sqlite.url_for(db),
+        "ENCORE_DEVICE_KEY_REF": f"file:{folder / 'kiosk.key'}",
+        "ENCORE_LOG_LEVEL": "WARNING",
+    }
+    settings = Settings(database_url=env["ENCORE_DATABASE_URL"], device_key_ref=env["ENCORE_DEVICE_KEY_REF"])
+    async with ServiceContext.open(settings) as ctx:
+        await seed.seed_demo(ctx)
+        enrolment = await devices.enrol_this_device(ctx, kind=DeviceKind.KIOSK, name="Bench kiosk")
+        await devices.approve_device(ctx, ROOT, enrolment.device.id)
+    return env
+
+
+def _spawn(mode: str, env: dict[str, str], *extra: str) -> tuple[float, dict[str, Any]]:
+    full = {**os.environ, **env, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.kiosk_app", "--child", mode, *extra],
+        env=full,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=180,
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data["painted"] - started, data
+
+
+async def run(env: Any, scale: float = 1.0) -> Result:
+    result = Result(
+        NAME, TITLE, setup={"repeats": REPEATS, "platform": "offscreen", "database": "SQLite demo"}
+    )
+    with tempfile.TemporaryDirectory(prefix="encore-bench-kiosk-") as tmp:
+        folder = Path(tmp)
+        (folder / "printed").mkdir()
+        child_env = await _prepare(folder)
+        bare = [_spawn("bare", child_env) for _ in range(REPEATS)]
+        kiosk = [_spawn("kiosk", child_env, str(folder / "printed")) for _ in range(REPEATS)]
+    bare_s = sorted(t for t, _ in bare)[REPEATS // 2]
+    kiosk_s = sorted(t for t, _ in kiosk)[REPEATS // 2]
+    result.add(
+        "cold start → first painted Welcome frame (median)",
+        ms(kiosk_s),
+        "ms",
+        f"bare QApplication + QLabel {ms(bare_s)} ms",
+        "includes Python start, imports, database open, enrolment check",
+    )
+    bare_rss = sorted(d["rss"] for _, d in bare)[REPEATS // 2]
+    kiosk_rss = sorted(d["rss"] for _, d in kiosk)[REPEATS // 2]
+    result.add(
+        "resident memory after a 2-seat purchase (median)",
+        round(kiosk_rss, 1),
+        "MiB",
+        f"bare QApplication {round(bare_rss, 1)} MiB",
+    )
+    return result
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        if sys.argv[2] == "bare":
+            _child_bare()
+        else:
+            _child_kiosk(sys.argv[3])
+    else:
+        outcome = asyncio.run(run(None))
+        for row in outcome.rows:
+            print(f"{row.name:<55} {row.value:>10} {row.unit:<4} {row.ceiling}")

@@ -1,0 +1,145 @@
+"""A machine enrols itself by its key on both engines: pending, then approved (signing), then revoked."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from core.domain.devices import DeviceKind, DeviceStatus
+from core.domain.errors import ConfigError, Conflict, InputError
+from core.domain.staff import DeviceActor
+from core.security.device_keys import DeviceKey
+from core.services import devices
+from core.services.context import ServiceContext
+from tests.builders import ROOT
+from tests.core.services.admin_support import audit_entries
+from tests.dbstate import snapshot
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    return tmp_path / "keys" / "kiosk.key"
+
+
+@pytest.fixture
+def here(ctx: ServiceContext, key_file: Path) -> ServiceContext:
+    """The ctx of a machine whose key lives in a file in tmp_path (never the user's keyring or data dir)."""
+    ctx.settings = replace(ctx.settings, device_key_ref=f"file:{key_file}")
+    return ctx
+
+
+async def test_first_call_registers_a_pending_device_with_this_machines_key(
+    here: ServiceContext, key_file: Path
+) -> None:
+    enrolment = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    key = DeviceKey.load(f"file:{key_file}")
+    assert enrolment.fingerprint == key.fingerprint
+    assert (enrolment.device.name, enrolment.device.kind) == ("Kiosk foyer 1", DeviceKind.KIOSK)
+    assert enrolment.device.status is DeviceStatus.PENDING
+    assert enrolment.actor is None
+    assert here.signer is None
+    assert _mode(key_file) == 0o600
+    assert (await audit_entries(here))[-1][1] == "device_registered"
+
+
+async def test_calling_again_finds_the_same_device_and_changes_nothing(here: ServiceContext) -> None:
+    first = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    before = await snapshot(here)
+    for _ in range(3):  # the waiting screen asks every few seconds
+        again = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+        assert again == first
+    assert await snapshot(here) == before
+
+
+async def test_approved_kiosk_gets_its_actor_and_signs(here: ServiceContext) -> None:
+    pending = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    await devices.approve_device(here, ROOT, pending.device.id)
+    approved = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    assert approved.device.status is DeviceStatus.APPROVED
+    assert approved.actor == DeviceActor(pending.device.id, "Kiosk foyer 1")
+    assert here.signer is not None
+    key_id = await devices.signing_key_id(here, pending.device.id, _public(here))
+    assert here.signer.key_id == key_id
+
+    await devices.revoke_device(here, ROOT, pending.device.id)
+    revoked = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    assert revoked.device.status is DeviceStatus.REVOKED
+    assert revoked.actor is None
+    assert here.signer is None, "a revoked kiosk stops signing"
+
+
+def _public(ctx: ServiceContext) -> bytes:
+    return DeviceKey.load(ctx.settings.device_key_ref).public_key_bytes
+
+
+async def test_an_approved_door_gets_its_actor_but_never_signs(here: ServiceContext) -> None:
+    pending = await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
+    await devices.approve_device(here, ROOT, pending.device.id)
+    approved = await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
+    assert approved.actor == DeviceActor(pending.device.id, "Door north")
+    assert here.signer is None
+
+
+async def test_a_configured_device_must_own_this_key(here: ServiceContext) -> None:
+    other = await devices.register_device(here, name="Someone else", kind=DeviceKind.KIOSK)
+    here.settings = replace(here.settings, device_id=int(other.id))
+    before = await snapshot(here)
+    with pytest.raises(Conflict) as info:
+        await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    assert info.value.code == "device_key_mismatch"
+    assert f"device {other.id}" in info.value.message
+    assert await snapshot(here) == before
+
+    here.settings = replace(here.settings, device_id=0)
+    mine = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    here.settings = replace(here.settings, device_id=int(mine.device.id))
+    assert await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1") == mine
+
+
+async def test_one_key_serves_one_kind_of_device(here: ServiceContext) -> None:
+    await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    before = await snapshot(here)
+    with pytest.raises(Conflict) as info:
+        await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
+    assert info.value.code == "device_kind_mismatch"
+    with pytest.raises(InputError):
+        await devices.enrol_this_device(here, kind="kiosk", name="Kiosk foyer 1")  # type: ignore[arg-type]
+    assert await snapshot(here) == before
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def damaged(key_file: Path) -> Path:
+    key_file.parent.mkdir(parents=True)
+    key_file.write_text("not a key")
+    key_file.chmod(0o600)
+    return key_file
+
+
+def _read(path: Path) -> str:
+    return path.read_text()
+
+
+async def test_a_damaged_key_is_never_replaced(here: ServiceContext, damaged: Path) -> None:
+    before = await snapshot(here)
+    with pytest.raises(ConfigError):
+        await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    assert _read(damaged) == "not a key"
+    assert await snapshot(here) == before
+
+
+async def test_a_rotated_away_key_is_refused(here: ServiceContext) -> None:
+    first = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    await devices.approve_device(here, ROOT, first.device.id)
+    actor = (await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")).actor
+    assert actor is not None
+    await devices.rotate_device_key(here, actor, DeviceKey.generate().public_key_bytes)
+    with pytest.raises(Conflict) as info:
+        await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
+    assert info.value.code == "device_key_retired"

@@ -1,0 +1,105 @@
+"""The HID scanner filter on real widgets: a fast burst ending in Enter is a scan and never reaches the
+focused widget; a person's typing (slow keys, short bursts, bursts without Enter) arrives as typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPushButton
+
+from kiosk.devices.scanner_hid import HidScanner
+
+TICKET_LIKE = "NCFOXN%TS3DH0YOJ58S S-W5HDC *ZEN.K:/8F"
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def scanner(qapp, qtbot, fake_time) -> Iterator[HidScanner]:
+    scanner = HidScanner(max_gap_ms=50, min_length=8, clock=fake_time)
+    qapp.installEventFilter(scanner)
+    yield scanner
+    qapp.removeEventFilter(scanner)
+    scanner.deleteLater()
+
+
+@pytest.fixture
+def field(qtbot) -> QLineEdit:
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    edit.show()
+    edit.setFocus()
+    return edit
+
+
+def test_a_fast_burst_with_enter_is_a_scan_and_not_typed_into_the_field(qtbot, scanner, field):
+    entered: list[str] = []
+    field.returnPressed.connect(lambda: entered.append(field.text()))
+    with qtbot.waitSignal(scanner.scanned, timeout=1000) as got:
+        qtbot.keyClicks(field, TICKET_LIKE)  # all at the same instant: a scanner
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert got.args == [TICKET_LIKE]
+    assert field.text() == ""
+    assert entered == []
+
+
+def test_a_person_typing_slowly_keeps_every_key(qtbot, scanner, field, fake_time):
+    scans: list[str] = []
+    scanner.scanned.connect(scans.append)
+    entered: list[str] = []
+    field.returnPressed.connect(lambda: entered.append(field.text()))
+    for char in "hello world":
+        fake_time.now += 0.15  # 150 ms between keys: a person
+        qtbot.keyClick(field, char)
+    qtbot.waitUntil(lambda: field.text() == "hello world", timeout=1000)  # the last key after the gap
+    fake_time.now += 0.3
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert entered == ["hello world"]
+    assert scans == []
+
+
+def test_short_fast_bursts_and_bursts_without_enter_are_typing(qtbot, scanner, field, fake_time):
+    scans: list[str] = []
+    scanner.scanned.connect(scans.append)
+    entered: list[str] = []
+    field.returnPressed.connect(lambda: entered.append(field.text()))
+    qtbot.keyClicks(field, "ab")  # two quick keys (a fast typist), then Enter: too short for a ticket
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert entered == ["ab"]  # held keys delivered before the Enter
+    fake_time.now += 1
+    qtbot.keyClicks(field, "LONGBURST123")  # fast, but nothing ends it
+    qtbot.waitUntil(lambda: field.text() == "abLONGBURST123", timeout=1000)
+    fake_time.now += 1
+    qtbot.keyClicks(field, "ABCDEFGHIJ")
+    fake_time.now += 0.2  # Enter comes too late after the last key
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert entered[-1] == "abLONGBURST123ABCDEFGHIJ"
+    assert scans == []
+
+
+def test_shortcuts_pass_at_once_and_a_button_still_clicks_with_space(qtbot, scanner, field, fake_time):
+    field.setText("select me")
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert field.selectedText() == "select me"  # not held back
+    button = QPushButton("Undo")
+    qtbot.addWidget(button)
+    button.show()
+    clicks: list[bool] = []
+    button.clicked.connect(lambda: clicks.append(True))
+    fake_time.now += 1
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: clicks == [True], timeout=1000)
+    assert not button.isDown()

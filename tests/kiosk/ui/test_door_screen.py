@@ -1,0 +1,177 @@
+"""The door screen on the real widgets: a real ticket's QR text typed by the HID scanner (fast, then Enter)
+admits, the same ticket again is ALREADY USED with when and where, garbage is NOT VALID, undo, a camera
+frame of the printed ticket admits, the concert chooser, the offline indicator, both orientations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.services import tickets
+from kiosk.devices.camera import CameraScanner
+from kiosk.ui.door_screen import DoorScreen
+from kiosk.viewmodels.door import DoorViewModel, Tone
+from tests.kiosk.devices.test_camera import ticket_image
+from tests.kiosk.viewmodels.test_door import DOORS_OPEN, Night, door_night
+
+SHOTS = os.environ.get("ENCORE_SCREENSHOTS", "")
+"""Set to a folder to keep screenshots of every state at 1920x1080 and 1080x1920."""
+
+
+def shoot(screen: DoorScreen, name: str) -> None:
+    if not SHOTS:
+        return
+    size = screen.size()
+    for width, height in ((1920, 1080), (1080, 1920)):
+        screen.resize(width, height)
+        screen.grab().save(str(Path(SHOTS) / f"door-{name}-{width}x{height}.png"))
+    screen.resize(size)
+
+
+@pytest.fixture
+def night(qt_run, kiosk_ctx) -> Night:
+    return qt_run(door_night(kiosk_ctx, 2))
+
+
+def open_model(qt_run, kiosk_ctx, night: Night, tmp_path: Path, concert_id=None) -> DoorViewModel:
+    return qt_run(
+        DoorViewModel.open(
+            kiosk_ctx,
+            night.door.device_id,
+            gate="North",
+            local_path=tmp_path / "door.sqlite3",
+            concert_id=concert_id,
+            verdict_seconds=None,
+            tick_seconds=3600.0,
+        )
+    )
+
+
+@pytest.fixture
+def model(qt_run, kiosk_ctx, kiosk_clock, night, tmp_path) -> Iterator[DoorViewModel]:
+    kiosk_clock.advance(DOORS_OPEN)
+    door = open_model(qt_run, kiosk_ctx, night, tmp_path, night.stage.id)
+    yield door
+    qt_run(door.aclose())
+
+
+def make_screen(qtbot, model: DoorViewModel, **kwargs) -> DoorScreen:
+    screen = DoorScreen(model, **kwargs)
+    qtbot.addWidget(screen)
+    screen.scanner.max_gap_s = 0.5  # a loaded test machine must not split one synthetic burst
+    screen.resize(1920, 1080)
+    screen.show()
+    return screen
+
+
+def scan_by_keyboard(qtbot, screen: DoorScreen, text: str) -> None:
+    target = screen.undo  # whatever has focus: the scanner takes the burst before any widget sees it
+    qtbot.keyClicks(target, text)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+
+
+def test_scanner_admits_then_already_used_with_the_reason(qtbot, model, night, kiosk_clock):
+    screen = make_screen(qtbot, model)
+    assert (screen.word.text(), screen.reason.text()) == ("Ready", "Scan a ticket")
+    assert screen.status.text() == "● Online"
+    shoot(screen, "ready")
+    undone: list[bool] = []
+    screen.undo.clicked.connect(lambda: undone.append(True))
+
+    scan_by_keyboard(qtbot, screen, night.texts[0])
+    qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+    assert screen.place.text() == "Stalls, row A, seat 1 · Stalls"
+    assert screen.reason.text() == "Let the guest in."
+    assert screen.counter.text() == "Admitted tonight: 1"
+    assert undone == []  # the scanner's Enter did not press the focused button
+    shoot(screen, "admit")
+
+    kiosk_clock.advance(120)
+    scan_by_keyboard(qtbot, screen, night.texts[0])
+    qtbot.waitUntil(lambda: screen.word.text() == "ALREADY USED", timeout=10_000)
+    assert screen.reason.text().startswith("admitted at ")
+    assert screen.reason.text().endswith(" at North. Do not admit again.")
+    assert screen.counter.text() == "Admitted tonight: 1"
+    assert screen.recent.count() == 2
+    assert screen.recent.item(0).text().split("\n")[0].endswith("ALREADY USED")
+    assert screen.sounds.played == [Tone.ADMIT, Tone.REFUSE]
+    shoot(screen, "already-used")
+    screen.render_state(model.state)  # a repeated snapshot redraws the same screen and plays nothing again
+    assert screen.sounds.played == [Tone.ADMIT, Tone.REFUSE]
+
+
+def test_garbage_is_not_valid_and_undo_takes_back_the_last_admit(qtbot, model, night):
+    screen = make_screen(qtbot, model)
+    scan_by_keyboard(qtbot, screen, "THIS IS NOT A TICKET 123")
+    qtbot.waitUntil(lambda: screen.word.text() == "NOT VALID", timeout=10_000)
+    assert "Do not admit" in screen.reason.text()
+    shoot(screen, "not-valid")
+
+    scan_by_keyboard(qtbot, screen, night.texts[1])
+    qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+    assert screen.undo.minimumSizeHint().height() >= 48
+    assert screen.undo.height() >= 48
+    qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.notice.text().startswith("Undone"), timeout=10_000)
+    assert screen.notice.text() == "Undone: Stalls, row A, seat 2 may be scanned again."
+    assert (screen.word.text(), screen.counter.text()) == ("Ready", "Admitted tonight: 0")
+    scan_by_keyboard(qtbot, screen, night.texts[1])
+    qtbot.waitUntil(lambda: screen.counter.text() == "Admitted tonight: 1", timeout=10_000)
+
+
+def test_a_camera_frame_of_the_printed_ticket_admits(qtbot, qt_run, kiosk_ctx, model, night):
+    # The concert night is long after the sale: printing the ticket again is a staff reprint.
+    pdf = qt_run(tickets.render_order(kiosk_ctx, night.stage.manager, night.order.code))
+    camera = CameraScanner()
+    screen = make_screen(qtbot, model, camera=camera)
+    try:
+        assert camera.feed_image(ticket_image(pdf))
+        qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+        assert screen.place.text() == "Stalls, row A, seat 1 · Stalls"
+    finally:
+        camera.close()
+
+
+def test_the_offline_indicator_says_how_many_scans_wait_for_the_sync(qtbot, model, night):
+    screen = make_screen(qtbot, model)
+    scan_by_keyboard(qtbot, screen, night.texts[0])
+    qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+    offline = model.state.verdict and replace(model.state.verdict, offline=True)
+    screen.render_state(replace(model.state, online=False, unsynced=3, verdict=offline))
+    assert screen.status.text() == "● OFFLINE · 3 scans to sync"
+    assert screen.note.text() == "Checked offline by signature"
+    assert screen.note.isVisibleTo(screen)
+    shoot(screen, "offline")
+    screen.render_state(model.state)
+    assert screen.status.text() == "● Online"
+    assert not screen.note.isVisibleTo(screen)
+
+
+def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, night, tmp_path):
+    door = open_model(qt_run, kiosk_ctx, night, tmp_path)  # demo concerts and Test Hall are on sale
+    try:
+        screen = make_screen(qtbot, door)
+        assert door.state.needs_concert
+        assert screen.chooser.isVisibleTo(screen)
+        assert screen.word.text() == "Choose concert"
+        assert screen.chooser.count() == len(door.state.concerts) >= 2
+        assert screen.undo.isEnabled() is False
+        shoot(screen, "choose")
+        wanted = [c.id for c in door.state.concerts].index(night.stage.id)
+        screen.chooser.setFocus()
+        for _ in range(wanted + 1):
+            qtbot.keyClick(screen.chooser, Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: door.state.concert is not None and not door.state.busy, timeout=10_000)
+        qtbot.waitUntil(lambda: door.state.concert.id == night.stage.id, timeout=10_000)
+        assert screen.word.text() == "Ready"
+        assert screen.undo.isEnabled()
+        scan_by_keyboard(qtbot, screen, night.texts[0])
+        qtbot.waitUntil(lambda: screen.word.text() == "TOO EARLY", timeout=10_000)
+        assert screen.sounds.played == [Tone.WARN]
+    finally:
+        qt_run(door.aclose())

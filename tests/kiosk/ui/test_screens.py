@@ -1,0 +1,246 @@
+"""The kiosk's sales screens: the real SaleFlow on the demo database, touch targets, reflow, busy, idle, PIN, themes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from core.domain.devices import DeviceKind
+from core.services import devices
+from core.services.context import ServiceContext
+from kiosk.devices.print_folder import FolderPrinter
+from kiosk.ui.accessibility import spoken_name
+from kiosk.ui.main_window import MainWindow
+from kiosk.viewmodels.flow_state import Step
+from kiosk.viewmodels.printing import TicketPrinting
+from kiosk.viewmodels.sale_flow import SaleFlow
+from kiosk.viewmodels.seat_map import SeatMapModel
+from tests.builders import ROOT
+from tests.kiosk import screenshots
+
+LANDSCAPE, PORTRAIT = (1920, 1080), (1080, 1920)
+
+
+def find(window: QWidget, name: str) -> Any:
+    """The visible widget with this objectName (screens are built once, so names repeat across hidden screens)."""
+    matches = [w for w in window.findChildren(QWidget, name) if w.isVisible()]
+    assert len(matches) == 1, f"{len(matches)} visible widgets named {name!r}"
+    return matches[0]
+
+
+def make_window(qtbot: Any, flow: Any, size: tuple[int, int] = LANDSCAPE, **kwargs: Any) -> MainWindow:
+    window = MainWindow(flow, **kwargs)
+    # A language left switched on would translate the next test's screens: back to English at the end.
+    qtbot.addWidget(window, before_close_func=lambda w: w.languages.close())
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # focus (and so speech) follows only in the active window
+    return window
+
+
+@pytest.fixture
+def real_flow(kiosk_ctx: ServiceContext, qt_run: Any, qtbot: Any, tmp_path: Path) -> Iterator[SaleFlow]:
+    """The real SaleFlow on the seeded demo database, enrolled and approved: it stands on WELCOME."""
+    kiosk_ctx.settings = replace(
+        kiosk_ctx.settings, device_key_ref=f"file:{tmp_path / 'kiosk.key'}", demo_mode=True
+    )
+    (tmp_path / "printed").mkdir()
+    flow = SaleFlow(kiosk_ctx, printing=TicketPrinting(FolderPrinter(tmp_path / "printed")), poll_s=0.05)
+    flow.request_start()  # it waits for approval, polling, until the manager below approves it
+    qtbot.waitUntil(lambda: flow.state.step is Step.ENROLMENT, timeout=10_000)
+    enrolment = qt_run(devices.enrol_this_device(kiosk_ctx, kind=DeviceKind.KIOSK, name="Kiosk"))
+    qt_run(devices.approve_device(kiosk_ctx, ROOT, enrolment.device.id))
+    qtbot.waitUntil(lambda: flow.state.step is Step.WELCOME and bool(flow.state.venue_name), timeout=10_000)
+    yield flow
+    qt_run(flow.aclose())
+
+
+@pytest.fixture
+def stand_in(qtbot: Any) -> screenshots.StandInFlow:
+    """Hand-built snapshots for the screens a real sale reaches only after a payment (layout checks only)."""
+    states = screenshots.states()
+    model = SeatMapModel(screenshots.seat_map(states["seats"].concert.concert))  # type: ignore[union-attr]
+    return screenshots.StandInFlow(states["welcome"], model)
+
+
+def _in_seat_map(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.objectName() == "seat_map":
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def on_screen(window: MainWindow, step: Step) -> bool:
+    return window.stack.currentWidget() is window.screens[step]
+
+
+def test_a_buyer_taps_from_welcome_to_the_seat_map_on_the_real_flow(qtbot, real_flow):
+    window = make_window(qtbot, real_flow)
+    assert on_screen(window, Step.WELCOME)
+    assert find(window, "welcome_title").text() == f"Welcome to {real_flow.state.venue_name}"
+    qtbot.mouseClick(find(window, "buy_tickets"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: on_screen(window, Step.CONCERTS) and not real_flow.state.busy)
+    cards = window.screens[Step.CONCERTS].cards
+    assert len(cards) == len(real_flow.state.concerts) == 4
+    first = real_flow.state.concerts[0]
+    card = find(window, f"concert_card_{first.concert.id}")
+    assert first.concert.title in card.accessibleName()
+    assert f"{first.available} left" in card.accessibleName()
+    assert QApplication.focusWidget() is card  # a new screen starts on its first choice
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: on_screen(window, Step.SEATS) and not real_flow.state.busy)
+    assert window.screens[Step.SEATS].map_widget is not None
+    assert first.concert.title in find(window, "seats_title").text()
+
+
+def test_every_visible_button_is_touch_sized_and_named_on_every_screen(qtbot, stand_in):
+    window = make_window(qtbot, stand_in)
+    checked = 0
+    for size in (LANDSCAPE, PORTRAIT):
+        window.resize(*size)
+        for name, state in screenshots.states().items():
+            stand_in.show(state)
+            QApplication.processEvents()
+            buttons = [b for b in window.findChildren(QAbstractButton) if b.isVisible()]
+            assert buttons or state.step in {
+                Step.STARTING,
+                Step.OUT_OF_SERVICE,
+                Step.ENROLMENT,
+                Step.PRINTING,
+            }, name
+            for b in buttons:
+                where = f"{name} {size}: {b.objectName() or b.text()!r}"
+                assert min(b.width(), b.height()) >= 48, f"{where} is {b.width()}x{b.height()}"
+                if _in_seat_map(b):  # the seat map widget's own controls: speech reads their text
+                    assert spoken_name(b), f"{where} says nothing"
+                else:
+                    assert b.accessibleName(), f"{where} has no accessible name"
+                    assert b.objectName(), f"{where} has no objectName"
+                checked += 1
+            # Reflow, not clip: the window keeps the screen's size on every screen.
+            assert (window.width(), window.height()) == size, f"{name} grew the window to {window.size()}"
+    assert checked > 100
+
+
+def test_taps_while_busy_are_ignored(qtbot, stand_in):
+    review = screenshots.states()["review"]
+    window = make_window(qtbot, stand_in)
+    stand_in.show(replace(review, busy=True))
+    assert find(window, "busy").isVisible()
+    qtbot.mouseClick(find(window, "pay"), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(find(window, "pay"), Qt.Key.Key_Return)
+    assert "request_to_payment" not in stand_in.commands()
+    stand_in.show(review)
+    qtbot.mouseClick(find(window, "pay"), Qt.MouseButton.LeftButton)
+    assert stand_in.commands()[-1] == "request_to_payment"
+
+
+def test_more_time_is_offered_only_when_the_countdown_warns(qtbot, stand_in):
+    states = screenshots.states()
+    window = make_window(qtbot, stand_in)
+    stand_in.show(states["review"])
+    assert not window.screens[Step.REVIEW].extend.isVisible()
+    assert find(window, "countdown_clock").text() == "9:42"
+    stand_in.show(states["review-warning"])
+    assert find(window, "countdown_warning").isVisible()
+    qtbot.mouseClick(find(window, "extend"), Qt.MouseButton.LeftButton)
+    assert stand_in.commands()[-1] == "request_extend"
+
+
+def test_staff_pin_pad_and_demo_buttons_pay(qtbot, stand_in):
+    states = screenshots.states()
+    window = make_window(qtbot, stand_in)
+    stand_in.show(states["payment-attended"])
+    assert not find(window, "pin_ok").isEnabled()
+    for digit in "4711":
+        qtbot.mouseClick(find(window, f"pin_key_{digit}"), Qt.MouseButton.LeftButton)
+    assert find(window, "pin_display").text() == "●●●●"
+    qtbot.mouseClick(find(window, "pin_ok"), Qt.MouseButton.LeftButton)
+    assert stand_in.calls[-1] == ("request_pay_with_pin", ("4711",))
+    assert find(window, "pin_display").text() == "–"
+    stand_in.show(states["payment-demo"])
+    assert not [w for w in window.findChildren(QWidget, "pin_ok") if w.isVisible()]
+    qtbot.mouseClick(find(window, "demo_decline"), Qt.MouseButton.LeftButton)
+    assert stand_in.calls[-1] == ("request_pay_demo", (False,))
+
+
+def test_idle_dialog_asks_and_any_input_touches(qtbot, stand_in):
+    states = screenshots.states()
+    window = make_window(qtbot, stand_in)
+    stand_in.show(states["idle"])
+    dialog = find(window, "idle_dialog")
+    assert find(window, "idle_seconds").text() == "17 s"
+    assert QApplication.focusWidget() is find(window, "still_here")
+    stand_in.calls.clear()
+    qtbot.mouseClick(find(window, "still_here"), Qt.MouseButton.LeftButton)
+    assert "still_here" in stand_in.commands()
+    assert ("touch", ()) in stand_in.calls  # the application-wide filter saw the tap
+    stand_in.show(replace(states["idle"], idle_seconds_left=None))
+    assert not dialog.isVisible()
+
+
+def test_the_status_line_shows_demo_paused_and_notices_in_words(qtbot, stand_in):
+    states = screenshots.states()
+    window = make_window(qtbot, stand_in)
+    stand_in.show(states["concerts"])
+    assert find(window, "demo_ribbon").text().startswith("DEMO")
+    assert find(window, "live_paused").text() == "Live updates paused"
+    stand_in.show(states["payment-demo"])
+    assert find(window, "notice_text").text().startswith("Please note: The payment was declined")
+    stand_in.show(replace(states["payment-demo"], notice=None, live=True, demo=False))
+    for name in ("notice", "live_paused", "demo_ribbon"):
+        assert not window.findChild(QWidget, name).isVisible()
+
+
+def test_theme_switches_apply_high_contrast_and_large_text(qtbot, stand_in):
+    window = make_window(qtbot, stand_in)
+    buy = find(window, "buy_tickets")
+    normal_px = buy.font().pixelSize()
+    qtbot.mouseClick(find(window, "high_contrast_toggle"), Qt.MouseButton.LeftButton)
+    assert window.theme.high_contrast
+    assert "#ffff00" in window.styleSheet()
+    assert find(window, "high_contrast_toggle").text() == "High contrast: on"
+    assert buy.palette().color(buy.backgroundRole()).name() == "#ffff00"
+    qtbot.mouseClick(find(window, "large_text_toggle"), Qt.MouseButton.LeftButton)
+    assert buy.font().pixelSize() == round(normal_px * 1.4)
+    qtbot.mouseClick(find(window, "high_contrast_toggle"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, "large_text_toggle"), Qt.MouseButton.LeftButton)
+    assert not window.theme.high_contrast
+    assert buy.font().pixelSize() == normal_px
+    assert "#ffff00" not in window.styleSheet()
+
+
+def test_lockdown_opens_the_staff_exit_only_after_five_corner_taps(qtbot, stand_in):
+    from kiosk.ui.lockdown import Lockdown
+
+    window = make_window(qtbot, stand_in)
+    ticks = iter(float(i) * 0.2 for i in range(100))
+    lock = Lockdown(window, monotonic=lambda: next(ticks))
+    pins: list[str] = []
+    lock.unlock_requested.connect(pins.append)
+    window.close()
+    assert window.isVisible()  # closing is refused while locked
+    header = window.findChild(QWidget, "header")
+    for _ in range(4):
+        qtbot.mouseClick(header, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    assert not lock.exit_panel.isVisible()
+    qtbot.mouseClick(header, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    assert lock.exit_panel.isVisible()
+    for digit in "2468":
+        qtbot.mouseClick(lock.exit_panel.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(lock.exit_panel.pin_pad.ok_key, Qt.MouseButton.LeftButton)
+    assert pins == ["2468"]
+    lock.refuse()
+    assert lock.exit_panel.problem.text() == "That PIN is not right."
+    lock.release()
+    assert not window.isVisible()

@@ -1,0 +1,277 @@
+"""The door view-model without Qt: real tickets on a real database, scans queued in order, undo, choosing the
+concert, the verdict going back to Ready, and offline scans synced when the database answers again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.domain.checkin import ScanResult
+from core.domain.ids import ConcertId
+from core.domain.orders import Order
+from core.domain.staff import DeviceActor
+from core.services import checkin
+from core.services import tickets as tickets_service
+from core.services.context import ServiceContext
+from kiosk.viewmodels.door import DoorState, DoorViewModel, Tone
+from tests import dbstate
+from tests.builders import Stage, build_stage, door_device, sell, signing_kiosk
+
+DOORS_OPEN = 7 * 24 * 3600  # build_stage's doors open a week after the clock's start
+
+
+@dataclass
+class Night:
+    stage: Stage
+    door: DeviceActor
+    order: Order
+    kiosk: DeviceActor
+    texts: list[str]
+    """The QR texts of the order's tickets, in seat order (seats[0] first)."""
+
+
+async def door_night(
+    ctx: ServiceContext, seats: int = 3, *, name: str = "Test Hall", key: str = "o1"
+) -> Night:
+    """A concert with ``seats`` tickets sold by a signing kiosk, and an approved door device."""
+    stage = await build_stage(ctx, name=name)
+    kiosk = await signing_kiosk(ctx, f"{name} signing kiosk")
+    door = await door_device(ctx, f"{name} door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:seats], key)
+    documents = await tickets_service.order_documents(ctx, kiosk, order.code)
+    by_serial = {d.serial: d.qr_text for d in documents}
+    return Night(stage, door, order, kiosk, [by_serial[t.serial] for t in order.tickets])
+
+
+async def open_door(
+    ctx: ServiceContext, night: Night, path: Path, concert_id: ConcertId | None = None, **options: object
+) -> DoorViewModel:
+    options = {"verdict_seconds": None, "tick_seconds": 3600.0, **options}
+    return await DoorViewModel.open(
+        ctx,
+        night.door.device_id,
+        gate="North",
+        local_path=path / "door.sqlite3",
+        concert_id=concert_id,
+        **options,
+    )
+
+
+async def until(model: DoorViewModel, check: Callable[[DoorState], bool], wait_s: float = 10.0) -> DoorState:
+    """Wait for a state that passes ``check`` (the view-model's own signal wakes us, no sleeping)."""
+    woke = asyncio.Event()
+    model.changed.connect(woke.set)
+    try:
+        async with asyncio.timeout(wait_s):
+            while not check(model.state):
+                woke.clear()
+                await woke.wait()
+    finally:
+        model.changed.disconnect(woke.set)
+    return model.state
+
+
+@pytest.fixture
+async def night(ctx: ServiceContext, clock) -> Night:
+    built = await door_night(ctx)
+    clock.advance(DOORS_OPEN)  # the concert night: doors are open (and sales have closed)
+    return built
+
+
+@pytest.fixture
+async def door(ctx: ServiceContext, night: Night, tmp_path: Path) -> AsyncIterator[DoorViewModel]:
+    model = await open_door(ctx, night, tmp_path, night.stage.id)
+    yield model
+    await model.aclose()
+
+
+async def test_admit_then_already_used_says_when_and_at_which_gate(door, night, clock):
+    assert door.state.concert is not None
+    assert door.state.concert.title == "Night Music"
+    assert door.state.online
+    assert door.state.verdict is None
+    first = await door.scan(night.texts[0])
+    assert first is not None
+    assert first.result is ScanResult.ADMIT
+    assert (str(first.word), first.tone, first.offline) == ("ADMIT", Tone.ADMIT, False)
+    assert (first.place, first.category) == ("Stalls, row A, seat 1", "Stalls")
+    assert door.state.admitted == 1
+    admitted_at = clock.now().astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+
+    clock.advance(90)
+    again = await door.scan(night.texts[0])
+    assert again is not None
+    assert again.result is ScanResult.ALREADY_USED
+    assert (str(again.word), again.tone) == ("ALREADY USED", Tone.REFUSE)
+    assert str(again.reason) == f"admitted at {admitted_at} at North. Do not admit again."
+    assert door.state.admitted == 1
+    assert [str(r.word) for r in door.state.recent] == ["ALREADY USED", "ADMIT"]
+    assert door.state.verdict == again
+
+
+async def test_garbage_is_not_valid_never_a_crash_and_changes_nothing(ctx, door, night):
+    before = await dbstate.snapshot(ctx)
+    cut = night.texts[0][:-7]
+    for text in ["HELLO WORLD", "\x00\x01\x02", "ä" * 5000, "6BFOXN*TS0BI$ZDFRH", cut, "' OR 1=1 --"]:
+        verdict = await door.scan(text)
+        assert verdict is not None, text
+        assert (verdict.result, verdict.tone, str(verdict.word)) == (
+            ScanResult.NOT_VALID,
+            Tone.REFUSE,
+            "NOT VALID",
+        )
+        assert str(verdict.reason)
+        assert not str(verdict.reason).startswith("NOT VALID")
+    assert await door.scan("   \n") is None  # a stray Enter is not a scan
+    assert len(door.state.recent) == 6
+    assert door.state.admitted == 0
+    assert await dbstate.snapshot(ctx) == before
+    assert (await door.scan(night.texts[0])).result is ScanResult.ADMIT  # the door still works
+
+
+async def test_scans_faster_than_the_database_are_queued_in_order_and_none_dropped(door, night):
+    seen_queued: list[int] = []
+    door.changed.connect(lambda state: seen_queued.append(state.queued))
+    texts = [night.texts[0], "GARBAGE", night.texts[1], night.texts[0], night.texts[2]]
+    for text in texts:
+        door.request_scan(text)  # as the scanner delivers them: no waiting between
+    state = await until(door, lambda s: not s.busy)
+    assert max(seen_queued) >= 4  # they really were waiting behind each other
+    assert [str(r.word) for r in reversed(state.recent)] == [
+        "ADMIT",
+        "NOT VALID",
+        "ADMIT",
+        "ALREADY USED",
+        "ADMIT",
+    ]
+    assert [r.place for r in reversed(state.recent)][2:] == [
+        "Stalls, row A, seat 2",
+        "Stalls, row A, seat 1",
+        "Stalls, row A, seat 3",
+    ]
+    assert state.admitted == 3
+    assert state.queued == 0
+
+
+async def test_undo_last_admit_lets_the_ticket_in_again(ctx, door, night, clock):
+    await door.undo_last()
+    assert "no admit from this door" in str(door.state.notice)
+    assert (await door.scan(night.texts[1])).result is ScanResult.ADMIT
+    clock.advance(30)
+    await door.undo_last()
+    assert str(door.state.notice) == "Undone: Stalls, row A, seat 2 may be scanned again."
+    assert door.state.admitted == 0
+    assert door.state.verdict is None
+    assert (await door.scan(night.texts[1])).result is ScanResult.ADMIT
+    clock.advance(timedelta(minutes=6).total_seconds())
+    door.request_undo()
+    state = await until(door, lambda s: not s.busy)
+    assert "no admit from this door in the last 5 minutes" in str(state.notice)
+    assert state.admitted == 1
+
+
+async def test_staff_choose_tonights_concert_when_several_are_on(ctx, tmp_path):
+    first = await door_night(ctx, 1)
+    second = await door_night(ctx, 1, name="Other Hall", key="o2")
+    model = await open_door(ctx, first, tmp_path)
+    try:
+        assert model.state.needs_concert
+        assert {c.id for c in model.state.concerts} == {first.stage.id, second.stage.id}
+        early = await model.scan(first.texts[0])
+        assert early is not None
+        assert str(early.word) == "CHOOSE CONCERT"
+        assert early.tone is Tone.WARN
+        await model.choose_concert(second.stage.id)
+        assert model.state.concert is not None
+        assert model.state.concert.id == second.stage.id
+        assert "doors" in model.state.concert.when
+        wrong = await model.scan(first.texts[0])
+        assert wrong is not None
+        assert wrong.result is ScanResult.WRONG_CONCERT
+        assert wrong.reason.source == "this ticket is for another concert. Send the guest to the box office."
+        too_early = await model.scan(second.texts[0])
+        assert too_early is not None
+        assert (too_early.result, too_early.tone) == (
+            ScanResult.TOO_EARLY,
+            Tone.WARN,
+        )
+        assert model.state.admitted == 0
+    finally:
+        await model.aclose()
+
+
+async def test_the_verdict_goes_back_to_ready_by_itself(ctx, night, tmp_path):
+    model = await open_door(ctx, night, tmp_path, night.stage.id, verdict_seconds=0.05)
+    try:
+        await model.scan(night.texts[0])
+        assert model.state.verdict is not None
+        state = await until(model, lambda s: s.verdict is None)
+        assert [str(r.word) for r in state.recent] == ["ADMIT"]  # the list keeps it
+    finally:
+        await model.aclose()
+
+
+async def test_a_revoked_door_is_told_to_stop(ctx, door, night):
+    from core.services import devices
+
+    await devices.revoke_device(ctx, night.stage.manager, night.door.device_id)
+    verdict = await door.scan(night.texts[0])
+    assert verdict is not None
+    assert (str(verdict.word), verdict.tone) == ("STOP", Tone.REFUSE)
+    assert "revoked" in str(verdict.reason)
+    assert door.state.admitted == 0
+
+
+# --- offline: a real PostgreSQL behind a proxy that goes away -------------------------------------
+
+
+@pytest.mark.postgres
+async def test_offline_scans_are_journaled_and_synced_when_the_database_is_back(
+    pg_ctx, pg_database_url, clock, tmp_path, expect_log
+):
+    from tests.core.services.test_door_offline import RestartableProxy, door_context
+
+    night = await door_night(pg_ctx)
+    clock.advance(DOORS_OPEN)
+    proxy = RestartableProxy.to(pg_database_url)
+    await proxy.start()
+    try:
+        async with door_context(proxy.url_for(pg_database_url), clock) as door_ctx:
+            model = await open_door(
+                door_ctx, night, tmp_path, night.stage.id, probe_interval=timedelta(0), online_timeout_s=2.0
+            )
+            try:
+                assert (await model.scan(night.texts[0])).result is ScanResult.ADMIT
+                await proxy.close()
+                with expect_log("core.services.door", "offline"):
+                    offline = await model.scan(night.texts[1])
+                assert offline is not None
+                assert offline.result is ScanResult.ADMIT
+                assert offline.offline
+                assert str(offline.reason) == "Let the guest in."
+                again = await model.scan(night.texts[1])
+                assert again is not None
+                assert again.result is ScanResult.ALREADY_USED
+                assert again.offline
+                assert (model.state.online, model.state.unsynced, model.state.admitted) == (False, 2, 2)
+                await model.tick()  # still gone: stays offline, nothing lost
+                assert (model.state.online, model.state.unsynced) == (False, 2)
+
+                await proxy.start()
+                await model.tick()
+                assert (model.state.online, model.state.unsynced) == (True, 0)
+            finally:
+                await model.aclose()
+    finally:
+        await proxy.close()
+    server = await checkin.scan_ticket(
+        pg_ctx, night.door, night.texts[1], concert_id=night.stage.id, gate="South"
+    )
+    assert server.result is ScanResult.ALREADY_USED
+    assert server.first_gate == "North"

@@ -1,0 +1,282 @@
+"""The sale flow view-model without Qt, on the real demo database (both engines): a buyer's whole journey."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from core.domain.catalog import SeatMap
+from core.domain.devices import DeviceKind
+from core.domain.places import PlaceState
+from core.ops import seed
+from core.services import catalog, devices, orders, sales
+from core.services.context import ServiceContext
+from kiosk.devices.print_folder import FolderPrinter
+from kiosk.viewmodels.flow_state import PrintPhase, Step
+from kiosk.viewmodels.printing import TicketPrinting
+from kiosk.viewmodels.sale_flow import WARN_SECONDS, SaleFlow
+from tests.builders import ROOT, decode_qr_texts, signing_kiosk
+from tests.dbstate import snapshot
+
+
+async def until(check: Callable[[], object], within: float = 10.0) -> None:
+    """Wait for the flow's own tasks to get somewhere (they run on this loop)."""
+    # Polled: the condition is reached by the flow's own tasks, whichever signal they emit on the way.
+    async with asyncio.timeout(within):
+        while not check():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+class FakeMonotonic:
+    """The idle timer's clock, moved by the test (the hold clock is ctx.clock, a ManualClock)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def demo(ctx: ServiceContext, tmp_path: Path) -> ServiceContext:
+    await seed.seed_demo(ctx)
+    ctx.settings = replace(ctx.settings, device_key_ref=f"file:{tmp_path / 'kiosk.key'}", demo_mode=True)
+    return ctx
+
+
+@pytest.fixture
+def printed(tmp_path: Path) -> Path:
+    folder = tmp_path / "printed"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def idle_clock() -> FakeMonotonic:
+    return FakeMonotonic()
+
+
+@pytest.fixture
+async def flow(demo: ServiceContext, printed: Path, idle_clock: FakeMonotonic) -> AsyncIterator[SaleFlow]:
+    flow = SaleFlow(
+        demo,
+        printing=TicketPrinting(FolderPrinter(printed)),
+        idle_timeout_s=60,
+        idle_warning_s=20,
+        monotonic=idle_clock,
+        poll_s=0.05,
+    )
+    await flow.start()  # not approved yet: ENROLMENT
+    assert flow.state.step is Step.ENROLMENT
+    device = await _this_device(demo)
+    await devices.approve_device(demo, ROOT, device)
+    await until(lambda: flow.state.step is Step.WELCOME)
+    yield flow
+    await flow.aclose()
+
+
+async def _this_device(ctx: ServiceContext):
+    enrolment = await devices.enrol_this_device(ctx, kind=DeviceKind.KIOSK, name="Kiosk")
+    return enrolment.device.id
+
+
+async def _to_seats(flow: SaleFlow, index: int = 0) -> SeatMap:
+    flow.request_begin()
+    await until(lambda: flow.state.step is Step.CONCERTS and not flow.state.busy)
+    assert len(flow.state.concerts) == 4
+    concert_id = flow.state.concerts[index].concert.id
+    flow.request_choose_concert(concert_id)
+    await until(lambda: flow.state.step is Step.SEATS and not flow.state.busy)
+    return await catalog.get_seat_map(flow.ctx, concert_id)
+
+
+def _free_seats(seat_map: SeatMap, n: int):
+    return [p.id for p in seat_map.places if p.row is not None and p.state is PlaceState.FREE][:n]
+
+
+async def _held(flow: SaleFlow, seats) -> None:
+    assert flow.seat_map is not None
+    for seat in seats:
+        assert flow.seat_map.toggle(seat)
+    flow.request_hold_selection()
+    await until(lambda: flow.state.step is Step.REVIEW and not flow.state.busy)
+
+
+async def test_enrolment_shows_the_fingerprint_until_a_manager_approves(demo, printed, idle_clock):
+    flow = SaleFlow(demo, printing=TicketPrinting(FolderPrinter(printed)), monotonic=idle_clock, poll_s=0.05)
+    await flow.start()
+    info = flow.state.enrolment
+    assert flow.state.step is Step.ENROLMENT
+    assert info is not None
+    assert info.status == "pending"
+    assert len(info.fingerprint) >= 16
+    await devices.approve_device(demo, ROOT, await _this_device(demo))
+    await until(lambda: flow.state.step is Step.WELCOME)
+    assert flow.state.terminal == "demo"
+    assert flow.state.venue_name == seed.VENUE
+    await flow.aclose()
+
+
+async def test_a_whole_purchase_ends_in_printed_tickets_that_scan(flow, printed):
+    seat_map = await _to_seats(flow)
+    seats = _free_seats(seat_map, 2)
+    await _held(flow, seats)
+    hold = flow.state.hold
+    assert hold is not None
+    assert {p.place_id for p in hold.places} == set(seats)
+    assert flow.state.countdown is not None
+    assert flow.state.countdown.seconds_left > WARN_SECONDS
+    assert "held" in str(flow.state.spoken)
+
+    flow.set_email("buyer@example.org")
+    flow.request_to_payment()
+    await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
+    flow.request_pay_demo(True)
+    await until(lambda: flow.state.step is Step.DONE)
+
+    order = flow.state.order
+    assert order is not None
+    assert len(order.tickets) == 2
+    assert order.buyer_email == "buyer@example.org"
+    assert flow.state.print_phase is PrintPhase.PRINTED
+    assert flow.state.mailed_to == "buyer@example.org"
+    pdfs = list(printed.glob("*.pdf"))
+    assert len(pdfs) == 1
+    assert len(decode_qr_texts(pdfs[0].read_bytes())) == 2
+    found = await orders.find_order(flow.ctx, ROOT, order.code)
+    assert found.id == order.id
+
+    flow.request_finish()
+    await until(lambda: flow.state.step is Step.WELCOME)
+    assert flow.state.hold is None
+    assert flow.state.order is None
+
+
+async def test_a_declined_payment_sells_nothing_and_lets_the_buyer_retry(flow):
+    seat_map = await _to_seats(flow)
+    await _held(flow, _free_seats(seat_map, 1))
+    flow.request_to_payment()
+    await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
+    before = await snapshot(flow.ctx)
+    flow.request_pay_demo(False)
+    await until(lambda: flow.state.notice is not None and not flow.state.busy)
+    assert flow.state.notice.code == "payment_declined"
+    assert flow.state.step is Step.PAYMENT
+    assert flow.state.order is None
+    after = await snapshot(flow.ctx)
+    assert after["orders"] == before["orders"]
+    assert after["tickets"] == before["tickets"]
+    flow.request_pay_demo(True)  # the retry works
+    await until(lambda: flow.state.step is Step.DONE)
+
+
+async def test_a_seat_taken_between_choosing_and_holding_gets_a_clear_message(flow):
+    seat_map = await _to_seats(flow)
+    seats = _free_seats(seat_map, 2)
+    assert flow.seat_map is not None
+    for seat in seats:
+        flow.seat_map.toggle(seat)
+    other = await signing_kiosk(flow.ctx, "Other kiosk")
+    await sales.hold_places(flow.ctx, other, seat_map.concert.id, [seats[1]])
+    flow.request_hold_selection()
+    await until(lambda: flow.state.notice is not None and not flow.state.busy)
+    # Either the live update removed the seat from the selection first, or the hold was refused: both say so.
+    assert flow.state.step is Step.SEATS
+    assert flow.state.notice.code in {"seats_taken", "nothing_selected"} or flow.seat_map.state.notice
+
+
+async def test_countdown_warns_extends_and_expiry_returns_to_the_seat_map(flow, clock):
+    seat_map = await _to_seats(flow)
+    seats = _free_seats(seat_map, 2)
+    await _held(flow, seats)
+    hold = flow.state.hold
+    assert hold is not None
+    clock.advance((hold.expires_at - clock.now() - timedelta(seconds=30)).total_seconds())
+    await until(lambda: flow.state.countdown is not None and flow.state.countdown.warning)
+    assert "nearly up" in str(flow.state.spoken)
+
+    flow.request_extend()
+    await until(lambda: flow.state.notice is not None and flow.state.notice.code == "extended")
+    assert flow.state.countdown is not None
+    assert not flow.state.countdown.warning
+    assert flow.state.hold is not None
+    assert flow.state.hold.extensions_used == 1
+
+    clock.advance((flow.state.hold.expires_at - clock.now() + timedelta(seconds=1)).total_seconds())
+    await until(lambda: flow.state.step is Step.SEATS and flow.state.notice is not None)
+    assert flow.state.notice.code == "hold_expired"
+    assert flow.state.hold is None
+    fresh = await catalog.get_seat_map(flow.ctx, seat_map.concert.id)
+    assert all(p.state is PlaceState.FREE for p in fresh.places if p.id in seats)
+
+
+async def test_the_buyer_can_extend_at_least_ten_times(flow, clock):
+    seat_map = await _to_seats(flow)
+    await _held(flow, _free_seats(seat_map, 1))
+    for n in range(1, 11):
+        clock.advance(30)
+        flow.request_extend()
+        await until(lambda n=n: flow.state.hold is not None and flow.state.hold.extensions_used == n)
+    assert flow.state.step is Step.REVIEW
+
+
+async def test_idle_warns_then_starts_over_and_releases_the_hold(flow, idle_clock):
+    seat_map = await _to_seats(flow)
+    seats = _free_seats(seat_map, 2)
+    await _held(flow, seats)
+    idle_clock.now += 45
+    await until(lambda: flow.state.idle_seconds_left is not None)
+    assert flow.state.idle_seconds_left <= 20
+    assert "still there" in str(flow.state.spoken)
+    flow.still_here()
+    assert flow.state.idle_seconds_left is None
+    idle_clock.now += 61
+    await until(lambda: flow.state.step is Step.WELCOME)
+    assert flow.state.notice is not None
+    assert flow.state.notice.code == "idle"
+    await until(lambda: not flow._tasks.busy or flow.state.hold is None)
+
+    async def released() -> bool:
+        fresh = await catalog.get_seat_map(flow.ctx, seat_map.concert.id)
+        return all(p.state is PlaceState.FREE for p in fresh.places if p.id in seats)
+
+    async with asyncio.timeout(5):
+        while not await released():  # noqa: ASYNC110 - a database read, no event to wait for
+            await asyncio.sleep(0.02)
+
+
+async def test_cancel_releases_the_places_at_once(flow):
+    seat_map = await _to_seats(flow)
+    seats = _free_seats(seat_map, 2)
+    await _held(flow, seats)
+    flow.request_cancel()
+    await until(lambda: flow.state.step is Step.SEATS and not flow.state.busy)
+    assert flow.state.notice is not None
+    assert flow.state.notice.code == "cancelled"
+    fresh = await catalog.get_seat_map(flow.ctx, seat_map.concert.id)
+    assert all(p.state is PlaceState.FREE for p in fresh.places if p.id in seats)
+
+
+async def test_attended_payment_needs_a_staff_pin(flow):
+    flow.ctx.settings = replace(flow.ctx.settings, payment_terminal="attended")
+    from core.services import payments
+
+    flow._terminal = payments.open_terminal(flow.ctx)
+    seat_map = await _to_seats(flow)
+    await _held(flow, _free_seats(seat_map, 1))
+    flow.request_to_payment()
+    await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
+    flow.request_pay_with_pin("9999")
+    await until(lambda: flow.state.notice is not None and not flow.state.busy)
+    assert flow.state.notice.code == "wrong_pin"
+    assert flow.state.order is None
+    box_office = next(a for a in seed.DEMO_ACCOUNTS if a.role.value == "box_office")
+    flow.request_pay_with_pin(box_office.pin)
+    await until(lambda: flow.state.step is Step.DONE, within=20)
+    assert flow.state.order is not None
+    assert flow.state.order.payment_method == "attended"
