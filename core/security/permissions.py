@@ -30,6 +30,10 @@ DEVICE_PERMISSIONS = frozenset({P.SELL, P.CHECK_IN})
 CONFIRM_PAYMENT = P.SELL
 """Confirming with a PIN at a kiosk that cash or card was taken is part of selling: box office, manager, admin."""
 
+LEAVE_KIOSK = P.SELL
+"""Leaving a locked-down kiosk for the desktop, with a staff PIN: the people who run the box office (box office,
+manager, admin), never door staff. It rides on SELL until Permission has a LEAVE_KIOSK member of its own."""
+
 
 def roles_with(permission: Permission) -> frozenset[Role]:
     """Every role that has ``permission``."""

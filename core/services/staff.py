@@ -16,21 +16,32 @@ from core.domain.ids import StaffId
 from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, SystemActor
 from core.domain.validation import clean_text
 from core.security.passwords import hash_secret_async, verify_secret_async
-from core.security.permissions import require
+from core.security.permissions import LEAVE_KIOSK, require
 from core.services.context import ServiceContext
+from core.services.payments import PinUse, check_pin_form, identify_by_pin
 
-__all__ = ["create_staff", "set_staff_active", "sign_in", "verify_pin"]
+__all__ = ["create_staff", "set_staff_active", "sign_in", "unlock_with_pin", "verify_pin"]
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
-_PIN = re.compile(r"[0-9]{4,8}")
 _SIGN_IN = SystemActor("sign-in")
 _FAILED = (
     "That did not work: the email, password or PIN is wrong, or the account is not active. "
     "Try again or ask an admin."
 )
 _dummy_hash: str | None = None
+_UNLOCK = PinUse(
+    LEAVE_KIOSK,
+    accepted="kiosk_unlocked",
+    wrong="kiosk_unlock_pin_wrong",
+    locked="kiosk_unlock_pin_locked",
+    refused="kiosk_unlock_pin_refused",
+    forbidden="kiosk_unlock_not_allowed",
+    forbidden_message=(
+        "Your role may not leave kiosk mode. Ask a box office member, a manager or an admin to enter their PIN."
+    ),
+)
 
 
 def normalise_email(email: str) -> str:
@@ -43,8 +54,8 @@ def normalise_email(email: str) -> str:
 def _check_secrets(password: str | None, pin: str | None) -> None:
     if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InputError("password", f"use at least {MIN_PASSWORD} characters.", code="password_too_short")
-    if pin is not None and not _PIN.fullmatch(pin):
-        raise InputError("pin", "a PIN is 4 to 8 digits.", code="pin_invalid")
+    if pin is not None:
+        check_pin_form(pin)
 
 
 async def create_staff(
@@ -157,6 +168,15 @@ async def verify_pin(ctx: ServiceContext, *, staff_id: StaffId, pin: str) -> Sta
     creds = await ctx.db.read(work)
     ok = await _verify(creds.pin_hash if creds else None, pin)
     return await _conclude(ctx, creds, ok, f"staff:{staff_id}", "pin")
+
+
+async def unlock_with_pin(ctx: ServiceContext, actor: Actor, pin: str) -> StaffActor:
+    """The staff member who may take this locked-down kiosk (``actor``, the device) out of kiosk mode.
+
+    The PIN alone says who it is. Wrong PINs count against the same per-device guard as payment PINs: five
+    wrong PINs of either kind lock the device for a few minutes, for unlocking and for payments alike.
+    """
+    return await identify_by_pin(ctx, actor, pin, _UNLOCK)
 
 
 async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId, active: bool) -> Staff:
