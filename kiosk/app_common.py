@@ -1,14 +1,17 @@
-"""Pieces both kiosk modes use: showing a window, sending queued ticket mail."""
+"""Pieces both kiosk modes use: showing a window, sending queued ticket mail, the staff exit."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from core.domain.errors import EncoreError
-from core.services import ServiceContext, adapters, mail
+from core.domain.errors import EncoreError, StorageUnavailable
+from core.domain.staff import Actor
+from core.services import ServiceContext, adapters, mail, staff
+from kiosk.ui.lockdown import Lockdown
 from kiosk.viewmodels.tasks import TaskOwner
 
 log = logging.getLogger(__name__)
@@ -45,3 +48,26 @@ class MailSender:
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
+
+
+async def staff_exit(ctx: ServiceContext, actor: Actor | None, pin: str, lockdown: Lockdown) -> bool:
+    """Check a staff PIN typed on the lockdown panel; True when the window may close (the PIN was right)."""
+    if actor is None:
+        lockdown.refuse(
+            QCoreApplication.translate("KioskApp", "This device is not approved yet; ask a manager.")
+        )
+        return False
+    try:
+        await staff.unlock_with_pin(ctx, actor, pin)
+    except StorageUnavailable:
+        lockdown.refuse(
+            QCoreApplication.translate(
+                "KioskApp", "The database cannot be reached, so the PIN cannot be checked now."
+            )
+        )
+        return False
+    except EncoreError as error:
+        lockdown.refuse(error.message)
+        return False
+    lockdown.release()
+    return True

@@ -6,10 +6,9 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from core.domain.errors import EncoreError, StorageUnavailable
 from core.domain.ids import DeviceId
-from core.services import ServiceContext, health, staff
-from kiosk.app_common import MailSender, show
+from core.services import ServiceContext, health
+from kiosk.app_common import MailSender, show, staff_exit
 from kiosk.devices.printing import printer_for
 from kiosk.ui.binding import bind
 from kiosk.ui.i18n import Languages
@@ -94,21 +93,10 @@ class SalesApp(QObject):
         self._tasks.start(self._unlock(pin), name="staff-exit")
 
     async def _unlock(self, pin: str) -> None:
-        lockdown = self.lockdown
-        assert lockdown is not None
-        try:
-            await staff.unlock_with_pin(self.ctx, self.flow.actor, pin)
-        except StorageUnavailable:
-            lockdown.refuse(self.tr("The database cannot be reached; the PIN cannot be checked now."))
-            return
-        except EncoreError as error:
-            lockdown.refuse(error.message)
-            return
-        except RuntimeError:  # not enrolled: no device actor to check the PIN against
-            lockdown.refuse(self.tr("This kiosk is not approved yet; ask a manager."))
-            return
-        lockdown.release()
-        self.closed.emit()
+        assert self.lockdown is not None
+        actor = self.flow.actor if self.flow.enrolled else None
+        if await staff_exit(self.ctx, actor, pin, self.lockdown):
+            self.closed.emit()
 
     async def aclose(self) -> None:
         await self.flow.aclose()

@@ -113,8 +113,7 @@ class PinLockedOut(NotAllowed):
         else:
             wait = "about a minute" if minutes_left <= 1 else f"about {minutes_left} minutes"
         super().__init__(
-            f"Too many wrong PINs: payments at this terminal are locked for {wait}. "
-            "Try again then, or call a manager."
+            f"Too many wrong PINs: this device takes no PIN for {wait}. Try again then, or call a manager."
         )
         self.until = until
 

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     VIEW_REPORTS = "view_reports"
     VIEW_ORDERS = "view_orders"
+    LEAVE_KIOSK = "leave_kiosk"
+    """Leave a locked-down kiosk for the desktop (a staff PIN at the hidden gesture)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MANAGE_DEVICES,
             P.VIEW_REPORTS,
             P.VIEW_ORDERS,
+            P.LEAVE_KIOSK,
         }
     ),
-    Role.BOX_OFFICE: frozenset({P.SELL, P.REPRINT, P.VIEW_ORDERS}),
+    Role.BOX_OFFICE: frozenset({P.SELL, P.REPRINT, P.VIEW_ORDERS, P.LEAVE_KIOSK}),
     Role.DOOR: frozenset({P.CHECK_IN}),
 }
 # An approved device may sell (kiosk) and check in (door); whether it is approved is checked in the database,
@@ -30,9 +31,9 @@ DEVICE_PERMISSIONS = frozenset({P.SELL, P.CHECK_IN})
 CONFIRM_PAYMENT = P.SELL
 """Confirming with a PIN at a kiosk that cash or card was taken is part of selling: box office, manager, admin."""
 
-LEAVE_KIOSK = P.SELL
+LEAVE_KIOSK = P.LEAVE_KIOSK
 """Leaving a locked-down kiosk for the desktop, with a staff PIN: the people who run the box office (box office,
-manager, admin), never door staff. It rides on SELL until Permission has a LEAVE_KIOSK member of its own."""
+manager, admin), never door staff, never a device."""
 
 
 def roles_with(permission: Permission) -> frozenset[Role]:
@@ -50,6 +51,7 @@ _ACTION_WORDS = {
     P.MANAGE_STAFF: "manage staff accounts",
     P.VIEW_REPORTS: "see reports",
     P.VIEW_ORDERS: "look up orders",
+    P.LEAVE_KIOSK: "leave kiosk mode",
 }
 
 

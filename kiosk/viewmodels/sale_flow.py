@@ -133,6 +133,10 @@ class SaleFlow:
         self._set(concerts=concerts, venue_name=venue)
 
     @property
+    def enrolled(self) -> bool:
+        return self._actor is not None
+
+    @property
     def actor(self) -> Actor:
         if self._actor is None:
             raise RuntimeError("the kiosk is not enrolled yet")

@@ -124,3 +124,13 @@ class TcpProxy:
         finally:
             writer.close()
             self._writers.discard(writer)
+
+
+class RestartableProxy(TcpProxy):
+    """A proxy that can be started again on the same port, since an engine's URL names that port."""
+
+    async def start(self) -> TcpProxy:
+        if not self.port:
+            return await super().start()
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+        return self

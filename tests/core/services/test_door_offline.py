@@ -36,23 +36,13 @@ from core.services.context import ServiceContext
 from core.services.door import DoorStation, list_conflicts
 from core.tickets.qr import b45decode, b45encode
 from tests.builders import Stage, build_stage, door_device, sell, signing_kiosk
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import RestartableProxy
 
 pytestmark = pytest.mark.postgres
 
 STATEMENT_TIMEOUT_S = 1.0
 """The door's engine gives up fast: a lost network must not hold up the queue."""
 DOORS_OPEN = 7 * 24 * 3600  # build_stage's doors open a week after the clock's start
-
-
-class RestartableProxy(TcpProxy):
-    """A proxy that can be started again on the same port, since the door's engine URL names that port."""
-
-    async def start(self) -> TcpProxy:
-        if not self.port:
-            return await super().start()
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
-        return self
 
 
 @asynccontextmanager

@@ -1,0 +1,138 @@
+"""Door mode: enrol this station, then the full-screen scan station (HID scanner, camera if any), locked down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget
+
+from core.domain.devices import DeviceKind
+from core.domain.errors import StorageUnavailable
+from core.domain.ids import DeviceId
+from core.domain.staff import Actor
+from core.services import ServiceContext, devices, health
+from kiosk.app_common import MailSender, show, staff_exit
+from kiosk.devices.camera import CameraScanner
+from kiosk.ui.door_screen import DoorScreen
+from kiosk.ui.lockdown import Lockdown
+from kiosk.ui.theme import Theme
+from kiosk.viewmodels.door import DoorViewModel
+from kiosk.viewmodels.health import HealthLoop
+from kiosk.viewmodels.tasks import TaskOwner
+
+log = logging.getLogger(__name__)
+
+ENROL_POLL_S = 3.0
+DEFAULT_GATE = "Main"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DoorApp", text)
+
+
+class DoorApp(QObject):
+    closed = Signal()
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.window = QStackedWidget()
+        self.window.setObjectName("door_app")
+        self.window.setWindowTitle("Encore door")
+        Theme(self.window, name="high_contrast")
+        self.waiting = QLabel(_tr("Starting…"))
+        self.waiting.setObjectName("door_waiting")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.window.addWidget(self.waiting)
+        self.lockdown = Lockdown(self.window) if ctx.settings.kiosk_lockdown else None
+        if self.lockdown is not None:
+            self.lockdown.unlock_requested.connect(self._on_lockdown_unlock_requested)
+        self.view_model: DoorViewModel | None = None
+        self.camera: CameraScanner | None = None
+        self.health: HealthLoop | None = None
+        self.mail = MailSender(ctx)
+        self._actor: Actor | None = None
+        self._tasks = TaskOwner("door-app")
+
+    async def start(self) -> None:
+        if self.lockdown is not None:
+            self.lockdown.engage()
+        else:
+            show(self.window)
+        self._tasks.start(self._enrol_then_scan(), name="door")
+
+    async def _enrol_then_scan(self) -> None:
+        while True:
+            try:
+                enrolment = await devices.enrol_this_device(
+                    self.ctx, kind=DeviceKind.DOOR, name="Door station"
+                )
+            except StorageUnavailable:
+                self.waiting.setText(_tr("Temporarily out of service: the database cannot be reached."))
+                await asyncio.sleep(ENROL_POLL_S)
+                continue
+            if enrolment.actor is not None:
+                self._actor = enrolment.actor
+                break
+            self.waiting.setText(
+                _tr(
+                    "This door station is waiting for a manager's approval.\n\nKey fingerprint:\n{fp}"
+                ).format(fp=enrolment.fingerprint)
+            )
+            await asyncio.sleep(ENROL_POLL_S)
+        device_id = enrolment.device.id
+        gate = self.ctx.settings.door_gate or DEFAULT_GATE
+        local = Path(platformdirs.user_data_dir("encore")) / f"door-{device_id}.sqlite3"
+        local.parent.mkdir(parents=True, exist_ok=True)
+        self.view_model = await DoorViewModel.open(self.ctx, device_id, gate=gate, local_path=local)
+        camera = CameraScanner()
+        self.camera = camera if camera.start() else None
+        screen = DoorScreen(self.view_model, camera=self.camera)
+        self.window.addWidget(screen)
+        self.window.setCurrentWidget(screen)
+        await self._start_health(device_id)
+
+    async def _start_health(self, device_id: DeviceId) -> None:
+        reporter = await health.open_health_reporter(self.ctx, device_id)
+        if reporter is None:
+            return
+        self.health = HealthLoop(
+            reporter, lambda: self._health_now(device_id), interval_s=self.ctx.settings.health_interval_s
+        )
+        self.health.start()
+
+    def _health_now(self, device_id: DeviceId) -> health.DeviceHealth:
+        state = self.view_model.state if self.view_model is not None else None
+        return health.DeviceHealth(
+            device_id=device_id,
+            mode="door",
+            online=bool(state and state.online),
+            live_updates=True,
+            printer="none",
+            last_sale_at=None,
+            at=self.ctx.clock.now(),
+        )
+
+    def _on_lockdown_unlock_requested(self, pin: str) -> None:
+        self._tasks.start(self._unlock(pin), name="staff-exit")
+
+    async def _unlock(self, pin: str) -> None:
+        assert self.lockdown is not None
+        if await staff_exit(self.ctx, self._actor, pin, self.lockdown):
+            self.closed.emit()
+
+    async def aclose(self) -> None:
+        await self._tasks.aclose()
+        if self.camera is not None:
+            self.camera.close()
+        if self.view_model is not None:
+            await self.view_model.aclose()
+        if self.health is not None:
+            await self.health.aclose()
+        await self.mail.aclose()
+        self.window.deleteLater()

@@ -1,0 +1,142 @@
+"""The composition roots: sales mode locked down with its staff exit, door mode from enrolment to a scan, and the
+`encore-kiosk` command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from core.domain.checkin import ScanResult
+from core.domain.devices import DeviceKind
+from core.domain.orders import Payment
+from core.domain.places import PlaceState
+from core.ops import seed
+from core.services import catalog, checkout, devices, orders, sales, tickets
+from kiosk.door_app import DoorApp
+from kiosk.sales_app import SalesApp
+from kiosk.viewmodels.flow_state import Step
+from tests.builders import ROOT, decode_qr_texts
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _staff_pin(role: str) -> str:
+    return next(a.pin for a in seed.DEMO_ACCOUNTS if a.role.value == role)
+
+
+def _corner_taps(qtbot: Any, window: Any, n: int = 5) -> None:
+    for _ in range(n):
+        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+
+
+def _staff_exit_panel() -> Any:
+    return next(w for w in QApplication.allWidgets() if w.objectName() == "staff_exit")
+
+
+def _type_pin(qtbot: Any, pin: str) -> None:
+    pad = _staff_exit_panel().pin_pad
+    for digit in pin:
+        qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pad.ok_key, Qt.MouseButton.LeftButton)
+
+
+def test_sales_mode_is_locked_until_a_staff_pin_opens_it(qtbot, qt_run, kiosk_ctx, tmp_path):
+    kiosk_ctx.settings = replace(
+        kiosk_ctx.settings, kiosk_lockdown=True, kiosk_printer=f"folder:{tmp_path}", kiosk_language="de"
+    )
+    app = SalesApp(kiosk_ctx)
+    closed: list[bool] = []
+    app.closed.connect(lambda: closed.append(True))
+    qt_run(app.start())
+    window = app.window
+    qtbot.waitUntil(lambda: app.flow.state.step is Step.WELCOME, timeout=10_000)
+    assert window.isFullScreen()
+    assert app.flow.state.language == "de"
+
+    window.close()  # Alt+F4, the window manager's close: refused
+    assert window.isVisible()
+
+    _corner_taps(qtbot, window)
+    _type_pin(qtbot, _staff_pin("door"))  # door staff may not leave kiosk mode
+    panel = _staff_exit_panel()
+    qtbot.waitUntil(lambda: panel.problem.isVisible() and bool(panel.problem.text()), timeout=10_000)
+    assert window.isVisible()
+    assert not closed
+
+    _type_pin(qtbot, _staff_pin("box_office"))
+    qtbot.waitUntil(lambda: bool(closed), timeout=10_000)
+    assert not window.isVisible()
+    qt_run(app.aclose())
+
+
+def test_door_mode_enrols_then_admits_a_typed_scan_then_says_already_used(
+    qtbot, qt_run, kiosk_ctx, kiosk_clock, device_keys, tmp_path
+):
+    # A ticket sold by the demo kiosk, printed, its QR read back.
+    concert = qt_run(catalog.list_on_sale(kiosk_ctx))[0].concert
+    seat_map = qt_run(catalog.get_seat_map(kiosk_ctx, concert.id))
+    seat = next(p.id for p in seat_map.places if p.row is not None and p.state is PlaceState.FREE)
+    kiosk = qt_run(devices.enrol_this_device(kiosk_ctx, kind=DeviceKind.KIOSK, name="Kiosk")).actor
+    hold = qt_run(sales.hold_places(kiosk_ctx, kiosk, concert.id, [seat]))
+    order = qt_run(
+        checkout.checkout_hold(
+            kiosk_ctx, kiosk, hold.id, idempotency_key="door-app", payment=Payment("demo", "x", hold.total)
+        )
+    )
+    text = decode_qr_texts(qt_run(tickets.render_order(kiosk_ctx, kiosk, order.code)))[0]
+    assert qt_run(orders.find_order(kiosk_ctx, ROOT, order.code)).id == order.id
+
+    kiosk_clock.advance((concert.doors_at - kiosk_clock.now()).total_seconds() + 60)
+    kiosk_ctx.settings = replace(
+        kiosk_ctx.settings, kiosk_mode="door", kiosk_lockdown=False, device_key_ref=device_keys["door"]
+    )
+    os.environ["XDG_DATA_HOME"] = str(tmp_path)  # the door's local journal goes to the user's data dir
+    try:
+        app = DoorApp(kiosk_ctx)
+        qt_run(app.start())
+        qtbot.waitUntil(lambda: app.view_model is not None, timeout=10_000)
+        vm = app.view_model
+        assert vm is not None
+        if vm.state.needs_concert:
+            vm.request_choose_concert(concert.id)
+        qtbot.waitUntil(lambda: vm.state.concert is not None and not vm.state.busy, timeout=10_000)
+        qtbot.keyClicks(app.window.currentWidget(), text)
+        qtbot.keyClick(app.window.currentWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: vm.state.verdict is not None, timeout=10_000)
+        assert vm.state.verdict.result is ScanResult.ADMIT
+        qtbot.keyClicks(app.window.currentWidget(), text)
+        qtbot.keyClick(app.window.currentWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: vm.state.verdict.result is ScanResult.ALREADY_USED, timeout=10_000)
+        qt_run(app.aclose())
+    finally:
+        os.environ.pop("XDG_DATA_HOME", None)
+
+
+def _kiosk_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        cwd=ROOT_DIR,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_command_line_explains_itself_and_refuses_a_bad_config(tmp_path):
+    helped = _kiosk_cli("--help")
+    assert helped.returncode == 0
+    assert "--door" in helped.stdout
+    bad = tmp_path / "encore.toml"
+    bad.write_text('[encore]\nkiosk_language = "fr"\n')
+    refused = _kiosk_cli("--config", str(bad))
+    assert refused.returncode == 2
+    assert "kiosk_language" in refused.stderr
+    assert "Traceback" not in refused.stderr

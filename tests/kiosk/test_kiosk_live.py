@@ -1,0 +1,163 @@
+"""Two kiosks on one PostgreSQL + Redis see each other's holds within a second; a lost database shows "out of
+service" on the real window and the kiosk comes back by itself."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.config import Settings
+from core.domain.clock import ManualClock
+from core.domain.places import PlaceState
+from core.ops import seed
+from core.security.device_keys import DeviceKey
+from core.services.context import ServiceContext
+from tests.kiosk.conftest import QtRun
+from tests.kiosk.test_kiosk_purchase import Kiosk, find
+from tests.support.tcp_proxy import RestartableProxy
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+STATEMENT_TIMEOUT_S = 1.0
+
+
+def _open(
+    qt_run: QtRun, url: str, clock: ManualClock, redis_url: str, key_ref: str
+) -> tuple[ServiceContext, Any]:
+    settings = Settings(
+        database_url=url,
+        redis_url=redis_url,
+        device_key_ref=key_ref,
+        statement_timeout_s=STATEMENT_TIMEOUT_S,
+    )
+    manager = ServiceContext.open(settings, clock=clock)
+    ctx = qt_run(manager.__aenter__())
+    ctx.settings = replace(ctx.settings, demo_mode=True)
+    return ctx, manager
+
+
+@pytest.fixture
+def venue(pg_database_url: str, redis_url: str, tmp_path: Path) -> dict[str, str]:
+    """Two kiosk keys, both approved on a seeded demo PostgreSQL (set up before the Qt loop runs)."""
+    refs = {"a": f"file:{tmp_path / 'a.key'}", "b": f"file:{tmp_path / 'b.key'}"}
+    return {"url": pg_database_url, "redis": redis_url, **refs}
+
+
+@pytest.fixture
+def two_kiosks(
+    venue: dict[str, str], qtbot: Any, qt_run: QtRun, kiosk_clock: ManualClock, tmp_path: Path
+) -> Iterator[tuple[Kiosk, Kiosk]]:
+    from core.domain.devices import DeviceKind
+    from core.services import devices
+    from tests.builders import ROOT
+
+    ctx_a, manager_a = _open(qt_run, venue["url"], kiosk_clock, venue["redis"], venue["a"])
+    ctx_b, manager_b = _open(qt_run, venue["url"], kiosk_clock, venue["redis"], venue["b"])
+    qt_run(seed.seed_demo(ctx_a, kiosk_key=DeviceKey.load_or_create(venue["a"])), timeout=60)
+    other = qt_run(devices.enrol_this_device(ctx_b, kind=DeviceKind.KIOSK, name="Kiosk B"))
+    qt_run(devices.approve_device(ctx_b, ROOT, other.device.id))
+    a = Kiosk(qtbot, ctx_a, tmp_path / "a", _speaker())
+    b = Kiosk(qtbot, ctx_b, tmp_path / "b", _speaker())
+    yield a, b
+    for kiosk in (a, b):
+        qt_run(kiosk.flow.aclose())
+    qt_run(manager_a.__aexit__(None, None, None))
+    qt_run(manager_b.__aexit__(None, None, None))
+
+
+def _shown(kiosk: Kiosk, step: Any) -> bool:
+    page = kiosk.window.stack.currentWidget()
+    screen = kiosk.window.screens[step]
+    return page is screen or page.isAncestorOf(screen)
+
+
+def _speaker() -> Any:
+    from kiosk.viewmodels.speech import RecordingSpeaker
+
+    return RecordingSpeaker(enabled=False)
+
+
+def _to_seats(qtbot: Any, kiosk: Kiosk, concert_id: int) -> None:
+    qtbot.mouseClick(find(kiosk.window, "buy_tickets"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(kiosk.flow.state.step.CONCERTS))
+    qtbot.mouseClick(find(kiosk.window, f"concert_card_{concert_id}"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(kiosk.flow.state.step.SEATS))
+
+
+def test_a_hold_in_one_kiosk_greys_the_seat_in_the_other_within_a_second(qtbot, two_kiosks):
+    a, b = two_kiosks
+    concert_id = a.flow.state.concerts[0].concert.id
+    _to_seats(qtbot, a, concert_id)
+    _to_seats(qtbot, b, concert_id)
+    seats = a.free_seats(2)
+    model_a, model_b = a.flow.seat_map, b.flow.seat_map
+    assert model_a is not None
+    assert model_b is not None
+    for seat in seats:
+        model_a.toggle(seat)
+    model_b.toggle(seats[1])  # B has chosen one of them too, but has not pressed Continue yet
+
+    qtbot.mouseClick(find(a.window, "continue"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: a.on(a.flow.state.step.REVIEW), timeout=10_000)
+    held_at = time.monotonic()
+    qtbot.waitUntil(lambda: model_b.state_of(seats[0]) is not PlaceState.FREE, timeout=1_000)
+    greyed_after = time.monotonic() - held_at
+    assert greyed_after < 1.0
+    widget_b = b.seat_widget()
+    qtbot.waitUntil(lambda: widget_b.seats.drawn_look(seats[0]).value != "free", timeout=1_000)
+    # B's choice of a seat A took is dropped, and B is told so in words.
+    qtbot.waitUntil(lambda: seats[1] not in model_b.state.selection, timeout=1_000)
+    assert model_b.state.notice
+
+
+def test_a_seat_taken_between_choosing_and_holding_gives_a_clear_message(qtbot, qt_run, two_kiosks):
+    from core.services import sales
+
+    a, b = two_kiosks
+    concert_id = a.flow.state.concerts[0].concert.id
+    _to_seats(qtbot, b, concert_id)
+    model_b = b.flow.seat_map
+    assert model_b is not None
+    seat = b.free_seats(1)[0]
+    model_b.toggle(seat)
+    # A takes it behind B's back while B's live view is stalled (its live task stopped): B's map still shows
+    # the seat free when B presses Continue.
+    qt_run(model_b.aclose())
+    qt_run(sales.hold_places(a.flow.ctx, a.flow.actor, concert_id, [seat]))
+    qtbot.mouseClick(find(b.window, "continue"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: b.flow.state.notice is not None and not b.flow.state.busy, timeout=5_000)
+    assert b.flow.state.step is b.flow.state.step.SEATS
+    assert b.flow.state.notice.code == "seats_taken"
+    banner = b.window.banner
+    assert banner.isVisible()
+    assert "someone else took" in banner.text.text()
+
+
+def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
+    qtbot, qt_run, venue, kiosk_clock, tmp_path
+):
+    proxy = RestartableProxy.to(venue["url"])
+    qt_run(proxy.start())
+    url = proxy.url_for(venue["url"])
+    ctx, manager = _open(qt_run, url, kiosk_clock, venue["redis"], venue["a"])
+    qt_run(seed.seed_demo(ctx, kiosk_key=DeviceKey.load_or_create(venue["a"])), timeout=60)
+    kiosk = Kiosk(qtbot, ctx, tmp_path / "k", _speaker())
+    step = kiosk.flow.state.step
+    qt_run(proxy.close())  # the network to the database is gone
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: kiosk.flow.state.step is step.OUT_OF_SERVICE, timeout=15_000)
+    noticed_after = time.monotonic() - started
+    assert _shown(kiosk, step.OUT_OF_SERVICE)
+    assert noticed_after < 10
+    qt_run(proxy.start())
+    qtbot.waitUntil(lambda: kiosk.flow.state.step is step.WELCOME, timeout=15_000)
+    assert _shown(kiosk, step.WELCOME)
+    qt_run(kiosk.flow.aclose())
+    qt_run(manager.__aexit__(None, None, None))
+    qt_run(proxy.close())
