@@ -105,4 +105,5 @@ class SalesApp(QObject):
         if self.health is not None:
             await self.health.aclose()
         await self._tasks.aclose()
+        self.languages.close()
         self.window.deleteLater()

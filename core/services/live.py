@@ -28,6 +28,8 @@ __all__ = ["AvailabilityView", "watch_concert"]
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
+_TIMER_SLACK = 0.01
+"""A timer may fire this much early (qasync's QTimer rounds to whole milliseconds) and still count as due."""
 """How often the database is read while live updates are paused."""
 
 
@@ -131,13 +133,14 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
             reread_at = loop.time() + resync_s
             yield tracker.view(reloaded=True, live=live, storage_ok=storage_ok, now=ctx.clock.now())
             while True:
-                # The next database read is due after resync_s (POLL_SECONDS while paused); a hold lapsing
-                # sooner only needs a fresh view, not a read.
-                due = reread_at if live and storage_ok else min(reread_at, loop.time() + POLL_SECONDS)
-                wait = max(0.0, due - loop.time())
+                # The next database read is due resync_s after the last one (POLL_SECONDS while paused); a
+                # hold lapsing sooner only needs a fresh view, not a read. The deadline is fixed at the read,
+                # not recomputed from "now" each time round: a loop whose timers fire a little early (qasync's
+                # QTimer rounds to milliseconds) would otherwise push it back forever and never poll.
+                wait = max(0.0, reread_at - loop.time())
                 lapse = tracker.next_lapse(ctx.clock.now())
                 batch = await _next_batch(queue, wait if lapse is None else min(wait, lapse + 0.05))
-                need_reload = not batch and loop.time() >= due
+                need_reload = not batch and loop.time() >= reread_at - _TIMER_SLACK
                 for message in batch:
                     if isinstance(message, BusStatus):
                         live = message.connected
@@ -158,7 +161,7 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
                             tracker.apply(message.changes)
                 if need_reload:
                     storage_ok = await _reload(ctx, tracker)
-                    reread_at = loop.time() + resync_s
+                    reread_at = loop.time() + (resync_s if live and storage_ok else POLL_SECONDS)
                 yield tracker.view(
                     reloaded=need_reload, live=live, storage_ok=storage_ok, now=ctx.clock.now()
                 )

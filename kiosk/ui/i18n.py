@@ -67,9 +67,13 @@ class Languages(QObject):
         self.switched.emit(language)
 
     def close(self) -> None:
+        """Back to English source texts (the app is going away, or a test is done with it)."""
         if self._translator is not None:
             QCoreApplication.instance().removeTranslator(self._translator)
             self._translator = None
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        self.current = "en"
+        QLocale.setDefault(QLocale("en"))
         vm_i18n.install(None)
 
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QProgressBar,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -111,26 +110,46 @@ class MainWindow(QWidget):
         banner_row.addWidget(self.banner)
         box.addLayout(banner_row)
         self.stack = QStackedWidget()
-        # Large text on a small screen scrolls rather than clips or pushes the window off the display.
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("screen_scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(self.stack)
-        box.addWidget(self.scroll, 1)
+        box.addWidget(self.stack, 1)
         self.screens: dict[Step, Screen] = build_screens(ScreenDeps(flow, self.settings, self.guide.speaker))
-        for screen in self.screens.values():
-            self.stack.addWidget(screen)
+        # Each screen in its own scroll area: only a screen whose own content does not fit (large text on a
+        # small display) scrolls. One area around the stack took the largest page's height for every page.
+        self.pages: dict[Step, QScrollArea] = {}
+        for step, screen in self.screens.items():
+            self.pages[step] = self._page(screen)
+            self.stack.addWidget(self.pages[step])
         self.idle = IdleDialog(self, lambda: self.flow.still_here())
 
         self._shown: FlowState | None = None
         self._spoken_for: tuple[object, ...] | None = None
         QApplication.instance().installEventFilter(self)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
         # Qt drops an event filter by itself when its object is destroyed.
         bind(flow.changed, self._on_flow_changed, self)
         self._on_flow_changed(flow.state)
+
+    @staticmethod
+    def _page(screen: Screen) -> QScrollArea:
+        page = QScrollArea()
+        page.setObjectName(f"page_{screen.step.value}")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        page.setWidget(screen)
+        return page
+
+    def current_screen(self) -> Screen | None:
+        page = self.stack.currentWidget()
+        return page.widget() if isinstance(page, QScrollArea) else None  # type: ignore[return-value]
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A keyboard user must see the control they are on: a scrolling page brings it into view."""
+        page = self.stack.currentWidget()
+        if new is None or not isinstance(page, QScrollArea) or not page.widget().isAncestorOf(new):
+            return
+        if page.verticalScrollBar().maximum() > 0:
+            page.ensureWidgetVisible(new, 24, 48)
 
     def _build_header(self) -> QFrame:
         header = QFrame()
@@ -178,13 +197,11 @@ class MainWindow(QWidget):
         self.progress_space.setVisible(not state.busy)
         self.banner.show_notice(state.notice)
         screen = self.screens[state.step]
-        new_screen = self.stack.currentWidget() is not screen
+        page = self.pages[state.step]
+        new_screen = self.stack.currentWidget() is not page
         if new_screen:
-            for other in self.screens.values():
-                # Only the screen on show sizes the window: a stack is otherwise as big as its biggest page.
-                policy = QSizePolicy.Policy.Preferred if other is screen else QSizePolicy.Policy.Ignored
-                other.setSizePolicy(policy, policy)
-            self.stack.setCurrentWidget(screen)
+            page.verticalScrollBar().setValue(0)
+            self.stack.setCurrentWidget(page)
         screen.show_state(state)
         self.idle.show_seconds_left(state.idle_seconds_left)
         if new_screen and state.idle_seconds_left is None:

@@ -1,28 +1,17 @@
-"""The seat map's side panel: legend (prices and symbols), the buyer's choice, notices and zoom buttons."""
+"""The seat map's side panel: the buyer's choice, notices, a compact legend (prices and symbols) and actions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.domain.ids import CategoryId
 from kiosk.ui.seat_map_scene import Look, Styles, check_path
+from kiosk.ui.widgets import BigButton, label
 from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
 
-SWATCH = 36
-
-STYLE = """
-#SeatMapPanel { background: #ffffff; border-left: 1px solid #d0d0d0; border-top: 1px solid #d0d0d0; }
-#SeatMapPanel QLabel { font-size: 22px; color: #1a1a1a; }
-#SeatMapPanel QLabel#heading { font-size: 24px; font-weight: bold; }
-#SeatMapPanel QLabel#notice { font-size: 24px; font-weight: bold; color: #7a1d00; background: #fff3cd;
-  border: 2px solid #e0a800; border-radius: 8px; padding: 10px; }
-#SeatMapPanel QLabel#paused { font-size: 20px; color: #555555; }
-#SeatMapPanel QPushButton { font-size: 24px; font-weight: bold; min-height: 56px; min-width: 56px;
-  padding: 4px 16px; border: 2px solid #444444; border-radius: 8px; background: #f2f2f2; }
-#SeatMapPanel QPushButton:pressed { background: #d8d8d8; }
-"""
+SWATCH = 28
 
 
 def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = "") -> QPixmap:
@@ -31,7 +20,7 @@ def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = 
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    rect = QRectF(4, 4, SWATCH - 8, SWATCH - 8)
+    rect = QRectF(3, 3, SWATCH - 6, SWATCH - 6)
     if category is None:  # a neutral "available" seat for the symbol rows
         p.setPen(QPen(QColor("#2b2b2b"), 2))
         p.setBrush(QColor("#bdbdbd"))
@@ -42,13 +31,13 @@ def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = 
     p.drawRect(rect)
     if look is Look.SELECTED:
         p.setPen(QPen(QColor("#ffffff"), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        scale = (SWATCH - 8) / 32
+        scale = (SWATCH - 6) / 32
         p.translate(rect.center())
         p.scale(scale, scale)
         p.drawPath(check_path(rect.center() * 0))
     elif mark:
         font = QFont()
-        font.setPixelSize(20)
+        font.setPixelSize(18)
         font.setBold(True)
         p.setFont(font)
         p.setPen(QColor("#111111"))
@@ -57,104 +46,155 @@ def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = 
     return pix
 
 
+def _icon(pix: QPixmap) -> QLabel:
+    icon = QLabel()
+    icon.setPixmap(pix)
+    icon.setFixedSize(SWATCH, SWATCH)
+    return icon
+
+
+class SeatMapLegend(QWidget):
+    """One row per price category (swatch · name · price · places left), then the symbols in two columns."""
+
+    def __init__(self, model: SeatMapModel, styles: Styles, wheelchair: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("seat_map_legend")
+        self.model = model
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        self._left: dict[CategoryId, QLabel] = {}
+        ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
+        for row, category in enumerate(ordered):
+            name = label(category.name, "legend", wrap=False)
+            price = label(category.price.format(), "legend", wrap=False)
+            price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            left = label("", "legend_muted", wrap=False)
+            left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self._left[category.id] = left
+            grid.addWidget(_icon(swatch(styles, category.id, Look.FREE)), row, 0)
+            grid.addWidget(name, row, 1)
+            grid.addWidget(price, row, 2)
+            grid.addWidget(left, row, 3)
+        grid.setColumnStretch(1, 1)
+        any_category = ordered[0].id if ordered else None
+        self._symbol_words: list[tuple[QLabel, str]] = []
+        symbols = QGridLayout()
+        symbols.setContentsMargins(0, 6, 0, 0)
+        symbols.setHorizontalSpacing(10)
+        symbols.setVerticalSpacing(2)
+        marks = [
+            (swatch(styles, any_category, Look.SELECTED), "choice"),
+            (swatch(styles, any_category, Look.TAKEN), "taken"),
+            (swatch(styles, None, Look.FREE, wheelchair), "wheelchair"),
+            (swatch(styles, None, Look.FREE, "C"), "companion"),
+        ]
+        for i, (pix, key) in enumerate(marks):
+            words = label("", "legend", wrap=False)
+            self._symbol_words.append((words, key))
+            r, c = divmod(i, 2)
+            symbols.addWidget(_icon(pix), r, c * 2)
+            symbols.addWidget(words, r, c * 2 + 1)
+        symbols.setColumnStretch(1, 1)
+        symbols.setColumnStretch(3, 1)
+        grid.addLayout(symbols, len(ordered), 0, 1, 4)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        words = {
+            "choice": self.tr("Your choice"),
+            "taken": self.tr("Taken"),
+            "wheelchair": self.tr("Wheelchair space"),
+            "companion": self.tr("Companion seat"),
+        }
+        for text, key in self._symbol_words:
+            text.setText(words[key])
+
+    def show_state(self, state: SeatMapState) -> None:
+        for cid, text in self._left.items():
+            text.setText(self.tr("{left} left").format(left=f"{state.availability.get(cid, 0):,}"))
+
+
 class SeatMapPanel(QFrame):
-    """Renders the snapshot's prices, availability, choice and notice; the buttons forward to the model/view."""
+    """The choice, notice and legend beside (or under) the map; `actions` and `extra` take the screen's controls.
+
+    Landscape: one column. Portrait (set_portrait): the legend moves to a second column, the rest stays left.
+    """
 
     def __init__(self, model: SeatMapModel, styles: Styles, wheelchair: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("SeatMapPanel")
-        self.setStyleSheet(STYLE)
+        self.setProperty("role", "panel")
         self.model = model
-        self.notice = QLabel()
-        self.notice.setObjectName("notice")
-        self.notice.setWordWrap(True)
+        self.choice = label(role="choice", name="selection_summary")
+        self.notice = label(role="map_notice", name="seat_map_notice")
         self.notice.setVisible(False)
-        self.notice.setAccessibleName(self.tr("Notice"))
-        self.paused = QLabel(self.tr("Live updates paused — seats refresh every few seconds."))
-        self.paused.setObjectName("paused")
-        self.paused.setWordWrap(True)
+        self.paused = label(role="legend_muted", name="seat_map_paused")
         self.paused.setVisible(False)
-        self.choice = QLabel()
-        self.choice.setObjectName("heading")
-        self.choice.setWordWrap(True)
-        self.zoom_out = QPushButton("−")
-        self.zoom_fit = QPushButton(self.tr("Whole map"))
-        self.zoom_in = QPushButton("+")
-        self.clear = QPushButton(self.tr("Clear choice"))
-        self.zoom_out.setAccessibleName(self.tr("Zoom out"))
-        self.zoom_in.setAccessibleName(self.tr("Zoom in"))
-        self._category_labels: dict[CategoryId, QLabel] = {}
-        self._legend = QWidget()
-        self._grid = QGridLayout(self._legend)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(10)
-        self._grid.setVerticalSpacing(6)
-        self._entries = self._legend_entries(styles, wheelchair)
-        self._columns = 0
-        self.set_columns(1)
+        self.clear = BigButton("clear_choice")
+        # As tall as the primary 'Continue' that the seats screen puts beside it.
+        self.clear.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.actions = QHBoxLayout()
+        self.actions.setSpacing(12)
+        self.actions.addWidget(self.clear)
+        self.legend = SeatMapLegend(model, styles, wheelchair)
+        self.extra = QVBoxLayout()
+        self.extra.setSpacing(12)
 
-        zoom = QHBoxLayout()
-        zoom.addWidget(self.zoom_out)
-        zoom.addWidget(self.zoom_fit, 1)
-        zoom.addWidget(self.zoom_in)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 20)
-        layout.setSpacing(14)
-        layout.addWidget(self.choice)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.paused)
-        layout.addWidget(self._legend)
-        layout.addStretch(1)
-        layout.addLayout(zoom)
-        layout.addWidget(self.clear)
+        top = QWidget()
+        top_box = QVBoxLayout(top)
+        top_box.setContentsMargins(0, 0, 0, 0)
+        top_box.setSpacing(8)
+        top_box.addWidget(self.choice)
+        top_box.addWidget(self.notice)
+        top_box.addWidget(self.paused)
+        top_box.addLayout(self.actions)
+        self._top = top
+        self._extra = QWidget()
+        self._extra.setLayout(self.extra)
+        self.extra.setContentsMargins(0, 0, 0, 0)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(24, 16, 24, 16)
+        self._grid.setHorizontalSpacing(32)
+        self._grid.setVerticalSpacing(14)
+        self._portrait: bool | None = None
+        self.set_portrait(False)
+        self._last: SeatMapState | None = None
+        self.retranslate()
 
-    def _legend_entries(self, styles: Styles, wheelchair: str) -> list[tuple[QLabel, QLabel]]:
-        entries = []
-        ordered = sorted(self.model.categories.values(), key=lambda c: (-c.price.minor, c.name))
-        for category in ordered:
-            icon = QLabel()
-            icon.setPixmap(swatch(styles, category.id, Look.FREE))
-            text = QLabel()
-            text.setWordWrap(True)
-            self._category_labels[category.id] = text
-            entries.append((icon, text))
-        any_category = ordered[0].id if ordered else None
-        symbols = [
-            (swatch(styles, any_category, Look.SELECTED), self.tr("Your choice")),
-            (swatch(styles, any_category, Look.TAKEN), self.tr("Taken")),
-            (swatch(styles, None, Look.FREE, wheelchair), self.tr("Wheelchair space")),
-            (swatch(styles, None, Look.FREE, "C"), self.tr("Companion seat")),
-        ]
-        for pix, words in symbols:
-            icon, text = QLabel(), QLabel(words)
-            icon.setPixmap(pix)
-            entries.append((icon, text))
-        return entries
+    def retranslate(self) -> None:
+        self.notice.setAccessibleName(self.tr("Notice"))
+        self.paused.setText(self.tr("Live updates paused — seats refresh every few seconds."))
+        self.clear.set_text(self.tr("Clear choice"), self.tr("Clear the chosen seats"))
+        self.legend.retranslate()
+        if self._last is not None:
+            self.show_state(self._last)
 
-    def set_columns(self, columns: int) -> None:
-        """One column beside a landscape map, more under a portrait one."""
-        if columns == self._columns:
+    def set_portrait(self, portrait: bool) -> None:
+        if portrait == self._portrait:
             return
-        self._columns = columns
-        for icon, text in self._entries:
-            self._grid.removeWidget(icon)
-            self._grid.removeWidget(text)
-        for i, (icon, text) in enumerate(self._entries):
-            row, col = divmod(i, columns)
-            self._grid.addWidget(icon, row, col * 2)
-            self._grid.addWidget(text, row, col * 2 + 1)
-        for col in range(columns):
-            self._grid.setColumnStretch(col * 2 + 1, 1)
+        self._portrait = portrait
+        for w in (self._top, self.legend, self._extra):
+            self._grid.removeWidget(w)
+        self._grid.addWidget(self._top, 0, 0)
+        if portrait:
+            self._grid.addWidget(self._extra, 1, 0)
+            self._grid.addWidget(self.legend, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
+            self._grid.setRowStretch(1, 1)
+            self._grid.setRowStretch(2, 0)
+            self._grid.setColumnStretch(1, 1)
+        else:
+            self._grid.addWidget(self.legend, 1, 0)
+            self._grid.addWidget(self._extra, 2, 0)
+            self._grid.setRowStretch(1, 0)
+            self._grid.setRowStretch(2, 1)
+            self._grid.setColumnStretch(1, 0)
+        self._grid.setColumnStretch(0, 1)
 
     def show_state(self, state: SeatMapState) -> None:
-        for cid, label in self._category_labels.items():
-            category = self.model.categories[cid]
-            left = state.availability.get(cid, 0)
-            label.setText(
-                self.tr("{name} — {price} · {left} left").format(
-                    name=category.name, price=category.price.format(), left=f"{left:,}"
-                )
-            )
+        self._last = state
+        self.legend.show_state(state)
         count = len(state.selection)
         if count:
             self.choice.setText(
@@ -170,3 +210,8 @@ class SeatMapPanel(QFrame):
         self.notice.setVisible(bool(state.notice))
         self.paused.setVisible(not state.live)
         self.clear.setEnabled(bool(count))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

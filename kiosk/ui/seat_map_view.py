@@ -89,11 +89,16 @@ class SeatMapView(QGraphicsView):
         if abs(target - current) < 1e-9:
             return
         at = anchor if anchor is not None else QPointF(self.viewport().rect().center())
-        before = self.mapToScene(at.toPoint())
+        before = self._to_scene(at)
         self.scale(target / current, target / current)
-        after = self.mapToScene(at.toPoint())
+        after = self._to_scene(at)
         self._scroll_scene_by(before - after)
         self._fitted = False
+
+    def _to_scene(self, at: QPointF) -> QPointF:
+        # Sub-pixel exact (mapToScene takes whole pixels): repeated wheel steps keep the seat under the pointer.
+        inverse, _ok = self.viewportTransform().inverted()
+        return inverse.map(at)
 
     def zoom_to_usable(self, anchor: QPointF) -> None:
         self.zoom_by(USABLE_PX / self.seat_px, anchor)

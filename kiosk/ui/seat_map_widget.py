@@ -1,13 +1,15 @@
-"""The kiosk seat map screen part: the zoomable map beside (or above) its legend and the buyer's choice."""
+"""The kiosk seat map screen part: the zoomable map with its zoom bar, and its side panel (legend and choice)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QGraphicsScene, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QBoxLayout, QGraphicsScene, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.binding import bind
 from kiosk.ui.seat_map_legend import SeatMapPanel
 from kiosk.ui.seat_map_scene import SeatScene
 from kiosk.ui.seat_map_view import SeatMapView
+from kiosk.ui.widgets import BigButton
 from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
 from kiosk.viewmodels.speech import Speaker
 
@@ -15,7 +17,11 @@ __all__ = ["SeatMapWidget"]
 
 
 class SeatMapWidget(QWidget):
-    """Renders SeatMapModel snapshots; taps, keys and buttons go to the model. Never awaits."""
+    """Renders SeatMapModel snapshots; taps, keys and buttons go to the model. Never awaits.
+
+    With ``own_panel=False`` the widget is the map and its zoom bar only: the screen places ``panel`` itself
+    (one column with its own controls), and this widget still renders it.
+    """
 
     def __init__(
         self,
@@ -24,26 +30,51 @@ class SeatMapWidget(QWidget):
         parent: QWidget | None = None,
         *,
         index_method: QGraphicsScene.ItemIndexMethod | None = None,
+        own_panel: bool = True,
     ) -> None:
         super().__init__(parent)
         self.model = model
         self.speaker = speaker
         self.seats = SeatScene(model, index_method=index_method)
         self.view = SeatMapView(model, self.seats, speaker, self)
-        self.panel = SeatMapPanel(model, self.seats.styles, self.seats.wheelchair, self)
-        self.panel.zoom_in.clicked.connect(lambda: self.view.zoom_by(1.25))
-        self.panel.zoom_out.clicked.connect(lambda: self.view.zoom_by(0.8))
-        self.panel.zoom_fit.clicked.connect(self.view.fit)
+        self.panel = SeatMapPanel(
+            model, self.seats.styles, self.seats.wheelchair, self if own_panel else None
+        )
+        self.zoom_out = BigButton("zoom_out", "map_tool")
+        self.zoom_fit = BigButton("zoom_fit", "map_tool")
+        self.zoom_in = BigButton("zoom_in", "map_tool")
+        self.zoom_in.clicked.connect(lambda: self.view.zoom_by(1.25))
+        self.zoom_out.clicked.connect(lambda: self.view.zoom_by(0.8))
+        self.zoom_fit.clicked.connect(self.view.fit)
         self.panel.clear.clicked.connect(model.clear)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 8, 0, 0)
+        bar.setSpacing(12)
+        bar.addStretch(1)
+        for button in (self.zoom_out, self.zoom_fit, self.zoom_in):
+            bar.addWidget(button)
+        map_column = QVBoxLayout()
+        map_column.setContentsMargins(0, 0, 0, 0)
+        map_column.setSpacing(0)
+        map_column.addWidget(self.view, 1)
+        map_column.addLayout(bar)
+        self._own_panel = own_panel
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(0)
-        self._layout.addWidget(self.view, 1)
-        self._layout.addWidget(self.panel)
+        self._layout.setSpacing(16)
+        self._layout.addLayout(map_column, 1)
+        if own_panel:
+            self._layout.addWidget(self.panel)
         self._notice_id = model.state.notice_id
+        self._retranslate()
         self._render(model.state)
         bind(model.changed, self._on_model_changed, self)
         self.setFocusProxy(self.view)
+
+    def _retranslate(self) -> None:
+        self.zoom_out.set_text("−", self.tr("Zoom out"))
+        self.zoom_fit.set_text(self.tr("Whole map"), self.tr("Show the whole map"))
+        self.zoom_in.set_text("+", self.tr("Zoom in"))
 
     def _on_model_changed(self, state: SeatMapState) -> None:
         self._render(state)
@@ -56,15 +87,21 @@ class SeatMapWidget(QWidget):
             self.speaker.say(state.notice, interrupt=False)
         self._notice_id = state.notice_id
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
     def resizeEvent(self, event: object) -> None:
-        portrait = self.height() > self.width()
-        self._layout.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
-        self.panel.set_columns(2 if portrait else 1)
-        if portrait:
-            self.panel.setMinimumWidth(0)
-            self.panel.setMaximumWidth(16777215)
-        else:
-            self.panel.setFixedWidth(max(440, min(560, self.width() * 3 // 10)))
+        if self._own_panel:
+            portrait = self.height() > self.width()
+            self._layout.setDirection(
+                QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+            )
+            self.panel.set_portrait(portrait)
+            if portrait:
+                self.panel.setMinimumWidth(0)
+                self.panel.setMaximumWidth(16777215)
+            else:
+                self.panel.setFixedWidth(max(440, min(560, self.width() * 3 // 10)))
         super().resizeEvent(event)  # type: ignore[arg-type]

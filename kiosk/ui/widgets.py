@@ -253,19 +253,22 @@ class PinPad(QWidget):
 
 
 class QuantityPicker(QWidget):
-    """'−  2  +' with big buttons, for standing places; `value` stays within 1..maximum."""
+    """'−  2  +' with big buttons, for quantities; `value` stays within 1..maximum."""
 
-    def __init__(self, name: str, on_change: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, name: str, on_change: Callable[[int], None] | None = None, *, compact: bool = False
+    ) -> None:
         super().__init__()
         self._value, self._max, self._on_change = 1, 1, on_change
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(10)
-        self.minus = BigButton(f"{name}_minus", "key")
-        self.plus = BigButton(f"{name}_plus", "key")
-        self.number = label("1", "big_number", wrap=False, name=f"{name}_value")
+        box.setSpacing(8 if compact else 10)
+        # Compact: a stepper that shares a row with its caption or button (the seats screen's side column).
+        self.minus = BigButton(f"{name}_minus", "step" if compact else "key")
+        self.plus = BigButton(f"{name}_plus", "step" if compact else "key")
+        self.number = label("1", "count" if compact else "big_number", wrap=False, name=f"{name}_value")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number.setMinimumWidth(90)
+        self.number.setMinimumWidth(56 if compact else 90)
         self.minus.clicked.connect(lambda: self.set_value(self._value - 1))
         self.plus.clicked.connect(lambda: self.set_value(self._value + 1))
         box.addWidget(self.minus)

@@ -238,8 +238,10 @@ class SaleFlow:
         seat_map = await catalog.get_seat_map(self.ctx, concert_id)
         await self._close_seat_map()
         self.seat_map = SeatMapModel(seat_map)
-        self.seat_map.start(self.ctx)
         self._go(Step.SEATS, concert=summary, hold=None, countdown=None)
+        # Live updates start once the screen has drawn the map: a big plan keeps the GUI thread (and so this
+        # loop) busy for a moment, and a subscription started before would time out waiting for Redis.
+        self.seat_map.start(self.ctx)
 
     async def back(self) -> None:
         if self.state.step is Step.SEATS:

@@ -443,6 +443,16 @@ If this takes long, the kiosk is temporarily out of service.</source>
 
 Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/app_common.py" line="+57"/>
+        <source>This device is not approved yet; ask a manager.</source>
+        <translation>Dieses Gerät ist noch nicht freigegeben; bitte fragen Sie eine Leitung.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The database cannot be reached, so the PIN cannot be checked now.</source>
+        <translation>Die Datenbank ist nicht erreichbar, daher kann die PIN gerade nicht geprüft werden.</translation>
+    </message>
 </context>
 <context>
     <name>Lockdown</name>
@@ -455,7 +465,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+155"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+174"/>
         <source>Live updates paused</source>
         <translation>Live-Aktualisierung pausiert</translation>
     </message>
@@ -757,19 +767,6 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
 </context>
 <context>
-    <name>SalesApp</name>
-    <message>
-        <location filename="../../kiosk/sales_app.py" line="+102"/>
-        <source>The database cannot be reached; the PIN cannot be checked now.</source>
-        <translation>Die Datenbank ist nicht erreichbar; die PIN kann gerade nicht geprüft werden.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>This kiosk is not approved yet; ask a manager.</source>
-        <translation>Dieser Kiosk ist noch nicht freigegeben; fragen Sie die Leitung.</translation>
-    </message>
-</context>
-<context>
     <name>SeatMap</name>
     <message>
         <location filename="../../kiosk/ui/seat_map_labels.py" line="+50"/>
@@ -864,39 +861,9 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
 </context>
 <context>
-    <name>SeatMapPanel</name>
+    <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+72"/>
-        <source>Notice</source>
-        <translation>Hinweis</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Live updates paused — seats refresh every few seconds.</source>
-        <translation>Live-Aktualisierung pausiert – die Plätze werden alle paar Sekunden aufgefrischt.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Whole map</source>
-        <translation>Ganzer Plan</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clear choice</source>
-        <translation>Auswahl löschen</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Zoom out</source>
-        <translation>Verkleinern</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Zoom in</source>
-        <translation>Vergrößern</translation>
-    </message>
-    <message>
-        <location line="+38"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+106"/>
         <source>Your choice</source>
         <translation>Ihre Auswahl</translation>
     </message>
@@ -916,12 +883,35 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Begleitplatz</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <source>{name} — {price} · {left} left</source>
-        <translation>{name} – {price} · noch {left}</translation>
+        <location line="+7"/>
+        <source>{left} left</source>
+        <translation>noch {left}</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMapPanel</name>
+    <message>
+        <location line="+51"/>
+        <source>Notice</source>
+        <translation>Hinweis</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>Live updates paused — seats refresh every few seconds.</source>
+        <translation>Live-Aktualisierung pausiert – die Plätze werden alle paar Sekunden aufgefrischt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear the chosen seats</source>
+        <translation>Die gewählten Plätze abwählen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear choice</source>
+        <translation>Auswahl löschen</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} von {max} Plätzen gewählt · {total}</translation>
     </message>
@@ -945,9 +935,32 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
 </context>
 <context>
+    <name>SeatMapWidget</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+75"/>
+        <source>Zoom out</source>
+        <translation>Verkleinern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Whole map</source>
+        <translation>Ganzer Plan</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Show the whole map</source>
+        <translation>Den ganzen Plan zeigen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom in</source>
+        <translation>Vergrößern</translation>
+    </message>
+</context>
+<context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+97"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+108"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -955,11 +968,6 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <location line="+0"/>
         <source>Back to the concerts</source>
         <translation>Zurück zu den Konzerten</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Your choice</source>
-        <translation>Ihre Auswahl</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -992,27 +1000,17 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Wählen Sie Ihre Plätze</translation>
     </message>
     <message>
-        <location line="+64"/>
-        <source>{count} seats chosen, {total}</source>
-        <translation>{count} Plätze gewählt, {total}</translation>
+        <location line="+97"/>
+        <source>{section} · {price} each · {left} left</source>
+        <translation>{section} · je {price} · noch {left}</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Tap the seats you want on the map.</source>
-        <translation>Tippen Sie im Plan auf die gewünschten Plätze.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="-7"/>
         <source>Best {count} in {section}</source>
         <translation>Beste {count} in {section}</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>{price} each, {left} left</source>
-        <translation>{price} pro Platz, noch {left}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source>Choose {count}</source>
         <translation>{count} wählen</translation>
     </message>
@@ -1170,7 +1168,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>{count} Ziffern eingegeben</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>One fewer, now {n}</source>
         <translation>Einer weniger, jetzt {n}</translation>
     </message>

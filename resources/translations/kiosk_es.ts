@@ -443,6 +443,16 @@ If this takes long, the kiosk is temporarily out of service.</source>
 
 Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/app_common.py" line="+57"/>
+        <source>This device is not approved yet; ask a manager.</source>
+        <translation>Este dispositivo aún no está aprobado; pregunte a un responsable.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The database cannot be reached, so the PIN cannot be checked now.</source>
+        <translation>No se puede acceder a la base de datos, así que ahora no se puede comprobar el PIN.</translation>
+    </message>
 </context>
 <context>
     <name>Lockdown</name>
@@ -455,7 +465,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+155"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+174"/>
         <source>Live updates paused</source>
         <translation>Actualización en directo en pausa</translation>
     </message>
@@ -757,19 +767,6 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
 </context>
 <context>
-    <name>SalesApp</name>
-    <message>
-        <location filename="../../kiosk/sales_app.py" line="+102"/>
-        <source>The database cannot be reached; the PIN cannot be checked now.</source>
-        <translation>No se puede acceder a la base de datos; ahora no se puede comprobar el PIN.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>This kiosk is not approved yet; ask a manager.</source>
-        <translation>Este quiosco aún no está aprobado; pregunte a un responsable.</translation>
-    </message>
-</context>
-<context>
     <name>SeatMap</name>
     <message>
         <location filename="../../kiosk/ui/seat_map_labels.py" line="+50"/>
@@ -864,39 +861,9 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
 </context>
 <context>
-    <name>SeatMapPanel</name>
+    <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+72"/>
-        <source>Notice</source>
-        <translation>Aviso</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Live updates paused — seats refresh every few seconds.</source>
-        <translation>Actualización en directo en pausa: los asientos se refrescan cada pocos segundos.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Whole map</source>
-        <translation>Plano completo</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Clear choice</source>
-        <translation>Borrar selección</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Zoom out</source>
-        <translation>Alejar</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Zoom in</source>
-        <translation>Acercar</translation>
-    </message>
-    <message>
-        <location line="+38"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+106"/>
         <source>Your choice</source>
         <translation>Su selección</translation>
     </message>
@@ -916,12 +883,35 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Asiento de acompañante</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <source>{name} — {price} · {left} left</source>
-        <translation>{name} — {price} · quedan {left}</translation>
+        <location line="+7"/>
+        <source>{left} left</source>
+        <translation>quedan {left}</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMapPanel</name>
+    <message>
+        <location line="+51"/>
+        <source>Notice</source>
+        <translation>Aviso</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>Live updates paused — seats refresh every few seconds.</source>
+        <translation>Actualización en directo en pausa: los asientos se refrescan cada pocos segundos.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear the chosen seats</source>
+        <translation>Quitar los asientos elegidos</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear choice</source>
+        <translation>Borrar selección</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} de {max} asientos elegidos · {total}</translation>
     </message>
@@ -945,9 +935,32 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
 </context>
 <context>
+    <name>SeatMapWidget</name>
+    <message>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+75"/>
+        <source>Zoom out</source>
+        <translation>Alejar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Whole map</source>
+        <translation>Plano completo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Show the whole map</source>
+        <translation>Mostrar el plano completo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Zoom in</source>
+        <translation>Acercar</translation>
+    </message>
+</context>
+<context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+97"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+108"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -955,11 +968,6 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <location line="+0"/>
         <source>Back to the concerts</source>
         <translation>Volver a los conciertos</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Your choice</source>
-        <translation>Su selección</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -992,27 +1000,17 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Elija sus localidades</translation>
     </message>
     <message>
-        <location line="+64"/>
-        <source>{count} seats chosen, {total}</source>
-        <translation>{count} asientos elegidos, {total}</translation>
+        <location line="+97"/>
+        <source>{section} · {price} each · {left} left</source>
+        <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Tap the seats you want on the map.</source>
-        <translation>Toque en el plano los asientos que quiera.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="-7"/>
         <source>Best {count} in {section}</source>
         <translation>Los {count} mejores en {section}</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>{price} each, {left} left</source>
-        <translation>{price} cada una, quedan {left}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+13"/>
         <source>Choose {count}</source>
         <translation>Elegir {count}</translation>
     </message>
@@ -1170,7 +1168,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>{count} dígitos introducidos</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>One fewer, now {n}</source>
         <translation>Uno menos, ahora {n}</translation>
     </message>

@@ -161,3 +161,45 @@ def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
     qt_run(kiosk.flow.aclose())
     qt_run(manager.__aexit__(None, None, None))
     qt_run(proxy.close())
+
+
+@pytest.mark.allow_log  # the bus logs that Redis went away and came back
+def test_without_redis_the_kiosk_keeps_selling_by_polling_and_says_updates_are_paused(
+    venue, qtbot, qt_run, kiosk_clock, tmp_path
+):
+    from core.services import sales
+
+    host, port = venue["redis"].removeprefix("redis://").split("/")[0].split(":")
+    proxy = RestartableProxy(host, int(port))
+    qt_run(proxy.start())
+    ctx, manager = _open(qt_run, venue["url"], kiosk_clock, f"redis://127.0.0.1:{proxy.port}/0", venue["a"])
+    qt_run(seed.seed_demo(ctx, kiosk_key=DeviceKey.load_or_create(venue["a"])), timeout=60)
+    kiosk = Kiosk(qtbot, ctx, tmp_path / "k", _speaker())
+    concert_id = kiosk.flow.state.concerts[0].concert.id
+    _to_seats(qtbot, kiosk, concert_id)
+    model = kiosk.flow.seat_map
+    assert model is not None
+    qtbot.waitUntil(lambda: model.state.live, timeout=5_000)
+
+    qt_run(proxy.close())  # Redis is gone
+    qtbot.waitUntil(lambda: not kiosk.flow.state.live, timeout=10_000)
+    pill = find(kiosk.window, "live_paused")
+    assert pill.isVisible()
+    # Someone else's hold still reaches this kiosk, by polling the database.
+    taken = kiosk.free_seats(1)[0]
+    qt_run(sales.hold_places(ctx, kiosk.flow.actor, concert_id, [taken]))
+    qtbot.waitUntil(lambda: model.state_of(taken) is not PlaceState.FREE, timeout=10_000)
+    # And this kiosk still sells.
+    mine = kiosk.free_seats(1)[0]
+    model.toggle(mine)
+    qtbot.mouseClick(find(kiosk.window, "continue"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(kiosk.flow.state.step.REVIEW), timeout=10_000)
+
+    qt_run(proxy.start())  # Redis is back: the indicator goes away by itself
+    qtbot.mouseClick(find(kiosk.window, "cancel"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(kiosk.flow.state.step.SEATS), timeout=10_000)
+    qtbot.waitUntil(lambda: kiosk.flow.state.live, timeout=15_000)
+    assert not pill.isVisible()
+    qt_run(kiosk.flow.aclose())
+    qt_run(manager.__aexit__(None, None, None))
+    qt_run(proxy.close())

@@ -1,15 +1,19 @@
-"""Choosing places: the seat map (or best available by section), standing places by number, then 'Continue'."""
+"""Choosing places: the seat map beside one column with the choice, 'Continue', the legend, best available, standing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
-from kiosk.ui.widgets import BigButton, QuantityPicker, Reflow, label, panel
+from kiosk.ui.widgets import BigButton, QuantityPicker, Reflow, label
 from kiosk.viewmodels.flow_state import FlowState, Step
+
+SIDE_SHARE = 0.3
+"""The side column's share of a landscape window: the map keeps at least 60 % of the width."""
 
 
 def _seat_map_widget(model: Any, speaker: Any) -> QWidget:
@@ -21,29 +25,29 @@ def _seat_map_widget(model: Any, speaker: Any) -> QWidget:
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         placeholder.setProperty("role", "subtitle")
         return placeholder
-    widget: QWidget = SeatMapWidget(model, speaker)
+    widget: QWidget = SeatMapWidget(model, speaker, own_panel=False)
     widget.setObjectName("seat_map")
     return widget
 
 
 class StandingRow(QWidget):
-    """One standing section: name, price and places left, a − n + picker and 'Choose'."""
+    """One standing section: 'Floor · EUR 44.00 · 800 left', then a − n + picker and 'Choose n'."""
 
     def __init__(self, section_id: str, on_choose: Any, on_count: Any) -> None:
         super().__init__()
         self.section_id = section_id
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        self.name = label(role="subtitle")
-        self.detail = label(role="body")
+        box.setSpacing(6)
+        self.name = label(role="body", name=f"standing_{section_id}_name")
         row = QHBoxLayout()
-        self.picker = QuantityPicker(f"standing_{section_id}", on_count)
-        self.choose = BigButton(f"standing_{section_id}_choose", "primary")
+        row.setSpacing(12)
+        self.picker = QuantityPicker(f"standing_{section_id}", on_count, compact=True)
+        self.choose = BigButton(f"standing_{section_id}_choose", "compact")
         self.choose.clicked.connect(lambda: on_choose(section_id, self.picker.value))
         row.addWidget(self.picker)
         row.addWidget(self.choose, 1)
         box.addWidget(self.name)
-        box.addWidget(self.detail)
         box.addLayout(row)
 
 
@@ -52,6 +56,8 @@ class SeatsScreen(Screen):
 
     def __init__(self, deps: ScreenDeps) -> None:
         super().__init__(deps)
+        self.root.setContentsMargins(48, 12, 48, 16)
+        self.root.setSpacing(14)
         head = QHBoxLayout()
         self.heading = label(role="title", name="seats_title")
         self.back = BigButton("back")
@@ -61,41 +67,46 @@ class SeatsScreen(Screen):
         self.root.addLayout(head)
 
         self.body = Reflow()
-        self.body.setSpacing(28)
+        self.body.setSpacing(24)
         self.root.addLayout(self.body, 1)
         self.map_holder = QVBoxLayout()
-        self.body.addLayout(self.map_holder, 3)
+        self.side_holder = QVBoxLayout()
+        self.body.addLayout(self.map_holder, 1)
+        self.body.addLayout(self.side_holder, 0)
         self.map_widget: QWidget | None = None
+        self.side: QWidget | None = None
         self._model: Any = None
+        self._landscape_width = 560
 
-        side, box = panel()
-        side.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.side = side
-        self.choice_caption = label(role="subtitle")
-        self.choice = label(role="body", name="selection_summary")
+        # Built once and moved into each seat map's panel: Continue beside 'Clear choice', the rest below the legend.
         self.proceed = BigButton("continue", "primary")
         self.proceed.clicked.connect(lambda: self.flow.request_hold_selection())
-        box.addWidget(self.choice_caption)
-        box.addWidget(self.choice)
-        box.addWidget(self.proceed)
-        self.best_caption = label(role="subtitle")
-        box.addWidget(self.best_caption)
-        self.best_count = QuantityPicker("best_quantity", lambda _n: self._render_model())
-        box.addWidget(self.best_count, 0, Qt.AlignmentFlag.AlignLeft)
-        self.best_box = QVBoxLayout()
-        box.addLayout(self.best_box)
+        self.choices = QWidget()
+        self.choices.setObjectName("seat_choices")
+        box = QVBoxLayout(self.choices)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(8)
+        best_row = QHBoxLayout()
+        self.best_caption = label(role="caption")
+        self.best_count = QuantityPicker("best_quantity", lambda _n: self._render_model(), compact=True)
+        best_row.addWidget(self.best_caption, 1)
+        best_row.addWidget(self.best_count)
+        box.addLayout(best_row)
+        self.best_grid = QGridLayout()
+        self.best_grid.setSpacing(10)
+        box.addLayout(self.best_grid)
         self.best_buttons: dict[str, BigButton] = {}
-        self.standing_caption = label(role="subtitle")
+        self.standing_caption = label(role="caption")
         box.addWidget(self.standing_caption)
         self.standing_box = QVBoxLayout()
+        self.standing_box.setSpacing(10)
         box.addLayout(self.standing_box)
+        box.addStretch(1)  # spare height goes below the controls, not between them
         self.standing_rows: dict[str, StandingRow] = {}
-        self.body.addWidget(side, 2)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.back.set_text(self.tr("Back"), self.tr("Back to the concerts"))
-        self.choice_caption.setText(self.tr("Your choice"))
         self.proceed.set_text(self.tr("Continue"), self.tr("Continue with the chosen seats"))
         self.best_caption.setText(self.tr("Or let us pick the best seats"))
         self.standing_caption.setText(self.tr("Standing"))
@@ -117,10 +128,16 @@ class SeatsScreen(Screen):
     def _attach(self, model: Any) -> None:
         if self._model is not None:
             self._model.changed.disconnect(self._on_seat_map_changed, missing_ok=True)
-        if self.map_widget is not None:
-            self.map_holder.removeWidget(self.map_widget)
-            self.map_widget.deleteLater()
-            self.map_widget = None
+        # Rescue the screen's own controls before the old panel goes.
+        self.proceed.setParent(self)
+        self.choices.setParent(self)
+        self.proceed.hide()
+        self.choices.hide()
+        for old in (self.map_widget, self.side):
+            if old is not None:
+                old.setParent(None)
+                old.deleteLater()
+        self.map_widget = self.side = None
         self._model = model
         if model is None:
             return
@@ -130,22 +147,34 @@ class SeatsScreen(Screen):
         )
         self.map_widget = _seat_map_widget(model, self.deps.speaker)
         self.map_holder.addWidget(self.map_widget, 1)
+        self.map_widget.show()  # at once: a layout shows a new child only later, on the event loop
+        panel = getattr(self.map_widget, "panel", None)
+        if panel is not None:
+            panel.actions.addWidget(self.proceed, 1)
+            panel.extra.addWidget(self.choices)
+            self.side = panel
+            self.side_holder.addWidget(panel)
+            panel.show()
+            self.proceed.show()
+            self.choices.show()
+            self._size_side()
         self._build_sections(model)
 
     def _build_sections(self, model: Any) -> None:
         for w in [*self.best_buttons.values(), *self.standing_rows.values()]:
+            w.setParent(None)
             w.deleteLater()
         self.best_buttons, self.standing_rows = {}, {}
-        for section in model.seat_map.sections:
-            if section.kind.value == "standing":
-                continue
+        seated = [s for s in model.seat_map.sections if s.kind.value != "standing"]
+        columns = 3 if all(len(s.name) <= 9 for s in seated) else 2
+        for i, section in enumerate(seated):
             sid = str(section.id)
-            button = BigButton(f"best_{sid}")
+            button = BigButton(f"best_{sid}", "compact")
             button.clicked.connect(
                 lambda _=False, s=section.id: self.flow.request_hold_best_available(s, self.best_count.value)
             )
             self.best_buttons[sid] = button
-            self.best_box.addWidget(button)
+            self.best_grid.addWidget(button, *divmod(i, columns))
         for info in model.state.standing:
             row = StandingRow(str(info.section_id), self._choose_standing, lambda _n: self._render_model())
             row.section_key = info.section_id  # type: ignore[attr-defined]
@@ -162,35 +191,33 @@ class SeatsScreen(Screen):
     def _render_model(self) -> None:
         model = self._model
         has_seats = bool(self.best_buttons)
-        for w in (self.best_caption, self.best_count, self.choice_caption, self.choice, self.proceed):
+        for w in (self.best_caption, self.best_count, self.proceed):
             w.setVisible(has_seats)
+        if self.side is not None:
+            self.side.choice.setVisible(has_seats)  # type: ignore[attr-defined]
+            self.side.clear.setVisible(has_seats)  # type: ignore[attr-defined]
         self.standing_caption.setVisible(bool(self.standing_rows))
         if model is None:
             return
         s = model.state
         self.best_count.set_maximum(s.max_per_order)
-        count = len(s.selection)
-        self.choice.setText(
-            self.tr("{count} seats chosen, {total}").format(count=count, total=s.total.format())
-            if count
-            else self.tr("Tap the seats you want on the map.")
-        )
-        self.proceed.setEnabled(count > 0)
+        self.proceed.setEnabled(bool(s.selection))
+        n = self.best_count.value
         for section in model.seat_map.sections:
             button = self.best_buttons.get(str(section.id))
             if button is not None:
                 button.set_text(
-                    self.tr("Best {count} in {section}").format(
-                        count=self.best_count.value, section=section.name
-                    )
+                    section.name,
+                    self.tr("Best {count} in {section}").format(count=n, section=section.name),
                 )
         for info in s.standing:
             row = self.standing_rows.get(str(info.section_id))
             if row is None:
                 continue
-            row.name.setText(info.name)
-            row.detail.setText(
-                self.tr("{price} each, {left} left").format(price=info.price.format(), left=info.left)
+            row.name.setText(
+                self.tr("{section} · {price} each · {left} left").format(
+                    section=info.name, price=info.price.format(), left=info.left
+                )
             )
             row.picker.set_maximum(min(info.left, s.max_per_order))
             row.choose.set_text(
@@ -201,5 +228,25 @@ class SeatsScreen(Screen):
             )
             row.choose.setEnabled(info.left > 0)
 
+    def _size_side(self) -> None:
+        if self.side is None:
+            return
+        if self._portrait:
+            self.side.setMinimumWidth(0)
+            self.side.setMaximumWidth(16777215)
+            self.side.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        else:
+            self.side.setFixedWidth(self._landscape_width)
+            self.side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.side.set_portrait(bool(self._portrait))  # type: ignore[attr-defined]
+
     def reflow(self, portrait: bool) -> None:
         self.body.set_portrait(portrait)
+        self._size_side()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        width = max(520, min(640, int(event.size().width() * SIDE_SHARE)))
+        if width != self._landscape_width:
+            self._landscape_width = width
+            self._size_side()
+        super().resizeEvent(event)

@@ -226,6 +226,6 @@ def test_the_wheel_zooms_around_the_pointer_and_whole_map_fits_again(
     assert view.seat_px == pytest.approx(fit * 1.25**3)
     # The seat stays under the pointer vertically; across, the plan is still narrower than the view and is
     # kept centred.
-    assert abs(seat_pos(widget, place).y() - pos.y()) < 4
-    qtbot.mouseClick(widget.panel.zoom_fit, Qt.MouseButton.LeftButton)
+    assert abs(seat_pos(widget, place).y() - pos.y()) <= 4  # whole-pixel scrolling: up to 1 px a step
+    qtbot.mouseClick(widget.zoom_fit, Qt.MouseButton.LeftButton)
     assert view.seat_px == pytest.approx(fit)

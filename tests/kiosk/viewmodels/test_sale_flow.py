@@ -280,3 +280,31 @@ async def test_attended_payment_needs_a_staff_pin(flow):
     await until(lambda: flow.state.step is Step.DONE, within=20)
     assert flow.state.order is not None
     assert flow.state.order.payment_method == "attended"
+
+
+async def test_a_failed_print_keeps_the_order_and_a_reprint_finishes_the_sale(demo, tmp_path, idle_clock):
+    jammed = tmp_path / "jammed"
+    jammed.write_text("a file where the printer's folder should be")  # every print fails
+    flow = SaleFlow(demo, printing=TicketPrinting(FolderPrinter(jammed)), monotonic=idle_clock, poll_s=0.05)
+    await flow.start()
+    await devices.approve_device(demo, ROOT, await _this_device(demo))
+    await until(lambda: flow.state.step is Step.WELCOME)
+    seat_map = await _to_seats(flow)
+    await _held(flow, _free_seats(seat_map, 1))
+    flow.request_to_payment()
+    await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
+    flow.request_pay_demo(True)
+    await until(lambda: flow.state.print_phase is PrintPhase.FAILED and not flow.state.busy)
+    assert flow.state.step is Step.PRINTING
+    assert flow.state.can_reprint
+    assert flow.state.print_error is not None
+    order = flow.state.order
+    assert order is not None
+    assert (await orders.find_order(demo, ROOT, order.code)).id == order.id  # the sale stands
+
+    jammed.unlink()
+    jammed.mkdir()  # staff cleared the jam
+    flow.request_reprint()
+    await until(lambda: flow.state.step is Step.DONE)
+    assert len(list(jammed.glob("*.pdf"))) == 1
+    await flow.aclose()
