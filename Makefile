@@ -78,6 +78,7 @@ run: venv
 	  echo "Run 'make run' from a desktop session, or 'make screenshots' to render every screen to PNG files."; \
 	  exit 1; \
 	fi
+	@if [ -n "$${DISPLAY:-}" ]; then bash packaging/system-libs.sh --display || exit 1; fi
 	ENCORE_KIOSK_LOCKDOWN=$${ENCORE_KIOSK_LOCKDOWN:-false} $(BIN)/encore-kiosk
 
 screenshots: venv

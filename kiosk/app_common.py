@@ -21,9 +21,10 @@ WINDOWED_SIZE = (1280, 800)
 
 
 def show(window: QWidget) -> None:
-    """A normal window (not locked down): for development, demos and staffed desks."""
+    """A normal window (not locked down): for development, demos and staffed desks; as large as the screen
+    allows, since the kiosk's layouts are made for 1920x1080 and 1080x1920 touchscreens."""
     window.resize(*WINDOWED_SIZE)
-    window.show()
+    window.showMaximized()
 
 
 class MailSender:

@@ -33,13 +33,13 @@ _MODES = {
 class SalesApp(QObject):
     closed = Signal()
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, *, speaker: QtSpeaker | None = None) -> None:
         super().__init__()
         settings = ctx.settings
         self.ctx = ctx
         self.printing = TicketPrinting(printer_for(settings.kiosk_printer))
         self.flow = SaleFlow(ctx, printing=self.printing)
-        self.speaker = QtSpeaker(locale_name=settings.kiosk_language)
+        self.speaker = speaker or QtSpeaker(locale_name=settings.kiosk_language)
         self.languages = Languages()
         self.languages.switch(settings.kiosk_language)
         self.window = MainWindow(self.flow, speaker=self.speaker, languages=self.languages)

@@ -3,7 +3,8 @@
 # install the missing ones with apt-get; otherwise print the exact command and stop — never a Qt traceback later.
 set -euo pipefail
 
-# soname -> Debian package
+# soname -> Debian package.  With --display (make run), also what Qt's X11 plugin (xcb) loads: a desktop usually
+# has most of them; a minimal one lacks libxcb-cursor0 and friends, and Qt then aborts at start.
 declare -A NEED=(
   [libGL.so.1]=libgl1
   [libEGL.so.1]=libegl1
@@ -13,6 +14,20 @@ declare -A NEED=(
   [libdbus-1.so.3]=libdbus-1-3
   [libpulse.so.0]=libpulse0
 )
+if [ "${1:-}" = "--display" ]; then
+  NEED+=(
+    [libxcb-cursor.so.0]=libxcb-cursor0
+    [libxcb-icccm.so.4]=libxcb-icccm4
+    [libxcb-keysyms.so.1]=libxcb-keysyms1
+    [libxcb-shape.so.0]=libxcb-shape0
+    [libxcb-render-util.so.0]=libxcb-render-util0
+    [libxcb-image.so.0]=libxcb-image0
+    [libxcb-randr.so.0]=libxcb-randr0
+    [libxcb-xkb.so.1]=libxcb-xkb1
+    [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+    [libX11-xcb.so.1]=libx11-xcb1
+  )
+fi
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 have_lib() {

@@ -17,12 +17,29 @@ def pick_engine(available: list[str], wanted: str = "") -> str:
     return next((e for e in PREFERRED_ENGINES if e in available), available[0] if available else "")
 
 
+def open_engine(wanted: str = "") -> tuple[str, QTextToSpeech]:
+    """The first engine that actually starts: a listed plugin may still fail to load (speechd without
+    speech-dispatcher installed), and then the next one is tried; 'mock' speaks nothing but always works."""
+    available = QTextToSpeech.availableEngines()
+    order = [pick_engine(available, wanted)] + [e for e in PREFERRED_ENGINES if e in available]
+    for name in dict.fromkeys(n for n in order if n):
+        tts = QTextToSpeech(name)
+        if tts.state() is not QTextToSpeech.State.Error:
+            if name == "mock" and wanted != "mock":
+                log.warning(
+                    "no speech engine works here, so spoken guidance is silent; on a kiosk install "
+                    "speech-dispatcher and espeak-ng"
+                )
+            return name, tts
+        tts.deleteLater()
+    return "", QTextToSpeech()
+
+
 class QtSpeaker:
     """A Speaker backed by a real QTextToSpeech engine."""
 
     def __init__(self, engine: str = "", *, locale_name: str = "en") -> None:
-        self.engine_name = pick_engine(QTextToSpeech.availableEngines(), engine)
-        self._tts = QTextToSpeech(self.engine_name) if self.engine_name else QTextToSpeech()
+        self.engine_name, self._tts = open_engine(engine)
         self.enabled = False
         self.said: list[str] = []
         """The last sentences handed to the engine (bounded), for the staff diagnostics screen and tests."""

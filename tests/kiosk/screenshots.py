@@ -1,16 +1,21 @@
-"""Render every kiosk screen offscreen to resources/screenshots/kiosk-<screen>-<WxH>.png (landscape and portrait).
+"""Render the kiosk's screens offscreen to resources/screenshots/kiosk-<screen>-<WxH>.png and door-<state>-<WxH>.png.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.kiosk.screenshots [--out DIR] [--theme high_contrast]
 
-The screens are fed hand-built FlowState snapshots (a few concerts, a hold, an order) through a small stand-in
-for SaleFlow, so every screen can be shown in one run without a database; the tests drive the real SaleFlow.
+What a real sale reaches (welcome to done, the countdown warning, both payment terminals) is rendered from the
+real SaleFlow on a freshly seeded demo SQLite with a manual clock, and the door screen from a real night's
+tickets. Only the states a quick run cannot reach (starting, enrolment, printing, a failed print, the idle
+question, out of service) are hand-built FlowState snapshots fed through a small stand-in for SaleFlow; the
+tests reuse those snapshots.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
+import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +41,6 @@ from kiosk.viewmodels.flow_state import (
     Tone,
 )
 from kiosk.viewmodels.i18n import plain
-from kiosk.viewmodels.seat_map import SeatMapModel
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((1920, 1080), (1080, 1920))
@@ -180,41 +184,235 @@ def states() -> dict[str, FlowState]:
     }
 
 
-def render_all(
-    out: Path, *, theme: str = "default", large_text: bool = False, only: set[str] | None = None
-) -> list[Path]:
+STAND_IN = ("starting", "enrolment", "printing", "printing-failed", "idle", "out_of_service")
+"""The states a quick real run cannot reach; everything else comes from the real SaleFlow."""
+DOOR_SIZE = (1920, 1080)
+
+
+class Shots:
+    """Where the PNGs go and which were written; `suffix` marks a themed run (kiosk-welcome-high_contrast-...)."""
+
+    def __init__(self, out: Path, suffix: str, only: set[str] | None) -> None:
+        self.out, self.suffix, self.only = out, suffix, only
+        self.saved: list[Path] = []
+
+    def wants(self, name: str) -> bool:
+        return not self.only or name in self.only
+
+    def path(self, name: str, width: int, height: int, prefix: str = "kiosk") -> Path:
+        return self.out / f"{prefix}-{name}{self.suffix}-{width}x{height}.png"
+
+    def save(self, widget: Any, path: Path) -> None:
+        widget.grab().save(str(path))
+        self.saved.append(path)
+
+
+def _window(flow: Any, theme: str, large_text: bool) -> Any:
+    from kiosk.ui.main_window import MainWindow
+
+    window = MainWindow(flow)
+    window.settings.set_high_contrast(theme == "high_contrast")
+    window.settings.set_large_text(large_text)
+    window.resize(*SIZES[0])
+    window.show()
+    return window
+
+
+def _close(window: Any) -> None:
+    window.close()
+    window.languages.close()
+    window.deleteLater()
+
+
+def render_stand_ins(shots: Shots, *, theme: str = "default", large_text: bool = False) -> None:
+    """The hand-built states, through the stand-in flow (no event loop needed: nothing awaits)."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.ui.main_window import MainWindow
-    from kiosk.ui.theme import Theme
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
     all_states = states()
-    model = SeatMapModel(seat_map(all_states["seats"].concert.concert))  # type: ignore[union-attr]
-    model.toggle(PlaceId(42))
-    model.toggle(PlaceId(43))
-    flow = StandInFlow(all_states["welcome"], model)
-    window = MainWindow(flow, theme=Theme(app, name=theme, large_text=large_text))
-    suffix = "" if theme == "default" and not large_text else f"-{theme}{'-large' if large_text else ''}"
-    out.mkdir(parents=True, exist_ok=True)
-    saved = []
+    flow = StandInFlow(all_states["welcome"], None)
+    window = _window(flow, theme, large_text)
     try:
         for width, height in SIZES:
             window.resize(width, height)
-            window.show()
-            for name, state in all_states.items():
-                if only and name not in only:
-                    continue
-                flow.show(state)
-                app.processEvents()
-                path = out / f"kiosk-{name}{suffix}-{width}x{height}.png"
-                window.grab().save(str(path))
-                saved.append(path)
+            for name in STAND_IN:
+                if shots.wants(name):
+                    flow.show(all_states[name])
+                    app.processEvents()
+                    shots.save(window, shots.path(name, width, height))
     finally:
-        window.close()
-        window.deleteLater()
+        _close(window)
         app.processEvents()
-    return saved
+
+
+async def _until(check: Any, within: float = 30.0) -> None:
+    # Polled: the flow's own tasks reach the condition, whichever signal they emit on the way.
+    async with asyncio.timeout(within):
+        while not check():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def _both(shots: Shots, window: Any, name: str, sizes: tuple[tuple[int, int], ...] = SIZES) -> None:
+    if not shots.wants(name):
+        return
+    for width, height in sizes:
+        window.resize(width, height)
+        await asyncio.sleep(0.15)  # layouts and the seat map's fit settle on the loop
+        shots.save(window, shots.path(name, width, height))
+    window.resize(*SIZES[0])
+
+
+async def _to_review(flow: Any, shoot: Any = None) -> None:
+    """Welcome to review: the first concert, two free neighbours; `shoot(name)` at the concerts and seats."""
+    from kiosk.viewmodels.flow_state import Step
+
+    flow.request_begin()
+    await _until(lambda: flow.state.step is Step.CONCERTS and not flow.state.busy)
+    if shoot is not None:
+        await shoot("concerts")
+    flow.request_choose_concert(flow.state.concerts[0].concert.id)
+    await _until(lambda: flow.state.step is Step.SEATS and not flow.state.busy)
+    model = flow.seat_map
+    free = [p for p in model.seats if p.row and model.state_of(p.id) is PlaceState.FREE]
+    # Two neighbours in the middle row of the first section, in its middle, as a buyer would choose.
+    section = [p for p in free if p.section_id == free[0].section_id]
+    rows = sorted({p.row for p in section})
+    row = sorted((p for p in section if p.row == rows[len(rows) // 2]), key=lambda p: p.number or 0)
+    for place in row[len(row) // 2 - 1 : len(row) // 2 + 1]:
+        model.toggle(place.id)
+    if shoot is not None:
+        await shoot("seats")
+    flow.request_hold_selection()
+    await _until(lambda: flow.state.step is Step.REVIEW and not flow.state.busy)
+
+
+async def _sale(ctx: Any, shots: Shots, folder: Path, theme: str, large_text: bool) -> None:
+    """One demo sale from welcome to done, shot at every step; then the payment screen of an attended kiosk."""
+    from kiosk.devices.print_folder import FolderPrinter
+    from kiosk.viewmodels.flow_state import Step
+    from kiosk.viewmodels.printing import TicketPrinting
+    from kiosk.viewmodels.sale_flow import SaleFlow
+
+    for terminal in ("demo", "attended"):
+        ctx.settings = replace(ctx.settings, payment_terminal=terminal)
+        printing = TicketPrinting(FolderPrinter(folder))
+        flow = SaleFlow(ctx, printing=printing, idle_timeout_s=3600, idle_warning_s=30)
+        window = _window(flow, theme, large_text)
+        flow.request_start()
+        try:
+            await _until(lambda: flow.state.step is Step.WELCOME and bool(flow.state.venue_name))  # noqa: B023
+            if terminal == "attended":
+                await _to_review(flow)
+                flow.request_to_payment()
+                await _until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)  # noqa: B023
+                await _both(shots, window, "payment-attended")
+                continue
+
+            async def shoot(name: str, window: Any = window) -> None:
+                await _both(shots, window, name)
+                if name in {"welcome", "seats"} and not theme_run(theme, large_text):
+                    window.settings.set_high_contrast(True)  # the buyer's own toggle, on the same state
+                    await _both(shots, window, f"{name}-high_contrast")
+                    window.settings.set_high_contrast(False)
+
+            await shoot("welcome")
+            await _to_review(flow, shoot)
+            await _both(shots, window, "review")
+            hold = flow.state.hold
+            ctx.clock.advance((hold.expires_at - ctx.clock.now()).total_seconds() - 48)
+            await _until(lambda: bool(flow.state.countdown and flow.state.countdown.warning))  # noqa: B023
+            await _both(shots, window, "review-warning")
+            flow.request_to_payment()
+            await _until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)  # noqa: B023
+            await _both(shots, window, "payment-demo")
+            flow.request_pay_demo(True)
+            await _until(lambda: flow.state.step is Step.DONE, within=60)  # noqa: B023
+            await _both(shots, window, "done")
+        finally:
+            await flow.aclose()
+            _close(window)
+
+
+def theme_run(theme: str, large_text: bool) -> bool:
+    return theme != "default" or large_text
+
+
+async def _door(ctx: Any, shots: Shots, folder: Path) -> None:
+    """The door screen on a real night's tickets: ready, ADMIT, then the same ticket again."""
+    from kiosk.ui.door_screen import DoorScreen
+    from kiosk.ui.theme import Theme
+    from kiosk.viewmodels.door import DoorViewModel
+    from tests.kiosk.viewmodels.test_door import DOORS_OPEN, door_night
+
+    night = await door_night(ctx, 2, name="Harbour Hall")
+    ctx.clock.advance(DOORS_OPEN)
+    model = await DoorViewModel.open(
+        ctx, night.door.device_id, gate="North", local_path=folder / "door.sqlite3",
+        concert_id=night.stage.id, verdict_seconds=None, tick_seconds=3600.0,
+    )  # fmt: skip
+    screen = DoorScreen(model)
+    Theme(screen, name="high_contrast")  # as kiosk/door_app.py shows it
+    screen.resize(*DOOR_SIZE)
+    screen.show()
+    try:
+        await _until(lambda: screen.word.text() == "Ready")
+        shots.save(screen, shots.path("ready", *DOOR_SIZE, prefix="door"))
+        model.request_scan(night.texts[0])
+        await _until(lambda: screen.word.text() == "ADMIT")
+        shots.save(screen, shots.path("admit", *DOOR_SIZE, prefix="door"))
+        ctx.clock.advance(120)
+        model.request_scan(night.texts[0])
+        await _until(lambda: screen.word.text() == "ALREADY USED")
+        shots.save(screen, shots.path("already-used", *DOOR_SIZE, prefix="door"))
+    finally:
+        await model.aclose()
+        screen.close()
+        screen.deleteLater()
+
+
+async def render_real(shots: Shots, *, theme: str = "default", large_text: bool = False) -> None:
+    """A freshly seeded demo database (its kiosk key approved), a manual clock, the real flow and door."""
+    from core.domain.clock import ManualClock
+    from core.ops import seed
+    from core.security.device_keys import DeviceKey
+    from tests.support import sqlite
+    from tests.support.context import open_context
+
+    with tempfile.TemporaryDirectory(prefix="encore-shots-") as tmp:
+        folder = Path(tmp)
+        db = folder / "demo.sqlite3"
+        await sqlite.create_template(db)
+        keys = {kind: f"file:{folder / f'{kind}.key'}" for kind in ("kiosk", "door")}
+        async with open_context(sqlite.url_for(db), ManualClock(NOW)) as ctx:
+            await seed.seed_demo(
+                ctx,
+                kiosk_key=DeviceKey.load_or_create(keys["kiosk"]),
+                door_key=DeviceKey.load_or_create(keys["door"]),
+            )
+            ctx.settings = replace(ctx.settings, device_key_ref=keys["kiosk"], demo_mode=True)
+            await _sale(ctx, shots, folder, theme, large_text)
+            if not theme_run(theme, large_text) and shots.wants("door"):
+                await _door(ctx, shots, folder)
+
+
+def render_all(
+    out: Path, *, theme: str = "default", large_text: bool = False, only: set[str] | None = None
+) -> list[Path]:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # closing one shot's window must not stop the loop under the next
+    suffix = "" if not theme_run(theme, large_text) else f"-{theme}{'-large' if large_text else ''}"
+    shots = Shots(out, suffix, only)
+    out.mkdir(parents=True, exist_ok=True)
+    render_stand_ins(shots, theme=theme, large_text=large_text)
+    qasync.run(render_real(shots, theme=theme, large_text=large_text))
+    app.processEvents()
+    if not only and not suffix:  # a full default run: what it no longer produces is stale
+        for stale in {*out.glob("kiosk-*.png"), *out.glob("door-*.png")} - set(shots.saved):
+            stale.unlink()
+    return shots.saved
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
     parser.add_argument("--theme", default="default")
     parser.add_argument("--large-text", action="store_true")
-    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--only", nargs="*", help="screen names (welcome, seats, ...; 'door' for the door)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     for path in render_all(args.out, theme=args.theme, large_text=args.large_text, only=set(args.only or ())):

@@ -21,6 +21,7 @@ from core.ops import seed
 from core.services import catalog, checkout, devices, orders, sales, tickets
 from kiosk.door_app import DoorApp
 from kiosk.sales_app import SalesApp
+from kiosk.ui.speech import QtSpeaker
 from kiosk.viewmodels.flow_state import Step
 from tests.builders import ROOT, decode_qr_texts
 
@@ -51,7 +52,7 @@ def test_sales_mode_is_locked_until_a_staff_pin_opens_it(qtbot, qt_run, kiosk_ct
     kiosk_ctx.settings = replace(
         kiosk_ctx.settings, kiosk_lockdown=True, kiosk_printer=f"folder:{tmp_path}", kiosk_language="de"
     )
-    app = SalesApp(kiosk_ctx)
+    app = SalesApp(kiosk_ctx, speaker=QtSpeaker("mock"))  # Qt's silent engine: no audio device here
     closed: list[bool] = []
     app.closed.connect(lambda: closed.append(True))
     qt_run(app.start())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, PinPad, Reflow, label, panel
@@ -17,9 +17,11 @@ class PaymentScreen(Screen):
         super().__init__(deps)
         self.heading = label(role="title")
         self.root.addWidget(self.heading)
+        # The cards share one top-aligned row of the height of the taller one; the space left over goes below
+        # them, never between or inside them (a card stretched to the screen's height looked unfinished).
         self.body = Reflow()
         self.body.setSpacing(28)
-        self.root.addLayout(self.body, 1)
+        self.root.addLayout(self.body)
 
         amount, abox = panel()
         self.amount_caption = label(role="subtitle")
@@ -29,10 +31,6 @@ class PaymentScreen(Screen):
         abox.addWidget(self.amount)
         abox.addWidget(self.instructions)
         abox.addStretch(1)
-        self.cancel = BigButton("cancel", "danger")
-        self.cancel.clicked.connect(lambda: self.flow.request_cancel())
-        abox.addWidget(self.cancel)
-        amount.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.body.addWidget(amount, 1)
 
         self.attended, pbox = panel()
@@ -41,22 +39,33 @@ class PaymentScreen(Screen):
         self.pin_pad = PinPad()
         self.pin_pad.submitted.connect(lambda pin: self.flow.request_pay_with_pin(pin))
         pbox.addWidget(self.pin_pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        pbox.addStretch(1)
         self.body.addWidget(self.attended, 1)
 
         self.demo, dbox = panel()
         self.demo_caption = label(role="subtitle")
         dbox.addWidget(self.demo_caption)
-        row = QHBoxLayout()
         self.approve = BigButton("demo_approve", "primary")
         self.decline = BigButton("demo_decline", "danger")
         self.approve.clicked.connect(lambda: self.flow.request_pay_demo(True))
         self.decline.clicked.connect(lambda: self.flow.request_pay_demo(False))
-        for b in (self.approve, self.decline):
-            b.setMinimumHeight(110)
-            row.addWidget(b)
-        dbox.addLayout(row)
+        self.approve.setMinimumHeight(120)
+        self.decline.setMinimumHeight(96)
+        dbox.addWidget(self.approve)
+        dbox.addWidget(self.decline)
         dbox.addStretch(1)
         self.body.addWidget(self.demo, 1)
+
+        # Cancel stands apart, under the cards and never first in line: Enter on it would release the places.
+        self.cancel = BigButton("cancel", "danger")
+        self.cancel.clicked.connect(lambda: self.flow.request_cancel())
+        self.cancel.setMinimumWidth(360)
+        cancel_row = QHBoxLayout()
+        cancel_row.addWidget(self.cancel)
+        cancel_row.addStretch(1)
+        self.root.addSpacing(8)
+        self.root.addLayout(cancel_row)
+        self.root.addStretch(1)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -80,6 +89,10 @@ class PaymentScreen(Screen):
             if attended
             else self.tr("This is a demonstration. Nothing is charged.")
         )
+
+    def first_focus(self) -> QWidget | None:
+        # The payment's own action, never Cancel.
+        return self.pin_pad.keys["1"] if self.attended.isVisibleTo(self) else self.approve
 
     def hideEvent(self, event) -> None:
         self.pin_pad.clear()  # a half-typed PIN never waits on a screen nobody is looking at

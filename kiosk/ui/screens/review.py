@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, CountdownWidget, Reflow, label, panel
@@ -22,6 +22,7 @@ class ReviewScreen(Screen):
         self.body = Reflow()
         self.body.setSpacing(28)
         self.root.addLayout(self.body, 1)
+        self.root.addStretch(0)  # portrait: the space left over goes below the buttons (see reflow)
 
         places, pbox = panel()
         self.places_caption = label(role="subtitle")
@@ -39,6 +40,7 @@ class ReviewScreen(Screen):
         self.body.addWidget(places, 3)
 
         side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)  # flush with the places card
         side.setSpacing(20)
         self.countdown = CountdownWidget()
         side.addWidget(self.countdown)
@@ -52,7 +54,8 @@ class ReviewScreen(Screen):
         self.email.editingFinished.connect(lambda: self.flow.set_email(self.email.text().strip()))
         side.addWidget(self.email_caption)
         side.addWidget(self.email)
-        side.addStretch(1)
+        self._gap = QSpacerItem(0, 24, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+        side.addItem(self._gap)
         self.pay = BigButton("pay", "primary")
         self.pay.clicked.connect(self._pay)
         self.cancel = BigButton("cancel", "danger")
@@ -123,3 +126,13 @@ class ReviewScreen(Screen):
 
     def reflow(self, portrait: bool) -> None:
         self.body.set_portrait(portrait)
+        # Portrait: everything as tall as its content, one column from the top, Pay right under the e-mail
+        # (stretched, the places card was a tall empty box, or a wide gap opened above Pay); the space left
+        # over goes below. Landscape: the two columns fill the height, Pay at the bottom of the side one.
+        self.body.setStretch(0, 0 if portrait else 3)
+        self.body.setStretch(1, 0 if portrait else 2)
+        vertical = QSizePolicy.Policy.Fixed if portrait else QSizePolicy.Policy.Expanding
+        self._gap.changeSize(0, 24, QSizePolicy.Policy.Minimum, vertical)
+        self.root.setStretch(self.root.indexOf(self.body), 0 if portrait else 1)
+        self.root.setStretch(self.root.count() - 1, 1 if portrait else 0)
+        self.root.invalidate()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.speech import QtSpeaker
+from kiosk.ui.speech import QtSpeaker, open_engine
 from kiosk.viewmodels.flow_state import Step
 from kiosk.viewmodels.speech import RecordingSpeaker
 from tests.kiosk.ui.test_screens import find, make_window, on_screen, real_flow, stand_in  # noqa: F401 - fixtures
@@ -72,3 +73,10 @@ def test_qt_speaker_speaks_through_a_real_qt_engine(qtbot):
     speaker.say("Buy tickets now")
     qtbot.waitUntil(lambda: words == ["Buy", "tickets", "now"], timeout=5000)
     assert speaker.said == ["Buy tickets now"]
+
+
+@pytest.mark.allow_log  # whether a real engine works depends on the machine (speech-dispatcher installed?)
+def test_an_engine_that_fails_to_load_falls_back_to_one_that_works(qtbot):
+    name, tts = open_engine("speechd")  # listed by Qt here, but speech-dispatcher may be missing
+    assert name in QTextToSpeech.availableEngines()
+    assert tts.state() is not QTextToSpeech.State.Error

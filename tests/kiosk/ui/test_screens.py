@@ -162,6 +162,50 @@ def test_staff_pin_pad_and_demo_buttons_pay(qtbot, stand_in):
     assert stand_in.calls[-1] == ("request_pay_demo", (False,))
 
 
+def test_payment_starts_on_its_own_action_never_on_cancel(qtbot, stand_in):
+    # Enter on a focused Cancel would release the buyer's places: the first focus is the payment's action.
+    states = screenshots.states()
+    window = make_window(qtbot, stand_in)
+    stand_in.show(states["review"])
+    stand_in.show(states["payment-attended"])
+    assert QApplication.focusWidget() is find(window, "pin_key_1")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: find(window, "pin_display").text() == "●")
+    stand_in.show(states["review"])
+    stand_in.show(states["payment-demo"])
+    assert QApplication.focusWidget() is find(window, "demo_approve")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stand_in.calls[-1] == ("request_pay_demo", (True,)))
+    assert "request_cancel" not in stand_in.commands()
+
+
+@pytest.mark.parametrize("variant", ["payment-demo", "payment-attended"])
+def test_payment_cards_share_a_top_aligned_row_with_cancel_below(qtbot, stand_in, variant):
+    window = make_window(qtbot, stand_in)
+    stand_in.show(screenshots.states()[variant])
+    QApplication.processEvents()
+    screen = window.screens[Step.PAYMENT]
+    amount = find(window, "payment_amount").parentWidget()
+    terminal = screen.attended if variant == "payment-attended" else screen.demo
+    cancel = find(window, "cancel")
+
+    def box(w: QWidget) -> tuple[int, int, int, int]:
+        top_left = w.mapTo(screen, QPoint(0, 0))
+        return top_left.x(), top_left.y(), w.width(), w.height()
+
+    (ax, ay, _aw, ah), (tx, ty, _tw, th) = box(amount), box(terminal)
+    assert (ay, ah) == (ty, th)  # the same top, the same height
+    assert tx > ax  # side by side
+    assert box(cancel)[1] > ay + ah  # Cancel stands apart, under the cards
+    assert screen.height() - (ty + th) > 100  # the cards end with their content, not at the screen's foot
+    window.resize(*PORTRAIT)
+    QApplication.processEvents()
+    (ax, ay, _aw, ah), (tx, ty, _tw, th) = box(amount), box(terminal)
+    assert ax == tx  # stacked: the amount first, then the terminal
+    assert ty >= ay + ah
+    assert box(cancel)[1] > ty + th
+
+
 def test_idle_dialog_asks_and_any_input_touches(qtbot, stand_in):
     states = screenshots.states()
     window = make_window(qtbot, stand_in)
