@@ -21,7 +21,7 @@ from kiosk.ui.door_screen import DoorScreen
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.theme import Theme
 from kiosk.viewmodels.door import DoorViewModel
-from kiosk.viewmodels.health import HealthLoop
+from kiosk.viewmodels.health import HealthLoop, start_health
 from kiosk.viewmodels.tasks import TaskOwner
 
 log = logging.getLogger(__name__)
@@ -98,13 +98,7 @@ class DoorApp(QObject):
         await self._start_health(device_id)
 
     async def _start_health(self, device_id: DeviceId) -> None:
-        reporter = await health.open_health_reporter(self.ctx, device_id)
-        if reporter is None:
-            return
-        self.health = HealthLoop(
-            reporter, lambda: self._health_now(device_id), interval_s=self.ctx.settings.health_interval_s
-        )
-        self.health.start()
+        self.health = await start_health(self.ctx, device_id, lambda: self._health_now(device_id))
 
     def _health_now(self, device_id: DeviceId) -> health.DeviceHealth:
         state = self.view_model.state if self.view_model is not None else None

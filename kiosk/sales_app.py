@@ -16,7 +16,7 @@ from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.speech import QtSpeaker
 from kiosk.viewmodels.flow_state import FlowState, Step
-from kiosk.viewmodels.health import HealthLoop
+from kiosk.viewmodels.health import HealthLoop, start_health
 from kiosk.viewmodels.printing import TicketPrinting
 from kiosk.viewmodels.sale_flow import SaleFlow
 from kiosk.viewmodels.tasks import TaskOwner
@@ -69,13 +69,7 @@ class SalesApp(QObject):
             self._tasks.start(self._start_health(DeviceId(state.enrolment.device_id)), name="health")
 
     async def _start_health(self, device_id: DeviceId) -> None:
-        reporter = await health.open_health_reporter(self.ctx, device_id)
-        if reporter is None:
-            return
-        self.health = HealthLoop(
-            reporter, lambda: self._health_now(device_id), interval_s=self.ctx.settings.health_interval_s
-        )
-        self.health.start()
+        self.health = await start_health(self.ctx, device_id, lambda: self._health_now(device_id))
 
     def _health_now(self, device_id: DeviceId) -> health.DeviceHealth:
         state = self.flow.state

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from core.domain.ids import DeviceId
+from core.services import ServiceContext, health
 from core.services.health import DeviceHealth, HealthReporter
 from kiosk.viewmodels.tasks import TaskOwner
 
@@ -62,3 +64,15 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 def _comparable(health: DeviceHealth) -> DeviceHealth:
     """Everything but the time stamp, which differs on every snapshot."""
     return replace(health, at=_EPOCH)
+
+
+async def start_health(
+    ctx: ServiceContext, device_id: DeviceId, snapshot: Callable[[], DeviceHealth]
+) -> HealthLoop | None:
+    """A running health loop for this device, or None when no MQTT broker is configured."""
+    reporter = await health.open_health_reporter(ctx, device_id)
+    if reporter is None:
+        return None
+    loop = HealthLoop(reporter, snapshot, interval_s=ctx.settings.health_interval_s)
+    loop.start()
+    return loop

@@ -15,7 +15,7 @@ import psygnal
 
 from core.domain.codes import is_email
 from core.domain.devices import DeviceKind
-from core.domain.errors import EncoreError, NotFound, StorageUnavailable
+from core.domain.errors import DeviceNotApproved, EncoreError, NotFound, StorageUnavailable
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, PlaceId, SectionId
 from core.domain.orders import Order, Payment
@@ -196,6 +196,10 @@ class SaleFlow:
             await coro
         except StorageUnavailable:
             self._out_of_service()
+        except DeviceNotApproved:
+            # A manager revoked this kiosk mid-sale: its hold lapses by itself; show where it stands.
+            self._start_over(None)
+            await self._enrol_once()
         except EncoreError as error:
             self._set(notice=messages.notice_for(error))
         finally:

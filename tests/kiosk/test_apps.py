@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from kiosk.sales_app import SalesApp
 from kiosk.ui.speech import QtSpeaker
 from kiosk.viewmodels.flow_state import Step
 from tests.builders import ROOT, decode_qr_texts
+from tests.core.iot.conftest import collect, subscribed
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 
@@ -141,3 +143,26 @@ def test_the_command_line_explains_itself_and_refuses_a_bad_config(tmp_path):
     assert refused.returncode == 2
     assert "kiosk_language" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_sales_mode_reports_its_health_over_mqtt(qtbot, qt_run, kiosk_ctx, mqtt_url, tmp_path):
+    kiosk_ctx.settings = replace(
+        kiosk_ctx.settings, mqtt_url=mqtt_url, kiosk_lockdown=False, kiosk_printer=f"folder:{tmp_path}"
+    )
+    device = qt_run(devices.enrol_this_device(kiosk_ctx, kind=DeviceKind.KIOSK, name="Kiosk")).device
+    topic = f"encore/devices/{device.id}/health"
+
+    async def run_and_listen() -> list[dict[str, Any]]:
+        async with subscribed(mqtt_url, topic) as listener:
+            app = SalesApp(kiosk_ctx, speaker=QtSpeaker("mock"))
+            await app.start()
+            got = await collect(listener, topic, window_s=3.0)
+            await app.aclose()
+            await listener.publish(topic, b"", qos=1, retain=True)  # clear the retained report
+        return [json.loads(m.payload) for m in got if m.payload]
+
+    reports = qt_run(run_and_listen(), timeout=30)
+    mine = [r for r in reports if r["mode"] == "sales"]
+    assert mine, reports
+    assert mine[-1]["online"] is True
+    assert mine[-1]["printer"] == "ok"

@@ -21,11 +21,15 @@ class EnrolmentScreen(CentredScreen):
         self.device_caption = label(role="muted")
         self.device = label(role="subtitle", name="device_name")
         self.fingerprint_caption = label(role="muted")
-        self.fingerprint = label(role="mono", name="fingerprint")
+        self.fingerprint = label(
+            role="mono", wrap=False, name="fingerprint"
+        )  # its own lines, never re-wrapped
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = label(role="subtitle", name="enrolment_status")
         for w in (self.device_caption, self.device, self.fingerprint_caption, self.fingerprint, self.status):
             box.addWidget(w)
+        # A centred frame shrinks to its wrapped labels' narrowest width (it showed "Foyer / kiosk 2" clipped).
+        frame.setMinimumWidth(760)
         frame.setMaximumWidth(1300)
         self.root.addSpacing(20)
         self.root.addWidget(frame, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -55,9 +59,9 @@ class EnrolmentScreen(CentredScreen):
 
 
 def _grouped(fingerprint: str) -> str:
-    """Groups of four on lines of 8 groups: easy to compare by eye, never clipped on a portrait screen."""
+    """Groups of four, four groups a line: easy to compare by eye, and narrow enough for large text in portrait."""
     raw = fingerprint.replace(":", "").replace(" ", "")
     if len(raw) < 8 or not raw.isalnum():
         return fingerprint
     groups = [raw[i : i + 4] for i in range(0, len(raw), 4)]
-    return "\n".join(" ".join(groups[i : i + 8]) for i in range(0, len(groups), 8))
+    return "\n".join(" ".join(groups[i : i + 4]) for i in range(0, len(groups), 4))

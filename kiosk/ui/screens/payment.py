@@ -31,6 +31,7 @@ class PaymentScreen(Screen):
         abox.addWidget(self.amount)
         abox.addWidget(self.instructions)
         abox.addStretch(1)
+        self._amount_box = abox
         self.body.addWidget(amount, 1)
 
         self.attended, pbox = panel()
@@ -56,15 +57,15 @@ class PaymentScreen(Screen):
         dbox.addStretch(1)
         self.body.addWidget(self.demo, 1)
 
-        # Cancel stands apart, under the cards and never first in line: Enter on it would release the places.
+        # Cancel stands apart from the payment's action and is never first in line (Enter on it would release
+        # the places): landscape, at the foot of the amount card, so a tall PIN pad with large text does not
+        # push it below the fold; portrait, under both cards (between them it would split amount and payment).
         self.cancel = BigButton("cancel", "danger")
         self.cancel.clicked.connect(lambda: self.flow.request_cancel())
         self.cancel.setMinimumWidth(360)
-        cancel_row = QHBoxLayout()
-        cancel_row.addWidget(self.cancel)
-        cancel_row.addStretch(1)
-        self.root.addSpacing(8)
-        self.root.addLayout(cancel_row)
+        self._cancel_row = QHBoxLayout()
+        self._cancel_row.setContentsMargins(0, 8, 0, 0)
+        self.root.addLayout(self._cancel_row)
         self.root.addStretch(1)
         self.retranslate()
 
@@ -100,3 +101,9 @@ class PaymentScreen(Screen):
 
     def reflow(self, portrait: bool) -> None:
         self.body.set_portrait(portrait)
+        self._amount_box.removeWidget(self.cancel)
+        self._cancel_row.removeWidget(self.cancel)
+        if portrait:
+            self._cancel_row.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            self._amount_box.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeft)

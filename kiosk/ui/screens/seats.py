@@ -14,6 +14,8 @@ from kiosk.viewmodels.flow_state import FlowState, Step
 
 SIDE_SHARE = 0.3
 """The side column's share of a landscape window: the map keeps at least 60 % of the width."""
+LARGE_SIDE_SHARE = 0.38
+"""With large text the column's words (Continue, the legend) need more room; the map still keeps most."""
 
 
 def _seat_map_widget(model: Any, speaker: Any) -> QWidget:
@@ -123,6 +125,7 @@ class SeatsScreen(Screen):
         model = getattr(self.flow, "seat_map", None)
         if model is not self._model:
             self._attach(model)
+        self._fit_side(self.width())  # a large-text switch re-renders without a resize
         self._render_model()
 
     def _attach(self, model: Any) -> None:
@@ -244,9 +247,14 @@ class SeatsScreen(Screen):
         self.body.set_portrait(portrait)
         self._size_side()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        width = max(520, min(640, int(event.size().width() * SIDE_SHARE)))
+    def _fit_side(self, screen_width: int) -> None:
+        large = bool(self.deps.settings is not None and self.deps.settings.large_text)
+        share, widest = (LARGE_SIDE_SHARE, 760) if large else (SIDE_SHARE, 640)
+        width = max(520, min(widest, int(screen_width * share)))
         if width != self._landscape_width:
             self._landscape_width = width
             self._size_side()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_side(event.size().width())
         super().resizeEvent(event)

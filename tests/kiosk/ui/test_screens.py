@@ -180,7 +180,7 @@ def test_payment_starts_on_its_own_action_never_on_cancel(qtbot, stand_in):
 
 
 @pytest.mark.parametrize("variant", ["payment-demo", "payment-attended"])
-def test_payment_cards_share_a_top_aligned_row_with_cancel_below(qtbot, stand_in, variant):
+def test_payment_cards_share_a_top_aligned_row_and_cancel_stands_apart(qtbot, stand_in, variant):
     window = make_window(qtbot, stand_in)
     stand_in.show(screenshots.states()[variant])
     QApplication.processEvents()
@@ -196,7 +196,8 @@ def test_payment_cards_share_a_top_aligned_row_with_cancel_below(qtbot, stand_in
     (ax, ay, _aw, ah), (tx, ty, _tw, th) = box(amount), box(terminal)
     assert (ay, ah) == (ty, th)  # the same top, the same height
     assert tx > ax  # side by side
-    assert box(cancel)[1] > ay + ah  # Cancel stands apart, under the cards
+    instructions = box(find(window, "payment_instructions"))
+    assert ay + ah > box(cancel)[1] > instructions[1] + instructions[3]  # at the amount card's foot
     assert screen.height() - (ty + th) > 100  # the cards end with their content, not at the screen's foot
     window.resize(*PORTRAIT)
     QApplication.processEvents()

@@ -308,3 +308,15 @@ async def test_a_failed_print_keeps_the_order_and_a_reprint_finishes_the_sale(de
     await until(lambda: flow.state.step is Step.DONE)
     assert len(list(jammed.glob("*.pdf"))) == 1
     await flow.aclose()
+
+
+async def test_a_kiosk_revoked_mid_sale_stops_selling_and_says_so(flow):
+    seat_map = await _to_seats(flow)
+    assert flow.seat_map is not None
+    flow.seat_map.toggle(_free_seats(seat_map, 1)[0])
+    await devices.revoke_device(flow.ctx, ROOT, await _this_device(flow.ctx))
+    flow.request_hold_selection()
+    await until(lambda: flow.state.step is Step.ENROLMENT and not flow.state.busy)
+    assert flow.state.enrolment is not None
+    assert flow.state.enrolment.status == "revoked"
+    assert flow.state.hold is None
