@@ -326,7 +326,7 @@ def test_no_page_of_the_real_flow_scrolls_in_landscape_or_portrait(qtbot, real_f
 
 
 def test_a_large_text_page_scrolls_to_the_focused_control(qtbot, stand_in):
-    window = make_window(qtbot, stand_in)
+    window = make_window(qtbot, stand_in, (1366, 768))  # a small kiosk display: the side column cannot fit
     window.settings.set_large_text(True)
     stand_in.show(screenshots.states()["seats"])
     assert _page_scrolls(window)  # the proof that this page does not fit at 1.4x
