@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent
+from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -11,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -34,10 +44,13 @@ _TONE_COLOURS = {
     None: ("#161616", "#f2f2f2"),
 }
 _LIST_COLOURS = {Tone.ADMIT: "#6ee88a", Tone.REFUSE: "#ff7a7a", Tone.WARN: "#ffd24d"}
+# On the screen's own content widget, not the screen: a theme applied to the screen itself (as the screenshots
+# do) must not replace it.
 _STYLE = """
-DoorScreen { background: #000000; }
+QWidget#door_content { background: #000000; }
 QLabel { color: #f2f2f2; font-size: 24px; }
 QLabel#concert { font-size: 28px; font-weight: bold; }
+QLabel#chooserCaption { font-size: 26px; font-weight: bold; color: #ffd54f; }
 QLabel#counter { font-size: 30px; font-weight: bold; }
 QLabel#status { font-size: 24px; font-weight: bold; padding: 6px 16px; border-radius: 8px; }
 QLabel#reason { font-size: 40px; }
@@ -45,7 +58,15 @@ QLabel#place { font-size: 52px; font-weight: bold; }
 QLabel#note { font-size: 26px; }
 QLabel#notice { font-size: 26px; }
 QLabel#recentTitle { font-size: 26px; font-weight: bold; }
-QComboBox { font-size: 24px; min-height: 56px; padding: 0 12px; }
+QComboBox { font-size: 28px; font-weight: bold; color: #ffffff; background: #1c1c1c; min-height: 56px;
+            border: 3px solid #ffffff; border-radius: 10px; padding: 4px 16px; }
+QComboBox:focus { border: 5px solid #ffd54f; }
+QComboBox::drop-down { subcontrol-origin: border; subcontrol-position: center right; width: 64px;
+                       border: none; border-left: 3px solid #ffffff; }
+QComboBox::down-arrow { image: none; width: 0px; height: 0px; }
+QComboBox QAbstractItemView { font-size: 28px; background: #000000; color: #ffffff; border: 3px solid #ffffff;
+                              selection-background-color: #ffd54f; selection-color: #000000; outline: 0; }
+QComboBox QAbstractItemView::item { min-height: 64px; padding: 0 16px; }
 QListWidget { font-size: 24px; background: #101010; color: #f2f2f2; border: 1px solid #444; }
 QPushButton { font-size: 26px; font-weight: bold; min-height: 64px; padding: 0 28px;
               background: #2b2b2b; color: #ffffff; border: 2px solid #bbbbbb; border-radius: 10px; }
@@ -98,9 +119,22 @@ class DoorScreen(QWidget):
     # --- building ---------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        content = QWidget()
+        content.setObjectName("door_content")
+        content.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        content.setStyleSheet(_STYLE)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(content)
         self.concert_label = _label("concert")
-        self.chooser = QComboBox()
+        self.chooser = _Chooser()
+        self.chooser.setView(
+            QListView()
+        )  # a list view honours the style sheet's item height: finger-sized rows
         self.chooser.setAccessibleName(tr("Tonight's concert"))
+        # The chooser shows tonight's concert itself, so the title line steps aside while it is there.
+        self.chooser_caption = _label("chooserCaption", tr("Tonight's concert"))
+        self.chooser_caption.setBuddy(self.chooser)
         self.chooser.setToolTip(tr("Choose the concert this door checks tickets for"))
         self.chooser.activated.connect(self._on_chooser_activated)
         self.status = _label("status")
@@ -110,18 +144,24 @@ class DoorScreen(QWidget):
         self.counter.setAccessibleName(tr("Admitted tonight"))
         self.activity = _label("activity")
         self.concert_label.setWordWrap(True)
-        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.chooser.setMinimumContentsLength(30)
-        top = QHBoxLayout()
-        top.addWidget(self.concert_label, 1)
-        top.addSpacing(16)
-        top.addWidget(self.status)
-        top.addSpacing(16)
-        top.addWidget(self.counter)
-        choose = QHBoxLayout()
-        choose.addWidget(self.chooser)
-        choose.addStretch(1)
-        choose.addWidget(self.activity)
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.chooser.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        concert_row = QHBoxLayout()
+        concert_row.setSpacing(16)
+        concert_row.addWidget(self.concert_label, 1)
+        concert_row.addWidget(self.chooser_caption)
+        concert_row.addWidget(self.chooser, 1)
+        state_row = QHBoxLayout()
+        state_row.setSpacing(16)
+        state_row.addStretch(1)  # right-aligned when it gets a line of its own (portrait)
+        state_row.addWidget(self.activity)
+        state_row.addWidget(self.status)
+        state_row.addWidget(self.counter)
+        # Landscape: one line. Portrait: the concert above, the connection and the count below it.
+        self.head = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.head.setSpacing(16)
+        self.head.addLayout(concert_row, 1)
+        self.head.addLayout(state_row)
 
         self.panel = QFrame()
         self.panel.setObjectName("panel")
@@ -161,11 +201,10 @@ class DoorScreen(QWidget):
         bottom.addWidget(self.notice, 1)
         bottom.addWidget(self.undo)
 
-        root = QVBoxLayout(self)
+        root = QVBoxLayout(content)
         root.setContentsMargins(24, 16, 24, 16)
         root.setSpacing(16)
-        root.addLayout(top)
-        root.addLayout(choose)
+        root.addLayout(self.head)
         root.addLayout(self.body, 1)
         root.addLayout(bottom)
         QWidget.setTabOrder(self.chooser, self.undo)
@@ -220,7 +259,10 @@ class DoorScreen(QWidget):
                 self.chooser.addItem(f"{c.title} · {c.when}", c.id)
             self.chooser.blockSignals(False)
             self._concert_ids = ids
-        self.chooser.setVisible(len(concerts) > 1 or (chosen is None and bool(concerts)))
+        choosing = len(concerts) > 1 or (chosen is None and bool(concerts))
+        self.chooser.setVisible(choosing)
+        self.chooser_caption.setVisible(choosing)
+        self.concert_label.setVisible(not choosing)
         index = ids.index(chosen) if chosen is not None and chosen in ids else -1
         self.chooser.setCurrentIndex(index)
         if index < 0:
@@ -267,9 +309,9 @@ class DoorScreen(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         portrait = event.size().height() > event.size().width()
-        self.body.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
+        direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        self.body.setDirection(direction)
+        self.head.setDirection(direction)
         self.body.setStretch(0, 3 if not portrait else 2)
         self.body.setStretch(1, 1)
         super().resizeEvent(event)
@@ -288,6 +330,20 @@ class DoorScreen(QWidget):
 
     def _on_undo_clicked(self) -> None:
         self.view_model.request_undo()
+
+
+class _Chooser(QComboBox):
+    """The concert chooser with an arrow big enough to see across the foyer (the style sheet's is tiny)."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.ButtonText))
+        x, y = self.width() - 32, self.height() / 2
+        painter.drawPolygon(QPolygonF([QPointF(x - 12, y - 6), QPointF(x + 12, y - 6), QPointF(x, y + 8)]))
+        painter.end()
 
 
 def _label(name: str, text: str = "", *, center: bool = False, wrap: bool = False) -> QLabel:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtGui import QFont, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.domain.ids import CategoryId
@@ -21,16 +21,13 @@ def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = 
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     rect = QRectF(3, 3, SWATCH - 6, SWATCH - 6)
-    if category is None:  # a neutral "available" seat for the symbol rows
-        p.setPen(QPen(QColor("#2b2b2b"), 2))
-        p.setBrush(QColor("#bdbdbd"))
-    else:
-        brush, pen = styles.brush_pen(category, look)
-        p.setPen(pen)
-        p.setBrush(brush)
+    # category None: a neutral "available" seat for the symbol rows
+    brush, pen = styles.neutral if category is None else styles.brush_pen(category, look)
+    p.setPen(pen)
+    p.setBrush(brush)
     p.drawRect(rect)
     if look is Look.SELECTED:
-        p.setPen(QPen(QColor("#ffffff"), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.setPen(styles.check_pen(3))
         scale = (SWATCH - 6) / 32
         p.translate(rect.center())
         p.scale(scale, scale)
@@ -40,7 +37,7 @@ def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = 
         font.setPixelSize(18)
         font.setBold(True)
         p.setFont(font)
-        p.setPen(QColor("#111111"))
+        p.setPen(styles.mark_colour(category, look))
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, mark)
     p.end()
     return pix
@@ -54,17 +51,20 @@ def _icon(pix: QPixmap) -> QLabel:
 
 
 class SeatMapLegend(QWidget):
-    """One row per price category (swatch · name · price · places left), then the symbols in two columns."""
+    """One row per price category (swatch · name · price · places left), then the symbols in two columns,
+    or one where two would clip their words (large text, a narrow panel)."""
 
     def __init__(self, model: SeatMapModel, styles: Styles, wheelchair: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("seat_map_legend")
         self.model = model
+        self.wheelchair = wheelchair
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         self._left: dict[CategoryId, QLabel] = {}
+        self._swatches: list[tuple[QLabel, CategoryId | None, Look, str]] = []
         ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
         for row, category in enumerate(ordered):
             name = label(category.name, "legend", wrap=False)
@@ -73,33 +73,80 @@ class SeatMapLegend(QWidget):
             left = label("", "legend_muted", wrap=False)
             left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self._left[category.id] = left
-            grid.addWidget(_icon(swatch(styles, category.id, Look.FREE)), row, 0)
+            icon = _icon(swatch(styles, category.id, Look.FREE))
+            self._swatches.append((icon, category.id, Look.FREE, ""))
+            grid.addWidget(icon, row, 0)
             grid.addWidget(name, row, 1)
             grid.addWidget(price, row, 2)
             grid.addWidget(left, row, 3)
         grid.setColumnStretch(1, 1)
         any_category = ordered[0].id if ordered else None
         self._symbol_words: list[tuple[QLabel, str]] = []
-        symbols = QGridLayout()
-        symbols.setContentsMargins(0, 6, 0, 0)
-        symbols.setHorizontalSpacing(10)
-        symbols.setVerticalSpacing(2)
+        self._symbols: list[tuple[QLabel, QLabel]] = []
+        self.symbols = QGridLayout()
+        self.symbols.setContentsMargins(0, 6, 0, 0)
+        self.symbols.setHorizontalSpacing(10)
+        self.symbols.setVerticalSpacing(2)
         marks = [
-            (swatch(styles, any_category, Look.SELECTED), "choice"),
-            (swatch(styles, any_category, Look.TAKEN), "taken"),
-            (swatch(styles, None, Look.FREE, wheelchair), "wheelchair"),
-            (swatch(styles, None, Look.FREE, "C"), "companion"),
+            (any_category, Look.SELECTED, "", "choice"),
+            (any_category, Look.TAKEN, "", "taken"),
+            (None, Look.FREE, wheelchair, "wheelchair"),
+            (None, Look.FREE, "C", "companion"),
         ]
-        for i, (pix, key) in enumerate(marks):
+        for category_id, look, mark, key in marks:
             words = label("", "legend", wrap=False)
             self._symbol_words.append((words, key))
-            r, c = divmod(i, 2)
-            symbols.addWidget(_icon(pix), r, c * 2)
-            symbols.addWidget(words, r, c * 2 + 1)
-        symbols.setColumnStretch(1, 1)
-        symbols.setColumnStretch(3, 1)
-        grid.addLayout(symbols, len(ordered), 0, 1, 4)
+            icon = _icon(swatch(styles, category_id, look, mark))
+            self._swatches.append((icon, category_id, look, mark))
+            self._symbols.append((icon, words))
+        self.columns = 0
+        self._place_symbols(2)
+        grid.addLayout(self.symbols, len(ordered), 0, 1, 4)
+        self._reflow_pending = False
         self.retranslate()
+
+    def restyle(self, styles: Styles) -> None:
+        """The swatches again, in the map's new look."""
+        for icon, category_id, look, mark in self._swatches:
+            icon.setPixmap(swatch(styles, category_id, look, mark))
+
+    def _place_symbols(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for icon, words in self._symbols:
+            self.symbols.removeWidget(icon)
+            self.symbols.removeWidget(words)
+        for i, (icon, words) in enumerate(self._symbols):
+            r, c = divmod(i, columns)
+            self.symbols.addWidget(icon, r, c * 2)
+            self.symbols.addWidget(words, r, c * 2 + 1)
+        for column in range(4):
+            self.symbols.setColumnStretch(column, 1 if column % 2 and column < columns * 2 else 0)
+
+    def _two_columns_fit(self) -> bool:
+        spacing = self.symbols.horizontalSpacing()
+        widest = [0, 0]
+        for i, (_icon_label, words) in enumerate(self._symbols):
+            widest[i % 2] = max(widest[i % 2], words.sizeHint().width())
+        need = 2 * SWATCH + sum(widest) + 3 * spacing
+        return need <= self.width()
+
+    def reflow(self) -> None:
+        """Two symbol columns where their words fit, else one (the legend's width is the panel's)."""
+        self._reflow_pending = False
+        self._place_symbols(2 if self._two_columns_fit() else 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.reflow()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Large text on or off changes the words' widths, not the legend's: look again once the sheet settled.
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange) and not self._reflow_pending:
+            self._reflow_pending = True
+            QTimer.singleShot(0, self, self.reflow)
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         words = {
@@ -110,6 +157,7 @@ class SeatMapLegend(QWidget):
         }
         for text, key in self._symbol_words:
             text.setText(words[key])
+        self.reflow()  # another language, other widths
 
     def show_state(self, state: SeatMapState) -> None:
         for cid, text in self._left.items():
@@ -170,6 +218,9 @@ class SeatMapPanel(QFrame):
         self.legend.retranslate()
         if self._last is not None:
             self.show_state(self._last)
+
+    def restyle(self, styles: Styles) -> None:
+        self.legend.restyle(styles)
 
     def set_portrait(self, portrait: bool) -> None:
         if portrait == self._portrait:

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from core.domain.ids import CategoryId, PlaceId, SectionId
+from core.domain.ids import CategoryId, PlaceId
 from core.domain.places import PlaceState
-from kiosk.ui.seat_map_labels import ScreenLabel, add_furniture, standing_text
+from kiosk.ui.seat_map_labels import Furniture, standing_text
+from kiosk.ui.seat_map_look import DEFAULT, MapLook
 from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
 
 UNIT = 40.0
@@ -25,12 +26,8 @@ UNIT = 40.0
 SEAT = 0.8 * UNIT
 """A seat's drawn side, leaving a gap to its neighbours."""
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies. Black is kept for "selected".
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-_DARK_TEXT_ON = {"#E69F00", "#56B4E9", "#F0E442"}
-TAKEN_COLOUR = QColor("#8a8a8a")
-SELECTED_COLOUR = QColor("#111111")
-OUTLINE = QColor("#2b2b2b")
+PALETTE = DEFAULT.palette
+DEFAULT_LOOK = MapLook()
 
 _Z_SEAT, _Z_MARK, _Z_CHECK, _Z_CURSOR = 0.0, 1.0, 2.0, 3.0
 _DATA_PLACE = 0
@@ -48,24 +45,30 @@ def look_of(state: SeatMapState, place_id: PlaceId, selected: frozenset[PlaceId]
     return Look.FREE if state.states.get(place_id) is PlaceState.FREE else Look.TAKEN
 
 
-def category_colours(model: SeatMapModel) -> dict[CategoryId, QColor]:
+def category_colours(model: SeatMapModel, palette: tuple[str, ...] = PALETTE) -> dict[CategoryId, QColor]:
     """Dearest category first gets the first palette colour, so the same prices look alike across concerts."""
     ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
-    return {c.id: QColor(PALETTE[i % len(PALETTE)]) for i, c in enumerate(ordered)}
+    return {c.id: QColor(palette[i % len(palette)]) for i, c in enumerate(ordered)}
 
 
 class Styles:
     """One brush and pen per (category, look), shared by every seat: no per-item allocations."""
 
-    def __init__(self, colours: dict[CategoryId, QColor]) -> None:
+    def __init__(self, colours: dict[CategoryId, QColor], look: MapLook = DEFAULT_LOOK) -> None:
+        c = look.colours
+        self.look = look
         self.colours = colours
-        self.free_pen = QPen(OUTLINE, 2)
-        self.taken_pen = QPen(TAKEN_COLOUR, 3)
-        self.selected_pen = QPen(QColor("#ffffff"), 3)
+        self.free_pen = QPen(QColor(c.outline), c.outline_px)
+        self.taken_colour = QColor(c.taken)
+        self.taken_pen = QPen(self.taken_colour, c.taken_px)
+        self.selected_line = QColor(c.selected_line)
+        self.selected_pen = QPen(self.selected_line, 3)
         # Taken seats are hollow and cross-hatched: told apart by shape, not by colour alone.
-        self.taken_brush = QBrush(TAKEN_COLOUR, Qt.BrushStyle.DiagCrossPattern)
-        self.selected_brush = QBrush(SELECTED_COLOUR)
+        self.taken_brush = QBrush(self.taken_colour, Qt.BrushStyle.DiagCrossPattern)
+        self.selected_brush = QBrush(QColor(c.selected_fill))
         self.free_brushes = {cid: QBrush(colour) for cid, colour in colours.items()}
+        self.neutral = (QBrush(QColor(c.neutral_fill)), QPen(QColor(c.outline), 2))
+        self._dark_marks_on = c.dark_marks_on
 
     def brush_pen(self, category: CategoryId, look: Look) -> tuple[QBrush, QPen]:
         if look is Look.FREE:
@@ -74,13 +77,19 @@ class Styles:
             return self.selected_brush, self.selected_pen
         return self.taken_brush, self.taken_pen
 
-    def mark_colour(self, category: CategoryId, look: Look) -> QColor:
+    def mark_colour(self, category: CategoryId | None, look: Look) -> QColor:
         if look is Look.TAKEN:
-            return TAKEN_COLOUR
+            return self.taken_colour
         if look is Look.SELECTED:
-            return QColor("#ffffff")
-        light = self.colours[category].name().upper() in _DARK_TEXT_ON
+            return self.selected_line
+        if category is None:
+            light = self.neutral[0].color().lightnessF() > 0.5
+        else:
+            light = self.colours[category].name().upper() in self._dark_marks_on
         return QColor("#111111") if light else QColor("#ffffff")
+
+    def check_pen(self, width: float) -> QPen:
+        return QPen(self.selected_line, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 
 def check_path(center: QPointF) -> QPainterPath:
@@ -103,14 +112,14 @@ class SeatScene:
         # Seats never move, only their brushes change: a BSP index makes painting and hit-testing visit only the
         # seats in view, and setBrush() does not invalidate it.
         self.scene.setItemIndexMethod(index_method or QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self.scene.setBackgroundBrush(QColor("#f7f7f4"))
-        self.styles = Styles(category_colours(model))
+        self.look = MapLook()
+        self.scene.setBackgroundBrush(QColor(self.look.colours.background))
+        self.styles = Styles(category_colours(model), self.look)
         self.items: dict[PlaceId, QGraphicsRectItem] = {}
         self._drawn: dict[PlaceId, Look] = {}
         self._drawn_version = -1
         self._marks: dict[PlaceId, QGraphicsSimpleTextItem] = {}
         self._checks: dict[PlaceId, QGraphicsPathItem] = {}
-        self._standing_labels: dict[SectionId, ScreenLabel] = {}
         probe = QFont()
         probe.setBold(True)
         self.wheelchair = "\u267f" if QFontMetricsF(probe).inFontUcs4(0x267F) else "W"
@@ -137,6 +146,7 @@ class SeatScene:
         self._add_marks()
         self._add_sections_and_stage()
         self.cursor = self._cursor_ring()
+        self._restyle_fixed()
         self.render(state)
 
     def _add_marks(self) -> None:
@@ -161,20 +171,43 @@ class SeatScene:
             self._marks[p.id] = mark
 
     def _add_sections_and_stage(self) -> None:
-        self._standing_labels = add_furniture(self.scene, self.model, self.styles.colours, UNIT, SEAT)
+        self.furniture = Furniture(self.scene, self.model, UNIT, SEAT)
+        self.furniture.restyle(self.look, self.styles.colours)  # sized labels, before the scene rect is taken
         margin = UNIT
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
 
     def _cursor_ring(self) -> QGraphicsRectItem:
         # Two rings (black outside, yellow inside) stay visible on every seat colour and on the background.
-        outer = self.scene.addRect(QRectF(), QPen(QColor("#000000"), 10), QBrush(Qt.BrushStyle.NoBrush))
+        outer = self.scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen), QBrush(Qt.BrushStyle.NoBrush))
         inner = QGraphicsRectItem(outer)
-        inner.setPen(QPen(QColor("#ffd400"), 5))
         outer.setZValue(_Z_CURSOR)
         outer.setVisible(False)
         outer.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._cursor_inner = inner
         return outer
+
+    def _restyle_fixed(self) -> None:
+        """What the look changes besides the seats: background, furniture, cursor ring."""
+        c = self.look.colours
+        self.scene.setBackgroundBrush(QColor(c.background))
+        self.furniture.restyle(self.look, self.styles.colours)
+        self.cursor.setPen(QPen(QColor(c.cursor_outer), 10))
+        self._cursor_inner.setPen(QPen(QColor(c.cursor_inner), c.cursor_inner_px))
+
+    def set_look(self, look: MapLook) -> bool:
+        """Repaint everything in ``look`` (a theme switch); False when it is the look on screen already."""
+        if look == self.look:
+            return False
+        self.look = look
+        self.styles = Styles(category_colours(self.model, look.colours.palette), look)
+        self._restyle_fixed()
+        for check in self._checks.values():
+            check.setPen(self.styles.check_pen(5))
+        # Forget what was drawn: the next render compares (and so repaints) every seat, marks included.
+        self._drawn.clear()
+        self._drawn_version = -2
+        self.render(self.model.state)
+        return True
 
     # --- rendering ------------------------------------------------------------------------------
 
@@ -224,10 +257,7 @@ class SeatScene:
         for pid in selected:
             if pid in self._checks or pid not in self.items:
                 continue
-            item = self.scene.addPath(
-                check_path(self.items[pid].rect().center()),
-                QPen(QColor("#ffffff"), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap),
-            )
+            item = self.scene.addPath(check_path(self.items[pid].rect().center()), self.styles.check_pen(5))
             item.setZValue(_Z_CHECK)
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self._checks[pid] = item
@@ -243,7 +273,7 @@ class SeatScene:
 
     def _render_standing(self, state: SeatMapState) -> None:
         for info in state.standing:
-            label = self._standing_labels.get(info.section_id)
+            label = self.furniture.standing.get(info.section_id)
             if label is not None:
                 label.set_text(standing_text(info))
 

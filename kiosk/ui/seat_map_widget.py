@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QBoxLayout, QGraphicsScene, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.binding import bind
 from kiosk.ui.seat_map_legend import SeatMapPanel
+from kiosk.ui.seat_map_look import look_from
 from kiosk.ui.seat_map_scene import SeatScene
 from kiosk.ui.seat_map_view import SeatMapView
 from kiosk.ui.widgets import BigButton
@@ -15,9 +16,14 @@ from kiosk.viewmodels.speech import Speaker
 
 __all__ = ["SeatMapWidget"]
 
+_THEME_EVENTS = (QEvent.Type.StyleChange, QEvent.Type.PaletteChange, QEvent.Type.FontChange)
+
 
 class SeatMapWidget(QWidget):
     """Renders SeatMapModel snapshots; taps, keys and buttons go to the model. Never awaits.
+
+    The map follows the theme: the style sheet's background and font size (see seat_map_look.look_from) pick
+    its colours and label size, whenever the sheet changes.
 
     With ``own_panel=False`` the widget is the map and its zoom bar only: the screen places ``panel`` itself
     (one column with its own controls), and this widget still renders it.
@@ -66,6 +72,7 @@ class SeatMapWidget(QWidget):
         if own_panel:
             self._layout.addWidget(self.panel)
         self._notice_id = model.state.notice_id
+        self._look_pending = False
         self._retranslate()
         self._render(model.state)
         bind(model.changed, self._on_model_changed, self)
@@ -87,9 +94,22 @@ class SeatMapWidget(QWidget):
             self.speaker.say(state.notice, interrupt=False)
         self._notice_id = state.notice_id
 
+    def sync_look(self) -> None:
+        """Draw the map in the look the current style sheet asks for (a no-op when it already is)."""
+        self._look_pending = False
+        if self.seats.set_look(look_from(self.palette(), self.font())):
+            self.panel.restyle(self.seats.styles)
+            self.view.resetCachedContent()  # the view caches the background
+            self.view.viewport().update()
+
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        kind = event.type()
+        if kind == QEvent.Type.LanguageChange:
             self._retranslate()
+        elif kind in _THEME_EVENTS and not self._look_pending:
+            # A new sheet arrives as a burst of these, with passing values in between: look once it settled.
+            self._look_pending = True
+            QTimer.singleShot(0, self, self.sync_look)
         super().changeEvent(event)
 
     def resizeEvent(self, event: object) -> None:

@@ -130,6 +130,11 @@ async def _unsafe_hold_standing(ctx: ServiceContext, stage: Stage, quantity: int
     await asyncio.sleep(0)  # the network round trip between check and write
 
     async def write(conn: AsyncConnection) -> None:
+        # Rows locked in id order, as the real code does: the variant is unsafe only by its missing re-check,
+        # not by deadlocks, whose 1 s detection waits would make the control slow and flaky on a busy machine.
+        await conn.execute(
+            select(places.c.id).where(places.c.id.in_(chosen)).order_by(places.c.id).with_for_update()
+        )
         await conn.execute(
             update(places)
             .where(places.c.id.in_(chosen))
@@ -140,7 +145,7 @@ async def _unsafe_hold_standing(ctx: ServiceContext, stage: Stage, quantity: int
     return chosen
 
 
-@pytest.mark.allow_log  # unordered writes also deadlock now and then; the retries log it
+@pytest.mark.allow_log  # the crowd's retries log
 async def test_control_check_then_write_does_oversell(crowd_ctx):
     """The same crowd and checks against the unsafe variant: the harness must see the race."""
     ctx = crowd_ctx

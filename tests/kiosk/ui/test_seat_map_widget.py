@@ -8,15 +8,17 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from core.domain.ids import PlaceId
 from core.domain.places import PlaceState
 from core.services import catalog, sales
 from core.services.context import ServiceContext
+from kiosk.ui.seat_map_look import HIGH_CONTRAST, LABEL_PX
 from kiosk.ui.seat_map_scene import PALETTE, Look, SeatScene
 from kiosk.ui.seat_map_view import FINGER_PX
 from kiosk.ui.seat_map_widget import SeatMapWidget
+from kiosk.ui.theme import Theme
 from kiosk.viewmodels.seat_map import SeatMapModel
 from kiosk.viewmodels.speech import RecordingSpeaker
 from tests.builders import signing_kiosk
@@ -229,3 +231,96 @@ def test_the_wheel_zooms_around_the_pointer_and_whole_map_fits_again(
     assert abs(seat_pos(widget, place).y() - pos.y()) <= 4  # whole-pixel scrolling: up to 1 px a step
     qtbot.mouseClick(widget.zoom_fit, Qt.MouseButton.LeftButton)
     assert view.seat_px == pytest.approx(fit)
+
+
+def themed(
+    qtbot: Any, model: SeatMapModel, speaker: RecordingSpeaker, **look: bool
+) -> tuple[SeatMapWidget, Theme]:
+    """The map in a window themed as the kiosk's main window is, at 1920x1080."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    theme = Theme(window, name="high_contrast" if look.get("high_contrast") else "default")
+    theme.set_large_text(look.get("large_text", False))
+    w = SeatMapWidget(model, speaker)
+    QVBoxLayout(window).addWidget(w)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    return w, theme
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def swatch_centre(widget: SeatMapWidget, row: int) -> str:
+    icon = widget.panel.legend._swatches[row][0]
+    return icon.pixmap().toImage().pixelColor(14, 14).name().upper()
+
+
+def test_high_contrast_repaints_the_map_and_switching_back_restores_it(
+    qtbot: Any, model: SeatMapModel, speaker: RecordingSpeaker
+) -> None:
+    widget, theme = themed(qtbot, model, speaker)
+    stalls, chosen = seat(model, "Stalls", "C", 5), seat(model, "Circle", "B", 3)
+    assert model.toggle(chosen)
+
+    def background() -> str:
+        return widget.seats.scene.backgroundBrush().color().name()
+
+    qtbot.waitUntil(lambda: widget.seats.look.label_px == LABEL_PX)
+    assert background() == "#f7f7f4"
+    assert brush_colour(widget, stalls).name().upper() == PALETTE[0] == swatch_centre(widget, 0)
+    default_chosen = brush_colour(widget, chosen).name()
+
+    theme.set_high_contrast(True)
+    qtbot.waitUntil(lambda: background() == "#000000")
+    assert widget.seats.look.high_contrast
+    assert brush_colour(widget, stalls).name().upper() == HIGH_CONTRAST.palette[0] == swatch_centre(widget, 0)
+    assert brush_colour(widget, chosen).name() == "#ffffff" != default_chosen  # white, with a black tick
+    assert widget.seats.drawn_look(chosen) is Look.SELECTED
+    assert widget.seats.items[stalls].pen().width() == HIGH_CONTRAST.outline_px
+    label = widget.seats.furniture.sections[0].text
+    assert label.brush().color().name() == "#ffffff"
+    black = QColor("#000000")
+    colours = [QColor(c) for c in HIGH_CONTRAST.palette]
+    assert min(contrast(c, black) for c in colours) >= 7  # WCAG AAA against the background
+    assert len({c.name() for c in colours}) == len(colours)
+
+    theme.set_high_contrast(False)
+    qtbot.waitUntil(lambda: background() == "#f7f7f4")
+    assert brush_colour(widget, stalls).name().upper() == PALETTE[0] == swatch_centre(widget, 0)
+    assert brush_colour(widget, chosen).name() == default_chosen
+    assert not widget.seats.look.high_contrast
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_large_text_clips_nothing_in_the_legend_nor_the_standing_banner(
+    qtbot: Any, model: SeatMapModel, speaker: RecordingSpeaker, high_contrast: bool
+) -> None:
+    widget, _theme = themed(qtbot, model, speaker, large_text=True, high_contrast=high_contrast)
+    qtbot.waitUntil(lambda: widget.seats.look.label_px > LABEL_PX)
+    legend = widget.panel.legend
+    labels = [w for w in legend.findChildren(QLabel) if w.text()]
+    assert "Wheelchair space" in [w.text() for w in labels]
+
+    def clipped() -> list[str]:
+        return [w.text() for w in labels if w.sizeHint().width() > w.width()]
+
+    qtbot.waitUntil(lambda: not clipped())
+    assert legend.columns == 1  # two columns of symbols would not fit at this size
+    view = widget.view
+    assert model.state.standing
+    for banner in widget.seats.furniture.standing.values():
+        fitted, box = banner.fitted(banner.deviceTransform(view.viewportTransform()))
+        width, height = fitted.size()
+        assert width <= box.width()
+        assert height <= box.height()
+        assert fitted.font.pixelSize() >= 20  # still kiosk body text, on two lines if need be
