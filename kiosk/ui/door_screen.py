@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -74,6 +74,7 @@ QPushButton:focus { border: 4px solid #ffd54f; }
 QPushButton:disabled { color: #777777; border-color: #555555; }
 """
 _WORD_MAX_PX = 190
+_CHOOSER_MIN_PX = 200
 _WORD_MIN_PX = 48
 _CALM_MAX_PX = 110
 
@@ -119,7 +120,7 @@ class DoorScreen(QWidget):
     # --- building ---------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        content = QWidget()
+        self.content = content = QWidget()
         content.setObjectName("door_content")
         content.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         content.setStyleSheet(_STYLE)
@@ -135,6 +136,7 @@ class DoorScreen(QWidget):
         # The chooser shows tonight's concert itself, so the title line steps aside while it is there.
         self.chooser_caption = _label("chooserCaption", tr("Tonight's concert"))
         self.chooser_caption.setBuddy(self.chooser)
+        self.chooser_caption.setWordWrap(True)  # never the word that makes a portrait screen too wide
         self.chooser.setToolTip(tr("Choose the concert this door checks tickets for"))
         self.chooser.activated.connect(self._on_chooser_activated)
         self.status = _label("status")
@@ -146,15 +148,15 @@ class DoorScreen(QWidget):
         self.concert_label.setWordWrap(True)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.chooser.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        concert_row = QHBoxLayout()
-        concert_row.setSpacing(16)
-        concert_row.addWidget(self.concert_label, 1)
+        # The caption above the chooser, as on a form: the top line stays narrow enough for a portrait display.
+        concert_row = QVBoxLayout()
+        concert_row.setSpacing(4)
+        concert_row.addWidget(self.concert_label)
         concert_row.addWidget(self.chooser_caption)
-        concert_row.addWidget(self.chooser, 1)
+        concert_row.addWidget(self.chooser, 0, Qt.AlignmentFlag.AlignLeft)
         state_row = QHBoxLayout()
         state_row.setSpacing(16)
         state_row.addStretch(1)  # right-aligned when it gets a line of its own (portrait)
-        state_row.addWidget(self.activity)
         state_row.addWidget(self.status)
         state_row.addWidget(self.counter)
         # Landscape: one line. Portrait: the concert above, the connection and the count below it.
@@ -199,6 +201,7 @@ class DoorScreen(QWidget):
         self.undo.clicked.connect(self._on_undo_clicked)
         bottom = QHBoxLayout()
         bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.activity)
         bottom.addWidget(self.undo)
 
         root = QVBoxLayout(content)
@@ -315,8 +318,9 @@ class DoorScreen(QWidget):
         self.body.setStretch(0, 3 if not portrait else 2)
         self.body.setStretch(1, 1)
         super().resizeEvent(event)
-        if (layout := self.layout()) is not None:
-            layout.activate()
+        for widget in (self, self.content):
+            if (layout := widget.layout()) is not None:
+                layout.activate()  # now, not on the loop: a grab right after a resize shows the new layout
 
     # --- intent -----------------------------------------------------------------------------------
 
@@ -333,7 +337,13 @@ class DoorScreen(QWidget):
 
 
 class _Chooser(QComboBox):
-    """The concert chooser with an arrow big enough to see across the foyer (the style sheet's is tiny)."""
+    """The concert chooser with an arrow big enough to see across the foyer (the style sheet's is tiny).
+    As wide as tonight's longest title where there is room; it may shrink (eliding) so that the top line never
+    makes the screen wider than a portrait display."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), _CHOOSER_MIN_PX), hint.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -198,9 +198,12 @@ class SeatScene:
         """Repaint everything in ``look`` (a theme switch); False when it is the look on screen already."""
         if look == self.look:
             return False
+        same_colours = look.colours is self.look.colours
         self.look = look
         self.styles = Styles(category_colours(self.model, look.colours.palette), look)
         self._restyle_fixed()
+        if same_colours:
+            return True  # only the text size changed: the seats stay as they are
         for check in self._checks.values():
             check.setPen(self.styles.check_pen(5))
         # Forget what was drawn: the next render compares (and so repaints) every seat, marks included.

@@ -147,6 +147,9 @@ def test_the_offline_indicator_says_how_many_scans_wait_for_the_sync(qtbot, mode
     assert screen.note.text() == "Checked offline by signature"
     assert screen.note.isVisibleTo(screen)
     shoot(screen, "offline")
+    screen.resize(1080, 1920)  # the longest status line still fits a portrait display
+    assert screen.width() == 1080
+    screen.resize(1920, 1080)
     screen.render_state(model.state)
     assert screen.status.text() == "● Online"
     assert not screen.note.isVisibleTo(screen)
@@ -161,6 +164,13 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         assert screen.word.text() == "Choose concert"
         assert screen.chooser.count() == len(door.state.concerts) >= 2
         assert screen.undo.isEnabled() is False
+        # A clear touch control, labelled, in place of the title line it would otherwise repeat.
+        assert screen.chooser.height() >= 48
+        assert screen.chooser.font().pixelSize() >= 24
+        assert screen.chooser_caption.text() == "Tonight's concert"
+        assert screen.chooser_caption.isVisibleTo(screen)
+        assert screen.chooser_caption.buddy() is screen.chooser
+        assert not screen.concert_label.isVisibleTo(screen)
         shoot(screen, "choose")
         wanted = [c.id for c in door.state.concerts].index(night.stage.id)
         screen.chooser.setFocus()
