@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QObject, Signal
 
@@ -15,7 +16,7 @@ from kiosk.ui.i18n import Languages
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.speech import QtSpeaker
-from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.flow_state import FlowState, PrintPhase, Step
 from kiosk.viewmodels.health import HealthLoop, start_health
 from kiosk.viewmodels.printing import TicketPrinting
 from kiosk.viewmodels.sale_flow import SaleFlow
@@ -49,6 +50,7 @@ class SalesApp(QObject):
         self.mail = MailSender(ctx)
         self.health: HealthLoop | None = None
         self._health_started = False
+        self._printer_seen: tuple[float, tuple[object, str], str] | None = None
         self._tasks = TaskOwner("sales-app")
         self._last_sale = None
         bind(self.flow.changed, self._on_flow_changed, self.window)
@@ -78,10 +80,26 @@ class SalesApp(QObject):
             mode=_MODES.get(state.step, "sales"),
             online=state.step is not Step.OUT_OF_SERVICE,
             live_updates=state.live,
-            printer=self.printing.printer.status().state.value,
+            printer=self._printer_state(state),
             last_sale_at=self._last_sale,
             at=self.ctx.clock.now(),
         )
+
+    def _printer_state(self, state: FlowState) -> str:
+        """Asking the print system (CUPS) can block, and this runs on the GUI thread every second: ask at most
+        once a minute, and at once after a print failed or succeeded."""
+        now = time.monotonic()
+        key = (state.print_phase, state.order.code if state.order else "")
+        if self._printer_seen is None or key != self._printer_seen[1] or now - self._printer_seen[0] >= 60:
+            try:
+                value = self.printing.printer.status().state.value
+            except Exception:
+                log.exception("printer status unavailable")
+                value = "error"
+            if state.print_phase is PrintPhase.FAILED:
+                value = "error"
+            self._printer_seen = (now, key, value)
+        return self._printer_seen[2]
 
     def _on_lockdown_unlock_requested(self, pin: str) -> None:
         self._tasks.start(self._unlock(pin), name="staff-exit")

@@ -10,15 +10,17 @@ from core.db import holds as holds_db
 from core.db import orders as orders_db
 from core.db import outbox as outbox_db
 from core.db import places as places_db
+from core.db import site as site_db
 from core.db.errors import is_unique_violation
 from core.domain.codes import is_email, new_order_code, new_ticket_serial
 from core.domain.concerts import ConcertStatus
-from core.domain.errors import Conflict, HoldExpired, InputError, SalesClosed
+from core.domain.errors import Conflict, HoldExpired, InputError, NotAllowed, SalesClosed
 from core.domain.events import PlacesChanged
 from core.domain.holds import HoldState
 from core.domain.ids import HoldId, TicketId
 from core.domain.money import Money
 from core.domain.orders import Order, OrderStatus, Payment, Ticket, TicketState
+from core.domain.payments import DEMO_METHOD
 from core.domain.places import PlaceState
 from core.domain.staff import Actor, Permission, describe
 from core.domain.validation import clean_text
@@ -122,6 +124,12 @@ async def _checkout(
         order = await orders_db.load(conn, order_id)
         assert order is not None
         return order, None
+    if payment.method == DEMO_METHOD and await site_db.get(conn, site_db.DEMO) != "true":
+        # A simulated card takes no money: on a real database it would hand out free tickets that admit.
+        raise NotAllowed(
+            "Simulated (demo) payments are refused on a real database; take a real payment.",
+            code="demo_payment_refused",
+        )
     row = own_hold(row, actor)
     if row.state is HoldState.RELEASED:
         raise HoldExpired(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit
 from core.db import payments as db
+from core.db import site as site_db
 from core.db.actors import ensure_active
 from core.domain.errors import ConfigError, InputError, NotAllowed, PaymentDeclined, PinLockedOut, WrongPin
 from core.domain.money import Money
@@ -133,6 +134,12 @@ class DemoTerminal:
         if not isinstance(given, SimulatedCard):
             raise InputError(
                 "payment", "the demo terminal takes a simulated card.", code="payment_input_invalid"
+            )
+        if await self._ctx.db.read(lambda conn: site_db.get(conn, site_db.DEMO)) != "true":
+            # The database decides, not the config: ENCORE_DEMO_MODE on a real database must not sell for free.
+            raise NotAllowed(
+                "The demo terminal works only on a demo database; this one is real. Use the attended terminal.",
+                code="demo_terminal_refused",
             )
         if not given.approve:
             raise PaymentDeclined()

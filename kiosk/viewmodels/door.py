@@ -375,7 +375,13 @@ class DoorViewModel:
         while True:
             await asyncio.sleep(self.tick_seconds)
             if not self._jobs:  # scans first: a probe may wait for a timeout
-                await self.tick()
+                # On the queue, like scans: a concert switch must not close the station under a running tick,
+                # nor a scan run beside a snapshot refresh. A scan arriving meanwhile waits for the probe.
+                await self._submit(self._tick_job)
+
+    async def _tick_job(self) -> Verdict | None:
+        await self.tick()
+        return None
 
     # --- verdicts ---------------------------------------------------------------------------------
 

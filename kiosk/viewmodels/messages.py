@@ -28,6 +28,7 @@ PAID_NOT_SOLD = T(
     "Your seats were taken before the payment went through. The payment was cancelled; staff will return "
     "any money taken. Please choose other seats.",
 )
+FINISHING = T("SaleFlow", "Finishing your purchase. Please wait a moment…")
 STILL_WORKING = T("SaleFlow", "The system is busy. Please try again in a moment.")
 OUT_OF_SERVICE = T("SaleFlow", "Temporarily out of service. We are working on it; please try again shortly.")
 CANCELLED = T("SaleFlow", "Your seats were released.")

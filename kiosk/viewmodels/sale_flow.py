@@ -15,7 +15,7 @@ import psygnal
 
 from core.domain.codes import is_email
 from core.domain.devices import DeviceKind
-from core.domain.errors import DeviceNotApproved, EncoreError, NotFound, StorageUnavailable
+from core.domain.errors import DeviceNotApproved, EncoreError, HoldExpired, NotFound, StorageUnavailable
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, PlaceId, SectionId
 from core.domain.orders import Order, Payment
@@ -43,7 +43,8 @@ WARN_SECONDS = 60
 POLL_SECONDS = 2.0
 """Concert list refresh and database probe while nobody is mid-purchase, and out-of-service retries."""
 TICK_SECONDS = 0.2
-CHECKOUT_RETRIES = 3
+CHECKOUT_PATIENCE_S = 30.0
+"""How long a paid checkout keeps retrying a database that does not answer before the kiosk gives up."""
 _IDLE_STEPS = {Step.CONCERTS, Step.SEATS, Step.REVIEW, Step.PAYMENT, Step.DONE}
 _HOLD_STEPS = {Step.REVIEW, Step.PAYMENT}
 
@@ -188,10 +189,11 @@ class SaleFlow:
         if self.state.busy:  # a second tap while the first is running
             coro.close()
             return
+        # Busy now, not when the task first runs: two taps in one pass of the loop must not both get through.
+        self._set(busy=True, notice=None)
         self._tasks.start(self._guarded(coro))
 
     async def _guarded(self, coro: Awaitable[None]) -> None:
-        self._set(busy=True, notice=None)
         try:
             await coro
         except StorageUnavailable:
@@ -320,8 +322,12 @@ class SaleFlow:
     async def _checkout(
         self, terminal: payments.PaymentTerminal, hold: Hold, payment: Payment
     ) -> Order | None:
+        """The money is taken: sell, or void the payment so staff hand it back. A lost reply is retried with
+        the same key (it returns the same order) for as long as CHECKOUT_PATIENCE_S, never voided: the order may
+        exist."""
         email = self.state.email or None
-        for attempt in range(CHECKOUT_RETRIES):
+        waited = 0.0
+        while True:
             try:
                 return await checkout.checkout_hold(
                     self.ctx,
@@ -332,20 +338,28 @@ class SaleFlow:
                     buyer_email=email,
                 )
             except StorageUnavailable:
-                # The reply may have been lost after the commit: the same key returns the same order.
-                if attempt == CHECKOUT_RETRIES - 1:
+                if waited >= CHECKOUT_PATIENCE_S:
+                    log.error(
+                        "checkout of hold %s after payment %s still unanswered; the order may exist: "
+                        "check idempotency key %s",
+                        hold.id,
+                        payment.reference,
+                        self._payment_key,
+                    )
                     raise
-                await asyncio.sleep(0.5 * (attempt + 1))
+                self._set(notice=Notice("finishing", messages.FINISHING, Tone.INFO))
+                pause = min(2.0, 0.5 + waited / 4)
+                await asyncio.sleep(pause)
+                waited += pause
             except EncoreError as error:
-                if error.code not in {"hold_expired", "seats_taken"}:
-                    raise
                 await terminal.void(self.actor, payment, error.code)
-                await self._reopen_seats(Notice(error.code, messages.PAID_NOT_SOLD, Tone.WARNING))
-                return None
-        return None
+                if error.code in {"hold_expired", "seats_taken"}:
+                    await self._reopen_seats(Notice(error.code, messages.PAID_NOT_SOLD, Tone.WARNING))
+                    return None
+                raise
 
     async def reprint(self) -> None:
-        if self.state.order is not None:
+        if self.state.order is not None and self.state.step is Step.PRINTING and self.state.can_reprint:
             await self._print(self.state.order)
 
     async def _print(self, order: Order) -> None:
@@ -373,8 +387,8 @@ class SaleFlow:
         return self.state.concert.concert.id
 
     def _hold(self) -> Hold:
-        if self.state.hold is None:
-            raise RuntimeError("nothing is held")
+        if self.state.hold is None:  # a late tap after the hold ran out or was cancelled
+            raise HoldExpired("Your places are no longer held. Please choose again.", code="hold_expired")
         return self.state.hold
 
     def _countdown(self, hold: Hold) -> Countdown:
@@ -413,6 +427,7 @@ class SaleFlow:
             notice=notice,
             print_phase=PrintPhase.IDLE,
             print_error=None,
+            can_reprint=False,
             mailed_to="",
         )
 
@@ -452,17 +467,26 @@ class SaleFlow:
             self._tasks.start(self._expired(hold), name="expired")
 
     async def _expired(self, hold: Hold) -> None:
-        if self.state.hold != hold:
+        # Re-checked here, not only when scheduled: a Pay tap in the same pass of the loop wins (core re-takes
+        # a lapsed hold at checkout if nobody took the places).
+        if self.state.hold != hold or self.state.busy or self._paying:
             return
-        self._set(hold=None, countdown=None)
-        await self._release_quietly(hold)
+        self._set(hold=None, countdown=None, busy=True)
         try:
+            await self._release_quietly(hold)
             await self._reopen_seats(Notice("hold_expired", messages.HOLD_EXPIRED, Tone.WARNING))
         except StorageUnavailable:
             self._out_of_service()
+        except EncoreError as error:
+            self._set(notice=messages.notice_for(error))
+        finally:
+            self._set(busy=False)
 
     def _tick_idle(self) -> None:
-        if self.state.step not in _IDLE_STEPS or self.state.busy or self._paying:
+        # A failed print waits for the buyer (or staff) too, but not for ever: the next person must not find
+        # the previous buyer's reprint button.
+        failed_print = self.state.step is Step.PRINTING and self.state.print_phase is PrintPhase.FAILED
+        if (self.state.step not in _IDLE_STEPS and not failed_print) or self.state.busy or self._paying:
             self._last_touch = self._monotonic()
             return
         remaining = self._idle_timeout - (self._monotonic() - self._last_touch)
@@ -496,6 +520,9 @@ class SaleFlow:
                 self._out_of_service()
             except EncoreError as error:
                 log.warning("kiosk poll failed: %s", error.code)
+            except Exception:
+                # This loop is how the kiosk comes back from an outage: it must outlive any surprise.
+                log.exception("kiosk poll failed unexpectedly; trying again")
 
     def _watch_seat_map_storage(self) -> None:
         seat_map = self.seat_map

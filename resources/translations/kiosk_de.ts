@@ -4,12 +4,13 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+103"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
+        <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
     </message>
@@ -24,7 +25,7 @@
         <translation>Heute eingelassen</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+26"/>
         <source>Verdict</source>
         <translation>Ergebnis</translation>
     </message>
@@ -76,7 +77,7 @@
         <translation>{count} weitere Scans warten …</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Choose tonight&apos;s concert</source>
         <translation>Konzert für heute Abend wählen</translation>
     </message>
@@ -286,7 +287,7 @@
 <context>
     <name>EnrolmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/enrolment.py" line="+36"/>
+        <location filename="../../kiosk/ui/screens/enrolment.py" line="+40"/>
         <source>Waiting for a manager to approve this kiosk</source>
         <translation>Warte auf die Freigabe dieses Kiosks durch die Leitung</translation>
     </message>
@@ -444,7 +445,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+57"/>
+        <location filename="../../kiosk/app_common.py" line="+58"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Dieses Gerät ist noch nicht freigegeben; bitte fragen Sie eine Leitung.</translation>
     </message>
@@ -496,7 +497,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/payment.py" line="+63"/>
+        <location filename="../../kiosk/ui/screens/payment.py" line="+73"/>
         <source>Payment</source>
         <translation>Bezahlung</translation>
     </message>
@@ -613,7 +614,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="+70"/>
+        <location filename="../../kiosk/ui/screens/review.py" line="+73"/>
         <source>Check your places</source>
         <translation>Ihre Plätze prüfen</translation>
     </message>
@@ -742,6 +743,11 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
     <message>
         <location line="+5"/>
+        <source>Finishing your purchase. Please wait a moment…</source>
+        <translation>Ihr Kauf wird abgeschlossen. Bitte einen Moment Geduld…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The system is busy. Please try again in a moment.</source>
         <translation>Das System ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.</translation>
     </message>
@@ -769,12 +775,12 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+50"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+145"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · Stehplatz · {price} · noch {left}</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+45"/>
         <source>STAGE</source>
         <translation>BÜHNE</translation>
     </message>
@@ -863,7 +869,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+106"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+153"/>
         <source>Your choice</source>
         <translation>Ihre Auswahl</translation>
     </message>
@@ -883,7 +889,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Begleitplatz</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{left} left</source>
         <translation>noch {left}</translation>
     </message>
@@ -911,7 +917,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Auswahl löschen</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} von {max} Plätzen gewählt · {total}</translation>
     </message>
@@ -937,7 +943,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapWidget</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_widget.py" line="+75"/>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+82"/>
         <source>Zoom out</source>
         <translation>Verkleinern</translation>
     </message>
@@ -960,7 +966,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+108"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+111"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -1000,7 +1006,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Wählen Sie Ihre Plätze</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · je {price} · noch {left}</translation>
     </message>

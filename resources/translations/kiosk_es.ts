@@ -4,12 +4,13 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+103"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
+        <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
     </message>
@@ -24,7 +25,7 @@
         <translation>Admitidos esta noche</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+26"/>
         <source>Verdict</source>
         <translation>Resultado</translation>
     </message>
@@ -76,7 +77,7 @@
         <translation>{count} escaneos más en espera…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Choose tonight&apos;s concert</source>
         <translation>Elija el concierto de esta noche</translation>
     </message>
@@ -286,7 +287,7 @@
 <context>
     <name>EnrolmentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/enrolment.py" line="+36"/>
+        <location filename="../../kiosk/ui/screens/enrolment.py" line="+40"/>
         <source>Waiting for a manager to approve this kiosk</source>
         <translation>Esperando a que un responsable apruebe este quiosco</translation>
     </message>
@@ -444,7 +445,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+57"/>
+        <location filename="../../kiosk/app_common.py" line="+58"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Este dispositivo aún no está aprobado; pregunte a un responsable.</translation>
     </message>
@@ -496,7 +497,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/payment.py" line="+63"/>
+        <location filename="../../kiosk/ui/screens/payment.py" line="+73"/>
         <source>Payment</source>
         <translation>Pago</translation>
     </message>
@@ -613,7 +614,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="+70"/>
+        <location filename="../../kiosk/ui/screens/review.py" line="+73"/>
         <source>Check your places</source>
         <translation>Compruebe sus localidades</translation>
     </message>
@@ -742,6 +743,11 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
         <location line="+5"/>
+        <source>Finishing your purchase. Please wait a moment…</source>
+        <translation>Estamos terminando su compra. Espere un momento, por favor…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The system is busy. Please try again in a moment.</source>
         <translation>El sistema está ocupado. Inténtelo de nuevo en un momento.</translation>
     </message>
@@ -769,12 +775,12 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+50"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+145"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · de pie · {price} · quedan {left}</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+45"/>
         <source>STAGE</source>
         <translation>ESCENARIO</translation>
     </message>
@@ -863,7 +869,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+106"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+153"/>
         <source>Your choice</source>
         <translation>Su selección</translation>
     </message>
@@ -883,7 +889,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Asiento de acompañante</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>{left} left</source>
         <translation>quedan {left}</translation>
     </message>
@@ -911,7 +917,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Borrar selección</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} de {max} asientos elegidos · {total}</translation>
     </message>
@@ -937,7 +943,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapWidget</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_widget.py" line="+75"/>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+82"/>
         <source>Zoom out</source>
         <translation>Alejar</translation>
     </message>
@@ -960,7 +966,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+108"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+111"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -1000,7 +1006,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Elija sus localidades</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>

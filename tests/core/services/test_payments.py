@@ -7,15 +7,16 @@ from datetime import timedelta
 
 import pytest
 
+from core.db import site as site_db
 from core.domain.clock import ManualClock
-from core.domain.errors import ConfigError, InputError, PaymentDeclined, PinLockedOut, WrongPin
+from core.domain.errors import ConfigError, InputError, NotAllowed, PaymentDeclined, PinLockedOut, WrongPin
 from core.domain.money import Money
 from core.domain.orders import Payment
 from core.domain.staff import DeviceActor, Role, StaffActor
 from core.services import checkout, payments, sales, staff, tickets
 from core.services.context import ServiceContext
 from core.services.payments import SimulatedCard, StaffPin, TerminalKind
-from tests.builders import ROOT, Stage, build_stage, sell, signing_kiosk
+from tests.builders import ROOT, Stage, build_stage, signing_kiosk
 from tests.core.services.admin_support import audit_entries
 from tests.core.tickets.test_pdf import page_texts
 from tests.dbstate import snapshot
@@ -163,6 +164,13 @@ async def test_the_demo_card_approves_or_declines(ctx: ServiceContext, till: Til
     demo = replace_settings(ctx, payment_terminal="auto", demo_mode=True)
     terminal = payments.open_terminal(demo)
     assert terminal.kind is TerminalKind.DEMO
+    # The config alone (ENCORE_DEMO_MODE) does not make a real database free: the database must say so.
+    before_mark = await snapshot(ctx)
+    with pytest.raises(NotAllowed) as real_db:
+        await terminal.charge(till.kiosk, AMOUNT, "sale-8", SimulatedCard(approve=True))
+    assert real_db.value.code == "demo_terminal_refused"
+    assert await snapshot(ctx) == before_mark
+    await ctx.db.write(lambda conn: site_db.put(conn, site_db.DEMO, "true"))
     assert payments.open_terminal(
         replace_settings(ctx, payment_terminal="attended", demo_mode=True)
     ).kind is (TerminalKind.ATTENDED)
@@ -203,17 +211,19 @@ async def test_a_void_that_cannot_be_recorded_is_logged_not_raised(
             await terminal.void(till.kiosk, Payment("attended", "sale-1", AMOUNT), "checkout failed")
 
 
-async def test_a_demo_paid_ticket_says_demo_even_on_a_real_database(ctx: ServiceContext) -> None:
+async def test_a_simulated_payment_sells_nothing_on_a_real_database(ctx: ServiceContext) -> None:
     assert not ctx.settings.demo_mode
     stage = await build_stage(ctx, name="Demo Paid Hall")
     kiosk = await signing_kiosk(ctx, "Demo paid kiosk")
-    terminal = payments.DemoTerminal(ctx)
-    real = await sell(ctx, stage, kiosk, stage.seats[:1], "real-1")
-    hold_price = real.total
-    paid = await terminal.charge(kiosk, hold_price, "demo-1", SimulatedCard(approve=True))
     hold = await sales.hold_places(ctx, kiosk, stage.id, stage.seats[1:2])
-    order = await checkout.checkout_hold(ctx, kiosk, hold.id, idempotency_key="demo-1", payment=paid)
-    demo_text = page_texts(await tickets.render_order(ctx, kiosk, order.code))
-    real_text = page_texts(await tickets.render_order(ctx, kiosk, real.code))
-    assert all("DEMO" in page for page in demo_text)
-    assert not any("DEMO" in page for page in real_text), "the control: a card sale carries no mark"
+    before = await snapshot(ctx)
+    simulated = Payment("demo", "demo-1", hold.total)
+    with pytest.raises(NotAllowed) as refused:
+        await checkout.checkout_hold(ctx, kiosk, hold.id, idempotency_key="demo-1", payment=simulated)
+    assert refused.value.code == "demo_payment_refused"
+    assert await snapshot(ctx) == before
+    # The control: the same hold sells with a real payment.
+    order = await checkout.checkout_hold(
+        ctx, kiosk, hold.id, idempotency_key="card-1", payment=Payment("card", "c1", hold.total)
+    )
+    assert not any("DEMO" in page for page in page_texts(await tickets.render_order(ctx, kiosk, order.code)))

@@ -21,6 +21,7 @@ from kiosk.viewmodels.flow_state import PrintPhase, Step
 from kiosk.viewmodels.printing import TicketPrinting
 from kiosk.viewmodels.sale_flow import WARN_SECONDS, SaleFlow
 from tests.builders import ROOT, decode_qr_texts, signing_kiosk
+from tests.core.services.admin_support import audit_entries
 from tests.dbstate import snapshot
 
 
@@ -181,13 +182,18 @@ async def test_a_seat_taken_between_choosing_and_holding_gets_a_clear_message(fl
     assert flow.seat_map is not None
     for seat in seats:
         flow.seat_map.toggle(seat)
+    await flow.seat_map.aclose()  # its live view stalls: the map still shows both seats free
     other = await signing_kiosk(flow.ctx, "Other kiosk")
     await sales.hold_places(flow.ctx, other, seat_map.concert.id, [seats[1]])
+    before = await snapshot(flow.ctx)
     flow.request_hold_selection()
     await until(lambda: flow.state.notice is not None and not flow.state.busy)
-    # Either the live update removed the seat from the selection first, or the hold was refused: both say so.
     assert flow.state.step is Step.SEATS
-    assert flow.state.notice.code in {"seats_taken", "nothing_selected"} or flow.seat_map.state.notice
+    assert flow.state.notice.code == "seats_taken"
+    assert "someone else took" in str(flow.state.notice.text)
+    assert (await snapshot(flow.ctx))["places"] == before[
+        "places"
+    ]  # all or nothing: the free seat stays free
 
 
 async def test_countdown_warns_extends_and_expiry_returns_to_the_seat_map(flow, clock):
@@ -320,3 +326,78 @@ async def test_a_kiosk_revoked_mid_sale_stops_selling_and_says_so(flow):
     assert flow.state.enrolment is not None
     assert flow.state.enrolment.status == "revoked"
     assert flow.state.hold is None
+
+
+async def _at_payment(flow: SaleFlow, seats: int = 1) -> None:
+    seat_map = await _to_seats(flow)
+    await _held(flow, _free_seats(seat_map, seats))
+    flow.request_to_payment()
+    await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
+
+
+async def test_a_double_tap_on_pay_sells_and_prints_once(flow, printed):
+    await _at_payment(flow)
+    flow.request_pay_demo(True)
+    flow.request_pay_demo(True)  # the same finger, a moment later, before the first tap's task has run
+    await until(lambda: flow.state.step is Step.DONE)
+    await until(lambda: not flow.state.busy)
+    order = flow.state.order
+    assert order is not None
+    assert len(list(printed.glob("*.pdf"))) == 1
+    assert (await orders.find_order(flow.ctx, ROOT, order.code)).tickets[0].print_count == 1
+
+
+async def test_the_hold_running_out_as_the_buyer_pays_does_not_undo_the_sale(flow, clock):
+    await _at_payment(flow)
+    hold = flow.state.hold
+    assert hold is not None
+    clock.advance((hold.expires_at - clock.now()).total_seconds() + 1)  # the last second passes...
+    flow.request_pay_demo(True)  # ...as the buyer taps Pay,
+    flow._tick_hold()  # and the countdown notices in the same pass of the loop
+    await until(lambda: flow.state.step is Step.DONE)
+    assert flow.state.notice is None or flow.state.notice.code != "hold_expired"
+    assert flow.state.order is not None
+
+
+async def test_a_payment_whose_checkout_is_refused_is_voided_for_staff(flow):
+    await _at_payment(flow)
+    hold = flow.state.hold
+    assert hold is not None
+    await sales.release_hold(flow.ctx, flow.actor, hold.id)  # cancelled behind the screen's back
+    flow.request_pay_demo(True)
+    await until(lambda: flow.state.notice is not None and not flow.state.busy)
+    assert flow.state.notice.code == "hold_released"
+    assert flow.state.order is None
+    entries = await audit_entries(flow.ctx)
+    voided = [details for _actor, action, _subject, details in entries if action == "payment_voided"]
+    assert len(voided) == 1
+    assert voided[0]["reason"] == "hold_released"
+
+
+async def test_a_failed_print_times_out_and_hides_the_reprint_from_the_next_person(
+    demo, tmp_path, idle_clock
+):
+    jammed = tmp_path / "jammed"
+    jammed.write_text("not a folder")
+    flow = SaleFlow(
+        demo,
+        printing=TicketPrinting(FolderPrinter(jammed)),
+        idle_timeout_s=60,
+        idle_warning_s=20,
+        monotonic=idle_clock,
+        poll_s=0.05,
+    )
+    await flow.start()
+    await devices.approve_device(demo, ROOT, await _this_device(demo))
+    await until(lambda: flow.state.step is Step.WELCOME)
+    await _at_payment(flow)
+    flow.request_pay_demo(True)
+    await until(lambda: flow.state.print_phase is PrintPhase.FAILED and not flow.state.busy)
+    idle_clock.now += 61
+    await until(lambda: flow.state.step is Step.WELCOME)
+    assert flow.state.order is None
+    assert not flow.state.can_reprint
+    flow.request_reprint()  # nothing to reprint on Welcome
+    await until(lambda: not flow.state.busy)
+    assert flow.state.step is Step.WELCOME
+    await flow.aclose()
