@@ -183,7 +183,8 @@ class _RedisSubscription:
     async def _reconnect(self) -> None:
         # Capped exponential back-off; wakes early when the subscription is closed.
         try:
-            await asyncio.wait_for(self._closed.wait(), timeout=self._delay)
+            async with asyncio.timeout(self._delay):  # not wait_for: no extra task to cancel on close
+                await self._closed.wait()
             return
         except TimeoutError:
             pass

@@ -174,7 +174,10 @@ async def watch_concert(ctx: ServiceContext, concert_id: ConcertId) -> AsyncIter
 async def _next_batch(queue: asyncio.Queue[BusMessage], wait_s: float) -> list[BusMessage]:
     """Wait for one message (or the timeout), then take whatever else is queued, so bursts coalesce."""
     try:
-        first = await asyncio.wait_for(queue.get(), wait_s)
+        # asyncio.timeout, not wait_for: wait_for runs queue.get() as a task of its own, and cancelling the
+        # watcher then waits on that task's cancellation too (seen to hang a kiosk's teardown under qasync).
+        async with asyncio.timeout(wait_s):
+            first = await queue.get()
     except TimeoutError:
         return []
     batch = [first]

@@ -43,6 +43,8 @@ WARN_SECONDS = 60
 POLL_SECONDS = 2.0
 """Concert list refresh and database probe while nobody is mid-purchase, and out-of-service retries."""
 TICK_SECONDS = 0.2
+CLOSE_WAIT_S = 15.0
+"""aclose() waits this long for seat maps still winding down their live subscription."""
 CHECKOUT_PATIENCE_S = 30.0
 """How long a paid checkout keeps retrying a database that does not answer before the kiosk gives up."""
 _IDLE_STEPS = {Step.CONCERTS, Step.SEATS, Step.REVIEW, Step.PAYMENT, Step.DONE}
@@ -79,6 +81,7 @@ class SaleFlow:
         self._payment_key = ""
         self._paying = False
         self.seat_map: SeatMapModel | None = None
+        self._closing: set[asyncio.Task[None]] = set()
         self.state = FlowState(demo=ctx.settings.demo_mode, language=ctx.settings.kiosk_language)
 
     # --- state -------------------------------------------------------------------------------------
@@ -406,9 +409,14 @@ class SaleFlow:
         self._set(notice=notice)
 
     async def _close_seat_map(self) -> None:
+        """Detach the seat map now; its live subscription winds down in the background, so the buyer never
+        waits for a teardown (seen taking seconds against some Redis servers)."""
         if self.seat_map is not None:
             seat_map, self.seat_map = self.seat_map, None
-            await seat_map.aclose()
+            # Not on the cancellable command tasks: a close cancelled half-way would leave its live task behind.
+            closing = asyncio.get_running_loop().create_task(seat_map.aclose(), name="close-seat-map")
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
 
     def _start_over(self, notice: Notice | None) -> None:
         """Back to Welcome; a hold still open is released (best effort: it lapses by itself anyway)."""
@@ -416,7 +424,7 @@ class SaleFlow:
         if hold is not None and self._actor is not None:
             self._tasks.start(self._release_quietly(hold), name="release")
         if self.seat_map is not None:
-            self._tasks.start(self._close_seat_map(), name="close-seat-map")
+            self._tasks.start(self._close_seat_map(), name="detach-seat-map")
         self._go(
             Step.WELCOME,
             hold=None,
@@ -444,7 +452,7 @@ class SaleFlow:
         if hold is not None:
             self._tasks.start(self._release_quietly(hold), name="release")  # lapses anyway if this fails too
         if self.seat_map is not None:
-            self._tasks.start(self._close_seat_map(), name="close-seat-map")
+            self._tasks.start(self._close_seat_map(), name="detach-seat-map")
         self._go(Step.OUT_OF_SERVICE, busy=False, notice=None, hold=None, countdown=None, concert=None)
 
     # --- background: countdown, idle, polling ------------------------------------------------------------
@@ -532,6 +540,8 @@ class SaleFlow:
     async def aclose(self) -> None:
         await self._close_seat_map()
         await self._tasks.aclose()
+        if self._closing:
+            await asyncio.wait(set(self._closing), timeout=CLOSE_WAIT_S)
 
 
 def _key() -> str:
