@@ -117,3 +117,18 @@ def kiosk_ctx(
     ctx.settings = replace(ctx.settings, device_key_ref=device_keys["kiosk"], demo_mode=True)
     yield ctx
     qt_run(manager.__aexit__(None, None, None))
+
+
+class ManualMonotonic:
+    """A monotonic clock the test moves by hand (idle timers, scanner key timing, camera debounce)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_time() -> ManualMonotonic:
+    return ManualMonotonic()

@@ -31,19 +31,6 @@ def printed(qt_run, kiosk_ctx) -> tuple[QImage, str]:
     return ticket_image(pdf), night.texts[0]
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
 @pytest.fixture
 def camera(qtbot, fake_time) -> Iterator[CameraScanner]:
     scanner = CameraScanner(max_fps=5, debounce_s=3, clock=fake_time)

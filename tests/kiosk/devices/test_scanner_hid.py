@@ -14,19 +14,6 @@ from kiosk.devices.scanner_hid import HidScanner
 TICKET_LIKE = "NCFOXN%TS3DH0YOJ58S S-W5HDC *ZEN.K:/8F"
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
 @pytest.fixture
 def scanner(qapp, qtbot, fake_time) -> Iterator[HidScanner]:
     scanner = HidScanner(max_gap_ms=50, min_length=8, clock=fake_time)

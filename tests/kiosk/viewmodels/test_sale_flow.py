@@ -23,6 +23,7 @@ from kiosk.viewmodels.sale_flow import WARN_SECONDS, SaleFlow
 from tests.builders import ROOT, decode_qr_texts, signing_kiosk
 from tests.core.services.admin_support import audit_entries
 from tests.dbstate import snapshot
+from tests.kiosk.conftest import ManualMonotonic
 
 
 async def until(check: Callable[[], object], within: float = 10.0) -> None:
@@ -31,16 +32,6 @@ async def until(check: Callable[[], object], within: float = 10.0) -> None:
     async with asyncio.timeout(within):
         while not check():  # noqa: ASYNC110
             await asyncio.sleep(0.01)
-
-
-class FakeMonotonic:
-    """The idle timer's clock, moved by the test (the hold clock is ctx.clock, a ManualClock)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -58,12 +49,13 @@ def printed(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def idle_clock() -> FakeMonotonic:
-    return FakeMonotonic()
+def idle_clock() -> ManualMonotonic:
+    """The idle timer's clock, moved by the test (the hold clock is ctx.clock, a ManualClock)."""
+    return ManualMonotonic()
 
 
 @pytest.fixture
-async def flow(demo: ServiceContext, printed: Path, idle_clock: FakeMonotonic) -> AsyncIterator[SaleFlow]:
+async def flow(demo: ServiceContext, printed: Path, idle_clock: ManualMonotonic) -> AsyncIterator[SaleFlow]:
     flow = SaleFlow(
         demo,
         printing=TicketPrinting(FolderPrinter(printed)),
