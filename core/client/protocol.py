@@ -1,0 +1,171 @@
+"""What the kiosk, the door and (next) the admin app call: one interface, in-process or over HTTPS.
+
+Two implementations keep the same contract:
+
+- ``LocalClient`` (core/client/local.py) runs core's services in this process: the embedded SQLite mode of a
+  laptop with no server (``make run``). It finds this machine's device by its key, exactly as the server would.
+- ``RemoteClient`` (core/client/remote.py) talks to ``encore-server`` over HTTPS with httpx. The device proves
+  who it is by signing the server's challenge with its Ed25519 key and gets a short-lived token; it never holds
+  a database credential and never names an actor: the server derives the actor from the token.
+
+Both raise the same ``EncoreError`` classes with the same codes (the server sends them as RFC 9457 problem
+details and the remote client raises them again). A server that cannot be reached is ``StorageUnavailable``
+(code ``server_unreachable``): for the apps it is the same fault as a database that cannot be reached.
+
+No method takes an actor. No method returns a secret: a ticket's QR code is only ever inside a PDF of an order
+this device may print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from core.domain.door import DoorSnapshot, OfflineAdmit
+from core.domain.catalog import Availability, ConcertSummary, SeatMap
+from core.domain.devices import Device, DeviceKind
+from core.domain.health import DeviceHealth
+from core.domain.holds import Hold
+from core.domain.ids import ConcertId, HoldId, PlaceId, SectionId, TicketId
+from core.domain.live import AvailabilityView
+from core.domain.orders import Order
+from core.domain.payments import PaymentInput, TerminalKind
+from core.domain.scans import ScanOutcome
+from core.domain.tickets import Layout
+
+if TYPE_CHECKING:
+    from core.client.door_station import DoorStation
+
+__all__ = ["DeviceClient", "Enrolment", "HealthSink"]
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """Where this machine stands with Encore.
+
+    ``approved`` is False while a manager has not approved the device (and again once it is revoked): the app
+    shows the fingerprint for the manager to compare and asks again later.
+    """
+
+    device: Device
+    fingerprint: str
+    """The device key's fingerprint, as the admin app shows it next to the pending device."""
+    approved: bool
+    terminal: TerminalKind | None
+    """How this kiosk takes payment (decided by the server, never by the device); None for a door."""
+    demo: bool
+    """The database is the demo one: everything sold is a DEMO ticket."""
+
+
+class HealthSink(Protocol):
+    """Where a device reports its own health (MQTT through the broker's ACL, or nowhere)."""
+
+    async def report(self, health: DeviceHealth) -> bool: ...
+
+    async def aclose(self) -> None: ...
+
+
+class DeviceClient(Protocol):
+    """A kiosk's or a door's connection to Encore. Call ``enrol`` first; every other call needs an approved
+    device and raises ``DeviceNotApproved`` once it is revoked."""
+
+    # --- identity ---------------------------------------------------------------------------------------
+
+    async def enrol(self, kind: DeviceKind, name: str) -> Enrolment:
+        """Register this machine's key (pending) the first time; later find it. Cheap to call again while
+        waiting for approval."""
+        ...
+
+    # --- catalogue (kiosk and door) ---------------------------------------------------------------------
+
+    async def list_on_sale(self) -> list[ConcertSummary]: ...
+
+    async def list_door_concerts(self) -> list[ConcertSummary]:
+        """Tonight's concerts by doors time, whatever their sales state (the door's chooser)."""
+        ...
+
+    async def get_seat_map(self, concert_id: ConcertId) -> SeatMap: ...
+
+    async def get_availability(self, concert_id: ConcertId) -> Availability: ...
+
+    def watch_concert(self, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
+        """Availability as it changes: a snapshot first, then one per change (live events, or polling while
+        they are paused). Ends only when the consumer stops iterating."""
+        ...
+
+    # --- selling (kiosk) --------------------------------------------------------------------------------
+
+    async def hold_places(
+        self, concert_id: ConcertId, place_ids: Sequence[PlaceId], *, request_key: str
+    ) -> Hold: ...
+
+    async def hold_best_available(
+        self, concert_id: ConcertId, section_id: SectionId, quantity: int, *, request_key: str
+    ) -> Hold: ...
+
+    async def hold_standing(
+        self, concert_id: ConcertId, section_id: SectionId, quantity: int, *, request_key: str
+    ) -> Hold: ...
+
+    async def extend_hold(self, hold_id: HoldId) -> Hold: ...
+
+    async def release_hold(self, hold_id: HoldId) -> None: ...
+
+    async def pay_and_checkout(
+        self,
+        hold_id: HoldId,
+        payment: PaymentInput,
+        *,
+        idempotency_key: str,
+        buyer_email: str | None = None,
+    ) -> Order:
+        """Take the payment on the server (a staff PIN, or the demo card on a demo database) and turn the hold
+        into an order, in one call. The same key returns the same order (a retry after a lost reply never
+        charges or sells twice). A refusal after the charge voids it on the server (audited for staff)."""
+        ...
+
+    async def render_order(self, order_code: str, layout: Layout) -> bytes:
+        """The order's tickets as one PDF (a kiosk may print its own orders for a while after the sale)."""
+        ...
+
+    async def record_print(self, ticket_ids: Sequence[TicketId], *, ok: bool, reason: str = "") -> None: ...
+
+    async def unlock_with_pin(self, pin: str) -> str:
+        """A staff member leaves the locked-down kiosk: their PIN, checked on the server. Returns their name."""
+        ...
+
+    # --- the door ---------------------------------------------------------------------------------------
+
+    async def open_door_station(
+        self, concert_id: ConcertId, gate: str, local_path: Path | str
+    ) -> DoorStation:
+        """One gate of one concert: online check-in through this client, offline by signature from the
+        snapshot kept in ``local_path``. Close it with ``aclose``."""
+        ...
+
+    async def undo_last_admit(self) -> ScanOutcome: ...
+
+    # --- health and shutdown ----------------------------------------------------------------------------
+
+    async def open_health_sink(self) -> HealthSink | None:
+        """None when the venue has no MQTT broker configured."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class DoorLink(Protocol):
+    """What a door station needs online; the client implements it, locally over services or over HTTPS."""
+
+    async def scan(
+        self, concert_id: ConcertId, gate: str, text: str, direction: str
+    ) -> ScanOutcome: ...
+
+    async def snapshot(self, concert_id: ConcertId) -> DoorSnapshot: ...
+
+    async def replay(self, admits: Sequence[OfflineAdmit]) -> list[str]:
+        """Record offline admits on the server; one SyncReport field name per admit."""
+        ...
+
