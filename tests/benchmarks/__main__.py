@@ -35,6 +35,8 @@ BENCHMARKS = (
     "kiosk_print_stall",
     "kiosk_app",
 )
+EXTRA = ("api_framework",)
+"""Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -159,7 +161,7 @@ def render(results: list[Result], meta: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
-    parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only this one (repeatable)")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS + EXTRA, help="run only this one (repeatable)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every measuring duration")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed benchmarks")
     parser.add_argument(
