@@ -89,6 +89,9 @@ class Settings:
     """How often a kiosk or door reports its health over MQTT."""
     door_gate: str = ""
     """The turnstile this door station opens (empty: none)."""
+    server_url: str = ""
+    """The venue server (encore-server) a kiosk or door talks to, e.g. https://encore.venue.example:8443.
+    Empty: no server; the app runs core in this process on database_url (the embedded mode)."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
@@ -210,6 +213,27 @@ def _has_password(url: str) -> bool:
         return False
 
 
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+def _validate_server_url(url: str, source: str) -> None:
+    """https only: a kiosk's credentials and a staff PIN cross this link (plain http only to this machine)."""
+    if not url:
+        return
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    plain_local = parts is not None and parts.scheme == "http" and host in _LOOPBACK
+    if parts is None or not host or (parts.scheme != "https" and not plain_local):
+        raise ConfigError(
+            source, "server_url", "must be https://host[:port] (http:// only for a server on this machine)"
+        )
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ConfigError(source, "server_url", "must be just https://host[:port][/path], no user or query")
+
+
 def _validate(s: Settings, source: str) -> None:
     url = s.database_url
     if url and not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://")):
@@ -230,6 +254,7 @@ def _validate(s: Settings, source: str) -> None:
             "redis_url",
             "must not contain a password; put it in the secret store (redis_password_ref)",
         )
+    _validate_server_url(s.server_url, source)
     _validate_messaging(s, source)
     _validate_kiosk(s, source)
     for key in _REF_FIELDS:

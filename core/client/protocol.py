@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from core.domain.door import DoorSnapshot, OfflineAdmit
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
+from core.domain.clock import Clock
 from core.domain.devices import Device, DeviceKind
+from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.health import DeviceHealth
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, HoldId, PlaceId, SectionId, TicketId
@@ -38,7 +40,7 @@ from core.domain.tickets import Layout
 if TYPE_CHECKING:
     from core.client.door_station import DoorStation
 
-__all__ = ["DeviceClient", "Enrolment", "HealthSink"]
+__all__ = ["DeviceClient", "DoorLink", "Enrolment", "HealthSink"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ class HealthSink(Protocol):
 class DeviceClient(Protocol):
     """A kiosk's or a door's connection to Encore. Call ``enrol`` first; every other call needs an approved
     device and raises ``DeviceNotApproved`` once it is revoked."""
+
+    @property
+    def clock(self) -> Clock:
+        """Encore's time (the database's or the server's), for countdowns: a hold lapses by the server's clock,
+        not by this machine's."""
+        ...
 
     # --- identity ---------------------------------------------------------------------------------------
 
@@ -139,10 +147,17 @@ class DeviceClient(Protocol):
     # --- the door ---------------------------------------------------------------------------------------
 
     async def open_door_station(
-        self, concert_id: ConcertId, gate: str, local_path: Path | str
+        self,
+        concert_id: ConcertId,
+        gate: str,
+        local_path: Path | str,
+        *,
+        online_timeout_s: float = 2.5,
+        probe_interval: timedelta = timedelta(seconds=10),
     ) -> DoorStation:
-        """One gate of one concert: online check-in through this client, offline by signature from the
-        snapshot kept in ``local_path``. Close it with ``aclose``."""
+        """One gate of one concert: online check-in through this client (the guest waits at most
+        ``online_timeout_s``), offline by signature from the snapshot kept in ``local_path``, the server asked
+        again at most every ``probe_interval`` while offline. Close it with ``aclose``."""
         ...
 
     async def undo_last_admit(self) -> ScanOutcome: ...
@@ -159,13 +174,16 @@ class DeviceClient(Protocol):
 class DoorLink(Protocol):
     """What a door station needs online; the client implements it, locally over services or over HTTPS."""
 
-    async def scan(
-        self, concert_id: ConcertId, gate: str, text: str, direction: str
-    ) -> ScanOutcome: ...
-
-    async def snapshot(self, concert_id: ConcertId) -> DoorSnapshot: ...
-
-    async def replay(self, admits: Sequence[OfflineAdmit]) -> list[str]:
-        """Record offline admits on the server; one SyncReport field name per admit."""
+    async def scan(self, concert_id: ConcertId, gate: str, text: str, direction: str) -> ScanOutcome:
+        """The online check-in (checkin.scan_ticket): every answer is a ScanOutcome; StorageUnavailable (or a
+        TimeoutError) means offline."""
         ...
 
+    async def snapshot(self, concert_id: ConcertId) -> DoorSnapshot:
+        """The offline snapshot (door.download_snapshot): public keys, void list, valid tickets."""
+        ...
+
+    async def replay(self, admits: Sequence[OfflineAdmit]) -> list[Replay]:
+        """Record offline admits on the server (door.replay_offline_admits), at most door.MAX_REPLAY at a
+        time, in scan-time order; one Replay per admit, in the same order."""
+        ...

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,14 +20,14 @@ from core.db.tables import (
     tickets,
     venues,
 )
-from core.domain.door import CheckinConflict
+from core.domain.door import CheckinConflict, OfflineAdmit, Replay
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.orders import TicketState
 from core.domain.places import place_label
 
 
 @dataclass(frozen=True, slots=True)
-class SnapshotTicket:
+class SnapshotRow:
     id: TicketId
     serial: str
     place: str
@@ -52,7 +51,7 @@ async def concert_doors(conn: AsyncConnection, concert_id: ConcertId) -> tuple[d
     return None if row is None else (row.checkin_opens_at or row.doors_at, row.timezone)
 
 
-async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list[SnapshotTicket]:
+async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list[SnapshotRow]:
     rows = await conn.execute(
         select(
             tickets.c.id,
@@ -73,7 +72,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
         .order_by(tickets.c.id)
     )
     return [
-        SnapshotTicket(
+        SnapshotRow(
             id=TicketId(r.id),
             serial=r.serial,
             place=place_label(r.section, r.row_label, r.number),
@@ -87,23 +86,9 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
     ]
 
 
-class Replay(StrEnum):
-    RECORDED = "recorded"
-    CONFLICT = "conflict"
-    ALREADY_KNOWN = "already_known"
-    UNKNOWN_TICKET = "unknown_ticket"
-
-
-@dataclass(frozen=True, slots=True)
-class OfflineAdmit:
-    journal_id: str
-    ticket_id: TicketId
-    gate: str
-    scanned_at: datetime
-    device_id: DeviceId | None
-
-
-async def replay_admit(conn: AsyncConnection, entry: OfflineAdmit, now: datetime) -> Replay:
+async def replay_admit(
+    conn: AsyncConnection, entry: OfflineAdmit, device_id: DeviceId | None, now: datetime
+) -> Replay:
     """Record one offline admit, at most once per journal id; a second admit of the ticket becomes a conflict.
 
     The earlier scan (by scan time) stays the admit whichever door synced first, so the outcome does not
@@ -124,7 +109,7 @@ async def replay_admit(conn: AsyncConnection, entry: OfflineAdmit, now: datetime
     if known.first() is not None:
         return Replay.ALREADY_KNOWN
     admitted = await checkin_db.admit(conn, entry.ticket_id, entry.gate, entry.scanned_at)
-    ours = await _insert_checkin(conn, entry, ConcertId(found.concert_id))
+    ours = await _insert_checkin(conn, entry, device_id, ConcertId(found.concert_id))
     if admitted:
         return Replay.RECORDED
     void = found.state == TicketState.VOID.value  # refunded after the door's snapshot: still reported
@@ -144,7 +129,9 @@ async def replay_admit(conn: AsyncConnection, entry: OfflineAdmit, now: datetime
     return Replay.CONFLICT
 
 
-async def _insert_checkin(conn: AsyncConnection, entry: OfflineAdmit, concert_id: ConcertId) -> int:
+async def _insert_checkin(
+    conn: AsyncConnection, entry: OfflineAdmit, device_id: DeviceId | None, concert_id: ConcertId
+) -> int:
     return int(
         (
             await conn.execute(
@@ -154,7 +141,7 @@ async def _insert_checkin(conn: AsyncConnection, entry: OfflineAdmit, concert_id
                     concert_id=concert_id,
                     direction="in",
                     gate=entry.gate,
-                    device_id=entry.device_id,
+                    device_id=device_id,
                     scanned_at=entry.scanned_at,
                     offline=True,
                     journal_id=entry.journal_id,

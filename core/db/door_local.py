@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db.engine import create_engine
 from core.db.transaction import Database
 from core.db.types import UtcDateTime
+from core.domain.door import DoorSnapshot, SnapshotHeader, SnapshotTicket
 from core.domain.ids import ConcertId, TicketId
 
 local_metadata = MetaData()
@@ -88,24 +89,6 @@ async def create_schema(conn: AsyncConnection) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class SnapshotHeader:
-    concert_id: ConcertId
-    opens_at: datetime
-    timezone: str
-    refreshed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LocalTicket:
-    ticket_id: TicketId
-    serial: str
-    place: str
-    admitted_at: datetime | None = None
-    admitted_gate: str | None = None
-    key_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class JournalEntry:
     journal_id: str
     scanned_at: datetime
@@ -116,16 +99,7 @@ class JournalEntry:
     synced: bool
 
 
-@dataclass(frozen=True, slots=True)
-class LocalSnapshot:
-    header: SnapshotHeader
-    keys: dict[int, bytes]
-    void: list[TicketId]
-    tickets: list[LocalTicket]
-    """The concert's valid tickets."""
-
-
-async def replace_snapshot(conn: AsyncConnection, snapshot: LocalSnapshot) -> None:
+async def replace_snapshot(conn: AsyncConnection, snapshot: DoorSnapshot) -> None:
     """Swap the whole snapshot in the caller's one transaction: a door never checks against half of one.
     The journal is kept: it is the record of what this door did."""
     header, keys, void, tickets = snapshot.header, snapshot.keys, snapshot.void, snapshot.tickets
@@ -141,7 +115,7 @@ async def replace_snapshot(conn: AsyncConnection, snapshot: LocalSnapshot) -> No
         )
     )
     if keys:
-        await conn.execute(insert(_keys), [{"key_id": k, "public_key": v} for k, v in keys.items()])
+        await conn.execute(insert(_keys), [{"key_id": k.key_id, "public_key": k.public_key} for k in keys])
     void_rows = [{"ticket_id": t} for t in void]
     if void_rows:
         await conn.execute(insert(_void), void_rows)
@@ -178,11 +152,11 @@ async def is_void(conn: AsyncConnection, ticket_id: TicketId) -> bool:
     return found.first() is not None
 
 
-async def ticket(conn: AsyncConnection, ticket_id: TicketId) -> LocalTicket | None:
+async def ticket(conn: AsyncConnection, ticket_id: TicketId) -> SnapshotTicket | None:
     row = (await conn.execute(select(_tickets).where(_tickets.c.ticket_id == ticket_id))).first()
     if row is None:
         return None
-    return LocalTicket(
+    return SnapshotTicket(
         TicketId(row.ticket_id), row.serial, row.place, row.admitted_at, row.admitted_gate, row.key_id
     )
 

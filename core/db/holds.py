@@ -65,6 +65,12 @@ async def lock(conn: AsyncConnection, hold_id: HoldId) -> HoldRow | None:
     return None if row is None else _hold(row)
 
 
+async def get(conn: AsyncConnection, hold_id: HoldId) -> HoldRow | None:
+    """The hold row as it stands, unlocked (a look before taking payment; checkout locks it again)."""
+    row = (await conn.execute(select(holds).where(holds.c.id == hold_id))).first()
+    return None if row is None else _hold(row)
+
+
 async def by_request_key(conn: AsyncConnection, request_key: str) -> HoldRow | None:
     row = (
         await conn.execute(select(holds).where(holds.c.request_key == request_key).with_for_update())

@@ -237,6 +237,12 @@ async def free_sold(conn: AsyncConnection, ticket_ids: Sequence[TicketId]) -> li
     return [TakenPlace(PlaceId(r.id), CategoryId(r.category_id)) for r in (await conn.execute(stmt)).all()]
 
 
+async def held_by(conn: AsyncConnection, hold_id: HoldId) -> list[PlaceDetail]:
+    """The places still held by this hold, with prices, unlocked: what a payment for it must cover."""
+    stmt = _details_query().where(places.c.hold_id == hold_id, in_state(PlaceState.HELD))
+    return [_detail(r) for r in (await conn.execute(stmt)).all()]
+
+
 def _details_query() -> Select[Any]:
     return (
         select(

@@ -1,13 +1,25 @@
-"""Offline door words: the local snapshot a door checks against, a sync's report, a double-admit conflict."""
+"""Offline door words: the snapshot a door checks against, its offline admits, a sync's report, a conflict."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from core.domain.ids import ConcertId, TicketId
 
-__all__ = ["OFFLINE_NOTE", "CheckinConflict", "SnapshotInfo", "SyncReport"]
+__all__ = [
+    "OFFLINE_NOTE",
+    "CheckinConflict",
+    "DoorSnapshot",
+    "OfflineAdmit",
+    "Replay",
+    "SnapshotHeader",
+    "SnapshotInfo",
+    "SnapshotKey",
+    "SnapshotTicket",
+    "SyncReport",
+]
 
 OFFLINE_NOTE = "OFFLINE — checked by signature."
 """Appended to every offline verdict, so door staff know the database was not asked."""
@@ -22,6 +34,82 @@ class SnapshotInfo:
     keys: int
     tickets: int
     void: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotHeader:
+    """Which concert a door's snapshot is for, when its check-in opens (in the venue's timezone), and when the
+    snapshot was taken."""
+
+    concert_id: ConcertId
+    opens_at: datetime
+    timezone: str
+    refreshed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotKey:
+    """A ticket-signing public key the door trusts offline (public keys only: nothing here can sign)."""
+
+    key_id: int
+    public_key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotTicket:
+    """One valid ticket of the concert, as the door checks it offline."""
+
+    ticket_id: TicketId
+    serial: str
+    place: str
+    admitted_at: datetime | None = None
+    """Already inside when the snapshot was taken (admitted by any door): offline says ALREADY USED."""
+    admitted_gate: str | None = None
+    key_id: int | None = None
+    """The key that signed it at checkout: offline, only that key vouches for this ticket."""
+
+
+@dataclass(frozen=True, slots=True)
+class DoorSnapshot:
+    """Everything a door needs to check one concert's tickets with no server: what the server sends it."""
+
+    header: SnapshotHeader
+    keys: tuple[SnapshotKey, ...]
+    void: tuple[TicketId, ...]
+    """Refunded or cancelled tickets: offline they say VOID."""
+    tickets: tuple[SnapshotTicket, ...]
+    """The concert's valid tickets."""
+
+    def info(self) -> SnapshotInfo:
+        return SnapshotInfo(
+            self.header.concert_id,
+            self.header.refreshed_at,
+            keys=len(self.keys),
+            tickets=len(self.tickets),
+            void=len(self.void),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineAdmit:
+    """An ADMIT a door gave offline, replayed on the server when it is back. The device is never named here:
+    the server knows which door sends it."""
+
+    journal_id: str
+    """Unique per scan (a UUID the door made): a replay of the same entry is recorded once."""
+    ticket_id: TicketId
+    gate: str
+    scanned_at: datetime
+
+
+class Replay(StrEnum):
+    """What the server made of one replayed offline admit."""
+
+    RECORDED = "recorded"
+    CONFLICT = "conflict"
+    """The ticket was admitted elsewhere too (or is void): one admit kept, the other reported."""
+    ALREADY_KNOWN = "already_known"
+    UNKNOWN_TICKET = "unknown_ticket"
 
 
 @dataclass(frozen=True, slots=True)

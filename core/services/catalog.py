@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import catalog as catalog_db
 from core.db import places as places_db
 from core.db.rows import load_concert
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
+from core.domain.concerts import Concert
 from core.domain.ids import ConcertId
 from core.domain.money import Money
 from core.services.common import concert_not_found
 from core.services.context import ServiceContext
 
-__all__ = ["get_availability", "get_seat_map", "list_on_sale"]
+__all__ = ["get_availability", "get_seat_map", "list_door_concerts", "list_on_sale"]
 
 # Catalog reads are public: anyone at a kiosk may see what is on sale, so there is no actor here.
+
+
+DOOR_WINDOW_BEFORE = timedelta(hours=12)
+DOOR_WINDOW_AFTER = timedelta(hours=24)
+"""A door lists concerts whose doors opened up to 12 hours ago or open within the next 24 hours."""
 
 
 async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
@@ -23,28 +31,47 @@ async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
     now = ctx.clock.now()
 
     async def work(conn: AsyncConnection) -> list[ConcertSummary]:
-        found = await catalog_db.concerts_on_sale(conn, now)
-        ids = [c.id for c, _, _ in found]
-        if not ids:
-            return []
-        counts = await places_db.availability(conn, ids, now)
-        cats = await catalog_db.categories(conn, ids)
-        result = []
-        for concert, venue_name, tz in found:
-            prices = [c.price for c in cats if c.concert_id == concert.id] or [Money.zero(concert.currency)]
-            result.append(
-                ConcertSummary(
-                    concert=concert,
-                    venue_name=venue_name,
-                    timezone=tz,
-                    min_price=min(prices, key=lambda m: m.minor),
-                    max_price=max(prices, key=lambda m: m.minor),
-                    available=sum(counts[concert.id].values()),
-                )
-            )
-        return result
+        return await _summaries(conn, await catalog_db.concerts_on_sale(conn, now), now)
 
     return await ctx.db.read(work)
+
+
+async def list_door_concerts(ctx: ServiceContext) -> list[ConcertSummary]:
+    """Tonight's concerts for a door's chooser, by doors time, whatever their sales state (sales close before
+    the doors open)."""
+    now = ctx.clock.now()
+
+    async def work(conn: AsyncConnection) -> list[ConcertSummary]:
+        found = await catalog_db.concerts_with_doors_between(
+            conn, now - DOOR_WINDOW_BEFORE, now + DOOR_WINDOW_AFTER
+        )
+        return await _summaries(conn, found, now)
+
+    return await ctx.db.read(work)
+
+
+async def _summaries(
+    conn: AsyncConnection, found: list[tuple[Concert, str, str]], now: datetime
+) -> list[ConcertSummary]:
+    ids = [c.id for c, _, _ in found]
+    if not ids:
+        return []
+    counts = await places_db.availability(conn, ids, now)
+    cats = await catalog_db.categories(conn, ids)
+    result = []
+    for concert, venue_name, tz in found:
+        prices = [c.price for c in cats if c.concert_id == concert.id] or [Money.zero(concert.currency)]
+        result.append(
+            ConcertSummary(
+                concert=concert,
+                venue_name=venue_name,
+                timezone=tz,
+                min_price=min(prices, key=lambda m: m.minor),
+                max_price=max(prices, key=lambda m: m.minor),
+                available=sum(counts[concert.id].values()),
+            )
+        )
+    return result
 
 
 async def get_seat_map(ctx: ServiceContext, concert_id: ConcertId) -> SeatMap:

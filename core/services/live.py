@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -18,6 +18,7 @@ from core.domain.catalog import SeatMap
 from core.domain.errors import StorageUnavailable
 from core.domain.events import PlaceChange, PlacesChanged
 from core.domain.ids import CategoryId, ConcertId, PlaceId
+from core.domain.live import AvailabilityView
 from core.domain.places import PlaceState, is_takeable
 from core.events.protocol import BusMessage, BusStatus, Resync
 from core.services.catalog import get_seat_map
@@ -28,29 +29,9 @@ __all__ = ["AvailabilityView", "watch_concert"]
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
+"""How often the database is read while live updates are paused."""
 _TIMER_SLACK = 0.01
 """A timer may fire this much early (qasync's QTimer rounds to whole milliseconds) and still count as due."""
-"""How often the database is read while live updates are paused."""
-
-
-@dataclass(frozen=True, slots=True)
-class AvailabilityView:
-    concert_id: ConcertId
-    states: Mapping[PlaceId, PlaceState]
-    """Every place as buyers see it now (a lapsed hold shows free). A read-only copy."""
-    availability: Mapping[CategoryId, int]
-    changed: frozenset[PlaceId]
-    """Places whose state changed since the previous view; every place after a reload."""
-    reloaded: bool
-    live: bool
-    """False while the bus is unreachable: updates then come from polling, a little later."""
-    storage_ok: bool
-    """False when the last database read failed; the view is then the last good one."""
-    as_of: datetime
-
-    @property
-    def total_available(self) -> int:
-        return sum(self.availability.values())
 
 
 @dataclass

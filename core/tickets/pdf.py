@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from enum import StrEnum
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.pdfgen.canvas import Canvas
 
+from core.domain.tickets import Layout
 from core.tickets.document import TicketDocument
 from core.tickets.pdf_sheet import sheet_pages
 from core.tickets.pdf_thermal import thermal_page
 
 __all__ = ["Layout", "render_pdf"]
-
-
-class Layout(StrEnum):
-    TICKET80 = "ticket80"
-    A4 = "a4"
-    LETTER = "letter"
 
 
 def render_pdf(tickets: Sequence[TicketDocument], layout: Layout) -> bytes:

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from psygnal import Signal
 
+from core.client.door_station import DoorStation
+from core.client.local import LocalDoorLink
 from core.domain.checkin import ScanResult
 from core.domain.door import OFFLINE_NOTE
 from core.domain.errors import Conflict, EncoreError, StorageBusy
@@ -23,7 +25,6 @@ from core.domain.scans import ScanOutcome
 from core.domain.staff import DeviceActor
 from core.services import catalog, checkin, devices
 from core.services.context import ServiceContext
-from core.services.door import DoorStation
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -344,8 +345,8 @@ class DoorViewModel:
         if choice is None:
             choice = ConcertChoice(concert_id, f"Concert {concert_id}", "")
         station = DoorStation(
-            self.ctx,
-            self.actor,
+            LocalDoorLink(self.ctx, self.actor),
+            self.ctx.clock,
             concert_id,
             self._state.gate,
             self.local_path,

@@ -486,3 +486,27 @@ def test_variable_named_by_the_device_key_ref_is_not_a_setting() -> None:
     # The variable holds the private key: it is not refused as an unknown ENCORE_* setting.
     env = {"ENCORE_DEVICE_KEY_REF": "env:ENCORE_KIOSK_KEY", "ENCORE_KIOSK_KEY": "c2VjcmV0"}
     assert load(None, env).device_key_ref == "env:ENCORE_KIOSK_KEY"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://encore.venue.example", "https://10.0.0.5:8443/encore", "http://127.0.0.1:8000"]
+)
+def test_server_urls_that_are_accepted(url: str) -> None:
+    assert load(None, {"ENCORE_SERVER_URL": url}).server_url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://encore.venue.example",  # a PIN would cross the venue's network in clear
+        "ftp://encore.venue.example",
+        "https://",
+        "https://kiosk:secret@encore.venue.example",
+        "https://encore.venue.example/?token=x",
+        "encore.venue.example",
+    ],
+)
+def test_server_urls_that_are_refused(url: str) -> None:
+    error = config_error(None, {"ENCORE_SERVER_URL": url})
+    assert (error.file, error.key) == ("environment", "server_url")
+    assert "secret" not in error.message

@@ -29,6 +29,7 @@ def test_services_surface_is_pinned():
         "mail",
         "orders",
         "payments",
+        "purchase",
         "sales",
         "staff",
         "tickets",
@@ -50,7 +51,7 @@ def test_service_modules_pin_their_functions():
     ]
     assert checkout.__all__ == ["checkout_hold"]
     assert orders.__all__ == ["find_order", "refund_tickets"]
-    assert catalog.__all__ == ["get_availability", "get_seat_map", "list_on_sale"]
+    assert catalog.__all__ == ["get_availability", "get_seat_map", "list_door_concerts", "list_on_sale"]
 
 
 def test_kiosk_facing_modules_pin_their_names():

@@ -235,7 +235,8 @@ async def test_a_revoked_door_is_told_to_stop(ctx, door, night):
 async def test_offline_scans_are_journaled_and_synced_when_the_database_is_back(
     pg_ctx, pg_database_url, clock, tmp_path, expect_log
 ):
-    from tests.core.services.test_door_offline import RestartableProxy, door_context
+    from tests.support.door import door_context
+    from tests.support.tcp_proxy import RestartableProxy
 
     night = await door_night(pg_ctx)
     clock.advance(DOORS_OPEN)
@@ -249,7 +250,7 @@ async def test_offline_scans_are_journaled_and_synced_when_the_database_is_back(
             try:
                 assert (await model.scan(night.texts[0])).result is ScanResult.ADMIT
                 await proxy.close()
-                with expect_log("core.services.door", "offline"):
+                with expect_log("core.client.door_station", "offline"):
                     offline = await model.scan(night.texts[1])
                 assert offline is not None
                 assert offline.result is ScanResult.ADMIT

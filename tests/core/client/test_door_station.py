@@ -1,7 +1,7 @@
-"""Offline check-in on a real PostgreSQL and real local SQLite files: the door loses the database (a closed or
-frozen proxy), checks tickets by signature against its snapshot, switches back by itself, and its sync records
-every offline admit once; a ticket admitted at two offline doors is one admit plus one reported conflict,
-whatever order the doors sync in."""
+"""The door station over its link, on a real PostgreSQL and real local SQLite files: the door loses the server (a
+closed or frozen proxy in front of the database its in-process link uses), checks tickets by signature against
+its snapshot, switches back by itself, and its sync records every offline admit once; a ticket admitted at two
+offline doors is one admit plus one reported conflict, whatever order the doors sync in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import asyncio
 import shutil
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -18,43 +17,28 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.config import Settings
-from core.db.engine import create_engine
+from core.client.door_station import DoorStation
+from core.client.local import LocalDoorLink
 from core.db.tables import checkin_conflicts, checkins, tickets
-from core.db.transaction import Database
 from core.domain.checkin import ScanResult
-from core.domain.clock import Clock, ManualClock
+from core.domain.clock import ManualClock
 from core.domain.door import OFFLINE_NOTE
 from core.domain.errors import NotAllowed
 from core.domain.ids import TicketId
 from core.domain.orders import Order
 from core.domain.staff import DeviceActor
-from core.events.factory import open_bus
 from core.services import checkin, orders
 from core.services import tickets as tickets_service
 from core.services.context import ServiceContext
-from core.services.door import DoorStation, list_conflicts
+from core.services.door import list_conflicts
 from core.tickets.qr import b45decode, b45encode
 from tests.builders import Stage, build_stage, door_device, sell, signing_kiosk
+from tests.support.door import door_context
 from tests.support.tcp_proxy import RestartableProxy
 
 pytestmark = pytest.mark.postgres
 
-STATEMENT_TIMEOUT_S = 1.0
-"""The door's engine gives up fast: a lost network must not hold up the queue."""
 DOORS_OPEN = 7 * 24 * 3600  # build_stage's doors open a week after the clock's start
-
-
-@asynccontextmanager
-async def door_context(url: str, clock: Clock) -> AsyncIterator[ServiceContext]:
-    settings = Settings(database_url=url, statement_timeout_s=STATEMENT_TIMEOUT_S)
-    db = Database(create_engine(url, pool_size=2, statement_timeout_s=STATEMENT_TIMEOUT_S))
-    bus = await open_bus(settings)
-    try:
-        yield ServiceContext(settings=settings, db=db, bus=bus, clock=clock)
-    finally:
-        await bus.close()
-        await db.dispose()
 
 
 @dataclass
@@ -94,7 +78,9 @@ async def door_ctx(proxy: RestartableProxy, pg_database_url: str, clock: ManualC
 
 def _station(ctx: ServiceContext, night: Night, gate: str, path: Path) -> DoorStation:
     # No probe interval: a closed port fails at once, and these tests want every scan to try online first.
-    return DoorStation(ctx, night.door, night.stage.id, gate, path, probe_interval=timedelta(0))
+    return DoorStation(
+        LocalDoorLink(ctx, night.door), ctx.clock, night.stage.id, gate, path, probe_interval=timedelta(0)
+    )
 
 
 async def _ticket_row(ctx: ServiceContext, ticket_id: TicketId):
@@ -135,7 +121,7 @@ async def test_offline_door_checks_by_signature_and_goes_back_online_by_itself(
         assert (info.tickets, info.void, info.concert_id) == (2, 1, night.stage.id)
 
         await proxy.close()
-        with expect_log("core.services.door", "offline"):
+        with expect_log("core.client.door_station", "offline"):
             admit = await station.scan(night.text(0))
         assert not station.online
         assert admit.result is ScanResult.ADMIT, admit.message
@@ -177,13 +163,14 @@ async def test_a_silent_network_costs_one_timeout_then_scans_go_straight_offline
     night = await _night(pg_ctx, 2)
     clock.advance(DOORS_OPEN)
     path = tmp_path / "door.sqlite3"
+    link = LocalDoorLink(door_ctx, night.door)
     async with DoorStation(
-        door_ctx, night.door, night.stage.id, "North", path, online_timeout_s=1.5
+        link, door_ctx.clock, night.stage.id, "North", path, online_timeout_s=1.5
     ) as station:
         await station.refresh_snapshot()
         proxy.freeze()
         started = time.monotonic()
-        with expect_log("core.services.door", "offline"):
+        with expect_log("core.client.door_station", "offline"):
             first = await station.scan(night.text(0))
         first_took = time.monotonic() - started
         started = time.monotonic()
@@ -207,7 +194,7 @@ async def test_sync_records_offline_admits_once_and_online_scans_see_them(
     async with _station(door_ctx, night, "North", path) as station:
         await station.refresh_snapshot()
         await proxy.close()
-        with expect_log("core.services.door", "offline"):
+        with expect_log("core.client.door_station", "offline"):
             assert (await station.scan(night.text(0))).admitted
         clock.advance(30)
         assert (await station.scan(night.text(1))).admitted
@@ -259,7 +246,7 @@ async def test_two_offline_doors_one_ticket_one_admit_one_conflict(
         await south.refresh_snapshot()
         await proxy.close()
         first_at = clock.now()
-        with expect_log("core.services.door", "offline"):
+        with expect_log("core.client.door_station", "offline"):
             assert (await north.scan(night.text(0))).admitted
             clock.advance(90)
             assert (await south.scan(night.text(0))).admitted  # it cannot know: both say ADMIT
@@ -295,7 +282,7 @@ async def test_one_journal_is_replayed_in_scan_time_order(
     async with _station(door_ctx, night, "North", tmp_path / "door.sqlite3") as station:
         await station.refresh_snapshot()
         await proxy.close()
-        with expect_log("core.services.door", "offline"):
+        with expect_log("core.client.door_station", "offline"):
             assert (await station.scan(night.text(0))).admitted
         clock.advance(-300)  # e.g. NTP stepped the door's clock back
         assert (await station.scan(night.text(1))).admitted

@@ -1,0 +1,116 @@
+"""Pay and check out in one call: the charge on this venue's terminal, the order, and the void if it fails.
+
+The kiosk (in this process) and encore-server (for remote kiosks) run the same function, so a payment is taken,
+sold and, on any refusal after the charge, voided by core, never by the device.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import holds as holds_db
+from core.db import orders as orders_db
+from core.db import places as places_db
+from core.db.actors import ensure_active
+from core.domain.codes import is_email
+from core.domain.errors import Conflict, EncoreError, HoldExpired, InputError, StorageUnavailable
+from core.domain.holds import HoldState
+from core.domain.ids import HoldId
+from core.domain.money import Money
+from core.domain.orders import Order
+from core.domain.payments import PaymentInput
+from core.domain.staff import Actor, Permission
+from core.domain.validation import clean_text
+from core.security.permissions import require
+from core.services.checkout import checkout_hold
+from core.services.context import ServiceContext
+from core.services.payments import open_terminal
+from core.services.sales import check_hold_id, own_hold
+
+__all__ = ["pay_and_checkout"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    order: Order | None
+    """The order this key already made (a retry after a lost reply): nothing more to charge."""
+    amount: Money | None
+
+
+async def pay_and_checkout(
+    ctx: ServiceContext,
+    actor: Actor,
+    hold_id: HoldId,
+    payment: PaymentInput,
+    *,
+    idempotency_key: str,
+    buyer_email: str | None = None,
+) -> Order:
+    """Take the payment for the hold on this venue's terminal (a staff PIN, or the demo card on a demo
+    database), then turn the hold into an order.
+
+    The same key returns the same order without charging again. Anything refused before the charge (a lapsed
+    and re-taken hold, a bad e-mail address) charges nothing; a refusal after the charge voids it (audited, so
+    staff hand the money back) and is raised. StorageUnavailable after the charge is raised without a void:
+    the order may exist, and the caller retries with the same key.
+    """
+    require(actor, Permission.SELL)
+    hold_id = check_hold_id(hold_id)
+    key = clean_text(
+        "idempotency_key",
+        idempotency_key,
+        limit=100,
+        code="idempotency_key_invalid",
+        hint="must be 1 to 100 characters.",
+    )
+    if buyer_email is not None and buyer_email.strip() and not is_email(buyer_email.strip()):
+        raise InputError(
+            "email", "this is not an e-mail address. Check it, or leave it empty.", code="email_invalid"
+        )
+    terminal = open_terminal(ctx)  # a refused configuration charges nothing
+    due = await ctx.db.read(lambda conn: _due(conn, actor, hold_id, key))
+    if due.order is not None:
+        return due.order
+    assert due.amount is not None
+    charged = await terminal.charge(actor, due.amount, key, payment)
+    try:
+        return await checkout_hold(
+            ctx, actor, hold_id, idempotency_key=key, payment=charged, buyer_email=buyer_email
+        )
+    except StorageUnavailable:
+        log.warning("checkout of hold %s after payment %s not answered; retry with its key", hold_id, key)
+        raise
+    except EncoreError as error:
+        await terminal.void(actor, charged, error.code)
+        raise
+
+
+async def _due(conn: AsyncConnection, actor: Actor, hold_id: HoldId, key: str) -> _Due:
+    await ensure_active(conn, actor)
+    existing = await orders_db.order_id_for_key(conn, key)
+    if existing is not None:
+        order_id, key_hold = existing
+        if key_hold != hold_id:
+            raise Conflict(
+                "This payment reference was already used for another order.", code="idempotency_key_reused"
+            )
+        order = await orders_db.load(conn, order_id)
+        assert order is not None
+        return _Due(order, None)
+    row = own_hold(await holds_db.get(conn, hold_id), actor)
+    if row.state is HoldState.RELEASED:
+        raise HoldExpired(
+            "This hold was cancelled, so nothing was sold. Please choose again.", code="hold_released"
+        )
+    placed = await places_db.held_by(conn, hold_id)
+    if not placed or len(placed) < row.place_count:
+        raise HoldExpired(
+            "Your time ran out and some of your places went to another buyer, so nothing was sold and nothing "
+            "was charged. Please choose again."
+        )
+    return _Due(None, Money.total([p.price for p in placed], placed[0].price.currency))
