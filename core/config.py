@@ -37,6 +37,19 @@ class Settings:
     """Secret-store reference for the database password, e.g. 'keyring:encore/db'. Never the password."""
     database_tls: bool = False
     database_pool_size: int = 10
+    database_owner_url: str = ""
+    """Where `encore-ops` migrates and grants, as the role that owns the schema. Empty: database_url (one role
+    for everything, as on SQLite). The venue server itself connects with database_url as database_server_role."""
+    database_owner_password_ref: str = ""
+    """Secret-store reference for the owner's password (with database_owner_url). Never the password."""
+    database_server_role: str = "encore_server"
+    """The PostgreSQL role the venue server connects as: only the DML it needs, no DDL, no TRUNCATE."""
+    database_server_password_ref: str = ""
+    """The server role's password, set by `encore-ops db upgrade`. Empty: login is left to pg_hba.conf."""
+    database_reporting_role: str = "encore_reporting"
+    """A read-only PostgreSQL role for reports and exports."""
+    database_reporting_password_ref: str = ""
+    """The reporting role's password, set by `encore-ops db upgrade`. Empty: login is left to pg_hba.conf."""
     redis_url: str = ""
     """Empty: no Redis; live updates run in-process (embedded mode). Never holds a password."""
     redis_password_ref: str = ""
@@ -96,6 +109,12 @@ class Settings:
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
 
+    def owner_database(self) -> tuple[str, str]:
+        """(URL, password reference) of the connection that migrates and grants: the owner's if one is set."""
+        if self.database_owner_url:
+            return self.database_owner_url, self.database_owner_password_ref
+        return self.resolved_database_url(), self.database_password_ref
+
     @property
     def is_embedded(self) -> bool:
         return self.resolved_database_url().startswith("sqlite")
@@ -112,6 +131,9 @@ SECRET_SCHEMES = ("env", "file", "keyring")
 
 _REF_FIELDS = (
     "database_password_ref",
+    "database_owner_password_ref",
+    "database_server_password_ref",
+    "database_reporting_password_ref",
     "redis_password_ref",
     "mqtt_password_ref",
     "smtp_password_ref",
@@ -127,6 +149,8 @@ MIN_HEALTH_INTERVAL_S = 5.0
 # The same rule as core.iot's topic names (config sits below iot): a gate name becomes an MQTT topic level.
 _GATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
+# Role names go into GRANT statements (quoted, but kept plain so that no quoting question arises).
+_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def _coerce(source: str, key: str, raw: Any, kind: type, *, from_env: bool) -> Any:
@@ -234,18 +258,33 @@ def _validate_server_url(url: str, source: str) -> None:
         raise ConfigError(source, "server_url", "must be just https://host[:port][/path], no user or query")
 
 
-def _validate(s: Settings, source: str) -> None:
-    url = s.database_url
+def _validate_database_url(source: str, key: str, url: str, ref_key: str) -> None:
     if url and not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://")):
-        raise ConfigError(
-            source, "database_url", "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
-        )
+        raise ConfigError(source, key, "must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
     if url.startswith("postgresql") and _has_password(url):
+        raise ConfigError(source, key, f"must not contain a password; put it in the secret store ({ref_key})")
+
+
+def _validate_database(s: Settings, source: str) -> None:
+    _validate_database_url(source, "database_url", s.database_url, "database_password_ref")
+    _validate_database_url(source, "database_owner_url", s.database_owner_url, "database_owner_password_ref")
+    if s.database_owner_password_ref and not s.database_owner_url:
         raise ConfigError(
             source,
-            "database_url",
-            "must not contain a password; put it in the secret store (database_password_ref)",
+            "database_owner_password_ref",
+            "needs database_owner_url too (without it, the owner connection is database_url)",
         )
+    for key in ("database_server_role", "database_reporting_role"):
+        if not _ROLE_NAME.fullmatch(getattr(s, key)):
+            raise ConfigError(
+                source, key, "must be 1 to 63 lower-case letters, digits or _, not starting with a digit"
+            )
+    if s.database_server_role == s.database_reporting_role:
+        raise ConfigError(source, "database_reporting_role", "must differ from database_server_role")
+
+
+def _validate(s: Settings, source: str) -> None:
+    _validate_database(s, source)
     if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(source, "redis_url", "must start with redis://, rediss:// or unix://")
     if _has_password(s.redis_url):

@@ -8,7 +8,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,42 +17,94 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core import config
 from core.config import Settings
-from core.db import migrate
+from core.db import migrate, roles
 from core.db.engine import create_engine
 from core.domain.devices import Device, DeviceKind
 from core.domain.errors import ConfigError, EncoreError
 from core.domain.venues import SectionKind
 from core.ops import seed
 from core.security.device_keys import DeviceKey, default_ref
+from core.security.secret_store import SOURCE, resolve_secret
 from core.services import catalog, venues
 from core.services.context import ServiceContext
 
 Command = Callable[[Settings], Coroutine[Any, Any, int]]
 
 
-def _engine(settings: Settings) -> AsyncEngine:
+def _engine(settings: Settings, password: str | None = None) -> AsyncEngine:
+    """The owner's connection: migrations, grants and the demo marker are the owner's business."""
+    url, _ = settings.owner_database()
     return create_engine(
-        settings.resolved_database_url(),
+        url,
+        password=password,
         tls=settings.database_tls,
         statement_timeout_s=max(settings.statement_timeout_s, 60.0),
     )
 
 
 async def _with_engine(settings: Settings, work: Callable[[AsyncEngine], Coroutine[Any, Any, int]]) -> int:
-    engine = _engine(settings)
+    password = await asyncio.to_thread(resolve_secret, settings.owner_database()[1])
+    engine = _engine(settings, password)
     try:
         return await work(engine)
     finally:
         await engine.dispose()
 
 
+def owner_settings(settings: Settings) -> Settings:
+    """The settings with the owner's connection in place of the server's (for ops that write as the owner)."""
+    url, ref = settings.owner_database()
+    return replace(settings, database_url=url, database_password_ref=ref)
+
+
 async def db_upgrade(settings: Settings) -> int:
+    plan = await asyncio.to_thread(_role_plan, settings)
+
     async def work(engine: AsyncEngine) -> int:
         await migrate.upgrade(engine)
         print(f"Database is at revision {await migrate.current_revision(engine)}.")
+        if engine.dialect.name != "postgresql":
+            print("SQLite has no database roles: nothing to grant (the file's permissions protect it).")
+            return 0
+        async with engine.begin() as conn:
+            applied = await roles.apply_roles(conn, plan)
+        _print_roles(settings, applied)
         return 0
 
     return await _with_engine(settings, work)
+
+
+def _role_plan(settings: Settings) -> roles.RolePlan:
+    verifiers = []
+    for key in ("database_server_password_ref", "database_reporting_password_ref"):
+        password = resolve_secret(getattr(settings, key))
+        try:
+            verifiers.append(None if password is None else roles.scram_verifier(password))
+        except ValueError as exc:
+            raise ConfigError(SOURCE, key, f"the password {exc}") from None
+    return roles.RolePlan(
+        settings.database_server_role, settings.database_reporting_role, verifiers[0], verifiers[1]
+    )
+
+
+def _print_roles(settings: Settings, applied: roles.RolesApplied) -> None:
+    server, reporting = settings.database_server_role, settings.database_reporting_role
+    special = ", ".join(f"{' + '.join(p)} on {t}" for t, p in roles.SERVER_EXCEPTIONS.items())
+    print(
+        f"Roles in schema {applied.schema} (owner {applied.owner}): {server} may "
+        f"{'/'.join(roles.SERVER_DML)} {len(applied.tables)} tables except {special}, with no TRUNCATE and no "
+        f"DDL; {reporting} may only read."
+    )
+    if applied.created:
+        print(f"Created role(s): {', '.join(applied.created)}.")
+    if applied.passwords_set:
+        print(f"Set the password of: {', '.join(applied.passwords_set)}.")
+    user = make_url(settings.resolved_database_url()).username
+    if user != server:
+        print(
+            f"The venue server should connect as {server}: database_url connects as {user or '(default)'}; "
+            "put the owner's connection in database_owner_url."
+        )
 
 
 async def db_current(settings: Settings) -> int:
@@ -119,7 +171,7 @@ def _print_devices(made: Sequence[Device]) -> None:
 async def seed_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
     keys = keys or DemoKeys.of(settings)
     kiosk, door = await keys.load()
-    async with ServiceContext.open(settings) as ctx:
+    async with ServiceContext.open(owner_settings(settings)) as ctx:
         summary = await seed.seed_demo(ctx, kiosk_key=kiosk, door_key=door)
         adopted = await _adopt(ctx, keys) if summary is None else []
     if summary is None:
@@ -161,7 +213,7 @@ async def run_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
         print("The database has no schema yet; run `encore-ops db upgrade` first.", file=sys.stderr)
         return 2
     keys = keys or DemoKeys.of(settings)
-    async with ServiceContext.open(settings) as ctx:
+    async with ServiceContext.open(owner_settings(settings)) as ctx:
         if settings.is_embedded and not await venues.list_venues(ctx):
             kiosk, door = await keys.load()
             await seed.seed_demo(ctx, kiosk_key=kiosk, door_key=door)
@@ -204,7 +256,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="migrate the schema to the newest revision").set_defaults(run=db_upgrade)
+    db.add_parser(
+        "upgrade",
+        help="migrate the schema to the newest revision; create and grant the server and reporting roles",
+    ).set_defaults(run=db_upgrade)
     db.add_parser("current", help="print the schema revision").set_defaults(run=db_current)
     for name, run, text in (
         ("seed-demo", seed_demo, "create the demo venue, concerts, staff and devices (once)"),
