@@ -3,6 +3,7 @@
 Fixtures (see tests/support for the machinery):
   pg_server_url    session   admin URL of the PostgreSQL server we may create databases on
   pg_database_url  function  a fresh migrated PostgreSQL database (cloned from a per-session template)
+  pg_roles         function  names for this test's server and reporting roles (dropped after the test)
   sqlite_url       function  a fresh migrated SQLite file in tmp_path
   database_url     function  parametrized: the same test runs on [sqlite] and [postgres]
   redis_url        session   a Redis-protocol server;  mqtt_url  session  an MQTT broker
@@ -26,7 +27,7 @@ import pytest
 
 from core.domain.clock import ManualClock
 from core.services.context import ServiceContext
-from tests.support import aio, pgdb, sqlite
+from tests.support import aio, pgdb, pgroles, sqlite
 from tests.support.context import open_context
 from tests.support.logfail import ExpectLog, LogFailHandler, installed
 from tests.support.probes import free_port
@@ -138,6 +139,7 @@ def pg_server_url(_servers: ServerPool) -> str:
     url = _require(_servers, "postgres")
     if _servers.get("postgres").is_local:
         aio.run(pgdb.drop_stale(url))  # a shared local server keeps what killed runs left behind
+        aio.run(pgroles.drop_stale_roles(url))
     return url
 
 
@@ -168,6 +170,15 @@ def pg_database_url(pg_server_url: str, _pg_template: str) -> Iterator[str]:
     aio.run(pgdb.clone(pg_server_url, _pg_template, name))
     yield pgdb.url_for(pg_server_url, name)
     aio.run(pgdb.drop(pg_server_url, name))
+
+
+@pytest.fixture
+def pg_roles(pg_server_url: str, pg_database_url: str) -> Iterator[pgroles.PgRoles]:
+    """Role names for this test (roles are cluster-wide: pid and a number keep parallel runs apart); whatever
+    the test creates under them is dropped afterwards, before its database."""
+    roles = pgroles.roles_for(_PID, next(_db_numbers), pg_database_url)
+    yield roles
+    aio.run(pgroles.drop_roles(pg_server_url, roles.database, roles.server, roles.reporting))
 
 
 @pytest.fixture(scope="session")
