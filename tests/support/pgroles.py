@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,3 +97,17 @@ def write_config(path: Path, **settings: str) -> str:
 
 def role_settings(roles: PgRoles) -> dict[str, str]:
     return {"database_server_role": roles.server, "database_reporting_role": roles.reporting}
+
+
+async def db_upgrade(roles: PgRoles, folder: Path, *, split: bool = False, **settings: str) -> int:
+    """`encore-ops db upgrade` on the test database as its owner, with this test's role names. ``split``: the
+    config of a venue server, database_url as the server role and the owner's connection in database_owner_url.
+
+    In a thread: the command line runs its own event loop (asyncio.run), as it does in a shell."""
+    from core.ops import cli
+
+    urls = {"database_url": roles.database_url}
+    if split:
+        urls = {"database_url": roles.server_url, "database_owner_url": roles.database_url}
+    config = write_config(folder / "encore-owner.toml", **urls, **role_settings(roles), **settings)
+    return await asyncio.to_thread(cli.main, ["--config", config, "db", "upgrade"])
