@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import site
+from core.db.tables import orders, site, staff, venues
 
 DEMO = "demo"
 
@@ -18,3 +21,50 @@ async def get(conn: AsyncConnection, key: str) -> str | None:
 async def put(conn: AsyncConnection, key: str, value: str) -> None:
     await conn.execute(site.delete().where(site.c.key == key))
     await conn.execute(site.insert().values(key=key, value=value))
+
+
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """What a database holds besides a demo: venues, staff and orders the demo did not make."""
+
+    venues: tuple[str, ...]
+    venue_count: int
+    staff: tuple[str, ...]
+    staff_count: int
+    orders: int
+
+    def __bool__(self) -> bool:
+        return bool(self.venue_count or self.staff_count or self.orders)
+
+    def describe(self) -> str:
+        def some(names: tuple[str, ...], count: int) -> str:
+            more = f" and {count - len(names)} more" if count > len(names) else ""
+            return ", ".join(names) + more
+
+        parts = []
+        if self.venue_count:
+            parts.append(f"{self.venue_count} venue(s) ({some(self.venues, self.venue_count)})")
+        if self.staff_count:
+            parts.append(f"{self.staff_count} staff account(s) ({some(self.staff, self.staff_count)})")
+        if self.orders:
+            parts.append(f"{self.orders} order(s) that are not DEMO orders")
+        return ", ".join(parts)
+
+
+async def foreign_to_demo(conn: AsyncConnection, *, demo_venue: str, demo_staff: Collection[str]) -> Foreign:
+    """Everything that is not the demo's own: other venues, other staff, and any order not marked DEMO."""
+    shown = 3
+    other_venues = venues.c.name != demo_venue
+    other_staff = staff.c.email.not_in(list(demo_staff))
+    count = func.count()
+    return Foreign(
+        venues=tuple(
+            await conn.scalars(select(venues.c.name).where(other_venues).order_by(venues.c.name).limit(shown))
+        ),
+        venue_count=int((await conn.execute(select(count).where(other_venues))).scalar_one()),
+        staff=tuple(
+            await conn.scalars(select(staff.c.email).where(other_staff).order_by(staff.c.email).limit(shown))
+        ),
+        staff_count=int((await conn.execute(select(count).where(other_staff))).scalar_one()),
+        orders=int((await conn.execute(select(count).where(orders.c.demo.is_(False)))).scalar_one()),
+    )

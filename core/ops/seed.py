@@ -101,6 +101,20 @@ class DemoSummary:
     devices: tuple[Device, ...]
 
 
+async def refuse_foreign_data(ctx: ServiceContext) -> None:
+    """The demo marker makes every kiosk's terminal a free simulated card: it may never land on a database that
+    holds a real venue, real staff or a real order."""
+    emails = [a.email for a in DEMO_ACCOUNTS]
+    found = await ctx.db.read(lambda conn: site_db.foreign_to_demo(conn, demo_venue=VENUE, demo_staff=emails))
+    if found:
+        raise Conflict(
+            f"This database holds more than the demo: {found.describe()}. The demo goes only into an empty "
+            "database (or one that holds nothing but the demo), so nothing was changed. Give seed-demo a new, "
+            "empty database.",
+            code="database_not_empty",
+        )
+
+
 async def demo_exists(ctx: ServiceContext) -> bool:
     return any(v.name == VENUE for v in await venues.list_venues(ctx))
 
@@ -113,6 +127,7 @@ async def seed_demo(
     With keys, the demo kiosk and door are registered with this machine's public keys, so the apps on this
     machine find their approved device at once (services.devices.enrol_this_device).
     """
+    await refuse_foreign_data(ctx)
     if await demo_exists(ctx):
         return None
     venue = await venues.create_venue(ctx, SEED, name=VENUE, timezone=TIMEZONE)
