@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import door_local as local_db
 from core.domain.checkin import ScanResult
-from core.domain.door import OFFLINE_NOTE, SnapshotHeader, SnapshotTicket
+from core.domain.door import DEMO_TICKET, OFFLINE_NOTE, SnapshotHeader, SnapshotTicket
 from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
 from core.tickets.payload import InvalidTicket, MalformedTicket
@@ -62,6 +62,11 @@ async def offline_verdict(
     if ticket is None:
         # Signed, but not in the snapshot (sold after it, or never completed): the door cannot vouch for it.
         return _offline(ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE, payload.ticket_id))
+    if ticket.demo and not header.demo_database:
+        demo = ScanOutcome(
+            ScanResult.NOT_VALID, DEMO_TICKET, ticket.ticket_id, concert_id, ticket.serial, ticket.place
+        )
+        return _offline(demo)
     return _offline(await _admit_or_not(conn, ticket, concert_id, header, now))
 
 

@@ -8,7 +8,17 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import checkin_conflicts, checkins, concerts, places, seats, sections, tickets, venues
+from core.db.tables import (
+    checkin_conflicts,
+    checkins,
+    concerts,
+    orders,
+    places,
+    seats,
+    sections,
+    tickets,
+    venues,
+)
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.orders import TicketState
 from core.domain.places import place_label
@@ -30,6 +40,8 @@ class DoorTicket:
     key_id: int | None = None
     signature: bytes | None = None
     """What the selling device signed at checkout: a scanned ticket must carry exactly this."""
+    demo: bool = False
+    """Sold as a DEMO ticket (its order carries the demo mark): valid only while the database is a demo."""
 
 
 async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket | None:
@@ -52,7 +64,9 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
                 concerts.c.checkin_opens_at,
                 concerts.c.reentry_allowed,
                 venues.c.timezone,
+                orders.c.demo,
             )
+            .join(orders, orders.c.id == tickets.c.order_id)
             .join(places, places.c.id == tickets.c.place_id)
             .join(sections, sections.c.id == places.c.section_id)
             .outerjoin(seats, seats.c.id == places.c.seat_id)
@@ -78,6 +92,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
         timezone=row.timezone,
         key_id=row.key_id,
         signature=None if row.signature is None else bytes(row.signature),
+        demo=bool(row.demo),
     )
 
 

@@ -14,6 +14,7 @@ from core.db.tables import (
     checkin_conflicts,
     checkins,
     concerts,
+    orders,
     places,
     seats,
     sections,
@@ -37,6 +38,8 @@ class SnapshotRow:
     inside: bool
     key_id: int | None = None
     """The key that signed it at checkout: offline, only that key vouches for this ticket."""
+    demo: bool = False
+    """Sold as a DEMO ticket: offline too, valid only while the database is a demo."""
 
 
 async def concert_doors(conn: AsyncConnection, concert_id: ConcertId) -> tuple[datetime, str] | None:
@@ -61,10 +64,12 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
             tickets.c.last_scan_at,
             tickets.c.last_gate,
             tickets.c.key_id,
+            orders.c.demo,
             sections.c.name.label("section"),
             seats.c.row_label,
             seats.c.number,
         )
+        .join(orders, orders.c.id == tickets.c.order_id)
         .join(places, places.c.id == tickets.c.place_id)
         .join(sections, sections.c.id == places.c.section_id)
         .outerjoin(seats, seats.c.id == places.c.seat_id)
@@ -81,6 +86,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
             last_gate=r.last_gate,
             inside=bool(r.inside),
             key_id=r.key_id,
+            demo=bool(r.demo),
         )
         for r in rows
     ]

@@ -23,9 +23,11 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     select,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.engine import create_engine
@@ -44,6 +46,8 @@ _snapshot = Table(
     Column("opens_at", UtcDateTime(), nullable=False),
     Column("timezone", String(64), nullable=False),
     Column("refreshed_at", UtcDateTime(), nullable=False),
+    # Whether the server's database was a demo: offline, DEMO tickets are valid only if it was.
+    Column("demo_database", Boolean, nullable=False),
 )
 _keys = Table(
     "trusted_keys",
@@ -62,6 +66,7 @@ _tickets = Table(
     # Already inside when the snapshot was taken (admitted by any door): offline says ALREADY USED.
     Column("admitted_at", UtcDateTime(), nullable=True),
     Column("admitted_gate", String(64), nullable=True),
+    Column("demo", Boolean, nullable=False),
 )
 _journal = Table(
     "journal",
@@ -84,7 +89,23 @@ def open_local(path: Path | str) -> Database:
     return Database(create_engine(f"sqlite+aiosqlite:///{Path(path)}"))
 
 
+_SNAPSHOT_TABLES = (_snapshot, _keys, _void, _tickets)
+
+
 async def create_schema(conn: AsyncConnection) -> None:
+    """Create what is missing. A snapshot from an older Encore lacks columns the verdict needs (the demo
+    marks): it is dropped, not guessed at; the journal stays, and the next refresh fills the snapshot again."""
+
+    def outdated(sync: Connection) -> bool:
+        found = inspect(sync)
+        return any(
+            found.has_table(t.name)
+            and bool({c.name for c in t.columns} - {c["name"] for c in found.get_columns(t.name)})
+            for t in _SNAPSHOT_TABLES
+        )
+
+    if await conn.run_sync(outdated):
+        await conn.run_sync(lambda sync: local_metadata.drop_all(sync, tables=list(_SNAPSHOT_TABLES)))
     await conn.run_sync(local_metadata.create_all)
 
 
@@ -112,6 +133,7 @@ async def replace_snapshot(conn: AsyncConnection, snapshot: DoorSnapshot) -> Non
             opens_at=header.opens_at,
             timezone=header.timezone,
             refreshed_at=header.refreshed_at,
+            demo_database=header.demo_database,
         )
     )
     if keys:
@@ -130,6 +152,7 @@ async def replace_snapshot(conn: AsyncConnection, snapshot: DoorSnapshot) -> Non
                     "key_id": t.key_id,
                     "admitted_at": t.admitted_at,
                     "admitted_gate": t.admitted_gate,
+                    "demo": t.demo,
                 }
                 for t in tickets
             ],
@@ -140,7 +163,9 @@ async def snapshot_header(conn: AsyncConnection) -> SnapshotHeader | None:
     row = (await conn.execute(select(_snapshot).where(_snapshot.c.id == 1))).first()
     if row is None:
         return None
-    return SnapshotHeader(ConcertId(row.concert_id), row.opens_at, row.timezone, row.refreshed_at)
+    return SnapshotHeader(
+        ConcertId(row.concert_id), row.opens_at, row.timezone, row.refreshed_at, bool(row.demo_database)
+    )
 
 
 async def trusted_keys(conn: AsyncConnection) -> dict[int, bytes]:
@@ -157,7 +182,13 @@ async def ticket(conn: AsyncConnection, ticket_id: TicketId) -> SnapshotTicket |
     if row is None:
         return None
     return SnapshotTicket(
-        TicketId(row.ticket_id), row.serial, row.place, row.admitted_at, row.admitted_gate, row.key_id
+        TicketId(row.ticket_id),
+        row.serial,
+        row.place,
+        row.admitted_at,
+        row.admitted_gate,
+        row.key_id,
+        bool(row.demo),
     )
 
 

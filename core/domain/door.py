@@ -9,6 +9,7 @@ from enum import StrEnum
 from core.domain.ids import ConcertId, TicketId
 
 __all__ = [
+    "DEMO_TICKET",
     "OFFLINE_NOTE",
     "CheckinConflict",
     "DoorSnapshot",
@@ -23,6 +24,12 @@ __all__ = [
 
 OFFLINE_NOTE = "OFFLINE — checked by signature."
 """Appended to every offline verdict, so door staff know the database was not asked."""
+
+DEMO_TICKET = (
+    "NOT VALID: this is a DEMO ticket from a test system, sold for no money; it is not valid for entry here. "
+    "Do not admit; send the guest to the box office."
+)
+"""A ticket sold while the database was a demo, scanned at a door of a real one (online and offline alike)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,8 @@ class SnapshotHeader:
     opens_at: datetime
     timezone: str
     refreshed_at: datetime
+    demo_database: bool = False
+    """The server's database was a demo when the snapshot was taken: only then are DEMO tickets valid."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,8 @@ class SnapshotTicket:
     admitted_gate: str | None = None
     key_id: int | None = None
     """The key that signed it at checkout: offline, only that key vouches for this ticket."""
+    demo: bool = False
+    """Sold as a DEMO ticket (its order carries the demo mark)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import audit
 from core.db import checkin as checkin_db
 from core.db import device_keys as keys_db
+from core.db import site as site_db
 from core.db.actors import ensure_active
 from core.domain.checkin import ScanResult
+from core.domain.door import DEMO_TICKET
 from core.domain.errors import Conflict, InputError, NotAllowed
 from core.domain.ids import ConcertId
 from core.domain.orders import TicketState
@@ -104,6 +106,8 @@ async def scan_ticket(
             )
         if ticket.state is TicketState.VOID:
             return _with(found, ScanResult.VOID, "VOID: this ticket was refunded or cancelled. Do not admit.")
+        if ticket.demo and await site_db.get(conn, site_db.DEMO) != "true":
+            return _with(found, ScanResult.NOT_VALID, DEMO_TICKET)  # the same order of verdicts as offline
         if direction == "out":
             return await _exit(conn, actor, ticket, found, gate, now)
         if now < ticket.opens_at:

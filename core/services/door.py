@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import checkin_sync
 from core.db import device_keys as keys_db
+from core.db import site as site_db
 from core.db.actors import ensure_active
 from core.domain.door import (
     CheckinConflict,
@@ -57,14 +58,21 @@ async def download_snapshot(ctx: ServiceContext, actor: Actor, concert_id: Conce
             raise concert_not_found(concert_id)
         keys = tuple(SnapshotKey(k.key_id, k.public_key) for k in await keys_db.trusted_keys(conn))
         found = await checkin_sync.snapshot_tickets(conn, concert_id)
-        header = SnapshotHeader(concert_id, doors[0], doors[1], ctx.clock.now())
+        demo = await site_db.get(conn, site_db.DEMO) == "true"
+        header = SnapshotHeader(concert_id, doors[0], doors[1], ctx.clock.now(), demo_database=demo)
         return DoorSnapshot(
             header,
             keys,
             void=tuple(t.id for t in found if t.void),
             tickets=tuple(
                 SnapshotTicket(
-                    t.id, t.serial, t.place, t.last_scan_at if t.inside else None, t.last_gate, t.key_id
+                    t.id,
+                    t.serial,
+                    t.place,
+                    t.last_scan_at if t.inside else None,
+                    t.last_gate,
+                    t.key_id,
+                    t.demo,
                 )
                 for t in found
                 if not t.void
