@@ -268,12 +268,6 @@ def _validate_database_url(source: str, key: str, url: str, ref_key: str) -> Non
 def _validate_database(s: Settings, source: str) -> None:
     _validate_database_url(source, "database_url", s.database_url, "database_password_ref")
     _validate_database_url(source, "database_owner_url", s.database_owner_url, "database_owner_password_ref")
-    if s.database_owner_password_ref and not s.database_owner_url:
-        raise ConfigError(
-            source,
-            "database_owner_password_ref",
-            "needs database_owner_url too (without it, the owner connection is database_url)",
-        )
     for key in ("database_server_role", "database_reporting_role"):
         if not _ROLE_NAME.fullmatch(getattr(s, key)):
             raise ConfigError(
@@ -303,6 +297,12 @@ def _validate(s: Settings, source: str) -> None:
                 parse_secret_ref(ref)
             except ValueError as exc:
                 raise ConfigError(source, key, str(exc)) from None
+    if s.database_owner_password_ref and not s.database_owner_url:
+        raise ConfigError(
+            source,
+            "database_owner_password_ref",
+            "needs database_owner_url too (without it, the owner connection is database_url)",
+        )
     if s.database_pool_size < 1:
         raise ConfigError(source, "database_pool_size", "must be at least 1")
     if s.statement_timeout_s <= 0:

@@ -276,8 +276,51 @@ def test_redis_urls_without_password_are_accepted(url: str) -> None:
     ],
 )
 def test_secret_references_are_accepted(tmp_path: Path, key: str, ref: str) -> None:
-    settings = load(write(tmp_path, f"{key} = '{ref}'\n"), {})
+    # The owner's password belongs to the owner's connection; alone it is refused (see below).
+    owner = "database_owner_url = 'postgresql+asyncpg://owner@db/encore'\n"
+    settings = load(
+        write(tmp_path, f"{key} = '{ref}'\n" + (owner if key == "database_owner_password_ref" else "")), {}
+    )
     assert getattr(settings, key) == ref
+
+
+@pytest.mark.parametrize(
+    ("lines", "key", "words"),
+    [
+        (
+            "database_owner_password_ref = 'env:OWNER_PW'",
+            "database_owner_password_ref",
+            "needs database_owner_url",
+        ),
+        (
+            "database_owner_url = 'postgresql+asyncpg://o:s3cret@db/e'",
+            "database_owner_url",
+            "must not contain a",
+        ),
+        ("database_owner_url = 'mysql://db/e'", "database_owner_url", "must start with sqlite+aiosqlite://"),
+        ("database_server_role = 'Encore-Server'", "database_server_role", "lower-case letters, digits or _"),
+        ("database_reporting_role = ''", "database_reporting_role", "1 to 63"),
+        ("database_reporting_role = 'encore_server'", "database_reporting_role", "must differ"),
+    ],
+)
+def test_bad_database_role_settings(tmp_path: Path, lines: str, key: str, words: str) -> None:
+    error = config_error(write(tmp_path, lines + "\n"))
+    assert error.key == key
+    assert words in error.problem
+    assert "s3cret" not in str(error)
+
+
+def test_the_owner_connection_defaults_to_database_url() -> None:
+    from core.config import Settings
+
+    plain = Settings(database_url="postgresql+asyncpg://encore_server@db/e", database_password_ref="env:PW")
+    assert plain.owner_database() == ("postgresql+asyncpg://encore_server@db/e", "env:PW")
+    split = Settings(
+        database_url="postgresql+asyncpg://encore_server@db/e",
+        database_owner_url="postgresql+asyncpg://owner@db/e",
+        database_owner_password_ref="env:OWNER_PW",
+    )
+    assert split.owner_database() == ("postgresql+asyncpg://owner@db/e", "env:OWNER_PW")
 
 
 @pytest.mark.parametrize("key", config._REF_FIELDS)
@@ -345,6 +388,9 @@ def test_settings_hold_no_secret_values(monkeypatch: pytest.MonkeyPatch) -> None
     assert "s3cret" not in repr(settings)
     assert {f for f in config._FIELDS if "password" in f or "secret" in f} == {
         "database_password_ref",
+        "database_owner_password_ref",
+        "database_server_password_ref",
+        "database_reporting_password_ref",
         "redis_password_ref",
         "mqtt_password_ref",
         "smtp_password_ref",
