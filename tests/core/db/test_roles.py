@@ -262,3 +262,23 @@ async def test_sqlite_has_no_roles_and_says_so(
 ) -> None:
     assert await _upgrade(tmp_path, sqlite_url) == 0
     assert "SQLite has no database roles: nothing to grant" in capsys.readouterr().out
+
+
+async def test_create_on_the_schema_granted_to_everyone_is_taken_away(
+    pg_roles: PgRoles, tmp_path: Path
+) -> None:
+    """PostgreSQL before 15 let every role (PUBLIC) create tables in the public schema; db upgrade revokes it."""
+    engine = create_engine(pg_roles.database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("GRANT CREATE ON SCHEMA public TO PUBLIC"))
+            await conn.execute(text("GRANT CREATE ON DATABASE " + f'"{pg_roles.database}"' + " TO PUBLIC"))
+    finally:
+        await engine.dispose()
+    assert await _upgrade(tmp_path, pg_roles.database_url, **role_settings(pg_roles)) == 0
+    (row,) = await _query(
+        pg_roles.database_url,
+        "SELECT has_schema_privilege(:r, 'public', 'CREATE'), has_database_privilege(:r, current_database(), 'CREATE')",
+        r=pg_roles.server,
+    )
+    assert tuple(row) == (False, False)
