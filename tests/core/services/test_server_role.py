@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import DBAPIError
 
+from core.client.door_station import DoorStation
+from core.client.local import LocalDoorLink
 from core.db import site as site_db
 from core.domain.checkin import ScanResult
 from core.domain.clock import ManualClock
@@ -19,7 +21,6 @@ from core.domain.staff import Role
 from core.services import checkin, checkout, devices, orders, sales, staff
 from core.services import tickets as tickets_service
 from core.services.context import ServiceContext
-from core.services.door import DoorStation
 from tests.builders import ROOT, build_stage, door_device, signing_kiosk
 from tests.support.context import open_context
 from tests.support.pgroles import PgRoles, db_upgrade
@@ -90,7 +91,8 @@ async def test_the_whole_sale_runs_as_the_server_role(
     void = await checkin.scan_ticket(ctx, door, text_of[refunded.serial], concert_id=stage.id, gate="North")
     assert void.result is ScanResult.VOID
     await checkin.undo_last_admit(ctx, door)
-    async with DoorStation(ctx, door, stage.id, "South", tmp_path / "door.sqlite3") as station:
+    link = LocalDoorLink(ctx, door)
+    async with DoorStation(link, ctx.clock, stage.id, "South", tmp_path / "door.sqlite3") as station:
         info = await station.refresh_snapshot()
         assert (info.tickets, info.void) == (2, 1)
         assert (await station.scan(first)).result is ScanResult.ADMIT
