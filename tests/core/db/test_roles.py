@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import roles
 from core.db.engine import create_engine
 from core.db.tables import metadata
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, NotAllowed
 from core.ops import cli
 from tests.support.pgroles import PgRoles, role_settings, write_config
 
@@ -282,3 +282,27 @@ async def test_create_on_the_schema_granted_to_everyone_is_taken_away(
         r=pg_roles.server,
     )
     assert tuple(row) == (False, False)
+
+
+async def test_an_owner_that_may_not_create_roles_is_told_what_to_run(pg_roles: PgRoles) -> None:
+    # This test's reporting role name stands in for a plain owner without CREATEROLE (it is dropped after).
+    plain_owner = pg_roles.reporting
+    engine = create_engine(pg_roles.database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f'CREATE ROLE "{plain_owner}" LOGIN NOCREATEROLE'))
+    finally:
+        await engine.dispose()
+    engine = create_engine(pg_roles.url_as(plain_owner))
+    try:
+        with pytest.raises(NotAllowed) as info:
+            async with engine.begin() as conn:
+                await roles.apply_roles(conn, roles.RolePlan(pg_roles.server, pg_roles.server + "_r"))
+    finally:
+        await engine.dispose()
+    assert info.value.code == "database_role_missing"
+    assert f"CREATE ROLE {pg_roles.server} LOGIN" in info.value.message
+    assert (
+        await _query(pg_roles.database_url, "SELECT 1 FROM pg_roles WHERE rolname = :r", r=pg_roles.server)
+        == []
+    )
