@@ -1,8 +1,7 @@
-"""Attended payments: who may confirm one with a PIN, and each terminal's wrong-PIN counter and lockout."""
+"""Attended payments: the PIN holder behind a staff number, and each device's wrong-PIN counter and lockout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.tables import pin_attempts, staff
 from core.domain.ids import StaffId
+from core.domain.lockout import Guard
 from core.domain.staff import Role, StaffActor
 
 
@@ -21,43 +21,24 @@ class PinHolder:
     pin_hash: str
 
 
-@dataclass(frozen=True, slots=True)
-class PinGuard:
-    failures: int
-    """Wrong PINs in a row since the last correct one or the last lockout."""
-    locked_until: datetime | None
-
-
-async def pin_holders(conn: AsyncConnection, roles: Iterable[Role]) -> list[PinHolder]:
-    """Active staff with a PIN in one of ``roles``, oldest account first."""
-    rows = (
-        await conn.execute(
-            select(staff.c.id, staff.c.role, staff.c.display_name, staff.c.pin_hash)
-            .where(
-                staff.c.active,
-                staff.c.pin_hash.is_not(None),
-                staff.c.role.in_([r.value for r in roles]),
-            )
-            .order_by(staff.c.id)
-        )
-    ).all()
-    return [PinHolder(StaffActor(StaffId(r.id), Role(r.role), r.display_name), r.pin_hash) for r in rows]
-
-
-async def get_guard(conn: AsyncConnection, terminal: str) -> PinGuard:
+async def pin_holder(conn: AsyncConnection, staff_number: int) -> PinHolder | None:
+    """The active staff member with this number, if they have a PIN."""
     row = (
         await conn.execute(
-            select(pin_attempts.c.failures, pin_attempts.c.locked_until).where(
-                pin_attempts.c.terminal == terminal
+            select(staff.c.id, staff.c.role, staff.c.display_name, staff.c.pin_hash).where(
+                staff.c.staff_number == staff_number, staff.c.active, staff.c.pin_hash.is_not(None)
             )
         )
     ).first()
-    return PinGuard(0, None) if row is None else PinGuard(int(row.failures), row.locked_until)
+    if row is None:
+        return None
+    return PinHolder(StaffActor(StaffId(row.id), Role(row.role), row.display_name), row.pin_hash)
 
 
-async def lock_guard(conn: AsyncConnection, terminal: str, now: datetime) -> PinGuard:
-    """The terminal's guard row, created if need be and locked for the rest of the transaction (PostgreSQL;
-    SQLite's BEGIN IMMEDIATE already serialises writers), so two attempts at once both count."""
+async def lock_guard(conn: AsyncConnection, terminal: str, now: datetime) -> Guard:
+    """The device's guard row, created if need be and locked for the rest of the transaction (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers), so two attempts at once both count. A device's
+    lock does not grow, so its Guard has no lock-out count."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     await conn.execute(
         dialect.insert(pin_attempts)
@@ -71,10 +52,10 @@ async def lock_guard(conn: AsyncConnection, terminal: str, now: datetime) -> Pin
             .with_for_update()
         )
     ).one()
-    return PinGuard(int(row.failures), row.locked_until)
+    return Guard(int(row.failures), 0, row.locked_until)
 
 
-async def set_guard(conn: AsyncConnection, terminal: str, guard: PinGuard, now: datetime) -> None:
+async def set_guard(conn: AsyncConnection, terminal: str, guard: Guard, now: datetime) -> None:
     await conn.execute(
         update(pin_attempts)
         .where(pin_attempts.c.terminal == terminal)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,6 +15,8 @@ from core.db.tables import staff
 from core.domain.errors import Conflict
 from core.domain.ids import StaffId
 from core.domain.staff import Role, Staff
+
+_NUMBER_TRIES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,13 @@ def _staff(row: RowMapping) -> Staff:
         display_name=row["display_name"],
         role=Role(row["role"]),
         active=bool(row["active"]),
+        staff_number=int(row["staff_number"]),
+    )
+
+
+async def _next_number(conn: AsyncConnection) -> int:
+    return (
+        int((await conn.execute(select(func.coalesce(func.max(staff.c.staff_number), 0)))).scalar_one()) + 1
     )
 
 
@@ -42,33 +51,53 @@ async def insert_staff(
     role: Role,
     password_hash: str | None,
     pin_hash: str | None,
+    staff_number: int | None,
     now: datetime,
 ) -> Staff:
-    try:
-        row = (
-            (
-                await conn.execute(
-                    staff.insert()
-                    .values(
-                        email=email,
-                        display_name=display_name,
-                        role=role.value,
-                        password_hash=password_hash,
-                        pin_hash=pin_hash,
-                        active=True,
-                        created_at=now,
+    """Insert a staff member; with no ``staff_number`` the next free one. Two at once may pick the same
+    number on PostgreSQL: the loser's savepoint rolls back and it takes the next one."""
+    for _ in range(_NUMBER_TRIES):
+        number = staff_number if staff_number is not None else await _next_number(conn)
+        try:
+            async with conn.begin_nested():
+                row = (
+                    (
+                        await conn.execute(
+                            staff.insert()
+                            .values(
+                                email=email,
+                                display_name=display_name,
+                                role=role.value,
+                                password_hash=password_hash,
+                                pin_hash=pin_hash,
+                                active=True,
+                                created_at=now,
+                                staff_number=number,
+                            )
+                            .returning(*staff.c)
+                        )
                     )
-                    .returning(*staff.c)
+                    .mappings()
+                    .one()
                 )
-            )
-            .mappings()
-            .one()
-        )
-    except sa_exc.IntegrityError as exc:
-        if is_unique_violation(exc, "staff", "email"):
-            raise Conflict(f"There is already a staff account for {email}.", code="staff_exists") from None
-        raise
-    return _staff(row)
+        except sa_exc.IntegrityError as exc:
+            if is_unique_violation(exc, "staff", "email"):
+                raise Conflict(
+                    f"There is already a staff account for {email}.", code="staff_exists"
+                ) from None
+            if is_unique_violation(exc, "staff", "staff_number") and staff_number is None:
+                continue
+            if is_unique_violation(exc, "staff", "staff_number"):
+                raise Conflict(
+                    f"Staff number {number} is taken; choose another or leave it empty for the next free one.",
+                    code="staff_number_taken",
+                ) from None
+            raise
+        return _staff(row)
+    raise Conflict(
+        "Several staff accounts were created at once and no free staff number was found; try again.",
+        code="staff_number_taken",
+    )
 
 
 async def get_staff(conn: AsyncConnection, staff_id: StaffId) -> Staff | None:
@@ -81,16 +110,24 @@ async def credentials_by_email(conn: AsyncConnection, email: str) -> StaffCreden
     return None if row is None else StaffCredentials(_staff(row), row["password_hash"], row["pin_hash"])
 
 
-async def credentials_by_id(conn: AsyncConnection, staff_id: StaffId) -> StaffCredentials | None:
-    row = (await conn.execute(select(staff).where(staff.c.id == staff_id))).mappings().first()
-    return None if row is None else StaffCredentials(_staff(row), row["password_hash"], row["pin_hash"])
-
-
 async def set_active(conn: AsyncConnection, staff_id: StaffId, active: bool) -> Staff | None:
     row = (
         (
             await conn.execute(
                 update(staff).where(staff.c.id == staff_id).values(active=active).returning(*staff.c)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else _staff(row)
+
+
+async def set_pin_hash(conn: AsyncConnection, staff_id: StaffId, pin_hash: str) -> Staff | None:
+    row = (
+        (
+            await conn.execute(
+                update(staff).where(staff.c.id == staff_id).values(pin_hash=pin_hash).returning(*staff.c)
             )
         )
         .mappings()

@@ -339,7 +339,36 @@ staff = Table(
     Column("pin_hash", String(200), nullable=True),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UtcDateTime, nullable=False),
+    # Short and unique: a kiosk asks for it (or offers the name) so a PIN is checked against one hash only.
+    Column("staff_number", Integer, nullable=False, unique=True),
     CheckConstraint("role IN ('admin', 'manager', 'box_office', 'door')", name="role"),
+    CheckConstraint("staff_number BETWEEN 1 AND 999999", name="staff_number"),
+)
+
+# Signed-in staff: only the SHA-256 of the token is kept, so a copy of the table signs nobody in.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("staff_id", Id, ForeignKey("staff.id"), nullable=False, index=True),
+    Column("note", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime, nullable=True),
+)
+
+# Wrong passwords per e-mail address and wrong PINs per staff number, with a lock that grows. Keyed by what
+# was typed, not by account, so an address or number nobody has locks the same way and says nothing.
+attempt_guards = Table(
+    "attempt_guards",
+    metadata,
+    Column("key", String(400), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("lockouts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 devices = Table(
@@ -378,6 +407,7 @@ audit_log = Table(
 )
 
 __all__ = [
+    "attempt_guards",
     "audit_log",
     "checkin_conflicts",
     "checkins",
@@ -398,6 +428,7 @@ __all__ = [
     "sections",
     "site",
     "staff",
+    "staff_sessions",
     "tickets",
     "venues",
 ]

@@ -9,7 +9,10 @@ The tree::
     ├── NotAllowed              the actor may not do this
     │   ├── DeviceNotApproved   the device is pending or revoked
     │   ├── WrongPin            a staff PIN did not match (tries_left before the terminal locks)
-    │   └── PinLockedOut        too many wrong PINs on this device; locked until a time (until)
+    │   ├── PinLockedOut        too many wrong PINs on this device; locked until a time (until)
+    │   │   └── StaffPinLockedOut   too many wrong PINs for one staff member; their PIN is locked (until)
+    │   ├── SignInLockedOut     too many wrong passwords for one account; locked until a time (until)
+    │   └── SessionInvalid      a staff session is unknown, signed out, expired, or its account inactive
     ├── NotFound                the thing asked for does not exist
     ├── Conflict                the request clashes with the current state
     │   ├── SeatsTaken          some chosen places are no longer free (names them)
@@ -98,8 +101,8 @@ class WrongPin(NotAllowed):
     def __init__(self, tries_left: int) -> None:
         tries = "1 more try" if tries_left == 1 else f"{tries_left} more tries"
         super().__init__(
-            f"That PIN is not right. {tries} before this terminal locks for a few minutes; "
-            "check the PIN and enter it again."
+            f"That PIN is not right. {tries} before PIN entry locks for a while; "
+            "check the staff number and the PIN and enter them again."
         )
         self.tries_left = tries_left
 
@@ -116,6 +119,42 @@ class PinLockedOut(NotAllowed):
             f"Too many wrong PINs: this device takes no PIN for {wait}. Try again then, or call a manager."
         )
         self.until = until
+
+
+def _wait(until: datetime, now: datetime) -> str:
+    minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+    return "about a minute" if minutes <= 1 else f"about {minutes} minutes"
+
+
+class StaffPinLockedOut(PinLockedOut):
+    """One staff member's PIN, not the device: other staff may still enter theirs here."""
+
+    code = "staff_pin_locked_out"
+
+    def __init__(self, until: datetime, *, now: datetime) -> None:
+        super().__init__(until)
+        self.message = (
+            f"Too many wrong PINs for this staff number: it takes no PIN for {_wait(until, now)}. "
+            "Try again then, or ask another member of staff to confirm."
+        )
+        self.args = (self.message,)
+
+
+class SignInLockedOut(NotAllowed):
+    code = "sign_in_locked_out"
+
+    def __init__(self, until: datetime, *, now: datetime) -> None:
+        super().__init__(
+            f"Too many wrong passwords: this account takes no sign-in for {_wait(until, now)}. "
+            "Try again then, or ask an admin to check the account."
+        )
+        self.until = until
+
+
+class SessionInvalid(NotAllowed):
+    """Codes: session_invalid (unknown or signed out), session_expired, session_staff_inactive."""
+
+    code = "session_invalid"
 
 
 class NotFound(EncoreError):

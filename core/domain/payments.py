@@ -24,8 +24,10 @@ class TerminalKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StaffPin:
-    """Attended: the PIN of the staff member who took the money. Never shown in a repr or a log."""
+    """Who confirms (their staff number, or the name chosen at the kiosk) and their PIN. The PIN is never
+    shown in a repr or a log."""
 
+    staff_number: int
     pin: str = field(repr=False)
 
 

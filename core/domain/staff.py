@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from core.domain.ids import DeviceId, StaffId
@@ -37,6 +38,17 @@ class Staff:
     display_name: str
     role: Role
     active: bool
+    staff_number: int
+    """Short, unique, shown in admin: a kiosk asks for it (or offers the name) before the PIN."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionToken:
+    """What a staff member holds after signing in; only its SHA-256 is stored. Never in a repr or a log."""
+
+    token: str = field(repr=False)
+    expires_at: datetime
+    """Unless used again before then (sliding, up to a hard cap from when it was opened)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,9 @@ async def db_current(settings: Settings) -> int:
 def _print_accounts() -> None:
     print("Demo sign-in (demo only; never use a demo database for real sales):")
     for a in seed.DEMO_ACCOUNTS:
-        print(f"  {a.role.value:<11} {a.email:<24} password {a.password:<20} PIN {a.pin}")
+        print(
+            f"  {a.role.value:<11} {a.email:<24} password {a.password:<20} staff no. {a.staff_number}  PIN {a.pin}"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,15 +36,16 @@ class DemoAccount:
     role: Role
     password: str
     pin: str
+    staff_number: int
 
 
 # Fixed, documented demo credentials: a demo database is for trying Encore out, and fixed passwords let anyone
 # who lost the printout sign in again. Never use a demo database for real sales.
 DEMO_ACCOUNTS = (
-    DemoAccount("admin@encore.demo", "Ada Admin", Role.ADMIN, "demo-admin-2026", "1111"),
-    DemoAccount("manager@encore.demo", "Max Manager", Role.MANAGER, "demo-manager-2026", "2222"),
-    DemoAccount("boxoffice@encore.demo", "Bo Boxoffice", Role.BOX_OFFICE, "demo-boxoffice-2026", "3333"),
-    DemoAccount("door@encore.demo", "Dora Door", Role.DOOR, "demo-door-2026", "4444"),
+    DemoAccount("admin@encore.demo", "Ada Admin", Role.ADMIN, "demo-admin-2026", "111111", 1),
+    DemoAccount("manager@encore.demo", "Max Manager", Role.MANAGER, "demo-manager-2026", "222222", 2),
+    DemoAccount("boxoffice@encore.demo", "Bo Boxoffice", Role.BOX_OFFICE, "demo-boxoffice-2026", "333333", 3),
+    DemoAccount("door@encore.demo", "Dora Door", Role.DOOR, "demo-door-2026", "444444", 4),
 )
 
 PLAN = (
@@ -146,6 +147,7 @@ async def seed_demo(
                 role=a.role,
                 password=a.password,
                 pin=a.pin,
+                staff_number=a.staff_number,
             )
             for a in DEMO_ACCOUNTS
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,6 +28,21 @@ async def hash_secret_async(secret: str) -> str:
 
 async def verify_secret_async(stored_hash: str, secret: str) -> bool:
     return await asyncio.to_thread(verify_secret, stored_hash, secret)
+
+
+_dummy_hash: str | None = None
+
+
+async def verify_or_dummy_async(stored_hash: str | None, secret: str) -> bool:
+    """Verify against a dummy hash when there is none: an unknown account takes as long as a wrong secret,
+    so the time of an answer does not say whether the account exists. One argon2 verify either way."""
+    global _dummy_hash
+    if stored_hash is None:
+        if _dummy_hash is None:
+            _dummy_hash = await hash_secret_async(secrets.token_hex(16))
+        await verify_secret_async(_dummy_hash, secret)
+        return False
+    return await verify_secret_async(stored_hash, secret)
 
 
 def needs_rehash(stored_hash: str) -> bool:

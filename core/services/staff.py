@@ -1,26 +1,36 @@
-"""Staff accounts: create, sign in with a password, unlock with a PIN, deactivate."""
+"""Staff accounts: create, sign in with a password (with lock-out), set a PIN, unlock with a PIN, deactivate."""
 
 from __future__ import annotations
 
 import re
-import secrets
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db import audit
+from core.db import audit, guards
+from core.db import sessions as sessions_db
 from core.db import staff as db
 from core.db.actors import ensure_active
 from core.db.staff import StaffCredentials
-from core.domain.errors import Conflict, InputError, NotAllowed, NotFound
+from core.domain.errors import Conflict, InputError, NotAllowed, NotFound, SignInLockedOut
 from core.domain.ids import StaffId
+from core.domain.lockout import Guard, LockoutPolicy
+from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, SystemActor
 from core.domain.validation import clean_text
-from core.security.passwords import hash_secret_async, verify_secret_async
+from core.security.passwords import hash_secret_async, verify_or_dummy_async
 from core.security.permissions import LEAVE_KIOSK, require
 from core.services.context import ServiceContext
-from core.services.payments import PinUse, check_pin_form, identify_by_pin
+from core.services.pins import PinUse, check_new_pin, check_staff_number, identify_by_pin
 
-__all__ = ["create_staff", "set_staff_active", "sign_in", "unlock_with_pin", "verify_pin"]
+__all__ = [
+    "PASSWORD_LOCKOUT",
+    "create_staff",
+    "set_pin",
+    "set_staff_active",
+    "sign_in",
+    "unlock_with_pin",
+]
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -30,7 +40,8 @@ _FAILED = (
     "That did not work: the email, password or PIN is wrong, or the account is not active. "
     "Try again or ask an admin."
 )
-_dummy_hash: str | None = None
+PASSWORD_LOCKOUT = LockoutPolicy(5, timedelta(minutes=1), timedelta(hours=1))
+"""5 wrong passwords in a row for one address lock it for 1 minute, then 2, 4, ... up to an hour."""
 _UNLOCK = PinUse(
     LEAVE_KIOSK,
     accepted="kiosk_unlocked",
@@ -39,7 +50,8 @@ _UNLOCK = PinUse(
     refused="kiosk_unlock_pin_refused",
     forbidden="kiosk_unlock_not_allowed",
     forbidden_message=(
-        "Your role may not leave kiosk mode. Ask a box office member, a manager or an admin to enter their PIN."
+        "Your role may not leave kiosk mode. Ask a box office member, a manager or an admin to enter their "
+        "staff number and PIN."
     ),
 )
 
@@ -55,7 +67,7 @@ def _check_secrets(password: str | None, pin: str | None) -> None:
     if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InputError("password", f"use at least {MIN_PASSWORD} characters.", code="password_too_short")
     if pin is not None:
-        check_pin_form(pin)
+        check_new_pin(pin)
 
 
 async def create_staff(
@@ -67,7 +79,9 @@ async def create_staff(
     role: Role,
     password: str | None = None,
     pin: str | None = None,
+    staff_number: int | None = None,
 ) -> Staff:
+    """A new staff account; ``staff_number`` None takes the next free number."""
     require(actor, Permission.MANAGE_STAFF)
     address = normalise_email(email)
     name = clean_text(
@@ -80,6 +94,8 @@ async def create_staff(
     if not isinstance(role, Role):
         raise InputError("role", "choose one of admin, manager, box_office or door.", code="role_invalid")
     _check_secrets(password, pin)
+    if staff_number is not None:
+        check_staff_number(staff_number)
     # argon2 is slow on purpose: hash before the transaction, so no write lock waits for it.
     password_hash = await hash_secret_async(password) if password is not None else None
     pin_hash = await hash_secret_async(pin) if pin is not None else None
@@ -94,6 +110,7 @@ async def create_staff(
             role=role,
             password_hash=password_hash,
             pin_hash=pin_hash,
+            staff_number=staff_number,
             now=now,
         )
         await audit.record(
@@ -104,79 +121,120 @@ async def create_staff(
             subject=f"staff:{member.id}",
             email=address,
             role=role.value,
+            staff_number=member.staff_number,
         )
         return member
 
     return await ctx.db.write(work)
 
 
-async def _verify(stored: str | None, secret: str) -> bool:
-    """Verify against a dummy hash when there is none: a missing account takes as long as a wrong secret."""
-    global _dummy_hash
-    if stored is None:
-        if _dummy_hash is None:
-            _dummy_hash = await hash_secret_async(secrets.token_hex(16))
-        await verify_secret_async(_dummy_hash, secret)
-        return False
-    return await verify_secret_async(stored, secret)
+async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffActor:
+    """The staff member with this e-mail address and password.
 
+    PASSWORD_LOCKOUT wrong passwords in a row for one address lock it, for longer after each lock; the right
+    password resets that. Counted per address typed, existing or not, and *before* the password is verified,
+    under the guard's row lock: tries at once never exceed the limit, and an unknown address answers just as a
+    known one does (the same sign_in_failed, after one argon2 verify against a dummy hash, then the same lock).
+    """
+    address = email.strip().lower()[:320] if isinstance(email, str) else ""
+    secret = password if isinstance(password, str) else ""
+    key = guards.password_key(address)
 
-async def _conclude(
-    ctx: ServiceContext, creds: StaffCredentials | None, ok: bool, subject: str, method: str
-) -> StaffActor:
-    """Audit the attempt in its own short transaction (verification ran outside, off the event loop)."""
-    accepted = creds is not None and ok and creds.staff.active
-
-    async def work(conn: AsyncConnection) -> None:
-        if accepted and creds is not None:
-            who: Actor = StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
-            await audit.record(
-                conn, at=ctx.clock.now(), actor=who, action="sign_in", subject=subject, method=method
-            )
-        else:
+    async def count(conn: AsyncConnection) -> tuple[StaffCredentials | None, Guard, bool]:
+        now = ctx.clock.now()
+        creds = await db.credentials_by_email(conn, address)
+        guard = await guards.lock(conn, key, now)
+        if guard.locked(now):
             await audit.record(
                 conn,
-                at=ctx.clock.now(),
+                at=now,
                 actor=_SIGN_IN,
                 action="sign_in_failed",
+                subject=_subject(creds, address),
+                method="password",
+                reason="locked",
+            )
+            return creds, guard, True
+        guard = guard.fail(PASSWORD_LOCKOUT, now)
+        await guards.save(conn, key, guard, now)
+        return creds, guard, False
+
+    creds, guard, refused = await ctx.db.write(count)
+    if refused:
+        assert guard.locked_until is not None
+        raise SignInLockedOut(guard.locked_until, now=ctx.clock.now())
+    # argon2 is slow on purpose: one verify, off the event loop, outside any transaction.
+    right = await verify_or_dummy_async(creds.password_hash if creds else None, secret)
+    accepted = creds is not None and right and creds.staff.active
+    subject = _subject(creds, address)
+
+    async def conclude(conn: AsyncConnection) -> None:
+        now = ctx.clock.now()
+        if accepted and creds is not None:
+            await guards.save(conn, key, Guard(), now)
+            who = StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
+            await audit.record(conn, at=now, actor=who, action="sign_in", subject=subject, method="password")
+            return
+        reason = "unknown" if creds is None else "inactive" if right else "wrong"
+        await audit.record(
+            conn,
+            at=now,
+            actor=_SIGN_IN,
+            action="sign_in_failed",
+            subject=subject,
+            method="password",
+            reason=reason,
+        )
+        if guard.locked(now):
+            await audit.record(
+                conn,
+                at=now,
+                actor=_SIGN_IN,
+                action="account_locked",
                 subject=subject,
-                method=method,
+                until=guard.locked_until.isoformat() if guard.locked_until else None,
             )
 
-    await ctx.db.write(work)
-    if not accepted or creds is None:
-        raise NotAllowed(_FAILED, code="sign_in_failed")
-    return StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
+    await ctx.db.write(conclude)
+    if accepted and creds is not None:
+        return StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
+    if guard.locked_until is not None:
+        raise SignInLockedOut(guard.locked_until, now=ctx.clock.now())
+    raise NotAllowed(_FAILED, code="sign_in_failed")
 
 
-async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffActor:
-    address = email.strip().lower()[:200]
-
-    async def work(conn: AsyncConnection) -> StaffCredentials | None:
-        return await db.credentials_by_email(conn, address)
-
-    creds = await ctx.db.read(work)
-    ok = await _verify(creds.password_hash if creds else None, password)
-    subject = f"staff:{creds.staff.id}" if creds else f"email:{address}"
-    return await _conclude(ctx, creds, ok, subject, "password")
+def _subject(creds: StaffCredentials | None, address: str) -> str:
+    return f"staff:{creds.staff.id}" if creds else f"email:{address}"[:200]
 
 
-async def verify_pin(ctx: ServiceContext, *, staff_id: StaffId, pin: str) -> StaffActor:
-    async def work(conn: AsyncConnection) -> StaffCredentials | None:
-        return await db.credentials_by_id(conn, staff_id)
-
-    creds = await ctx.db.read(work)
-    ok = await _verify(creds.pin_hash if creds else None, pin)
-    return await _conclude(ctx, creds, ok, f"staff:{staff_id}", "pin")
-
-
-async def unlock_with_pin(ctx: ServiceContext, actor: Actor, pin: str) -> StaffActor:
+async def unlock_with_pin(ctx: ServiceContext, actor: Actor, staff_number: int, pin: str) -> StaffActor:
     """The staff member who may take this locked-down kiosk (``actor``, the device) out of kiosk mode.
 
-    The PIN alone says who it is. Wrong PINs count against the same per-device guard as payment PINs: five
-    wrong PINs of either kind lock the device for a few minutes, for unlocking and for payments alike.
+    Their staff number says whose PIN to check. Wrong PINs count against the same per-device guard as payment
+    PINs, and against the staff number's own guard (core.services.pins).
     """
-    return await identify_by_pin(ctx, actor, pin, _UNLOCK)
+    return await identify_by_pin(ctx, actor, StaffPin(staff_number, pin), _UNLOCK)
+
+
+async def set_pin(ctx: ServiceContext, actor: Actor, staff_id: StaffId, pin: str) -> Staff:
+    """A new PIN (6 to 12 digits) for a staff member: by a manager of staff, or by the member themselves.
+    It clears the lock on their staff number, as a manager who checked who they are would."""
+    if not (isinstance(actor, StaffActor) and actor.staff_id == staff_id):
+        require(actor, Permission.MANAGE_STAFF)
+    pin_hash = await hash_secret_async(check_new_pin(pin))
+
+    async def work(conn: AsyncConnection) -> Staff:
+        await ensure_active(conn, actor)
+        now = ctx.clock.now()
+        member = await db.set_pin_hash(conn, staff_id, pin_hash)
+        if member is None:
+            raise NotFound(f"There is no staff account {staff_id}.", code="staff_not_found")
+        await guards.lock(conn, guards.pin_key(member.staff_number), now)
+        await guards.save(conn, guards.pin_key(member.staff_number), Guard(), now)
+        await audit.record(conn, at=now, actor=actor, action="staff_pin_set", subject=f"staff:{staff_id}")
+        return member
+
+    return await ctx.db.write(work)
 
 
 async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId, active: bool) -> Staff:
@@ -188,15 +246,19 @@ async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId,
 
     async def work(conn: AsyncConnection) -> Staff:
         await ensure_active(conn, actor)
+        now = ctx.clock.now()
         member = await db.set_active(conn, staff_id, active)
         if member is None:
             raise NotFound(f"There is no staff account {staff_id}.", code="staff_not_found")
+        # Signed out everywhere: a session must not come back to life if the account is reactivated.
+        closed = 0 if active else await sessions_db.close_all_of(conn, staff_id, now)
         await audit.record(
             conn,
-            at=ctx.clock.now(),
+            at=now,
             actor=actor,
             action="staff_activated" if active else "staff_deactivated",
             subject=f"staff:{staff_id}",
+            **({} if active else {"sessions_closed": closed}),
         )
         return member
 

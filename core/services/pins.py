@@ -1,0 +1,185 @@
+"""Staff PINs at a device: the staff number says whose PIN to check, so each try costs one argon2 verify.
+
+Wrong PINs are counted twice, in the database (a restart or another replica gives no fresh tries): per device
+(MAX_WRONG_PINS in a row lock it for LOCKOUT, payment and kiosk-unlock PINs together) and per staff number
+(ACCOUNT_PIN: the lock doubles with each lock-out, up to an hour). A try is counted *before* its PIN is
+verified, under the guards' row locks, so PINs entered at once can never be tried more often than the limit;
+the right PIN then clears both counts. Every attempt is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db import audit, guards
+from core.db import payments as db
+from core.db.actors import ensure_active
+from core.domain.errors import InputError, NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
+from core.domain.lockout import Guard, LockoutPolicy
+from core.domain.payments import StaffPin
+from core.domain.staff import Actor, Permission, StaffActor, describe
+from core.security.passwords import verify_or_dummy_async
+from core.security.permissions import allowed
+from core.services.context import ServiceContext
+
+MAX_WRONG_PINS = 5
+"""Wrong PINs in a row at one device before it locks, payment and kiosk-unlock PINs counted together."""
+LOCKOUT = timedelta(minutes=5)
+DEVICE_PIN = LockoutPolicy(MAX_WRONG_PINS, LOCKOUT, LOCKOUT)
+ACCOUNT_PIN = LockoutPolicy(5, timedelta(minutes=1), timedelta(hours=1))
+"""Wrong PINs in a row for one staff number, at any devices: 1 minute, then doubling up to an hour."""
+MIN_NEW_PIN = 6
+_PIN = re.compile(r"[0-9]{4,12}")  # 4- and 5-digit PINs set before PINs had 6 digits still work
+_NEW_PIN = re.compile(rf"[0-9]{{{MIN_NEW_PIN},12}}")
+MAX_STAFF_NUMBER = 999_999
+
+
+@dataclass(frozen=True, slots=True)
+class PinUse:
+    """What a staff PIN is asked for at a device, and the audit action of each outcome."""
+
+    permission: Permission
+    """Whose PIN is taken: active staff whose role has this."""
+    accepted: str
+    wrong: str
+    locked: str
+    """The wrong PIN that locked the device or the staff number."""
+    refused: str
+    """A PIN entered while the device or the staff number is locked: neither tried nor counted."""
+    forbidden: str | None = None
+    """The right PIN of staff whose role lacks ``permission``: audited under this action, counted as a wrong
+    PIN and refused with ``forbidden_message``. None: such a PIN is simply wrong and whose it is stays unsaid."""
+    forbidden_message: str = ""
+    subject: str | None = None
+    """Of the accepted entry; the device when None."""
+    details: Mapping[str, object] = field(default_factory=dict)
+    """Added to every audit entry, beside the device and the staff number."""
+    accepted_details: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """A try, counted before its PIN is verified (or refused, uncounted, because something is locked)."""
+
+    holder: db.PinHolder | None
+    device: Guard
+    account: Guard
+    refused: bool
+
+
+def check_pin_form(pin: object) -> str:
+    if not isinstance(pin, str) or not _PIN.fullmatch(pin):
+        raise InputError("pin", "a PIN is 6 to 12 digits.", code="pin_invalid")
+    return pin
+
+
+def check_new_pin(pin: object) -> str:
+    if not isinstance(pin, str) or not _NEW_PIN.fullmatch(pin):
+        raise InputError("pin", f"choose a PIN of {MIN_NEW_PIN} to 12 digits.", code="pin_invalid")
+    return pin
+
+
+def check_staff_number(number: object) -> int:
+    if type(number) is not int or not 1 <= number <= MAX_STAFF_NUMBER:
+        raise InputError(
+            "staff_number",
+            f"a staff number is a whole number from 1 to {MAX_STAFF_NUMBER}.",
+            code="staff_number_invalid",
+        )
+    return number
+
+
+async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, use: PinUse) -> StaffActor:
+    """The staff member with ``given.staff_number`` if ``given.pin`` is theirs, confirming ``use`` at the
+    acting device. An unknown or inactive number, or one without a PIN, is a wrong PIN (verified against a
+    dummy hash, so it takes as long and says nothing)."""
+    if not isinstance(given, StaffPin):
+        raise InputError(
+            "payment", "staff confirm with their staff number and PIN.", code="payment_input_invalid"
+        )
+    number = check_staff_number(given.staff_number)
+    pin = check_pin_form(given.pin)
+    device = describe(actor)
+    account = guards.pin_key(number)
+    details = {"terminal": device, "staff_number": number, **use.details}
+
+    async def count(conn: AsyncConnection) -> _Counted:
+        await ensure_active(conn, actor)
+        now = ctx.clock.now()
+        holder = await db.pin_holder(conn, number)
+        # Always device first, then account: two tries at once never wait on each other crosswise.
+        on_device = await db.lock_guard(conn, device, now)
+        on_account = await guards.lock(conn, account, now)
+        if on_device.locked(now) or on_account.locked(now):
+            await audit.record(conn, at=now, actor=actor, action=use.refused, subject=device, **details)
+            return _Counted(holder, on_device, on_account, refused=True)
+        on_device = on_device.fail(DEVICE_PIN, now)
+        on_account = on_account.fail(ACCOUNT_PIN, now)
+        await db.set_guard(conn, device, on_device, now)
+        await guards.save(conn, account, on_account, now)
+        return _Counted(holder, on_device, on_account, refused=False)
+
+    counted = await ctx.db.write(count)
+    if counted.refused:
+        raise _locked_out(counted, ctx)
+    # argon2 is slow on purpose: one verify, off the event loop, outside any transaction.
+    right = await verify_or_dummy_async(counted.holder.pin_hash if counted.holder else None, pin)
+    staff = counted.holder.actor if right and counted.holder else None
+    forbidden = staff is not None and not allowed(staff, use.permission)
+
+    async def conclude(conn: AsyncConnection) -> None:
+        now = ctx.clock.now()
+        if staff is not None and not forbidden:
+            await db.set_guard(conn, device, Guard(), now)
+            await guards.save(conn, account, Guard(), now)
+            await audit.record(
+                conn,
+                at=now,
+                actor=staff,
+                action=use.accepted,
+                subject=use.subject or device,
+                **details,
+                **use.accepted_details,
+            )
+            return
+        # The try stays counted: a PIN of staff who may not do this must never reset or spare the count.
+        if counted.device.locked(now) or counted.account.locked(now):
+            scope = "device" if counted.device.locked(now) else "staff_number"
+            await audit.record(
+                conn, at=now, actor=actor, action=use.locked, subject=device, scope=scope, **details
+            )
+            return
+        who: Actor = staff if staff is not None and forbidden else actor
+        action = use.forbidden if forbidden and use.forbidden is not None else use.wrong
+        await audit.record(
+            conn, at=now, actor=who, action=action, subject=device, tries_left=_tries_left(counted), **details
+        )
+
+    await ctx.db.write(conclude)
+    if staff is not None and not forbidden:
+        return staff
+    if counted.device.locked(ctx.clock.now()) or counted.account.locked(ctx.clock.now()):
+        raise _locked_out(counted, ctx)
+    if forbidden and use.forbidden is not None:
+        raise NotAllowed(use.forbidden_message, code="pin_not_allowed")
+    raise WrongPin(_tries_left(counted))
+
+
+def _tries_left(counted: _Counted) -> int:
+    return min(counted.device.tries_left(DEVICE_PIN), counted.account.tries_left(ACCOUNT_PIN))
+
+
+def _locked_out(counted: _Counted, ctx: ServiceContext) -> PinLockedOut:
+    """The device's lock when it has one (it stops everyone here), else the staff number's."""
+    now = ctx.clock.now()
+    if counted.device.locked(now):
+        assert counted.device.locked_until is not None
+        minutes = max(1, -(-int((counted.device.locked_until - now).total_seconds()) // 60))
+        return PinLockedOut(counted.device.locked_until, minutes_left=minutes)
+    assert counted.account.locked_until is not None
+    return StaffPinLockedOut(counted.account.locked_until, now=now)
