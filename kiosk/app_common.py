@@ -51,15 +51,17 @@ class MailSender:
         await self._tasks.aclose()
 
 
-async def staff_exit(ctx: ServiceContext, actor: Actor | None, pin: str, lockdown: Lockdown) -> bool:
-    """Check a staff PIN typed on the lockdown panel; True when the window may close (the PIN was right)."""
+async def staff_exit(
+    ctx: ServiceContext, actor: Actor | None, staff_number: int, pin: str, lockdown: Lockdown
+) -> bool:
+    """Check a staff number and PIN typed on the lockdown panel; True when the window may close (it was right)."""
     if actor is None:
         lockdown.refuse(
             QCoreApplication.translate("KioskApp", "This device is not approved yet; ask a manager.")
         )
         return False
     try:
-        await staff.unlock_with_pin(ctx, actor, pin)
+        await staff.unlock_with_pin(ctx, actor, staff_number, pin)
     except StorageUnavailable:
         lockdown.refuse(
             QCoreApplication.translate(

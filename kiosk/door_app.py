@@ -112,12 +112,12 @@ class DoorApp(QObject):
             at=self.ctx.clock.now(),
         )
 
-    def _on_lockdown_unlock_requested(self, pin: str) -> None:
-        self._tasks.start(self._unlock(pin), name="staff-exit")
+    def _on_lockdown_unlock_requested(self, staff_number: int, pin: str) -> None:
+        self._tasks.start(self._unlock(staff_number, pin), name="staff-exit")
 
-    async def _unlock(self, pin: str) -> None:
+    async def _unlock(self, staff_number: int, pin: str) -> None:
         assert self.lockdown is not None
-        if await staff_exit(self.ctx, self._actor, pin, self.lockdown):
+        if await staff_exit(self.ctx, self._actor, staff_number, pin, self.lockdown):
             self.closed.emit()
 
     async def aclose(self) -> None:

@@ -101,13 +101,13 @@ class SalesApp(QObject):
             self._printer_seen = (now, key, value)
         return self._printer_seen[2]
 
-    def _on_lockdown_unlock_requested(self, pin: str) -> None:
-        self._tasks.start(self._unlock(pin), name="staff-exit")
+    def _on_lockdown_unlock_requested(self, staff_number: int, pin: str) -> None:
+        self._tasks.start(self._unlock(staff_number, pin), name="staff-exit")
 
-    async def _unlock(self, pin: str) -> None:
+    async def _unlock(self, staff_number: int, pin: str) -> None:
         assert self.lockdown is not None
         actor = self.flow.actor if self.flow.enrolled else None
-        if await staff_exit(self.ctx, actor, pin, self.lockdown):
+        if await staff_exit(self.ctx, actor, staff_number, pin, self.lockdown):
             self.closed.emit()
 
     async def aclose(self) -> None:

@@ -1,7 +1,8 @@
 """Kiosk lockdown: full screen without window controls; only staff leave, by a hidden gesture plus their PIN.
 
-The gesture: 5 taps in the top-left corner (120 px square) within 3 seconds. It opens a staff PIN pad; the app
-checks the PIN (core, async) and calls `release()` or `refuse()`. Nothing else closes the window (Alt+F4 too).
+The gesture: 5 taps in the top-left corner (120 px square) within 3 seconds. It opens a staff PIN pad (staff
+number, then PIN); the app checks them (core, async) and calls `release()` or `refuse()`. Nothing else closes
+the window (Alt+F4 too).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class StaffExit(QFrame):
         self.hide()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Staff: enter your PIN to leave kiosk mode"))
+        self.title.setText(self.tr("Staff: enter your staff number, then your PIN, to leave kiosk mode"))
         self.cancel.set_text(self.tr("Cancel"), self.tr("Cancel and stay in kiosk mode"))
 
     def open(self, problem: str = "") -> None:
@@ -61,8 +62,8 @@ class StaffExit(QFrame):
 class Lockdown(QObject):
     """Installed on a window: makes it full screen and frameless, swallows close, watches for the staff gesture."""
 
-    unlock_requested = Signal(str)
-    """A staff PIN to check; answer with release() or refuse()."""
+    unlock_requested = Signal(int, str)
+    """A staff number and PIN to check; answer with release() or refuse()."""
 
     def __init__(self, window: QWidget, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         super().__init__(window)

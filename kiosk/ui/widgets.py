@@ -173,16 +173,25 @@ class NoticeBanner(QFrame):
 
 
 class PinPad(QWidget):
-    """Digits 0-9, 'Clear' and 'OK'; the PIN shows as dots. `submitted` carries the PIN and clears the pad."""
+    """Two steps on one pad: the staff number (shown as typed), then the PIN (shown as dots); 'Clear' and 'OK'.
 
-    submitted = Signal(str)
+    `submitted` carries (staff number, PIN) and clears the pad; 'Clear' on an empty PIN goes back to the number.
+    The staff number says whose PIN it is, so the server checks one account's PIN, not everyone's.
+    """
 
-    def __init__(self, *, max_length: int = 8, parent: QWidget | None = None) -> None:
+    submitted = Signal(int, str)
+
+    def __init__(self, *, max_length: int = 12, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._number = ""
         self._pin = ""
+        self._on_pin = False
         self._max = max_length
         box = QVBoxLayout(self)
         box.setSpacing(14)
+        self.prompt = label("", "body", name="pin_prompt")
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.prompt)
         self.display = label("", "big_number", wrap=False, name="pin_display")
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.display.setMinimumHeight(80)
@@ -199,7 +208,7 @@ class PinPad(QWidget):
             row, col = (3, 1) if digit == "0" else divmod(i, 3)
             grid.addWidget(key, row, col)
         self.clear_key = BigButton("pin_clear", "key")
-        self.clear_key.clicked.connect(self.clear)
+        self.clear_key.clicked.connect(self._clear_step)
         grid.addWidget(self.clear_key, 3, 0)
         self.ok_key = BigButton("pin_ok", "primary")
         self.ok_key.clicked.connect(self._submit)
@@ -208,41 +217,67 @@ class PinPad(QWidget):
         self._show()
 
     def retranslate(self) -> None:
-        self.clear_key.set_text(translate("Widgets", "Clear"), translate("Widgets", "Clear the PIN"))
-        self.ok_key.set_text(translate("Widgets", "OK"), translate("Widgets", "Confirm the PIN"))
-        self.display.setAccessibleName(
-            translate("Widgets", "{count} digits entered").format(count=len(self._pin))
-        )
+        self.clear_key.set_text(translate("Widgets", "Clear"), translate("Widgets", "Clear what was typed"))
+        self._show()
 
     def _press(self, digit: str) -> None:
-        if len(self._pin) < self._max:
+        if self._on_pin and len(self._pin) < self._max:
             self._pin += digit
-            self._show()
+        elif not self._on_pin and len(self._number) < 6:
+            self._number += digit.lstrip("0") if not self._number else digit
+        self._show()
 
     def clear(self) -> None:
-        self._pin = ""
+        """Back to the start: no staff number, no PIN."""
+        self._number, self._pin, self._on_pin = "", "", False
+        self._show()
+
+    def _clear_step(self) -> None:
+        if self._on_pin and not self._pin:
+            self._on_pin = False
+        elif self._on_pin:
+            self._pin = ""
+        else:
+            self._number = ""
         self._show()
 
     def _submit(self) -> None:
-        if self._pin:
-            pin, self._pin = self._pin, ""
+        if not self._on_pin and self._number:
+            self._on_pin = True
             self._show()
-            self.submitted.emit(pin)
+        elif self._on_pin and self._pin:
+            number, pin = int(self._number), self._pin
+            self.clear()
+            self.submitted.emit(number, pin)
 
     def _show(self) -> None:
-        self.display.setText("●" * len(self._pin) if self._pin else "–")
-        self.display.setAccessibleName(
-            translate("Widgets", "{count} digits entered").format(count=len(self._pin))
-        )
-        self.ok_key.setEnabled(bool(self._pin))
+        if self._on_pin:
+            self.prompt.setText(
+                translate("Widgets", "PIN of staff number {number}").format(number=self._number)
+            )
+            self.display.setText("●" * len(self._pin) if self._pin else "–")
+            entered = translate("Widgets", "{count} digits entered").format(count=len(self._pin))
+            self.ok_key.set_text(translate("Widgets", "OK"), translate("Widgets", "Confirm the PIN"))
+        else:
+            self.prompt.setText(translate("Widgets", "Staff number"))
+            self.display.setText(self._number or "–")
+            entered = translate("Widgets", "Staff number {number}").format(number=self._number or "–")
+            self.ok_key.set_text(translate("Widgets", "Next"), translate("Widgets", "Go on to the PIN"))
+        self.display.setAccessibleName(entered)
+        self.ok_key.setEnabled(bool(self._pin if self._on_pin else self._number))
 
     def keyPressEvent(self, event) -> None:
         text = event.text()
         if text.isdigit():
             self._press(text)
         elif event.key() == Qt.Key.Key_Backspace:
-            self._pin = self._pin[:-1]
+            if self._on_pin:
+                self._pin = self._pin[:-1]
+            else:
+                self._number = self._number[:-1]
             self._show()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.ok_key.isEnabled():
+            self._submit()
         else:
             super().keyPressEvent(event)
 

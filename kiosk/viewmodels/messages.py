@@ -17,9 +17,13 @@ SALES_CLOSED = T("SaleFlow", "Sales for this concert have closed. Please choose 
 EXTENSION_LIMIT = T("SaleFlow", "You have had all the extra time we can give. Please finish or cancel now.")
 EXTENDED = T("SaleFlow", "You have more time now.")
 DECLINED = T("SaleFlow", "The payment was declined. Nothing was charged. Try again, or cancel.")
-WRONG_PIN = T("SaleFlow", "That PIN is not right. {tries} tries left.")
+WRONG_PIN = T("SaleFlow", "That staff number or PIN is not right. {tries} tries left.")
 PIN_LOCKED = T(
     "SaleFlow", "Too many wrong PINs. Payment by PIN is locked for a few minutes. Please call a manager."
+)
+STAFF_PIN_LOCKED = T(
+    "SaleFlow",
+    "Too many wrong PINs for that staff number: it is locked for a while. Another member of staff can confirm.",
 )
 EMAIL_INVALID = T("SaleFlow", "That e-mail address does not look right. Check it, or leave it empty.")
 NOTHING_SELECTED = T("SaleFlow", "Choose at least one seat first.")
@@ -55,4 +59,6 @@ def notice_for(error: EncoreError) -> Notice:
         text = WRONG_PIN.format(tries=getattr(error, "tries_left", "?"))
     if code == "pin_locked_out":
         text = PIN_LOCKED
+    if code == "staff_pin_locked_out":
+        text = STAFF_PIN_LOCKED
     return Notice(code, text if text is not None else plain(error.message), Tone.WARNING)

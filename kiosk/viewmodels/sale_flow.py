@@ -175,8 +175,8 @@ class SaleFlow:
     def request_cancel(self) -> None:
         self._command(self.cancel())
 
-    def request_pay_with_pin(self, pin: str) -> None:
-        self._command(self.pay(payments.StaffPin(pin)))
+    def request_pay_with_pin(self, staff_number: int, pin: str) -> None:
+        self._command(self.pay(payments.StaffPin(staff_number, pin)))
 
     def request_pay_demo(self, approve: bool) -> None:
         self._command(self.pay(payments.SimulatedCard(approve)))

@@ -30,8 +30,8 @@ from tests.core.iot.conftest import collect, subscribed
 ROOT_DIR = Path(__file__).resolve().parents[2]
 
 
-def _staff_pin(role: str) -> str:
-    return next(a.pin for a in seed.DEMO_ACCOUNTS if a.role.value == role)
+def _staff_pin(role: str) -> tuple[int, str]:
+    return next((a.staff_number, a.pin) for a in seed.DEMO_ACCOUNTS if a.role.value == role)
 
 
 def _corner_taps(qtbot: Any, window: Any, n: int = 5) -> None:
@@ -43,11 +43,13 @@ def _staff_exit_panel() -> Any:
     return next(w for w in QApplication.allWidgets() if w.objectName() == "staff_exit")
 
 
-def _type_pin(qtbot: Any, pin: str) -> None:
+def _type_pin(qtbot: Any, staff: tuple[int, str]) -> None:
+    """The staff number, Next, then the PIN, OK: as staff type them on the lockdown panel."""
     pad = _staff_exit_panel().pin_pad
-    for digit in pin:
-        qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(pad.ok_key, Qt.MouseButton.LeftButton)
+    for entry in (str(staff[0]), staff[1]):
+        for digit in entry:
+            qtbot.mouseClick(pad.keys[digit], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(pad.ok_key, Qt.MouseButton.LeftButton)
 
 
 def test_sales_mode_is_locked_until_a_staff_pin_opens_it(qtbot, qt_run, kiosk_ctx, tmp_path):

@@ -38,7 +38,7 @@ class PaymentScreen(Screen):
         self.staff_caption = label(role="subtitle")
         pbox.addWidget(self.staff_caption)
         self.pin_pad = PinPad()
-        self.pin_pad.submitted.connect(lambda pin: self.flow.request_pay_with_pin(pin))
+        self.pin_pad.submitted.connect(lambda number, pin: self.flow.request_pay_with_pin(number, pin))
         pbox.addWidget(self.pin_pad, 0, Qt.AlignmentFlag.AlignHCenter)
         pbox.addStretch(1)
         self.body.addWidget(self.attended, 1)

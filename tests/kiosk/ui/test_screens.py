@@ -150,12 +150,35 @@ def test_staff_pin_pad_and_demo_buttons_pay(qtbot, stand_in):
     window = make_window(qtbot, stand_in)
     stand_in.show(states["payment-attended"])
     assert not find(window, "pin_ok").isEnabled()
-    for digit in "4711":
+    assert find(window, "pin_prompt").text() == "Staff number"
+    for digit in "012":  # a leading zero is no digit of a staff number
         qtbot.mouseClick(find(window, f"pin_key_{digit}"), Qt.MouseButton.LeftButton)
-    assert find(window, "pin_display").text() == "●●●●"
+    assert find(window, "pin_display").text() == "12", "the staff number is shown as typed"
     qtbot.mouseClick(find(window, "pin_ok"), Qt.MouseButton.LeftButton)
-    assert stand_in.calls[-1] == ("request_pay_with_pin", ("4711",))
+    assert find(window, "pin_prompt").text() == "PIN of staff number 12"
+    assert not find(window, "pin_ok").isEnabled()
+    for digit in "471105":
+        qtbot.mouseClick(find(window, f"pin_key_{digit}"), Qt.MouseButton.LeftButton)
+    assert find(window, "pin_display").text() == "●●●●●●"
+    qtbot.mouseClick(find(window, "pin_clear"), Qt.MouseButton.LeftButton)  # clears the PIN only
+    assert (find(window, "pin_display").text(), find(window, "pin_prompt").text()) == (
+        "–",
+        "PIN of staff number 12",
+    )
+    for digit in "471105":
+        qtbot.mouseClick(find(window, f"pin_key_{digit}"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, "pin_ok"), Qt.MouseButton.LeftButton)
+    assert stand_in.calls[-1] == ("request_pay_with_pin", (12, "471105"))
     assert find(window, "pin_display").text() == "–"
+    assert find(window, "pin_prompt").text() == "Staff number", (
+        "the next payment starts from the staff number"
+    )
+    qtbot.mouseClick(find(window, "pin_key_3"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, "pin_ok"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        find(window, "pin_clear"), Qt.MouseButton.LeftButton
+    )  # on an empty PIN: back to the number
+    assert find(window, "pin_prompt").text() == "Staff number"
     stand_in.show(states["payment-demo"])
     assert not [w for w in window.findChildren(QWidget, "pin_ok") if w.isVisible()]
     qtbot.mouseClick(find(window, "demo_decline"), Qt.MouseButton.LeftButton)
@@ -170,7 +193,7 @@ def test_payment_starts_on_its_own_action_never_on_cancel(qtbot, stand_in):
     stand_in.show(states["payment-attended"])
     assert QApplication.focusWidget() is find(window, "pin_key_1")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: find(window, "pin_display").text() == "●")
+    qtbot.waitUntil(lambda: find(window, "pin_display").text() == "1")  # the first digit of a staff number
     stand_in.show(states["review"])
     stand_in.show(states["payment-demo"])
     assert QApplication.focusWidget() is find(window, "demo_approve")
@@ -259,8 +282,8 @@ def test_lockdown_opens_the_staff_exit_only_after_five_corner_taps(qtbot, stand_
     window = make_window(qtbot, stand_in)
     ticks = iter(float(i) * 0.2 for i in range(100))
     lock = Lockdown(window, monotonic=lambda: next(ticks))
-    pins: list[str] = []
-    lock.unlock_requested.connect(pins.append)
+    pins: list[tuple[int, str]] = []
+    lock.unlock_requested.connect(lambda number, pin: pins.append((number, pin)))
     window.close()
     assert window.isVisible()  # closing is refused while locked
     header = window.findChild(QWidget, "header")
@@ -269,10 +292,11 @@ def test_lockdown_opens_the_staff_exit_only_after_five_corner_taps(qtbot, stand_
     assert not lock.exit_panel.isVisible()
     qtbot.mouseClick(header, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
     assert lock.exit_panel.isVisible()
-    for digit in "2468":
-        qtbot.mouseClick(lock.exit_panel.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(lock.exit_panel.pin_pad.ok_key, Qt.MouseButton.LeftButton)
-    assert pins == ["2468"]
+    for entry in ("7", "246813"):
+        for digit in entry:
+            qtbot.mouseClick(lock.exit_panel.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(lock.exit_panel.pin_pad.ok_key, Qt.MouseButton.LeftButton)
+    assert pins == [(7, "246813")]
     lock.refuse()
     assert lock.exit_panel.problem.text() == "That PIN is not right."
     lock.release()

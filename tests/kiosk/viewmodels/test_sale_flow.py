@@ -269,12 +269,12 @@ async def test_attended_payment_needs_a_staff_pin(flow):
     await _held(flow, _free_seats(seat_map, 1))
     flow.request_to_payment()
     await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
-    flow.request_pay_with_pin("9999")
+    box_office = next(a for a in seed.DEMO_ACCOUNTS if a.role.value == "box_office")
+    flow.request_pay_with_pin(box_office.staff_number, "999999")
     await until(lambda: flow.state.notice is not None and not flow.state.busy)
     assert flow.state.notice.code == "wrong_pin"
     assert flow.state.order is None
-    box_office = next(a for a in seed.DEMO_ACCOUNTS if a.role.value == "box_office")
-    flow.request_pay_with_pin(box_office.pin)
+    flow.request_pay_with_pin(box_office.staff_number, box_office.pin)
     await until(lambda: flow.state.step is Step.DONE, within=20)
     assert flow.state.order is not None
     assert flow.state.order.payment_method == "attended"
