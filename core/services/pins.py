@@ -154,7 +154,7 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
                 conn, at=now, actor=actor, action=use.locked, subject=device, scope=scope, **details
             )
             return
-        who: Actor = staff if staff is not None and forbidden else actor
+        who: Actor = staff if staff is not None and forbidden and use.forbidden is not None else actor
         action = use.forbidden if forbidden and use.forbidden is not None else use.wrong
         await audit.record(
             conn, at=now, actor=who, action=action, subject=device, tries_left=_tries_left(counted), **details

@@ -24,7 +24,10 @@ from tests.support.context import open_context
 from tests.support.logfail import ExpectLog
 
 AMOUNT = Money(9000, "EUR")
-BOX_PIN = "3317"
+BOX_PIN = "331700"
+DOOR_PIN = "444400"
+GONE_PIN = "555500"
+NOBODY = 777  # a staff number nobody has
 
 
 @dataclass(frozen=True)
@@ -33,34 +36,40 @@ class Till:
     kiosk: DeviceActor
     box_office: StaffActor
     terminal: payments.PaymentTerminal
+    numbers: dict[str, int]
+    """Staff number by role: box_office, door, gone (deactivated)."""
+
+    def pin(self, pin: str, who: str = "box_office") -> StaffPin:
+        return StaffPin(self.numbers[who], pin)
 
 
-async def _staff(ctx: ServiceContext, role: Role, email: str, pin: str | None) -> StaffActor:
+async def _staff(ctx: ServiceContext, role: Role, email: str, pin: str | None) -> tuple[StaffActor, int]:
     member = await staff.create_staff(ctx, ROOT, email=email, display_name=email, role=role, pin=pin)
-    return StaffActor(member.id, member.role, member.display_name)
+    return StaffActor(member.id, member.role, member.display_name), member.staff_number
 
 
 @pytest.fixture
 async def till(ctx: ServiceContext) -> Till:
     stage = await build_stage(ctx)
-    box_office = await _staff(ctx, Role.BOX_OFFICE, "bo@venue.test", BOX_PIN)
-    await _staff(ctx, Role.DOOR, "door@venue.test", "4444")  # a door role may not confirm payments
-    gone = await _staff(ctx, Role.BOX_OFFICE, "gone@venue.test", "5555")
+    box_office, box_number = await _staff(ctx, Role.BOX_OFFICE, "bo@venue.test", BOX_PIN)
+    _, door_number = await _staff(ctx, Role.DOOR, "door@venue.test", DOOR_PIN)  # may not confirm payments
+    gone, gone_number = await _staff(ctx, Role.BOX_OFFICE, "gone@venue.test", GONE_PIN)
     await staff.set_staff_active(ctx, ROOT, gone.staff_id, False)
     terminal = payments.open_terminal(ctx)
     assert terminal.kind is TerminalKind.ATTENDED  # auto on a database that is not a demo
-    return Till(stage, stage.kiosk, box_office, terminal)
+    numbers = {"box_office": box_number, "door": door_number, "gone": gone_number, "nobody": NOBODY}
+    return Till(stage, stage.kiosk, box_office, terminal, numbers)
 
 
-async def _wrong(till: Till, pin: str = "9999") -> WrongPin:
+async def _wrong(till: Till, pin: str = "999999", who: str = "box_office") -> WrongPin:
     with pytest.raises(WrongPin) as info:
-        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(pin))
+        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(pin, who))
     assert info.value.code == "wrong_pin"
     return info.value
 
 
 async def test_the_right_pin_confirms_and_names_the_staff_member(ctx: ServiceContext, till: Till) -> None:
-    payment = await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(BOX_PIN))
+    payment = await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(BOX_PIN))
     assert payment == Payment("attended", f"sale-1 staff:{till.box_office.staff_id}", AMOUNT)
     actor, action, subject, details = (await audit_entries(ctx))[-1]
     assert (actor, action, subject) == (
@@ -70,19 +79,23 @@ async def test_the_right_pin_confirms_and_names_the_staff_member(ctx: ServiceCon
     )
     assert details["terminal"] == f"device:{till.kiosk.device_id}"
     assert (details["amount"], details["currency"]) == (9000, "EUR")
-    assert BOX_PIN not in repr(StaffPin(BOX_PIN))
+    assert details["staff_number"] == till.numbers["box_office"]
+    assert BOX_PIN not in repr(till.pin(BOX_PIN))
 
 
 async def test_wrong_pins_count_down_and_are_audited(ctx: ServiceContext, till: Till) -> None:
-    # A door account's PIN and a deactivated account's PIN are wrong PINs here, like any other.
-    errors = [await _wrong(till, pin) for pin in ("9999", "4444", "5555", "12345678")]
+    # A door account's PIN, a deactivated account's PIN and a number nobody has are wrong PINs here, like any
+    # other; each staff number is tried once, so the device's count is the one that runs down.
+    tries = (("999999", "box_office"), (DOOR_PIN, "door"), (GONE_PIN, "gone"), ("123456", "nobody"))
+    errors = [await _wrong(till, pin, who) for pin, who in tries]
     assert [e.tries_left for e in errors] == [4, 3, 2, 1]
     assert "4 more tries" in errors[0].message
     assert "1 more try " in errors[-1].message
     wrong = [e for e in await audit_entries(ctx) if e[1] == "payment_pin_wrong"]
     assert [e[3]["tries_left"] for e in wrong] == [4, 3, 2, 1]
     assert all(e[0] == f"device:{till.kiosk.device_id}" for e in wrong)
-    assert all("4444" not in repr(e) for e in wrong), "the audit never records a PIN"
+    assert all(DOOR_PIN not in repr(e) for e in wrong), "the audit never records a PIN"
+    assert [e[3]["staff_number"] for e in wrong] == [till.numbers[who] for _, who in tries]
 
 
 async def test_five_wrong_pins_lock_the_terminal_until_the_time_is_up(
@@ -91,8 +104,8 @@ async def test_five_wrong_pins_lock_the_terminal_until_the_time_is_up(
     for _ in range(4):
         await _wrong(till)
     with pytest.raises(PinLockedOut) as locked:
-        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin("9999"))
-    assert locked.value.code == "pin_locked_out"
+        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin("999999"))
+    assert locked.value.code == "pin_locked_out", "the device's lock, though the staff number locked too"
     assert locked.value.until == clock.now() + timedelta(minutes=5)
     assert "about 5 minutes" in locked.value.message
     assert "call a manager" in locked.value.message
@@ -100,16 +113,16 @@ async def test_five_wrong_pins_lock_the_terminal_until_the_time_is_up(
 
     clock.advance(4 * 60 + 30)
     with pytest.raises(PinLockedOut) as still:  # even the right PIN: it is not tried at all
-        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(BOX_PIN))
+        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(BOX_PIN))
     assert "about a minute" in still.value.message
     assert (await audit_entries(ctx))[-1][1] == "payment_pin_refused"
 
-    # Another kiosk is a different terminal: not locked.
-    other = await till.terminal.charge(till.stage.other_kiosk, AMOUNT, "sale-2", StaffPin(BOX_PIN))
+    # Another kiosk is a different terminal: not locked (and the staff number's 1-minute lock is over).
+    other = await till.terminal.charge(till.stage.other_kiosk, AMOUNT, "sale-2", till.pin(BOX_PIN))
     assert other.method == "attended"
 
     clock.advance(31)
-    payment = await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(BOX_PIN))
+    payment = await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(BOX_PIN))
     assert payment.reference == f"sale-1 staff:{till.box_office.staff_id}"
     assert (await _wrong(till)).tries_left == 4, "the lockout and the right PIN start a fresh count"
 
@@ -117,7 +130,7 @@ async def test_five_wrong_pins_lock_the_terminal_until_the_time_is_up(
 async def test_the_right_pin_resets_the_count(till: Till) -> None:
     for expected in (4, 3, 2):
         assert (await _wrong(till)).tries_left == expected
-    await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(BOX_PIN))
+    await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(BOX_PIN))
     assert (await _wrong(till)).tries_left == 4
 
 
@@ -125,19 +138,32 @@ async def test_the_lockout_survives_a_restart(database_url: str, clock: ManualCl
     for _ in range(4):
         await _wrong(till)
     with pytest.raises(PinLockedOut):
-        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin("9999"))
+        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin("999999"))
     async with open_context(database_url, clock) as restarted:
         terminal = payments.open_terminal(restarted)
         with pytest.raises(PinLockedOut):
-            await terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(BOX_PIN))
+            await terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(BOX_PIN))
 
 
-@pytest.mark.parametrize("pin", ["", "123", "123456789", "12a4", " 1234", "1234\n", "١٢٣٤", 1234])
+@pytest.mark.parametrize(
+    "pin", ["", "123", "1234567890123", "12a456", " 123456", "123456\n", "١٢٣٤٥٦", 123456]
+)
 async def test_a_pin_of_the_wrong_form_changes_nothing(ctx: ServiceContext, till: Till, pin: object) -> None:
     before = await snapshot(ctx)
     with pytest.raises(InputError) as info:
-        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(pin))  # type: ignore[arg-type]
+        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(pin))  # type: ignore[arg-type]
     assert (info.value.code, info.value.field) == ("pin_invalid", "pin")
+    assert await snapshot(ctx) == before
+
+
+@pytest.mark.parametrize("number", [0, -1, 1_000_000, "3", 3.0, True, None])
+async def test_a_staff_number_of_the_wrong_form_changes_nothing(
+    ctx: ServiceContext, till: Till, number: object
+) -> None:
+    before = await snapshot(ctx)
+    with pytest.raises(InputError) as info:
+        await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(number, BOX_PIN))  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("staff_number_invalid", "staff_number")
     assert await snapshot(ctx) == before
 
 
@@ -148,10 +174,10 @@ async def test_wrong_input_and_bad_references_change_nothing(ctx: ServiceContext
     assert card.value.code == "payment_input_invalid"
     for reference in ("", "x" * 151, "a\x00b"):
         with pytest.raises(InputError) as ref:
-            await till.terminal.charge(till.kiosk, AMOUNT, reference, StaffPin(BOX_PIN))
+            await till.terminal.charge(till.kiosk, AMOUNT, reference, till.pin(BOX_PIN))
         assert ref.value.code == "payment_invalid"
     with pytest.raises(InputError):
-        await till.terminal.charge(till.kiosk, Money(-1, "EUR"), "sale-1", StaffPin(BOX_PIN))
+        await till.terminal.charge(till.kiosk, Money(-1, "EUR"), "sale-1", till.pin(BOX_PIN))
     assert await snapshot(ctx) == before
 
 
@@ -180,7 +206,7 @@ async def test_the_demo_card_approves_or_declines(ctx: ServiceContext, till: Til
     assert declined.value.code == "payment_declined"
     assert "try again or use another card" in declined.value.message
     with pytest.raises(InputError):
-        await terminal.charge(till.kiosk, AMOUNT, "sale-9", StaffPin(BOX_PIN))
+        await terminal.charge(till.kiosk, AMOUNT, "sale-9", till.pin(BOX_PIN))
     assert await snapshot(ctx) == before
     assert await terminal.charge(till.kiosk, AMOUNT, "sale-9", SimulatedCard(approve=True)) == Payment(
         "demo", "sale-9", AMOUNT
@@ -192,7 +218,7 @@ def replace_settings(ctx: ServiceContext, **changes: object) -> ServiceContext:
 
 
 async def test_a_void_is_audited_for_staff_to_hand_the_money_back(ctx: ServiceContext, till: Till) -> None:
-    payment = await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", StaffPin(BOX_PIN))
+    payment = await till.terminal.charge(till.kiosk, AMOUNT, "sale-1", till.pin(BOX_PIN))
     await till.terminal.void(till.kiosk, payment, "the seats were taken\nmeanwhile")
     actor, action, _, details = (await audit_entries(ctx))[-1]
     assert (actor, action) == (f"device:{till.kiosk.device_id}", "payment_voided")
