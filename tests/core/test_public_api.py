@@ -31,6 +31,7 @@ def test_services_surface_is_pinned():
         "payments",
         "purchase",
         "sales",
+        "sessions",
         "staff",
         "tickets",
         "venues",
@@ -52,6 +53,27 @@ def test_service_modules_pin_their_functions():
     assert checkout.__all__ == ["checkout_hold"]
     assert orders.__all__ == ["find_order", "refund_tickets"]
     assert catalog.__all__ == ["get_availability", "get_seat_map", "list_door_concerts", "list_on_sale"]
+
+
+def test_staff_and_session_modules_pin_their_names():
+    # The API server calls these for sign-in, sessions and PINs.
+    from core.services import sessions, staff
+
+    assert staff.__all__ == [
+        "PASSWORD_LOCKOUT",
+        "create_staff",
+        "set_pin",
+        "set_staff_active",
+        "sign_in",
+        "unlock_with_pin",
+    ]
+    assert sessions.__all__ == [
+        "SESSION_IDLE",
+        "SESSION_MAX",
+        "close_session",
+        "open_session",
+        "resolve_session",
+    ]
 
 
 def test_kiosk_facing_modules_pin_their_names():

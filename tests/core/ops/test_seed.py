@@ -16,9 +16,9 @@ from core.db.migrate import head_revision
 from core.domain.clock import ManualClock, SystemClock
 from core.domain.concerts import ConcertStatus
 from core.domain.devices import DeviceKind, DeviceStatus
-from core.domain.errors import ConfigError
+from core.domain.errors import ConfigError, NotAllowed
 from core.domain.ids import DeviceId
-from core.domain.staff import Role
+from core.domain.staff import DeviceActor, Role
 from core.ops import cli, seed
 from core.security.device_keys import DeviceKey
 from core.services import devices, staff
@@ -59,11 +59,23 @@ async def test_seed_creates_the_demo_once(ctx: ServiceContext, clock: ManualCloc
 
 
 async def test_demo_staff_can_sign_in(ctx: ServiceContext) -> None:
-    await seed.seed_demo(ctx)
+    summary = await seed.seed_demo(ctx)
+    assert summary is not None
+    kiosk = next(d for d in summary.devices if d.kind is DeviceKind.KIOSK)
+    at_kiosk = DeviceActor(kiosk.id, kiosk.name)
+    assert [(s.email, s.staff_number) for s in summary.staff] == [
+        (a.email, n) for a, n in zip(seed.DEMO_ACCOUNTS, (1, 2, 3, 4), strict=True)
+    ]
     for account in seed.DEMO_ACCOUNTS:
+        assert len(account.pin) == 6
         actor = await staff.sign_in(ctx, email=account.email, password=account.password)
         assert actor.role is account.role
-        assert await staff.verify_pin(ctx, staff_id=actor.staff_id, pin=account.pin) == actor
+        if account.role is Role.DOOR:  # the right PIN, of a role that may not leave kiosk mode
+            with pytest.raises(NotAllowed) as door:
+                await staff.unlock_with_pin(ctx, at_kiosk, account.staff_number, account.pin)
+            assert door.value.code == "pin_not_allowed"
+        else:
+            assert await staff.unlock_with_pin(ctx, at_kiosk, account.staff_number, account.pin) == actor
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ async def _member(ctx: ServiceContext) -> StaffActor:
         display_name="Dora",
         role=Role.DOOR,
         password=PASSWORD,
-        pin="4821",
+        pin="482100",
     )
     return StaffActor(member.id, member.role, member.display_name)
 
@@ -40,7 +40,7 @@ async def test_create_staff_normalises_and_hashes(ctx: ServiceContext) -> None:
         display_name=" Dora ",
         role=Role.DOOR,
         password=PASSWORD,
-        pin="4821",
+        pin="482100",
     )
     assert (member.email, member.display_name, member.role, member.active) == (
         "dora@example.org",
@@ -63,7 +63,10 @@ async def test_create_staff_normalises_and_hashes(ctx: ServiceContext) -> None:
     assert password_hash.startswith("$argon2id$")
     assert pin_hash.startswith("$argon2id$")
     _, action, _, details = (await audit_entries(ctx))[-1]
-    assert (action, details) == ("staff_created", {"email": "dora@example.org", "role": "door"})
+    assert (action, details) == (
+        "staff_created",
+        {"email": "dora@example.org", "role": "door", "staff_number": member.staff_number},
+    )
     assert PASSWORD not in repr(await audit_entries(ctx))
 
 
@@ -75,8 +78,10 @@ async def test_create_staff_normalises_and_hashes(ctx: ServiceContext) -> None:
         ("a b@example.org", PASSWORD, None, "email_invalid"),
         ("x@example.org", "short", None, "password_too_short"),
         ("x@example.org", None, "12", "pin_invalid"),
-        ("x@example.org", None, "123456789", "pin_invalid"),
-        ("x@example.org", None, "12a4", "pin_invalid"),
+        ("x@example.org", None, "1234", "pin_invalid"),  # new PINs have at least 6 digits
+        ("x@example.org", None, "12345", "pin_invalid"),
+        ("x@example.org", None, "1234567890123", "pin_invalid"),
+        ("x@example.org", None, "12a456", "pin_invalid"),
     ],
 )
 async def test_create_staff_input_errors(
@@ -106,15 +111,13 @@ async def test_duplicate_email_and_permissions(ctx: ServiceContext) -> None:
     assert await snapshot(ctx) == before
 
 
-async def test_sign_in_and_pin(ctx: ServiceContext) -> None:
+async def test_sign_in(ctx: ServiceContext) -> None:
     member = await _member(ctx)
     actor = await staff.sign_in(ctx, email="DORA@example.org ", password=PASSWORD)
     assert actor == member
-    assert await staff.verify_pin(ctx, staff_id=member.staff_id, pin="4821") == member
     entries = await audit_entries(ctx)
-    assert [(e[1], e[2], e[3]["method"]) for e in entries[-2:]] == [
+    assert [(e[1], e[2], e[3]["method"]) for e in entries[-1:]] == [
         ("sign_in", f"staff:{member.staff_id}", "password"),
-        ("sign_in", f"staff:{member.staff_id}", "pin"),
     ]
 
 
@@ -127,18 +130,10 @@ async def test_failed_sign_ins_look_the_same_and_are_audited(ctx: ServiceContext
             await staff.sign_in(ctx, email=email, password=password)
         assert info.value.code == "sign_in_failed"
         messages.add(info.value.message)
-    for pin in ("0000", "not a pin"):
-        with pytest.raises(NotAllowed) as pin_info:
-            await staff.verify_pin(ctx, staff_id=member.staff_id, pin=pin)
-        assert pin_info.value.code == "sign_in_failed"
-        messages.add(pin_info.value.message)
-    with pytest.raises(NotAllowed) as unknown:
-        await staff.verify_pin(ctx, staff_id=StaffId(9999), pin="4821")
-    messages.add(unknown.value.message)
     assert len(messages) == 1, "one message whatever was wrong"
     failed = [e for e in await audit_entries(ctx) if e[1] == "sign_in_failed"]
-    assert [e[2] for e in failed[:2]] == [f"staff:{member.staff_id}", "email:nobody@example.org"]
-    assert len(failed) == 5
+    assert [e[2] for e in failed] == [f"staff:{member.staff_id}", "email:nobody@example.org"]
+    assert [e[3]["reason"] for e in failed] == ["wrong", "unknown"]
     assert "wrong password!" not in repr(failed)
     assert PASSWORD not in repr(failed)
 
@@ -152,8 +147,7 @@ async def test_inactive_account_cannot_sign_in(ctx: ServiceContext) -> None:
     with pytest.raises(NotAllowed) as info:
         await staff.sign_in(ctx, email="dora@example.org", password=PASSWORD)
     assert info.value.code == "sign_in_failed"
-    with pytest.raises(NotAllowed):
-        await staff.verify_pin(ctx, staff_id=member.staff_id, pin="4821")
+    assert (await audit_entries(ctx))[-1][3]["reason"] == "inactive"
     on = await staff.set_staff_active(ctx, admin, member.staff_id, True)
     assert on.active is True
     assert await staff.sign_in(ctx, email="dora@example.org", password=PASSWORD) == member
@@ -179,3 +173,58 @@ async def test_system_actor_may_create_staff(ctx: ServiceContext) -> None:
         ctx, SYSTEM, email="ops@example.org", display_name="Ops", role=Role.ADMIN
     )
     assert member.role is Role.ADMIN
+
+
+async def test_staff_numbers_are_given_in_turn_or_chosen_and_never_shared(ctx: ServiceContext) -> None:
+    admin = await make_actor(ctx, Role.ADMIN)
+    first = await staff.create_staff(ctx, admin, email="a@example.org", display_name="A", role=Role.DOOR)
+    chosen = await staff.create_staff(
+        ctx, admin, email="b@example.org", display_name="B", role=Role.DOOR, staff_number=42
+    )
+    after = await staff.create_staff(ctx, admin, email="c@example.org", display_name="C", role=Role.DOOR)
+    # The admin above is number 1; without a choice the next number is one past the highest.
+    assert (first.staff_number, chosen.staff_number, after.staff_number) == (2, 42, 43)
+    before = await snapshot(ctx)
+    with pytest.raises(Conflict) as taken:
+        await staff.create_staff(
+            ctx, admin, email="d@example.org", display_name="D", role=Role.DOOR, staff_number=42
+        )
+    assert taken.value.code == "staff_number_taken"
+    assert "42" in taken.value.message
+    for bad in (0, 1_000_000, -3, "7", True):
+        with pytest.raises(InputError) as invalid:
+            await staff.create_staff(
+                ctx,
+                admin,
+                email="e@example.org",
+                display_name="E",
+                role=Role.DOOR,
+                staff_number=bad,  # type: ignore[arg-type]
+            )
+        assert (invalid.value.code, invalid.value.field) == ("staff_number_invalid", "staff_number")
+    assert await snapshot(ctx) == before
+
+
+async def test_set_pin_by_a_manager_of_staff_or_oneself(ctx: ServiceContext) -> None:
+    member = await _member(ctx)
+    admin = await make_actor(ctx, Role.ADMIN, "pin-admin")
+    manager = await make_actor(ctx, Role.MANAGER)
+    before = await snapshot(ctx)
+    with pytest.raises(NotAllowed) as other:
+        await staff.set_pin(ctx, manager, member.staff_id, "135790")
+    assert other.value.code == "not_allowed"
+    with pytest.raises(InputError) as short:
+        await staff.set_pin(ctx, member, member.staff_id, "1357")
+    assert short.value.code == "pin_invalid"
+    with pytest.raises(NotFound) as missing:
+        await staff.set_pin(ctx, admin, StaffId(9999), "135790")
+    assert missing.value.code == "staff_not_found"
+    assert await snapshot(ctx) == before
+    changed = await staff.set_pin(ctx, member, member.staff_id, "135790")
+    assert changed.id == member.staff_id
+    await staff.set_pin(ctx, admin, member.staff_id, "246802")
+    assert [(e[0], e[1]) for e in (await audit_entries(ctx))[-2:]] == [
+        (f"staff:{member.staff_id}", "staff_pin_set"),
+        (f"staff:{admin.staff_id}", "staff_pin_set"),
+    ]
+    assert "246802" not in repr(await audit_entries(ctx))
