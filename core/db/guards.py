@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.tables import attempt_guards
-from core.domain.lockout import Guard
+from core.domain.lockout import Guard, LockoutPolicy
 
 
 async def lock(conn: AsyncConnection, key: str, now: datetime) -> Guard:
@@ -42,6 +42,20 @@ async def save(conn: AsyncConnection, key: str, guard: Guard, now: datetime) -> 
             updated_at=now,
         )
     )
+
+
+async def count_try(
+    conn: AsyncConnection, key: str, policy: LockoutPolicy, now: datetime
+) -> tuple[Guard, bool]:
+    """Count one wrong try *before* its secret is checked, under the row lock; the right secret resets it
+    afterwards. Returns the guard as it is now and whether the try is refused (locked: neither counted nor
+    to be checked). Counting first means tries at once can never be checked more often than the limit."""
+    guard = await lock(conn, key, now)
+    if guard.locked(now):
+        return guard, True
+    counted = guard.fail(policy, now)
+    await save(conn, key, counted, now)
+    return counted, False
 
 
 def password_key(email: str) -> str:

@@ -143,8 +143,8 @@ async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffAct
     async def count(conn: AsyncConnection) -> tuple[StaffCredentials | None, Guard, bool]:
         now = ctx.clock.now()
         creds = await db.credentials_by_email(conn, address)
-        guard = await guards.lock(conn, key, now)
-        if guard.locked(now):
+        guard, refused = await guards.count_try(conn, key, PASSWORD_LOCKOUT, now)
+        if refused:
             await audit.record(
                 conn,
                 at=now,
@@ -154,10 +154,7 @@ async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffAct
                 method="password",
                 reason="locked",
             )
-            return creds, guard, True
-        guard = guard.fail(PASSWORD_LOCKOUT, now)
-        await guards.save(conn, key, guard, now)
-        return creds, guard, False
+        return creds, guard, refused
 
     creds, guard, refused = await ctx.db.write(count)
     if refused:
