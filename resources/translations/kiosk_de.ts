@@ -445,7 +445,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+58"/>
+        <location filename="../../kiosk/app_common.py" line="+60"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Dieses Gerät ist noch nicht freigegeben; bitte fragen Sie eine Leitung.</translation>
     </message>
@@ -458,7 +458,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+92"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+93"/>
         <source>That PIN is not right.</source>
         <translation>Diese PIN ist nicht richtig.</translation>
     </message>
@@ -718,8 +718,8 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
     <message>
         <location line="+1"/>
-        <source>That PIN is not right. {tries} tries left.</source>
-        <translation>Diese PIN ist nicht richtig. Noch {tries} Versuche.</translation>
+        <source>That staff number or PIN is not right. {tries} tries left.</source>
+        <translation>Personalnummer oder PIN ist nicht richtig. Noch {tries} Versuche.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -728,6 +728,11 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
     <message>
         <location line="+3"/>
+        <source>Too many wrong PINs for that staff number: it is locked for a while. Another member of staff can confirm.</source>
+        <translation>Zu viele falsche PINs für diese Personalnummer: Sie ist eine Weile gesperrt. Eine andere Person vom Personal kann bestätigen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>That e-mail address does not look right. Check it, or leave it empty.</source>
         <translation>Diese E-Mail-Adresse sieht nicht richtig aus. Prüfen Sie sie oder lassen Sie das Feld leer.</translation>
     </message>
@@ -1030,8 +1035,8 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     <name>StaffExit</name>
     <message>
         <location filename="../../kiosk/ui/lockdown.py" line="-44"/>
-        <source>Staff: enter your PIN to leave kiosk mode</source>
-        <translation>Personal: PIN eingeben, um den Kioskmodus zu verlassen</translation>
+        <source>Staff: enter your staff number, then your PIN, to leave kiosk mode</source>
+        <translation>Personal: Personalnummer, dann PIN eingeben, um den Kioskmodus zu verlassen</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1148,17 +1153,12 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Problem:</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+62"/>
         <source>Clear</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Clear the PIN</source>
-        <translation>PIN löschen</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+40"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
@@ -1168,13 +1168,42 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>PIN bestätigen</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+21"/>
+        <location line="-1"/>
         <source>{count} digits entered</source>
         <translation>{count} Ziffern eingegeben</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="-39"/>
+        <source>Clear what was typed</source>
+        <translation>Eingabe löschen</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>PIN of staff number {number}</source>
+        <translation>PIN von Personalnummer {number}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Staff number</source>
+        <translation>Personalnummer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Staff number {number}</source>
+        <translation>Personalnummer {number}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Go on to the PIN</source>
+        <translation>Weiter zur PIN</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>One fewer, now {n}</source>
         <translation>Einer weniger, jetzt {n}</translation>
     </message>

@@ -445,7 +445,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+58"/>
+        <location filename="../../kiosk/app_common.py" line="+60"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Este dispositivo aún no está aprobado; pregunte a un responsable.</translation>
     </message>
@@ -458,7 +458,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+92"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+93"/>
         <source>That PIN is not right.</source>
         <translation>Ese PIN no es correcto.</translation>
     </message>
@@ -718,8 +718,8 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>That PIN is not right. {tries} tries left.</source>
-        <translation>Ese PIN no es correcto. Quedan {tries} intentos.</translation>
+        <source>That staff number or PIN is not right. {tries} tries left.</source>
+        <translation>El número de personal o el PIN no es correcto. Quedan {tries} intentos.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -728,6 +728,11 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Too many wrong PINs for that staff number: it is locked for a while. Another member of staff can confirm.</source>
+        <translation>Demasiados PIN incorrectos para ese número de personal: queda bloqueado un rato. Otra persona del personal puede confirmar.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>That e-mail address does not look right. Check it, or leave it empty.</source>
         <translation>Esa dirección de correo no parece correcta. Revísela o déjela vacía.</translation>
     </message>
@@ -1030,8 +1035,8 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     <name>StaffExit</name>
     <message>
         <location filename="../../kiosk/ui/lockdown.py" line="-44"/>
-        <source>Staff: enter your PIN to leave kiosk mode</source>
-        <translation>Personal: introduzca su PIN para salir del modo quiosco</translation>
+        <source>Staff: enter your staff number, then your PIN, to leave kiosk mode</source>
+        <translation>Personal: introduzca su número de personal y luego su PIN para salir del modo quiosco</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1148,17 +1153,12 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Problema:</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+62"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Clear the PIN</source>
-        <translation>Borrar el PIN</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+40"/>
         <source>OK</source>
         <translation>Aceptar</translation>
     </message>
@@ -1168,13 +1168,42 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Confirmar el PIN</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+21"/>
+        <location line="-1"/>
         <source>{count} digits entered</source>
         <translation>{count} dígitos introducidos</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="-39"/>
+        <source>Clear what was typed</source>
+        <translation>Borrar lo escrito</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>PIN of staff number {number}</source>
+        <translation>PIN del número de personal {number}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Staff number</source>
+        <translation>Número de personal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Staff number {number}</source>
+        <translation>Número de personal {number}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>Siguiente</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Go on to the PIN</source>
+        <translation>Ir al PIN</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>One fewer, now {n}</source>
         <translation>Uno menos, ahora {n}</translation>
     </message>

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from core.db import migrate
 from core.db.engine import create_engine
@@ -85,3 +85,27 @@ async def _run_raw(ctx, statement):
 
 async def _scalar(conn, statement):
     return (await conn.execute(statement)).scalar_one()
+
+
+async def test_existing_staff_get_their_id_as_staff_number(empty_url):
+    engine = create_engine(empty_url)
+    try:
+        await migrate.upgrade(engine, "0003")
+        async with engine.begin() as conn:
+            for n, email in ((1, "a@example.org"), (2, "b@example.org"), (7, "c@example.org")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO staff (id, email, display_name, role, active, created_at) "
+                        "VALUES (:id, :email, 'X', 'door', true, :at)"
+                    ),
+                    {"id": n, "email": email, "at": "2026-12-01 12:00:00+00:00"},
+                )
+        await migrate.upgrade(engine, "0004")
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, staff_number FROM staff ORDER BY id"))).all()
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (7, 7)]
+        await migrate.downgrade(engine, "0003")  # and back, keeping the accounts
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM staff"))).scalar_one() == 3
+    finally:
+        await engine.dispose()
