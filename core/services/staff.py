@@ -37,7 +37,7 @@ MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 _SIGN_IN = SystemActor("sign-in")
 _FAILED = (
-    "That did not work: the email, password or PIN is wrong, or the account is not active. "
+    "That did not work: the email or password is wrong, or the account is not active. "
     "Try again or ask an admin."
 )
 PASSWORD_LOCKOUT = LockoutPolicy(5, timedelta(minutes=1), timedelta(hours=1))
