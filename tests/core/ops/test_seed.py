@@ -112,12 +112,13 @@ def test_cli_seed_prints_passwords_that_work(
     assert cli.main(["--config", config, "seed-demo", *_keys(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Created the demo: Encore Hall" in out
-    printed = re.findall(r"(\S+@\S+)\s+password (\S+)\s+PIN (\d+)", out)
+    printed = re.findall(r"(\S+@\S+)\s+password (\S+)\s+staff no\. (\d+)\s+PIN (\d+)", out)
     assert len(printed) == 4
+    assert [(int(number), len(pin)) for _, _, number, pin in printed] == [(1, 6), (2, 6), (3, 6), (4, 6)]
 
     async def sign_in_all() -> None:
         async with open_context(sqlite_url, SystemClock()) as context:
-            for email, password, _ in printed:
+            for email, password, _, _ in printed:
                 await staff.sign_in(context, email=email, password=password)
 
     asyncio.run(sign_in_all())
