@@ -228,8 +228,8 @@ class LocalClient:
     async def record_print(self, ticket_ids: Sequence[TicketId], *, ok: bool, reason: str = "") -> None:
         await tickets.record_print(self.ctx, self._acting(), ticket_ids, ok=ok, reason=reason)
 
-    async def unlock_with_pin(self, pin: str) -> str:
-        return (await staff.unlock_with_pin(self.ctx, self._acting(), pin)).name
+    async def unlock_with_pin(self, staff_number: int, pin: str) -> str:
+        return (await staff.unlock_with_pin(self.ctx, self._acting(), staff_number, pin)).name
 
     # --- the door ---------------------------------------------------------------------------------------
 

@@ -140,8 +140,9 @@ class DeviceClient(Protocol):
 
     async def record_print(self, ticket_ids: Sequence[TicketId], *, ok: bool, reason: str = "") -> None: ...
 
-    async def unlock_with_pin(self, pin: str) -> str:
-        """A staff member leaves the locked-down kiosk: their PIN, checked on the server. Returns their name."""
+    async def unlock_with_pin(self, staff_number: int, pin: str) -> str:
+        """A staff member leaves the locked-down kiosk: their staff number and PIN, checked on the server (one
+        account's PIN; wrong PINs lock the device and the staff number). Returns their name."""
         ...
 
     # --- the door ---------------------------------------------------------------------------------------

@@ -18,13 +18,14 @@ from tests.core.services.admin_support import audit_entries
 from tests.dbstate import snapshot
 
 PIN = "331759"
+BO = 51  # the box-office member's staff number
 
 
 @pytest.fixture
 async def stage(ctx: ServiceContext) -> Stage:
     stage = await build_stage(ctx)
     await staff.create_staff(
-        ctx, ROOT, email="bo@venue.test", display_name="Bo", role=Role.BOX_OFFICE, pin=PIN
+        ctx, ROOT, email="bo@venue.test", display_name="Bo", role=Role.BOX_OFFICE, pin=PIN, staff_number=BO
     )
     return stage
 
@@ -34,15 +35,15 @@ def _actions(entries: list[tuple[str, str, str, dict[str, Any]]]) -> list[str]:
 
 
 async def _without_audit(ctx: ServiceContext) -> dict[str, Any]:
-    """Everything but the audit log and the PIN counter: a refused PIN is audited and counted on purpose."""
+    """Everything but the audit log and the PIN counters: a refused PIN is audited and counted on purpose."""
     tables = await snapshot(ctx)
-    return {k: v for k, v in tables.items() if k not in {"audit_log", "pin_attempts"}}
+    return {k: v for k, v in tables.items() if k not in {"audit_log", "pin_attempts", "attempt_guards"}}
 
 
 async def test_pays_sells_and_a_retry_with_the_key_returns_the_order_without_charging_again(ctx, stage):
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
     order = await purchase.pay_and_checkout(
-        ctx, stage.kiosk, hold.id, StaffPin(PIN), idempotency_key="sale-1", buyer_email="a@b.test"
+        ctx, stage.kiosk, hold.id, StaffPin(BO, PIN), idempotency_key="sale-1", buyer_email="a@b.test"
     )
     assert order.status is OrderStatus.PAID
     assert order.total == hold.total
@@ -52,7 +53,7 @@ async def test_pays_sells_and_a_retry_with_the_key_returns_the_order_without_cha
 
     before = await snapshot(ctx)
     again = await purchase.pay_and_checkout(
-        ctx, stage.kiosk, hold.id, StaffPin(PIN), idempotency_key="sale-1"
+        ctx, stage.kiosk, hold.id, StaffPin(BO, PIN), idempotency_key="sale-1"
     )
     assert again == order
     assert await snapshot(ctx) == before  # no second charge, no second order
@@ -63,7 +64,9 @@ async def test_a_refusal_after_the_charge_voids_the_payment(ctx, stage):
     # The hold still stands, so the charge goes through; then checkout refuses the cancelled concert.
     await concerts.cancel_concert(ctx, ROOT, stage.id)
     with pytest.raises(SalesClosed) as refused:
-        await purchase.pay_and_checkout(ctx, stage.kiosk, hold.id, StaffPin(PIN), idempotency_key="sale-2")
+        await purchase.pay_and_checkout(
+            ctx, stage.kiosk, hold.id, StaffPin(BO, PIN), idempotency_key="sale-2"
+        )
     assert refused.value.code == "sales_closed"
     entries = await audit_entries(ctx)
     assert _actions(entries)[-2:] == ["payment_confirmed", "payment_voided"]
@@ -77,7 +80,9 @@ async def test_a_wrong_pin_charges_and_sells_nothing(ctx, stage):
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
     before = await _without_audit(ctx)
     with pytest.raises(WrongPin) as wrong:
-        await purchase.pay_and_checkout(ctx, stage.kiosk, hold.id, StaffPin("999999"), idempotency_key="k3")
+        await purchase.pay_and_checkout(
+            ctx, stage.kiosk, hold.id, StaffPin(BO, "999999"), idempotency_key="k3"
+        )
     assert wrong.value.code == "wrong_pin"
     assert await _without_audit(ctx) == before
     assert "payment_voided" not in _actions(await audit_entries(ctx))
@@ -89,7 +94,7 @@ async def test_a_hold_whose_places_went_to_another_buyer_is_refused_before_the_c
     await sales.hold_places(ctx, stage.other_kiosk, stage.id, stage.seats[:1])
     before = await snapshot(ctx)
     with pytest.raises(HoldExpired) as lapsed:
-        await purchase.pay_and_checkout(ctx, stage.kiosk, hold.id, StaffPin(PIN), idempotency_key="k4")
+        await purchase.pay_and_checkout(ctx, stage.kiosk, hold.id, StaffPin(BO, PIN), idempotency_key="k4")
     assert lapsed.value.code == "hold_expired"
     assert "nothing was charged" in lapsed.value.message
     assert await snapshot(ctx) == before  # no PIN asked, nothing audited
@@ -104,7 +109,7 @@ async def test_bad_input_is_refused_before_the_charge(ctx, stage, email, key, co
     before = await snapshot(ctx)
     with pytest.raises(InputError) as bad:
         await purchase.pay_and_checkout(
-            ctx, stage.kiosk, hold.id, StaffPin(PIN), idempotency_key=key, buyer_email=email
+            ctx, stage.kiosk, hold.id, StaffPin(BO, PIN), idempotency_key=key, buyer_email=email
         )
     assert bad.value.code == code
     assert await snapshot(ctx) == before
@@ -114,7 +119,9 @@ async def test_another_kiosks_hold_cannot_be_paid_here(ctx, stage):
     hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
     before = await snapshot(ctx)
     with pytest.raises(NotAllowed) as theirs:
-        await purchase.pay_and_checkout(ctx, stage.other_kiosk, hold.id, StaffPin(PIN), idempotency_key="k6")
+        await purchase.pay_and_checkout(
+            ctx, stage.other_kiosk, hold.id, StaffPin(BO, PIN), idempotency_key="k6"
+        )
     assert theirs.value.code == "hold_not_yours"
     assert await snapshot(ctx) == before
 
@@ -128,7 +135,7 @@ async def test_staff_without_the_sell_permission_are_refused(ctx, stage):
             ctx,
             StaffActor(door.id, door.role, door.display_name),
             hold.id,
-            StaffPin(PIN),
+            StaffPin(BO, PIN),
             idempotency_key="k7",
         )
     assert refused.value.code == "not_allowed"
