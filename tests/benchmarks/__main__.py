@@ -161,7 +161,9 @@ def render(results: list[Result], meta: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
-    parser.add_argument("--only", action="append", choices=BENCHMARKS + EXTRA, help="run only this one (repeatable)")
+    parser.add_argument(
+        "--only", action="append", choices=BENCHMARKS + EXTRA, help="run only this one (repeatable)"
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every measuring duration")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed benchmarks")
     parser.add_argument(

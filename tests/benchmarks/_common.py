@@ -191,11 +191,22 @@ class Env:
         if self.redis_url and self.concert_ids:
             from redis.asyncio import Redis
 
+            from core.config import DEFAULT_REDIS_NAMESPACE
+            from core.db import site
             from core.events.redis_bus import seq_key
+            from core.services.context import namespace_of
 
+            # Buses made here use the default namespace; contexts opened by ServiceContext.open (servers,
+            # kiosk apps) the database's own.
+            db = Database(self.engine(pool_size=1))
+            try:
+                instance = await db.read(lambda conn: site.get(conn, site.INSTANCE))
+            finally:
+                await db.dispose()
+            spaces = {DEFAULT_REDIS_NAMESPACE, namespace_of(instance)}
             r = Redis.from_url(self.redis_url)
             try:
-                await r.delete(*[seq_key(c) for c in self.concert_ids])  # type: ignore[arg-type]
+                await r.delete(*[seq_key(c, ns) for c in self.concert_ids for ns in spaces])  # type: ignore[arg-type]
             finally:
                 await r.aclose()
         if self.database:
