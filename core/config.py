@@ -55,6 +55,10 @@ class Settings:
     redis_password_ref: str = ""
     """Secret-store reference for the Redis password, e.g. 'env:ENCORE_REDIS_PASSWORD'. Never the password."""
     redis_tls: bool = False
+    redis_namespace: str = ""
+    """Prefix of this database's Redis channels and keys (encore:<namespace>:...), so two venues or databases
+    on one Redis never see each other's events. Empty: derived from the database itself (its site instance
+    id), which the server and every device of that database read alike."""
     mqtt_url: str = ""
     """Broker for turnstiles and device health, mqtt://host:1883 or mqtts://host:8883. Empty: no MQTT."""
     mqtt_password_ref: str = ""
@@ -151,6 +155,10 @@ _GATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
 # Role names go into GRANT statements (quoted, but kept plain so that no quoting question arises).
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# A namespace sits inside Redis ACL patterns (~encore:<ns>:*), so no glob characters and no colon.
+REDIS_NAMESPACE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+DEFAULT_REDIS_NAMESPACE = "default"
+"""The namespace when none is configured or derived (a bus made in tests, a database not yet migrated)."""
 
 
 def _coerce(source: str, key: str, raw: Any, kind: type, *, from_env: bool) -> Any:
@@ -288,6 +296,13 @@ def _validate(s: Settings, source: str) -> None:
             "must not contain a password; put it in the secret store (redis_password_ref)",
         )
     _validate_server_url(s.server_url, source)
+    if s.redis_namespace and not REDIS_NAMESPACE.fullmatch(s.redis_namespace):
+        raise ConfigError(
+            source,
+            "redis_namespace",
+            "must be 1-40 lower-case letters, digits, '-' or '_', starting with a letter or digit "
+            "(or empty, to derive it from the database)",
+        )
     _validate_messaging(s, source)
     _validate_kiosk(s, source)
     for key in _REF_FIELDS:

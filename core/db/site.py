@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db.tables import orders, site, staff, venues
 
 DEMO = "demo"
+INSTANCE = "instance"
+"""A random id made by migration 0005, once per database: the source of its Redis namespace."""
 
 
 async def get(conn: AsyncConnection, key: str) -> str | None:

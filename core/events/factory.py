@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from core.config import Settings
+from core.config import DEFAULT_REDIS_NAMESPACE, Settings
 from core.events.local_bus import LocalBus
 from core.events.protocol import EventBus
 from core.events.redis_bus import RedisBus
@@ -19,7 +19,8 @@ async def open_bus(settings: Settings) -> EventBus:
     """Never fails because Redis is down: a sale must not wait for live updates. The bus then reports
     BusStatus(False) to subscribers and logs failed publishes until Redis is back."""
     if settings.redis_url:
-        bus = RedisBus(settings.redis_url, tls=settings.redis_tls)
+        namespace = settings.redis_namespace or DEFAULT_REDIS_NAMESPACE
+        bus = RedisBus(settings.redis_url, tls=settings.redis_tls, namespace=namespace)
         if not await bus.ping():
             log.warning("Redis is not reachable; live updates are paused until it is")
         return bus

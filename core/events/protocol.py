@@ -7,12 +7,20 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.config import DEFAULT_REDIS_NAMESPACE
 from core.domain.events import PlacesChanged
 from core.domain.ids import ConcertId
 
 
-def channel(concert_id: ConcertId) -> str:
-    return f"encore:concert:{concert_id}"
+def namespace_prefix(namespace: str) -> str:
+    """What every channel and key of one database starts with: Redis ACLs grant by this prefix."""
+    return f"encore:{namespace}:"
+
+
+def channel(concert_id: ConcertId, namespace: str = DEFAULT_REDIS_NAMESPACE) -> str:
+    """The concert's live-update channel. The namespace belongs to the database, so two venues (or a test
+    database and a real one) on one Redis never see each other's events."""
+    return f"{namespace_prefix(namespace)}concert:{concert_id}"
 
 
 @dataclass(frozen=True, slots=True)

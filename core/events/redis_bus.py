@@ -17,6 +17,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from core.config import DEFAULT_REDIS_NAMESPACE
 from core.domain.events import PlacesChanged
 from core.domain.ids import ConcertId
 from core.events.codec import MalformedEvent, decode_frame, encode
@@ -36,8 +37,8 @@ return seq
 _TRANSPORT_ERRORS = (RedisError, OSError, TimeoutError)
 
 
-def seq_key(concert_id: ConcertId) -> str:
-    return f"{channel(concert_id)}:seq"
+def seq_key(concert_id: ConcertId, namespace: str = DEFAULT_REDIS_NAMESPACE) -> str:
+    return f"{channel(concert_id, namespace)}:seq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +56,21 @@ class RedisTuning:
 
 class RedisBus:
     """The EventBus over Redis pub/sub. One pub/sub connection per subscription (a kiosk watches one or two
-    concerts), so a broken subscription never takes the others down with it."""
+    concerts), so a broken subscription never takes the others down with it.
 
-    def __init__(self, url: str, *, tls: bool = False, tuning: RedisTuning | None = None) -> None:
+    ``namespace`` prefixes every channel and key (see protocol.channel); the server and the devices of one
+    database must use the same one. The URL may name an ACL user (redis://user:password@host)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        tls: bool = False,
+        tuning: RedisTuning | None = None,
+        namespace: str = DEFAULT_REDIS_NAMESPACE,
+    ) -> None:
         self._tuning = tuning or RedisTuning()
+        self.namespace = namespace
         url = _with_tls(url, tls)
         # Commands retry once: after a Redis restart the first use of a pooled connection fails on the stale
         # socket. The outer asyncio.timeout still bounds the whole publish.
@@ -73,7 +85,9 @@ class RedisBus:
         cid = event.concert_id
         try:
             async with asyncio.timeout(self._tuning.publish_timeout):
-                seq = await self._script(keys=[seq_key(cid)], args=[channel(cid), encode(event)])
+                seq = await self._script(
+                    keys=[seq_key(cid, self.namespace)], args=[channel(cid, self.namespace), encode(event)]
+                )
         except _TRANSPORT_ERRORS as exc:
             log.warning("live update for concert %s not published: %s", cid, _describe(exc))
             return replace(event, seq=0)
@@ -83,7 +97,9 @@ class RedisBus:
     async def subscribe(self, concert_id: ConcertId) -> AsyncIterator[AsyncIterator[BusMessage]]:
         """When Redis is up, the subscription is live on entry: anything published afterwards arrives, so a
         caller can subscribe first and then load its snapshot without a blind spot."""
-        sub = _RedisSubscription(self._pubsub_redis, concert_id, self._tuning)
+        sub = _RedisSubscription(
+            self._pubsub_redis, concert_id, channel(concert_id, self.namespace), self._tuning
+        )
         self._subscriptions.add(sub)
         try:
             await sub.start()
@@ -113,10 +129,10 @@ class RedisBus:
 class _RedisSubscription:
     """An AsyncIterator[BusMessage] that owns one PubSub at a time and replaces it after a failure."""
 
-    def __init__(self, redis: Redis, concert_id: ConcertId, tuning: RedisTuning) -> None:
+    def __init__(self, redis: Redis, concert_id: ConcertId, name: str, tuning: RedisTuning) -> None:
         self._redis = redis
         self._concert_id = concert_id
-        self._channel = channel(concert_id)
+        self._channel = name
         self._t = tuning
         self._pubsub: PubSub | None = None
         self._pending: deque[BusMessage] = deque()

@@ -1,4 +1,4 @@
-"""`encore-ops`: migrate the database, seed and run the demo, show the configuration."""
+"""`encore-ops`: migrate the database, seed and run the demo, set up Redis users, show the configuration."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from core.db.engine import create_engine
 from core.domain.devices import Device, DeviceKind
 from core.domain.errors import ConfigError, EncoreError
 from core.domain.venues import SectionKind
-from core.ops import seed
+from core.ops import redis_acl, seed
 from core.security.device_keys import DeviceKey, default_ref
 from core.security.secret_store import SOURCE, resolve_secret
 from core.services import catalog, venues
@@ -279,6 +279,7 @@ def _parser() -> argparse.ArgumentParser:
             metavar="REF",
             help="this machine's door key (default: device_key_ref in door mode, else the keyring)",
         )
+    redis_acl.add_parser(sub)
     sub.add_parser("show-config", help="print the resolved settings (no secrets)").set_defaults(
         run=show_config
     )
@@ -296,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "demo_keys", False):
             keys = DemoKeys.of(settings, args.kiosk_key_ref, args.door_key_ref)
             command = functools.partial(args.run, keys=keys)
+        if getattr(args, "acl_options", False):
+            command = functools.partial(args.run, options=redis_acl.AclOptions.of(args))
         return asyncio.run(command(settings))
     except EncoreError as exc:
         print(f"encore-ops: {exc.message}", file=sys.stderr)

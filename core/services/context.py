@@ -11,8 +11,9 @@ from datetime import timedelta
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.config import Settings
+from core.config import DEFAULT_REDIS_NAMESPACE, Settings
 from core.db import site as site_db
 from core.db.engine import create_engine
 from core.db.server_time import clock_offset
@@ -57,7 +58,7 @@ class ServiceContext:
 
         # Secrets first, so that a missing one fails before anything is opened; ctx.settings keeps refs only.
         password = await asyncio.to_thread(resolve_secret, settings.database_password_ref)
-        bus_settings = await asyncio.to_thread(_with_redis_password, settings)
+        redis_settings = await asyncio.to_thread(_with_redis_password, settings)
         engine = create_engine(
             settings.resolved_database_url(),
             password=password,
@@ -69,7 +70,7 @@ class ServiceContext:
         settings = await _with_site_facts(db, settings)
         if clock is None:
             clock = await _database_clock(db)
-        bus = await open_bus(bus_settings)
+        bus = await open_bus(replace(redis_settings, redis_namespace=settings.redis_namespace))
         db.after_commit.append(bus.note_own_commit)
         ctx = cls(settings=settings, db=db, bus=bus, clock=clock)
         try:
@@ -80,12 +81,33 @@ class ServiceContext:
 
 
 async def _with_site_facts(db: Database, settings: Settings) -> Settings:
-    """The demo database says so itself: everything sold on it is a DEMO ticket, whatever the config says."""
+    """The demo database says so itself: everything sold on it is a DEMO ticket, whatever the config says.
+    The Redis namespace, unless configured, comes from the database's instance id, so the server and every
+    device reading this database publish and subscribe alike."""
+
+    async def facts(conn: AsyncConnection) -> tuple[str | None, str | None]:
+        return await site_db.get(conn, site_db.DEMO), await site_db.get(conn, site_db.INSTANCE)
+
     try:
-        demo = await db.read(lambda conn: site_db.get(conn, site_db.DEMO))
+        demo, instance = await db.read(facts)
     except (StorageUnavailable, DBAPIError):
-        return settings  # not reachable or not migrated yet: the settings stand as given
-    return replace(settings, demo_mode=True) if demo == "true" else settings
+        demo, instance = None, None  # not reachable or not migrated yet: the settings stand as given
+    if demo == "true":
+        settings = replace(settings, demo_mode=True)
+    if not settings.redis_namespace and settings.redis_url:
+        if instance is None:
+            log.warning(
+                "the database has no instance id (not reachable, or not upgraded): live updates use the "
+                "'%s' Redis namespace; run encore-ops db upgrade, or set redis_namespace",
+                DEFAULT_REDIS_NAMESPACE,
+            )
+        settings = replace(settings, redis_namespace=namespace_of(instance))
+    return settings
+
+
+def namespace_of(instance: str | None) -> str:
+    """The Redis namespace of a database with this instance id (12 hex digits: 48 random bits)."""
+    return instance[:12].lower() if instance else DEFAULT_REDIS_NAMESPACE
 
 
 MAX_CLOCK_SKEW = timedelta(seconds=1)

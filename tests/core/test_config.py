@@ -264,6 +264,19 @@ def test_redis_urls_without_password_are_accepted(url: str) -> None:
     assert load(None, {"ENCORE_REDIS_URL": url}).redis_url == url
 
 
+@pytest.mark.parametrize("namespace", ["Venue", "venue:a", "venue*", "-venue", "a" * 41, "caf\u00e9"])
+def test_bad_redis_namespace_is_refused(namespace: str) -> None:
+    # It goes into Redis ACL patterns (~encore:<ns>:*): a glob character or a colon would widen them.
+    error = config_error(None, {"ENCORE_REDIS_NAMESPACE": namespace})
+    assert (error.code, error.file, error.key) == ("config_invalid", "environment", "redis_namespace")
+    assert "lower-case letters, digits" in error.problem
+
+
+@pytest.mark.parametrize("namespace", ["", "venue-a", "berlin_hall_2", "0a1b2c3d4e5f"])
+def test_good_redis_namespaces(namespace: str) -> None:
+    assert load(None, {"ENCORE_REDIS_NAMESPACE": namespace}).redis_namespace == namespace
+
+
 @pytest.mark.parametrize("key", config._REF_FIELDS)
 @pytest.mark.parametrize(
     "ref",

@@ -14,6 +14,7 @@ from core.domain.events import PlaceChange, PlacesChanged
 from core.domain.ids import CategoryId, ConcertId, DeviceId, PlaceId
 from core.domain.places import PlaceState
 from core.events.protocol import BusMessage
+from core.events.redis_bus import seq_key
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def concert_id(request: pytest.FixtureRequest) -> Iterator[ConcertId]:
     yield cid
     if "redis_url" in request.fixturenames:
         client = redis.Redis.from_url(request.getfixturevalue("redis_url"), socket_timeout=1)
-        client.delete(f"encore:concert:{cid}:seq")
+        client.delete(seq_key(cid))
         client.close()
 
 

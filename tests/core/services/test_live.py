@@ -89,7 +89,7 @@ async def test_a_sequence_gap_makes_the_subscriber_reload(redis_pair, redis_url)
     await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[0]])
     await view_where(views, lambda v: v.states[stage.seats[0]] is PlaceState.HELD)
     client = aioredis.Redis.from_url(redis_url)
-    await client.incr(seq_key(stage.id))  # an event "lost" on the way
+    await client.incr(seq_key(stage.id, seller.settings.redis_namespace))  # an event "lost" on the way
     await client.aclose()
     await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[1]])
     seen = await view_where(views, lambda v: v.states[stage.seats[1]] is PlaceState.HELD)
