@@ -153,7 +153,7 @@ async def test_device_user_cannot_write_or_read_keys(users: Users, admin: Redis,
     try:
         with pytest.raises(NoPermissionError, match="'set' command"):
             await device.set(key, 999)
-        with pytest.raises(NoPermissionError, match="'incr(by)?' command"):
+        with pytest.raises(NoPermissionError, match=r"'incr(by)?' command"):
             await device.incr(key)
         with pytest.raises(NoPermissionError, match="'get' command"):
             await device.get(key)
