@@ -94,20 +94,20 @@ CREATED = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 async def test_existing_staff_get_their_id_as_staff_number(empty_url):
     engine = create_engine(empty_url)
     try:
-        await migrate.upgrade(engine, "0004")
+        await migrate.upgrade(engine, "0005")
         async with engine.begin() as conn:
             for n, email in ((1, "a@example.org"), (2, "b@example.org"), (7, "c@example.org")):
-                # Only the columns revision 0004 has: tables.py's staff_number is left out.
+                # Only the columns revision 0005 has: tables.py's staff_number is left out.
                 await conn.execute(
                     staff.insert().values(
                         id=n, email=email, display_name="X", role="door", active=True, created_at=CREATED
                     )
                 )
-        await migrate.upgrade(engine, "0005")
+        await migrate.upgrade(engine, "0006")
         async with engine.connect() as conn:
             rows = (await conn.execute(text("SELECT id, staff_number FROM staff ORDER BY id"))).all()
         assert [tuple(r) for r in rows] == [(1, 1), (2, 2), (7, 7)]
-        await migrate.downgrade(engine, "0004")  # and back, keeping the accounts
+        await migrate.downgrade(engine, "0005")  # and back, keeping the accounts
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM staff"))).scalar_one() == 3
     finally:
