@@ -131,7 +131,7 @@ async def _asgi(env: Env, result: Result, tmp: Path, secret: str, rounds: int, s
                 )
             )
     for name, samples in got.items():
-        med = {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+        med = {k: round(statistics.median(s[k] for s in samples), 4) for k in samples[0]}
         result.add(
             f"{name} CPU/ping (ASGI)",
             round(1000 * med["ping_cpu_ms"], 1),
