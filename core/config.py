@@ -109,6 +109,24 @@ class Settings:
     server_url: str = ""
     """The venue server (encore-server) a kiosk or door talks to, e.g. https://encore.venue.example:8443.
     Empty: no server; the app runs core in this process on database_url (the embedded mode)."""
+    server_ca_file: str = ""
+    """A venue CA (PEM) the server's certificate is checked against. Empty: the system CAs."""
+    server_host: str = "127.0.0.1"
+    """Where encore-server listens (0.0.0.0 behind the stack's load balancer)."""
+    server_port: int = 8443
+    server_workers: int = 0
+    """encore-server worker processes; 0: one per CPU core."""
+    server_tls_cert_ref: str = ""
+    """Secret-store reference for the server's certificate chain (PEM). Empty: plain HTTP, only behind the
+    stack's TLS terminator."""
+    server_tls_key_ref: str = ""
+    """Secret-store reference for the server certificate's private key (PEM)."""
+    server_rate_limits: str = ""
+    """Overrides of the per-client-address limits, e.g. 'enrol=10/60,challenge=60/60,pin=30/60' (requests per
+    seconds). Raise them when many devices share one address (NAT)."""
+    server_token_key_ref: str = ""
+    """Secret-store reference for the key that signs device tokens (32+ random characters, the same on every
+    server replica)."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
@@ -142,6 +160,9 @@ _REF_FIELDS = (
     "mqtt_password_ref",
     "smtp_password_ref",
     "device_key_ref",
+    "server_tls_cert_ref",
+    "server_tls_key_ref",
+    "server_token_key_ref",
 )
 _SMTP_SECURITY = ("starttls", "tls", "none")
 _KIOSK_MODES = ("sales", "door")
@@ -305,6 +326,7 @@ def _validate(s: Settings, source: str) -> None:
         )
     _validate_messaging(s, source)
     _validate_kiosk(s, source)
+    _validate_server(s, source)
     for key in _REF_FIELDS:
         ref = getattr(s, key)
         if ref:
@@ -326,6 +348,25 @@ def _validate(s: Settings, source: str) -> None:
         raise ConfigError(source, "live_resync_s", "must be more than 0 seconds")
     if s.log_level.upper() not in _LOG_LEVELS:
         raise ConfigError(source, "log_level", f"must be one of {', '.join(sorted(_LOG_LEVELS))}")
+
+
+_RATE_LIMIT = r"\s*\w+=\d+/\d+(\.\d+)?\s*"
+_RATE_LIMITS = re.compile(f"{_RATE_LIMIT}(,{_RATE_LIMIT})*")
+
+
+def _validate_server(s: Settings, source: str) -> None:
+    if s.server_url and not s.server_url.startswith(("https://", "http://")):
+        raise ConfigError(
+            source, "server_url", "must start with https:// (or http:// behind a TLS terminator)"
+        )
+    if _has_password(s.server_url):
+        raise ConfigError(source, "server_url", "must not contain a password; devices sign in with their key")
+    if not 0 < s.server_port < 65536:
+        raise ConfigError(source, "server_port", "must be a TCP port between 1 and 65535")
+    if s.server_workers < 0:
+        raise ConfigError(source, "server_workers", "must be 0 (one per core) or more")
+    if s.server_rate_limits and not _RATE_LIMITS.fullmatch(s.server_rate_limits):
+        raise ConfigError(source, "server_rate_limits", "write bucket=count/seconds, comma-separated")
 
 
 def _validate_messaging(s: Settings, source: str) -> None:

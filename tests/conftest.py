@@ -181,6 +181,15 @@ def pg_roles(pg_server_url: str, pg_database_url: str) -> Iterator[pgroles.PgRol
     aio.run(pgroles.drop_roles(pg_server_url, roles.database, roles.server, roles.reporting))
 
 
+@pytest.fixture(scope="module")
+def pg_module_database_url(pg_server_url: str, _pg_template: str) -> Iterator[str]:
+    """One database for a whole module (a server process that many tests share)."""
+    name = f"encore_t_{_PID}_{next(_db_numbers)}"
+    aio.run(pgdb.clone(pg_server_url, _pg_template, name))
+    yield pgdb.url_for(pg_server_url, name)
+    aio.run(pgdb.drop(pg_server_url, name))
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"

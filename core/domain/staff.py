@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from core.domain.devices import DeviceKind
 from core.domain.ids import DeviceId, StaffId
 
 
@@ -62,6 +63,8 @@ class StaffActor:
 class DeviceActor:
     device_id: DeviceId
     name: str
+    kind: DeviceKind | None = None
+    """What the device is (a kiosk sells, a door checks in); None only for in-process callers of old."""
 
 
 @dataclass(frozen=True, slots=True)

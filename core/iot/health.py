@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from core.config import Settings
+from core.domain.clock import Clock
 from core.domain.errors import EncoreError
 from core.domain.health import DeviceHealth
 from core.domain.ids import DeviceId
@@ -58,3 +60,24 @@ class HealthReporter:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+REPORT_TIMEOUT_S = 2.0
+
+
+def open_reporter(
+    settings: Settings, device_id: DeviceId, clock: Clock, *, password: str | None
+) -> HealthReporter | None:
+    """A reporter for this device, or None when no MQTT broker is configured (health is then not sent).
+    It connects on the first report with the device's own MQTT user (``password`` resolved from
+    settings.mqtt_password_ref by the caller); aclose() it when the app stops."""
+    if not settings.mqtt_url:
+        return None
+    client = MqttGate(
+        settings.mqtt_url,
+        client_id=f"encore-device-{device_id}-health",
+        password=password,
+        clock=clock,
+        timeout=REPORT_TIMEOUT_S,
+    )
+    return HealthReporter(client, device_id, timeout=REPORT_TIMEOUT_S)

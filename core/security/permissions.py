@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.domain.devices import DeviceKind
 from core.domain.errors import NotAllowed
 from core.domain.staff import Actor, DeviceActor, Permission, Role, StaffActor, SystemActor
 
@@ -27,6 +28,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 # An approved device may sell (kiosk) and check in (door); whether it is approved is checked in the database,
 # in the same transaction as the work, so a revocation takes effect at once.
 DEVICE_PERMISSIONS = frozenset({P.SELL, P.CHECK_IN})
+KIND_PERMISSIONS: dict[DeviceKind, frozenset[Permission]] = {
+    DeviceKind.KIOSK: frozenset({P.SELL}),
+    DeviceKind.BOX_OFFICE: frozenset({P.SELL}),
+    DeviceKind.DOOR: frozenset({P.CHECK_IN}),
+}
+"""A device whose kind is known may do only its kind's work: a kiosk sells, a door checks in."""
 
 CONFIRM_PAYMENT = P.SELL
 """Confirming with a PIN at a kiosk that cash or card was taken is part of selling: box office, manager, admin."""
@@ -59,7 +66,8 @@ def allowed(actor: Actor, permission: Permission) -> bool:
     if isinstance(actor, StaffActor):
         return permission in ROLE_PERMISSIONS[actor.role]
     if isinstance(actor, DeviceActor):
-        return permission in DEVICE_PERMISSIONS
+        granted = DEVICE_PERMISSIONS if actor.kind is None else KIND_PERMISSIONS[actor.kind]
+        return permission in granted
     return isinstance(actor, SystemActor)
 
 

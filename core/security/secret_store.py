@@ -9,12 +9,13 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
-from core.config import parse_secret_ref
+from core.config import Settings, parse_secret_ref
 from core.domain.errors import ConfigError
 
 __all__ = ["SOURCE", "SecretStore", "SystemSecretStore", "resolve_secret", "store_secret"]
@@ -238,3 +239,16 @@ def _name(backend: KeyringBackend) -> str:
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def redis_url_with_password(settings: Settings) -> str:
+    """settings.redis_url with the password from redis_password_ref in it, for opening the connection only:
+    never log or keep it."""
+    password = resolve_secret(settings.redis_password_ref) if settings.redis_url else None
+    if not password:
+        return settings.redis_url
+    parts = urlsplit(settings.redis_url)
+    # config refuses a password in redis_url, so whatever precedes "@" is the user name alone.
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}:{quote(password, safe='')}@{hostport}"
+    return urlunsplit(parts._replace(netloc=netloc))

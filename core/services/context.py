@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,7 +22,7 @@ from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
 from core.iot.protocol import GateController
-from core.security.secret_store import resolve_secret
+from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.tickets.issuer import TicketSigner
 
 log = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ class ServiceContext:
 
         # Secrets first, so that a missing one fails before anything is opened; ctx.settings keeps refs only.
         password = await asyncio.to_thread(resolve_secret, settings.database_password_ref)
-        redis_settings = await asyncio.to_thread(_with_redis_password, settings)
+        redis_settings = replace(settings, redis_url=await asyncio.to_thread(redis_url_with_password, settings))
         engine = create_engine(
             settings.resolved_database_url(),
             password=password,
@@ -132,15 +131,3 @@ async def _database_clock(db: Database) -> Clock:
         "behind" if offset > timedelta(0) else "ahead of",
     )
     return OffsetClock(system, offset)
-
-
-def _with_redis_password(settings: Settings) -> Settings:
-    """A copy for open_bus only, its redis_url carrying the resolved password: never log or keep it."""
-    password = resolve_secret(settings.redis_password_ref) if settings.redis_url else None
-    if not password:
-        return settings
-    parts = urlsplit(settings.redis_url)
-    # config refuses a password in redis_url, so whatever precedes "@" is the user name alone.
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    netloc = f"{userinfo}:{quote(password, safe='')}@{hostport}"
-    return replace(settings, redis_url=urlunsplit(parts._replace(netloc=netloc)))

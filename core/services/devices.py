@@ -240,7 +240,7 @@ async def device_actor(ctx: ServiceContext, device_id: DeviceId) -> DeviceActor:
             f"{device.name} has been revoked and cannot sell or check in. Ask a manager to "
             "register this machine again."
         )
-    return DeviceActor(device_id=device.id, name=device.name)
+    return DeviceActor(device_id=device.id, name=device.name, kind=device.kind)
 
 
 async def list_devices(ctx: ServiceContext, actor: Actor) -> tuple[Device, ...]:
@@ -315,4 +315,4 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
             ctx.signer = await device_signer(ctx, device.id, key)
         except DeviceNotApproved:
             return Enrolment(device, key.fingerprint, None)  # a new key waits for a manager's approval
-    return Enrolment(device, key.fingerprint, DeviceActor(device_id=device.id, name=device.name))
+    return Enrolment(device, key.fingerprint, DeviceActor(device_id=device.id, name=device.name, kind=device.kind))

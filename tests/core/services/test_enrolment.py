@@ -59,7 +59,7 @@ async def test_approved_kiosk_gets_its_actor_and_signs(here: ServiceContext) -> 
     await devices.approve_device(here, ROOT, pending.device.id)
     approved = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
     assert approved.device.status is DeviceStatus.APPROVED
-    assert approved.actor == DeviceActor(pending.device.id, "Kiosk foyer 1")
+    assert approved.actor == DeviceActor(pending.device.id, "Kiosk foyer 1", DeviceKind.KIOSK)
     assert here.signer is not None
     key_id = await devices.signing_key_id(here, pending.device.id, _public(here))
     assert here.signer.key_id == key_id
@@ -79,7 +79,7 @@ async def test_an_approved_door_gets_its_actor_but_never_signs(here: ServiceCont
     pending = await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
     await devices.approve_device(here, ROOT, pending.device.id)
     approved = await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
-    assert approved.actor == DeviceActor(pending.device.id, "Door north")
+    assert approved.actor == DeviceActor(pending.device.id, "Door north", DeviceKind.DOOR)
     assert here.signer is None
 
 

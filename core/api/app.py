@@ -1,0 +1,115 @@
+"""The ASGI app: core's services behind device tokens, problem details for every refusal, OpenAPI served."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from core import __version__
+from core.api import problems, routes_catalog, routes_devices, routes_door, routes_sales
+from core.api.limits import Limiter, limits_from
+from core.api.state import ApiState
+from core.config import Settings
+from core.domain.errors import ConfigError, EncoreError
+from core.security.secret_store import resolve_secret
+from core.security.tokens import TokenKey
+from core.services.context import ServiceContext
+
+__all__ = ["MAX_BODY_BYTES", "create_app", "openapi_document"]
+
+MAX_BODY_BYTES = 64 * 1024
+"""No use case needs more; a larger body is refused (413) before it is read whole."""
+
+
+@get("/v1/health", tags=["server"])
+async def health() -> dict[str, str]:
+    """Liveness for probes and the load balancer (no database read)."""
+    return {"status": "ok", "version": __version__}
+
+
+async def load_token_key(settings: Settings) -> TokenKey:
+    text = await asyncio.to_thread(resolve_secret, settings.server_token_key_ref)
+    if not text:
+        raise ConfigError(
+            "settings",
+            "server_token_key_ref",
+            "set a secret reference to 32+ random characters (every replica "
+            "the same), e.g. env:ENCORE_TOKEN_KEY",
+        )
+    try:
+        return TokenKey.from_text(text)
+    except ValueError as exc:
+        raise ConfigError("settings", "server_token_key_ref", str(exc)) from None
+
+
+def create_app(
+    settings: Settings, *, token_key: TokenKey | None = None, ctx: ServiceContext | None = None
+) -> Litestar:
+    """The server app. ``ctx`` lets tests share a context; otherwise the app opens its own at start-up."""
+
+    state = State({})
+    if ctx is not None:
+        if token_key is None:
+            raise ValueError("a shared context needs its token key too")
+        state["api"] = ApiState(ctx, token_key, Limiter(limits_from(settings.server_rate_limits)))
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if ctx is not None:
+            yield
+            return
+        key = token_key or await load_token_key(settings)
+        async with ServiceContext.open(settings) as opened:
+            app.state["api"] = ApiState(opened, key, Limiter(limits_from(settings.server_rate_limits)))
+            yield
+
+    return Litestar(
+        route_handlers=[
+            health,
+            *routes_devices.ROUTES,
+            *routes_catalog.ROUTES,
+            *routes_sales.ROUTES,
+            *routes_door.ROUTES,
+        ],
+        lifespan=[lifespan],
+        state=state,
+        exception_handlers={
+            EncoreError: problems.encore_error,
+            ValidationException: problems.validation_error,
+            HTTPException: problems.http_error,
+            Exception: problems.unexpected_error,
+        },
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=_openapi(),
+        debug=False,
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Encore venue server",
+        version=__version__,
+        path="/schema",
+        components=Components(
+            security_schemes={
+                "deviceToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A device's short-lived token: POST /v1/auth/challenge, sign it with the device "
+                    "key, POST /v1/auth/token.",
+                )
+            }
+        ),
+    )
+
+
+def openapi_document(app: Litestar) -> dict[str, Any]:
+    return app.openapi_schema.to_schema()

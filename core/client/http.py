@@ -1,0 +1,124 @@
+"""The HTTP leg of the remote client: TLS, timeouts, retries where they are safe, problems raised as errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+from typing import Any, TypeVar
+
+import httpx
+import msgspec
+
+from core.domain.errors import EncoreError, StorageUnavailable
+from core.domain.problems import from_problem
+
+__all__ = ["HttpLeg", "server_unreachable"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+RETRIES = 3
+"""Attempts for a request that is safe to repeat (a read, or a write that carries its idempotency key)."""
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+
+
+def server_unreachable(detail: str) -> StorageUnavailable:
+    return StorageUnavailable(
+        f"The Encore server cannot be reached ({detail}). This device tries again by itself; if it goes on, "
+        "check its network and tell the venue's IT.",
+        code="server_unreachable",
+    )
+
+
+def ssl_context(ca_file: str) -> ssl.SSLContext:
+    """The venue CA when one is configured, else the system's CAs. Hostnames are always checked."""
+    context = ssl.create_default_context(cafile=ca_file or None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def _problem_error(response: httpx.Response) -> EncoreError:
+    try:
+        problem = json.loads(response.content)
+    except ValueError:
+        problem = None
+    if not isinstance(problem, dict):
+        problem = {"status": response.status_code, "detail": f"The server answered {response.status_code}."}
+    return from_problem(problem)
+
+
+class HttpLeg:
+    """One keep-alive connection pool to the server; every call maps transport faults to typed errors."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ca_file: str = "",
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = TIMEOUT,
+    ) -> None:
+        verify: ssl.SSLContext | bool = ssl_context(ca_file) if base_url.startswith("https") else True
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            verify=verify,
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(max_keepalive_connections=4, max_connections=8),
+            headers={"user-agent": "encore-client/1"},
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: dict[str, str] | None = None,
+        token: str | None = None,
+        repeatable: bool,
+    ) -> httpx.Response:
+        """The response to a successful request; the server's problem raised as its EncoreError otherwise.
+
+        A transport fault is retried only when ``repeatable`` (a read, or a write whose idempotency key makes a
+        second arrival return the first result); otherwise it is StorageUnavailable at once, and the caller
+        decides (the kiosk retries a checkout with the same key, never a new one).
+        """
+        content = None if body is None else msgspec.json.encode(body)
+        headers = {"content-type": "application/json"} if content is not None else {}
+        if token:
+            headers["authorization"] = f"Bearer {token}"
+        attempts = RETRIES if repeatable else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                response = await self._http.request(
+                    method, path, content=content, params=params, headers=headers
+                )
+            except httpx.TransportError as exc:
+                if attempt == attempts:
+                    raise server_unreachable(type(exc).__name__) from None
+                await asyncio.sleep(0.2 * attempt)
+                continue
+            if response.status_code < 400:
+                return response
+            if response.status_code in (502, 503, 504) and attempt < attempts and _is_gateway(response):
+                await asyncio.sleep(0.2 * attempt)
+                continue  # the load balancer found no healthy back end; another may answer
+            raise _problem_error(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def decode(self, response: httpx.Response, kind: type[T]) -> T:
+        try:
+            return msgspec.json.decode(response.content, type=kind)
+        except msgspec.ValidationError as exc:
+            raise server_unreachable(f"an answer this client cannot read: {exc}") from None
+
+
+def _is_gateway(response: httpx.Response) -> bool:
+    """A proxy's own error page, not Encore's problem (Encore's 503 StorageUnavailable is final here)."""
+    return "problem+json" not in response.headers.get("content-type", "")

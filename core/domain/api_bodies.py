@@ -1,0 +1,112 @@
+"""The venue server API's request and response bodies that are not domain types, shared by server and client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from core.domain.devices import Device, DeviceKind
+from core.domain.orders import Order
+from core.domain.payments import TerminalKind
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolRequest:
+    kind: DeviceKind
+    name: str
+    public_key: str
+    """The device's Ed25519 public key, 32 bytes, base64."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolResult:
+    device: Device
+    fingerprint: str
+    approved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeRequest:
+    public_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRequest:
+    public_key: str
+    challenge: str
+    signature: str
+    """Ed25519 signature (base64) over challenge_message(challenge)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenResult:
+    access_token: str
+    expires_at: datetime
+    device: Device
+    terminal: TerminalKind | None
+    """How this kiosk takes payment; None for a door."""
+    demo: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HoldPlacesRequest:
+    concert_id: int
+    place_ids: list[int]
+    request_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSectionRequest:
+    concert_id: int
+    section_id: int
+    quantity: int
+    request_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentBody:
+    method: TerminalKind
+    pin: str | None = None
+    """attended: the PIN of the staff member who took the money."""
+    staff_number: int | None = None
+    approve: bool | None = None
+    """demo: the buyer's choice on the simulated card reader."""
+
+
+@dataclass(frozen=True, slots=True)
+class PayRequest:
+    payment: PaymentBody
+    idempotency_key: str
+    buyer_email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRecord:
+    ticket_ids: list[int]
+    ok: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockRequest:
+    pin: str
+    staff_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockResult:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    concert_id: int
+    gate: str
+    text: str
+    direction: str = "in"
+
+
+def without_signatures(order: Order) -> Order:
+    """An order as a device sees it: no ticket signature, so nothing it reads rebuilds a QR code (the PDF it
+    may print carries the code; the database's signatures stay on the server)."""
+    return replace(order, tickets=tuple(replace(t, signature=None) for t in order.tickets))

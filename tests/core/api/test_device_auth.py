@@ -1,0 +1,158 @@
+"""Devices enrol, sign in by signing the server's challenge, and act only as what the server says they are."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from core.domain.devices import DeviceKind, DeviceStatus
+from core.domain.errors import DeviceNotApproved, NotAllowed
+from core.security.device_keys import DeviceKey
+from core.security.tokens import challenge_message
+from core.services import devices
+from tests.builders import ROOT, build_stage
+from tests.dbstate import snapshot
+
+
+async def test_a_kiosk_enrols_waits_for_approval_then_sells(served, tmp_path) -> None:
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "kiosk") as client:
+        first = await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")
+        assert not first.approved
+        assert first.device.status is DeviceStatus.PENDING
+        again = await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")
+        assert again.device.id == first.device.id  # found by its key, not registered twice
+        with pytest.raises(DeviceNotApproved) as refused:
+            await client.list_on_sale()
+        assert refused.value.code == "device_not_approved"
+        await devices.approve_device(served.ctx, ROOT, first.device.id)
+        enrolled = await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")
+        assert enrolled.approved
+        on_sale = await client.list_on_sale()
+        assert [s.concert.id for s in on_sale] == [stage.id]
+        hold = await client.hold_places(stage.id, stage.seats[:2], request_key="k1")
+        assert [p.place_id for p in hold.places] == list(stage.seats[:2])
+
+
+async def test_a_revoked_kiosk_is_refused_on_its_next_request(served, tmp_path) -> None:
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "kiosk") as client:
+        device = (await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")).device
+        await devices.approve_device(served.ctx, ROOT, device.id)
+        await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")
+        await client.get_seat_map(stage.id)
+        await devices.revoke_device(served.ctx, ROOT, device.id)
+        before = await snapshot(served.ctx)
+        with pytest.raises(DeviceNotApproved) as refused:
+            await client.hold_places(stage.id, stage.seats[:1], request_key="k2")
+        assert refused.value.code == "device_not_approved"
+        assert await snapshot(served.ctx) == before
+
+
+async def test_a_door_may_not_sell_and_a_kiosk_may_not_scan(served, tmp_path) -> None:
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "door") as door, served.client(tmp_path, "kiosk") as kiosk:
+        for client, kind in ((door, DeviceKind.DOOR), (kiosk, DeviceKind.KIOSK)):
+            device = (await client.enrol(kind, f"{kind.value} 1")).device
+            await devices.approve_device(served.ctx, ROOT, device.id)
+            await client.enrol(kind, f"{kind.value} 1")
+        before = await snapshot(served.ctx)
+        with pytest.raises(NotAllowed) as sold:
+            await door.hold_places(stage.id, stage.seats[:1], request_key="k3")
+        assert sold.value.code == "not_allowed"
+        with pytest.raises(NotAllowed) as scanned:
+            await kiosk.scan(stage.id, "main", "NOT A TICKET")
+        assert scanned.value.code == "not_allowed"
+        assert await snapshot(served.ctx) == before
+
+
+async def _token_for(served, key: DeviceKey) -> dict:
+    async with served.http() as http:
+        public = base64.b64encode(key.public_key_bytes).decode()
+        challenge = (await http.post("/v1/auth/challenge", json={"public_key": public})).json()["challenge"]
+        signature = base64.b64encode(key.sign(challenge_message(challenge))).decode()
+        response = await http.post(
+            "/v1/auth/token", json={"public_key": public, "challenge": challenge, "signature": signature}
+        )
+        return {"status": response.status_code, "body": response.json(), "challenge": challenge}
+
+
+async def test_a_signature_by_another_key_gets_no_token(served) -> None:
+    real = DeviceKey.generate()
+    device = await devices.register_device(
+        served.ctx, name="Kiosk", kind=DeviceKind.KIOSK, public_key=real.public_key_bytes
+    )
+    await devices.approve_device(served.ctx, ROOT, device.id)
+    assert (await _token_for(served, real))["status"] == 200
+    thief = DeviceKey.generate()
+    async with served.http() as http:
+        public = base64.b64encode(real.public_key_bytes).decode()
+        challenge = (await http.post("/v1/auth/challenge", json={"public_key": public})).json()["challenge"]
+        forged = base64.b64encode(thief.sign(challenge_message(challenge))).decode()
+        response = await http.post(
+            "/v1/auth/token", json={"public_key": public, "challenge": challenge, "signature": forged}
+        )
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "unauthenticated"
+
+
+async def test_the_actor_comes_from_the_token_never_from_the_body(served, tmp_path) -> None:
+    """A door's token with a kiosk's device id in the body still acts as the door (and is refused)."""
+    stage = await build_stage(served.ctx)
+    door_key = DeviceKey.generate()
+    door = await devices.register_device(
+        served.ctx, name="Door", kind=DeviceKind.DOOR, public_key=door_key.public_key_bytes
+    )
+    await devices.approve_device(served.ctx, ROOT, door.id)
+    token = (await _token_for(served, door_key))["body"]["access_token"]
+    async with served.http() as http:
+        response = await http.post(
+            "/v1/holds/places",
+            headers={"authorization": f"Bearer {token}"},
+            json={
+                "concert_id": stage.id,
+                "place_ids": [stage.seats[0]],
+                "request_key": "k4",
+                "device_id": stage.kiosk.device_id,
+                "actor": {"staff_id": 1, "role": "admin"},
+            },
+        )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_allowed"
+
+
+async def test_enrolment_floods_are_rate_limited_per_client_and_change_nothing(served) -> None:
+    async with served.http() as http:
+        for n in range(10):
+            key = base64.b64encode(DeviceKey.generate().public_key_bytes).decode()
+            ok = await http.post(
+                "/v1/devices/enrol", json={"kind": "kiosk", "name": f"K{n}", "public_key": key}
+            )
+            assert ok.status_code == 200
+        before = await snapshot(served.ctx)
+        key = base64.b64encode(DeviceKey.generate().public_key_bytes).decode()
+        refused = await http.post(
+            "/v1/devices/enrol", json={"kind": "kiosk", "name": "K11", "public_key": key}
+        )
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert int(refused.headers["retry-after"]) >= 1
+    assert await snapshot(served.ctx) == before
+
+
+async def test_garbage_keys_and_signatures_are_input_errors(served) -> None:
+    async with served.http() as http:
+        bad_key = await http.post("/v1/auth/challenge", json={"public_key": "not base64!"})
+        assert (bad_key.status_code, bad_key.json()["code"]) == (422, "public_key_invalid")
+        short = base64.b64encode(b"x" * 31).decode()
+        too_short = await http.post(
+            "/v1/devices/enrol", json={"kind": "kiosk", "name": "K", "public_key": short}
+        )
+        assert (too_short.status_code, too_short.json()["field"]) == (422, "public_key")
+        wrong_kind = await http.post(
+            "/v1/devices/enrol", json={"kind": "toaster", "name": "K", "public_key": short}
+        )
+        assert wrong_kind.status_code == 422
+        assert wrong_kind.headers["content-type"].startswith("application/problem+json")
