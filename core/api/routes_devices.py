@@ -56,7 +56,12 @@ async def token(data: JSONBody[TokenRequest], request: Request[Any, Any, Any], s
     selling = issued.device.kind in (DeviceKind.KIOSK, DeviceKind.BOX_OFFICE)
     terminal = payments.open_terminal(api.ctx).kind if selling else None
     return TokenResult(
-        issued.access_token, issued.expires_at, issued.device, terminal, api.ctx.settings.demo_mode
+        issued.access_token,
+        issued.expires_at,
+        issued.device,
+        terminal,
+        api.ctx.settings.demo_mode,
+        api.ctx.settings.redis_namespace,
     )
 
 

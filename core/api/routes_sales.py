@@ -152,11 +152,13 @@ async def checkout(
 
 def _payment_input(body: PaymentBody) -> PaymentInput:
     if body.method is TerminalKind.ATTENDED:
-        if not body.pin:
+        if not body.pin or body.staff_number is None:
             raise InputError(
-                "payment.pin", "staff confirm this payment with their PIN.", code="payment_input_invalid"
+                "payment.pin",
+                "staff confirm this payment with their staff number and PIN.",
+                code="payment_input_invalid",
             )
-        return StaffPin(body.pin)
+        return StaffPin(body.staff_number, body.pin)
     if body.approve is None:
         raise InputError(
             "payment.approve", "say whether the simulated card approves.", code="payment_input_invalid"
@@ -218,7 +220,7 @@ async def unlock(
     """A staff member leaves the locked-down kiosk with their PIN (checked here, locked out after misses)."""
     api = api_state(state)
     api.limiter.hit("pin", client_address(request))
-    person = await staff.unlock_with_pin(api.ctx, caller.actor, data.pin)
+    person = await staff.unlock_with_pin(api.ctx, caller.actor, data.staff_number, data.pin)
     return UnlockResult(person.name)
 
 

@@ -69,6 +69,7 @@ class RemoteClient:
         self._clock: Clock = SystemClock()
         self._bus: EventBus | None = None
         self._device_id: DeviceId | None = None
+        self._namespace = self._settings.redis_namespace
 
     @property
     def clock(self) -> Clock:
@@ -128,6 +129,7 @@ class RemoteClient:
         )
         issued = self._http.decode(response, TokenResult)
         self._device_id = issued.device.id
+        self._namespace = issued.redis_namespace
         loop = asyncio.get_running_loop()
         server_now = _server_now(response)
         offset = server_now - time.time()
@@ -253,8 +255,9 @@ class RemoteClient:
         body = {"ticket_ids": list(ticket_ids), "ok": ok, "reason": reason}
         await self._call("POST", "/v1/prints", body=body, repeatable=False)
 
-    async def unlock_with_pin(self, pin: str) -> str:
-        response = await self._call("POST", "/v1/kiosk/unlock", body={"pin": pin}, repeatable=False)
+    async def unlock_with_pin(self, staff_number: int, pin: str) -> str:
+        body = {"staff_number": staff_number, "pin": pin}
+        response = await self._call("POST", "/v1/kiosk/unlock", body=body, repeatable=False)
         return str(response.json()["name"])
 
     def watch_concert(self, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
@@ -272,7 +275,10 @@ class RemoteClient:
         if self._bus is None:
             if self._settings.redis_url:
                 url = redis_url_with_password(self._settings)  # the device's subscribe-only Redis user
-                self._bus = RedisBus(url, tls=self._settings.redis_tls)
+                namespace = (
+                    self._settings.redis_namespace or self._namespace
+                )  # the server says, unless pinned
+                self._bus = RedisBus(url, tls=self._settings.redis_tls, namespace=namespace)
             else:
                 self._bus = PausedBus()
         return self._bus
@@ -344,7 +350,11 @@ class _RemoteDoorLink:
 
 def _payment_body(payment: PaymentInput) -> dict[str, Any]:
     if isinstance(payment, StaffPin):
-        return {"method": TerminalKind.ATTENDED.value, "pin": payment.pin}
+        return {
+            "method": TerminalKind.ATTENDED.value,
+            "staff_number": payment.staff_number,
+            "pin": payment.pin,
+        }
     if isinstance(payment, SimulatedCard):
         return {"method": TerminalKind.DEMO.value, "approve": payment.approve}
     raise TypeError(f"not a payment input: {type(payment).__name__}")

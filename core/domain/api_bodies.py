@@ -46,6 +46,8 @@ class TokenResult:
     terminal: TerminalKind | None
     """How this kiosk takes payment; None for a door."""
     demo: bool
+    redis_namespace: str
+    """Where this venue's live events are (a device subscribes there as the venue's subscribe-only user)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,8 @@ class PrintRecord:
 
 @dataclass(frozen=True, slots=True)
 class UnlockRequest:
+    staff_number: int
     pin: str
-    staff_number: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,9 @@ class ServiceContext:
 
         # Secrets first, so that a missing one fails before anything is opened; ctx.settings keeps refs only.
         password = await asyncio.to_thread(resolve_secret, settings.database_password_ref)
-        redis_settings = replace(settings, redis_url=await asyncio.to_thread(redis_url_with_password, settings))
+        redis_settings = replace(
+            settings, redis_url=await asyncio.to_thread(redis_url_with_password, settings)
+        )
         engine = create_engine(
             settings.resolved_database_url(),
             password=password,

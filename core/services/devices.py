@@ -315,4 +315,6 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
             ctx.signer = await device_signer(ctx, device.id, key)
         except DeviceNotApproved:
             return Enrolment(device, key.fingerprint, None)  # a new key waits for a manager's approval
-    return Enrolment(device, key.fingerprint, DeviceActor(device_id=device.id, name=device.name, kind=device.kind))
+    return Enrolment(
+        device, key.fingerprint, DeviceActor(device_id=device.id, name=device.name, kind=device.kind)
+    )

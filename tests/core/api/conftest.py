@@ -12,8 +12,10 @@ from litestar import Litestar
 from core.api.app import create_app
 from core.client.remote import RemoteClient
 from core.config import Settings
+from core.domain.clock import SystemClock
 from core.security.tokens import TokenKey
 from core.services.context import ServiceContext
+from tests.support.context import open_context
 
 
 @dataclass
@@ -40,3 +42,12 @@ async def served(ctx: ServiceContext) -> AsyncIterator[Served]:
     key = TokenKey.generate()
     app = create_app(ctx.settings, token_key=key, ctx=ctx)
     return Served(app, ctx, key)
+
+
+@pytest.fixture
+async def served_pg(pg_database_url: str, redis_url: str) -> AsyncIterator[Served]:
+    """The app over PostgreSQL with the venue's Redis (the server publishes live events there), on real time:
+    a remote device counts holds down by the server's clock."""
+    async with open_context(pg_database_url, SystemClock(), redis_url=redis_url) as ctx:
+        key = TokenKey.generate()
+        yield Served(create_app(ctx.settings, token_key=key, ctx=ctx), ctx, key)

@@ -17,6 +17,7 @@ from tests.builders import ROOT, build_stage, decode_qr_texts, signing_kiosk
 from tests.dbstate import snapshot
 
 PIN = "482913"
+BO_NUMBER = 7
 
 
 async def _approved(served, tmp_path, kind: DeviceKind, name: str):
@@ -31,7 +32,13 @@ async def test_a_kiosk_sells_and_a_door_admits_through_the_api(served, tmp_path,
     stage = await build_stage(served.ctx)
     await signing_kiosk(served.ctx, "Server signer")  # until the server signs with its own key
     await staff.create_staff(
-        served.ctx, ROOT, email="bo@test.example", display_name="Bo Office", role=Role.BOX_OFFICE, pin=PIN
+        served.ctx,
+        ROOT,
+        email="bo@test.example",
+        display_name="Bo Office",
+        role=Role.BOX_OFFICE,
+        pin=PIN,
+        staff_number=BO_NUMBER,
     )
     kiosk = await _approved(served, tmp_path, DeviceKind.KIOSK, "kiosk")
     door = await _approved(served, tmp_path, DeviceKind.DOOR, "door")
@@ -39,12 +46,16 @@ async def test_a_kiosk_sells_and_a_door_admits_through_the_api(served, tmp_path,
         hold = await kiosk.hold_places(stage.id, stage.seats[:2], request_key="api-1")
         before = await snapshot(served.ctx)
         with pytest.raises(WrongPin) as wrong:
-            await kiosk.pay_and_checkout(hold.id, StaffPin("000000"), idempotency_key="pay-api-1")
+            await kiosk.pay_and_checkout(hold.id, StaffPin(BO_NUMBER, "000000"), idempotency_key="pay-api-1")
         assert (wrong.value.code, wrong.value.tries_left) == ("wrong_pin", 4)
         after_wrong = await snapshot(served.ctx)
-        assert {t for t in after_wrong if after_wrong[t] != before[t]} <= {"audit_log", "pin_attempts"}
-        order = await kiosk.pay_and_checkout(hold.id, StaffPin(PIN), idempotency_key="pay-api-1")
-        again = await kiosk.pay_and_checkout(hold.id, StaffPin(PIN), idempotency_key="pay-api-1")
+        assert {t for t in after_wrong if after_wrong[t] != before[t]} <= {
+            "audit_log",
+            "pin_attempts",
+            "attempt_guards",
+        }
+        order = await kiosk.pay_and_checkout(hold.id, StaffPin(BO_NUMBER, PIN), idempotency_key="pay-api-1")
+        again = await kiosk.pay_and_checkout(hold.id, StaffPin(BO_NUMBER, PIN), idempotency_key="pay-api-1")
         assert again.id == order.id  # a retry after a lost reply never sells twice
         assert all(t.signature is None for t in order.tickets)  # nothing a device reads rebuilds a QR code
         pdf = await kiosk.render_order(order.code, Layout.TICKET80)
