@@ -42,7 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt is imported only now: `encore-kiosk --help` and config errors need no display.
     from kiosk.app import run_app
 
-    return run_app(settings)
+    try:
+        return run_app(settings)
+    except ConfigError as error:
+        print(f"encore-kiosk: {error.message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The kiosk's composition root: QApplication, theme, ServiceContext, the sales or door window, background loops.
+"""The kiosk's composition root: QApplication, theme, the client (in-process or the venue server), the sales or
+door window, background loops.
 
 The only module that wires things together; everything it builds is tested on its own.
 """
@@ -10,14 +11,15 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
+from typing import Any
 
 import qasync
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from core.client import DeviceClient
 from core.config import Settings
 from core.domain.errors import StorageUnavailable
-from core.services import ServiceContext
 from kiosk.app_common import show
 from kiosk.ui.theme import Theme
 
@@ -37,14 +39,15 @@ async def main(settings: Settings) -> int:
     app = QApplication.instance()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    choice = open_client(settings)  # a settings problem stops here, before any window
     waiting = _waiting_window(settings)
-    async with _context(settings, waiting) as ctx:
+    async with _opened(choice) as client:
         waiting.close()
-        if ctx.settings.kiosk_mode == "door":
+        if settings.kiosk_mode == "door":
             from kiosk.door_app import DoorApp as Mode
         else:
             from kiosk.sales_app import SalesApp as Mode  # type: ignore[assignment]
-        mode = Mode(ctx)
+        mode = Mode(client, settings)
         mode.window.destroyed.connect(closed.set)
         mode.closed.connect(closed.set)
         await mode.start()
@@ -71,14 +74,30 @@ def _waiting_window(settings: Settings) -> QWidget:
     return window
 
 
+def open_client(settings: Settings) -> Any:
+    """The client for these settings, not yet opened (``async with``): encore-server over HTTPS when
+    ``server_url`` is set, else core in this process on the configured database (the embedded mode)."""
+    if settings.server_url:
+        from core.client.remote import RemoteClient  # httpx and the device's sign-in only in this mode
+
+        return RemoteClient(settings)
+    from core.client.local import LocalClient
+
+    return LocalClient(settings)
+
+
 @contextlib.asynccontextmanager
-async def _context(settings: Settings, waiting: QWidget) -> AsyncIterator[ServiceContext]:
-    """Open the services, retrying while the database is unreachable (the kiosk may boot before the server)."""
+async def _opened(client: Any) -> AsyncIterator[DeviceClient]:
+    """Open the client, retrying while the database or server is unreachable (the kiosk may boot first)."""
     while True:
         try:
-            async with ServiceContext.open(settings) as ctx:
-                yield ctx
-                return
+            opened: DeviceClient = await client.__aenter__()
         except StorageUnavailable as error:
-            log.warning("database unreachable at start-up (%s); retrying in %.0f s", error.code, RETRY_OPEN_S)
+            log.warning("Encore unreachable at start-up (%s); retrying in %.0f s", error.code, RETRY_OPEN_S)
             await asyncio.sleep(RETRY_OPEN_S)
+            continue
+        break
+    try:
+        yield opened
+    finally:
+        await client.__aexit__(None, None, None)

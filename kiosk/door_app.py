@@ -10,12 +10,13 @@ import platformdirs
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
+from core.client import DeviceClient
+from core.config import Settings
 from core.domain.devices import DeviceKind
 from core.domain.errors import StorageUnavailable
+from core.domain.health import DeviceHealth
 from core.domain.ids import DeviceId
-from core.domain.staff import Actor
-from core.services import ServiceContext, devices, health
-from kiosk.app_common import MailSender, show, staff_exit
+from kiosk.app_common import show, staff_exit
 from kiosk.devices.camera import CameraScanner
 from kiosk.ui.door_screen import DoorScreen
 from kiosk.ui.lockdown import Lockdown
@@ -37,9 +38,10 @@ def _tr(text: str) -> str:
 class DoorApp(QObject):
     closed = Signal()
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, client: DeviceClient, settings: Settings) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.client = client
+        self.settings = settings
         self.window = QStackedWidget()
         self.window.setObjectName("door_app")
         self.window.setWindowTitle("Encore door")
@@ -49,14 +51,13 @@ class DoorApp(QObject):
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting.setWordWrap(True)
         self.window.addWidget(self.waiting)
-        self.lockdown = Lockdown(self.window) if ctx.settings.kiosk_lockdown else None
+        self.lockdown = Lockdown(self.window) if settings.kiosk_lockdown else None
         if self.lockdown is not None:
             self.lockdown.unlock_requested.connect(self._on_lockdown_unlock_requested)
         self.view_model: DoorViewModel | None = None
         self.camera: CameraScanner | None = None
         self.health: HealthLoop | None = None
-        self.mail = MailSender(ctx)
-        self._actor: Actor | None = None
+        self._enrolled = False
         self._tasks = TaskOwner("door-app")
 
     async def start(self) -> None:
@@ -69,15 +70,13 @@ class DoorApp(QObject):
     async def _enrol_then_scan(self) -> None:
         while True:
             try:
-                enrolment = await devices.enrol_this_device(
-                    self.ctx, kind=DeviceKind.DOOR, name="Door station"
-                )
+                enrolment = await self.client.enrol(DeviceKind.DOOR, "Door station")
             except StorageUnavailable:
                 self.waiting.setText(_tr("Temporarily out of service: the database cannot be reached."))
                 await asyncio.sleep(ENROL_POLL_S)
                 continue
-            if enrolment.actor is not None:
-                self._actor = enrolment.actor
+            if enrolment.approved:
+                self._enrolled = True
                 break
             self.waiting.setText(
                 _tr(
@@ -86,10 +85,10 @@ class DoorApp(QObject):
             )
             await asyncio.sleep(ENROL_POLL_S)
         device_id = enrolment.device.id
-        gate = self.ctx.settings.door_gate or DEFAULT_GATE
+        gate = self.settings.door_gate or DEFAULT_GATE
         local = Path(platformdirs.user_data_dir("encore")) / f"door-{device_id}.sqlite3"
         local.parent.mkdir(parents=True, exist_ok=True)
-        self.view_model = await DoorViewModel.open(self.ctx, device_id, gate=gate, local_path=local)
+        self.view_model = await DoorViewModel.open(self.client, gate=gate, local_path=local)
         camera = CameraScanner()
         self.camera = camera if camera.start() else None
         screen = DoorScreen(self.view_model, camera=self.camera)
@@ -98,18 +97,20 @@ class DoorApp(QObject):
         await self._start_health(device_id)
 
     async def _start_health(self, device_id: DeviceId) -> None:
-        self.health = await start_health(self.ctx, device_id, lambda: self._health_now(device_id))
+        self.health = await start_health(
+            self.client, lambda: self._health_now(device_id), interval_s=self.settings.health_interval_s
+        )
 
-    def _health_now(self, device_id: DeviceId) -> health.DeviceHealth:
+    def _health_now(self, device_id: DeviceId) -> DeviceHealth:
         state = self.view_model.state if self.view_model is not None else None
-        return health.DeviceHealth(
+        return DeviceHealth(
             device_id=device_id,
             mode="door",
             online=bool(state and state.online),
             live_updates=True,
             printer="none",
             last_sale_at=None,
-            at=self.ctx.clock.now(),
+            at=self.client.clock.now(),
         )
 
     def _on_lockdown_unlock_requested(self, staff_number: int, pin: str) -> None:
@@ -117,7 +118,7 @@ class DoorApp(QObject):
 
     async def _unlock(self, staff_number: int, pin: str) -> None:
         assert self.lockdown is not None
-        if await staff_exit(self.ctx, self._actor, staff_number, pin, self.lockdown):
+        if await staff_exit(self.client, self._enrolled, staff_number, pin, self.lockdown):
             self.closed.emit()
 
     async def aclose(self) -> None:
@@ -128,5 +129,4 @@ class DoorApp(QObject):
             await self.view_model.aclose()
         if self.health is not None:
             await self.health.aclose()
-        await self.mail.aclose()
         self.window.deleteLater()

@@ -1,4 +1,4 @@
-"""Sales mode: the sale flow, its window, lockdown with a staff exit, ticket mail and health reports."""
+"""Sales mode: the sale flow, its window, lockdown with a staff exit, and health reports."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from core.client import DeviceClient
+from core.config import Settings
+from core.domain.health import DeviceHealth
 from core.domain.ids import DeviceId
-from core.services import ServiceContext, health
-from kiosk.app_common import MailSender, show, staff_exit
+from kiosk.app_common import show, staff_exit
 from kiosk.devices.printing import printer_for
 from kiosk.ui.binding import bind
 from kiosk.ui.i18n import Languages
@@ -34,12 +36,12 @@ _MODES = {
 class SalesApp(QObject):
     closed = Signal()
 
-    def __init__(self, ctx: ServiceContext, *, speaker: QtSpeaker | None = None) -> None:
+    def __init__(self, client: DeviceClient, settings: Settings, *, speaker: QtSpeaker | None = None) -> None:
         super().__init__()
-        settings = ctx.settings
-        self.ctx = ctx
+        self.client = client
+        self.settings = settings
         self.printing = TicketPrinting(printer_for(settings.kiosk_printer))
-        self.flow = SaleFlow(ctx, printing=self.printing)
+        self.flow = SaleFlow(client, printing=self.printing, settings=settings)
         self.speaker = speaker or QtSpeaker(locale_name=settings.kiosk_language)
         self.languages = Languages()
         self.languages.switch(settings.kiosk_language)
@@ -47,7 +49,6 @@ class SalesApp(QObject):
         self.lockdown = Lockdown(self.window) if settings.kiosk_lockdown else None
         if self.lockdown is not None:
             self.lockdown.unlock_requested.connect(self._on_lockdown_unlock_requested)
-        self.mail = MailSender(ctx)
         self.health: HealthLoop | None = None
         self._health_started = False
         self._printer_seen: tuple[float, tuple[object, str], str] | None = None
@@ -61,7 +62,6 @@ class SalesApp(QObject):
         else:
             show(self.window)
         self.flow.request_start()
-        await self.mail.start()
 
     def _on_flow_changed(self, state: FlowState) -> None:
         if state.step is Step.DONE and state.order is not None:
@@ -71,18 +71,20 @@ class SalesApp(QObject):
             self._tasks.start(self._start_health(DeviceId(state.enrolment.device_id)), name="health")
 
     async def _start_health(self, device_id: DeviceId) -> None:
-        self.health = await start_health(self.ctx, device_id, lambda: self._health_now(device_id))
+        self.health = await start_health(
+            self.client, lambda: self._health_now(device_id), interval_s=self.settings.health_interval_s
+        )
 
-    def _health_now(self, device_id: DeviceId) -> health.DeviceHealth:
+    def _health_now(self, device_id: DeviceId) -> DeviceHealth:
         state = self.flow.state
-        return health.DeviceHealth(
+        return DeviceHealth(
             device_id=device_id,
             mode=_MODES.get(state.step, "sales"),
             online=state.step is not Step.OUT_OF_SERVICE,
             live_updates=state.live,
             printer=self._printer_state(state),
             last_sale_at=self._last_sale,
-            at=self.ctx.clock.now(),
+            at=self.client.clock.now(),
         )
 
     def _printer_state(self, state: FlowState) -> str:
@@ -106,14 +108,12 @@ class SalesApp(QObject):
 
     async def _unlock(self, staff_number: int, pin: str) -> None:
         assert self.lockdown is not None
-        actor = self.flow.actor if self.flow.enrolled else None
-        if await staff_exit(self.ctx, actor, staff_number, pin, self.lockdown):
+        if await staff_exit(self.client, self.flow.enrolled, staff_number, pin, self.lockdown):
             self.closed.emit()
 
     async def aclose(self) -> None:
         await self.flow.aclose()
         await self.printing.aclose()
-        await self.mail.aclose()
         if self.health is not None:
             await self.health.aclose()
         await self._tasks.aclose()

@@ -95,14 +95,17 @@ class LocalClient:
         self._mail_every_s = mail_every_s
         self._ctx: ServiceContext | None = None
         self._stack: contextlib.AsyncExitStack | None = None
-        self._actor: DeviceActor | None = None
+        self._actor: Actor | None = None
         self._device: Device | None = None
         self._mail_task: asyncio.Task[None] | None = None
 
     @classmethod
-    def over(cls, ctx: ServiceContext) -> LocalClient:
+    def over(cls, ctx: ServiceContext, *, actor: Actor | None = None) -> LocalClient:
+        """A client on a context opened elsewhere (which it does not close), acting as ``actor`` until
+        ``enrol`` finds this machine's device: tests and tools in this process, never a device's app."""
         client = cls(ctx.settings, clock=ctx.clock, send_mail=False)
         client._ctx = ctx
+        client._actor = actor
         return client
 
     async def __aenter__(self) -> LocalClient:
@@ -139,7 +142,7 @@ class LocalClient:
     def clock(self) -> Clock:
         return self.ctx.clock
 
-    def _acting(self) -> DeviceActor:
+    def _acting(self) -> Actor:
         if self._actor is None:
             raise DeviceNotApproved(
                 "This device is not approved yet (or was revoked). Ask a manager to approve it in the admin app "
@@ -259,7 +262,10 @@ class LocalClient:
     # --- health and mail --------------------------------------------------------------------------------
 
     async def open_health_sink(self) -> HealthSink | None:
-        return await health.open_health_reporter(self.ctx, self._acting().device_id)
+        actor = self._acting()
+        if not isinstance(actor, DeviceActor):
+            raise DeviceNotApproved("Only an enrolled device reports its health.")
+        return await health.open_health_reporter(self.ctx, actor.device_id)
 
     async def _start_mail(self) -> None:
         mailer = await adapters.open_mailer(self.ctx.settings)

@@ -91,7 +91,8 @@ class DeviceClient(Protocol):
     async def list_on_sale(self) -> list[ConcertSummary]: ...
 
     async def list_door_concerts(self) -> list[ConcertSummary]:
-        """Tonight's concerts by doors time, whatever their sales state (the door's chooser)."""
+        """The door's chooser: tonight's concerts first, then the next ones, by doors time, whatever their
+        sales state (sales close before the doors open)."""
         ...
 
     async def get_seat_map(self, concert_id: ConcertId) -> SeatMap: ...

@@ -32,19 +32,20 @@ async def concerts_on_sale(conn: AsyncConnection, now: datetime) -> list[tuple[C
     return [(concert_from_row(r), r.venue_name, r.venue_tz) for r in (await conn.execute(stmt)).all()]
 
 
-async def concerts_with_doors_between(
-    conn: AsyncConnection, since: datetime, until: datetime
+async def concerts_with_doors_from(
+    conn: AsyncConnection, since: datetime, limit: int
 ) -> list[tuple[Concert, str, str]]:
-    """Concerts (on sale or with sales closed, not draft or cancelled) whose doors open in [since, until)."""
+    """Concerts (on sale or with sales closed, not draft or cancelled) whose doors open at ``since`` or later,
+    soonest first."""
     stmt = (
         select(concerts, venues.c.name.label("venue_name"), venues.c.timezone.label("venue_tz"))
         .join(venues, venues.c.id == concerts.c.venue_id)
         .where(
             concerts.c.status.in_([ConcertStatus.ON_SALE.value, ConcertStatus.SALES_CLOSED.value]),
             concerts.c.doors_at >= since,
-            concerts.c.doors_at < until,
         )
         .order_by(concerts.c.doors_at, concerts.c.id)
+        .limit(limit)
     )
     return [(concert_from_row(r), r.venue_name, r.venue_tz) for r in (await conn.execute(stmt)).all()]
 

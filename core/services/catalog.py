@@ -21,9 +21,9 @@ __all__ = ["get_availability", "get_seat_map", "list_door_concerts", "list_on_sa
 # Catalog reads are public: anyone at a kiosk may see what is on sale, so there is no actor here.
 
 
-DOOR_WINDOW_BEFORE = timedelta(hours=12)
-DOOR_WINDOW_AFTER = timedelta(hours=24)
-"""A door lists concerts whose doors opened up to 12 hours ago or open within the next 24 hours."""
+DOORS_STILL_OPEN = timedelta(hours=12)
+"""A door lists concerts whose doors opened up to 12 hours ago, or open later."""
+DOOR_LIST_LIMIT = 20
 
 
 async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
@@ -37,14 +37,12 @@ async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
 
 
 async def list_door_concerts(ctx: ServiceContext) -> list[ConcertSummary]:
-    """Tonight's concerts for a door's chooser, by doors time, whatever their sales state (sales close before
-    the doors open)."""
+    """A door's chooser: tonight's concerts first, then the next ones, by doors time, whatever their sales
+    state (sales close before the doors open)."""
     now = ctx.clock.now()
 
     async def work(conn: AsyncConnection) -> list[ConcertSummary]:
-        found = await catalog_db.concerts_with_doors_between(
-            conn, now - DOOR_WINDOW_BEFORE, now + DOOR_WINDOW_AFTER
-        )
+        found = await catalog_db.concerts_with_doors_from(conn, now - DOORS_STILL_OPEN, DOOR_LIST_LIMIT)
         return await _summaries(conn, found, now)
 
     return await ctx.db.read(work)

@@ -14,17 +14,13 @@ from zoneinfo import ZoneInfo
 
 from psygnal import Signal
 
-from core.client.door_station import DoorStation
-from core.client.local import LocalDoorLink
+from core.client import DeviceClient, DoorStation
 from core.domain.checkin import ScanResult
 from core.domain.door import OFFLINE_NOTE
 from core.domain.errors import Conflict, EncoreError, StorageBusy
-from core.domain.ids import ConcertId, DeviceId
+from core.domain.ids import ConcertId
 from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
-from core.domain.staff import DeviceActor
-from core.services import catalog, checkin, devices
-from core.services.context import ServiceContext
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -136,8 +132,7 @@ class DoorViewModel:
 
     def __init__(
         self,
-        ctx: ServiceContext,
-        actor: DeviceActor,
+        client: DeviceClient,
         *,
         gate: str,
         local_path: Path | str,
@@ -147,8 +142,7 @@ class DoorViewModel:
         online_timeout_s: float = 2.5,
         probe_interval: timedelta = timedelta(seconds=10),
     ) -> None:
-        self.ctx = ctx
-        self.actor = actor
+        self.client = client
         self.local_path = Path(local_path)
         self.verdict_seconds = verdict_seconds
         self.tick_seconds = tick_seconds
@@ -167,17 +161,15 @@ class DoorViewModel:
     @classmethod
     async def open(
         cls,
-        ctx: ServiceContext,
-        device_id: DeviceId,
+        client: DeviceClient,
         *,
         gate: str,
         local_path: Path | str,
         concert_id: ConcertId | None = None,
         **options: object,
     ) -> DoorViewModel:
-        """The door of an approved device; DeviceNotApproved/NotFound tell the entry point what to show."""
-        actor = await devices.device_actor(ctx, device_id)
-        model = cls(ctx, actor, gate=gate, local_path=local_path, **options)  # type: ignore[arg-type]
+        """The door of an enrolled, approved device (the client acts as it)."""
+        model = cls(client, gate=gate, local_path=local_path, **options)  # type: ignore[arg-type]
         await model.start(concert_id)
         return model
 
@@ -195,7 +187,7 @@ class DoorViewModel:
                 ConcertChoice(
                     s.concert.id, s.concert.title, _doors(s.concert.doors_at, s.timezone), s.timezone
                 )
-                for s in await catalog.list_on_sale(self.ctx)
+                for s in await self.client.list_door_concerts()
             )
         except EncoreError as exc:  # offline at start: a given concert still works from the local snapshot
             log.warning("door: cannot list concerts (%s)", exc.message)
@@ -232,7 +224,7 @@ class DoorViewModel:
         station = self._station
         if station is None:
             return
-        now = self.ctx.clock.now()
+        now = self.client.clock.now()
         due = self._refreshed_at is None or now - self._refreshed_at >= self.snapshot_every
         try:
             if not station.online or due:
@@ -311,7 +303,7 @@ class DoorViewModel:
 
     async def _undo(self) -> Verdict | None:
         try:
-            outcome = await checkin.undo_last_admit(self.ctx, self.actor)
+            outcome = await self.client.undo_last_admit()
         except Conflict as exc:
             self._publish(notice=plain(exc.message))
             return None
@@ -327,7 +319,7 @@ class DoorViewModel:
             await old.aclose()
         choice = next((c for c in self._state.concerts if c.id == concert_id), None)
         try:
-            seat_map = await catalog.get_seat_map(self.ctx, concert_id)
+            seat_map = await self.client.get_seat_map(concert_id)
         except EncoreError as exc:  # offline: the local snapshot still checks tickets
             log.warning("door: concert %s details unavailable (%s)", concert_id, exc.message)
             self._categories = {}
@@ -344,9 +336,7 @@ class DoorViewModel:
             )
         if choice is None:
             choice = ConcertChoice(concert_id, f"Concert {concert_id}", "")
-        station = DoorStation(
-            LocalDoorLink(self.ctx, self.actor),
-            self.ctx.clock,
+        station = await self.client.open_door_station(
             concert_id,
             self._state.gate,
             self.local_path,
@@ -356,7 +346,7 @@ class DoorViewModel:
         self._refreshed_at = None
         try:
             await station.refresh_snapshot()
-            self._refreshed_at = self.ctx.clock.now()
+            self._refreshed_at = self.client.clock.now()
         except (EncoreError, TimeoutError):
             pass  # offline: scans go by the snapshot this door already has
         concerts = self._state.concerts
@@ -410,7 +400,7 @@ class DoorViewModel:
         self._seq += 1
         verdict = Verdict(self._seq, tone, word, reason, **details)  # type: ignore[arg-type]
         zone = ZoneInfo(self._state.concert.timezone if self._state.concert else "UTC")
-        at = self.ctx.clock.now().astimezone(zone).strftime("%H:%M:%S")
+        at = self.client.clock.now().astimezone(zone).strftime("%H:%M:%S")
         recent = (RecentScan(at, word, tone, verdict.place), *self._state.recent)[:RECENT]
         self._publish(verdict=verdict, recent=recent, notice=None)
         if self._clear is not None:

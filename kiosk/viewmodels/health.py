@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from core.domain.ids import DeviceId
-from core.services import ServiceContext, health
-from core.services.health import DeviceHealth, HealthReporter
+from core.client import DeviceClient, HealthSink
+from core.domain.health import DeviceHealth
 from kiosk.viewmodels.tasks import TaskOwner
 
 log = logging.getLogger(__name__)
@@ -22,7 +21,7 @@ CHECK_SECONDS = 1.0
 class HealthLoop:
     def __init__(
         self,
-        reporter: HealthReporter,
+        reporter: HealthSink,
         snapshot: Callable[[], DeviceHealth],
         *,
         interval_s: float,
@@ -67,12 +66,12 @@ def _comparable(health: DeviceHealth) -> DeviceHealth:
 
 
 async def start_health(
-    ctx: ServiceContext, device_id: DeviceId, snapshot: Callable[[], DeviceHealth]
+    client: DeviceClient, snapshot: Callable[[], DeviceHealth], *, interval_s: float
 ) -> HealthLoop | None:
-    """A running health loop for this device, or None when no MQTT broker is configured."""
-    reporter = await health.open_health_reporter(ctx, device_id)
+    """A running health loop for this (enrolled) device, or None when the venue has no MQTT broker."""
+    reporter = await client.open_health_sink()
     if reporter is None:
         return None
-    loop = HealthLoop(reporter, snapshot, interval_s=ctx.settings.health_interval_s)
+    loop = HealthLoop(reporter, snapshot, interval_s=interval_s)
     loop.start()
     return loop

@@ -10,12 +10,11 @@ from typing import Protocol
 
 import psygnal
 
+from core.client import DeviceClient
 from core.domain.errors import EncoreError, NotAllowed, NotFound
 from core.domain.ids import TicketId
 from core.domain.orders import Order, TicketState
-from core.domain.staff import Actor
-from core.services import tickets
-from core.services.context import ServiceContext
+from core.domain.tickets import Layout
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -108,7 +107,7 @@ class TicketPrinting:
 
     changed = psygnal.Signal(PrintState)
 
-    def __init__(self, printer: Printer, *, layout: tickets.Layout = tickets.Layout.TICKET80) -> None:
+    def __init__(self, printer: Printer, *, layout: Layout = Layout.TICKET80) -> None:
         self._printer = printer
         self._layout = layout
         self._state = PrintState()
@@ -126,13 +125,13 @@ class TicketPrinting:
         self._state = state
         self.changed.emit(state)
 
-    async def print_order(self, ctx: ServiceContext, actor: Actor, order: Order) -> PrintOutcome:
+    async def print_order(self, client: DeviceClient, order: Order) -> PrintOutcome:
         """Print every valid ticket of the order once; the outcome says whether a reprint may help."""
         ids = _printable(order)
         attempts = self._state.attempts + 1 if self._state.order_code == order.code else 1
         self._set(PrintState(PrintPhase.RENDERING, order.code, len(ids), attempts=attempts))
         try:
-            pdf = await tickets.render_order(ctx, actor, order.code, self._layout)
+            pdf = await client.render_order(order.code, self._layout)
         except EncoreError as exc:
             # Nothing reached the printer, so there is no print to record; core's message says what to do.
             # Refused (the kiosk's print window passed) or nothing left to print: only staff can help.
@@ -142,7 +141,7 @@ class TicketPrinting:
         try:
             await self._printer.print_pdf(pdf, job_name=f"Encore order {order.code}")
         except PrintFailed as exc:
-            recorded = await self._record(ctx, actor, ids, ok=False, reason=exc.reason)
+            recorded = await self._record(client, ids, ok=False, reason=exc.reason)
             return self._failed(order, ids, plain(exc.message), exc.code, exc.reason, True, recorded=recorded)
         except BaseException:
             # A bug or a cancel mid-print: leave no screen stuck on "printing"; the owner logs and handles it.
@@ -150,22 +149,22 @@ class TicketPrinting:
                 replace(self._state, phase=PrintPhase.FAILED, error=CALL_STAFF, error_code="print_crashed")
             )
             raise
-        recorded = await self._record(ctx, actor, ids, ok=True, reason="")
+        recorded = await self._record(client, ids, ok=True, reason="")
         self._set(replace(self._state, phase=PrintPhase.PRINTED))
         return PrintOutcome(True, order.code, ids, recorded=recorded)
 
-    async def reprint(self, ctx: ServiceContext, actor: Actor, order: Order) -> PrintOutcome:
+    async def reprint(self, client: DeviceClient, order: Order) -> PrintOutcome:
         """After a failure (or for staff): the same path, counted and audited again."""
-        return await self.print_order(ctx, actor, order)
+        return await self.print_order(client, order)
 
-    def request_print(self, ctx: ServiceContext, actor: Actor, order: Order) -> None:
+    def request_print(self, client: DeviceClient, order: Order) -> None:
         """For widgets: start printing unless a print is already running (a double tap prints once)."""
         if not self._tasks.busy:
-            self._tasks.start(self.print_order(ctx, actor, order), name="print_order")
+            self._tasks.start(self.print_order(client, order), name="print_order")
 
-    def request_reprint(self, ctx: ServiceContext, actor: Actor, order: Order) -> None:
+    def request_reprint(self, client: DeviceClient, order: Order) -> None:
         if not self._tasks.busy and self._state.can_reprint:
-            self._tasks.start(self.reprint(ctx, actor, order), name="reprint")
+            self._tasks.start(self.reprint(client, order), name="reprint")
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
@@ -186,13 +185,11 @@ class TicketPrinting:
         )
         return PrintOutcome(False, order.code, tuple(ids), error, code, reason, retry, recorded)
 
-    async def _record(
-        self, ctx: ServiceContext, actor: Actor, ids: Sequence[TicketId], *, ok: bool, reason: str
-    ) -> bool:
+    async def _record(self, client: DeviceClient, ids: Sequence[TicketId], *, ok: bool, reason: str) -> bool:
         """Count and audit the print. The paper is out (or not) whatever the database says, so a failure to
         record is logged for staff and does not change what the buyer is told."""
         try:
-            await tickets.record_print(ctx, actor, ids, ok=ok, reason=reason[:200])
+            await client.record_print(ids, ok=ok, reason=reason[:200])
         except EncoreError as exc:
             log.warning("print of tickets %s (ok=%s) not recorded: %s", list(ids), ok, exc.code)
             return False

@@ -13,14 +13,15 @@ from typing import Any
 
 import psygnal
 
+from core.client import DeviceClient
+from core.config import Settings
 from core.domain.codes import is_email
 from core.domain.devices import DeviceKind
 from core.domain.errors import DeviceNotApproved, EncoreError, HoldExpired, NotFound, StorageUnavailable
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, PlaceId, SectionId
-from core.domain.orders import Order, Payment
-from core.domain.staff import Actor
-from core.services import ServiceContext, catalog, checkout, devices, payments, sales
+from core.domain.orders import Order
+from core.domain.payments import PaymentInput, SimulatedCard, StaffPin, TerminalKind
 from kiosk.viewmodels import messages
 from kiosk.viewmodels.flow_speech import spoken_summary
 from kiosk.viewmodels.flow_state import (
@@ -56,33 +57,35 @@ class SaleFlow:
 
     def __init__(
         self,
-        ctx: ServiceContext,
+        client: DeviceClient,
         *,
         printing: TicketPrinting,
+        settings: Settings | None = None,
         device_name: str = "Kiosk",
         idle_timeout_s: float | None = None,
         idle_warning_s: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         poll_s: float = POLL_SECONDS,
     ) -> None:
-        self.ctx = ctx
+        settings = settings or Settings()
+        self.client = client
         self._printing = printing
         printing.changed.connect(self._on_print_changed)
         self._device_name = device_name
-        self._idle_timeout = idle_timeout_s or ctx.settings.kiosk_idle_timeout_s
-        self._idle_warning = idle_warning_s or ctx.settings.kiosk_idle_warning_s
+        self._idle_timeout = idle_timeout_s or settings.kiosk_idle_timeout_s
+        self._idle_warning = idle_warning_s or settings.kiosk_idle_warning_s
         self._monotonic = monotonic
         self._poll_s = poll_s
         self._tasks = TaskOwner("sale-flow")
         self._tasks.on_error = self._on_unexpected
-        self._actor: Actor | None = None
-        self._terminal: payments.PaymentTerminal | None = None
+        self._enrolled = False
+        self._terminal: TerminalKind | None = None
         self._last_touch = monotonic()
         self._payment_key = ""
         self._paying = False
         self.seat_map: SeatMapModel | None = None
         self._closing: set[asyncio.Task[None]] = set()
-        self.state = FlowState(demo=ctx.settings.demo_mode, language=ctx.settings.kiosk_language)
+        self.state = FlowState(demo=settings.demo_mode, language=settings.kiosk_language)
 
     # --- state -------------------------------------------------------------------------------------
 
@@ -116,35 +119,30 @@ class SaleFlow:
             self._out_of_service()
 
     async def _enrol_once(self) -> bool:
-        enrolment = await devices.enrol_this_device(self.ctx, kind=DeviceKind.KIOSK, name=self._device_name)
+        enrolment = await self.client.enrol(DeviceKind.KIOSK, self._device_name)
         info = EnrolmentInfo(
             enrolment.device.name, enrolment.fingerprint, enrolment.device.status.value, enrolment.device.id
         )
-        if enrolment.actor is None:
-            self._actor = None
+        self._enrolled = enrolment.approved and enrolment.terminal is not None
+        if not self._enrolled:
             self._go(Step.ENROLMENT, enrolment=info)
             return False
-        self._actor = enrolment.actor
-        self._terminal = payments.open_terminal(self.ctx)
+        self._terminal = enrolment.terminal
         if self.state.step in {Step.STARTING, Step.ENROLMENT, Step.OUT_OF_SERVICE}:
             await self._refresh_concerts()  # the welcome screen names the venue
-            self._go(Step.WELCOME, enrolment=info, terminal=self._terminal.kind.value)
+            terminal = enrolment.terminal.value if enrolment.terminal else ""
+            self._go(Step.WELCOME, enrolment=info, terminal=terminal, demo=enrolment.demo)
         return True
 
     async def _refresh_concerts(self) -> None:
-        concerts = tuple(await catalog.list_on_sale(self.ctx))
+        concerts = tuple(await self.client.list_on_sale())
         venue = concerts[0].venue_name if concerts else self.state.venue_name
         self._set(concerts=concerts, venue_name=venue)
 
     @property
     def enrolled(self) -> bool:
-        return self._actor is not None
-
-    @property
-    def actor(self) -> Actor:
-        if self._actor is None:
-            raise RuntimeError("the kiosk is not enrolled yet")
-        return self._actor
+        """Approved: the kiosk may sell (and a staff PIN may be checked)."""
+        return self._enrolled
 
     # --- commands: sync wrappers for widgets ------------------------------------------------------------
 
@@ -176,10 +174,10 @@ class SaleFlow:
         self._command(self.cancel())
 
     def request_pay_with_pin(self, staff_number: int, pin: str) -> None:
-        self._command(self.pay(payments.StaffPin(staff_number, pin)))
+        self._command(self.pay(StaffPin(staff_number, pin)))
 
     def request_pay_demo(self, approve: bool) -> None:
-        self._command(self.pay(payments.SimulatedCard(approve)))
+        self._command(self.pay(SimulatedCard(approve)))
 
     def request_reprint(self) -> None:
         self._command(self.reprint())
@@ -231,26 +229,26 @@ class SaleFlow:
     # --- the purchase ---------------------------------------------------------------------------------
 
     async def begin(self) -> None:
-        concerts = tuple(await catalog.list_on_sale(self.ctx))
+        concerts = tuple(await self.client.list_on_sale())
         self._go(Step.CONCERTS, concerts=concerts, concert=None)
 
     async def choose_concert(self, concert_id: ConcertId) -> None:
         summary = next((c for c in self.state.concerts if c.concert.id == concert_id), None)
         if summary is None:  # not on the list the buyer saw (a stale list, or a test): read it now
-            concerts = tuple(await catalog.list_on_sale(self.ctx))
+            concerts = tuple(await self.client.list_on_sale())
             summary = next((c for c in concerts if c.concert.id == concert_id), None)
             if summary is None:
                 raise NotFound(
                     "That concert is not on sale any more. Please choose another.", code="concert_not_on_sale"
                 )
             self._set(concerts=concerts)
-        seat_map = await catalog.get_seat_map(self.ctx, concert_id)
+        seat_map = await self.client.get_seat_map(concert_id)
         await self._close_seat_map()
         self.seat_map = SeatMapModel(seat_map)
         self._go(Step.SEATS, concert=summary, hold=None, countdown=None)
         # Live updates start once the screen has drawn the map: a big plan keeps the GUI thread (and so this
         # loop) busy for a moment, and a subscription started before would time out waiting for Redis.
-        self.seat_map.start(self.ctx)
+        self.seat_map.start(self.client)
 
     async def back(self) -> None:
         if self.state.step is Step.SEATS:
@@ -267,19 +265,17 @@ class SaleFlow:
             self._set(notice=Notice("nothing_selected", messages.NOTHING_SELECTED, Tone.INFO))
             return
         concert_id = self._concert_id()
-        hold = await sales.hold_places(self.ctx, self.actor, concert_id, chosen, request_key=_key())
+        hold = await self.client.hold_places(concert_id, chosen, request_key=_key())
         await self._held(hold)
 
     async def hold_best_available(self, section_id: SectionId, quantity: int) -> None:
-        hold = await sales.hold_best_available(
-            self.ctx, self.actor, self._concert_id(), section_id, quantity, request_key=_key()
+        hold = await self.client.hold_best_available(
+            self._concert_id(), section_id, quantity, request_key=_key()
         )
         await self._held(hold)
 
     async def hold_standing(self, section_id: SectionId, quantity: int) -> None:
-        hold = await sales.hold_standing(
-            self.ctx, self.actor, self._concert_id(), section_id, quantity, request_key=_key()
-        )
+        hold = await self.client.hold_standing(self._concert_id(), section_id, quantity, request_key=_key())
         await self._held(hold)
 
     async def _held(self, hold: Hold) -> None:
@@ -289,7 +285,7 @@ class SaleFlow:
 
     async def extend(self) -> None:
         hold = self._hold()
-        hold = await sales.extend_hold(self.ctx, self.actor, hold.id)
+        hold = await self.client.extend_hold(hold.id)
         self._set(hold=hold, countdown=self._countdown(hold), notice=Notice("extended", messages.EXTENDED))
 
     async def to_payment(self) -> None:
@@ -302,17 +298,16 @@ class SaleFlow:
         """Release the hold (the places return at once) and go back to the seat map."""
         hold = self.state.hold
         if hold is not None:
-            await sales.release_hold(self.ctx, self.actor, hold.id)
+            await self.client.release_hold(hold.id)
         await self._reopen_seats(Notice("cancelled", messages.CANCELLED))
 
-    async def pay(self, given: payments.PaymentInput) -> None:
-        hold, terminal = self._hold(), self._terminal
-        if self.state.step is not Step.PAYMENT or terminal is None:
+    async def pay(self, given: PaymentInput) -> None:
+        hold = self._hold()
+        if self.state.step is not Step.PAYMENT or self._terminal is None:
             return
         self._paying = True
         try:
-            payment = await terminal.charge(self.actor, hold.total, self._payment_key, given)
-            order = await self._checkout(terminal, hold, payment)
+            order = await self._pay_and_checkout(hold, given)
         finally:
             self._paying = False
         if order is None:
@@ -322,31 +317,23 @@ class SaleFlow:
         )
         await self._print(order)
 
-    async def _checkout(
-        self, terminal: payments.PaymentTerminal, hold: Hold, payment: Payment
-    ) -> Order | None:
-        """The money is taken: sell, or void the payment so staff hand it back. A lost reply is retried with
-        the same key (it returns the same order) for as long as CHECKOUT_PATIENCE_S, never voided: the order may
-        exist."""
+    async def _pay_and_checkout(self, hold: Hold, given: PaymentInput) -> Order | None:
+        """Core takes the payment and sells, voiding the payment itself on a refusal after the charge. A lost
+        reply is retried with the same key (it returns the same order, never charges twice) for as long as
+        CHECKOUT_PATIENCE_S: the order may exist."""
         email = self.state.email or None
         waited = 0.0
         while True:
             try:
-                return await checkout.checkout_hold(
-                    self.ctx,
-                    self.actor,
-                    hold.id,
-                    idempotency_key=self._payment_key,
-                    payment=payment,
-                    buyer_email=email,
+                return await self.client.pay_and_checkout(
+                    hold.id, given, idempotency_key=self._payment_key, buyer_email=email
                 )
             except StorageUnavailable:
                 if waited >= CHECKOUT_PATIENCE_S:
                     log.error(
-                        "checkout of hold %s after payment %s still unanswered; the order may exist: "
-                        "check idempotency key %s",
+                        "payment and checkout of hold %s still unanswered; the order may exist: check "
+                        "idempotency key %s",
                         hold.id,
-                        payment.reference,
                         self._payment_key,
                     )
                     raise
@@ -355,7 +342,6 @@ class SaleFlow:
                 await asyncio.sleep(pause)
                 waited += pause
             except EncoreError as error:
-                await terminal.void(self.actor, payment, error.code)
                 if error.code in {"hold_expired", "seats_taken"}:
                     await self._reopen_seats(Notice(error.code, messages.PAID_NOT_SOLD, Tone.WARNING))
                     return None
@@ -367,7 +353,7 @@ class SaleFlow:
 
     async def _print(self, order: Order) -> None:
         self._set(print_phase=PrintPhase.RENDERING, print_error=None, can_reprint=False)
-        outcome = await self._printing.print_order(self.ctx, self.actor, order)
+        outcome = await self._printing.print_order(self.client, order)
         if outcome.ok:
             self._go(Step.DONE, print_phase=PrintPhase.PRINTED)
         else:
@@ -395,7 +381,7 @@ class SaleFlow:
         return self.state.hold
 
     def _countdown(self, hold: Hold) -> Countdown:
-        left = max(0, math.ceil((hold.expires_at - self.ctx.clock.now()).total_seconds()))
+        left = max(0, math.ceil((hold.expires_at - self.client.clock.now()).total_seconds()))
         return Countdown(
             left, hold.expires_at, left <= WARN_SECONDS, hold.extensions_allowed - hold.extensions_used
         )
@@ -421,7 +407,7 @@ class SaleFlow:
     def _start_over(self, notice: Notice | None) -> None:
         """Back to Welcome; a hold still open is released (best effort: it lapses by itself anyway)."""
         hold = self.state.hold
-        if hold is not None and self._actor is not None:
+        if hold is not None and self._enrolled:
             self._tasks.start(self._release_quietly(hold), name="release")
         if self.seat_map is not None:
             self._tasks.start(self._close_seat_map(), name="detach-seat-map")
@@ -441,7 +427,7 @@ class SaleFlow:
 
     async def _release_quietly(self, hold: Hold) -> None:
         try:
-            await sales.release_hold(self.ctx, self.actor, hold.id)
+            await self.client.release_hold(hold.id)
         except EncoreError as error:
             log.info("hold %s not released (%s); it lapses by itself", hold.id, error.code)
 

@@ -10,14 +10,14 @@ from types import MappingProxyType
 
 import psygnal
 
+from core.client import DeviceClient
 from core.domain.catalog import MapPlace, SeatMap
 from core.domain.concerts import PriceCategory
 from core.domain.ids import CategoryId, ConcertId, PlaceId, SectionId
+from core.domain.live import AvailabilityView
 from core.domain.money import Money
 from core.domain.places import PlaceState, place_label
 from core.domain.venues import SectionKind
-from core.services import ServiceContext, catalog
-from core.services.live import AvailabilityView, watch_concert
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import translate
 from kiosk.viewmodels.tasks import TaskOwner
@@ -87,7 +87,7 @@ class SeatMapState:
 
 
 class SeatMapModel:
-    """Built from a SeatMap; ``start(ctx)`` keeps it live. Commands are sync and cheap (no I/O)."""
+    """Built from a SeatMap; ``start(client)`` keeps it live. Commands are sync and cheap (no I/O)."""
 
     changed = psygnal.Signal(SeatMapState)
 
@@ -120,8 +120,8 @@ class SeatMapModel:
         )
 
     @classmethod
-    async def load(cls, ctx: ServiceContext, concert_id: ConcertId) -> SeatMapModel:
-        return cls(await catalog.get_seat_map(ctx, concert_id))
+    async def load(cls, client: DeviceClient, concert_id: ConcertId) -> SeatMapModel:
+        return cls(await client.get_seat_map(concert_id))
 
     @property
     def state(self) -> SeatMapState:
@@ -208,14 +208,14 @@ class SeatMapModel:
 
     # --- live -----------------------------------------------------------------------------------
 
-    def start(self, ctx: ServiceContext) -> None:
-        self._tasks.start(self._watch(ctx), name="watch")
+    def start(self, client: DeviceClient) -> None:
+        self._tasks.start(self._watch(client), name="watch")
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
 
-    async def _watch(self, ctx: ServiceContext) -> None:
-        async for view in watch_concert(ctx, self.seat_map.concert.id):
+    async def _watch(self, client: DeviceClient) -> None:
+        async for view in client.watch_concert(self.seat_map.concert.id):
             self.apply_view(view)
 
     def apply_view(self, view: AvailabilityView) -> None:

@@ -36,8 +36,8 @@ def _child_kiosk(folder: str) -> None:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from core.client.local import LocalClient
     from core.config import load
-    from core.services import ServiceContext
 
     app = QApplication([])
     settings = replace(load(), kiosk_lockdown=False, kiosk_printer=f"folder:{folder}")
@@ -46,8 +46,8 @@ def _child_kiosk(folder: str) -> None:
         from kiosk.sales_app import SalesApp
         from kiosk.viewmodels.flow_state import Step
 
-        async with ServiceContext.open(settings) as ctx:
-            sales = SalesApp(ctx)
+        async with LocalClient(settings) as client:
+            sales = SalesApp(client, settings)
             await sales.start()
             flow = sales.flow
             await _until(lambda: flow.state.step is Step.WELCOME)

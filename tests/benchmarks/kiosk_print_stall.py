@@ -85,6 +85,7 @@ def _paint_now(pdf: bytes, target: Path) -> None:
 
 
 async def _measure(repeats: int) -> dict[str, Any]:
+    from core.client.local import LocalClient
     from core.domain.clock import SystemClock
     from core.services import tickets
     from core.tickets.pdf import render_pdf
@@ -107,7 +108,7 @@ async def _measure(repeats: int) -> dict[str, Any]:
             (root / "out").mkdir()
 
             async def via(printer: Any) -> None:
-                outcome = await TicketPrinting(printer).print_order(ctx, kiosk, order)
+                outcome = await TicketPrinting(printer).print_order(LocalClient.over(ctx, actor=kiosk), order)
                 if not outcome.ok:
                     raise RuntimeError(f"print failed: {outcome.error}")
 

@@ -288,6 +288,7 @@ async def _to_review(flow: Any, shoot: Any = None) -> None:
 
 async def _sale(ctx: Any, shots: Shots, folder: Path, theme: str, large_text: bool) -> None:
     """One demo sale from welcome to done, shot at every step; then the payment screen of an attended kiosk."""
+    from core.client.local import LocalClient
     from kiosk.devices.print_folder import FolderPrinter
     from kiosk.viewmodels.flow_state import Step
     from kiosk.viewmodels.printing import TicketPrinting
@@ -296,7 +297,13 @@ async def _sale(ctx: Any, shots: Shots, folder: Path, theme: str, large_text: bo
     for terminal in ("demo", "attended"):
         ctx.settings = replace(ctx.settings, payment_terminal=terminal)
         printing = TicketPrinting(FolderPrinter(folder))
-        flow = SaleFlow(ctx, printing=printing, idle_timeout_s=3600, idle_warning_s=30)
+        flow = SaleFlow(
+            LocalClient.over(ctx),
+            printing=printing,
+            settings=ctx.settings,
+            idle_timeout_s=3600,
+            idle_warning_s=30,
+        )
         window = _window(flow, theme, large_text)
         flow.request_start()
         try:
@@ -339,6 +346,7 @@ def theme_run(theme: str, large_text: bool) -> bool:
 
 async def _door(ctx: Any, shots: Shots, folder: Path) -> None:
     """The door screen on a real night's tickets: ready, ADMIT, then the same ticket again."""
+    from core.client.local import LocalClient
     from kiosk.ui.door_screen import DoorScreen
     from kiosk.ui.theme import Theme
     from kiosk.viewmodels.door import DoorViewModel
@@ -347,7 +355,7 @@ async def _door(ctx: Any, shots: Shots, folder: Path) -> None:
     night = await door_night(ctx, 2, name="Harbour Hall")
     ctx.clock.advance(DOORS_OPEN)
     model = await DoorViewModel.open(
-        ctx, night.door.device_id, gate="North", local_path=folder / "door.sqlite3",
+        LocalClient.over(ctx, actor=night.door), gate="North", local_path=folder / "door.sqlite3",
         concert_id=night.stage.id, verdict_seconds=None, tick_seconds=3600.0,
     )  # fmt: skip
     screen = DoorScreen(model)

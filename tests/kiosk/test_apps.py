@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from core.client.local import LocalClient
 from core.domain.checkin import ScanResult
 from core.domain.devices import DeviceKind
 from core.domain.orders import Payment
@@ -56,7 +57,8 @@ def test_sales_mode_is_locked_until_a_staff_pin_opens_it(qtbot, qt_run, kiosk_ct
     kiosk_ctx.settings = replace(
         kiosk_ctx.settings, kiosk_lockdown=True, kiosk_printer=f"folder:{tmp_path}", kiosk_language="de"
     )
-    app = SalesApp(kiosk_ctx, speaker=QtSpeaker("mock"))  # Qt's silent engine: no audio device here
+    # Qt's silent engine: no audio device here
+    app = SalesApp(LocalClient.over(kiosk_ctx), kiosk_ctx.settings, speaker=QtSpeaker("mock"))
     closed: list[bool] = []
     app.closed.connect(lambda: closed.append(True))
     qt_run(app.start())
@@ -104,7 +106,7 @@ def test_door_mode_enrols_then_admits_a_typed_scan_then_says_already_used(
     )
     os.environ["XDG_DATA_HOME"] = str(tmp_path)  # the door's local journal goes to the user's data dir
     try:
-        app = DoorApp(kiosk_ctx)
+        app = DoorApp(LocalClient.over(kiosk_ctx), kiosk_ctx.settings)
         qt_run(app.start())
         qtbot.waitUntil(lambda: app.view_model is not None, timeout=10_000)
         vm = app.view_model
@@ -156,7 +158,7 @@ def test_sales_mode_reports_its_health_over_mqtt(qtbot, qt_run, kiosk_ctx, mqtt_
 
     async def run_and_listen() -> list[dict[str, Any]]:
         async with subscribed(mqtt_url, topic) as listener:
-            app = SalesApp(kiosk_ctx, speaker=QtSpeaker("mock"))
+            app = SalesApp(LocalClient.over(kiosk_ctx), kiosk_ctx.settings, speaker=QtSpeaker("mock"))
             await app.start()
             got = await collect(listener, topic, window_s=3.0)
             await app.aclose()
@@ -168,3 +170,13 @@ def test_sales_mode_reports_its_health_over_mqtt(qtbot, qt_run, kiosk_ctx, mqtt_
     assert mine, reports
     assert mine[-1]["online"] is True
     assert mine[-1]["printer"] == "ok"
+
+
+def test_the_composition_root_picks_the_client_by_the_server_url(tmp_path):
+    from core.client.remote import RemoteClient
+    from core.config import Settings
+    from kiosk.app import open_client
+
+    embedded = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
+    assert isinstance(open_client(embedded), LocalClient)
+    assert isinstance(open_client(replace(embedded, server_url="https://encore.venue.example")), RemoteClient)

@@ -117,7 +117,6 @@ def test_a_hold_in_one_kiosk_greys_the_seat_in_the_other_within_a_second(qtbot, 
 
 
 def test_a_seat_taken_between_choosing_and_holding_gives_a_clear_message(qtbot, qt_run, two_kiosks):
-    from core.services import sales
 
     a, b = two_kiosks
     concert_id = a.flow.state.concerts[0].concert.id
@@ -129,7 +128,7 @@ def test_a_seat_taken_between_choosing_and_holding_gives_a_clear_message(qtbot, 
     # A takes it behind B's back while B's live view is stalled (its live task stopped): B's map still shows
     # the seat free when B presses Continue.
     qt_run(model_b.aclose())
-    qt_run(sales.hold_places(a.flow.ctx, a.flow.actor, concert_id, [seat]))
+    qt_run(a.flow.client.hold_places(concert_id, [seat], request_key="behind-b"))
     qtbot.mouseClick(find(b.window, "continue"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: b.flow.state.notice is not None and not b.flow.state.busy, timeout=5_000)
     assert b.flow.state.step is b.flow.state.step.SEATS
@@ -167,7 +166,6 @@ def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
 def test_without_redis_the_kiosk_keeps_selling_by_polling_and_says_updates_are_paused(
     venue, qtbot, qt_run, kiosk_clock, tmp_path
 ):
-    from core.services import sales
 
     host, port = venue["redis"].removeprefix("redis://").split("/")[0].split(":")
     proxy = RestartableProxy(host, int(port))
@@ -187,7 +185,7 @@ def test_without_redis_the_kiosk_keeps_selling_by_polling_and_says_updates_are_p
     assert pill.isVisible()
     # Someone else's hold still reaches this kiosk, by polling the database.
     taken = kiosk.free_seats(1)[0]
-    qt_run(sales.hold_places(ctx, kiosk.flow.actor, concert_id, [taken]))
+    qt_run(kiosk.flow.client.hold_places(concert_id, [taken], request_key="while-paused"))
     qtbot.waitUntil(lambda: model.state_of(taken) is not PlaceState.FREE, timeout=10_000)
     # And this kiosk still sells.
     mine = kiosk.free_seats(1)[0]

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from core.client.local import LocalClient
 from core.domain.checkin import ScanResult
 from core.domain.clock import ManualClock
 from core.domain.concerts import Concert
@@ -46,7 +47,12 @@ class Kiosk:
         folder.mkdir(exist_ok=True)
         self.folder = folder
         self.speaker = speaker
-        self.flow = SaleFlow(ctx, printing=TicketPrinting(FolderPrinter(folder)), poll_s=0.1)
+        self.flow = SaleFlow(
+            LocalClient.over(ctx),
+            printing=TicketPrinting(FolderPrinter(folder)),
+            settings=ctx.settings,
+            poll_s=0.1,
+        )
         self.window = MainWindow(self.flow, speaker=speaker)
         qtbot.addWidget(self.window)
         self.window.resize(*SIZE)

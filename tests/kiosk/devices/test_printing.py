@@ -13,6 +13,7 @@ from PySide6.QtPrintSupport import QPrinterInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.client.local import LocalClient
 from core.db.tables import audit_log
 from core.domain.errors import ConfigError
 from core.domain.orders import Order
@@ -62,7 +63,7 @@ def test_folder_printer_writes_the_very_pdf(
     folder.mkdir()
     printing = TicketPrinting(printer_for(f"folder:{folder}"))
 
-    outcome = qt_run(printing.print_order(kiosk_ctx, kiosk, order))
+    outcome = qt_run(printing.print_order(LocalClient.over(kiosk_ctx, actor=kiosk), order))
 
     assert outcome.ok
     (written,) = folder.iterdir()  # no temp file left beside it
@@ -99,7 +100,7 @@ def test_unwritable_folder_fails_keeps_the_order_and_audits_the_failure(
         qt_run(printing.printer.print_pdf(b"%PDF-", job_name="x"))
     assert raised.value.code == "print_folder_unwritable"
     assert "call staff" in raised.value.message
-    outcome = qt_run(printing.print_order(kiosk_ctx, kiosk, order))
+    outcome = qt_run(printing.print_order(LocalClient.over(kiosk_ctx, actor=kiosk), order))
 
     assert (outcome.ok, outcome.can_reprint, outcome.error_code) == (False, True, "print_folder_unwritable")
     assert printing.state.phase is PrintPhase.FAILED
@@ -118,7 +119,7 @@ def test_qt_printer_paints_every_ticket_onto_80mm_pages(
     target = tmp_path / "qt-printed.pdf"
     printing = TicketPrinting(QtPrinter(pdf_file=target))
 
-    outcome = qt_run(printing.print_order(kiosk_ctx, kiosk, order))
+    outcome = qt_run(printing.print_order(LocalClient.over(kiosk_ctx, actor=kiosk), order))
 
     assert outcome.ok
     printed = target.read_bytes()

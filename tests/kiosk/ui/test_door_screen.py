@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from core.client.local import LocalClient
 from core.services import tickets
 from kiosk.devices.camera import CameraScanner
 from kiosk.ui.door_screen import DoorScreen
@@ -41,8 +42,7 @@ def night(qt_run, kiosk_ctx) -> Night:
 def open_model(qt_run, kiosk_ctx, night: Night, tmp_path: Path, concert_id=None) -> DoorViewModel:
     return qt_run(
         DoorViewModel.open(
-            kiosk_ctx,
-            night.door.device_id,
+            LocalClient.over(kiosk_ctx, actor=night.door),
             gate="North",
             local_path=tmp_path / "door.sqlite3",
             concert_id=concert_id,

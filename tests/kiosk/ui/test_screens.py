@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from core.client.local import LocalClient
 from core.domain.devices import DeviceKind
 from core.domain.ids import PlaceId
 from core.services import devices
@@ -53,7 +54,12 @@ def real_flow(kiosk_ctx: ServiceContext, qt_run: Any, qtbot: Any, tmp_path: Path
         kiosk_ctx.settings, device_key_ref=f"file:{tmp_path / 'kiosk.key'}", demo_mode=True
     )
     (tmp_path / "printed").mkdir()
-    flow = SaleFlow(kiosk_ctx, printing=TicketPrinting(FolderPrinter(tmp_path / "printed")), poll_s=0.05)
+    flow = SaleFlow(
+        LocalClient.over(kiosk_ctx),
+        printing=TicketPrinting(FolderPrinter(tmp_path / "printed")),
+        settings=kiosk_ctx.settings,
+        poll_s=0.05,
+    )
     flow.request_start()  # it waits for approval, polling, until the manager below approves it
     qtbot.waitUntil(lambda: flow.state.step is Step.ENROLMENT, timeout=10_000)
     enrolment = qt_run(devices.enrol_this_device(kiosk_ctx, kind=DeviceKind.KIOSK, name="Kiosk"))

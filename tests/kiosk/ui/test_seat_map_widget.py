@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
+from core.client.local import LocalClient
 from core.domain.ids import PlaceId
 from core.domain.places import PlaceState
 from core.services import catalog, sales
@@ -27,7 +28,7 @@ from tests.builders import signing_kiosk
 @pytest.fixture
 def model(qt_run: Callable[..., Any], kiosk_ctx: ServiceContext) -> Iterator[SeatMapModel]:
     concert_id = qt_run(catalog.list_on_sale(kiosk_ctx))[0].concert.id
-    m = qt_run(SeatMapModel.load(kiosk_ctx, concert_id))
+    m = qt_run(SeatMapModel.load(LocalClient.over(kiosk_ctx), concert_id))
     yield m
     qt_run(m.aclose())
 
@@ -121,7 +122,7 @@ def test_a_hold_by_another_kiosk_greys_the_seat_within_a_second(
     model: SeatMapModel,
 ) -> None:
     chosen, other = seat(model, "Circle", "B", 4), seat(model, "Circle", "B", 5)
-    model.start(kiosk_ctx)
+    model.start(LocalClient.over(kiosk_ctx))
     qtbot.waitUntil(lambda: model.state.version >= 1)  # the first live view
     model.toggle(chosen)
     till = qt_run(signing_kiosk(kiosk_ctx, "Box office till"))
@@ -193,11 +194,11 @@ def test_taken_seats_from_the_database_are_drawn_taken(
     qtbot: Any, qt_run: Callable[..., Any], kiosk_ctx: ServiceContext, speaker: RecordingSpeaker
 ) -> None:
     concert_id = qt_run(catalog.list_on_sale(kiosk_ctx))[0].concert.id
-    first = qt_run(SeatMapModel.load(kiosk_ctx, concert_id))
+    first = qt_run(SeatMapModel.load(LocalClient.over(kiosk_ctx), concert_id))
     place = seat(first, "Stalls", "A", 5)
     till = qt_run(signing_kiosk(kiosk_ctx, "Box office till"))
     qt_run(sales.hold_places(kiosk_ctx, till, concert_id, [place]))
-    model = qt_run(SeatMapModel.load(kiosk_ctx, concert_id))
+    model = qt_run(SeatMapModel.load(LocalClient.over(kiosk_ctx), concert_id))
     assert model.state.states[place] is PlaceState.HELD
     w = SeatMapWidget(model, speaker)
     qtbot.addWidget(w)

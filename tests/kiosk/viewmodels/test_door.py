@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.client.local import LocalClient
 from core.domain.checkin import ScanResult
 from core.domain.ids import ConcertId
 from core.domain.orders import Order
@@ -54,8 +55,7 @@ async def open_door(
 ) -> DoorViewModel:
     options = {"verdict_seconds": None, "tick_seconds": 3600.0, **options}
     return await DoorViewModel.open(
-        ctx,
-        night.door.device_id,
+        LocalClient.over(ctx, actor=night.door),
         gate="North",
         local_path=path / "door.sqlite3",
         concert_id=concert_id,
@@ -176,9 +176,10 @@ async def test_undo_last_admit_lets_the_ticket_in_again(ctx, door, night, clock)
     assert state.admitted == 1
 
 
-async def test_staff_choose_tonights_concert_when_several_are_on(ctx, tmp_path):
+async def test_staff_choose_tonights_concert_when_several_are_on(ctx, tmp_path, clock):
     first = await door_night(ctx, 1)
     second = await door_night(ctx, 1, name="Other Hall", key="o2")
+    clock.advance(DOORS_OPEN - 3600)  # tonight, an hour before the doors open
     model = await open_door(ctx, first, tmp_path)
     try:
         assert model.state.needs_concert
@@ -276,3 +277,14 @@ async def test_offline_scans_are_journaled_and_synced_when_the_database_is_back(
     )
     assert server.result is ScanResult.ALREADY_USED
     assert server.first_gate == "North"
+
+
+async def test_tonights_concert_is_listed_after_its_sales_closed(ctx, night, tmp_path):
+    """At doors time sales are over: the door lists concerts by doors time, not by what is on sale."""
+    model = await open_door(ctx, night, tmp_path)  # no concert given: the only one tonight is taken
+    try:
+        assert [c.id for c in model.state.concerts] == [night.stage.id]
+        assert model.state.concert is not None
+        assert (await model.scan(night.texts[0])).result is ScanResult.ADMIT
+    finally:
+        await model.aclose()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.client.local import LocalClient
 from core.db.tables import audit_log
 from core.domain.clock import ManualClock
 from core.domain.orders import Order
@@ -92,7 +93,7 @@ async def test_prints_counts_and_audits(ctx: ServiceContext, sold: Any, out: Pat
     printing = TicketPrinting(FolderPrinter(out))
     seen = record_phases(printing)
 
-    outcome = await printing.print_order(ctx, kiosk, order)
+    outcome = await printing.print_order(LocalClient.over(ctx, actor=kiosk), order)
 
     assert outcome.ok
     assert outcome.recorded
@@ -117,7 +118,7 @@ async def test_a_jam_keeps_the_order_and_a_reprint_prints_it(
     printer = JammingPrinter(out)
     printing = TicketPrinting(printer)
 
-    failed = await printing.print_order(ctx, kiosk, order)
+    failed = await printing.print_order(LocalClient.over(ctx, actor=kiosk), order)
 
     assert (failed.ok, failed.can_reprint, failed.recorded) == (False, True, True)
     assert (failed.error_code, failed.reason) == ("paper_jam", "paper jam")
@@ -131,7 +132,7 @@ async def test_a_jam_keeps_the_order_and_a_reprint_prints_it(
     kept = await orders.find_order(ctx, stage.manager, order.code)
     assert (kept.status, len(kept.tickets)) == (order.status, 3)  # the sale stands
 
-    again = await printing.reprint(ctx, kiosk, order)
+    again = await printing.reprint(LocalClient.over(ctx, actor=kiosk), order)
 
     assert again.ok
     assert (printing.state.phase, printing.state.attempts, printing.state.error) == (
@@ -152,14 +153,14 @@ async def test_after_the_print_window_the_kiosk_must_call_staff(
     clock.advance((tickets.KIOSK_PRINT_WINDOW + timedelta(seconds=1)).total_seconds())
     before = await snapshot(ctx)
 
-    outcome = await printing.print_order(ctx, kiosk, order)
+    outcome = await printing.print_order(LocalClient.over(ctx, actor=kiosk), order)
 
     assert (outcome.ok, outcome.can_reprint, outcome.error_code) == (False, False, "not_allowed")
     assert printing.state.phase is PrintPhase.FAILED
     assert printer.calls == 0
     assert await snapshot(ctx) == before
     # Staff with the reprint permission can still print it, through the same path.
-    assert (await printing.reprint(ctx, stage.manager, order)).ok
+    assert (await printing.reprint(LocalClient.over(ctx, actor=stage.manager), order)).ok
     assert await print_counts(ctx, stage, order) == [1, 1, 1]
 
 
@@ -170,7 +171,7 @@ async def test_a_refunded_order_has_nothing_to_print(ctx: ServiceContext, sold: 
     printing = TicketPrinting(printer)
     before = await snapshot(ctx)
 
-    outcome = await printing.print_order(ctx, kiosk, order)
+    outcome = await printing.print_order(LocalClient.over(ctx, actor=kiosk), order)
 
     assert (outcome.ok, outcome.error_code, outcome.can_reprint) == (False, "nothing_to_print", False)
     assert printer.calls == 0
@@ -186,9 +187,9 @@ async def test_a_double_tap_prints_once(ctx: ServiceContext, sold: Any, out: Pat
         lambda s: s.phase is PrintPhase.PRINTED and not done.done() and done.set_result(s)
     )
 
-    printing.request_print(ctx, kiosk, order)
-    printing.request_print(ctx, kiosk, order)
-    printing.request_reprint(ctx, kiosk, order)  # nothing failed: no reprint on offer
+    printing.request_print(LocalClient.over(ctx, actor=kiosk), order)
+    printing.request_print(LocalClient.over(ctx, actor=kiosk), order)
+    printing.request_reprint(LocalClient.over(ctx, actor=kiosk), order)  # nothing failed: no reprint on offer
     async with asyncio.timeout(10):
         await done
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from core.client.local import LocalClient
 from core.domain.catalog import SeatMap
 from core.domain.devices import DeviceKind
+from core.domain.payments import TerminalKind
 from core.domain.places import PlaceState
 from core.ops import seed
-from core.services import catalog, devices, orders, sales
+from core.services import catalog, concerts, devices, orders, sales
 from core.services.context import ServiceContext
 from kiosk.devices.print_folder import FolderPrinter
 from kiosk.viewmodels.flow_state import PrintPhase, Step
@@ -57,7 +59,7 @@ def idle_clock() -> ManualMonotonic:
 @pytest.fixture
 async def flow(demo: ServiceContext, printed: Path, idle_clock: ManualMonotonic) -> AsyncIterator[SaleFlow]:
     flow = SaleFlow(
-        demo,
+        LocalClient.over(demo),
         printing=TicketPrinting(FolderPrinter(printed)),
         idle_timeout_s=60,
         idle_warning_s=20,
@@ -85,7 +87,13 @@ async def _to_seats(flow: SaleFlow, index: int = 0) -> SeatMap:
     concert_id = flow.state.concerts[index].concert.id
     flow.request_choose_concert(concert_id)
     await until(lambda: flow.state.step is Step.SEATS and not flow.state.busy)
-    return await catalog.get_seat_map(flow.ctx, concert_id)
+    return await catalog.get_seat_map(_ctx(flow), concert_id)
+
+
+def _ctx(flow: SaleFlow) -> ServiceContext:
+    """The test's own view of the database the flow's in-process client works on."""
+    assert isinstance(flow.client, LocalClient)
+    return flow.client.ctx
 
 
 def _free_seats(seat_map: SeatMap, n: int):
@@ -101,7 +109,12 @@ async def _held(flow: SaleFlow, seats) -> None:
 
 
 async def test_enrolment_shows_the_fingerprint_until_a_manager_approves(demo, printed, idle_clock):
-    flow = SaleFlow(demo, printing=TicketPrinting(FolderPrinter(printed)), monotonic=idle_clock, poll_s=0.05)
+    flow = SaleFlow(
+        LocalClient.over(demo),
+        printing=TicketPrinting(FolderPrinter(printed)),
+        monotonic=idle_clock,
+        poll_s=0.05,
+    )
     await flow.start()
     info = flow.state.enrolment
     assert flow.state.step is Step.ENROLMENT
@@ -141,7 +154,7 @@ async def test_a_whole_purchase_ends_in_printed_tickets_that_scan(flow, printed)
     pdfs = list(printed.glob("*.pdf"))
     assert len(pdfs) == 1
     assert len(decode_qr_texts(pdfs[0].read_bytes())) == 2
-    found = await orders.find_order(flow.ctx, ROOT, order.code)
+    found = await orders.find_order(_ctx(flow), ROOT, order.code)
     assert found.id == order.id
 
     flow.request_finish()
@@ -155,13 +168,13 @@ async def test_a_declined_payment_sells_nothing_and_lets_the_buyer_retry(flow):
     await _held(flow, _free_seats(seat_map, 1))
     flow.request_to_payment()
     await until(lambda: flow.state.step is Step.PAYMENT and not flow.state.busy)
-    before = await snapshot(flow.ctx)
+    before = await snapshot(_ctx(flow))
     flow.request_pay_demo(False)
     await until(lambda: flow.state.notice is not None and not flow.state.busy)
     assert flow.state.notice.code == "payment_declined"
     assert flow.state.step is Step.PAYMENT
     assert flow.state.order is None
-    after = await snapshot(flow.ctx)
+    after = await snapshot(_ctx(flow))
     assert after["orders"] == before["orders"]
     assert after["tickets"] == before["tickets"]
     flow.request_pay_demo(True)  # the retry works
@@ -175,15 +188,15 @@ async def test_a_seat_taken_between_choosing_and_holding_gets_a_clear_message(fl
     for seat in seats:
         flow.seat_map.toggle(seat)
     await flow.seat_map.aclose()  # its live view stalls: the map still shows both seats free
-    other = await signing_kiosk(flow.ctx, "Other kiosk")
-    await sales.hold_places(flow.ctx, other, seat_map.concert.id, [seats[1]])
-    before = await snapshot(flow.ctx)
+    other = await signing_kiosk(_ctx(flow), "Other kiosk")
+    await sales.hold_places(_ctx(flow), other, seat_map.concert.id, [seats[1]])
+    before = await snapshot(_ctx(flow))
     flow.request_hold_selection()
     await until(lambda: flow.state.notice is not None and not flow.state.busy)
     assert flow.state.step is Step.SEATS
     assert flow.state.notice.code == "seats_taken"
     assert "someone else took" in str(flow.state.notice.text)
-    assert (await snapshot(flow.ctx))["places"] == before[
+    assert (await snapshot(_ctx(flow)))["places"] == before[
         "places"
     ]  # all or nothing: the free seat stays free
 
@@ -209,7 +222,7 @@ async def test_countdown_warns_extends_and_expiry_returns_to_the_seat_map(flow, 
     await until(lambda: flow.state.step is Step.SEATS and flow.state.notice is not None)
     assert flow.state.notice.code == "hold_expired"
     assert flow.state.hold is None
-    fresh = await catalog.get_seat_map(flow.ctx, seat_map.concert.id)
+    fresh = await catalog.get_seat_map(_ctx(flow), seat_map.concert.id)
     assert all(p.state is PlaceState.FREE for p in fresh.places if p.id in seats)
 
 
@@ -240,7 +253,7 @@ async def test_idle_warns_then_starts_over_and_releases_the_hold(flow, idle_cloc
     await until(lambda: not flow._tasks.busy or flow.state.hold is None)
 
     async def released() -> bool:
-        fresh = await catalog.get_seat_map(flow.ctx, seat_map.concert.id)
+        fresh = await catalog.get_seat_map(_ctx(flow), seat_map.concert.id)
         return all(p.state is PlaceState.FREE for p in fresh.places if p.id in seats)
 
     async with asyncio.timeout(5):
@@ -256,15 +269,13 @@ async def test_cancel_releases_the_places_at_once(flow):
     await until(lambda: flow.state.step is Step.SEATS and not flow.state.busy)
     assert flow.state.notice is not None
     assert flow.state.notice.code == "cancelled"
-    fresh = await catalog.get_seat_map(flow.ctx, seat_map.concert.id)
+    fresh = await catalog.get_seat_map(_ctx(flow), seat_map.concert.id)
     assert all(p.state is PlaceState.FREE for p in fresh.places if p.id in seats)
 
 
 async def test_attended_payment_needs_a_staff_pin(flow):
-    flow.ctx.settings = replace(flow.ctx.settings, payment_terminal="attended")
-    from core.services import payments
-
-    flow._terminal = payments.open_terminal(flow.ctx)
+    _ctx(flow).settings = replace(_ctx(flow).settings, payment_terminal="attended")
+    flow._terminal = TerminalKind.ATTENDED  # as the next enrolment would say
     seat_map = await _to_seats(flow)
     await _held(flow, _free_seats(seat_map, 1))
     flow.request_to_payment()
@@ -283,7 +294,12 @@ async def test_attended_payment_needs_a_staff_pin(flow):
 async def test_a_failed_print_keeps_the_order_and_a_reprint_finishes_the_sale(demo, tmp_path, idle_clock):
     jammed = tmp_path / "jammed"
     jammed.write_text("a file where the printer's folder should be")  # every print fails
-    flow = SaleFlow(demo, printing=TicketPrinting(FolderPrinter(jammed)), monotonic=idle_clock, poll_s=0.05)
+    flow = SaleFlow(
+        LocalClient.over(demo),
+        printing=TicketPrinting(FolderPrinter(jammed)),
+        monotonic=idle_clock,
+        poll_s=0.05,
+    )
     await flow.start()
     await devices.approve_device(demo, ROOT, await _this_device(demo))
     await until(lambda: flow.state.step is Step.WELCOME)
@@ -312,7 +328,7 @@ async def test_a_kiosk_revoked_mid_sale_stops_selling_and_says_so(flow):
     seat_map = await _to_seats(flow)
     assert flow.seat_map is not None
     flow.seat_map.toggle(_free_seats(seat_map, 1)[0])
-    await devices.revoke_device(flow.ctx, ROOT, await _this_device(flow.ctx))
+    await devices.revoke_device(_ctx(flow), ROOT, await _this_device(_ctx(flow)))
     flow.request_hold_selection()
     await until(lambda: flow.state.step is Step.ENROLMENT and not flow.state.busy)
     assert flow.state.enrolment is not None
@@ -336,7 +352,7 @@ async def test_a_double_tap_on_pay_sells_and_prints_once(flow, printed):
     order = flow.state.order
     assert order is not None
     assert len(list(printed.glob("*.pdf"))) == 1
-    assert (await orders.find_order(flow.ctx, ROOT, order.code)).tickets[0].print_count == 1
+    assert (await orders.find_order(_ctx(flow), ROOT, order.code)).tickets[0].print_count == 1
 
 
 async def test_the_hold_running_out_as_the_buyer_pays_does_not_undo_the_sale(flow, clock):
@@ -355,15 +371,28 @@ async def test_a_payment_whose_checkout_is_refused_is_voided_for_staff(flow):
     await _at_payment(flow)
     hold = flow.state.hold
     assert hold is not None
-    await sales.release_hold(flow.ctx, flow.actor, hold.id)  # cancelled behind the screen's back
+    await concerts.cancel_concert(_ctx(flow), ROOT, hold.concert_id)  # behind the screen's back
+    flow.request_pay_demo(True)
+    await until(lambda: flow.state.notice is not None and not flow.state.busy)
+    assert flow.state.notice.code == "sales_closed"
+    assert flow.state.order is None
+    entries = await audit_entries(_ctx(flow))
+    voided = [details for _actor, action, _subject, details in entries if action == "payment_voided"]
+    assert len(voided) == 1
+    assert voided[0]["reason"] == "sales_closed"
+
+
+async def test_a_hold_cancelled_behind_the_screen_is_refused_before_any_charge(flow):
+    await _at_payment(flow)
+    hold = flow.state.hold
+    assert hold is not None
+    await flow.client.release_hold(hold.id)
+    before = await snapshot(_ctx(flow))
     flow.request_pay_demo(True)
     await until(lambda: flow.state.notice is not None and not flow.state.busy)
     assert flow.state.notice.code == "hold_released"
     assert flow.state.order is None
-    entries = await audit_entries(flow.ctx)
-    voided = [details for _actor, action, _subject, details in entries if action == "payment_voided"]
-    assert len(voided) == 1
-    assert voided[0]["reason"] == "hold_released"
+    assert await snapshot(_ctx(flow)) == before  # nothing charged, nothing voided, nothing sold
 
 
 async def test_a_failed_print_times_out_and_hides_the_reprint_from_the_next_person(
@@ -372,7 +401,7 @@ async def test_a_failed_print_times_out_and_hides_the_reprint_from_the_next_pers
     jammed = tmp_path / "jammed"
     jammed.write_text("not a folder")
     flow = SaleFlow(
-        demo,
+        LocalClient.over(demo),
         printing=TicketPrinting(FolderPrinter(jammed)),
         idle_timeout_s=60,
         idle_warning_s=20,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
+from core.client.local import LocalClient
 from core.domain.money import Money
 from core.domain.places import PlaceState
 from core.ops import seed
@@ -129,7 +130,7 @@ def test_up_and_down_cross_the_aisle_by_position(model: SeatMapModel, stage: Sta
 async def test_describe_says_section_row_seat_price_features_and_state(ctx: ServiceContext) -> None:
     await seed.seed_demo(ctx)
     concert_id = (await catalog.list_on_sale(ctx))[0].concert.id
-    model = await SeatMapModel.load(ctx, concert_id)
+    model = await SeatMapModel.load(LocalClient.over(ctx), concert_id)
     names = model.section_names
     by_label = {(names[p.section_id], p.row, p.number): p for p in model.seats}
     wheelchair = by_label[("Stalls", "A", 1)]
@@ -159,7 +160,7 @@ async def test_a_hold_elsewhere_greys_the_seat_and_drops_it_from_the_selection(
     ctx: ServiceContext, model: SeatMapModel, stage: Stage
 ) -> None:
     mine, theirs, kept = stage.seats[2], stage.seats[3], stage.seats[0]
-    model.start(ctx)
+    model.start(LocalClient.over(ctx))
     await wait_for(model, lambda s: s.version >= 1)  # the first live view has arrived
     assert model.toggle(kept)
     assert model.toggle(mine)
@@ -179,7 +180,7 @@ async def test_a_hold_elsewhere_greys_the_seat_and_drops_it_from_the_selection(
 async def test_our_own_hold_is_not_reported_as_taken(
     ctx: ServiceContext, model: SeatMapModel, stage: Stage
 ) -> None:
-    model.start(ctx)
+    model.start(LocalClient.over(ctx))
     await wait_for(model, lambda s: s.version >= 1)
     chosen = stage.seats[:2]
     for p in chosen:
@@ -192,7 +193,7 @@ async def test_our_own_hold_is_not_reported_as_taken(
 
 
 async def test_aclose_stops_the_live_task(ctx: ServiceContext, model: SeatMapModel) -> None:
-    model.start(ctx)
+    model.start(LocalClient.over(ctx))
     await wait_for(model, lambda s: s.version >= 1)
     await model.aclose()
     assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("seat-map-")]
