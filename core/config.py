@@ -65,6 +65,10 @@ class Settings:
     """Secret-store reference for the MQTT password (the user name goes in the URL). Never the password."""
     gate_open_enabled: bool = False
     """Send an open command to the turnstile after ADMIT (off: door staff open gates by hand)."""
+    gate_key_ref: str = ""
+    """Secret-store reference for the gate master secret; each gate's command key is derived from it (HKDF),
+    and each turnstile controller holds only its own. Empty: embedded mode keeps one in a 0600 file in the data
+    directory; elsewhere gate commands cannot be sent."""
     smtp_host: str = ""
     """Mail relay for tickets, reminders and sign-in notices. Empty: no mail is sent."""
     smtp_port: int = 587
@@ -102,6 +106,9 @@ class Settings:
     device_key_ref: str = ""
     """Where this machine's Ed25519 device key lives (env:, file: or keyring: reference; never the key).
     Empty: the default place for the device kind."""
+    ticket_signing_key_ref: str = ""
+    """Where the venue server's Ed25519 ticket-signing key lives (env:, file: or keyring: reference). Empty:
+    embedded mode keeps one in a 0600 file beside the SQLite database; on PostgreSQL nothing can be sold."""
     health_interval_s: float = 60.0
     """How often a kiosk or door reports its health over MQTT."""
     door_gate: str = ""
@@ -163,6 +170,8 @@ _REF_FIELDS = (
     "server_tls_cert_ref",
     "server_tls_key_ref",
     "server_token_key_ref",
+    "ticket_signing_key_ref",
+    "gate_key_ref",
 )
 _SMTP_SECURITY = ("starttls", "tls", "none")
 _KIOSK_MODES = ("sales", "door")

@@ -131,14 +131,67 @@ async def _approved_kiosk(ctx: ServiceContext, name: str) -> DeviceActor:
 
 
 async def signing_kiosk(ctx, name: str):
+    """An approved kiosk with its own device key, to sell through: the server signs its tickets."""
     key = DeviceKey.generate()
     device = await devices.register_device(
         ctx, name=name, kind=DeviceKind.KIOSK, public_key=key.public_key_bytes
     )
     await devices.approve_device(ctx, ROOT, device.id)
-    actor = await devices.device_actor(ctx, device.id)
-    ctx.signer = await devices.device_signer(ctx, device.id, key)
-    return actor
+    return await devices.device_actor(ctx, device.id)
+
+
+@dataclass(frozen=True)
+class LegacyKiosk:
+    """A kiosk that signed its tickets with its own key, as every kiosk did before the venue server."""
+
+    actor: DeviceActor
+    key: DeviceKey
+    key_id: int
+
+
+async def legacy_kiosk(ctx, name: str) -> LegacyKiosk:
+    """Registered and approved as before the change: the manager's approval made its key trusted."""
+    from core.db.device_keys import current_key
+
+    key = DeviceKey.generate()
+    device = await devices.register_device(
+        ctx, name=name, kind=DeviceKind.KIOSK, public_key=key.public_key_bytes
+    )
+    await devices.approve_device(ctx, ROOT, device.id)
+    found = await ctx.db.read(lambda conn: current_key(conn, device.id))
+    assert found is not None
+    assert found[2], "an approved kiosk's key is trusted"
+    return LegacyKiosk(await devices.device_actor(ctx, device.id), key, found[0])
+
+
+async def sell_the_old_way(ctx, stage, kiosk: LegacyKiosk, seats, key: str):
+    """Sell, then sign the tickets exactly as a kiosk did before this change: its own key over the same payload,
+    stored in tickets.key_id with no server key. What the database of an upgraded venue holds."""
+    from sqlalchemy import update
+
+    from core.db.tables import tickets as tickets_table
+    from core.tickets.issuer import sign_ticket
+
+    order = await sell(ctx, stage, kiosk.actor, seats, key)
+
+    class _DeviceSigner:
+        key_id = kiosk.key_id
+
+        @staticmethod
+        def sign(data: bytes) -> bytes:
+            return kiosk.key.sign(data)
+
+    async def resign(conn):
+        for t in order.tickets:
+            signature = sign_ticket(_DeviceSigner(), t.id, t.concert_id, t.issued_at)
+            await conn.execute(
+                update(tickets_table)
+                .where(tickets_table.c.id == t.id)
+                .values(key_id=kiosk.key_id, signing_key_id=None, signature=signature)
+            )
+
+    await ctx.db.write(resign)
+    return order
 
 
 async def door_device(ctx, name: str):

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.signing_keys import signed_by
 from core.db.tables import (
     checkin_conflicts,
     checkins,
@@ -39,7 +40,8 @@ class DoorTicket:
     timezone: str
     key_id: int | None = None
     signature: bytes | None = None
-    """What the selling device signed at checkout: a scanned ticket must carry exactly this."""
+    """What was signed at checkout (by the server, or by the selling kiosk before it): a scanned ticket must carry
+    exactly this."""
     demo: bool = False
     """Sold as a DEMO ticket (its order carries the demo mark): valid only while the database is a demo."""
 
@@ -55,7 +57,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
                 tickets.c.inside,
                 tickets.c.last_scan_at,
                 tickets.c.last_gate,
-                tickets.c.key_id,
+                signed_by(),
                 tickets.c.signature,
                 sections.c.name.label("section"),
                 seats.c.row_label,

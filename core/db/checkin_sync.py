@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import checkin as checkin_db
+from core.db.signing_keys import signed_by
 from core.db.tables import (
     checkin_conflicts,
     checkins,
@@ -63,7 +64,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
             tickets.c.inside,
             tickets.c.last_scan_at,
             tickets.c.last_gate,
-            tickets.c.key_id,
+            signed_by(),
             orders.c.demo,
             sections.c.name.label("section"),
             seats.c.row_label,

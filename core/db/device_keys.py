@@ -1,4 +1,4 @@
-"""Devices' public keys: which key signed a ticket, and whether the door still trusts it."""
+"""Public keys that vouch for tickets: the server's, and devices' (tickets sold before the venue server)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import device_keys, devices
+from core.db.signing_keys import is_server_key
+from core.db.tables import device_keys, devices, signing_keys, tickets
 from core.domain.devices import DeviceKind, DeviceStatus
 from core.domain.ids import DeviceId
 
@@ -19,7 +20,8 @@ _SELLING_KINDS = (DeviceKind.KIOSK.value, DeviceKind.BOX_OFFICE.value)
 @dataclass(frozen=True, slots=True)
 class TrustedKey:
     key_id: int
-    device_id: DeviceId
+    device_id: DeviceId | None
+    """The device whose key this is; None for the venue server's own keys."""
     public_key: bytes
 
 
@@ -76,8 +78,10 @@ async def set_trusted(conn: AsyncConnection, device_id: DeviceId, trusted: bool)
 
 
 async def trusted_keys(conn: AsyncConnection) -> list[TrustedKey]:
-    """Every key whose tickets the door accepts: trusted, of a device that is not pending (revoked devices'
-    keys stay trusted unless a manager distrusted them with the revocation)."""
+    """Every key whose tickets the door accepts (its offline snapshot): the server's trusted keys, and the
+    legacy device keys that signed tickets before the venue server existed, while still trusted (a revoked
+    device's keys only if the manager kept them). Devices sign nothing now, so no other device key is sent."""
+    signed_some = select(tickets.c.id).where(tickets.c.key_id == device_keys.c.id).exists()
     rows = (
         await conn.execute(
             select(device_keys.c.id, device_keys.c.device_id, device_keys.c.public_key)
@@ -86,13 +90,26 @@ async def trusted_keys(conn: AsyncConnection) -> list[TrustedKey]:
                 device_keys.c.trusted,
                 devices.c.status != DeviceStatus.PENDING.value,
                 devices.c.kind.in_(_SELLING_KINDS),
+                signed_some,
             )
         )
     ).all()
-    return [TrustedKey(int(r.id), DeviceId(r.device_id), bytes(r.public_key)) for r in rows]
+    server = (
+        await conn.execute(select(signing_keys.c.id, signing_keys.c.public_key).where(signing_keys.c.trusted))
+    ).all()
+    return [TrustedKey(int(r.id), None, bytes(r.public_key)) for r in server] + [
+        TrustedKey(int(r.id), DeviceId(r.device_id), bytes(r.public_key)) for r in rows
+    ]
 
 
 async def trusted_key(conn: AsyncConnection, key_id: int) -> TrustedKey | None:
+    if is_server_key(key_id):
+        found = (
+            await conn.execute(
+                select(signing_keys.c.public_key).where(signing_keys.c.id == key_id, signing_keys.c.trusted)
+            )
+        ).first()
+        return None if found is None else TrustedKey(key_id, None, bytes(found.public_key))
     row = (
         await conn.execute(
             select(device_keys.c.id, device_keys.c.device_id, device_keys.c.public_key)

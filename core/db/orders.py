@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.places import details
+from core.db.signing_keys import is_server_key
 from core.db.tables import orders, refunds, tickets
 from core.domain.ids import ConcertId, DeviceId, HoldId, OrderId, PlaceId, TicketId
 from core.domain.money import Money
@@ -133,7 +134,7 @@ async def load(
                 state=TicketState(t.state),
                 print_count=t.print_count,
                 issued_at=t.issued_at,
-                key_id=t.key_id,
+                key_id=t.signing_key_id if t.signing_key_id is not None else t.key_id,
                 signature=None if t.signature is None else bytes(t.signature),
             )
             for t in trows
@@ -178,9 +179,16 @@ async def set_status(conn: AsyncConnection, order_id: OrderId, status: OrderStat
 
 
 async def set_signatures(conn: AsyncConnection, signed: Sequence[tuple[TicketId, int, bytes]]) -> None:
-    stmt = (
-        update(tickets)
-        .where(tickets.c.id == bindparam("b_ticket"))
-        .values(key_id=bindparam("b_key"), signature=bindparam("b_signature"))
-    )
-    await conn.execute(stmt, [{"b_ticket": t, "b_key": k, "b_signature": s} for t, k, s in signed])
+    """Store each ticket's signature with the key that made it: a server key, or (older tickets, tests) a
+    device key, each in its own column so that both stay foreign keys."""
+    for server in (True, False):
+        rows = [(t, k, s) for t, k, s in signed if is_server_key(k) is server]
+        if not rows:
+            continue
+        column = "signing_key_id" if server else "key_id"
+        stmt = (
+            update(tickets)
+            .where(tickets.c.id == bindparam("b_ticket"))
+            .values({column: bindparam("b_key"), "signature": bindparam("b_signature")})
+        )
+        await conn.execute(stmt, [{"b_ticket": t, "b_key": k, "b_signature": s} for t, k, s in rows])

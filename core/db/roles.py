@@ -21,6 +21,8 @@ SERVER_EXCEPTIONS: dict[str, tuple[str, ...]] = {
     # Append-only for the server by grants; the triggers (0001, 0004) refuse UPDATE, DELETE and TRUNCATE too.
     "audit_log": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
+    # The server registers and retires its ticket-signing keys; a key that signed tickets is never deleted.
+    "signing_keys": ("SELECT", "INSERT", "UPDATE"),
 }
 """Tables the server may not fully write; every other table of the schema gets SERVER_DML (and no TRUNCATE,
 REFERENCES or TRIGGER anywhere)."""

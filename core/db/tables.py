@@ -235,9 +235,11 @@ tickets = Table(
     Column("state", String(8), nullable=False, server_default="valid"),
     Column("print_count", Integer, nullable=False, server_default="0"),
     Column("issued_at", UtcDateTime, nullable=False),
-    # The QR code's signature, made at checkout by the selling device's key: any station can print it again.
+    # The QR code's signature, made at checkout: any station can print it again. The server's key signs
+    # (signing_key_id); tickets sold before the venue server existed name the selling device's key (key_id).
     Column("key_id", Id, ForeignKey("device_keys.id"), nullable=True),
     Column("signature", LargeBinary, nullable=True),
+    Column("signing_key_id", BigInteger, ForeignKey("signing_keys.id"), nullable=True),
     # Check-in state: one conditional UPDATE of these admits a ticket exactly once.
     Column("inside", Boolean, nullable=False, server_default=text("false")),
     Column("entries", Integer, nullable=False, server_default="0"),
@@ -299,6 +301,18 @@ device_keys = Table(
     Column("retired_at", UtcDateTime, nullable=True),
     # Trusted only once a manager approved the device (or this new key of it): a key alone proves nothing.
     Column("trusted", Boolean, nullable=False, server_default=text("false")),
+)
+
+# The venue server's ticket-signing keys. Ids start at 2**31, above every device key's, so the one key id a QR
+# payload carries names exactly one key; a rotated key is retired (signs no more) but stays trusted.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("public_key", LargeBinary, nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("retired_at", UtcDateTime, nullable=True),
+    Column("trusted", Boolean, nullable=False, server_default=text("true")),
 )
 
 # Facts about this database itself, e.g. demo=true on the demo database (its tickets carry a DEMO mark).
@@ -426,6 +440,7 @@ __all__ = [
     "seating_plans",
     "seats",
     "sections",
+    "signing_keys",
     "site",
     "staff",
     "staff_sessions",

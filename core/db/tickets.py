@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.signing_keys import signed_by
 from core.db.tables import concerts, orders, places, price_categories, seats, sections, tickets, venues
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.money import Money
@@ -48,7 +49,7 @@ async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
             tickets.c.serial,
             tickets.c.state,
             tickets.c.issued_at,
-            tickets.c.key_id,
+            signed_by(),
             tickets.c.signature,
             tickets.c.price_minor,
             tickets.c.currency,

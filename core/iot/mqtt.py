@@ -1,4 +1,4 @@
-"""The MQTT adapter (aiomqtt): gate commands and device health at QoS 1, one lazily (re)connected client."""
+"""The MQTT adapter (aiomqtt): signed gate commands and device health at QoS 1, one lazily (re)connected client."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import aiomqtt
 
 from core.domain.clock import Clock, SystemClock
 from core.domain.errors import ConfigError, InputError
+from core.iot.gate_commands import GateCommandSigner
 from core.iot.protocol import GateUnavailable, device_health_topic, gate_open_topic
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ _FAULTS = (aiomqtt.MqttError, OSError)  # OSError also covers TimeoutError
 
 class MqttGate:
     """GateController and HealthPublisher over MQTT.
+
+    Gate commands carry an expiry, a nonce and a MAC by ``commands`` (core.iot.gate_commands): without it this
+    client publishes health only, and ``open`` refuses (a turnstile would refuse an unsigned command anyway).
 
     Connects on first use and keeps the connection. A publish that fails on a kept connection (broker
     restarted, link dropped) is tried once more on a fresh one; a failed fresh connect fails at once.
@@ -42,6 +46,7 @@ class MqttGate:
         clock: Clock | None = None,
         timeout: float = 2.0,
         tls_context: ssl.SSLContext | None = None,
+        commands: GateCommandSigner | None = None,
     ) -> None:
         parts = urlsplit(mqtt_url)
         if parts.scheme not in {"mqtt", "mqtts"} or not parts.hostname:
@@ -58,6 +63,7 @@ class MqttGate:
         self._client_id = client_id
         self._clock = clock or SystemClock()
         self._timeout = timeout
+        self._commands = commands
         self._client: aiomqtt.Client | None = None
         self._connect_lock = asyncio.Lock()
 
@@ -70,8 +76,12 @@ class MqttGate:
             0 < len(ticket_serial) <= _MAX_SERIAL and ticket_serial.isprintable()
         ):
             raise InputError("ticket_serial", f"must be 1 to {_MAX_SERIAL} printable characters.")
-        command = {"gate": gate, "at": self._clock.now().isoformat(), "ticket": ticket_serial}
-        await self._publish(topic, _json(command), retain=False)
+        if self._commands is None:
+            raise GateUnavailable(
+                "This station has no gate key, so it cannot send gate commands. Open the gate by hand; set "
+                "gate_key_ref (the gate master secret) to send them."
+            )
+        await self._publish(topic, self._commands.command(gate, ticket_serial), retain=False)
 
     async def publish_health(self, device_id: int | str, payload: Mapping[str, object]) -> None:
         topic = device_health_topic(device_id)

@@ -1,4 +1,5 @@
-"""`encore-ops`: migrate the database, seed and run the demo, set up Redis users, show the configuration."""
+"""`encore-ops`: migrate the database, seed and run the demo, set up Redis users, manage the server's keys, show
+the configuration."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from core.db.engine import create_engine
 from core.domain.devices import Device, DeviceKind
 from core.domain.errors import ConfigError, EncoreError
 from core.domain.venues import SectionKind
+from core.ops import keys as key_commands
 from core.ops import redis_acl, seed
 from core.security.device_keys import DeviceKey, default_ref
 from core.security.secret_store import SOURCE, resolve_secret
@@ -283,6 +285,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("show-config", help="print the resolved settings (no secrets)").set_defaults(
         run=show_config
     )
+    key_commands.add_commands(sub)
     return parser
 
 
@@ -293,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
         if settings.log_level.upper() != "DEBUG":
             logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per revision is noise here
-        command: Command = args.run
+        command: Command = args.bind(args) if hasattr(args, "bind") else args.run
         if getattr(args, "demo_keys", False):
             keys = DemoKeys.of(settings, args.kiosk_key_ref, args.door_key_ref)
             command = functools.partial(args.run, keys=keys)

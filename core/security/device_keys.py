@@ -1,24 +1,22 @@
-"""This device's Ed25519 key pair: the private key lives in the secret store and never leaves this object."""
+"""An Ed25519 key pair (a device's, or the server's ticket-signing key): the private key lives in the secret store
+and never leaves this object."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import logging
-import os
 import re
 from pathlib import Path
 from typing import NoReturn
 
-import keyring
 import platformdirs
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from core.config import parse_secret_ref
 from core.domain.checkin import key_fingerprint
 from core.domain.errors import ConfigError
-from core.security.secret_store import SOURCE, keyring_available, resolve_secret, store_secret
+from core.security.secret_store import SOURCE, keyring_available, resolve_secret, secret_absent, store_secret
 
 __all__ = ["DeviceKey", "default_ref"]
 
@@ -42,7 +40,8 @@ def default_ref(name: str, *, key_dir: Path | None = None) -> str:
 
 
 class DeviceKey:
-    """A device's signing key. repr/str show the public fingerprint only; the object cannot be pickled.
+    """A device's key (it proves who the device is), or the venue server's ticket-signing key. repr/str show
+    the public fingerprint only; the object cannot be pickled.
 
     The secret is the raw 32-byte Ed25519 private key, stored base64-encoded (44 characters) under a
     secret-store reference.
@@ -79,11 +78,11 @@ class DeviceKey:
         try:
             return cls.load(ref)
         except ConfigError:
-            if not _definitely_absent(ref):
+            if not secret_absent(ref):
                 raise
         key = cls.generate()
         key._store(ref)
-        log.info("created a new device key %s under %s", key.fingerprint, ref)
+        log.info("created a new key %s under %s", key.fingerprint, ref)
         return key
 
     @classmethod
@@ -94,7 +93,7 @@ class DeviceKey:
         """
         key = cls.generate()
         key._store(ref)
-        log.info("rotated the device key under %s; the new key is %s", ref, key.fingerprint)
+        log.info("rotated the key under %s; the new key is %s", ref, key.fingerprint)
         return key
 
     @property
@@ -138,20 +137,3 @@ def _decode(ref: str, value: str) -> Ed25519PrivateKey:
             SOURCE, ref, "does not hold a device key (32 bytes, base64); rotate the key or fix the reference"
         )
     return Ed25519PrivateKey.from_private_bytes(raw)
-
-
-def _definitely_absent(ref: str) -> bool:
-    """True only if nothing at all is stored under ``ref`` (so creating a key there loses nothing)."""
-    try:
-        scheme, target = parse_secret_ref(ref)
-    except ValueError:
-        return False
-    if scheme == "file":
-        return not os.path.lexists(Path(target).expanduser())
-    if scheme == "keyring":
-        service, _, username = target.rpartition("/")
-        try:
-            return not keyring.get_keyring().get_password(service, username)
-        except Exception:  # locked, D-Bus gone, no backend: we cannot tell, so the key may exist
-            return False
-    return False  # env: references are read-only

@@ -6,7 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -18,7 +18,15 @@ from keyring.backends import fail, null
 from core.config import Settings, parse_secret_ref
 from core.domain.errors import ConfigError
 
-__all__ = ["SOURCE", "SecretStore", "SystemSecretStore", "resolve_secret", "store_secret"]
+__all__ = [
+    "SOURCE",
+    "SecretStore",
+    "SystemSecretStore",
+    "load_or_create_secret",
+    "resolve_secret",
+    "secret_absent",
+    "store_secret",
+]
 
 SOURCE = "secret store"
 """The ``file`` of every ConfigError raised here; its ``key`` is the reference."""
@@ -53,6 +61,44 @@ def resolve_secret(ref: str, store: SecretStore | None = None) -> str | None:
     if not ref:
         return None
     return (store or SystemSecretStore()).get(ref)
+
+
+def load_or_create_secret(ref: str, make: Callable[[], str]) -> str:
+    """The secret under ``ref``, or ``make()`` stored there when there is definitely none yet (a secret that
+    exists but cannot be read is never replaced: ConfigError)."""
+    try:
+        value = resolve_secret(ref)
+    except ConfigError:
+        if not secret_absent(ref):
+            raise
+    else:
+        if value is not None:
+            return value
+        raise ConfigError(SOURCE, "(empty reference)", "no secret reference is configured")
+    value = make()
+    store_secret(ref, value)
+    if resolve_secret(ref) != value:  # a backend that trims or mangles values must fail now
+        raise ConfigError(
+            SOURCE, ref, "the stored secret did not read back the same; the store is unreliable"
+        )
+    return value
+
+
+def secret_absent(ref: str) -> bool:
+    """True only if nothing at all is stored under ``ref`` (so creating a secret there loses nothing)."""
+    try:
+        scheme, target = parse_secret_ref(ref)
+    except ValueError:
+        return False
+    if scheme == "file":
+        return not os.path.lexists(Path(target).expanduser())
+    if scheme == "keyring":
+        service, _, username = target.rpartition("/")
+        try:
+            return not keyring.get_keyring().get_password(service, username)
+        except Exception:  # locked, D-Bus gone, no backend: we cannot tell, so the secret may exist
+            return False
+    return False  # env: references are read-only
 
 
 def store_secret(ref: str, value: str) -> None:

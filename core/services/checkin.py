@@ -81,8 +81,9 @@ async def scan_ticket(
         if key is None or not verify(key.public_key, signed, signature):
             return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
         ticket = await checkin_db.door_ticket(conn, payload.ticket_id)
-        # A genuine ticket is exactly what its selling device signed at checkout: the same key and signature.
-        # (Any other trusted key signing this ticket id is a forgery, however valid its signature.)
+        # A genuine ticket is exactly what was signed at checkout (by the server's key, or a kiosk's before the
+        # venue server existed): the same key and signature. Any other trusted key signing this ticket id is a
+        # forgery, however valid its signature.
         if (
             ticket is None
             or ticket.concert_id != payload.concert_id

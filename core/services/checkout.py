@@ -17,7 +17,7 @@ from core.domain.concerts import ConcertStatus
 from core.domain.errors import Conflict, HoldExpired, InputError, NotAllowed, SalesClosed
 from core.domain.events import PlacesChanged
 from core.domain.holds import HoldState
-from core.domain.ids import HoldId, TicketId
+from core.domain.ids import HoldId
 from core.domain.money import Money
 from core.domain.orders import Order, OrderStatus, Payment, Ticket, TicketState
 from core.domain.payments import DEMO_METHOD
@@ -28,6 +28,7 @@ from core.security.permissions import require
 from core.services.common import origin_of
 from core.services.context import ServiceContext
 from core.services.sales import check_hold_id, lapsed_delta, own_hold
+from core.services.signing_keys import KeyedSigner, ticket_signer
 from core.tickets.issuer import sign_ticket
 
 __all__ = ["checkout_hold"]
@@ -85,10 +86,11 @@ async def checkout_hold(
     require(actor, Permission.SELL)
     hold_id = check_hold_id(hold_id)
     email = _validate(idempotency_key, payment, buyer_email)
+    signer = await ticket_signer(ctx)  # the server's key: checked first, so a missing key sells nothing
     for _attempt in range(_CODE_ATTEMPTS):
         try:
             order, event = await ctx.db.write(
-                lambda conn: _checkout(ctx, conn, actor, hold_id, idempotency_key, payment, email)
+                lambda conn: _checkout(ctx, conn, actor, hold_id, idempotency_key, payment, email, signer)
             )
         except IntegrityError as exc:
             if is_unique_violation(exc, "orders", "idempotency_key"):
@@ -109,6 +111,7 @@ async def _checkout(
     idempotency_key: str,
     payment: Payment,
     email: str | None,
+    signer: KeyedSigner,
 ) -> tuple[Order, PlacesChanged | None]:
     now = ctx.clock.now()
     # Lock the hold first, then look for the key: a concurrent retry of this checkout waits here and then
@@ -175,10 +178,9 @@ async def _checkout(
     if email is not None:  # queued with the order, sent later by the mail worker: never blocks the sale
         await outbox_db.enqueue(conn, order_id, email, now)
     ticket_ids = dict(sold)
-    signatures: dict[TicketId, bytes] = {}
-    if ctx.signer is not None:  # the QR code's signature, by this device's key, stored with the ticket
-        signatures = {t: sign_ticket(ctx.signer, t, concert.id, now) for t in ticket_ids.values()}
-        await orders_db.set_signatures(conn, [(t, ctx.signer.key_id, sig) for t, sig in signatures.items()])
+    # The QR code's signature, by the server's key, stored with the ticket: any station can print it again.
+    signatures = {t: sign_ticket(signer, t, concert.id, now) for t in ticket_ids.values()}
+    await orders_db.set_signatures(conn, [(t, signer.key_id, sig) for t, sig in signatures.items()])
     order = Order(
         id=order_id,
         code=code,
@@ -203,8 +205,8 @@ async def _checkout(
                 state=TicketState.VALID,
                 print_count=0,
                 issued_at=now,
-                key_id=ctx.signer.key_id if ctx.signer is not None else None,
-                signature=signatures.get(ticket_ids[p.id]),
+                key_id=signer.key_id,
+                signature=signatures[ticket_ids[p.id]],
             )
             for p, t in zip(placed, new_tickets, strict=True)
         ),

@@ -1,9 +1,11 @@
-"""The composition root: settings in, a ServiceContext (database, bus, clock) out."""
+"""The composition root: settings in, a ServiceContext (database, bus, clock, ticket signer) out."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -21,9 +23,11 @@ from core.domain.clock import Clock, OffsetClock, SystemClock
 from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
+from core.iot.mqtt import MqttGate
 from core.iot.protocol import GateController
 from core.security.secret_store import redis_url_with_password, resolve_secret
-from core.tickets.issuer import TicketSigner
+from core.services.adapters import open_gate
+from core.services.signing_keys import ServerSigner, open_signer, register_at_start
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +40,9 @@ class ServiceContext:
     db: Database
     bus: EventBus
     clock: Clock = field(default_factory=SystemClock)
-    signer: TicketSigner | None = None
-    """This device's ticket-signing key; without one, tickets are sold unsigned (no QR code)."""
+    signer: ServerSigner | None = None
+    """The server's ticket-signing key, registered when the context opens (or at the first sale); without
+    one (a server database and no ticket_signing_key_ref), checkout refuses to sell. Devices sign nothing."""
     gate: GateController | None = None
     """The turnstile to open on ADMIT (a door device with a gate), if any."""
 
@@ -57,6 +62,7 @@ class ServiceContext:
 
         # Secrets first, so that a missing one fails before anything is opened; ctx.settings keeps refs only.
         password = await asyncio.to_thread(resolve_secret, settings.database_password_ref)
+        signer = await open_signer(settings)
         redis_settings = replace(
             settings, redis_url=await asyncio.to_thread(redis_url_with_password, settings)
         )
@@ -71,14 +77,25 @@ class ServiceContext:
         settings = await _with_site_facts(db, settings)
         if clock is None:
             clock = await _database_clock(db)
+        await register_at_start(db, signer, clock)
         bus = await open_bus(replace(redis_settings, redis_namespace=settings.redis_namespace))
         db.after_commit.append(bus.note_own_commit)
-        ctx = cls(settings=settings, db=db, bus=bus, clock=clock)
+        ctx = cls(settings=settings, db=db, bus=bus, clock=clock, signer=signer)
+        gate: MqttGate | None = None
         try:
+            # The turnstiles, when this process sends gate commands (gate_open_enabled): signed and expiring.
+            gate = ctx.gate = await open_gate(settings, client_id=_mqtt_client_id(), clock=clock)
             yield ctx
         finally:
+            if gate is not None:
+                await gate.aclose()
             await bus.close()
             await db.dispose()
+
+
+def _mqtt_client_id() -> str:
+    # The broker drops the older of two clients with one id: one per process.
+    return f"encore-{socket.gethostname()[:40]}-{os.getpid()}"
 
 
 async def _with_site_facts(db: Database, settings: Settings) -> Settings:

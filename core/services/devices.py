@@ -21,17 +21,14 @@ from core.security.permissions import require
 from core.services.context import ServiceContext
 
 __all__ = [
-    "DeviceSigner",
     "Enrolment",
     "approve_device",
     "device_actor",
-    "device_signer",
     "enrol_this_device",
     "list_devices",
     "register_device",
     "revoke_device",
     "rotate_device_key",
-    "signing_key_id",
 ]
 
 _ENROLMENT = SystemActor("enrolment")
@@ -79,12 +76,14 @@ async def approve_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId)
 
 
 async def revoke_device(
-    ctx: ServiceContext, actor: Actor, device_id: DeviceId, *, keep_tickets_valid: bool = True
+    ctx: ServiceContext, actor: Actor, device_id: DeviceId, *, keep_tickets_valid: bool = False
 ) -> Device:
     """PENDING or APPROVED -> REVOKED, for good (a lost device registers again under a new name).
 
-    The tickets it signed stay valid, or (``keep_tickets_valid=False``, e.g. a stolen kiosk) its keys are no
-    longer trusted and the door answers NOT VALID for everything it signed.
+    Devices sign nothing now, but a kiosk that sold before the venue server existed signed its tickets with
+    its own key. By default a revoked device's keys are no longer trusted (a lost or stolen kiosk's key could
+    sign anything), and the door answers NOT VALID for tickets it signed; ``keep_tickets_valid=True`` (a
+    kiosk retired in good order) keeps them valid.
     """
     return await _decide(
         ctx, actor, device_id, DeviceStatus.REVOKED, "device_revoked", distrust_keys=not keep_tickets_valid
@@ -92,9 +91,9 @@ async def revoke_device(
 
 
 async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes) -> int:
-    """A device replaces its own signing key; the old one stays trusted for the tickets it signed. The new key
-    is trusted only once a manager approves it (approve_device again): until then the device cannot sell.
-    Returns the new key's id (the one the tickets it signs from now on carry)."""
+    """A device replaces its own key (the one that proves who it is); an old key that signed tickets before
+    the venue server existed stays trusted for them. A manager approves the new key (approve_device again).
+    Returns the new key's id."""
     if not isinstance(actor, DeviceActor):
         raise NotAllowed("Only a device can rotate its own key.", code="not_allowed")
     _check_public_key(public_key)
@@ -114,43 +113,6 @@ async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes
         return key_id
 
     return await ctx.db.write(work)
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceSigner:
-    """This device's private key with the id the database knows its public key by: ServiceContext.signer."""
-
-    key: DeviceKey
-    key_id: int
-
-    def sign(self, data: bytes) -> bytes:
-        return self.key.sign(data)
-
-
-async def device_signer(ctx: ServiceContext, device_id: DeviceId, key: DeviceKey) -> DeviceSigner:
-    return DeviceSigner(key, await signing_key_id(ctx, device_id, key.public_key_bytes))
-
-
-async def signing_key_id(ctx: ServiceContext, device_id: DeviceId, public_key: bytes) -> int:
-    """The id of this device's current key, checked against the public key the device holds, so a device
-    never signs tickets under a key id the database does not have for it."""
-
-    async def work(conn: AsyncConnection) -> tuple[int, bytes, bool] | None:
-        return await keys_db.current_key(conn, device_id)
-
-    current = await ctx.db.read(work)
-    if current is None or current[1] != public_key:
-        raise DeviceNotApproved(
-            "This machine's signing key is not the one registered for it. Rotate the key or register the "
-            "machine again, then ask a manager to approve it."
-        )
-    if not current[2]:
-        # Selling with a key the door does not trust would hand buyers tickets that are refused at the door.
-        raise DeviceNotApproved(
-            "This machine's new signing key is waiting for a manager's approval (Devices in the admin app). "
-            "It cannot sell until then."
-        )
-    return current[0]
 
 
 def _check_public_key(public_key: object) -> None:
@@ -265,7 +227,7 @@ class Enrolment:
 
 async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str) -> Enrolment:
     """Find this machine's device by its key, registering it (pending) the first time; cheap to call again
-    while waiting for approval. An approved kiosk's signing key becomes ctx.signer."""
+    while waiting for approval. The key proves who the device is; it signs nothing (the server signs tickets)."""
     if not isinstance(kind, DeviceKind):
         raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
     ref = ctx.settings.device_key_ref or default_ref(kind.value)
@@ -306,15 +268,8 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
             f"Give this mode its own key (device_key_ref).",
             code="device_kind_mismatch",
         )
-    if kind is DeviceKind.KIOSK:
-        ctx.signer = None  # a revoked kiosk must not go on signing with what an earlier call set
     if device.status is not DeviceStatus.APPROVED:
         return Enrolment(device, key.fingerprint, None)
-    if kind is DeviceKind.KIOSK:
-        try:
-            ctx.signer = await device_signer(ctx, device.id, key)
-        except DeviceNotApproved:
-            return Enrolment(device, key.fingerprint, None)  # a new key waits for a manager's approval
     return Enrolment(
         device, key.fingerprint, DeviceActor(device_id=device.id, name=device.name, kind=device.kind)
     )

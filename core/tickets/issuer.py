@@ -1,4 +1,4 @@
-"""Signing tickets as they are sold: the selling device's key over the QR payload."""
+"""Signing tickets as they are sold: the venue server's key over the QR payload."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.tickets.qr import to_text
 
 
 class TicketSigner(Protocol):
-    """The device's private key (never leaves it) and the id the database knows its public key by."""
+    """A private key (the server's; it never leaves the server) and the id the database knows its public key by."""
 
     @property
     def key_id(self) -> int: ...

@@ -26,6 +26,7 @@ from core.events.protocol import EventBus
 from core.services.context import ServiceContext
 from tests.builders import Stage, build_stage
 from tests.support import pgdb
+from tests.support.context import memory_signer
 
 # --- results ---------------------------------------------------------------------------------------
 
@@ -238,7 +239,9 @@ class Env:
             database_url=self.url, redis_url=self.redis_url or "", database_pool_size=pool_size
         )
         try:
-            yield ServiceContext(settings=settings, db=db, bus=the_bus, clock=SystemClock()), bus_name
+            signer = await memory_signer(db, SystemClock())
+            ctx = ServiceContext(settings=settings, db=db, bus=the_bus, clock=SystemClock(), signer=signer)
+            yield ctx, bus_name
         finally:
             await the_bus.close()
             await db.dispose()

@@ -1,4 +1,4 @@
-"""End to end at core level: sell with a signing kiosk -> PDF -> rasterise -> decode the QR with zxing-cpp ->
+"""End to end at core level: sell at a kiosk (the server signs) -> PDF -> rasterise -> decode the QR with zxing-cpp ->
 check in: ADMIT, then ALREADY USED; forged, refunded, wrong-concert and revoked-key tickets are refused; two
 gates scanning one ticket at once admit it exactly once."""
 
@@ -9,16 +9,26 @@ from datetime import timedelta
 
 import pytest
 
+from core.db.signing_keys import is_server_key
 from core.domain.checkin import ScanResult
 from core.domain.devices import DeviceKind
-from core.domain.errors import Conflict, DeviceNotApproved, NotAllowed
+from core.domain.errors import Conflict, NotAllowed
 from core.domain.orders import Payment
 from core.domain.staff import Role, StaffActor
 from core.security.device_keys import DeviceKey
-from core.services import catalog, checkin, checkout, devices, orders, sales, tickets
+from core.services import catalog, checkin, checkout, devices, orders, sales, signing_keys, tickets
 from core.tickets.payload import TicketPayload, encode
-from core.tickets.qr import b45decode, b45encode, to_text
-from tests.builders import build_stage, decode_qr_texts, door_device, sell, signing_kiosk
+from core.tickets.qr import b45decode, b45encode, parse_text, to_text
+from core.tickets.signing import verify
+from tests.builders import (
+    build_stage,
+    decode_qr_texts,
+    door_device,
+    legacy_kiosk,
+    sell,
+    sell_the_old_way,
+    signing_kiosk,
+)
 
 
 async def test_printed_ticket_admits_once_and_forgeries_are_refused(ctx, clock):
@@ -74,23 +84,59 @@ async def test_too_early_before_doors(ctx):
     assert "TOO EARLY" in early.message
 
 
-async def test_revoked_kiosk_tickets_keep_or_lose_validity(ctx, clock):
+async def test_the_server_signs_and_devices_sign_nothing(ctx, clock):
     stage = await build_stage(ctx)
-    kiosk = await signing_kiosk(ctx, "Lost kiosk")
-    door = await door_device(ctx, "Main door")
-    kept = await sell(ctx, stage, kiosk, stage.seats[:1], "kept")
-    kept_text = decode_qr_texts(await tickets.render_order(ctx, kiosk, kept.code))[0]
-    stolen = await signing_kiosk(ctx, "Stolen kiosk")
-    lost = await sell(ctx, stage, stolen, stage.seats[1:2], "lost")
-    lost_text = decode_qr_texts(await tickets.render_order(ctx, stolen, lost.code))[0]
+    kiosk = await signing_kiosk(ctx, "Plain kiosk")
+    door = await door_device(ctx, "Server door")
+    order = await sell(ctx, stage, kiosk, stage.seats[:1], "server-signed")
+    key_id = order.tickets[0].key_id
+    assert key_id == ctx.signer.key_id
+    assert is_server_key(key_id)
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
+    payload, signed, signature = parse_text(text)
+    assert payload.key_id == key_id
+    assert verify(ctx.signer.key.public_key_bytes, signed, signature)
+    # Revoking the kiosk that sold it (the default distrusts the device's own keys) leaves it valid.
+    await devices.revoke_device(ctx, stage.manager, kiosk.device_id)
+    clock.advance(7 * 24 * 3600)
+    assert (await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="Main")).admitted
 
-    await devices.revoke_device(ctx, stage.manager, kiosk.device_id)  # keeps its tickets valid
-    await devices.revoke_device(ctx, stage.manager, stolen.device_id, keep_tickets_valid=False)
+
+async def test_revoked_kiosk_tickets_keep_or_lose_validity(ctx, clock):
+    """Tickets a kiosk signed itself before the venue server: a revoked kiosk's are refused by default, kept
+    valid when the manager says so."""
+    stage = await build_stage(ctx)
+    kiosk = await legacy_kiosk(ctx, "Retired kiosk")
+    door = await door_device(ctx, "Main door")
+    kept = await sell_the_old_way(ctx, stage, kiosk, stage.seats[:1], "kept")
+    kept_text = decode_qr_texts(await tickets.render_order(ctx, kiosk.actor, kept.code))[0]
+    stolen = await legacy_kiosk(ctx, "Stolen kiosk")
+    lost = await sell_the_old_way(ctx, stage, stolen, stage.seats[1:2], "lost")
+    lost_text = decode_qr_texts(await tickets.render_order(ctx, stolen.actor, lost.code))[0]
+    assert parse_text(lost_text)[0].key_id == stolen.key_id  # signed the old way, by the kiosk's key
+
+    await devices.revoke_device(ctx, stage.manager, kiosk.actor.device_id, keep_tickets_valid=True)
+    await devices.revoke_device(ctx, stage.manager, stolen.actor.device_id)  # the default: distrust
     clock.advance(7 * 24 * 3600)
     good = await checkin.scan_ticket(ctx, door, kept_text, concert_id=stage.id, gate="Main")
     assert good.result is ScanResult.ADMIT
     bad = await checkin.scan_ticket(ctx, door, lost_text, concert_id=stage.id, gate="Main")
     assert bad.result is ScanResult.NOT_VALID
+
+
+async def test_tickets_signed_by_a_kiosk_before_the_server_stay_valid(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await legacy_kiosk(ctx, "Old kiosk")
+    door = await door_device(ctx, "Old door")
+    old = await sell_the_old_way(ctx, stage, kiosk, stage.seats[:1], "old-way")
+    new = await sell(ctx, stage, kiosk.actor, stage.seats[1:2], "new-way")
+    old_text = decode_qr_texts(await tickets.render_order(ctx, kiosk.actor, old.code))[0]
+    new_text = decode_qr_texts(await tickets.render_order(ctx, kiosk.actor, new.code))[0]
+    assert (await orders.find_order(ctx, stage.manager, old.code)).tickets[0].key_id == kiosk.key_id
+    assert parse_text(new_text)[0].key_id == ctx.signer.key_id != kiosk.key_id
+    clock.advance(7 * 24 * 3600)
+    assert (await checkin.scan_ticket(ctx, door, old_text, concert_id=stage.id, gate="A")).admitted
+    assert (await checkin.scan_ticket(ctx, door, new_text, concert_id=stage.id, gate="A")).admitted
 
 
 @pytest.mark.postgres
@@ -160,29 +206,41 @@ async def test_exit_and_re_entry_where_the_concert_allows_it(ctx, clock):
     assert twice.result is ScanResult.ALREADY_USED
 
 
-async def test_a_rotated_key_keeps_old_tickets_valid(ctx, clock):
+async def test_a_rotated_server_key_keeps_old_tickets_valid(ctx, clock):
     stage = await build_stage(ctx)
-    kiosk = await signing_kiosk(ctx, "Rotating kiosk")
+    kiosk = await signing_kiosk(ctx, "Rotation kiosk")
     door = await door_device(ctx, "Rotation door")
     before = await sell(ctx, stage, kiosk, stage.seats[:1], "before-rotation")
     old_key = ctx.signer.key
-    new_key = DeviceKey.generate()
-    key_id = await devices.rotate_device_key(ctx, kiosk, new_key.public_key_bytes)
-    with pytest.raises(DeviceNotApproved):  # a new key sells nothing until a manager approves it
-        await devices.device_signer(ctx, kiosk.device_id, new_key)
-    await devices.approve_device(ctx, stage.manager, kiosk.device_id)
-    ctx.signer = await devices.device_signer(ctx, kiosk.device_id, new_key)
-    assert ctx.signer.key_id == key_id
+    rotated = await signing_keys.rotate_signing_key(ctx)
+    assert rotated.key_id == ctx.signer.key_id == before.tickets[0].key_id + 1
     after = await sell(ctx, stage, kiosk, stage.seats[1:2], "after-rotation")
-    assert after.tickets[0].key_id != before.tickets[0].key_id
+    assert after.tickets[0].key_id == rotated.key_id  # the new key signs from now on
+    listed = await signing_keys.list_signing_keys(ctx)
+    assert [(k.key_id, k.current, k.trusted) for k in listed] == [
+        (before.tickets[0].key_id, False, True),
+        (rotated.key_id, True, True),
+    ]
     old_text = decode_qr_texts(await tickets.render_order(ctx, kiosk, before.code))[0]
     new_text = decode_qr_texts(await tickets.render_order(ctx, kiosk, after.code))[0]
     clock.advance(7 * 24 * 3600)
     assert (await checkin.scan_ticket(ctx, door, old_text, concert_id=stage.id, gate="A")).admitted
     assert (await checkin.scan_ticket(ctx, door, new_text, concert_id=stage.id, gate="A")).admitted
-    # The old private key no longer matches the device's current key: it cannot be used to sign any more.
-    with pytest.raises(DeviceNotApproved):
-        await devices.signing_key_id(ctx, kiosk.device_id, old_key.public_key_bytes)
+    # The old key, still trusted, cannot vouch for a ticket the new key signed.
+    forged = await _forge(ctx, after.tickets[0], old_key, before.tickets[0].key_id)
+    refused = await checkin.scan_ticket(ctx, door, forged, concert_id=stage.id, gate="B")
+    assert refused.result is ScanResult.NOT_VALID
+
+
+async def test_a_rotated_legacy_device_key_keeps_its_old_tickets_valid(ctx, clock):
+    stage = await build_stage(ctx)
+    kiosk = await legacy_kiosk(ctx, "Rotating kiosk")
+    door = await door_device(ctx, "Legacy rotation door")
+    before = await sell_the_old_way(ctx, stage, kiosk, stage.seats[:1], "legacy-before-rotation")
+    await devices.rotate_device_key(ctx, kiosk.actor, DeviceKey.generate().public_key_bytes)
+    text = decode_qr_texts(await tickets.render_order(ctx, kiosk.actor, before.code))[0]
+    clock.advance(7 * 24 * 3600)
+    assert (await checkin.scan_ticket(ctx, door, text, concert_id=stage.id, gate="A")).admitted
 
 
 async def test_tickets_sold_on_the_demo_database_carry_the_demo_mark(sqlite_url):
@@ -217,12 +275,15 @@ async def _forge(ctx, ticket, key: DeviceKey, key_id: int) -> str:
 
 
 async def test_a_valid_signature_by_the_wrong_key_is_not_valid(ctx, clock):
-    """Only the key that signed the ticket at checkout vouches for it: not another kiosk's, not a door's, not
-    a pending or rejected device's, not a rotated key waiting for approval."""
+    """Only the key that signed the ticket at checkout vouches for it: not a legacy kiosk's trusted key, not
+    a door's, not a pending or rejected device's, not the server's own retired key."""
     from core.db.device_keys import current_key
 
     stage = await build_stage(ctx)
     kiosk = await signing_kiosk(ctx, "Honest kiosk")
+    first = await sell(ctx, stage, kiosk, stage.seats[1:2], "first-key")
+    retired = (ctx.signer.key, first.tickets[0].key_id)
+    await signing_keys.rotate_signing_key(ctx)
     order = await sell(ctx, stage, kiosk, stage.seats[:1], "honest")
     ticket = order.tickets[0]
     genuine = decode_qr_texts(await tickets.render_order(ctx, kiosk, order.code))[0]
@@ -231,8 +292,9 @@ async def test_a_valid_signature_by_the_wrong_key_is_not_valid(ctx, clock):
     async def key_id_of(device_id):
         return (await ctx.db.read(lambda conn: current_key(conn, device_id)))[0]
 
-    await signing_kiosk(ctx, "Other trusted kiosk")  # sets ctx.signer to that kiosk's trusted key
-    forgers = [(ctx.signer.key, ctx.signer.key_id)]
+    legacy = await legacy_kiosk(ctx, "Other trusted kiosk")
+    await sell_the_old_way(ctx, stage, legacy, stage.seats[2:3], "legacy")  # its key vouches for that one
+    forgers = [retired, (legacy.key, legacy.key_id)]
     for name, kind, approve, reject in [
         ("Pending kiosk", DeviceKind.KIOSK, False, False),
         ("Rejected kiosk", DeviceKind.KIOSK, False, True),

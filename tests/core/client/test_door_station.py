@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.client.door_station import DoorStation
 from core.client.local import LocalDoorLink
+from core.db import door_local as local_db
 from core.db.tables import checkin_conflicts, checkins, tickets
 from core.domain.checkin import ScanResult
 from core.domain.clock import ManualClock
@@ -27,12 +28,20 @@ from core.domain.errors import NotAllowed
 from core.domain.ids import TicketId
 from core.domain.orders import Order
 from core.domain.staff import DeviceActor
-from core.services import checkin, orders
+from core.services import checkin, devices, orders
 from core.services import tickets as tickets_service
 from core.services.context import ServiceContext
 from core.services.door import list_conflicts
 from core.tickets.qr import b45decode, b45encode
-from tests.builders import Stage, build_stage, door_device, sell, signing_kiosk
+from tests.builders import (
+    Stage,
+    build_stage,
+    door_device,
+    legacy_kiosk,
+    sell,
+    sell_the_old_way,
+    signing_kiosk,
+)
 from tests.support.door import door_context
 from tests.support.tcp_proxy import RestartableProxy
 
@@ -155,6 +164,37 @@ async def test_offline_door_checks_by_signature_and_goes_back_online_by_itself(
         assert (
             await _ticket_row(pg_ctx, night.order.tickets[0].id)
         ).inside  # the offline admit reached the server
+
+
+async def test_the_snapshot_holds_public_keys_only_and_legacy_tickets_still_admit_offline(
+    pg_ctx, door_ctx, proxy, clock, tmp_path, expect_log
+):
+    """Server keys and the legacy keys of kiosks that signed before the server, while trusted: nothing else."""
+    night = await _night(pg_ctx, 1)  # signed by the server
+    old = await legacy_kiosk(pg_ctx, "Old kiosk")
+    kept = await sell_the_old_way(pg_ctx, night.stage, old, night.stage.seats[1:2], "old-way")
+    stolen = await legacy_kiosk(pg_ctx, "Stolen old kiosk")
+    lost = await sell_the_old_way(pg_ctx, night.stage, stolen, night.stage.seats[2:3], "stolen-way")
+    await signing_kiosk(pg_ctx, "New kiosk")  # approved, its key proves who it is and signed nothing
+    await devices.revoke_device(pg_ctx, night.stage.manager, stolen.actor.device_id)  # distrusted by default
+    texts = {}
+    for order in (kept, lost):
+        [document] = await tickets_service.order_documents(pg_ctx, night.stage.manager, order.code)
+        texts[order.code] = document.qr_text
+    clock.advance(DOORS_OPEN)
+    async with _station(door_ctx, night, "North", tmp_path / "door.sqlite3") as station:
+        await station.refresh_snapshot()
+        keys = await station._local_read(local_db.trusted_keys)
+        assert keys == {
+            pg_ctx.signer.key_id: pg_ctx.signer.key.public_key_bytes,
+            old.key_id: old.key.public_key_bytes,
+        }
+        await proxy.close()
+        with expect_log("core.client.door_station", "offline"):
+            assert (await station.scan(night.text(0))).result is ScanResult.ADMIT
+        assert not station.online
+        assert (await station.scan(texts[kept.code])).result is ScanResult.ADMIT
+        assert (await station.scan(texts[lost.code])).result is ScanResult.NOT_VALID
 
 
 async def test_a_silent_network_costs_one_timeout_then_scans_go_straight_offline(

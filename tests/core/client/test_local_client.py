@@ -25,7 +25,7 @@ from core.services import devices
 from core.services.context import ServiceContext
 from tests.builders import ROOT, decode_qr_texts
 from tests.dbstate import snapshot
-from tests.support.context import open_context
+from tests.support.context import open_context, signing_key_ref
 
 
 def _members(protocol: type) -> dict[str, object]:
@@ -77,7 +77,11 @@ async def demo(ctx: ServiceContext, tmp_path: Path) -> ServiceContext:
 def _as(ctx: ServiceContext, key_ref: str) -> ServiceContext:
     """The same database with another machine's key (a second device beside the first)."""
     return ServiceContext(
-        settings=replace(ctx.settings, device_key_ref=key_ref), db=ctx.db, bus=ctx.bus, clock=ctx.clock
+        settings=replace(ctx.settings, device_key_ref=key_ref),
+        db=ctx.db,
+        bus=ctx.bus,
+        clock=ctx.clock,
+        signer=ctx.signer,  # one server signs for every device
     )
 
 
@@ -150,7 +154,10 @@ async def test_the_embedded_client_opens_its_own_context_and_sends_ticket_mail(
 ):
     server = start_smtp()
     settings = replace(
-        server.settings, database_url=database_url, device_key_ref=f"file:{tmp_path / 'kiosk.key'}"
+        server.settings,
+        database_url=database_url,
+        device_key_ref=f"file:{tmp_path / 'kiosk.key'}",
+        ticket_signing_key_ref=signing_key_ref(database_url),  # on PostgreSQL the server's key is configured
     )
     async with open_context(database_url, clock) as seeding:
         await seed.seed_demo(seeding)  # before the client opens: it learns at start that this is a demo

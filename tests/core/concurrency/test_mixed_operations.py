@@ -34,6 +34,7 @@ from core.events.factory import open_bus
 from core.services import checkout, orders, sales
 from core.services.context import ServiceContext
 from tests.builders import Stage, build_stage
+from tests.support.context import memory_signer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -73,7 +74,9 @@ async def mix_ctx(pg_database_url: str, clock: ManualClock) -> AsyncIterator[Ser
     settings = Settings(database_url=pg_database_url)
     db = Database(create_engine(pg_database_url, pool_size=16, statement_timeout_s=30), max_attempts=1)
     bus = await open_bus(settings)
-    ctx = ServiceContext(settings=settings, db=db, bus=bus, clock=clock)
+    ctx = ServiceContext(
+        settings=settings, db=db, bus=bus, clock=clock, signer=await memory_signer(db, clock)
+    )
     try:
         yield ctx
     finally:

@@ -27,6 +27,7 @@ from core.services import checkout, sales
 from core.services.context import ServiceContext
 from tests.builders import Stage, build_stage
 from tests.core.concurrency.harness import crowd, database_counts
+from tests.support.context import memory_signer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -41,7 +42,9 @@ async def crowd_ctx(pg_database_url: str, clock) -> AsyncIterator[ServiceContext
     settings = Settings(database_url=pg_database_url)
     db = Database(create_engine(pg_database_url, pool_size=20, statement_timeout_s=30))
     bus = await open_bus(settings)
-    yield ServiceContext(settings=settings, db=db, bus=bus, clock=clock)
+    yield ServiceContext(
+        settings=settings, db=db, bus=bus, clock=clock, signer=await memory_signer(db, clock)
+    )
     await bus.close()
     await db.dispose()
 

@@ -12,7 +12,7 @@ import pytest
 
 from core.domain.clock import ManualClock
 from core.domain.errors import ConfigError, InputError
-from core.iot import GateUnavailable, MqttGate
+from core.iot import GateCommandSigner, GateCommandVerifier, GateUnavailable, MqttGate, derive_gate_key
 from tests.core.iot.conftest import Proxy, collect, subscribed
 from tests.support.logfail import ExpectLog
 from tests.support.probes import free_port
@@ -21,8 +21,18 @@ LOGGER = "core.iot.mqtt"
 AT = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
 
+MASTER = bytes(range(32))
+
+
 def gate_for(url: str, token: str, **kwargs: object) -> MqttGate:
-    return MqttGate(url, client_id=f"encore-test-{token}", clock=ManualClock(AT), **kwargs)  # type: ignore[arg-type]
+    clock = ManualClock(AT)
+    return MqttGate(
+        url,
+        client_id=f"encore-test-{token}",
+        clock=clock,
+        commands=GateCommandSigner(MASTER, clock),
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 async def test_one_qos1_message_per_open(mqtt_url: str, token: str) -> None:
@@ -36,13 +46,31 @@ async def test_one_qos1_message_per_open(mqtt_url: str, token: str) -> None:
     assert [m.qos for m in got] == [1, 1, 1]
     assert all(not m.retain for m in got)
     assert isinstance(got[0].payload, bytes)
-    assert json.loads(got[0].payload) == {
+    first = json.loads(got[0].payload)
+    assert {k: first[k] for k in ("v", "gate", "ticket", "at", "exp")} == {
+        "v": 1,
         "gate": gates[0],
-        "at": "2026-12-01T18:00:00+00:00",
         "ticket": "K7P2XQ9MABCD",
+        "at": int(AT.timestamp() * 1000),
+        "exp": int(AT.timestamp() * 1000) + 10_000,
     }
+    verifier = GateCommandVerifier(derive_gate_key(MASTER, gates[0]), gates[0], ManualClock(AT))
+    assert verifier.accept(got[0].payload).ticket == "K7P2XQ9MABCD"
     assert isinstance(got[1].payload, bytes)
     assert json.loads(got[1].payload)["ticket"] is None
+
+
+async def test_a_link_without_a_gate_key_sends_no_command(mqtt_url: str, token: str) -> None:
+    async with (
+        subscribed(mqtt_url, "encore/gates/+/open") as sub,
+        MqttGate(mqtt_url, client_id=f"encore-test-{token}") as unsigned,
+    ):
+        with pytest.raises(GateUnavailable) as info:
+            await unsigned.open(f"g-{token}")
+        got = await collect(sub, token, window_s=0.5)
+    assert info.value.code == "gate_unavailable"
+    assert "gate_key_ref" in info.value.message
+    assert got == []
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""A machine enrols itself by its key on both engines: pending, then approved (signing), then revoked."""
+"""A machine enrols itself by its key on both engines: pending, then approved, then revoked; it never signs."""
 
 from __future__ import annotations
 
@@ -40,7 +40,6 @@ async def test_first_call_registers_a_pending_device_with_this_machines_key(
     assert (enrolment.device.name, enrolment.device.kind) == ("Kiosk foyer 1", DeviceKind.KIOSK)
     assert enrolment.device.status is DeviceStatus.PENDING
     assert enrolment.actor is None
-    assert here.signer is None
     assert _mode(key_file) == 0o600
     assert (await audit_entries(here))[-1][1] == "device_registered"
 
@@ -54,33 +53,31 @@ async def test_calling_again_finds_the_same_device_and_changes_nothing(here: Ser
     assert await snapshot(here) == before
 
 
-async def test_approved_kiosk_gets_its_actor_and_signs(here: ServiceContext) -> None:
+async def test_approved_kiosk_gets_its_actor_and_signs_nothing(here: ServiceContext) -> None:
+    server = here.signer
+    assert server is not None
     pending = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
     await devices.approve_device(here, ROOT, pending.device.id)
     approved = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
     assert approved.device.status is DeviceStatus.APPROVED
     assert approved.actor == DeviceActor(pending.device.id, "Kiosk foyer 1", DeviceKind.KIOSK)
-    assert here.signer is not None
-    key_id = await devices.signing_key_id(here, pending.device.id, _public(here))
-    assert here.signer.key_id == key_id
+    assert here.signer is server, "the server's key signs; the kiosk's key only proves who it is"
+    assert server.key.public_key_bytes != DeviceKey.load(here.settings.device_key_ref).public_key_bytes
 
     await devices.revoke_device(here, ROOT, pending.device.id)
     revoked = await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
     assert revoked.device.status is DeviceStatus.REVOKED
     assert revoked.actor is None
-    assert here.signer is None, "a revoked kiosk stops signing"
+    assert here.signer is server
 
 
-def _public(ctx: ServiceContext) -> bytes:
-    return DeviceKey.load(ctx.settings.device_key_ref).public_key_bytes
-
-
-async def test_an_approved_door_gets_its_actor_but_never_signs(here: ServiceContext) -> None:
+async def test_an_approved_door_gets_its_actor(here: ServiceContext) -> None:
+    server = here.signer
     pending = await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
     await devices.approve_device(here, ROOT, pending.device.id)
     approved = await devices.enrol_this_device(here, kind=DeviceKind.DOOR, name="Door north")
     assert approved.actor == DeviceActor(pending.device.id, "Door north", DeviceKind.DOOR)
-    assert here.signer is None
+    assert here.signer is server
 
 
 async def test_a_configured_device_must_own_this_key(here: ServiceContext) -> None:
@@ -116,7 +113,7 @@ def _mode(path: Path) -> int:
 
 @pytest.fixture
 def damaged(key_file: Path) -> Path:
-    key_file.parent.mkdir(parents=True)
+    key_file.parent.mkdir(parents=True, exist_ok=True)  # the embedded server's own key may live there too
     key_file.write_text("not a key")
     key_file.chmod(0o600)
     return key_file

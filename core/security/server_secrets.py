@@ -1,0 +1,80 @@
+"""The venue server's own secrets: its ticket-signing key and the gate master secret, from the secret store.
+
+A venue server names each in its settings (``ticket_signing_key_ref``, ``gate_key_ref``). In embedded mode (one
+laptop on SQLite, ``make run``) an unset reference means a 0600 file in a ``keys`` folder beside the database
+file, created on first use, as device keys are on a machine without a keyring. A database in memory gets keys
+that live as long as the process (and the database) does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from core.config import Settings
+from core.domain.errors import ConfigError
+from core.security.device_keys import DeviceKey
+from core.security.secret_store import SOURCE, load_or_create_secret
+
+__all__ = [
+    "GATE_MASTER_BYTES",
+    "gate_master_ref",
+    "load_gate_master",
+    "load_ticket_signing_key",
+    "ticket_signing_key_ref",
+]
+
+GATE_MASTER_BYTES = 32
+_MEMORY = ""  # the reference of a secret that lives in this process only
+
+
+def _beside_database(settings: Settings, name: str) -> str | None:
+    """'file:<db folder>/keys/<db name>-<name>.key' in embedded mode, _MEMORY for an in-memory database,
+    None on a server database (its secrets must be configured)."""
+    if not settings.is_embedded:
+        return None
+    database = make_url(settings.resolved_database_url()).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return _MEMORY
+    path = Path(database).expanduser().resolve()
+    return f"file:{path.parent / 'keys' / f'{path.stem}-{name}.key'}"
+
+
+def ticket_signing_key_ref(settings: Settings) -> str | None:
+    """Where the ticket-signing key is kept ('' for in memory), or None when it must be configured."""
+    return settings.ticket_signing_key_ref or _beside_database(settings, "ticket-signing")
+
+
+def gate_master_ref(settings: Settings) -> str | None:
+    """Where the gate master secret is kept ('' for in memory), or None when it must be configured."""
+    return settings.gate_key_ref or _beside_database(settings, "gate-master")
+
+
+def load_ticket_signing_key(ref: str) -> DeviceKey:
+    """The key under ``ref``, created there if nothing is stored yet (first start); blocking, run it in a
+    thread. '' (an in-memory database) gives a key that lives as long as this process."""
+    if ref == _MEMORY:
+        return DeviceKey.generate()
+    return DeviceKey.load_or_create(ref)
+
+
+def load_gate_master(ref: str) -> bytes:
+    """The gate master secret (32 random bytes, stored base64) under ``ref``, created if nothing is stored yet."""
+    if ref == _MEMORY:
+        return secrets.token_bytes(GATE_MASTER_BYTES)
+    value = load_or_create_secret(
+        ref, lambda: base64.b64encode(secrets.token_bytes(GATE_MASTER_BYTES)).decode("ascii")
+    )
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) < GATE_MASTER_BYTES:  # never quote the value: it is the secret
+        raise ConfigError(
+            SOURCE, ref, f"does not hold a gate master secret (at least {GATE_MASTER_BYTES} bytes, base64)"
+        )
+    return raw
