@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 ServerKey = db.ServerKey
 _OPS = SystemActor("encore-ops")
-_ATTEMPTS = 3
+_ATTEMPTS = 5
 
 
 @dataclass(slots=True)
@@ -50,6 +50,8 @@ class ServerSigner:
     ref: str
     """Its secret-store reference ('' for a key that lives in this process only)."""
     key_id: int | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
+    """One registration at a time in this process: concurrent first sales register the key once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,23 +105,28 @@ async def ticket_signer(ctx: ServiceContext) -> KeyedSigner:
     signer = ctx.signer
     if signer is None:
         raise _no_key()
-    if signer.key_id is None:
-        found = await register_signer(ctx.db, signer, ctx.clock)
-        if not found.current:
-            raise Conflict(
-                f"The ticket-signing key in the secret store ({signer.key.fingerprint}) was replaced by a newer "
-                "one, so it signs no more tickets. Give every server the current key, or rotate again "
-                "(encore-ops signing-key rotate).",
-                code="signing_key_retired",
-            )
-        if not found.trusted:
-            raise Conflict(
-                f"The ticket-signing key in the secret store ({signer.key.fingerprint}) is no longer trusted. "
-                "Rotate the key (encore-ops signing-key rotate).",
-                code="signing_key_distrusted",
-            )
-    assert signer.key_id is not None  # register_signer set it: current and trusted
+    async with signer.lock:
+        if signer.key_id is None:
+            await _register_for_sale(ctx, signer)
+    assert signer.key_id is not None  # _register_for_sale set it: current and trusted
     return KeyedSigner(signer.key, signer.key_id)
+
+
+async def _register_for_sale(ctx: ServiceContext, signer: ServerSigner) -> None:
+    found = await register_signer(ctx.db, signer, ctx.clock)
+    if not found.current:
+        raise Conflict(
+            f"The ticket-signing key in the secret store ({signer.key.fingerprint}) was replaced by a newer "
+            "one, so it signs no more tickets. Give every server the current key, or rotate again "
+            "(encore-ops signing-key rotate).",
+            code="signing_key_retired",
+        )
+    if not found.trusted:
+        raise Conflict(
+            f"The ticket-signing key in the secret store ({signer.key.fingerprint}) is no longer trusted. "
+            "Rotate the key (encore-ops signing-key rotate).",
+            code="signing_key_distrusted",
+        )
 
 
 def _no_key() -> ConfigError:

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import trustme
 
+from core.security.device_keys import DeviceKey
 from tests.support.probes import free_port
 
 START_TIMEOUT_S = 30.0
@@ -33,7 +34,12 @@ class RunningServer:
 
 @contextmanager
 def encore_server(
-    database_url: str, folder: Path, *, workers: int = 1, redis_url: str = "", extra_env: dict[str, str] | None = None
+    database_url: str,
+    folder: Path,
+    *,
+    workers: int = 1,
+    redis_url: str = "",
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[RunningServer]:
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
@@ -47,6 +53,9 @@ def encore_server(
     (folder / "encore.toml").write_text("# settings come from the environment\n")
     port = free_port()
     token_key = secrets.token_urlsafe(48)
+    # The venue server's ticket-signing key, provisioned before the server starts (its workers share it).
+    signing_ref = f"file:{folder / 'ticket-signing.key'}"
+    DeviceKey.load_or_create(signing_ref)
     env = {
         **os.environ,
         "ENCORE_CONFIG": str(folder / "encore.toml"),
@@ -56,15 +65,28 @@ def encore_server(
         "ENCORE_TEST_TOKEN_KEY": token_key,
         "ENCORE_SERVER_TLS_CERT_REF": f"file:{chain}",
         "ENCORE_SERVER_TLS_KEY_REF": f"file:{key}",
+        "ENCORE_TICKET_SIGNING_KEY_REF": signing_ref,
         "ENCORE_LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "core.api.server", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "core.api.server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"https://localhost:{port}"
     try:
