@@ -134,6 +134,8 @@ class Settings:
     server_token_key_ref: str = ""
     """Secret-store reference for the key that signs device tokens (32+ random characters, the same on every
     server replica)."""
+    server_request_timeout_s: float = 15.0
+    """A request still unanswered after this long is answered 503 (request_timeout) instead of hanging."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
@@ -376,6 +378,8 @@ def _validate_server(s: Settings, source: str) -> None:
         raise ConfigError(source, "server_workers", "must be 0 (one per core) or more")
     if s.server_rate_limits and not _RATE_LIMITS.fullmatch(s.server_rate_limits):
         raise ConfigError(source, "server_rate_limits", "write bucket=count/seconds, comma-separated")
+    if s.server_request_timeout_s <= 0:
+        raise ConfigError(source, "server_request_timeout_s", "must be more than 0 seconds")
 
 
 def _validate_messaging(s: Settings, source: str) -> None:

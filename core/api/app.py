@@ -1,4 +1,5 @@
-"""The ASGI app: core's services behind device tokens, problem details for every refusal, OpenAPI served."""
+"""The ASGI app: core's services behind device tokens and staff sessions, problem details for every refusal,
+a deadline on every request, OpenAPI served."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from core import __version__
-from core.api import problems, routes_catalog, routes_devices, routes_door, routes_sales
+from core.api import problems, routes_catalog, routes_devices, routes_door, routes_sales, routes_staff
 from core.api.limits import Limiter, limits_from
 from core.api.state import ApiState
+from core.api.timeouts import request_timeout
 from core.config import Settings
 from core.domain.errors import ConfigError, EncoreError
 from core.security.secret_store import resolve_secret
@@ -78,7 +80,9 @@ def create_app(
             *routes_catalog.ROUTES,
             *routes_sales.ROUTES,
             *routes_door.ROUTES,
+            *routes_staff.ROUTES,
         ],
+        middleware=[request_timeout(settings.server_request_timeout_s)],
         lifespan=[lifespan],
         state=state,
         exception_handlers={
@@ -105,7 +109,13 @@ def _openapi() -> OpenAPIConfig:
                     scheme="bearer",
                     description="A device's short-lived token: POST /v1/auth/challenge, sign it with the device "
                     "key, POST /v1/auth/token.",
-                )
+                ),
+                "staffSession": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A staff member's session: POST /v1/auth/sign-in with e-mail and password; "
+                    "POST /v1/auth/sign-out ends it.",
+                ),
             }
         ),
     )

@@ -109,14 +109,16 @@ class Problem:
 
 _WHY = {
     400: "The request could not be read (not JSON, or not the expected shape).",
-    401: "No device token, or one that is forged or expired (code unauthenticated): sign in again.",
-    403: "The device may not do this, or is not approved (device_not_approved).",
+    401: "No credential, or one that is forged, expired or signed out (unauthenticated, session_invalid, "
+    "session_expired): sign in again.",
+    403: "The caller may not do this (not_allowed), or the device is not approved (device_not_approved).",
     404: "Nothing with that id or code.",
     409: "The request clashes with the current state (seats_taken, hold_expired, sales_closed, ...).",
     413: "The request body is too large.",
     422: "A field has a bad value (field and problem say which).",
     429: "Too many requests from this client; Retry-After says when to try again.",
-    503: "The database cannot be reached or is too busy; nothing was changed.",
+    503: "The database cannot be reached or is too busy (nothing was changed), or the request took too long "
+    "(request_timeout: check whether it went through).",
 }
 
 
@@ -131,4 +133,5 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
 
 
 DEVICE_PROBLEMS = problem_responses(401, 403, 404, 409, 429)
-OPEN_PROBLEMS = problem_responses(403, 404, 409, 429)
+OPEN_PROBLEMS = problem_responses(401, 403, 404, 409, 429)
+STAFF_PROBLEMS = problem_responses(401, 403, 404, 409)

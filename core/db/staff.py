@@ -105,6 +105,11 @@ async def get_staff(conn: AsyncConnection, staff_id: StaffId) -> Staff | None:
     return None if row is None else _staff(row)
 
 
+async def list_staff(conn: AsyncConnection) -> tuple[Staff, ...]:
+    rows = (await conn.execute(select(staff).order_by(staff.c.staff_number))).mappings().all()
+    return tuple(_staff(row) for row in rows)
+
+
 async def credentials_by_email(conn: AsyncConnection, email: str) -> StaffCredentials | None:
     row = (await conn.execute(select(staff).where(staff.c.email == email))).mappings().first()
     return None if row is None else StaffCredentials(_staff(row), row["password_hash"], row["pin_hash"])

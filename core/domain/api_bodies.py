@@ -8,6 +8,7 @@ from datetime import datetime
 from core.domain.devices import Device, DeviceKind
 from core.domain.orders import Order
 from core.domain.payments import TerminalKind
+from core.domain.staff import Role, Staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,41 @@ class ScanRequest:
     gate: str
     text: str
     direction: str = "in"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRequest:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSummary:
+    """Who is signed in, as the admin app shows it."""
+
+    id: int
+    name: str
+    role: Role
+    staff_number: int
+
+    @classmethod
+    def of(cls, member: Staff) -> StaffSummary:
+        return cls(member.id, member.display_name, member.role, member.staff_number)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    session_token: str
+    """Send as Authorization: Bearer ... on every staff request; POST /v1/auth/sign-out ends it."""
+    expires_at: datetime
+    """Unless used again before then (sliding, up to a hard cap)."""
+    staff: StaffSummary
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeRequest:
+    keep_tickets_valid: bool = True
+    """False (a stolen kiosk): the tickets it signed are NOT VALID at the door from now on."""
 
 
 def without_signatures(order: Order) -> Order:

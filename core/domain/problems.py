@@ -11,6 +11,7 @@ from core.domain.errors import (
     InputError,
     NotAllowed,
     NotFound,
+    SessionInvalid,
     StorageBusy,
     StorageUnavailable,
     TicketRejected,
@@ -29,7 +30,8 @@ _STATUS: tuple[tuple[type[EncoreError], int], ...] = (
 
 
 def status_of(error: EncoreError) -> int:
-    if error.code == "unauthenticated":
+    # 401 tells a client to get a new credential: a missing or bad token, a lapsed session, a failed sign-in.
+    if error.code in ("unauthenticated", "sign_in_failed") or isinstance(error, SessionInvalid):
         return 401
     if error.code == "rate_limited":
         return 429

@@ -153,6 +153,13 @@ class AttendedTerminal:
 
     async def charge(self, actor: Actor, amount: Money, reference: str, given: PaymentInput) -> Payment:
         ref = _check_charge(actor, amount, reference)
+        if isinstance(given, SimulatedCard):
+            # A device asking for the free demo card on a real venue's terminal: refused, not just malformed.
+            raise NotAllowed(
+                "The simulated card works only on a demo database; this venue takes payment with a staff "
+                "number and PIN. Ask box office staff to confirm the payment.",
+                code="demo_terminal_refused",
+            )
         if not isinstance(given, StaffPin):
             raise InputError(
                 "payment", "staff confirm this payment with their PIN.", code="payment_input_invalid"

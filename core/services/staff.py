@@ -26,6 +26,8 @@ from core.services.pins import PinUse, check_new_pin, check_staff_number, identi
 __all__ = [
     "PASSWORD_LOCKOUT",
     "create_staff",
+    "get_own_account",
+    "list_staff",
     "set_pin",
     "set_staff_active",
     "sign_in",
@@ -260,3 +262,29 @@ async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId,
         return member
 
     return await ctx.db.write(work)
+
+
+async def list_staff(ctx: ServiceContext, actor: Actor) -> tuple[Staff, ...]:
+    """Every staff account, active or not, by staff number (no secrets: no hashes leave the database)."""
+    require(actor, Permission.MANAGE_STAFF)
+
+    async def work(conn: AsyncConnection) -> tuple[Staff, ...]:
+        await ensure_active(conn, actor)
+        return await db.list_staff(conn)
+
+    return await ctx.db.read(work)
+
+
+async def get_own_account(ctx: ServiceContext, actor: Actor) -> Staff:
+    """The signed-in staff member's own account (any role may read their own; nobody else's)."""
+    if not isinstance(actor, StaffActor):
+        raise NotAllowed("Only a signed-in staff member has an account to show.", code="not_allowed")
+
+    async def work(conn: AsyncConnection) -> Staff | None:
+        await ensure_active(conn, actor)
+        return await db.get_staff(conn, actor.staff_id)
+
+    member = await ctx.db.read(work)
+    if member is None:
+        raise NotFound(f"There is no staff account {actor.staff_id}.", code="staff_not_found")
+    return member

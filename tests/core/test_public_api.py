@@ -62,6 +62,8 @@ def test_staff_and_session_modules_pin_their_names():
     assert staff.__all__ == [
         "PASSWORD_LOCKOUT",
         "create_staff",
+        "get_own_account",
+        "list_staff",
         "set_pin",
         "set_staff_active",
         "sign_in",

@@ -1,0 +1,96 @@
+"""Staff over the API: sign in with e-mail and password for a session, and the admin app's first routes.
+
+Each route acts as the staff member the session token belongs to; what they may do is checked by the service
+(require) and audited there, so the API adds no rule of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+
+from core.api.auth import STAFF_SESSION, api_state, bearer, client_address, staff_caller
+from core.api.problems import OPEN_PROBLEMS, STAFF_PROBLEMS
+from core.domain.api_bodies import RevokeRequest, SignInRequest, SignInResult, StaffSummary
+from core.domain.devices import Device
+from core.domain.ids import DeviceId
+from core.domain.staff import Staff, StaffActor
+from core.services import devices, sessions, staff
+
+_STAFF = {"who": Provide(staff_caller)}
+
+
+@post("/v1/auth/sign-in", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
+async def sign_in(
+    data: JSONBody[SignInRequest], request: Request[Any, Any, Any], state: State
+) -> SignInResult:
+    """E-mail and password in, a staff session out. Wrong passwords lock the address for a growing time."""
+    api = api_state(state)
+    address = client_address(request)
+    api.limiter.hit("sign_in", address)
+    actor = await staff.sign_in(api.ctx, email=data.email, password=data.password)
+    agent = request.headers.get("user-agent", "")
+    session = await sessions.open_session(api.ctx, actor, note=f"{address} {agent}")
+    member = await staff.get_own_account(api.ctx, actor)
+    return SignInResult(session.token, session.expires_at, StaffSummary.of(member))
+
+
+@post("/v1/auth/sign-out", status_code=204, tags=["staff"], security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+async def sign_out(request: Request[Any, Any, Any], state: State) -> None:
+    """End this session: its token stops working at once."""
+    await sessions.close_session(api_state(state).ctx, bearer(request, "Sign-out needs the session's token."))
+
+
+@get("/v1/me", tags=["staff"], dependencies=_STAFF, security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+async def me(who: NamedDependency[StaffActor], state: State) -> StaffSummary:
+    """Who this session belongs to, with their role as it is now."""
+    return StaffSummary.of(await staff.get_own_account(api_state(state).ctx, who))
+
+
+@get("/v1/devices", tags=["admin"], dependencies=_STAFF, security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+async def list_devices(who: NamedDependency[StaffActor], state: State) -> list[Device]:
+    """Every device, pending, approved or revoked (managers and admins)."""
+    return list(await devices.list_devices(api_state(state).ctx, who))
+
+
+@post(
+    "/v1/devices/{device_id:int}/approve",
+    status_code=200,
+    tags=["admin"],
+    dependencies=_STAFF,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
+async def approve_device(device_id: FromPath[int], who: NamedDependency[StaffActor], state: State) -> Device:
+    """A pending device may sell or check in from now on (compare its key fingerprint first)."""
+    return await devices.approve_device(api_state(state).ctx, who, DeviceId(device_id))
+
+
+@post(
+    "/v1/devices/{device_id:int}/revoke",
+    status_code=200,
+    tags=["admin"],
+    dependencies=_STAFF,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
+async def revoke_device(
+    device_id: FromPath[int], data: JSONBody[RevokeRequest], who: NamedDependency[StaffActor], state: State
+) -> Device:
+    """For good: its next request is refused. keep_tickets_valid false distrusts everything it signed."""
+    return await devices.revoke_device(
+        api_state(state).ctx, who, DeviceId(device_id), keep_tickets_valid=data.keep_tickets_valid
+    )
+
+
+@get("/v1/staff", tags=["admin"], dependencies=_STAFF, security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+async def list_staff(who: NamedDependency[StaffActor], state: State) -> list[Staff]:
+    """Every staff account by staff number (admins)."""
+    return list(await staff.list_staff(api_state(state).ctx, who))
+
+
+ROUTES = [sign_in, sign_out, me, list_devices, approve_device, revoke_device, list_staff]
