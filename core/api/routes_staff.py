@@ -15,7 +15,13 @@ from litestar.params import FromPath, JSONBody
 
 from core.api.auth import STAFF_SESSION, api_state, bearer, client_address, staff_caller
 from core.api.problems import OPEN_PROBLEMS, STAFF_PROBLEMS
-from core.domain.api_bodies import RevokeRequest, SignInRequest, SignInResult, StaffSummary
+from core.domain.api_bodies import (
+    NewStaffRequest,
+    RevokeRequest,
+    SignInRequest,
+    SignInResult,
+    StaffSummary,
+)
 from core.domain.devices import Device
 from core.domain.ids import DeviceId
 from core.domain.staff import Staff, StaffActor
@@ -93,4 +99,28 @@ async def list_staff(who: NamedDependency[StaffActor], state: State) -> list[Sta
     return list(await staff.list_staff(api_state(state).ctx, who))
 
 
-ROUTES = [sign_in, sign_out, me, list_devices, approve_device, revoke_device, list_staff]
+@post(
+    "/v1/staff",
+    status_code=201,
+    tags=["admin"],
+    dependencies=_STAFF,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
+async def create_staff(
+    data: JSONBody[NewStaffRequest], who: NamedDependency[StaffActor], state: State
+) -> Staff:
+    """A new staff account (admins), with a password to sign in and/or a PIN for the kiosks."""
+    return await staff.create_staff(
+        api_state(state).ctx,
+        who,
+        email=data.email,
+        display_name=data.display_name,
+        role=data.role,
+        password=data.password,
+        pin=data.pin,
+        staff_number=data.staff_number,
+    )
+
+
+ROUTES = [sign_in, sign_out, me, list_devices, approve_device, revoke_device, list_staff, create_staff]

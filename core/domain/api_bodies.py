@@ -139,6 +139,19 @@ class SignInResult:
 
 
 @dataclass(frozen=True, slots=True)
+class NewStaffRequest:
+    """A new staff account (admins). Who creates it is the session's staff member, never a field here."""
+
+    email: str
+    display_name: str
+    role: Role
+    password: str | None = None
+    pin: str | None = None
+    staff_number: int | None = None
+    """None: the next free number."""
+
+
+@dataclass(frozen=True, slots=True)
 class RevokeRequest:
     keep_tickets_valid: bool = True
     """False (a stolen kiosk): the tickets it signed are NOT VALID at the door from now on."""

@@ -142,14 +142,17 @@ async def test_staff_without_the_role_manage_no_devices_and_see_no_staff(served,
         headers = bearer(await session_for(http, member))
         manager_headers = bearer(await session_for(http, manager))
         before = await snapshot(served.ctx)
-        for method, path, who in (
-            ("GET", "/v1/devices", headers),
-            ("POST", f"/v1/devices/{pending.id}/approve", headers),
-            ("POST", f"/v1/devices/{approved.id}/revoke", headers),
-            ("GET", "/v1/staff", headers),
-            ("GET", "/v1/staff", manager_headers),  # managers run devices, only admins run staff
+        new_admin = {"email": "new@api.test", "display_name": "New", "role": "admin", "password": PASSWORD}
+        for method, path, who, body in (
+            ("GET", "/v1/devices", headers, None),
+            ("POST", f"/v1/devices/{pending.id}/approve", headers, None),
+            ("POST", f"/v1/devices/{approved.id}/revoke", headers, {"keep_tickets_valid": False}),
+            ("GET", "/v1/staff", headers, None),
+            ("POST", "/v1/staff", headers, new_admin),
+            # managers run devices; only admins run staff accounts
+            ("GET", "/v1/staff", manager_headers, None),
+            ("POST", "/v1/staff", manager_headers, new_admin),
         ):
-            body = {"keep_tickets_valid": False} if path.endswith("revoke") else None
             response = await http.request(method, path, headers=who, json=body)
             assert (response.status_code, response.json()["code"]) == (403, "not_allowed"), path
         assert await snapshot(served.ctx) == before
@@ -163,6 +166,26 @@ async def test_an_admin_lists_staff_without_secrets(served) -> None:
     assert response.status_code == 200
     assert [(s["staff_number"], s["role"]) for s in response.json()] == [(1, "admin"), (5, "door")]
     assert "argon2" not in response.text and "hash" not in response.text
+
+
+async def test_an_admin_creates_staff_who_then_sign_in(served) -> None:
+    admin = await make_staff(served.ctx, Role.ADMIN, number=1)
+    async with served.http() as http:
+        headers = bearer(await session_for(http, admin))
+        body = {"email": "Bo@API.test", "display_name": "Bo", "role": "box_office", "password": PASSWORD}
+        created = await http.post("/v1/staff", headers=headers, json=body)
+        assert created.status_code == 201, created.text
+        assert (created.json()["email"], created.json()["staff_number"]) == ("bo@api.test", 2)
+        signed_in = await http.post("/v1/auth/sign-in", json={"email": "bo@api.test", "password": PASSWORD})
+        assert signed_in.json()["staff"]["role"] == "box_office"
+        before = await snapshot(served.ctx)
+        taken = await http.post("/v1/staff", headers=headers, json=body | {"role": "manager"})
+        assert taken.status_code == 409, taken.text
+        assert await snapshot(served.ctx) == before
+    assert await _audit(served.ctx, "staff_created") == [
+        ("system:tests", f"staff:{admin.id}"),
+        (f"staff:{admin.id}", f"staff:{created.json()['id']}"),
+    ]
 
 
 async def test_unknown_and_revoked_devices_are_refused_and_change_nothing(served) -> None:
