@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import httpx
+
+from core.api.app import create_app
 from core.api.openapi import COMMITTED, current_document, render
+from core.config import Settings
+
+STAFF_ROUTES = {"/v1/auth/sign-out", "/v1/me", "/v1/devices", "/v1/staff"}
 
 
 def test_the_committed_openapi_document_matches_the_code() -> None:
@@ -11,13 +17,37 @@ def test_the_committed_openapi_document_matches_the_code() -> None:
     )
 
 
-def test_every_route_but_sign_in_and_health_needs_a_device_token() -> None:
+def test_every_route_but_sign_in_and_health_needs_a_device_token_or_a_staff_session() -> None:
     document = current_document()
-    open_paths = {"/v1/health", "/v1/devices/enrol", "/v1/auth/challenge", "/v1/auth/token"}
+    open_paths = {
+        "/v1/health",
+        "/v1/devices/enrol",
+        "/v1/auth/challenge",
+        "/v1/auth/token",
+        "/v1/auth/sign-in",
+    }
+    assert set(document["components"]["securitySchemes"]) == {"deviceToken", "staffSession"}
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             security = operation.get("security")
             if path in open_paths:
                 assert not security, f"{method.upper()} {path} should be open"
+            elif path in STAFF_ROUTES or path.startswith("/v1/devices/"):
+                assert security == [{"staffSession": []}], f"{method.upper()} {path} must need a session"
             else:
                 assert security == [{"deviceToken": []}], f"{method.upper()} {path} must need a token"
+
+
+async def test_options_lists_every_method_of_a_path() -> None:
+    """Litestar lists only the first handler's methods for a path served by several; RFC 9110 wants them all."""
+    document = current_document()
+    transport = httpx.ASGITransport(app=create_app(Settings()))
+    async with httpx.AsyncClient(transport=transport, base_url="http://encore.test") as http:
+        for path, operations in document["paths"].items():
+            concrete = (
+                path.replace("{hold_id}", "h1").replace("{device_id}", "1").replace("{order_code}", "C1")
+            )
+            concrete = concrete.replace("{concert_id}", "1")
+            response = await http.options(concrete)
+            allowed = {m.strip() for m in response.headers["allow"].split(",")}
+            assert allowed == {m.upper() for m in operations} | {"OPTIONS"}, path
