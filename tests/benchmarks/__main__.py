@@ -34,6 +34,7 @@ BENCHMARKS = (
     "kiosk_seat_map",
     "kiosk_print_stall",
     "kiosk_app",
+    "api_flash_sale",
 )
 EXTRA = ("api_framework",)
 """Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes."""

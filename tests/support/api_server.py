@@ -30,6 +30,8 @@ class RunningServer:
     """The test CA that signed the server's certificate for 'localhost'."""
     token_key: str
     log: Path
+    pid: int = 0
+    """The server's main process (its workers are its children)."""
 
 
 @contextmanager
@@ -40,6 +42,7 @@ def encore_server(
     workers: int = 1,
     redis_url: str = "",
     extra_env: dict[str, str] | None = None,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> Iterator[RunningServer]:
     ca = trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
@@ -90,8 +93,8 @@ def encore_server(
         )
     url = f"https://localhost:{port}"
     try:
-        _wait_ready(url, ca_file, process, log)
-        yield RunningServer(url, ca_file, token_key, log)
+        _wait_ready(url, ca_file, process, log, start_timeout_s)
+        yield RunningServer(url, ca_file, token_key, log, process.pid)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -106,8 +109,10 @@ def trusting(ca_file: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(ca_file))
 
 
-def _wait_ready(url: str, ca_file: Path, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def _wait_ready(
+    url: str, ca_file: Path, process: subprocess.Popen[bytes], log: Path, timeout_s: float
+) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"encore-server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
@@ -117,4 +122,4 @@ def _wait_ready(url: str, ca_file: Path, process: subprocess.Popen[bytes], log: 
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"encore-server did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"encore-server did not answer within {timeout_s} s:\n{log.read_text()[-3000:]}")

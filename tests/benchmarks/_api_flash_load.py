@@ -1,0 +1,195 @@
+"""One load-generator process of the API flash sale: its buyers are RemoteClient devices; JSON out.
+
+``python -m tests.benchmarks._api_flash_load '<json spec>'`` with url, ca_file, devices ([key_ref, name] each:
+one buyer per device), concert_id, section_id, payment ("attended" | "demo"), staff ([number, pin] each; buyer
+n confirms with staff n mod len), duration, seed. Every buyer signs in first; then the process prints "ready"
+and reads the start time (time.time(), one line on stdin: every process starts together). Each buyer loops
+hold (1-4 standing places) -> pay and check out until the deadline or until the section is sold out. The
+buying loop (``buy``) is shared with the in-process reference, so both sell alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.domain.errors import EncoreError, NotEnoughPlaces
+from core.domain.holds import Hold
+from core.domain.orders import Order
+
+MAX_Q = 4
+OVERRUN_S = 45.0
+"""A buyer's last order may end this long after the deadline (64 attended checkouts in flight take 64 argon2
+verifies, about 8 s of CPU on 2 cores)."""
+
+HoldFn = Callable[[int, str], Awaitable[Hold]]
+"""hold(quantity, request_key)"""
+PayFn = Callable[[Hold, int, str], Awaitable[Order]]
+"""pay(hold, buyer number, idempotency_key)"""
+
+
+@dataclass
+class Tally:
+    """What some buyers saw; ``merge`` adds another process's."""
+
+    hold_lat: list[float] = field(default_factory=list)
+    checkout_lat: list[float] = field(default_factory=list)
+    orders: int = 0
+    tickets: int = 0
+    losses: Counter[str] = field(default_factory=Counter)
+    untyped: Counter[str] = field(default_factory=Counter)
+    places: list[int] = field(default_factory=list)
+    """Every place id the buyers were sold (a place twice here is oversold)."""
+    sold_out: bool = False
+    late_s: float = 0.0
+    elapsed: float = 0.0
+    """From the start to the last answer any buyer got (a sold-out sale ends early)."""
+    last_answer: float = 0.0
+    """perf_counter() of that answer (this process's clock)."""
+
+    def merge(self, other: dict[str, Any]) -> None:
+        self.hold_lat += other["hold_lat"]
+        self.checkout_lat += other["checkout_lat"]
+        self.orders += other["orders"]
+        self.tickets += other["tickets"]
+        self.losses.update(other["losses"])
+        self.untyped.update(other["untyped"])
+        self.places += other["places"]
+        self.sold_out = self.sold_out or other["sold_out"]
+        self.late_s = max(self.late_s, other["late_s"])
+
+
+@dataclass
+class Stock:
+    """The largest quantity still worth asking for (shrinks on NotEnoughPlaces; 0 = sold out)."""
+
+    q: int = MAX_Q
+
+
+async def buy(
+    n: int, hold: HoldFn, pay: PayFn, stock: Stock, tally: Tally, deadline: float, seed: str
+) -> None:
+    """Buyer n: hold -> pay, again and again, until the deadline (perf_counter) or the section is sold out."""
+    rnd = random.Random(f"{seed}-{n}")
+    i = 0
+    while time.perf_counter() < deadline and stock.q > 0:
+        i += 1
+        q = min(rnd.randint(1, MAX_Q), stock.q)
+        t0 = time.perf_counter()
+        try:
+            held = await hold(q, f"{seed}-{n}-{i}")
+        except NotEnoughPlaces as exc:
+            stock.q = min(stock.q, q - 1)
+            tally.losses[f"hold:{exc.code}"] += 1
+            continue
+        except EncoreError as exc:
+            tally.losses[f"hold:{exc.code}"] += 1
+            continue
+        except Exception as exc:  # reported, never hidden
+            tally.untyped[f"hold:{type(exc).__name__}"] += 1
+            continue
+        finally:
+            tally.last_answer = time.perf_counter()
+        tally.hold_lat.append(tally.last_answer - t0)
+        t0 = time.perf_counter()
+        try:
+            order = await pay(held, n, f"{seed}-pay-{n}-{i}")
+        except EncoreError as exc:
+            tally.losses[f"checkout:{exc.code}"] += 1
+            continue
+        except Exception as exc:
+            tally.untyped[f"checkout:{type(exc).__name__}"] += 1
+            continue
+        finally:
+            tally.last_answer = time.perf_counter()
+        tally.checkout_lat.append(tally.last_answer - t0)
+        tally.orders += 1
+        tally.tickets += len(order.tickets)
+        tally.places += [int(t.place_id) for t in order.tickets]
+    tally.sold_out = tally.sold_out or stock.q == 0
+
+
+async def run_buyers(
+    sellers: list[tuple[HoldFn, PayFn]], stock: Stock, tally: Tally, deadline: float, seed: str
+) -> None:
+    """Buyer n sells with sellers[n]; bounded: a buyer still waiting OVERRUN_S after the deadline is counted
+    (untyped) and cancelled, not waited for."""
+    buyers = [
+        asyncio.create_task(buy(n, hold, pay, stock, tally, deadline, seed))
+        for n, (hold, pay) in enumerate(sellers)
+    ]
+    _done, stuck = await asyncio.wait(buyers, timeout=deadline - time.perf_counter() + OVERRUN_S)
+    for task in stuck:
+        task.cancel()
+    if stuck:
+        tally.untyped[f"still waiting {OVERRUN_S:.0f} s after the deadline"] += len(stuck)
+        await asyncio.wait(stuck, timeout=10)
+
+
+async def _run(spec: dict[str, Any]) -> Tally:
+    from core.client.remote import RemoteClient
+    from core.config import Settings
+    from core.domain.devices import DeviceKind
+    from core.domain.ids import ConcertId, SectionId
+    from core.domain.payments import PaymentInput, SimulatedCard, StaffPin
+
+    concert, section = ConcertId(spec["concert_id"]), SectionId(spec["section_id"])
+    staff = [StaffPin(int(number), str(pin)) for number, pin in spec["staff"]]
+    clients = [
+        RemoteClient(Settings(server_url=spec["url"], server_ca_file=spec["ca_file"], device_key_ref=ref))
+        for ref, _name in spec["devices"]
+    ]
+    tally, stock = Tally(), Stock()
+    try:
+
+        async def sign_in(client: RemoteClient, name: str) -> None:
+            enrolled = await client.enrol(DeviceKind.KIOSK, name)  # signs in: the token is held from here on
+            if not enrolled.approved:
+                raise RuntimeError(f"{name} is not approved")
+
+        await asyncio.gather(
+            *(sign_in(c, name) for c, (_ref, name) in zip(clients, spec["devices"], strict=True))
+        )
+        print("ready", flush=True)
+        start_at = float(await asyncio.to_thread(sys.stdin.readline))
+        tally.late_s = round(max(0.0, time.time() - start_at), 3)
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        deadline = time.perf_counter() + spec["duration"]
+
+        def seller(client: RemoteClient) -> tuple[HoldFn, PayFn]:
+            async def hold(q: int, key: str) -> Hold:
+                return await client.hold_standing(concert, section, q, request_key=key)
+
+            async def pay(held: Hold, n: int, key: str) -> Order:
+                given: PaymentInput = (
+                    staff[n % len(staff)] if spec["payment"] == "attended" else SimulatedCard(True)
+                )
+                return await client.pay_and_checkout(held.id, given, idempotency_key=key)
+
+            return hold, pay
+
+        sellers = [seller(c) for c in clients]
+        await run_buyers(sellers, stock, tally, deadline, spec["seed"])
+        start = deadline - spec["duration"]
+        tally.elapsed = max(0.0, tally.last_answer - start)
+    finally:
+        for client in clients:
+            await client.aclose()
+    return tally
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    tally = asyncio.run(_run(spec))
+    print(json.dumps({**vars(tally), "losses": dict(tally.losses), "untyped": dict(tally.untyped)}))
+
+
+if __name__ == "__main__":
+    main()
