@@ -85,11 +85,10 @@ async def buy(
         t0 = time.perf_counter()
         try:
             held = await hold(q, f"{seed}-{n}-{i}")
-        except NotEnoughPlaces as exc:
-            stock.q = min(stock.q, q - 1)
-            tally.losses[f"hold:{exc.code}"] += 1
-            continue
         except EncoreError as exc:
+            # By code: over HTTP the client raises Conflict(code="not_enough_places"), not NotEnoughPlaces.
+            if exc.code == NotEnoughPlaces.code:
+                stock.q = min(stock.q, q - 1)
             tally.losses[f"hold:{exc.code}"] += 1
             continue
         except Exception as exc:  # reported, never hidden

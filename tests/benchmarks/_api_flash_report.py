@@ -111,6 +111,12 @@ def report(
             f"PG round trips, {kind}", f"{per_hold:.1f} / {per_checkout:.1f}", "per hold / per checkout", "",
             "counted on the server's sockets through the real app (token check included), + Redis publishes",
         )  # fmt: skip
+    if demo and demo.server_ms_per_order == demo.server_ms_per_order:
+        bound = 1000 * (os.cpu_count() or 1) / demo.server_ms_per_order
+        result.add(
+            "server CPU bound, demo terminal", round(bound, 1), "orders/s", f"{bound / PRETIX_GA:.1f}x pretix GA",
+            "the server's measured CPU per order, all cores for it alone (the machine is shared)",
+        )  # fmt: skip
     _argon2_rows(result, argon2, attended, demo)
 
 

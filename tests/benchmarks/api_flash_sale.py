@@ -70,7 +70,7 @@ RATE_LIMITS = "enrol=100000/60,challenge=100000/60,sign_in=100000/60,pin=1000000
 """The server's per-address limits: every bench buyer comes from 127.0.0.1."""
 
 
-async def _stage(env: Env, standing: int = STANDING) -> Stage:
+async def _stage(env: Env, standing: int | None = None) -> Stage:
     """A fresh concert; expanding its places may outlast the product's 5 s statement timeout on a busy shared
     machine, so the builder's engine allows two minutes (as api_framework's does)."""
     db = Database(create_engine(env.url, pool_size=2, statement_timeout_s=120))
@@ -78,7 +78,7 @@ async def _stage(env: Env, standing: int = STANDING) -> Stage:
         ctx = ServiceContext(
             settings=Settings(database_url=env.url), db=db, bus=NullBus(), clock=SystemClock()
         )
-        return await env.stage(ctx, rows=1, seats_per_row=2, standing=standing, max_per_order=4)
+        return await env.stage(ctx, rows=1, seats_per_row=2, standing=standing or STANDING, max_per_order=4)
     finally:
         await db.dispose()
 
