@@ -24,6 +24,7 @@ from core.services.context import ServiceContext
 from tests.benchmarks._common import Env, RoundTrips
 from tests.benchmarks.hold_ceiling import _count_engine
 from tests.builders import ROOT
+from tests.support.context import memory_signer
 
 ORDERS = 20
 WARM = 3
@@ -45,7 +46,8 @@ async def round_trips(env: Env, folder: Path, pin: tuple[int, str], *, demo: boo
     _count_engine(db.engine, counter)
     bus, _ = env.bus("real")
     settings = Settings(database_url=env.url, redis_url=env.redis_url or "", demo_mode=demo)
-    server_ctx = ServiceContext(settings=settings, db=db, bus=bus, clock=SystemClock())
+    signer = await memory_signer(db, SystemClock())  # the server signs every ticket it sells
+    server_ctx = ServiceContext(settings=settings, db=db, bus=bus, clock=SystemClock(), signer=signer)
     app = create_app(settings, token_key=TokenKey.from_text(secrets.token_urlsafe(48)), ctx=server_ctx)
     logging.getLogger("httpx").setLevel(
         logging.WARNING
