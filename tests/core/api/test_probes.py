@@ -23,7 +23,8 @@ from core.domain.tickets import Layout
 from core.security.device_keys import DeviceKey
 from core.services import devices
 from core.services import tickets as tickets_service
-from tests.builders import ROOT, build_stage, decode_qr_texts, sell
+from core.services.signing_keys import ServerSigner
+from tests.builders import ROOT, build_stage, decode_qr_texts, sell, signing_kiosk
 from tests.dbstate import snapshot
 from tests.support.staff_api import bearer, device_token, make_staff, session_for
 
@@ -160,12 +161,7 @@ async def test_nothing_a_device_reads_carries_a_signature_or_a_private_key(serve
     purchase and check-in is searched for the stored signatures and the server's secrets, in base64 and hex."""
     stage = await build_stage(served.ctx)
     private = Ed25519PrivateKey.generate()
-    signer = DeviceKey(private)
-    device = await devices.register_device(
-        served.ctx, name="Server signer", kind=DeviceKind.KIOSK, public_key=signer.public_key_bytes
-    )
-    await devices.approve_device(served.ctx, ROOT, device.id)
-    served.ctx.signer = await devices.device_signer(served.ctx, device.id, signer)
+    served.ctx.signer = ServerSigner(DeviceKey(private), "")  # the server's key, registered at the first sale
     await make_staff(served.ctx, Role.BOX_OFFICE, pin=PIN, number=7)
     recording = _Recording(served.transport())
 
@@ -232,13 +228,7 @@ async def test_a_demo_ticket_is_not_valid_at_a_real_databases_door(served, clock
     ctx = served.ctx
     await ctx.db.write(lambda conn: site_db.put(conn, site_db.DEMO, "true"))
     stage = await build_stage(ctx)
-    signer = DeviceKey.generate()
-    device = await devices.register_device(
-        ctx, name="Demo kiosk", kind=DeviceKind.KIOSK, public_key=signer.public_key_bytes
-    )
-    await devices.approve_device(ctx, ROOT, device.id)
-    ctx.signer = await devices.device_signer(ctx, device.id, signer)
-    kiosk = await devices.device_actor(ctx, device.id)
+    kiosk = await signing_kiosk(ctx, "Demo kiosk")
     ctx.settings = replace(ctx.settings, demo_mode=True)
     order = await sell(ctx, stage, kiosk, stage.seats[:2], "demo-1")
     ctx.settings = replace(ctx.settings, demo_mode=False)
