@@ -11,7 +11,7 @@ from litestar.datastructures import State
 
 from core.api.state import ApiState
 from core.domain.devices import Device, DeviceKind
-from core.domain.errors import NotAllowed
+from core.domain.errors import ErrorCode, NotAllowed, NotAuthenticated
 from core.domain.staff import DeviceActor, StaffActor
 from core.services import device_auth, sessions
 
@@ -62,7 +62,7 @@ def bearer(request: Request[Any, Any, Any], needs: str = _NEEDS_DEVICE) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAllowed(needs, code="unauthenticated")
+        raise NotAuthenticated(needs, code=ErrorCode.UNAUTHENTICATED)
     return token.strip()
 
 
@@ -83,7 +83,7 @@ def _require_kind(caller: Caller, kinds: frozenset[DeviceKind], what: str) -> Ca
     if caller.device.kind not in kinds:
         raise NotAllowed(
             f"{caller.device.name} is a {caller.device.kind.value} device and may not {what}.",
-            code="not_allowed",
+            code=ErrorCode.NOT_ALLOWED,
         )
     return caller
 

@@ -11,18 +11,9 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from core.domain.errors import EncoreError
+from core.domain.errors import RateLimited
 
 __all__ = ["Limit", "Limiter", "RateLimited"]
-
-
-class RateLimited(EncoreError):
-    code = "rate_limited"
-
-    def __init__(self, retry_after_s: float) -> None:
-        wait = max(1, math.ceil(retry_after_s))
-        super().__init__(f"Too many requests from this device; wait {wait} s and try again.")
-        self.retry_after_s = float(wait)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +40,7 @@ class Limiter:
         while hits and hits[0] <= now - limit.per_s:
             hits.popleft()
         if len(hits) >= limit.count:
-            raise RateLimited(hits[0] + limit.per_s - now)
+            raise RateLimited(float(max(1, math.ceil(hits[0] + limit.per_s - now))))  # whole seconds, as Retry-After
         hits.append(now)
 
 

@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
-from core.domain.errors import EncoreError, InputError
+from core.domain.errors import EncoreError, ErrorCode, InputError
 from core.domain.problems import to_problem
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def validation_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict
     field = str(first.get("key") or first.get("source") or "request")
     problem = str(first.get("message") or exc.detail or "does not fit the API's schema")
     error = InputError(
-        field, f"{problem}. Check the request against the API's schema (/schema).", code="request_invalid"
+        field, f"{problem}. Check the request against the API's schema (/schema).", code=ErrorCode.REQUEST_INVALID
     )
     return problem_response(to_problem(error))
 

@@ -14,7 +14,7 @@ from core.api.auth import api_state, client_address
 from core.api.problems import OPEN_PROBLEMS
 from core.domain.api_bodies import ChallengeRequest, EnrolRequest, EnrolResult, TokenRequest, TokenResult
 from core.domain.devices import DeviceKind, DeviceStatus
-from core.domain.errors import InputError
+from core.domain.errors import ErrorCode, InputError
 from core.services import device_auth, payments
 from core.services.device_auth import Challenge
 
@@ -50,7 +50,7 @@ async def token(data: JSONBody[TokenRequest], request: Request[Any, Any, Any], s
         signature = base64.b64decode(data.signature, validate=True)
     except (binascii.Error, ValueError):
         raise InputError(
-            "signature", "send the Ed25519 signature of the challenge, base64.", code="signature_invalid"
+            "signature", "send the Ed25519 signature of the challenge, base64.", code=ErrorCode.SIGNATURE_INVALID
         ) from None
     issued = await device_auth.sign_in_device(api.ctx, api.token_key, public_key, data.challenge, signature)
     selling = issued.device.kind in (DeviceKind.KIOSK, DeviceKind.BOX_OFFICE)

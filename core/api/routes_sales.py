@@ -21,7 +21,7 @@ from core.domain.api_bodies import (
     UnlockResult,
     without_signatures,
 )
-from core.domain.errors import InputError
+from core.domain.errors import ErrorCode, InputError
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, HoldId, PlaceId, SectionId, TicketId
 from core.domain.orders import Order
@@ -156,12 +156,12 @@ def _payment_input(body: PaymentBody) -> PaymentInput:
             raise InputError(
                 "payment.pin",
                 "staff confirm this payment with their staff number and PIN.",
-                code="payment_input_invalid",
+                code=ErrorCode.PAYMENT_INPUT_INVALID,
             )
         return StaffPin(body.staff_number, body.pin)
     if body.approve is None:
         raise InputError(
-            "payment.approve", "say whether the simulated card approves.", code="payment_input_invalid"
+            "payment.approve", "say whether the simulated card approves.", code=ErrorCode.PAYMENT_INPUT_INVALID
         )
     return SimulatedCard(body.approve)
 

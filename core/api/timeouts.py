@@ -11,7 +11,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.api.problems import PROBLEM_JSON
-from core.domain.errors import StorageBusy
+from core.domain.errors import ErrorCode, StorageBusy
 from core.domain.problems import to_problem
 
 __all__ = ["request_timeout"]
@@ -23,7 +23,7 @@ def _timed_out(seconds: float) -> StorageBusy:
     return StorageBusy(
         f"The server did not finish this request within {seconds:g} s, so it stopped working on it. It may or "
         "may not have gone through: check, then try again (a retry with the same key never sells twice).",
-        code="request_timeout",
+        code=ErrorCode.REQUEST_TIMEOUT,
     )
 
 

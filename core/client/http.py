@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from core.domain.errors import EncoreError, StorageUnavailable
+from core.domain.errors import EncoreError, ErrorCode, StorageUnavailable
 from core.domain.problems import from_problem
 
 __all__ = ["HttpLeg", "server_unreachable"]
@@ -28,7 +28,7 @@ def server_unreachable(detail: str) -> StorageUnavailable:
     return StorageUnavailable(
         f"The Encore server cannot be reached ({detail}). This device tries again by itself; if it goes on, "
         "check its network and tell the venue's IT.",
-        code="server_unreachable",
+        code=ErrorCode.SERVER_UNREACHABLE,
     )
 
 

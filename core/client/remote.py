@@ -27,7 +27,7 @@ from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.clock import Clock, OffsetClock, SystemClock
 from core.domain.devices import DeviceKind
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
-from core.domain.errors import DeviceNotApproved, EncoreError, NotAllowed
+from core.domain.errors import DeviceNotApproved, EncoreError, ErrorCode, NotAuthenticated
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, DeviceId, HoldId, PlaceId, SectionId, TicketId
 from core.domain.live import AvailabilityView
@@ -112,8 +112,8 @@ class RemoteClient:
 
     async def _sign_in(self) -> TokenResult:
         if self._key is None:
-            raise NotAllowed(
-                "This device has not enrolled yet; it does so when it starts.", code="unauthenticated"
+            raise NotAuthenticated(
+                "This device has not enrolled yet; it does so when it starts.", code=ErrorCode.UNAUTHENTICATED
             )
         public = base64.b64encode(self._key.public_key_bytes).decode()
         response = await self._http.call(
@@ -163,7 +163,7 @@ class RemoteClient:
                 method, path, body=body, params=params, token=token, repeatable=repeatable
             )
         except EncoreError as exc:
-            if exc.code != "unauthenticated":
+            if exc.code != ErrorCode.UNAUTHENTICATED:
                 raise
         # The token lapsed or the server's key rotated: sign in again once, then repeat the request.
         self._session = None
@@ -320,8 +320,8 @@ class RemoteClient:
         """Health goes to the venue's MQTT broker with this device's own MQTT user (its ACL lets it publish
         its own health topic only)."""
         if self._device_id is None:
-            raise NotAllowed(
-                "This device has not enrolled yet; it does so when it starts.", code="unauthenticated"
+            raise NotAuthenticated(
+                "This device has not enrolled yet; it does so when it starts.", code=ErrorCode.UNAUTHENTICATED
             )
         password = await asyncio.to_thread(resolve_secret, self._settings.mqtt_password_ref)
         return open_reporter(self._settings, self._device_id, self._clock, password=password)

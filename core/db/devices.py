@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db.errors import is_unique_violation
 from core.db.tables import devices
 from core.domain.devices import Device, DeviceKind, DeviceStatus
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import DeviceId
 
 
@@ -55,7 +55,7 @@ async def insert_device(
         if is_unique_violation(exc, "devices", "name"):
             raise Conflict(
                 f"A device called {name!r} is already registered; give this one another name.",
-                code="device_exists",
+                code=ErrorCode.DEVICE_EXISTS,
             ) from None
         raise
     return _device(row)

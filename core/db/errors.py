@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import exc as sa_exc
 
-from core.domain.errors import InputError, StorageBusy, StorageUnavailable
+from core.domain.errors import ErrorCode, InputError, StorageBusy, StorageUnavailable
 
 _OUT_OF_SERVICE = (
     "The ticket database cannot be reached right now. Nothing was changed; please try again in a moment."
@@ -58,18 +58,23 @@ def busy() -> StorageBusy:
 
 
 @contextlib.contextmanager
-def map_storage_errors(*, committing: bool = False) -> Iterator[None]:
+def map_storage_errors(*, committing: bool = False, connecting: bool = False) -> Iterator[None]:
     """Driver errors become typed errors; our own errors pass through untouched.
 
     ``committing``: the failure hit COMMIT, so the outcome is unknown and "nothing was changed" would be a lie.
+    ``connecting``: the failure came while getting a connection, before any statement ran. Whatever the server
+    said then (55000 "not currently accepting connections", 57P03 "starting up", a database that is gone or a
+    refused sign-in), this client cannot use the database now and nothing was changed.
     Exception messages of the driver are never passed on: they can quote the statement's parameters.
     """
     try:
         yield
+    except sa_exc.TimeoutError as exc:  # the pool had no free connection within pool_timeout; no SQL ran
+        raise busy() from exc
     except (OSError, TimeoutError, ConnectionError) as exc:
         raise StorageUnavailable(
             _OUTCOME_UNKNOWN if committing else _OUT_OF_SERVICE,
-            code="outcome_unknown" if committing else None,
+            code=ErrorCode.OUTCOME_UNKNOWN if committing else None,
         ) from exc
     except sa_exc.DBAPIError as exc:
         if is_retryable(exc):
@@ -81,16 +86,17 @@ def map_storage_errors(*, committing: bool = False) -> Iterator[None]:
             raise InputError(
                 "input",
                 "a value could not be stored (it is too large or has characters that are not allowed).",
-                code="value_invalid",
+                code=ErrorCode.VALUE_INVALID,
             ) from exc
         # 08: connection exception, 53: insufficient resources (too many clients), 57P: server shut down.
         unavailable = code.startswith(("08", "53", "57P"))
         if (
             unavailable
+            or connecting
             or exc.connection_invalidated
             or isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
         ):
             if committing:
-                raise StorageUnavailable(_OUTCOME_UNKNOWN, code="outcome_unknown") from exc
+                raise StorageUnavailable(_OUTCOME_UNKNOWN, code=ErrorCode.OUTCOME_UNKNOWN) from exc
             raise StorageUnavailable(_OUT_OF_SERVICE) from exc
         raise

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.domain.errors import Conflict, NotAllowed
+from core.domain.errors import Conflict, ErrorCode, NotAllowed
 
 SERVER_DML = ("SELECT", "INSERT", "UPDATE", "DELETE")
 SERVER_EXCEPTIONS: dict[str, tuple[str, ...]] = {
@@ -66,7 +66,7 @@ async def apply_roles(conn: AsyncConnection, plan: RolePlan) -> RolesApplied:
             raise Conflict(
                 f"The role {role} is the owner that runs migrations; the venue server and reports need their "
                 "own roles. Set database_server_role / database_reporting_role to other names.",
-                code="database_role_unsafe",
+                code=ErrorCode.DATABASE_ROLE_UNSAFE,
             )
         if await _ensure_role(conn, role, owner):
             created.append(role)
@@ -116,7 +116,7 @@ async def _ensure_role(conn: AsyncConnection, role: str, owner: str) -> bool:
         raise NotAllowed(
             f"The role {role} does not exist and {owner} may not create roles. As a superuser, run "
             f"CREATE ROLE {role} LOGIN; (or give {owner} CREATEROLE), then run `encore-ops db upgrade` again.",
-            code="database_role_missing",
+            code=ErrorCode.DATABASE_ROLE_MISSING,
         )
     await conn.execute(text(f"CREATE ROLE {_q(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"))
     return True
@@ -167,7 +167,7 @@ async def _check_role(conn: AsyncConnection, role: str, owner: str) -> None:
             f"The role {role} {'; '.join(problems)}: it must have its grants and nothing else. As a superuser, "
             f"fix it (ALTER ROLE {role} NOSUPERUSER NOCREATEDB NOCREATEROLE; REVOKE {owner} FROM {role}; "
             f"REASSIGN OWNED BY {role} TO {owner}), then run `encore-ops db upgrade` again.",
-            code="database_role_unsafe",
+            code=ErrorCode.DATABASE_ROLE_UNSAFE,
         )
 
 
@@ -197,7 +197,7 @@ async def _no_ddl(conn: AsyncConnection, role: str, schema: str) -> None:
                 f"The role {role} may create objects in {what} and this owner cannot take that away. As a "
                 f"superuser, run {revoke.format(db=database)}; (and from {role}), then run "
                 "`encore-ops db upgrade` again.",
-                code="database_role_unsafe",
+                code=ErrorCode.DATABASE_ROLE_UNSAFE,
             )
 
 

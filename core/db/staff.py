@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.errors import is_unique_violation
 from core.db.tables import staff
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import StaffId
 from core.domain.staff import Role, Staff
 
@@ -83,20 +83,20 @@ async def insert_staff(
         except sa_exc.IntegrityError as exc:
             if is_unique_violation(exc, "staff", "email"):
                 raise Conflict(
-                    f"There is already a staff account for {email}.", code="staff_exists"
+                    f"There is already a staff account for {email}.", code=ErrorCode.STAFF_EXISTS
                 ) from None
             if is_unique_violation(exc, "staff", "staff_number") and staff_number is None:
                 continue
             if is_unique_violation(exc, "staff", "staff_number"):
                 raise Conflict(
                     f"Staff number {number} is taken; choose another or leave it empty for the next free one.",
-                    code="staff_number_taken",
+                    code=ErrorCode.STAFF_NUMBER_TAKEN,
                 ) from None
             raise
         return _staff(row)
     raise Conflict(
         "Several staff accounts were created at once and no free staff number was found; try again.",
-        code="staff_number_taken",
+        code=ErrorCode.STAFF_NUMBER_TAKEN,
     )
 
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.db.errors import busy, is_retryable, map_storage_errors
-from core.domain.errors import StorageUnavailable
+from core.domain.errors import ErrorCode, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Database:
             except StorageUnavailable as exc:
                 # Lost before COMMIT, so the server rolled back: safe to run once more on a fresh connection
                 # (the pool drops every stale connection after the first disconnect, e.g. a database restart).
-                if exc.code == "outcome_unknown" or attempt > 1:
+                if exc.code == ErrorCode.OUTCOME_UNKNOWN or attempt > 1:
                     raise
                 log.info("database connection lost; trying once more on a new connection")
                 continue
@@ -72,7 +72,9 @@ class Database:
 
     async def _once(self, work: Work[T], sqlite_begin: str) -> T:
         with map_storage_errors():
-            async with self.engine.connect() as conn:
+            async with contextlib.AsyncExitStack() as stack:
+                with map_storage_errors(connecting=True):
+                    conn = await stack.enter_async_context(self.engine.connect())
                 if not self.is_postgres:
                     conn = await conn.execution_options(sqlite_begin=sqlite_begin)
                 transaction = await conn.begin()

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.errors import is_unique_violation
 from core.db.tables import seating_plans, seats, sections, venues
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import PlanId, SectionId, VenueId
 from core.domain.plan_spec import SectionSpec
 from core.domain.venues import SeatingPlan, Section, SectionKind, Venue
@@ -26,7 +26,7 @@ async def insert_venue(conn: AsyncConnection, *, name: str, timezone: str, now: 
     except sa_exc.IntegrityError as exc:
         if is_unique_violation(exc, "venues", "name"):
             raise Conflict(
-                f"A venue called {name!r} already exists; choose another name.", code="venue_exists"
+                f"A venue called {name!r} already exists; choose another name.", code=ErrorCode.VENUE_EXISTS
             ) from None
         raise
     return Venue(id=VenueId(result.scalar_one()), name=name, timezone=timezone)
@@ -57,7 +57,7 @@ async def insert_plan(
             exc.orig
         ):
             raise Conflict(
-                f"This venue already has a plan called {name!r}; choose another name.", code="plan_exists"
+                f"This venue already has a plan called {name!r}; choose another name.", code=ErrorCode.PLAN_EXISTS
             ) from None
         raise
     plan_id = PlanId(result.scalar_one())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain.concerts import MIN_EXTENSIONS
-from core.domain.errors import InputError
+from core.domain.errors import ErrorCode, InputError
 from core.domain.validation import clean_text
 
 MAX_EXTENSIONS = 50
@@ -39,8 +39,8 @@ class ConcertRules:
     reentry_allowed: bool = False
 
 
-def check_text(field: str, value: str, *, limit: int = 200) -> str:
-    return clean_text(field, value, limit=limit, code=f"{field}_invalid")
+def check_text(field: str, value: str, *, code: ErrorCode, limit: int = 200) -> str:
+    return clean_text(field, value, limit=limit, code=code)
 
 
 def check_times(
@@ -57,15 +57,15 @@ def check_times(
             raise InputError(
                 field,
                 "give a time with its time zone (for example the venue's local time).",
-                code="time_not_aware",
+                code=ErrorCode.TIME_NOT_AWARE,
             )
     if doors_at > starts_at:
-        raise InputError("doors_at", "doors must open at or before the start time.", code="doors_after_start")
+        raise InputError("doors_at", "doors must open at or before the start time.", code=ErrorCode.DOORS_AFTER_START)
     if sales_open_at >= sales_close_at:
-        raise InputError("sales_close_at", "sales must close after they open.", code="sales_window_empty")
+        raise InputError("sales_close_at", "sales must close after they open.", code=ErrorCode.SALES_WINDOW_EMPTY)
     if sales_close_at > starts_at:
         raise InputError(
-            "sales_close_at", "sales must close at or before the start time.", code="sales_close_after_start"
+            "sales_close_at", "sales must close at or before the start time.", code=ErrorCode.SALES_CLOSE_AFTER_START
         )
 
 
@@ -74,57 +74,57 @@ def check_currency(currency: str) -> str:
         raise InputError(
             "currency",
             f"use a three-letter ISO code in capitals such as EUR, not {currency!r}.",
-            code="currency_invalid",
+            code=ErrorCode.CURRENCY_INVALID,
         )
     return currency
 
 
 def check_rules(rules: ConcertRules) -> None:
     if not 1 <= rules.max_per_order <= 50:
-        raise InputError("max_per_order", "allow 1 to 50 places per order.", code="max_per_order_invalid")
+        raise InputError("max_per_order", "allow 1 to 50 places per order.", code=ErrorCode.MAX_PER_ORDER_INVALID)
     if not 60 <= rules.hold_seconds <= 1800:
         raise InputError(
             "hold_seconds",
             "a hold must last 60 to 1800 seconds (1 to 30 minutes).",
-            code="hold_seconds_invalid",
+            code=ErrorCode.HOLD_SECONDS_INVALID,
         )
     if not MIN_EXTENSIONS <= rules.max_extensions <= MAX_EXTENSIONS:
         raise InputError(
             "max_extensions",
             f"allow {MIN_EXTENSIONS} to {MAX_EXTENSIONS} extensions; buyers who "
             f"need more time must be able to extend at least {MIN_EXTENSIONS} times (WCAG 2.2.1).",
-            code="max_extensions_invalid",
+            code=ErrorCode.MAX_EXTENSIONS_INVALID,
         )
 
 
 def check_categories(categories: Sequence[NewCategory]) -> None:
     """Names, prices, colours, and that no section or seat is given two categories."""
     if not categories:
-        raise InputError("categories", "add at least one price category.", code="categories_missing")
+        raise InputError("categories", "add at least one price category.", code=ErrorCode.CATEGORIES_MISSING)
     names: set[str] = set()
     sections: dict[str, str] = {}
     seats: dict[SeatOverride, str] = {}
     for i, cat in enumerate(categories):
         field = f"categories[{i}]"
-        name = check_text(f"{field}.name", cat.name, limit=100)
+        name = check_text(f"{field}.name", cat.name, code=ErrorCode.CATEGORY_NAME_INVALID, limit=100)
         if name in names:
             raise InputError(
-                f"{field}.name", f"the category name {name!r} is used twice.", code="category_duplicate"
+                f"{field}.name", f"the category name {name!r} is used twice.", code=ErrorCode.CATEGORY_DUPLICATE
             )
         names.add(name)
         if isinstance(cat.price_minor, bool) or not 0 <= cat.price_minor <= MAX_PRICE_MINOR:
             raise InputError(
                 f"{field}.price_minor",
                 "the price must be 0 or more, in minor units (cents).",
-                code="price_invalid",
+                code=ErrorCode.PRICE_INVALID,
             )
         if not _COLOUR.fullmatch(cat.colour):
             raise InputError(
-                f"{field}.colour", f"use a colour such as #1f77b4, not {cat.colour!r}.", code="colour_invalid"
+                f"{field}.colour", f"use a colour such as #1f77b4, not {cat.colour!r}.", code=ErrorCode.COLOUR_INVALID
             )
         if not cat.sections and not cat.seats:
             raise InputError(
-                f"{field}.sections", f"{name} applies to no section and no seat.", code="category_unused"
+                f"{field}.sections", f"{name} applies to no section and no seat.", code=ErrorCode.CATEGORY_UNUSED
             )
         for section in cat.sections:
             if section in sections:
@@ -132,7 +132,7 @@ def check_categories(categories: Sequence[NewCategory]) -> None:
                     f"{field}.sections",
                     f"section {section!r} is already priced by "
                     f"{sections[section]!r}; give each section one category.",
-                    code="section_priced_twice",
+                    code=ErrorCode.SECTION_PRICED_TWICE,
                 )
             sections[section] = name
         for seat in cat.seats:
@@ -140,6 +140,6 @@ def check_categories(categories: Sequence[NewCategory]) -> None:
                 raise InputError(
                     f"{field}.seats",
                     f"seat {seat[1]}{seat[2]} in {seat[0]} is already priced by {seats[seat]!r}.",
-                    code="seat_priced_twice",
+                    code=ErrorCode.SEAT_PRICED_TWICE,
                 )
             seats[seat] = name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.domain.errors import InputError
+from core.domain.errors import ErrorCode, InputError
 from core.domain.validation import clean_text
 from core.domain.venues import SectionKind
 
@@ -75,14 +75,14 @@ def row_label(index: int) -> str:
 
 def check_plan_name(name: str) -> str:
     return clean_text(
-        "name", name, limit=200, code="plan_name_invalid", hint="give the plan a name of 1 to 200 characters."
+        "name", name, limit=200, code=ErrorCode.PLAN_NAME_INVALID, hint="give the plan a name of 1 to 200 characters."
     )
 
 
 def grid_to_specs(sections: Sequence[GridSection]) -> tuple[SectionSpec, ...]:
     """Lay out every grid section; raise InputError naming the first section field that is wrong."""
     if not sections:
-        raise InputError("sections", "a plan needs at least one section.", code="plan_empty")
+        raise InputError("sections", "a plan needs at least one section.", code=ErrorCode.PLAN_EMPTY)
     seen: set[str] = set()
     specs = []
     for i, grid in enumerate(sections):
@@ -92,13 +92,13 @@ def grid_to_specs(sections: Sequence[GridSection]) -> tuple[SectionSpec, ...]:
             raise InputError(
                 f"{field}.name",
                 f"give each section a name of 1 to {MAX_NAME} characters.",
-                code="section_name_invalid",
+                code=ErrorCode.SECTION_NAME_INVALID,
             )
         if name in seen:
             raise InputError(
                 f"{field}.name",
                 f"the section name {name!r} is used twice; names must differ.",
-                code="section_duplicate",
+                code=ErrorCode.SECTION_DUPLICATE,
             )
         seen.add(name)
         if grid.kind is SectionKind.STANDING:
@@ -113,7 +113,7 @@ def _standing(grid: GridSection, name: str, field: str) -> SectionSpec:
         raise InputError(
             f"{field}.capacity",
             f"{name}: a standing section needs a capacity of 1 to {MAX_STANDING:,} places.",
-            code="capacity_invalid",
+            code=ErrorCode.CAPACITY_INVALID,
         )
     if (
         grid.rows
@@ -125,32 +125,32 @@ def _standing(grid: GridSection, name: str, field: str) -> SectionSpec:
         raise InputError(
             f"{field}.kind",
             f"{name} is standing, so it cannot have rows or seats; make it seated or remove the rows.",
-            code="standing_with_seats",
+            code=ErrorCode.STANDING_WITH_SEATS,
         )
     return SectionSpec(name=name, kind=SectionKind.STANDING, capacity=grid.capacity)
 
 
 def _seated(grid: GridSection, name: str, field: str) -> SectionSpec:
     if not 1 <= grid.rows <= MAX_ROWS:
-        raise InputError(f"{field}.rows", f"{name}: give 1 to {MAX_ROWS} rows.", code="rows_invalid")
+        raise InputError(f"{field}.rows", f"{name}: give 1 to {MAX_ROWS} rows.", code=ErrorCode.ROWS_INVALID)
     if not 1 <= grid.seats_per_row <= MAX_SEATS_PER_ROW:
         raise InputError(
             f"{field}.seats_per_row",
             f"{name}: give 1 to {MAX_SEATS_PER_ROW} seats per row.",
-            code="seats_per_row_invalid",
+            code=ErrorCode.SEATS_PER_ROW_INVALID,
         )
     if grid.capacity:
         raise InputError(
             f"{field}.capacity",
             f"{name} is seated: its capacity is its seats; leave capacity 0.",
-            code="seated_with_capacity",
+            code=ErrorCode.SEATED_WITH_CAPACITY,
         )
     bad_aisle = [a for a in grid.aisle_after if not 1 <= a < grid.seats_per_row]
     if bad_aisle:
         raise InputError(
             f"{field}.aisle_after",
             f"{name}: an aisle must follow a seat from 1 to {grid.seats_per_row - 1}, not {bad_aisle[0]}.",
-            code="aisle_invalid",
+            code=ErrorCode.AISLE_INVALID,
         )
     labels = [row_label(r) for r in range(grid.rows)]
     flags = _seat_flags(grid, name, field, set(labels))
@@ -181,7 +181,7 @@ def _seat_flags(
                     f"{field}.{attr}",
                     f"{name} has no seat {row}{number}; rows run A to "
                     f"{row_label(grid.rows - 1)}, seats 1 to {grid.seats_per_row}.",
-                    code="seat_unknown",
+                    code=ErrorCode.SEAT_UNKNOWN,
                 )
             flags.setdefault((row, number), [False, False, False])[position] = True
     for (row, number), (acc, comp, _) in flags.items():
@@ -189,6 +189,6 @@ def _seat_flags(
             raise InputError(
                 f"{field}.companion_seats",
                 f"{name} seat {row}{number} cannot be both a wheelchair place and a companion seat.",
-                code="seat_flags_conflict",
+                code=ErrorCode.SEAT_FLAGS_CONFLICT,
             )
     return {ref: (f[0], f[1], f[2]) for ref, f in flags.items()}

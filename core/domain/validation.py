@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from core.domain.errors import InputError
+from core.domain.errors import ErrorCode, InputError
 
 MAX_ID = 2**63 - 1
 
@@ -14,7 +14,7 @@ def check_id(field: str, value: object) -> int:
     """A database id: a whole number from 1 to 2^63-1 (so both engines refuse the same things, the same way)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InputError(
-            field, f"{value!r} is not a valid number for this; reload and choose again.", code="id_invalid"
+            field, f"{value!r} is not a valid number for this; reload and choose again.", code=ErrorCode.ID_INVALID
         )
     return value
 
@@ -28,7 +28,7 @@ def has_control_characters(text: str) -> bool:
 
 
 def clean_text(
-    field: str, value: object, *, limit: int, code: str, hint: str = "", required: bool = True
+    field: str, value: object, *, limit: int, code: ErrorCode, hint: str = "", required: bool = True
 ) -> str:
     """Stripped text of 1..limit characters (0 allowed when not required) without control characters."""
     if not isinstance(value, str):

@@ -6,23 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from core.domain.errors import InputError
+from core.domain.errors import MalformedEvent as MalformedEvent
 from core.domain.events import PlaceChange, PlacesChanged
 from core.domain.ids import CategoryId, ConcertId, DeviceId, PlaceId
 from core.domain.places import PlaceState
 
 VERSION = 1
 _STATES = {s.value: s for s in PlaceState}
-
-
-class MalformedEvent(InputError):
-    """A live-update payload that is not a valid PlacesChanged. Subscribers log and drop it (the seq gap that
-    follows makes the watcher reload), they never crash on it."""
-
-    code = "live_update_malformed"
-
-    def __init__(self, problem: str) -> None:
-        super().__init__("live update", problem)
 
 
 def encode(event: PlacesChanged) -> bytes:

@@ -36,7 +36,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from core.domain.clock import Clock
-from core.domain.errors import EncoreError
+from core.domain.errors import ErrorCode
+from core.domain.errors import GateCommandRefused as GateCommandRefused
 from core.iot.protocol import check_name
 
 __all__ = [
@@ -59,14 +60,6 @@ _NONCE_HEX = 32
 _MAC_HEX = 64
 _MAX_SERIAL = 64
 _MAX_BYTES = 1024
-
-
-class GateCommandRefused(EncoreError):
-    """A controller refused a gate command (codes: gate_command_malformed, gate_command_wrong_gate,
-    gate_command_bad_mac, gate_command_expired, gate_command_not_yet_valid, gate_command_replayed).
-    The gate stays shut; door staff open it by hand if the ticket was admitted."""
-
-    code = "gate_command_refused"
 
 
 def derive_gate_key(master: bytes, gate: str) -> bytes:
@@ -175,34 +168,34 @@ class GateCommandVerifier:
         if gate != self.gate:
             raise GateCommandRefused(
                 f"This command is for gate {gate!r}, not {self.gate!r}; it was not obeyed.",
-                code="gate_command_wrong_gate",
+                code=ErrorCode.GATE_COMMAND_WRONG_GATE,
             )
         expected = _mac(self._key, gate, ticket, at_ms, exp_ms, nonce)
         if not hmac.compare_digest(expected, mac):
             raise GateCommandRefused(
                 "This command's MAC does not match this gate's key: forged, altered, or the controller has "
                 "the wrong key. It was not obeyed.",
-                code="gate_command_bad_mac",
+                code=ErrorCode.GATE_COMMAND_BAD_MAC,
             )
         now_ms = _ms(self._clock.now())
         if exp_ms <= now_ms:
             raise GateCommandRefused(
                 "This command has expired; it was not obeyed. (If this happens to fresh commands, check this "
                 "controller's clock.)",
-                code="gate_command_expired",
+                code=ErrorCode.GATE_COMMAND_EXPIRED,
             )
         if at_ms > now_ms + self._skew_ms or exp_ms - at_ms > self._lifetime_ms or exp_ms <= at_ms:
             raise GateCommandRefused(
                 "This command was issued in the future or lives too long; it was not obeyed. Check the "
                 "clocks of the server and this controller.",
-                code="gate_command_not_yet_valid",
+                code=ErrorCode.GATE_COMMAND_NOT_YET_VALID,
             )
         self._forget_expired(now_ms)
         if nonce in self._seen or at_ms < self._started_ms - self._skew_ms:
             raise GateCommandRefused(
                 "This command was already obeyed (or was sent before this controller started): a replay. "
                 "It was not obeyed again.",
-                code="gate_command_replayed",
+                code=ErrorCode.GATE_COMMAND_REPLAYED,
             )
         self._seen[nonce] = exp_ms
         return GateCommand(gate, ticket, _at(at_ms), _at(exp_ms), nonce)
@@ -215,7 +208,7 @@ class GateCommandVerifier:
 
 def _malformed(problem: str) -> GateCommandRefused:
     return GateCommandRefused(
-        f"This is not a gate command ({problem}); it was not obeyed.", code="gate_command_malformed"
+        f"This is not a gate command ({problem}); it was not obeyed.", code=ErrorCode.GATE_COMMAND_MALFORMED
     )
 
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Protocol
 
-from core.domain.errors import EncoreError, InputError
+from core.domain.errors import ErrorCode, InputError
+from core.domain.errors import GateUnavailable as GateUnavailable
 
 # Topic levels are names we choose, so an allow-list is easy: it keeps out the MQTT wildcards "+" and "#",
 # the level separator "/", a leading "$" (broker topics), spaces and anything unprintable.
@@ -14,15 +15,9 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _NAME_RULE = "must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
 
 
-class GateUnavailable(EncoreError):
-    """The command did not reach the broker. An ADMIT stands regardless: staff open the gate by hand."""
-
-    code = "gate_unavailable"
-
-
 def check_name(field: str, value: object) -> str:
     if not isinstance(value, str) or not _NAME.fullmatch(value):
-        raise InputError(field, f"{_NAME_RULE}.", code="topic_name_invalid")
+        raise InputError(field, f"{_NAME_RULE}.", code=ErrorCode.TOPIC_NAME_INVALID)
     return value
 
 
@@ -34,7 +29,7 @@ def device_health_topic(device_id: int | str) -> str:
     if isinstance(device_id, int) and not isinstance(device_id, bool):
         if device_id < 1:
             raise InputError(
-                "device_id", "must be a registered device number (1 or more).", code="topic_name_invalid"
+                "device_id", "must be a registered device number (1 or more).", code=ErrorCode.TOPIC_NAME_INVALID
             )
         return f"encore/devices/{device_id}/health"
     return f"encore/devices/{check_name('device_id', device_id)}/health"

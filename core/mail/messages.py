@@ -11,7 +11,7 @@ from email.utils import getaddresses, make_msgid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.codes import is_email
-from core.domain.errors import InputError
+from core.domain.errors import ErrorCode, InputError
 from core.domain.money import Money
 from core.domain.validation import has_control_characters
 
@@ -65,11 +65,11 @@ class SignInNotice:
 def ticket_mail(mail: TicketMail, *, sender: str) -> EmailMessage:
     """The 'your tickets' mail: plain text + HTML alternatives and the tickets PDF attached."""
     if not _ORDER_CODE.fullmatch(mail.order_code):
-        raise InputError("order_code", "must be 4 to 32 capital letters and digits.", code="mail_invalid")
+        raise InputError("order_code", "must be 4 to 32 capital letters and digits.", code=ErrorCode.MAIL_INVALID)
     if mail.ticket_count < 1:
-        raise InputError("ticket_count", "must be at least 1.", code="mail_invalid")
+        raise InputError("ticket_count", "must be at least 1.", code=ErrorCode.MAIL_INVALID)
     if not mail.pdf.startswith(b"%PDF-"):
-        raise InputError("pdf", "is not a PDF document.", code="mail_invalid")
+        raise InputError("pdf", "is not a PDF document.", code=ErrorCode.MAIL_INVALID)
     artist, title, venue = (
         _line("artist", mail.artist),
         _line("concert_title", mail.concert_title),
@@ -175,7 +175,7 @@ def _line(field: str, value: str) -> str:
         raise InputError(
             field,
             f"must be 1 to {_MAX_TEXT} characters on one line, without control characters.",
-            code="mail_invalid",
+            code=ErrorCode.MAIL_INVALID,
         )
     return cleaned
 
@@ -184,7 +184,7 @@ def _recipient(to: str) -> str:
     # is_email refuses CR, LF and every unprintable character; the parse refuses "a@b.c,evil@x.y", which
     # is_email would pass and the To header would read as two recipients.
     if not is_email(to) or getaddresses([to]) != [("", to)]:
-        raise InputError("to", "is not a valid e-mail address.", code="email_invalid")
+        raise InputError("to", "is not a valid e-mail address.", code=ErrorCode.EMAIL_INVALID)
     return to
 
 
@@ -193,7 +193,7 @@ def _sender(sender: str) -> str:
     addr = parsed[0][1] if len(parsed) == 1 else ""
     if has_control_characters(sender) or not is_email(addr):
         raise InputError(
-            "mail_from", "is not a valid sender address (name <address@domain>).", code="email_invalid"
+            "mail_from", "is not a valid sender address (name <address@domain>).", code=ErrorCode.EMAIL_INVALID
         )
     return addr
 
@@ -201,12 +201,12 @@ def _sender(sender: str) -> str:
 def _venue_time(at: datetime, timezone: str) -> str:
     """'Sat 12 Dec 2026, 20:00 CET': English and locale-free, as the mail goes out from a server."""
     if at.tzinfo is None or at.utcoffset() is None:
-        raise InputError("starts_at", "must carry a timezone (UTC).", code="mail_invalid")
+        raise InputError("starts_at", "must carry a timezone (UTC).", code=ErrorCode.MAIL_INVALID)
     try:
         local = at.astimezone(ZoneInfo(timezone))
     except (ZoneInfoNotFoundError, ValueError):
         raise InputError(
-            "venue_timezone", f"{timezone!r} is not a known timezone.", code="mail_invalid"
+            "venue_timezone", f"{timezone!r} is not a known timezone.", code=ErrorCode.MAIL_INVALID
         ) from None
     zone = local.tzname() or timezone
     return (

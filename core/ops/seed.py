@@ -15,7 +15,7 @@ from core.db import site as site_db
 from core.domain.concert_spec import NewCategory
 from core.domain.concerts import Concert
 from core.domain.devices import Device, DeviceKind, DeviceStatus
-from core.domain.errors import Conflict
+from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import PlanId, VenueId
 from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, Staff, SystemActor
@@ -112,7 +112,7 @@ async def refuse_foreign_data(ctx: ServiceContext) -> None:
             f"This database holds more than the demo: {found.describe()}. The demo goes only into an empty "
             "database (or one that holds nothing but the demo), so nothing was changed. Give seed-demo a new, "
             "empty database.",
-            code="database_not_empty",
+            code=ErrorCode.DATABASE_NOT_EMPTY,
         )
 
 
@@ -218,7 +218,7 @@ async def adopt_demo_device(ctx: ServiceContext, kind: DeviceKind, key: DeviceKe
     if not await is_demo_database(ctx):
         raise Conflict(
             "This is not a demo database: devices here are registered and approved by a manager.",
-            code="not_a_demo_database",
+            code=ErrorCode.NOT_A_DEMO_DATABASE,
         )
 
     async def find(conn: AsyncConnection) -> Device | None:
@@ -232,13 +232,13 @@ async def adopt_demo_device(ctx: ServiceContext, kind: DeviceKind, key: DeviceKe
         raise Conflict(
             f"This machine's key belongs to {existing.name}, which is {existing.status.value}; approve it in "
             "the admin app or give this machine a new key.",
-            code="device_not_adoptable",
+            code=ErrorCode.DEVICE_NOT_ADOPTABLE,
         )
     base = f"Demo {'kiosk' if kind is DeviceKind.KIOSK else kind.value.replace('_', ' ')}"
     try:
         device = await devices.register_device(ctx, name=base, kind=kind, public_key=key.public_key_bytes)
     except Conflict as exc:  # the demo's own device has that name: this machine's gets its key's fingerprint
-        if exc.code != "device_exists":
+        if exc.code != ErrorCode.DEVICE_EXISTS:
             raise
         name = f"{base} {key.fingerprint}"
         device = await devices.register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)

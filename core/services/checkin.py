@@ -16,7 +16,7 @@ from core.db import site as site_db
 from core.db.actors import ensure_active
 from core.domain.checkin import ScanResult
 from core.domain.door import DEMO_TICKET
-from core.domain.errors import Conflict, InputError, NotAllowed
+from core.domain.errors import Conflict, ErrorCode, InputError, NotAllowed
 from core.domain.ids import ConcertId
 from core.domain.orders import TicketState
 from core.domain.scans import ScanOutcome
@@ -44,12 +44,12 @@ _NOT_GENUINE = (
 def check_gate(gate: object) -> str:
     """Gate names end up in MQTT topics (encore/gates/<gate>/open), so they follow the topic-name rule."""
     name = clean_text(
-        "gate", gate, limit=64, code="gate_invalid", hint="name the gate in 1 to 64 characters."
+        "gate", gate, limit=64, code=ErrorCode.GATE_INVALID, hint="name the gate in 1 to 64 characters."
     )
     try:
         return check_name("gate", name)
     except InputError as exc:
-        raise InputError("gate", exc.problem, code="gate_invalid") from None
+        raise InputError("gate", exc.problem, code=ErrorCode.GATE_INVALID) from None
 
 
 def _local(moment: datetime, timezone: str) -> str:
@@ -68,7 +68,7 @@ async def scan_ticket(
     check_id("concert", concert_id)
     gate = check_gate(gate)
     if direction not in ("in", "out"):
-        raise InputError("direction", "scan 'in' (entry) or 'out' (exit).", code="direction_invalid")
+        raise InputError("direction", "scan 'in' (entry) or 'out' (exit).", code=ErrorCode.DIRECTION_INVALID)
     try:
         payload, signed, signature = parse_text(text)
     except InvalidTicket as exc:
@@ -181,7 +181,7 @@ async def _exit(
     if not ticket.reentry_allowed:
         raise Conflict(
             "This concert does not allow re-entry, so this door cannot scan exits. Switch it to entry scans.",
-            code="reentry_not_allowed",
+            code=ErrorCode.REENTRY_NOT_ALLOWED,
         )
     if not await checkin_db.leave(conn, ticket.id, gate, now):
         return _with(
@@ -207,7 +207,7 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
     """The same door takes back its last admit (a mistaken scan) within a few minutes; audited."""
     require(actor, Permission.CHECK_IN)
     if not isinstance(actor, DeviceActor):
-        raise NotAllowed("Only the door device that admitted a ticket can undo it.", code="not_allowed")
+        raise NotAllowed("Only the door device that admitted a ticket can undo it.", code=ErrorCode.NOT_ALLOWED)
 
     async def work(conn: AsyncConnection) -> ScanOutcome:
         now = ctx.clock.now()
@@ -216,7 +216,7 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
         if last is None or now - last.scanned_at > UNDO_WINDOW:
             raise Conflict(
                 f"There is no admit from this door in the last {UNDO_WINDOW.seconds // 60} minutes to undo.",
-                code="nothing_to_undo",
+                code=ErrorCode.NOTHING_TO_UNDO,
             )
         reopened = await checkin_db.undo_admit(conn, last, now)
         ticket = await checkin_db.door_ticket(conn, last.ticket_id)

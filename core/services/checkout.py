@@ -14,7 +14,7 @@ from core.db import site as site_db
 from core.db.errors import is_unique_violation
 from core.domain.codes import is_email, new_order_code, new_ticket_serial
 from core.domain.concerts import ConcertStatus
-from core.domain.errors import Conflict, HoldExpired, InputError, NotAllowed, SalesClosed
+from core.domain.errors import Conflict, ErrorCode, HoldExpired, InputError, NotAllowed, SalesClosed
 from core.domain.events import PlacesChanged
 from core.domain.holds import HoldState
 from core.domain.ids import HoldId
@@ -41,21 +41,21 @@ def _validate(idempotency_key: str, payment: Payment, buyer_email: str | None) -
         "idempotency_key",
         idempotency_key,
         limit=100,
-        code="idempotency_key_invalid",
+        code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
         hint="must be 1 to 100 characters.",
     )
     clean_text(
         "payment.method",
         payment.method,
         limit=32,
-        code="payment_invalid",
+        code=ErrorCode.PAYMENT_INVALID,
         hint="must name the payment method (1 to 32 characters).",
     )
     clean_text(
         "payment.reference",
         payment.reference,
         limit=200,
-        code="payment_invalid",
+        code=ErrorCode.PAYMENT_INVALID,
         required=False,
         hint="is longer than 200 characters.",
     )
@@ -64,7 +64,7 @@ def _validate(idempotency_key: str, payment: Payment, buyer_email: str | None) -
     email = buyer_email.strip()
     if not is_email(email):
         raise InputError(
-            "email", "this is not an e-mail address. Check it, or leave it empty.", code="email_invalid"
+            "email", "this is not an e-mail address. Check it, or leave it empty.", code=ErrorCode.EMAIL_INVALID
         )
     return email
 
@@ -100,7 +100,7 @@ async def checkout_hold(
             raise
         await ctx.publish(event)
         return order
-    raise Conflict("The order could not be saved. Please try again.", code="checkout_retry_exhausted")
+    raise Conflict("The order could not be saved. Please try again.", code=ErrorCode.CHECKOUT_RETRY_EXHAUSTED)
 
 
 async def _checkout(
@@ -122,7 +122,7 @@ async def _checkout(
         order_id, key_hold = existing
         if key_hold != hold_id:
             raise Conflict(
-                "This payment reference was already used for another order.", code="idempotency_key_reused"
+                "This payment reference was already used for another order.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
             )
         order = await orders_db.load(conn, order_id)
         assert order is not None
@@ -131,12 +131,12 @@ async def _checkout(
         # A simulated card takes no money: on a real database it would hand out free tickets that admit.
         raise NotAllowed(
             "Simulated (demo) payments are refused on a real database; take a real payment.",
-            code="demo_payment_refused",
+            code=ErrorCode.DEMO_PAYMENT_REFUSED,
         )
     row = own_hold(row, actor)
     if row.state is HoldState.RELEASED:
         raise HoldExpired(
-            "This hold was cancelled, so nothing was sold. Please choose again.", code="hold_released"
+            "This hold was cancelled, so nothing was sold. Please choose again.", code=ErrorCode.HOLD_RELEASED
         )
     found = await actors_db.concert_and_actor(conn, row.concert_id, actor)
     assert found is not None
@@ -155,7 +155,7 @@ async def _checkout(
         raise InputError(
             "payment.amount",
             f"is {payment.amount.format()}, but the places cost {total.format()}.",
-            code="payment_amount_mismatch",
+            code=ErrorCode.PAYMENT_AMOUNT_MISMATCH,
         )
     new_tickets = [orders_db.NewTicket(new_ticket_serial(), p.id, p.category_id, p.price) for p in placed]
     code = new_order_code()

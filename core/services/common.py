@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from core.db.actors import SaleContext, check_status
 from core.domain.concerts import Concert
-from core.domain.errors import NotFound, SalesClosed
+from core.domain.errors import ErrorCode, NotFound, SalesClosed
 from core.domain.ids import CategoryId, ConcertId, DeviceId
 from core.domain.staff import Actor, DeviceActor
 
 
 def concert_not_found(concert_id: ConcertId) -> NotFound:
     return NotFound(
-        f"There is no concert number {concert_id}. Choose a concert from the list.", code="concert_not_found"
+        f"There is no concert number {concert_id}. Choose a concert from the list.", code=ErrorCode.CONCERT_NOT_FOUND
     )
 
 

@@ -24,7 +24,7 @@ from core.domain.concert_spec import (
     check_times,
 )
 from core.domain.concerts import Concert, ConcertStatus
-from core.domain.errors import Conflict, InputError, NotFound
+from core.domain.errors import Conflict, ErrorCode, InputError, NotFound
 from core.domain.ids import CategoryId, ConcertId, PlanId, SeatId, SectionId, VenueId
 from core.domain.staff import Actor, Permission
 from core.domain.venues import SeatingPlan
@@ -57,8 +57,8 @@ async def create_concert(
     reentry_allowed: bool = False,
 ) -> Concert:
     require(actor, Permission.MANAGE_CATALOG)
-    title = check_text("title", title)
-    artist = check_text("artist", artist)
+    title = check_text("title", title, code=ErrorCode.TITLE_INVALID)
+    artist = check_text("artist", artist, code=ErrorCode.ARTIST_INVALID)
     check_times(doors_at, starts_at, sales_open_at, sales_close_at)
     check_currency(currency)
     rules = ConcertRules(max_per_order, hold_seconds, max_extensions, reentry_allowed)
@@ -120,15 +120,15 @@ async def create_concert(
 
 async def _plan_of_venue(conn: AsyncConnection, venue_id: VenueId, plan_id: PlanId) -> SeatingPlan:
     if await get_venue(conn, venue_id) is None:
-        raise NotFound(f"There is no venue {venue_id}.", code="venue_not_found")
+        raise NotFound(f"There is no venue {venue_id}.", code=ErrorCode.VENUE_NOT_FOUND)
     plan = await get_plan(conn, plan_id)
     if plan is None:
-        raise NotFound(f"There is no seating plan {plan_id}.", code="plan_not_found")
+        raise NotFound(f"There is no seating plan {plan_id}.", code=ErrorCode.PLAN_NOT_FOUND)
     if plan.venue_id != venue_id:
         raise InputError(
             "plan_id",
             "this seating plan belongs to another venue; choose one of this venue's plans.",
-            code="plan_not_in_venue",
+            code=ErrorCode.PLAN_NOT_IN_VENUE,
         )
     return plan
 
@@ -144,14 +144,14 @@ async def _resolve_targets(
         raise InputError(
             "categories",
             f"the plan has no section {unknown[0]!r}; its sections are {', '.join(sections)}.",
-            code="section_unknown",
+            code=ErrorCode.SECTION_UNKNOWN,
         )
     unpriced = [name for name in sections if name not in named]
     if unpriced:
         raise InputError(
             "categories",
             f"section(s) {', '.join(unpriced)} have no price; give every section a category.",
-            code="section_unpriced",
+            code=ErrorCode.SECTION_UNPRICED,
         )
     keys = [key for cat in categories for key in cat.seats]
     seat_ids = await db.find_seats(conn, plan.id, keys)
@@ -161,7 +161,7 @@ async def _resolve_targets(
         raise InputError(
             "categories",
             f"{section} has no seat {row}{number}; check the seat overrides.",
-            code="seat_unknown",
+            code=ErrorCode.SEAT_UNKNOWN,
         )
     return sections, seat_ids
 
@@ -222,12 +222,12 @@ async def put_on_sale(ctx: ServiceContext, actor: Actor, concert_id: ConcertId) 
 
 def _refuse(concert: Concert, verb: str) -> NoReturn:
     if concert.status is ConcertStatus.ON_SALE:
-        raise Conflict(f"{concert.title} is already on sale.", code="already_on_sale")
+        raise Conflict(f"{concert.title} is already on sale.", code=ErrorCode.ALREADY_ON_SALE)
     if concert.status is ConcertStatus.CANCELLED:
-        raise Conflict(f"{concert.title} has been cancelled and cannot be {verb}.", code="concert_cancelled")
+        raise Conflict(f"{concert.title} has been cancelled and cannot be {verb}.", code=ErrorCode.CONCERT_CANCELLED)
     if concert.status is ConcertStatus.SALES_CLOSED:
-        raise Conflict(f"Sales for {concert.title} are already closed.", code="sales_already_closed")
-    raise Conflict(f"{concert.title} is not on sale, so its sales cannot be closed.", code="not_on_sale")
+        raise Conflict(f"Sales for {concert.title} are already closed.", code=ErrorCode.SALES_ALREADY_CLOSED)
+    raise Conflict(f"{concert.title} is not on sale, so its sales cannot be closed.", code=ErrorCode.NOT_ON_SALE)
 
 
 async def close_sales(ctx: ServiceContext, actor: Actor, concert_id: ConcertId) -> Concert:

@@ -20,7 +20,15 @@ from core.db import device_keys as keys_db
 from core.db import devices as devices_db
 from core.domain.checkin import key_fingerprint
 from core.domain.devices import Device, DeviceKind, DeviceStatus
-from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotAllowed, NotFound
+from core.domain.errors import (
+    Conflict,
+    DeviceNotApproved,
+    ErrorCode,
+    InputError,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+)
 from core.domain.ids import DeviceId
 from core.domain.staff import DeviceActor
 from core.security.tokens import TokenError, TokenKey, challenge_message
@@ -68,7 +76,7 @@ def decode_public_key(text: object) -> bytes:
         raw = b""
     if len(raw) != _PUBLIC_KEY_BYTES:
         raise InputError(
-            "public_key", "send the device's Ed25519 public key: 32 bytes, base64.", code="public_key_invalid"
+            "public_key", "send the device's Ed25519 public key: 32 bytes, base64.", code=ErrorCode.PUBLIC_KEY_INVALID
         )
     return raw
 
@@ -81,10 +89,10 @@ def issue_challenge(ctx: ServiceContext, key: TokenKey, public_key: bytes) -> Ch
 
 
 def _not_authenticated(reason: str) -> NotAllowed:
-    return NotAllowed(
+    return NotAuthenticated(
         f"This device could not be signed in: {reason}. It asks again by itself; if this goes on, check its "
         "clock and its registration with a manager.",
-        code="unauthenticated",
+        code=ErrorCode.UNAUTHENTICATED,
     )
 
 
@@ -114,7 +122,7 @@ async def sign_in_device(
     if device is None:
         raise NotFound(
             "This device's key is not registered. Enrol the device first, then ask a manager to approve it.",
-            code="device_not_found",
+            code=ErrorCode.DEVICE_NOT_FOUND,
         )
     _check_approved(device)
     token = key.issue(_ACCESS, {"d": device.id, "k": device.kind.value}, now=now, ttl=TOKEN_TTL)
@@ -164,7 +172,7 @@ async def enrol_device(
     what it is by asking again.
     """
     if not isinstance(kind, DeviceKind):
-        raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
+        raise InputError("kind", "choose kiosk, door or box_office.", code=ErrorCode.DEVICE_KIND_INVALID)
 
     async def find(conn: AsyncConnection) -> tuple[Device | None, bool]:
         found = await keys_db.device_for_key(conn, public_key)
@@ -177,7 +185,7 @@ async def enrol_device(
         raise Conflict(
             f"This key was replaced on {device.name}; the key this machine sent is the old one. Restore the "
             "current key, or enrol the machine again with a new key under a new name.",
-            code="device_key_retired",
+            code=ErrorCode.DEVICE_KEY_RETIRED,
         )
     if device is None:
         device = await devices.register_device(ctx, name=name, kind=kind, public_key=public_key)
@@ -185,6 +193,6 @@ async def enrol_device(
         raise Conflict(
             f"This key belongs to {device.name}, a {device.kind.value} device, not a {kind.value}. Give each "
             "mode its own key.",
-            code="device_kind_mismatch",
+            code=ErrorCode.DEVICE_KIND_MISMATCH,
         )
     return device, key_fingerprint(public_key)

@@ -12,7 +12,7 @@ from core.db import device_keys as keys_db
 from core.db import devices as db
 from core.db.actors import ensure_active
 from core.domain.devices import Device, DeviceKind, DeviceStatus
-from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotAllowed, NotFound
+from core.domain.errors import Conflict, DeviceNotApproved, ErrorCode, InputError, NotAllowed, NotFound
 from core.domain.ids import DeviceId
 from core.domain.staff import Actor, DeviceActor, Permission, SystemActor
 from core.domain.validation import clean_text
@@ -43,11 +43,11 @@ async def register_device(
         "name",
         name,
         limit=100,
-        code="device_name_invalid",
+        code=ErrorCode.DEVICE_NAME_INVALID,
         hint="give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
     )
     if not isinstance(kind, DeviceKind):
-        raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
+        raise InputError("kind", "choose kiosk, door or box_office.", code=ErrorCode.DEVICE_KIND_INVALID)
     if public_key is not None:
         _check_public_key(public_key)
 
@@ -95,7 +95,7 @@ async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes
     the venue server existed stays trusted for them. A manager approves the new key (approve_device again).
     Returns the new key's id."""
     if not isinstance(actor, DeviceActor):
-        raise NotAllowed("Only a device can rotate its own key.", code="not_allowed")
+        raise NotAllowed("Only a device can rotate its own key.", code=ErrorCode.NOT_ALLOWED)
     _check_public_key(public_key)
 
     async def work(conn: AsyncConnection) -> int:
@@ -117,7 +117,7 @@ async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes
 
 def _check_public_key(public_key: object) -> None:
     if not isinstance(public_key, bytes) or len(public_key) != ED25519_PUBLIC_KEY_BYTES:
-        raise InputError("public_key", "an Ed25519 public key is 32 bytes.", code="public_key_invalid")
+        raise InputError("public_key", "an Ed25519 public key is 32 bytes.", code=ErrorCode.PUBLIC_KEY_INVALID)
 
 
 async def _decide(
@@ -142,7 +142,7 @@ async def _decide(
         if changed is None:
             current = before
             if current is None:
-                raise NotFound(f"There is no device {device_id}.", code="device_not_found")
+                raise NotFound(f"There is no device {device_id}.", code=ErrorCode.DEVICE_NOT_FOUND)
             if current.status is new:
                 if new is DeviceStatus.APPROVED and await keys_db.trust_new_keys(conn, device_id):
                     # An approved device's rotated key: the manager's approval makes it trusted.
@@ -158,7 +158,7 @@ async def _decide(
             raise Conflict(
                 f"{current.name} was revoked and cannot be approved again; register the device "
                 "again under a new name.",
-                code="device_revoked",
+                code=ErrorCode.DEVICE_REVOKED,
             )
         trusted = await keys_db.trust_new_keys(conn, device_id) if new is DeviceStatus.APPROVED else 0
         # A device that was never approved had no trusted keys; rejecting it must never make them trusted.
@@ -190,7 +190,7 @@ async def device_actor(ctx: ServiceContext, device_id: DeviceId) -> DeviceActor:
     if device is None:
         raise NotFound(
             f"This machine's device {device_id} is not registered. Register it from the admin app.",
-            code="device_not_found",
+            code=ErrorCode.DEVICE_NOT_FOUND,
         )
     if device.status is DeviceStatus.PENDING:
         raise DeviceNotApproved(
@@ -229,7 +229,7 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
     """Find this machine's device by its key, registering it (pending) the first time; cheap to call again
     while waiting for approval. The key proves who the device is; it signs nothing (the server signs tickets)."""
     if not isinstance(kind, DeviceKind):
-        raise InputError("kind", "choose kiosk, door or box_office.", code="device_kind_invalid")
+        raise InputError("kind", "choose kiosk, door or box_office.", code=ErrorCode.DEVICE_KIND_INVALID)
     ref = ctx.settings.device_key_ref or default_ref(kind.value)
     # A keyring or file read may block (a keyring unlock prompt, a slow disk): off the event loop.
     key = await asyncio.to_thread(DeviceKey.load_or_create, ref)
@@ -243,14 +243,14 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
         raise Conflict(
             f"This machine's key was replaced on device {found[0]}; the key here is the old one. Restore the "
             "current key or register the machine again under a new name.",
-            code="device_key_retired",
+            code=ErrorCode.DEVICE_KEY_RETIRED,
         )
     if configured and (found is None or found[0] != configured):
         raise Conflict(
             f"This machine is configured as device {configured}, but that device does not have this "
             f"machine's key ({key.fingerprint}). Fix device_id in the settings, or clear it to register "
             "this machine again.",
-            code="device_key_mismatch",
+            code=ErrorCode.DEVICE_KEY_MISMATCH,
         )
     if found is None:
         device = await register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
@@ -266,7 +266,7 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
         raise Conflict(
             f"This machine's key belongs to {device.name}, a {device.kind.value} device, not a {kind.value}. "
             f"Give this mode its own key (device_key_ref).",
-            code="device_kind_mismatch",
+            code=ErrorCode.DEVICE_KIND_MISMATCH,
         )
     if device.status is not DeviceStatus.APPROVED:
         return Enrolment(device, key.fingerprint, None)

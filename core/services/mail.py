@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import outbox as outbox_db
-from core.domain.errors import EncoreError, NotFound
+from core.domain.errors import EncoreError, ErrorCode, NotFound
 from core.domain.money import Money
 from core.domain.staff import SystemActor
 from core.mail.messages import TicketMail, ticket_mail
@@ -120,7 +120,7 @@ async def _record(ctx: ServiceContext, leased: _Leased, *, status: str, error: s
 async def _message(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMessage:
     documents = await order_documents(ctx, _WORKER, item.order_code)
     if not documents:
-        raise NotFound("Every ticket of this order was refunded; nothing to send.", code="nothing_to_send")
+        raise NotFound("Every ticket of this order was refunded; nothing to send.", code=ErrorCode.NOTHING_TO_SEND)
     pdf = await render_pdf_async(documents, Layout.A4)
     first = documents[0]
     mail = TicketMail(

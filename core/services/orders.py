@@ -11,7 +11,7 @@ from core.db import audit
 from core.db import orders as orders_db
 from core.db import places as places_db
 from core.domain.codes import is_order_code, normalise_code
-from core.domain.errors import Conflict, InputError, NotFound
+from core.domain.errors import Conflict, ErrorCode, InputError, NotFound
 from core.domain.events import PlacesChanged
 from core.domain.ids import TicketId
 from core.domain.orders import Order, OrderStatus, TicketState
@@ -27,7 +27,7 @@ __all__ = ["find_order", "refund_tickets"]
 
 def _not_found(code: str) -> NotFound:
     return NotFound(
-        f"No order has the code {code}. Check the code on the ticket or receipt.", code="order_not_found"
+        f"No order has the code {code}. Check the code on the ticket or receipt.", code=ErrorCode.ORDER_NOT_FOUND
     )
 
 
@@ -38,7 +38,7 @@ def _order_code(text: object) -> str:
         raise InputError(
             "order code",
             "an order code has 8 letters and digits, such as K7M2QX9P.",
-            code="order_code_invalid",
+            code=ErrorCode.ORDER_CODE_INVALID,
         )
     return code
 
@@ -70,7 +70,7 @@ async def refund_tickets(
         "reason",
         reason,
         limit=500,
-        code="reason_missing",
+        code=ErrorCode.REASON_MISSING,
         hint="say why the refund is made (it goes to the audit log).",
     )
     if ticket_ids is not None:
@@ -89,15 +89,15 @@ async def refund_tickets(
             raise InputError(
                 "tickets",
                 f"ticket(s) {strangers} are not part of order {wanted}.",
-                code="ticket_not_in_order",
+                code=ErrorCode.TICKET_NOT_IN_ORDER,
             )
         if not chosen:
-            raise InputError("tickets", "choose at least one ticket to refund.", code="tickets_missing")
+            raise InputError("tickets", "choose at least one ticket to refund.", code=ErrorCode.TICKETS_MISSING)
         already = [by_id[t].serial for t in chosen if by_id[t].state is TicketState.VOID]
         if already:
             raise Conflict(
                 f"Ticket(s) {', '.join(already)} were already refunded; nothing was changed.",
-                code="ticket_already_void",
+                code=ErrorCode.TICKET_ALREADY_VOID,
             )
         refunded = [by_id[t] for t in chosen]
         await orders_db.void_tickets(conn, chosen)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit
 from core.db import site as site_db
-from core.domain.errors import ConfigError, InputError, NotAllowed, PaymentDeclined
+from core.domain.errors import ConfigError, ErrorCode, InputError, NotAllowed, PaymentDeclined
 from core.domain.money import Money
 from core.domain.orders import Payment
 from core.domain.payments import (
@@ -65,12 +65,12 @@ def open_terminal(ctx: ServiceContext) -> PaymentTerminal:
 def _check_charge(actor: Actor, amount: Money, reference: str) -> str:
     require(actor, Permission.SELL)
     if not isinstance(amount, Money) or amount.minor < 0:
-        raise InputError("amount", "must be an amount of money of 0 or more.", code="payment_invalid")
+        raise InputError("amount", "must be an amount of money of 0 or more.", code=ErrorCode.PAYMENT_INVALID)
     return clean_text(
         "reference",
         reference,
         limit=_REFERENCE_LIMIT,
-        code="payment_invalid",
+        code=ErrorCode.PAYMENT_INVALID,
         hint=f"must be 1 to {_REFERENCE_LIMIT} characters.",
     )
 
@@ -121,13 +121,13 @@ class DemoTerminal:
         ref = _check_charge(actor, amount, reference)
         if not isinstance(given, SimulatedCard):
             raise InputError(
-                "payment", "the demo terminal takes a simulated card.", code="payment_input_invalid"
+                "payment", "the demo terminal takes a simulated card.", code=ErrorCode.PAYMENT_INPUT_INVALID
             )
         if await self._ctx.db.read(lambda conn: site_db.get(conn, site_db.DEMO)) != "true":
             # The database decides, not the config: ENCORE_DEMO_MODE on a real database must not sell for free.
             raise NotAllowed(
                 "The demo terminal works only on a demo database; this one is real. Use the attended terminal.",
-                code="demo_terminal_refused",
+                code=ErrorCode.DEMO_TERMINAL_REFUSED,
             )
         if not given.approve:
             raise PaymentDeclined()
@@ -158,11 +158,11 @@ class AttendedTerminal:
             raise NotAllowed(
                 "The simulated card works only on a demo database; this venue takes payment with a staff "
                 "number and PIN. Ask box office staff to confirm the payment.",
-                code="demo_terminal_refused",
+                code=ErrorCode.DEMO_TERMINAL_REFUSED,
             )
         if not isinstance(given, StaffPin):
             raise InputError(
-                "payment", "staff confirm this payment with their PIN.", code="payment_input_invalid"
+                "payment", "staff confirm this payment with their PIN.", code=ErrorCode.PAYMENT_INPUT_INVALID
             )
         use = PinUse(
             CONFIRM_PAYMENT,

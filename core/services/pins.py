@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import audit, guards
 from core.db import payments as db
 from core.db.actors import ensure_active
-from core.domain.errors import InputError, NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
+from core.domain.errors import ErrorCode, InputError, NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
 from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, StaffActor, describe
@@ -74,13 +74,13 @@ class _Counted:
 
 def check_pin_form(pin: object) -> str:
     if not isinstance(pin, str) or not _PIN.fullmatch(pin):
-        raise InputError("pin", "a PIN is 6 to 12 digits.", code="pin_invalid")
+        raise InputError("pin", "a PIN is 6 to 12 digits.", code=ErrorCode.PIN_INVALID)
     return pin
 
 
 def check_new_pin(pin: object) -> str:
     if not isinstance(pin, str) or not _NEW_PIN.fullmatch(pin):
-        raise InputError("pin", f"choose a PIN of {MIN_NEW_PIN} to 12 digits.", code="pin_invalid")
+        raise InputError("pin", f"choose a PIN of {MIN_NEW_PIN} to 12 digits.", code=ErrorCode.PIN_INVALID)
     return pin
 
 
@@ -89,7 +89,7 @@ def check_staff_number(number: object) -> int:
         raise InputError(
             "staff_number",
             f"a staff number is a whole number from 1 to {MAX_STAFF_NUMBER}.",
-            code="staff_number_invalid",
+            code=ErrorCode.STAFF_NUMBER_INVALID,
         )
     return number
 
@@ -100,7 +100,7 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     dummy hash, so it takes as long and says nothing)."""
     if not isinstance(given, StaffPin):
         raise InputError(
-            "payment", "staff confirm with their staff number and PIN.", code="payment_input_invalid"
+            "payment", "staff confirm with their staff number and PIN.", code=ErrorCode.PAYMENT_INPUT_INVALID
         )
     number = check_staff_number(given.staff_number)
     pin = check_pin_form(given.pin)
@@ -166,7 +166,7 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     if counted.device.locked(ctx.clock.now()) or counted.account.locked(ctx.clock.now()):
         raise _locked_out(counted, ctx)
     if forbidden and use.forbidden is not None:
-        raise NotAllowed(use.forbidden_message, code="pin_not_allowed")
+        raise NotAllowed(use.forbidden_message, code=ErrorCode.PIN_NOT_ALLOWED)
     raise WrongPin(_tries_left(counted))
 
 

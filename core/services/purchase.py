@@ -16,7 +16,7 @@ from core.db import orders as orders_db
 from core.db import places as places_db
 from core.db.actors import ensure_active
 from core.domain.codes import is_email
-from core.domain.errors import Conflict, EncoreError, HoldExpired, InputError, StorageUnavailable
+from core.domain.errors import Conflict, EncoreError, ErrorCode, HoldExpired, InputError, StorageUnavailable
 from core.domain.holds import HoldState
 from core.domain.ids import HoldId
 from core.domain.money import Money
@@ -65,12 +65,12 @@ async def pay_and_checkout(
         "idempotency_key",
         idempotency_key,
         limit=100,
-        code="idempotency_key_invalid",
+        code=ErrorCode.IDEMPOTENCY_KEY_INVALID,
         hint="must be 1 to 100 characters.",
     )
     if buyer_email is not None and buyer_email.strip() and not is_email(buyer_email.strip()):
         raise InputError(
-            "email", "this is not an e-mail address. Check it, or leave it empty.", code="email_invalid"
+            "email", "this is not an e-mail address. Check it, or leave it empty.", code=ErrorCode.EMAIL_INVALID
         )
     terminal = open_terminal(ctx)  # a refused configuration charges nothing
     due = await ctx.db.read(lambda conn: _due(conn, actor, hold_id, key))
@@ -97,7 +97,7 @@ async def _due(conn: AsyncConnection, actor: Actor, hold_id: HoldId, key: str) -
         order_id, key_hold = existing
         if key_hold != hold_id:
             raise Conflict(
-                "This payment reference was already used for another order.", code="idempotency_key_reused"
+                "This payment reference was already used for another order.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
             )
         order = await orders_db.load(conn, order_id)
         assert order is not None
@@ -105,7 +105,7 @@ async def _due(conn: AsyncConnection, actor: Actor, hold_id: HoldId, key: str) -
     row = own_hold(await holds_db.get(conn, hold_id), actor)
     if row.state is HoldState.RELEASED:
         raise HoldExpired(
-            "This hold was cancelled, so nothing was sold. Please choose again.", code="hold_released"
+            "This hold was cancelled, so nothing was sold. Please choose again.", code=ErrorCode.HOLD_RELEASED
         )
     placed = await places_db.held_by(conn, hold_id)
     if not placed or len(placed) < row.place_count:

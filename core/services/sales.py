@@ -19,6 +19,7 @@ from core.db.rows import load_concert
 from core.domain.concerts import Concert
 from core.domain.errors import (
     Conflict,
+    ErrorCode,
     ExtensionLimit,
     HoldExpired,
     InputError,
@@ -50,16 +51,16 @@ HoldWork = Callable[[AsyncConnection], Awaitable[tuple[Hold, PlacesChanged | Non
 
 def _check_quantity(quantity: object) -> int:
     if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise InputError("quantity", "must be a whole number of places.", code="quantity_invalid")
+        raise InputError("quantity", "must be a whole number of places.", code=ErrorCode.QUANTITY_INVALID)
     if quantity < 1:
-        raise InputError("quantity", f"must be at least 1, not {quantity}.", code="quantity_invalid")
+        raise InputError("quantity", f"must be at least 1, not {quantity}.", code=ErrorCode.QUANTITY_INVALID)
     return quantity
 
 
 def _check_request_key(request_key: str | None) -> str | None:
     if request_key is None:
         return None
-    return clean_text("request_key", request_key, limit=100, code="request_key_invalid")
+    return clean_text("request_key", request_key, limit=100, code=ErrorCode.REQUEST_KEY_INVALID)
 
 
 def _hold_view(
@@ -96,7 +97,7 @@ async def _start_hold(
         raise InputError(
             "quantity",
             f"at most {concert.max_per_order} tickets can be bought in one order; you asked for {count}.",
-            code="quantity_over_limit",
+            code=ErrorCode.QUANTITY_OVER_LIMIT,
         )
     hold_id = HoldId(uuid.uuid4().hex)
     until = now + timedelta(seconds=concert.hold_seconds)
@@ -141,7 +142,7 @@ async def _repeat(conn: AsyncConnection, actor: Actor, request_key: str | None, 
         return None
     row = own_hold(row, actor)
     if row.state is HoldState.RELEASED:
-        raise HoldExpired("This hold was cancelled. Please choose your seats again.", code="hold_released")
+        raise HoldExpired("This hold was cancelled. Please choose your seats again.", code=ErrorCode.HOLD_RELEASED)
     concert = await load_concert(conn, row.concert_id)
     assert concert is not None
     mine = await places_db.lock_hold_places(conn, row.id)
@@ -160,7 +161,7 @@ async def _write_hold(ctx: ServiceContext, work: HoldWork) -> Hold:
             raise
         await ctx.publish(event)
         return hold
-    raise Conflict("This request is already being handled. Please wait a moment.", code="request_in_progress")
+    raise Conflict("This request is already being handled. Please wait a moment.", code=ErrorCode.REQUEST_IN_PROGRESS)
 
 
 async def hold_places(
@@ -177,9 +178,9 @@ async def hold_places(
     wanted = [PlaceId(p) for p in dict.fromkeys(check_ids("places", list(place_ids)))]
     key = _check_request_key(request_key)
     if not wanted:
-        raise InputError("places", "choose at least one seat.", code="quantity_invalid")
+        raise InputError("places", "choose at least one seat.", code=ErrorCode.QUANTITY_INVALID)
     if len(wanted) != len(place_ids):
-        raise InputError("places", "the same seat was chosen twice.", code="places_duplicate")
+        raise InputError("places", "the same seat was chosen twice.", code=ErrorCode.PLACES_DUPLICATE)
 
     async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
         now = ctx.clock.now()
@@ -203,7 +204,7 @@ async def _explain_shortfall(conn: AsyncConnection, concert_id: ConcertId, missi
             "places",
             f"place(s) {', '.join(str(p) for p in sorted(strangers))} are not part of this concert. "
             "Reload the seat map and choose again.",
-            code="place_not_in_concert",
+            code=ErrorCode.PLACE_NOT_IN_CONCERT,
         )
     raise SeatsTaken([d.label for d in found])
 
@@ -214,13 +215,13 @@ def _section_problem(found: actors_db.SaleContext, section_id: SectionId, want: 
         raise InputError(
             "section",
             f"section {section_id} is not part of {found.concert.title}'s seating plan. Choose one on the map.",
-            code="section_not_in_concert",
+            code=ErrorCode.SECTION_NOT_IN_CONCERT,
         )
     if want is SectionKind.STANDING and section.kind is not SectionKind.STANDING:
         raise InputError(
             "section",
             f"{section.name} has numbered seats; choose seats on the map.",
-            code="section_not_standing",
+            code=ErrorCode.SECTION_NOT_STANDING,
         )
 
 
@@ -296,22 +297,23 @@ async def hold_best_available(
             return await hold_places(ctx, actor, concert_id, block, request_key=request_key)
         except SeatsTaken:
             skip = skip | frozenset(block)  # someone was quicker: look again without those seats
-    raise Conflict(
-        "Many people are choosing seats right now and the ones picked for you were taken. Please try again.",
-        code="seats_taken",
+    raise SeatsTaken(
+        (),
+        message="Many people are choosing seats right now and the ones picked for you were taken. "
+        "Please try again.",
     )
 
 
 def own_hold(row: holds_db.HoldRow | None, actor: Actor) -> holds_db.HoldRow:
     """The checks every use of a hold shares: it exists, it is this actor's, it was not paid for already."""
     if row is None:
-        raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
+        raise NotFound("This hold does not exist. Please choose your seats again.", code=ErrorCode.HOLD_NOT_FOUND)
     if row.actor != describe(actor):
         raise NotAllowed(
-            "This hold belongs to another kiosk or person and cannot be used here.", code="hold_not_yours"
+            "This hold belongs to another kiosk or person and cannot be used here.", code=ErrorCode.HOLD_NOT_YOURS
         )
     if row.state is HoldState.CHECKED_OUT:
-        raise Conflict("These places have already been paid for.", code="hold_checked_out")
+        raise Conflict("These places have already been paid for.", code=ErrorCode.HOLD_CHECKED_OUT)
     return row
 
 
@@ -322,7 +324,7 @@ def check_hold_id(hold_id: object) -> HoldId:
         or len(hold_id) != 32
         or not all(c in "0123456789abcdef" for c in hold_id)
     ):
-        raise NotFound("This hold does not exist. Please choose your seats again.", code="hold_not_found")
+        raise NotFound("This hold does not exist. Please choose your seats again.", code=ErrorCode.HOLD_NOT_FOUND)
     return HoldId(hold_id)
 
 
@@ -349,7 +351,7 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
         row = own_hold(await holds_db.lock(conn, hold_id), actor)
         if row.state is HoldState.RELEASED:
             raise HoldExpired(
-                "This hold was cancelled. Please choose your seats again.", code="hold_released"
+                "This hold was cancelled. Please choose your seats again.", code=ErrorCode.HOLD_RELEASED
             )
         concert = await load_concert(conn, row.concert_id)
         assert concert is not None  # a hold's concert cannot be deleted

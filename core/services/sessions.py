@@ -17,7 +17,7 @@ from core.db import audit
 from core.db import sessions as db
 from core.db.actors import ensure_active
 from core.db.sessions import StoredSession
-from core.domain.errors import NotAllowed, SessionInvalid
+from core.domain.errors import ErrorCode, NotAllowed, SessionInvalid
 from core.domain.staff import Actor, SessionToken, StaffActor
 from core.services.context import ServiceContext
 
@@ -52,7 +52,7 @@ def _expiry(created: datetime, now: datetime) -> datetime:
 async def open_session(ctx: ServiceContext, actor: Actor, *, note: str = "") -> SessionToken:
     """A new session for a staff member who has just signed in; ``note`` says where (device or user agent)."""
     if not isinstance(actor, StaffActor):
-        raise NotAllowed("Only a staff member signs in to a session.", code="session_needs_staff")
+        raise NotAllowed("Only a staff member signs in to a session.", code=ErrorCode.SESSION_NEEDS_STAFF)
     token = secrets.token_urlsafe(32)
     where = " ".join(str(note).split())[:200]
 
@@ -81,9 +81,9 @@ async def _find(ctx: ServiceContext, token: object) -> StoredSession:
     if found is None or found.closed_at is not None:
         raise SessionInvalid(_INVALID)
     if found.expires_at <= now or found.created_at + SESSION_MAX <= now:
-        raise SessionInvalid(_EXPIRED, code="session_expired")
+        raise SessionInvalid(_EXPIRED, code=ErrorCode.SESSION_EXPIRED)
     if not found.staff_active:
-        raise SessionInvalid(_INACTIVE, code="session_staff_inactive")
+        raise SessionInvalid(_INACTIVE, code=ErrorCode.SESSION_STAFF_INACTIVE)
     return found
 
 

@@ -16,7 +16,7 @@ from core.db import audit
 from core.db import signing_keys as db
 from core.db.transaction import Database
 from core.domain.clock import Clock
-from core.domain.errors import ConfigError, Conflict, StorageUnavailable
+from core.domain.errors import ConfigError, Conflict, ErrorCode, StorageUnavailable
 from core.domain.staff import SystemActor
 from core.security.device_keys import DeviceKey
 from core.security.server_secrets import load_ticket_signing_key, ticket_signing_key_ref
@@ -119,13 +119,13 @@ async def _register_for_sale(ctx: ServiceContext, signer: ServerSigner) -> None:
             f"The ticket-signing key in the secret store ({signer.key.fingerprint}) was replaced by a newer "
             "one, so it signs no more tickets. Give every server the current key, or rotate again "
             "(encore-ops signing-key rotate).",
-            code="signing_key_retired",
+            code=ErrorCode.SIGNING_KEY_RETIRED,
         )
     if not found.trusted:
         raise Conflict(
             f"The ticket-signing key in the secret store ({signer.key.fingerprint}) is no longer trusted. "
             "Rotate the key (encore-ops signing-key rotate).",
-            code="signing_key_distrusted",
+            code=ErrorCode.SIGNING_KEY_DISTRUSTED,
         )
 
 

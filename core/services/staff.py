@@ -12,7 +12,15 @@ from core.db import sessions as sessions_db
 from core.db import staff as db
 from core.db.actors import ensure_active
 from core.db.staff import StaffCredentials
-from core.domain.errors import Conflict, InputError, NotAllowed, NotFound, SignInLockedOut
+from core.domain.errors import (
+    Conflict,
+    ErrorCode,
+    InputError,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    SignInLockedOut,
+)
 from core.domain.ids import StaffId
 from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
@@ -61,13 +69,13 @@ _UNLOCK = PinUse(
 def normalise_email(email: str) -> str:
     cleaned = email.strip().lower()
     if len(cleaned) > 320 or not _EMAIL.fullmatch(cleaned):
-        raise InputError("email", "enter an email address such as name@example.org.", code="email_invalid")
+        raise InputError("email", "enter an email address such as name@example.org.", code=ErrorCode.EMAIL_INVALID)
     return cleaned
 
 
 def _check_secrets(password: str | None, pin: str | None) -> None:
     if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InputError("password", f"use at least {MIN_PASSWORD} characters.", code="password_too_short")
+        raise InputError("password", f"use at least {MIN_PASSWORD} characters.", code=ErrorCode.PASSWORD_TOO_SHORT)
     if pin is not None:
         check_new_pin(pin)
 
@@ -90,11 +98,11 @@ async def create_staff(
         "display_name",
         display_name,
         limit=200,
-        code="display_name_invalid",
+        code=ErrorCode.DISPLAY_NAME_INVALID,
         hint="give a name of 1 to 200 characters.",
     )
     if not isinstance(role, Role):
-        raise InputError("role", "choose one of admin, manager, box_office or door.", code="role_invalid")
+        raise InputError("role", "choose one of admin, manager, box_office or door.", code=ErrorCode.ROLE_INVALID)
     _check_secrets(password, pin)
     if staff_number is not None:
         check_staff_number(staff_number)
@@ -199,7 +207,7 @@ async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffAct
         return StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
     if guard.locked_until is not None:
         raise SignInLockedOut(guard.locked_until, now=ctx.clock.now())
-    raise NotAllowed(_FAILED, code="sign_in_failed")
+    raise NotAuthenticated(_FAILED, code=ErrorCode.SIGN_IN_FAILED)
 
 
 def _subject(creds: StaffCredentials | None, address: str) -> str:
@@ -227,7 +235,7 @@ async def set_pin(ctx: ServiceContext, actor: Actor, staff_id: StaffId, pin: str
         now = ctx.clock.now()
         member = await db.set_pin_hash(conn, staff_id, pin_hash)
         if member is None:
-            raise NotFound(f"There is no staff account {staff_id}.", code="staff_not_found")
+            raise NotFound(f"There is no staff account {staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
         await guards.lock(conn, guards.pin_key(member.staff_number), now)
         await guards.save(conn, guards.pin_key(member.staff_number), Guard(), now)
         await audit.record(conn, at=now, actor=actor, action="staff_pin_set", subject=f"staff:{staff_id}")
@@ -240,7 +248,7 @@ async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId,
     require(actor, Permission.MANAGE_STAFF)
     if not active and isinstance(actor, StaffActor) and actor.staff_id == staff_id:
         raise Conflict(
-            "You cannot deactivate your own account; ask another admin.", code="cannot_deactivate_self"
+            "You cannot deactivate your own account; ask another admin.", code=ErrorCode.CANNOT_DEACTIVATE_SELF
         )
 
     async def work(conn: AsyncConnection) -> Staff:
@@ -248,7 +256,7 @@ async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId,
         now = ctx.clock.now()
         member = await db.set_active(conn, staff_id, active)
         if member is None:
-            raise NotFound(f"There is no staff account {staff_id}.", code="staff_not_found")
+            raise NotFound(f"There is no staff account {staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
         # Signed out everywhere: a session must not come back to life if the account is reactivated.
         closed = 0 if active else await sessions_db.close_all_of(conn, staff_id, now)
         await audit.record(
@@ -278,7 +286,7 @@ async def list_staff(ctx: ServiceContext, actor: Actor) -> tuple[Staff, ...]:
 async def get_own_account(ctx: ServiceContext, actor: Actor) -> Staff:
     """The signed-in staff member's own account (any role may read their own; nobody else's)."""
     if not isinstance(actor, StaffActor):
-        raise NotAllowed("Only a signed-in staff member has an account to show.", code="not_allowed")
+        raise NotAllowed("Only a signed-in staff member has an account to show.", code=ErrorCode.NOT_ALLOWED)
 
     async def work(conn: AsyncConnection) -> Staff | None:
         await ensure_active(conn, actor)
@@ -286,5 +294,5 @@ async def get_own_account(ctx: ServiceContext, actor: Actor) -> Staff:
 
     member = await ctx.db.read(work)
     if member is None:
-        raise NotFound(f"There is no staff account {actor.staff_id}.", code="staff_not_found")
+        raise NotFound(f"There is no staff account {actor.staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
     return member

@@ -11,7 +11,7 @@ from core.db import audit
 from core.db import tickets as tickets_db
 from core.db.actors import ensure_active
 from core.domain.codes import is_order_code, normalise_code
-from core.domain.errors import InputError, NotAllowed, NotFound
+from core.domain.errors import ErrorCode, InputError, NotAllowed, NotFound
 from core.domain.ids import TicketId
 from core.domain.orders import TicketState
 from core.domain.staff import Actor, DeviceActor, Permission
@@ -44,7 +44,7 @@ def _document(row: tickets_db.PrintRow) -> TicketDocument:
     if row.key_id is None or row.signature is None:
         raise NotAllowed(
             f"Ticket {row.serial} was sold without a signing device, so it has no QR code to print.",
-            code="ticket_unsigned",
+            code=ErrorCode.TICKET_UNSIGNED,
         )
     return TicketDocument(
         concert_title=row.concert_title,
@@ -69,7 +69,7 @@ async def order_documents(ctx: ServiceContext, actor: Actor, order_code: str) ->
     """The printable face of every valid ticket of an order."""
     code = normalise_code(order_code) if isinstance(order_code, str) else ""
     if not is_order_code(code):
-        raise InputError("order code", "an order code has 8 letters and digits.", code="order_code_invalid")
+        raise InputError("order code", "an order code has 8 letters and digits.", code=ErrorCode.ORDER_CODE_INVALID)
 
     async def work(conn: AsyncConnection) -> list[tickets_db.PrintRow]:
         await ensure_active(conn, actor)
@@ -77,7 +77,7 @@ async def order_documents(ctx: ServiceContext, actor: Actor, order_code: str) ->
 
     rows = await ctx.db.read(work)
     if not rows:
-        raise NotFound(f"No order has the code {code}.", code="order_not_found")
+        raise NotFound(f"No order has the code {code}.", code=ErrorCode.ORDER_NOT_FOUND)
     _may_print(actor, rows, ctx.clock.now())
     return [_document(r) for r in rows if r.state is TicketState.VALID]
 
@@ -89,7 +89,7 @@ async def render_order(
     documents = await order_documents(ctx, actor, order_code)
     if not documents:
         raise NotFound(
-            "Every ticket of this order was refunded; there is nothing to print.", code="nothing_to_print"
+            "Every ticket of this order was refunded; there is nothing to print.", code=ErrorCode.NOTHING_TO_PRINT
         )
     return await render_pdf_async(documents, layout)
 
@@ -100,7 +100,7 @@ async def record_print(
     """A print (or reprint) happened, or failed: counted when it succeeded, audited either way. A failed print
     leaves the tickets issued and printable again."""
     ids = [TicketId(t) for t in check_ids("tickets", list(ticket_ids))]
-    why = clean_text("reason", reason, limit=200, code="reason_invalid", required=False)
+    why = clean_text("reason", reason, limit=200, code=ErrorCode.REASON_INVALID, required=False)
 
     async def work(conn: AsyncConnection) -> None:
         await ensure_active(conn, actor)

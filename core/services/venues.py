@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import audit
 from core.db import venues as db
 from core.db.actors import ensure_active
-from core.domain.errors import InputError, NotFound
+from core.domain.errors import ErrorCode, InputError, NotFound
 from core.domain.ids import PlanId, VenueId
 from core.domain.plan_csv import parse_plan_csv
 from core.domain.plan_spec import GridSection, SectionSpec, check_plan_name, grid_to_specs
@@ -39,7 +39,7 @@ def _check_timezone(timezone: str) -> str:
         raise InputError(
             "timezone",
             f"{timezone!r} is not a time zone; use an IANA name such as Europe/Berlin.",
-            code="timezone_invalid",
+            code=ErrorCode.TIMEZONE_INVALID,
         ) from None
     return name
 
@@ -48,7 +48,7 @@ async def create_venue(ctx: ServiceContext, actor: Actor, *, name: str, timezone
     require(actor, Permission.MANAGE_CATALOG)
     cleaned = name.strip()
     if not cleaned or len(cleaned) > 200:
-        raise InputError("name", "give the venue a name of 1 to 200 characters.", code="venue_name_invalid")
+        raise InputError("name", "give the venue a name of 1 to 200 characters.", code=ErrorCode.VENUE_NAME_INVALID)
     zone = _check_timezone(timezone)
 
     async def work(conn: AsyncConnection) -> Venue:
@@ -79,7 +79,7 @@ async def get_plan(ctx: ServiceContext, plan_id: PlanId) -> SeatingPlan:
 
     plan = await ctx.db.read(work)
     if plan is None:
-        raise NotFound(f"There is no seating plan {plan_id}.", code="plan_not_found")
+        raise NotFound(f"There is no seating plan {plan_id}.", code=ErrorCode.PLAN_NOT_FOUND)
     return plan
 
 
@@ -120,7 +120,7 @@ async def _store_plan(
     async def work(conn: AsyncConnection) -> SeatingPlan:
         await ensure_active(conn, actor)
         if await db.get_venue(conn, venue_id) is None:
-            raise NotFound(f"There is no venue {venue_id}; create the venue first.", code="venue_not_found")
+            raise NotFound(f"There is no venue {venue_id}; create the venue first.", code=ErrorCode.VENUE_NOT_FOUND)
         now = ctx.clock.now()
         plan = await db.insert_plan(conn, venue_id=venue_id, name=name, specs=specs, now=now)
         await audit.record(

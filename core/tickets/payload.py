@@ -19,10 +19,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import ClassVar
 
-from core.domain.checkin import ScanResult
-from core.domain.errors import TicketRejected
+from core.domain.errors import ErrorCode, InvalidTicket, MalformedTicket
 from core.domain.ids import ConcertId, TicketId
 
 __all__ = [
@@ -45,30 +43,10 @@ _U64 = 2**64 - 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime.fromtimestamp(_U32, UTC)
 
-_NOT_VALID_MESSAGE = (
-    "This is not a valid Encore ticket. Do not admit on it; check the order at the box office."
-)
 _NEWER_MESSAGE = (
     "This ticket is in a format this device does not know. Do not admit on it; update this device or check "
     "the order at the box office."
 )
-
-
-class InvalidTicket(TicketRejected):
-    """A scanned ticket that must not be trusted at all: the gate shows NOT VALID."""
-
-    code = "ticket_invalid"
-    result: ClassVar[ScanResult] = ScanResult.NOT_VALID
-
-    def __init__(self, message: str = _NOT_VALID_MESSAGE, *, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-
-
-class MalformedTicket(InvalidTicket):
-    """The scanned text or bytes are not a ticket of a format we know (codes: ticket_malformed,
-    ticket_unsupported_version). The message never quotes the scanned data."""
-
-    code = "ticket_malformed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +96,7 @@ def decode(data: bytes | bytearray | memoryview) -> TicketPayload:
     if not raw:
         raise MalformedTicket()
     if raw[0] != FORMAT_VERSION:
-        raise MalformedTicket(_NEWER_MESSAGE, code="ticket_unsupported_version")
+        raise MalformedTicket(_NEWER_MESSAGE, code=ErrorCode.TICKET_UNSUPPORTED_VERSION)
     if len(raw) != PAYLOAD_SIZE:
         raise MalformedTicket()
     version, ticket_id, concert_id, seconds, key_id = _V1.unpack(raw)

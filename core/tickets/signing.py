@@ -9,7 +9,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from core.domain.checkin import key_fingerprint
-from core.tickets.payload import InvalidTicket, TicketPayload, encode
+from core.domain.errors import BadSignature, UnknownKey
+from core.tickets.payload import TicketPayload, encode
 
 __all__ = [
     "PUBLIC_KEY_SIZE",
@@ -25,18 +26,6 @@ __all__ = [
 
 SIGNATURE_SIZE = 64
 PUBLIC_KEY_SIZE = 32
-
-
-class BadSignature(InvalidTicket):
-    """The signature does not match the payload under the key the payload names: forged or damaged."""
-
-    code = "ticket_bad_signature"
-
-
-class UnknownKey(InvalidTicket):
-    """The payload names a signing key this gate does not trust (never registered, or revoked)."""
-
-    code = "ticket_unknown_key"
 
 
 def sign(private_key: Ed25519PrivateKey, payload_bytes: bytes) -> bytes:

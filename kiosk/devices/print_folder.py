@@ -11,6 +11,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.domain.errors import ErrorCode
 from kiosk.viewmodels.printing import PrinterState, PrinterStatus, PrintFailed
 
 _MIN_FREE_BYTES = 5 * 1024 * 1024
@@ -69,10 +70,10 @@ def _failure(folder: Path, exc: OSError) -> PrintFailed:
         return PrintFailed(
             f"ticket folder {folder} is full",
             message="The ticket printer is full. Your purchase is safe; please call staff to print it.",
-            code="print_folder_full",
+            code=ErrorCode.PRINT_FOLDER_FULL,
         )
     return PrintFailed(
         f"ticket folder {folder} cannot be written ({exc.strerror or type(exc).__name__})",
         message="The ticket printer is not available. Your purchase is safe; please call staff to print it.",
-        code="print_folder_unwritable",
+        code=ErrorCode.PRINT_FOLDER_UNWRITABLE,
     )

@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from core.domain.errors import ErrorCode
 from kiosk.viewmodels.printing import PrinterState, PrinterStatus, PrintFailed
 
 MAX_DPI = 300
@@ -127,11 +128,11 @@ class QtPrinter:
             info = self._info()
             if info.isNull():
                 what = "no default printer" if self.name is None else f"printer {self.name!r} not found"
-                raise PrintFailed(what, message=_NO_PRINTER, code="printer_missing")
+                raise PrintFailed(what, message=_NO_PRINTER, code=ErrorCode.PRINTER_MISSING)
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
             if not printer.isValid():
                 raise PrintFailed(
-                    f"printer {self.name!r} is not usable", message=_NO_PRINTER, code="printer_missing"
+                    f"printer {self.name!r} is not usable", message=_NO_PRINTER, code=ErrorCode.PRINTER_MISSING
                 )
         printer.setResolution(min(printer.resolution(), self.max_dpi))
         printer.setFullPage(True)
@@ -144,7 +145,7 @@ class QtPrinter:
         printer.setPageLayout(_layout(pages[0]))
         painter = QPainter()
         if not painter.begin(printer):
-            raise PrintFailed("the printer refused the job", message=_NOT_PRINTED, code="printer_refused")
+            raise PrintFailed("the printer refused the job", message=_NOT_PRINTED, code=ErrorCode.PRINTER_REFUSED)
         finished = False
         try:
             for index, page in enumerate(pages):
@@ -162,4 +163,4 @@ class QtPrinter:
                 printer.abort()  # a half-printed job must not reach the paper as if it were whole
             painter.end()
         if printer.printerState() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-            raise PrintFailed("the printer reported an error", message=_NOT_PRINTED, code="printer_error")
+            raise PrintFailed("the printer reported an error", message=_NOT_PRINTED, code=ErrorCode.PRINTER_ERROR)

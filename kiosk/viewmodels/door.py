@@ -17,7 +17,7 @@ from psygnal import Signal
 from core.client import DeviceClient, DoorStation
 from core.domain.checkin import ScanResult
 from core.domain.door import OFFLINE_NOTE
-from core.domain.errors import Conflict, EncoreError, StorageBusy
+from core.domain.errors import Conflict, EncoreError, ErrorCode, StorageBusy
 from core.domain.ids import ConcertId
 from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
@@ -308,7 +308,7 @@ class DoorViewModel:
             self._publish(notice=plain(exc.message))
             return None
         except EncoreError as exc:
-            self._publish(notice=UNDO_OFFLINE if exc.code == "storage_unavailable" else plain(exc.message))
+            self._publish(notice=UNDO_OFFLINE if exc.code == ErrorCode.STORAGE_UNAVAILABLE else plain(exc.message))
             return None
         self._publish(notice=plain(outcome.message), admitted=max(0, self._state.admitted - 1), verdict=None)
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.domain.errors import EncoreError
+from core.domain.errors import EncoreError, ErrorCode
 from kiosk.viewmodels.flow_state import Notice, Tone
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
@@ -42,23 +42,23 @@ STARTED_OVER = T("SaleFlow", "The kiosk started over because nobody was using it
 def notice_for(error: EncoreError) -> Notice:
     """A kind, translated sentence for the core errors a buyer can meet; anything else uses core's message."""
     code = error.code
-    if code == "seats_taken":
+    if code == ErrorCode.SEATS_TAKEN:
         labels = ", ".join(getattr(error, "labels", ()) or ())
         seats = plain(labels) if labels else T("SaleFlow", "some of those seats")
         return Notice(code, SEATS_TAKEN.format(seats=seats), Tone.WARNING)
     text: Text | None = {
-        "not_enough_places": NOT_ENOUGH,
-        "hold_expired": HOLD_EXPIRED,
-        "sales_closed": SALES_CLOSED,
-        "extension_limit": EXTENSION_LIMIT,
-        "payment_declined": DECLINED,
-        "email_invalid": EMAIL_INVALID,
-        "storage_busy": STILL_WORKING,
+        ErrorCode.NOT_ENOUGH_PLACES: NOT_ENOUGH,
+        ErrorCode.HOLD_EXPIRED: HOLD_EXPIRED,
+        ErrorCode.SALES_CLOSED: SALES_CLOSED,
+        ErrorCode.EXTENSION_LIMIT: EXTENSION_LIMIT,
+        ErrorCode.PAYMENT_DECLINED: DECLINED,
+        ErrorCode.EMAIL_INVALID: EMAIL_INVALID,
+        ErrorCode.STORAGE_BUSY: STILL_WORKING,
     }.get(code)
-    if code == "wrong_pin":
+    if code == ErrorCode.WRONG_PIN:
         text = WRONG_PIN.format(tries=getattr(error, "tries_left", "?"))
-    if code == "pin_locked_out":
+    if code == ErrorCode.PIN_LOCKED_OUT:
         text = PIN_LOCKED
-    if code == "staff_pin_locked_out":
+    if code == ErrorCode.STAFF_PIN_LOCKED_OUT:
         text = STAFF_PIN_LOCKED
     return Notice(code, text if text is not None else plain(error.message), Tone.WARNING)

@@ -11,7 +11,8 @@ from typing import Protocol
 import psygnal
 
 from core.client import DeviceClient
-from core.domain.errors import EncoreError, NotAllowed, NotFound
+from core.domain.errors import EncoreError, ErrorCode, NotAllowed, NotFound
+from core.domain.errors import PrintFailed as PrintFailed
 from core.domain.ids import TicketId
 from core.domain.orders import Order, TicketState
 from core.domain.tickets import Layout
@@ -23,19 +24,6 @@ log = logging.getLogger(__name__)
 
 _CTX = "TicketPrinting"
 CALL_STAFF = T(_CTX, "The ticket could not be printed. Your purchase is safe; please call staff.")
-
-
-class PrintFailed(EncoreError):
-    """The printer did not print: `reason` is the short fact for the audit log, `message` the sentence for
-    people (the purchase is kept; the ticket can be printed again)."""
-
-    code = "print_failed"
-
-    def __init__(self, reason: str, *, message: str | None = None, code: str | None = None) -> None:
-        super().__init__(
-            message or f"The ticket could not be printed ({reason}). Please call staff.", code=code
-        )
-        self.reason = reason
 
 
 class PrinterState(StrEnum):
@@ -146,7 +134,7 @@ class TicketPrinting:
         except BaseException:
             # A bug or a cancel mid-print: leave no screen stuck on "printing"; the owner logs and handles it.
             self._set(
-                replace(self._state, phase=PrintPhase.FAILED, error=CALL_STAFF, error_code="print_crashed")
+                replace(self._state, phase=PrintPhase.FAILED, error=CALL_STAFF, error_code=ErrorCode.PRINT_CRASHED)
             )
             raise
         recorded = await self._record(client, ids, ok=True, reason="")

@@ -17,7 +17,14 @@ from core.client import DeviceClient
 from core.config import Settings
 from core.domain.codes import is_email
 from core.domain.devices import DeviceKind
-from core.domain.errors import DeviceNotApproved, EncoreError, HoldExpired, NotFound, StorageUnavailable
+from core.domain.errors import (
+    DeviceNotApproved,
+    EncoreError,
+    ErrorCode,
+    HoldExpired,
+    NotFound,
+    StorageUnavailable,
+)
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, PlaceId, SectionId
 from core.domain.orders import Order
@@ -239,7 +246,7 @@ class SaleFlow:
             summary = next((c for c in concerts if c.concert.id == concert_id), None)
             if summary is None:
                 raise NotFound(
-                    "That concert is not on sale any more. Please choose another.", code="concert_not_on_sale"
+                    "That concert is not on sale any more. Please choose another.", code=ErrorCode.CONCERT_NOT_ON_SALE
                 )
             self._set(concerts=concerts)
         seat_map = await self.client.get_seat_map(concert_id)
@@ -290,7 +297,7 @@ class SaleFlow:
 
     async def to_payment(self) -> None:
         if self.state.email and not is_email(self.state.email):
-            self._set(notice=Notice("email_invalid", messages.EMAIL_INVALID, Tone.WARNING))
+            self._set(notice=Notice(ErrorCode.EMAIL_INVALID, messages.EMAIL_INVALID, Tone.WARNING))
             return
         self._go(Step.PAYMENT)
 
@@ -342,7 +349,7 @@ class SaleFlow:
                 await asyncio.sleep(pause)
                 waited += pause
             except EncoreError as error:
-                if error.code in {"hold_expired", "seats_taken"}:
+                if error.code in {ErrorCode.HOLD_EXPIRED, ErrorCode.SEATS_TAKEN}:
                     await self._reopen_seats(Notice(error.code, messages.PAID_NOT_SOLD, Tone.WARNING))
                     return None
                 raise
@@ -377,7 +384,7 @@ class SaleFlow:
 
     def _hold(self) -> Hold:
         if self.state.hold is None:  # a late tap after the hold ran out or was cancelled
-            raise HoldExpired("Your places are no longer held. Please choose again.", code="hold_expired")
+            raise HoldExpired("Your places are no longer held. Please choose again.", code=ErrorCode.HOLD_EXPIRED)
         return self.state.hold
 
     def _countdown(self, hold: Hold) -> Countdown:
@@ -468,7 +475,7 @@ class SaleFlow:
         self._set(hold=None, countdown=None, busy=True)
         try:
             await self._release_quietly(hold)
-            await self._reopen_seats(Notice("hold_expired", messages.HOLD_EXPIRED, Tone.WARNING))
+            await self._reopen_seats(Notice(ErrorCode.HOLD_EXPIRED, messages.HOLD_EXPIRED, Tone.WARNING))
         except StorageUnavailable:
             self._out_of_service()
         except EncoreError as error:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.client.local import LocalClient
 from core.db.tables import audit_log
 from core.domain.clock import ManualClock
+from core.domain.errors import ErrorCode
 from core.domain.orders import Order
 from core.services import orders, tickets
 from core.services.context import ServiceContext
@@ -42,7 +43,7 @@ class JammingPrinter:
         self.calls += 1
         if self.calls <= self.jams:
             raise PrintFailed(
-                "paper jam", message="The printer is jammed. Please call staff.", code="paper_jam"
+                "paper jam", message="The printer is jammed. Please call staff.", code=ErrorCode.PRINTER_ERROR
             )
         await self.folder.print_pdf(pdf, job_name=job_name, copies=copies)
 
@@ -121,10 +122,10 @@ async def test_a_jam_keeps_the_order_and_a_reprint_prints_it(
     failed = await printing.print_order(LocalClient.over(ctx, actor=kiosk), order)
 
     assert (failed.ok, failed.can_reprint, failed.recorded) == (False, True, True)
-    assert (failed.error_code, failed.reason) == ("paper_jam", "paper jam")
+    assert (failed.error_code, failed.reason) == (ErrorCode.PRINTER_ERROR, "paper jam")
     assert str(failed.error) == "The printer is jammed. Please call staff."
     s = printing.state
-    assert (s.phase, s.can_reprint, s.error_code, s.attempts) == (PrintPhase.FAILED, True, "paper_jam", 1)
+    assert (s.phase, s.can_reprint, s.error_code, s.attempts) == (PrintPhase.FAILED, True, ErrorCode.PRINTER_ERROR, 1)
     assert await print_counts(ctx, stage, order) == [0, 0, 0]  # nothing counted as printed
     (row,) = await audit_rows(ctx, "print_failed")
     assert row.details["reason"] == "paper jam"
