@@ -57,8 +57,11 @@ def test_each_class_declares_its_own_default_code() -> None:
 
 
 def test_the_registry_holds_only_the_domain_classes() -> None:
-    # Every class lives in core.domain.errors, so importing it is enough for error_class_for to know them all.
-    assert {cls.__module__ for cls in OWNER.values()} <= {"core.domain.errors", "core.domain.error_base"}
+    # Every class is in core.domain (and reachable from core.domain.errors), so importing that is enough for
+    # error_class_for to know them all.
+    domain = {"core.domain.errors", "core.domain.error_base", "core.domain.edge_errors"}
+    assert {cls.__module__ for cls in OWNER.values()} <= domain
+    assert all(getattr(errors, cls.__name__) is cls for cls in OWNER.values())
     assert len(OWNER) == len(ErrorCode)
 
 

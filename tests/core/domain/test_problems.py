@@ -44,6 +44,9 @@ from core.domain.errors import (
     RequestTooLarge,
     SalesClosed,
     SeatsTaken,
+    SessionInvalid,
+    SignInLockedOut,
+    StaffPinLockedOut,
     StorageBusy,
     StorageUnavailable,
     TicketRejected,
@@ -68,6 +71,9 @@ SAMPLES: dict[type[EncoreError], Callable[[ErrorCode], EncoreError]] = {
     DeviceNotApproved: lambda c: DeviceNotApproved("This terminal waits for a manager's approval.", code=c),
     WrongPin: lambda c: WrongPin(2),
     PinLockedOut: lambda c: PinLockedOut(LOCKED_UNTIL, minutes_left=4),
+    StaffPinLockedOut: lambda c: StaffPinLockedOut(LOCKED_UNTIL, now=LOCKED_UNTIL - timedelta(minutes=3)),
+    SignInLockedOut: lambda c: SignInLockedOut(LOCKED_UNTIL, now=LOCKED_UNTIL - timedelta(seconds=30)),
+    SessionInvalid: lambda c: SessionInvalid("Your session has ended; sign in again.", code=c),
     NotFound: lambda c: NotFound("There is no such thing; reload and choose again.", code=c),
     Conflict: lambda c: Conflict("That clashes with what is there now; reload and try again.", code=c),
     SeatsTaken: lambda c: SeatsTaken(["A1", "Rang B 12"]),
@@ -96,6 +102,7 @@ STATUS = {
     InputError: 422, NotAuthenticated: 401, NotAllowed: 403, DeviceNotApproved: 403, WrongPin: 403,
     PinLockedOut: 429, NotFound: 404, Conflict: 409, TicketRejected: 422, StorageUnavailable: 503,
     StorageBusy: 503, RateLimited: 429, RequestTooLarge: 413, ConfigError: 500, SeatsTaken: 409,
+    StaffPinLockedOut: 429, SignInLockedOut: 429, SessionInvalid: 401,
     InvalidTicket: 422, EncoreError: 500,
 }  # fmt: skip
 
