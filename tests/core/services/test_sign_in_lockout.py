@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from core.domain.clock import ManualClock
-from core.domain.errors import NotAllowed, SignInLockedOut
+from core.domain.errors import NotAllowed, NotAuthenticated, SignInLockedOut
 from core.domain.staff import Role, StaffActor
 from core.services import staff
 from core.services.context import ServiceContext
@@ -42,7 +42,7 @@ async def test_a_wrong_password_changes_exactly_its_counter_and_one_audit_entry(
 ) -> None:
     before = await snapshot(ctx)
     error = await _failed(ctx)
-    assert (type(error), error.code) == (NotAllowed, "sign_in_failed")
+    assert (type(error), error.code) == (NotAuthenticated, "sign_in_failed")  # a NotAllowed too: 401 over HTTP
     after = await snapshot(ctx)
     assert {name for name in after if after[name] != before[name]} == {"attempt_guards", "audit_log"}
     assert after["attempt_guards"] == [(f"password:{EMAIL}", 1, 0, None, clock.now())]
