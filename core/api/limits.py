@@ -40,7 +40,9 @@ class Limiter:
         while hits and hits[0] <= now - limit.per_s:
             hits.popleft()
         if len(hits) >= limit.count:
-            raise RateLimited(float(max(1, math.ceil(hits[0] + limit.per_s - now))))  # whole seconds, as Retry-After
+            raise RateLimited(
+                float(max(1, math.ceil(hits[0] + limit.per_s - now)))
+            )  # whole seconds, as Retry-After
         hits.append(now)
 
 

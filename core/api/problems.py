@@ -41,7 +41,9 @@ def validation_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict
     field = str(first.get("key") or first.get("source") or "request")
     problem = str(first.get("message") or exc.detail or "does not fit the API's schema")
     error = InputError(
-        field, f"{problem}. Check the request against the API's schema (/schema).", code=ErrorCode.REQUEST_INVALID
+        field,
+        f"{problem}. Check the request against the API's schema (/schema).",
+        code=ErrorCode.REQUEST_INVALID,
     )
     return problem_response(to_problem(error))
 

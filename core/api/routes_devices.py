@@ -50,7 +50,9 @@ async def token(data: JSONBody[TokenRequest], request: Request[Any, Any, Any], s
         signature = base64.b64decode(data.signature, validate=True)
     except (binascii.Error, ValueError):
         raise InputError(
-            "signature", "send the Ed25519 signature of the challenge, base64.", code=ErrorCode.SIGNATURE_INVALID
+            "signature",
+            "send the Ed25519 signature of the challenge, base64.",
+            code=ErrorCode.SIGNATURE_INVALID,
         ) from None
     issued = await device_auth.sign_in_device(api.ctx, api.token_key, public_key, data.challenge, signature)
     selling = issued.device.kind in (DeviceKind.KIOSK, DeviceKind.BOX_OFFICE)

@@ -161,7 +161,9 @@ def _payment_input(body: PaymentBody) -> PaymentInput:
         return StaffPin(body.staff_number, body.pin)
     if body.approve is None:
         raise InputError(
-            "payment.approve", "say whether the simulated card approves.", code=ErrorCode.PAYMENT_INPUT_INVALID
+            "payment.approve",
+            "say whether the simulated card approves.",
+            code=ErrorCode.PAYMENT_INPUT_INVALID,
         )
     return SimulatedCard(body.approve)
 

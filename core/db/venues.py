@@ -57,7 +57,8 @@ async def insert_plan(
             exc.orig
         ):
             raise Conflict(
-                f"This venue already has a plan called {name!r}; choose another name.", code=ErrorCode.PLAN_EXISTS
+                f"This venue already has a plan called {name!r}; choose another name.",
+                code=ErrorCode.PLAN_EXISTS,
             ) from None
         raise
     plan_id = PlanId(result.scalar_one())

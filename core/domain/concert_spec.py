@@ -60,12 +60,18 @@ def check_times(
                 code=ErrorCode.TIME_NOT_AWARE,
             )
     if doors_at > starts_at:
-        raise InputError("doors_at", "doors must open at or before the start time.", code=ErrorCode.DOORS_AFTER_START)
+        raise InputError(
+            "doors_at", "doors must open at or before the start time.", code=ErrorCode.DOORS_AFTER_START
+        )
     if sales_open_at >= sales_close_at:
-        raise InputError("sales_close_at", "sales must close after they open.", code=ErrorCode.SALES_WINDOW_EMPTY)
+        raise InputError(
+            "sales_close_at", "sales must close after they open.", code=ErrorCode.SALES_WINDOW_EMPTY
+        )
     if sales_close_at > starts_at:
         raise InputError(
-            "sales_close_at", "sales must close at or before the start time.", code=ErrorCode.SALES_CLOSE_AFTER_START
+            "sales_close_at",
+            "sales must close at or before the start time.",
+            code=ErrorCode.SALES_CLOSE_AFTER_START,
         )
 
 
@@ -81,7 +87,9 @@ def check_currency(currency: str) -> str:
 
 def check_rules(rules: ConcertRules) -> None:
     if not 1 <= rules.max_per_order <= 50:
-        raise InputError("max_per_order", "allow 1 to 50 places per order.", code=ErrorCode.MAX_PER_ORDER_INVALID)
+        raise InputError(
+            "max_per_order", "allow 1 to 50 places per order.", code=ErrorCode.MAX_PER_ORDER_INVALID
+        )
     if not 60 <= rules.hold_seconds <= 1800:
         raise InputError(
             "hold_seconds",
@@ -109,7 +117,9 @@ def check_categories(categories: Sequence[NewCategory]) -> None:
         name = check_text(f"{field}.name", cat.name, code=ErrorCode.CATEGORY_NAME_INVALID, limit=100)
         if name in names:
             raise InputError(
-                f"{field}.name", f"the category name {name!r} is used twice.", code=ErrorCode.CATEGORY_DUPLICATE
+                f"{field}.name",
+                f"the category name {name!r} is used twice.",
+                code=ErrorCode.CATEGORY_DUPLICATE,
             )
         names.add(name)
         if isinstance(cat.price_minor, bool) or not 0 <= cat.price_minor <= MAX_PRICE_MINOR:
@@ -120,11 +130,15 @@ def check_categories(categories: Sequence[NewCategory]) -> None:
             )
         if not _COLOUR.fullmatch(cat.colour):
             raise InputError(
-                f"{field}.colour", f"use a colour such as #1f77b4, not {cat.colour!r}.", code=ErrorCode.COLOUR_INVALID
+                f"{field}.colour",
+                f"use a colour such as #1f77b4, not {cat.colour!r}.",
+                code=ErrorCode.COLOUR_INVALID,
             )
         if not cat.sections and not cat.seats:
             raise InputError(
-                f"{field}.sections", f"{name} applies to no section and no seat.", code=ErrorCode.CATEGORY_UNUSED
+                f"{field}.sections",
+                f"{name} applies to no section and no seat.",
+                code=ErrorCode.CATEGORY_UNUSED,
             )
         for section in cat.sections:
             if section in sections:

@@ -66,7 +66,6 @@ class GateUnavailable(EncoreError):
     status = 503
 
 
-
 class GateCommandRefused(EncoreError):
     """A controller refused a gate command. The gate stays shut; door staff open it by hand if the ticket was
     admitted."""
@@ -77,6 +76,7 @@ class GateCommandRefused(EncoreError):
         _E.GATE_COMMAND_NOT_YET_VALID, _E.GATE_COMMAND_REPLAYED,
     )  # fmt: skip
     status = 403
+
 
 class MailError(EncoreError):
     """A message was not handed over to the relay. ``smtp_code`` is the relay's reply code, if it gave one."""

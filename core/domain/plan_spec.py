@@ -75,7 +75,11 @@ def row_label(index: int) -> str:
 
 def check_plan_name(name: str) -> str:
     return clean_text(
-        "name", name, limit=200, code=ErrorCode.PLAN_NAME_INVALID, hint="give the plan a name of 1 to 200 characters."
+        "name",
+        name,
+        limit=200,
+        code=ErrorCode.PLAN_NAME_INVALID,
+        hint="give the plan a name of 1 to 200 characters.",
     )
 
 

@@ -14,7 +14,9 @@ def check_id(field: str, value: object) -> int:
     """A database id: a whole number from 1 to 2^63-1 (so both engines refuse the same things, the same way)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InputError(
-            field, f"{value!r} is not a valid number for this; reload and choose again.", code=ErrorCode.ID_INVALID
+            field,
+            f"{value!r} is not a valid number for this; reload and choose again.",
+            code=ErrorCode.ID_INVALID,
         )
     return value
 

@@ -29,7 +29,9 @@ def device_health_topic(device_id: int | str) -> str:
     if isinstance(device_id, int) and not isinstance(device_id, bool):
         if device_id < 1:
             raise InputError(
-                "device_id", "must be a registered device number (1 or more).", code=ErrorCode.TOPIC_NAME_INVALID
+                "device_id",
+                "must be a registered device number (1 or more).",
+                code=ErrorCode.TOPIC_NAME_INVALID,
             )
         return f"encore/devices/{device_id}/health"
     return f"encore/devices/{check_name('device_id', device_id)}/health"

@@ -65,7 +65,9 @@ class SignInNotice:
 def ticket_mail(mail: TicketMail, *, sender: str) -> EmailMessage:
     """The 'your tickets' mail: plain text + HTML alternatives and the tickets PDF attached."""
     if not _ORDER_CODE.fullmatch(mail.order_code):
-        raise InputError("order_code", "must be 4 to 32 capital letters and digits.", code=ErrorCode.MAIL_INVALID)
+        raise InputError(
+            "order_code", "must be 4 to 32 capital letters and digits.", code=ErrorCode.MAIL_INVALID
+        )
     if mail.ticket_count < 1:
         raise InputError("ticket_count", "must be at least 1.", code=ErrorCode.MAIL_INVALID)
     if not mail.pdf.startswith(b"%PDF-"):
@@ -193,7 +195,9 @@ def _sender(sender: str) -> str:
     addr = parsed[0][1] if len(parsed) == 1 else ""
     if has_control_characters(sender) or not is_email(addr):
         raise InputError(
-            "mail_from", "is not a valid sender address (name <address@domain>).", code=ErrorCode.EMAIL_INVALID
+            "mail_from",
+            "is not a valid sender address (name <address@domain>).",
+            code=ErrorCode.EMAIL_INVALID,
         )
     return addr
 

@@ -207,7 +207,9 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
     """The same door takes back its last admit (a mistaken scan) within a few minutes; audited."""
     require(actor, Permission.CHECK_IN)
     if not isinstance(actor, DeviceActor):
-        raise NotAllowed("Only the door device that admitted a ticket can undo it.", code=ErrorCode.NOT_ALLOWED)
+        raise NotAllowed(
+            "Only the door device that admitted a ticket can undo it.", code=ErrorCode.NOT_ALLOWED
+        )
 
     async def work(conn: AsyncConnection) -> ScanOutcome:
         now = ctx.clock.now()

@@ -64,7 +64,9 @@ def _validate(idempotency_key: str, payment: Payment, buyer_email: str | None) -
     email = buyer_email.strip()
     if not is_email(email):
         raise InputError(
-            "email", "this is not an e-mail address. Check it, or leave it empty.", code=ErrorCode.EMAIL_INVALID
+            "email",
+            "this is not an e-mail address. Check it, or leave it empty.",
+            code=ErrorCode.EMAIL_INVALID,
         )
     return email
 
@@ -122,7 +124,8 @@ async def _checkout(
         order_id, key_hold = existing
         if key_hold != hold_id:
             raise Conflict(
-                "This payment reference was already used for another order.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
+                "This payment reference was already used for another order.",
+                code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
             )
         order = await orders_db.load(conn, order_id)
         assert order is not None

@@ -16,7 +16,8 @@ from core.domain.staff import Actor, DeviceActor
 
 def concert_not_found(concert_id: ConcertId) -> NotFound:
     return NotFound(
-        f"There is no concert number {concert_id}. Choose a concert from the list.", code=ErrorCode.CONCERT_NOT_FOUND
+        f"There is no concert number {concert_id}. Choose a concert from the list.",
+        code=ErrorCode.CONCERT_NOT_FOUND,
     )
 
 

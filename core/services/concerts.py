@@ -224,10 +224,14 @@ def _refuse(concert: Concert, verb: str) -> NoReturn:
     if concert.status is ConcertStatus.ON_SALE:
         raise Conflict(f"{concert.title} is already on sale.", code=ErrorCode.ALREADY_ON_SALE)
     if concert.status is ConcertStatus.CANCELLED:
-        raise Conflict(f"{concert.title} has been cancelled and cannot be {verb}.", code=ErrorCode.CONCERT_CANCELLED)
+        raise Conflict(
+            f"{concert.title} has been cancelled and cannot be {verb}.", code=ErrorCode.CONCERT_CANCELLED
+        )
     if concert.status is ConcertStatus.SALES_CLOSED:
         raise Conflict(f"Sales for {concert.title} are already closed.", code=ErrorCode.SALES_ALREADY_CLOSED)
-    raise Conflict(f"{concert.title} is not on sale, so its sales cannot be closed.", code=ErrorCode.NOT_ON_SALE)
+    raise Conflict(
+        f"{concert.title} is not on sale, so its sales cannot be closed.", code=ErrorCode.NOT_ON_SALE
+    )
 
 
 async def close_sales(ctx: ServiceContext, actor: Actor, concert_id: ConcertId) -> Concert:

@@ -76,7 +76,9 @@ def decode_public_key(text: object) -> bytes:
         raw = b""
     if len(raw) != _PUBLIC_KEY_BYTES:
         raise InputError(
-            "public_key", "send the device's Ed25519 public key: 32 bytes, base64.", code=ErrorCode.PUBLIC_KEY_INVALID
+            "public_key",
+            "send the device's Ed25519 public key: 32 bytes, base64.",
+            code=ErrorCode.PUBLIC_KEY_INVALID,
         )
     return raw
 

@@ -117,7 +117,9 @@ async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes
 
 def _check_public_key(public_key: object) -> None:
     if not isinstance(public_key, bytes) or len(public_key) != ED25519_PUBLIC_KEY_BYTES:
-        raise InputError("public_key", "an Ed25519 public key is 32 bytes.", code=ErrorCode.PUBLIC_KEY_INVALID)
+        raise InputError(
+            "public_key", "an Ed25519 public key is 32 bytes.", code=ErrorCode.PUBLIC_KEY_INVALID
+        )
 
 
 async def _decide(

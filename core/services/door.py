@@ -85,19 +85,25 @@ async def download_snapshot(ctx: ServiceContext, actor: Actor, concert_id: Conce
 def _check_admits(admits: Sequence[OfflineAdmit]) -> list[OfflineAdmit]:
     if not isinstance(admits, Sequence) or len(admits) > MAX_REPLAY:
         raise InputError(
-            "admits", f"send 0 to {MAX_REPLAY} offline admits at a time.", code=ErrorCode.OFFLINE_ADMITS_INVALID
+            "admits",
+            f"send 0 to {MAX_REPLAY} offline admits at a time.",
+            code=ErrorCode.OFFLINE_ADMITS_INVALID,
         )
     checked = []
     for admit in admits:
         if not isinstance(admit, OfflineAdmit) or not isinstance(admit.journal_id, str):
-            raise InputError("admits", "each entry must be an offline admit.", code=ErrorCode.OFFLINE_ADMITS_INVALID)
+            raise InputError(
+                "admits", "each entry must be an offline admit.", code=ErrorCode.OFFLINE_ADMITS_INVALID
+            )
         if not _JOURNAL_ID.fullmatch(admit.journal_id):
             raise InputError(
                 "journal_id", "must be 8 to 64 letters, digits or '-'.", code=ErrorCode.OFFLINE_ADMITS_INVALID
             )
         if not isinstance(admit.scanned_at, datetime) or admit.scanned_at.tzinfo is None:
             raise InputError(
-                "scanned_at", "must be a date and time with its time zone.", code=ErrorCode.OFFLINE_ADMITS_INVALID
+                "scanned_at",
+                "must be a date and time with its time zone.",
+                code=ErrorCode.OFFLINE_ADMITS_INVALID,
             )
         ticket_id = TicketId(check_id("ticket", admit.ticket_id))
         checked.append(OfflineAdmit(admit.journal_id, ticket_id, check_gate(admit.gate), admit.scanned_at))

@@ -120,7 +120,9 @@ async def _record(ctx: ServiceContext, leased: _Leased, *, status: str, error: s
 async def _message(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMessage:
     documents = await order_documents(ctx, _WORKER, item.order_code)
     if not documents:
-        raise NotFound("Every ticket of this order was refunded; nothing to send.", code=ErrorCode.NOTHING_TO_SEND)
+        raise NotFound(
+            "Every ticket of this order was refunded; nothing to send.", code=ErrorCode.NOTHING_TO_SEND
+        )
     pdf = await render_pdf_async(documents, Layout.A4)
     first = documents[0]
     mail = TicketMail(

@@ -27,7 +27,8 @@ __all__ = ["find_order", "refund_tickets"]
 
 def _not_found(code: str) -> NotFound:
     return NotFound(
-        f"No order has the code {code}. Check the code on the ticket or receipt.", code=ErrorCode.ORDER_NOT_FOUND
+        f"No order has the code {code}. Check the code on the ticket or receipt.",
+        code=ErrorCode.ORDER_NOT_FOUND,
     )
 
 
@@ -92,7 +93,9 @@ async def refund_tickets(
                 code=ErrorCode.TICKET_NOT_IN_ORDER,
             )
         if not chosen:
-            raise InputError("tickets", "choose at least one ticket to refund.", code=ErrorCode.TICKETS_MISSING)
+            raise InputError(
+                "tickets", "choose at least one ticket to refund.", code=ErrorCode.TICKETS_MISSING
+            )
         already = [by_id[t].serial for t in chosen if by_id[t].state is TicketState.VOID]
         if already:
             raise Conflict(

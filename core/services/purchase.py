@@ -70,7 +70,9 @@ async def pay_and_checkout(
     )
     if buyer_email is not None and buyer_email.strip() and not is_email(buyer_email.strip()):
         raise InputError(
-            "email", "this is not an e-mail address. Check it, or leave it empty.", code=ErrorCode.EMAIL_INVALID
+            "email",
+            "this is not an e-mail address. Check it, or leave it empty.",
+            code=ErrorCode.EMAIL_INVALID,
         )
     terminal = open_terminal(ctx)  # a refused configuration charges nothing
     due = await ctx.db.read(lambda conn: _due(conn, actor, hold_id, key))
@@ -97,7 +99,8 @@ async def _due(conn: AsyncConnection, actor: Actor, hold_id: HoldId, key: str) -
         order_id, key_hold = existing
         if key_hold != hold_id:
             raise Conflict(
-                "This payment reference was already used for another order.", code=ErrorCode.IDEMPOTENCY_KEY_REUSED
+                "This payment reference was already used for another order.",
+                code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
             )
         order = await orders_db.load(conn, order_id)
         assert order is not None

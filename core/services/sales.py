@@ -142,7 +142,9 @@ async def _repeat(conn: AsyncConnection, actor: Actor, request_key: str | None, 
         return None
     row = own_hold(row, actor)
     if row.state is HoldState.RELEASED:
-        raise HoldExpired("This hold was cancelled. Please choose your seats again.", code=ErrorCode.HOLD_RELEASED)
+        raise HoldExpired(
+            "This hold was cancelled. Please choose your seats again.", code=ErrorCode.HOLD_RELEASED
+        )
     concert = await load_concert(conn, row.concert_id)
     assert concert is not None
     mine = await places_db.lock_hold_places(conn, row.id)
@@ -161,7 +163,9 @@ async def _write_hold(ctx: ServiceContext, work: HoldWork) -> Hold:
             raise
         await ctx.publish(event)
         return hold
-    raise Conflict("This request is already being handled. Please wait a moment.", code=ErrorCode.REQUEST_IN_PROGRESS)
+    raise Conflict(
+        "This request is already being handled. Please wait a moment.", code=ErrorCode.REQUEST_IN_PROGRESS
+    )
 
 
 async def hold_places(
@@ -307,10 +311,13 @@ async def hold_best_available(
 def own_hold(row: holds_db.HoldRow | None, actor: Actor) -> holds_db.HoldRow:
     """The checks every use of a hold shares: it exists, it is this actor's, it was not paid for already."""
     if row is None:
-        raise NotFound("This hold does not exist. Please choose your seats again.", code=ErrorCode.HOLD_NOT_FOUND)
+        raise NotFound(
+            "This hold does not exist. Please choose your seats again.", code=ErrorCode.HOLD_NOT_FOUND
+        )
     if row.actor != describe(actor):
         raise NotAllowed(
-            "This hold belongs to another kiosk or person and cannot be used here.", code=ErrorCode.HOLD_NOT_YOURS
+            "This hold belongs to another kiosk or person and cannot be used here.",
+            code=ErrorCode.HOLD_NOT_YOURS,
         )
     if row.state is HoldState.CHECKED_OUT:
         raise Conflict("These places have already been paid for.", code=ErrorCode.HOLD_CHECKED_OUT)
@@ -324,7 +331,9 @@ def check_hold_id(hold_id: object) -> HoldId:
         or len(hold_id) != 32
         or not all(c in "0123456789abcdef" for c in hold_id)
     ):
-        raise NotFound("This hold does not exist. Please choose your seats again.", code=ErrorCode.HOLD_NOT_FOUND)
+        raise NotFound(
+            "This hold does not exist. Please choose your seats again.", code=ErrorCode.HOLD_NOT_FOUND
+        )
     return HoldId(hold_id)
 
 

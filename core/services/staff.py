@@ -69,13 +69,17 @@ _UNLOCK = PinUse(
 def normalise_email(email: str) -> str:
     cleaned = email.strip().lower()
     if len(cleaned) > 320 or not _EMAIL.fullmatch(cleaned):
-        raise InputError("email", "enter an email address such as name@example.org.", code=ErrorCode.EMAIL_INVALID)
+        raise InputError(
+            "email", "enter an email address such as name@example.org.", code=ErrorCode.EMAIL_INVALID
+        )
     return cleaned
 
 
 def _check_secrets(password: str | None, pin: str | None) -> None:
     if password is not None and not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InputError("password", f"use at least {MIN_PASSWORD} characters.", code=ErrorCode.PASSWORD_TOO_SHORT)
+        raise InputError(
+            "password", f"use at least {MIN_PASSWORD} characters.", code=ErrorCode.PASSWORD_TOO_SHORT
+        )
     if pin is not None:
         check_new_pin(pin)
 
@@ -102,7 +106,9 @@ async def create_staff(
         hint="give a name of 1 to 200 characters.",
     )
     if not isinstance(role, Role):
-        raise InputError("role", "choose one of admin, manager, box_office or door.", code=ErrorCode.ROLE_INVALID)
+        raise InputError(
+            "role", "choose one of admin, manager, box_office or door.", code=ErrorCode.ROLE_INVALID
+        )
     _check_secrets(password, pin)
     if staff_number is not None:
         check_staff_number(staff_number)
@@ -248,7 +254,8 @@ async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId,
     require(actor, Permission.MANAGE_STAFF)
     if not active and isinstance(actor, StaffActor) and actor.staff_id == staff_id:
         raise Conflict(
-            "You cannot deactivate your own account; ask another admin.", code=ErrorCode.CANNOT_DEACTIVATE_SELF
+            "You cannot deactivate your own account; ask another admin.",
+            code=ErrorCode.CANNOT_DEACTIVATE_SELF,
         )
 
     async def work(conn: AsyncConnection) -> Staff:

@@ -69,7 +69,9 @@ async def order_documents(ctx: ServiceContext, actor: Actor, order_code: str) ->
     """The printable face of every valid ticket of an order."""
     code = normalise_code(order_code) if isinstance(order_code, str) else ""
     if not is_order_code(code):
-        raise InputError("order code", "an order code has 8 letters and digits.", code=ErrorCode.ORDER_CODE_INVALID)
+        raise InputError(
+            "order code", "an order code has 8 letters and digits.", code=ErrorCode.ORDER_CODE_INVALID
+        )
 
     async def work(conn: AsyncConnection) -> list[tickets_db.PrintRow]:
         await ensure_active(conn, actor)
@@ -89,7 +91,8 @@ async def render_order(
     documents = await order_documents(ctx, actor, order_code)
     if not documents:
         raise NotFound(
-            "Every ticket of this order was refunded; there is nothing to print.", code=ErrorCode.NOTHING_TO_PRINT
+            "Every ticket of this order was refunded; there is nothing to print.",
+            code=ErrorCode.NOTHING_TO_PRINT,
         )
     return await render_pdf_async(documents, layout)
 

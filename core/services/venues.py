@@ -48,7 +48,9 @@ async def create_venue(ctx: ServiceContext, actor: Actor, *, name: str, timezone
     require(actor, Permission.MANAGE_CATALOG)
     cleaned = name.strip()
     if not cleaned or len(cleaned) > 200:
-        raise InputError("name", "give the venue a name of 1 to 200 characters.", code=ErrorCode.VENUE_NAME_INVALID)
+        raise InputError(
+            "name", "give the venue a name of 1 to 200 characters.", code=ErrorCode.VENUE_NAME_INVALID
+        )
     zone = _check_timezone(timezone)
 
     async def work(conn: AsyncConnection) -> Venue:
@@ -120,7 +122,9 @@ async def _store_plan(
     async def work(conn: AsyncConnection) -> SeatingPlan:
         await ensure_active(conn, actor)
         if await db.get_venue(conn, venue_id) is None:
-            raise NotFound(f"There is no venue {venue_id}; create the venue first.", code=ErrorCode.VENUE_NOT_FOUND)
+            raise NotFound(
+                f"There is no venue {venue_id}; create the venue first.", code=ErrorCode.VENUE_NOT_FOUND
+            )
         now = ctx.clock.now()
         plan = await db.insert_plan(conn, venue_id=venue_id, name=name, specs=specs, now=now)
         await audit.record(

@@ -132,7 +132,9 @@ class QtPrinter:
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
             if not printer.isValid():
                 raise PrintFailed(
-                    f"printer {self.name!r} is not usable", message=_NO_PRINTER, code=ErrorCode.PRINTER_MISSING
+                    f"printer {self.name!r} is not usable",
+                    message=_NO_PRINTER,
+                    code=ErrorCode.PRINTER_MISSING,
                 )
         printer.setResolution(min(printer.resolution(), self.max_dpi))
         printer.setFullPage(True)
@@ -145,7 +147,9 @@ class QtPrinter:
         printer.setPageLayout(_layout(pages[0]))
         painter = QPainter()
         if not painter.begin(printer):
-            raise PrintFailed("the printer refused the job", message=_NOT_PRINTED, code=ErrorCode.PRINTER_REFUSED)
+            raise PrintFailed(
+                "the printer refused the job", message=_NOT_PRINTED, code=ErrorCode.PRINTER_REFUSED
+            )
         finished = False
         try:
             for index, page in enumerate(pages):
@@ -163,4 +167,6 @@ class QtPrinter:
                 printer.abort()  # a half-printed job must not reach the paper as if it were whole
             painter.end()
         if printer.printerState() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-            raise PrintFailed("the printer reported an error", message=_NOT_PRINTED, code=ErrorCode.PRINTER_ERROR)
+            raise PrintFailed(
+                "the printer reported an error", message=_NOT_PRINTED, code=ErrorCode.PRINTER_ERROR
+            )

@@ -308,7 +308,9 @@ class DoorViewModel:
             self._publish(notice=plain(exc.message))
             return None
         except EncoreError as exc:
-            self._publish(notice=UNDO_OFFLINE if exc.code == ErrorCode.STORAGE_UNAVAILABLE else plain(exc.message))
+            self._publish(
+                notice=UNDO_OFFLINE if exc.code == ErrorCode.STORAGE_UNAVAILABLE else plain(exc.message)
+            )
             return None
         self._publish(notice=plain(outcome.message), admitted=max(0, self._state.admitted - 1), verdict=None)
         return None

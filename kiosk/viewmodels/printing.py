@@ -134,7 +134,9 @@ class TicketPrinting:
         except BaseException:
             # A bug or a cancel mid-print: leave no screen stuck on "printing"; the owner logs and handles it.
             self._set(
-                replace(self._state, phase=PrintPhase.FAILED, error=CALL_STAFF, error_code=ErrorCode.PRINT_CRASHED)
+                replace(
+                    self._state, phase=PrintPhase.FAILED, error=CALL_STAFF, error_code=ErrorCode.PRINT_CRASHED
+                )
             )
             raise
         recorded = await self._record(client, ids, ok=True, reason="")

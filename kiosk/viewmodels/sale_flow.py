@@ -246,7 +246,8 @@ class SaleFlow:
             summary = next((c for c in concerts if c.concert.id == concert_id), None)
             if summary is None:
                 raise NotFound(
-                    "That concert is not on sale any more. Please choose another.", code=ErrorCode.CONCERT_NOT_ON_SALE
+                    "That concert is not on sale any more. Please choose another.",
+                    code=ErrorCode.CONCERT_NOT_ON_SALE,
                 )
             self._set(concerts=concerts)
         seat_map = await self.client.get_seat_map(concert_id)
@@ -384,7 +385,9 @@ class SaleFlow:
 
     def _hold(self) -> Hold:
         if self.state.hold is None:  # a late tap after the hold ran out or was cancelled
-            raise HoldExpired("Your places are no longer held. Please choose again.", code=ErrorCode.HOLD_EXPIRED)
+            raise HoldExpired(
+                "Your places are no longer held. Please choose again.", code=ErrorCode.HOLD_EXPIRED
+            )
         return self.state.hold
 
     def _countdown(self, hold: Hold) -> Countdown:

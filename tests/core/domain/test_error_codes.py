@@ -75,7 +75,10 @@ def test_an_unknown_code_string_is_a_key_error() -> None:
     [
         (lambda c: NotFound("gone", code=c), ErrorCode.SEATS_TAKEN),  # another class's code
         (lambda c: Conflict("clash", code=c), ErrorCode.HOLD_EXPIRED),  # a subclass's code
-        (lambda c: NotAllowed("no", code=c), ErrorCode.SIGN_IN_FAILED),  # NotAuthenticated's, not NotAllowed's
+        (
+            lambda c: NotAllowed("no", code=c),
+            ErrorCode.SIGN_IN_FAILED,
+        ),  # NotAuthenticated's, not NotAllowed's
         (lambda c: HoldExpired("late", code=c), ErrorCode.CONFLICT),  # the parent's default
         (lambda c: InputError("f", "bad", code=c), "not_a_code"),  # not an ErrorCode at all
         (lambda c: EncoreError("x", code=c), ErrorCode.NOT_FOUND),

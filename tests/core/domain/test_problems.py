@@ -63,10 +63,14 @@ LOCKED_UNTIL = datetime(2026, 12, 3, 20, 15, 30, 123456, tzinfo=UTC)
 SAMPLES: dict[type[EncoreError], Callable[[ErrorCode], EncoreError]] = {
     EncoreError: lambda c: EncoreError("Something went wrong behind the counter. Please call staff.", code=c),
     InputError: lambda c: InputError("quantity", "choose 1 to 8 places.", code=c),
-    PlanFileError: lambda c: PlanFileError("hall.csv", [FileProblem(3, "row name missing"), FileProblem(9, "x")]),
+    PlanFileError: lambda c: PlanFileError(
+        "hall.csv", [FileProblem(3, "row name missing"), FileProblem(9, "x")]
+    ),
     MalformedEvent: lambda c: MalformedEvent("not JSON"),
     RequestTooLarge: lambda c: RequestTooLarge(1_048_576),
-    ConfigError: lambda c: ConfigError("/etc/encore/encore.toml", "database.url", "must start with postgresql://"),
+    ConfigError: lambda c: ConfigError(
+        "/etc/encore/encore.toml", "database.url", "must start with postgresql://"
+    ),
     NotAllowed: lambda c: NotAllowed("Your role may not do this. Ask a manager.", code=c),
     NotAuthenticated: lambda c: NotAuthenticated(code=c),
     DeviceNotApproved: lambda c: DeviceNotApproved("This terminal waits for a manager's approval.", code=c),
@@ -83,9 +87,13 @@ SAMPLES: dict[type[EncoreError], Callable[[ErrorCode], EncoreError]] = {
     SalesClosed: lambda c: SalesClosed("Sales have closed.", code=c),
     ExtensionLimit: lambda c: ExtensionLimit("No more extra time.", code=c),
     PaymentDeclined: lambda c: PaymentDeclined(),
-    TicketRejected: lambda c: TicketRejected("Used at gate 2 at 19:40.", result=ScanResult.ALREADY_USED, code=c),
+    TicketRejected: lambda c: TicketRejected(
+        "Used at gate 2 at 19:40.", result=ScanResult.ALREADY_USED, code=c
+    ),
     InvalidTicket: lambda c: InvalidTicket(code=c),
-    MalformedTicket: lambda c: MalformedTicket("This ticket is in a format this device does not know.", code=c),
+    MalformedTicket: lambda c: MalformedTicket(
+        "This ticket is in a format this device does not know.", code=c
+    ),
     BadSignature: lambda c: BadSignature(code=c),
     UnknownKey: lambda c: UnknownKey(code=c),
     StorageUnavailable: lambda c: StorageUnavailable("The ticket database cannot be reached.", code=c),
@@ -138,7 +146,11 @@ def test_every_code_survives_a_round_trip(code: ErrorCode) -> None:
     error = sample(code)
     problem = to_problem(error)
     assert problem["type"] == f"urn:encore:problem:{code.value}"
-    assert (problem["code"], problem["detail"], problem["status"]) == (code.value, error.message, type(error).status)
+    assert (problem["code"], problem["detail"], problem["status"]) == (
+        code.value,
+        error.message,
+        type(error).status,
+    )
     assert isinstance(problem["title"], str)
     assert problem["title"]
     assert_same(error, over_json(error))
@@ -189,13 +201,17 @@ def test_any_labels_survive(labels: list[str]) -> None:
     assert_same(SeatsTaken(labels), over_json(SeatsTaken(labels)))
 
 
-@given(field=st.text(max_size=80), problem=st.text(max_size=200), code=st.sampled_from(sorted(InputError.codes)))
+@given(
+    field=st.text(max_size=80), problem=st.text(max_size=200), code=st.sampled_from(sorted(InputError.codes))
+)
 def test_any_input_error_survives(field: str, problem: str, code: ErrorCode) -> None:
     assert_same(InputError(field, problem, code=code), over_json(InputError(field, problem, code=code)))
 
 
 @given(
-    problems=st.lists(st.builds(FileProblem, st.integers(0, 10**6), st.text(max_size=60)), min_size=1, max_size=20)
+    problems=st.lists(
+        st.builds(FileProblem, st.integers(0, 10**6), st.text(max_size=60)), min_size=1, max_size=20
+    )
 )
 def test_any_plan_file_problems_survive(problems: list[FileProblem]) -> None:
     assert_same(PlanFileError("plan.csv", problems), over_json(PlanFileError("plan.csv", problems)))
@@ -207,7 +223,12 @@ def test_any_plan_file_problems_survive(problems: list[FileProblem]) -> None:
     tries=st.integers(0, 10),
 )
 def test_any_numbers_and_times_survive(seconds: float, until: datetime, tries: int) -> None:
-    for error in (RateLimited(seconds), PinLockedOut(until), WrongPin(tries), NotEnoughPlaces(tries, "Stalls")):
+    for error in (
+        RateLimited(seconds),
+        PinLockedOut(until),
+        WrongPin(tries),
+        NotEnoughPlaces(tries, "Stalls"),
+    ):
         assert_same(error, over_json(error))
 
 
@@ -225,13 +246,22 @@ def test_any_numbers_and_times_survive(seconds: float, until: datetime, tries: i
         ({"code": "wrong_pin", "detail": "no"}, NotAllowed, ErrorCode.NOT_ALLOWED),  # tries_left missing
         ({"code": "wrong_pin", "tries_left": "2"}, NotAllowed, ErrorCode.NOT_ALLOWED),
         ({"code": "wrong_pin", "tries_left": True}, NotAllowed, ErrorCode.NOT_ALLOWED),
-        ({"code": "pin_locked_out", "until": "2026-12-03T20:15:00"}, NotAllowed, ErrorCode.NOT_ALLOWED),  # naive
+        (
+            {"code": "pin_locked_out", "until": "2026-12-03T20:15:00"},
+            NotAllowed,
+            ErrorCode.NOT_ALLOWED,
+        ),  # naive
         ({"code": "pin_locked_out", "until": "soon"}, NotAllowed, ErrorCode.NOT_ALLOWED),
         ({"code": "seats_taken", "labels": ["A1", 2]}, Conflict, ErrorCode.CONFLICT),
         ({"code": "seats_taken", "labels": "A1"}, Conflict, ErrorCode.CONFLICT),
         ({"code": "email_invalid", "field": "email"}, EncoreError, ErrorCode.ERROR),  # problem missing
         (
-            {"code": "plan_file_invalid", "field": "f.csv", "problem": "2 errors", "problems": [{"line": "x"}]},
+            {
+                "code": "plan_file_invalid",
+                "field": "f.csv",
+                "problem": "2 errors",
+                "problems": [{"line": "x"}],
+            },
             InputError,
             ErrorCode.INVALID_INPUT,
         ),
@@ -245,7 +275,9 @@ def test_any_numbers_and_times_survive(seconds: float, until: datetime, tries: i
         ({"status": 401}, NotAuthenticated, ErrorCode.UNAUTHENTICATED),
     ],
 )
-def test_a_malformed_problem_gives_a_sane_error(problem: dict[str, Any], cls: type[EncoreError], code: str) -> None:
+def test_a_malformed_problem_gives_a_sane_error(
+    problem: dict[str, Any], cls: type[EncoreError], code: str
+) -> None:
     error = from_problem(problem)
     assert (type(error), error.code) == (cls, code)
     detail = problem.get("detail")

@@ -36,7 +36,9 @@ async def test_register_is_pending_until_approved(ctx: ServiceContext) -> None:
         "device_approved",
         f"device:{kiosk.id}",
     )
-    assert await devices.device_actor(ctx, kiosk.id) == DeviceActor(kiosk.id, "Kiosk foyer 1", DeviceKind.KIOSK)
+    assert await devices.device_actor(ctx, kiosk.id) == DeviceActor(
+        kiosk.id, "Kiosk foyer 1", DeviceKind.KIOSK
+    )
     assert await devices.list_devices(ctx, manager) == (approved,)
 
     before = await snapshot(ctx)

@@ -125,7 +125,12 @@ async def test_a_jam_keeps_the_order_and_a_reprint_prints_it(
     assert (failed.error_code, failed.reason) == (ErrorCode.PRINTER_ERROR, "paper jam")
     assert str(failed.error) == "The printer is jammed. Please call staff."
     s = printing.state
-    assert (s.phase, s.can_reprint, s.error_code, s.attempts) == (PrintPhase.FAILED, True, ErrorCode.PRINTER_ERROR, 1)
+    assert (s.phase, s.can_reprint, s.error_code, s.attempts) == (
+        PrintPhase.FAILED,
+        True,
+        ErrorCode.PRINTER_ERROR,
+        1,
+    )
     assert await print_counts(ctx, stage, order) == [0, 0, 0]  # nothing counted as printed
     (row,) = await audit_rows(ctx, "print_failed")
     assert row.details["reason"] == "paper jam"
