@@ -34,7 +34,7 @@ from litestar.di import Provide
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.config import Settings
-from core.domain.errors import Conflict, EncoreError, InputError, NotAllowed, NotFound
+from core.domain.errors import Conflict, EncoreError, InputError, NotAuthenticated, NotFound
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, DeviceId, SectionId
 from core.domain.staff import DeviceActor
@@ -80,8 +80,8 @@ def make_token(secret: str, device_id: int, name: str) -> str:
     return f"{body}.{_b64(mac)}"
 
 
-class BadToken(NotAllowed):
-    code = "unauthenticated"
+BadToken = NotAuthenticated
+"""A token the benchmark apps refuse (the domain's own 401 error)."""
 
 
 def verify_token(secret: bytes, authorization: str | None) -> DeviceActor:
@@ -108,7 +108,7 @@ def problem(exc: EncoreError) -> tuple[int, dict[str, Any]]:
         else 422
         if isinstance(exc, InputError)
         else 403
-        if isinstance(exc, NotAllowed)
+        if isinstance(exc, NotAuthenticated)
         else 404
         if isinstance(exc, NotFound)
         else 409
