@@ -42,7 +42,8 @@ async def test_a_wrong_password_changes_exactly_its_counter_and_one_audit_entry(
 ) -> None:
     before = await snapshot(ctx)
     error = await _failed(ctx)
-    assert (type(error), error.code) == (NotAuthenticated, "sign_in_failed")  # a NotAllowed too: 401 over HTTP
+    # A NotAllowed too; 401 over HTTP.
+    assert (type(error), error.code) == (NotAuthenticated, "sign_in_failed")
     after = await snapshot(ctx)
     assert {name for name in after if after[name] != before[name]} == {"attempt_guards", "audit_log"}
     assert after["attempt_guards"] == [(f"password:{EMAIL}", 1, 0, None, clock.now())]
