@@ -40,8 +40,8 @@ from core.domain.ids import ConcertId, DeviceId, SectionId
 from core.domain.staff import DeviceActor
 from core.services import sales
 from core.services.context import ServiceContext
+from tests.benchmarks._api_http import CONFIG_ENV
 
-CONFIG_ENV = "ENCORE_APIBENCH_CONFIG"
 MAX_BODY = 16 * 1024
 
 
