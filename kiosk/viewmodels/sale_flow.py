@@ -27,8 +27,7 @@ from core.domain.errors import (
 )
 from core.domain.holds import Hold
 from core.domain.ids import ConcertId, PlaceId, SectionId
-from core.domain.orders import Order
-from core.domain.payments import PaymentInput, SimulatedCard, StaffPin, TerminalKind
+from core.domain.payments import SimulatedCard, StaffPin, TerminalKind
 from kiosk.viewmodels import messages
 from kiosk.viewmodels.flow_speech import spoken_summary
 from kiosk.viewmodels.flow_state import (
@@ -40,7 +39,9 @@ from kiosk.viewmodels.flow_state import (
     Step,
     Tone,
 )
-from kiosk.viewmodels.printing import PrintState, TicketPrinting
+from kiosk.viewmodels.printing import TicketPrinting
+from kiosk.viewmodels.sale_background import HOLD_STEPS, POLL_SECONDS, BackgroundLoops
+from kiosk.viewmodels.sale_payment import PaymentSteps
 from kiosk.viewmodels.seat_map import SeatMapModel
 from kiosk.viewmodels.tasks import TaskOwner
 
@@ -48,18 +49,13 @@ log = logging.getLogger(__name__)
 
 WARN_SECONDS = 60
 """The countdown warns (and offers more time) this long before the hold runs out: WCAG 2.2.1 asks for ≥ 20 s."""
-POLL_SECONDS = 2.0
-"""Concert list refresh and database probe while nobody is mid-purchase, and out-of-service retries."""
-TICK_SECONDS = 0.2
 CLOSE_WAIT_S = 15.0
 """aclose() waits this long for seat maps still winding down their live subscription."""
-CHECKOUT_PATIENCE_S = 30.0
-"""How long a paid checkout keeps retrying a database that does not answer before the kiosk gives up."""
-_IDLE_STEPS = {Step.CONCERTS, Step.SEATS, Step.REVIEW, Step.PAYMENT, Step.DONE}
-_HOLD_STEPS = {Step.REVIEW, Step.PAYMENT}
 
 
-class SaleFlow:
+class SaleFlow(PaymentSteps, BackgroundLoops):
+    """The sale's state machine; payment and printing live in sale_payment, the clocks in sale_background."""
+
     changed = psygnal.Signal(FlowState)
 
     def __init__(
@@ -264,7 +260,7 @@ class SaleFlow:
             await self.begin()
         elif self.state.step is Step.CONCERTS:
             self._go(Step.WELCOME)
-        elif self.state.step in _HOLD_STEPS:
+        elif self.state.step in HOLD_STEPS:
             await self.cancel()
 
     async def hold_selection(self) -> None:
@@ -308,70 +304,6 @@ class SaleFlow:
         if hold is not None:
             await self.client.release_hold(hold.id)
         await self._reopen_seats(Notice("cancelled", messages.CANCELLED))
-
-    async def pay(self, given: PaymentInput) -> None:
-        hold = self._hold()
-        if self.state.step is not Step.PAYMENT or self._terminal is None:
-            return
-        self._paying = True
-        try:
-            order = await self._pay_and_checkout(hold, given)
-        finally:
-            self._paying = False
-        if order is None:
-            return
-        self._go(
-            Step.PRINTING, order=order, print_phase=PrintPhase.RENDERING, mailed_to=order.buyer_email or ""
-        )
-        await self._print(order)
-
-    async def _pay_and_checkout(self, hold: Hold, given: PaymentInput) -> Order | None:
-        """Core takes the payment and sells, voiding the payment itself on a refusal after the charge. A lost
-        reply is retried with the same key (it returns the same order, never charges twice) for as long as
-        CHECKOUT_PATIENCE_S: the order may exist."""
-        email = self.state.email or None
-        waited = 0.0
-        while True:
-            try:
-                return await self.client.pay_and_checkout(
-                    hold.id, given, idempotency_key=self._payment_key, buyer_email=email
-                )
-            except StorageUnavailable:
-                if waited >= CHECKOUT_PATIENCE_S:
-                    log.error(
-                        "payment and checkout of hold %s still unanswered; the order may exist: check "
-                        "idempotency key %s",
-                        hold.id,
-                        self._payment_key,
-                    )
-                    raise
-                self._set(notice=Notice("finishing", messages.FINISHING, Tone.INFO))
-                pause = min(2.0, 0.5 + waited / 4)
-                await asyncio.sleep(pause)
-                waited += pause
-            except EncoreError as error:
-                if error.code in {ErrorCode.HOLD_EXPIRED, ErrorCode.SEATS_TAKEN}:
-                    await self._reopen_seats(Notice(error.code, messages.PAID_NOT_SOLD, Tone.WARNING))
-                    return None
-                raise
-
-    async def reprint(self) -> None:
-        if self.state.order is not None and self.state.step is Step.PRINTING and self.state.can_reprint:
-            await self._print(self.state.order)
-
-    async def _print(self, order: Order) -> None:
-        self._set(print_phase=PrintPhase.RENDERING, print_error=None, can_reprint=False)
-        outcome = await self._printing.print_order(self.client, order)
-        if outcome.ok:
-            self._go(Step.DONE, print_phase=PrintPhase.PRINTED)
-        else:
-            self._set(
-                print_phase=PrintPhase.FAILED, print_error=outcome.error, can_reprint=outcome.can_reprint
-            )
-
-    def _on_print_changed(self, state: PrintState) -> None:
-        if self.state.step is Step.PRINTING and state.phase is not PrintPhase.FAILED:
-            self._set(print_phase=state.phase)
 
     async def finish(self) -> None:
         self._start_over(None)
@@ -450,88 +382,6 @@ class SaleFlow:
         if self.seat_map is not None:
             self._tasks.start(self._close_seat_map(), name="detach-seat-map")
         self._go(Step.OUT_OF_SERVICE, busy=False, notice=None, hold=None, countdown=None, concert=None)
-
-    # --- background: countdown, idle, polling ------------------------------------------------------------
-
-    async def _tick(self) -> None:
-        while True:
-            await asyncio.sleep(TICK_SECONDS)
-            self._tick_hold()
-            self._tick_idle()
-
-    def _tick_hold(self) -> None:
-        hold = self.state.hold
-        if hold is None or self.state.step not in _HOLD_STEPS:
-            return
-        countdown = self._countdown(hold)
-        if countdown != self.state.countdown:
-            self._set(countdown=countdown)
-        if countdown.seconds_left == 0 and not self._paying:
-            # Core lets a lapsed hold be re-taken at checkout, but the buyer was promised this much time.
-            self._tasks.start(self._expired(hold), name="expired")
-
-    async def _expired(self, hold: Hold) -> None:
-        # Re-checked here, not only when scheduled: a Pay tap in the same pass of the loop wins (core re-takes
-        # a lapsed hold at checkout if nobody took the places).
-        if self.state.hold != hold or self.state.busy or self._paying:
-            return
-        self._set(hold=None, countdown=None, busy=True)
-        try:
-            await self._release_quietly(hold)
-            await self._reopen_seats(Notice(ErrorCode.HOLD_EXPIRED, messages.HOLD_EXPIRED, Tone.WARNING))
-        except StorageUnavailable:
-            self._out_of_service()
-        except EncoreError as error:
-            self._set(notice=messages.notice_for(error))
-        finally:
-            self._set(busy=False)
-
-    def _tick_idle(self) -> None:
-        # A failed print waits for the buyer (or staff) too, but not for ever: the next person must not find
-        # the previous buyer's reprint button.
-        failed_print = self.state.step is Step.PRINTING and self.state.print_phase is PrintPhase.FAILED
-        if (self.state.step not in _IDLE_STEPS and not failed_print) or self.state.busy or self._paying:
-            self._last_touch = self._monotonic()
-            return
-        remaining = self._idle_timeout - (self._monotonic() - self._last_touch)
-        if remaining <= 0:
-            self._start_over(Notice("idle", messages.STARTED_OVER))
-        elif remaining <= self._idle_warning:
-            left = math.ceil(remaining)
-            if left != self.state.idle_seconds_left:
-                self._set(idle_seconds_left=left)
-
-    async def _poll(self) -> None:
-        """Keep "N left" fresh while browsing; wait for approval; notice a lost database and come back by
-        itself when it answers again."""
-        while True:
-            await asyncio.sleep(self._poll_s)
-            step = self.state.step
-            if self.state.busy or step not in {
-                Step.WELCOME,
-                Step.CONCERTS,
-                Step.OUT_OF_SERVICE,
-                Step.ENROLMENT,
-            }:
-                self._watch_seat_map_storage()
-                continue
-            try:
-                if step in {Step.ENROLMENT, Step.OUT_OF_SERVICE}:
-                    await self._enrol_once()
-                else:
-                    await self._refresh_concerts()
-            except StorageUnavailable:
-                self._out_of_service()
-            except EncoreError as error:
-                log.warning("kiosk poll failed: %s", error.code)
-            except Exception:
-                # This loop is how the kiosk comes back from an outage: it must outlive any surprise.
-                log.exception("kiosk poll failed unexpectedly; trying again")
-
-    def _watch_seat_map_storage(self) -> None:
-        seat_map = self.seat_map
-        if seat_map is not None and self.state.step is Step.SEATS:
-            self._set(live=seat_map.state.live)
 
     async def aclose(self) -> None:
         await self._close_seat_map()
