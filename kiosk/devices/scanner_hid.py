@@ -1,13 +1,20 @@
 """A USB/HID "keyboard wedge" scanner: fast bursts of key presses ending in Enter become one scanned text.
 
-The scanner types like a keyboard, only much faster (a few ms between keys). Every printable key press is
-held back for a moment: if the next one follows within ``max_gap_ms`` it may be a scan; if not, a person is
-typing, and the held keys are delivered to the widget they were meant for, in order. A burst of at least
-``min_length`` characters closed by Enter within the gap is emitted as ``scanned`` and never reaches a widget.
+The scanner types like a keyboard, only much faster (a few ms between keys), and like a keyboard it presses Shift
+before every upper-case letter and shifted symbol. Every printable key press is held back for a moment: if the
+next one follows within ``max_gap_ms`` it may be a scan; if not, a person is typing, and the held keys are
+delivered to the widget they were meant for, in order. A burst of at least ``min_length`` characters closed by
+Enter (CR) or a line feed within the gap is emitted as ``scanned`` and never reaches a widget. Modifier-only
+presses (Shift, Ctrl, ...) pass through and never break a burst.
+
+A screen without a text field (the door) sets ``typing=False``: held keys that do not make a scan are a failed
+scan, not a person, so they are dropped (with the Enter that ends them) instead of pressing the focused control.
+Only a lone Space is delivered there: a person activating the focused control on purpose.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +25,24 @@ from PySide6.QtGui import QKeyEvent
 
 __all__ = ["HidScanner"]
 
-_TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+log = logging.getLogger(__name__)
+
+_TERMINATOR_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_TERMINATOR_TEXTS = ("\r", "\n")
+"""A scanner set to end with a line feed sends Ctrl+J, whose text is LF."""
+_MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+    }
+)
 _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
 )
@@ -45,14 +69,17 @@ class HidScanner(QObject):
         max_gap_ms: float = 50.0,
         min_length: int = 8,
         clock: Callable[[], float] = time.monotonic,
+        typing: bool = True,
     ) -> None:
         super().__init__(parent)
         self.max_gap_s = max_gap_ms / 1000
         self.min_length = min_length
+        self.typing = typing
+        """False: held keys that are not a scan are dropped (a screen with nothing to type into)."""
         self._clock = clock
         self._held: list[_Held] = []
-        self._fast = True
-        """Every gap in the held burst so far was shorter than max_gap."""
+        self._swallowed: set[int] = set()
+        """Keys whose press was kept from the widgets: their release must not reach a widget either."""
         self._replaying = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -62,16 +89,23 @@ class HidScanner(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or not isinstance(event, QKeyEvent):
             return False
+        key = event.key()
+        if key in _MODIFIER_KEYS:
+            return (
+                False  # Shift before a capital: the scanner's, or a person's; either way not a key of its own
+            )
         if event.type() == QEvent.Type.KeyRelease:
+            if key in self._swallowed:
+                self._swallowed.discard(key)
+                return True
             # The release of a held key is replayed with its press (a button acts on release).
-            return any(h.key == event.key() for h in self._held)
+            return any(h.key == key for h in self._held)
         if event.type() != QEvent.Type.KeyPress:
             return False
         now = self._clock()
-        key = event.key()
-        if key in _TERMINATORS and not event.isAutoRepeat():
-            return self._on_terminator(now)
         text = event.text()
+        if (key in _TERMINATOR_KEYS or text in _TERMINATOR_TEXTS) and not event.isAutoRepeat():
+            return self._on_terminator(key, now)
         printable = bool(text) and text.isprintable()
         if not printable or event.isAutoRepeat() or event.modifiers() & _COMMAND_MODIFIERS:
             self.flush()  # keep the order: held letters first, then this key
@@ -82,15 +116,19 @@ class HidScanner(QObject):
         self._timer.start()
         return True
 
-    def _on_terminator(self, now: float) -> bool:
+    def _on_terminator(self, key: int, now: float) -> bool:
         held, self._held = self._held, []
         self._timer.stop()
         # A slow gap inside the burst already flushed it, so only the gap before Enter is left to check.
         fast = bool(held) and now - held[-1].at <= self.max_gap_s
         if fast and len(held) >= self.min_length:
             self.scanned.emit("".join(h.text for h in held))
+            self._swallowed.add(key)
             return True  # the scanner's Enter must not press a focused button
-        self._deliver(held)
+        delivered = self._deliver(held)
+        if held and not delivered:
+            self._swallowed.add(key)
+            return True  # the end of a failed scan: nothing to press
         return False
 
     def _on_timer_timeout(self) -> None:
@@ -102,7 +140,13 @@ class HidScanner(QObject):
         self._timer.stop()
         self._deliver(held)
 
-    def _deliver(self, held: list[_Held]) -> None:
+    def _deliver(self, held: list[_Held]) -> bool:
+        """Send the held keys on to their widgets, or drop them where nobody types; True if delivered."""
+        if not held:
+            return True
+        if not self.typing and not (len(held) == 1 and held[0].key == Qt.Key.Key_Space):
+            log.info("scanner: %d keys that were not a whole scan were dropped", len(held))
+            return False
         self._replaying = True
         try:
             for h in held:
@@ -112,3 +156,4 @@ class HidScanner(QObject):
                     QCoreApplication.sendEvent(h.receiver, QKeyEvent(kind, h.key, h.modifiers, h.text))
         finally:
             self._replaying = False
+        return True

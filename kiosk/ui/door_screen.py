@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPointF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetrics,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPolygonF,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -19,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -34,6 +27,7 @@ from kiosk.devices.camera import CameraScanner
 from kiosk.devices.scanner_hid import HidScanner
 from kiosk.ui.binding import bind
 from kiosk.ui.door_sounds import DoorSounds
+from kiosk.ui.door_widgets import CALM_MAX_PX, WORD_MAX_PX, Chooser, FitLabel, label
 from kiosk.viewmodels.door import ConcertChoice, DoorState, DoorViewModel, Tone
 
 # High contrast by default: read at arm's length in a dim foyer. (background, text)
@@ -57,6 +51,7 @@ QLabel#reason { font-size: 40px; }
 QLabel#place { font-size: 52px; font-weight: bold; }
 QLabel#note { font-size: 26px; }
 QLabel#notice { font-size: 26px; }
+QLabel#undoQuestion { font-size: 26px; font-weight: bold; color: #ffd54f; }
 QLabel#recentTitle { font-size: 26px; font-weight: bold; }
 QComboBox { font-size: 28px; font-weight: bold; color: #ffffff; background: #1c1c1c; min-height: 56px;
             border: 3px solid #ffffff; border-radius: 10px; padding: 4px 16px; }
@@ -73,10 +68,6 @@ QPushButton { font-size: 26px; font-weight: bold; min-height: 64px; padding: 0 2
 QPushButton:focus { border: 4px solid #ffd54f; }
 QPushButton:disabled { color: #777777; border-color: #555555; }
 """
-_WORD_MAX_PX = 190
-_CHOOSER_MIN_PX = 200
-_WORD_MIN_PX = 48
-_CALM_MAX_PX = 110
 
 
 def tr(text: str) -> str:
@@ -102,7 +93,8 @@ class DoorScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(_STYLE)
         self.sounds = sounds or DoorSounds(self)
-        self.scanner = scanner or HidScanner(self)
+        # Nothing on this screen takes text: keys that are not a whole scan are a failed scan, never typing.
+        self.scanner = scanner or HidScanner(self, typing=False)
         app = QApplication.instance()
         if scanner is None and app is not None:
             app.installEventFilter(self.scanner)
@@ -127,24 +119,24 @@ class DoorScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(content)
-        self.concert_label = _label("concert")
-        self.chooser = _Chooser()
+        self.concert_label = label("concert")
+        self.chooser = Chooser()
         self.chooser.setView(
             QListView()
         )  # a list view honours the style sheet's item height: finger-sized rows
         self.chooser.setAccessibleName(tr("Tonight's concert"))
         # The chooser shows tonight's concert itself, so the title line steps aside while it is there.
-        self.chooser_caption = _label("chooserCaption", tr("Tonight's concert"))
+        self.chooser_caption = label("chooserCaption", tr("Tonight's concert"))
         self.chooser_caption.setBuddy(self.chooser)
         self.chooser_caption.setWordWrap(True)  # never the word that makes a portrait screen too wide
         self.chooser.setToolTip(tr("Choose the concert this door checks tickets for"))
         self.chooser.activated.connect(self._on_chooser_activated)
-        self.status = _label("status")
+        self.status = label("status")
         self.status.setAccessibleName(tr("Connection"))
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.counter = _label("counter")
+        self.counter = label("counter")
         self.counter.setAccessibleName(tr("Admitted tonight"))
-        self.activity = _label("activity")
+        self.activity = label("activity")
         self.concert_label.setWordWrap(True)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.chooser.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -168,19 +160,19 @@ class DoorScreen(QWidget):
         self.panel = QFrame()
         self.panel.setObjectName("panel")
         self.panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.word = _FitLabel("word")
+        self.word = FitLabel("word")
         self.word.setAccessibleName(tr("Verdict"))
-        self.reason = _label("reason", center=True, wrap=True)
-        self.place = _label("place", center=True, wrap=True)
-        self.note = _label("note", center=True, wrap=True)
+        self.reason = label("reason", center=True, wrap=True)
+        self.place = label("place", center=True, wrap=True)
+        self.note = label("note", center=True, wrap=True)
         inner = QVBoxLayout(self.panel)
         inner.setContentsMargins(32, 32, 32, 32)
         inner.addStretch(1)
-        for label in (self.word, self.place, self.reason, self.note):
-            inner.addWidget(label)
+        for part in (self.word, self.place, self.reason, self.note):
+            inner.addWidget(part)
         inner.addStretch(1)
 
-        self.recent_title = _label("recentTitle", tr("Recent scans"))
+        self.recent_title = label("recentTitle", tr("Recent scans"))
         self.recent = QListWidget()
         self.recent.setAccessibleName(tr("Recent scans"))
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -194,13 +186,25 @@ class DoorScreen(QWidget):
         self.body.addWidget(self.panel, 3)
         self.body.addWidget(self.side, 1)
 
-        self.notice = _label("notice", wrap=True)
-        self.undo = QPushButton(tr("Undo last admit"))
-        self.undo.setAccessibleName(tr("Undo last admit"))
+        self.notice = label("notice", wrap=True)
+        self.undo = _no_focus_button(tr("Undo last admit"))
         self.undo.setToolTip(tr("Take back this door's last admit (within 5 minutes)"))
         self.undo.clicked.connect(self._on_undo_clicked)
+        # Undo asks first, in place (no dialog window for a locked-down full screen), with a guest inside.
+        self.undo_question = label("undoQuestion", wrap=True)
+        self.undo_yes = _no_focus_button(tr("Yes, undo"))
+        self.undo_yes.clicked.connect(self._on_undo_yes_clicked)
+        self.undo_no = _no_focus_button(tr("Keep the admit"))
+        self.undo_no.clicked.connect(self._on_undo_no_clicked)
+        self.undo_confirm = QWidget()
+        confirm = QHBoxLayout(self.undo_confirm)
+        confirm.setContentsMargins(0, 0, 0, 0)
+        confirm.addWidget(self.undo_question, 1)
+        confirm.addWidget(self.undo_yes)
+        confirm.addWidget(self.undo_no)
         bottom = QHBoxLayout()
         bottom.addWidget(self.notice, 1)
+        bottom.addWidget(self.undo_confirm, 1)
         bottom.addWidget(self.activity)
         bottom.addWidget(self.undo)
 
@@ -210,7 +214,6 @@ class DoorScreen(QWidget):
         root.addLayout(self.head)
         root.addLayout(self.body, 1)
         root.addLayout(bottom)
-        QWidget.setTabOrder(self.chooser, self.undo)
 
     # --- rendering --------------------------------------------------------------------------------
 
@@ -223,7 +226,16 @@ class DoorScreen(QWidget):
         self._render_verdict(state)
         self._render_recent(state)
         self.notice.setText(str(state.notice) if state.notice else "")
-        self.undo.setEnabled(state.concert is not None)
+        confirming = state.confirming_undo and state.last_admit is not None
+        self.undo.setEnabled(state.last_admit is not None and not confirming)
+        self.undo_confirm.setVisible(confirming)
+        self.notice.setVisible(not confirming)
+        if confirming:
+            self.undo_question.setText(
+                tr("Undo the admit of {place}? The ticket can then be scanned again.").format(
+                    place=state.last_admit or tr("the last ticket")
+                )
+            )
         verdict = state.verdict
         if verdict is not None and verdict.seq > self._played_seq:
             self._played_seq = verdict.seq
@@ -292,7 +304,7 @@ class DoorScreen(QWidget):
             f"QFrame#panel {{ background: {background}; border-radius: 16px; }}"
             f" QLabel {{ color: {colour}; background: transparent; }}"
         )
-        self.word.max_px = _WORD_MAX_PX if tone is not None else _CALM_MAX_PX
+        self.word.max_px = WORD_MAX_PX if tone is not None else CALM_MAX_PX
         self.word.setText(word)
         self.word.setAccessibleDescription(f"{word}. {place}. {reason}")
         self.reason.setText(reason)
@@ -333,73 +345,21 @@ class DoorScreen(QWidget):
             self.view_model.request_choose_concert(concert_id)
 
     def _on_undo_clicked(self) -> None:
+        self.view_model.ask_undo()
+
+    def _on_undo_yes_clicked(self) -> None:
         self.view_model.request_undo()
 
-
-class _Chooser(QComboBox):
-    """The concert chooser with an arrow big enough to see across the foyer (the style sheet's is tiny).
-    As wide as tonight's longest title where there is room; it may shrink (eliding) so that the top line never
-    makes the screen wider than a portrait display."""
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), _CHOOSER_MIN_PX), hint.height())
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.palette().color(QPalette.ColorRole.ButtonText))
-        x, y = self.width() - 32, self.height() / 2
-        painter.drawPolygon(QPolygonF([QPointF(x - 12, y - 6), QPointF(x + 12, y - 6), QPointF(x, y + 8)]))
-        painter.end()
+    def _on_undo_no_clicked(self) -> None:
+        self.view_model.cancel_undo()
 
 
-def _label(name: str, text: str = "", *, center: bool = False, wrap: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)  # the style sheet's #name
-    label.setWordWrap(wrap)
-    if center:
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
-
-
-class _FitLabel(QLabel):
-    """The verdict word as large as its width allows, on one line (its width never grows the window)."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._fitted = ("", 0, 0)
-        self.max_px = _WORD_MAX_PX
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        room = max(200, self.width() - 16)
-        if self._fitted == (self.text(), room, self.max_px):
-            return
-        self._fitted = (self.text(), room, self.max_px)
-        font = QFont(self.font())
-        font.setBold(True)
-        size = self.max_px
-        while size > _WORD_MIN_PX:
-            font.setPixelSize(size)
-            if QFontMetrics(font).horizontalAdvance(self.text()) <= room:
-                break
-            size -= 6
-        # The style sheet wins over setFont, so the size goes there.
-        self.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
-        self.updateGeometry()  # a new height for the layout
+def _no_focus_button(text: str) -> QPushButton:
+    """Never the focus target: a key meant for nobody (a scan gone wrong) must not press it."""
+    button = QPushButton(text)
+    button.setAccessibleName(text)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
 
 
 def _remove_filter(app: QCoreApplication, scanner: HidScanner) -> None:

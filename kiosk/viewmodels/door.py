@@ -112,6 +112,10 @@ class DoorState:
     """What the last undo (or a failure around it) did."""
     choosing: ConcertId | None = None
     """A concert staff picked that the door is switching to (the chooser shows it meanwhile)."""
+    last_admit: str | None = None
+    """The place of this door's last admit, which Undo would take back; None: nothing to undo."""
+    confirming_undo: bool = False
+    """Staff pressed Undo: the door asks before it takes the admit back (a guest may already be inside)."""
 
     @property
     def needs_concert(self) -> bool:
@@ -205,7 +209,16 @@ class DoorViewModel:
     async def scan(self, text: str) -> Verdict | None:
         return await self._submit(lambda: self._scan(text))
 
+    def ask_undo(self) -> None:
+        """Undo pressed: ask first (nothing happens until ``request_undo``)."""
+        if self._state.last_admit is not None:
+            self._publish(confirming_undo=True)
+
+    def cancel_undo(self) -> None:
+        self._publish(confirming_undo=False)
+
     def request_undo(self) -> None:
+        self._publish(confirming_undo=False)
         self._enqueue(self._undo, None)
 
     async def undo_last(self) -> Verdict | None:
@@ -305,14 +318,19 @@ class DoorViewModel:
         try:
             outcome = await self.client.undo_last_admit()
         except Conflict as exc:
-            self._publish(notice=plain(exc.message))
+            self._publish(notice=plain(exc.message), last_admit=None)
             return None
         except EncoreError as exc:
             self._publish(
                 notice=UNDO_OFFLINE if exc.code == ErrorCode.STORAGE_UNAVAILABLE else plain(exc.message)
             )
             return None
-        self._publish(notice=plain(outcome.message), admitted=max(0, self._state.admitted - 1), verdict=None)
+        self._publish(
+            notice=plain(outcome.message),
+            admitted=max(0, self._state.admitted - 1),
+            verdict=None,
+            last_admit=None,
+        )
         return None
 
     async def _choose(self, concert_id: ConcertId) -> None:
@@ -360,6 +378,8 @@ class DoorViewModel:
             choosing=None if self._state.choosing == concert_id else self._state.choosing,
             verdict=None,
             notice=None,
+            last_admit=None,
+            confirming_undo=False,
             online=station.online,
             unsynced=await station.unsynced(),
         )
@@ -395,7 +415,7 @@ class DoorViewModel:
             offline=offline,
         )
         if outcome.admitted:
-            self._publish(admitted=self._state.admitted + 1)
+            self._publish(admitted=self._state.admitted + 1, last_admit=outcome.place or "")
         return verdict
 
     def _show(self, tone: Tone, word: Text, reason: Text, **details: object) -> Verdict:
@@ -404,7 +424,7 @@ class DoorViewModel:
         zone = ZoneInfo(self._state.concert.timezone if self._state.concert else "UTC")
         at = self.client.clock.now().astimezone(zone).strftime("%H:%M:%S")
         recent = (RecentScan(at, word, tone, verdict.place), *self._state.recent)[:RECENT]
-        self._publish(verdict=verdict, recent=recent, notice=None)
+        self._publish(verdict=verdict, recent=recent, notice=None, confirming_undo=False)
         if self._clear is not None:
             self._clear.cancel()
         if self.verdict_seconds is not None:

@@ -19,6 +19,7 @@ from kiosk.ui.door_screen import DoorScreen
 from kiosk.viewmodels.door import DoorViewModel, Tone
 from tests.kiosk.devices.test_camera import ticket_image
 from tests.kiosk.viewmodels.test_door import DOORS_OPEN, Night, door_night
+from tests.support.wedge import wedge_type
 
 SHOTS = os.environ.get("ENCORE_SCREENSHOTS", "")
 """Set to a folder to keep screenshots of every state at 1920x1080 and 1080x1920."""
@@ -70,9 +71,9 @@ def make_screen(qtbot, model: DoorViewModel, **kwargs) -> DoorScreen:
 
 
 def scan_by_keyboard(qtbot, screen: DoorScreen, text: str) -> None:
-    target = screen.undo  # whatever has focus: the scanner takes the burst before any widget sees it
-    qtbot.keyClicks(target, text)
-    qtbot.keyClick(target, Qt.Key.Key_Return)
+    """As a keyboard-wedge scanner types, Shift presses included, at the worst place: the Undo button (were it
+    focused, the scanner takes the burst before any widget sees it)."""
+    wedge_type(screen.undo, text)
 
 
 def test_scanner_admits_then_already_used_with_the_reason(qtbot, model, night, kiosk_clock):
@@ -117,6 +118,8 @@ def test_garbage_is_not_valid_and_undo_takes_back_the_last_admit(qtbot, model, n
     assert screen.undo.minimumSizeHint().height() >= 48
     assert screen.undo.height() >= 48
     qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.undo_yes.isVisibleTo(screen), timeout=10_000)
+    qtbot.mouseClick(screen.undo_yes, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: screen.notice.text().startswith("Undone"), timeout=10_000)
     assert screen.notice.text() == "Undone: Stalls, row A, seat 2 may be scanned again."
     assert (screen.word.text(), screen.counter.text()) == ("Ready", "Admitted tonight: 0")
@@ -179,9 +182,57 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         qtbot.waitUntil(lambda: door.state.concert is not None and not door.state.busy, timeout=10_000)
         qtbot.waitUntil(lambda: door.state.concert.id == night.stage.id, timeout=10_000)
         assert screen.word.text() == "Ready"
-        assert screen.undo.isEnabled()
+        assert not screen.undo.isEnabled()  # a concert, but no admit to undo yet
         scan_by_keyboard(qtbot, screen, night.texts[0])
         qtbot.waitUntil(lambda: screen.word.text() == "TOO EARLY", timeout=10_000)
         assert screen.sounds.played == [Tone.WARN]
     finally:
         qt_run(door.aclose())
+
+
+def test_a_failed_scan_with_focus_on_undo_never_undoes_an_admit(qtbot, model, night):
+    """A real scanner presses Shift before capitals and symbols. Before, that broke the scan and its characters
+    reached the focused Undo button, whose Space and Enter took back an admit of a guest already inside."""
+    screen = make_screen(qtbot, model)
+    model.request_scan(night.texts[0])  # the camera admits a guest
+    qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+    assert " " in night.texts[1]  # a Space inside the scan: a button's key
+    wedge_type(screen.undo, night.texts[1], end="")  # a scan that never ends (its Enter is lost)
+    qtbot.wait(1500)  # longer than the scanner's gap: the held keys went wherever they go
+    wedge_type(screen.undo, "", end="enter")
+    wedge_type(screen.undo, night.texts[1][:5])  # a scan cut short, with its Enter
+    qtbot.wait(1500)
+    assert model.state.admitted == 1
+    assert not model.state.confirming_undo
+    assert screen.notice.text() == ""
+    scan_by_keyboard(qtbot, screen, night.texts[0])
+    qtbot.waitUntil(lambda: screen.word.text() == "ALREADY USED", timeout=10_000)  # still inside
+
+
+def test_undo_is_never_focused_off_until_an_admit_and_asks_first(qtbot, model, night):
+    screen = make_screen(qtbot, model)
+    for button in (screen.undo, screen.undo_yes, screen.undo_no):
+        assert button.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert not screen.undo.isEnabled()  # nothing to undo yet
+    assert not screen.undo_confirm.isVisibleTo(screen)
+    scan_by_keyboard(qtbot, screen, night.texts[0])
+    qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+    assert screen.undo.isEnabled()
+    qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+    assert screen.undo_confirm.isVisibleTo(screen)
+    assert screen.undo_question.text() == (
+        "Undo the admit of Stalls, row A, seat 1? The ticket can then be scanned again."
+    )
+    shoot(screen, "undo-confirm")
+    qtbot.mouseClick(screen.undo_no, Qt.MouseButton.LeftButton)  # kept: nothing happened
+    assert not screen.undo_confirm.isVisibleTo(screen)
+    assert model.state.admitted == 1
+    qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+    scan_by_keyboard(qtbot, screen, night.texts[1])  # a new guest: the question goes away unanswered
+    qtbot.waitUntil(lambda: model.state.admitted == 2, timeout=10_000)
+    assert not screen.undo_confirm.isVisibleTo(screen)
+    qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.undo_yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.notice.text().startswith("Undone"), timeout=10_000)
+    assert model.state.admitted == 1
+    assert not screen.undo.isEnabled()  # that admit is taken back: nothing left to undo here
