@@ -113,6 +113,9 @@ class Settings:
     """How often a kiosk or door reports its health over MQTT."""
     door_gate: str = ""
     """The turnstile this door station opens (empty: none)."""
+    door_snapshot_max_age_s: float = 6 * 3600.0
+    """How old the door's offline list (trusted keys, void list, tickets) may be for it to check tickets offline.
+    Older, an offline door says "check by hand" instead of a verdict: refunds and sales since are not in it."""
     server_url: str = ""
     """The venue server (encore-server) a kiosk or door talks to, e.g. https://encore.venue.example:8443.
     Empty: no server; the app runs core in this process on database_url (the embedded mode)."""
@@ -182,6 +185,9 @@ _LANGUAGES = ("en", "de", "es")
 MIN_IDLE_TIMEOUT_S = 10.0
 MIN_IDLE_WARNING_S = 5.0
 MIN_HEALTH_INTERVAL_S = 5.0
+MIN_SNAPSHOT_AGE_S = 60.0
+MAX_SNAPSHOT_AGE_S = 3 * 24 * 3600.0
+"""A list older than a few days misses too many refunds and sales to admit anyone by."""
 # The same rule as core.iot's topic names (config sits below iot): a gate name becomes an MQTT topic level.
 _GATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
@@ -357,6 +363,12 @@ def _validate(s: Settings, source: str) -> None:
         raise ConfigError(source, "statement_timeout_s", "must be more than 0 seconds")
     if s.live_resync_s <= 0:
         raise ConfigError(source, "live_resync_s", "must be more than 0 seconds")
+    if not MIN_SNAPSHOT_AGE_S <= s.door_snapshot_max_age_s <= MAX_SNAPSHOT_AGE_S:
+        raise ConfigError(
+            source,
+            "door_snapshot_max_age_s",
+            f"must be from {MIN_SNAPSHOT_AGE_S:.0f} seconds to {MAX_SNAPSHOT_AGE_S:.0f} seconds (3 days)",
+        )
     if s.log_level.upper() not in _LOG_LEVELS:
         raise ConfigError(source, "log_level", f"must be one of {', '.join(sorted(_LOG_LEVELS))}")
 

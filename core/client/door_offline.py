@@ -6,14 +6,21 @@ One function decides; the door station journals what it says in the same local t
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import door_local as local_db
 from core.domain.checkin import ScanResult
-from core.domain.door import DEMO_TICKET, OFFLINE_NOTE, SnapshotHeader, SnapshotTicket
+from core.domain.door import (
+    DEMO_TICKET,
+    OFFLINE_NOTE,
+    SnapshotAge,
+    SnapshotHeader,
+    SnapshotTicket,
+    describe_age,
+)
 from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
 from core.tickets.payload import InvalidTicket, MalformedTicket
@@ -35,13 +42,30 @@ def _offline(outcome: ScanOutcome) -> ScanOutcome:
     return replace(outcome, message=f"{outcome.message} {OFFLINE_NOTE}")
 
 
+def _too_old(header: SnapshotHeader, age: SnapshotAge) -> ScanOutcome:
+    made = age.refreshed_at.astimezone(ZoneInfo(header.timezone)).strftime("%H:%M")
+    message = (
+        f"CHECK BY HAND: this door's offline list is too old (made at {made}, {describe_age(age.age)} ago; "
+        f"the limit is {describe_age(age.max_age)}), so it cannot check tickets. Connect the door to the "
+        "network, or check tickets by hand."
+    )
+    return ScanOutcome(ScanResult.UNCHECKED, message)
+
+
 async def offline_verdict(
-    conn: AsyncConnection, text: str, concert_id: ConcertId, now: datetime
+    conn: AsyncConnection, text: str, concert_id: ConcertId, now: datetime, max_age: timedelta
 ) -> ScanOutcome:
-    """What the door says about ``text`` from its local file alone (``conn``, a transaction on it)."""
+    """What the door says about ``text`` from its local file alone (``conn``, a transaction on it).
+
+    A list older than ``max_age`` decides nothing: refunds, sales and rotated keys since then are not in it,
+    so every verdict from it (ADMIT and NOT VALID alike) could be wrong.
+    """
     header = await local_db.snapshot_header(conn)
     if header is None or header.concert_id != concert_id:
         return _offline(ScanOutcome(ScanResult.NOT_VALID, _NO_SNAPSHOT))
+    age = SnapshotAge.at(header.refreshed_at, now, max_age)
+    if age.too_old:
+        return _offline(_too_old(header, age))
     try:
         payload = read_ticket(text, await local_db.trusted_keys(conn))
     except MalformedTicket as exc:

@@ -23,7 +23,7 @@ from core.db import door_local as local_db
 from core.db.transaction import Work
 from core.domain.checkin import ScanResult
 from core.domain.clock import Clock
-from core.domain.door import OfflineAdmit, Replay, SnapshotInfo, SyncReport
+from core.domain.door import OfflineAdmit, Replay, SnapshotAge, SnapshotInfo, SyncReport
 from core.domain.errors import EncoreError, StorageUnavailable
 from core.domain.ids import ConcertId, TicketId
 from core.domain.scans import ScanOutcome
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 SYNC_BATCH = 100
+DEFAULT_MAX_SNAPSHOT_AGE = timedelta(hours=6)
+"""The door_snapshot_max_age_s default (core.config): the clients pass the device's setting."""
 # Busy (a row lock held elsewhere) is not "offline": the server knows more than the snapshot (the ticket may
 # have just been admitted or refunded), so the door says "scan again" (StorageBusy) instead of guessing.
 _OFFLINE_ERRORS = (StorageUnavailable, TimeoutError)
@@ -65,6 +67,7 @@ class DoorStation:
         *,
         online_timeout_s: float = 2.5,
         probe_interval: timedelta = timedelta(seconds=10),
+        max_snapshot_age: timedelta = DEFAULT_MAX_SNAPSHOT_AGE,
     ) -> None:
         self.link = link
         self.clock = clock
@@ -75,6 +78,8 @@ class DoorStation:
         self.probe_interval = probe_interval
         """While offline, the server is asked again at most this often: a silent network costs each
         guest in the queue the whole timeout otherwise."""
+        self.max_snapshot_age = max_snapshot_age
+        """Offline, a snapshot older than this checks no ticket: the door says "check by hand"."""
         self._last_try: datetime | None = None
         self._local = local_db.open_local(local_path)
         self._schema_ready = False
@@ -109,6 +114,13 @@ class DoorStation:
 
         await self._local_write(store)
         return snapshot.info()
+
+    async def snapshot_age(self) -> SnapshotAge | None:
+        """How old this door's offline list for its concert is (None: it has none); the screen shows it."""
+        header = await self._local_read(local_db.snapshot_header)
+        if header is None or header.concert_id != self.concert_id:
+            return None
+        return SnapshotAge.at(header.refreshed_at, self.clock.now(), self.max_snapshot_age)
 
     async def unsynced(self) -> int:
         """Journal entries not yet sent to the server (the door screen shows it)."""
@@ -165,7 +177,8 @@ class DoorStation:
     def _offline_scanner(self, text: str) -> Work[ScanOutcome]:
         # One local write transaction decides and journals, so a ticket cannot be admitted twice here.
         async def work(conn: AsyncConnection) -> ScanOutcome:
-            outcome = await offline_verdict(conn, text, self.concert_id, self.clock.now())
+            now = self.clock.now()
+            outcome = await offline_verdict(conn, text, self.concert_id, now, self.max_snapshot_age)
             await self._journal(conn, outcome, offline=True, synced=False)
             return outcome
 

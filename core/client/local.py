@@ -254,6 +254,7 @@ class LocalClient:
             local_path,
             online_timeout_s=online_timeout_s,
             probe_interval=probe_interval,
+            max_snapshot_age=timedelta(seconds=self.ctx.settings.door_snapshot_max_age_s),
         )
 
     async def undo_last_admit(self) -> ScanOutcome:

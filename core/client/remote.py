@@ -302,6 +302,7 @@ class RemoteClient:
             local_path,
             online_timeout_s=online_timeout_s,
             probe_interval=probe_interval,
+            max_snapshot_age=timedelta(seconds=self._settings.door_snapshot_max_age_s),
         )
 
     async def undo_last_admit(self) -> ScanOutcome:

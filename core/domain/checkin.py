@@ -21,6 +21,9 @@ class ScanResult(StrEnum):
     """An exit scan (concerts that allow re-entry): the guest may come back in with the same ticket."""
     NOT_INSIDE = "not_inside"
     """An exit scan of a ticket that is not inside: nothing to record."""
+    UNCHECKED = "unchecked"
+    """Offline, with an offline list older than its maximum age: the door cannot vouch either way, so staff
+    check the ticket by hand (never a silent ADMIT from stale data)."""
 
 
 def key_fingerprint(public_key: bytes) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.domain.ids import ConcertId, TicketId
@@ -15,11 +15,13 @@ __all__ = [
     "DoorSnapshot",
     "OfflineAdmit",
     "Replay",
+    "SnapshotAge",
     "SnapshotHeader",
     "SnapshotInfo",
     "SnapshotKey",
     "SnapshotTicket",
     "SyncReport",
+    "describe_age",
 ]
 
 OFFLINE_NOTE = "OFFLINE — checked by signature."
@@ -41,6 +43,36 @@ class SnapshotInfo:
     keys: int
     tickets: int
     void: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotAge:
+    """How old the door's offline list is, by the door's clock (the server's time, corrected at sign-in)."""
+
+    refreshed_at: datetime
+    """When the server made it (server time, carried in the snapshot)."""
+    age: timedelta
+    max_age: timedelta
+    """The door_snapshot_max_age_s setting: older than this, the door checks no ticket offline."""
+
+    @classmethod
+    def at(cls, refreshed_at: datetime, now: datetime, max_age: timedelta) -> SnapshotAge:
+        # A clock that went back reads as "just made", never as a negative age.
+        return cls(refreshed_at, max(timedelta(0), now - refreshed_at), max_age)
+
+    @property
+    def too_old(self) -> bool:
+        return self.age > self.max_age
+
+
+def describe_age(age: timedelta) -> str:
+    """'2 h 05 min', '45 min', '3 d 4 h': short enough for a status line."""
+    minutes = int(age.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ QLabel#concert { font-size: 28px; font-weight: bold; }
 QLabel#chooserCaption { font-size: 26px; font-weight: bold; color: #ffd54f; }
 QLabel#counter { font-size: 30px; font-weight: bold; }
 QLabel#status { font-size: 24px; font-weight: bold; padding: 6px 16px; border-radius: 8px; }
+QLabel#offlineList { font-size: 26px; font-weight: bold; padding: 6px 16px; border-radius: 8px; }
 QLabel#reason { font-size: 40px; }
 QLabel#place { font-size: 52px; font-weight: bold; }
 QLabel#note { font-size: 26px; }
@@ -136,6 +137,9 @@ class DoorScreen(QWidget):
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.counter = label("counter")
         self.counter.setAccessibleName(tr("Admitted tonight"))
+        # Offline only: how old the list the door checks by is; a red band once it is too old to check by.
+        self.offline_list = label("offlineList", wrap=True)
+        self.offline_list.setAccessibleName(tr("Offline list"))
         self.activity = label("activity")
         self.concert_label.setWordWrap(True)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -212,6 +216,7 @@ class DoorScreen(QWidget):
         root.setContentsMargins(24, 16, 24, 16)
         root.setSpacing(16)
         root.addLayout(self.head)
+        root.addWidget(self.offline_list)
         root.addLayout(self.body, 1)
         root.addLayout(bottom)
 
@@ -259,6 +264,10 @@ class DoorScreen(QWidget):
             text, colours = tr("● OFFLINE"), ("#ffb300", "#000000")
         self.status.setText(text)
         self.status.setStyleSheet(f"background: {colours[0]}; color: {colours[1]};")
+        self.offline_list.setText(str(state.offline_list) if state.offline_list else "")
+        self.offline_list.setVisible(state.offline_list is not None)
+        band = ("#b00020", "#ffffff") if state.list_too_old else ("#000000", "#ffd24d")
+        self.offline_list.setStyleSheet(f"background: {band[0]}; color: {band[1]};")
         self.counter.setText(tr("Admitted tonight: {count}").format(count=state.admitted))
         # Only a real queue is worth a word: one scan being checked is the normal case.
         self.activity.setText(

@@ -21,6 +21,7 @@ from core.domain.errors import Conflict, EncoreError, ErrorCode, StorageBusy
 from core.domain.ids import ConcertId
 from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
+from kiosk.viewmodels.door_status import station_status
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -49,6 +50,7 @@ _WORDS: dict[ScanResult, tuple[Text, Tone]] = {
     ScanResult.TOO_EARLY: (T("Door", "TOO EARLY"), Tone.WARN),
     ScanResult.EXITED: (T("Door", "EXIT OK"), Tone.ADMIT),
     ScanResult.NOT_INSIDE: (T("Door", "NOT INSIDE"), Tone.WARN),
+    ScanResult.UNCHECKED: (T("Door", "CHECK BY HAND"), Tone.WARN),
 }
 LET_IN = T("Door", "Let the guest in.")
 SCAN_AGAIN = T("Door", "SCAN AGAIN")
@@ -103,6 +105,10 @@ class DoorState:
     """None: calm, "Ready — scan a ticket"."""
     online: bool = True
     unsynced: int = 0
+    offline_list: Text | None = None
+    """Offline: how old the list the door checks by is (None while online)."""
+    list_too_old: bool = False
+    """Offline with a list past its maximum age (or none): every scan says CHECK BY HAND."""
     admitted: int = 0
     """Admitted at this door since it opened, less undone admits."""
     recent: tuple[RecentScan, ...] = ()
@@ -249,7 +255,7 @@ class DoorViewModel:
         except (EncoreError, TimeoutError):
             pass  # still offline: the station said so in the log once, and the screen shows it
         if station is self._station:
-            self._publish(online=station.online, unsynced=await station.unsynced())
+            self._publish(**await self._station_status(station))
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
@@ -311,7 +317,7 @@ class DoorViewModel:
         except EncoreError as exc:  # the door itself may not scan (revoked device): staff must act
             return self._show(Tone.REFUSE, STOP, plain(exc.message))
         verdict = self._outcome(outcome)
-        self._publish(online=station.online, unsynced=await station.unsynced())
+        self._publish(**await self._station_status(station))
         return verdict
 
     async def _undo(self) -> Verdict | None:
@@ -380,9 +386,14 @@ class DoorViewModel:
             notice=None,
             last_admit=None,
             confirming_undo=False,
-            online=station.online,
-            unsynced=await station.unsynced(),
+            **await self._station_status(station, choice),
         )
+
+    async def _station_status(
+        self, station: DoorStation, concert: ConcertChoice | None = None
+    ) -> dict[str, object]:
+        concert = concert or self._state.concert
+        return await station_status(station, concert.timezone if concert else "UTC")
 
     async def _periodic(self) -> None:
         while True:

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+136"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
@@ -23,6 +23,11 @@
         <location line="+3"/>
         <source>Admitted tonight</source>
         <translation>Heute eingelassen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline list</source>
+        <translation>Offline-Liste</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -47,7 +52,7 @@
         <translation>Den letzten Einlass an diesem Eingang zurücknehmen (innerhalb von 5 Minuten)</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>No concert chosen</source>
         <translation>Kein Konzert gewählt</translation>
     </message>
@@ -67,7 +72,7 @@
         <translation>● OFFLINE</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Admitted tonight: {count}</source>
         <translation>Heute eingelassen: {count}</translation>
     </message>
@@ -204,7 +209,7 @@
 <context>
     <name>Door</name>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+47"/>
+        <location filename="../../kiosk/viewmodels/door.py" line="+45"/>
         <source>ADMIT</source>
         <translation>EINLASS</translation>
     </message>
@@ -242,6 +247,11 @@
         <location line="+1"/>
         <source>NOT INSIDE</source>
         <translation>NICHT DRINNEN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CHECK BY HAND</source>
+        <translation>VON HAND PRÜFEN</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -282,6 +292,21 @@
         <location line="+4"/>
         <source>Undo needs the database, which does not answer right now. Try again in a moment.</source>
         <translation>Zum Zurücknehmen wird die Datenbank gebraucht, die gerade nicht antwortet. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/viewmodels/door_status.py" line="+14"/>
+        <source>Offline list from {time} ({age} old)</source>
+        <translation>Offline-Liste von {time} ({age} alt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offline list too old ({age}): check tickets by hand</source>
+        <translation>Offline-Liste zu alt ({age}): Tickets von Hand prüfen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No offline list: check tickets by hand</source>
+        <translation>Keine Offline-Liste: Tickets von Hand prüfen</translation>
     </message>
 </context>
 <context>
@@ -436,7 +461,7 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../../kiosk/app.py" line="+59"/>
+        <location filename="../../kiosk/app.py" line="+62"/>
         <source>Starting…
 
 If this takes long, the kiosk is temporarily out of service.</source>
@@ -445,7 +470,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+60"/>
+        <location filename="../../kiosk/app_common.py" line="+32"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Dieses Gerät ist noch nicht freigegeben; bitte fragen Sie eine Leitung.</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+136"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
@@ -23,6 +23,11 @@
         <location line="+3"/>
         <source>Admitted tonight</source>
         <translation>Admitidos esta noche</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline list</source>
+        <translation>Lista sin conexión</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -47,7 +52,7 @@
         <translation>Deshacer la última admisión de esta puerta (en 5 minutos como máximo)</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>No concert chosen</source>
         <translation>Ningún concierto elegido</translation>
     </message>
@@ -67,7 +72,7 @@
         <translation>● SIN CONEXIÓN</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Admitted tonight: {count}</source>
         <translation>Admitidos esta noche: {count}</translation>
     </message>
@@ -204,7 +209,7 @@
 <context>
     <name>Door</name>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+47"/>
+        <location filename="../../kiosk/viewmodels/door.py" line="+45"/>
         <source>ADMIT</source>
         <translation>ADMITIR</translation>
     </message>
@@ -242,6 +247,11 @@
         <location line="+1"/>
         <source>NOT INSIDE</source>
         <translation>NO ESTÁ DENTRO</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CHECK BY HAND</source>
+        <translation>REVISAR A MANO</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -282,6 +292,21 @@
         <location line="+4"/>
         <source>Undo needs the database, which does not answer right now. Try again in a moment.</source>
         <translation>Para deshacer hace falta la base de datos, que ahora no responde. Inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/viewmodels/door_status.py" line="+14"/>
+        <source>Offline list from {time} ({age} old)</source>
+        <translation>Lista sin conexión de las {time} (hace {age})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offline list too old ({age}): check tickets by hand</source>
+        <translation>Lista sin conexión demasiado antigua ({age}): revise las entradas a mano</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No offline list: check tickets by hand</source>
+        <translation>Sin lista sin conexión: revise las entradas a mano</translation>
     </message>
 </context>
 <context>
@@ -436,7 +461,7 @@
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../../kiosk/app.py" line="+59"/>
+        <location filename="../../kiosk/app.py" line="+62"/>
         <source>Starting…
 
 If this takes long, the kiosk is temporarily out of service.</source>
@@ -445,7 +470,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+60"/>
+        <location filename="../../kiosk/app_common.py" line="+32"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Este dispositivo aún no está aprobado; pregunte a un responsable.</translation>
     </message>

@@ -168,6 +168,8 @@ def test_wrong_type_in_file(tmp_path: Path, line: str, key: str, problem: str) -
         ("database_pool_size = 0", "database_pool_size", "at least 1"),
         ("statement_timeout_s = 0", "statement_timeout_s", "more than 0"),
         ("live_resync_s = -1", "live_resync_s", "more than 0"),
+        ("door_snapshot_max_age_s = 30", "door_snapshot_max_age_s", "from 60 seconds"),
+        ("door_snapshot_max_age_s = 864000", "door_snapshot_max_age_s", "(3 days)"),
         ("log_level = 'LOUD'", "log_level", "must be one of"),
     ],
 )

@@ -158,6 +158,59 @@ def test_the_offline_indicator_says_how_many_scans_wait_for_the_sync(qtbot, mode
     assert not screen.note.isVisibleTo(screen)
 
 
+def test_offline_the_screen_shows_the_lists_age_and_past_the_limit_check_by_hand(
+    qtbot, qt_run, kiosk_ctx, kiosk_clock, night, demo_sqlite_url, tmp_path, expect_log
+):
+    """The door really loses its database (its own line to the file is cut), on the real widgets."""
+    from datetime import timedelta
+
+    from tests.support.door import cuttable_door_context
+
+    kiosk_clock.advance(DOORS_OPEN)
+    line_cm = cuttable_door_context(demo_sqlite_url, kiosk_clock, tmp_path)
+    door_ctx, line = qt_run(line_cm.__aenter__())
+    door = qt_run(
+        DoorViewModel.open(
+            LocalClient.over(door_ctx, actor=night.door),
+            gate="North",
+            local_path=tmp_path / "door.sqlite3",
+            concert_id=night.stage.id,
+            verdict_seconds=None,
+            tick_seconds=3600.0,
+            probe_interval=timedelta(0),
+        )
+    )
+    try:
+        screen = make_screen(qtbot, door)
+        assert not screen.offline_list.isVisibleTo(screen)  # online: the list's age is nobody's business
+        qt_run(line.cut())
+        kiosk_clock.advance(3600)
+        with expect_log("core.client.door_station", "offline"):
+            scan_by_keyboard(qtbot, screen, night.texts[0])
+            qtbot.waitUntil(lambda: screen.word.text() == "ADMIT" and not door.state.busy, timeout=10_000)
+        assert screen.status.text() == "● OFFLINE · 1 scans to sync"
+        assert screen.offline_list.isVisibleTo(screen)
+        assert screen.offline_list.text().startswith("Offline list from ")
+        assert screen.offline_list.text().endswith(" (1 h 00 min old)")
+        shoot(screen, "offline-list-age")
+
+        kiosk_clock.advance(5 * 3600 + 60)  # 6 h 01 min: past the default limit of 6 h
+        scan_by_keyboard(qtbot, screen, night.texts[1])
+        qtbot.waitUntil(lambda: screen.word.text() == "CHECK BY HAND" and not door.state.busy, timeout=10_000)
+        assert screen.reason.text().startswith("this door's offline list is too old")
+        assert screen.note.text() == "Checked offline by signature"
+        assert screen.offline_list.text() == "Offline list too old (6 h 01 min): check tickets by hand"
+        assert "#b00020" in screen.offline_list.styleSheet()  # the red band
+        assert screen.counter.text() == "Admitted tonight: 1"  # no silent ADMIT
+        assert screen.sounds.played == [Tone.ADMIT, Tone.WARN]
+        shoot(screen, "offline-list-too-old")
+        screen.resize(1080, 1920)  # the band wraps on a portrait display
+        assert screen.width() == 1080
+    finally:
+        qt_run(door.aclose())
+        qt_run(line_cm.__aexit__(None, None, None))
+
+
 def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, night, tmp_path):
     door = open_model(qt_run, kiosk_ctx, night, tmp_path)  # demo concerts and Test Hall are on sale
     try:

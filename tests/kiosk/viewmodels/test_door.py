@@ -288,3 +288,50 @@ async def test_tonights_concert_is_listed_after_its_sales_closed(ctx, night, tmp
         assert (await model.scan(night.texts[0])).result is ScanResult.ADMIT
     finally:
         await model.aclose()
+
+
+async def test_offline_the_door_shows_its_lists_age_and_past_the_limit_says_check_by_hand(
+    ctx, database_url, night, clock, tmp_path, expect_log
+):
+    """The maximum age is the device's door_snapshot_max_age_s (6 h by default)."""
+    from tests.support.door import cuttable_door_context
+
+    async with cuttable_door_context(database_url, clock, tmp_path) as (door_ctx, line):
+        model = await open_door(door_ctx, night, tmp_path, night.stage.id, probe_interval=timedelta(0))
+        try:
+            assert (model.state.online, model.state.offline_list) == (True, None)  # online: no list age
+            await line.cut()
+            clock.advance(2 * 3600 + 5 * 60)
+            with expect_log("core.client.door_station", "offline"):
+                admit = await model.scan(night.texts[0])
+            assert admit is not None
+            assert (admit.result, admit.offline) == (ScanResult.ADMIT, True)
+            assert model.state.concert is not None
+            zone = ZoneInfo(model.state.concert.timezone)  # the venue's, Europe/Berlin
+            made = (clock.now() - timedelta(hours=2, minutes=5)).astimezone(zone)
+            assert str(model.state.offline_list) == f"Offline list from {made:%H:%M} (2 h 05 min old)"
+            assert not model.state.list_too_old
+
+            clock.advance(4 * 3600)  # 6 h 05 min: past the limit
+            stale = await model.scan(night.texts[1])
+            assert stale is not None
+            assert (stale.result, stale.tone, str(stale.word)) == (
+                ScanResult.UNCHECKED,
+                Tone.WARN,
+                "CHECK BY HAND",
+            )
+            assert str(stale.reason).startswith("this door's offline list is too old")
+            assert str(stale.reason).endswith("Connect the door to the network, or check tickets by hand.")
+            assert stale.offline
+            assert (model.state.list_too_old, model.state.admitted) == (True, 1)  # no silent ADMIT
+            assert str(model.state.offline_list) == "Offline list too old (6 h 05 min): check tickets by hand"
+
+            await line.mend()
+            await model.tick()  # the server is back: a fresh list, online again
+            assert (model.state.online, model.state.offline_list, model.state.list_too_old) == (
+                True,
+                None,
+                False,
+            )
+        finally:
+            await model.aclose()
