@@ -26,6 +26,8 @@ from core.services.context import ServiceContext
 from tests.conftest import CLOCK_START
 from tests.support import aio, sqlite
 from tests.support.context import open_context
+from tests.support.kiosk_server import RemoteVenue
+from tests.support.kiosk_server import remote_venue as remote_venue_of
 
 T = TypeVar("T")
 QtRun = Callable[..., Any]
@@ -132,3 +134,13 @@ class ManualMonotonic:
 @pytest.fixture
 def fake_time() -> ManualMonotonic:
     return ManualMonotonic()
+
+
+@pytest.fixture(scope="module")
+def remote_venue(
+    pg_module_database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RemoteVenue]:
+    """One real encore-server (TLS, 1 worker) per module on its own PostgreSQL database and the venue's Redis,
+    with the demo seeded. Request it before the Qt loop runs (its set-up runs private event loops)."""
+    with remote_venue_of(pg_module_database_url, redis_url, tmp_path_factory.mktemp("venue-server")) as venue:
+        yield venue

@@ -1,5 +1,6 @@
-"""Two kiosks on one PostgreSQL + Redis see each other's holds within a second; a lost database shows "out of
-service" on the real window and the kiosk comes back by itself."""
+"""Two kiosks on one PostgreSQL + Redis, in-process or each with its own RemoteClient to one real encore-server
+(TLS), see each other's holds within a second; a lost database, or a lost server, shows "out of service" on the
+real window and the kiosk comes back by itself."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from core.client.local import LocalClient
+from core.client.remote import RemoteClient
 from core.config import Settings
 from core.domain.clock import ManualClock
+from core.domain.devices import DeviceKind
 from core.domain.places import PlaceState
 from core.ops import seed
 from core.security.device_keys import DeviceKey
+from core.services import devices
 from core.services.context import ServiceContext
+from kiosk.viewmodels.flow_state import Step
+from tests.builders import ROOT
 from tests.kiosk.conftest import QtRun
-from tests.kiosk.test_kiosk_purchase import Kiosk, find
+from tests.support.kiosk_server import RemoteVenue
+from tests.support.kiosk_window import Kiosk, find, tap, tap_seat, to_seats
 from tests.support.tcp_proxy import RestartableProxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -49,21 +57,39 @@ def venue(pg_database_url: str, redis_url: str, tmp_path: Path) -> dict[str, str
     return {"url": pg_database_url, "redis": redis_url, **refs}
 
 
-@pytest.fixture
+@pytest.fixture(params=["in_process", "remote"])
 def two_kiosks(
-    venue: dict[str, str], qtbot: Any, qt_run: QtRun, kiosk_clock: ManualClock, tmp_path: Path
+    request: pytest.FixtureRequest, qtbot: Any, kiosk_clock: ManualClock, tmp_path: Path
 ) -> Iterator[tuple[Kiosk, Kiosk]]:
-    from core.domain.devices import DeviceKind
-    from core.services import devices
-    from tests.builders import ROOT
+    """Kiosks A and B, both approved: in-process on one PostgreSQL, or each its own RemoteClient to one real
+    encore-server (TLS) on PostgreSQL, with Redis live updates either way."""
+    if request.param == "remote":
+        remote: RemoteVenue = request.getfixturevalue("remote_venue")  # before the Qt loop runs
+        qt_run: QtRun = request.getfixturevalue("qt_run")
+        clients = [remote.client(role) for role in ("kiosk_a", "kiosk_b")]
+        a = Kiosk(qtbot, clients[0], remote.settings("kiosk_a"), tmp_path / "a")
+        b = Kiosk(qtbot, clients[1], remote.settings("kiosk_b"), tmp_path / "b")
+        yield a, b
+        for kiosk in (a, b):
+            qt_run(kiosk.flow.aclose())
+        for client in clients:
+            qt_run(client.aclose())
+        return
+    yield from _in_process_kiosks(request, qtbot, kiosk_clock, tmp_path)
 
+
+def _in_process_kiosks(
+    request: pytest.FixtureRequest, qtbot: Any, kiosk_clock: ManualClock, tmp_path: Path
+) -> Iterator[tuple[Kiosk, Kiosk]]:
+    venue = request.getfixturevalue("venue")
+    qt_run = request.getfixturevalue("qt_run")
     ctx_a, manager_a = _open(qt_run, venue["url"], kiosk_clock, venue["redis"], venue["a"])
     ctx_b, manager_b = _open(qt_run, venue["url"], kiosk_clock, venue["redis"], venue["b"])
     qt_run(seed.seed_demo(ctx_a, kiosk_key=DeviceKey.load_or_create(venue["a"])), timeout=60)
     other = qt_run(devices.enrol_this_device(ctx_b, kind=DeviceKind.KIOSK, name="Kiosk B"))
     qt_run(devices.approve_device(ctx_b, ROOT, other.device.id))
-    a = Kiosk(qtbot, ctx_a, tmp_path / "a", _speaker())
-    b = Kiosk(qtbot, ctx_b, tmp_path / "b", _speaker())
+    a = Kiosk(qtbot, LocalClient.over(ctx_a), ctx_a.settings, tmp_path / "a")
+    b = Kiosk(qtbot, LocalClient.over(ctx_b), ctx_b.settings, tmp_path / "b")
     yield a, b
     for kiosk in (a, b):
         qt_run(kiosk.flow.aclose())
@@ -71,30 +97,11 @@ def two_kiosks(
     qt_run(manager_b.__aexit__(None, None, None))
 
 
-def _shown(kiosk: Kiosk, step: Any) -> bool:
-    page = kiosk.window.stack.currentWidget()
-    screen = kiosk.window.screens[step]
-    return page is screen or page.isAncestorOf(screen)
-
-
-def _speaker() -> Any:
-    from kiosk.viewmodels.speech import RecordingSpeaker
-
-    return RecordingSpeaker(enabled=False)
-
-
-def _to_seats(qtbot: Any, kiosk: Kiosk, concert_id: int) -> None:
-    qtbot.mouseClick(find(kiosk.window, "buy_tickets"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kiosk.on(kiosk.flow.state.step.CONCERTS))
-    qtbot.mouseClick(find(kiosk.window, f"concert_card_{concert_id}"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kiosk.on(kiosk.flow.state.step.SEATS))
-
-
 def test_a_hold_in_one_kiosk_greys_the_seat_in_the_other_within_a_second(qtbot, two_kiosks):
     a, b = two_kiosks
     concert_id = a.flow.state.concerts[0].concert.id
-    _to_seats(qtbot, a, concert_id)
-    _to_seats(qtbot, b, concert_id)
+    to_seats(qtbot, a, concert_id)
+    to_seats(qtbot, b, concert_id)
     seats = a.free_seats(2)
     model_a, model_b = a.flow.seat_map, b.flow.seat_map
     assert model_a is not None
@@ -120,7 +127,7 @@ def test_a_seat_taken_between_choosing_and_holding_gives_a_clear_message(qtbot, 
 
     a, b = two_kiosks
     concert_id = a.flow.state.concerts[0].concert.id
-    _to_seats(qtbot, b, concert_id)
+    to_seats(qtbot, b, concert_id)
     model_b = b.flow.seat_map
     assert model_b is not None
     seat = b.free_seats(1)[0]
@@ -146,19 +153,56 @@ def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
     url = proxy.url_for(venue["url"])
     ctx, manager = _open(qt_run, url, kiosk_clock, venue["redis"], venue["a"])
     qt_run(seed.seed_demo(ctx, kiosk_key=DeviceKey.load_or_create(venue["a"])), timeout=60)
-    kiosk = Kiosk(qtbot, ctx, tmp_path / "k", _speaker())
+    kiosk = Kiosk(qtbot, LocalClient.over(ctx), ctx.settings, tmp_path / "k")
     step = kiosk.flow.state.step
     qt_run(proxy.close())  # the network to the database is gone
     started = time.monotonic()
     qtbot.waitUntil(lambda: kiosk.flow.state.step is step.OUT_OF_SERVICE, timeout=15_000)
     noticed_after = time.monotonic() - started
-    assert _shown(kiosk, step.OUT_OF_SERVICE)
+    assert kiosk.shown(step.OUT_OF_SERVICE)
     assert noticed_after < 10
     qt_run(proxy.start())
     qtbot.waitUntil(lambda: kiosk.flow.state.step is step.WELCOME, timeout=15_000)
-    assert _shown(kiosk, step.WELCOME)
+    assert kiosk.shown(step.WELCOME)
     qt_run(kiosk.flow.aclose())
     qt_run(manager.__aexit__(None, None, None))
+    qt_run(proxy.close())
+
+
+def test_a_lost_server_shows_out_of_service_and_the_kiosk_recovers_and_sells(
+    remote_venue, qtbot, qt_run, tmp_path
+):
+    """The network between a kiosk and encore-server goes (the kiosk's connections are cut and new ones
+    refused) while it shows the concerts: out of service; the network comes back: it sells again by itself."""
+    proxy = RestartableProxy("127.0.0.1", remote_venue.port)
+    qt_run(proxy.start())
+    settings = remote_venue.settings("kiosk_a", url=f"https://127.0.0.1:{proxy.port}")
+    client = RemoteClient(settings)
+    kiosk = Kiosk(qtbot, client, settings, tmp_path / "k")
+    tap(qtbot, kiosk, "buy_tickets")
+    qtbot.waitUntil(lambda: kiosk.on(Step.CONCERTS))
+
+    qt_run(proxy.close())  # the network to the server is gone
+    qtbot.waitUntil(lambda: kiosk.flow.state.step is Step.OUT_OF_SERVICE, timeout=30_000)
+    assert kiosk.shown(Step.OUT_OF_SERVICE)
+    qt_run(proxy.start())
+    qtbot.waitUntil(lambda: kiosk.on(Step.WELCOME), timeout=30_000)
+    assert kiosk.shown(Step.WELCOME)
+
+    to_seats(qtbot, kiosk, remote_venue.tonight)
+    seat = kiosk.free_seats(1)[0]
+    tap_seat(qtbot, kiosk, seat)
+    tap(qtbot, kiosk, "continue")
+    qtbot.waitUntil(lambda: kiosk.on(Step.REVIEW), timeout=10_000)
+    tap(qtbot, kiosk, "pay")
+    qtbot.waitUntil(lambda: kiosk.on(Step.PAYMENT))
+    tap(qtbot, kiosk, "demo_approve")
+    qtbot.waitUntil(lambda: kiosk.on(Step.DONE), timeout=20_000)
+    order = kiosk.flow.state.order
+    assert order is not None
+    assert [t.place_id for t in order.tickets] == [seat]
+    qt_run(kiosk.flow.aclose())
+    qt_run(client.aclose())
     qt_run(proxy.close())
 
 
@@ -172,9 +216,9 @@ def test_without_redis_the_kiosk_keeps_selling_by_polling_and_says_updates_are_p
     qt_run(proxy.start())
     ctx, manager = _open(qt_run, venue["url"], kiosk_clock, f"redis://127.0.0.1:{proxy.port}/0", venue["a"])
     qt_run(seed.seed_demo(ctx, kiosk_key=DeviceKey.load_or_create(venue["a"])), timeout=60)
-    kiosk = Kiosk(qtbot, ctx, tmp_path / "k", _speaker())
+    kiosk = Kiosk(qtbot, LocalClient.over(ctx), ctx.settings, tmp_path / "k")
     concert_id = kiosk.flow.state.concerts[0].concert.id
-    _to_seats(qtbot, kiosk, concert_id)
+    to_seats(qtbot, kiosk, concert_id)
     model = kiosk.flow.seat_map
     assert model is not None
     qtbot.waitUntil(lambda: model.state.live, timeout=5_000)

@@ -1,81 +1,50 @@
-"""Whole purchases through the real kiosk widgets: touch and keyboard-with-speech, on SQLite and on PostgreSQL +
-Redis, ending in a printed PDF whose QR codes check in at the door (then ALREADY USED)."""
+"""Whole purchases through the real kiosk widgets: touch and keyboard-with-speech, in-process on SQLite and on
+PostgreSQL + Redis, and through a real encore-server process (TLS) on PostgreSQL + Redis, ending in a printed PDF
+whose QR codes check in at the door (then ALREADY USED)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from core.client import DeviceClient
 from core.client.local import LocalClient
+from core.config import Settings
 from core.domain.checkin import ScanResult
 from core.domain.clock import ManualClock
-from core.domain.concerts import Concert
-from core.domain.ids import PlaceId
-from core.domain.places import PlaceState
+from core.domain.devices import DeviceKind
+from core.domain.ids import ConcertId
+from core.domain.scans import ScanOutcome
 from core.ops import seed
 from core.security.device_keys import DeviceKey
 from core.services import checkin
 from core.services.context import ServiceContext
-from kiosk.devices.print_folder import FolderPrinter
-from kiosk.ui.main_window import MainWindow
 from kiosk.viewmodels.flow_state import Step
-from kiosk.viewmodels.printing import TicketPrinting
-from kiosk.viewmodels.sale_flow import SaleFlow
 from kiosk.viewmodels.speech import RecordingSpeaker
 from tests.builders import decode_qr_texts, door_device
 from tests.kiosk.conftest import QtRun, open_on_qt_loop
+from tests.support.kiosk_server import RemoteVenue
+from tests.support.kiosk_window import Kiosk, find, tap, tap_seat
 
-SIZE = (1920, 1080)
-
-
-def find(window: QWidget, name: str) -> Any:
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name!r} on screen"
-    return found
+CheckIn = Callable[[list[str], ConcertId], tuple[list[ScanOutcome], ScanOutcome]]
 
 
-class Kiosk:
-    """One kiosk: the real SaleFlow behind the real main window, printing into a folder."""
+@dataclass
+class Selling:
+    """What a kiosk sells through: its client and settings, the concert to buy, and the door that scans."""
 
-    def __init__(self, qtbot: Any, ctx: ServiceContext, folder: Path, speaker: RecordingSpeaker) -> None:
-        folder.mkdir(exist_ok=True)
-        self.folder = folder
-        self.speaker = speaker
-        self.flow = SaleFlow(
-            LocalClient.over(ctx),
-            printing=TicketPrinting(FolderPrinter(folder)),
-            settings=ctx.settings,
-            poll_s=0.1,
-        )
-        self.window = MainWindow(self.flow, speaker=speaker)
-        qtbot.addWidget(self.window)
-        self.window.resize(*SIZE)
-        self.window.show()
-        qtbot.waitExposed(self.window)
-        self.flow.request_start()
-        qtbot.waitUntil(lambda: self.flow.state.step is Step.WELCOME, timeout=15_000)
-
-    def on(self, step: Step) -> bool:
-        return self.flow.state.step is step and not self.flow.state.busy
-
-    def seat_widget(self) -> Any:
-        return find(self.window, "seat_map")
-
-    def seat_pos(self, place: PlaceId) -> QPoint:
-        widget = self.seat_widget()
-        return widget.view.mapFromScene(widget.seats.items[place].sceneBoundingRect().center())
-
-    def free_seats(self, n: int) -> list[PlaceId]:
-        model = self.flow.seat_map
-        assert model is not None
-        free = [p.id for p in model.seats if model.state_of(p.id) is PlaceState.FREE and not p.accessible]
-        return free[:n]
+    client: DeviceClient
+    settings: Settings
+    check_in: CheckIn
+    """Scan every text at gate Main, then the first again at gate Side."""
+    concert: ConcertId | None = None
+    """None: the first concert on the list."""
 
 
 @pytest.fixture
@@ -83,19 +52,65 @@ def kiosk_folder(tmp_path: Path) -> Path:
     return tmp_path / "printed"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis])])
-def sale_ctx(
+def _local_door(qt_run: QtRun, ctx: ServiceContext, clock: ManualClock) -> CheckIn:
+    def check_in(texts: list[str], concert_id: ConcertId) -> tuple[list[ScanOutcome], ScanOutcome]:
+        door = qt_run(door_device(ctx, "Test door"))
+        concert = next(
+            c.concert for c in qt_run(LocalClient.over(ctx).list_on_sale()) if c.concert.id == concert_id
+        )
+        clock.advance((concert.doors_at - clock.now()).total_seconds() + 600)  # the concert night: doors open
+        first = [qt_run(checkin.scan_ticket(ctx, door, t, concert_id=concert_id, gate="Main")) for t in texts]
+        again = qt_run(checkin.scan_ticket(ctx, door, texts[0], concert_id=concert_id, gate="Side"))
+        return first, again
+
+    return check_in
+
+
+def _remote_door(qt_run: QtRun, door: DeviceClient) -> CheckIn:
+    """The demo door, signed in to the same server: the scans go over HTTPS too."""
+
+    def check_in(texts: list[str], concert_id: ConcertId) -> tuple[list[ScanOutcome], ScanOutcome]:
+        assert qt_run(door.enrol(DeviceKind.DOOR, "Demo door")).approved
+        first = [qt_run(door.scan(concert_id, "Main", t)) for t in texts]
+        return first, qt_run(door.scan(concert_id, "Side", texts[0]))
+
+    return check_in
+
+
+def _in_process(ctx: ServiceContext, qt_run: QtRun, clock: ManualClock) -> Selling:
+    return Selling(LocalClient.over(ctx), ctx.settings, _local_door(qt_run, ctx, clock))
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis]),
+        pytest.param("remote", marks=[pytest.mark.postgres, pytest.mark.redis]),
+    ]
+)
+def selling(
     request: pytest.FixtureRequest, kiosk_clock: ManualClock, device_keys: dict[str, str]
-) -> Iterator[ServiceContext]:
-    """The seeded demo on SQLite (local bus), or on PostgreSQL with Redis live updates."""
-    # Databases first: their set-up runs private event loops, which cannot start once the Qt loop runs.
+) -> Iterator[Selling]:
+    """The seeded demo in-process on SQLite (local bus) or PostgreSQL (Redis live updates), or behind a real
+    encore-server process (TLS) on PostgreSQL + Redis, the kiosk and the door its RemoteClients."""
+    # Databases and servers first: their set-up runs private event loops, which cannot start once the Qt loop
+    # runs.
     if request.param == "sqlite":
         request.getfixturevalue("demo_sqlite_url")
-        yield request.getfixturevalue("kiosk_ctx")
+        qt_run: QtRun = request.getfixturevalue("qt_run")
+        yield _in_process(request.getfixturevalue("kiosk_ctx"), qt_run, kiosk_clock)
+        return
+    if request.param == "remote":
+        venue: RemoteVenue = request.getfixturevalue("remote_venue")
+        qt_run = request.getfixturevalue("qt_run")
+        kiosk, door = venue.client("kiosk_a"), venue.client("door")
+        yield Selling(kiosk, venue.settings("kiosk_a"), _remote_door(qt_run, door), venue.tonight)
+        qt_run(kiosk.aclose())
+        qt_run(door.aclose())
         return
     url = request.getfixturevalue("pg_database_url")
     redis_url = request.getfixturevalue("redis_url")
-    qt_run: QtRun = request.getfixturevalue("qt_run")
+    qt_run = request.getfixturevalue("qt_run")
     ctx, manager = open_on_qt_loop(qt_run, url, kiosk_clock, redis_url=redis_url)
     qt_run(
         seed.seed_demo(
@@ -106,53 +121,30 @@ def sale_ctx(
         timeout=60,
     )
     ctx.settings = replace(ctx.settings, device_key_ref=device_keys["kiosk"], demo_mode=True)
-    yield ctx
+    yield _in_process(ctx, qt_run, kiosk_clock)
     qt_run(manager.__aexit__(None, None, None))
 
 
-def _tap_seat(qtbot: Any, kiosk: Kiosk, place: PlaceId) -> None:
-    """A finger on the seat: the first tap on a small map zooms in, the next one chooses."""
-    model = kiosk.flow.seat_map
-    assert model is not None
-    view = kiosk.seat_widget().view
-    for _ in range(3):
-        if place in model.state.selection:
-            return
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=kiosk.seat_pos(place))
-    assert place in model.state.selection
-
-
-def _check_in_twice(qt_run: QtRun, ctx: ServiceContext, clock: ManualClock, pdf: Path, concert: Concert):
-    texts = decode_qr_texts(pdf.read_bytes())
-    door = qt_run(door_device(ctx, "Test door"))
-    clock.advance((concert.doors_at - clock.now()).total_seconds() + 600)  # the concert night: doors open
-    first = [qt_run(checkin.scan_ticket(ctx, door, t, concert_id=concert.id, gate="Main")) for t in texts]
-    again = qt_run(checkin.scan_ticket(ctx, door, texts[0], concert_id=concert.id, gate="Side"))
-    return texts, first, again
-
-
-def test_a_whole_purchase_by_touch_ends_in_tickets_that_check_in(
-    sale_ctx, qtbot, qt_run, kiosk_clock, kiosk_folder
-):
-    kiosk = Kiosk(qtbot, sale_ctx, kiosk_folder, RecordingSpeaker(enabled=False))
-    qtbot.mouseClick(find(kiosk.window, "buy_tickets"), Qt.MouseButton.LeftButton)
+def test_a_whole_purchase_by_touch_ends_in_tickets_that_check_in(selling, qtbot, qt_run, kiosk_folder):
+    kiosk = Kiosk(qtbot, selling.client, selling.settings, kiosk_folder)
+    tap(qtbot, kiosk, "buy_tickets")
     qtbot.waitUntil(lambda: kiosk.on(Step.CONCERTS))
-    concert = kiosk.flow.state.concerts[0].concert
-    qtbot.mouseClick(find(kiosk.window, f"concert_card_{concert.id}"), Qt.MouseButton.LeftButton)
+    concert = selling.concert or kiosk.flow.state.concerts[0].concert.id
+    tap(qtbot, kiosk, f"concert_card_{concert}")
     qtbot.waitUntil(lambda: kiosk.on(Step.SEATS))
 
     seats = kiosk.free_seats(2)
     for place in seats:
-        _tap_seat(qtbot, kiosk, place)
-    qtbot.mouseClick(find(kiosk.window, "continue"), Qt.MouseButton.LeftButton)
+        tap_seat(qtbot, kiosk, place)
+    tap(qtbot, kiosk, "continue")
     qtbot.waitUntil(lambda: kiosk.on(Step.REVIEW), timeout=10_000)
     hold = kiosk.flow.state.hold
     assert hold is not None
     assert {p.place_id for p in hold.places} == set(seats)
 
-    qtbot.mouseClick(find(kiosk.window, "pay"), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, "pay")
     qtbot.waitUntil(lambda: kiosk.on(Step.PAYMENT))
-    qtbot.mouseClick(find(kiosk.window, "demo_approve"), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, "demo_approve")
     qtbot.waitUntil(lambda: kiosk.on(Step.DONE), timeout=20_000)
     order = kiosk.flow.state.order
     assert order is not None
@@ -161,12 +153,13 @@ def test_a_whole_purchase_by_touch_ends_in_tickets_that_check_in(
 
     pdfs = list(kiosk_folder.glob("*.pdf"))
     assert len(pdfs) == 1
-    texts, first, again = _check_in_twice(qt_run, sale_ctx, kiosk_clock, pdfs[0], concert)
+    texts = decode_qr_texts(pdfs[0].read_bytes())
     assert len(texts) == 2
+    first, again = selling.check_in(texts, concert)
     assert [r.result for r in first] == [ScanResult.ADMIT, ScanResult.ADMIT]
     assert again.result is ScanResult.ALREADY_USED
 
-    qtbot.mouseClick(find(kiosk.window, "finish"), Qt.MouseButton.LeftButton)
+    tap(qtbot, kiosk, "finish")
     qtbot.waitUntil(lambda: kiosk.on(Step.WELCOME))
     qt_run(kiosk.flow.aclose())
 
@@ -192,7 +185,8 @@ def _tab_to(qtbot: Any, kiosk: Kiosk, name: str, limit: int = 40) -> None:
 def test_the_same_purchase_by_keyboard_alone_with_speech_on(
     qtbot, qt_run, kiosk_ctx, kiosk_clock, kiosk_folder
 ):
-    kiosk = Kiosk(qtbot, kiosk_ctx, kiosk_folder, RecordingSpeaker(enabled=False))
+    selling = _in_process(kiosk_ctx, qt_run, kiosk_clock)
+    kiosk = Kiosk(qtbot, selling.client, selling.settings, kiosk_folder, RecordingSpeaker(enabled=False))
     kiosk.window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     _key(qtbot, Qt.Key.Key_F1)  # speech on, from the keyboard
@@ -239,7 +233,7 @@ def test_the_same_purchase_by_keyboard_alone_with_speech_on(
 
     pdfs = list(kiosk_folder.glob("*.pdf"))
     assert len(pdfs) == 1
-    _texts, first, again = _check_in_twice(qt_run, kiosk_ctx, kiosk_clock, pdfs[0], concert)
+    first, again = selling.check_in(decode_qr_texts(pdfs[0].read_bytes()), concert.id)
     assert [r.result for r in first] == [ScanResult.ADMIT]
     assert again.result is ScanResult.ALREADY_USED
     qt_run(kiosk.flow.aclose())
