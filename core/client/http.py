@@ -113,9 +113,11 @@ class HttpLeg:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def decode(self, response: httpx.Response, kind: type[T]) -> T:
+        # DecodeError, not only its ValidationError: a 200 web page (a captive portal, the wrong URL behind a
+        # proxy) is not JSON at all, and must not reach the app as an untyped crash.
         try:
             return msgspec.json.decode(response.content, type=kind)
-        except msgspec.ValidationError as exc:
+        except msgspec.DecodeError as exc:
             raise server_unreachable(f"an answer this client cannot read: {exc}") from None
 
 

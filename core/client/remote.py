@@ -22,7 +22,7 @@ from core.client.door_station import DoorStation
 from core.client.http import HttpLeg
 from core.client.protocol import DeviceClient, DoorLink, Enrolment, HealthSink
 from core.config import Settings
-from core.domain.api_bodies import EnrolResult, TokenResult
+from core.domain.api_bodies import EnrolResult, TokenResult, UnlockResult
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.clock import Clock, OffsetClock, SystemClock
 from core.domain.devices import DeviceKind
@@ -47,6 +47,11 @@ from core.security.tokens import challenge_message
 __all__ = ["RemoteClient"]
 
 _RENEW_EARLY_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Challenge:
+    challenge: str
 
 
 @dataclass
@@ -119,7 +124,7 @@ class RemoteClient:
         response = await self._http.call(
             "POST", "/v1/auth/challenge", body={"public_key": public}, repeatable=True
         )
-        challenge = str(response.json()["challenge"])
+        challenge = self._http.decode(response, _Challenge).challenge
         signature = base64.b64encode(self._key.sign(challenge_message(challenge))).decode()
         response = await self._http.call(
             "POST",
@@ -258,7 +263,7 @@ class RemoteClient:
     async def unlock_with_pin(self, staff_number: int, pin: str) -> str:
         body = {"staff_number": staff_number, "pin": pin}
         response = await self._call("POST", "/v1/kiosk/unlock", body=body, repeatable=False)
-        return str(response.json()["name"])
+        return self._http.decode(response, UnlockResult).name
 
     def watch_concert(self, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
         """Live hints from Redis (as a user that may only subscribe), the truth from the server's API; without
