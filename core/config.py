@@ -121,6 +121,14 @@ class Settings:
     Empty: no server; the app runs core in this process on database_url (the embedded mode)."""
     server_ca_file: str = ""
     """A venue CA (PEM) the server's certificate is checked against. Empty: the system CAs."""
+    server_cert_sha256: str = ""
+    """The SHA-256 fingerprint of the server's certificate (64 hex digits, ':' between pairs allowed), from the
+    venue's IT. Set: this device trusts exactly that certificate, self-signed or from any CA, and refuses every
+    other before sending anything. Empty: server_ca_file (or what server_cert_trust_first pinned)."""
+    server_cert_trust_first: bool = False
+    """Trust on first use: with no server_cert_sha256, the certificate the server shows when this device first
+    enrols is pinned (its fingerprint stored beside the device key) and every later connection must show it.
+    Enrol on a network you trust."""
     server_host: str = "127.0.0.1"
     """Where encore-server listens (0.0.0.0 behind the stack's load balancer)."""
     server_port: int = 8443
@@ -192,6 +200,7 @@ MAX_SNAPSHOT_AGE_S = 3 * 24 * 3600.0
 _GATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
 # Role names go into GRANT statements (quoted, but kept plain so that no quoting question arises).
+_SHA256 = re.compile(r"[0-9A-Fa-f]{64}")
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # A namespace sits inside Redis ACL patterns (~encore:<ns>:*), so no glob characters and no colon.
 REDIS_NAMESPACE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -378,6 +387,15 @@ _RATE_LIMITS = re.compile(f"{_RATE_LIMIT}(,{_RATE_LIMIT})*")
 
 
 def _validate_server(s: Settings, source: str) -> None:
+    if s.server_cert_sha256 and not _SHA256.fullmatch(re.sub(r"[\s:]", "", s.server_cert_sha256)):
+        raise ConfigError(
+            source,
+            "server_cert_sha256",
+            "must be a SHA-256 fingerprint: 64 hex digits, optionally in pairs separated by ':'",
+        )
+    if (s.server_cert_sha256 or s.server_cert_trust_first) and not s.server_url.startswith("https://"):
+        key = "server_cert_sha256" if s.server_cert_sha256 else "server_cert_trust_first"
+        raise ConfigError(source, key, "pins the certificate of an https:// server_url; set one")
     if s.server_url and not s.server_url.startswith(("https://", "http://")):
         raise ConfigError(
             source, "server_url", "must start with https:// (or http:// behind a TLS terminator)"

@@ -6,11 +6,13 @@ import asyncio
 import json
 import logging
 import ssl
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import msgspec
 
+from core.client.tls_pin import CertificateMismatch, CertificatePin, mismatch_error, pinned_context
 from core.domain.errors import EncoreError, ErrorCode, StorageUnavailable
 from core.domain.problems import from_problem
 
@@ -59,8 +61,14 @@ class HttpLeg:
         ca_file: str = "",
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = TIMEOUT,
+        pin: CertificatePin | None = None,
     ) -> None:
-        verify: ssl.SSLContext | bool = ssl_context(ca_file) if base_url.startswith("https") else True
+        verify: ssl.SSLContext | bool = True
+        if base_url.startswith("https"):
+            verify = pinned_context(pin) if pin is not None else ssl_context(ca_file)
+        self.pin = pin
+        self.pin_file: Path | None = None
+        """Where the pin learned at enrolment is kept (named in the mismatch error)."""
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             verify=verify,
@@ -100,6 +108,11 @@ class HttpLeg:
                     method, path, content=content, params=params, headers=headers
                 )
             except httpx.TransportError as exc:
+                mismatch = _mismatch_in(exc)
+                if mismatch is not None:  # never retried: another attempt meets the same server
+                    error = mismatch_error(mismatch, self.pin_file)
+                    log.error("%s", error.message)
+                    raise error from None
                 if attempt == attempts:
                     raise server_unreachable(type(exc).__name__) from None
                 await asyncio.sleep(0.2 * attempt)
@@ -119,6 +132,16 @@ class HttpLeg:
             return msgspec.json.decode(response.content, type=kind)
         except msgspec.DecodeError as exc:
             raise server_unreachable(f"an answer this client cannot read: {exc}") from None
+
+
+def _mismatch_in(exc: BaseException) -> CertificateMismatch | None:
+    """httpx wraps httpcore's ConnectError, which wraps the handshake's own error."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a few links deep; never follow a cycle forever
+        if seen is None or isinstance(seen, CertificateMismatch):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _is_gateway(response: httpx.Response) -> bool:

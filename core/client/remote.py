@@ -21,6 +21,7 @@ import httpx
 from core.client.door_station import DoorStation
 from core.client.http import HttpLeg
 from core.client.protocol import DeviceClient, DoorLink, Enrolment, HealthSink
+from core.client.tls_pin import CertificatePin, normalise_fingerprint, pin_file_for, read_pin, store_pin
 from core.config import Settings
 from core.domain.api_bodies import EnrolResult, TokenResult, UnlockResult
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
@@ -66,7 +67,9 @@ class RemoteClient:
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._settings = settings
-        self._http = HttpLeg(settings.server_url, ca_file=settings.server_ca_file, transport=transport)
+        self._http = HttpLeg(
+            settings.server_url, ca_file=settings.server_ca_file, transport=transport, pin=_pin(settings)
+        )
         self._key: DeviceKey | None = None
         self._kind: DeviceKind | None = None
         self._session: _Session | None = None
@@ -98,6 +101,10 @@ class RemoteClient:
         ref = self._settings.device_key_ref or default_ref(kind.value)
         self._key = await asyncio.to_thread(DeviceKey.load_or_create, ref)
         self._kind = kind
+        pin = self._http.pin
+        if pin is not None and pin.trust_first and not self._settings.server_cert_sha256:
+            self._http.pin_file = pin_file_for(ref)
+            pin.expected = pin.expected or await asyncio.to_thread(read_pin, self._http.pin_file)
         public = base64.b64encode(self._key.public_key_bytes).decode()
         response = await self._http.call(
             "POST",
@@ -106,6 +113,10 @@ class RemoteClient:
             repeatable=True,  # registering the same key twice finds the first registration
         )
         found = self._http.decode(response, EnrolResult)
+        if pin is not None and pin.learned and pin.expected and self._http.pin_file is not None:
+            # Stored only once the server answered as an Encore server should.
+            await asyncio.to_thread(store_pin, self._http.pin_file, pin.expected)
+            pin.learned = False
         if not found.approved:
             self._session = None
             return Enrolment(found.device, found.fingerprint, False, None, False)
@@ -352,6 +363,16 @@ class _RemoteDoorLink:
         # Repeatable: the server records each journal id once, so a second arrival changes nothing.
         response = await client._call("POST", "/v1/door/replay", body=list(admits), repeatable=True)
         return client._http.decode(response, list[Replay])
+
+
+def _pin(settings: Settings) -> CertificatePin | None:
+    """The certificate pin, if this device pins one: the setting's fingerprint, or trust on first use (the
+    stored pin is read at enrolment, when the device key's place is known)."""
+    if settings.server_cert_sha256:
+        return CertificatePin(normalise_fingerprint(settings.server_cert_sha256))
+    if settings.server_cert_trust_first:
+        return CertificatePin(None, trust_first=True)
+    return None
 
 
 def _payment_body(payment: PaymentInput) -> dict[str, Any]:

@@ -182,6 +182,7 @@ class ErrorCode(StrEnum):
     STORAGE_UNAVAILABLE = "storage_unavailable"
     OUTCOME_UNKNOWN = "outcome_unknown"
     SERVER_UNREACHABLE = "server_unreachable"
+    SERVER_CERTIFICATE_MISMATCH = "server_certificate_mismatch"
     STORAGE_BUSY = "storage_busy"
     REQUEST_TIMEOUT = "request_timeout"
     RATE_LIMITED = "rate_limited"

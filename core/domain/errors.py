@@ -326,7 +326,7 @@ class PaymentDeclined(Conflict):
 
 class StorageUnavailable(EncoreError):
     code = _E.STORAGE_UNAVAILABLE
-    codes = (_E.OUTCOME_UNKNOWN, _E.SERVER_UNREACHABLE)
+    codes = (_E.OUTCOME_UNKNOWN, _E.SERVER_UNREACHABLE, _E.SERVER_CERTIFICATE_MISMATCH)
     status = 503
 
 

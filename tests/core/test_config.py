@@ -168,6 +168,9 @@ def test_wrong_type_in_file(tmp_path: Path, line: str, key: str, problem: str) -
         ("database_pool_size = 0", "database_pool_size", "at least 1"),
         ("statement_timeout_s = 0", "statement_timeout_s", "more than 0"),
         ("live_resync_s = -1", "live_resync_s", "more than 0"),
+        ("server_cert_sha256 = 'AB:CD'", "server_cert_sha256", "64 hex digits"),
+        ("server_cert_sha256 = '" + "ab" * 32 + "'", "server_cert_sha256", "https:// server_url"),
+        ("server_cert_trust_first = true", "server_cert_trust_first", "https:// server_url"),
         ("door_snapshot_max_age_s = 30", "door_snapshot_max_age_s", "from 60 seconds"),
         ("door_snapshot_max_age_s = 864000", "door_snapshot_max_age_s", "(3 days)"),
         ("log_level = 'LOUD'", "log_level", "must be one of"),
@@ -186,6 +189,12 @@ def test_password_in_database_url_is_refused_and_not_echoed(tmp_path: Path) -> N
     assert (error.file, error.key) == (str(path), "database_url")
     assert "secret store" in error.problem
     assert "s3cret" not in str(error)
+
+
+def test_a_fingerprint_in_openssls_form_is_accepted() -> None:
+    shown = ":".join(["AB"] * 32)  # openssl x509 -fingerprint -sha256 prints it so
+    env = {"ENCORE_SERVER_URL": "https://encore.venue.example:8443", "ENCORE_SERVER_CERT_SHA256": shown}
+    assert load(None, env).server_cert_sha256 == shown
 
 
 @pytest.mark.parametrize(
