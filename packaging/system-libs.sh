@@ -29,6 +29,10 @@ if [ "${1:-}" = "--display" ]; then
   )
 fi
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+# Tickets print Chinese and Japanese names with this font, embedded glyph by glyph (core/tickets/pdf_fonts.py).
+# Wanted, not required: without it those names fall back to a font the PDF does not embed, which prints only
+# where the viewer or printer has an Asian font of its own.
+CJK_FONT=/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 
 have_lib() {
   /sbin/ldconfig -p 2>/dev/null | grep -q "$1 " && return 0
@@ -41,25 +45,42 @@ for lib in "${!NEED[@]}"; do
   have_lib "$lib" || missing+=("${NEED[$lib]}")
 done
 [ -e "$FONT" ] || missing+=(fonts-dejavu-core)
-[ ${#missing[@]} -eq 0 ] && exit 0
+wanted=()
+[ -e "$CJK_FONT" ] || wanted+=(fonts-droid-fallback)
+[ ${#missing[@]} -eq 0 ] && [ ${#wanted[@]} -eq 0 ] && exit 0
+
+cjk_note() {
+  echo "Note: without ${wanted[*]} (Debian's name), tickets print Chinese and Japanese names with a font the"
+  echo "PDF does not embed. To embed one:  sudo apt-get install -y ${wanted[*]}"
+}
+if [ ${#missing[@]} -eq 0 ] && { [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; }; then
+  cjk_note
+  exit 0
+fi
 
 IFS=$'\n' missing=($(sort -u <<<"${missing[*]}")); unset IFS
 if ! command -v apt-get >/dev/null; then
   echo "Encore's kiosk and admin (Qt) need these system libraries, which are missing: ${missing[*]}"
   echo "Install your distribution's packages for them (names above are Debian's), then run make again."
+  [ ${#wanted[@]} -eq 0 ] || cjk_note
   exit 1
 fi
 if [ "$(id -u)" = 0 ]; then
-  echo "Installing system libraries Qt needs: ${missing[*]} ..."
+  install=("${missing[@]}" "${wanted[@]}")
+  echo "Installing system packages Encore needs: ${install[*]} ..."
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
-    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq --no-install-recommends "${install[@]}" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${install[@]}" >/dev/null
+  } || {
+    # The ticket font is wanted, not needed: a mirror without it must not stop the install of what Qt needs.
+    [ ${#missing[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || exit 1
+    cjk_note
   }
   exit 0
 fi
 echo ""
 echo "Encore's kiosk and admin (Qt) need system libraries that are missing. Install them, then run make again:"
 echo ""
-echo "    sudo apt-get install -y ${missing[*]}"
+echo "    sudo apt-get install -y ${missing[*]} ${wanted[*]}"
 echo ""
 exit 1

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from core.tickets.document import TicketDocument
-from core.tickets.pdf_pieces import (
-    Cell,
-    draw_band,
-    draw_cells,
-    draw_codes,
-    draw_rule,
-    draw_watermark,
-    place_cells,
-)
+from core.tickets.pdf_cells import Cell, RowPlan, draw_row, plan_row
+from core.tickets.pdf_pieces import draw_band, draw_codes, draw_rule, draw_watermark, place_cells
 from core.tickets.pdf_qr import draw_qr
-from core.tickets.pdf_text import Ink, draw_text, fit, fonts
+from core.tickets.pdf_text import Ink, draw_string, draw_text, fit, fonts, string_width, text_height
 
 __all__ = ["sheet_pages"]
 
@@ -28,6 +22,18 @@ _INK = Ink(
 )
 _PER_SHEET = 3
 _MARGIN = 10 * mm
+_ROW_GAP = 3 * mm
+
+
+class _Block(NamedTuple):
+    """One text block of the header, and the space above it."""
+
+    gap: float
+    lines: list[str]
+    font: str
+    size: float
+    color: Color
+    leading: float
 
 
 def sheet_pages(c: Canvas, tickets: Sequence[TicketDocument], page: tuple[float, float]) -> None:
@@ -68,27 +74,71 @@ def _sheet_ticket(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, 
     if doc.demo:
         draw_watermark(c, main_x + main_w / 2, y + h / 2, 88, ink)
     _side_bar(c, doc, x, y, bar, h, ink)
-    size, lines = fit(doc.artist, f.bold, main_w, (34, 14), 2)
-    cursor = draw_text(c, main_x, y + h - pad - 1 * mm, lines, f.bold, size, ink.accent, leading=1.02)
-    size, lines = fit(doc.concert_title, f.regular, main_w, (13, 8.5), 2)
-    cursor = draw_text(c, main_x, cursor - 2.6 * mm, lines, f.regular, size, ink.text, leading=1.18)
-    cursor = draw_text(c, main_x, cursor - 5 * mm, [doc.when_text()], f.bold, 12, ink.text)
-    size, lines = fit(doc.venue_name, f.regular, main_w, (11, 8), 1)
-    draw_text(c, main_x, cursor - 2 * mm, lines, f.regular, size, ink.text)
+    # Bottom up: the small print, the place and price cells, a rule; the names take the room above it.
     size, lines = fit(doc.small_print, f.regular, main_w, (6.4, 5.4), 3, balance=False)
-    fine_top = y + pad + size * 0.74 + (len(lines) - 1) * size * 1.3
+    fine_top = y + pad + text_height(len(lines), size, 1.3)
     draw_text(c, main_x, fine_top, lines, f.regular, size, ink.muted, leading=1.3)
-    grid_top = fine_top + 14.5 * mm
-    draw_rule(c, main_x, grid_top + 3.5 * mm, main_w, ink)
-    draw_cells(c, main_x, grid_top, main_w, _sheet_cells(doc), ink, 14)
+    header_top = y + h - pad - 1 * mm
+    # Names and cells take the room above; when it is short they shrink together, so sizes stay in proportion.
+    for step in range(13):
+        scale = 1 - step * 0.05
+        rows = _sheet_rows(doc, main_w, scale)
+        top = fine_top + 6 * mm + sum(r.height for r in rows) + _ROW_GAP * (len(rows) - 1)
+        rule_y = top + 3.5 * mm
+        header = _header(doc, main_w, scale)
+        if (
+            sum(b.gap + text_height(len(b.lines), b.size, b.leading) for b in header)
+            <= header_top - rule_y - 3 * mm
+        ):
+            break
+    draw_rule(c, main_x, rule_y, main_w, ink)
+    for row in rows:
+        draw_row(c, main_x, top, row, ink)
+        top -= row.height + _ROW_GAP
+    cursor = header_top
+    for b in header:
+        cursor = draw_text(c, main_x, cursor - b.gap, b.lines, b.font, b.size, b.color, leading=b.leading)
     _stub(c, doc, x + w - stub_w, y, stub_w, h, ink)
 
 
-def _sheet_cells(doc: TicketDocument) -> list[Cell]:
+def _header(doc: TicketDocument, w: float, s: float) -> list[_Block]:
+    """Artist, title, date and venue at scale `s`, each wrapped whole."""
+    ink, f = _INK, fonts()
+    return [
+        _block(0, doc.artist, f.bold, w, (34 * s, max(14 * s, 9)), 2, ink.accent, 1.02),
+        _block(2.6 * mm * s, doc.concert_title, f.regular, w, (13 * s, max(8.5 * s, 7)), 2, ink.text, 1.18),
+        _block(5 * mm * s, doc.when_text(), f.bold, w, (12 * s, max(9 * s, 7)), 1, ink.text, 1.15),
+        _block(2 * mm * s, doc.venue_name, f.regular, w, (11 * s, max(8 * s, 7)), 2, ink.text, 1.15),
+    ]
+
+
+def _block(
+    gap: float,
+    text: str,
+    font: str,
+    w: float,
+    sizes: tuple[float, float],
+    lines: int,
+    color: Color,
+    leading: float,
+) -> _Block:
+    size, wrapped = fit(text, font, w, sizes, lines)
+    return _Block(gap, wrapped, font, size, color, leading)
+
+
+def _sheet_rows(doc: TicketDocument, w: float, s: float) -> list[RowPlan]:
+    """Place, category and price in one row where each fits on a line at a good size; else in two rows."""
     place = place_cells(doc)
     shares = [0.28, 0.1, 0.1] if len(place) == 3 else [0.24, 0.18]
-    cells = [(caption, value, share) for (caption, value, _), share in zip(place, shares, strict=True)]
-    return [*cells, ("Category", doc.category, 0.74 - sum(shares)), ("Price", doc.price.format(), 0.26)]
+    cells = [Cell(p.caption, p.value, share) for p, share in zip(place, shares, strict=True)]
+    price = [Cell("Category", doc.category, 0.26), Cell("Price", doc.price.format(), 0.26, wraps=False)]
+    sizes = (14 * s, max(8 * s, 7))
+    one = plan_row([*cells, *price], w, sizes, 1)
+    if one.size >= 11 * s and all(len(v) == 1 for v in one.lines):
+        return [one]
+    # Two rows, one size: the smaller of the two rows' best, so section and category read alike.
+    size = min(plan_row(place, w, sizes, 2).size, plan_row(price, w, sizes, 2).size)
+    return [plan_row(place, w, (size, sizes[1]), 2), plan_row(price, w, (size, sizes[1]), 2)]
 
 
 def _side_bar(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, h: float, ink: Ink) -> None:
@@ -97,10 +147,12 @@ def _side_bar(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, h: f
     c.saveState()
     c.translate(x + w / 2 + 2.6, y + h / 2)
     c.rotate(90)
-    c.setFillColor(white)
-    c.setFont(fonts().bold, 7.4)
     text = "DEMO — NOT VALID FOR ENTRY" if doc.demo else "ADMIT ONE"
-    c.drawCentredString(0, 0, text, charSpace=1.2)
+    font, size = fonts().bold, 7.4
+    while size > 5 and string_width(text, font, size, size * 0.16) > h - 8 * mm:
+        size -= 0.2
+    width = string_width(text, font, size, size * 0.16)
+    draw_string(c, -width / 2, 0, text, font, size, white, char_space=size * 0.16)
     c.restoreState()
 
 
@@ -115,11 +167,11 @@ def _stub(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, h: float
     qr_size = 46 * mm  # quiet zone included: the symbol itself is 37 to 40 mm
     qr_y = y + h - 3 * mm - draw_qr(c, doc.qr_text, x + w / 2, y + h - 3 * mm, qr_size)
     inner_x, inner_w = x + 5.5 * mm, w - 9 * mm
-    codes = [("Order", doc.order_code, 0.5), ("Ticket", doc.serial, 0.5)]
+    codes = [("Order", doc.order_code), ("Ticket", doc.serial)]
     bottom = draw_codes(c, inner_x, qr_y - 0.5 * mm, inner_w, codes, ink)
     if doc.demo:
         draw_band(c, inner_x, y + 5 * mm, inner_w, 5.5 * mm, "DEMO — NOT VALID", "", ink.accent)
         return
-    size, lines = fit(doc.place_text(), f.bold, inner_w, (8, 6), 2)
+    size, lines = fit(doc.place_text(), f.bold, inner_w, (8, 5.5), 3)
     bottom = draw_text(c, inner_x, bottom - 3.5 * mm, lines, f.bold, size, ink.text)
     draw_text(c, inner_x, bottom - 1.5 * mm, [doc.date_text()], f.regular, 8, ink.muted)

@@ -1,42 +1,42 @@
-"""Fonts, ink and text for ticket PDFs: word wrapping, fitting text to a box, and letter-spaced captions."""
+"""Text for ticket PDFs: measuring and drawing with per-glyph font fallback, word wrap, and fitting text to a box."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-__all__ = ["Fonts", "Ink", "draw_label", "draw_text", "fit", "fonts", "wrap"]
+from core.tickets.pdf_fonts import Fonts, fonts, runs
 
-_FONT_DIRS = (
-    Path(__file__).resolve().parents[2] / "resources" / "fonts",
-    Path("/usr/share/fonts/truetype/dejavu"),
+__all__ = [
+    "Fonts",
+    "Ink",
+    "draw_label",
+    "draw_string",
+    "draw_text",
+    "fit",
+    "fonts",
+    "label_width",
+    "string_width",
+    "text_height",
+    "widest_word",
+    "wrap",
+]
+
+# Where a line may break: after spaces, and between CJK characters (which need no spaces), though never
+# before closing punctuation or small kana, nor after an opening bracket (the Japanese kinsoku rule, simplified).
+_CJK = (
+    "\u1100-\u11ff\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\uf900-\ufaff\uff00-\uffef"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Fonts:
-    regular: str
-    bold: str
-    mono: str
-
-
-@lru_cache(maxsize=1)
-def fonts() -> Fonts:
-    """DejaVu covers Ł, ź, ő and friends that Helvetica's WinAnsi encoding lacks; Helvetica is the last resort."""
-    files = {"EncoreSans": "DejaVuSansCondensed.ttf", "EncoreSans-Bold": "DejaVuSansCondensed-Bold.ttf"}
-    files["EncoreMono"] = "DejaVuSansMono.ttf"
-    for folder in _FONT_DIRS:
-        if all((folder / f).is_file() for f in files.values()):
-            for name, file in files.items():
-                pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-            return Fonts("EncoreSans", "EncoreSans-Bold", "EncoreMono")
-    return Fonts("Helvetica", "Helvetica-Bold", "Courier")
+_NO_START = "、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…"
+_NO_END = "（「『【〔〈《"
+_TOKEN = re.compile(rf"[{_NO_END}]*[{_CJK}][{_NO_START}]*|[^\s{_CJK}]+[{_NO_START}]*")
+_SIZE_STEP = 0.25
+_FAKE_BOLD = 0.03  # outline stroke, in ems, that makes a regular CJK face look as heavy as DejaVu Bold
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +48,39 @@ class Ink:
     watermark: Color
 
 
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap; a word wider than the line is broken between characters rather than overflow."""
+def string_width(text: str, font: str, size: float, char_space: float = 0.0) -> float:
+    """The advance of text at `size`, each character measured in the font that will draw it."""
+    width = sum(pdfmetrics.stringWidth(run.text, run.font, size) for run in runs(text, font))
+    return width + char_space * max(len(text) - 1, 0)
+
+
+def wrap(text: str, font: str, size: float, width: float) -> tuple[list[str], bool]:
+    """Greedy wrap at word (and CJK character) boundaries; a word wider than the line breaks between letters.
+
+    Returns the lines, and whether a word had to be broken to get them."""
     lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if pdfmetrics.stringWidth(candidate, font, size) <= width:
+    line, end, broke = "", 0, False
+    for match in _TOKEN.finditer(text):
+        word, spaced = match.group(), match.start() > end
+        end = match.end()
+        candidate = f"{line} {word}" if line and spaced else line + word
+        if string_width(candidate, font, size) <= width:
             line = candidate
             continue
         if line:
             lines.append(line)
-        line = ""
+        line = word
+        if string_width(word, font, size) <= width:
+            continue
+        broke, line = True, ""
         for char in word:
-            if pdfmetrics.stringWidth(line + char, font, size) > width and line:
+            if string_width(line + char, font, size) > width and line:
                 lines.append(line)
                 line = ""
             line += char
     if line:
         lines.append(line)
-    return lines or [""]
+    return lines or [""], broke
 
 
 def fit(
@@ -80,40 +93,69 @@ def fit(
     balance: bool = True,
     budget: float | None = None,
 ) -> tuple[float, list[str]]:
-    """The largest size (in half points) at which text fits in max_lines; at the smallest, an ellipsis ends it.
+    """The largest size at which text fits in max_lines, no word broken. Nothing is ever cut off: at the
+    smallest size it takes as many lines as it needs, and the caller makes room for them.
 
     `budget` caps lines × size, so a long name shrinks rather than stacking four huge lines. Balanced lines
     (as CSS `text-wrap: balance`) keep a lone last word off a headline's second line."""
     size = sizes[0]
     while True:
-        lines = wrap(text, font, size, width)
-        if len(lines) <= max_lines and (budget is None or len(lines) * size <= budget or size == sizes[1]):
-            return size, (_balanced(text, font, size, width, len(lines)) if balance else lines)
-        if size - 0.5 < sizes[1]:
+        lines, broke = wrap(text, font, size, width)
+        roomy = budget is None or len(lines) * size <= budget
+        if len(lines) <= max_lines and not broke and roomy:
             break
-        size -= 0.5
-    kept = lines[:max_lines]
-    last = kept[-1]
-    while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
-        last = last[:-1].rstrip()
-    kept[-1] = last + "…"
-    return size, kept
+        if size - _SIZE_STEP < sizes[1]:
+            break
+        size -= _SIZE_STEP
+    return size, (_balanced(text, font, size, width, lines) if balance else lines)
 
 
-def _balanced(text: str, font: str, size: float, width: float, count: int) -> list[str]:
-    """The narrowest measure that still wraps text into `count` lines, found by bisection."""
-    lines = wrap(text, font, size, width)
+def _balanced(text: str, font: str, size: float, width: float, lines: list[str]) -> list[str]:
+    """The narrowest measure that still wraps text into as many lines, no word broken, found by bisection."""
+    count = len(lines)
     if count < 2:
         return lines
     low, high = width / count, width
     for _ in range(10):
         middle = (low + high) / 2
-        attempt = wrap(text, font, size, middle)
-        if len(attempt) <= count:
+        attempt, broke = wrap(text, font, size, middle)
+        if len(attempt) <= count and not broke:
             high, lines = middle, attempt
         else:
             low = middle
     return lines
+
+
+def draw_string(
+    c: Canvas,
+    x: float,
+    baseline: float,
+    text: str,
+    font: str,
+    size: float,
+    color: Color,
+    *,
+    char_space: float = 0.0,
+) -> None:
+    """One line from x, each character in a font that has it."""
+    t = c.beginText(x, baseline)
+    if char_space:
+        t.setCharSpace(char_space)
+    fake = False
+    for run in runs(text, font):
+        t.setFont(run.font, size)
+        if run.fake_bold != fake:
+            t.setTextRenderMode(2 if run.fake_bold else 0)  # 2: fill, then stroke the outline
+            fake = run.fake_bold
+        t.textOut(run.text)
+    if fake:
+        t.setTextRenderMode(0)
+    c.saveState()
+    c.setFillColor(color)
+    c.setStrokeColor(color)  # a fake bold's outline is the text's own colour
+    c.setLineWidth(size * _FAKE_BOLD)
+    c.drawText(t)
+    c.restoreState()
 
 
 def draw_text(
@@ -129,18 +171,23 @@ def draw_text(
     align: str = "left",
 ) -> float:
     """Draw lines whose first cap height starts at `top`; returns the y just below the last line's descenders."""
-    c.setFillColor(color)
-    c.setFont(font, size)
     baseline = top - size * 0.74
     for line in lines:
-        if align == "right":
-            c.drawRightString(x, baseline, line)
-        elif align == "center":
-            c.drawCentredString(x, baseline, line)
-        else:
-            c.drawString(x, baseline, line)
+        width = string_width(line, font, size)
+        start = x - width if align == "right" else x - width / 2 if align == "center" else x
+        draw_string(c, start, baseline, line, font, size, color)
         baseline -= size * leading
     return baseline + size * leading - size * 0.26
+
+
+def text_height(count: int, size: float, leading: float = 1.15) -> float:
+    """How far draw_text goes down from `top` for `count` lines."""
+    return size + (count - 1) * size * leading
+
+
+def widest_word(text: str, font: str, size: float) -> float:
+    """The narrowest measure text wraps into without breaking a word."""
+    return max((string_width(m.group(), font, size) for m in _TOKEN.finditer(text)), default=0.0)
 
 
 def draw_label(
@@ -148,8 +195,10 @@ def draw_label(
 ) -> None:
     """A small letter-spaced caption above a value, e.g. SECTION."""
     font, spacing, text = fonts().bold, size * 0.12, text.upper()
-    width = pdfmetrics.stringWidth(text, font, size) + spacing * (len(text) - 1)
+    width = string_width(text, font, size, spacing)
     start = x - width if align == "right" else x
-    c.setFillColor(ink.muted)
-    c.setFont(font, size)
-    c.drawString(start, top - size * 0.74, text, charSpace=spacing)
+    draw_string(c, start, top - size * 0.74, text, font, size, ink.muted, char_space=spacing)
+
+
+def label_width(text: str, size: float = 6.2) -> float:
+    return string_width(text.upper(), fonts().bold, size, size * 0.12)
