@@ -28,8 +28,9 @@ CJK_FONT_FILES: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
     Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),  # Hangul, which Droid's fallback font lacks
 )
-# With no CJK font file at all, reportlab's Adobe CID fonts still name the glyphs, but they are not embedded:
-# the viewer or the printer driver must have an Asian font to draw them with.
+# CJK characters that no font file has (all of them without a file; Hangul where only Droid's is found) fall to
+# reportlab's Adobe CID fonts: named in the PDF but not embedded, so the viewer or the printer driver must have
+# an Asian font to draw them with. Still better than an empty box for certain.
 _CID_FONTS = (
     ("HeiseiKakuGo-W5", re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")),  # text with kana: Japanese
     ("HYGothic-Medium", re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),  # text with Hangul: Korean
@@ -79,7 +80,9 @@ def fonts() -> Fonts:
 
 
 def cjk_fallbacks(files: tuple[Path, ...] = CJK_FONT_FILES) -> tuple[Fallback, ...]:
-    """The fallback fonts found among `files`, in order; the CID fonts (with a warning) if there is none."""
+    """The fonts found among `files`, in order, then the CID fonts for CJK characters none of them has.
+
+    With no file found at all, a warning says how to get one: CID fonts are not embedded."""
     found = []
     for index, path in enumerate(files):
         if not path.is_file():
@@ -92,16 +95,15 @@ def cjk_fallbacks(files: tuple[Path, ...] = CJK_FONT_FILES) -> tuple[Fallback, .
             continue
         pdfmetrics.registerFont(font)
         found.append(Fallback(name, frozenset(font.face.charToGlyph)))
-    if found:
-        return tuple(found)
-    log.warning(
-        "no CJK font for tickets (looked for %s): Chinese, Japanese and Korean names print with a font the "
-        "PDF does not embed; install Debian's fonts-droid-fallback (make does) to embed one",
-        ", ".join(str(f) for f in files),
-    )
+    if not found:
+        log.warning(
+            "no CJK font for tickets (looked for %s): Chinese, Japanese and Korean names print with a font the "
+            "PDF does not embed; install Debian's fonts-droid-fallback (make does) to embed one",
+            ", ".join(str(f) for f in files),
+        )
     for name, _ in _CID_FONTS:
         pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return tuple(Fallback(name, None) for name, _ in _CID_FONTS)
+    return (*found, *(Fallback(name, None) for name, _ in _CID_FONTS))
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +117,7 @@ def _glyphs(font: str) -> frozenset[int]:
     registered = pdfmetrics.getFont(font)
     if isinstance(registered, TTFont):
         return frozenset(registered.face.charToGlyph)
-    return frozenset(ord(bytes([b]).decode("cp1252", "ignore") or "\0") for b in range(32, 256))  # Helvetica
+    return frozenset(ord(char) for char in bytes(range(32, 256)).decode("cp1252", "ignore"))  # Helvetica
 
 
 def runs(text: str, font: str, fallbacks: tuple[Fallback, ...] | None = None) -> list[Run]:
@@ -142,10 +144,9 @@ def _split(text: str, font: str, fallbacks: tuple[Fallback, ...]) -> list[Run]:
     for char in text:
         chosen = font
         if ord(char) not in have and not char.isspace():
-            if cid is not None and _CJK_CHARS.match(char):
+            chosen = next((f.name for f in fallbacks if f.glyphs and ord(char) in f.glyphs), font)
+            if chosen == font and cid is not None and _CJK_CHARS.match(char):
                 chosen = cid.name
-            else:
-                chosen = next((f.name for f in fallbacks if f.glyphs and ord(char) in f.glyphs), font)
         if result and result[-1].font == chosen:
             result[-1] = Run(result[-1].text + char, chosen, result[-1].fake_bold)
         else:

@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from core.tickets.pdf import Layout, render_pdf
-from core.tickets.pdf_fonts import Run, cjk_fallbacks, fonts, runs
+from core.tickets.pdf_fonts import CJK_FONT_FILES, Run, cjk_fallbacks, fonts, runs
 from core.tickets.raster import rasterise
 from tests.core.tickets.test_pdf import decode, make_ticket, page_texts
 from tests.support.logfail import ExpectLog
@@ -76,3 +76,16 @@ def test_without_a_cjk_font_file_names_fall_back_to_fonts_the_viewer_supplies(
     assert runs("宇多田ヒカル", regular, fallbacks) == [Run("宇多田ヒカル", "HeiseiKakuGo-W5")]
     assert runs("周杰伦 Jay", regular, fallbacks) == [Run("周杰伦", "STSong-Light"), Run(" Jay", regular)]
     assert runs("방탄소년단", regular, fallbacks) == [Run("방탄소년단", "HYGothic-Medium")]
+
+
+def test_characters_no_font_file_has_fall_to_a_cid_font_not_an_empty_box() -> None:
+    droid = CJK_FONT_FILES[0]
+    assert droid.is_file(), "make installs Debian's fonts-droid-fallback; the tickets' CJK font"
+
+    fallbacks = cjk_fallbacks((droid,))
+
+    regular = fonts().regular
+    assert runs("周杰伦", regular, fallbacks)[0].font == fallbacks[0].name  # embedded, from the file
+    assert runs("방탄소년단", regular, fallbacks) == [
+        Run("방탄소년단", "HYGothic-Medium")
+    ]  # Droid has no Hangul
