@@ -145,6 +145,9 @@ class Settings:
     server_token_key_ref: str = ""
     """Secret-store reference for the key that signs device tokens (32+ random characters, the same on every
     server replica)."""
+    server_token_previous_key_ref: str = ""
+    """During a rotation of server_token_key_ref: the key it replaced. Tokens it signed stay valid until they
+    expire (15 minutes for an access token); new tokens are signed with the new key. Remove it after that."""
     server_request_timeout_s: float = 15.0
     """A request still unanswered after this long is answered 503 (request_timeout) instead of hanging."""
 
@@ -183,6 +186,7 @@ _REF_FIELDS = (
     "server_tls_cert_ref",
     "server_tls_key_ref",
     "server_token_key_ref",
+    "server_token_previous_key_ref",
     "ticket_signing_key_ref",
     "gate_key_ref",
 )

@@ -47,9 +47,16 @@ async def load_token_key(settings: Settings) -> TokenKey:
             "the same), e.g. env:ENCORE_TOKEN_KEY",
         )
     try:
-        return TokenKey.from_text(text)
+        key = TokenKey.from_text(text)
     except ValueError as exc:
         raise ConfigError("settings", "server_token_key_ref", str(exc)) from None
+    if not settings.server_token_previous_key_ref:
+        return key
+    previous = await asyncio.to_thread(resolve_secret, settings.server_token_previous_key_ref)
+    try:
+        return key.accepting(TokenKey.from_text(previous or ""))
+    except ValueError as exc:
+        raise ConfigError("settings", "server_token_previous_key_ref", str(exc)) from None
 
 
 def create_app(
