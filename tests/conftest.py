@@ -27,7 +27,7 @@ import pytest
 
 from core.domain.clock import ManualClock
 from core.services.context import ServiceContext
-from tests.support import aio, pgdb, pgroles, sqlite
+from tests.support import aio, pgdb, pgroles, screens, sqlite
 from tests.support.context import open_context
 from tests.support.logfail import ExpectLog, LogFailHandler, installed
 from tests.support.probes import free_port
@@ -49,8 +49,9 @@ def _in_ci() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Qt renders offscreen in tests (no display here or in CI); set before pytest-qt creates the QApplication.
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Qt renders offscreen in tests (no display here or in CI), on the kiosk's two real screens (1920x1080 and
+    # 1080x1920, tests/support/screens.py); set before pytest-qt creates the QApplication.
+    os.environ.setdefault("QT_QPA_PLATFORM", screens.OFFSCREEN)
     config.stash[_POOL] = ServerPool()
 
 

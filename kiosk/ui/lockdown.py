@@ -81,7 +81,18 @@ class Lockdown(QObject):
         self.window.setWindowFlags(
             self.window.windowFlags() | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
         )
+        # Full screen is a request to the window manager, and a kiosk often runs on a bare X server without one:
+        # then only the window's own geometry counts. Take the screen's geometry ourselves (and again when the
+        # screen changes size, a display rotated to portrait), and the keyboard focus no manager would give.
+        screen = self.window.screen()
+        self.window.setGeometry(screen.geometry())
         self.window.showFullScreen()
+        self.window.activateWindow()
+        screen.geometryChanged.connect(self._fill_screen)
+
+    def _fill_screen(self) -> None:
+        if not self.unlocked:
+            self.window.setGeometry(self.window.screen().geometry())
 
     def release(self) -> None:
         """The PIN was right: the window may close now (the app decides what follows)."""

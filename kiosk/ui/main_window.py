@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -39,6 +39,26 @@ _TAPS = {
     QEvent.Type.KeyPress,
     QEvent.Type.KeyRelease,
 }
+
+
+class FittedPage(QScrollArea):
+    """A page whose screen always has exactly the visible area: it never scrolls, the screen fits itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def _fit(self) -> None:
+        if self.widget() is not None:
+            self.widget().setGeometry(self.viewport().rect())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
 
 
 class KioskSettings:
@@ -130,9 +150,9 @@ class MainWindow(QWidget):
 
     @staticmethod
     def _page(screen: Screen) -> QScrollArea:
-        page = QScrollArea()
+        page = FittedPage() if screen.fits_window else QScrollArea()
         page.setObjectName(f"page_{screen.step.value}")
-        page.setWidgetResizable(True)
+        page.setWidgetResizable(not screen.fits_window)
         page.setFrameShape(QFrame.Shape.NoFrame)
         page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -144,12 +164,16 @@ class MainWindow(QWidget):
         return page.widget() if isinstance(page, QScrollArea) else None  # type: ignore[return-value]
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """A keyboard user must see the control they are on: a scrolling page brings it into view."""
-        page = self.stack.currentWidget()
-        if new is None or not isinstance(page, QScrollArea) or not page.widget().isAncestorOf(new):
+        """A keyboard user must see the control they are on: the area that scrolls around it brings it into view
+        (the page, or a part of a screen that scrolls on its own, such as the seat screen's side panel)."""
+        if new is None or not self.stack.isAncestorOf(new):
             return
-        if page.verticalScrollBar().maximum() > 0:
-            page.ensureWidgetVisible(new, 24, 48)
+        area = new.parentWidget()
+        while area is not None and area is not self.stack:
+            if isinstance(area, QScrollArea) and area.verticalScrollBar().maximum() > 0:
+                area.ensureWidgetVisible(new, 24, 24)
+                return
+            area = area.parentWidget()
 
     def _build_header(self) -> QFrame:
         header = QFrame()

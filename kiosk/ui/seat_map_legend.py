@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QPainter, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.domain.ids import CategoryId
 from kiosk.ui.seat_map_scene import Look, Styles, check_path
@@ -137,15 +147,21 @@ class SeatMapLegend(QWidget):
         self._reflow_pending = False
         self._place_symbols(2 if self._two_columns_fit() else 1)
 
+    def _reflow_later(self) -> None:
+        # Never inside a layout pass: moving the symbols between grid cells while a parent layout (or the panel's
+        # scroll area) is setting geometries crashed Qt in QLabel::heightForWidth.
+        if not self._reflow_pending:
+            self._reflow_pending = True
+            QTimer.singleShot(0, self, self.reflow)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.reflow()
+        self._reflow_later()
 
     def changeEvent(self, event: QEvent) -> None:
         # Large text on or off changes the words' widths, not the legend's: look again once the sheet settled.
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange) and not self._reflow_pending:
-            self._reflow_pending = True
-            QTimer.singleShot(0, self, self.reflow)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._reflow_later()
         super().changeEvent(event)
 
     def retranslate(self) -> None:
@@ -164,10 +180,32 @@ class SeatMapLegend(QWidget):
             text.setText(self.tr("{left} left").format(left=f"{state.availability.get(cid, 0):,}"))
 
 
+class _WholeScrollArea(QScrollArea):
+    """Asks for all its content's height (QScrollArea caps its wish at 24 lines): under a portrait map the
+    panel gets everything it holds, and only a screen too small for it makes it scroll."""
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The content's layout changed (large text, a new section): the panel's layout must ask again.
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.widget():
+            self.updateGeometry()
+        return False
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        return inner.sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+
+
 class SeatMapPanel(QFrame):
     """The choice, notice and legend beside (or under) the map; `actions` and `extra` take the screen's controls.
 
-    Landscape: one column. Portrait (set_portrait): the legend moves to a second column, the rest stays left.
+    One column: the choice and its actions, the legend, then the screen's extras. Below the choice and its
+    actions, everything scrolls inside the panel (``more``) when it does not fit.
     """
 
     def __init__(self, model: SeatMapModel, styles: Styles, wheelchair: str, parent: QWidget | None = None):
@@ -202,11 +240,30 @@ class SeatMapPanel(QFrame):
         self._extra = QWidget()
         self._extra.setLayout(self.extra)
         self.extra.setContentsMargins(0, 0, 0, 0)
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(24, 16, 24, 16)
-        self._grid.setHorizontalSpacing(32)
-        self._grid.setVerticalSpacing(14)
+        # The choice and its actions (Continue) always stay in view; the legend and the other ways to choose
+        # scroll on their own when a screen is too small for them (large text), never the whole page.
+        body = QWidget()
+        # Items: the extras, then the legend. Bottom to top puts the legend first in a column; left to right
+        # puts the extras on the left of a row.
+        self._body = QBoxLayout(QBoxLayout.Direction.BottomToTop, body)
+        self._body.setContentsMargins(0, 0, 0, 0)
+        self._body.setSpacing(14)
+        self._body.addWidget(self._extra, 1)
+        self._body.addWidget(self.legend, 0, Qt.AlignmentFlag.AlignTop)
+        self.more = _WholeScrollArea()
+        self.more.setObjectName("seat_panel_more")
+        self.more.setWidgetResizable(True)
+        self.more.setFrameShape(QFrame.Shape.NoFrame)
+        self.more.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.more.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setSpacing(14)
+        outer.addWidget(top)
+        outer.addWidget(self.more, 1)
         self._portrait: bool | None = None
+        self._arrange_pending = False
         self.set_portrait(False)
         self._last: SeatMapState | None = None
         self.retranslate()
@@ -223,25 +280,31 @@ class SeatMapPanel(QFrame):
         self.legend.restyle(styles)
 
     def set_portrait(self, portrait: bool) -> None:
-        if portrait == self._portrait:
-            return
+        """Landscape: one column. Portrait, under the map: the legend beside the other ways to choose where both
+        fit side by side (the map keeps the height), else below them (large text)."""
         self._portrait = portrait
-        for w in (self._top, self.legend, self._extra):
-            self._grid.removeWidget(w)
-        self._grid.addWidget(self._top, 0, 0)
-        if portrait:
-            self._grid.addWidget(self._extra, 1, 0)
-            self._grid.addWidget(self.legend, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
-            self._grid.setRowStretch(1, 1)
-            self._grid.setRowStretch(2, 0)
-            self._grid.setColumnStretch(1, 1)
-        else:
-            self._grid.addWidget(self.legend, 1, 0)
-            self._grid.addWidget(self._extra, 2, 0)
-            self._grid.setRowStretch(1, 0)
-            self._grid.setRowStretch(2, 1)
-            self._grid.setColumnStretch(1, 0)
-        self._grid.setColumnStretch(0, 1)
+        self._arrange_later()
+
+    def _arrange_later(self) -> None:
+        # Never inside a layout pass (see SeatMapLegend.reflow): after it, with the widths it gave.
+        if not self._arrange_pending:
+            self._arrange_pending = True
+            QTimer.singleShot(0, self, self._arrange)
+
+    def _arrange(self) -> None:
+        self._arrange_pending = False
+        need = self.legend.sizeHint().width() + self._extra.sizeHint().width() + 32
+        beside = bool(self._portrait) and need <= self.more.viewport().width()
+        self._body.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.BottomToTop
+        )
+        self._body.setSpacing(32 if beside else 14)
+        self._body.activate()  # the new height now, so the panel's own layout asks for it in this pass
+        self.more.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_later()
 
     def show_state(self, state: SeatMapState) -> None:
         self._last = state

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
@@ -66,6 +66,11 @@ class SeatMapView(QGraphicsView):
                 "releases the seat. Plus and minus zoom."
             )
         )
+
+    def sizeHint(self) -> QSize:
+        # QGraphicsView asks for its whole scene, up to 3/4 of the screen: on a real 1920x1080 display that
+        # pushed the page past the window. The map takes the room its layout leaves, and asks for little.
+        return QSize(480, 360)
 
     # --- zoom -----------------------------------------------------------------------------------
 

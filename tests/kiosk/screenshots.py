@@ -1,5 +1,8 @@
 """Render the kiosk's screens offscreen to resources/screenshots/kiosk-<screen>-<WxH>.png and door-<state>-<WxH>.png.
 
+Each window fills a screen of its size (tests/support/screens.py: a 1920x1080 and a 1080x1920 offscreen display),
+as on a kiosk, so a shot shows the layout a real display gets.
+
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.kiosk.screenshots [--out DIR] [--theme high_contrast]
 
 What a real sale reaches (welcome to done, the countdown warning, both payment terminals) is rendered from the
@@ -41,6 +44,7 @@ from kiosk.viewmodels.flow_state import (
     Tone,
 )
 from kiosk.viewmodels.i18n import plain
+from tests.support.screens import OFFSCREEN, fill_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((1920, 1080), (1080, 1920))
@@ -213,7 +217,7 @@ def _window(flow: Any, theme: str, large_text: bool) -> Any:
     window = MainWindow(flow)
     window.settings.set_high_contrast(theme == "high_contrast")
     window.settings.set_large_text(large_text)
-    window.resize(*SIZES[0])
+    fill_screen(window, SIZES[0])
     window.show()
     return window
 
@@ -234,7 +238,7 @@ def render_stand_ins(shots: Shots, *, theme: str = "default", large_text: bool =
     window = _window(flow, theme, large_text)
     try:
         for width, height in SIZES:
-            window.resize(width, height)
+            fill_screen(window, (width, height))
             for name in STAND_IN:
                 if shots.wants(name):
                     flow.show(all_states[name])
@@ -256,10 +260,10 @@ async def _both(shots: Shots, window: Any, name: str, sizes: tuple[tuple[int, in
     if not shots.wants(name):
         return
     for width, height in sizes:
-        window.resize(width, height)
+        fill_screen(window, (width, height))
         await asyncio.sleep(0.15)  # layouts and the seat map's fit settle on the loop
         shots.save(window, shots.path(name, width, height))
-    window.resize(*SIZES[0])
+    fill_screen(window, SIZES[0])
 
 
 async def _to_review(flow: Any, shoot: Any = None) -> None:
@@ -360,7 +364,7 @@ async def _door(ctx: Any, shots: Shots, folder: Path) -> None:
     )  # fmt: skip
     screen = DoorScreen(model)
     Theme(screen, name="high_contrast")  # as kiosk/door_app.py shows it
-    screen.resize(*DOOR_SIZE)
+    fill_screen(screen, DOOR_SIZE)
     screen.show()
     try:
         await _until(lambda: screen.word.text() == "Ready")
@@ -430,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large-text", action="store_true")
     parser.add_argument("--only", nargs="*", help="screen names (welcome, seats, ...; 'door' for the door)")
     args = parser.parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = OFFSCREEN  # the kiosk's real screens: windows at their real geometry
     for path in render_all(args.out, theme=args.theme, large_text=args.large_text, only=set(args.only or ())):
         print(path)
     return 0

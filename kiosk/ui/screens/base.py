@@ -49,6 +49,8 @@ class Screen(QWidget):
     """One step of the sale. Subclasses build widgets in __init__, set texts in retranslate(), and render()."""
 
     step: Step
+    fits_window = False
+    """True: the screen lays itself out within the window (its own parts scroll if need be); the page never does."""
 
     def __init__(self, deps: ScreenDeps) -> None:
         super().__init__()

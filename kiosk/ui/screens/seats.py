@@ -55,6 +55,9 @@ class StandingRow(QWidget):
 
 class SeatsScreen(Screen):
     step = Step.SEATS
+    fits_window = (
+        True  # Continue and the zoom bar never scroll away: the side panel's lower part scrolls instead
+    )
 
     def __init__(self, deps: ScreenDeps) -> None:
         super().__init__(deps)

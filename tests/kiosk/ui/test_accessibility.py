@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QApplication
 from kiosk.ui.speech import QtSpeaker, open_engine
 from kiosk.viewmodels.flow_state import Step
 from kiosk.viewmodels.speech import RecordingSpeaker
-from tests.kiosk.ui.test_screens import find, make_window, on_screen, real_flow, stand_in  # noqa: F401 - fixtures
+from tests.kiosk.ui.test_screens import on_screen
+from tests.support.kiosk_windows import find, make_window
 
 
-def test_tab_speaks_the_focused_controls_accessible_name(qtbot, stand_in):  # noqa: F811 - fixture from test_screens
+def test_tab_speaks_the_focused_controls_accessible_name(qtbot, stand_in):
     speaker = RecordingSpeaker(enabled=True)
     window = make_window(qtbot, stand_in, speaker=speaker)
     assert QApplication.focusWidget() is find(window, "buy_tickets")
@@ -26,7 +27,7 @@ def test_tab_speaks_the_focused_controls_accessible_name(qtbot, stand_in):  # no
     assert spoken == ["✓ English".removeprefix("✓ "), "Deutsch", "Español", "Speech: on"]
 
 
-def test_enter_activates_the_focused_button(qtbot, stand_in):  # noqa: F811 - fixture from test_screens
+def test_enter_activates_the_focused_button(qtbot, stand_in):
     window = make_window(qtbot, stand_in)
     qtbot.keyClick(find(window, "buy_tickets"), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "request_begin" in stand_in.commands())
@@ -34,7 +35,7 @@ def test_enter_activates_the_focused_button(qtbot, stand_in):  # noqa: F811 - fi
     assert stand_in.calls[-1] == ("set_language", ("es",))
 
 
-def test_f1_switches_speech_and_the_toggle_says_so(qtbot, stand_in):  # noqa: F811 - fixture from test_screens
+def test_f1_switches_speech_and_the_toggle_says_so(qtbot, stand_in):
     speaker = RecordingSpeaker(enabled=False)
     window = make_window(qtbot, stand_in, speaker=speaker)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
@@ -48,7 +49,7 @@ def test_f1_switches_speech_and_the_toggle_says_so(qtbot, stand_in):  # noqa: F8
     assert speaker.enabled
 
 
-def test_a_new_screen_speaks_the_flows_summary_not_the_focus_move(qtbot, real_flow):  # noqa: F811 - fixture from test_screens
+def test_a_new_screen_speaks_the_flows_summary_not_the_focus_move(qtbot, real_flow):
     speaker = RecordingSpeaker(enabled=True)
     window = make_window(qtbot, real_flow, speaker=speaker)
     qtbot.mouseClick(find(window, "buy_tickets"), Qt.MouseButton.LeftButton)

@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 
 from kiosk.ui import i18n
 from kiosk.viewmodels.flow_state import Step
-from tests.kiosk.ui.test_screens import find, make_window, on_screen, real_flow, stand_in  # noqa: F401 - fixtures
+from tests.kiosk.ui.test_screens import on_screen
+from tests.support.kiosk_windows import find, make_window
 
 WORDS = {
     "en": ("Buy tickets", "Welcome to", "Speech: off"),
@@ -22,7 +23,7 @@ WORDS = {
 }
 
 
-def test_switching_language_retranslates_the_live_screen_and_the_flow_texts(qtbot, real_flow):  # noqa: F811 - fixture from test_screens
+def test_switching_language_retranslates_the_live_screen_and_the_flow_texts(qtbot, real_flow):
     window = make_window(qtbot, real_flow)
     for language in ("de", "es", "en"):
         qtbot.mouseClick(find(window, f"language_{language}"), Qt.MouseButton.LeftButton)
@@ -41,7 +42,7 @@ def test_switching_language_retranslates_the_live_screen_and_the_flow_texts(qtbo
     assert f"noch {first.available}" in find(window, f"concert_card_{first.concert.id}").accessibleName()
 
 
-def test_a_hidden_screen_is_translated_when_it_shows(qtbot, stand_in):  # noqa: F811 - fixture from test_screens
+def test_a_hidden_screen_is_translated_when_it_shows(qtbot, stand_in):
     from tests.kiosk import screenshots
 
     window = make_window(qtbot, stand_in)

@@ -2,79 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from core.client.local import LocalClient
-from core.domain.devices import DeviceKind
 from core.domain.ids import PlaceId
-from core.services import devices
-from core.services.context import ServiceContext
-from kiosk.devices.print_folder import FolderPrinter
 from kiosk.ui.main_window import MainWindow
 from kiosk.viewmodels.flow_state import Step
-from kiosk.viewmodels.printing import TicketPrinting
-from kiosk.viewmodels.sale_flow import SaleFlow
-from kiosk.viewmodels.seat_map import SeatMapModel
-from tests.builders import ROOT
 from tests.kiosk import screenshots
-
-LANDSCAPE, PORTRAIT = (1920, 1080), (1080, 1920)
-
-
-def find(window: QWidget, name: str) -> Any:
-    """The visible widget with this objectName (screens are built once, so names repeat across hidden screens)."""
-    matches = [w for w in window.findChildren(QWidget, name) if w.isVisible()]
-    assert len(matches) == 1, f"{len(matches)} visible widgets named {name!r}"
-    return matches[0]
-
-
-def make_window(qtbot: Any, flow: Any, size: tuple[int, int] = LANDSCAPE, **kwargs: Any) -> MainWindow:
-    window = MainWindow(flow, **kwargs)
-    # A language left switched on would translate the next test's screens: back to English at the end.
-    qtbot.addWidget(window, before_close_func=lambda w: w.languages.close())
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)  # focus (and so speech) follows only in the active window
-    return window
-
-
-@pytest.fixture
-def real_flow(kiosk_ctx: ServiceContext, qt_run: Any, qtbot: Any, tmp_path: Path) -> Iterator[SaleFlow]:
-    """The real SaleFlow on the seeded demo database, enrolled and approved: it stands on WELCOME."""
-    kiosk_ctx.settings = replace(
-        kiosk_ctx.settings, device_key_ref=f"file:{tmp_path / 'kiosk.key'}", demo_mode=True
-    )
-    (tmp_path / "printed").mkdir()
-    flow = SaleFlow(
-        LocalClient.over(kiosk_ctx),
-        printing=TicketPrinting(FolderPrinter(tmp_path / "printed")),
-        settings=kiosk_ctx.settings,
-        poll_s=0.05,
-    )
-    flow.request_start()  # it waits for approval, polling, until the manager below approves it
-    qtbot.waitUntil(lambda: flow.state.step is Step.ENROLMENT, timeout=10_000)
-    enrolment = qt_run(devices.enrol_this_device(kiosk_ctx, kind=DeviceKind.KIOSK, name="Kiosk"))
-    qt_run(devices.approve_device(kiosk_ctx, ROOT, enrolment.device.id))
-    qtbot.waitUntil(lambda: flow.state.step is Step.WELCOME and bool(flow.state.venue_name), timeout=10_000)
-    yield flow
-    qt_run(flow.aclose())
-
-
-@pytest.fixture
-def stand_in(qtbot: Any) -> screenshots.StandInFlow:
-    """Hand-built snapshots for the screens a real sale reaches only after a payment (layout checks only)."""
-    states = screenshots.states()
-    model = SeatMapModel(screenshots.seat_map(states["seats"].concert.concert))  # type: ignore[union-attr]
-    return screenshots.StandInFlow(states["welcome"], model)
+from tests.support.kiosk_windows import find, make_window, settle, unseen
+from tests.support.screens import LANDSCAPE, PORTRAIT, fill_screen
 
 
 def on_screen(window: MainWindow, step: Step) -> bool:
@@ -104,7 +44,7 @@ def test_every_visible_button_is_touch_sized_and_named_on_every_screen(qtbot, st
     window = make_window(qtbot, stand_in)
     checked = 0
     for size in (LANDSCAPE, PORTRAIT):
-        window.resize(*size)
+        fill_screen(window, size)
         for name, state in screenshots.states().items():
             stand_in.show(state)
             QApplication.processEvents()
@@ -228,7 +168,7 @@ def test_payment_cards_share_a_top_aligned_row_and_cancel_stands_apart(qtbot, st
     instructions = box(find(window, "payment_instructions"))
     assert ay + ah > box(cancel)[1] > instructions[1] + instructions[3]  # at the amount card's foot
     assert screen.height() - (ty + th) > 100  # the cards end with their content, not at the screen's foot
-    window.resize(*PORTRAIT)
+    fill_screen(window, PORTRAIT)
     QApplication.processEvents()
     (ax, ay, _aw, ah), (tx, ty, _tw, th) = box(amount), box(terminal)
     assert ax == tx  # stacked: the amount first, then the terminal
@@ -310,15 +250,14 @@ def test_lockdown_opens_the_staff_exit_only_after_five_corner_taps(qtbot, stand_
 
 
 def _page_scrolls(window: MainWindow) -> bool:
-    for _ in range(3):  # the page's layout settles, then its scroll bar range follows
-        QApplication.processEvents()
+    settle()  # the page's layout settles, then its scroll bar range follows
     page = window.stack.currentWidget()
     return page.verticalScrollBar().maximum() > 0 or page.verticalScrollBar().isVisible()
 
 
 def _check_fits(window: MainWindow, step: Step, seen: dict[str, list[Step]]) -> None:
     for size in (LANDSCAPE, PORTRAIT):
-        window.resize(*size)
+        fill_screen(window, size)
         if _page_scrolls(window):
             seen.setdefault(f"{size}", []).append(step)
         if step is Step.SEATS:
@@ -355,21 +294,22 @@ def test_no_page_of_the_real_flow_scrolls_in_landscape_or_portrait(qtbot, real_f
     assert scrolled == {}
 
 
-def test_a_large_text_page_scrolls_to_the_focused_control(qtbot, stand_in):
+def test_on_a_small_display_only_the_side_list_scrolls_to_the_focused_control(qtbot, stand_in):
     window = make_window(qtbot, stand_in, (1366, 768))  # a small kiosk display: the side column cannot fit
     window.settings.set_large_text(True)
     stand_in.show(screenshots.states()["seats"])
-    assert _page_scrolls(window)  # the proof that this page does not fit at 1.4x
-    page = window.stack.currentWidget()
-    page.verticalScrollBar().setValue(0)
+    assert not _page_scrolls(window)  # the seat screen fits itself to the window
+    more = find(window, "seat_panel_more")
+    assert more.verticalScrollBar().maximum() > 0  # the proof that the side column does not fit at 1.4x
+    more.verticalScrollBar().setValue(0)
     choose = find(window, "standing_2_choose")  # the last control of the side column
-    assert choose.mapTo(page.viewport(), QPoint(0, choose.height())).y() > page.viewport().height()
+    assert unseen(choose)
     choose.setFocus(Qt.FocusReason.TabFocusReason)
-    QApplication.processEvents()
-    top = choose.mapTo(page.viewport(), QPoint(0, 0)).y()
-    assert page.verticalScrollBar().value() > 0
-    assert top >= 0
-    assert top + choose.height() <= page.viewport().height()
+    settle()
+    assert more.verticalScrollBar().value() > 0
+    # The focused control shows, and nothing else moved out of view for it.
+    for name in ("standing_2_choose", "continue", "seats_title", "back", "zoom_in"):
+        assert unseen(find(window, name)) == "", name
 
 
 def _contrast(a: Any, b: Any) -> float:

@@ -1,0 +1,71 @@
+"""The seat screen in a real window: a top-level window filling a 1920x1080 or a 1080x1920 screen, every theme."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from kiosk.viewmodels.flow_state import Step
+from tests.support.kiosk_windows import find, make_window, settle, unseen
+from tests.support.screens import LANDSCAPE, PORTRAIT
+
+THEMES = ((False, False), (True, False), (False, True), (True, True))
+"""(high contrast, large text): every look a buyer can switch on at Welcome."""
+
+
+def to_seats(qtbot: Any, flow: Any, window: Any) -> None:
+    flow.request_begin()
+    qtbot.waitUntil(lambda: flow.state.step is Step.CONCERTS and not flow.state.busy)
+    flow.request_choose_concert(flow.state.concerts[0].concert.id)
+    qtbot.waitUntil(lambda: window.current_screen() is window.screens[Step.SEATS] and not flow.state.busy)
+
+
+def controls(window: Any) -> dict[str, QWidget]:
+    """Everything a buyer uses on the seat screen, by name."""
+    names = ["seats_title", "back", "continue", "clear_choice", "zoom_out", "zoom_fit", "zoom_in"]
+    names += ["selection_summary", "best_quantity_minus", "best_quantity_plus"]
+    screen = window.screens[Step.SEATS]
+    names += [b.objectName() for b in screen.best_buttons.values()]
+    for row in screen.standing_rows.values():
+        names += [row.picker.minus.objectName(), row.picker.plus.objectName(), row.choose.objectName()]
+    return {name: find(window, name) for name in names}
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def test_every_seat_screen_control_is_in_view_without_scrolling_in_every_theme(qtbot, real_flow, size):
+    window = make_window(qtbot, real_flow, size)
+    to_seats(qtbot, real_flow, window)
+    model = real_flow.seat_map
+    for place in [p.id for p in model.seats if model.state_of(p.id).value == "free"][:2]:
+        model.toggle(place)  # the choice line and an enabled Continue
+    problems = []
+    for high_contrast, large_text in THEMES:
+        window.settings.set_high_contrast(high_contrast)
+        window.settings.set_large_text(large_text)
+        settle()
+        assert window.size().toTuple() == size
+        page = window.stack.currentWidget()
+        look = f"{size} high contrast {high_contrast}, large text {large_text}"
+        if page.verticalScrollBar().maximum() > 0:
+            problems.append(f"{look}: the page scrolls by {page.verticalScrollBar().maximum()} px")
+        more = find(window, "seat_panel_more")
+        for name, widget in controls(window).items():
+            why = unseen(widget)
+            if why and large_text and more.isAncestorOf(widget):
+                # Large text may need the side list to scroll (only it): focusing a control there shows it (a
+                # disabled one, scrolling the list), and Continue and the map's zoom bar stay where they are.
+                if widget.isEnabled():
+                    widget.setFocus(Qt.FocusReason.TabFocusReason)
+                else:
+                    more.ensureWidgetVisible(widget)
+                settle()
+                why = unseen(widget) or unseen(find(window, "continue")) or unseen(find(window, "zoom_in"))
+            if why:
+                problems.append(f"{look}: {name} {why}")
+        view = find(window, "seat_map").view
+        if min(view.width(), view.height()) < 0.3 * min(size):
+            problems.append(f"{look}: the map is only {view.width()}x{view.height()}")
+    assert problems == [], "\n".join(problems)
