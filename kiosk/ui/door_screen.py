@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.checkin import ScanResult
 from core.domain.ids import ConcertId
 from kiosk.devices.camera import CameraScanner
 from kiosk.devices.scanner_hid import HidScanner
 from kiosk.ui.binding import bind
 from kiosk.ui.door_sounds import DoorSounds
 from kiosk.ui.door_widgets import CALM_MAX_PX, WORD_MAX_PX, Chooser, FitLabel, label
-from kiosk.viewmodels.door import ConcertChoice, DoorState, DoorViewModel, Tone
+from kiosk.viewmodels.door import ConcertChoice, DoorState, DoorViewModel, Tone, Verdict
 
 # High contrast by default: read at arm's length in a dim foyer. (background, text)
 _TONE_COLOURS = {
@@ -297,7 +298,7 @@ class DoorScreen(QWidget):
         if verdict is not None:
             word, reason = str(verdict.word), str(verdict.reason)
             place = " · ".join(p for p in (verdict.place, verdict.category) if p)
-            note = tr("Checked offline by signature") if verdict.offline else ""
+            note = _offline_note(verdict)
             tone: Tone | None = verdict.tone
         elif state.concert is None:
             word, place, note, tone = tr("Choose concert"), "", "", None
@@ -376,3 +377,11 @@ def _remove_filter(app: QCoreApplication, scanner: HidScanner) -> None:
 
     if shiboken6.isValid(scanner):
         app.removeEventFilter(scanner)
+
+
+def _offline_note(verdict: Verdict) -> str:
+    if not verdict.offline:
+        return ""
+    if verdict.result is ScanResult.UNCHECKED:  # the list was too old: no signature was checked
+        return tr("Offline — not checked")
+    return tr("Checked offline by signature")

@@ -13,7 +13,7 @@ __all__ = ["list_text", "station_status"]
 
 LIST_AGE = T("Door", "Offline list from {time} ({age} old)")
 LIST_TOO_OLD = T("Door", "Offline list too old ({age}): check tickets by hand")
-NO_LIST = T("Door", "No offline list: check tickets by hand")
+NO_LIST = T("Door", "No offline list for this concert: tickets cannot be checked; call a manager")
 
 
 async def station_status(station: DoorStation, timezone: str) -> dict[str, object]:

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+136"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+129"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
@@ -42,7 +42,6 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+1"/>
         <source>Undo last admit</source>
         <translation>Letzten Einlass zurücknehmen</translation>
     </message>
@@ -52,7 +51,27 @@
         <translation>Den letzten Einlass an diesem Eingang zurücknehmen (innerhalb von 5 Minuten)</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+4"/>
+        <source>Yes, undo</source>
+        <translation>Ja, zurücknehmen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the admit</source>
+        <translation>Einlass behalten</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
+        <translation>Einlass von {place} zurücknehmen? Das Ticket kann dann erneut gescannt werden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the last ticket</source>
+        <translation>dem letzten Ticket</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>No concert chosen</source>
         <translation>Kein Konzert gewählt</translation>
     </message>
@@ -87,12 +106,17 @@
         <translation>Konzert für heute Abend wählen</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+92"/>
+        <source>Offline — not checked</source>
+        <translation>Offline – nicht geprüft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Checked offline by signature</source>
         <translation>Offline per Signatur geprüft</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-83"/>
         <source>Choose concert</source>
         <translation>Konzert wählen</translation>
     </message>
@@ -305,8 +329,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>No offline list: check tickets by hand</source>
-        <translation>Keine Offline-Liste: Tickets von Hand prüfen</translation>
+        <source>No offline list for this concert: tickets cannot be checked; call a manager</source>
+        <translation>Keine Offline-Liste für dieses Konzert: Tickets können nicht geprüft werden; rufen Sie eine Leitung</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+136"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+129"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
@@ -42,7 +42,6 @@
     </message>
     <message>
         <location line="+13"/>
-        <location line="+1"/>
         <source>Undo last admit</source>
         <translation>Deshacer la última admisión</translation>
     </message>
@@ -52,7 +51,27 @@
         <translation>Deshacer la última admisión de esta puerta (en 5 minutos como máximo)</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+4"/>
+        <source>Yes, undo</source>
+        <translation>Sí, deshacer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the admit</source>
+        <translation>Mantener el acceso</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
+        <translation>¿Deshacer el acceso de {place}? La entrada podrá escanearse de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the last ticket</source>
+        <translation>la última entrada</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>No concert chosen</source>
         <translation>Ningún concierto elegido</translation>
     </message>
@@ -87,12 +106,17 @@
         <translation>Elija el concierto de esta noche</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+92"/>
+        <source>Offline — not checked</source>
+        <translation>Sin conexión: no comprobada</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Checked offline by signature</source>
         <translation>Comprobada sin conexión por su firma</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-83"/>
         <source>Choose concert</source>
         <translation>Elegir concierto</translation>
     </message>
@@ -305,8 +329,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>No offline list: check tickets by hand</source>
-        <translation>Sin lista sin conexión: revise las entradas a mano</translation>
+        <source>No offline list for this concert: tickets cannot be checked; call a manager</source>
+        <translation>No hay lista sin conexión para este concierto: no se pueden comprobar las entradas; llame a un responsable</translation>
     </message>
 </context>
 <context>

@@ -198,7 +198,7 @@ def test_offline_the_screen_shows_the_lists_age_and_past_the_limit_check_by_hand
         scan_by_keyboard(qtbot, screen, night.texts[1])
         qtbot.waitUntil(lambda: screen.word.text() == "CHECK BY HAND" and not door.state.busy, timeout=10_000)
         assert screen.reason.text().startswith("this door's offline list is too old")
-        assert screen.note.text() == "Checked offline by signature"
+        assert screen.note.text() == "Offline — not checked"
         assert screen.offline_list.text() == "Offline list too old (6 h 01 min): check tickets by hand"
         assert "#b00020" in screen.offline_list.styleSheet()  # the red band
         assert screen.counter.text() == "Admitted tonight: 1"  # no silent ADMIT
