@@ -349,18 +349,22 @@ def theme_run(theme: str, large_text: bool) -> bool:
 
 
 async def _door(ctx: Any, shots: Shots, folder: Path) -> None:
-    """The door screen on a real night's tickets: ready, ADMIT, then the same ticket again."""
+    """The door screen on a real night's tickets: ready, ADMIT, the same ticket again, then offline with a list
+    past its maximum age (the door's own line to the database cut)."""
     from core.client.local import LocalClient
     from kiosk.ui.door_screen import DoorScreen
     from kiosk.ui.theme import Theme
     from kiosk.viewmodels.door import DoorViewModel
     from tests.kiosk.viewmodels.test_door import DOORS_OPEN, door_night
+    from tests.support.door import cuttable_door_context
 
     night = await door_night(ctx, 2, name="Harbour Hall")
     ctx.clock.advance(DOORS_OPEN)
+    line_cm = cuttable_door_context(ctx.settings.resolved_database_url(), ctx.clock, folder)
+    door_ctx, line = await line_cm.__aenter__()
     model = await DoorViewModel.open(
-        LocalClient.over(ctx, actor=night.door), gate="North", local_path=folder / "door.sqlite3",
-        concert_id=night.stage.id, verdict_seconds=None, tick_seconds=3600.0,
+        LocalClient.over(door_ctx, actor=night.door), gate="North", local_path=folder / "door.sqlite3",
+        concert_id=night.stage.id, verdict_seconds=None, tick_seconds=3600.0, probe_interval=timedelta(0),
     )  # fmt: skip
     screen = DoorScreen(model)
     Theme(screen, name="high_contrast")  # as kiosk/door_app.py shows it
@@ -376,8 +380,14 @@ async def _door(ctx: Any, shots: Shots, folder: Path) -> None:
         model.request_scan(night.texts[0])
         await _until(lambda: screen.word.text() == "ALREADY USED")
         shots.save(screen, shots.path("already-used", *DOOR_SIZE, prefix="door"))
+        await line.cut()
+        ctx.clock.advance(door_ctx.settings.door_snapshot_max_age_s + 20 * 60)
+        model.request_scan(night.texts[1])
+        await _until(lambda: screen.word.text() == "CHECK BY HAND" and not model.state.busy)
+        shots.save(screen, shots.path("offline-too-old", *DOOR_SIZE, prefix="door"))
     finally:
         await model.aclose()
+        await line_cm.__aexit__(None, None, None)
         screen.close()
         screen.deleteLater()
 
