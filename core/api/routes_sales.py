@@ -146,6 +146,7 @@ async def checkout(
         _payment_input(data.payment),
         idempotency_key=data.idempotency_key,
         buyer_email=data.buyer_email,
+        language=data.language,
     )
     return without_signatures(order)
 

@@ -215,6 +215,7 @@ class LocalClient:
         *,
         idempotency_key: str,
         buyer_email: str | None = None,
+        language: str = "en",
     ) -> Order:
         return await purchase.pay_and_checkout(
             self.ctx,
@@ -223,6 +224,7 @@ class LocalClient:
             payment,
             idempotency_key=idempotency_key,
             buyer_email=buyer_email,
+            language=language,
         )
 
     async def render_order(self, order_code: str, layout: Layout) -> bytes:

@@ -129,10 +129,12 @@ class DeviceClient(Protocol):
         *,
         idempotency_key: str,
         buyer_email: str | None = None,
+        language: str = "en",
     ) -> Order:
         """Take the payment on the server (a staff PIN, or the demo card on a demo database) and turn the hold
         into an order, in one call. The same key returns the same order (a retry after a lost reply never
-        charges or sells twice). A refusal after the charge voids it on the server (audited for staff)."""
+        charges or sells twice). A refusal after the charge voids it on the server (audited for staff). The
+        tickets print in ``language``, the buyer's."""
         ...
 
     async def render_order(self, order_code: str, layout: Layout) -> bytes:

@@ -251,12 +251,19 @@ class RemoteClient:
         await self._call("DELETE", f"/v1/holds/{hold_id}", repeatable=True)
 
     async def pay_and_checkout(
-        self, hold_id: HoldId, payment: PaymentInput, *, idempotency_key: str, buyer_email: str | None = None
+        self,
+        hold_id: HoldId,
+        payment: PaymentInput,
+        *,
+        idempotency_key: str,
+        buyer_email: str | None = None,
+        language: str = "en",
     ) -> Order:
         body = {
             "payment": _payment_body(payment),
             "idempotency_key": idempotency_key,
             "buyer_email": buyer_email,
+            "language": language,
         }
         response = await self._call("POST", f"/v1/holds/{hold_id}/checkout", body=body, repeatable=True)
         return self._http.decode(response, Order)

@@ -14,6 +14,7 @@ from core.domain.catalog import MapPlace, MapSection
 from core.domain.concerts import Concert, ConcertStatus, PriceCategory
 from core.domain.ids import CategoryId, ConcertId, PlaceId, PlanId, SectionId
 from core.domain.money import Money
+from core.domain.names import translations_from
 from core.domain.places import PlaceState
 from core.domain.venues import SectionKind
 
@@ -65,7 +66,12 @@ async def categories(conn: AsyncConnection, concert_ids: list[ConcertId]) -> lis
     )
     return [
         PriceCategory(
-            CategoryId(r.id), ConcertId(r.concert_id), r.name, Money(r.price_minor, r.currency), r.colour
+            CategoryId(r.id),
+            ConcertId(r.concert_id),
+            r.name,
+            Money(r.price_minor, r.currency),
+            r.colour,
+            translations_from(r.translations),
         )
         for r in (await conn.execute(stmt)).all()
     ]
@@ -76,7 +82,9 @@ async def map_sections(conn: AsyncConnection, plan_id: PlanId) -> list[MapSectio
         select(sections).where(sections.c.plan_id == plan_id).order_by(sections.c.sort_order, sections.c.id)
     )
     return [
-        MapSection(SectionId(r.id), r.name, SectionKind(r.kind), r.capacity)
+        MapSection(
+            SectionId(r.id), r.name, SectionKind(r.kind), r.capacity, translations_from(r.translations)
+        )
         for r in (await conn.execute(stmt)).all()
     ]
 

@@ -47,6 +47,7 @@ async def insert_order(
     payment: Payment,
     buyer_email: str | None,
     demo: bool,
+    language: str = "en",
     now: datetime,
     new_tickets: Sequence[NewTicket],
 ) -> tuple[OrderId, list[tuple[PlaceId, TicketId]]]:
@@ -69,6 +70,7 @@ async def insert_order(
                 # Sold on a demo database, or paid with a simulated card anywhere: a DEMO ticket (PDF, mail).
                 demo=demo or payment.method == DEMO_METHOD,
                 created_at=now,
+                language=language,
             )
             .returning(orders.c.id)
         )
@@ -121,6 +123,7 @@ async def load(
         payment_reference=row.payment_reference,
         buyer_email=row.buyer_email,
         created_at=row.created_at,
+        language=row.language,
         tickets=tuple(
             Ticket(
                 id=TicketId(t.id),

@@ -24,7 +24,8 @@ from core.db.tables import places, price_categories, seats, sections
 from core.domain.events import PlaceChange
 from core.domain.ids import CategoryId, ConcertId, HoldId, PlaceId, SectionId, TicketId
 from core.domain.money import Money
-from core.domain.places import PlaceState, place_label
+from core.domain.names import Translations, translations_from
+from core.domain.places import PlaceName, PlaceState, place_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +50,16 @@ class PlaceDetail:
     state: PlaceState
     accessible: bool = False
     held_until: datetime | None = None
+    section_names: Translations = ()
+    category_names: Translations = ()
 
     @property
     def label(self) -> str:
         return place_label(self.section, self.row, self.number)
+
+    @property
+    def name(self) -> PlaceName:
+        return PlaceName(self.section, self.row, self.number, self.section_names)
 
 
 def in_state(state: PlaceState) -> ColumnElement[bool]:
@@ -253,10 +260,12 @@ def _details_query() -> Select[Any]:
             places.c.state,
             places.c.held_until,
             sections.c.name.label("section"),
+            sections.c.translations.label("section_names"),
             seats.c.row_label,
             seats.c.number,
             seats.c.accessible,
             price_categories.c.name.label("category"),
+            price_categories.c.translations.label("category_names"),
             price_categories.c.price_minor,
             price_categories.c.currency,
         )
@@ -281,6 +290,8 @@ def _detail(r: Any) -> PlaceDetail:
         state=PlaceState(r.state),
         accessible=bool(r.accessible),
         held_until=r.held_until,
+        section_names=translations_from(r.section_names),
+        category_names=translations_from(r.category_names),
     )
 
 

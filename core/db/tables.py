@@ -65,6 +65,8 @@ sections = Table(
     Column("kind", String(16), nullable=False),
     Column("capacity", Integer, nullable=False),
     Column("sort_order", Integer, nullable=False, server_default="0"),
+    # The name in other languages as the venue entered them, {"de": "Parkett"}; none: the name alone.
+    Column("translations", JSON, nullable=True),
     UniqueConstraint("plan_id", "name"),
     CheckConstraint("kind IN ('seated', 'standing')", name="kind"),
     CheckConstraint("capacity >= 0", name="capacity"),
@@ -120,6 +122,7 @@ price_categories = Table(
     Column("price_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("colour", String(9), nullable=False),
+    Column("translations", JSON, nullable=True),
     UniqueConstraint("concert_id", "name"),
     CheckConstraint("price_minor >= 0", name="price"),
 )
@@ -218,6 +221,8 @@ orders = Table(
     Column("buyer_email", String(320), nullable=True),
     Column("demo", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UtcDateTime, nullable=False),
+    # The buyer's language at the sale ('de'): the tickets print in it, whoever prints them again.
+    Column("language", String(16), nullable=False, server_default="en"),
     CheckConstraint("status IN ('paid', 'partly_refunded', 'refunded')", name="status"),
 )
 

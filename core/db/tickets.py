@@ -12,6 +12,7 @@ from core.db.signing_keys import signed_by
 from core.db.tables import concerts, orders, places, price_categories, seats, sections, tickets, venues
 from core.domain.ids import ConcertId, DeviceId, TicketId
 from core.domain.money import Money
+from core.domain.names import Translations, translations_from
 from core.domain.orders import TicketState
 
 
@@ -39,6 +40,10 @@ class PrintRow:
     seat: int | None
     category: str
     price: Money
+    language: str = "en"
+    """The sale's language: the tickets print in it."""
+    section_names: Translations = ()
+    category_names: Translations = ()
 
 
 async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
@@ -57,6 +62,7 @@ async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
             orders.c.device_id,
             orders.c.created_at.label("sold_at"),
             orders.c.demo,
+            orders.c.language,
             concerts.c.title,
             concerts.c.artist,
             concerts.c.doors_at,
@@ -64,9 +70,11 @@ async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
             venues.c.name.label("venue"),
             venues.c.timezone,
             sections.c.name.label("section"),
+            sections.c.translations.label("section_names"),
             seats.c.row_label,
             seats.c.number,
             price_categories.c.name.label("category"),
+            price_categories.c.translations.label("category_names"),
         )
         .join(orders, orders.c.id == tickets.c.order_id)
         .join(concerts, concerts.c.id == tickets.c.concert_id)
@@ -102,6 +110,9 @@ async def print_rows(conn: AsyncConnection, order_code: str) -> list[PrintRow]:
             seat=r.number,
             category=r.category,
             price=Money(r.price_minor, r.currency),
+            language=r.language,
+            section_names=translations_from(r.section_names),
+            category_names=translations_from(r.category_names),
         )
         for r in (await conn.execute(stmt)).all()
     ]

@@ -81,6 +81,8 @@ class PayRequest:
     payment: PaymentBody
     idempotency_key: str
     buyer_email: str | None = None
+    language: str = "en"
+    """The buyer's language: the tickets print in it."""
 
 
 @dataclass(frozen=True, slots=True)

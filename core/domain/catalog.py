@@ -9,6 +9,7 @@ from datetime import datetime
 from core.domain.concerts import Concert, PriceCategory
 from core.domain.ids import CategoryId, ConcertId, PlaceId, SectionId
 from core.domain.money import Money
+from core.domain.names import Translations
 from core.domain.places import PlaceState
 from core.domain.venues import SectionKind
 
@@ -59,6 +60,8 @@ class MapSection:
     name: str
     kind: SectionKind
     capacity: int
+    names: Translations = ()
+    """The name in other languages, as the venue entered them."""
 
 
 @dataclass(frozen=True, slots=True)

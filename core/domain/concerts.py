@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from core.domain.ids import CategoryId, ConcertId, PlanId, VenueId
 from core.domain.money import Money
+from core.domain.names import Translations
 
 MIN_EXTENSIONS = 10
 """WCAG 2.2.1: a time limit can be extended at least ten times."""
@@ -27,6 +28,8 @@ class PriceCategory:
     name: str
     price: Money
     colour: str
+    names: Translations = ()
+    """The name in other languages, as the venue entered them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,11 +35,26 @@ class EncoreError(Exception):
             raise TypeError(f"{code.value!r} is declared by both {owner.__name__} and {cls.__name__}")
         OWNER.update(dict.fromkeys(cls.codes, cls))
 
-    def __init__(self, message: str, *, code: ErrorCode | None = None) -> None:
+    _key: str | None = None
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None, key: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = self._checked(code)
+        if key is not None:
+            self._key = key
+
+    @property
+    def message_key(self) -> str:
+        """What an app looks up its own sentence by, in its buyer's language (``message`` is the English one):
+        the code, or a finer key where one code has several sentences ("hold_expired.places_taken")."""
+        return self._key or self.code.value
+
+    @property
+    def message_args(self) -> dict[str, object]:
+        """The values that sentence names: the class's ``fields`` (so they cross the API with the error)."""
+        return {name: getattr(self, name, None) for name in type(self).fields}
 
     @classmethod
     def _checked(cls, code: ErrorCode | str) -> ErrorCode:
@@ -53,13 +68,17 @@ class EncoreError(Exception):
         return checked
 
     @classmethod
-    def rebuild(cls, message: str, code: ErrorCode, attributes: Mapping[str, object]) -> Self:
+    def rebuild(
+        cls, message: str, code: ErrorCode, attributes: Mapping[str, object], *, key: str | None = None
+    ) -> Self:
         """An instance with exactly this message, code and attributes, as a decoder needs it: the subclass's
         constructor is not run, because it would compose its own message from its arguments."""
         error = cls.__new__(cls, message)
         Exception.__init__(error, message)
         error.message = message
         error.code = cls._checked(code)
+        if key is not None:
+            error._key = key
         for name, value in attributes.items():
             setattr(error, name, value)
         return error

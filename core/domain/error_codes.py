@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     HOLD_SECONDS_INVALID = "hold_seconds_invalid"
     ID_INVALID = "id_invalid"
     IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
+    LANGUAGE_INVALID = "language_invalid"
     MAIL_INVALID = "mail_invalid"
     MAX_EXTENSIONS_INVALID = "max_extensions_invalid"
     MAX_PER_ORDER_INVALID = "max_per_order_invalid"

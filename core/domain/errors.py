@@ -74,6 +74,7 @@ from core.domain.edge_errors import UnknownKey as UnknownKey
 from core.domain.error_base import OWNER
 from core.domain.error_base import EncoreError as EncoreError
 from core.domain.error_codes import ErrorCode as ErrorCode
+from core.domain.places import PlaceName
 
 _E = ErrorCode  # the tables below stay readable
 
@@ -85,7 +86,8 @@ class InputError(EncoreError):
         _E.CATEGORY_NAME_INVALID, _E.CATEGORY_UNUSED, _E.COLOUR_INVALID, _E.CURRENCY_INVALID,
         _E.DEVICE_KIND_INVALID, _E.DEVICE_NAME_INVALID, _E.DIRECTION_INVALID, _E.DISPLAY_NAME_INVALID,
         _E.DOORS_AFTER_START, _E.EMAIL_INVALID, _E.GATE_INVALID, _E.HOLD_SECONDS_INVALID, _E.ID_INVALID,
-        _E.IDEMPOTENCY_KEY_INVALID, _E.MAIL_INVALID, _E.MAX_EXTENSIONS_INVALID, _E.MAX_PER_ORDER_INVALID,
+        _E.IDEMPOTENCY_KEY_INVALID, _E.LANGUAGE_INVALID, _E.MAIL_INVALID, _E.MAX_EXTENSIONS_INVALID,
+        _E.MAX_PER_ORDER_INVALID,
         _E.OFFLINE_ADMITS_INVALID, _E.ORDER_CODE_INVALID, _E.PASSWORD_TOO_SHORT, _E.PAYMENT_AMOUNT_MISMATCH,
         _E.PAYMENT_INPUT_INVALID,
         _E.PAYMENT_INVALID, _E.PIN_INVALID, _E.PLACE_NOT_IN_CONCERT, _E.PLACES_DUPLICATE, _E.PLAN_EMPTY,
@@ -277,17 +279,30 @@ class Conflict(EncoreError):
 
 
 class SeatsTaken(Conflict):
-    code = _E.SEATS_TAKEN
-    fields = ("labels",)
+    """``labels`` name the taken places in English; ``places`` are the same as parts, for other languages."""
 
-    def __init__(self, labels: Sequence[str], *, message: str | None = None) -> None:
+    code = _E.SEATS_TAKEN
+    fields = ("labels", "places")
+    BUSY_KEY: ClassVar[str] = "seats_taken.busy"
+    """The message key when picked seats went to others several times running (no labels to name)."""
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        *,
+        message: str | None = None,
+        key: str | None = None,
+        places: Sequence[PlaceName] = (),
+    ) -> None:
         names = ", ".join(labels)
         super().__init__(
             message
             or f"Sorry, {names} {'was' if len(labels) == 1 else 'were'} just taken by someone else. "
-            "Please choose other seats."
+            "Please choose other seats.",
+            key=key,
         )
         self.labels = tuple(labels)
+        self.places = tuple(places)
 
 
 class NotEnoughPlaces(Conflict):

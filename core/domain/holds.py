@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from core.domain.ids import ConcertId, HoldId, PlaceId
 from core.domain.money import Money
+from core.domain.names import Translations
+from core.domain.places import PlaceName
 
 
 class HoldState(StrEnum):
@@ -23,6 +25,10 @@ class HeldPlace:
     """'Stalls, row C, seat 12' or 'Floor, standing'."""
     category: str
     price: Money
+    place: PlaceName | None = None
+    """The label's parts, for words in the buyer's language (None only from an older server)."""
+    category_names: Translations = ()
+    """The category's name in other languages."""
 
 
 @dataclass(frozen=True, slots=True)

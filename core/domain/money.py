@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 # Minor-unit exponents that differ from the usual 2.
 _EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "BHD": 3, "KWD": 3, "JOD": 3, "TND": 3}
@@ -21,6 +22,16 @@ class Money:
         if other.currency != self.currency:
             raise ValueError(f"cannot add {other.currency} to {self.currency}")
         return Money(self.minor + other.minor, self.currency)
+
+    @property
+    def exponent(self) -> int:
+        """Digits after the decimal point: 2 for EUR, 0 for JPY."""
+        return _EXPONENTS.get(self.currency, 2)
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount in whole units, exactly (45.00 for 4500 minor units of EUR)."""
+        return Decimal(self.minor).scaleb(-self.exponent)
 
     @staticmethod
     def zero(currency: str) -> Money:

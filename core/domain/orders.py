@@ -61,3 +61,5 @@ class Order:
     buyer_email: str | None
     created_at: datetime
     tickets: tuple[Ticket, ...]
+    language: str = "en"
+    """The buyer's language at the sale: its tickets print in it."""

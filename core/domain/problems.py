@@ -22,10 +22,12 @@ from core.domain.errors import (
     StorageUnavailable,
     error_class_for,
 )
+from core.domain.names import translations_from
+from core.domain.places import PlaceName
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:encore:problem:"
-RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code"})
+RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code", "message_key"})
 """RFC 9457's members and ours: no error attribute may take one of these names (a test checks)."""
 
 # A code this side does not know (a newer server) still gets a class the apps can catch, by its HTTP status.
@@ -76,6 +78,37 @@ def _labels(value: object) -> tuple[str, ...]:
     return tuple(_text(v) for v in value)
 
 
+def _place_json(place: PlaceName) -> dict[str, Any]:
+    return {
+        "section": place.section,
+        "row": place.row,
+        "seat": place.seat,
+        "section_names": dict(place.section_names),
+    }
+
+
+def _place(value: object) -> PlaceName:
+    if not isinstance(value, Mapping):
+        raise _Bad
+    row, seat, names = value.get("row"), value.get("seat"), value.get("section_names") or {}
+    if not isinstance(names, Mapping):
+        raise _Bad
+    return PlaceName(
+        _text(value.get("section")),
+        None if row is None else _text(row),
+        None if seat is None else _count(seat),
+        translations_from({_text(k): _text(v) for k, v in names.items()}),
+    )
+
+
+def _places(value: object) -> tuple[PlaceName, ...]:
+    if value is None:  # from a server that sent labels only
+        return ()
+    if not isinstance(value, list):
+        raise _Bad
+    return tuple(_place(v) for v in value)
+
+
 def _file_problems(value: object) -> tuple[FileProblem, ...]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise _Bad
@@ -116,6 +149,7 @@ CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[object], object]]] = {
     "section": (_same, _text),
     "reason": (_same, _text),
     "labels": (list, _labels),
+    "places": (lambda ps: [_place_json(p) for p in ps], _places),
     "problems": (lambda ps: [{"line": p.line, "problem": p.problem} for p in ps], _file_problems),
     "wanted": (_same, _count),
     "tries_left": (_same, _count),
@@ -143,6 +177,8 @@ def to_problem(error: EncoreError) -> dict[str, Any]:
         "detail": error.message,
         "code": error.code.value,
     }
+    if error.message_key != error.code.value:
+        problem["message_key"] = error.message_key
     for name in cls.fields:
         encode, _ = CODECS[name]
         problem[name] = encode(getattr(error, name))
@@ -169,8 +205,15 @@ def from_problem(problem: object) -> EncoreError:
         attributes = _decode(cls, problem)
         if attributes is not None:
             kept = code if code is not None and code in cls.codes else cls.code
-            return cls.rebuild(message, kept, attributes)
+            return cls.rebuild(message, kept, attributes, key=_key_of(problem, kept))
     raise AssertionError("unreachable: EncoreError needs no attributes")  # pragma: no cover
+
+
+def _key_of(problem: Mapping[Any, Any], code: ErrorCode) -> str | None:
+    """A finer message key of this code ("seats_taken.busy"); anything else is ignored (the code serves)."""
+    key = problem.get("message_key")
+    ok = isinstance(key, str) and len(key) <= 100 and key.startswith(f"{code.value}.")
+    return key if ok else None
 
 
 def _status_of(problem: Mapping[Any, Any]) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -42,3 +43,17 @@ def clean_text(
         lower = 1 if required else 0
         raise InputError(field, hint or f"fill this in with {lower} to {limit} characters.", code=code)
     return cleaned
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?")
+
+
+def check_language(value: object) -> str:
+    """A buyer's language as a short tag ('de', 'pt_BR'): what the tickets of a sale print in."""
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
+        raise InputError(
+            "language",
+            "must be a language code such as 'en', 'de' or 'pt_BR'.",
+            code=ErrorCode.LANGUAGE_INVALID,
+        )
+    return value

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import audit
 from core.db import device_keys as keys_db
 from core.db import devices as devices_db
+from core.db import names as names_db
 from core.db import site as site_db
 from core.domain.concert_spec import NewCategory
 from core.domain.concerts import Concert
@@ -94,6 +95,20 @@ CONCERTS = (
 )
 
 
+# The demo's names in the kiosk's other languages (a venue enters its own in admin).
+SECTION_NAMES = {
+    "Stalls": {"de": "Parkett", "es": "Platea"},
+    "Circle": {"de": "Rang", "es": "Anfiteatro"},
+    "Balcony": {"de": "Balkon", "es": "Galería"},
+    "Floor": {"de": "Stehbereich", "es": "Pista"},
+}
+CATEGORY_NAMES = {
+    **SECTION_NAMES,
+    "Accessible": {"de": "Rollstuhlplatz", "es": "Plaza accesible"},
+    "Companion": {"de": "Begleitplatz", "es": "Acompañante"},
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
     plan: SeatingPlan
@@ -164,6 +179,9 @@ async def seed_demo(
     async def mark(conn: AsyncConnection) -> None:
         # The marker that says "this is a demo database": the apps may show a DEMO banner when they see it.
         await site_db.put(conn, site_db.DEMO, "true")
+        await names_db.put_section_names(conn, plan.id, SECTION_NAMES)
+        for concert in made:
+            await names_db.put_category_names(conn, concert.id, CATEGORY_NAMES)
         await audit.record(
             conn, at=ctx.clock.now(), actor=SEED, action="demo_seeded", subject=f"venue:{venue.id}"
         )

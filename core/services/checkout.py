@@ -23,7 +23,7 @@ from core.domain.orders import Order, OrderStatus, Payment, Ticket, TicketState
 from core.domain.payments import DEMO_METHOD
 from core.domain.places import PlaceState
 from core.domain.staff import Actor, Permission, describe
-from core.domain.validation import clean_text
+from core.domain.validation import check_language, clean_text
 from core.security.permissions import require
 from core.services.common import origin_of
 from core.services.context import ServiceContext
@@ -79,6 +79,7 @@ async def checkout_hold(
     idempotency_key: str,
     payment: Payment,
     buyer_email: str | None = None,
+    language: str = "en",
 ) -> Order:
     """Turn the hold into an order. Retrying with the same key returns the same order, never a second one.
 
@@ -88,11 +89,14 @@ async def checkout_hold(
     require(actor, Permission.SELL)
     hold_id = check_hold_id(hold_id)
     email = _validate(idempotency_key, payment, buyer_email)
+    language = check_language(language)
     signer = await ticket_signer(ctx)  # the server's key: checked first, so a missing key sells nothing
     for _attempt in range(_CODE_ATTEMPTS):
         try:
             order, event = await ctx.db.write(
-                lambda conn: _checkout(ctx, conn, actor, hold_id, idempotency_key, payment, email, signer)
+                lambda conn: _checkout(
+                    ctx, conn, actor, hold_id, idempotency_key, payment, (email, language), signer
+                )
             )
         except IntegrityError as exc:
             if is_unique_violation(exc, "orders", "idempotency_key"):
@@ -112,10 +116,11 @@ async def _checkout(
     hold_id: HoldId,
     idempotency_key: str,
     payment: Payment,
-    email: str | None,
+    buyer: tuple[str | None, str],
     signer: KeyedSigner,
 ) -> tuple[Order, PlacesChanged | None]:
     now = ctx.clock.now()
+    email, language = buyer  # the e-mail address, and the language the tickets print in
     # Lock the hold first, then look for the key: a concurrent retry of this checkout waits here and then
     # finds the order the first one committed.
     row = await holds_db.lock(conn, hold_id)
@@ -173,6 +178,7 @@ async def _checkout(
         payment=payment,
         buyer_email=email,
         demo=ctx.settings.demo_mode,
+        language=language,
         now=now,
         new_tickets=new_tickets,
     )
@@ -195,6 +201,7 @@ async def _checkout(
         payment_reference=payment.reference,
         buyer_email=email,
         created_at=now,
+        language=language,
         tickets=tuple(
             Ticket(
                 id=ticket_ids[p.id],

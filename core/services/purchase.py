@@ -23,7 +23,7 @@ from core.domain.money import Money
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput
 from core.domain.staff import Actor, Permission
-from core.domain.validation import clean_text
+from core.domain.validation import check_language, clean_text
 from core.security.permissions import require
 from core.services.checkout import checkout_hold
 from core.services.context import ServiceContext
@@ -50,9 +50,10 @@ async def pay_and_checkout(
     *,
     idempotency_key: str,
     buyer_email: str | None = None,
+    language: str = "en",
 ) -> Order:
     """Take the payment for the hold on this venue's terminal (a staff PIN, or the demo card on a demo
-    database), then turn the hold into an order.
+    database), then turn the hold into an order whose tickets print in ``language`` (the buyer's).
 
     The same key returns the same order without charging again. Anything refused before the charge (a lapsed
     and re-taken hold, a bad e-mail address) charges nothing; a refusal after the charge voids it (audited, so
@@ -74,6 +75,7 @@ async def pay_and_checkout(
             "this is not an e-mail address. Check it, or leave it empty.",
             code=ErrorCode.EMAIL_INVALID,
         )
+    language = check_language(language)
     terminal = open_terminal(ctx)  # a refused configuration charges nothing
     due = await ctx.db.read(lambda conn: _due(conn, actor, hold_id, key))
     if due.order is not None:
@@ -82,7 +84,13 @@ async def pay_and_checkout(
     charged = await terminal.charge(actor, due.amount, key, payment)
     try:
         return await checkout_hold(
-            ctx, actor, hold_id, idempotency_key=key, payment=charged, buyer_email=buyer_email
+            ctx,
+            actor,
+            hold_id,
+            idempotency_key=key,
+            payment=charged,
+            buyer_email=buyer_email,
+            language=language,
         )
     except StorageUnavailable:
         log.warning("checkout of hold %s after payment %s not answered; retry with its key", hold_id, key)

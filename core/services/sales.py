@@ -63,6 +63,10 @@ def _check_request_key(request_key: str | None) -> str | None:
     return clean_text("request_key", request_key, limit=100, code=ErrorCode.REQUEST_KEY_INVALID)
 
 
+def _held(p: places_db.PlaceDetail) -> HeldPlace:
+    return HeldPlace(p.id, p.label, p.category, p.price, place=p.name, category_names=p.category_names)
+
+
 def _hold_view(
     concert: Concert,
     hold_id: HoldId,
@@ -73,7 +77,7 @@ def _hold_view(
     return Hold(
         id=hold_id,
         concert_id=concert.id,
-        places=tuple(HeldPlace(p.id, p.label, p.category, p.price) for p in placed),
+        places=tuple(_held(p) for p in placed),
         expires_at=until,
         extensions_used=extensions_used,
         extensions_allowed=concert.max_extensions,
@@ -210,7 +214,7 @@ async def _explain_shortfall(conn: AsyncConnection, concert_id: ConcertId, missi
             "Reload the seat map and choose again.",
             code=ErrorCode.PLACE_NOT_IN_CONCERT,
         )
-    raise SeatsTaken([d.label for d in found])
+    raise SeatsTaken([d.label for d in found], places=[d.name for d in found])
 
 
 def _section_problem(found: actors_db.SaleContext, section_id: SectionId, want: SectionKind) -> None:
@@ -305,6 +309,7 @@ async def hold_best_available(
         (),
         message="Many people are choosing seats right now and the ones picked for you were taken. "
         "Please try again.",
+        key=SeatsTaken.BUSY_KEY,
     )
 
 

@@ -13,6 +13,7 @@ from core.db.actors import ensure_active
 from core.domain.codes import is_order_code, normalise_code
 from core.domain.errors import ErrorCode, InputError, NotAllowed, NotFound
 from core.domain.ids import TicketId
+from core.domain.names import name_in
 from core.domain.orders import TicketState
 from core.domain.staff import Actor, DeviceActor, Permission
 from core.domain.validation import check_ids, clean_text
@@ -53,15 +54,16 @@ def _document(row: tickets_db.PrintRow) -> TicketDocument:
         venue_timezone=row.timezone,
         doors_at=row.doors_at,
         starts_at=row.starts_at,
-        section=row.section,
+        section=name_in(row.section, row.section_names, row.language),
         row=row.row,
         seat=row.seat,
-        category=row.category,
+        category=name_in(row.category, row.category_names, row.language),
         price=row.price,
         order_code=row.order_code,
         serial=row.serial,
         qr_text=qr_text(row.ticket_id, row.concert_id, row.issued_at, row.key_id, row.signature),
         demo=row.demo,
+        language=row.language,
     )
 
 

@@ -1,4 +1,4 @@
-"""TicketDocument: everything printed on one ticket, with the venue-local wording of its times and place."""
+"""TicketDocument: everything printed on one ticket, with the venue-local times and the words of its language."""
 
 from __future__ import annotations
 
@@ -7,23 +7,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.money import Money
+from core.tickets.words import ENGLISH, TicketWords, date_text, money_text, time_text, weekday_text, words_for
 
-DEFAULT_SMALL_PRINT = (
-    "Valid for one admission only. Non-transferable and not for resale; "
-    "a resold ticket may be cancelled without refund. No refund or exchange except where the law or the "
-    "organiser's terms provide for one. Keep this ticket dry and flat; the QR code is checked at the door "
-    "and only its first scan admits."
-)
-
-# English names, not strftime's %a/%b: the printed ticket must not depend on the machine's locale.
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DEFAULT_SMALL_PRINT = ENGLISH.small_print
 _QR_MAX = 400
 
 
 @dataclass(frozen=True, slots=True)
 class TicketDocument:
-    """The printable face of one ticket. `seat is None` means a standing place; `qr_text` is opaque."""
+    """The printable face of one ticket. `seat is None` means a standing place; `qr_text` is opaque. Names
+    (section, category) come already in `language`, the sale's; the ticket's own words follow it."""
 
     concert_title: str
     artist: str
@@ -40,7 +33,9 @@ class TicketDocument:
     serial: str
     qr_text: str
     demo: bool = False
-    small_print: str = DEFAULT_SMALL_PRINT
+    small_print: str = ""
+    """Empty: the standard conditions in the ticket's language."""
+    language: str = "en"
 
     def __post_init__(self) -> None:
         for name in ("doors_at", "starts_at"):
@@ -57,6 +52,19 @@ class TicketDocument:
             raise ValueError("doors_at must not be after starts_at")
 
     @property
+    def words(self) -> TicketWords:
+        return words_for(self.language)
+
+    @property
+    def conditions(self) -> str:
+        """The small print: the one given, else the standard conditions in the ticket's language."""
+        return self.small_print or self.words.small_print
+
+    def price_text(self) -> str:
+        """The price as the ticket's language writes money: '€45.00', '45,00 €'."""
+        return money_text(self.price, self.language)
+
+    @property
     def standing(self) -> bool:
         return self.seat is None
 
@@ -67,14 +75,15 @@ class TicketDocument:
         return self.starts_at.astimezone(ZoneInfo(self.venue_timezone))
 
     def date_text(self) -> str:
-        """The concert's local date, e.g. 'Wed 2 Dec 2026'."""
-        return _date(self.local_start())
+        """The concert's local date, e.g. 'Wed, 2 Dec 2026' ('Mi., 2. Dez. 2026')."""
+        return date_text(self.local_start(), self.language)
 
     def times_text(self) -> str:
-        """Doors and start in the venue's time, e.g. 'Doors 19:00 · Start 20:00'."""
+        """Doors and start in the venue's time, e.g. 'Doors 19:00 · Start 20:00' ('Einlass 19:00 · Beginn …')."""
         doors, start = self.local_doors(), self.local_start()
-        doors_day = "" if doors.date() == start.date() else f"{_DAYS[doors.weekday()]} "
-        return f"Doors {doors_day}{doors:%H:%M} · Start {start:%H:%M}"
+        lang, words = self.language, self.words
+        doors_day = "" if doors.date() == start.date() else f"{weekday_text(doors, lang)} "
+        return f"{words.doors} {doors_day}{time_text(doors, lang)} · {words.start} {time_text(start, lang)}"
 
     def when_text(self) -> str:
         """One line, e.g. 'Wed 2 Dec 2026 · Doors 19:00 · Start 20:00'."""
@@ -82,14 +91,11 @@ class TicketDocument:
 
     def place_text(self) -> str:
         """Section, row and seat in one line, or the standing section, e.g. 'Stalls · Row F · Seat 12'."""
+        words = self.words
         if self.seat is None:
-            return f"{self.section} · Standing"
+            return f"{self.section} · {words.standing}"
         parts = [self.section]
         if self.row:
-            parts.append(f"Row {self.row}")
-        parts.append(f"Seat {self.seat}")
+            parts.append(f"{words.row} {self.row}")
+        parts.append(f"{words.seat} {self.seat}")
         return " · ".join(parts)
-
-
-def _date(moment: datetime) -> str:
-    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"

@@ -24,7 +24,13 @@ def render_pdf(tickets: Sequence[TicketDocument], layout: Layout) -> bytes:
     canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
     canvas.setCreator("Encore box office")
     canvas.setAuthor(tickets[0].venue_name)
-    canvas.setTitle(f"{tickets[0].artist} – tickets" if len(tickets) > 1 else f"Ticket {tickets[0].serial}")
+    first = tickets[0]
+    title = (
+        f"{first.artist} – {first.words.tickets}"
+        if len(tickets) > 1
+        else f"{first.words.ticket} {first.serial}"
+    )
+    canvas.setTitle(title)
     if layout is Layout.TICKET80:
         for doc in tickets:
             thermal_page(canvas, doc)

@@ -86,10 +86,11 @@ def draw_codes(c: Canvas, x: float, top: float, w: float, codes: list[tuple[str,
 
 def place_cells(doc: TicketDocument) -> list[Cell]:
     """Section, row and seat; or section and 'Standing' for a ticket without a seat."""
+    w = doc.words
     if doc.seat is None:
-        return [Cell("Section", doc.section, 0.55), Cell("Entry", "Standing", 0.45)]
+        return [Cell(w.section, doc.section, 0.55), Cell(w.kind, w.standing, 0.45)]
     return [
-        Cell("Section", doc.section, 0.5),
-        Cell("Row", doc.row or "–", 0.25, wraps=False),
-        Cell("Seat", str(doc.seat), 0.25, wraps=False),
+        Cell(w.section, doc.section, 0.5),
+        Cell(w.row, doc.row or "–", 0.25, wraps=False),
+        Cell(w.seat, str(doc.seat), 0.25, wraps=False),
     ]

@@ -75,7 +75,7 @@ def _sheet_ticket(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, 
         draw_watermark(c, main_x + main_w / 2, y + h / 2, 88, ink)
     _side_bar(c, doc, x, y, bar, h, ink)
     # Bottom up: the small print, the place and price cells, a rule; the names take the room above it.
-    size, lines = fit(doc.small_print, f.regular, main_w, (6.4, 5.4), 3, balance=False)
+    size, lines = fit(doc.conditions, f.regular, main_w, (6.4, 5.4), 3, balance=False)
     fine_top = y + pad + text_height(len(lines), size, 1.3)
     draw_text(c, main_x, fine_top, lines, f.regular, size, ink.muted, leading=1.3)
     header_top = y + h - pad - 1 * mm
@@ -131,7 +131,8 @@ def _sheet_rows(doc: TicketDocument, w: float, s: float) -> list[RowPlan]:
     place = place_cells(doc)
     shares = [0.28, 0.1, 0.1] if len(place) == 3 else [0.24, 0.18]
     cells = [Cell(p.caption, p.value, share) for p, share in zip(place, shares, strict=True)]
-    price = [Cell("Category", doc.category, 0.26), Cell("Price", doc.price.format(), 0.26, wraps=False)]
+    words = doc.words
+    price = [Cell(words.category, doc.category, 0.26), Cell(words.price, doc.price_text(), 0.26, wraps=False)]
     sizes = (14 * s, max(8 * s, 7))
     one = plan_row([*cells, *price], w, sizes, 1)
     if one.size >= 11 * s and all(len(v) == 1 for v in one.lines):
@@ -147,7 +148,7 @@ def _side_bar(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, h: f
     c.saveState()
     c.translate(x + w / 2 + 2.6, y + h / 2)
     c.rotate(90)
-    text = "DEMO — NOT VALID FOR ENTRY" if doc.demo else "ADMIT ONE"
+    text = doc.words.demo_band if doc.demo else doc.words.admit_one
     font, size = fonts().bold, 7.4
     while size > 5 and string_width(text, font, size, size * 0.16) > h - 8 * mm:
         size -= 0.2
@@ -167,10 +168,10 @@ def _stub(c: Canvas, doc: TicketDocument, x: float, y: float, w: float, h: float
     qr_size = 46 * mm  # quiet zone included: the symbol itself is 37 to 40 mm
     qr_y = y + h - 3 * mm - draw_qr(c, doc.qr_text, x + w / 2, y + h - 3 * mm, qr_size)
     inner_x, inner_w = x + 5.5 * mm, w - 9 * mm
-    codes = [("Order", doc.order_code), ("Ticket", doc.serial)]
+    codes = [(doc.words.order, doc.order_code), (doc.words.ticket, doc.serial)]
     bottom = draw_codes(c, inner_x, qr_y - 0.5 * mm, inner_w, codes, ink)
     if doc.demo:
-        draw_band(c, inner_x, y + 5 * mm, inner_w, 5.5 * mm, "DEMO — NOT VALID", "", ink.accent)
+        draw_band(c, inner_x, y + 5 * mm, inner_w, 5.5 * mm, doc.words.demo_stub, "", ink.accent)
         return
     size, lines = fit(doc.place_text(), f.bold, inner_w, (8, 5.5), 3)
     bottom = draw_text(c, inner_x, bottom - 3.5 * mm, lines, f.bold, size, ink.text)

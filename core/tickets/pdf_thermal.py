@@ -43,10 +43,10 @@ def _thermal_body(c: Canvas, doc: TicketDocument, page_h: float, *, measure: boo
     if doc.demo:
         # A grey watermark would vanish on a black-only head or be stippled by a dithering driver: the DEMO
         # mark is solid black here, in bands of its own that no text or QR module shares.
-        draw_demo_banner(c, x, top - 17 * mm, w, 17 * mm, "DEMO", "NOT VALID FOR ENTRY")
+        draw_demo_banner(c, x, top - 17 * mm, w, 17 * mm, "DEMO", doc.words.not_valid)
         top -= 10 * mm
     else:
-        draw_band(c, x, top - 7 * mm, w, 7 * mm, "ADMIT ONE", f"№ {doc.serial}", ink.text)
+        draw_band(c, x, top - 7 * mm, w, 7 * mm, doc.words.admit_one, f"№ {doc.serial}", ink.text)
     size, lines = fit(doc.artist, f.bold, w, (26, 13), 4, budget=54)
     y = draw_text(c, x, top - 13 * mm, lines, f.bold, size, ink.text, leading=1.04)
     size, lines = fit(doc.concert_title, f.regular, w, (11, 8), 3)
@@ -61,18 +61,19 @@ def _thermal_body(c: Canvas, doc: TicketDocument, page_h: float, *, measure: boo
     draw_rule(c, x, y - 4.5 * mm, w, ink)
     place = plan_row(place_cells(doc), w, (16, 9), 3)
     y = draw_row(c, x, y - 8 * mm, place, ink)
-    price = [Cell("Category", doc.category, 0.55), Cell("Price", doc.price.format(), 0.45, wraps=False)]
+    words = doc.words
+    price = [Cell(words.category, doc.category, 0.55), Cell(words.price, doc.price_text(), 0.45, wraps=False)]
     y = draw_row(c, x, y - 4.5 * mm, plan_row(price, w, (11, 7), 3), ink)
     if doc.demo:
-        draw_band(c, x, y - 11 * mm, w, 6 * mm, "DEMO — NOT VALID FOR ENTRY", "", ink.text)
+        draw_band(c, x, y - 11 * mm, w, 6 * mm, doc.words.demo_band, "", ink.text)
         y -= 10 * mm
     draw_rule(c, x, y - 5 * mm, w, ink, dashed=True)
     qr = draw_qr(c, doc.qr_text, _WIDTH / 2, y - 6 * mm, 42 * mm, dot=_DOT, draw=not measure)
     y = y - 6 * mm - qr
-    codes = [("Order", doc.order_code), ("Ticket", doc.serial)]
+    codes = [(doc.words.order, doc.order_code), (doc.words.ticket, doc.serial)]
     y = draw_codes(c, x, y - 0.5 * mm, w, codes, ink)
     if doc.demo:
-        draw_band(c, x, y - 10 * mm, w, 6 * mm, "DEMO — NOT VALID FOR ENTRY", "", ink.text)
+        draw_band(c, x, y - 10 * mm, w, 6 * mm, doc.words.demo_band, "", ink.text)
         y -= 10 * mm
-    size, lines = fit(doc.small_print, f.regular, w, (6.4, 5.5), 8, balance=False)
+    size, lines = fit(doc.conditions, f.regular, w, (6.4, 5.5), 8, balance=False)
     return draw_text(c, x, y - 4.5 * mm, lines, f.regular, size, ink.muted, leading=1.3)

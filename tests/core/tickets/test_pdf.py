@@ -120,7 +120,7 @@ def test_the_ticket_shows_what_the_door_and_the_buyer_need(layout: Layout) -> No
         "Sigur Rós",
         "Ágætis byrjun",
         "Tempodrom Berlin",
-        "Wed 2 Dec 2026",
+        "Wed, 2 Dec 2026",
         "Stalls Left",
         "Category A",
     ):
@@ -129,7 +129,7 @@ def test_the_ticket_shows_what_the_door_and_the_buyer_need(layout: Layout) -> No
     assert "Doors 19:00 · Start 20:00" in text
     assert "K7QX-4M2P" in text
     assert "T-0004-2719" in text
-    assert "EUR 45.00" in text
+    assert "€45.00" in text
     assert "Standing" not in text
 
 
@@ -143,7 +143,7 @@ def test_times_follow_the_venue_zone_and_its_summer_time(layout: Layout) -> None
 
     (text,) = page_texts(render_pdf([summer], layout))
 
-    assert "Fri 3 Jul 2026" in text
+    assert "Fri, 3 Jul 2026" in text
     assert "Doors 13:30 · Start 19:00" in text
 
 
@@ -161,7 +161,7 @@ def test_a_standing_ticket_says_standing(layout: Layout) -> None:
 def test_prices_use_the_currency_minor_units() -> None:
     (text,) = page_texts(render_pdf([make_ticket(price=Money(650000, "JPY"))], Layout.TICKET80))
 
-    assert "JPY 650000" in text
+    assert "JP¥650,000" in text  # no decimals: the yen has no minor unit
 
 
 @pytest.mark.parametrize("layout", list(Layout))
