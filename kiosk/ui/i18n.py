@@ -61,6 +61,7 @@ class Languages(QObject):
             app.installTranslator(translator)
             self._translator = translator
         self.current = language
+        vm_i18n.set_language(language)
         QLocale.setDefault(QLocale(language))
         # Qt posts LanguageChange; deliver it now so the snapshot rendered next is already in the new language.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)

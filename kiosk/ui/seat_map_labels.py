@@ -19,6 +19,7 @@ from core.domain.catalog import MapPlace
 from core.domain.ids import CategoryId, SectionId
 from kiosk.ui.seat_map_look import MapLook
 from kiosk.viewmodels.seat_map import SeatMapModel, StandingInfo
+from kiosk.viewmodels.words import money
 
 _Z_LABEL = 4.0
 MIN_PX = 14
@@ -143,7 +144,7 @@ class BlockLabel(QGraphicsItem):
 
 def standing_text(info: StandingInfo) -> str:
     return QCoreApplication.translate("SeatMap", "{name} · standing · {price} · {left} left").format(
-        name=info.name, price=info.price.format(), left=f"{info.left:,}"
+        name=info.name, price=money(info.price), left=f"{info.left:,}"
     )
 
 

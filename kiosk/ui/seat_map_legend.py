@@ -20,6 +20,7 @@ from core.domain.ids import CategoryId
 from kiosk.ui.seat_map_scene import Look, Styles, check_path
 from kiosk.ui.widgets import BigButton, label
 from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
+from kiosk.viewmodels.words import money
 
 SWATCH = 28
 
@@ -78,7 +79,7 @@ class SeatMapLegend(QWidget):
         ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
         for row, category in enumerate(ordered):
             name = label(category.name, "legend", wrap=False)
-            price = label(category.price.format(), "legend", wrap=False)
+            price = label(money(category.price), "legend", wrap=False)
             price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             left = label("", "legend_muted", wrap=False)
             left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -313,7 +314,7 @@ class SeatMapPanel(QFrame):
         if count:
             self.choice.setText(
                 self.tr("{count} of {max} seats chosen · {total}").format(
-                    count=count, max=state.max_per_order, total=state.total.format()
+                    count=count, max=state.max_per_order, total=money(state.total)
                 )
             )
         else:

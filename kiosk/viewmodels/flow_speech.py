@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kiosk.viewmodels.flow_state import FlowState, PrintPhase, Step
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
-from kiosk.viewmodels.i18n import Text, plain
+from kiosk.viewmodels.i18n import Text
+from kiosk.viewmodels.words import Amount, HeldPlaces
 
 _WELCOME = T(
     "FlowSpeech",
@@ -62,13 +63,13 @@ def spoken_summary(state: FlowState) -> Text | None:
     if step is Step.SEATS and state.concert is not None:
         return _SEATS.format(concert=state.concert.concert.title)
     if step in {Step.REVIEW, Step.PAYMENT} and state.hold is not None:
-        total = plain(state.hold.total.format())
+        total = Amount(state.hold.total)
         if step is Step.PAYMENT:
             return (_PAYMENT_DEMO if state.terminal == "demo" else _PAYMENT_ATTENDED).format(total=total)
         left = state.countdown.seconds_left if state.countdown else 0
         if state.countdown is not None and state.countdown.warning:
             return _WARNING.format(time=duration(left))
-        places = plain(", ".join(p.label for p in state.hold.places))
+        places = HeldPlaces(state.hold.places)
         return _REVIEW.format(places=places, total=total, time=duration(left))
     if step is Step.PRINTING:
         return _PRINT_FAILED if state.print_phase is PrintPhase.FAILED else _PRINTING

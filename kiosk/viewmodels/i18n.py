@@ -22,12 +22,25 @@ def _identity(context: str, source: str) -> str:
 
 
 _translator: Translator = _identity
+_language = "en"
 
 
 def install(translator: Translator | None) -> None:
     """The app passes QCoreApplication.translate; None goes back to English source texts (tests)."""
-    global _translator
+    global _translator, _language
     _translator = translator or _identity
+    if translator is None:
+        _language = "en"
+
+
+def set_language(language: str) -> None:
+    """The buyer's language now ('de'): venue names, money and dates follow it (see kiosk.viewmodels.words)."""
+    global _language
+    _language = language
+
+
+def current_language() -> str:
+    return _language
 
 
 def translate(context: str, source: str) -> str:

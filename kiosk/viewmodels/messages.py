@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from core.domain.errors import EncoreError, ErrorCode
+from core.domain.errors import EncoreError, ErrorCode, SeatsTaken
+from core.domain.places import PlaceName
 from kiosk.viewmodels.flow_state import Notice, Tone
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
+from kiosk.viewmodels.words import Places
 
 SEATS_TAKEN = T("SaleFlow", "Sorry, someone else took {seats} a moment ago. Please choose other seats.")
+SEATS_BUSY = T("SaleFlow", "Many people are choosing seats right now and yours were taken. Please try again.")
 NOT_ENOUGH = T("SaleFlow", "There are not that many places left together. Try fewer, or another section.")
+HOLD_RELEASED = T("SaleFlow", "These places were let go, so nothing was sold. Please choose again.")
 HOLD_EXPIRED = T(
     "SaleFlow",
     "Your time ran out, so we let your seats go. Nothing was charged. Choose again whenever you are ready.",
@@ -40,13 +44,16 @@ STARTED_OVER = T("SaleFlow", "The kiosk started over because nobody was using it
 
 
 def notice_for(error: EncoreError) -> Notice:
-    """A kind, translated sentence for the core errors a buyer can meet; anything else uses core's message."""
+    """A kind sentence in the buyer's language for the core errors a buyer can meet, found by the error's
+    message key and filled from its arguments; anything else shows core's English message."""
     code = error.code
+    args = error.message_args
+    if error.message_key == SeatsTaken.BUSY_KEY:
+        return Notice(code, SEATS_BUSY, Tone.WARNING)
     if code == ErrorCode.SEATS_TAKEN:
-        labels = ", ".join(getattr(error, "labels", ()) or ())
-        seats = plain(labels) if labels else T("SaleFlow", "some of those seats")
-        return Notice(code, SEATS_TAKEN.format(seats=seats), Tone.WARNING)
+        return Notice(code, SEATS_TAKEN.format(seats=_taken(args)), Tone.WARNING)
     text: Text | None = {
+        ErrorCode.HOLD_RELEASED: HOLD_RELEASED,
         ErrorCode.NOT_ENOUGH_PLACES: NOT_ENOUGH,
         ErrorCode.HOLD_EXPIRED: HOLD_EXPIRED,
         ErrorCode.SALES_CLOSED: SALES_CLOSED,
@@ -56,9 +63,19 @@ def notice_for(error: EncoreError) -> Notice:
         ErrorCode.STORAGE_BUSY: STILL_WORKING,
     }.get(code)
     if code == ErrorCode.WRONG_PIN:
-        text = WRONG_PIN.format(tries=getattr(error, "tries_left", "?"))
+        text = WRONG_PIN.format(tries=args.get("tries_left", "?"))
     if code == ErrorCode.PIN_LOCKED_OUT:
         text = PIN_LOCKED
     if code == ErrorCode.STAFF_PIN_LOCKED_OUT:
         text = STAFF_PIN_LOCKED
     return Notice(code, text if text is not None else plain(error.message), Tone.WARNING)
+
+
+def _taken(args: dict[str, object]) -> object:
+    """The taken places in the buyer's words (parts from core); English labels from an older server."""
+    given, labels = args.get("places"), args.get("labels")
+    places = tuple(p for p in given if isinstance(p, PlaceName)) if isinstance(given, tuple | list) else ()
+    if places:
+        return Places(places)
+    named = ", ".join(str(x) for x in labels) if isinstance(labels, tuple | list) else ""
+    return plain(named) if named else T("SaleFlow", "some of those seats")

@@ -62,7 +62,11 @@ class PaymentSteps:
         while True:
             try:
                 return await self.client.pay_and_checkout(
-                    hold.id, given, idempotency_key=self._payment_key, buyer_email=email
+                    hold.id,
+                    given,
+                    idempotency_key=self._payment_key,
+                    buyer_email=email,
+                    language=self.state.language,  # the tickets print in the buyer's language
                 )
             except StorageUnavailable:
                 if waited >= CHECKOUT_PATIENCE_S:

@@ -16,11 +16,13 @@ from core.domain.concerts import PriceCategory
 from core.domain.ids import CategoryId, ConcertId, PlaceId, SectionId
 from core.domain.live import AvailabilityView
 from core.domain.money import Money
-from core.domain.places import PlaceState, place_label
+from core.domain.places import PlaceState
 from core.domain.venues import SectionKind
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
-from kiosk.viewmodels.i18n import translate
+from kiosk.viewmodels.i18n import current_language, translate
 from kiosk.viewmodels.tasks import TaskOwner
+from kiosk.viewmodels.words import local_name, spoken_money
+from kiosk.viewmodels.words import place as place_words
 
 __all__ = ["Direction", "SeatMapModel", "SeatMapState", "StandingInfo"]
 
@@ -94,10 +96,7 @@ class SeatMapModel:
     def __init__(self, seat_map: SeatMap) -> None:
         self.seat_map = seat_map
         self.places: Mapping[PlaceId, MapPlace] = MappingProxyType({p.id: p for p in seat_map.places})
-        self.categories: Mapping[CategoryId, PriceCategory] = MappingProxyType(
-            {c.id: c for c in seat_map.categories}
-        )
-        self.section_names = {s.id: s.name for s in seat_map.sections}
+        self._named: dict[str, tuple[Mapping[CategoryId, PriceCategory], Mapping[SectionId, str]]] = {}
         self._standing_ids = {s.id for s in seat_map.sections if s.kind is SectionKind.STANDING}
         self._rows = _Rows([p for p in seat_map.places if p.row is not None])
         self._tasks = TaskOwner(f"seat-map-{seat_map.concert.id}")
@@ -178,6 +177,27 @@ class SeatMapModel:
     def select_cursor(self) -> bool:
         return self._state.cursor is not None and self.toggle(self._state.cursor)
 
+    @property
+    def categories(self) -> Mapping[CategoryId, PriceCategory]:
+        """The price categories, named in the buyer's language."""
+        return self._in_language()[0]
+
+    @property
+    def section_names(self) -> Mapping[SectionId, str]:
+        """Section names in the buyer's language."""
+        return self._in_language()[1]
+
+    def _in_language(self) -> tuple[Mapping[CategoryId, PriceCategory], Mapping[SectionId, str]]:
+        language = current_language()
+        named = self._named.get(language)
+        if named is None:  # once per language: a map with thousands of seats asks for these per seat
+            categories = {
+                c.id: replace(c, name=local_name(c.name, c.names)) for c in self.seat_map.categories
+            }
+            sections = {s.id: local_name(s.name, s.names) for s in self.seat_map.sections}
+            named = self._named[language] = (MappingProxyType(categories), MappingProxyType(sections))
+        return named
+
     def describe(self, place_id: PlaceId) -> str:
         """What a screen reader would say: 'Stalls, row C, seat 12, 45.00 euros, wheelchair space, free'."""
         place = self.places[place_id]
@@ -186,9 +206,9 @@ class SeatMapModel:
         if place.row is None:
             left = next((i.left for i in self._state.standing if i.section_id == place.section_id), 0)
             return translate("SeatMap", "{place}, {price}, {left} places left").format(
-                place=place_label(section, None, None), price=price, left=left
+                place=place_words(section, None, None), price=price, left=left
             )
-        parts = [place_label(section, place.row, place.number), price]
+        parts = [place_words(section, place.row, place.number), price]
         if place.accessible:
             parts.append(translate("SeatMap", "wheelchair space"))
         if place.companion:
@@ -255,7 +275,7 @@ class SeatMapModel:
         ).format(seats=names)
 
     def _short(self, place: MapPlace) -> str:
-        return place_label(self.section_names[place.section_id], place.row, place.number)
+        return place_words(self.section_names[place.section_id], place.row, place.number)
 
     def _standing(self, states: Mapping[PlaceId, PlaceState]) -> tuple[StandingInfo, ...]:
         if not self._standing_ids:
@@ -268,7 +288,13 @@ class SeatMapModel:
                 if states.get(p.id) is PlaceState.FREE:
                     left[p.section_id] += 1
         return tuple(
-            StandingInfo(s.id, s.name, category[s.id], self.categories[category[s.id]].price, left[s.id])
+            StandingInfo(
+                s.id,
+                self.section_names[s.id],
+                category[s.id],
+                self.categories[category[s.id]].price,
+                left[s.id],
+            )
             for s in self.seat_map.sections
             if s.id in category
         )
@@ -295,9 +321,8 @@ class SeatMapModel:
 
 
 def _spoken_money(money: Money) -> str:
-    amount = money.format().split(" ", 1)[1]
     word = _CURRENCY_WORDS.get(money.currency)
-    return f"{amount} {word if word else money.currency}"
+    return spoken_money(money, str(word) if word else None)
 
 
 def _state_word(state: PlaceState) -> str:

@@ -157,7 +157,7 @@
 <context>
     <name>ConcertsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/concerts.py" line="+98"/>
+        <location filename="../../kiosk/ui/screens/concerts.py" line="+99"/>
         <source>Choose a concert</source>
         <translation>Konzert wählen</translation>
     </message>
@@ -374,7 +374,7 @@
 <context>
     <name>FlowSpeech</name>
     <message>
-        <location filename="../../kiosk/viewmodels/flow_speech.py" line="+9"/>
+        <location filename="../../kiosk/viewmodels/flow_speech.py" line="+10"/>
         <source>Welcome to {venue}. To buy tickets, press Enter on Buy tickets. Press Tab to move between controls.</source>
         <translation>Willkommen im {venue}. Um Tickets zu kaufen, drücken Sie Enter auf „Tickets kaufen“. Mit Tab wechseln Sie zwischen den Bedienelementen.</translation>
     </message>
@@ -507,7 +507,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+93"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+104"/>
         <source>That PIN is not right.</source>
         <translation>Diese PIN ist nicht richtig.</translation>
     </message>
@@ -515,7 +515,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+174"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+198"/>
         <source>Live updates paused</source>
         <translation>Live-Aktualisierung pausiert</translation>
     </message>
@@ -546,7 +546,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/payment.py" line="+73"/>
+        <location filename="../../kiosk/ui/screens/payment.py" line="+74"/>
         <source>Payment</source>
         <translation>Bezahlung</translation>
     </message>
@@ -612,6 +612,19 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
 </context>
 <context>
+    <name>Place</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/words.py" line="+35"/>
+        <source>{section}, row {row}, seat {seat}</source>
+        <translation>{section}, Reihe {row}, Platz {seat}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{section}, standing</source>
+        <translation>{section}, Stehplatz</translation>
+    </message>
+</context>
+<context>
     <name>PrintingScreen</name>
     <message>
         <location filename="../../kiosk/ui/screens/printing.py" line="+41"/>
@@ -663,7 +676,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="+73"/>
+        <location filename="../../kiosk/ui/screens/review.py" line="+74"/>
         <source>Check your places</source>
         <translation>Ihre Plätze prüfen</translation>
     </message>
@@ -731,14 +744,24 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SaleFlow</name>
     <message>
-        <location filename="../../kiosk/viewmodels/messages.py" line="+10"/>
+        <location filename="../../kiosk/viewmodels/messages.py" line="+12"/>
         <source>Sorry, someone else took {seats} a moment ago. Please choose other seats.</source>
         <translation>Entschuldigung, {seats} wurde gerade eben von jemand anderem genommen. Bitte wählen Sie andere Plätze.</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Many people are choosing seats right now and yours were taken. Please try again.</source>
+        <translation>Gerade wählen viele Menschen Plätze, und Ihre wurden vergeben. Bitte versuchen Sie es noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>There are not that many places left together. Try fewer, or another section.</source>
         <translation>So viele Plätze nebeneinander gibt es nicht mehr. Versuchen Sie weniger oder einen anderen Bereich.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These places were let go, so nothing was sold. Please choose again.</source>
+        <translation>Diese Plätze wurden freigegeben, es wurde nichts verkauft. Bitte wählen Sie erneut.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -821,7 +844,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Der Kiosk hat neu begonnen, weil ihn niemand benutzt hat.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+38"/>
         <source>some of those seats</source>
         <translation>einige dieser Plätze</translation>
     </message>
@@ -829,7 +852,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+145"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+146"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · Stehplatz · {price} · noch {left}</translation>
     </message>
@@ -839,7 +862,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>BÜHNE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/seat_map.py" line="+29"/>
+        <location filename="../../kiosk/viewmodels/seat_map.py" line="+31"/>
         <source>euros</source>
         <translation>Euro</translation>
     </message>
@@ -870,7 +893,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>nicht im Verkauf</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+108"/>
         <source>Standing places are chosen by number, not on the map.</source>
         <translation>Stehplätze wählen Sie über die Anzahl, nicht im Plan.</translation>
     </message>
@@ -885,7 +908,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Sie können bis zu {count} Plätze wählen.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+51"/>
         <source>{place}, {price}, {left} places left</source>
         <translation>{place}, {price}, noch {left} Plätze</translation>
     </message>
@@ -923,7 +946,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+153"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+170"/>
         <source>Your choice</source>
         <translation>Ihre Auswahl</translation>
     </message>
@@ -951,7 +974,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapPanel</name>
     <message>
-        <location line="+51"/>
+        <location line="+92"/>
         <source>Notice</source>
         <translation>Hinweis</translation>
     </message>
@@ -971,7 +994,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Auswahl löschen</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} von {max} Plätzen gewählt · {total}</translation>
     </message>
@@ -1020,7 +1043,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+111"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+115"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -1083,7 +1106,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>StaffExit</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="-44"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="-55"/>
         <source>Staff: enter your staff number, then your PIN, to leave kiosk mode</source>
         <translation>Personal: Personalnummer, dann PIN eingeben, um den Kioskmodus zu verlassen</translation>
     </message>

@@ -157,7 +157,7 @@
 <context>
     <name>ConcertsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/concerts.py" line="+98"/>
+        <location filename="../../kiosk/ui/screens/concerts.py" line="+99"/>
         <source>Choose a concert</source>
         <translation>Elija un concierto</translation>
     </message>
@@ -374,7 +374,7 @@
 <context>
     <name>FlowSpeech</name>
     <message>
-        <location filename="../../kiosk/viewmodels/flow_speech.py" line="+9"/>
+        <location filename="../../kiosk/viewmodels/flow_speech.py" line="+10"/>
         <source>Welcome to {venue}. To buy tickets, press Enter on Buy tickets. Press Tab to move between controls.</source>
         <translation>Bienvenido a {venue}. Para comprar entradas, pulse Intro en «Comprar entradas». Pulse Tab para moverse entre los controles.</translation>
     </message>
@@ -507,7 +507,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+93"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+104"/>
         <source>That PIN is not right.</source>
         <translation>Ese PIN no es correcto.</translation>
     </message>
@@ -515,7 +515,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+174"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+198"/>
         <source>Live updates paused</source>
         <translation>Actualización en directo en pausa</translation>
     </message>
@@ -546,7 +546,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>PaymentScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/payment.py" line="+73"/>
+        <location filename="../../kiosk/ui/screens/payment.py" line="+74"/>
         <source>Payment</source>
         <translation>Pago</translation>
     </message>
@@ -612,6 +612,19 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
 </context>
 <context>
+    <name>Place</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/words.py" line="+35"/>
+        <source>{section}, row {row}, seat {seat}</source>
+        <translation>{section}, fila {row}, asiento {seat}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{section}, standing</source>
+        <translation>{section}, de pie</translation>
+    </message>
+</context>
+<context>
     <name>PrintingScreen</name>
     <message>
         <location filename="../../kiosk/ui/screens/printing.py" line="+41"/>
@@ -663,7 +676,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="+73"/>
+        <location filename="../../kiosk/ui/screens/review.py" line="+74"/>
         <source>Check your places</source>
         <translation>Compruebe sus localidades</translation>
     </message>
@@ -731,14 +744,24 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SaleFlow</name>
     <message>
-        <location filename="../../kiosk/viewmodels/messages.py" line="+10"/>
+        <location filename="../../kiosk/viewmodels/messages.py" line="+12"/>
         <source>Sorry, someone else took {seats} a moment ago. Please choose other seats.</source>
         <translation>Lo sentimos, otra persona acaba de coger {seats}. Elija otros asientos, por favor.</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Many people are choosing seats right now and yours were taken. Please try again.</source>
+        <translation>Mucha gente está eligiendo asientos ahora y los suyos se ocuparon. Vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>There are not that many places left together. Try fewer, or another section.</source>
         <translation>No quedan tantas localidades juntas. Pruebe con menos o con otra zona.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These places were let go, so nothing was sold. Please choose again.</source>
+        <translation>Estos sitios se liberaron, así que no se vendió nada. Vuelva a elegir, por favor.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -821,7 +844,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>El quiosco ha vuelto a empezar porque nadie lo estaba usando.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+38"/>
         <source>some of those seats</source>
         <translation>algunos de esos asientos</translation>
     </message>
@@ -829,7 +852,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+145"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+146"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · de pie · {price} · quedan {left}</translation>
     </message>
@@ -839,7 +862,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>ESCENARIO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/seat_map.py" line="+29"/>
+        <location filename="../../kiosk/viewmodels/seat_map.py" line="+31"/>
         <source>euros</source>
         <translation>euros</translation>
     </message>
@@ -870,7 +893,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>no está a la venta</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+108"/>
         <source>Standing places are chosen by number, not on the map.</source>
         <translation>Las localidades de pie se eligen por número, no en el plano.</translation>
     </message>
@@ -885,7 +908,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Puede elegir hasta {count} asientos.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+51"/>
         <source>{place}, {price}, {left} places left</source>
         <translation>{place}, {price}, quedan {left} localidades</translation>
     </message>
@@ -923,7 +946,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+153"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+170"/>
         <source>Your choice</source>
         <translation>Su selección</translation>
     </message>
@@ -951,7 +974,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapPanel</name>
     <message>
-        <location line="+51"/>
+        <location line="+92"/>
         <source>Notice</source>
         <translation>Aviso</translation>
     </message>
@@ -971,7 +994,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Borrar selección</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} de {max} asientos elegidos · {total}</translation>
     </message>
@@ -1020,7 +1043,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+111"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+115"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -1083,7 +1106,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>StaffExit</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="-44"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="-55"/>
         <source>Staff: enter your staff number, then your PIN, to leave kiosk mode</source>
         <translation>Personal: introduzca su número de personal y luego su PIN para salir del modo quiosco</translation>
     </message>

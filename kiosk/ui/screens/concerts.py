@@ -12,6 +12,7 @@ from core.domain.catalog import ConcertSummary
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, label
 from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.words import money
 
 
 def local_time(moment: datetime, timezone: str) -> str:
@@ -22,7 +23,7 @@ def local_time(moment: datetime, timezone: str) -> str:
 
 
 def price_range(summary: ConcertSummary) -> str:
-    low, high = summary.min_price.format(), summary.max_price.format()
+    low, high = money(summary.min_price), money(summary.max_price)
     return low if low == high else f"{low} – {high}"
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, PinPad, Reflow, label, panel
 from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.words import money
 
 
 class PaymentScreen(Screen):
@@ -79,7 +80,7 @@ class PaymentScreen(Screen):
         self.decline.set_text(self.tr("Simulate declined"), self.tr("Simulate a declined payment"))
 
     def render(self, state: FlowState) -> None:
-        total = state.hold.total.format() if state.hold else ""
+        total = money(state.hold.total) if state.hold else ""
         self.amount.setText(total)
         self.amount.setAccessibleName(self.tr("To pay: {amount}").format(amount=total))
         attended = state.terminal == "attended"

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QSpacerItem, 
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, CountdownWidget, Reflow, label, panel
 from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.words import held_category, held_place, money
 
 
 class ReviewScreen(Screen):
@@ -112,14 +113,14 @@ class ReviewScreen(Screen):
             row = QWidget()
             box = QHBoxLayout(row)
             box.setContentsMargins(0, 0, 0, 0)
-            what = label(f"{place.label} · {place.category}", "body")
-            price = label(place.price.format(), "body", wrap=False)
+            what = label(f"{held_place(place)} · {held_category(place)}", "body")
+            price = label(money(place.price), "body", wrap=False)
             box.addWidget(what, 1)
             box.addWidget(price, 0, Qt.AlignmentFlag.AlignTop)
             self.lines.addWidget(row)
             self._line_labels.append(row)
-        self.total.setText(hold.total.format())
-        self.total.setAccessibleName(self.tr("Total {amount}").format(amount=hold.total.format()))
+        self.total.setText(money(hold.total))
+        self.total.setAccessibleName(self.tr("Total {amount}").format(amount=money(hold.total)))
 
     def first_focus(self) -> QWidget | None:
         return self.pay

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, QuantityPicker, Reflow, label
 from kiosk.viewmodels.flow_state import FlowState, Step
+from kiosk.viewmodels.words import money
 
 SIDE_SHARE = 0.3
 """The side column's share of a landscape window: the map keeps at least 60 % of the width."""
@@ -222,7 +223,7 @@ class SeatsScreen(Screen):
                 continue
             row.name.setText(
                 self.tr("{section} · {price} each · {left} left").format(
-                    section=info.name, price=info.price.format(), left=info.left
+                    section=info.name, price=money(info.price), left=info.left
                 )
             )
             row.picker.set_maximum(min(info.left, s.max_per_order))
