@@ -11,13 +11,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from core.client.local import LocalClient
 from core.domain.errors import ErrorCode
 from core.services import sales
 from kiosk.viewmodels.flow_state import Step
-from kiosk.viewmodels.speech import RecordingSpeaker
 from tests.builders import signing_kiosk
 from tests.core.tickets.test_pdf import page_texts
-from tests.kiosk.test_kiosk_purchase import Kiosk, _tap_seat, find
+from tests.support.kiosk_window import Kiosk, find, tap_seat
 
 ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                   "October", "November", "December")  # fmt: skip
@@ -73,7 +73,7 @@ def _sell(qtbot: Any, kiosk: Kiosk, language: str, folder: Path) -> None:
     stalls, row, seat, money, ticket_word, _months = WORDS[language]
     _to_seats(qtbot, kiosk, language)
     for place in _stalls_seats(kiosk, 2):
-        _tap_seat(qtbot, kiosk, place)
+        tap_seat(qtbot, kiosk, place)
     qtbot.mouseClick(find(kiosk.window, "continue"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: kiosk.on(Step.REVIEW), timeout=10_000)
     lines = [t for t in _texts(kiosk.window) if f"{stalls}, {row} " in t]
@@ -100,14 +100,14 @@ def _sell(qtbot: Any, kiosk: Kiosk, language: str, folder: Path) -> None:
 def test_a_german_sale_is_german_from_the_seat_map_to_the_printed_ticket(
     qtbot, qt_run, kiosk_ctx, kiosk_folder
 ):
-    kiosk = Kiosk(qtbot, kiosk_ctx, kiosk_folder, RecordingSpeaker(enabled=False))
+    kiosk = Kiosk(qtbot, LocalClient.over(kiosk_ctx), kiosk_ctx.settings, kiosk_folder)
     _sell(qtbot, kiosk, "de", kiosk_folder)
     qt_run(kiosk.flow.aclose())
     kiosk.window.languages.close()
 
 
 def test_a_spanish_sale_is_spanish(qtbot, qt_run, kiosk_ctx, kiosk_folder):
-    kiosk = Kiosk(qtbot, kiosk_ctx, kiosk_folder, RecordingSpeaker(enabled=False))
+    kiosk = Kiosk(qtbot, LocalClient.over(kiosk_ctx), kiosk_ctx.settings, kiosk_folder)
     _sell(qtbot, kiosk, "es", kiosk_folder)
     qt_run(kiosk.flow.aclose())
     kiosk.window.languages.close()
@@ -116,11 +116,11 @@ def test_a_spanish_sale_is_spanish(qtbot, qt_run, kiosk_ctx, kiosk_folder):
 def test_seats_taken_by_another_kiosk_are_named_in_the_buyers_language(
     qtbot, qt_run, kiosk_ctx, kiosk_folder
 ):
-    kiosk = Kiosk(qtbot, kiosk_ctx, kiosk_folder, RecordingSpeaker(enabled=False))
+    kiosk = Kiosk(qtbot, LocalClient.over(kiosk_ctx), kiosk_ctx.settings, kiosk_folder)
     _to_seats(qtbot, kiosk, "de")
     chosen = _stalls_seats(kiosk, 2)
     for place in chosen:
-        _tap_seat(qtbot, kiosk, place)
+        tap_seat(qtbot, kiosk, place)
     model = kiosk.flow.seat_map
     assert model is not None
     # The live map would drop seats taken elsewhere from the selection with a notice of its own; keep them, so

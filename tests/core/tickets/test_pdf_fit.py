@@ -52,7 +52,7 @@ IDS = ["category", "standing", "artist", "cjk", "longest", "longest-standing"]
 
 
 def _fields(doc: TicketDocument) -> list[str]:
-    fields = [doc.artist, doc.concert_title, doc.venue_name, doc.section, doc.category, doc.price.format()]
+    fields = [doc.artist, doc.concert_title, doc.venue_name, doc.section, doc.category, doc.price_text()]
     fields += [doc.date_text(), doc.times_text(), doc.order_code, doc.serial]
     return fields + ([doc.row or "", str(doc.seat)] if doc.seat is not None else ["Standing"])
 
