@@ -12,7 +12,7 @@ from core.config import Settings
 from core.domain.health import DeviceHealth
 from core.domain.ids import DeviceId
 from kiosk.app_common import show, staff_exit
-from kiosk.devices.printing import printer_for
+from kiosk.devices.printing import demo_printer, printer_for
 from kiosk.ui.binding import bind
 from kiosk.ui.i18n import Languages
 from kiosk.ui.lockdown import Lockdown
@@ -54,6 +54,7 @@ class SalesApp(QObject):
         self._printer_seen: tuple[float, tuple[object, str], str] | None = None
         self._tasks = TaskOwner("sales-app")
         self._last_sale = None
+        self._printer_chosen = bool(settings.kiosk_printer)
         bind(self.flow.changed, self._on_flow_changed, self.window)
 
     async def start(self) -> None:
@@ -64,6 +65,12 @@ class SalesApp(QObject):
         self.flow.request_start()
 
     def _on_flow_changed(self, state: FlowState) -> None:
+        if not self._printer_chosen and state.enrolment is not None:
+            self._printer_chosen = True
+            printer = demo_printer(self.settings) if state.demo else None
+            if printer is not None:
+                self.printing.use_printer(printer)
+                log.info("demo kiosk: tickets are saved as PDF files in %s", printer.folder)
         if state.step is Step.DONE and state.order is not None:
             self._last_sale = state.order.created_at
         if not self._health_started and state.enrolment is not None and state.enrolment.device_id:

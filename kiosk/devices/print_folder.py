@@ -69,11 +69,11 @@ def _failure(folder: Path, exc: OSError) -> PrintFailed:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return PrintFailed(
             f"ticket folder {folder} is full",
-            message="The ticket printer is full. Your purchase is safe; please call staff to print it.",
+            message="The ticket printer is full. Please call staff to print your tickets.",
             code=ErrorCode.PRINT_FOLDER_FULL,
         )
     return PrintFailed(
         f"ticket folder {folder} cannot be written ({exc.strerror or type(exc).__name__})",
-        message="The ticket printer is not available. Your purchase is safe; please call staff to print it.",
+        message="The ticket printer is not available. Please call staff to print your tickets.",
         code=ErrorCode.PRINT_FOLDER_UNWRITABLE,
     )

@@ -18,10 +18,9 @@ MAX_DPI = 300
 """Thermal heads print 203 dpi and a ticket gains nothing above 300; more only makes bigger jobs and longer
 GUI-thread painting (measured: tests/benchmarks/kiosk_print_stall.py)."""
 _MM_PER_PT = 25.4 / 72
-_NO_PRINTER = (
-    "No printer is set up for this kiosk. Your purchase is safe; please call staff to print your tickets."
-)
-_NOT_PRINTED = "The printer did not print the ticket. Your purchase is safe; please call staff."
+# The screen says the purchase is safe (once); these say what went wrong and who can help.
+_NO_PRINTER = "No printer is set up for this kiosk. Please call staff to print your tickets."
+_NOT_PRINTED = "The printer did not print the ticket. Please call staff."
 
 
 STRIP_PIXELS = 300_000

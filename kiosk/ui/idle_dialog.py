@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.ui.widgets import BigButton, label
+from kiosk.ui.widgets import BigButton, centred, label
 
 
 class IdleDialog(QFrame):
@@ -20,6 +20,7 @@ class IdleDialog(QFrame):
         outer = QVBoxLayout(self)
         card = QFrame()
         card.setProperty("role", "dialog")
+        card.setMinimumWidth(640)
         card.setMaximumWidth(900)
         box = QVBoxLayout(card)
         box.setContentsMargins(48, 40, 48, 40)
@@ -35,23 +36,25 @@ class IdleDialog(QFrame):
         for w in (self.question, self.seconds, self.explain, self.still_here):
             box.addWidget(w)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(centred(card))
         outer.addStretch(1)
         self._left: int | None = None
+        self._order_code = ""
         parent.installEventFilter(self)
         self.retranslate()
         self.hide()
 
     def retranslate(self) -> None:
         self.question.setText(self.tr("Are you still there?"))
-        self.explain.setText(self.tr("If nobody answers, the kiosk starts over and your places are let go."))
         self.still_here.set_text(self.tr("Yes, I need more time"))
         self._show_seconds()
 
-    def show_seconds_left(self, seconds: int | None) -> None:
-        """None hides the dialog; a number shows it (raised over everything) and moves the focus to the button."""
+    def show_seconds_left(self, seconds: int | None, order_code: str = "") -> None:
+        """None hides the dialog; a number shows it (raised over everything) and moves the focus to the button.
+        With an order code the places are paid for: starting over lets nothing go, and staff can print them."""
         was_open = self._left is not None
         self._left = seconds
+        self._order_code = order_code
         if seconds is None:
             self.hide()
             return
@@ -63,6 +66,13 @@ class IdleDialog(QFrame):
             self.still_here.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_seconds(self) -> None:
+        self.explain.setText(
+            self.tr(
+                "If nobody answers, the kiosk starts over. Your tickets are paid: staff can print them (order {code})."
+            ).format(code=self._order_code)
+            if self._order_code
+            else self.tr("If nobody answers, the kiosk starts over and your places are let go.")
+        )
         if self._left is not None:
             self.seconds.setText(self.tr("{seconds} s").format(seconds=self._left))
             self.seconds.setAccessibleName(

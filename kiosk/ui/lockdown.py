@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
 
-from kiosk.ui.widgets import BigButton, PinPad, label
+from kiosk.ui.widgets import BigButton, PinPad, centred, label
 
 TAPS = 5
 TAP_WINDOW_S = 3.0
@@ -32,6 +32,7 @@ class StaffExit(QFrame):
         card.setProperty("role", "dialog")
         box = QVBoxLayout(card)
         box.setContentsMargins(40, 32, 40, 32)
+        box.setSpacing(16)
         self.title = label(role="title")
         self.problem = label(role="warning_text", name="staff_exit_problem")
         self.pin_pad = PinPad()
@@ -40,7 +41,7 @@ class StaffExit(QFrame):
         for w in (self.title, self.problem, self.pin_pad, self.cancel):
             box.addWidget(w)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(centred(card))
         outer.addStretch(1)
         self.retranslate()
         self.hide()

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.accessibility import SpeechGuide
 from kiosk.ui.binding import bind
+from kiosk.ui.hold_bar import HoldBar
 from kiosk.ui.i18n import Languages
 from kiosk.ui.idle_dialog import IdleDialog
 from kiosk.ui.screens import Flow, Screen, ScreenDeps, build_screens
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import NoticeBanner, label
 from kiosk.viewmodels.flow_state import FlowState, Step
-from kiosk.viewmodels.speech import SilentSpeaker, Speaker
+from kiosk.viewmodels.speech import SilentSpeaker, Speaker, speech_available
 
 _INPUT = {
     QEvent.Type.MouseButtonPress,
@@ -73,6 +74,10 @@ class KioskSettings:
         return self.guide.on
 
     @property
+    def speech_available(self) -> bool:
+        return speech_available(self.guide.speaker)
+
+    @property
     def high_contrast(self) -> bool:
         return self.theme.high_contrast
 
@@ -88,6 +93,12 @@ class KioskSettings:
 
     def set_large_text(self, on: bool) -> None:
         self.theme.set_large_text(on)
+
+    def reset(self) -> None:
+        """The kiosk's defaults, for the next buyer: speech off, normal contrast, normal text."""
+        self.guide.set_on(False)
+        self.theme.set_high_contrast(False)
+        self.theme.set_large_text(False)
 
 
 class MainWindow(QWidget):
@@ -111,6 +122,7 @@ class MainWindow(QWidget):
         self.settings = KioskSettings(self.theme, self.guide)
         self.guide.toggled.connect(lambda _on: self._rerender())
         self.theme.changed.connect(self._rerender)
+        self.theme.changed.connect(lambda *_: self._keep_notice_room())
 
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -124,11 +136,11 @@ class MainWindow(QWidget):
         self.progress_space.setFixedHeight(8)
         box.addWidget(self.progress)
         box.addWidget(self.progress_space)
-        self.banner = NoticeBanner()
-        banner_row = QHBoxLayout()
-        banner_row.setContentsMargins(64, 20, 64, 0)
-        banner_row.addWidget(self.banner)
-        box.addLayout(banner_row)
+        self.hold_bar = HoldBar(lambda: self.flow.request_extend())
+        self._hold_row = QHBoxLayout()
+        self._hold_row.setContentsMargins(48, 12, 48, 0)
+        self._hold_row.addWidget(self.hold_bar)
+        box.addLayout(self._hold_row)
         self.stack = QStackedWidget()
         box.addWidget(self.stack, 1)
         self.screens: dict[Step, Screen] = build_screens(ScreenDeps(flow, self.settings, self.guide.speaker))
@@ -186,13 +198,23 @@ class MainWindow(QWidget):
         self.paused.setProperty("role", "paused")
         self.demo = label(role="ribbon", wrap=False, name="demo_ribbon")
         self.demo.setProperty("role", "ribbon")
+        # The notice takes the venue's place in the header, in room the header always keeps for two lines: a
+        # notice that came and went above the screen pushed its buttons down (a second tap on "Simulate
+        # approved" landed on "Simulate declined").
+        self.banner = NoticeBanner()
         row.addWidget(self.venue, 1)
+        row.addWidget(self.banner, 1)
         row.addWidget(self.paused)
         row.addSpacing(16)
         row.addWidget(self.demo)
         header.setMinimumHeight(64)
+        self._header = header
         self._retranslate_header()
         return header
+
+    def _keep_notice_room(self) -> None:
+        """The header is as tall as a two-line notice, with or without one (and in every theme)."""
+        self._header.setMinimumHeight(max(64, self.banner.two_line_height() + 16))
 
     def _retranslate_header(self) -> None:
         self.paused.setText(self.tr("Live updates paused"))
@@ -207,6 +229,8 @@ class MainWindow(QWidget):
             if hasattr(self.guide.speaker, "set_language"):
                 self.guide.speaker.set_language(state.language)
         previous, self._shown = self._shown, state
+        if previous is not None and state.buyer != previous.buyer:
+            self.settings.reset()  # re-renders through theme.changed / guide.toggled
         self._render(state, previous)
 
     def _rerender(self) -> None:
@@ -220,6 +244,8 @@ class MainWindow(QWidget):
         self.progress.setVisible(state.busy)
         self.progress_space.setVisible(not state.busy)
         self.banner.show_notice(state.notice)
+        self.venue.setVisible(state.notice is None)
+        self.hold_bar.show_state(state)
         screen = self.screens[state.step]
         page = self.pages[state.step]
         new_screen = self.stack.currentWidget() is not page
@@ -227,7 +253,7 @@ class MainWindow(QWidget):
             page.verticalScrollBar().setValue(0)
             self.stack.setCurrentWidget(page)
         screen.show_state(state)
-        self.idle.show_seconds_left(state.idle_seconds_left)
+        self.idle.show_seconds_left(state.idle_seconds_left, state.order.code if state.order else "")
         if new_screen and state.idle_seconds_left is None:
             with self.guide.quiet():
                 self._focus_first(screen)
@@ -265,6 +291,9 @@ class MainWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         portrait = event.size().height() > event.size().width()
+        margin = 40 if portrait else 64  # the screens' own side margins
+        self._hold_row.setContentsMargins(margin, 12, margin, 0)
+        self._keep_notice_room()
         for screen in self.screens.values():
             screen.set_portrait(portrait)
         super().resizeEvent(event)

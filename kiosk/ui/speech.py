@@ -40,6 +40,8 @@ class QtSpeaker:
 
     def __init__(self, engine: str = "", *, locale_name: str = "en") -> None:
         self.engine_name, self._tts = open_engine(engine)
+        self.available = self.engine_name not in ("", "mock") or engine == "mock"
+        """A real voice: False when only Qt's silent 'mock' engine (or none) started, so the screen can say so."""
         self.enabled = False
         self.said: list[str] = []
         """The last sentences handed to the engine (bounded), for the staff diagnostics screen and tests."""

@@ -1,4 +1,4 @@
-"""Shared kiosk widgets: big buttons, labels with a type role, the hold countdown, the notice banner, a PIN pad."""
+"""Shared kiosk widgets: big buttons, labels with a type role, the notice banner, a PIN pad, a quantity picker."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.viewmodels.flow_state import Countdown, Notice
+from kiosk.viewmodels.flow_state import Notice
 
 MIN_TOUCH = 48
 
@@ -71,6 +71,18 @@ class Reflow(QBoxLayout):
         self.setDirection(QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight)
 
 
+def centred(widget: QWidget) -> QHBoxLayout:
+    """A row that centres `widget` at its preferred width. Unlike addWidget(..., AlignHCenter) it keeps the
+    height for that width: a centred card whose text wrapped onto more lines than its size hint assumed was
+    given too little height, and squeezed its buttons over each other."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 def panel(role: str = "panel") -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
     frame.setProperty("role", role)
@@ -85,55 +97,6 @@ def format_clock(seconds: int) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-class CountdownWidget(QFrame):
-    """'Your seats are held for 9:42'; under a minute it turns into a warning (a word and a frame, not only colour)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("countdown")
-        self.setProperty("role", "countdown")
-        self.setProperty("warning", False)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(28, 20, 28, 20)
-        self.caption = label(role="subtitle")
-        self.clock = label(role="big_number", wrap=False)
-        self.clock.setObjectName("countdown_clock")
-        self.warning = label(role="warning_text")
-        self.warning.setObjectName("countdown_warning")
-        for w in (self.caption, self.clock, self.warning):
-            box.addWidget(w)
-        self._last: Countdown | None = None
-        self.show_countdown(None)
-
-    def show_countdown(self, countdown: Countdown | None) -> None:
-        self._last = countdown
-        self.setVisible(countdown is not None)
-        if countdown is None:
-            return
-        self.caption.setText(translate("Widgets", "Your places are held for you for"))
-        self.clock.setText(format_clock(countdown.seconds_left))
-        self.clock.setAccessibleName(
-            translate("Widgets", "{minutes} minutes {seconds} seconds left").format(
-                minutes=countdown.seconds_left // 60, seconds=countdown.seconds_left % 60
-            )
-        )
-        self.warning.setVisible(countdown.warning)
-        self.warning.setText(
-            translate("Widgets", "⚠ Time is almost up. Tap “More time” if you need it.")
-            if countdown.can_extend
-            else translate("Widgets", "⚠ Time is almost up. Please pay now or cancel.")
-        )
-        if self.property("warning") != countdown.warning:
-            self.setProperty("warning", countdown.warning)
-            self.style().unpolish(self)
-            self.style().polish(self)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.show_countdown(self._last)
-        super().changeEvent(event)
-
-
 class NoticeBanner(QFrame):
     """The flow's notice: one sentence, with a word for its tone so the meaning never rests on colour."""
 
@@ -142,11 +105,18 @@ class NoticeBanner(QFrame):
         self.setObjectName("notice")
         self.setProperty("tone", "info")
         box = QHBoxLayout(self)
-        box.setContentsMargins(24, 14, 24, 14)
+        box.setContentsMargins(20, 6, 20, 6)
         self.text = label(role="body", name="notice_text")
         box.addWidget(self.text)
         self._notice: Notice | None = None
         self.hide()
+
+    def two_line_height(self) -> int:
+        """The banner's height for a notice of two lines in the current font (polished first: themes set it)."""
+        self.ensurePolished()
+        self.text.ensurePolished()
+        margins = self.layout().contentsMargins()
+        return 2 * self.text.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 6
 
     def show_notice(self, notice: Notice | None) -> None:
         self._notice = notice
@@ -201,18 +171,23 @@ class PinPad(QWidget):
         box.addLayout(grid)
         self.keys: dict[str, BigButton] = {}
         for i, digit in enumerate("1234567890"):
-            key = BigButton(f"pin_key_{digit}", "key")
+            key = BigButton(f"pin_key_{digit}", "pin")
             key.set_text(digit)
             key.clicked.connect(lambda _=False, d=digit: self._press(d))
             self.keys[digit] = key
             row, col = (3, 1) if digit == "0" else divmod(i, 3)
             grid.addWidget(key, row, col)
-        self.clear_key = BigButton("pin_clear", "key")
+        self.clear_key = BigButton("pin_clear", "pin")
         self.clear_key.clicked.connect(self._clear_step)
         grid.addWidget(self.clear_key, 3, 0)
-        self.ok_key = BigButton("pin_ok", "primary")
+        self.ok_key = BigButton("pin_ok", "pin")  # the themes colour it as the primary action
         self.ok_key.clicked.connect(self._submit)
         grid.addWidget(self.ok_key, 3, 2)
+        # A key is as tall as the theme makes it, never squeezed: a squeezed grid drew its rows over each other
+        # and cut off the last one (worst once an error line had taken its room on the staff-exit card).
+        for key in (*self.keys.values(), self.clear_key, self.ok_key):
+            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.retranslate()
         self._show()
 

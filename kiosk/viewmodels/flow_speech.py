@@ -25,13 +25,18 @@ _REVIEW = T(
     "Your places are held: {places}. Total {total}. They are held for {time}. Press Tab to reach Pay, "
     "More time or Cancel.",
 )
+_EMAIL = T(
+    "FlowSpeech",
+    "E-mail for your tickets. Type the address, then press Enter. Your places are held for {time}.",
+)
 _PAYMENT_ATTENDED = T(
     "FlowSpeech", "Payment: {total}. Please ask a member of staff to take your payment and enter their PIN."
 )
 _PAYMENT_DEMO = T("FlowSpeech", "Payment: {total}. This is a demo: choose approve or decline.")
 _PRINTING = T("FlowSpeech", "Thank you. Your tickets are printing. Please wait.")
 _PRINT_FAILED = T(
-    "FlowSpeech", "The printer has a problem. Your order is safe. Press Print again, or call staff."
+    "FlowSpeech",
+    "The printer has a problem. Your order is safe; its code is {code}. Press Print again, or call staff.",
 )
 _DONE = T(
     "FlowSpeech", "Done. Please take your tickets from the printer. Order {code}. Press Enter to finish."
@@ -62,6 +67,8 @@ def spoken_summary(state: FlowState) -> Text | None:
         return _CONCERTS.format(count=len(state.concerts))
     if step is Step.SEATS and state.concert is not None:
         return _SEATS.format(concert=state.concert.concert.title)
+    if step is Step.EMAIL:
+        return _EMAIL.format(time=duration(state.countdown.seconds_left if state.countdown else 0))
     if step in {Step.REVIEW, Step.PAYMENT} and state.hold is not None:
         total = Amount(state.hold.total)
         if step is Step.PAYMENT:
@@ -72,7 +79,9 @@ def spoken_summary(state: FlowState) -> Text | None:
         places = HeldPlaces(state.hold.places)
         return _REVIEW.format(places=places, total=total, time=duration(left))
     if step is Step.PRINTING:
-        return _PRINT_FAILED if state.print_phase is PrintPhase.FAILED else _PRINTING
+        if state.print_phase is PrintPhase.FAILED:
+            return _PRINT_FAILED.format(code=" ".join(state.order.code) if state.order else "")
+        return _PRINTING
     if step is Step.DONE:
         return _DONE.format(code=state.order.code if state.order else "")
     return {Step.ENROLMENT: _ENROLMENT, Step.OUT_OF_SERVICE: _OUT, Step.STARTING: _STARTING}.get(step)

@@ -24,6 +24,8 @@ class Step(StrEnum):
     CONCERTS = "concerts"
     SEATS = "seats"
     REVIEW = "review"
+    EMAIL = "email"
+    """Typing the address the tickets go to, on the kiosk's own keyboard (the hold keeps counting down)."""
     PAYMENT = "payment"
     PRINTING = "printing"
     DONE = "done"
@@ -82,11 +84,15 @@ class FlowState:
     terminal: str = ""
     """The payment terminal's kind: attended (staff PIN) or demo (simulated approve/decline)."""
     email: str = ""
+    email_error: Text | None = None
+    """The address typed on the e-mail screen is not one: shown by the field until the field changes."""
     order: Order | None = None
     print_phase: PrintPhase = PrintPhase.IDLE
     print_error: Text | None = None
     can_reprint: bool = False
     mailed_to: str = ""
+    printed_to: str = ""
+    """Where the tickets went when that is a place a person can look (a folder of PDFs in the demo)."""
     idle_seconds_left: int | None = None
     """Not None: "Are you still there?" is showing, with this many seconds before the kiosk starts over."""
     live: bool = True
@@ -95,5 +101,8 @@ class FlowState:
     enrolment: EnrolmentInfo | None = None
     venue_name: str = ""
     language: str = "en"
+    buyer: int = 0
+    """Counts the buyers: a new number when the kiosk starts over, so the screen settings a buyer chose
+    (speech, contrast, text size) go back to the kiosk's defaults for the next one."""
     spoken: Text | None = field(default=None, compare=False)
     """What the screen says about itself when speech is on: where the buyer is and what they can do."""

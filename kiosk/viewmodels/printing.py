@@ -23,7 +23,7 @@ from kiosk.viewmodels.tasks import TaskOwner
 log = logging.getLogger(__name__)
 
 _CTX = "TicketPrinting"
-CALL_STAFF = T(_CTX, "The ticket could not be printed. Your purchase is safe; please call staff.")
+CALL_STAFF = T(_CTX, "The ticket could not be printed. Please call staff.")
 
 
 class PrinterState(StrEnum):
@@ -84,6 +84,8 @@ class PrintOutcome:
     can_reprint: bool = False
     recorded: bool = True
     """The print (or failure) reached the audit log; False when the database was gone at that moment."""
+    saved_to: str = ""
+    """The folder the PDF went into, for a printer that is a folder (empty for a real printer)."""
 
 
 def _printable(order: Order) -> tuple[TicketId, ...]:
@@ -108,6 +110,10 @@ class TicketPrinting:
     @property
     def printer(self) -> Printer:
         return self._printer
+
+    def use_printer(self, printer: Printer) -> None:
+        """From the next print on (the app learns only at enrolment that a demo kiosk prints into a folder)."""
+        self._printer = printer
 
     def _set(self, state: PrintState) -> None:
         self._state = state
@@ -141,7 +147,8 @@ class TicketPrinting:
             raise
         recorded = await self._record(client, ids, ok=True, reason="")
         self._set(replace(self._state, phase=PrintPhase.PRINTED))
-        return PrintOutcome(True, order.code, ids, recorded=recorded)
+        folder = getattr(self._printer, "folder", None)  # a FolderPrinter: the buyer is told where to look
+        return PrintOutcome(True, order.code, ids, recorded=recorded, saved_to=str(folder or ""))
 
     async def reprint(self, client: DeviceClient, order: Order) -> PrintOutcome:
         """After a failure (or for staff): the same path, counted and audited again."""

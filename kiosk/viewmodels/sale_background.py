@@ -19,8 +19,13 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 """Concert list refresh and database probe while nobody is mid-purchase, and out-of-service retries."""
 TICK_SECONDS = 0.2
-IDLE_STEPS = frozenset({Step.CONCERTS, Step.SEATS, Step.REVIEW, Step.PAYMENT, Step.DONE})
-HOLD_STEPS = frozenset({Step.REVIEW, Step.PAYMENT})
+IDLE_STEPS = frozenset({Step.CONCERTS, Step.SEATS, Step.REVIEW, Step.EMAIL, Step.DONE})
+"""Where "Are you still there?" may start the kiosk over. Not Payment: a buyer paying at the counter is away
+from the screen while staff take the money; the hold's own countdown (with "More time") governs there."""
+HOLD_STEPS = frozenset({Step.SEATS, Step.REVIEW, Step.EMAIL, Step.PAYMENT})
+"""Every screen a held place can be on: the countdown runs (and shows) on each."""
+NOTICE_LINGER_S = 20.0
+"""How long "the kiosk started over" stays on Welcome: long enough to read, gone before the next buyer."""
 
 
 class BackgroundLoops:
@@ -81,6 +86,10 @@ class BackgroundLoops:
             self._set(busy=False)
 
     def _tick_idle(self) -> None:
+        if self.state.step is Step.WELCOME and self.state.notice is not None and not self.state.busy:
+            if self._monotonic() - self._last_touch >= NOTICE_LINGER_S:
+                self._set(notice=None)
+            return
         # A failed print waits for the buyer (or staff) too, but not for ever: the next person must not find
         # the previous buyer's reprint button.
         failed_print = self.state.step is Step.PRINTING and self.state.print_phase is PrintPhase.FAILED

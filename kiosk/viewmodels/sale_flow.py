@@ -15,7 +15,6 @@ import psygnal
 
 from core.client import DeviceClient
 from core.config import Settings
-from core.domain.codes import is_email
 from core.domain.devices import DeviceKind
 from core.domain.errors import (
     DeviceNotApproved,
@@ -40,7 +39,7 @@ from kiosk.viewmodels.flow_state import (
     Tone,
 )
 from kiosk.viewmodels.printing import TicketPrinting
-from kiosk.viewmodels.sale_background import HOLD_STEPS, POLL_SECONDS, BackgroundLoops
+from kiosk.viewmodels.sale_background import POLL_SECONDS, BackgroundLoops
 from kiosk.viewmodels.sale_payment import PaymentSteps
 from kiosk.viewmodels.seat_map import SeatMapModel
 from kiosk.viewmodels.tasks import TaskOwner
@@ -88,6 +87,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         self._paying = False
         self.seat_map: SeatMapModel | None = None
         self._closing: set[asyncio.Task[None]] = set()
+        self._default_language = settings.kiosk_language
         self.state = FlowState(demo=settings.demo_mode, language=settings.kiosk_language)
 
     # --- state -------------------------------------------------------------------------------------
@@ -222,9 +222,6 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
     def still_here(self) -> None:
         self.touch()
 
-    def set_email(self, text: str) -> None:
-        self._set(email=text.strip())
-
     def set_language(self, language: str) -> None:
         self.touch()
         self._set(language=language)
@@ -260,7 +257,9 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
             await self.begin()
         elif self.state.step is Step.CONCERTS:
             self._go(Step.WELCOME)
-        elif self.state.step in HOLD_STEPS:
+        elif self.state.step is Step.EMAIL:
+            self._go(Step.REVIEW, email_error=None)
+        elif self.state.step in {Step.REVIEW, Step.PAYMENT}:
             await self.cancel()
 
     async def hold_selection(self) -> None:
@@ -291,12 +290,6 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         hold = self._hold()
         hold = await self.client.extend_hold(hold.id)
         self._set(hold=hold, countdown=self._countdown(hold), notice=Notice("extended", messages.EXTENDED))
-
-    async def to_payment(self) -> None:
-        if self.state.email and not is_email(self.state.email):
-            self._set(notice=Notice(ErrorCode.EMAIL_INVALID, messages.EMAIL_INVALID, Tone.WARNING))
-            return
-        self._go(Step.PAYMENT)
 
     async def cancel(self) -> None:
         """Release the hold (the places return at once) and go back to the seat map."""
@@ -365,6 +358,10 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
             print_error=None,
             can_reprint=False,
             mailed_to="",
+            printed_to="",
+            email_error=None,
+            language=self._default_language,  # the next buyer starts from the kiosk's defaults
+            buyer=self.state.buyer + 1,
         )
 
     async def _release_quietly(self, hold: Hold) -> None:

@@ -1,4 +1,4 @@
-"""The sale's last steps: take the payment (core sells in the same call), then print the tickets."""
+"""The sale's last steps: the buyer's e-mail address, the payment (core sells in the same call), printing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from core.domain.codes import is_email
 from core.domain.errors import EncoreError, ErrorCode, StorageUnavailable
 from core.domain.holds import Hold
 from core.domain.orders import Order
@@ -21,7 +22,7 @@ CHECKOUT_PATIENCE_S = 30.0
 
 
 class PaymentSteps:
-    """Mixed into SaleFlow: payment, checkout retries, printing and reprinting."""
+    """Mixed into SaleFlow: the e-mail address, payment, checkout retries, printing and reprinting."""
 
     state: FlowState
     client: Any
@@ -34,8 +35,36 @@ class PaymentSteps:
 
         def _set(self, **changes: Any) -> None: ...
         def _go(self, step: Step, **changes: Any) -> None: ...
+        def touch(self) -> None: ...
         def _hold(self) -> Hold: ...
         async def _reopen_seats(self, notice: Notice | None) -> None: ...
+
+    def set_email(self, text: str) -> None:
+        """The address as typed so far; a changed field drops the last complaint about it."""
+        text = text.strip()
+        self._set(email=text, email_error=None if text != self.state.email else self.state.email_error)
+
+    def edit_email(self) -> None:
+        """Review → the e-mail screen (its keyboard); the hold keeps counting down there."""
+        self.touch()
+        if self.state.step is Step.REVIEW and self.state.hold is not None:
+            self._go(Step.EMAIL, email_error=None)
+
+    def save_email(self, text: str) -> None:
+        """Back to review with the address, or stay with the complaint beside the field; empty means none."""
+        self.touch()
+        text = text.strip()
+        if text and not is_email(text):
+            self._set(email=text, email_error=messages.EMAIL_INVALID)
+            return
+        if self.state.step is Step.EMAIL:
+            self._go(Step.REVIEW, email=text, email_error=None)
+
+    async def to_payment(self) -> None:
+        if self.state.email and not is_email(self.state.email):
+            self._set(notice=Notice(ErrorCode.EMAIL_INVALID, messages.EMAIL_INVALID, Tone.WARNING))
+            return
+        self._go(Step.PAYMENT)
 
     async def pay(self, given: PaymentInput) -> None:
         hold = self._hold()
@@ -95,7 +124,11 @@ class PaymentSteps:
         self._set(print_phase=PrintPhase.RENDERING, print_error=None, can_reprint=False)
         outcome = await self._printing.print_order(self.client, order)
         if outcome.ok:
-            self._go(Step.DONE, print_phase=PrintPhase.PRINTED)
+            self._go(
+                Step.DONE,
+                print_phase=PrintPhase.PRINTED,
+                printed_to=outcome.saved_to if self.state.demo else "",
+            )
         else:
             self._set(
                 print_phase=PrintPhase.FAILED, print_error=outcome.error, can_reprint=outcome.can_reprint

@@ -11,10 +11,18 @@ class Speaker(Protocol):
     @property
     def enabled(self) -> bool: ...
 
+    # Optional: `available` (bool) is False when no speech engine works here; a speaker without it is taken
+    # to work (see speech_available).
+
     def set_enabled(self, on: bool) -> None: ...
 
     def say(self, text: str, *, interrupt: bool = True) -> None:
         """Speak `text`; interrupt=True cuts off what is being said (focus moved on), False queues it."""
+
+
+def speech_available(speaker: object) -> bool:
+    """Whether turning speech on makes a sound: a speaker says so with `available`; others are trusted."""
+    return bool(getattr(speaker, "available", True))
 
 
 class SilentSpeaker:
@@ -32,8 +40,9 @@ class SilentSpeaker:
 class RecordingSpeaker:
     """Keeps every sentence it would say, for tests (no audio device exists there)."""
 
-    def __init__(self, *, enabled: bool = True) -> None:
+    def __init__(self, *, enabled: bool = True, available: bool = True) -> None:
         self.enabled = enabled
+        self.available = available
         self.said: list[str] = []
 
     def set_enabled(self, on: bool) -> None:

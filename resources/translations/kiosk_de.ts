@@ -200,12 +200,12 @@
         <translation>Vielen Dank!</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <source>Please take your tickets from the printer below the screen.</source>
         <translation>Bitte nehmen Sie Ihre Tickets aus dem Drucker unter dem Bildschirm.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-9"/>
         <source>Your order code</source>
         <translation>Ihr Bestellcode</translation>
     </message>
@@ -221,6 +221,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Your tickets were saved as PDF files in {folder}</source>
+        <translation>Ihre Tickets wurden als PDF-Dateien gespeichert in {folder}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Your order code: {code}</source>
         <translation>Ihr Bestellcode: {code}</translation>
     </message>
@@ -334,6 +339,49 @@
     </message>
 </context>
 <context>
+    <name>EmailScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/email.py" line="+55"/>
+        <source>E-mail for your tickets</source>
+        <translation>E-Mail für Ihre Tickets</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>We send your tickets to this address too. Leave it empty if you like.</source>
+        <translation>Wir senden Ihre Tickets auch an diese Adresse. Sie können das Feld leer lassen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name@example.com</source>
+        <translation>name@beispiel.de</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail address for the tickets, optional</source>
+        <translation>E-Mail-Adresse für die Tickets, freiwillig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to your places, without changing the address</source>
+        <translation>Zurück zu Ihren Plätzen, ohne die Adresse zu ändern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Done: use this address</source>
+        <translation>Fertig: diese Adresse verwenden</translation>
+    </message>
+</context>
+<context>
     <name>EnrolmentScreen</name>
     <message>
         <location filename="../../kiosk/ui/screens/enrolment.py" line="+40"/>
@@ -395,6 +443,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>E-mail for your tickets. Type the address, then press Enter. Your places are held for {time}.</source>
+        <translation>E-Mail für Ihre Tickets. Geben Sie die Adresse ein und drücken Sie dann die Eingabetaste. Ihre Plätze sind noch {time} reserviert.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Payment: {total}. Please ask a member of staff to take your payment and enter their PIN.</source>
         <translation>Bezahlung: {total}. Bitte lassen Sie eine Mitarbeiterin oder einen Mitarbeiter kassieren und die PIN eingeben.</translation>
     </message>
@@ -410,11 +463,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>The printer has a problem. Your order is safe. Press Print again, or call staff.</source>
-        <translation>Der Drucker hat ein Problem. Ihre Bestellung ist sicher. Drücken Sie „Erneut drucken“ oder rufen Sie das Personal.</translation>
+        <source>The printer has a problem. Your order is safe; its code is {code}. Press Print again, or call staff.</source>
+        <translation>Der Drucker hat ein Problem. Ihre Bestellung ist sicher; ihr Code ist {code}. Drücken Sie Erneut drucken oder rufen Sie das Personal.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Done. Please take your tickets from the printer. Order {code}. Press Enter to finish.</source>
         <translation>Fertig. Bitte nehmen Sie Ihre Tickets aus dem Drucker. Bestellung {code}. Drücken Sie Enter zum Beenden.</translation>
     </message>
@@ -457,22 +510,27 @@
 <context>
     <name>IdleDialog</name>
     <message>
-        <location filename="../../kiosk/ui/idle_dialog.py" line="+46"/>
+        <location filename="../../kiosk/ui/idle_dialog.py" line="+48"/>
         <source>Are you still there?</source>
         <translation>Sind Sie noch da?</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+26"/>
         <source>If nobody answers, the kiosk starts over and your places are let go.</source>
         <translation>Wenn niemand antwortet, beginnt der Kiosk von vorn und Ihre Plätze werden freigegeben.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-25"/>
         <source>Yes, I need more time</source>
         <translation>Ja, ich brauche mehr Zeit</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
+        <source>If nobody answers, the kiosk starts over. Your tickets are paid: staff can print them (order {code}).</source>
+        <translation>Wenn niemand antwortet, beginnt der Kiosk von vorn. Ihre Tickets sind bezahlt: Das Personal kann sie drucken (Bestellung {code}).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{seconds} s</source>
         <translation>{seconds} s</translation>
     </message>
@@ -480,6 +538,49 @@
         <location line="+2"/>
         <source>Starting over in {seconds} seconds</source>
         <translation>Neustart in {seconds} Sekunden</translation>
+    </message>
+</context>
+<context>
+    <name>Keyboard</name>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="+61"/>
+        <source>⌫ Delete</source>
+        <translation>⌫ Löschen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delete the last letter</source>
+        <translation>Das letzte Zeichen löschen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear the address</source>
+        <translation>Die Adresse leeren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>at sign</source>
+        <translation>At-Zeichen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dot</source>
+        <translation>Punkt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>underscore</source>
+        <translation>Unterstrich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>hyphen</source>
+        <translation>Bindestrich</translation>
     </message>
 </context>
 <context>
@@ -507,7 +608,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+104"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+105"/>
         <source>That PIN is not right.</source>
         <translation>Diese PIN ist nicht richtig.</translation>
     </message>
@@ -515,7 +616,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+198"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+220"/>
         <source>Live updates paused</source>
         <translation>Live-Aktualisierung pausiert</translation>
     </message>
@@ -627,7 +728,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>PrintingScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/printing.py" line="+41"/>
+        <location filename="../../kiosk/ui/screens/printing.py" line="+45"/>
         <source>Print again</source>
         <translation>Erneut drucken</translation>
     </message>
@@ -663,7 +764,13 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Die Tickets wurden nicht gedruckt</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <location line="+1"/>
+        <source>Order code: {code}</source>
+        <translation>Bestellcode: {code}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Your purchase is complete and your tickets are safe. {reason}</source>
         <translation>Ihr Kauf ist abgeschlossen und Ihre Tickets sind sicher. {reason}</translation>
     </message>
@@ -676,7 +783,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="+74"/>
+        <location filename="../../kiosk/ui/screens/review.py" line="+75"/>
         <source>Check your places</source>
         <translation>Ihre Plätze prüfen</translation>
     </message>
@@ -692,28 +799,8 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
     <message>
         <location line="+1"/>
-        <source>More time</source>
-        <translation>Mehr Zeit</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>More time: keep my places longer</source>
-        <translation>Mehr Zeit: meine Plätze länger reservieren</translation>
-    </message>
-    <message>
-        <location line="+1"/>
         <source>E-mail for your tickets (optional)</source>
         <translation>E-Mail für Ihre Tickets (optional)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>name@example.com</source>
-        <translation>name@beispiel.de</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>E-mail address for the tickets, optional</source>
-        <translation>E-Mail-Adresse für die Tickets, optional</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -736,7 +823,27 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Abbrechen und Plätze freigeben</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+18"/>
+        <source>Change e-mail</source>
+        <translation>E-Mail ändern</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change the e-mail address {email}</source>
+        <translation>Die E-Mail-Adresse {email} ändern</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add e-mail</source>
+        <translation>E-Mail hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add an e-mail address for the tickets, optional</source>
+        <translation>Eine E-Mail-Adresse für die Tickets hinzufügen, freiwillig</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Total {amount}</source>
         <translation>Gesamt {amount}</translation>
     </message>
@@ -1191,16 +1298,31 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <source>Large text</source>
         <translation>Große Schrift</translation>
     </message>
+    <message>
+        <location line="+10"/>
+        <source>Speech: not available</source>
+        <translation>Sprachausgabe: nicht verfügbar</translation>
+    </message>
 </context>
 <context>
     <name>Widgets</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="+113"/>
+        <location filename="../../kiosk/ui/hold_bar.py" line="+57"/>
         <source>Your places are held for you for</source>
         <translation>Ihre Plätze sind für Sie reserviert für</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>More time</source>
+        <translation>Mehr Zeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>More time: keep my places longer</source>
+        <translation>Mehr Zeit: meine Plätze länger halten</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{minutes} minutes {seconds} seconds left</source>
         <translation>noch {minutes} Minuten {seconds} Sekunden</translation>
     </message>
@@ -1215,7 +1337,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>⚠ Die Zeit ist fast um. Bitte bezahlen Sie jetzt oder brechen Sie ab.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../../kiosk/ui/widgets.py" line="+127"/>
         <source>Please note:</source>
         <translation>Bitte beachten:</translation>
     </message>
@@ -1225,7 +1347,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Problem:</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+67"/>
         <source>Clear</source>
         <translation>Löschen</translation>
     </message>

@@ -200,12 +200,12 @@
         <translation>¡Gracias!</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <source>Please take your tickets from the printer below the screen.</source>
         <translation>Recoja sus entradas de la impresora, debajo de la pantalla.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-9"/>
         <source>Your order code</source>
         <translation>Su código de pedido</translation>
     </message>
@@ -221,6 +221,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Your tickets were saved as PDF files in {folder}</source>
+        <translation>Sus entradas se guardaron como archivos PDF en {folder}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Your order code: {code}</source>
         <translation>Su código de pedido: {code}</translation>
     </message>
@@ -334,6 +339,49 @@
     </message>
 </context>
 <context>
+    <name>EmailScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/screens/email.py" line="+55"/>
+        <source>E-mail for your tickets</source>
+        <translation>Correo electrónico para sus entradas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>We send your tickets to this address too. Leave it empty if you like.</source>
+        <translation>También enviamos sus entradas a esta dirección. Puede dejarlo vacío.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name@example.com</source>
+        <translation>nombre@ejemplo.com</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail address for the tickets, optional</source>
+        <translation>Dirección de correo para las entradas, opcional</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to your places, without changing the address</source>
+        <translation>Volver a sus plazas sin cambiar la dirección</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Done: use this address</source>
+        <translation>Listo: usar esta dirección</translation>
+    </message>
+</context>
+<context>
     <name>EnrolmentScreen</name>
     <message>
         <location filename="../../kiosk/ui/screens/enrolment.py" line="+40"/>
@@ -395,6 +443,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>E-mail for your tickets. Type the address, then press Enter. Your places are held for {time}.</source>
+        <translation>Correo electrónico para sus entradas. Escriba la dirección y pulse Intro. Sus plazas están reservadas durante {time}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Payment: {total}. Please ask a member of staff to take your payment and enter their PIN.</source>
         <translation>Pago: {total}. Pida a un empleado que cobre y que introduzca su PIN.</translation>
     </message>
@@ -410,11 +463,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>The printer has a problem. Your order is safe. Press Print again, or call staff.</source>
-        <translation>La impresora tiene un problema. Su pedido está a salvo. Pulse «Imprimir de nuevo» o llame al personal.</translation>
+        <source>The printer has a problem. Your order is safe; its code is {code}. Press Print again, or call staff.</source>
+        <translation>La impresora tiene un problema. Su pedido está a salvo; su código es {code}. Pulse Imprimir de nuevo o llame al personal.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Done. Please take your tickets from the printer. Order {code}. Press Enter to finish.</source>
         <translation>Listo. Recoja sus entradas de la impresora. Pedido {code}. Pulse Intro para terminar.</translation>
     </message>
@@ -457,22 +510,27 @@
 <context>
     <name>IdleDialog</name>
     <message>
-        <location filename="../../kiosk/ui/idle_dialog.py" line="+46"/>
+        <location filename="../../kiosk/ui/idle_dialog.py" line="+48"/>
         <source>Are you still there?</source>
         <translation>¿Sigue ahí?</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+26"/>
         <source>If nobody answers, the kiosk starts over and your places are let go.</source>
         <translation>Si nadie responde, el quiosco vuelve a empezar y sus localidades quedan libres.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-25"/>
         <source>Yes, I need more time</source>
         <translation>Sí, necesito más tiempo</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
+        <source>If nobody answers, the kiosk starts over. Your tickets are paid: staff can print them (order {code}).</source>
+        <translation>Si nadie responde, el quiosco vuelve a empezar. Sus entradas están pagadas: el personal puede imprimirlas (pedido {code}).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{seconds} s</source>
         <translation>{seconds} s</translation>
     </message>
@@ -480,6 +538,49 @@
         <location line="+2"/>
         <source>Starting over in {seconds} seconds</source>
         <translation>Se vuelve a empezar en {seconds} segundos</translation>
+    </message>
+</context>
+<context>
+    <name>Keyboard</name>
+    <message>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="+61"/>
+        <source>⌫ Delete</source>
+        <translation>⌫ Borrar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delete the last letter</source>
+        <translation>Borrar el último carácter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear</source>
+        <translation>Vaciar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear the address</source>
+        <translation>Vaciar la dirección</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>at sign</source>
+        <translation>arroba</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dot</source>
+        <translation>punto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>underscore</source>
+        <translation>guion bajo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>hyphen</source>
+        <translation>guion</translation>
     </message>
 </context>
 <context>
@@ -507,7 +608,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+104"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+105"/>
         <source>That PIN is not right.</source>
         <translation>Ese PIN no es correcto.</translation>
     </message>
@@ -515,7 +616,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+198"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+220"/>
         <source>Live updates paused</source>
         <translation>Actualización en directo en pausa</translation>
     </message>
@@ -627,7 +728,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>PrintingScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/printing.py" line="+41"/>
+        <location filename="../../kiosk/ui/screens/printing.py" line="+45"/>
         <source>Print again</source>
         <translation>Imprimir de nuevo</translation>
     </message>
@@ -663,7 +764,13 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Las entradas no se han impreso</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <location line="+1"/>
+        <source>Order code: {code}</source>
+        <translation>Código del pedido: {code}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Your purchase is complete and your tickets are safe. {reason}</source>
         <translation>Su compra está completa y sus entradas están a salvo. {reason}</translation>
     </message>
@@ -676,7 +783,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/review.py" line="+74"/>
+        <location filename="../../kiosk/ui/screens/review.py" line="+75"/>
         <source>Check your places</source>
         <translation>Compruebe sus localidades</translation>
     </message>
@@ -692,28 +799,8 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>More time</source>
-        <translation>Más tiempo</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>More time: keep my places longer</source>
-        <translation>Más tiempo: reservar mis localidades más tiempo</translation>
-    </message>
-    <message>
-        <location line="+1"/>
         <source>E-mail for your tickets (optional)</source>
         <translation>Correo electrónico para sus entradas (opcional)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>name@example.com</source>
-        <translation>nombre@ejemplo.es</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>E-mail address for the tickets, optional</source>
-        <translation>Dirección de correo para las entradas, opcional</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -736,7 +823,27 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Cancelar y liberar las localidades</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+18"/>
+        <source>Change e-mail</source>
+        <translation>Cambiar correo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change the e-mail address {email}</source>
+        <translation>Cambiar la dirección de correo {email}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add e-mail</source>
+        <translation>Añadir correo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add an e-mail address for the tickets, optional</source>
+        <translation>Añadir una dirección de correo para las entradas, opcional</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Total {amount}</source>
         <translation>Total {amount}</translation>
     </message>
@@ -1191,16 +1298,31 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <source>Large text</source>
         <translation>Texto grande</translation>
     </message>
+    <message>
+        <location line="+10"/>
+        <source>Speech: not available</source>
+        <translation>Voz: no disponible</translation>
+    </message>
 </context>
 <context>
     <name>Widgets</name>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="+113"/>
+        <location filename="../../kiosk/ui/hold_bar.py" line="+57"/>
         <source>Your places are held for you for</source>
         <translation>Sus localidades están reservadas durante</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>More time</source>
+        <translation>Más tiempo</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>More time: keep my places longer</source>
+        <translation>Más tiempo: mantener mis plazas más tiempo</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>{minutes} minutes {seconds} seconds left</source>
         <translation>quedan {minutes} minutos {seconds} segundos</translation>
     </message>
@@ -1215,7 +1337,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>⚠ El tiempo casi se ha agotado. Pague ahora o cancele.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../../kiosk/ui/widgets.py" line="+127"/>
         <source>Please note:</source>
         <translation>Atención:</translation>
     </message>
@@ -1225,7 +1347,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Problema:</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+67"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>

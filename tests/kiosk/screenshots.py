@@ -164,6 +164,12 @@ def states() -> dict[str, FlowState]:
             countdown=Countdown(48, held.expires_at, True, 9),
             notice=Notice("extended", plain("You have more time now."), Tone.INFO),
         ),
+        "email": replace(
+            review,
+            step=Step.EMAIL,
+            email="ana@example",
+            email_error=plain("That e-mail address does not look right. Check it, or leave it empty."),
+        ),
         "payment-attended": replace(review, step=Step.PAYMENT, terminal="attended", demo=False),
         "payment-demo": replace(
             review,
@@ -329,6 +335,11 @@ async def _sale(ctx: Any, shots: Shots, folder: Path, theme: str, large_text: bo
             await shoot("welcome")
             await _to_review(flow, shoot)
             await _both(shots, window, "review")
+            flow.edit_email()
+            await _until(lambda: flow.state.step is Step.EMAIL)  # noqa: B023
+            await _both(shots, window, "email")
+            flow.request_back()
+            await _until(lambda: flow.state.step is Step.REVIEW and not flow.state.busy)  # noqa: B023
             hold = flow.state.hold
             ctx.clock.advance((hold.expires_at - ctx.clock.now()).total_seconds() - 48)
             await _until(lambda: bool(flow.state.countdown and flow.state.countdown.warning))  # noqa: B023

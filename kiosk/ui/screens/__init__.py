@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.ui.screens.base import Flow, Screen, ScreenDeps, UiSettings
 from kiosk.ui.screens.concerts import ConcertsScreen
 from kiosk.ui.screens.done import DoneScreen
+from kiosk.ui.screens.email import EmailScreen
 from kiosk.ui.screens.enrolment import EnrolmentScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen, StartingScreen
 from kiosk.ui.screens.payment import PaymentScreen
@@ -21,6 +22,7 @@ SCREENS: tuple[type[Screen], ...] = (
     ConcertsScreen,
     SeatsScreen,
     ReviewScreen,
+    EmailScreen,
     PaymentScreen,
     PrintingScreen,
     DoneScreen,

@@ -28,6 +28,7 @@ class UiSettings(Protocol):
     """Accessibility settings that belong to the screen, not the sale (main_window provides them)."""
 
     speech_on: bool
+    speech_available: bool
     high_contrast: bool
     large_text: bool
 

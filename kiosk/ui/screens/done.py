@@ -46,11 +46,17 @@ class DoneScreen(Screen):
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Thank you!"))
-        self.take.setText(self.tr("Please take your tickets from the printer below the screen."))
         self.code_caption.setText(self.tr("Your order code"))
         self.finish.set_text(self.tr("Finish"), self.tr("Finish and start over"))
 
     def render(self, state: FlowState) -> None:
+        # A folder printer (the demo's): the tickets are PDF files, and the buyer is told where, not sent to a
+        # printer that does not exist.
+        self.take.setText(
+            self.tr("Your tickets were saved as PDF files in {folder}").format(folder=state.printed_to)
+            if state.printed_to
+            else self.tr("Please take your tickets from the printer below the screen.")
+        )
         code = state.order.code if state.order else ""
         self.code.setText(code)
         # Read letter by letter: "A B 3 X" is easier to note down than a word-like code.

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
-from kiosk.ui.widgets import BigButton, PinPad, Reflow, label, panel
+from kiosk.ui.widgets import BigButton, PinPad, Reflow, centred, label, panel
 from kiosk.viewmodels.flow_state import FlowState, Step
 from kiosk.viewmodels.words import money
 
@@ -40,7 +40,7 @@ class PaymentScreen(Screen):
         pbox.addWidget(self.staff_caption)
         self.pin_pad = PinPad()
         self.pin_pad.submitted.connect(lambda number, pin: self.flow.request_pay_with_pin(number, pin))
-        pbox.addWidget(self.pin_pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        pbox.addLayout(centred(self.pin_pad))
         pbox.addStretch(1)
         self.body.addWidget(self.attended, 1)
 

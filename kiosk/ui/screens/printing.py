@@ -28,9 +28,13 @@ class PrintingScreen(Screen):
         self.reprint.clicked.connect(lambda: self.flow.request_reprint())
         self.staff = label(role="warning_text", name="call_staff")
         self.staff.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The order code is what staff need to print the tickets again (any station, any time).
+        self.code = label(role="mono", wrap=False, name="failed_order_code")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.root.addStretch(1)
         self.root.addWidget(self.heading)
         self.root.addWidget(self.detail)
+        self.root.addWidget(self.code)
         self.root.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
         self.root.addWidget(self.reprint, 0, Qt.AlignmentFlag.AlignHCenter)
         self.root.addWidget(self.staff)
@@ -52,7 +56,12 @@ class PrintingScreen(Screen):
                 PrintPhase.FAILED: self.tr("The tickets did not print"),
             }.get(phase, self.tr("Preparing your tickets…"))
         )
+        code = state.order.code if state.order else ""
+        self.code.setVisible(failed and bool(code))
+        self.code.setText(self.tr("Order code: {code}").format(code=code))
+        self.code.setAccessibleName(self.tr("Order code: {code}").format(code=" ".join(code)))
         if failed:
+            # "Safe" once, here; the reason says what went wrong and who can help.
             reason = str(state.print_error) if state.print_error else ""
             self.detail.setText(
                 self.tr("Your purchase is complete and your tickets are safe. {reason}")

@@ -1,14 +1,17 @@
-"""The held places with their prices and total, the hold's countdown with 'More time', an optional e-mail, 'Pay'."""
+"""The concert, the held places with their prices and total, an optional e-mail address, 'Pay' (the hold's
+countdown is the main window's, above every screen with places held)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSpacerItem, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
-from kiosk.ui.widgets import BigButton, CountdownWidget, Reflow, label, panel
+from kiosk.ui.screens.concerts import local_time
+from kiosk.ui.widgets import BigButton, Reflow, label, panel
 from kiosk.viewmodels.flow_state import FlowState, Step
-from kiosk.viewmodels.words import held_category, held_place, money
+from kiosk.viewmodels.review_lines import review_lines
+from kiosk.viewmodels.words import money
 
 
 class ReviewScreen(Screen):
@@ -18,8 +21,10 @@ class ReviewScreen(Screen):
         super().__init__(deps)
         self.heading = label(role="title")
         self.concert = label(role="subtitle", name="review_concert")
+        self.when = label(role="body", name="review_when")
         self.root.addWidget(self.heading)
         self.root.addWidget(self.concert)
+        self.root.addWidget(self.when)
         self.body = Reflow()
         self.body.setSpacing(28)
         self.root.addLayout(self.body, 1)
@@ -43,17 +48,13 @@ class ReviewScreen(Screen):
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)  # flush with the places card
         side.setSpacing(20)
-        self.countdown = CountdownWidget()
-        side.addWidget(self.countdown)
-        self.extend = BigButton("extend", "primary")
-        self.extend.clicked.connect(lambda: self.flow.request_extend())
-        side.addWidget(self.extend)
         self.email_caption = label(role="body")
-        self.email = QLineEdit()
-        self.email.setObjectName("email")
-        self.email.setInputMethodHints(Qt.InputMethodHint.ImhEmailCharactersOnly)
-        self.email.editingFinished.connect(lambda: self.flow.set_email(self.email.text().strip()))
+        self.email_address = label(role="body", name="review_email")
+        # The address is typed on the e-mail screen, on the kiosk's own keyboard.
+        self.email = BigButton("email", "")
+        self.email.clicked.connect(lambda: self.flow.edit_email())
         side.addWidget(self.email_caption)
+        side.addWidget(self.email_address)
         side.addWidget(self.email)
         self._gap = QSpacerItem(0, 24, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
         side.addItem(self._gap)
@@ -74,28 +75,33 @@ class ReviewScreen(Screen):
         self.heading.setText(self.tr("Check your places"))
         self.places_caption.setText(self.tr("Your places"))
         self.total_caption.setText(self.tr("Total"))
-        self.extend.set_text(self.tr("More time"), self.tr("More time: keep my places longer"))
         self.email_caption.setText(self.tr("E-mail for your tickets (optional)"))
-        self.email.setPlaceholderText(self.tr("name@example.com"))
-        self.email.setAccessibleName(self.tr("E-mail address for the tickets, optional"))
         self.pay.set_text(self.tr("Pay"), self.tr("Go to payment"))
         self.cancel.set_text(self.tr("Cancel"), self.tr("Cancel and release the places"))
 
     def _pay(self) -> None:
-        # A buyer who types an address and taps Pay straight away has not left the field yet.
-        if self.email.text().strip() != (self.last.email if self.last else ""):
-            self.flow.set_email(self.email.text().strip())
         self.flow.request_to_payment()
 
     def render(self, state: FlowState) -> None:
         summary = state.concert
         self.concert.setText(f"{summary.concert.title} · {summary.concert.artist}" if summary else "")
+        self.when.setText(
+            f"{local_time(summary.concert.starts_at, summary.timezone)} · {summary.venue_name}"
+            if summary
+            else ""
+        )
         self._render_places(state)
-        self.countdown.show_countdown(state.countdown)
-        cd = state.countdown
-        self.extend.setVisible(bool(cd and cd.warning and cd.can_extend))
-        if not self.email.hasFocus() and self.email.text() != state.email:
-            self.email.setText(state.email)
+        self.email_address.setText(state.email)
+        self.email_address.setVisible(bool(state.email))
+        if state.email:
+            self.email.set_text(
+                self.tr("Change e-mail"),
+                self.tr("Change the e-mail address {email}").format(email=state.email),
+            )
+        else:
+            self.email.set_text(
+                self.tr("Add e-mail"), self.tr("Add an e-mail address for the tickets, optional")
+            )
 
     def _render_places(self, state: FlowState) -> None:
         if state.hold == self._shown_hold and state.hold is not None:
@@ -109,12 +115,14 @@ class ReviewScreen(Screen):
         if hold is None:
             self.total.setText("")
             return
-        for place in hold.places:
+        for line in review_lines(hold):
             row = QWidget()
+            row.setObjectName("review_line")
             box = QHBoxLayout(row)
             box.setContentsMargins(0, 0, 0, 0)
-            what = label(f"{held_place(place)} · {held_category(place)}", "body")
-            price = label(money(place.price), "body", wrap=False)
+            what = label(f"{line.count} × {line.name}" if line.count > 1 else line.name, "body")
+            what.setObjectName("review_line_text")
+            price = label(money(line.price), "body", wrap=False)
             box.addWidget(what, 1)
             box.addWidget(price, 0, Qt.AlignmentFlag.AlignTop)
             self.lines.addWidget(row)

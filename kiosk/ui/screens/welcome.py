@@ -97,6 +97,13 @@ class WelcomeScreen(Screen):
         ):
             button.setChecked(value)
             button.set_text(f"{name}: {on if value else off}")
+        # No engine speaks here (no speech-dispatcher): say so, rather than "Speech: on" and silence.
+        available = s.speech_available if s else True
+        self.speech.setEnabled(available)
+        self.key_hint.setVisible(available)  # "press F1 for speech" would promise what this kiosk cannot do
+        if not available:
+            self.speech.setChecked(False)
+            self.speech.set_text(self.tr("Speech: not available"))
 
     def _choose_language(self, code: str) -> None:
         self.flow.set_language(code)

@@ -83,7 +83,7 @@ def test_more_time_is_offered_only_when_the_countdown_warns(qtbot, stand_in):
     states = screenshots.states()
     window = make_window(qtbot, stand_in)
     stand_in.show(states["review"])
-    assert not window.screens[Step.REVIEW].extend.isVisible()
+    assert not window.hold_bar.extend.isVisible()
     assert find(window, "countdown_clock").text() == "9:42"
     stand_in.show(states["review-warning"])
     assert find(window, "countdown_warning").isVisible()

@@ -1,0 +1,94 @@
+"""The hold's countdown, its warning and 'More time', in one strip above every screen that has places held."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QWidget
+
+from kiosk.ui.widgets import BigButton, format_clock, label
+from kiosk.viewmodels.flow_state import Countdown, FlowState, Step
+
+translate = QCoreApplication.translate
+
+HOLD_SCREENS = frozenset({Step.SEATS, Step.REVIEW, Step.EMAIL, Step.PAYMENT})
+"""Every screen a held place can be on: the buyer sees the clock (and can ask for more time) on each."""
+
+
+def _keep_space(widget: QWidget) -> None:
+    """Hidden, the widget still takes its room: the warning and 'More time' appear without moving anything."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
+class HoldBar(QFrame):
+    """'Your places are held for you for 9:42'; under a minute a warning (a word and a frame, not only colour)
+    and 'More time', in room kept for them from the start."""
+
+    def __init__(self, on_extend: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("countdown")
+        self.setProperty("role", "countdown")
+        self.setProperty("warning", False)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(28, 6, 12, 6)
+        row.setSpacing(16)
+        self.caption = label(role="subtitle", wrap=False, name="countdown_caption")
+        self.clock = label(role="big_number", wrap=False, name="countdown_clock")
+        row.addWidget(self.caption, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addSpacing(12)
+        self.warning = label(role="warning_text", name="countdown_warning")
+        self.warning.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        _keep_space(self.warning)
+        row.addWidget(self.warning, 1)
+        self.extend = BigButton("extend", "primary")
+        self.extend.clicked.connect(on_extend)
+        self.extend.setMinimumWidth(240)
+        _keep_space(self.extend)
+        row.addWidget(self.extend, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._last: Countdown | None = None
+        self.retranslate()
+        self.show_state(None)
+
+    def retranslate(self) -> None:
+        self.caption.setText(translate("Widgets", "Your places are held for you for"))
+        self.extend.set_text(
+            translate("Widgets", "More time"), translate("Widgets", "More time: keep my places longer")
+        )
+        self._show(self._last)
+
+    def show_state(self, state: FlowState | None) -> None:
+        shown = state is not None and state.step in HOLD_SCREENS and state.countdown is not None
+        self.setVisible(shown)
+        self._show(state.countdown if shown and state is not None else None)
+
+    def _show(self, countdown: Countdown | None) -> None:
+        self._last = countdown
+        if countdown is None:
+            return
+        self.clock.setText(format_clock(countdown.seconds_left))
+        self.clock.setAccessibleName(
+            translate("Widgets", "{minutes} minutes {seconds} seconds left").format(
+                minutes=countdown.seconds_left // 60, seconds=countdown.seconds_left % 60
+            )
+        )
+        # The text is always set, so the room kept for it fits it before it shows.
+        self.warning.setText(
+            translate("Widgets", "⚠ Time is almost up. Tap “More time” if you need it.")
+            if countdown.can_extend
+            else translate("Widgets", "⚠ Time is almost up. Please pay now or cancel.")
+        )
+        self.warning.setVisible(countdown.warning)
+        self.extend.setVisible(countdown.warning and countdown.can_extend)
+        if self.property("warning") != countdown.warning:
+            self.setProperty("warning", countdown.warning)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
