@@ -213,8 +213,16 @@ class MainWindow(QWidget):
         return header
 
     def _keep_notice_room(self) -> None:
-        """The header is as tall as a two-line notice, with or without one (and in every theme)."""
-        self._header.setMinimumHeight(max(64, self.banner.two_line_height() + 16))
+        """The header is as tall as a notice, with or without one (and in every theme): two lines on a portrait
+        screen, where notices wrap and height is plentiful; one on a landscape one, where height is scarce (the
+        seat map needs it) and nearly every notice fits one line."""
+        lines = 2 if self.height() > self.width() else 1
+        margins = self._header.layout().contentsMargins()
+        frame = self._header.contentsMargins()  # a theme's border around the header
+        room = (
+            self.banner.lines_height(lines) + margins.top() + margins.bottom() + frame.top() + frame.bottom()
+        )
+        self._header.setMinimumHeight(max(64, room))
 
     def _retranslate_header(self) -> None:
         self.paused.setText(self.tr("Live updates paused"))

@@ -111,12 +111,15 @@ class NoticeBanner(QFrame):
         self._notice: Notice | None = None
         self.hide()
 
-    def two_line_height(self) -> int:
-        """The banner's height for a notice of two lines in the current font (polished first: themes set it)."""
+    def lines_height(self, lines: int) -> int:
+        """The banner's height for a notice of so many lines in the current font (polished first: themes set it)."""
         self.ensurePolished()
         self.text.ensurePolished()
-        margins = self.layout().contentsMargins()
-        return 2 * self.text.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 6
+        shown = self.text.text()
+        self.text.setText("X")  # the frame's margins and border around one line, as the theme draws them
+        chrome = self.sizeHint().height() - self.text.sizeHint().height()
+        self.text.setText(shown)
+        return lines * self.text.fontMetrics().lineSpacing() + chrome + 2
 
     def show_notice(self, notice: Notice | None) -> None:
         self._notice = notice

@@ -616,7 +616,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+228"/>
         <source>Live updates paused</source>
         <translation>Live-Aktualisierung pausiert</translation>
     </message>
@@ -1337,7 +1337,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>⚠ Die Zeit ist fast um. Bitte bezahlen Sie jetzt oder brechen Sie ab.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="+127"/>
+        <location filename="../../kiosk/ui/widgets.py" line="+130"/>
         <source>Please note:</source>
         <translation>Bitte beachten:</translation>
     </message>

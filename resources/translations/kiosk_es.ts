@@ -616,7 +616,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+220"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+228"/>
         <source>Live updates paused</source>
         <translation>Actualización en directo en pausa</translation>
     </message>
@@ -1337,7 +1337,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>⚠ El tiempo casi se ha agotado. Pague ahora o cancele.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="+127"/>
+        <location filename="../../kiosk/ui/widgets.py" line="+130"/>
         <source>Please note:</source>
         <translation>Atención:</translation>
     </message>
