@@ -109,6 +109,7 @@ class ReviewScreen(Screen):
         self._shown_hold = state.hold
         for w in self._line_labels:
             self.lines.removeWidget(w)
+            w.hide()  # gone now, not when the deferred delete runs
             w.deleteLater()
         self._line_labels = []
         hold = state.hold
