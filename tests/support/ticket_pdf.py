@@ -112,3 +112,18 @@ def grey_areas(image: Image.Image) -> int:
     near_ink = grey.point(lambda v: 255 if v < 96 else 0).filter(ImageFilter.MaxFilter(5))
     greyish = grey.point(lambda v: 255 if 32 < v < 224 else 0)
     return ImageChops.subtract(greyish, near_ink).histogram()[255]
+
+
+def text_collisions(chars: list[PrintedChar]) -> list[tuple[PrintedChar, PrintedChar]]:
+    """Pairs of characters printed over each other, neighbours on a line (which may touch) aside.
+
+    A sweep over the characters sorted by their left edge, so a sheet of a thousand characters stays quick."""
+    order = sorted(range(len(chars)), key=lambda i: chars[i].box[0])
+    found = []
+    for at, i in enumerate(order):
+        for j in order[at + 1 :]:
+            if chars[j].box[0] >= chars[i].box[2]:
+                break
+            if abs(i - j) > 2 and overlap(chars[i].box, chars[j].box):
+                found.append((chars[i], chars[j]))
+    return found

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from core.tickets.document import TicketDocument
 from core.tickets.pdf import Layout, render_pdf
 from tests.core.tickets.test_pdf import decode, make_ticket, page_texts
-from tests.support.ticket_pdf import MM, overlap, printed_chars, squash
+from tests.support.ticket_pdf import MM, printed_chars, squash, text_collisions
 
 # The longest names the database takes (artist, title and venue 200 characters; section and category 100).
 LONGEST = {
@@ -93,9 +91,7 @@ def test_long_names_stay_legible_inside_their_ticket(layout: Layout, doc: Ticket
         assert left >= 5 * MM, c
         assert right <= page_w - 5 * MM, c
         assert any(low <= bottom and top <= high for low, high in slots), c
-    for (i, a), (j, b) in itertools.combinations(enumerate(chars), 2):
-        if j - i > 2:  # neighbours on a line may touch; anything else overlapping is text printed over text
-            assert not overlap(a.box, b.box), (a, b)
+    assert not text_collisions(chars)
     assert min(sizes) >= 5.4
 
 
