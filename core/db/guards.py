@@ -1,15 +1,16 @@
-"""Wrong-try guards of accounts (by e-mail address or staff number): read, lock for update, save."""
+"""Wrong-try guards of accounts (by e-mail address or staff number): read, lock for update, save; and the
+reservations of tries being checked right now, of any guard (accounts and devices)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import attempt_guards
-from core.domain.lockout import Guard, LockoutPolicy
+from core.db.tables import attempt_guards, attempt_reservations
+from core.domain.lockout import Guard
 
 
 async def lock(conn: AsyncConnection, key: str, now: datetime) -> Guard:
@@ -44,18 +45,30 @@ async def save(conn: AsyncConnection, key: str, guard: Guard, now: datetime) -> 
     )
 
 
-async def count_try(
-    conn: AsyncConnection, key: str, policy: LockoutPolicy, now: datetime
-) -> tuple[Guard, bool]:
-    """Count one wrong try *before* its secret is checked, under the row lock; the right secret resets it
-    afterwards. Returns the guard as it is now and whether the try is refused (locked: neither counted nor
-    to be checked). Counting first means tries at once can never be checked more often than the limit."""
-    guard = await lock(conn, key, now)
-    if guard.locked(now):
-        return guard, True
-    counted = guard.fail(policy, now)
-    await save(conn, key, counted, now)
-    return counted, False
+async def pending(conn: AsyncConnection, key: str, now: datetime) -> tuple[int, int]:
+    """Tries of ``key`` being checked now, and how many reservations lapsed unsettled (deleted here: the caller
+    counts them as wrong). Call it under the guard's row lock, which serialises every reservation of ``key``."""
+    r = attempt_reservations.c
+    lapsed = await conn.execute(delete(attempt_reservations).where(r.key == key, r.expires_at <= now))
+    live = await conn.execute(select(func.count()).select_from(attempt_reservations).where(r.key == key))
+    return int(live.scalar_one()), int(lapsed.rowcount)
+
+
+async def reserve(conn: AsyncConnection, key: str, expires_at: datetime) -> int:
+    result = await conn.execute(
+        insert(attempt_reservations)
+        .values(key=key, expires_at=expires_at)
+        .returning(attempt_reservations.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def release(conn: AsyncConnection, reservation_id: int) -> bool:
+    """Settle a reservation: False when it had lapsed and was already counted as a wrong try."""
+    result = await conn.execute(
+        delete(attempt_reservations).where(attempt_reservations.c.id == reservation_id)
+    )
+    return bool(result.rowcount)
 
 
 def password_key(email: str) -> str:

@@ -390,6 +390,17 @@ attempt_guards = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# A try of a secret that is being checked right now (its slow verify under way): reserved under the guard's row
+# lock before the verify and deleted when it is settled, so tries at once never outnumber the tries left, yet
+# only wrong ones count. One past expires_at was never settled (its request died): it counts as a wrong try.
+attempt_reservations = Table(
+    "attempt_reservations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(400), nullable=False, index=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
 devices = Table(
     "devices",
     metadata,
@@ -427,6 +438,7 @@ audit_log = Table(
 
 __all__ = [
     "attempt_guards",
+    "attempt_reservations",
     "audit_log",
     "checkin_conflicts",
     "checkins",

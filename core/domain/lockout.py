@@ -32,8 +32,16 @@ class Guard:
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
+    def admits(self, policy: LockoutPolicy, checking: int) -> bool:
+        """Whether one more try may be checked while ``checking`` others still are: every one of them may turn
+        out wrong, so together they must stay within the tries left."""
+        return self.failures + checking < policy.max_failures
+
     def fail(self, policy: LockoutPolicy, now: datetime) -> Guard:
-        """One more wrong try: the count grows, or the guard locks and the count starts again."""
+        """One more wrong try: the count grows, or the guard locks and the count starts again. A locked guard
+        stays as it is (a try settled after the lock must not lift it)."""
+        if self.locked(now):
+            return self
         failures = self.failures + 1
         if failures >= policy.max_failures:
             return Guard(0, self.lockouts + 1, now + policy.lock_for(self.lockouts))

@@ -2,9 +2,9 @@
 
 Wrong PINs are counted twice, in the database (a restart or another replica gives no fresh tries): per device
 (MAX_WRONG_PINS in a row lock it for LOCKOUT, payment and kiosk-unlock PINs together) and per staff number
-(ACCOUNT_PIN: the lock doubles with each lock-out, up to an hour). A try is counted *before* its PIN is
-verified, under the guards' row locks, so PINs entered at once can never be tried more often than the limit;
-the right PIN then clears both counts. Every attempt is audited.
+(ACCOUNT_PIN: the lock doubles with each lock-out, up to an hour). Only wrong PINs count; a try reserves its
+check under the guards' row locks before its PIN is verified (core.services.attempts), so PINs entered at once
+are never checked more often than the tries left. The right PIN clears both counts. Every attempt is audited.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, StaffActor, describe
 from core.security.passwords import verify_or_dummy_async
 from core.security.permissions import allowed
+from core.services import attempts
 from core.services.context import ServiceContext
 
 MAX_WRONG_PINS = 5
@@ -64,12 +65,10 @@ class PinUse:
 
 @dataclass(frozen=True, slots=True)
 class _Counted:
-    """A try, counted before its PIN is verified (or refused, uncounted, because something is locked)."""
+    """A try reserved before its PIN is verified, or refused (neither checked nor counted): something is locked."""
 
     holder: db.PinHolder | None
-    device: Guard
-    account: Guard
-    refused: bool
+    taken: attempts.Reserved | attempts.Locked
 
 
 def check_pin_form(pin: object) -> str:
@@ -105,38 +104,37 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     number = check_staff_number(given.staff_number)
     pin = check_pin_form(given.pin)
     device = describe(actor)
-    account = guards.pin_key(number)
+    # Always device first, then account: two tries at once never wait on each other crosswise.
+    counters = (attempts.device(device, DEVICE_PIN), attempts.account(guards.pin_key(number), ACCOUNT_PIN))
     details = {"terminal": device, "staff_number": number, **use.details}
 
-    async def count(conn: AsyncConnection) -> _Counted:
+    async def count(conn: AsyncConnection) -> _Counted | None:
         await ensure_active(conn, actor)
         now = ctx.clock.now()
         holder = await db.pin_holder(conn, number)
-        # Always device first, then account: two tries at once never wait on each other crosswise.
-        on_device = await db.lock_guard(conn, device, now)
-        on_account = await guards.lock(conn, account, now)
-        if on_device.locked(now) or on_account.locked(now):
+        taken = await attempts.reserve(conn, counters, now)
+        if taken is None:
+            return None  # the tries being checked could use up the tries left: wait for them
+        if isinstance(taken, attempts.Locked):
             await audit.record(conn, at=now, actor=actor, action=use.refused, subject=device, **details)
-            return _Counted(holder, on_device, on_account, refused=True)
-        on_device = on_device.fail(DEVICE_PIN, now)
-        on_account = on_account.fail(ACCOUNT_PIN, now)
-        await db.set_guard(conn, device, on_device, now)
-        await guards.save(conn, account, on_account, now)
-        return _Counted(holder, on_device, on_account, refused=False)
+        return _Counted(holder, taken)
 
-    counted = await ctx.db.write(count)
-    if counted.refused:
-        raise _locked_out(counted, ctx)
+    counted = await attempts.until_reserved(ctx, count)
+    if isinstance(counted.taken, attempts.Locked):
+        raise _locked_out(counted.taken.guards, ctx)
+    reserved = counted.taken
     # argon2 is slow on purpose: one verify, off the event loop, outside any transaction.
     right = await verify_or_dummy_async(counted.holder.pin_hash if counted.holder else None, pin)
     staff = counted.holder.actor if right and counted.holder else None
     forbidden = staff is not None and not allowed(staff, use.permission)
+    accepted = staff is not None and not forbidden
 
-    async def conclude(conn: AsyncConnection) -> None:
+    async def conclude(conn: AsyncConnection) -> tuple[Guard, ...]:
         now = ctx.clock.now()
-        if staff is not None and not forbidden:
-            await db.set_guard(conn, device, Guard(), now)
-            await guards.save(conn, account, Guard(), now)
+        # A PIN of staff who may not do this counts as wrong: it must never reset or spare the count.
+        settled = await attempts.settle(conn, counters, reserved, right=accepted, now=now)
+        if accepted:
+            assert staff is not None
             await audit.record(
                 conn,
                 at=now,
@@ -146,40 +144,48 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
                 **details,
                 **use.accepted_details,
             )
-            return
-        # The try stays counted: a PIN of staff who may not do this must never reset or spare the count.
-        if counted.device.locked(now) or counted.account.locked(now):
-            scope = "device" if counted.device.locked(now) else "staff_number"
+        elif any(guard.locked(now) for guard in settled):
+            scope = "device" if settled[0].locked(now) else "staff_number"
             await audit.record(
                 conn, at=now, actor=actor, action=use.locked, subject=device, scope=scope, **details
             )
-            return
-        who: Actor = staff if staff is not None and forbidden and use.forbidden is not None else actor
-        action = use.forbidden if forbidden and use.forbidden is not None else use.wrong
-        await audit.record(
-            conn, at=now, actor=who, action=action, subject=device, tries_left=_tries_left(counted), **details
-        )
+        else:
+            who: Actor = staff if staff is not None and forbidden and use.forbidden is not None else actor
+            action = use.forbidden if forbidden and use.forbidden is not None else use.wrong
+            await audit.record(
+                conn,
+                at=now,
+                actor=who,
+                action=action,
+                subject=device,
+                tries_left=_tries_left(settled),
+                **details,
+            )
+        return settled
 
-    await ctx.db.write(conclude)
-    if staff is not None and not forbidden:
+    settled = await ctx.db.write(conclude)
+    if accepted:
+        assert staff is not None
         return staff
-    if counted.device.locked(ctx.clock.now()) or counted.account.locked(ctx.clock.now()):
-        raise _locked_out(counted, ctx)
+    if any(guard.locked(ctx.clock.now()) for guard in settled):
+        raise _locked_out(settled, ctx)
     if forbidden and use.forbidden is not None:
         raise NotAllowed(use.forbidden_message, code=ErrorCode.PIN_NOT_ALLOWED)
-    raise WrongPin(_tries_left(counted))
+    raise WrongPin(_tries_left(settled))
 
 
-def _tries_left(counted: _Counted) -> int:
-    return min(counted.device.tries_left(DEVICE_PIN), counted.account.tries_left(ACCOUNT_PIN))
+def _tries_left(settled: tuple[Guard, ...]) -> int:
+    on_device, on_account = settled
+    return min(on_device.tries_left(DEVICE_PIN), on_account.tries_left(ACCOUNT_PIN))
 
 
-def _locked_out(counted: _Counted, ctx: ServiceContext) -> PinLockedOut:
+def _locked_out(found: tuple[Guard, ...], ctx: ServiceContext) -> PinLockedOut:
     """The device's lock when it has one (it stops everyone here), else the staff number's."""
+    on_device, on_account = found
     now = ctx.clock.now()
-    if counted.device.locked(now):
-        assert counted.device.locked_until is not None
-        minutes = max(1, -(-int((counted.device.locked_until - now).total_seconds()) // 60))
-        return PinLockedOut(counted.device.locked_until, minutes_left=minutes)
-    assert counted.account.locked_until is not None
-    return StaffPinLockedOut(counted.account.locked_until, now=now)
+    if on_device.locked(now):
+        assert on_device.locked_until is not None
+        minutes = max(1, -(-int((on_device.locked_until - now).total_seconds()) // 60))
+        return PinLockedOut(on_device.locked_until, minutes_left=minutes)
+    assert on_account.locked_until is not None
+    return StaffPinLockedOut(on_account.locked_until, now=now)

@@ -28,6 +28,7 @@ from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, System
 from core.domain.validation import clean_text
 from core.security.passwords import hash_secret_async, verify_or_dummy_async
 from core.security.permissions import LEAVE_KIOSK, require
+from core.services import attempts
 from core.services.context import ServiceContext
 from core.services.pins import PinUse, check_new_pin, check_staff_number, identify_by_pin
 
@@ -148,19 +149,24 @@ async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffAct
     """The staff member with this e-mail address and password.
 
     PASSWORD_LOCKOUT wrong passwords in a row for one address lock it, for longer after each lock; the right
-    password resets that. Counted per address typed, existing or not, and *before* the password is verified,
-    under the guard's row lock: tries at once never exceed the limit, and an unknown address answers just as a
-    known one does (the same sign_in_failed, after one argon2 verify against a dummy hash, then the same lock).
+    password resets that. Counted per address typed, existing or not; only wrong passwords count, yet each try
+    reserves its check under the guard's row lock first (core.services.attempts), so tries at once are never
+    checked more often than the tries left. An unknown address answers just as a known one does (the same
+    sign_in_failed, after one argon2 verify against a dummy hash, then the same lock).
     """
     address = email.strip().lower()[:320] if isinstance(email, str) else ""
     secret = password if isinstance(password, str) else ""
-    key = guards.password_key(address)
+    counters = (attempts.account(guards.password_key(address), PASSWORD_LOCKOUT),)
 
-    async def count(conn: AsyncConnection) -> tuple[StaffCredentials | None, Guard, bool]:
+    async def count(
+        conn: AsyncConnection,
+    ) -> tuple[StaffCredentials | None, attempts.Reserved | attempts.Locked] | None:
         now = ctx.clock.now()
         creds = await db.credentials_by_email(conn, address)
-        guard, refused = await guards.count_try(conn, key, PASSWORD_LOCKOUT, now)
-        if refused:
+        taken = await attempts.reserve(conn, counters, now)
+        if taken is None:
+            return None  # the tries being checked could use up the tries left: wait for them
+        if isinstance(taken, attempts.Locked):
             await audit.record(
                 conn,
                 at=now,
@@ -170,24 +176,26 @@ async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffAct
                 method="password",
                 reason="locked",
             )
-        return creds, guard, refused
+        return creds, taken
 
-    creds, guard, refused = await ctx.db.write(count)
-    if refused:
-        assert guard.locked_until is not None
-        raise SignInLockedOut(guard.locked_until, now=ctx.clock.now())
+    creds, taken = await attempts.until_reserved(ctx, count)
+    if isinstance(taken, attempts.Locked):
+        (locked,) = taken.guards
+        assert locked.locked_until is not None
+        raise SignInLockedOut(locked.locked_until, now=ctx.clock.now())
+    reserved = taken
     # argon2 is slow on purpose: one verify, off the event loop, outside any transaction.
     right = await verify_or_dummy_async(creds.password_hash if creds else None, secret)
     accepted = creds is not None and right and creds.staff.active
     subject = _subject(creds, address)
 
-    async def conclude(conn: AsyncConnection) -> None:
+    async def conclude(conn: AsyncConnection) -> Guard:
         now = ctx.clock.now()
+        (guard,) = await attempts.settle(conn, counters, reserved, right=accepted, now=now)
         if accepted and creds is not None:
-            await guards.save(conn, key, Guard(), now)
             who = StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
             await audit.record(conn, at=now, actor=who, action="sign_in", subject=subject, method="password")
-            return
+            return guard
         reason = "unknown" if creds is None else "inactive" if right else "wrong"
         await audit.record(
             conn,
@@ -207,8 +215,9 @@ async def sign_in(ctx: ServiceContext, *, email: str, password: str) -> StaffAct
                 subject=subject,
                 until=guard.locked_until.isoformat() if guard.locked_until else None,
             )
+        return guard
 
-    await ctx.db.write(conclude)
+    guard = await ctx.db.write(conclude)
     if accepted and creds is not None:
         return StaffActor(creds.staff.id, creds.staff.role, creds.staff.display_name)
     if guard.locked_until is not None:
