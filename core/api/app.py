@@ -16,7 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from core import __version__
 from core.api import problems, routes_catalog, routes_devices, routes_door, routes_sales, routes_staff
-from core.api.limits import Limiter, limits_from
+from core.api.limits import MAX_BODY_BYTES, Limiter, limits_from
 from core.api.state import ApiState
 from core.api.timeouts import request_timeout
 from core.config import Settings
@@ -26,9 +26,6 @@ from core.security.tokens import TokenKey
 from core.services.context import ServiceContext
 
 __all__ = ["MAX_BODY_BYTES", "create_app", "openapi_document"]
-
-MAX_BODY_BYTES = 64 * 1024
-"""No use case needs more; a larger body is refused (413) before it is read whole."""
 
 
 @get("/v1/health", tags=["server"])

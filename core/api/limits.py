@@ -1,4 +1,5 @@
-"""Rate limits on the doors an attacker knocks on (enrolment, sign-in, challenges, PINs), per client address.
+"""The request body's size limit, and rate limits on the doors an attacker knocks on (enrolment, sign-in,
+challenges, PINs), per client address.
 
 Counted in this process with a sliding window per key. Per-account limits (wrong passwords, wrong PINs) live in
 the database with the account, so they hold across every replica; these limits only blunt floods.
@@ -13,7 +14,10 @@ from dataclasses import dataclass, field
 
 from core.domain.errors import RateLimited
 
-__all__ = ["Limit", "Limiter", "RateLimited"]
+__all__ = ["MAX_BODY_BYTES", "Limit", "Limiter", "RateLimited"]
+
+MAX_BODY_BYTES = 64 * 1024
+"""No use case needs more; a larger body is refused (413, RequestTooLarge) before it is read whole."""
 
 
 @dataclass(frozen=True, slots=True)

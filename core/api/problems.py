@@ -10,7 +10,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
-from core.domain.errors import EncoreError, ErrorCode, InputError
+from core.api.limits import MAX_BODY_BYTES
+from core.domain.errors import EncoreError, ErrorCode, InputError, NotFound, RequestTooLarge
 from core.domain.problems import to_problem
 
 log = logging.getLogger(__name__)
@@ -48,34 +49,42 @@ def validation_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict
     return problem_response(to_problem(error))
 
 
+_READ_FAILED = (
+    "could not be read (not JSON, or not the shape the API expects). Check the client against the server's "
+    "schema (/schema)."
+)
+
+
 def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    """Litestar's own refusals (404 route, 405 method, 413 too large) in the same problem shape."""
+    """Litestar's own refusals (400 unreadable body, 404 route, 405 method, 413 too large) as the Encore errors
+    they are, so each carries its class's declared fields like every other problem."""
     assert isinstance(exc, HTTPException)
     status = exc.status_code
-    code = {
-        400: "request_malformed",
-        404: "route_not_found",
-        405: "method_not_allowed",
-        413: "request_too_large",
-    }.get(status, "http_error")
-    detail = {
-        400: "The request could not be read (not JSON, or not the shape the API expects). Check the client "
-        "against the server's schema (/schema).",
-        404: "There is no such API path. Check the client's version against the server's (/schema).",
-        405: "This API path does not take that method. Check the client's version against the server's.",
-        413: "The request is too large for the server. Send less at a time.",
-    }.get(status, str(exc.detail))
-    kept = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}  # RFC 9110: 405 says Allow
-    return problem_response(
-        {
-            "type": f"urn:encore:problem:{code}",
-            "title": code.replace("_", " ").capitalize(),
-            "status": status,
-            "detail": detail,
-            "code": code,
-        },
-        kept,
-    )
+    error: EncoreError
+    if status == 400:
+        error = InputError("request", _READ_FAILED, code=ErrorCode.REQUEST_MALFORMED)
+    elif status == 404:
+        error = NotFound(
+            "There is no such API path. Check the client's version against the server's (/schema).",
+            code=ErrorCode.ROUTE_NOT_FOUND,
+        )
+    elif status == 413:
+        error = RequestTooLarge(MAX_BODY_BYTES)
+    else:
+        # 405 and anything else Litestar may raise: EncoreError's own codes, which add no fields.
+        code = ErrorCode.METHOD_NOT_ALLOWED if status == 405 else ErrorCode.HTTP_ERROR
+        detail = (
+            "This API path does not take that method. Check the client's version against the server's."
+            if status == 405
+            else str(exc.detail)
+        )
+        problem = {**to_problem(EncoreError(detail, code=code)), "status": status}
+        kept = {
+            k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"
+        }  # RFC 9110: 405 says Allow
+        return problem_response(problem, kept)
+    # An unreadable body stays 400 (the schema's status for it), though its class answers 422 elsewhere.
+    return problem_response({**to_problem(error), "status": status})
 
 
 def unexpected_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from litestar import get
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from core.api.auth import DEVICE_TOKEN, Caller, api_state, device_caller
+from core.api.auth import CALLER, DEVICE, DEVICE_TOKEN, Caller, api_state
 from core.api.problems import DEVICE_PROBLEMS
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.ids import ConcertId
 from core.services import catalog
 
-_DEVICE = {"caller": Provide(device_caller)}
-
 
 @get(
     "/v1/concerts/on-sale",
     tags=["catalogue"],
-    dependencies=_DEVICE,
+    guards=DEVICE,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -30,7 +29,8 @@ async def on_sale(caller: NamedDependency[Caller], state: State) -> list[Concert
 @get(
     "/v1/concerts/{concert_id:int}/seat-map",
     tags=["catalogue"],
-    dependencies=_DEVICE,
+    guards=DEVICE,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -41,7 +41,8 @@ async def seat_map(concert_id: FromPath[int], caller: NamedDependency[Caller], s
 @get(
     "/v1/concerts/{concert_id:int}/availability",
     tags=["catalogue"],
-    dependencies=_DEVICE,
+    guards=DEVICE,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -54,7 +55,8 @@ async def availability(
 @get(
     "/v1/concerts/door",
     tags=["catalogue"],
-    dependencies=_DEVICE,
+    guards=DEVICE,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from litestar import get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from core.api.auth import DEVICE_TOKEN, Caller, api_state, door_caller
+from core.api.auth import CALLER, DEVICE_TOKEN, DOOR, Caller, api_state
 from core.api.problems import DEVICE_PROBLEMS
 from core.domain.api_bodies import ScanRequest
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
@@ -15,14 +15,13 @@ from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
 from core.services import checkin, door
 
-_DOOR = {"caller": Provide(door_caller)}
-
 
 @post(
     "/v1/door/scans",
     status_code=200,
     tags=["door"],
-    dependencies=_DOOR,
+    guards=DOOR,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -42,7 +41,8 @@ async def scan(data: JSONBody[ScanRequest], caller: NamedDependency[Caller], sta
     "/v1/door/undo",
     status_code=200,
     tags=["door"],
-    dependencies=_DOOR,
+    guards=DOOR,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -54,7 +54,8 @@ async def undo(caller: NamedDependency[Caller], state: State) -> ScanOutcome:
 @get(
     "/v1/door/snapshot/{concert_id:int}",
     tags=["door"],
-    dependencies=_DOOR,
+    guards=DOOR,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -67,7 +68,8 @@ async def snapshot(concert_id: FromPath[int], caller: NamedDependency[Caller], s
     "/v1/door/replay",
     status_code=200,
     tags=["door"],
-    dependencies=_DOOR,
+    guards=DOOR,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )

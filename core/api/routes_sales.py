@@ -6,10 +6,10 @@ from typing import Any
 
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.api.auth import DEVICE_TOKEN, Caller, api_state, client_address, kiosk_caller
+from core.api.auth import CALLER, DEVICE_TOKEN, KIOSK, Caller, api_state, client_address
 from core.api.problems import DEVICE_PROBLEMS
 from core.domain.api_bodies import (
     HoldPlacesRequest,
@@ -29,14 +29,13 @@ from core.domain.payments import PaymentInput, SimulatedCard, StaffPin, Terminal
 from core.domain.tickets import Layout
 from core.services import purchase, sales, staff, tickets
 
-_KIOSK = {"caller": Provide(kiosk_caller)}
-
 
 @post(
     "/v1/holds/places",
     status_code=201,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -57,7 +56,8 @@ async def hold_places(
     "/v1/holds/best-available",
     status_code=201,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -78,7 +78,8 @@ async def hold_best_available(
     "/v1/holds/standing",
     status_code=201,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -99,7 +100,8 @@ async def hold_standing(
     "/v1/holds/{hold_id:str}/extend",
     status_code=200,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -111,7 +113,8 @@ async def extend_hold(hold_id: FromPath[str], caller: NamedDependency[Caller], s
     "/v1/holds/{hold_id:str}",
     status_code=204,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -123,7 +126,8 @@ async def release_hold(hold_id: FromPath[str], caller: NamedDependency[Caller], 
     "/v1/holds/{hold_id:str}/checkout",
     status_code=200,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -172,7 +176,8 @@ def _payment_input(body: PaymentBody) -> PaymentInput:
 @get(
     "/v1/orders/{order_code:str}/pdf",
     tags=["tickets"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
     media_type="application/pdf",
@@ -192,7 +197,8 @@ async def order_pdf(
     "/v1/prints",
     status_code=204,
     tags=["tickets"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )
@@ -210,7 +216,8 @@ async def record_print(data: JSONBody[PrintRecord], caller: NamedDependency[Call
     "/v1/kiosk/unlock",
     status_code=200,
     tags=["sales"],
-    dependencies=_KIOSK,
+    guards=KIOSK,
+    dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
 )

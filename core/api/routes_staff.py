@@ -10,11 +10,11 @@ from typing import Any
 
 from litestar import Request, Response, get, post, route
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
 from litestar.params import FromPath, JSONBody
 
-from core.api.auth import STAFF_SESSION, api_state, bearer, client_address, staff_caller
+from core.api.auth import STAFF, STAFF_SESSION, WHO, api_state, bearer, client_address
 from core.api.problems import OPEN_PROBLEMS, STAFF_PROBLEMS
 from core.domain.api_bodies import (
     NewStaffRequest,
@@ -27,8 +27,6 @@ from core.domain.devices import Device
 from core.domain.ids import DeviceId
 from core.domain.staff import Staff, StaffActor
 from core.services import devices, sessions, staff
-
-_STAFF = {"who": Provide(staff_caller)}
 
 
 @post("/v1/auth/sign-in", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
@@ -46,19 +44,35 @@ async def sign_in(
     return SignInResult(session.token, session.expires_at, StaffSummary.of(member))
 
 
-@post("/v1/auth/sign-out", status_code=204, tags=["staff"], security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+@post(
+    "/v1/auth/sign-out",
+    status_code=204,
+    tags=["staff"],
+    guards=STAFF,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
 async def sign_out(request: Request[Any, Any, Any], state: State) -> None:
     """End this session: its token stops working at once."""
     await sessions.close_session(api_state(state).ctx, bearer(request, "Sign-out needs the session's token."))
 
 
-@get("/v1/me", tags=["staff"], dependencies=_STAFF, security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+@get(
+    "/v1/me", tags=["staff"], guards=STAFF, dependencies=WHO, security=STAFF_SESSION, responses=STAFF_PROBLEMS
+)
 async def me(who: NamedDependency[StaffActor], state: State) -> StaffSummary:
     """Who this session belongs to, with their role as it is now."""
     return StaffSummary.of(await staff.get_own_account(api_state(state).ctx, who))
 
 
-@get("/v1/devices", tags=["admin"], dependencies=_STAFF, security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+@get(
+    "/v1/devices",
+    tags=["admin"],
+    guards=STAFF,
+    dependencies=WHO,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
 async def list_devices(who: NamedDependency[StaffActor], state: State) -> list[Device]:
     """Every device, pending, approved or revoked (managers and admins)."""
     return list(await devices.list_devices(api_state(state).ctx, who))
@@ -68,7 +82,8 @@ async def list_devices(who: NamedDependency[StaffActor], state: State) -> list[D
     "/v1/devices/{device_id:int}/approve",
     status_code=200,
     tags=["admin"],
-    dependencies=_STAFF,
+    guards=STAFF,
+    dependencies=WHO,
     security=STAFF_SESSION,
     responses=STAFF_PROBLEMS,
 )
@@ -81,7 +96,8 @@ async def approve_device(device_id: FromPath[int], who: NamedDependency[StaffAct
     "/v1/devices/{device_id:int}/revoke",
     status_code=200,
     tags=["admin"],
-    dependencies=_STAFF,
+    guards=STAFF,
+    dependencies=WHO,
     security=STAFF_SESSION,
     responses=STAFF_PROBLEMS,
 )
@@ -94,7 +110,14 @@ async def revoke_device(
     )
 
 
-@get("/v1/staff", tags=["admin"], dependencies=_STAFF, security=STAFF_SESSION, responses=STAFF_PROBLEMS)
+@get(
+    "/v1/staff",
+    tags=["admin"],
+    guards=STAFF,
+    dependencies=WHO,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
 async def list_staff(who: NamedDependency[StaffActor], state: State) -> list[Staff]:
     """Every staff account by staff number (admins)."""
     return list(await staff.list_staff(api_state(state).ctx, who))
@@ -104,7 +127,8 @@ async def list_staff(who: NamedDependency[StaffActor], state: State) -> list[Sta
     "/v1/staff",
     status_code=201,
     tags=["admin"],
-    dependencies=_STAFF,
+    guards=STAFF,
+    dependencies=WHO,
     security=STAFF_SESSION,
     responses=STAFF_PROBLEMS,
 )
