@@ -14,6 +14,10 @@ details and the remote client raises them again). A server that cannot be reache
 
 No method takes an actor. No method returns a secret: a ticket's QR code is only ever inside a PDF of an order
 this device may print.
+
+Staff at an admin desktop sign in with e-mail and password instead (``StaffSignIn``) and get a ``StaffSession``
+that acts as them: the server checks their role on every call. ``RemoteStaffClient``
+(core/client/staff_remote.py) implements both over HTTPS.
 """
 
 from __future__ import annotations
@@ -24,23 +28,25 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from core.domain.api_bodies import StaffSummary
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.clock import Clock
 from core.domain.devices import Device, DeviceKind
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.health import DeviceHealth
 from core.domain.holds import Hold
-from core.domain.ids import ConcertId, HoldId, PlaceId, SectionId, TicketId
+from core.domain.ids import ConcertId, DeviceId, HoldId, PlaceId, SectionId, TicketId
 from core.domain.live import AvailabilityView
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput, TerminalKind
 from core.domain.scans import ScanOutcome
+from core.domain.staff import Role, Staff
 from core.domain.tickets import Layout
 
 if TYPE_CHECKING:
     from core.client.door_station import DoorStation
 
-__all__ = ["DeviceClient", "DoorLink", "Enrolment", "HealthSink"]
+__all__ = ["DeviceClient", "DoorLink", "Enrolment", "HealthSink", "StaffSession", "StaffSignIn"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,3 +197,60 @@ class DoorLink(Protocol):
         """Record offline admits on the server (door.replay_offline_admits), at most door.MAX_REPLAY at a
         time, in scan-time order; one Replay per admit, in the same order."""
         ...
+
+
+class StaffSession(Protocol):
+    """A signed-in staff member's connection (the admin app). Every call acts as them, with their role as it is
+    now on the server; a refused call changes nothing. Once the session has ended (signed out, idle too long,
+    a long shift, or the account deactivated) every call raises ``SessionInvalid``: sign in again."""
+
+    @property
+    def staff(self) -> StaffSummary:
+        """Who signed in, as they were then (``me`` asks again)."""
+        ...
+
+    async def me(self) -> StaffSummary: ...
+
+    async def sign_out(self) -> None:
+        """End the session on the server: its token stops working at once."""
+        ...
+
+    async def list_devices(self) -> list[Device]:
+        """Every device, pending, approved or revoked (managers and admins)."""
+        ...
+
+    async def approve_device(self, device_id: DeviceId) -> Device:
+        """A pending device may sell or check in from now on (compare its key fingerprint first)."""
+        ...
+
+    async def revoke_device(self, device_id: DeviceId, *, keep_tickets_valid: bool) -> Device:
+        """For good: its next request is refused. ``keep_tickets_valid`` False (a stolen kiosk): the tickets it
+        signed are NOT VALID at the door from now on."""
+        ...
+
+    async def list_staff(self) -> list[Staff]:
+        """Every staff account by staff number (admins); no secrets."""
+        ...
+
+    async def create_staff(
+        self,
+        *,
+        email: str,
+        display_name: str,
+        role: Role,
+        password: str | None = None,
+        pin: str | None = None,
+        staff_number: int | None = None,
+    ) -> Staff:
+        """A new account (admins): a password to sign in and/or a PIN of 6 to 12 digits for the kiosks;
+        ``staff_number`` None takes the next free number."""
+        ...
+
+
+class StaffSignIn(Protocol):
+    """Where staff sign in: e-mail and password in, a session out. Wrong passwords lock the address for a
+    growing time (``SignInLockedOut``); a failed sign-in is ``NotAuthenticated`` and says no more."""
+
+    async def sign_in(self, email: str, password: str) -> StaffSession: ...
+
+    async def aclose(self) -> None: ...

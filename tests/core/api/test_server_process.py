@@ -6,12 +6,15 @@ import httpx
 import pytest
 
 from core.client.remote import RemoteClient
+from core.client.staff_remote import RemoteStaffClient
 from core.config import Settings
 from core.domain.devices import DeviceKind
-from core.domain.errors import StorageUnavailable
+from core.domain.errors import SessionInvalid, StorageUnavailable
+from core.domain.staff import Role
 from core.services import devices
 from tests.builders import ROOT, build_stage
 from tests.support.api_server import encore_server, trusting
+from tests.support.staff_api import PASSWORD, make_staff
 
 pytestmark = pytest.mark.postgres
 
@@ -56,3 +59,19 @@ def test_the_server_serves_problem_details_and_its_openapi_document(server):
         )
         assert huge.status_code == 413
         assert huge.json()["code"] == "request_too_large"
+        assert huge.json()["limit_bytes"] == 64 * 1024
+
+
+async def test_an_admin_runs_staff_through_the_staff_client_over_tls(server, pg_ctx):
+    admin = await make_staff(pg_ctx, Role.ADMIN, number=3)
+    settings = Settings(server_url=server.url, server_ca_file=str(server.ca_file))
+    async with RemoteStaffClient(settings) as client:
+        session = await client.sign_in(admin.email, PASSWORD)
+        assert (await session.me()).staff_number == 3
+        created = await session.create_staff(
+            email="bo@venue.test", display_name="Box Office", role=Role.BOX_OFFICE, pin="246810"
+        )
+        assert [m.id for m in await session.list_staff()] == [admin.id, created.id]
+        await session.sign_out()
+        with pytest.raises(SessionInvalid):
+            await session.list_staff()

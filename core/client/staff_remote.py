@@ -1,0 +1,112 @@
+"""RemoteStaffClient: staff at an admin desktop sign in to encore-server with e-mail and password and act
+through a session (the ``/v1`` staff routes); errors come back as the same EncoreError classes.
+
+The session's token is only ever sent as a bearer header and is never in a repr or a log. Reads are retried on
+a transport fault; writes (sign-in, approve, revoke, create) are not: a lost reply to one that happened would
+do it twice or count a second sign-in try.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from core.client.http import HttpLeg
+from core.client.protocol import StaffSession, StaffSignIn
+from core.config import Settings
+from core.domain.api_bodies import SignInResult, StaffSummary
+from core.domain.devices import Device
+from core.domain.ids import DeviceId
+from core.domain.staff import Role, Staff
+
+__all__ = ["RemoteStaffClient", "RemoteStaffSession"]
+
+
+class RemoteStaffClient(StaffSignIn):
+    """StaffSignIn over HTTPS. ``transport`` lets tests serve the real app in-process (httpx.ASGITransport).
+    One keep-alive connection pool, shared by the sessions it opens; ``aclose`` ends it."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._http = HttpLeg(settings.server_url, ca_file=settings.server_ca_file, transport=transport)
+
+    async def __aenter__(self) -> RemoteStaffClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def sign_in(self, email: str, password: str) -> RemoteStaffSession:
+        response = await self._http.call(
+            "POST", "/v1/auth/sign-in", body={"email": email, "password": password}, repeatable=False
+        )
+        result = self._http.decode(response, SignInResult)
+        return RemoteStaffSession(self._http, result.session_token, result.expires_at, result.staff)
+
+
+@dataclass(eq=False)
+class RemoteStaffSession(StaffSession):
+    """StaffSession over HTTPS: every call carries the session's token."""
+
+    _http: HttpLeg = field(repr=False)
+    _token: str = field(repr=False)
+    expires_at: datetime
+    """When the session lapses unless used before (the server slides it, up to a hard cap)."""
+    _staff: StaffSummary
+
+    @property
+    def staff(self) -> StaffSummary:
+        return self._staff
+
+    async def _call(self, method: str, path: str, *, body: Any = None, repeatable: bool) -> httpx.Response:
+        return await self._http.call(method, path, body=body, token=self._token, repeatable=repeatable)
+
+    async def me(self) -> StaffSummary:
+        return self._http.decode(await self._call("GET", "/v1/me", repeatable=True), StaffSummary)
+
+    async def sign_out(self) -> None:
+        await self._call("POST", "/v1/auth/sign-out", repeatable=False)
+
+    async def list_devices(self) -> list[Device]:
+        return self._http.decode(await self._call("GET", "/v1/devices", repeatable=True), list[Device])
+
+    async def approve_device(self, device_id: DeviceId) -> Device:
+        response = await self._call("POST", f"/v1/devices/{int(device_id)}/approve", repeatable=False)
+        return self._http.decode(response, Device)
+
+    async def revoke_device(self, device_id: DeviceId, *, keep_tickets_valid: bool) -> Device:
+        response = await self._call(
+            "POST",
+            f"/v1/devices/{int(device_id)}/revoke",
+            body={"keep_tickets_valid": bool(keep_tickets_valid)},
+            repeatable=False,
+        )
+        return self._http.decode(response, Device)
+
+    async def list_staff(self) -> list[Staff]:
+        return self._http.decode(await self._call("GET", "/v1/staff", repeatable=True), list[Staff])
+
+    async def create_staff(
+        self,
+        *,
+        email: str,
+        display_name: str,
+        role: Role,
+        password: str | None = None,
+        pin: str | None = None,
+        staff_number: int | None = None,
+    ) -> Staff:
+        body = {
+            "email": email,
+            "display_name": display_name,
+            "role": role,
+            "password": password,
+            "pin": pin,
+            "staff_number": staff_number,
+        }
+        return self._http.decode(await self._call("POST", "/v1/staff", body=body, repeatable=False), Staff)
