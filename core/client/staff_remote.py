@@ -16,6 +16,7 @@ import httpx
 
 from core.client.http import HttpLeg
 from core.client.protocol import StaffSession, StaffSignIn
+from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
 from core.domain.api_bodies import SignInResult, StaffSummary
 from core.domain.devices import Device
@@ -30,7 +31,16 @@ class RemoteStaffClient(StaffSignIn):
     One keep-alive connection pool, shared by the sessions it opens; ``aclose`` ends it."""
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = HttpLeg(settings.server_url, ca_file=settings.server_ca_file, transport=transport)
+        # A pinned fingerprint is honoured; trust on first use is a device's (its pin is stored beside its key).
+        fingerprint = (
+            normalise_fingerprint(settings.server_cert_sha256) if settings.server_cert_sha256 else None
+        )
+        self._http = HttpLeg(
+            settings.server_url,
+            ca_file=settings.server_ca_file,
+            transport=transport,
+            pin=CertificatePin(fingerprint) if fingerprint else None,
+        )
 
     async def __aenter__(self) -> RemoteStaffClient:
         return self

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
@@ -62,7 +64,7 @@ def test_the_server_serves_problem_details_and_its_openapi_document(server):
         assert huge.json()["limit_bytes"] == 64 * 1024
 
 
-async def test_an_admin_runs_staff_through_the_staff_client_over_tls(server, pg_ctx):
+async def test_an_admin_runs_staff_through_the_staff_client_over_tls(server, pg_ctx, expect_log):
     admin = await make_staff(pg_ctx, Role.ADMIN, number=3)
     settings = Settings(server_url=server.url, server_ca_file=str(server.ca_file))
     async with RemoteStaffClient(settings) as client:
@@ -75,3 +77,12 @@ async def test_an_admin_runs_staff_through_the_staff_client_over_tls(server, pg_
         await session.sign_out()
         with pytest.raises(SessionInvalid):
             await session.list_staff()
+    # A pinned fingerprint that is not the server's: the password is never sent.
+    wrong_pin = Settings(server_url=server.url, server_cert_sha256="ab" * 32)
+    async with RemoteStaffClient(wrong_pin) as client:
+        with (
+            expect_log("core.client.http", "does not trust", logging.ERROR),
+            pytest.raises(StorageUnavailable) as refused,
+        ):
+            await client.sign_in(admin.email, PASSWORD)
+    assert refused.value.code == "server_certificate_mismatch"
