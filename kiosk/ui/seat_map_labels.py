@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QTransform
@@ -22,15 +25,30 @@ from kiosk.viewmodels.seat_map import SeatMapModel, StandingInfo
 from kiosk.viewmodels.words import money
 
 _Z_LABEL = 4.0
+_GAP = 4
+"""Screen pixels between a label and the seats it names."""
+AISLE_UNITS = 1.9
+"""A gap this wide (in seat pitches) between two neighbours in a row is an aisle: the row's letter goes there."""
+ROW_LETTERS_PX = 24
+"""Row letters show once a seat is this wide on screen: big enough to pick, with room beside the row."""
 MIN_PX = 14
 """A standing label shrinks to this at most before it gives up words (elides)."""
 _PAD = 8
 
 
-class ScreenLabel:
-    """Text on a translucent plate, centred on a scene point, drawn at a fixed screen size."""
+class Anchor(Enum):
+    """Which side of its scene point a label lies on: it grows away from the point as the map zooms out."""
 
-    def __init__(self, scene: QGraphicsScene, at: QPointF, text: str) -> None:
+    ABOVE = "above"
+    LEFT = "left"
+    RIGHT = "right"
+    CENTRE = "centre"
+
+
+class ScreenLabel:
+    """Text on a translucent plate at a scene point, drawn at a fixed screen size, on one side of the point."""
+
+    def __init__(self, scene: QGraphicsScene, at: QPointF, text: str, anchor: Anchor = Anchor.CENTRE) -> None:
         self.plate = QGraphicsRectItem()
         self.plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.plate.setPen(QPen(Qt.PenStyle.NoPen))
@@ -38,17 +56,30 @@ class ScreenLabel:
         self.plate.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.plate.setPos(at)
         self.text = QGraphicsSimpleTextItem(text, self.plate)
+        self.anchor = anchor
         scene.addItem(self.plate)
 
     def restyle(self, font: QFont, colour: str, plate: str) -> None:
         self.text.setFont(font)
         self.text.setBrush(QColor(colour))
         self.plate.setBrush(QColor(plate))
+        self.set_anchor(self.anchor, self.plate.pos())
+
+    def set_anchor(self, anchor: Anchor, at: QPointF) -> None:
+        self.anchor = anchor
+        self.plate.setPos(at)
         box = self.text.boundingRect()
-        self.text.setPos(-box.width() / 2, -box.height() / 2)
-        self.plate.setRect(
-            QRectF(-box.width() / 2 - 6, -box.height() / 2 - 2, box.width() + 12, box.height() + 4)
-        )
+        w, h = box.width() + 12, box.height() + 4
+        x = {Anchor.LEFT: -w - _GAP, Anchor.RIGHT: _GAP}.get(anchor, -w / 2)
+        y = -h - _GAP if anchor is Anchor.ABOVE else -h / 2
+        self.plate.setRect(QRectF(x, y, w, h))
+        self.text.setPos(x + 6, y + 2)
+
+    def scene_rect(self, scale: float) -> QRectF:
+        """Where the plate lies in the scene when the view shows the scene at ``scale`` (screen px per unit)."""
+        r = self.plate.rect()
+        at = self.plate.pos()
+        return QRectF(at.x() + r.x() / scale, at.y() + r.y() / scale, r.width() / scale, r.height() / scale)
 
 
 @dataclass(frozen=True)
@@ -148,8 +179,26 @@ def standing_text(info: StandingInfo) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Spot:
+    """A section's bounding box in the scene: its name goes above it, else beside it."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def anchors(self) -> tuple[tuple[Anchor, QPointF], ...]:
+        middle = (self.top + self.bottom) / 2
+        return (
+            (Anchor.ABOVE, QPointF((self.left + self.right) / 2, self.top)),
+            (Anchor.LEFT, QPointF(self.left, middle)),
+            (Anchor.RIGHT, QPointF(self.right, middle)),
+        )
+
+
 class Furniture:
-    """Section names over their seats; the stage and the standing blocks in front."""
+    """Section names by their seats; row letters at both ends of each row; the stage and the standing blocks."""
 
     def __init__(self, scene: QGraphicsScene, model: SeatMapModel, unit: float, seat: float) -> None:
         seats = model.seats
@@ -161,16 +210,60 @@ class Furniture:
         by_section: dict[SectionId, list[MapPlace]] = {}
         for p in seats:
             by_section.setdefault(p.section_id, []).append(p)
+        half = seat / 2 + 3  # a seat's outline reaches past its square: keep clear of it too
         self.sections: list[ScreenLabel] = []
+        self._spots: list[_Spot] = []
+        self.rows: list[ScreenLabel] = []
         for section_id, places in by_section.items():
-            cx = (min(p.x for p in places) + max(p.x for p in places)) / 2 * unit
-            y = min(p.y for p in places) * unit - seat * 1.1
-            self.sections.append(ScreenLabel(scene, QPointF(cx, y), model.section_names[section_id].upper()))
+            spot = _Spot(
+                min(p.x for p in places) * unit - half,
+                min(p.y for p in places) * unit - half,
+                max(p.x for p in places) * unit + half,
+                max(p.y for p in places) * unit + half,
+            )
+            label = ScreenLabel(
+                scene, spot.anchors()[0][1], model.section_names[section_id].upper(), Anchor.ABOVE
+            )
+            self.sections.append(label)
+            self._spots.append(spot)
+            self._add_row_letters(scene, places, unit, half)
+        self._add_stage_and_standing(scene, model, unit, (left, right, top, bottom))
+
+    def _add_row_letters(
+        self, scene: QGraphicsScene, places: list[MapPlace], unit: float, half: float
+    ) -> None:
+        rows: dict[str, list[MapPlace]] = {}
+        for p in places:
+            if p.row:
+                rows.setdefault(p.row, []).append(p)
+        for row, members in rows.items():
+            line = sorted(members, key=lambda p: p.x)
+            spots = [(line[0].x * unit - half, line[0].y * unit, Anchor.LEFT)]
+            # And in every aisle the row crosses, so a buyer zoomed in on a middle block still reads its row.
+            for before, after in itertools.pairwise(line):
+                if after.x - before.x >= AISLE_UNITS:
+                    mid = (before.x + after.x) / 2 * unit
+                    spots.append((mid, (before.y + after.y) / 2 * unit, Anchor.CENTRE))
+            spots.append((line[-1].x * unit + half, line[-1].y * unit, Anchor.RIGHT))
+            for x, y, anchor in spots:
+                letter = ScreenLabel(scene, QPointF(x, y), row, anchor)
+                letter.plate.setVisible(False)
+                self.rows.append(letter)
+
+    def _add_stage_and_standing(
+        self,
+        scene: QGraphicsScene,
+        model: SeatMapModel,
+        unit: float,
+        bounds: tuple[float, float, float, float],
+    ) -> None:
+        left, right, top, bottom = bounds
         # Standing sections have no plan position: blocks between the stage and the seats. Their height grows
         # with the plan, so at "whole map" they stay tall enough for their label (on two lines if need be).
         band = max(4.2 * unit, (bottom - top) * 0.09)
         standing = model.state.standing
-        y = top - unit * 1.6 - (band + unit * 0.4 if standing else 0)
+        # Room above the first row for its section's name, so the name does not sit on the standing block.
+        y = top - unit * 2.2 - (band + unit * 0.4 if standing else 0)
         width = (right - left) / max(1, len(standing))
         self.blocks: list[tuple[QGraphicsRectItem, CategoryId]] = []
         self.standing: dict[SectionId, BlockLabel] = {}
@@ -191,11 +284,31 @@ class Furniture:
             scene, stage_rect.center(), QCoreApplication.translate("SeatMap", "STAGE")
         )
 
+    def place_labels(self, scale: float, seat_px: float, covers_seat: Callable[[QRectF], bool]) -> None:
+        """Put each section's name where it covers no seat at this zoom (above its seats, else left or right of
+        them; hidden when no side is free), and show the row letters once seats are big enough to pick."""
+        placed: list[QRectF] = []
+        for label, spot in zip(self.sections, self._spots, strict=True):
+            label.plate.setVisible(False)
+            for anchor, at in spot.anchors():
+                label.set_anchor(anchor, at)
+                rect = label.scene_rect(scale)
+                if not covers_seat(rect) and not any(rect.intersects(other) for other in placed):
+                    label.plate.setVisible(True)
+                    placed.append(rect)
+                    break
+        show_rows = seat_px >= ROW_LETTERS_PX
+        for letter in self.rows:
+            letter.plate.setVisible(show_rows and not covers_seat(letter.scene_rect(scale)))
+
     def restyle(self, look: MapLook, colours: dict[CategoryId, QColor]) -> None:
         c = look.colours
         font = look.font()
         for label in self.sections:
             label.restyle(font, c.label_text, c.label_plate)
+        row_font = look.font(max(14, round(look.label_px * 0.8)))
+        for letter in self.rows:
+            letter.restyle(row_font, c.label_text, c.label_plate)
         for block, category in self.blocks:
             fill = QColor(colours[category])
             fill.setAlpha(c.standing_alpha)

@@ -176,6 +176,19 @@ class SeatScene:
         margin = UNIT
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
 
+    def place_labels(self, scale: float) -> None:
+        """Arrange the words for a view showing the scene at ``scale``: names never on a seat, a standing block
+        or the stage; row letters once seats are big enough."""
+        obstacles = {id(block) for block, _ in self.furniture.blocks} | {id(self.furniture.stage)}
+
+        def covers(rect: QRectF) -> bool:
+            return any(
+                item.data(_DATA_PLACE) is not None or id(item) in obstacles
+                for item in self.scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+            )
+
+        self.furniture.place_labels(scale, SEAT * scale, covers)
+
     def _cursor_ring(self) -> QGraphicsRectItem:
         # Two rings (black outside, yellow inside) stay visible on every seat colour and on the background.
         outer = self.scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen), QBrush(Qt.BrushStyle.NoBrush))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
 from core.domain.ids import PlaceId
@@ -29,6 +29,9 @@ _KEYS = {
 
 class SeatMapView(QGraphicsView):
     """Forwards taps and keys to the model; the scene shows the model's snapshots (SeatScene.render)."""
+
+    focus_changed = Signal()
+    """The map got or lost the keyboard focus (its frame shows it; the widget's caption says what to press)."""
 
     def __init__(
         self, model: SeatMapModel, seats: SeatScene, speaker: Speaker, parent: QWidget | None = None
@@ -57,6 +60,7 @@ class SeatMapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setObjectName("seat_map_view")  # the themes draw its focus frame
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self.setAccessibleName(self.tr("Seat map"))
@@ -82,6 +86,11 @@ class SeatMapView(QGraphicsView):
     def fit(self) -> None:
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = True
+        self.place_labels()
+
+    def place_labels(self) -> None:
+        """Labels keep their screen size, so where they fit depends on the zoom: arrange them for this one."""
+        self.seats.place_labels(self.transform().m11())
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom around ``anchor`` (viewport coordinates; the centre by default), within sensible limits."""
@@ -99,6 +108,7 @@ class SeatMapView(QGraphicsView):
         after = self._to_scene(at)
         self._scroll_scene_by(before - after)
         self._fitted = False
+        self.place_labels()
 
     def _to_scene(self, at: QPointF) -> QPointF:
         # Sub-pixel exact (mapToScene takes whole pixels): repeated wheel steps keep the seat under the pointer.
@@ -116,6 +126,14 @@ class SeatMapView(QGraphicsView):
         self.centerOn(centre + delta)
 
     # --- events ---------------------------------------------------------------------------------
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focus_changed.emit()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_changed.emit()
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
@@ -172,12 +190,17 @@ class SeatMapView(QGraphicsView):
     def tap(self, pos: QPointF) -> None:
         """A tap on a seat chooses or releases it; on a map too small for a finger it zooms in there first."""
         place = self.seats.place_at(self.items(pos.toPoint()))
-        if place is None:
-            return
-        if self.seat_px < FINGER_PX:
+        if self.seat_px < FINGER_PX and (place is not None or self._near_seats(pos)):
+            # Also between seats (an aisle, the hair-thin gaps of the whole map): the finger aimed at a seat there.
             self.zoom_to_usable(pos)
             return
-        self._toggle(place)
+        if place is not None:
+            self._toggle(place)
+
+    def _near_seats(self, pos: QPointF) -> bool:
+        reach = max(FINGER_PX / 2, 1.0)
+        around = QRectF(pos.x() - reach, pos.y() - reach, 2 * reach, 2 * reach).toAlignedRect()
+        return self.seats.place_at(self.items(around)) is not None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = Qt.Key(event.key())

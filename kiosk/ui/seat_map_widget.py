@@ -10,7 +10,7 @@ from kiosk.ui.seat_map_legend import SeatMapPanel
 from kiosk.ui.seat_map_look import look_from
 from kiosk.ui.seat_map_scene import SeatScene
 from kiosk.ui.seat_map_view import SeatMapView
-from kiosk.ui.widgets import BigButton
+from kiosk.ui.widgets import BigButton, label
 from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
 from kiosk.viewmodels.speech import Speaker
 
@@ -53,10 +53,12 @@ class SeatMapWidget(QWidget):
         self.zoom_out.clicked.connect(lambda: self.view.zoom_by(0.8))
         self.zoom_fit.clicked.connect(self.view.fit)
         self.panel.clear.clicked.connect(model.clear)
+        # The keyboard's seat in words, for sighted users (speech says it too): beside the zoom buttons.
+        self.cursor_caption = label("", "caption", name="seat_cursor_caption")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 8, 0, 0)
         bar.setSpacing(12)
-        bar.addStretch(1)
+        bar.addWidget(self.cursor_caption, 1)
         for button in (self.zoom_out, self.zoom_fit, self.zoom_in):
             bar.addWidget(button)
         map_column = QVBoxLayout()
@@ -76,6 +78,7 @@ class SeatMapWidget(QWidget):
         self._retranslate()
         self._render(model.state)
         bind(model.changed, self._on_model_changed, self)
+        self.view.focus_changed.connect(self.show_cursor_caption)
         self.setFocusProxy(self.view)
 
     def _retranslate(self) -> None:
@@ -89,16 +92,30 @@ class SeatMapWidget(QWidget):
     def _render(self, state: SeatMapState) -> None:
         self.seats.render(state)
         self.panel.show_state(state)
+        self.show_cursor_caption()
         if state.notice and state.notice_id != self._notice_id:
             # Queued, not interrupting: "taken by someone else" must not cut off the seat being read out.
             self.speaker.say(state.notice, interrupt=False)
         self._notice_id = state.notice_id
+
+    def show_cursor_caption(self) -> None:
+        """The seat the arrow keys are on; on a focused map before the first arrow key, how to start."""
+        cursor = self.model.state.cursor
+        if cursor is not None:
+            self.cursor_caption.setText(self.model.caption(cursor))
+        elif self.view.hasFocus():
+            self.cursor_caption.setText(
+                self.view.accessibleDescription()
+            )  # arrow keys, Space, plus and minus
+        else:
+            self.cursor_caption.setText("")
 
     def sync_look(self) -> None:
         """Draw the map in the look the current style sheet asks for (a no-op when it already is)."""
         self._look_pending = False
         if self.seats.set_look(look_from(self.palette(), self.font())):
             self.panel.restyle(self.seats.styles)
+            self.view.place_labels()  # their size changed with the look
             self.view.resetCachedContent()  # the view caches the background
             self.view.viewport().update()
 

@@ -21,7 +21,7 @@ from core.domain.venues import SectionKind
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import current_language, translate
 from kiosk.viewmodels.tasks import TaskOwner
-from kiosk.viewmodels.words import local_name, spoken_money
+from kiosk.viewmodels.words import local_name, money, spoken_money
 from kiosk.viewmodels.words import place as place_words
 
 __all__ = ["Direction", "SeatMapModel", "SeatMapState", "StandingInfo"]
@@ -218,6 +218,21 @@ class SeatMapModel:
         selected = place_id in self._state.selection
         parts.append(translate("SeatMap", "selected") if selected else _state_word(self.state_of(place_id)))
         return ", ".join(parts)
+
+    def caption(self, place_id: PlaceId) -> str:
+        """The seat under the keyboard cursor for sighted users: 'Stalls, row C, seat 12 · EUR 59.00 · free'."""
+        place = self.places[place_id]
+        parts = [
+            place_words(self.section_names[place.section_id], place.row, place.number),
+            money(self.categories[place.category_id].price),
+        ]
+        if place.accessible:
+            parts.append(translate("SeatMap", "wheelchair space"))
+        if place.companion:
+            parts.append(translate("SeatMap", "companion seat"))
+        selected = place_id in self._state.selection
+        parts.append(translate("SeatMap", "selected") if selected else _state_word(self.state_of(place_id)))
+        return " · ".join(parts)
 
     def state_of(self, place_id: PlaceId) -> PlaceState:
         return self._state.states[place_id]

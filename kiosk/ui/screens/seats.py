@@ -165,7 +165,13 @@ class SeatsScreen(Screen):
             self.proceed.show()
             self.choices.show()
             self._size_side()
+            # Map, then Continue: a keyboard buyer who chose seats is one Tab from going on.
+            QWidget.setTabOrder(self.map_widget.view, self.proceed)  # type: ignore[attr-defined]
         self._build_sections(model)
+
+    def first_focus(self) -> QWidget | None:
+        """The map: arrow keys walk its seats at once (Back is one Shift+Tab away)."""
+        return self.map_widget
 
     def _build_sections(self, model: Any) -> None:
         for w in [*self.best_buttons.values(), *self.standing_rows.values()]:
