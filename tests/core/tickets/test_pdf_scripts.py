@@ -89,3 +89,12 @@ def test_characters_no_font_file_has_fall_to_a_cid_font_not_an_empty_box() -> No
     assert runs("방탄소년단", regular, fallbacks) == [
         Run("방탄소년단", "HYGothic-Medium")
     ]  # Droid has no Hangul
+
+
+def test_make_installs_the_font_the_tickets_look_for_first() -> None:
+    script = Path(__file__).resolve().parents[3] / "packaging" / "system-libs.sh"
+
+    (line,) = [line for line in script.read_text().splitlines() if line.startswith("CJK_FONT=")]
+
+    assert Path(line.removeprefix("CJK_FONT=")) == CJK_FONT_FILES[0]
+    assert "wanted+=(fonts-droid-fallback)" in script.read_text()
