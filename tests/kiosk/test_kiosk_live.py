@@ -1,6 +1,7 @@
-"""Two kiosks on one PostgreSQL + Redis, in-process or each with its own RemoteClient to one real encore-server
-(TLS), see each other's holds within a second; a lost database, or a lost server, shows "out of service" on the
-real window and the kiosk comes back by itself."""
+"""Two kiosks see each other's holds within a second and hear when a seat went between choosing and holding: on one
+SQLite file (embedded), in-process on PostgreSQL + Redis, and each with its own RemoteClient to one real
+encore-server (TLS) on PostgreSQL + Redis. A lost database, or a lost server, shows "out of service" on the real
+window and the kiosk comes back by itself."""
 
 from __future__ import annotations
 
@@ -25,12 +26,12 @@ from core.services import devices
 from core.services.context import ServiceContext
 from kiosk.viewmodels.flow_state import Step
 from tests.builders import ROOT
-from tests.kiosk.conftest import QtRun
+from tests.kiosk.conftest import QtRun, open_on_qt_loop
 from tests.support.kiosk_server import RemoteVenue
 from tests.support.kiosk_window import Kiosk, find, tap, tap_seat, to_seats
 from tests.support.tcp_proxy import RestartableProxy
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+ON_SERVERS = [pytest.mark.postgres, pytest.mark.redis]
 
 STATEMENT_TIMEOUT_S = 1.0
 
@@ -57,7 +58,9 @@ def venue(pg_database_url: str, redis_url: str, tmp_path: Path) -> dict[str, str
     return {"url": pg_database_url, "redis": redis_url, **refs}
 
 
-@pytest.fixture(params=["in_process", "remote"])
+@pytest.fixture(
+    params=["sqlite", pytest.param("in_process", marks=ON_SERVERS), pytest.param("remote", marks=ON_SERVERS)]
+)
 def two_kiosks(
     request: pytest.FixtureRequest, qtbot: Any, kiosk_clock: ManualClock, tmp_path: Path
 ) -> Iterator[tuple[Kiosk, Kiosk]]:
@@ -75,7 +78,33 @@ def two_kiosks(
         for client in clients:
             qt_run(client.aclose())
         return
+    if request.param == "sqlite":
+        yield from _embedded_kiosks(request, qtbot, kiosk_clock, tmp_path)
+        return
     yield from _in_process_kiosks(request, qtbot, kiosk_clock, tmp_path)
+
+
+def _embedded_kiosks(
+    request: pytest.FixtureRequest, qtbot: Any, kiosk_clock: ManualClock, tmp_path: Path
+) -> Iterator[tuple[Kiosk, Kiosk]]:
+    """Two kiosk processes' worth of contexts on one SQLite file (the embedded mode): each its own engine and
+    local bus, which notices the other's commits by the file's data_version."""
+    url = request.getfixturevalue("demo_sqlite_url")  # before the Qt loop runs
+    keys = request.getfixturevalue("device_keys")
+    qt_run = request.getfixturevalue("qt_run")
+    ctx_a, manager_a = open_on_qt_loop(qt_run, url, kiosk_clock)
+    ctx_b, manager_b = open_on_qt_loop(qt_run, url, kiosk_clock)
+    ctx_a.settings = replace(ctx_a.settings, device_key_ref=keys["kiosk"], demo_mode=True)
+    ctx_b.settings = replace(ctx_b.settings, device_key_ref=f"file:{tmp_path / 'b.key'}", demo_mode=True)
+    other = qt_run(devices.enrol_this_device(ctx_b, kind=DeviceKind.KIOSK, name="Kiosk B"))
+    qt_run(devices.approve_device(ctx_b, ROOT, other.device.id))
+    a = Kiosk(qtbot, LocalClient.over(ctx_a), ctx_a.settings, tmp_path / "a")
+    b = Kiosk(qtbot, LocalClient.over(ctx_b), ctx_b.settings, tmp_path / "b")
+    yield a, b
+    for kiosk in (a, b):
+        qt_run(kiosk.flow.aclose())
+    qt_run(manager_a.__aexit__(None, None, None))
+    qt_run(manager_b.__aexit__(None, None, None))
 
 
 def _in_process_kiosks(
@@ -145,6 +174,7 @@ def test_a_seat_taken_between_choosing_and_holding_gives_a_clear_message(qtbot, 
     assert "someone else took" in banner.text.text()
 
 
+@pytest.mark.postgres
 def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
     qtbot, qt_run, venue, kiosk_clock, tmp_path
 ):
@@ -169,6 +199,8 @@ def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
     qt_run(proxy.close())
 
 
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_a_lost_server_shows_out_of_service_and_the_kiosk_recovers_and_sells(
     remote_venue, qtbot, qt_run, tmp_path
 ):
@@ -206,6 +238,7 @@ def test_a_lost_server_shows_out_of_service_and_the_kiosk_recovers_and_sells(
     qt_run(proxy.close())
 
 
+@pytest.mark.postgres
 @pytest.mark.allow_log  # the bus logs that Redis went away and came back
 def test_without_redis_the_kiosk_keeps_selling_by_polling_and_says_updates_are_paused(
     venue, qtbot, qt_run, kiosk_clock, tmp_path
