@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.windowed:
         settings = replace(settings, kiosk_lockdown=False)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_http_logs()
 
     # Qt is imported only now: `encore-kiosk --help` and config errors need no display.
     from kiosk.app import run_app
@@ -47,6 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"encore-kiosk: {error.message}", file=sys.stderr)
         return 2
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request at INFO: a kiosk polling its server would write a line every two seconds all
+    day. Its faults reach our log as typed errors (the sale flow says when it goes out of service and back)."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ class BackgroundLoops:
         def _countdown(self, hold: Hold) -> Countdown: ...
         async def _release_quietly(self, hold: Hold) -> None: ...
         async def _reopen_seats(self, notice: Notice | None) -> None: ...
-        def _out_of_service(self) -> None: ...
+        def _out_of_service(self, cause: StorageUnavailable | None = None) -> None: ...
         def _start_over(self, notice: Notice | None) -> None: ...
         async def _enrol_once(self) -> bool: ...
         async def _refresh_concerts(self) -> None: ...
@@ -78,8 +78,8 @@ class BackgroundLoops:
         try:
             await self._release_quietly(hold)
             await self._reopen_seats(Notice(ErrorCode.HOLD_EXPIRED, messages.HOLD_EXPIRED, Tone.WARNING))
-        except StorageUnavailable:
-            self._out_of_service()
+        except StorageUnavailable as error:
+            self._out_of_service(error)
         except EncoreError as error:
             self._set(notice=messages.notice_for(error))
         finally:
@@ -123,8 +123,8 @@ class BackgroundLoops:
                     await self._enrol_once()
                 else:
                     await self._refresh_concerts()
-            except StorageUnavailable:
-                self._out_of_service()
+            except StorageUnavailable as error:
+                self._out_of_service(error)
             except EncoreError as error:
                 log.warning("kiosk poll failed: %s", error.code)
             except Exception:

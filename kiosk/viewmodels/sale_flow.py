@@ -118,8 +118,8 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         self._tasks.start(self._poll(), name="poll")
         try:
             await self._enrol_once()
-        except StorageUnavailable:
-            self._out_of_service()
+        except StorageUnavailable as error:
+            self._out_of_service(error)
 
     async def _enrol_once(self) -> bool:
         enrolment = await self.client.enrol(DeviceKind.KIOSK, self._device_name)
@@ -133,6 +133,8 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         self._terminal = enrolment.terminal
         if self.state.step in {Step.STARTING, Step.ENROLMENT, Step.OUT_OF_SERVICE}:
             await self._refresh_concerts()  # the welcome screen names the venue
+            if self.state.step is Step.OUT_OF_SERVICE:
+                log.info("back in service")
             terminal = enrolment.terminal.value if enrolment.terminal else ""
             self._go(Step.WELCOME, enrolment=info, terminal=terminal, demo=enrolment.demo)
         return True
@@ -200,8 +202,8 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
     async def _guarded(self, coro: Awaitable[None]) -> None:
         try:
             await coro
-        except StorageUnavailable:
-            self._out_of_service()
+        except StorageUnavailable as error:
+            self._out_of_service(error)
         except DeviceNotApproved:
             # A manager revoked this kiosk mid-sale: its hold lapses by itself; show where it stands.
             self._start_over(None)
@@ -370,9 +372,13 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         except EncoreError as error:
             log.info("hold %s not released (%s); it lapses by itself", hold.id, error.code)
 
-    def _out_of_service(self) -> None:
+    def _out_of_service(self, cause: StorageUnavailable | None = None) -> None:
+        """The calm screen until the poll gets through again. ``cause``: the typed fault (an unexpected error
+        was logged with its traceback already)."""
         if self.state.step is Step.OUT_OF_SERVICE:
             return
+        if cause is not None:  # once per outage, so the kiosk's log says when and why it stopped selling
+            log.warning("out of service: %s (%s); retrying by itself", cause.code, cause.message)
         hold = self.state.hold
         if hold is not None:
             self._tasks.start(self._release_quietly(hold), name="release")  # lapses anyway if this fails too

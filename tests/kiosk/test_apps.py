@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -180,3 +181,17 @@ def test_the_composition_root_picks_the_client_by_the_server_url(tmp_path):
     embedded = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
     assert isinstance(open_client(embedded), LocalClient)
     assert isinstance(open_client(replace(embedded, server_url="https://encore.venue.example")), RemoteClient)
+
+
+def test_the_kiosk_does_not_log_every_request_to_its_server():
+    from kiosk.__main__ import quiet_http_logs
+
+    httpx_log = logging.getLogger("httpx")
+    before = httpx_log.level
+    try:
+        httpx_log.setLevel(logging.NOTSET)
+        quiet_http_logs()
+        assert not httpx_log.isEnabledFor(logging.INFO)
+        assert httpx_log.isEnabledFor(logging.WARNING)
+    finally:
+        httpx_log.setLevel(before)
