@@ -29,12 +29,14 @@ __all__ = [
 # Where a line may break: after spaces, and between CJK characters (which need no spaces), though never
 # before closing punctuation or small kana, nor after an opening bracket (the Japanese kinsoku rule, simplified).
 _CJK = (
-    "\u1100-\u11ff\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+    "\u1100-\u11ff\u2e80-\u2fff\u3001-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
     "\uf900-\ufaff\uff00-\uffef"
 )
 _NO_START = "、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜…"
 _NO_END = "（「『【〔〈《"
-_TOKEN = re.compile(rf"[{_NO_END}]*[{_CJK}][{_NO_START}]*|[^\s{_CJK}]+[{_NO_START}]*")
+# Spaces a line may break at: every Unicode space but the no-break ones ("45,00\u00a0€" stays together).
+_SPACES = " \t\n\r\f\v\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000"
+_TOKEN = re.compile(rf"[{_NO_END}]*[{_CJK}][{_NO_START}]*|[^{_SPACES}{_CJK}]+[{_NO_START}]*")
 _SIZE_STEP = 0.25
 _FAKE_BOLD = 0.03  # outline stroke, in ems, that makes a regular CJK face look as heavy as DejaVu Bold
 
