@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QSizePolicy, QWidget
 
 from kiosk.ui.widgets import BigButton, format_clock, label
 from kiosk.viewmodels.flow_state import Countdown, FlowState, Step
@@ -32,26 +32,43 @@ class HoldBar(QFrame):
         self.setObjectName("countdown")
         self.setProperty("role", "countdown")
         self.setProperty("warning", False)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(28, 6, 12, 6)
-        row.setSpacing(16)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(28, 6, 12, 6)
+        self._grid.setHorizontalSpacing(16)
+        self._grid.setVerticalSpacing(0)
         self.caption = label(role="subtitle", wrap=False, name="countdown_caption")
         self.clock = label(role="big_number", wrap=False, name="countdown_clock")
-        row.addWidget(self.caption, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addSpacing(12)
         self.warning = label(role="warning_text", name="countdown_warning")
         self.warning.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         _keep_space(self.warning)
-        row.addWidget(self.warning, 1)
         self.extend = BigButton("extend", "primary")
         self.extend.clicked.connect(on_extend)
         self.extend.setMinimumWidth(240)
         _keep_space(self.extend)
-        row.addWidget(self.extend, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._portrait: bool | None = None
+        self.set_portrait(False)
         self._last: Countdown | None = None
         self.retranslate()
         self.show_state(None)
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Landscape: clock, warning and 'More time' on one line. Portrait: the warning on a line of its own
+        under them (squeezed between them, it wrapped into a tall, narrow column)."""
+        if portrait == self._portrait:
+            return
+        self._portrait = portrait
+        for w in (self.caption, self.clock, self.warning, self.extend):
+            self._grid.removeWidget(w)
+        center = Qt.AlignmentFlag.AlignVCenter
+        self._grid.addWidget(self.caption, 0, 0, center)
+        self._grid.addWidget(self.clock, 0, 1, center)
+        if portrait:
+            self._grid.addWidget(self.extend, 0, 3, center)
+            self._grid.addWidget(self.warning, 1, 0, 1, 4)
+        else:
+            self._grid.addWidget(self.warning, 0, 2)
+            self._grid.addWidget(self.extend, 0, 3, center)
+        self._grid.setColumnStretch(2, 1)
 
     def retranslate(self) -> None:
         self.caption.setText(translate("Widgets", "Your places are held for you for"))

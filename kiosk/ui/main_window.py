@@ -301,6 +301,7 @@ class MainWindow(QWidget):
         portrait = event.size().height() > event.size().width()
         margin = 40 if portrait else 64  # the screens' own side margins
         self._hold_row.setContentsMargins(margin, 12, margin, 0)
+        self.hold_bar.set_portrait(portrait)
         self._keep_notice_room()
         for screen in self.screens.values():
             screen.set_portrait(portrait)

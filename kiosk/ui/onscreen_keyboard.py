@@ -49,7 +49,6 @@ class OnScreenKeyboard(QWidget):
         # The field keeps the focus (and its caret) while keys are tapped; Tab still reaches them.
         key.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        key.setMinimumHeight(56)
         key.clicked.connect(on_click)
         return key
 

@@ -341,14 +341,9 @@
 <context>
     <name>EmailScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/email.py" line="+55"/>
-        <source>E-mail for your tickets</source>
-        <translation>Correo electrónico para sus entradas</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>We send your tickets to this address too. Leave it empty if you like.</source>
-        <translation>También enviamos sus entradas a esta dirección. Puede dejarlo vacío.</translation>
+        <location filename="../../kiosk/ui/screens/email.py" line="+57"/>
+        <source>E-mail for your tickets (optional)</source>
+        <translation>Correo electrónico para sus entradas (opcional)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -543,7 +538,7 @@
 <context>
     <name>Keyboard</name>
     <message>
-        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="+61"/>
+        <location filename="../../kiosk/ui/onscreen_keyboard.py" line="+60"/>
         <source>⌫ Delete</source>
         <translation>⌫ Borrar</translation>
     </message>
@@ -843,7 +838,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Añadir una dirección de correo para las entradas, opcional</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Total {amount}</source>
         <translation>Total {amount}</translation>
     </message>
@@ -959,12 +954,12 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+146"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+177"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · de pie · {price} · quedan {left}</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+107"/>
         <source>STAGE</source>
         <translation>ESCENARIO</translation>
     </message>
@@ -1021,21 +1016,24 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
         <location line="+5"/>
+        <location line="+17"/>
         <source>wheelchair space</source>
         <translation>espacio para silla de ruedas</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
+        <location line="+17"/>
         <source>companion seat</source>
         <translation>asiento de acompañante</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
         <source>restricted view</source>
         <translation>visibilidad reducida</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+15"/>
         <source>selected</source>
         <translation>seleccionado</translation>
     </message>
@@ -1114,7 +1112,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapView</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_view.py" line="+62"/>
+        <location filename="../../kiosk/ui/seat_map_view.py" line="+66"/>
         <source>Seat map</source>
         <translation>Plano de asientos</translation>
     </message>
@@ -1127,7 +1125,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapWidget</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_widget.py" line="+82"/>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+85"/>
         <source>Zoom out</source>
         <translation>Alejar</translation>
     </message>
@@ -1190,7 +1188,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Elija sus localidades</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+104"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>
@@ -1307,7 +1305,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Widgets</name>
     <message>
-        <location filename="../../kiosk/ui/hold_bar.py" line="+57"/>
+        <location filename="../../kiosk/ui/hold_bar.py" line="+74"/>
         <source>Your places are held for you for</source>
         <translation>Sus localidades están reservadas durante</translation>
     </message>

@@ -17,10 +17,13 @@ class EmailScreen(Screen):
     def __init__(self, deps: ScreenDeps) -> None:
         super().__init__(deps)
         self.heading = label(role="title", name="email_title")
-        self.root.addWidget(self.heading)
+        self.back = BigButton("email_back")
+        self.back.clicked.connect(lambda: self.flow.request_back())
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
+        self.root.addLayout(head)
         frame, box = panel()
-        self.caption = label(role="body")
-        box.addWidget(self.caption)
         self.field = QLineEdit()
         self.field.setObjectName("email_field")
         self.field.setInputMethodHints(
@@ -29,31 +32,29 @@ class EmailScreen(Screen):
         self.field.setMinimumHeight(64)
         self.field.textChanged.connect(self._on_field_changed)
         self.field.returnPressed.connect(self._save)
-        box.addWidget(self.field)
+        # Done beside the field it confirms: on a 1080-pixel screen with large text a row of its own under the
+        # keyboard fell below the fold.
+        self.done = BigButton("email_done", "primary")
+        self.done.setMinimumWidth(280)
+        self.done.clicked.connect(self._save)
+        field_row = QHBoxLayout()
+        field_row.setSpacing(20)
+        field_row.addWidget(self.field, 1)
+        field_row.addWidget(self.done, 0)
+        box.addLayout(field_row)
         # The complaint sits right under the field it is about, and goes when the field changes.
+        self._error_lines = 1
         self.error = label(role="warning_text", name="email_error")
         box.addWidget(self.error)
         self._keep_error_room()
         self.keyboard = OnScreenKeyboard(self.field)
         box.addWidget(self.keyboard)
         self.root.addWidget(frame)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(20)
-        self.back = BigButton("email_back")
-        self.back.clicked.connect(lambda: self.flow.request_back())
-        self.done = BigButton("email_done", "primary")
-        self.done.setMinimumWidth(360)
-        self.done.clicked.connect(self._save)
-        buttons.addWidget(self.back, 0)
-        buttons.addStretch(1)
-        buttons.addWidget(self.done, 0)
-        self.root.addLayout(buttons)
         self.root.addStretch(1)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("E-mail for your tickets"))
-        self.caption.setText(self.tr("We send your tickets to this address too. Leave it empty if you like."))
+        self.heading.setText(self.tr("E-mail for your tickets (optional)"))
         self.field.setPlaceholderText(self.tr("name@example.com"))
         self.field.setAccessibleName(self.tr("E-mail address for the tickets, optional"))
         self.back.set_text(self.tr("Back"), self.tr("Back to your places, without changing the address"))
@@ -65,9 +66,14 @@ class EmailScreen(Screen):
             self.flow.set_email(text)
 
     def _keep_error_room(self) -> None:
-        """Room for a two-line complaint, kept when there is none: the keyboard never moves under a finger."""
+        """Room for the complaint, kept when there is none, so the keyboard never moves under a finger: one line
+        on a landscape screen (it fits there), two on a portrait one."""
         self.error.ensurePolished()
-        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing())
+        self.error.setMinimumHeight(self._error_lines * self.error.fontMetrics().lineSpacing())
+
+    def reflow(self, portrait: bool) -> None:
+        self._error_lines = 2 if portrait else 1
+        self._keep_error_room()
 
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
