@@ -77,8 +77,14 @@ class PaymentSteps:
             self._paying = False
         if order is None:
             return
+        # The hold is the order now: forgotten, so starting over does not try to release what was sold.
         self._go(
-            Step.PRINTING, order=order, print_phase=PrintPhase.RENDERING, mailed_to=order.buyer_email or ""
+            Step.PRINTING,
+            order=order,
+            hold=None,
+            countdown=None,
+            print_phase=PrintPhase.RENDERING,
+            mailed_to=order.buyer_email or "",
         )
         await self._print(order)
 
