@@ -21,10 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.client.door_offline import offline_verdict
 from core.db import door_local as local_db
 from core.db.transaction import Work
+from core.domain import checkin_rules as rules
 from core.domain.checkin import ScanResult
 from core.domain.clock import Clock
 from core.domain.door import OfflineAdmit, Replay, SnapshotAge, SnapshotInfo, SyncReport
-from core.domain.errors import EncoreError, StorageUnavailable
+from core.domain.errors import EncoreError, ErrorCode, StorageUnavailable
 from core.domain.ids import ConcertId, TicketId
 from core.domain.scans import ScanOutcome
 from core.domain.validation import check_id
@@ -134,7 +135,7 @@ class DoorStation:
             parse_text(text)
         except InvalidTicket as exc:
             # Not a ticket at all: the same answer online or offline, and no sign of whether the server is up.
-            garbage = ScanOutcome(ScanResult.NOT_VALID, f"NOT VALID: {exc.message}")
+            garbage = rules.not_a_ticket(newer_format=exc.code == ErrorCode.TICKET_UNSUPPORTED_VERSION)
             await self._local_write(self._journaler(garbage, offline=not self.online, synced=True))
             return garbage
         if self._should_try_online():

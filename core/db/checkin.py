@@ -44,6 +44,8 @@ class DoorTicket:
     exactly this."""
     demo: bool = False
     """Sold as a DEMO ticket (its order carries the demo mark): valid only while the database is a demo."""
+    concert_title: str = ""
+    doors_at: datetime | None = None
 
 
 async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket | None:
@@ -62,6 +64,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
                 sections.c.name.label("section"),
                 seats.c.row_label,
                 seats.c.number,
+                concerts.c.title,
                 concerts.c.doors_at,
                 concerts.c.checkin_opens_at,
                 concerts.c.reentry_allowed,
@@ -95,6 +98,8 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
         key_id=row.key_id,
         signature=None if row.signature is None else bytes(row.signature),
         demo=bool(row.demo),
+        concert_title=row.title,
+        doors_at=row.doors_at,
     )
 
 

@@ -9,7 +9,6 @@ from enum import StrEnum
 from core.domain.ids import ConcertId, TicketId
 
 __all__ = [
-    "DEMO_TICKET",
     "OFFLINE_NOTE",
     "CheckinConflict",
     "DoorSnapshot",
@@ -25,13 +24,7 @@ __all__ = [
 ]
 
 OFFLINE_NOTE = "OFFLINE — checked by signature."
-"""Appended to every offline verdict, so door staff know the database was not asked."""
-
-DEMO_TICKET = (
-    "NOT VALID: this is a DEMO ticket from a test system, sold for no money; it is not valid for entry here. "
-    "Do not admit; send the guest to the box office."
-)
-"""A ticket sold while the database was a demo, scanned at a door of a real one (online and offline alike)."""
+"""Appended to every offline verdict's English message (ScanOutcome.offline says it for programs)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,8 +13,7 @@ from core.db import checkin as checkin_db
 from core.db import device_keys as keys_db
 from core.db import site as site_db
 from core.db.actors import ensure_active
-from core.domain.checkin import ScanResult
-from core.domain.door import DEMO_TICKET
+from core.domain import checkin_rules as rules
 from core.domain.errors import Conflict, ErrorCode, InputError, NotAllowed
 from core.domain.ids import ConcertId
 from core.domain.orders import TicketState
@@ -35,10 +33,6 @@ __all__ = ["gate_commands_sent", "scan_ticket", "undo_last_admit"]
 log = logging.getLogger(__name__)
 
 UNDO_WINDOW = timedelta(minutes=5)
-_NOT_GENUINE = (
-    "NOT VALID: this ticket was not issued by this box office, or it was altered. Do not admit; send the guest "
-    "to the box office."
-)
 
 
 def check_gate(gate: object) -> str:
@@ -52,15 +46,12 @@ def check_gate(gate: object) -> str:
         raise InputError("gate", exc.problem, code=ErrorCode.GATE_INVALID) from None
 
 
-def _local(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
-
-
 async def scan_ticket(
     ctx: ServiceContext, actor: Actor, text: str, *, concert_id: ConcertId, gate: str, direction: str = "in"
 ) -> ScanOutcome:
-    """Verify the signature against the trusted keys, then admit with one atomic UPDATE. ``direction="out"``
-    is an exit scan, for concerts that allow re-entry.
+    """Verify the signature against the trusted keys, judge the ticket by the check-in rules (the same as
+    offline, core.domain.checkin_rules), then admit with one atomic UPDATE. ``direction="out"`` is an exit
+    scan, for concerts that allow re-entry.
 
     Every answer is a ScanOutcome (the door shows it); only a door that may not scan gets an error.
     """
@@ -72,51 +63,30 @@ async def scan_ticket(
     try:
         payload, signed, signature = parse_text(text)
     except InvalidTicket as exc:
-        return ScanOutcome(ScanResult.NOT_VALID, f"NOT VALID: {exc.message}")
+        return rules.not_a_ticket(newer_format=exc.code == ErrorCode.TICKET_UNSUPPORTED_VERSION)
 
     async def work(conn: AsyncConnection) -> ScanOutcome:
         now = ctx.clock.now()
         await ensure_active(conn, actor)
         key = await keys_db.trusted_key(conn, payload.key_id)
         if key is None or not verify(key.public_key, signed, signature):
-            return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
+            return rules.not_genuine()
         ticket = await checkin_db.door_ticket(conn, payload.ticket_id)
-        # A genuine ticket is exactly what was signed at checkout (by the server's key, or a kiosk's before the
-        # venue server existed): the same key and signature. Any other trusted key signing this ticket id is a
-        # forgery, however valid its signature.
-        if (
-            ticket is None
-            or ticket.concert_id != payload.concert_id
-            or ticket.key_id != payload.key_id
-            or ticket.signature != signature
-        ):
-            return ScanOutcome(ScanResult.NOT_VALID, _NOT_GENUINE)
-        found = ScanOutcome(
-            ScanResult.ADMIT,
-            "",
-            ticket_id=ticket.id,
-            concert_id=ticket.concert_id,
-            serial=ticket.serial,
-            place=ticket.place,
+        if ticket is None:
+            return rules.not_genuine()  # the database knows every ticket sold
+        # The ticket's own concert times the door (a ticket for another concert never gets that far).
+        door = rules.DoorFacts(
+            concert_id,
+            ticket.opens_at,
+            ticket.timezone,
+            demo_database=await site_db.get(conn, site_db.DEMO) == "true",
         )
-        if ticket.concert_id != concert_id:
-            return _with(
-                found,
-                ScanResult.WRONG_CONCERT,
-                "WRONG CONCERT: this ticket is for another concert. Send the guest to the box office.",
-            )
-        if ticket.state is TicketState.VOID:
-            return _with(found, ScanResult.VOID, "VOID: this ticket was refunded or cancelled. Do not admit.")
-        if ticket.demo and await site_db.get(conn, site_db.DEMO) != "true":
-            return _with(found, ScanResult.NOT_VALID, DEMO_TICKET)  # the same order of verdicts as offline
+        facts = _facts(ticket, payload.concert_id, payload.key_id, signature)
+        refused = rules.judge(facts, door, now, entry=direction == "in")
+        if refused is not None:
+            return refused
         if direction == "out":
-            return await _exit(conn, actor, ticket, found, gate, now)
-        if now < ticket.opens_at:
-            return _with(
-                found,
-                ScanResult.TOO_EARLY,
-                f"TOO EARLY: entry opens at {_local(ticket.opens_at, ticket.timezone)}. Ask the guest to wait.",
-            )
+            return await _exit(conn, actor, ticket, facts, door, gate, now)
         if await checkin_db.admit(conn, ticket.id, gate, now):
             await checkin_db.journal(
                 conn,
@@ -127,20 +97,10 @@ async def scan_ticket(
                 device_id=origin_of(actor),
                 at=now,
             )
-            return _with(found, ScanResult.ADMIT, f"ADMIT: {ticket.place}.")
+            return rules.admitted(facts, door)
         winner = await checkin_db.door_ticket(conn, ticket.id)  # who admitted it, and when (maybe just now)
         assert winner is not None
-        when = _local(winner.last_scan_at, ticket.timezone) if winner.last_scan_at else "earlier"
-        return ScanOutcome(
-            ScanResult.ALREADY_USED,
-            f"ALREADY USED: admitted at {when} at {winner.last_gate or 'another gate'}. Do not admit again.",
-            ticket_id=ticket.id,
-            concert_id=ticket.concert_id,
-            serial=ticket.serial,
-            place=ticket.place,
-            first_scan_at=winner.last_scan_at,
-            first_gate=winner.last_gate,
-        )
+        return rules.already_used(facts, door, now, winner.last_scan_at, winner.last_gate)
 
     outcome = await ctx.db.write(work)
     if outcome.admitted and ctx.gate is not None:
@@ -150,6 +110,29 @@ async def scan_ticket(
         _GATE_COMMANDS.add(task)
         task.add_done_callback(_GATE_COMMANDS.discard)
     return outcome
+
+
+def _facts(
+    ticket: checkin_db.DoorTicket, signed_concert: ConcertId, key_id: int, signature: bytes
+) -> rules.TicketFacts:
+    # A genuine ticket is exactly what was signed at checkout (by the server's key, or a kiosk's before the
+    # venue server existed): the same concert, key and signature. Any other trusted key signing this ticket id
+    # is a forgery, however valid its signature.
+    genuine = (
+        ticket.concert_id == signed_concert and ticket.key_id == key_id and ticket.signature == signature
+    )
+    return rules.TicketFacts(
+        ticket.id,
+        ticket.concert_id,
+        sold=genuine,
+        forged=not genuine,
+        void=ticket.state is TicketState.VOID,
+        demo=ticket.demo,
+        serial=ticket.serial,
+        place=ticket.place,
+        concert_title=ticket.concert_title,
+        concert_at=ticket.doors_at,
+    )
 
 
 _GATE_COMMANDS: set[asyncio.Task[None]] = set()
@@ -174,7 +157,8 @@ async def _exit(
     conn: AsyncConnection,
     actor: Actor,
     ticket: checkin_db.DoorTicket,
-    found: ScanOutcome,
+    facts: rules.TicketFacts,
+    door: rules.DoorFacts,
     gate: str,
     now: datetime,
 ) -> ScanOutcome:
@@ -184,9 +168,7 @@ async def _exit(
             code=ErrorCode.REENTRY_NOT_ALLOWED,
         )
     if not await checkin_db.leave(conn, ticket.id, gate, now):
-        return _with(
-            found, ScanResult.NOT_INSIDE, "NOT INSIDE: this ticket has not been admitted; nothing to do."
-        )
+        return rules.not_inside(facts, door)
     await checkin_db.journal(
         conn,
         ticket_id=ticket.id,
@@ -196,11 +178,7 @@ async def _exit(
         device_id=origin_of(actor),
         at=now,
     )
-    return _with(found, ScanResult.EXITED, f"EXIT: {ticket.place} may come back in with this ticket.")
-
-
-def _with(found: ScanOutcome, result: ScanResult, message: str) -> ScanOutcome:
-    return ScanOutcome(result, message, found.ticket_id, found.concert_id, found.serial, found.place)
+    return rules.exited(facts, door)
 
 
 async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
@@ -232,19 +210,10 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
             admitted_at=last.scanned_at.isoformat(),
             reopened=reopened,
         )
-        message = (
-            f"Undone: {ticket.place} may be scanned again."
-            if reopened
-            else f"Undone in the journal, but {ticket.place} was admitted again since (another gate or a re-entry): "
-            "it stays inside."
+        facts = rules.TicketFacts(
+            ticket.id, ticket.concert_id, sold=True, serial=ticket.serial, place=ticket.place
         )
-        return ScanOutcome(
-            ScanResult.ADMIT,
-            message,
-            ticket_id=ticket.id,
-            concert_id=ticket.concert_id,
-            serial=ticket.serial,
-            place=ticket.place,
-        )
+        door = rules.DoorFacts(ticket.concert_id, ticket.opens_at, ticket.timezone)
+        return rules.undone(facts, door, reopened=reopened)
 
     return await ctx.db.write(work)

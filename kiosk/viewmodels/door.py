@@ -8,7 +8,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,12 +15,13 @@ from psygnal import Signal
 
 from core.client import DeviceClient, DoorStation
 from core.domain.checkin import ScanResult
-from core.domain.door import OFFLINE_NOTE
 from core.domain.errors import Conflict, EncoreError, ErrorCode, StorageBusy
 from core.domain.ids import ConcertId
 from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
+from kiosk.viewmodels.door_state import ConcertChoice, DoorState, RecentScan, Verdict
 from kiosk.viewmodels.door_status import station_status
+from kiosk.viewmodels.door_words import WORDS, Tone, doors_text, reason_text
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -35,24 +35,6 @@ MAX_TEXT = 512
 """A ticket's QR text is about 150 characters; anything much longer is not a ticket (a stuck key, a paste)."""
 
 
-class Tone(StrEnum):
-    ADMIT = "admit"
-    REFUSE = "refuse"
-    WARN = "warn"
-
-
-_WORDS: dict[ScanResult, tuple[Text, Tone]] = {
-    ScanResult.ADMIT: (T("Door", "ADMIT"), Tone.ADMIT),
-    ScanResult.ALREADY_USED: (T("Door", "ALREADY USED"), Tone.REFUSE),
-    ScanResult.NOT_VALID: (T("Door", "NOT VALID"), Tone.REFUSE),
-    ScanResult.WRONG_CONCERT: (T("Door", "WRONG CONCERT"), Tone.REFUSE),
-    ScanResult.VOID: (T("Door", "VOID"), Tone.REFUSE),
-    ScanResult.TOO_EARLY: (T("Door", "TOO EARLY"), Tone.WARN),
-    ScanResult.EXITED: (T("Door", "EXIT OK"), Tone.ADMIT),
-    ScanResult.NOT_INSIDE: (T("Door", "NOT INSIDE"), Tone.WARN),
-    ScanResult.UNCHECKED: (T("Door", "CHECK BY HAND"), Tone.WARN),
-}
-LET_IN = T("Door", "Let the guest in.")
 SCAN_AGAIN = T("Door", "SCAN AGAIN")
 STOP = T("Door", "STOP")
 CHOOSE = T("Door", "CHOOSE CONCERT")
@@ -63,69 +45,6 @@ OUT_OF_SERVICE = T(
     "Something went wrong while checking this ticket. Scan it again; if it happens again, call a manager.",
 )
 UNDO_OFFLINE = T("Door", "Undo needs the database, which does not answer right now. Try again in a moment.")
-
-
-@dataclass(frozen=True, slots=True)
-class ConcertChoice:
-    id: ConcertId
-    title: str
-    when: str
-    """The doors time in the venue's timezone, e.g. 'Fri 12 Jun, doors 19:30'."""
-    timezone: str = "UTC"
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    seq: int
-    """Grows with every verdict: the screen plays a sound once per new verdict."""
-    tone: Tone
-    word: Text
-    reason: Text
-    result: ScanResult | None = None
-    place: str | None = None
-    category: str | None = None
-    offline: bool = False
-    """Checked by signature against the local snapshot, not against the database."""
-
-
-@dataclass(frozen=True, slots=True)
-class RecentScan:
-    at: str
-    word: Text
-    tone: Tone
-    place: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DoorState:
-    gate: str
-    concerts: tuple[ConcertChoice, ...] = ()
-    concert: ConcertChoice | None = None
-    verdict: Verdict | None = None
-    """None: calm, "Ready — scan a ticket"."""
-    online: bool = True
-    unsynced: int = 0
-    offline_list: Text | None = None
-    """Offline: how old the list the door checks by is (None while online)."""
-    list_too_old: bool = False
-    """Offline with a list past its maximum age (or none): every scan says CHECK BY HAND."""
-    admitted: int = 0
-    """Admitted at this door since it opened, less undone admits."""
-    recent: tuple[RecentScan, ...] = ()
-    busy: bool = False
-    queued: int = 0
-    notice: Text | None = None
-    """What the last undo (or a failure around it) did."""
-    choosing: ConcertId | None = None
-    """A concert staff picked that the door is switching to (the chooser shows it meanwhile)."""
-    last_admit: str | None = None
-    """The place of this door's last admit, which Undo would take back; None: nothing to undo."""
-    confirming_undo: bool = False
-    """Staff pressed Undo: the door asks before it takes the admit back (a guest may already be inside)."""
-
-    @property
-    def needs_concert(self) -> bool:
-        return self.concert is None
 
 
 @dataclass(slots=True)
@@ -308,7 +227,7 @@ class DoorViewModel:
         if station is None:
             return self._show(Tone.WARN, CHOOSE, CHOOSE_FIRST)
         if len(text) > MAX_TEXT:
-            word, tone = _WORDS[ScanResult.NOT_VALID]
+            word, tone = WORDS[ScanResult.NOT_VALID]
             return self._show(tone, word, TOO_LONG, result=ScanResult.NOT_VALID)
         try:
             outcome = await station.scan(text)
@@ -332,7 +251,7 @@ class DoorViewModel:
             )
             return None
         self._publish(
-            notice=plain(outcome.message),
+            notice=reason_text(outcome, self.client.clock.now()),
             admitted=max(0, self._state.admitted - 1),
             verdict=None,
             last_admit=None,
@@ -410,20 +329,17 @@ class DoorViewModel:
     # --- verdicts ---------------------------------------------------------------------------------
 
     def _outcome(self, outcome: ScanOutcome) -> Verdict:
-        word, tone = _WORDS[outcome.result]
-        message = outcome.message
-        offline = message.endswith(OFFLINE_NOTE)
-        if offline:
-            message = message[: -len(OFFLINE_NOTE)].rstrip()
-        reason = LET_IN if outcome.result is ScanResult.ADMIT else plain(_without_word(message))
+        word, tone = WORDS[outcome.result]
+        known = ((c.id, c.title, c.when) for c in self._state.concerts)
         verdict = self._show(
             tone,
             word,
-            reason,
+            reason_text(outcome, self.client.clock.now(), known),
             result=outcome.result,
+            reason_code=outcome.reason,
             place=outcome.place,
             category=self._categories.get(outcome.place or ""),
-            offline=offline,
+            offline=outcome.offline,
         )
         if outcome.admitted:
             self._publish(admitted=self._state.admitted + 1, last_admit=outcome.place or "")
@@ -454,12 +370,5 @@ class DoorViewModel:
         self.changed.emit(self._state)
 
 
-def _without_word(message: str) -> str:
-    """Core's sentences start with the verdict word ('ALREADY USED: admitted at 21:04 ...'); the screen shows
-    the word big, so the reason is the rest."""
-    head, sep, rest = message.partition(": ")
-    return rest if sep and head.isupper() else message
-
-
 def _doors(doors_at: datetime, timezone: str) -> str:
-    return doors_at.astimezone(ZoneInfo(timezone)).strftime("%a %d %b, doors %H:%M")
+    return str(doors_text(doors_at, timezone))

@@ -238,7 +238,7 @@
 <context>
     <name>Door</name>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+45"/>
+        <location filename="../../kiosk/viewmodels/door_words.py" line="+28"/>
         <source>ADMIT</source>
         <translation>EINLASS</translation>
     </message>
@@ -283,12 +283,117 @@
         <translation>VON HAND PRÜFEN</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Let the guest in.</source>
         <translation>Gast einlassen.</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Admitted {when} at {gate}. Do not admit again.</source>
+        <translation>Eingelassen {when} an {gate}. Nicht noch einmal einlassen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a ticket code, or it is damaged. Do not admit; scan the ticket&apos;s QR code.</source>
+        <translation>Das ist kein Ticketcode, oder er ist beschädigt. Nicht einlassen; den QR-Code des Tickets scannen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This ticket is in a format this door does not know. Do not admit; update the door or check the order at the box office.</source>
+        <translation>Dieses Ticket hat ein Format, das dieser Einlass nicht kennt. Nicht einlassen; den Einlass aktualisieren oder die Bestellung an der Kasse prüfen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This ticket was not issued by this box office, or it was altered. Do not admit; send the guest to the box office.</source>
+        <translation>Dieses Ticket wurde nicht von dieser Kasse ausgestellt oder wurde verändert. Nicht einlassen; den Gast zur Kasse schicken.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This door has no ticket list for this concert, so it cannot check tickets offline. Do not admit; call a manager.</source>
+        <translation>Dieser Einlass hat keine Ticketliste für dieses Konzert und kann offline nicht prüfen. Nicht einlassen; eine Leitung rufen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This door&apos;s offline list is too old to check tickets by. Connect the door to the network, or check tickets by hand.</source>
+        <translation>Die Offline-Liste dieses Einlasses ist zu alt, um danach zu prüfen. Den Einlass mit dem Netz verbinden oder Tickets von Hand prüfen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This is a DEMO ticket from a test system, sold for no money; it is not valid for entry here. Do not admit; send the guest to the box office.</source>
+        <translation>Das ist ein DEMO-Ticket aus einem Testsystem, ohne Bezahlung verkauft; es gilt hier nicht für den Einlass. Nicht einlassen; den Gast zur Kasse schicken.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This ticket is for {concert}. Send the guest to the box office.</source>
+        <translation>Dieses Ticket gilt für {concert}. Den Gast zur Kasse schicken.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ticket was refunded or cancelled. Do not admit.</source>
+        <translation>Dieses Ticket wurde erstattet oder storniert. Nicht einlassen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Entry opens {when}. Ask the guest to wait.</source>
+        <translation>Einlass ab {when}. Den Gast bitten zu warten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The guest may come back in with this ticket.</source>
+        <translation>Der Gast darf mit diesem Ticket wieder hinein.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ticket has not been admitted; nothing to do.</source>
+        <translation>Dieses Ticket wurde nicht eingelassen; nichts zu tun.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undone: {place} may be scanned again.</source>
+        <translation>Rückgängig: {place} kann erneut gescannt werden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undone in the journal, but {place} was admitted again since (another gate or a re-entry): it stays inside.</source>
+        <translation>Im Journal rückgängig gemacht, aber {place} wurde seitdem erneut eingelassen (anderer Einlass oder Wiedereinlass): bleibt drinnen.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>at {time}</source>
+        <translation>um {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on {date} at {time}</source>
+        <translation>am {date} um {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>earlier</source>
+        <translation>früher</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another gate</source>
+        <translation>einem anderen Einlass</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another concert</source>
+        <translation>ein anderes Konzert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{title} ({when})</source>
+        <translation>{title} ({when})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{date}, doors {time}</source>
+        <translation>{date}, Einlass {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/viewmodels/door.py" line="+38"/>
         <source>SCAN AGAIN</source>
         <translation>NOCHMALS SCANNEN</translation>
     </message>

@@ -238,7 +238,7 @@
 <context>
     <name>Door</name>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+45"/>
+        <location filename="../../kiosk/viewmodels/door_words.py" line="+28"/>
         <source>ADMIT</source>
         <translation>ADMITIR</translation>
     </message>
@@ -283,12 +283,117 @@
         <translation>REVISAR A MANO</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Let the guest in.</source>
         <translation>Deje pasar al asistente.</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Admitted {when} at {gate}. Do not admit again.</source>
+        <translation>Entró {when} por {gate}. No dejar entrar de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This is not a ticket code, or it is damaged. Do not admit; scan the ticket&apos;s QR code.</source>
+        <translation>Esto no es un código de entrada, o está dañado. No dejar entrar; escanee el código QR de la entrada.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This ticket is in a format this door does not know. Do not admit; update the door or check the order at the box office.</source>
+        <translation>Esta entrada tiene un formato que este acceso no conoce. No dejar entrar; actualice el acceso o compruebe el pedido en taquilla.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This ticket was not issued by this box office, or it was altered. Do not admit; send the guest to the box office.</source>
+        <translation>Esta entrada no la emitió esta taquilla, o ha sido alterada. No dejar entrar; envíe al cliente a taquilla.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This door has no ticket list for this concert, so it cannot check tickets offline. Do not admit; call a manager.</source>
+        <translation>Este acceso no tiene la lista de entradas de este concierto y no puede comprobarlas sin conexión. No dejar entrar; llame a un responsable.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This door&apos;s offline list is too old to check tickets by. Connect the door to the network, or check tickets by hand.</source>
+        <translation>La lista sin conexión de este acceso es demasiado antigua para comprobar entradas. Conecte el acceso a la red o compruebe las entradas a mano.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This is a DEMO ticket from a test system, sold for no money; it is not valid for entry here. Do not admit; send the guest to the box office.</source>
+        <translation>Es una entrada DEMO de un sistema de prueba, vendida sin pago; no es válida aquí. No dejar entrar; envíe al cliente a taquilla.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This ticket is for {concert}. Send the guest to the box office.</source>
+        <translation>Esta entrada es para {concert}. Envíe al cliente a taquilla.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ticket was refunded or cancelled. Do not admit.</source>
+        <translation>Esta entrada fue reembolsada o cancelada. No dejar entrar.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Entry opens {when}. Ask the guest to wait.</source>
+        <translation>La entrada abre {when}. Pida al cliente que espere.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The guest may come back in with this ticket.</source>
+        <translation>El cliente puede volver a entrar con esta entrada.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This ticket has not been admitted; nothing to do.</source>
+        <translation>Esta entrada no ha entrado; no hay nada que hacer.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undone: {place} may be scanned again.</source>
+        <translation>Deshecho: {place} puede escanearse de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Undone in the journal, but {place} was admitted again since (another gate or a re-entry): it stays inside.</source>
+        <translation>Deshecho en el registro, pero {place} volvió a entrar después (otro acceso o un reingreso): sigue dentro.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>at {time}</source>
+        <translation>a las {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on {date} at {time}</source>
+        <translation>el {date} a las {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>earlier</source>
+        <translation>antes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another gate</source>
+        <translation>otro acceso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another concert</source>
+        <translation>otro concierto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{title} ({when})</source>
+        <translation>{title} ({when})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{date}, doors {time}</source>
+        <translation>{date}, apertura {time}</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/viewmodels/door.py" line="+38"/>
         <source>SCAN AGAIN</source>
         <translation>ESCANEE DE NUEVO</translation>
     </message>

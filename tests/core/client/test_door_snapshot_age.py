@@ -75,7 +75,7 @@ async def test_an_offline_door_whose_list_is_too_old_says_check_by_hand(
         for text in (texts[1], texts[0], forged):  # a good ticket, one inside already, a forgery
             stale = await station.scan(text)
             assert stale.result is ScanResult.UNCHECKED, stale.message
-            assert stale.message.startswith("CHECK BY HAND: this door's offline list is too old")
+            assert stale.message.startswith("CHECK BY HAND: This door's offline list is too old")
             assert "2 h 01 min ago; the limit is 2 h 00 min" in stale.message
             assert "Connect the door to the network, or check tickets by hand." in stale.message
             assert stale.message.endswith(OFFLINE_NOTE)

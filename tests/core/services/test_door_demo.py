@@ -18,8 +18,9 @@ from core.db import site as site_db
 from core.db.tables import checkins, site, tickets
 from core.domain.checkin import ScanResult
 from core.domain.clock import ManualClock
-from core.domain.door import DEMO_TICKET, OFFLINE_NOTE, DoorSnapshot, SnapshotHeader
+from core.domain.door import OFFLINE_NOTE, DoorSnapshot, SnapshotHeader
 from core.domain.ids import ConcertId
+from core.domain.scan_reasons import REASONS, ScanReason
 from core.services import checkin
 from core.services import tickets as tickets_service
 from core.services.context import ServiceContext
@@ -29,7 +30,7 @@ from tests.support.tcp_proxy import RestartableProxy
 
 DOORS_OPEN = 7 * 24 * 3600  # build_stage's doors open a week after the clock's start
 DEMO_WORDS = "DEMO ticket from a test system"
-assert DEMO_WORDS in DEMO_TICKET
+assert DEMO_WORDS in REASONS[ScanReason.DEMO_TICKET].sentence
 
 
 @pytest.fixture
@@ -90,7 +91,11 @@ async def test_online_a_demo_ticket_is_not_valid_on_a_real_database(
     await _go_real(ctx)
     before = await _entries(ctx)
     refused = await checkin.scan_ticket(ctx, door, texts[1], concert_id=stage.id, gate="North")
-    assert refused.result is ScanResult.NOT_VALID
+    assert (refused.result, refused.reason, refused.offline) == (
+        ScanResult.NOT_VALID,
+        ScanReason.DEMO_TICKET,
+        False,
+    )
     assert DEMO_WORDS in refused.message
     assert refused.ticket_id is not None
     assert (refused.place or "").startswith("Stalls, row A, seat ")
@@ -120,6 +125,7 @@ async def test_offline_the_snapshot_knows_the_database_is_real(
         with expect_log("core.client.door_station", "offline"):
             control = await station.scan(texts[0])
         assert control.result is ScanResult.ADMIT, control.message
+        assert control.offline
         assert OFFLINE_NOTE in control.message
 
         await _go_real(pg_ctx)
@@ -129,7 +135,11 @@ async def test_offline_the_snapshot_knows_the_database_is_real(
         await proxy.close()
         with expect_log("core.client.door_station", "offline"):
             refused = await station.scan(texts[1])
-    assert refused.result is ScanResult.NOT_VALID
+    assert (refused.result, refused.reason, refused.offline) == (
+        ScanResult.NOT_VALID,
+        ScanReason.DEMO_TICKET,
+        True,
+    )
     assert DEMO_WORDS in refused.message
     assert OFFLINE_NOTE in refused.message
 

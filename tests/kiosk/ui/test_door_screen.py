@@ -95,7 +95,7 @@ def test_scanner_admits_then_already_used_with_the_reason(qtbot, model, night, k
     kiosk_clock.advance(120)
     scan_by_keyboard(qtbot, screen, night.texts[0])
     qtbot.waitUntil(lambda: screen.word.text() == "ALREADY USED", timeout=10_000)
-    assert screen.reason.text().startswith("admitted at ")
+    assert screen.reason.text().startswith("Admitted at ")
     assert screen.reason.text().endswith(" at North. Do not admit again.")
     assert screen.counter.text() == "Admitted tonight: 1"
     assert screen.recent.count() == 2
@@ -197,7 +197,7 @@ def test_offline_the_screen_shows_the_lists_age_and_past_the_limit_check_by_hand
         kiosk_clock.advance(5 * 3600 + 60)  # 6 h 01 min: past the default limit of 6 h
         scan_by_keyboard(qtbot, screen, night.texts[1])
         qtbot.waitUntil(lambda: screen.word.text() == "CHECK BY HAND" and not door.state.busy, timeout=10_000)
-        assert screen.reason.text().startswith("this door's offline list is too old")
+        assert screen.reason.text().startswith("This door's offline list is too old")
         assert screen.note.text() == "Offline — not checked"
         assert screen.offline_list.text() == "Offline list too old (6 h 01 min): check tickets by hand"
         assert "#b00020" in screen.offline_list.styleSheet()  # the red band
@@ -238,6 +238,9 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         assert not screen.undo.isEnabled()  # a concert, but no admit to undo yet
         scan_by_keyboard(qtbot, screen, night.texts[0])
         qtbot.waitUntil(lambda: screen.word.text() == "TOO EARLY", timeout=10_000)
+        assert (
+            screen.reason.text() == "Entry opens on Tue 8 Dec at 19:00. Ask the guest to wait."
+        )  # days away
         assert screen.sounds.played == [Tone.WARN]
     finally:
         qt_run(door.aclose())

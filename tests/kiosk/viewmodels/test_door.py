@@ -16,6 +16,7 @@ from core.client.local import LocalClient
 from core.domain.checkin import ScanResult
 from core.domain.ids import ConcertId
 from core.domain.orders import Order
+from core.domain.scan_reasons import ScanReason
 from core.domain.staff import DeviceActor
 from core.services import checkin
 from core.services import tickets as tickets_service
@@ -109,7 +110,8 @@ async def test_admit_then_already_used_says_when_and_at_which_gate(door, night, 
     assert again is not None
     assert again.result is ScanResult.ALREADY_USED
     assert (str(again.word), again.tone) == ("ALREADY USED", Tone.REFUSE)
-    assert str(again.reason) == f"admitted at {admitted_at} at North. Do not admit again."
+    assert str(again.reason) == f"Admitted at {admitted_at} at North. Do not admit again."
+    assert again.reason_code is ScanReason.ALREADY_USED
     assert door.state.admitted == 1
     assert [str(r.word) for r in door.state.recent] == ["ALREADY USED", "ADMIT"]
     assert door.state.verdict == again
@@ -195,13 +197,17 @@ async def test_staff_choose_tonights_concert_when_several_are_on(ctx, tmp_path, 
         wrong = await model.scan(first.texts[0])
         assert wrong is not None
         assert wrong.result is ScanResult.WRONG_CONCERT
-        assert wrong.reason.source == "this ticket is for another concert. Send the guest to the box office."
+        # It names the ticket's concert (both are "Night Music" here: the doors time tells them apart).
+        assert str(wrong.reason) == (
+            "This ticket is for Night Music (Tue 8 Dec, doors 19:00). Send the guest to the box office."
+        )
         too_early = await model.scan(second.texts[0])
         assert too_early is not None
         assert (too_early.result, too_early.tone) == (
             ScanResult.TOO_EARLY,
             Tone.WARN,
         )
+        assert str(too_early.reason) == "Entry opens at 19:00. Ask the guest to wait."  # tonight: the time
         assert model.state.admitted == 0
     finally:
         await model.aclose()
@@ -320,7 +326,7 @@ async def test_offline_the_door_shows_its_lists_age_and_past_the_limit_says_chec
                 Tone.WARN,
                 "CHECK BY HAND",
             )
-            assert str(stale.reason).startswith("this door's offline list is too old")
+            assert str(stale.reason).startswith("This door's offline list is too old")
             assert str(stale.reason).endswith("Connect the door to the network, or check tickets by hand.")
             assert stale.offline
             assert (model.state.list_too_old, model.state.admitted) == (True, 1)  # no silent ADMIT
@@ -335,3 +341,16 @@ async def test_offline_the_door_shows_its_lists_age_and_past_the_limit_says_chec
             )
         finally:
             await model.aclose()
+
+
+async def test_too_early_for_a_concert_days_away_gives_the_date(ctx, tmp_path, clock):
+    night = await door_night(ctx, 1)  # doors a week from now
+    clock.advance(2 * 24 * 3600)
+    model = await open_door(ctx, night, tmp_path, night.stage.id)
+    try:
+        early = await model.scan(night.texts[0])
+        assert early is not None
+        assert (early.result, early.reason_code) == (ScanResult.TOO_EARLY, ScanReason.TOO_EARLY)
+        assert str(early.reason) == "Entry opens on Tue 8 Dec at 19:00. Ask the guest to wait."
+    finally:
+        await model.aclose()
