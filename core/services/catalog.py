@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -37,15 +38,29 @@ async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
 
 
 async def list_door_concerts(ctx: ServiceContext) -> list[ConcertSummary]:
-    """A door's chooser: tonight's concerts first, then the next ones, by doors time, whatever their sales
-    state (sales close before the doors open)."""
+    """A door's chooser: tonight's concerts by doors time, whatever their sales state (sales close before the
+    doors open). On a night without a concert, the next concert night's, so a door can be set up ahead; never
+    every concert to come."""
     now = ctx.clock.now()
 
     async def work(conn: AsyncConnection) -> list[ConcertSummary]:
         found = await catalog_db.concerts_with_doors_from(conn, now - DOORS_STILL_OPEN, DOOR_LIST_LIMIT)
-        return await _summaries(conn, found, now)
+        return await _summaries(conn, _one_night(found, now), now)
 
     return await ctx.db.read(work)
+
+
+def _one_night(found: list[tuple[Concert, str, str]], now: datetime) -> list[tuple[Concert, str, str]]:
+    """Tonight's (doors already open, or opening on the venue's today), else those of the next day with any."""
+
+    def day(moment: datetime, timezone: str) -> date:
+        return moment.astimezone(ZoneInfo(timezone)).date()
+
+    tonight = [f for f in found if f[0].doors_at <= now or day(f[0].doors_at, f[2]) == day(now, f[2])]
+    if tonight or not found:
+        return tonight
+    first, _, timezone = found[0]
+    return [f for f in found if day(f[0].doors_at, f[2]) == day(first.doors_at, timezone)]
 
 
 async def _summaries(

@@ -39,6 +39,7 @@ _TONE_COLOURS = {
     None: ("#161616", "#f2f2f2"),
 }
 _LIST_COLOURS = {Tone.ADMIT: "#6ee88a", Tone.REFUSE: "#ff7a7a", Tone.WARN: "#ffd24d"}
+# The focused chooser's thicker border takes its width from the padding, never from the text (it was cut).
 # On the screen's own content widget, not the screen: a theme applied to the screen itself (as the screenshots
 # do) must not replace it.
 _STYLE = """
@@ -57,7 +58,7 @@ QLabel#undoQuestion { font-size: 26px; font-weight: bold; color: #ffd54f; }
 QLabel#recentTitle { font-size: 26px; font-weight: bold; }
 QComboBox { font-size: 28px; font-weight: bold; color: #ffffff; background: #1c1c1c; min-height: 56px;
             border: 3px solid #ffffff; border-radius: 10px; padding: 4px 16px; }
-QComboBox:focus { border: 5px solid #ffd54f; }
+QComboBox:focus { border: 5px solid #ffd54f; padding: 2px 14px; }
 QComboBox::drop-down { subcontrol-origin: border; subcontrol-position: center right; width: 64px;
                        border: none; border-left: 3px solid #ffffff; }
 QComboBox::down-arrow { image: none; width: 0px; height: 0px; }

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 
 from core.client.local import LocalClient
 from core.services import tickets
@@ -292,3 +293,34 @@ def test_undo_is_never_focused_off_until_an_admit_and_asks_first(qtbot, model, n
     qtbot.waitUntil(lambda: screen.notice.text().startswith("Undone"), timeout=10_000)
     assert model.state.admitted == 1
     assert not screen.undo.isEnabled()  # that admit is taken back: nothing left to undo here
+
+
+def _text_room(chooser) -> int:
+    option = QStyleOptionComboBox()
+    chooser.initStyleOption(option)
+    field = chooser.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, chooser
+    )
+    return field.width()
+
+
+def test_the_choosers_text_is_not_cut_when_it_has_focus(qtbot, qt_run, kiosk_ctx, night, tmp_path):
+    door = open_model(qt_run, kiosk_ctx, night, tmp_path)
+    try:
+        screen = make_screen(qtbot, door)
+        chooser = screen.chooser
+        assert chooser.isVisibleTo(screen)
+        longest = max((chooser.itemText(i) for i in range(chooser.count())), key=len)
+        chooser.setCurrentIndex([chooser.itemText(i) for i in range(chooser.count())].index(longest))
+        screen.activateWindow()
+        screen.undo.setFocus()  # somewhere else first (it cannot take it: nothing on the screen has focus)
+        unfocused = _text_room(chooser)
+        chooser.setFocus()
+        qtbot.waitUntil(chooser.hasFocus, timeout=5000)
+        focused = _text_room(chooser)
+        need = chooser.fontMetrics().horizontalAdvance(longest)
+        assert focused == unfocused  # the focus ring does not eat into the text
+        assert focused >= need, (focused, need, longest)
+        shoot(screen, "chooser-focused")
+    finally:
+        qt_run(door.aclose())

@@ -354,3 +354,23 @@ async def test_too_early_for_a_concert_days_away_gives_the_date(ctx, tmp_path, c
         assert str(early.reason) == "Entry opens on Tue 8 Dec at 19:00. Ask the guest to wait."
     finally:
         await model.aclose()
+
+
+async def test_the_chooser_lists_tonights_concerts_or_else_the_next_nights_never_all(ctx, tmp_path, clock):
+    first = await door_night(ctx, 1)
+    clock.advance(24 * 3600)
+    tomorrow = await door_night(ctx, 1, name="Other Hall", key="o2")  # doors a day after the first's
+    clock.advance(DOORS_OPEN - 24 * 3600 - 3600)  # the first's night, an hour before its doors open
+    tonight = await open_door(ctx, first, tmp_path)
+    try:
+        assert [c.id for c in tonight.state.concerts] == [first.stage.id]
+        assert tonight.state.concert is not None  # the only one tonight is taken
+    finally:
+        await tonight.aclose()
+    clock.advance(-3 * 24 * 3600)  # days before: no concert tonight, so the next concert night's
+    ahead = await open_door(ctx, first, tmp_path)
+    try:
+        assert [c.id for c in ahead.state.concerts] == [first.stage.id]
+        assert tomorrow.stage.id not in [c.id for c in ahead.state.concerts]
+    finally:
+        await ahead.aclose()
