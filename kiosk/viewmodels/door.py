@@ -338,12 +338,17 @@ class DoorViewModel:
             result=outcome.result,
             reason_code=outcome.reason,
             place=outcome.place,
-            category=self._categories.get(outcome.place or ""),
+            # The chosen concert's categories: another concert's ticket (WRONG CONCERT) has its own.
+            category=self._categories.get(outcome.place or "") if self._is_tonights(outcome) else None,
             offline=outcome.offline,
         )
         if outcome.admitted:
             self._publish(admitted=self._state.admitted + 1, last_admit=outcome.place or "")
         return verdict
+
+    def _is_tonights(self, outcome: ScanOutcome) -> bool:
+        concert = self._state.concert
+        return concert is not None and outcome.concert_id == concert.id
 
     def _show(self, tone: Tone, word: Text, reason: Text, **details: object) -> Verdict:
         self._seq += 1

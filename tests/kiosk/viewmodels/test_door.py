@@ -201,6 +201,7 @@ async def test_staff_choose_tonights_concert_when_several_are_on(ctx, tmp_path, 
         assert str(wrong.reason) == (
             "This ticket is for Night Music (Tue 8 Dec, doors 19:00). Send the guest to the box office."
         )
+        assert wrong.category is None  # this door's categories are not the other concert's
         too_early = await model.scan(second.texts[0])
         assert too_early is not None
         assert (too_early.result, too_early.tone) == (
