@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import (
-    QColor,
-    QResizeEvent,
-)
+from PySide6.QtGui import QColor, QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -98,9 +95,10 @@ class DoorScreen(QWidget):
         self.sounds = sounds or DoorSounds(self)
         # Nothing on this screen takes text: keys that are not a whole scan are a failed scan, never typing.
         self.scanner = scanner or HidScanner(self, typing=False)
+        self._owns_filter = scanner is None
+        """Its own scanner filters the application's keys while the screen shows (showEvent/hideEvent)."""
         app = QApplication.instance()
-        if scanner is None and app is not None:
-            app.installEventFilter(self.scanner)
+        if self._owns_filter and app is not None:
             self.destroyed.connect(lambda *_: _remove_filter(app, self.scanner))
         self.scanner.scanned.connect(self._on_scanner_scanned)
         self.camera = camera
@@ -332,6 +330,20 @@ class DoorScreen(QWidget):
             item.setForeground(QColor(_LIST_COLOURS[scan.tone]))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ", "))
             self.recent.addItem(item)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        app = QApplication.instance()
+        if self._owns_filter and app is not None:
+            app.installEventFilter(self.scanner)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A hidden door screen takes no keys (they may be a person typing on another screen).
+        app = QApplication.instance()
+        if self._owns_filter and app is not None:
+            self.scanner.flush()
+            _remove_filter(app, self.scanner)
+        super().hideEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         portrait = event.size().height() > event.size().width()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionComboBox
 
 from core.client.local import LocalClient
 from core.services import tickets
@@ -324,3 +324,19 @@ def test_the_choosers_text_is_not_cut_when_it_has_focus(qtbot, qt_run, kiosk_ctx
         shoot(screen, "chooser-focused")
     finally:
         qt_run(door.aclose())
+
+
+def test_a_hidden_door_screen_takes_no_keys(qtbot, model):
+    """Its scanner drops keys that are not a scan, so it filters the application only while it shows."""
+    screen = make_screen(qtbot, model)
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    screen.hide()
+    field.show()
+    wedge_type(field, "Hello", end="")
+    qtbot.waitUntil(lambda: field.text() == "Hello", timeout=5000)
+    screen.show()
+    field.setText("")
+    wedge_type(field, "Hello", end="")
+    qtbot.wait(1200)  # past the door scanner's gap: the held keys were dropped, never typed
+    assert field.text() == ""
