@@ -80,6 +80,8 @@ class FlowState:
     concerts: tuple[ConcertSummary, ...] = ()
     concert: ConcertSummary | None = None
     hold: Hold | None = None
+    offered: bool = False
+    """On SEATS: ``hold`` is best available's pick, shown on the map for the buyer to accept or change."""
     countdown: Countdown | None = None
     terminal: str = ""
     """The payment terminal's kind: attended (staff PIN) or demo (simulated approve/decline)."""

@@ -166,6 +166,12 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
     def request_hold_best_available(self, section_id: SectionId, quantity: int) -> None:
         self._command(self.hold_best_available(section_id, quantity))
 
+    def request_accept_offer(self) -> None:
+        self._command(self.accept_offer())
+
+    def request_change_offer(self) -> None:
+        self._command(self.change_offer())
+
     def request_hold_standing(self, section_id: SectionId, quantity: int) -> None:
         self._command(self.hold_standing(section_id, quantity))
 
@@ -248,13 +254,16 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         seat_map = await self.client.get_seat_map(concert_id)
         await self._close_seat_map()
         self.seat_map = SeatMapModel(seat_map)
-        self._go(Step.SEATS, concert=summary, hold=None, countdown=None)
+        self._go(Step.SEATS, concert=summary, hold=None, countdown=None, offered=False)
         # Live updates start once the screen has drawn the map: a big plan keeps the GUI thread (and so this
         # loop) busy for a moment, and a subscription started before would time out waiting for Redis.
         self.seat_map.start(self.client)
 
     async def back(self) -> None:
         if self.state.step is Step.SEATS:
+            if self.state.hold is not None:  # best available's offer, not accepted
+                await self.client.release_hold(self.state.hold.id)
+                self._set(hold=None, countdown=None, offered=False)
             await self._close_seat_map()
             await self.begin()
         elif self.state.step is Step.CONCERTS:
@@ -274,10 +283,27 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         await self._held(hold)
 
     async def hold_best_available(self, section_id: SectionId, quantity: int) -> None:
+        """Hold the best seats, then show them on the map first: the buyer sees where they are and accepts or
+        changes them (accept_offer, change_offer) before the review."""
         hold = await self.client.hold_best_available(
             self._concert_id(), section_id, quantity, request_key=_key()
         )
-        await self._held(hold)
+        if self.seat_map is None:
+            await self._held(hold)
+            return
+        self.seat_map.show_offer([p.place_id for p in hold.places])
+        self._set(hold=hold, countdown=self._countdown(hold), offered=True)
+
+    async def accept_offer(self) -> None:
+        await self._held(self._hold())
+
+    async def change_offer(self) -> None:
+        hold = self.state.hold
+        if hold is not None:
+            await self.client.release_hold(hold.id)
+        if self.seat_map is not None:
+            self.seat_map.end_offer()
+        self._set(hold=None, countdown=None, offered=False)
 
     async def hold_standing(self, section_id: SectionId, quantity: int) -> None:
         hold = await self.client.hold_standing(self._concert_id(), section_id, quantity, request_key=_key())
@@ -286,7 +312,9 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
     async def _held(self, hold: Hold) -> None:
         await self._close_seat_map()
         self._payment_key = _key()
-        self._go(Step.REVIEW, hold=hold, countdown=self._countdown(hold), order=None, mailed_to="")
+        self._go(
+            Step.REVIEW, hold=hold, countdown=self._countdown(hold), offered=False, order=None, mailed_to=""
+        )
 
     async def extend(self) -> None:
         hold = self._hold()
@@ -351,6 +379,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         self._go(
             Step.WELCOME,
             hold=None,
+            offered=False,
             countdown=None,
             order=None,
             concert=None,
@@ -384,7 +413,15 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
             self._tasks.start(self._release_quietly(hold), name="release")  # lapses anyway if this fails too
         if self.seat_map is not None:
             self._tasks.start(self._close_seat_map(), name="detach-seat-map")
-        self._go(Step.OUT_OF_SERVICE, busy=False, notice=None, hold=None, countdown=None, concert=None)
+        self._go(
+            Step.OUT_OF_SERVICE,
+            busy=False,
+            notice=None,
+            hold=None,
+            offered=False,
+            countdown=None,
+            concert=None,
+        )
 
     async def aclose(self) -> None:
         await self._close_seat_map()

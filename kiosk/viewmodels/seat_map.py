@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
@@ -39,6 +39,9 @@ _STATE_WORDS = {
     PlaceState.SOLD: T("SeatMap", "taken"),
     PlaceState.BLOCKED: T("SeatMap", "not on sale"),
 }
+
+
+_OFFER = T("SeatMap", "We picked these seats for you. Accept them, or choose Change to pick others.")
 
 
 class Direction(StrEnum):
@@ -101,6 +104,7 @@ class SeatMapModel:
         self._rows = _Rows([p for p in seat_map.places if p.row is not None])
         self._tasks = TaskOwner(f"seat-map-{seat_map.concert.id}")
         self._own: frozenset[PlaceId] = frozenset()
+        self._offer = False
         states = {p.id: p.state for p in seat_map.places}
         self._state = SeatMapState(
             states=MappingProxyType(states),
@@ -139,6 +143,9 @@ class SeatMapModel:
         place = self.places.get(place_id)
         if place is None:
             return False
+        if self._offer:  # the picked seats are held: accept them or change them, not one by one
+            self._notice(str(_OFFER))
+            return False
         if place_id in s.selection:
             self._publish(
                 selection=tuple(p for p in s.selection if p != place_id), touched={place_id}, notice=""
@@ -163,6 +170,24 @@ class SeatMapModel:
 
     def clear(self) -> None:
         self._publish(selection=(), touched=set(self._state.selection), notice="")
+
+    @property
+    def offered(self) -> bool:
+        """Best available's seats are shown (and held) for the buyer to accept or change."""
+        return self._offer
+
+    def show_offer(self, place_ids: Sequence[PlaceId]) -> None:
+        """Best available picked and holds these seats: show them as the choice until accepted or changed."""
+        seats = tuple(p for p in place_ids if p in self.places and self.places[p].row is not None)
+        self._offer = True
+        self._own = frozenset(place_ids)
+        self._publish(selection=seats, touched={*self._state.selection, *seats}, notice=str(_OFFER))
+
+    def end_offer(self) -> None:
+        """The buyer changes their mind: the offered seats go back (the flow released their hold)."""
+        self._offer = False
+        self._own = frozenset()
+        self.clear()
 
     def move_cursor(self, direction: Direction | str) -> PlaceId | None:
         """Left/Right along the row; Up/Down to the nearest seat by x in the row in front/behind."""

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+129"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
@@ -106,7 +106,7 @@
         <translation>Konzert für heute Abend wählen</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+106"/>
         <source>Offline — not checked</source>
         <translation>Offline – nicht geprüft</translation>
     </message>
@@ -116,7 +116,7 @@
         <translation>Offline per Signatur geprüft</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-97"/>
         <source>Choose concert</source>
         <translation>Konzert wählen</translation>
     </message>
@@ -1100,7 +1100,12 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>nicht im Verkauf</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+4"/>
+        <source>We picked these seats for you. Accept them, or choose Change to pick others.</source>
+        <translation>Wir haben diese Plätze für Sie ausgesucht. Übernehmen Sie sie, oder wählen Sie „Ändern“, um andere zu wählen.</translation>
+    </message>
+    <message>
+        <location line="+111"/>
         <source>Standing places are chosen by number, not on the map.</source>
         <translation>Stehplätze wählen Sie über die Anzahl, nicht im Plan.</translation>
     </message>
@@ -1115,7 +1120,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Sie können bis zu {count} Plätze wählen.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+69"/>
         <source>{place}, {price}, {left} places left</source>
         <translation>{place}, {price}, noch {left} Plätze</translation>
     </message>
@@ -1253,7 +1258,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+115"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+119"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -1263,7 +1268,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Zurück zu den Konzerten</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+31"/>
         <source>Continue</source>
         <translation>Weiter</translation>
     </message>
@@ -1273,12 +1278,22 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Mit den gewählten Plätzen weiter</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-28"/>
         <source>Or let us pick the best seats</source>
         <translation>Oder lassen Sie uns die besten Plätze wählen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
+        <source>Change</source>
+        <translation>Ändern</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Release these seats and choose others</source>
+        <translation>Diese Plätze freigeben und andere wählen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Standing</source>
         <translation>Stehplätze</translation>
     </message>
@@ -1293,7 +1308,17 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Wählen Sie Ihre Plätze</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+16"/>
+        <source>Accept</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Accept these seats</source>
+        <translation>Diese Plätze übernehmen</translation>
+    </message>
+    <message>
+        <location line="+109"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · je {price} · noch {left}</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+129"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
@@ -106,7 +106,7 @@
         <translation>Elija el concierto de esta noche</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+106"/>
         <source>Offline — not checked</source>
         <translation>Sin conexión: no comprobada</translation>
     </message>
@@ -116,7 +116,7 @@
         <translation>Comprobada sin conexión por su firma</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-97"/>
         <source>Choose concert</source>
         <translation>Elegir concierto</translation>
     </message>
@@ -1100,7 +1100,12 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>no está a la venta</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+4"/>
+        <source>We picked these seats for you. Accept them, or choose Change to pick others.</source>
+        <translation>Hemos elegido estas butacas para usted. Acéptelas o pulse «Cambiar» para elegir otras.</translation>
+    </message>
+    <message>
+        <location line="+111"/>
         <source>Standing places are chosen by number, not on the map.</source>
         <translation>Las localidades de pie se eligen por número, no en el plano.</translation>
     </message>
@@ -1115,7 +1120,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Puede elegir hasta {count} asientos.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+69"/>
         <source>{place}, {price}, {left} places left</source>
         <translation>{place}, {price}, quedan {left} localidades</translation>
     </message>
@@ -1253,7 +1258,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+115"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+119"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -1263,7 +1268,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Volver a los conciertos</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+31"/>
         <source>Continue</source>
         <translation>Continuar</translation>
     </message>
@@ -1273,12 +1278,22 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Continuar con los asientos elegidos</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-28"/>
         <source>Or let us pick the best seats</source>
         <translation>O deje que elijamos los mejores asientos</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
+        <source>Change</source>
+        <translation>Cambiar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Release these seats and choose others</source>
+        <translation>Liberar estas butacas y elegir otras</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Standing</source>
         <translation>De pie</translation>
     </message>
@@ -1293,7 +1308,17 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Elija sus localidades</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+16"/>
+        <source>Accept</source>
+        <translation>Aceptar</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Accept these seats</source>
+        <translation>Aceptar estas butacas</translation>
+    </message>
+    <message>
+        <location line="+109"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>

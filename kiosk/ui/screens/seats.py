@@ -86,7 +86,11 @@ class SeatsScreen(Screen):
 
         # Built once and moved into each seat map's panel: Continue beside 'Clear choice', the rest below the legend.
         self.proceed = BigButton("continue", "primary")
-        self.proceed.clicked.connect(lambda: self.flow.request_hold_selection())
+        self.proceed.clicked.connect(self._on_proceed)
+        # Best available's pick, shown on the map: 'Change' releases it (it stands where 'Clear choice' was).
+        self.change = BigButton("change_offer")
+        self.change.clicked.connect(lambda: self.flow.request_change_offer())
+        self._offered = False
         self.choices = QWidget()
         self.choices.setObjectName("seat_choices")
         box = QVBoxLayout(self.choices)
@@ -113,7 +117,8 @@ class SeatsScreen(Screen):
 
     def retranslate(self) -> None:
         self.back.set_text(self.tr("Back"), self.tr("Back to the concerts"))
-        self.proceed.set_text(self.tr("Continue"), self.tr("Continue with the chosen seats"))
+        self._name_proceed()
+        self.change.set_text(self.tr("Change"), self.tr("Release these seats and choose others"))
         self.best_caption.setText(self.tr("Or let us pick the best seats"))
         self.standing_caption.setText(self.tr("Standing"))
 
@@ -130,16 +135,33 @@ class SeatsScreen(Screen):
         if model is not self._model:
             self._attach(model)
         self._fit_side(self.width())  # a large-text switch re-renders without a resize
+        offered = state.offered and state.step is Step.SEATS
+        if offered != self._offered:
+            self._offered = offered
+            self._name_proceed()
+            if offered:  # the best-seat button just pressed goes away: the buyer's next step is here
+                self.proceed.setFocus(Qt.FocusReason.OtherFocusReason)
         self._render_model()
+
+    def _name_proceed(self) -> None:
+        if self._offered:
+            self.proceed.set_text(self.tr("Accept"), self.tr("Accept these seats"))
+        else:
+            self.proceed.set_text(self.tr("Continue"), self.tr("Continue with the chosen seats"))
+
+    def _on_proceed(self) -> None:
+        if self._offered:
+            self.flow.request_accept_offer()
+        else:
+            self.flow.request_hold_selection()
 
     def _attach(self, model: Any) -> None:
         if self._model is not None:
             self._model.changed.disconnect(self._on_seat_map_changed, missing_ok=True)
         # Rescue the screen's own controls before the old panel goes.
-        self.proceed.setParent(self)
-        self.choices.setParent(self)
-        self.proceed.hide()
-        self.choices.hide()
+        for own in (self.proceed, self.change, self.choices):
+            own.setParent(self)
+            own.hide()
         for old in (self.map_widget, self.side):
             if old is not None:
                 old.setParent(None)
@@ -157,6 +179,7 @@ class SeatsScreen(Screen):
         self.map_widget.show()  # at once: a layout shows a new child only later, on the event loop
         panel = getattr(self.map_widget, "panel", None)
         if panel is not None:
+            panel.actions.insertWidget(0, self.change)
             panel.actions.addWidget(self.proceed, 1)
             panel.extra.addWidget(self.choices)
             self.side = panel
@@ -204,11 +227,14 @@ class SeatsScreen(Screen):
     def _render_model(self) -> None:
         model = self._model
         has_seats = bool(self.best_buttons)
+        offered = self._offered
         for w in (self.best_caption, self.best_count, self.proceed):
             w.setVisible(has_seats)
-        if self.side is not None:
+        if self.side is not None:  # (without a panel the screen's own controls stay put away)
+            self.change.setVisible(has_seats and offered)
+            self.choices.setVisible(not offered)  # the offer is accepted or changed first
             self.side.choice.setVisible(has_seats)  # type: ignore[attr-defined]
-            self.side.clear.setVisible(has_seats)  # type: ignore[attr-defined]
+            self.side.clear.setVisible(has_seats and not offered)  # type: ignore[attr-defined]
         self.standing_caption.setVisible(bool(self.standing_rows))
         if model is None:
             return
