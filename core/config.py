@@ -129,6 +129,10 @@ class Settings:
     """Trust on first use: with no server_cert_sha256, the certificate the server shows when this device first
     enrols is pinned (its fingerprint stored beside the device key) and every later connection must show it.
     Enrol on a network you trust."""
+    server_call_deadline_s: float = 8.0
+    """A kiosk's or door's limit for one call to the server, retries and sign-in included: past it the call is
+    server_unreachable (the kiosk goes out of service and comes back by itself), however the network stalls.
+    Each attempt also has its own connect (3 s) and read (10 s) timeouts."""
     server_host: str = "127.0.0.1"
     """Where encore-server listens (0.0.0.0 behind the stack's load balancer)."""
     server_port: int = 8443
@@ -200,6 +204,10 @@ MIN_HEALTH_INTERVAL_S = 5.0
 MIN_SNAPSHOT_AGE_S = 60.0
 MAX_SNAPSHOT_AGE_S = 3 * 24 * 3600.0
 """A list older than a few days misses too many refunds and sales to admit anyone by."""
+MIN_CALL_DEADLINE_S = 1.0
+"""Below this a TLS handshake to a busy server already fails."""
+MAX_CALL_DEADLINE_S = 60.0
+"""Above this a kiosk on a silent network looks frozen long before it says it is out of service."""
 # The same rule as core.iot's topic names (config sits below iot): a gate name becomes an MQTT topic level.
 _GATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REF_FORMS = "env:NAME, file:/absolute/path or keyring:service/username"
@@ -414,6 +422,12 @@ def _validate_server(s: Settings, source: str) -> None:
         raise ConfigError(source, "server_rate_limits", "write bucket=count/seconds, comma-separated")
     if s.server_request_timeout_s <= 0:
         raise ConfigError(source, "server_request_timeout_s", "must be more than 0 seconds")
+    if not MIN_CALL_DEADLINE_S <= s.server_call_deadline_s <= MAX_CALL_DEADLINE_S:
+        raise ConfigError(
+            source,
+            "server_call_deadline_s",
+            f"must be from {MIN_CALL_DEADLINE_S:g} to {MAX_CALL_DEADLINE_S:g} seconds",
+        )
 
 
 def _validate_messaging(s: Settings, source: str) -> None:

@@ -6,6 +6,8 @@ import asyncio
 import json
 import logging
 import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +26,7 @@ T = TypeVar("T")
 RETRIES = 3
 """Attempts for a request that is safe to repeat (a read, or a write that carries its idempotency key)."""
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+"""Per attempt; the whole call (retries and their pauses included) is bounded by the leg's deadline."""
 
 
 def server_unreachable(detail: str) -> StorageUnavailable:
@@ -62,7 +65,10 @@ class HttpLeg:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = TIMEOUT,
         pin: CertificatePin | None = None,
+        deadline_s: float | None = None,
     ) -> None:
+        self.deadline_s = deadline_s
+        """Seconds one call may take in all (settings.server_call_deadline_s); None: only the timeouts."""
         verify: ssl.SSLContext | bool = True
         if base_url.startswith("https"):
             verify = pinned_context(pin) if pin is not None else ssl_context(ca_file)
@@ -81,6 +87,23 @@ class HttpLeg:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    @asynccontextmanager
+    async def deadline(self) -> AsyncIterator[None]:
+        """Bound everything inside to the leg's deadline: past it, server_unreachable saying so. A caller wraps a
+        whole client call (a sign-in before the request included); the requests inside nest their own, later."""
+        if self.deadline_s is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.deadline_s) as bound:
+                yield
+        except TimeoutError:
+            if not bound.expired():
+                raise
+            raise server_unreachable(
+                f"no answer within {self.deadline_s:g} s, the server_call_deadline_s setting"
+            ) from None
+
     async def call(
         self,
         method: str,
@@ -97,6 +120,21 @@ class HttpLeg:
         second arrival return the first result); otherwise it is StorageUnavailable at once, and the caller
         decides (the kiosk retries a checkout with the same key, never a new one).
         """
+        async with self.deadline():
+            return await self._attempts(
+                method, path, body=body, params=params, token=token, repeatable=repeatable
+            )
+
+    async def _attempts(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any,
+        params: dict[str, str] | None,
+        token: str | None,
+        repeatable: bool,
+    ) -> httpx.Response:
         content = None if body is None else msgspec.json.encode(body)
         headers = {"content-type": "application/json"} if content is not None else {}
         if token:

@@ -68,7 +68,11 @@ class RemoteClient:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._settings = settings
         self._http = HttpLeg(
-            settings.server_url, ca_file=settings.server_ca_file, transport=transport, pin=_pin(settings)
+            settings.server_url,
+            ca_file=settings.server_ca_file,
+            transport=transport,
+            pin=_pin(settings),
+            deadline_s=settings.server_call_deadline_s,
         )
         self._key: DeviceKey | None = None
         self._kind: DeviceKind | None = None
@@ -98,6 +102,10 @@ class RemoteClient:
     # --- identity ---------------------------------------------------------------------------------------
 
     async def enrol(self, kind: DeviceKind, name: str) -> Enrolment:
+        async with self._http.deadline():  # registration and sign-in together
+            return await self._enrol(kind, name)
+
+    async def _enrol(self, kind: DeviceKind, name: str) -> Enrolment:
         ref = self._settings.device_key_ref or default_ref(kind.value)
         self._key = await asyncio.to_thread(DeviceKey.load_or_create, ref)
         self._kind = kind
@@ -173,20 +181,21 @@ class RemoteClient:
         params: dict[str, str] | None = None,
         repeatable: bool,
     ) -> httpx.Response:
-        token = await self._token()
-        try:
+        async with self._http.deadline():  # a sign-in first, or again after a lapsed token, counts too
+            token = await self._token()
+            try:
+                return await self._http.call(
+                    method, path, body=body, params=params, token=token, repeatable=repeatable
+                )
+            except EncoreError as exc:
+                if exc.code != ErrorCode.UNAUTHENTICATED:
+                    raise
+            # The token lapsed or the server's key rotated: sign in again once, then repeat the request.
+            self._session = None
+            token = await self._token()
             return await self._http.call(
                 method, path, body=body, params=params, token=token, repeatable=repeatable
             )
-        except EncoreError as exc:
-            if exc.code != ErrorCode.UNAUTHENTICATED:
-                raise
-        # The token lapsed or the server's key rotated: sign in again once, then repeat the request.
-        self._session = None
-        token = await self._token()
-        return await self._http.call(
-            method, path, body=body, params=params, token=token, repeatable=repeatable
-        )
 
     # --- catalogue --------------------------------------------------------------------------------------
 

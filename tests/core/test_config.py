@@ -174,6 +174,8 @@ def test_wrong_type_in_file(tmp_path: Path, line: str, key: str, problem: str) -
         ("door_snapshot_max_age_s = 30", "door_snapshot_max_age_s", "from 60 seconds"),
         ("door_snapshot_max_age_s = 864000", "door_snapshot_max_age_s", "(3 days)"),
         ("log_level = 'LOUD'", "log_level", "must be one of"),
+        ("server_call_deadline_s = 0", "server_call_deadline_s", "from 1 to 60 seconds"),
+        ("server_call_deadline_s = 600", "server_call_deadline_s", "from 1 to 60 seconds"),
     ],
 )
 def test_bad_value_in_file(tmp_path: Path, line: str, key: str, words: str) -> None:
@@ -189,6 +191,11 @@ def test_password_in_database_url_is_refused_and_not_echoed(tmp_path: Path) -> N
     assert (error.file, error.key) == (str(path), "database_url")
     assert "secret store" in error.problem
     assert "s3cret" not in str(error)
+
+
+def test_a_devices_call_deadline_has_a_default_and_can_be_set() -> None:
+    assert load(None, {}).server_call_deadline_s == 8.0
+    assert load(None, {"ENCORE_SERVER_CALL_DEADLINE_S": "4.5"}).server_call_deadline_s == 4.5
 
 
 def test_a_fingerprint_in_openssls_form_is_accepted() -> None:

@@ -123,6 +123,49 @@ async def test_a_server_that_never_answers_times_out_as_server_unreachable(schem
     assert "Timeout" in refused.value.message
 
 
+async def test_a_silent_server_ends_at_the_calls_deadline_not_after_every_retry(venue_ca, tmp_path) -> None:
+    """With the default per-attempt timeouts (connect 3 s, read 10 s) and three attempts for a repeatable
+    request, a silent network kept a kiosk waiting half a minute. The call's own deadline ends it, and says
+    that the deadline did (not a timeout of the last attempt)."""
+    async with _serving(_until_closed) as port:
+        settings = Settings(
+            server_url=f"https://127.0.0.1:{port}",
+            server_ca_file=venue_ca[1],
+            device_key_ref=f"file:{tmp_path / 'k.key'}",
+            server_call_deadline_s=1.0,
+        )
+        refused = await _refused_by(RemoteClient(settings))
+    assert "server_call_deadline_s" in refused.message
+    assert "1 s" in refused.message
+
+
+async def test_retries_stay_within_the_deadline(venue_ca) -> None:
+    """Attempts that each time out quickly are retried only while the deadline allows: three attempts and their
+    pauses would outlast it, so the deadline, not the last attempt, ends the call."""
+    connections = 0
+
+    async def counted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await _until_closed(reader, writer)
+
+    async with _serving(counted) as port:
+        leg = HttpLeg(
+            f"https://127.0.0.1:{port}",
+            ca_file=venue_ca[1],
+            timeout=httpx.Timeout(0.3),
+            deadline_s=1.0,  # 3 x 0.3 s + pauses of 0.2 s and 0.4 s would be 1.5 s
+        )
+        try:
+            with pytest.raises(StorageUnavailable) as refused:
+                await leg.call("GET", "/v1/concerts/on-sale", repeatable=True)
+        finally:
+            await leg.aclose()
+    assert refused.value.code == ErrorCode.SERVER_UNREACHABLE
+    assert "server_call_deadline_s" in refused.value.message
+    assert 1 <= connections < 3
+
+
 async def test_a_web_page_where_the_api_belongs_is_server_unreachable(venue_ca, tmp_path) -> None:
     """A trusted certificate, 200 OK, and HTML: the answer is not the API's, so nothing is known to have
     happened; not a crash of the kiosk (it was an untyped msgspec.DecodeError)."""
