@@ -70,8 +70,8 @@ QPushButton:disabled { color: #777777; border-color: #555555; }
 """
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("DoorScreen", text)
+# Spelled out at each call so that lupdate files the texts under this context (a bare tr() had none).
+translate = QCoreApplication.translate
 
 
 class DoorScreen(QWidget):
@@ -125,21 +125,21 @@ class DoorScreen(QWidget):
         self.chooser.setView(
             QListView()
         )  # a list view honours the style sheet's item height: finger-sized rows
-        self.chooser.setAccessibleName(tr("Tonight's concert"))
+        self.chooser.setAccessibleName(translate("DoorScreen", "Tonight's concert"))
         # The chooser shows tonight's concert itself, so the title line steps aside while it is there.
-        self.chooser_caption = label("chooserCaption", tr("Tonight's concert"))
+        self.chooser_caption = label("chooserCaption", translate("DoorScreen", "Tonight's concert"))
         self.chooser_caption.setBuddy(self.chooser)
         self.chooser_caption.setWordWrap(True)  # never the word that makes a portrait screen too wide
-        self.chooser.setToolTip(tr("Choose the concert this door checks tickets for"))
+        self.chooser.setToolTip(translate("DoorScreen", "Choose the concert this door checks tickets for"))
         self.chooser.activated.connect(self._on_chooser_activated)
         self.status = label("status")
-        self.status.setAccessibleName(tr("Connection"))
+        self.status.setAccessibleName(translate("DoorScreen", "Connection"))
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.counter = label("counter")
-        self.counter.setAccessibleName(tr("Admitted tonight"))
+        self.counter.setAccessibleName(translate("DoorScreen", "Admitted tonight"))
         # Offline only: how old the list the door checks by is; a red band once it is too old to check by.
         self.offline_list = label("offlineList", wrap=True)
-        self.offline_list.setAccessibleName(tr("Offline list"))
+        self.offline_list.setAccessibleName(translate("DoorScreen", "Offline list"))
         self.activity = label("activity")
         self.concert_label.setWordWrap(True)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -165,7 +165,7 @@ class DoorScreen(QWidget):
         self.panel.setObjectName("panel")
         self.panel.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.word = FitLabel("word")
-        self.word.setAccessibleName(tr("Verdict"))
+        self.word.setAccessibleName(translate("DoorScreen", "Verdict"))
         self.reason = label("reason", center=True, wrap=True)
         self.place = label("place", center=True, wrap=True)
         self.note = label("note", center=True, wrap=True)
@@ -176,9 +176,9 @@ class DoorScreen(QWidget):
             inner.addWidget(part)
         inner.addStretch(1)
 
-        self.recent_title = label("recentTitle", tr("Recent scans"))
+        self.recent_title = label("recentTitle", translate("DoorScreen", "Recent scans"))
         self.recent = QListWidget()
-        self.recent.setAccessibleName(tr("Recent scans"))
+        self.recent.setAccessibleName(translate("DoorScreen", "Recent scans"))
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         side = QVBoxLayout()
         side.addWidget(self.recent_title)
@@ -191,14 +191,14 @@ class DoorScreen(QWidget):
         self.body.addWidget(self.side, 1)
 
         self.notice = label("notice", wrap=True)
-        self.undo = _no_focus_button(tr("Undo last admit"))
-        self.undo.setToolTip(tr("Take back this door's last admit (within 5 minutes)"))
+        self.undo = _no_focus_button(translate("DoorScreen", "Undo last admit"))
+        self.undo.setToolTip(translate("DoorScreen", "Take back this door's last admit (within 5 minutes)"))
         self.undo.clicked.connect(self._on_undo_clicked)
         # Undo asks first, in place (no dialog window for a locked-down full screen), with a guest inside.
         self.undo_question = label("undoQuestion", wrap=True)
-        self.undo_yes = _no_focus_button(tr("Yes, undo"))
+        self.undo_yes = _no_focus_button(translate("DoorScreen", "Yes, undo"))
         self.undo_yes.clicked.connect(self._on_undo_yes_clicked)
-        self.undo_no = _no_focus_button(tr("Keep the admit"))
+        self.undo_no = _no_focus_button(translate("DoorScreen", "Keep the admit"))
         self.undo_no.clicked.connect(self._on_undo_no_clicked)
         self.undo_confirm = QWidget()
         confirm = QHBoxLayout(self.undo_confirm)
@@ -237,9 +237,9 @@ class DoorScreen(QWidget):
         self.notice.setVisible(not confirming)
         if confirming:
             self.undo_question.setText(
-                tr("Undo the admit of {place}? The ticket can then be scanned again.").format(
-                    place=state.last_admit or tr("the last ticket")
-                )
+                translate(
+                    "DoorScreen", "Undo the admit of {place}? The ticket can then be scanned again."
+                ).format(place=state.last_admit or translate("DoorScreen", "the last ticket"))
             )
         verdict = state.verdict
         if verdict is not None and verdict.seq > self._played_seq:
@@ -253,25 +253,29 @@ class DoorScreen(QWidget):
             if concert and concert.when
             else (concert.title if concert else "")
         )
-        self.concert_label.setText(title or tr("No concert chosen"))
+        self.concert_label.setText(title or translate("DoorScreen", "No concert chosen"))
         self._render_chooser(state.concerts, state.choosing or (concert.id if concert else None))
         if state.online:
-            text, colours = tr("● Online"), ("#0b7a2c", "#ffffff")
+            text, colours = translate("DoorScreen", "● Online"), ("#0b7a2c", "#ffffff")
         elif state.unsynced:
-            text = tr("● OFFLINE · {count} scans to sync").format(count=state.unsynced)
+            text = translate("DoorScreen", "● OFFLINE · {count} scans to sync").format(count=state.unsynced)
             colours = ("#ffb300", "#000000")
         else:
-            text, colours = tr("● OFFLINE"), ("#ffb300", "#000000")
+            text, colours = translate("DoorScreen", "● OFFLINE"), ("#ffb300", "#000000")
         self.status.setText(text)
         self.status.setStyleSheet(f"background: {colours[0]}; color: {colours[1]};")
         self.offline_list.setText(str(state.offline_list) if state.offline_list else "")
         self.offline_list.setVisible(state.offline_list is not None)
         band = ("#b00020", "#ffffff") if state.list_too_old else ("#000000", "#ffd24d")
         self.offline_list.setStyleSheet(f"background: {band[0]}; color: {band[1]};")
-        self.counter.setText(tr("Admitted tonight: {count}").format(count=state.admitted))
+        self.counter.setText(
+            translate("DoorScreen", "Admitted tonight: {count}").format(count=state.admitted)
+        )
         # Only a real queue is worth a word: one scan being checked is the normal case.
         self.activity.setText(
-            tr("{count} more scans waiting…").format(count=state.queued) if state.queued else ""
+            translate("DoorScreen", "{count} more scans waiting…").format(count=state.queued)
+            if state.queued
+            else ""
         )
 
     def _render_chooser(self, concerts: tuple[ConcertChoice, ...], chosen: ConcertId | None) -> None:
@@ -290,7 +294,7 @@ class DoorScreen(QWidget):
         index = ids.index(chosen) if chosen is not None and chosen in ids else -1
         self.chooser.setCurrentIndex(index)
         if index < 0:
-            self.chooser.setPlaceholderText(tr("Choose tonight's concert"))
+            self.chooser.setPlaceholderText(translate("DoorScreen", "Choose tonight's concert"))
 
     def _render_verdict(self, state: DoorState) -> None:
         verdict = state.verdict
@@ -300,14 +304,20 @@ class DoorScreen(QWidget):
             note = _offline_note(verdict)
             tone: Tone | None = verdict.tone
         elif state.concert is None:
-            word, place, note, tone = tr("Choose concert"), "", "", None
+            word, place, note, tone = translate("DoorScreen", "Choose concert"), "", "", None
             reason = (
-                tr("Choose tonight's concert at the top.")
+                translate("DoorScreen", "Choose tonight's concert at the top.")
                 if state.concerts
-                else tr("No concert to check in. Call a manager.")
+                else translate("DoorScreen", "No concert to check in. Call a manager.")
             )
         else:
-            word, reason, place, note, tone = tr("Ready"), tr("Scan a ticket"), "", "", None
+            word, reason, place, note, tone = (
+                translate("DoorScreen", "Ready"),
+                translate("DoorScreen", "Scan a ticket"),
+                "",
+                "",
+                None,
+            )
         background, colour = _TONE_COLOURS[tone]
         self.panel.setStyleSheet(
             f"QFrame#panel {{ background: {background}; border-radius: 16px; }}"
@@ -396,5 +406,5 @@ def _offline_note(verdict: Verdict) -> str:
     if not verdict.offline:
         return ""
     if verdict.result is ScanResult.UNCHECKED:  # the list was too old: no signature was checked
-        return tr("Offline — not checked")
-    return tr("Checked offline by signature")
+        return translate("DoorScreen", "Offline — not checked")
+    return translate("DoorScreen", "Checked offline by signature")

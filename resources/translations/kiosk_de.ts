@@ -2,146 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
-        <location line="+2"/>
-        <source>Tonight&apos;s concert</source>
-        <translation>Konzert heute Abend</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Choose the concert this door checks tickets for</source>
-        <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Connection</source>
-        <translation>Verbindung</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Admitted tonight</source>
-        <translation>Heute eingelassen</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Offline list</source>
-        <translation>Offline-Liste</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Verdict</source>
-        <translation>Ergebnis</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <location line="+2"/>
-        <source>Recent scans</source>
-        <translation>Letzte Scans</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Undo last admit</source>
-        <translation>Letzten Einlass zurücknehmen</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Take back this door&apos;s last admit (within 5 minutes)</source>
-        <translation>Den letzten Einlass an diesem Eingang zurücknehmen (innerhalb von 5 Minuten)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Yes, undo</source>
-        <translation>Ja, zurücknehmen</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Keep the admit</source>
-        <translation>Einlass behalten</translation>
-    </message>
-    <message>
-        <location line="+39"/>
-        <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
-        <translation>Einlass von {place} zurücknehmen? Das Ticket kann dann erneut gescannt werden.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>the last ticket</source>
-        <translation>dem letzten Ticket</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>No concert chosen</source>
-        <translation>Kein Konzert gewählt</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>● Online</source>
-        <translation>● Online</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>● OFFLINE · {count} scans to sync</source>
-        <translation>● OFFLINE · {count} Scans zu übertragen</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>● OFFLINE</source>
-        <translation>● OFFLINE</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Admitted tonight: {count}</source>
-        <translation>Heute eingelassen: {count}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>{count} more scans waiting…</source>
-        <translation>{count} weitere Scans warten …</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Choose tonight&apos;s concert</source>
-        <translation>Konzert für heute Abend wählen</translation>
-    </message>
-    <message>
-        <location line="+106"/>
-        <source>Offline — not checked</source>
-        <translation>Offline – nicht geprüft</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Checked offline by signature</source>
-        <translation>Offline per Signatur geprüft</translation>
-    </message>
-    <message>
-        <location line="-97"/>
-        <source>Choose concert</source>
-        <translation>Konzert wählen</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose tonight&apos;s concert at the top.</source>
-        <translation>Wählen Sie oben das Konzert für heute Abend.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>No concert to check in. Call a manager.</source>
-        <translation>Kein Konzert für den Einlass. Bitte die Leitung rufen.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Ready</source>
-        <translation>Bereit</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Scan a ticket</source>
-        <translation>Ticket scannen</translation>
-    </message>
-</context>
-<context>
     <name>Accessibility</name>
     <message>
         <location filename="../../kiosk/ui/accessibility.py" line="+57"/>
@@ -441,6 +301,146 @@
         <location line="+1"/>
         <source>No offline list for this concert: tickets cannot be checked; call a manager</source>
         <translation>Keine Offline-Liste für dieses Konzert: Tickets können nicht geprüft werden; rufen Sie eine Leitung</translation>
+    </message>
+</context>
+<context>
+    <name>DoorScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
+        <location line="+2"/>
+        <source>Tonight&apos;s concert</source>
+        <translation>Konzert heute Abend</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose the concert this door checks tickets for</source>
+        <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admitted tonight</source>
+        <translation>Heute eingelassen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline list</source>
+        <translation>Offline-Liste</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Verdict</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Recent scans</source>
+        <translation>Letzte Scans</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Undo last admit</source>
+        <translation>Letzten Einlass zurücknehmen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take back this door&apos;s last admit (within 5 minutes)</source>
+        <translation>Den letzten Einlass an diesem Eingang zurücknehmen (innerhalb von 5 Minuten)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Yes, undo</source>
+        <translation>Ja, zurücknehmen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the admit</source>
+        <translation>Einlass behalten</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
+        <translation>Einlass von {place} zurücknehmen? Das Ticket kann dann erneut gescannt werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the last ticket</source>
+        <translation>dem letzten Ticket</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>No concert chosen</source>
+        <translation>Kein Konzert gewählt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● Online</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>● OFFLINE · {count} scans to sync</source>
+        <translation>● OFFLINE · {count} Scans zu übertragen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● OFFLINE</source>
+        <translation>● OFFLINE</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Admitted tonight: {count}</source>
+        <translation>Heute eingelassen: {count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{count} more scans waiting…</source>
+        <translation>{count} weitere Scans warten …</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Choose tonight&apos;s concert</source>
+        <translation>Konzert für heute Abend wählen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose concert</source>
+        <translation>Konzert wählen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose tonight&apos;s concert at the top.</source>
+        <translation>Wählen Sie oben das Konzert für heute Abend.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No concert to check in. Call a manager.</source>
+        <translation>Kein Konzert für den Einlass. Bitte die Leitung rufen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan a ticket</source>
+        <translation>Ticket scannen</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <source>Offline — not checked</source>
+        <translation>Offline – nicht geprüft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checked offline by signature</source>
+        <translation>Offline per Signatur geprüft</translation>
     </message>
 </context>
 <context>

@@ -2,146 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
-        <location line="+2"/>
-        <source>Tonight&apos;s concert</source>
-        <translation>Concierto de esta noche</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Choose the concert this door checks tickets for</source>
-        <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Connection</source>
-        <translation>Conexión</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Admitted tonight</source>
-        <translation>Admitidos esta noche</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Offline list</source>
-        <translation>Lista sin conexión</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Verdict</source>
-        <translation>Resultado</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <location line="+2"/>
-        <source>Recent scans</source>
-        <translation>Últimos escaneos</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Undo last admit</source>
-        <translation>Deshacer la última admisión</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Take back this door&apos;s last admit (within 5 minutes)</source>
-        <translation>Deshacer la última admisión de esta puerta (en 5 minutos como máximo)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Yes, undo</source>
-        <translation>Sí, deshacer</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Keep the admit</source>
-        <translation>Mantener el acceso</translation>
-    </message>
-    <message>
-        <location line="+39"/>
-        <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
-        <translation>¿Deshacer el acceso de {place}? La entrada podrá escanearse de nuevo.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>the last ticket</source>
-        <translation>la última entrada</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>No concert chosen</source>
-        <translation>Ningún concierto elegido</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>● Online</source>
-        <translation>● En línea</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>● OFFLINE · {count} scans to sync</source>
-        <translation>● SIN CONEXIÓN · {count} escaneos por sincronizar</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>● OFFLINE</source>
-        <translation>● SIN CONEXIÓN</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Admitted tonight: {count}</source>
-        <translation>Admitidos esta noche: {count}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>{count} more scans waiting…</source>
-        <translation>{count} escaneos más en espera…</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Choose tonight&apos;s concert</source>
-        <translation>Elija el concierto de esta noche</translation>
-    </message>
-    <message>
-        <location line="+106"/>
-        <source>Offline — not checked</source>
-        <translation>Sin conexión: no comprobada</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Checked offline by signature</source>
-        <translation>Comprobada sin conexión por su firma</translation>
-    </message>
-    <message>
-        <location line="-97"/>
-        <source>Choose concert</source>
-        <translation>Elegir concierto</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose tonight&apos;s concert at the top.</source>
-        <translation>Elija arriba el concierto de esta noche.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>No concert to check in. Call a manager.</source>
-        <translation>No hay ningún concierto para el control de acceso. Llame a un responsable.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Ready</source>
-        <translation>Listo</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Scan a ticket</source>
-        <translation>Escanee una entrada</translation>
-    </message>
-</context>
-<context>
     <name>Accessibility</name>
     <message>
         <location filename="../../kiosk/ui/accessibility.py" line="+57"/>
@@ -441,6 +301,146 @@
         <location line="+1"/>
         <source>No offline list for this concert: tickets cannot be checked; call a manager</source>
         <translation>No hay lista sin conexión para este concierto: no se pueden comprobar las entradas; llame a un responsable</translation>
+    </message>
+</context>
+<context>
+    <name>DoorScreen</name>
+    <message>
+        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
+        <location line="+2"/>
+        <source>Tonight&apos;s concert</source>
+        <translation>Concierto de esta noche</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose the concert this door checks tickets for</source>
+        <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Connection</source>
+        <translation>Conexión</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admitted tonight</source>
+        <translation>Admitidos esta noche</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline list</source>
+        <translation>Lista sin conexión</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Verdict</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Recent scans</source>
+        <translation>Últimos escaneos</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Undo last admit</source>
+        <translation>Deshacer la última admisión</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take back this door&apos;s last admit (within 5 minutes)</source>
+        <translation>Deshacer la última admisión de esta puerta (en 5 minutos como máximo)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Yes, undo</source>
+        <translation>Sí, deshacer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the admit</source>
+        <translation>Mantener el acceso</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
+        <translation>¿Deshacer el acceso de {place}? La entrada podrá escanearse de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the last ticket</source>
+        <translation>la última entrada</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>No concert chosen</source>
+        <translation>Ningún concierto elegido</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● Online</source>
+        <translation>● En línea</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>● OFFLINE · {count} scans to sync</source>
+        <translation>● SIN CONEXIÓN · {count} escaneos por sincronizar</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● OFFLINE</source>
+        <translation>● SIN CONEXIÓN</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Admitted tonight: {count}</source>
+        <translation>Admitidos esta noche: {count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{count} more scans waiting…</source>
+        <translation>{count} escaneos más en espera…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Choose tonight&apos;s concert</source>
+        <translation>Elija el concierto de esta noche</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose concert</source>
+        <translation>Elegir concierto</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose tonight&apos;s concert at the top.</source>
+        <translation>Elija arriba el concierto de esta noche.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No concert to check in. Call a manager.</source>
+        <translation>No hay ningún concierto para el control de acceso. Llame a un responsable.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ready</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan a ticket</source>
+        <translation>Escanee una entrada</translation>
+    </message>
+    <message>
+        <location line="+93"/>
+        <source>Offline — not checked</source>
+        <translation>Sin conexión: no comprobada</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checked offline by signature</source>
+        <translation>Comprobada sin conexión por su firma</translation>
     </message>
 </context>
 <context>

@@ -340,3 +340,22 @@ def test_a_hidden_door_screen_takes_no_keys(qtbot, model):
     wedge_type(field, "Hello", end="")
     qtbot.wait(1200)  # past the door scanner's gap: the held keys were dropped, never typed
     assert field.text() == ""
+
+
+def test_a_german_door_shows_german_words(qtbot, model, night):
+    """The screen's own texts were filed under no context in the .ts, so they never showed translated."""
+    from kiosk.ui.i18n import Languages
+
+    languages = Languages()
+    try:
+        languages.switch("de")
+        screen = make_screen(qtbot, model)
+        assert screen.undo.text() == "Letzten Einlass zurücknehmen"
+        assert screen.recent_title.text() != "Recent scans"
+        scan_by_keyboard(qtbot, screen, night.texts[0])
+        qtbot.waitUntil(lambda: model.state.verdict is not None, timeout=10_000)
+        assert screen.reason.text() == "Gast einlassen."  # the view-model's words, by reason code
+        qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+        assert screen.undo_yes.text() == "Ja, zurücknehmen"
+    finally:
+        languages.close()
