@@ -97,6 +97,10 @@ def create_app(
         },
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=_openapi(),
+        # Litestar's default logging config takes over the root logger and starts a queue-listener thread per app
+        # that nothing stops (100+ threads in one test run hid the main thread from faulthandler's dump). The
+        # server configures logging itself, and problems.unexpected_error logs what escapes.
+        logging_config=None,
         debug=False,
     )
 

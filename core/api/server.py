@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 
 def app_from_environment() -> Litestar:
     """uvicorn's factory in each worker: the settings from ENCORE_CONFIG / ENCORE_* (workers are processes)."""
-    return create_app(config.load())
+    settings = config.load()
+    # Core's own log lines (outages, refusals, unexpected errors) at the configured level, beside uvicorn's.
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    return create_app(settings)
 
 
 def _pem_path(ref: str, name: str, folder: Path) -> str:
