@@ -31,8 +31,8 @@ ENROL_POLL_S = 3.0
 DEFAULT_GATE = "Main"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DoorApp", text)
+# Spelled out at each call so that lupdate finds the texts (a translate("DoorApp", ) wrapper hid them from it).
+translate = QCoreApplication.translate
 
 
 class DoorApp(QObject):
@@ -46,7 +46,7 @@ class DoorApp(QObject):
         self.window.setObjectName("door_app")
         self.window.setWindowTitle("Encore door")
         Theme(self.window, name="high_contrast")
-        self.waiting = QLabel(_tr("Starting…"))
+        self.waiting = QLabel(translate("DoorApp", "Starting…"))
         self.waiting.setObjectName("door_waiting")
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting.setWordWrap(True)
@@ -72,15 +72,18 @@ class DoorApp(QObject):
             try:
                 enrolment = await self.client.enrol(DeviceKind.DOOR, "Door station")
             except StorageUnavailable:
-                self.waiting.setText(_tr("Temporarily out of service: the database cannot be reached."))
+                self.waiting.setText(
+                    translate("DoorApp", "Temporarily out of service: the database cannot be reached.")
+                )
                 await asyncio.sleep(ENROL_POLL_S)
                 continue
             if enrolment.approved:
                 self._enrolled = True
                 break
             self.waiting.setText(
-                _tr(
-                    "This door station is waiting for a manager's approval.\n\nKey fingerprint:\n{fp}"
+                translate(
+                    "DoorApp",
+                    "This door station is waiting for a manager's approval.\n\nKey fingerprint:\n{fp}",
                 ).format(fp=enrolment.fingerprint)
             )
             await asyncio.sleep(ENROL_POLL_S)

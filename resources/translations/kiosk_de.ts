@@ -304,6 +304,30 @@
     </message>
 </context>
 <context>
+    <name>DoorApp</name>
+    <message>
+        <location filename="../../kiosk/door_app.py" line="+49"/>
+        <source>Starting…</source>
+        <translation>Startet …</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Temporarily out of service: the database cannot be reached.</source>
+        <translation>Vorübergehend außer Betrieb: Die Datenbank ist nicht erreichbar.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This door station is waiting for a manager&apos;s approval.
+
+Key fingerprint:
+{fp}</source>
+        <translation>Dieser Einlass wartet auf die Freigabe durch eine Leitung.
+
+Schlüssel-Fingerabdruck:
+{fp}</translation>
+    </message>
+</context>
+<context>
     <name>DoorScreen</name>
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+128"/>

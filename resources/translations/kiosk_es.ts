@@ -304,6 +304,30 @@
     </message>
 </context>
 <context>
+    <name>DoorApp</name>
+    <message>
+        <location filename="../../kiosk/door_app.py" line="+49"/>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Temporarily out of service: the database cannot be reached.</source>
+        <translation>Temporalmente fuera de servicio: no se puede acceder a la base de datos.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This door station is waiting for a manager&apos;s approval.
+
+Key fingerprint:
+{fp}</source>
+        <translation>Este acceso espera la aprobación de un responsable.
+
+Huella de la clave:
+{fp}</translation>
+    </message>
+</context>
+<context>
     <name>DoorScreen</name>
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+128"/>

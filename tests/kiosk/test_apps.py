@@ -195,3 +195,18 @@ def test_the_kiosk_does_not_log_every_request_to_its_server():
         assert httpx_log.isEnabledFor(logging.WARNING)
     finally:
         httpx_log.setLevel(before)
+
+
+def test_a_german_door_app_says_starting_in_german(qtbot, qt_run, kiosk_ctx):
+    """Its texts were behind a _tr() wrapper that lupdate cannot see: never in the .ts, never translated."""
+    from kiosk.ui.i18n import Languages
+
+    languages = Languages()
+    try:
+        languages.switch("de")
+        settings = replace(kiosk_ctx.settings, kiosk_mode="door", kiosk_lockdown=False)
+        app = DoorApp(LocalClient.over(kiosk_ctx), settings)
+        assert app.waiting.text() == "Startet …"
+        qt_run(app.aclose())
+    finally:
+        languages.close()
