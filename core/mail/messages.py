@@ -12,14 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.codes import is_email
 from core.domain.errors import ErrorCode, InputError
+from core.domain.local_formats import date_text, money_text, time_text
 from core.domain.money import Money
 from core.domain.validation import has_control_characters
+from core.mail.words import ENGLISH, MailWords, mail_words
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ORDER_CODE = re.compile(r"[A-Z0-9]{4,32}")  # it ends up in a file name: nothing else may get in
 _MAX_TEXT = 300
-_DEMO_NOTE = "These are DEMO tickets from a test system. They are not valid for entry."
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +35,8 @@ class TicketMail:
     total: Money
     pdf: bytes
     demo: bool = False
+    language: str = "en"
+    """The order's language, the one its tickets print in: the mail's words, dates and money follow it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class ReminderMail:
     venue_timezone: str
     starts_at: datetime
     demo: bool = False
+    language: str = "en"
+    """The order's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,24 +80,24 @@ def ticket_mail(mail: TicketMail, *, sender: str) -> EmailMessage:
         _line("concert_title", mail.concert_title),
         _line("venue_name", mail.venue_name),
     )
-    when = _venue_time(mail.starts_at, mail.venue_timezone)
-    count = f"{mail.ticket_count} ticket{'s' if mail.ticket_count != 1 else ''}"
+    words, language = mail_words(mail.language), mail.language
+    when = _venue_time(mail.starts_at, mail.venue_timezone, language)
+    count = words.count(mail.ticket_count)
     filename = f"tickets-{mail.order_code}.pdf"
     facts = [
-        ("Concert", f"{artist}: {title}"),
-        ("Venue", venue),
-        ("Date", when),
-        ("Tickets", count),
-        ("Total paid", mail.total.format()),
-        ("Order code", mail.order_code),
+        (words.concert, f"{artist}: {title}"),
+        (words.venue, venue),
+        (words.date, when),
+        (words.tickets, count),
+        (words.total_paid, money_text(mail.total, language)),
+        (words.order_code, mail.order_code),
     ]
-    intro = f"Thank you for your order. Your {count} for {artist} are attached as {filename}."
-    outro = "Print the PDF or show it on your phone at the door. Each QR code admits one person once."
+    intro = words.ticket_intro.format(count=count, artist=artist, filename=filename)
     msg = _message(
         sender,
         mail.to,
-        _subject(f"Your tickets for {artist} – {when}", mail.demo),
-        _paragraphs(mail.demo, intro, facts, outro),
+        _subject(words.ticket_subject.format(artist=artist, when=when), mail.demo),
+        _paragraphs(words, mail.demo, intro, facts, words.ticket_outro),
     )
     msg.add_attachment(mail.pdf, maintype="application", subtype="pdf", filename=filename)
     return msg
@@ -108,24 +111,34 @@ def reminder_mail(mail: ReminderMail, *, sender: str) -> EmailMessage:
         _line("venue_name", mail.venue_name),
     )
     order = _line("order_code", mail.order_code)
-    when = _venue_time(mail.starts_at, mail.venue_timezone)
-    facts = [("Concert", f"{artist}: {title}"), ("Venue", venue), ("Date", when), ("Order code", order)]
-    intro = f"A reminder: {artist} plays soon, and you have tickets."
-    outro = "Bring the tickets we sent with your order, printed or on your phone."
-    body = _paragraphs(mail.demo, intro, facts, outro)
-    return _message(sender, mail.to, _subject(f"Reminder: {artist} – {when}", mail.demo), body)
+    words = mail_words(mail.language)
+    when = _venue_time(mail.starts_at, mail.venue_timezone, mail.language)
+    facts = [
+        (words.concert, f"{artist}: {title}"),
+        (words.venue, venue),
+        (words.date, when),
+        (words.order_code, order),
+    ]
+    body = _paragraphs(
+        words, mail.demo, words.reminder_intro.format(artist=artist), facts, words.reminder_outro
+    )
+    subject = _subject(words.reminder_subject.format(artist=artist, when=when), mail.demo)
+    return _message(sender, mail.to, subject, body)
 
 
 def sign_in_notice_mail(notice: SignInNotice, *, sender: str) -> EmailMessage:
     """Tells a staff member their account was just signed in to, so a stolen password shows."""
     name = _line("staff_name", notice.staff_name)
     method, where = _line("method", notice.method), _line("where", notice.where)
-    when = _venue_time(notice.signed_in_at, notice.timezone)
+    when = _venue_time(notice.signed_in_at, notice.timezone, "en")  # staff mail: the venue's English
     intro = f"Hello {name}, your Encore account was just signed in to."
     facts = [("When", when), ("How", method), ("Where", where)]
     outro = "If this was not you, tell your venue's administrator at once and change your password."
     return _message(
-        sender, notice.to, "New sign-in to your Encore account", _paragraphs(False, intro, facts, outro)
+        sender,
+        notice.to,
+        "New sign-in to your Encore account",
+        _paragraphs(ENGLISH, False, intro, facts, outro),
     )
 
 
@@ -134,19 +147,19 @@ def sign_in_notice_mail(notice: SignInNotice, *, sender: str) -> EmailMessage:
 _Body = tuple[str, str]
 
 
-def _paragraphs(demo: bool, intro: str, facts: list[tuple[str, str]], outro: str) -> _Body:
+def _paragraphs(words: MailWords, demo: bool, intro: str, facts: list[tuple[str, str]], outro: str) -> _Body:
     """The same content as plain text and as escaped HTML (every value may come from a person)."""
-    notes = [_DEMO_NOTE] if demo else []
+    notes = [words.demo_note] if demo else []
     width = max(len(k) for k, _ in facts) + 1
     text_lines = [*notes, intro, "", *(f"{k + ':':<{width}} {v}" for k, v in facts), "", outro]
-    text = "\n".join([*text_lines, "", "-- ", "Encore box office", ""])
+    text = "\n".join([*text_lines, "", "-- ", words.signature, ""])
     e = html.escape
     rows = "".join(f"<tr><th align='left'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
-    demo_html = f"<p><strong>{e(_DEMO_NOTE)}</strong></p>" if demo else ""
+    demo_html = f"<p><strong>{e(words.demo_note)}</strong></p>" if demo else ""
     page = (
         "<!DOCTYPE html><html><body style='font-family:sans-serif;line-height:1.5'>"
         f"{demo_html}<p>{e(intro)}</p><table cellpadding='4'>{rows}</table>"
-        f"<p>{e(outro)}</p><p>Encore box office</p></body></html>\n"
+        f"<p>{e(outro)}</p><p>{e(words.signature)}</p></body></html>\n"
     )
     return text, page
 
@@ -202,8 +215,9 @@ def _sender(sender: str) -> str:
     return addr
 
 
-def _venue_time(at: datetime, timezone: str) -> str:
-    """'Sat 12 Dec 2026, 20:00 CET': English and locale-free, as the mail goes out from a server."""
+def _venue_time(at: datetime, timezone: str, language: str) -> str:
+    """'Sat, 12 Dec 2026, 20:00 CET', 'Sa., 12. Dez. 2026, 20:00 CET': the venue's time in the mail's language
+    (CLDR, never the server's locale)."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise InputError("starts_at", "must carry a timezone (UTC).", code=ErrorCode.MAIL_INVALID)
     try:
@@ -213,6 +227,4 @@ def _venue_time(at: datetime, timezone: str) -> str:
             "venue_timezone", f"{timezone!r} is not a known timezone.", code=ErrorCode.MAIL_INVALID
         ) from None
     zone = local.tzname() or timezone
-    return (
-        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M} {zone}"
-    )
+    return f"{date_text(local, language)}, {time_text(local, language)} {zone}"

@@ -137,5 +137,6 @@ async def _message(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMess
         total=Money.total([d.price for d in documents], first.price.currency),
         pdf=pdf,
         demo=first.demo,
+        language=first.language,  # the mail reads in the language its tickets print in
     )
     return ticket_mail(mail, sender=ctx.settings.mail_from)

@@ -1,19 +1,33 @@
 """The few words a ticket prints, in each language the kiosk sells in, and its dates and money in that language.
 
 A dict per language rather than gettext: a dozen captions do not need a compiled catalogue. Dates, times and
-money come from Babel (CLDR), never from the machine's locale, so a ticket prints the same on any server.
+money come from core.domain.local_formats (Babel/CLDR), shared with the mail and the kiosk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton, format_time
-from babel.numbers import format_currency
+from core.domain.local_formats import (
+    base_language,
+    date_text,
+    locale_for,
+    money_text,
+    time_text,
+    weekday_text,
+)
 
-from core.domain.money import Money
+__all__ = [
+    "ENGLISH",
+    "WORDS",
+    "TicketWords",
+    "date_text",
+    "locale_for",
+    "money_text",
+    "time_text",
+    "weekday_text",
+    "words_for",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,41 +130,7 @@ WORDS: dict[str, TicketWords] = {
     ),
 }
 
-_LOCALES = {"en": "en_GB"}
-"""CLDR's plain 'en' is American ('Dec 2'); a European venue's English ticket reads 'Wed, 2 Dec 2026'."""
-
 
 def words_for(language: str) -> TicketWords:
     """The words in ``language`` ('de', 'de_AT'), else English."""
-    return WORDS.get(language) or WORDS.get(_base(language)) or ENGLISH
-
-
-def locale_for(language: str) -> Locale:
-    """The CLDR locale for dates and money in ``language``; English for one Babel does not know."""
-    try:
-        return Locale.parse(_LOCALES.get(language, language))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse(_LOCALES["en"])
-
-
-def date_text(moment: datetime, language: str) -> str:
-    """The date with its weekday: 'Wed, 2 Dec 2026', 'Mi., 2. Dez. 2026', 'mié, 2 dic 2026'."""
-    return format_skeleton("yMMMEd", moment, locale=locale_for(language))
-
-
-def time_text(moment: datetime, language: str) -> str:
-    """The clock time as the language writes it ('20:00')."""
-    return format_time(moment, "short", locale=locale_for(language))
-
-
-def weekday_text(moment: datetime, language: str) -> str:
-    return format_skeleton("E", moment, locale=locale_for(language))
-
-
-def money_text(money: Money, language: str) -> str:
-    """'€45.00' in English, '45,00 €' in German and Spanish; the currency's own number of decimals."""
-    return format_currency(money.amount, money.currency, locale=locale_for(language))
-
-
-def _base(language: str) -> str:
-    return language.replace("-", "_").split("_")[0]
+    return WORDS.get(language) or WORDS.get(base_language(language)) or ENGLISH

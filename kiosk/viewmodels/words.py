@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import format_decimal
 
 from core.domain.holds import HeldPlace
+from core.domain.local_formats import locale_for, money_text
 from core.domain.money import Money
 from core.domain.names import Translations, name_in
 from core.domain.places import PlaceName
@@ -34,21 +35,16 @@ __all__ = [
 
 SEAT = T("Place", "{section}, row {row}, seat {seat}")
 STANDING = T("Place", "{section}, standing")
-_LOCALES = {"en": "en_GB"}
-"""CLDR's plain 'en' is American; the kiosk's English is a European venue's."""
 
 
 def locale() -> Locale:
-    language = current_language()
-    try:
-        return Locale.parse(_LOCALES.get(language, language))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse(_LOCALES["en"])
+    """The CLDR locale of the language chosen now (core's, shared with tickets and mail)."""
+    return locale_for(current_language())
 
 
 def money(amount: Money) -> str:
     """'17,00 €' in German and Spanish, '€17.00' in English."""
-    return format_currency(amount.amount, amount.currency, locale=locale())
+    return money_text(amount, current_language())
 
 
 def spoken_money(amount: Money, currency_word: str | None) -> str:

@@ -4,9 +4,11 @@ QR code checks in at the door. A broken mail server leaves the order alone and t
 from __future__ import annotations
 
 import asyncio
+import html
 from dataclasses import replace
 from email import message_from_bytes, policy
 
+import pytest
 from sqlalchemy import select
 
 from core.db.tables import mail_outbox
@@ -17,13 +19,14 @@ from core.mail.smtp import SmtpMailer
 from core.services import checkin, checkout, mail, sales
 from tests.builders import build_stage, decode_qr_texts, door_device, signing_kiosk
 from tests.core.mail.conftest import SMTP_PASSWORD, Recorder
+from tests.core.tickets.test_pdf import page_texts
 
 
-async def _sell_to(ctx, stage, kiosk, email: str):
+async def _sell_to(ctx, stage, kiosk, email: str, **language):
     hold = await sales.hold_places(ctx, kiosk, stage.id, stage.seats[:2])
     payment = Payment("card", "m", Money(hold.total.minor, "EUR"))
     return await checkout.checkout_hold(
-        ctx, kiosk, hold.id, idempotency_key=email, payment=payment, buyer_email=email
+        ctx, kiosk, hold.id, idempotency_key=email, payment=payment, buyer_email=email, **language
     )
 
 
@@ -77,6 +80,46 @@ async def test_a_failing_mail_server_never_blocks_or_loses_the_order(ctx, clock,
     second = await mail.send_due_mail(ctx, SmtpMailer(server.settings))
     assert second.sent == 1
     assert len(server.recorder.envelopes) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words", "translated"),
+    [
+        ("de", "Ihre Tickets für The Testers – ", ("Vielen Dank", "2 Tickets", "Bezahlt:", "90,00 €"), True),
+        (
+            "es",
+            "Sus entradas para The Testers – ",
+            ("Gracias", "2 entradas", "Total pagado:", "90,00 €"),
+            True,
+        ),
+        (None, "Your tickets for The Testers – ", ("Thank you", "2 tickets", "Total paid:", "€90.00"), False),
+    ],
+)
+async def test_the_mail_reads_in_the_language_of_the_sale_like_its_tickets(
+    ctx, start_smtp, language, subject, words, translated
+):
+    server = start_smtp()
+    ctx.settings = replace(ctx.settings, mail_from=server.settings.mail_from)
+    stage = await build_stage(ctx)
+    kiosk = await signing_kiosk(ctx, f"Mail kiosk {language}")
+    order = await _sell_to(
+        ctx, stage, kiosk, "fan@example.org", **({"language": language} if language else {})
+    )
+    assert (await mail.send_due_mail(ctx, SmtpMailer(server.settings))).sent == 1
+    received = message_from_bytes(server.recorder.envelopes[0].content, policy=policy.default)
+    assert received["Subject"].startswith(subject), received["Subject"]
+    text = received.get_body(("plain",)).get_content().replace("\xa0", " ")
+    page = received.get_body(("html",)).get_content().replace("\xa0", " ")
+    for word in words:
+        assert word in text, text
+        assert html.escape(word.rstrip(":")) in page, page
+    assert order.code in text
+    if translated:  # nothing of the English mail is left, and the attached tickets speak the same language
+        for word in ("Thank you", "Total paid", "EUR", "Order code"):
+            assert word not in text, text
+        pdf = next(received.iter_attachments()).get_content()
+        printed = " ".join(page_texts(pdf)).replace("\xa0", " ")
+        assert "45,00 €" in printed, printed
 
 
 class _SlowThenSend:

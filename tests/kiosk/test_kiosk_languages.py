@@ -69,6 +69,51 @@ def _to_seats(qtbot: Any, kiosk: Kiosk, language: str) -> None:
     assert stalls in _texts(kiosk.window), "the legend names the categories in the buyer's language"
 
 
+_ROW_SEAT = {"en": "row {}, seat {}", "de": "Reihe {}, Platz {}"}
+
+
+def _companion_seat(kiosk: Kiosk) -> Any:
+    """A seat whose price category ('Companion') is not its section's ('Balcony')."""
+    model = kiosk.flow.seat_map
+    assert model is not None
+    return next(p for p in kiosk.free_seats(400) if model.places[p].companion)
+
+
+@pytest.mark.parametrize(
+    ("language", "section", "category"),
+    [("en", "Stalls", "Companion"), ("de", "Parkett", "Begleitplatz")],
+)
+def test_the_review_says_a_place_once_and_adds_its_category_only_when_it_differs(
+    qtbot, qt_run, kiosk_ctx, kiosk_folder, language, section, category
+):
+    kiosk = Kiosk(qtbot, LocalClient.over(kiosk_ctx), kiosk_ctx.settings, kiosk_folder)
+    qtbot.mouseClick(find(kiosk.window, f"language_{language}"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.flow.state.language == language)
+    qtbot.mouseClick(find(kiosk.window, "buy_tickets"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(Step.CONCERTS))
+    concert = kiosk.flow.state.concerts[0].concert
+    qtbot.mouseClick(find(kiosk.window, f"concert_card_{concert.id}"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(Step.SEATS))
+    seat, companion = _stalls_seats(kiosk, 1)[0], _companion_seat(kiosk)
+    for place in (seat, companion):
+        tap_seat(qtbot, kiosk, place)
+    places = kiosk.flow.seat_map.places  # the review screen lets go of the map
+    qtbot.mouseClick(find(kiosk.window, "continue"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.on(Step.REVIEW), timeout=10_000)
+    lines = [w.text() for w in kiosk.window.findChildren(QLabel, "review_line_text") if w.isVisible()]
+    row, number = places[seat].row, places[seat].number
+    assert f"{section}, {_ROW_SEAT[language].format(row, number)}" in lines, lines  # not '… · Stalls'
+    c_row, c_number = places[companion].row, places[companion].number
+    said = [
+        line for line in lines if line.endswith(f"{_ROW_SEAT[language].format(c_row, c_number)} · {category}")
+    ]
+    assert len(said) == 1, lines
+    assert said[0].count(" · ") == 1, lines
+    assert len(lines) == 2, lines
+    qt_run(kiosk.flow.aclose())
+    kiosk.window.languages.close()
+
+
 def _sell(qtbot: Any, kiosk: Kiosk, language: str, folder: Path) -> None:
     stalls, row, seat, money, ticket_word, _months = WORDS[language]
     _to_seats(qtbot, kiosk, language)
@@ -78,7 +123,8 @@ def _sell(qtbot: Any, kiosk: Kiosk, language: str, folder: Path) -> None:
     qtbot.waitUntil(lambda: kiosk.on(Step.REVIEW), timeout=10_000)
     lines = [t for t in _texts(kiosk.window) if f"{stalls}, {row} " in t]
     assert len(lines) == 2, _texts(kiosk.window)
-    assert all(f", {seat} " in line and line.endswith(f" · {stalls}") for line in lines), lines
+    # 'Parkett, Reihe A, Platz 3' once: the category is named like the section, so it is not repeated.
+    assert all(re.fullmatch(rf"{stalls}, {row} [A-Z]+, {seat} \d+", line) for line in lines), lines
     total = find(kiosk.window, "review_total").text()
     assert money.fullmatch(total.replace("\xa0", " ")), total
     assert "standing" not in " ".join(lines)

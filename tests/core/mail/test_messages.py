@@ -47,13 +47,13 @@ def test_ticket_mail_structure_and_headers() -> None:
     assert msg["To"] == "fan@example.org"
     assert msg["From"] == SENDER
     # 19:00 UTC is 20:00 in Berlin in December.
-    assert msg["Subject"] == "Your tickets for Nina & the <Echoes> – Sat 12 Dec 2026, 20:00 CET"
+    assert msg["Subject"] == "Your tickets for Nina & the <Echoes> – Sat, 12 Dec 2026, 20:00 CET"
     assert msg["Message-ID"].endswith("@venue.example>")
     assert msg.get_content_type() == "multipart/mixed"
     text, page = bodies(msg)
     assert "K7P2XQ9M" in text
     assert "2 tickets" in text
-    assert "EUR 90.00" in text
+    assert "€90.00" in text  # Babel's English, not "EUR 90.00"
     assert "Großer Saal" in text
     assert "Großer Saal" in page
     assert "DEMO" not in text
@@ -127,7 +127,7 @@ def test_reminder_is_short_without_attachment() -> None:
         starts_at=datetime(2026, 7, 4, 23, 30, tzinfo=UTC),
     )
     msg = roundtrip(reminder_mail(reminder, sender=SENDER))
-    assert msg["Subject"] == "Reminder: Nina <b> – Sat 4 Jul 2026, 19:30 EDT"
+    assert msg["Subject"] == "Reminder: Nina <b> – Sat, 4 Jul 2026, 19:30 EDT"
     assert msg.get_content_type() == "multipart/alternative"
     assert not list(msg.iter_attachments())
     text, page = bodies(msg)
@@ -147,6 +147,55 @@ def test_sign_in_notice() -> None:
     msg = roundtrip(sign_in_notice_mail(notice, sender=SENDER))
     assert msg["Subject"] == "New sign-in to your Encore account"
     text, _ = bodies(msg)
-    assert "Tue 1 Dec 2026, 18:00 GMT" in text
+    assert "Tue, 1 Dec 2026, 18:00 GMT" in text
     assert "admin on box-office-1" in text
     assert "not you" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "words"),
+    [
+        (
+            "de",
+            "Ihre Tickets für Nina & the <Echoes> – Sa., 12. Dez. 2026, 20:00 CET",
+            ("Vielen Dank", "2 Tickets", "90,00 €", "Bestellnummer: K7P2XQ9M", "Encore Ticketkasse"),
+        ),
+        (
+            "es",
+            "Sus entradas para Nina & the <Echoes> – sáb, 12 dic 2026, 20:00 CET",
+            ("Gracias", "2 entradas", "90,00 €", "Código de pedido: K7P2XQ9M", "Taquilla Encore"),
+        ),
+        ("de_AT", "Ihre Tickets für", ("Vielen Dank",)),
+        ("xx", "Your tickets for", ("Thank you", "€90.00")),  # a language without words falls back to English
+    ],
+)
+def test_the_ticket_mail_reads_in_the_orders_language(
+    language: str, subject: str, words: tuple[str, ...]
+) -> None:
+    msg = roundtrip(ticket_mail(replace(MAIL, language=language, demo=True), sender=SENDER))
+    assert msg["Subject"].startswith(f"[DEMO] {subject}")
+    text, page = (b.replace("\xa0", " ") for b in bodies(msg))
+    for word in words:
+        assert word in text, text
+    if language in {"de", "es"}:
+        for english in ("Thank you", "Total paid", "Order code", "EUR", "not valid for entry", "Sat"):
+            assert english not in text, text
+        assert "DEMO" in page
+        assert "Vielen Dank" in page if language == "de" else "Gracias" in page
+
+
+def test_a_reminder_reads_in_the_orders_language() -> None:
+    reminder = ReminderMail(
+        to="fan@example.org",
+        order_code="K7P2XQ9M",
+        artist="Nina",
+        concert_title="Winter Tour",
+        venue_name="Hall",
+        venue_timezone="Europe/Berlin",
+        starts_at=datetime(2026, 12, 12, 19, 0, tzinfo=UTC),
+        language="de",
+    )
+    msg = roundtrip(reminder_mail(reminder, sender=SENDER))
+    assert msg["Subject"] == "Erinnerung: Nina – Sa., 12. Dez. 2026, 20:00 CET"
+    text, _ = bodies(msg)
+    assert "Bestellnummer: K7P2XQ9M" in text

@@ -57,7 +57,7 @@ async def test_delivers_over_tls_with_auth(start_smtp: StartServer, mode: str) -
     assert envelope.mail_from == "tickets@venue.example"
     assert envelope.rcpt_tos == ["fan@example.org"]
     msg = received(envelope.content)
-    assert msg["Subject"].startswith("Your tickets for Nina & the Echoes – Sat 12 Dec 2026, 20:00")
+    assert msg["Subject"].startswith("Your tickets for Nina & the Echoes – Sat, 12 Dec 2026, 20:00")
     assert msg["To"] == "fan@example.org"
     assert msg["Date"] == "Tue, 01 Dec 2026 18:00:00 +0000"
     assert msg.get_body(("plain",)) is not None
