@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
+from core.domain.errors import SalesClosed
 from core.domain.ids import CategoryId, ConcertId, PlanId, VenueId
 from core.domain.money import Money
 from core.domain.names import Translations
@@ -51,17 +52,26 @@ class Concert:
     currency: str
 
     def sales_problem(self, now: datetime, tz: tzinfo = UTC) -> str | None:
-        """Why this concert cannot be sold at ``now``, or None when it can. Times in ``tz`` (the venue's)."""
+        """Why this concert cannot be sold at ``now`` in English, or None when it can."""
+        closed = self.sales_closed(now, tz)
+        return None if closed is None else closed.message
+
+    def sales_closed(self, now: datetime, tz: tzinfo = UTC) -> SalesClosed | None:
+        """The error to raise when this concert cannot be sold at ``now``, its key saying why (an app words it
+        in its buyer's language), or None when it can be sold. Times in ``tz`` (the venue's)."""
+        cancelled, not_open = SalesClosed.CANCELLED_KEY, SalesClosed.NOT_OPEN_KEY
         if self.status is ConcertStatus.CANCELLED:
-            return f"{self.title} has been cancelled."
+            return SalesClosed(f"{self.title} has been cancelled.", key=cancelled)
         if self.status is ConcertStatus.DRAFT:
-            return f"{self.title} is not on sale yet."
+            return SalesClosed(f"{self.title} is not on sale yet.", key=not_open)
         if self.status is ConcertStatus.SALES_CLOSED:
-            return f"Sales for {self.title} are closed."
+            return SalesClosed(f"Sales for {self.title} are closed.")
         if now < self.sales_open_at:
-            return f"Sales for {self.title} open on {_when(self.sales_open_at, tz)}."
+            return SalesClosed(
+                f"Sales for {self.title} open on {_when(self.sales_open_at, tz)}.", key=not_open
+            )
         if now >= self.sales_close_at:
-            return f"Sales for {self.title} closed on {_when(self.sales_close_at, tz)}."
+            return SalesClosed(f"Sales for {self.title} closed on {_when(self.sales_close_at, tz)}.")
         return None
 
 

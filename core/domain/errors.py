@@ -323,7 +323,11 @@ class HoldExpired(Conflict):
 
 
 class SalesClosed(Conflict):
+    """``message_key`` tells why, for the kiosk's sentence: closed (the code), cancelled, or not open yet."""
+
     code = _E.SALES_CLOSED
+    CANCELLED_KEY: ClassVar[str] = "sales_closed.cancelled"
+    NOT_OPEN_KEY: ClassVar[str] = "sales_closed.not_open"
 
 
 class ExtensionLimit(Conflict):

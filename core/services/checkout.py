@@ -151,7 +151,9 @@ async def _checkout(
     actors_db.check_status(actor, found.actor_status)
     concert = found.concert
     if concert.status is ConcertStatus.CANCELLED:
-        raise SalesClosed(f"{concert.title} has been cancelled; nothing was sold.")
+        raise SalesClosed(
+            f"{concert.title} has been cancelled; nothing was sold.", key=SalesClosed.CANCELLED_KEY
+        )
     placed = await places_db.lock_hold_places(conn, hold_id)
     if len(placed) < row.place_count:
         raise HoldExpired(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from core.db.actors import SaleContext, check_status
 from core.domain.concerts import Concert
-from core.domain.errors import ErrorCode, NotFound, SalesClosed
+from core.domain.errors import ErrorCode, NotFound
 from core.domain.ids import CategoryId, ConcertId, DeviceId
 from core.domain.staff import Actor, DeviceActor
 
@@ -30,9 +30,9 @@ def concert_on_sale(found: SaleContext | None, concert_id: ConcertId, actor: Act
     """The checks every sale starts with: the concert exists, is on sale now, and the actor may act."""
     if found is None:
         raise concert_not_found(concert_id)
-    problem = found.concert.sales_problem(now, ZoneInfo(found.timezone))
-    if problem is not None:
-        raise SalesClosed(problem)
+    closed = found.concert.sales_closed(now, ZoneInfo(found.timezone))
+    if closed is not None:
+        raise closed
     check_status(actor, found.actor_status)
     return found.concert
 

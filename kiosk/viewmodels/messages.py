@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.domain.errors import EncoreError, ErrorCode, SeatsTaken
+from core.domain.errors import EncoreError, ErrorCode, SalesClosed, SeatsTaken
 from core.domain.places import PlaceName
 from kiosk.viewmodels.flow_state import Notice, Tone
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
@@ -18,6 +18,22 @@ HOLD_EXPIRED = T(
     "Your time ran out, so we let your seats go. Nothing was charged. Choose again whenever you are ready.",
 )
 SALES_CLOSED = T("SaleFlow", "Sales for this concert have closed. Please choose another concert.")
+SALES_NOT_OPEN = T("SaleFlow", "Sales for this concert have not started yet. Please choose another concert.")
+CONCERT_CANCELLED = T(
+    "SaleFlow", "This concert has been cancelled, so nothing was sold. Please choose another concert."
+)
+CONCERT_GONE = T("SaleFlow", "That concert is not on sale any more. Please choose another.")
+NOT_HELD = T("SaleFlow", "Your places are no longer held. Please choose again.")
+ALREADY_PAID = T("SaleFlow", "These places are already paid for. If you have no tickets, please call staff.")
+TOO_MANY = T("SaleFlow", "That is more places than one order may have. Please choose fewer.")
+CANNOT_CHOOSE = T("SaleFlow", "Those places cannot be chosen. Please choose again.")
+PAYMENT_FAILED = T(
+    "SaleFlow", "The payment could not be taken, so nothing was charged. Try again, or call staff."
+)
+PIN_FORMAT = T("SaleFlow", "That staff number or PIN is not right. Check it and enter it again.")
+PIN_NOT_ALLOWED = T(
+    "SaleFlow", "This member of staff may not confirm payments. Another member of staff can confirm."
+)
 EXTENSION_LIMIT = T("SaleFlow", "You have had all the extra time we can give. Please finish or cancel now.")
 EXTENDED = T("SaleFlow", "You have more time now.")
 DECLINED = T("SaleFlow", "The payment was declined. Nothing was charged. Try again, or cancel.")
@@ -43,31 +59,77 @@ CANCELLED = T("SaleFlow", "Your seats were released.")
 STARTED_OVER = T("SaleFlow", "The kiosk started over because nobody was using it.")
 
 
+_BY_KEY: dict[str, Text] = {
+    SeatsTaken.BUSY_KEY: SEATS_BUSY,
+    SalesClosed.CANCELLED_KEY: CONCERT_CANCELLED,
+    SalesClosed.NOT_OPEN_KEY: SALES_NOT_OPEN,
+}
+"""Finer keys first: one code ('sales_closed') with several sentences."""
+
+_E = ErrorCode
+_BY_CODE: dict[ErrorCode, Text] = {
+    _E.HOLD_RELEASED: HOLD_RELEASED,
+    _E.HOLD_EXPIRED: HOLD_EXPIRED,
+    _E.HOLD_NOT_FOUND: NOT_HELD,
+    _E.HOLD_NOT_YOURS: NOT_HELD,
+    _E.HOLD_CHECKED_OUT: ALREADY_PAID,
+    _E.NOT_ENOUGH_PLACES: NOT_ENOUGH,
+    _E.QUANTITY_OVER_LIMIT: TOO_MANY,
+    **dict.fromkeys(
+        (
+            _E.QUANTITY_INVALID,
+            _E.PLACES_DUPLICATE,
+            _E.PLACE_NOT_IN_CONCERT,
+            _E.SECTION_NOT_IN_CONCERT,
+            _E.SECTION_NOT_STANDING,
+        ),
+        CANNOT_CHOOSE,
+    ),
+    _E.SALES_CLOSED: SALES_CLOSED,
+    _E.CONCERT_NOT_FOUND: CONCERT_GONE,
+    _E.CONCERT_NOT_ON_SALE: CONCERT_GONE,
+    _E.EXTENSION_LIMIT: EXTENSION_LIMIT,
+    _E.PAYMENT_DECLINED: DECLINED,
+    **dict.fromkeys(
+        (
+            _E.PAYMENT_INVALID,
+            _E.PAYMENT_INPUT_INVALID,
+            _E.PAYMENT_AMOUNT_MISMATCH,
+            _E.DEMO_PAYMENT_REFUSED,
+            _E.DEMO_TERMINAL_REFUSED,
+        ),
+        PAYMENT_FAILED,
+    ),
+    _E.PIN_INVALID: PIN_FORMAT,
+    _E.STAFF_NUMBER_INVALID: PIN_FORMAT,
+    _E.PIN_NOT_ALLOWED: PIN_NOT_ALLOWED,
+    _E.PIN_LOCKED_OUT: PIN_LOCKED,
+    _E.STAFF_PIN_LOCKED_OUT: STAFF_PIN_LOCKED,
+    _E.EMAIL_INVALID: EMAIL_INVALID,
+    **dict.fromkeys(
+        (
+            _E.STORAGE_BUSY,
+            _E.REQUEST_TIMEOUT,
+            _E.RATE_LIMITED,
+            _E.REQUEST_IN_PROGRESS,
+            _E.CHECKOUT_RETRY_EXHAUSTED,
+            _E.IDEMPOTENCY_KEY_REUSED,
+        ),
+        STILL_WORKING,
+    ),
+}
+"""The core errors a buyer can meet at the kiosk, in the buyer's words (several codes may share one)."""
+
+
 def notice_for(error: EncoreError) -> Notice:
     """A kind sentence in the buyer's language for the core errors a buyer can meet, found by the error's
-    message key and filled from its arguments; anything else shows core's English message."""
+    message key (else its code) and filled from its arguments; anything else shows core's English message."""
     code = error.code
-    args = error.message_args
-    if error.message_key == SeatsTaken.BUSY_KEY:
-        return Notice(code, SEATS_BUSY, Tone.WARNING)
-    if code == ErrorCode.SEATS_TAKEN:
-        return Notice(code, SEATS_TAKEN.format(seats=_taken(args)), Tone.WARNING)
-    text: Text | None = {
-        ErrorCode.HOLD_RELEASED: HOLD_RELEASED,
-        ErrorCode.NOT_ENOUGH_PLACES: NOT_ENOUGH,
-        ErrorCode.HOLD_EXPIRED: HOLD_EXPIRED,
-        ErrorCode.SALES_CLOSED: SALES_CLOSED,
-        ErrorCode.EXTENSION_LIMIT: EXTENSION_LIMIT,
-        ErrorCode.PAYMENT_DECLINED: DECLINED,
-        ErrorCode.EMAIL_INVALID: EMAIL_INVALID,
-        ErrorCode.STORAGE_BUSY: STILL_WORKING,
-    }.get(code)
+    if code == ErrorCode.SEATS_TAKEN and error.message_key not in _BY_KEY:
+        return Notice(code, SEATS_TAKEN.format(seats=_taken(error.message_args)), Tone.WARNING)
     if code == ErrorCode.WRONG_PIN:
-        text = WRONG_PIN.format(tries=args.get("tries_left", "?"))
-    if code == ErrorCode.PIN_LOCKED_OUT:
-        text = PIN_LOCKED
-    if code == ErrorCode.STAFF_PIN_LOCKED_OUT:
-        text = STAFF_PIN_LOCKED
+        return Notice(code, WRONG_PIN.format(tries=error.message_args.get("tries_left", "?")), Tone.WARNING)
+    text = _BY_KEY.get(error.message_key) or _BY_CODE.get(code)
     return Notice(code, text if text is not None else plain(error.message), Tone.WARNING)
 
 

@@ -839,7 +839,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Place</name>
     <message>
-        <location filename="../../kiosk/viewmodels/words.py" line="+35"/>
+        <location filename="../../kiosk/viewmodels/words.py" line="+36"/>
         <source>{section}, row {row}, seat {seat}</source>
         <translation>{section}, Reihe {row}, Platz {seat}</translation>
     </message>
@@ -1006,6 +1006,56 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
     <message>
         <location line="+1"/>
+        <source>Sales for this concert have not started yet. Please choose another concert.</source>
+        <translation>Der Verkauf für dieses Konzert hat noch nicht begonnen. Bitte wählen Sie ein anderes Konzert.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This concert has been cancelled, so nothing was sold. Please choose another concert.</source>
+        <translation>Dieses Konzert wurde abgesagt, es wurde nichts verkauft. Bitte wählen Sie ein anderes Konzert.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That concert is not on sale any more. Please choose another.</source>
+        <translation>Für dieses Konzert gibt es keine Tickets mehr zu kaufen. Bitte wählen Sie ein anderes.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your places are no longer held. Please choose again.</source>
+        <translation>Ihre Plätze sind nicht mehr reserviert. Bitte wählen Sie erneut.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These places are already paid for. If you have no tickets, please call staff.</source>
+        <translation>Diese Plätze sind bereits bezahlt. Wenn Sie keine Tickets haben, rufen Sie bitte das Personal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That is more places than one order may have. Please choose fewer.</source>
+        <translation>Das sind mehr Plätze, als eine Bestellung haben darf. Bitte wählen Sie weniger.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Those places cannot be chosen. Please choose again.</source>
+        <translation>Diese Plätze können nicht gewählt werden. Bitte wählen Sie erneut.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The payment could not be taken, so nothing was charged. Try again, or call staff.</source>
+        <translation>Die Zahlung konnte nicht durchgeführt werden, es wurde nichts abgebucht. Versuchen Sie es erneut oder rufen Sie das Personal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That staff number or PIN is not right. Check it and enter it again.</source>
+        <translation>Diese Personalnummer oder PIN ist nicht richtig. Bitte prüfen und erneut eingeben.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member of staff may not confirm payments. Another member of staff can confirm.</source>
+        <translation>Diese Person darf keine Zahlungen bestätigen. Eine andere Person vom Personal kann bestätigen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>You have had all the extra time we can give. Please finish or cancel now.</source>
         <translation>Sie haben bereits alle zusätzliche Zeit erhalten, die wir geben können. Bitte schließen Sie jetzt ab oder brechen Sie ab.</translation>
     </message>
@@ -1075,7 +1125,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Der Kiosk hat neu begonnen, weil ihn niemand benutzt hat.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+84"/>
         <source>some of those seats</source>
         <translation>einige dieser Plätze</translation>
     </message>

@@ -839,7 +839,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Place</name>
     <message>
-        <location filename="../../kiosk/viewmodels/words.py" line="+35"/>
+        <location filename="../../kiosk/viewmodels/words.py" line="+36"/>
         <source>{section}, row {row}, seat {seat}</source>
         <translation>{section}, fila {row}, asiento {seat}</translation>
     </message>
@@ -1006,6 +1006,56 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Sales for this concert have not started yet. Please choose another concert.</source>
+        <translation>La venta para este concierto aún no ha empezado. Elija otro concierto, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This concert has been cancelled, so nothing was sold. Please choose another concert.</source>
+        <translation>Este concierto se ha cancelado, así que no se ha vendido nada. Elija otro concierto, por favor.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That concert is not on sale any more. Please choose another.</source>
+        <translation>Las entradas para ese concierto ya no están a la venta. Elija otro, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your places are no longer held. Please choose again.</source>
+        <translation>Sus plazas ya no están reservadas. Elija de nuevo, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These places are already paid for. If you have no tickets, please call staff.</source>
+        <translation>Estas plazas ya están pagadas. Si no tiene las entradas, llame al personal, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That is more places than one order may have. Please choose fewer.</source>
+        <translation>Son más plazas de las que permite un pedido. Elija menos, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Those places cannot be chosen. Please choose again.</source>
+        <translation>Esas plazas no se pueden elegir. Elija de nuevo, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The payment could not be taken, so nothing was charged. Try again, or call staff.</source>
+        <translation>No se ha podido cobrar el pago, así que no se ha cargado nada. Inténtelo de nuevo o llame al personal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That staff number or PIN is not right. Check it and enter it again.</source>
+        <translation>Ese número de personal o PIN no es correcto. Compruébelo e introdúzcalo de nuevo.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This member of staff may not confirm payments. Another member of staff can confirm.</source>
+        <translation>Este miembro del personal no puede confirmar pagos. Puede confirmarlo otro miembro del personal.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>You have had all the extra time we can give. Please finish or cancel now.</source>
         <translation>Ya ha recibido todo el tiempo extra que podemos dar. Termine o cancele ahora, por favor.</translation>
     </message>
@@ -1075,7 +1125,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>El quiosco ha vuelto a empezar porque nadie lo estaba usando.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+84"/>
         <source>some of those seats</source>
         <translation>algunos de esos asientos</translation>
     </message>

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QLabel
 
 from core.client.local import LocalClient
 from core.domain.errors import ErrorCode
-from core.services import sales
+from core.services import concerts, sales
 from kiosk.viewmodels.flow_state import Step
-from tests.builders import signing_kiosk
+from tests.builders import ROOT, signing_kiosk
 from tests.core.tickets.test_pdf import page_texts
 from tests.support.kiosk_window import Kiosk, find, tap_seat
 
@@ -182,5 +182,22 @@ def test_seats_taken_by_another_kiosk_are_named_in_the_buyers_language(
     assert f"Parkett, Reihe {taken.row}, Platz {taken.number}" in shown, shown
     assert "Stalls" not in shown
     assert "row" not in shown
+    qt_run(kiosk.flow.aclose())
+    kiosk.window.languages.close()
+
+
+def test_a_concert_cancelled_while_a_german_buyer_chooses_is_said_in_german(
+    qtbot, qt_run, kiosk_ctx, kiosk_folder
+):
+    kiosk = Kiosk(qtbot, LocalClient.over(kiosk_ctx), kiosk_ctx.settings, kiosk_folder)
+    _to_seats(qtbot, kiosk, "de")
+    chosen = _stalls_seats(kiosk, 1)
+    tap_seat(qtbot, kiosk, chosen[0])
+    qt_run(concerts.cancel_concert(kiosk_ctx, ROOT, kiosk.flow.seat_map.seat_map.concert.id))
+    qtbot.mouseClick(find(kiosk.window, "continue"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.flow.state.notice is not None and not kiosk.flow.state.busy, timeout=10_000)
+    assert kiosk.flow.state.notice.code == ErrorCode.SALES_CLOSED
+    shown = find(kiosk.window, "notice_text").text()
+    assert "abgesagt" in shown, shown  # not "Night Music has been cancelled." nor "Sales … have closed"
     qt_run(kiosk.flow.aclose())
     kiosk.window.languages.close()

@@ -12,6 +12,7 @@ from core.domain.errors import (
     ErrorCode,
     HoldExpired,
     NotEnoughPlaces,
+    SalesClosed,
     SeatsTaken,
     WrongPin,
 )
@@ -77,3 +78,9 @@ def test_a_name_in_a_language_falls_back_to_the_base_language_then_to_the_name()
     assert name_in("Stalls", names, "de_AT") == "Parkett"
     assert name_in("Stalls", names, "fr") == "Stalls"
     assert name_in("Stalls", (), "de") == "Stalls"
+
+
+@pytest.mark.parametrize("key", [SalesClosed.CANCELLED_KEY, SalesClosed.NOT_OPEN_KEY])
+def test_why_sales_are_closed_crosses_the_api_as_its_key(key: str) -> None:
+    back = over_json(SalesClosed("Night Music has been cancelled.", key=key))
+    assert (back.code, back.message_key) == (ErrorCode.SALES_CLOSED, key)

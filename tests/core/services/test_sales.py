@@ -135,13 +135,34 @@ async def test_concert_outside_sales_window_or_closed(ctx, clock):
     with pytest.raises(SalesClosed) as err:
         await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
     assert err.value.code == "sales_closed"
+    assert err.value.message_key == "sales_closed"  # the kiosk says "Sales for this concert have closed"
+    assert await snapshot(ctx) == before
+
+    cancelled = await build_stage(ctx, name="Cancelled Hall")
+    await concerts.cancel_concert(ctx, ROOT, cancelled.id)
+    before = await snapshot(ctx)
+    with pytest.raises(SalesClosed) as gone:
+        await sales.hold_places(ctx, cancelled.kiosk, cancelled.id, cancelled.seats[:1])
+    assert (gone.value.code, gone.value.message_key) == ("sales_closed", "sales_closed.cancelled")
     assert await snapshot(ctx) == before
 
     open_stage = await build_stage(ctx, name="Later Hall")
     clock.advance(8 * 24 * 3600)  # past the sales window
     before = await snapshot(ctx)
-    with pytest.raises(SalesClosed):
+    with pytest.raises(SalesClosed) as past:
         await sales.hold_standing(ctx, open_stage.kiosk, open_stage.id, open_stage.standing, 1)
+    assert past.value.message_key == "sales_closed"
+    assert await snapshot(ctx) == before
+
+
+async def test_a_concert_whose_sales_have_not_opened_says_so_by_its_key(ctx, clock):
+    stage = await build_stage(ctx)
+    clock.advance(-3 * 24 * 3600)  # before the sales window opens
+    before = await snapshot(ctx)
+    with pytest.raises(SalesClosed) as err:
+        await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
+    assert (err.value.code, err.value.message_key) == ("sales_closed", "sales_closed.not_open")
+    assert "open on" in err.value.message  # core's English still names the day
     assert await snapshot(ctx) == before
 
 
