@@ -88,16 +88,19 @@ class LocalClient:
         clock: Clock | None = None,
         send_mail: bool = True,
         mail_every_s: float = MAIL_EVERY_S,
+        mailer: Mailer | None = None,
     ) -> None:
         self._settings = settings
         self._clock = clock
         self._send_mail = send_mail
         self._mail_every_s = mail_every_s
+        self._mailer = mailer  # else the one the settings configure
         self._ctx: ServiceContext | None = None
         self._stack: contextlib.AsyncExitStack | None = None
         self._actor: Actor | None = None
         self._device: Device | None = None
         self._mail_task: asyncio.Task[None] | None = None
+        self._mail_stop = asyncio.Event()
 
     @classmethod
     def over(cls, ctx: ServiceContext, *, actor: Actor | None = None) -> LocalClient:
@@ -124,9 +127,12 @@ class LocalClient:
 
     async def aclose(self) -> None:
         if self._mail_task is not None:
-            self._mail_task.cancel()
-            await asyncio.gather(self._mail_task, return_exceptions=True)
-            self._mail_task = None
+            task, self._mail_task = self._mail_task, None
+            # The stop signal ends the loop even if a library swallows the cancel (as asyncio.wait_for does
+            # on Python 3.11); the cancel only cuts a slow relay short.
+            self._mail_stop.set()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         if self._stack is not None:
             stack, self._stack = self._stack, None
             self._ctx = None
@@ -271,20 +277,27 @@ class LocalClient:
         return await health.open_health_reporter(self.ctx, actor.device_id)
 
     async def _start_mail(self) -> None:
-        mailer = await adapters.open_mailer(self.ctx.settings)
+        mailer = self._mailer or await adapters.open_mailer(self.ctx.settings)
         if mailer is not None:
+            self._mail_stop = asyncio.Event()
             self._mail_task = asyncio.create_task(self._mail_loop(mailer), name="ticket-mail")
 
     async def _mail_loop(self, mailer: Mailer) -> None:
-        while True:
+        """One mail at a time, the stop signal checked before each, so closing never waits for more than the
+        mail in hand (each is bounded in time), whether or not the cancel reached us."""
+        while not self._mail_stop.is_set():
             try:
-                await mail.send_due_mail(self.ctx, mailer)
+                run = await mail.send_due_mail(self.ctx, mailer, limit=1)
+                if run.sent or run.retry_later or run.failed:
+                    continue  # more may be due now
             except EncoreError as error:
                 log.warning("ticket mail not sent now (%s); trying again later", error.code)
             except Exception:
                 # The loop is the only sender in this mode: it must outlive a surprise.
                 log.exception("ticket mail failed unexpectedly; trying again later")
-            await asyncio.sleep(self._mail_every_s)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._mail_every_s):
+                    await self._mail_stop.wait()
 
 
 if TYPE_CHECKING:  # mypy holds the in-process implementations to the interfaces the apps code against

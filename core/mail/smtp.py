@@ -58,6 +58,9 @@ class SmtpMailer:
         s = self._settings
         if "Date" not in msg:  # set on the first attempt and kept, so a retry is the same message
             msg["Date"] = format_datetime(self._clock.now())
+        task = asyncio.current_task()
+        cancels_before = task.cancelling() if task is not None else 0
+        error: MailError | None = None
         try:
             # aiosmtplib times each step; the outer deadline bounds the whole exchange, whatever happens.
             async with asyncio.timeout(s.smtp_timeout_s * 3):
@@ -73,7 +76,14 @@ class SmtpMailer:
                     timeout=s.smtp_timeout_s,
                 )
         except (aiosmtplib.SMTPException, OSError) as exc:  # OSError covers TimeoutError and ssl errors
-            raise _map_error(exc, s) from None
+            error = _map_error(exc, s)
+        if task is not None and task.cancelling() > cancels_before:
+            # aiosmtplib waits for each reply with asyncio.wait_for, which on Python 3.11 drops a cancel that
+            # arrives together with the reply and lets the exchange run on. The caller asked us to stop (a
+            # closing LocalClient awaits its mail loop): a lost cancel kept that loop, and the close, going.
+            raise asyncio.CancelledError
+        if error is not None:
+            raise error from None
         log.debug("mail %s handed to %s", msg.get("Message-ID", "?"), s.smtp_host)
 
 

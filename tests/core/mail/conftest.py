@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import ssl
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -219,3 +221,54 @@ def start_smtp(tls_files: TlsFiles) -> Iterator[StartServer]:
 
 def with_settings(server: SmtpServer, **changes: Any) -> Settings:
     return replace(server.settings, **changes)
+
+
+HELD_REPLY = "250 2.0.0 Accepted after the hold"
+
+
+class HeldRecorder(Recorder):
+    """Holds the reply to DATA until ``release`` is set; ``reply_sent`` is set once that reply is on the wire."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data_reached = threading.Event()
+        self.release = threading.Event()
+        self.reply_sent = threading.Event()
+
+    async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
+        self.data_reached.set()
+        await asyncio.to_thread(self.release.wait)
+        self.envelopes.append(envelope)
+        return HELD_REPLY
+
+
+class _SignallingSMTP(SMTPServer):
+    async def push(self, status: AnyStr) -> None:
+        await super().push(status)  # written to the socket: on loopback the client can read it from now on
+        handler = self.event_handler
+        if isinstance(handler, HeldRecorder) and status == HELD_REPLY:
+            handler.reply_sent.set()
+
+
+class _HeldController(Controller):
+    def factory(self) -> SMTPServer:
+        return _SignallingSMTP(self.handler, **self.SMTP_kwargs)
+
+
+@pytest.fixture
+def held_smtp() -> Iterator[SmtpServer]:
+    """A plain relay on 127.0.0.1 whose DATA reply waits for the test (a HeldRecorder)."""
+    recorder = HeldRecorder()
+    port = free_port()
+    controller = _HeldController(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = Settings(
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        smtp_timeout_s=30.0,
+        mail_from="Encore Box Office <tickets@venue.example>",
+    )
+    yield SmtpServer(recorder, settings)
+    recorder.release.set()
+    controller.stop()
