@@ -70,6 +70,13 @@ QPushButton:disabled { color: #777777; border-color: #555555; }
 """
 
 
+DOOR_SCAN_GAP_MS = 150.0
+"""The longest pause inside one scan (or before its Enter) the door still takes as the scanner's. Wider than
+HidScanner's default (50 ms, for a screen where a person may type and must not be taken for a scanner): nothing
+on this screen takes text, so a slow gap is never a person, and a loaded machine or a slow USB hub can stretch a
+real scan past 50 ms."""
+
+
 # Spelled out at each call so that lupdate files the texts under this context (a bare tr() had none).
 translate = QCoreApplication.translate
 
@@ -94,7 +101,7 @@ class DoorScreen(QWidget):
         self.setStyleSheet(_STYLE)
         self.sounds = sounds or DoorSounds(self)
         # Nothing on this screen takes text: keys that are not a whole scan are a failed scan, never typing.
-        self.scanner = scanner or HidScanner(self, typing=False)
+        self.scanner = scanner or HidScanner(self, max_gap_ms=DOOR_SCAN_GAP_MS, typing=False)
         self._owns_filter = scanner is None
         """Its own scanner filters the application's keys while the screen shows (showEvent/hideEvent)."""
         app = QApplication.instance()

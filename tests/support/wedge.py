@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 __all__ = ["wedge_keys", "wedge_type"]
@@ -48,8 +49,13 @@ def wedge_keys(text: str, *, end: str = "enter") -> list[Press]:
     return events
 
 
-def wedge_type(target: QWidget, text: str, *, end: str = "enter") -> None:
+def wedge_type(target: QWidget, text: str, *, end: str = "enter", pause_before_end_ms: int = 0) -> None:
     """Send one scan's key events to ``target`` (the focused widget) through the application, as X does, so
-    application-wide event filters see them first."""
-    for kind, key, modifiers, char in wedge_keys(text, end=end):
+    application-wide event filters see them first. ``pause_before_end_ms``: a slow scanner (a loaded machine,
+    a slow hub) that sends its Enter that long after the last character; the event loop runs meanwhile."""
+    events = wedge_keys(text, end=end)
+    ending = len(wedge_keys("", end=end))
+    for index, (kind, key, modifiers, char) in enumerate(events):
+        if pause_before_end_ms and ending and index == len(events) - ending:
+            QTest.qWait(pause_before_end_ms)
         QApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, char))

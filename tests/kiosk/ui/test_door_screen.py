@@ -107,6 +107,23 @@ def test_scanner_admits_then_already_used_with_the_reason(qtbot, model, night, k
     assert screen.sounds.played == [Tone.ADMIT, Tone.REFUSE]
 
 
+def test_a_slow_scanner_whose_enter_comes_late_still_admits(qtbot, model, night):
+    """On a loaded machine or a slow USB hub a real scan's Enter came 120 ms after its last character: past the
+    50 ms that tells a person from a scanner, so the door dropped the scan. The door takes no text: it waits
+    longer. (The door's own gap, not make_screen's test widening.)"""
+    screen = DoorScreen(model)
+    qtbot.addWidget(screen)
+    screen.resize(1920, 1080)
+    screen.show()
+    qtbot.waitExposed(screen)
+    qtbot.wait(200)  # the first paint is done: the pause below is the scanner's, not the machine's
+    scans: list[str] = []
+    screen.scanner.scanned.connect(scans.append)
+    wedge_type(screen.undo, night.texts[0], pause_before_end_ms=120)
+    assert scans == [night.texts[0]]
+    qtbot.waitUntil(lambda: screen.word.text() == "ADMIT", timeout=10_000)
+
+
 def test_garbage_is_not_valid_and_undo_takes_back_the_last_admit(qtbot, model, night):
     screen = make_screen(qtbot, model)
     scan_by_keyboard(qtbot, screen, "THIS IS NOT A TICKET 123")
