@@ -16,14 +16,11 @@ from core.domain.errors import PrintFailed as PrintFailed
 from core.domain.ids import TicketId
 from core.domain.orders import Order, TicketState
 from core.domain.tickets import Layout
-from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
-from kiosk.viewmodels.i18n import Text, plain
+from kiosk.viewmodels.i18n import Text
+from kiosk.viewmodels.print_words import CALL_STAFF, print_problem
 from kiosk.viewmodels.tasks import TaskOwner
 
 log = logging.getLogger(__name__)
-
-_CTX = "TicketPrinting"
-CALL_STAFF = T(_CTX, "The ticket could not be printed. Please call staff.")
 
 
 class PrinterState(StrEnum):
@@ -130,13 +127,15 @@ class TicketPrinting:
             # Nothing reached the printer, so there is no print to record; core's message says what to do.
             # Refused (the kiosk's print window passed) or nothing left to print: only staff can help.
             retry = not isinstance(exc, NotAllowed | NotFound)
-            return self._failed(order, ids, plain(exc.message), exc.code, "", retry, recorded=True)
+            log.info("tickets of order %s not rendered: %s (%s)", order.code, exc.code, exc.message)
+            return self._failed(order, ids, print_problem(exc), exc.code, "", retry, recorded=True)
         self._set(replace(self._state, phase=PrintPhase.PRINTING))
         try:
             await self._printer.print_pdf(pdf, job_name=f"Encore order {order.code}")
         except PrintFailed as exc:
             recorded = await self._record(client, ids, ok=False, reason=exc.reason)
-            return self._failed(order, ids, plain(exc.message), exc.code, exc.reason, True, recorded=recorded)
+            text = print_problem(exc)  # the buyer's words; exc.message and reason go to the log and audit
+            return self._failed(order, ids, text, exc.code, exc.reason, True, recorded=recorded)
         except BaseException:
             # A bug or a cancel mid-print: leave no screen stuck on "printing"; the owner logs and handles it.
             self._set(

@@ -1439,6 +1439,49 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
     </message>
 </context>
 <context>
+    <name>TicketPrinting</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/print_words.py" line="+10"/>
+        <source>The ticket could not be printed. Please call staff.</source>
+        <translation>Das Ticket konnte nicht gedruckt werden. Bitte rufen Sie das Personal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No printer is set up for this kiosk. Please call staff to print your tickets.</source>
+        <translation>Für diesen Automaten ist kein Drucker eingerichtet. Bitte rufen Sie das Personal, um Ihre Tickets zu drucken.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The printer did not print the ticket. Please call staff.</source>
+        <translation>Der Drucker hat das Ticket nicht gedruckt. Bitte rufen Sie das Personal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The ticket printer is full. Please call staff to print your tickets.</source>
+        <translation>Der Ticketdrucker ist voll. Bitte rufen Sie das Personal, um Ihre Tickets zu drucken.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The ticket printer is not available. Please call staff to print your tickets.</source>
+        <translation>Der Ticketdrucker ist nicht verfügbar. Bitte rufen Sie das Personal, um Ihre Tickets zu drucken.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only staff can print these tickets now. Please call staff.</source>
+        <translation>Diese Tickets kann jetzt nur das Personal drucken. Bitte rufen Sie das Personal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is nothing left to print for this order. Please call staff.</source>
+        <translation>Für diese Bestellung gibt es nichts mehr zu drucken. Bitte rufen Sie das Personal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tickets could not be prepared just now. Try again, or call staff.</source>
+        <translation>Die Tickets konnten gerade nicht vorbereitet werden. Versuchen Sie es erneut oder rufen Sie das Personal.</translation>
+    </message>
+</context>
+<context>
     <name>WelcomeScreen</name>
     <message>
         <location filename="../../kiosk/ui/screens/welcome.py" line="+69"/>

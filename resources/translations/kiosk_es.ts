@@ -1439,6 +1439,49 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
 </context>
 <context>
+    <name>TicketPrinting</name>
+    <message>
+        <location filename="../../kiosk/viewmodels/print_words.py" line="+10"/>
+        <source>The ticket could not be printed. Please call staff.</source>
+        <translation>No se ha podido imprimir la entrada. Llame al personal, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No printer is set up for this kiosk. Please call staff to print your tickets.</source>
+        <translation>Este quiosco no tiene impresora. Llame al personal para imprimir sus entradas, por favor.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The printer did not print the ticket. Please call staff.</source>
+        <translation>La impresora no ha impreso la entrada. Llame al personal, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The ticket printer is full. Please call staff to print your tickets.</source>
+        <translation>La impresora de entradas está llena. Llame al personal para imprimir sus entradas, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The ticket printer is not available. Please call staff to print your tickets.</source>
+        <translation>La impresora de entradas no está disponible. Llame al personal para imprimir sus entradas, por favor.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only staff can print these tickets now. Please call staff.</source>
+        <translation>Ahora solo el personal puede imprimir estas entradas. Llame al personal, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is nothing left to print for this order. Please call staff.</source>
+        <translation>No queda nada por imprimir de este pedido. Llame al personal, por favor.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tickets could not be prepared just now. Try again, or call staff.</source>
+        <translation>Ahora mismo no se han podido preparar las entradas. Inténtelo de nuevo o llame al personal.</translation>
+    </message>
+</context>
+<context>
     <name>WelcomeScreen</name>
     <message>
         <location filename="../../kiosk/ui/screens/welcome.py" line="+69"/>

@@ -10,6 +10,7 @@ from core.domain.errors import EncoreError, ErrorCode, SalesClosed, SeatsTaken, 
 from core.domain.places import PlaceName
 from kiosk.ui.i18n import Languages
 from kiosk.viewmodels.messages import notice_for
+from kiosk.viewmodels.print_words import print_problem
 
 _E = ErrorCode
 BUYER_ERRORS: tuple[tuple[ErrorCode, str | None], ...] = (
@@ -102,6 +103,31 @@ def test_every_error_a_buyer_can_meet_is_said_in_the_buyers_language(qapp, langu
         assert "noch nicht begonnen" in said[SalesClosed.NOT_OPEN_KEY]
         assert "Parkett, Reihe C, Platz 12" in said["seats_taken"]
         assert "2" in said["wrong_pin"]
+
+
+PRINT_ERRORS = (
+    # The printer adapters (kiosk.devices): PrintFailed and its codes
+    _E.PRINT_FAILED, _E.PRINTER_MISSING, _E.PRINTER_ERROR, _E.PRINTER_REFUSED, _E.PRINT_CRASHED,
+    _E.PRINT_FOLDER_FULL, _E.PRINT_FOLDER_UNWRITABLE,
+    # Rendering the order (services.tickets): the print window passed, refunded, unsigned, a busy system
+    _E.NOT_ALLOWED, _E.NOTHING_TO_PRINT, _E.ORDER_NOT_FOUND, _E.TICKET_UNSIGNED, _E.STORAGE_BUSY,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_a_failed_print_is_explained_in_the_buyers_language(qapp, language: str) -> None:
+    languages = Languages()
+    try:
+        texts = [print_problem(_error(code, None)) for code in PRINT_ERRORS]
+        english = [str(t) for t in texts]
+        languages.switch(language)
+        said = dict(zip(PRINT_ERRORS, (str(t) for t in texts), strict=True))
+    finally:
+        languages.close()
+    assert not [c for c, text in said.items() if FALLBACK in text]
+    assert not [c for (c, text), en in zip(said.items(), english, strict=True) if text == en], said
+    if language == "de":
+        assert "Drucker" in said[_E.PRINTER_MISSING]
 
 
 def test_each_reason_for_closed_sales_has_its_own_sentence(qapp) -> None:

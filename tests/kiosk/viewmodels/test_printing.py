@@ -123,7 +123,8 @@ async def test_a_jam_keeps_the_order_and_a_reprint_prints_it(
 
     assert (failed.ok, failed.can_reprint, failed.recorded) == (False, True, True)
     assert (failed.error_code, failed.reason) == (ErrorCode.PRINTER_ERROR, "paper jam")
-    assert str(failed.error) == "The printer is jammed. Please call staff."
+    # The buyer's sentence is the kiosk's (translated), not the printer's English; the reason goes to the audit.
+    assert str(failed.error) == "The printer did not print the ticket. Please call staff."
     s = printing.state
     assert (s.phase, s.can_reprint, s.error_code, s.attempts) == (
         PrintPhase.FAILED,
@@ -162,6 +163,7 @@ async def test_after_the_print_window_the_kiosk_must_call_staff(
     outcome = await printing.print_order(LocalClient.over(ctx, actor=kiosk), order)
 
     assert (outcome.ok, outcome.can_reprint, outcome.error_code) == (False, False, "not_allowed")
+    assert str(outcome.error) == "Only staff can print these tickets now. Please call staff."
     assert printing.state.phase is PrintPhase.FAILED
     assert printer.calls == 0
     assert await snapshot(ctx) == before
