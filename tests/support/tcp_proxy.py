@@ -28,6 +28,8 @@ class TcpProxy:
         """Everything the server sends is dropped while set."""
         self.commits_forwarded = 0
         self.bytes_dropped = 0
+        self.bytes_to_server = 0
+        """Every byte a client sent towards the server, frozen or not: whether a client asked at all."""
         self._freeze_after_commit = False
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -109,6 +111,8 @@ class TcpProxy:
     ) -> None:
         try:
             while data := await reader.read(65536):
+                if to_server:
+                    self.bytes_to_server += len(data)
                 if not to_server and self.frozen:
                     self.bytes_dropped += len(data)
                     continue
