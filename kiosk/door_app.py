@@ -19,6 +19,7 @@ from core.domain.ids import DeviceId
 from kiosk.app_common import show, staff_exit
 from kiosk.devices.camera import CameraScanner
 from kiosk.ui.door_screen import DoorScreen
+from kiosk.ui.i18n import Languages
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.theme import Theme
 from kiosk.viewmodels.door import DoorViewModel
@@ -38,10 +39,15 @@ translate = QCoreApplication.translate
 class DoorApp(QObject):
     closed = Signal()
 
-    def __init__(self, client: DeviceClient, settings: Settings) -> None:
+    def __init__(
+        self, client: DeviceClient, settings: Settings, *, languages: Languages | None = None
+    ) -> None:
         super().__init__()
         self.client = client
         self.settings = settings
+        # Even in English: its plural forms ("1 scan to sync") come from a translator.
+        self._owns_languages = languages is None
+        self.languages = languages or Languages()
         self.window = QStackedWidget()
         self.window.setObjectName("door_app")
         self.window.setWindowTitle("Encore door")
@@ -132,4 +138,6 @@ class DoorApp(QObject):
             await self.view_model.aclose()
         if self.health is not None:
             await self.health.aclose()
+        if self._owns_languages:
+            self.languages.close()
         self.window.deleteLater()

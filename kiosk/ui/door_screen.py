@@ -265,7 +265,9 @@ class DoorScreen(QWidget):
         if state.online:
             text, colours = translate("DoorScreen", "● Online"), ("#0b7a2c", "#ffffff")
         elif state.unsynced:
-            text = translate("DoorScreen", "● OFFLINE · {count} scans to sync").format(count=state.unsynced)
+            # Qt's plural forms (%n): 1 scan, 2 scans; English's from kiosk_en.ts (plurals only). self.tr, not
+            # translate(): lupdate files translate()'s n only when it is a literal (then never as a plural).
+            text = self.tr("● OFFLINE · %n scans to sync", "", state.unsynced)
             colours = ("#ffb300", "#000000")
         else:
             text, colours = translate("DoorScreen", "● OFFLINE"), ("#ffb300", "#000000")

@@ -19,7 +19,7 @@ from kiosk.viewmodels import i18n as vm_i18n
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
 LANGUAGES = ("en", "de", "es")
-"""English is the source language: it has no .qm file."""
+"""English is the source language: its .qm holds only the plural forms ("%n scans": 1 scan, 2 scans)."""
 TRANSLATED = ("de", "es")
 SOURCES = ROOT / "kiosk"
 _BIN = Path(sys.executable).parent
@@ -43,6 +43,7 @@ class Languages(QObject):
         self.current = "en"
         self._translator: QTranslator | None = None
         vm_i18n.install(QCoreApplication.translate)
+        self._install("en")
 
     def switch(self, language: str) -> None:
         """Qt sends QEvent.LanguageChange to every widget; the screens re-translate and re-render themselves."""
@@ -50,16 +51,7 @@ class Languages(QObject):
             return
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
-        app = QCoreApplication.instance()
-        if self._translator is not None:
-            app.removeTranslator(self._translator)
-            self._translator = None
-        if language != "en":
-            translator = QTranslator(self)
-            if not translator.load(str(qm_path(language))):
-                raise FileNotFoundError(f"no compiled translation at {qm_path(language)} (run lrelease)")
-            app.installTranslator(translator)
-            self._translator = translator
+        self._install(language)
         self.current = language
         vm_i18n.set_language(language)
         QLocale.setDefault(QLocale(language))
@@ -67,8 +59,18 @@ class Languages(QObject):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self.switched.emit(language)
 
+    def _install(self, language: str) -> None:
+        app = QCoreApplication.instance()
+        translator = QTranslator(self)
+        if not translator.load(str(qm_path(language))):
+            raise FileNotFoundError(f"no compiled translation at {qm_path(language)} (run lrelease)")
+        if self._translator is not None:
+            app.removeTranslator(self._translator)
+        app.installTranslator(translator)
+        self._translator = translator
+
     def close(self) -> None:
-        """Back to English source texts (the app is going away, or a test is done with it)."""
+        """Back to the bare source texts (the app is going away, or a test is done with it)."""
         if self._translator is not None:
             QCoreApplication.instance().removeTranslator(self._translator)
             self._translator = None
@@ -91,8 +93,9 @@ def _spelled_out(text: str) -> str:
     return text
 
 
-def extract(ts_files: list[Path], *, sources: Path = SOURCES) -> None:
-    """Run lupdate over a copy of the kiosk's Python sources (locations relative to the repository)."""
+def extract(ts_files: list[Path], *, sources: Path = SOURCES, plural_only: bool = False) -> None:
+    """Run lupdate over a copy of the kiosk's Python sources (locations relative to the repository).
+    ``plural_only``: English, whose source texts need no translation but their plural forms."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / sources.relative_to(ROOT)
         for path in sorted(sources.rglob("*.py")):
@@ -108,6 +111,7 @@ def extract(ts_files: list[Path], *, sources: Path = SOURCES) -> None:
                 "-locations",
                 "relative",
                 "-no-obsolete",
+                *(["-pluralonly"] if plural_only else []),
                 str(copy),
                 "-ts",
                 *map(str, ts_files),
@@ -130,8 +134,9 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     if command == "update":
         extract([ts_path(lang) for lang in TRANSLATED])
+        extract([ts_path("en")], plural_only=True)
     elif command == "release":
-        for lang in TRANSLATED:
+        for lang in LANGUAGES:
             release(ts_path(lang), qm_path(lang))
     else:
         print(__doc__)

@@ -306,7 +306,7 @@
 <context>
     <name>DoorApp</name>
     <message>
-        <location filename="../../kiosk/door_app.py" line="+49"/>
+        <location filename="../../kiosk/door_app.py" line="+55"/>
         <source>Starting…</source>
         <translation>Startet …</translation>
     </message>
@@ -330,7 +330,7 @@ Schlüssel-Fingerabdruck:
 <context>
     <name>DoorScreen</name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
@@ -406,10 +406,13 @@ Schlüssel-Fingerabdruck:
         <source>● Online</source>
         <translation>● Online</translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>● OFFLINE · {count} scans to sync</source>
-        <translation>● OFFLINE · {count} Scans zu übertragen</translation>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>● OFFLINE · %n scans to sync</source>
+        <translation>
+            <numerusform>● OFFLINE · %n Scan zu übertragen</numerusform>
+            <numerusform>● OFFLINE · %n Scans zu übertragen</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+3"/>

@@ -306,7 +306,7 @@
 <context>
     <name>DoorApp</name>
     <message>
-        <location filename="../../kiosk/door_app.py" line="+49"/>
+        <location filename="../../kiosk/door_app.py" line="+55"/>
         <source>Starting…</source>
         <translation>Iniciando…</translation>
     </message>
@@ -330,7 +330,7 @@ Huella de la clave:
 <context>
     <name>DoorScreen</name>
     <message>
-        <location filename="../../kiosk/ui/door_screen.py" line="+128"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
@@ -406,10 +406,13 @@ Huella de la clave:
         <source>● Online</source>
         <translation>● En línea</translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>● OFFLINE · {count} scans to sync</source>
-        <translation>● SIN CONEXIÓN · {count} escaneos por sincronizar</translation>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>● OFFLINE · %n scans to sync</source>
+        <translation>
+            <numerusform>● SIN CONEXIÓN · %n escaneo por sincronizar</numerusform>
+            <numerusform>● SIN CONEXIÓN · %n escaneos por sincronizar</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+3"/>

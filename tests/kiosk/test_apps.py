@@ -205,7 +205,7 @@ def test_a_german_door_app_says_starting_in_german(qtbot, qt_run, kiosk_ctx):
     try:
         languages.switch("de")
         settings = replace(kiosk_ctx.settings, kiosk_mode="door", kiosk_lockdown=False)
-        app = DoorApp(LocalClient.over(kiosk_ctx), settings)
+        app = DoorApp(LocalClient.over(kiosk_ctx), settings, languages=languages)
         assert app.waiting.text() == "Startet …"
         qt_run(app.aclose())
     finally:

@@ -176,6 +176,29 @@ def test_the_offline_indicator_says_how_many_scans_wait_for_the_sync(qtbot, mode
     assert not screen.note.isVisibleTo(screen)
 
 
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "● OFFLINE · 1 scan to sync", "● OFFLINE · 2 scans to sync"),
+        ("de", "● OFFLINE · 1 Scan zu übertragen", "● OFFLINE · 2 Scans zu übertragen"),
+    ],
+)
+def test_the_offline_count_has_a_singular(qtbot, model, language, one, two):
+    """It said "1 scans to sync": Qt's plural forms now, English's from its own plurals-only translation."""
+    from kiosk.ui.i18n import Languages
+
+    languages = Languages()
+    try:
+        languages.switch(language)
+        screen = make_screen(qtbot, model)
+        screen.render_state(replace(model.state, online=False, unsynced=1))
+        assert screen.status.text() == one
+        screen.render_state(replace(model.state, online=False, unsynced=2))
+        assert screen.status.text() == two
+    finally:
+        languages.close()
+
+
 def test_offline_the_screen_shows_the_lists_age_and_past_the_limit_check_by_hand(
     qtbot, qt_run, kiosk_ctx, kiosk_clock, night, demo_sqlite_url, tmp_path, expect_log
 ):

@@ -70,12 +70,33 @@ def test_every_source_string_of_the_kiosk_is_translated(language, tmp_path):
     messages = _messages(fresh)
     assert set(messages) == set(_messages(i18n.ts_path(language))), "run: python -m kiosk.ui.i18n update"
     assert len(messages) > 150
-    missing = [k for k, t in messages.items() if t.get("type") in {"unfinished", "vanished"} or not t.text]
+    missing = [k for k, t in messages.items() if t.get("type") in {"unfinished", "vanished"} or not _texts(t)]
     assert not missing, f"untranslated in {language}: {missing}"
     for (_ctx, source), translation in messages.items():
-        assert set(re.findall(r"\{\w+\}", source)) == set(re.findall(r"\{\w+\}", translation.text or "")), (
-            source
-        )
+        for text in _texts(translation):
+            assert set(re.findall(r"\{\w+\}|%n", source)) == set(re.findall(r"\{\w+\}|%n", text)), source
+
+
+def _texts(translation: ET.Element) -> list[str]:
+    """The translation, or each of its plural forms (all must be there)."""
+    forms = translation.findall("numerusform")
+    texts = [f.text or "" for f in forms] if forms else [translation.text or ""]
+    return texts if all(texts) else []
+
+
+def test_english_has_every_plural_form_and_nothing_else(tmp_path):
+    """English is the source language; its .ts holds only the "%n scans" texts, with "1 scan" and "2 scans"."""
+    fresh = tmp_path / "kiosk_en.ts"
+    shutil.copy(i18n.ts_path("en"), fresh)
+    i18n.extract([fresh], plural_only=True)
+    messages = _messages(fresh)
+    assert set(messages) == set(_messages(i18n.ts_path("en"))), "run: python -m kiosk.ui.i18n update"
+    assert messages
+    for (_ctx, source), translation in messages.items():
+        assert len(_texts(translation)) == 2, source
+    rebuilt = tmp_path / "kiosk_en.qm"
+    i18n.release(i18n.ts_path("en"), rebuilt)
+    assert rebuilt.read_bytes() == i18n.qm_path("en").read_bytes(), "run: python -m kiosk.ui.i18n release"
 
 
 @pytest.mark.parametrize("language", i18n.TRANSLATED)

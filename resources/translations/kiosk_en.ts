@@ -1,0 +1,15 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>DoorScreen</name>
+    <message numerus="yes">
+        <location filename="../../kiosk/ui/door_screen.py" line="+270"/>
+        <source>● OFFLINE · %n scans to sync</source>
+        <translation>
+            <numerusform>● OFFLINE · %n scan to sync</numerusform>
+            <numerusform>● OFFLINE · %n scans to sync</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
