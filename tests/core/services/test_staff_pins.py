@@ -3,7 +3,6 @@ across devices, and one argon2 verify per try however many staff hold a PIN."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from core.domain.clock import ManualClock
 from core.domain.devices import DeviceKind
 from core.domain.errors import NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
 from core.domain.staff import DeviceActor, Role, StaffActor
-from core.security.passwords import hash_secret_async, verify_secret
+from core.security.passwords import hash_secret_async
 from core.services import devices, staff
 from core.services.context import ServiceContext
 from tests.builders import ROOT
@@ -141,21 +140,16 @@ async def test_one_wrong_pin_costs_one_argon2_verify_however_many_staff_hold_a_p
             )
 
     await ctx.db.write(twenty)
-    started = time.perf_counter()
-    verify_secret(pin_hash, WRONG)
-    one_verify = time.perf_counter() - started
 
+    # Every argon2 verify goes through passwords.verify_secret (the only user of the hasher), so the count is
+    # the cost: a loop over the 20 holders would count 20, whatever the machine's load.
     verifies = count_verifies(monkeypatch)
-    started = time.perf_counter()
     with pytest.raises(WrongPin):
         await staff.unlock_with_pin(ctx, kiosk, 20, WRONG)
-    took = time.perf_counter() - started
     assert verifies.calls == 1, "only the staff number's own PIN hash is verified"
     with pytest.raises(WrongPin):  # a number nobody has: one verify too, against a dummy hash
         await staff.unlock_with_pin(ctx, kiosk, 999, WRONG)
     assert verifies.calls == 2
-    # 20 verifies would take 20 times one; allow for a loaded machine, not for a loop over every holder.
-    assert took < one_verify * 5 + 0.5, (took, one_verify)
 
 
 async def test_the_right_pin_of_a_role_that_may_not_counts_as_wrong(ctx: ServiceContext) -> None:
