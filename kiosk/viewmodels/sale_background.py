@@ -33,6 +33,7 @@ class BackgroundLoops:
 
     state: FlowState
     seat_map: Any
+    client: Any
     _tasks: Any
     _paying: bool
     _last_touch: float
@@ -113,13 +114,15 @@ class BackgroundLoops:
             if self.state.busy or step not in {
                 Step.WELCOME,
                 Step.CONCERTS,
+                Step.SEATS,
                 Step.OUT_OF_SERVICE,
                 Step.ENROLMENT,
             }:
-                self._watch_seat_map_storage()
                 continue
             try:
-                if step in {Step.ENROLMENT, Step.OUT_OF_SERVICE}:
+                if step is Step.SEATS:
+                    await self._check_seat_map()
+                elif step in {Step.ENROLMENT, Step.OUT_OF_SERVICE}:
                     await self._enrol_once()
                 else:
                     await self._refresh_concerts()
@@ -131,7 +134,20 @@ class BackgroundLoops:
                 # This loop is how the kiosk comes back from an outage: it must outlive any surprise.
                 log.exception("kiosk poll failed unexpectedly; trying again")
 
-    def _watch_seat_map_storage(self) -> None:
+    async def _check_seat_map(self) -> None:
+        """A lost server or database, noticed while the buyer chooses seats. The map's live watch reads the
+        database only every live_resync_s while Redis is up (and Redis says nothing about the server), so the
+        server is asked here, one cheap read a poll as on Welcome and Concerts."""
         seat_map = self.seat_map
-        if seat_map is not None and self.state.step is Step.SEATS:
-            self._set(live=seat_map.state.live)
+        if seat_map is None:
+            return
+        self._set(live=seat_map.state.live)
+        try:
+            await self.client.get_availability(seat_map.seat_map.concert.id)
+        except StorageUnavailable as error:
+            # Only a buyer still choosing goes out of service: one who held seats meanwhile finds out at the
+            # next tap, and one paying is never interrupted (the checkout retries with its key).
+            if self.state.step is Step.SEATS and self.seat_map is seat_map and not self._paying:
+                self._out_of_service(error)
+        except EncoreError as error:  # e.g. the concert was withdrawn: the buyer's next tap hears why
+            log.debug("seat map check: %s", error.code)

@@ -242,6 +242,34 @@ def test_a_lost_server_shows_out_of_service_and_the_kiosk_recovers_and_sells(
 
 
 @pytest.mark.postgres
+@pytest.mark.redis
+def test_a_server_lost_while_the_buyer_is_on_the_seat_map_shows_out_of_service_and_recovers(
+    remote_venue, qtbot, qt_run, tmp_path, expect_log
+):
+    """The seat map is where a buyer spends longest, and Redis (still up) says nothing about the server: the
+    kiosk notices the lost server there too, without waiting for a tap on Continue, and comes back by itself."""
+    proxy = RestartableProxy("127.0.0.1", remote_venue.port)
+    qt_run(proxy.start())
+    settings = remote_venue.settings("kiosk_a", url=f"https://127.0.0.1:{proxy.port}")
+    client = RemoteClient(settings)
+    kiosk = Kiosk(qtbot, client, settings, tmp_path / "k")
+    to_seats(qtbot, kiosk, remote_venue.tonight)
+    tap_seat(qtbot, kiosk, kiosk.free_seats(1)[0])  # a buyer choosing, nothing held yet
+
+    with expect_log("kiosk.viewmodels.sale_flow", "out of service: server_unreachable"):
+        qt_run(proxy.close())  # the network to the server is gone
+        qtbot.waitUntil(lambda: kiosk.flow.state.step is Step.OUT_OF_SERVICE, timeout=30_000)
+    assert kiosk.shown(Step.OUT_OF_SERVICE)
+    assert kiosk.flow.seat_map is None  # its live watch stopped with the screen
+    qt_run(proxy.start())
+    qtbot.waitUntil(lambda: kiosk.on(Step.WELCOME), timeout=30_000)
+    assert kiosk.shown(Step.WELCOME)
+    qt_run(kiosk.flow.aclose())
+    qt_run(client.aclose())
+    qt_run(proxy.close())
+
+
+@pytest.mark.postgres
 @pytest.mark.allow_log  # the bus logs that Redis went away and came back
 def test_without_redis_the_kiosk_keeps_selling_by_polling_and_says_updates_are_paused(
     venue, qtbot, qt_run, kiosk_clock, tmp_path
