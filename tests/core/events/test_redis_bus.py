@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import itertools
 import logging
 import random
-import time
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from tests.support.logfail import ExpectLog
 from tests.support.probes import free_port
 
 LOGGER = "core.events.redis_bus"
+HANG_GUARD_S = 30  # fails only a publish that hangs; a slow, loaded machine stays well inside it
 
 FAST = RedisTuning(backoff_min=0.1, backoff_max=0.5)
 
@@ -111,22 +112,24 @@ async def test_control_non_atomic_publish_is_caught_by_the_same_harness(
 
 
 async def test_publish_with_redis_down_returns_quickly(expect_log: ExpectLog) -> None:
+    """A refused connection ends the publish at once: the reason logged is the refusal, not the publish deadline
+    (a retry loop that waited out the deadline would log TimeoutError)."""
     bus = RedisBus(f"redis://127.0.0.1:{free_port()}/0")
     event = places_changed(ConcertId(1))
     try:
-        with expect_log(LOGGER, "not published"):
-            started = time.monotonic()
-            result = await bus.publish(event)
-            elapsed = time.monotonic() - started
+        with expect_log(LOGGER, "not published") as logged:
+            async with asyncio.timeout(HANG_GUARD_S):
+                result = await bus.publish(event)
         assert not await bus.ping()
     finally:
         await bus.close()
     assert result == event
     assert result.seq == 0
-    assert elapsed < 1.0
+    (record,) = logged.seen
+    assert f"not published: ConnectionError: Error {errno.ECONNREFUSED} connecting" in record.getMessage()
 
 
-async def test_publish_to_a_hung_server_gives_up_in_half_a_second(expect_log: ExpectLog) -> None:
+async def test_publish_to_a_hung_server_gives_up_at_the_publish_deadline(expect_log: ExpectLog) -> None:
     """A server that accepts and never answers (frozen Redis, black-holed network) must not hang a sale."""
     held: list[asyncio.StreamWriter] = []
 
@@ -137,10 +140,9 @@ async def test_publish_to_a_hung_server_gives_up_in_half_a_second(expect_log: Ex
     port = server.sockets[0].getsockname()[1]
     bus = RedisBus(f"redis://127.0.0.1:{port}/0")
     try:
-        with expect_log(LOGGER, "not published"):
-            started = time.monotonic()
-            result = await bus.publish(places_changed(ConcertId(1)))
-            elapsed = time.monotonic() - started
+        with expect_log(LOGGER, "not published") as logged:
+            async with asyncio.timeout(HANG_GUARD_S):
+                result = await bus.publish(places_changed(ConcertId(1)))
     finally:
         await bus.close()
         for w in held:
@@ -148,7 +150,11 @@ async def test_publish_to_a_hung_server_gives_up_in_half_a_second(expect_log: Ex
         server.close()
         await server.wait_closed()
     assert result.seq == 0
-    assert 0.4 < elapsed < 1.0
+    assert held, "the client never connected: the test froze nothing"
+    # The publish deadline (asyncio.timeout, a bare builtin TimeoutError) ended it: not redis-py's socket read
+    # timeout ("TimeoutError: Timeout reading from host:port", 2 s by default) and not a hang.
+    (record,) = logged.seen
+    assert record.getMessage().endswith("not published: TimeoutError"), record.getMessage()
 
 
 async def test_malformed_message_is_dropped_not_fatal(
