@@ -262,6 +262,13 @@ class DoorScreen(QWidget):
         )
         self.concert_label.setText(title or translate("DoorScreen", "No concert chosen"))
         self._render_chooser(state.concerts, state.choosing or (concert.id if concert else None))
+        caption = (
+            translate("DoorScreen", "Next concert night: {date}").format(date=state.next_night)
+            if state.next_night
+            else translate("DoorScreen", "Tonight's concert")
+        )
+        self.chooser_caption.setText(caption)
+        self.chooser.setAccessibleName(caption)
         if state.online:
             text, colours = translate("DoorScreen", "● Online"), ("#0b7a2c", "#ffffff")
         elif state.unsynced:

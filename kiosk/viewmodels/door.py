@@ -21,7 +21,7 @@ from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
 from kiosk.viewmodels.door_state import ConcertChoice, DoorState, RecentScan, Verdict
 from kiosk.viewmodels.door_status import station_status
-from kiosk.viewmodels.door_words import WORDS, Tone, doors_text, reason_text
+from kiosk.viewmodels.door_words import WORDS, Tone, date_text, doors_text, reason_text
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -111,16 +111,22 @@ class DoorViewModel:
     async def start(self, concert_id: ConcertId | None = None) -> None:
         """List tonight's concerts, take ``concert_id`` (or the only one), start the sync/refresh task."""
         concerts: tuple[ConcertChoice, ...] = ()
+        next_night: str | None = None
         try:
+            summaries = await self.client.list_door_concerts()
             concerts = tuple(
                 ConcertChoice(
                     s.concert.id, s.concert.title, _doors(s.concert.doors_at, s.timezone), s.timezone
                 )
-                for s in await self.client.list_door_concerts()
+                for s in summaries
             )
+            if summaries:
+                next_night = _another_night(
+                    summaries[0].concert.doors_at, summaries[0].timezone, self.client.clock.now()
+                )
         except EncoreError as exc:  # offline at start: a given concert still works from the local snapshot
             log.warning("door: cannot list concerts (%s)", exc.message)
-        self._publish(concerts=concerts)
+        self._publish(concerts=concerts, next_night=next_night)
         if concert_id is None and len(concerts) == 1:
             concert_id = concerts[0].id
         if concert_id is not None:
@@ -373,6 +379,15 @@ class DoorViewModel:
     def _publish(self, **changes: object) -> None:
         self._state = replace(self._state, **changes)  # type: ignore[arg-type]
         self.changed.emit(self._state)
+
+
+def _another_night(doors_at: datetime, timezone: str, now: datetime) -> str | None:
+    """The date of the listed concerts' night when it is not tonight (the server lists the next concert night's
+    when there is none tonight); None for tonight's: doors open already, or on the venue's today."""
+    zone = ZoneInfo(timezone)
+    if doors_at <= now or doors_at.astimezone(zone).date() == now.astimezone(zone).date():
+        return None
+    return date_text(doors_at, timezone)
 
 
 def _doors(doors_at: datetime, timezone: str) -> str:

@@ -51,6 +51,8 @@ class DoorState:
     gate: str
     concerts: tuple[ConcertChoice, ...] = ()
     concert: ConcertChoice | None = None
+    next_night: str | None = None
+    """No concert tonight: ``concerts`` are the next concert night's, this its date ('Thu 10 Dec'); None: tonight's."""
     verdict: Verdict | None = None
     """None: calm, "Ready — scan a ticket"."""
     online: bool = True

@@ -15,7 +15,7 @@ from core.domain.scans import ScanOutcome
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text
 
-__all__ = ["REASON_TEXTS", "WORDS", "Tone", "doors_text", "reason_text"]
+__all__ = ["REASON_TEXTS", "WORDS", "Tone", "date_text", "doors_text", "reason_text"]
 
 
 class Tone(StrEnum):
@@ -131,6 +131,11 @@ def _when(moment: datetime, zone: str, now: datetime) -> Text:
     if moment.astimezone(ZoneInfo(zone)).date() == now.astimezone(ZoneInfo(zone)).date():
         return _AT.format(time=_time(moment, zone))
     return _ON.format(date=_date(moment, zone), time=_time(moment, zone))
+
+
+def date_text(moment: datetime, zone: str) -> str:
+    """'Thu 10 Dec' in the venue's timezone."""
+    return _date(moment, zone)
 
 
 def _date(moment: datetime, zone: str) -> str:

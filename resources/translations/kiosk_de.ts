@@ -332,11 +332,12 @@ Schlüssel-Fingerabdruck:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
+        <location line="+131"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-128"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
     </message>
@@ -403,6 +404,11 @@ Schlüssel-Fingerabdruck:
     </message>
     <message>
         <location line="+3"/>
+        <source>Next concert night: {date}</source>
+        <translation>Nächster Konzertabend: {date}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>● Online</source>
         <translation>● Online</translation>
     </message>

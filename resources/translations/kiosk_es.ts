@@ -332,11 +332,12 @@ Huella de la clave:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
+        <location line="+131"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-128"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
     </message>
@@ -403,6 +404,11 @@ Huella de la clave:
     </message>
     <message>
         <location line="+3"/>
+        <source>Next concert night: {date}</source>
+        <translation>Próxima noche de concierto: {date}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>● Online</source>
         <translation>● En línea</translation>
     </message>

@@ -264,7 +264,9 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         # A clear touch control, labelled, in place of the title line it would otherwise repeat.
         assert screen.chooser.height() >= 48
         assert screen.chooser.font().pixelSize() >= 24
-        assert screen.chooser_caption.text() == "Tonight's concert"
+        # Days before the concert, nothing tonight: the chooser lists the next concert night's (it said tonight's).
+        assert screen.chooser_caption.text() == "Next concert night: Tue 8 Dec"
+        assert screen.chooser.accessibleName() == "Next concert night: Tue 8 Dec"
         assert screen.chooser_caption.isVisibleTo(screen)
         assert screen.chooser_caption.buddy() is screen.chooser
         assert not screen.concert_label.isVisibleTo(screen)
@@ -285,6 +287,16 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         assert screen.sounds.played == [Tone.WARN]
     finally:
         qt_run(door.aclose())
+
+
+def test_the_choosers_caption_says_tonight_only_for_tonights_concerts(qtbot, model):
+    screen = make_screen(qtbot, model)
+    choosing = replace(model.state, concert=None)  # the doors' night: tonight's concert, not yet chosen
+    screen.render_state(choosing)
+    assert screen.chooser_caption.isVisibleTo(screen)
+    assert screen.chooser_caption.text() == "Tonight's concert"
+    screen.render_state(replace(choosing, next_night="Thu 10 Dec"))
+    assert screen.chooser_caption.text() == "Next concert night: Thu 10 Dec"
 
 
 def test_a_failed_scan_with_focus_on_undo_never_undoes_an_admit(qtbot, model, night):

@@ -366,6 +366,7 @@ async def test_the_chooser_lists_tonights_concerts_or_else_the_next_nights_never
     try:
         assert [c.id for c in tonight.state.concerts] == [first.stage.id]
         assert tonight.state.concert is not None  # the only one tonight is taken
+        assert tonight.state.next_night is None  # tonight's: the chooser says so
     finally:
         await tonight.aclose()
     clock.advance(-3 * 24 * 3600)  # days before: no concert tonight, so the next concert night's
@@ -373,5 +374,6 @@ async def test_the_chooser_lists_tonights_concerts_or_else_the_next_nights_never
     try:
         assert [c.id for c in ahead.state.concerts] == [first.stage.id]
         assert tomorrow.stage.id not in [c.id for c in ahead.state.concerts]
+        assert ahead.state.next_night == "Tue 8 Dec"  # not tonight's: the chooser names the night
     finally:
         await ahead.aclose()
