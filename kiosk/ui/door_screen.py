@@ -261,7 +261,9 @@ class DoorScreen(QWidget):
             else (concert.title if concert else "")
         )
         self.concert_label.setText(title or translate("DoorScreen", "No concert chosen"))
-        self._render_chooser(state.concerts, state.choosing or (concert.id if concert else None))
+        self._render_chooser(
+            state.concerts, state.choosing or (concert.id if concert else None), tonight=not state.next_night
+        )
         caption = (
             translate("DoorScreen", "Next concert night: {date}").format(date=state.next_night)
             if state.next_night
@@ -294,7 +296,9 @@ class DoorScreen(QWidget):
             else ""
         )
 
-    def _render_chooser(self, concerts: tuple[ConcertChoice, ...], chosen: ConcertId | None) -> None:
+    def _render_chooser(
+        self, concerts: tuple[ConcertChoice, ...], chosen: ConcertId | None, *, tonight: bool
+    ) -> None:
         ids = [c.id for c in concerts]
         if ids != self._concert_ids:
             self.chooser.blockSignals(True)
@@ -310,7 +314,11 @@ class DoorScreen(QWidget):
         index = ids.index(chosen) if chosen is not None and chosen in ids else -1
         self.chooser.setCurrentIndex(index)
         if index < 0:
-            self.chooser.setPlaceholderText(translate("DoorScreen", "Choose tonight's concert"))
+            self.chooser.setPlaceholderText(
+                translate("DoorScreen", "Choose tonight's concert")
+                if tonight
+                else translate("DoorScreen", "Choose the concert")
+            )
 
     def _render_verdict(self, state: DoorState) -> None:
         verdict = state.verdict
@@ -322,7 +330,11 @@ class DoorScreen(QWidget):
         elif state.concert is None:
             word, place, note, tone = translate("DoorScreen", "Choose concert"), "", "", None
             reason = (
-                translate("DoorScreen", "Choose tonight's concert at the top.")
+                (
+                    translate("DoorScreen", "Choose the concert at the top.")
+                    if state.next_night
+                    else translate("DoorScreen", "Choose tonight's concert at the top.")
+                )
                 if state.concerts
                 else translate("DoorScreen", "No concert to check in. Call a manager.")
             )

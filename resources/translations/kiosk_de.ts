@@ -332,12 +332,12 @@ Schlüssel-Fingerabdruck:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
-        <location line="+131"/>
+        <location line="+133"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-130"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
     </message>
@@ -403,7 +403,7 @@ Schlüssel-Fingerabdruck:
         <translation>Kein Konzert gewählt</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Next concert night: {date}</source>
         <translation>Nächster Konzertabend: {date}</translation>
     </message>
@@ -436,14 +436,24 @@ Schlüssel-Fingerabdruck:
         <translation>{count} weitere Scans warten …</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>Choose tonight&apos;s concert</source>
         <translation>Konzert für heute Abend wählen</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <source>Choose the concert</source>
+        <translation>Konzert wählen</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Choose concert</source>
         <translation>Konzert wählen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose the concert at the top.</source>
+        <translation>Wählen Sie oben das Konzert.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -451,7 +461,7 @@ Schlüssel-Fingerabdruck:
         <translation>Wählen Sie oben das Konzert für heute Abend.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>No concert to check in. Call a manager.</source>
         <translation>Kein Konzert für den Einlass. Bitte die Leitung rufen.</translation>
     </message>

@@ -332,12 +332,12 @@ Huella de la clave:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
-        <location line="+131"/>
+        <location line="+133"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-130"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
     </message>
@@ -403,7 +403,7 @@ Huella de la clave:
         <translation>Ningún concierto elegido</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Next concert night: {date}</source>
         <translation>Próxima noche de concierto: {date}</translation>
     </message>
@@ -436,14 +436,24 @@ Huella de la clave:
         <translation>{count} escaneos más en espera…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>Choose tonight&apos;s concert</source>
         <translation>Elija el concierto de esta noche</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <source>Choose the concert</source>
+        <translation>Elija el concierto</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Choose concert</source>
         <translation>Elegir concierto</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose the concert at the top.</source>
+        <translation>Elija arriba el concierto.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -451,7 +461,7 @@ Huella de la clave:
         <translation>Elija arriba el concierto de esta noche.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>No concert to check in. Call a manager.</source>
         <translation>No hay ningún concierto para el control de acceso. Llame a un responsable.</translation>
     </message>

@@ -267,6 +267,8 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         # Days before the concert, nothing tonight: the chooser lists the next concert night's (it said tonight's).
         assert screen.chooser_caption.text() == "Next concert night: Tue 8 Dec"
         assert screen.chooser.accessibleName() == "Next concert night: Tue 8 Dec"
+        assert screen.chooser.placeholderText() == "Choose the concert"  # not "tonight's" either
+        assert screen.reason.text() == "Choose the concert at the top."
         assert screen.chooser_caption.isVisibleTo(screen)
         assert screen.chooser_caption.buddy() is screen.chooser
         assert not screen.concert_label.isVisibleTo(screen)
