@@ -24,6 +24,9 @@ LOGGER = "core.events.redis_bus"
 HANG_GUARD_S = 30  # fails only a publish that hangs; a slow, loaded machine stays well inside it
 
 FAST = RedisTuning(backoff_min=0.1, backoff_max=0.5)
+PATIENT = RedisTuning(publish_timeout=10.0, connect_timeout=5.0)
+"""For the ordering races: 100 publishes at once open many connections, and on a loaded machine one could pass
+the sale-protecting 0.5 s deadline, be dropped (seq 0) and leave the listener waiting for it."""
 
 
 async def test_publish_reaches_subscriber_in_seq_order(redis_url: str, concert_id: ConcertId) -> None:
@@ -76,6 +79,7 @@ async def _race(
     try:
         async with listener.subscribe(cid) as messages:
             returned = await asyncio.gather(*(publish(p, cid, n) for n in range(50) for p in publishers))
+            assert 0 not in returned  # every publish went out (seq 0 means it was dropped)
             on_channel = []
             for _ in returned:
                 message = await next_message(messages, within=5)
@@ -89,7 +93,7 @@ async def _race(
 async def test_concurrent_publishers_give_strictly_increasing_seq(
     redis_url: str, concert_id: ConcertId
 ) -> None:
-    publishers = [RedisBus(redis_url), RedisBus(redis_url)]
+    publishers = [RedisBus(redis_url, tuning=PATIENT), RedisBus(redis_url, tuning=PATIENT)]
     try:
         returned, on_channel = await _race(redis_url, concert_id, _atomic_publish, publishers)
     finally:
