@@ -95,6 +95,15 @@ def test_expected_log_is_allowed(expect_log: ExpectLog) -> None:
         logging.getLogger("core.services.context").warning("live update for concert 1 was not published")
 
 
+def test_an_optional_expectation_allows_the_line_and_does_not_require_it(expect_log: ExpectLog) -> None:
+    with expect_log("core.events", "unreachable", optional=True) as seen:
+        pass
+    assert seen.seen == []
+    with expect_log("core.events", "unreachable", optional=True) as seen:
+        logging.getLogger("core.events.watch").warning("concert 1: database unreachable")
+    assert [r.getMessage() for r in seen.seen] == ["concert 1: database unreachable"]
+
+
 @pytest.mark.allow_log
 def test_allow_log_marker() -> None:
     logging.getLogger("core").error("allowed by the marker")
