@@ -79,4 +79,6 @@ class ExpectLog:
         finally:
             self._handler.expected.remove(expectation)
         # Expected means it happened: a log line the code no longer writes should not be "expected" forever.
-        assert optional or expectation.seen, f"expected a {logging.getLevelName(level)} from {logger} matching {match!r}"
+        assert optional or expectation.seen, (
+            f"expected a {logging.getLevelName(level)} from {logger} matching {match!r}"
+        )
