@@ -59,6 +59,7 @@ async def offline_verdict(
         demo=ticket is not None and ticket.demo,
         serial=ticket.serial if ticket else None,
         place=ticket.place if ticket else None,
+        place_name=ticket.place_name if ticket else None,
     )
     refused = rules.judge(facts, door, now)
     if refused is not None:

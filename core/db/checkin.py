@@ -21,8 +21,9 @@ from core.db.tables import (
     venues,
 )
 from core.domain.ids import ConcertId, DeviceId, TicketId
+from core.domain.names import translations_from
 from core.domain.orders import TicketState
-from core.domain.places import place_label
+from core.domain.places import PlaceName
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class DoorTicket:
     inside: bool
     last_scan_at: datetime | None
     last_gate: str | None
-    place: str
+    place_name: PlaceName
     opens_at: datetime
     reentry_allowed: bool
     timezone: str
@@ -46,6 +47,11 @@ class DoorTicket:
     """Sold as a DEMO ticket (its order carries the demo mark): valid only while the database is a demo."""
     concert_title: str = ""
     doors_at: datetime | None = None
+
+    @property
+    def place(self) -> str:
+        """Core's English label ('Stalls, row A, seat 1')."""
+        return self.place_name.label
 
 
 async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket | None:
@@ -62,6 +68,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
                 signed_by(),
                 tickets.c.signature,
                 sections.c.name.label("section"),
+                sections.c.translations.label("section_names"),
                 seats.c.row_label,
                 seats.c.number,
                 concerts.c.title,
@@ -82,7 +89,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
     ).first()
     if row is None:
         return None
-    place = place_label(row.section, row.row_label, row.number)
+    place = PlaceName(row.section, row.row_label, row.number, translations_from(row.section_names))
     return DoorTicket(
         id=TicketId(row.id),
         concert_id=ConcertId(row.concert_id),
@@ -91,7 +98,7 @@ async def door_ticket(conn: AsyncConnection, ticket_id: TicketId) -> DoorTicket 
         inside=bool(row.inside),
         last_scan_at=row.last_scan_at,
         last_gate=row.last_gate,
-        place=place,
+        place_name=place,
         opens_at=row.checkin_opens_at or row.doors_at,
         reentry_allowed=bool(row.reentry_allowed),
         timezone=row.timezone,

@@ -24,15 +24,16 @@ from core.db.tables import (
 )
 from core.domain.door import CheckinConflict, OfflineAdmit, Replay
 from core.domain.ids import ConcertId, DeviceId, TicketId
+from core.domain.names import translations_from
 from core.domain.orders import TicketState
-from core.domain.places import place_label
+from core.domain.places import PlaceName, place_label
 
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
     id: TicketId
     serial: str
-    place: str
+    place_name: PlaceName
     void: bool
     last_scan_at: datetime | None
     last_gate: str | None
@@ -41,6 +42,10 @@ class SnapshotRow:
     """The key that signed it at checkout: offline, only that key vouches for this ticket."""
     demo: bool = False
     """Sold as a DEMO ticket: offline too, valid only while the database is a demo."""
+
+    @property
+    def place(self) -> str:
+        return self.place_name.label
 
 
 async def concert_doors(conn: AsyncConnection, concert_id: ConcertId) -> tuple[datetime, str] | None:
@@ -67,6 +72,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
             signed_by(),
             orders.c.demo,
             sections.c.name.label("section"),
+            sections.c.translations.label("section_names"),
             seats.c.row_label,
             seats.c.number,
         )
@@ -81,7 +87,7 @@ async def snapshot_tickets(conn: AsyncConnection, concert_id: ConcertId) -> list
         SnapshotRow(
             id=TicketId(r.id),
             serial=r.serial,
-            place=place_label(r.section, r.row_label, r.number),
+            place_name=PlaceName(r.section, r.row_label, r.number, translations_from(r.section_names)),
             void=r.state == TicketState.VOID.value,
             last_scan_at=r.last_scan_at,
             last_gate=r.last_gate,

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Index,
@@ -35,6 +36,8 @@ from core.db.transaction import Database
 from core.db.types import UtcDateTime
 from core.domain.door import DoorSnapshot, SnapshotHeader, SnapshotTicket
 from core.domain.ids import ConcertId, TicketId
+from core.domain.names import translations_from
+from core.domain.places import PlaceName
 
 local_metadata = MetaData()
 
@@ -62,6 +65,12 @@ _tickets = Table(
     Column("ticket_id", Integer, primary_key=True),
     Column("serial", String(20), nullable=False),
     Column("place", String(200), nullable=False),
+    # The place as parts, so the door says it in its own language; no section: an older server sent only
+    # the English label above.
+    Column("section", String(200), nullable=True),
+    Column("row_label", String(20), nullable=True),
+    Column("seat", Integer, nullable=True),
+    Column("section_names", JSON, nullable=True),
     Column("key_id", Integer, nullable=True),
     # Already inside when the snapshot was taken (admitted by any door): offline says ALREADY USED.
     Column("admitted_at", UtcDateTime(), nullable=True),
@@ -93,8 +102,9 @@ _SNAPSHOT_TABLES = (_snapshot, _keys, _void, _tickets)
 
 
 async def create_schema(conn: AsyncConnection) -> None:
-    """Create what is missing. A snapshot from an older Encore lacks columns the verdict needs (the demo
-    marks): it is dropped, not guessed at; the journal stays, and the next refresh fills the snapshot again."""
+    """Create what is missing. A snapshot from an older Encore lacks columns the door needs (the demo marks,
+    the place's parts): it is dropped, not guessed at; the journal stays, and the next refresh fills the
+    snapshot again."""
 
     def outdated(sync: Connection) -> bool:
         found = inspect(sync)
@@ -142,21 +152,24 @@ async def replace_snapshot(conn: AsyncConnection, snapshot: DoorSnapshot) -> Non
     if void_rows:
         await conn.execute(insert(_void), void_rows)
     if tickets:
-        await conn.execute(
-            insert(_tickets),
-            [
-                {
-                    "ticket_id": t.ticket_id,
-                    "serial": t.serial,
-                    "place": t.place,
-                    "key_id": t.key_id,
-                    "admitted_at": t.admitted_at,
-                    "admitted_gate": t.admitted_gate,
-                    "demo": t.demo,
-                }
-                for t in tickets
-            ],
-        )
+        await conn.execute(insert(_tickets), [_ticket_row(t) for t in tickets])
+
+
+def _ticket_row(ticket: SnapshotTicket) -> dict[str, object]:
+    name = ticket.place_name
+    return {
+        "ticket_id": ticket.ticket_id,
+        "serial": ticket.serial,
+        "place": ticket.place,
+        "section": name.section if name else None,
+        "row_label": name.row if name else None,
+        "seat": name.seat if name else None,
+        "section_names": dict(name.section_names) if name and name.section_names else None,
+        "key_id": ticket.key_id,
+        "admitted_at": ticket.admitted_at,
+        "admitted_gate": ticket.admitted_gate,
+        "demo": ticket.demo,
+    }
 
 
 async def snapshot_header(conn: AsyncConnection) -> SnapshotHeader | None:
@@ -189,6 +202,9 @@ async def ticket(conn: AsyncConnection, ticket_id: TicketId) -> SnapshotTicket |
         row.admitted_gate,
         row.key_id,
         bool(row.demo),
+        None
+        if row.section is None
+        else PlaceName(row.section, row.row_label, row.seat, translations_from(row.section_names)),
     )
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain.door import SnapshotAge, describe_age
 from core.domain.ids import ConcertId, TicketId
+from core.domain.places import PlaceName
 from core.domain.scan_reasons import REASONS, ScanReason, message_for
 from core.domain.scans import ScanOutcome
 
@@ -61,6 +62,8 @@ class TicketFacts:
     demo: bool = False
     serial: str | None = None
     place: str | None = None
+    place_name: PlaceName | None = None
+    """The place as parts (None from an older server's snapshot, which sent only ``place``)."""
     concert_title: str | None = None
     """The ticket's concert, when the door knows it (named by WRONG CONCERT)."""
     concert_at: datetime | None = None
@@ -156,6 +159,7 @@ def _outcome(reason: ScanReason, ticket: TicketFacts, door: DoorFacts, **details
         concert_id=ticket.concert_id,
         serial=ticket.serial,
         place=ticket.place,
+        place_name=ticket.place_name,
         offline=door.offline,
         opens_at=door.opens_at if reason is ScanReason.TOO_EARLY else None,
         ticket_concert=ticket.concert_title if wrong else None,

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from core.domain.ids import ConcertId, TicketId
+from core.domain.places import PlaceName
 
 __all__ = [
     "OFFLINE_NOTE",
@@ -103,6 +104,8 @@ class SnapshotTicket:
     """The key that signed it at checkout: offline, only that key vouches for this ticket."""
     demo: bool = False
     """Sold as a DEMO ticket (its order carries the demo mark)."""
+    place_name: PlaceName | None = None
+    """``place`` as parts, with the section's names in other languages (an older server sends none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from core.domain.checkin import ScanResult
 from core.domain.ids import ConcertId, TicketId
+from core.domain.places import PlaceName
 from core.domain.scan_reasons import ScanReason
 
 __all__ = ["ScanOutcome"]
@@ -24,7 +25,9 @@ class ScanOutcome:
     """The ticket's concert (for WRONG CONCERT: not the door's)."""
     serial: str | None = None
     place: str | None = None
-    """'Stalls, row C, seat 12' or 'Floor, standing'."""
+    """'Stalls, row C, seat 12' or 'Floor, standing': core's English (logs, clients without place_name)."""
+    place_name: PlaceName | None = None
+    """The place as parts, with the section's names in other languages: the door says it in its own language."""
     first_scan_at: datetime | None = None
     """ALREADY USED: when it was admitted."""
     first_gate: str | None = None

@@ -130,6 +130,7 @@ def _facts(
         demo=ticket.demo,
         serial=ticket.serial,
         place=ticket.place,
+        place_name=ticket.place_name,
         concert_title=ticket.concert_title,
         concert_at=ticket.doors_at,
     )
@@ -211,7 +212,12 @@ async def undo_last_admit(ctx: ServiceContext, actor: Actor) -> ScanOutcome:
             reopened=reopened,
         )
         facts = rules.TicketFacts(
-            ticket.id, ticket.concert_id, sold=True, serial=ticket.serial, place=ticket.place
+            ticket.id,
+            ticket.concert_id,
+            sold=True,
+            serial=ticket.serial,
+            place=ticket.place,
+            place_name=ticket.place_name,
         )
         door = rules.DoorFacts(ticket.concert_id, ticket.opens_at, ticket.timezone)
         return rules.undone(facts, door, reopened=reopened)

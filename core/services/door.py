@@ -73,6 +73,7 @@ async def download_snapshot(ctx: ServiceContext, actor: Actor, concert_id: Conce
                     t.last_gate,
                     t.key_id,
                     t.demo,
+                    t.place_name,
                 )
                 for t in found
                 if not t.void

@@ -1,5 +1,6 @@
 """The buyer's language through the API: a remote kiosk's German sale is a German ticket, its holds carry the
-places as parts with the venue's names in other languages, and a bad language is refused, changing nothing."""
+places as parts with the venue's names in other languages, and a bad language is refused, changing nothing; a
+remote door gets each scan's place as parts too."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from core.db import names as names_db
 from core.domain.devices import DeviceKind
 from core.domain.errors import InputError, SeatsTaken
 from core.domain.payments import StaffPin
+from core.domain.places import PlaceName
 from core.domain.staff import Role
 from core.domain.tickets import Layout
 from core.services import devices, sales, staff
-from tests.builders import ROOT, build_stage
+from core.services import tickets as tickets_service
+from tests.builders import ROOT, build_stage, sell, signing_kiosk
 from tests.core.tickets.test_pdf import page_texts
 from tests.dbstate import snapshot
 
@@ -69,3 +72,29 @@ async def test_a_remote_german_sale_prints_german_and_names_places_as_parts(serv
         (place,) = taken.value.places  # the parts crossed the API with the error
         assert (place.section, place.row, place.seat) == ("Stalls", "A", 2)
         assert dict(place.section_names) == {"de": "Parkett"}
+
+
+async def test_a_remote_door_gets_the_place_as_parts_online_and_in_its_snapshot(
+    served, tmp_path, clock
+) -> None:
+    stage = await build_stage(served.ctx)
+
+    async def name(conn) -> None:
+        await names_db.put_section_names(conn, stage.concert.plan_id, {"Stalls": {"de": "Parkett"}})
+
+    await served.ctx.db.write(name)
+    kiosk = await signing_kiosk(served.ctx, "Signing kiosk")
+    order = await sell(served.ctx, stage, kiosk, stage.seats[:1], "door-lang-1")
+    (document,) = await tickets_service.order_documents(served.ctx, kiosk, order.code)
+    door = served.client(tmp_path, "door")
+    device = (await door.enrol(DeviceKind.DOOR, "door")).device
+    await devices.approve_device(served.ctx, ROOT, device.id)
+    clock.advance(7 * 24 * 3600)  # the concert night
+    async with door:
+        await door.enrol(DeviceKind.DOOR, "door")
+        outcome = await door.scan(stage.id, "North", document.qr_text, "in")
+        assert outcome.place_name == PlaceName("Stalls", "A", 1, (("de", "Parkett"),))
+        station = await door.open_door_station(stage.id, "North", tmp_path / "door.sqlite3")
+        async with station:
+            (ticket,) = (await station.link.snapshot(stage.id)).tickets  # what refresh_snapshot stores
+            assert ticket.place_name == PlaceName("Stalls", "A", 1, (("de", "Parkett"),))
