@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import format_decimal
 
 from core.domain.holds import HeldPlace
-from core.domain.local_formats import locale_for, money_text
+from core.domain.local_formats import date_time_text, locale_for, long_date_text, money_text, time_text
 from core.domain.money import Money
 from core.domain.names import Translations, name_in
 from core.domain.places import PlaceName
@@ -25,6 +27,7 @@ __all__ = [
     "Amount",
     "HeldPlaces",
     "Places",
+    "concert_time",
     "held_category",
     "held_place",
     "local_name",
@@ -45,6 +48,13 @@ def locale() -> Locale:
 def money(amount: Money) -> str:
     """'17,00 €' in German and Spanish, '€17.00' in English."""
     return money_text(amount, current_language())
+
+
+def concert_time(moment: datetime, timezone: str) -> str:
+    """When a concert starts, by the venue's clock, as the buyer's language writes it: 'Di., 8. Dezember 2026,
+    19:30' (CLDR's patterns through Babel, like the ticket's)."""
+    local, language = moment.astimezone(ZoneInfo(timezone)), current_language()
+    return date_time_text(long_date_text(local, language), time_text(local, language), language)
 
 
 def spoken_money(amount: Money, currency_word: str | None) -> str:

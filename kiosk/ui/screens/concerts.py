@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from core.domain.catalog import ConcertSummary
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, label
 from kiosk.viewmodels.flow_state import FlowState, Step
-from kiosk.viewmodels.words import money
+from kiosk.viewmodels.words import concert_time, money
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    """The concert's time as the venue's clock shows it, with day and month names in the current language."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    qt = QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
-    return QLocale().toString(qt, "ddd d MMMM yyyy, HH:mm")
+    """The concert's time as the venue's clock shows it, written as the current language writes it."""
+    return concert_time(moment, timezone)
 
 
 def price_range(summary: ConcertSummary) -> str:
