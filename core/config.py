@@ -155,6 +155,17 @@ class Settings:
     server_request_timeout_s: float = 15.0
     """A request still unanswered after this long is answered 503 (request_timeout) instead of hanging."""
 
+    google_client_id: str = ""
+    """The OAuth client (Google's "desktop app" kind) staff sign in with through Google: the admin app runs its
+    flow, the server takes it as the ID token's audience. Empty: no Google sign-in."""
+    google_client_secret_ref: str = ""
+    """The admin app's reference to that client's secret (Google's installed-app secret is not confidential)."""
+    google_issuer: str = "https://accounts.google.com"
+    """Whose ID tokens are accepted (its /.well-known/openid-configuration gives the endpoints); the server
+    checks each token's iss against it, as google-auth does not."""
+    google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    """Where the server fetches the issuer's signing certificates ({key id: PEM certificate})."""
+
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
 
@@ -193,6 +204,7 @@ _REF_FIELDS = (
     "server_token_previous_key_ref",
     "ticket_signing_key_ref",
     "gate_key_ref",
+    "google_client_secret_ref",
 )
 _SMTP_SECURITY = ("starttls", "tls", "none")
 _KIOSK_MODES = ("sales", "door")
@@ -365,6 +377,7 @@ def _validate(s: Settings, source: str) -> None:
     _validate_messaging(s, source)
     _validate_kiosk(s, source)
     _validate_server(s, source)
+    _validate_google(s, source)
     for key in _REF_FIELDS:
         ref = getattr(s, key)
         if ref:
@@ -428,6 +441,15 @@ def _validate_server(s: Settings, source: str) -> None:
             "server_call_deadline_s",
             f"must be from {MIN_CALL_DEADLINE_S:g} to {MAX_CALL_DEADLINE_S:g} seconds",
         )
+
+
+def _validate_google(s: Settings, source: str) -> None:
+    """Token endpoints and certificates over https, or plain http on this machine (the tests' provider)."""
+    for key in ("google_issuer", "google_certs_url"):
+        try:
+            _validate_server_url(getattr(s, key), source)
+        except ConfigError:
+            raise ConfigError(source, key, "must be an https:// URL (http:// only on this machine)") from None
 
 
 def _validate_messaging(s: Settings, source: str) -> None:

@@ -17,6 +17,7 @@ from litestar.params import FromPath, JSONBody
 from core.api.auth import STAFF, STAFF_SESSION, WHO, api_state, bearer, client_address
 from core.api.problems import OPEN_PROBLEMS, STAFF_PROBLEMS
 from core.domain.api_bodies import (
+    GoogleSignInRequest,
     NewStaffRequest,
     RevokeRequest,
     SignInRequest,
@@ -26,7 +27,8 @@ from core.domain.api_bodies import (
 from core.domain.devices import Device
 from core.domain.ids import DeviceId
 from core.domain.staff import Staff, StaffActor
-from core.services import devices, sessions, staff
+from core.services import devices, google_sign_in, sessions, staff
+from core.services.context import ServiceContext
 
 
 @post("/v1/auth/sign-in", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
@@ -35,12 +37,26 @@ async def sign_in(
 ) -> SignInResult:
     """E-mail and password in, a staff session out. Wrong passwords lock the address for a growing time."""
     api = api_state(state)
-    address = client_address(request)
-    api.limiter.hit("sign_in", address)
+    api.limiter.hit("sign_in", client_address(request))
     actor = await staff.sign_in(api.ctx, email=data.email, password=data.password)
+    return await _signed_in(api.ctx, actor, request)
+
+
+@post("/v1/auth/google", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
+async def sign_in_google(
+    data: JSONBody[GoogleSignInRequest], request: Request[Any, Any, Any], state: State
+) -> SignInResult:
+    """A Google ID token in (verified here against the configured issuer and client), a staff session out."""
+    api = api_state(state)
+    api.limiter.hit("sign_in", client_address(request))
+    actor = await google_sign_in.sign_in_google(api.ctx, data.id_token)
+    return await _signed_in(api.ctx, actor, request)
+
+
+async def _signed_in(ctx: ServiceContext, actor: StaffActor, request: Request[Any, Any, Any]) -> SignInResult:
     agent = request.headers.get("user-agent", "")
-    session = await sessions.open_session(api.ctx, actor, note=f"{address} {agent}")
-    member = await staff.get_own_account(api.ctx, actor)
+    session = await sessions.open_session(ctx, actor, note=f"{client_address(request)} {agent}")
+    member = await staff.get_own_account(ctx, actor)
     return SignInResult(session.token, session.expires_at, StaffSummary.of(member))
 
 
@@ -158,6 +174,7 @@ def staff_options() -> Response[None]:
 ROUTES = [
     staff_options,
     sign_in,
+    sign_in_google,
     sign_out,
     me,
     list_devices,

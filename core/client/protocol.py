@@ -253,4 +253,9 @@ class StaffSignIn(Protocol):
 
     async def sign_in(self, email: str, password: str) -> StaffSession: ...
 
+    async def sign_in_google(self, id_token: str) -> StaffSession:
+        """An ID token from Google's sign-in (core.client.google_flow): the server verifies it and finds the
+        active staff account with its e-mail address; unknown or disabled accounts are refused by name."""
+        ...
+
     async def aclose(self) -> None: ...

@@ -55,6 +55,15 @@ class RemoteStaffClient(StaffSignIn):
         response = await self._http.call(
             "POST", "/v1/auth/sign-in", body={"email": email, "password": password}, repeatable=False
         )
+        return self._session(response)
+
+    async def sign_in_google(self, id_token: str) -> RemoteStaffSession:
+        response = await self._http.call(
+            "POST", "/v1/auth/google", body={"id_token": id_token}, repeatable=False
+        )
+        return self._session(response)
+
+    def _session(self, response: httpx.Response) -> RemoteStaffSession:
         result = self._http.decode(response, SignInResult)
         return RemoteStaffSession(self._http, result.session_token, result.expires_at, result.staff)
 

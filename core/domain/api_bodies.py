@@ -118,6 +118,12 @@ class SignInRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class GoogleSignInRequest:
+    id_token: str
+    """The ID token of Google's installed-app flow, run by the admin app (the server verifies it)."""
+
+
+@dataclass(frozen=True, slots=True)
 class StaffSummary:
     """Who is signed in, as the admin app shows it."""
 

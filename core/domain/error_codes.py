@@ -119,6 +119,13 @@ class ErrorCode(StrEnum):
     SESSION_INVALID = "session_invalid"
     SESSION_EXPIRED = "session_expired"
     SESSION_STAFF_INACTIVE = "session_staff_inactive"
+    GOOGLE_SIGN_IN_OFF = "google_sign_in_off"
+    GOOGLE_TOKEN_INVALID = "google_token_invalid"
+    GOOGLE_TOKEN_WRONG_AUDIENCE = "google_token_wrong_audience"
+    GOOGLE_TOKEN_WRONG_ISSUER = "google_token_wrong_issuer"
+    GOOGLE_ACCOUNT_UNKNOWN = "google_account_unknown"
+    GOOGLE_ACCOUNT_DISABLED = "google_account_disabled"
+    REMEMBER_TOKEN_INVALID = "remember_token_invalid"
 
     # NotFound.
     NOT_FOUND = "not_found"
@@ -184,6 +191,7 @@ class ErrorCode(StrEnum):
     OUTCOME_UNKNOWN = "outcome_unknown"
     SERVER_UNREACHABLE = "server_unreachable"
     SERVER_CERTIFICATE_MISMATCH = "server_certificate_mismatch"
+    GOOGLE_UNREACHABLE = "google_unreachable"
     STORAGE_BUSY = "storage_busy"
     REQUEST_TIMEOUT = "request_timeout"
     RATE_LIMITED = "rate_limited"

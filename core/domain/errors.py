@@ -175,7 +175,11 @@ _SIGN_IN_AGAIN = "This needs a valid sign-in, and there is none or it has expire
 
 class NotAuthenticated(NotAllowed):
     code = _E.UNAUTHENTICATED
-    codes: ClassVar[Collection[ErrorCode]] = (_E.SIGN_IN_FAILED,)
+    codes: ClassVar[Collection[ErrorCode]] = (
+        _E.SIGN_IN_FAILED, _E.GOOGLE_SIGN_IN_OFF, _E.GOOGLE_TOKEN_INVALID, _E.GOOGLE_TOKEN_WRONG_AUDIENCE,
+        _E.GOOGLE_TOKEN_WRONG_ISSUER, _E.GOOGLE_ACCOUNT_UNKNOWN, _E.GOOGLE_ACCOUNT_DISABLED,
+        _E.REMEMBER_TOKEN_INVALID,
+    )  # fmt: skip
     status = 401
 
     def __init__(self, message: str = _SIGN_IN_AGAIN, *, code: ErrorCode | None = None) -> None:
@@ -345,7 +349,7 @@ class PaymentDeclined(Conflict):
 
 class StorageUnavailable(EncoreError):
     code = _E.STORAGE_UNAVAILABLE
-    codes = (_E.OUTCOME_UNKNOWN, _E.SERVER_UNREACHABLE, _E.SERVER_CERTIFICATE_MISMATCH)
+    codes = (_E.OUTCOME_UNKNOWN, _E.SERVER_UNREACHABLE, _E.SERVER_CERTIFICATE_MISMATCH, _E.GOOGLE_UNREACHABLE)
     status = 503
 
 

@@ -425,7 +425,19 @@ def test_settings_hold_no_secret_values(monkeypatch: pytest.MonkeyPatch) -> None
         "redis_password_ref",
         "mqtt_password_ref",
         "smtp_password_ref",
+        "google_client_secret_ref",
     }
+
+
+@pytest.mark.parametrize("key", ["google_issuer", "google_certs_url"])
+def test_google_endpoints_must_be_https_or_on_this_machine(key: str) -> None:
+    with pytest.raises(config.ConfigError) as bad:
+        load(None, {f"ENCORE_{key.upper()}": "http://accounts.example.org"})
+    assert bad.value.key == key
+    assert (
+        getattr(load(None, {f"ENCORE_{key.upper()}": "http://127.0.0.1:8080"}), key)
+        == "http://127.0.0.1:8080"
+    )
 
 
 def test_mail_and_mqtt_settings(tmp_path: Path) -> None:

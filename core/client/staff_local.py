@@ -1,0 +1,137 @@
+"""LocalStaffClient: the admin app's StaffSignIn over core's services in this process (the embedded demo).
+
+The in-process twin of RemoteStaffClient: it signs in the way the server does (the same lock-out, the same
+Google check, a real session) and every call of its session resolves that session first, so a signed-out or
+deactivated account is refused here exactly as over HTTPS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import platform
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+
+from core.client.protocol import StaffSession, StaffSignIn
+from core.config import Settings
+from core.domain.api_bodies import StaffSummary
+from core.domain.clock import Clock
+from core.domain.devices import Device
+from core.domain.ids import DeviceId
+from core.domain.staff import Role, Staff, StaffActor
+from core.services import ServiceContext, devices, google_sign_in, sessions, staff
+
+__all__ = ["LocalStaffClient", "LocalStaffSession"]
+
+
+class LocalStaffClient(StaffSignIn):
+    """``async with LocalStaffClient(settings)`` opens a ServiceContext; ``LocalStaffClient.over(ctx)`` borrows
+    an open one (tests) and does not close it."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._ctx: ServiceContext | None = None
+        self._stack: contextlib.AsyncExitStack | None = None
+
+    @classmethod
+    def over(cls, ctx: ServiceContext) -> LocalStaffClient:
+        client = cls(ctx.settings, clock=ctx.clock)
+        client._ctx = ctx
+        return client
+
+    async def __aenter__(self) -> LocalStaffClient:
+        if self._ctx is None:
+            stack = contextlib.AsyncExitStack()
+            self._ctx = await stack.enter_async_context(
+                ServiceContext.open(self._settings, clock=self._clock)
+            )
+            self._stack = stack
+        return self
+
+    async def __aexit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            self._ctx = None
+            await stack.aclose()
+
+    @property
+    def ctx(self) -> ServiceContext:
+        if self._ctx is None:
+            raise RuntimeError("open the LocalStaffClient first: async with LocalStaffClient(settings)")
+        return self._ctx
+
+    async def sign_in(self, email: str, password: str) -> LocalStaffSession:
+        return await self._open(await staff.sign_in(self.ctx, email=email, password=password))
+
+    async def sign_in_google(self, id_token: str) -> LocalStaffSession:
+        return await self._open(await google_sign_in.sign_in_google(self.ctx, id_token))
+
+    async def _open(self, actor: StaffActor) -> LocalStaffSession:
+        note = f"in-process {getpass.getuser()}@{platform.node()}"
+        session = await sessions.open_session(self.ctx, actor, note=note)
+        member = await staff.get_own_account(self.ctx, actor)
+        return LocalStaffSession(self.ctx, session.token, session.expires_at, StaffSummary.of(member))
+
+
+@dataclass(eq=False)
+class LocalStaffSession(StaffSession):
+    """StaffSession in process: each call resolves the session token first, as the server does."""
+
+    _ctx: ServiceContext = field(repr=False)
+    _token: str = field(repr=False)
+    expires_at: datetime
+    _staff: StaffSummary
+
+    @property
+    def staff(self) -> StaffSummary:
+        return self._staff
+
+    async def _who(self) -> StaffActor:
+        return await sessions.resolve_session(self._ctx, self._token)
+
+    async def me(self) -> StaffSummary:
+        return StaffSummary.of(await staff.get_own_account(self._ctx, await self._who()))
+
+    async def sign_out(self) -> None:
+        await sessions.close_session(self._ctx, self._token)
+
+    async def list_devices(self) -> list[Device]:
+        return list(await devices.list_devices(self._ctx, await self._who()))
+
+    async def approve_device(self, device_id: DeviceId) -> Device:
+        return await devices.approve_device(self._ctx, await self._who(), device_id)
+
+    async def revoke_device(self, device_id: DeviceId, *, keep_tickets_valid: bool) -> Device:
+        return await devices.revoke_device(
+            self._ctx, await self._who(), device_id, keep_tickets_valid=keep_tickets_valid
+        )
+
+    async def list_staff(self) -> list[Staff]:
+        return list(await staff.list_staff(self._ctx, await self._who()))
+
+    async def create_staff(
+        self,
+        *,
+        email: str,
+        display_name: str,
+        role: Role,
+        password: str | None = None,
+        pin: str | None = None,
+        staff_number: int | None = None,
+    ) -> Staff:
+        return await staff.create_staff(
+            self._ctx,
+            await self._who(),
+            email=email,
+            display_name=display_name,
+            role=role,
+            password=password,
+            pin=pin,
+            staff_number=staff_number,
+        )
