@@ -45,9 +45,12 @@ class DoorApp(QObject):
         super().__init__()
         self.client = client
         self.settings = settings
-        # Even in English: its plural forms ("1 scan to sync") come from a translator.
+        # Even in English: its plural forms ("1 scan to sync") come from a translator. The staff's language is
+        # the device's kiosk_language, as on a sales kiosk.
         self._owns_languages = languages is None
         self.languages = languages or Languages()
+        if self._owns_languages:
+            self.languages.switch(settings.kiosk_language)
         self.window = QStackedWidget()
         self.window.setObjectName("door_app")
         self.window.setWindowTitle("Encore door")

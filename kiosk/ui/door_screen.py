@@ -143,7 +143,6 @@ class DoorScreen(QWidget):
         self.status.setAccessibleName(translate("DoorScreen", "Connection"))
         self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.counter = label("counter")
-        self.counter.setAccessibleName(translate("DoorScreen", "Admitted tonight"))
         # Offline only: how old the list the door checks by is; a red band once it is too old to check by.
         self.offline_list = label("offlineList", wrap=True)
         self.offline_list.setAccessibleName(translate("DoorScreen", "Offline list"))
@@ -246,7 +245,7 @@ class DoorScreen(QWidget):
             self.undo_question.setText(
                 translate(
                     "DoorScreen", "Undo the admit of {place}? The ticket can then be scanned again."
-                ).format(place=state.last_admit or translate("DoorScreen", "the last ticket"))
+                ).format(place=str(state.last_admit or "") or translate("DoorScreen", "the last ticket"))
             )
         verdict = state.verdict
         if verdict is not None and verdict.seq > self._played_seq:
@@ -286,15 +285,19 @@ class DoorScreen(QWidget):
         self.offline_list.setVisible(state.offline_list is not None)
         band = ("#b00020", "#ffffff") if state.list_too_old else ("#000000", "#ffd24d")
         self.offline_list.setStyleSheet(f"background: {band[0]}; color: {band[1]};")
-        self.counter.setText(
-            translate("DoorScreen", "Admitted tonight: {count}").format(count=state.admitted)
-        )
-        # Only a real queue is worth a word: one scan being checked is the normal case.
-        self.activity.setText(
-            translate("DoorScreen", "{count} more scans waiting…").format(count=state.queued)
-            if state.queued
-            else ""
-        )
+        # What the counter counts: the chosen concert's admits, named by its night when that is not tonight.
+        if state.night is None:
+            counted = translate("DoorScreen", "Admitted tonight")
+            count = translate("DoorScreen", "Admitted tonight: {count}").format(count=state.admitted)
+        else:
+            counted = translate("DoorScreen", "Admitted for {date}").format(date=state.night)
+            count = translate("DoorScreen", "Admitted for {date}: {count}").format(
+                date=state.night, count=state.admitted
+            )
+        self.counter.setText(count)
+        self.counter.setAccessibleName(counted)
+        # Only a real queue is worth a word: one scan being checked is the normal case. Plural forms as above.
+        self.activity.setText(self.tr("%n more scans waiting…", "", state.queued) if state.queued else "")
 
     def _render_chooser(
         self, concerts: tuple[ConcertChoice, ...], chosen: ConcertId | None, *, tonight: bool
@@ -324,7 +327,7 @@ class DoorScreen(QWidget):
         verdict = state.verdict
         if verdict is not None:
             word, reason = str(verdict.word), str(verdict.reason)
-            place = " · ".join(p for p in (verdict.place, verdict.category) if p)
+            place = " · ".join(p for p in (str(verdict.place or ""), str(verdict.category or "")) if p)
             note = _offline_note(verdict)
             tone: Tone | None = verdict.tone
         elif state.concert is None:
@@ -363,7 +366,8 @@ class DoorScreen(QWidget):
     def _render_recent(self, state: DoorState) -> None:
         self.recent.clear()
         for scan in state.recent:
-            text = f"{scan.at}  {scan.word}" + (f"\n{scan.place}" if scan.place else "")
+            place = str(scan.place or "")
+            text = f"{scan.at}  {scan.word}" + (f"\n{place}" if place else "")
             item = QListWidgetItem(text)
             item.setForeground(QColor(_LIST_COLOURS[scan.tone]))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ", "))

@@ -21,10 +21,11 @@ from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
 from kiosk.viewmodels.door_state import ConcertChoice, DoorState, RecentScan, Verdict
 from kiosk.viewmodels.door_status import station_status
-from kiosk.viewmodels.door_words import WORDS, Tone, date_text, doors_text, reason_text
+from kiosk.viewmodels.door_words import WORDS, Day, Tone, doors_text, place_text, reason_text
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
+from kiosk.viewmodels.words import LocalName
 
 __all__ = ["ConcertChoice", "DoorState", "DoorViewModel", "RecentScan", "Tone", "Verdict"]
 
@@ -83,7 +84,10 @@ class DoorViewModel:
         self._drain: asyncio.Task[None] | None = None
         self._clear: asyncio.Task[None] | None = None
         self._station: DoorStation | None = None
-        self._categories: dict[str, str] = {}
+        self._categories: dict[str, LocalName] = {}
+        """The chosen concert's price category by core's English place label."""
+        self._admitted: dict[ConcertId, int] = {}
+        """Admits at this door per concert, less undone ones: the counter shows the chosen concert's."""
         self._refreshed_at: datetime | None = None
         self._seq = 0
 
@@ -111,12 +115,16 @@ class DoorViewModel:
     async def start(self, concert_id: ConcertId | None = None) -> None:
         """List tonight's concerts, take ``concert_id`` (or the only one), start the sync/refresh task."""
         concerts: tuple[ConcertChoice, ...] = ()
-        next_night: str | None = None
+        next_night: Day | None = None
         try:
             summaries = await self.client.list_door_concerts()
             concerts = tuple(
                 ConcertChoice(
-                    s.concert.id, s.concert.title, _doors(s.concert.doors_at, s.timezone), s.timezone
+                    s.concert.id,
+                    s.concert.title,
+                    doors_text(s.concert.doors_at, s.timezone),
+                    s.timezone,
+                    s.concert.doors_at,
                 )
                 for s in summaries
             )
@@ -180,7 +188,9 @@ class DoorViewModel:
         except (EncoreError, TimeoutError):
             pass  # still offline: the station said so in the log once, and the screen shows it
         if station is self._station:
-            self._publish(**await self._station_status(station))
+            self._publish(
+                night=self._night(), next_night=self._next_night(), **await self._station_status(station)
+            )
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
@@ -256,9 +266,13 @@ class DoorViewModel:
                 notice=UNDO_OFFLINE if exc.code == ErrorCode.STORAGE_UNAVAILABLE else plain(exc.message)
             )
             return None
+        concert = self._state.concert
+        concert_id = outcome.concert_id or (concert.id if concert else None)
+        if concert_id is not None:
+            self._admitted[concert_id] = max(0, self._admitted.get(concert_id, 0) - 1)
         self._publish(
             notice=reason_text(outcome, self.client.clock.now()),
-            admitted=max(0, self._state.admitted - 1),
+            admitted=self._admitted.get(concert.id, 0) if concert else 0,
             verdict=None,
             last_admit=None,
         )
@@ -276,14 +290,18 @@ class DoorViewModel:
             self._categories = {}
         else:
             names = {s.id: s.name for s in seat_map.sections}
-            cats = {c.id: c.name for c in seat_map.categories}
+            cats = {c.id: LocalName(c.name, c.names) for c in seat_map.categories}
             self._categories = {
                 place_label(names[p.section_id], p.row, p.number): cats[p.category_id]
                 for p in seat_map.places
             }
             concert = seat_map.concert
             choice = ConcertChoice(
-                concert.id, concert.title, _doors(concert.doors_at, seat_map.timezone), seat_map.timezone
+                concert.id,
+                concert.title,
+                doors_text(concert.doors_at, seat_map.timezone),
+                seat_map.timezone,
+                concert.doors_at,
             )
         if choice is None:
             choice = ConcertChoice(concert_id, f"Concert {concert_id}", "")
@@ -306,6 +324,8 @@ class DoorViewModel:
         self._publish(
             concerts=concerts,
             concert=choice,
+            night=self._night(choice),
+            admitted=self._admitted.get(concert_id, 0),
             choosing=None if self._state.choosing == concert_id else self._state.choosing,
             verdict=None,
             notice=None,
@@ -343,14 +363,28 @@ class DoorViewModel:
             reason_text(outcome, self.client.clock.now(), known),
             result=outcome.result,
             reason_code=outcome.reason,
-            place=outcome.place,
+            place=place_text(outcome),
             # The chosen concert's categories: another concert's ticket (WRONG CONCERT) has its own.
             category=self._categories.get(outcome.place or "") if self._is_tonights(outcome) else None,
             offline=outcome.offline,
         )
-        if outcome.admitted:
-            self._publish(admitted=self._state.admitted + 1, last_admit=outcome.place or "")
+        concert = self._state.concert
+        if outcome.admitted and concert is not None:
+            self._admitted[concert.id] = self._admitted.get(concert.id, 0) + 1
+            self._publish(admitted=self._admitted[concert.id], last_admit=place_text(outcome))
         return verdict
+
+    def _next_night(self) -> Day | None:
+        """The listed concerts' night, None once it has come (a door set up ahead and left running)."""
+        night = self._state.next_night
+        return None if night is None else _another_night(night.moment, night.zone, self.client.clock.now())
+
+    def _night(self, concert: ConcertChoice | None = None) -> Day | None:
+        """The chosen concert's night when it is not tonight (the counter names it)."""
+        concert = concert or self._state.concert
+        if concert is None or concert.doors_at is None:
+            return None
+        return _another_night(concert.doors_at, concert.timezone, self.client.clock.now())
 
     def _is_tonights(self, outcome: ScanOutcome) -> bool:
         concert = self._state.concert
@@ -381,14 +415,10 @@ class DoorViewModel:
         self.changed.emit(self._state)
 
 
-def _another_night(doors_at: datetime, timezone: str, now: datetime) -> str | None:
+def _another_night(doors_at: datetime, timezone: str, now: datetime) -> Day | None:
     """The date of the listed concerts' night when it is not tonight (the server lists the next concert night's
     when there is none tonight); None for tonight's: doors open already, or on the venue's today."""
     zone = ZoneInfo(timezone)
     if doors_at <= now or doors_at.astimezone(zone).date() == now.astimezone(zone).date():
         return None
-    return date_text(doors_at, timezone)
-
-
-def _doors(doors_at: datetime, timezone: str) -> str:
-    return str(doors_text(doors_at, timezone))
+    return Day(doors_at, timezone)

@@ -4,18 +4,21 @@ code (core.domain.scan_reasons), with the outcome's details (when, where, which 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from core.domain.checkin import ScanResult
 from core.domain.ids import ConcertId
+from core.domain.local_formats import day_text, time_text
 from core.domain.scan_reasons import ScanReason
 from core.domain.scans import ScanOutcome
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
-from kiosk.viewmodels.i18n import Text
+from kiosk.viewmodels.i18n import Text, current_language
+from kiosk.viewmodels.words import PlaceText
 
-__all__ = ["REASON_TEXTS", "WORDS", "Tone", "date_text", "doors_text", "reason_text"]
+__all__ = ["REASON_TEXTS", "WORDS", "Day", "Tone", "doors_text", "place_text", "reason_text"]
 
 
 class Tone(StrEnum):
@@ -91,7 +94,7 @@ _DOORS = T("Door", "{date}, doors {time}")
 
 
 def reason_text(
-    outcome: ScanOutcome, now: datetime, concerts: Iterable[tuple[ConcertId, str, str]] = ()
+    outcome: ScanOutcome, now: datetime, concerts: Iterable[tuple[ConcertId, str, Text | str]] = ()
 ) -> Text:
     """The sentence for ``outcome``; ``concerts`` (id, title, when) name a ticket's concert the server did not
     (offline)."""
@@ -106,16 +109,36 @@ def reason_text(
         case ScanReason.WRONG_CONCERT:
             return text.format(concert=_concert(outcome, zone, concerts))
         case ScanReason.ADMIT_UNDONE | ScanReason.UNDONE_STILL_INSIDE:
-            return text.format(place=outcome.place or "")
+            return text.format(place=place_text(outcome) or "")
     return text
+
+
+def place_text(outcome: ScanOutcome) -> PlaceText | None:
+    """The scanned ticket's place in the door's language (core's English label from an older server)."""
+    if outcome.place_name is None and not outcome.place:
+        return None
+    return PlaceText(outcome.place_name, outcome.place or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A day in the venue's timezone, written in the language current when shown: 'Tue 8 Dec', 'Di., 8. Dez.'."""
+
+    moment: datetime
+    zone: str
+
+    def __str__(self) -> str:
+        return day_text(self.moment.astimezone(ZoneInfo(self.zone)), current_language())
 
 
 def doors_text(doors_at: datetime, timezone: str) -> Text:
     """'Tue 8 Dec, doors 18:30' in the venue's timezone."""
-    return _DOORS.format(date=_date(doors_at, timezone), time=_time(doors_at, timezone))
+    return _DOORS.format(date=Day(doors_at, timezone), time=_time(doors_at, timezone))
 
 
-def _concert(outcome: ScanOutcome, zone: str, concerts: Iterable[tuple[ConcertId, str, str]]) -> Text | str:
+def _concert(
+    outcome: ScanOutcome, zone: str, concerts: Iterable[tuple[ConcertId, str, Text | str]]
+) -> Text | str:
     if outcome.ticket_concert is not None:
         if outcome.ticket_concert_at is None:
             return outcome.ticket_concert
@@ -130,18 +153,8 @@ def _when(moment: datetime, zone: str, now: datetime) -> Text:
     """'at 19:30' on the venue's today, 'on Sat 12 Jun at 19:30' on any other day."""
     if moment.astimezone(ZoneInfo(zone)).date() == now.astimezone(ZoneInfo(zone)).date():
         return _AT.format(time=_time(moment, zone))
-    return _ON.format(date=_date(moment, zone), time=_time(moment, zone))
-
-
-def date_text(moment: datetime, zone: str) -> str:
-    """'Thu 10 Dec' in the venue's timezone."""
-    return _date(moment, zone)
-
-
-def _date(moment: datetime, zone: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
-    return f"{local:%a} {local.day} {local:%b}"
+    return _ON.format(date=Day(moment, zone), time=_time(moment, zone))
 
 
 def _time(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    return time_text(moment.astimezone(ZoneInfo(zone)), current_language())

@@ -26,6 +26,8 @@ from kiosk.viewmodels.i18n import current_language
 __all__ = [
     "Amount",
     "HeldPlaces",
+    "LocalName",
+    "PlaceText",
     "Places",
     "concert_time",
     "held_category",
@@ -112,6 +114,29 @@ class Places:
 
     def __str__(self) -> str:
         return ", ".join(place_name(n) for n in self.names)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceText:
+    """One place named in the language current when shown; core's English label when there are no parts
+    (an older server sent none)."""
+
+    name: PlaceName | None
+    label: str = ""
+
+    def __str__(self) -> str:
+        return self.label if self.name is None else place_name(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalName:
+    """A venue-entered name (a price category) in the language current when shown."""
+
+    name: str
+    translations: Translations = ()
+
+    def __str__(self) -> str:
+        return local_name(self.name, self.translations)
 
 
 @dataclass(frozen=True, slots=True)

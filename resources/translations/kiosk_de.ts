@@ -17,7 +17,7 @@
 <context>
     <name>ConcertsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/concerts.py" line="+99"/>
+        <location filename="../../kiosk/ui/screens/concerts.py" line="+96"/>
         <source>Choose a concert</source>
         <translation>Konzert wählen</translation>
     </message>
@@ -98,7 +98,7 @@
 <context>
     <name>Door</name>
     <message>
-        <location filename="../../kiosk/viewmodels/door_words.py" line="+28"/>
+        <location filename="../../kiosk/viewmodels/door_words.py" line="+31"/>
         <source>ADMIT</source>
         <translation>EINLASS</translation>
     </message>
@@ -195,7 +195,7 @@
     <message>
         <location line="+1"/>
         <source>Entry opens {when}. Ask the guest to wait.</source>
-        <translation>Einlass ab {when}. Den Gast bitten zu warten.</translation>
+        <translation>Einlass {when}. Den Gast bitten zu warten.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -253,7 +253,7 @@
         <translation>{date}, Einlass {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+38"/>
+        <location filename="../../kiosk/viewmodels/door.py" line="+39"/>
         <source>SCAN AGAIN</source>
         <translation>NOCHMALS SCANNEN</translation>
     </message>
@@ -306,7 +306,7 @@
 <context>
     <name>DoorApp</name>
     <message>
-        <location filename="../../kiosk/door_app.py" line="+55"/>
+        <location filename="../../kiosk/door_app.py" line="+58"/>
         <source>Starting…</source>
         <translation>Startet …</translation>
     </message>
@@ -332,12 +332,12 @@ Schlüssel-Fingerabdruck:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
-        <location line="+133"/>
+        <location line="+132"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
     </message>
     <message>
-        <location line="-130"/>
+        <location line="-129"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
     </message>
@@ -347,12 +347,12 @@ Schlüssel-Fingerabdruck:
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+147"/>
         <source>Admitted tonight</source>
         <translation>Heute eingelassen</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-142"/>
         <source>Offline list</source>
         <translation>Offline-Liste</translation>
     </message>
@@ -426,17 +426,30 @@ Schlüssel-Fingerabdruck:
         <translation>● OFFLINE</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Admitted tonight: {count}</source>
         <translation>Heute eingelassen: {count}</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>{count} more scans waiting…</source>
-        <translation>{count} weitere Scans warten …</translation>
+        <location line="+2"/>
+        <source>Admitted for {date}</source>
+        <translation>Eingelassen für {date}</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+1"/>
+        <source>Admitted for {date}: {count}</source>
+        <translation>Eingelassen für {date}: {count}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n more scans waiting…</source>
+        <translation>
+            <numerusform>%n weiterer Scan wartet …</numerusform>
+            <numerusform>%n weitere Scans warten …</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Choose tonight&apos;s concert</source>
         <translation>Konzert für heute Abend wählen</translation>
     </message>
@@ -476,7 +489,7 @@ Schlüssel-Fingerabdruck:
         <translation>Ticket scannen</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+94"/>
         <source>Offline — not checked</source>
         <translation>Offline – nicht geprüft</translation>
     </message>
@@ -858,7 +871,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Place</name>
     <message>
-        <location filename="../../kiosk/viewmodels/words.py" line="+36"/>
+        <location filename="../../kiosk/viewmodels/words.py" line="+41"/>
         <source>{section}, row {row}, seat {seat}</source>
         <translation>{section}, Reihe {row}, Platz {seat}</translation>
     </message>

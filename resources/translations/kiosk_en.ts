@@ -4,11 +4,19 @@
 <context>
     <name>DoorScreen</name>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/door_screen.py" line="+279"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+278"/>
         <source>● OFFLINE · %n scans to sync</source>
         <translation>
             <numerusform>● OFFLINE · %n scan to sync</numerusform>
             <numerusform>● OFFLINE · %n scans to sync</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>%n more scans waiting…</source>
+        <translation>
+            <numerusform>%n more scan waiting…</numerusform>
+            <numerusform>%n more scans waiting…</numerusform>
         </translation>
     </message>
 </context>

@@ -17,7 +17,7 @@
 <context>
     <name>ConcertsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/concerts.py" line="+99"/>
+        <location filename="../../kiosk/ui/screens/concerts.py" line="+96"/>
         <source>Choose a concert</source>
         <translation>Elija un concierto</translation>
     </message>
@@ -98,7 +98,7 @@
 <context>
     <name>Door</name>
     <message>
-        <location filename="../../kiosk/viewmodels/door_words.py" line="+28"/>
+        <location filename="../../kiosk/viewmodels/door_words.py" line="+31"/>
         <source>ADMIT</source>
         <translation>ADMITIR</translation>
     </message>
@@ -253,7 +253,7 @@
         <translation>{date}, apertura {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+38"/>
+        <location filename="../../kiosk/viewmodels/door.py" line="+39"/>
         <source>SCAN AGAIN</source>
         <translation>ESCANEE DE NUEVO</translation>
     </message>
@@ -306,7 +306,7 @@
 <context>
     <name>DoorApp</name>
     <message>
-        <location filename="../../kiosk/door_app.py" line="+55"/>
+        <location filename="../../kiosk/door_app.py" line="+58"/>
         <source>Starting…</source>
         <translation>Iniciando…</translation>
     </message>
@@ -332,12 +332,12 @@ Huella de la clave:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
-        <location line="+133"/>
+        <location line="+132"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
     </message>
     <message>
-        <location line="-130"/>
+        <location line="-129"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
     </message>
@@ -347,12 +347,12 @@ Huella de la clave:
         <translation>Conexión</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+147"/>
         <source>Admitted tonight</source>
         <translation>Admitidos esta noche</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-142"/>
         <source>Offline list</source>
         <translation>Lista sin conexión</translation>
     </message>
@@ -426,17 +426,30 @@ Huella de la clave:
         <translation>● SIN CONEXIÓN</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Admitted tonight: {count}</source>
         <translation>Admitidos esta noche: {count}</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>{count} more scans waiting…</source>
-        <translation>{count} escaneos más en espera…</translation>
+        <location line="+2"/>
+        <source>Admitted for {date}</source>
+        <translation>Admitidos para el {date}</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+1"/>
+        <source>Admitted for {date}: {count}</source>
+        <translation>Admitidos para el {date}: {count}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n more scans waiting…</source>
+        <translation>
+            <numerusform>%n escaneo más en espera…</numerusform>
+            <numerusform>%n escaneos más en espera…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Choose tonight&apos;s concert</source>
         <translation>Elija el concierto de esta noche</translation>
     </message>
@@ -476,7 +489,7 @@ Huella de la clave:
         <translation>Escanee una entrada</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+94"/>
         <source>Offline — not checked</source>
         <translation>Sin conexión: no comprobada</translation>
     </message>
@@ -858,7 +871,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Place</name>
     <message>
-        <location filename="../../kiosk/viewmodels/words.py" line="+36"/>
+        <location filename="../../kiosk/viewmodels/words.py" line="+41"/>
         <source>{section}, row {row}, seat {seat}</source>
         <translation>{section}, fila {row}, asiento {seat}</translation>
     </message>

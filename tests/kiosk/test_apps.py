@@ -210,3 +210,15 @@ def test_a_german_door_app_says_starting_in_german(qtbot, qt_run, kiosk_ctx):
         qt_run(app.aclose())
     finally:
         languages.close()
+
+
+def test_a_door_app_speaks_the_devices_language(qtbot, qt_run, kiosk_ctx):
+    """It stayed English whatever kiosk_language said: a German door showed English words and dates."""
+    settings = replace(kiosk_ctx.settings, kiosk_mode="door", kiosk_lockdown=False, kiosk_language="de")
+    app = DoorApp(LocalClient.over(kiosk_ctx), settings)
+    try:
+        assert app.languages.current == "de"
+        assert app.waiting.text() == "Startet …"
+    finally:
+        qt_run(app.aclose())
+    assert app.languages.current == "en"  # closed with the app: the next window starts from English

@@ -271,6 +271,7 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         # Days before the concert, nothing tonight: the chooser lists the next concert night's (it said tonight's).
         assert screen.chooser_caption.text() == "Next concert night: Tue 8 Dec"
         assert screen.chooser.accessibleName() == "Next concert night: Tue 8 Dec"
+        assert screen.counter.text() == "Admitted tonight: 0"  # no concert chosen yet
         assert screen.chooser.placeholderText() == "Choose the concert"  # not "tonight's" either
         assert screen.reason.text() == "Choose the concert at the top."
         assert screen.chooser_caption.isVisibleTo(screen)
@@ -285,6 +286,9 @@ def test_staff_choose_the_concert_from_the_keyboard(qtbot, qt_run, kiosk_ctx, ni
         qtbot.waitUntil(lambda: door.state.concert.id == night.stage.id, timeout=10_000)
         assert screen.word.text() == "Ready"
         assert not screen.undo.isEnabled()  # a concert, but no admit to undo yet
+        # Set up days ahead: the counter says which night it counts (it said "Admitted tonight").
+        assert screen.counter.text() == "Admitted for Tue 8 Dec: 0"
+        assert screen.counter.accessibleName() == "Admitted for Tue 8 Dec"
         scan_by_keyboard(qtbot, screen, night.texts[0])
         qtbot.waitUntil(lambda: screen.word.text() == "TOO EARLY", timeout=10_000)
         assert (
@@ -416,4 +420,80 @@ def test_a_german_door_shows_german_words(qtbot, model, night):
         qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
         assert screen.undo_yes.text() == "Ja, zurücknehmen"
     finally:
+        languages.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "1 more scan waiting…", "2 more scans waiting…"),
+        ("de", "1 weiterer Scan wartet …", "2 weitere Scans warten …"),
+        ("es", "1 escaneo más en espera…", "2 escaneos más en espera…"),
+    ],
+)
+def test_the_queue_count_has_a_singular(qtbot, model, language, one, two):
+    """It said "1 more scans waiting…": Qt's plural forms, English's from its plurals-only translation."""
+    from kiosk.ui.i18n import Languages
+
+    languages = Languages()
+    try:
+        languages.switch(language)
+        screen = make_screen(qtbot, model)
+        screen.render_state(replace(model.state, queued=1))
+        assert screen.activity.text() == one
+        screen.render_state(replace(model.state, queued=2))
+        assert screen.activity.text() == two
+        screen.render_state(replace(model.state, queued=0))
+        assert screen.activity.text() == ""
+    finally:
+        languages.close()
+
+
+def test_a_german_door_says_places_and_dates_in_german(
+    qtbot, qt_run, kiosk_ctx, kiosk_clock, night, tmp_path
+):
+    """It showed core's English place ('Stalls, row A, seat 1') and English dates ('Tue 8 Dec')."""
+    from core.db import names as names_db
+    from kiosk.ui.i18n import Languages
+
+    async def name(conn) -> None:
+        await names_db.put_section_names(conn, night.stage.concert.plan_id, {"Stalls": {"de": "Parkett"}})
+        await names_db.put_category_names(conn, night.stage.id, {"Stalls": {"de": "Parkett vorne"}})
+
+    qt_run(kiosk_ctx.db.write(name))
+    languages = Languages()
+    languages.switch("de")
+    door = open_model(qt_run, kiosk_ctx, night, tmp_path)  # days before the night: no concert chosen
+    try:
+        screen = make_screen(qtbot, door)
+        assert screen.chooser_caption.text() == "Nächster Konzertabend: Di., 8. Dez."
+        items = [screen.chooser.itemText(i) for i in range(screen.chooser.count())]
+        assert "Night Music · Di., 8. Dez., Einlass 19:00" in items, items
+        qt_run(door.choose_concert(night.stage.id))
+        assert screen.counter.text() == "Eingelassen für Di., 8. Dez.: 0"
+        assert screen.concert_label.text() == "Night Music · Di., 8. Dez., Einlass 19:00"
+        scan_by_keyboard(qtbot, screen, night.texts[0])
+        qtbot.waitUntil(lambda: door.state.verdict is not None and not door.state.busy, timeout=10_000)
+        assert screen.word.text() == "ZU FRÜH"
+        assert screen.reason.text() == "Einlass am Di., 8. Dez. um 19:00. Den Gast bitten zu warten."
+        shoot(screen, "de-too-early")
+
+        kiosk_clock.advance(DOORS_OPEN)
+        qt_run(door.tick())
+        assert screen.counter.text() == "Heute eingelassen: 0"
+        assert screen.chooser_caption.text() == "Konzert heute Abend"  # the night has come
+        scan_by_keyboard(qtbot, screen, night.texts[0])
+        qtbot.waitUntil(lambda: door.state.admitted == 1 and not door.state.busy, timeout=10_000)
+        assert screen.place.text() == "Parkett, Reihe A, Platz 1 · Parkett vorne"
+        assert screen.recent.item(0).text().endswith("\nParkett, Reihe A, Platz 1")
+        assert screen.counter.text() == "Heute eingelassen: 1"
+        shoot(screen, "de-admit")
+        qtbot.mouseClick(screen.undo, Qt.MouseButton.LeftButton)
+        assert "Parkett, Reihe A, Platz 1" in screen.undo_question.text()
+        qtbot.mouseClick(screen.undo_yes, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: door.state.notice is not None, timeout=10_000)
+        assert "Parkett, Reihe A, Platz 1" in screen.notice.text()
+        assert "Stalls" not in screen.notice.text()
+    finally:
+        qt_run(door.aclose())
         languages.close()
