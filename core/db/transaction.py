@@ -48,11 +48,30 @@ class Database:
     async def read(self, work: Work[T]) -> T:
         return await self._run(work, sqlite_begin="DEFERRED")
 
-    async def _run(self, work: Work[T], *, sqlite_begin: str) -> T:
+    async def statement(self, work: Work[T], *, writes: bool) -> T:
+        """Run ``work``, one statement, as its own transaction: on PostgreSQL in autocommit, so the statement
+        is the only round trip (no BEGIN, no COMMIT); elsewhere in a transaction as write()/read() do.
+
+        The statement is atomic by itself. A write lost in flight may have committed (OUTCOME_UNKNOWN), so only a
+        read is run again on a new connection; a deadlock or serialization failure rolled it back whole, so
+        either is run again."""
+        if not self.is_postgres:
+            return await (self.write(work) if writes else self.read(work))
+        result = await self._run(work, sqlite_begin="", autocommit=True, writes=writes)
+        if writes:
+            for listener in self.after_commit:
+                listener()
+        return result
+
+    async def _run(
+        self, work: Work[T], *, sqlite_begin: str, autocommit: bool = False, writes: bool = True
+    ) -> T:
         attempt = 0
         while True:
             attempt += 1
             try:
+                if autocommit:
+                    return await self._autocommit(work, writes)
                 return await self._once(work, sqlite_begin)
             except StorageUnavailable as exc:
                 # Lost before COMMIT, so the server rolled back: safe to run once more on a fresh connection
@@ -90,6 +109,16 @@ class Database:
                 with map_storage_errors(committing=True):
                     await transaction.commit()
                 return result
+
+    async def _autocommit(self, work: Work[T], writes: bool) -> T:
+        with map_storage_errors():
+            async with contextlib.AsyncExitStack() as stack:
+                with map_storage_errors(connecting=True):
+                    conn = await stack.enter_async_context(self.engine.connect())
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                # The server commits when the statement ends: a failure while it runs may come after that.
+                with map_storage_errors(committing=writes):
+                    return await work(conn)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

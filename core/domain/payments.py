@@ -45,9 +45,18 @@ class PaymentTerminal(Protocol):
     @property
     def kind(self) -> TerminalKind: ...
 
-    async def charge(self, actor: Actor, amount: Money, reference: str, given: PaymentInput) -> Payment:
+    async def charge(
+        self,
+        actor: Actor,
+        amount: Money,
+        reference: str,
+        given: PaymentInput,
+        *,
+        demo_database: bool | None = None,
+    ) -> Payment:
         """Take ``amount``; the Payment to pass to checkout. Raises PaymentDeclined, WrongPin, PinLockedOut
-        or InputError (the wrong kind of input, a PIN of the wrong form) when nothing was taken."""
+        or InputError (the wrong kind of input, a PIN of the wrong form) when nothing was taken.
+        ``demo_database``: whether the database is a demo one, when the caller just read it (None: read it)."""
         ...
 
     async def void(self, actor: Actor, payment: Payment, reason: str) -> None:

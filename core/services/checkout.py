@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import actors as actors_db
+from core.db import checkout as checkout_db
 from core.db import holds as holds_db
 from core.db import orders as orders_db
 from core.db import outbox as outbox_db
@@ -31,7 +34,7 @@ from core.services.sales import check_hold_id, lapsed_delta, own_hold
 from core.services.signing_keys import KeyedSigner, ticket_signer
 from core.tickets.issuer import sign_ticket
 
-__all__ = ["checkout_hold"]
+__all__ = ["checkout_hold", "checkout_seen", "look"]
 
 _CODE_ATTEMPTS = 3
 
@@ -86,17 +89,75 @@ async def checkout_hold(
     A hold that lapsed is still good if nobody took its places meanwhile; otherwise HoldExpired, and the
     caller voids the payment.
     """
+    return await checkout_seen(
+        ctx,
+        actor,
+        hold_id,
+        None,
+        idempotency_key=idempotency_key,
+        payment=payment,
+        buyer_email=buyer_email,
+        language=language,
+    )
+
+
+async def checkout_seen(
+    ctx: ServiceContext,
+    actor: Actor,
+    hold_id: HoldId,
+    seen: checkout_db.Look | None,
+    *,
+    idempotency_key: str,
+    payment: Payment,
+    buyer_email: str | None = None,
+    language: str = "en",
+) -> Order:
+    """checkout_hold after a look the caller already made (pay_and_checkout's, before the charge); None: look
+    now (on PostgreSQL)."""
     require(actor, Permission.SELL)
     hold_id = check_hold_id(hold_id)
     email = _validate(idempotency_key, payment, buyer_email)
     language = check_language(language)
     signer = await ticket_signer(ctx)  # the server's key: checked first, so a missing key sells nothing
+    if seen is None:
+        seen = await look(ctx, actor, hold_id, idempotency_key)
+    return await _complete(ctx, actor, hold_id, idempotency_key, payment, (email, language), signer, seen)
+
+
+async def look(
+    ctx: ServiceContext, actor: Actor, hold_id: HoldId, idempotency_key: str
+) -> checkout_db.Look | None:
+    """On PostgreSQL, what the sale will check and its tickets' ids, in one round trip (None elsewhere: SQLite
+    sells in its transaction, correct rather than fast)."""
+    if not ctx.db.is_postgres:
+        return None
+    return await ctx.db.statement(
+        lambda conn: checkout_db.look(conn, actor, hold_id, idempotency_key), writes=False
+    )
+
+
+async def _complete(
+    ctx: ServiceContext,
+    actor: Actor,
+    hold_id: HoldId,
+    idempotency_key: str,
+    payment: Payment,
+    buyer: tuple[str | None, str],
+    signer: KeyedSigner,
+    seen: checkout_db.Look | None,
+) -> Order:
+    """The sale after the look: one statement when the look says it will go through (the tickets signed
+    before it), else, or when it wrote nothing, the transaction below, which gives every refusal its error."""
+    if seen is not None and _looks_sellable(seen, actor, payment):
+        sold = await _sell(ctx, actor, hold_id, idempotency_key, payment, buyer, signer, seen)
+        if sold is not None:
+            order, event = sold
+            await ctx.publish(event)
+            return order
     for _attempt in range(_CODE_ATTEMPTS):
         try:
-            order, event = await ctx.db.write(
-                lambda conn: _checkout(
-                    ctx, conn, actor, hold_id, idempotency_key, payment, (email, language), signer
-                )
+            order, maybe_event = await ctx.db.write(
+                lambda conn: _checkout(ctx, conn, actor, hold_id, idempotency_key, payment, buyer, signer)
             )
         except IntegrityError as exc:
             if is_unique_violation(exc, "orders", "idempotency_key"):
@@ -104,9 +165,120 @@ async def checkout_hold(
             if is_unique_violation(exc, "orders", "code") or is_unique_violation(exc, "tickets", "serial"):
                 continue  # a random code collided: draw again
             raise
-        await ctx.publish(event)
+        await ctx.publish(maybe_event)
         return order
     raise Conflict("The order could not be saved. Please try again.", code=ErrorCode.CHECKOUT_RETRY_EXHAUSTED)
+
+
+def _looks_sellable(seen: checkout_db.Look, actor: Actor, payment: Payment) -> bool:
+    """Everything _checkout checks, as the look saw it (the sale checks it all again under its locks)."""
+    hold = seen.hold
+    return (
+        seen.existing is None
+        and seen.actor_status == "active"
+        and hold is not None
+        and hold.actor == describe(actor)
+        and hold.state is HoldState.ACTIVE
+        and 0 < hold.place_count == len(seen.places) == len(seen.ticket_ids)
+        and seen.currency is not None
+        and (payment.method != DEMO_METHOD or seen.demo_database)
+        and payment.amount == Money.total([p.price for p in seen.places], seen.currency)
+    )
+
+
+async def _sell(
+    ctx: ServiceContext,
+    actor: Actor,
+    hold_id: HoldId,
+    idempotency_key: str,
+    payment: Payment,
+    buyer: tuple[str | None, str],
+    signer: KeyedSigner,
+    seen: checkout_db.Look,
+) -> tuple[Order, PlacesChanged] | None:
+    """The order in one statement, or None when it wrote nothing (something changed since the look, or a
+    random code collided)."""
+    assert seen.hold is not None
+    email, language = buyer
+    concert_id = seen.hold.concert_id
+    now = ctx.clock.now()
+    # Signed before the statement, by the ids the look drew: no signing while the hold and places are locked.
+    signatures = [sign_ticket(signer, t, concert_id, now) for t in seen.ticket_ids]
+    sale = checkout_db.Sale(
+        code=new_order_code(),
+        concert_id=concert_id,
+        hold_id=hold_id,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        device_id=origin_of(actor),
+        total=payment.amount,
+        method=payment.method,
+        reference=payment.reference,
+        buyer_email=email,
+        # Sold on a demo database, or paid with a simulated card anywhere: a DEMO ticket (PDF, mail).
+        demo=ctx.settings.demo_mode or payment.method == DEMO_METHOD,
+        language=language,
+        now=now,
+        places=seen.places,
+        ticket_ids=seen.ticket_ids,
+        serials=[new_ticket_serial() for _ in seen.places],
+        signatures=signatures,
+        key_id=signer.key_id,
+    )
+    try:
+        written = await ctx.db.statement(lambda conn: checkout_db.sell(conn, sale), writes=True)
+    except IntegrityError as exc:
+        if any(
+            is_unique_violation(exc, table, column)
+            for table, column in (("orders", "idempotency_key"), ("orders", "code"), ("tickets", "serial"))
+        ):
+            return None  # the transaction tells a reused key from a retry, and draws codes again
+        raise
+    if written is None:
+        return None
+    order_id, held_until = written
+    placed = [replace(p, held_until=held_until[p.id]) for p in seen.places]
+    tickets = tuple(
+        Ticket(
+            id=ticket_id,
+            serial=serial,
+            concert_id=concert_id,
+            place_id=p.id,
+            label=p.label,
+            category_id=p.category_id,
+            category=p.category,
+            price=p.price,
+            state=TicketState.VALID,
+            print_count=0,
+            issued_at=now,
+            key_id=signer.key_id,
+            signature=signature,
+        )
+        for p, ticket_id, serial, signature in zip(
+            placed, sale.ticket_ids, sale.serials, signatures, strict=True
+        )
+    )
+    order = Order(
+        id=order_id,
+        code=sale.code,
+        concert_id=concert_id,
+        hold_id=hold_id,
+        status=OrderStatus.PAID,
+        total=payment.amount,
+        payment_method=payment.method,
+        payment_reference=payment.reference,
+        buyer_email=email,
+        created_at=now,
+        language=language,
+        tickets=tickets,
+    )
+    event = PlacesChanged(
+        concert_id,
+        places_db.changes(placed, PlaceState.SOLD),
+        availability_delta=lapsed_delta(placed, now),
+        origin_device=origin_of(actor),
+    )
+    return order, event
 
 
 async def _checkout(

@@ -117,13 +117,23 @@ class DemoTerminal:
     def kind(self) -> TerminalKind:
         return TerminalKind.DEMO
 
-    async def charge(self, actor: Actor, amount: Money, reference: str, given: PaymentInput) -> Payment:
+    async def charge(
+        self,
+        actor: Actor,
+        amount: Money,
+        reference: str,
+        given: PaymentInput,
+        *,
+        demo_database: bool | None = None,
+    ) -> Payment:
         ref = _check_charge(actor, amount, reference)
         if not isinstance(given, SimulatedCard):
             raise InputError(
                 "payment", "the demo terminal takes a simulated card.", code=ErrorCode.PAYMENT_INPUT_INVALID
             )
-        if await self._ctx.db.read(lambda conn: site_db.get(conn, site_db.DEMO)) != "true":
+        if demo_database is None:
+            demo_database = await self._ctx.db.read(lambda conn: site_db.get(conn, site_db.DEMO)) == "true"
+        if not demo_database:
             # The database decides, not the config: ENCORE_DEMO_MODE on a real database must not sell for free.
             raise NotAllowed(
                 "The demo terminal works only on a demo database; this one is real. Use the attended terminal.",
@@ -151,7 +161,15 @@ class AttendedTerminal:
     def kind(self) -> TerminalKind:
         return TerminalKind.ATTENDED
 
-    async def charge(self, actor: Actor, amount: Money, reference: str, given: PaymentInput) -> Payment:
+    async def charge(
+        self,
+        actor: Actor,
+        amount: Money,
+        reference: str,
+        given: PaymentInput,
+        *,
+        demo_database: bool | None = None,
+    ) -> Payment:
         ref = _check_charge(actor, amount, reference)
         if isinstance(given, SimulatedCard):
             # A device asking for the free demo card on a real venue's terminal: refused, not just malformed.

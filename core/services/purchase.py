@@ -11,21 +11,22 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db import checkout as checkout_db
 from core.db import holds as holds_db
 from core.db import orders as orders_db
 from core.db import places as places_db
-from core.db.actors import ensure_active
+from core.db.actors import check_status, ensure_active
 from core.domain.codes import is_email
 from core.domain.errors import Conflict, EncoreError, ErrorCode, HoldExpired, InputError, StorageUnavailable
 from core.domain.holds import HoldState
-from core.domain.ids import HoldId
+from core.domain.ids import HoldId, OrderId
 from core.domain.money import Money
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput
 from core.domain.staff import Actor, Permission
 from core.domain.validation import check_language, clean_text
 from core.security.permissions import require
-from core.services.checkout import checkout_hold
+from core.services import checkout
 from core.services.context import ServiceContext
 from core.services.payments import open_terminal
 from core.services.sales import check_hold_id, own_hold
@@ -77,16 +78,22 @@ async def pay_and_checkout(
         )
     language = check_language(language)
     terminal = open_terminal(ctx)  # a refused configuration charges nothing
-    due = await ctx.db.read(lambda conn: _due(conn, actor, hold_id, key))
+    seen = await checkout.look(ctx, actor, hold_id, key)  # PostgreSQL: the checkout's look serves both
+    if seen is None:
+        due = await ctx.db.read(lambda conn: _due(conn, actor, hold_id, key))
+    else:
+        due = await _due_seen(ctx, seen, actor, hold_id)
     if due.order is not None:
         return due.order
     assert due.amount is not None
-    charged = await terminal.charge(actor, due.amount, key, payment)
+    demo_database = None if seen is None else seen.demo_database
+    charged = await terminal.charge(actor, due.amount, key, payment, demo_database=demo_database)
     try:
-        return await checkout_hold(
+        return await checkout.checkout_seen(
             ctx,
             actor,
             hold_id,
+            seen,
             idempotency_key=key,
             payment=charged,
             buyer_email=buyer_email,
@@ -104,24 +111,42 @@ async def _due(conn: AsyncConnection, actor: Actor, hold_id: HoldId, key: str) -
     await ensure_active(conn, actor)
     existing = await orders_db.order_id_for_key(conn, key)
     if existing is not None:
-        order_id, key_hold = existing
-        if key_hold != hold_id:
-            raise Conflict(
-                "This payment reference was already used for another order.",
-                code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            )
-        order = await orders_db.load(conn, order_id)
-        assert order is not None
-        return _Due(order, None)
-    row = own_hold(await holds_db.get(conn, hold_id), actor)
+        return _Due(await _existing(conn, existing, hold_id), None)
+    row = await holds_db.get(conn, hold_id)
+    return _Due(None, _amount(row, actor, await places_db.held_by(conn, hold_id)))
+
+
+async def _due_seen(ctx: ServiceContext, seen: checkout_db.Look, actor: Actor, hold_id: HoldId) -> _Due:
+    """_due's checks, in its order, on what the checkout's look read."""
+    check_status(actor, seen.actor_status)
+    if seen.existing is not None:
+        existing = seen.existing
+        return _Due(await ctx.db.read(lambda conn: _existing(conn, existing, hold_id)), None)
+    return _Due(None, _amount(seen.hold, actor, list(seen.places)))
+
+
+async def _existing(conn: AsyncConnection, existing: tuple[OrderId, HoldId], hold_id: HoldId) -> Order:
+    """The order this key already made (a retry after a lost reply), if it was for this hold."""
+    order_id, key_hold = existing
+    if key_hold != hold_id:
+        raise Conflict(
+            "This payment reference was already used for another order.",
+            code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        )
+    order = await orders_db.load(conn, order_id)
+    assert order is not None
+    return order
+
+
+def _amount(row: holds_db.HoldRow | None, actor: Actor, placed: list[places_db.PlaceDetail]) -> Money:
+    row = own_hold(row, actor)
     if row.state is HoldState.RELEASED:
         raise HoldExpired(
             "This hold was cancelled, so nothing was sold. Please choose again.", code=ErrorCode.HOLD_RELEASED
         )
-    placed = await places_db.held_by(conn, hold_id)
     if not placed or len(placed) < row.place_count:
         raise HoldExpired(
             "Your time ran out and some of your places went to another buyer, so nothing was sold and nothing "
             "was charged. Please choose again."
         )
-    return _Due(None, Money.total([p.price for p in placed], placed[0].price.currency))
+    return Money.total([p.price for p in placed], placed[0].price.currency)
