@@ -1,0 +1,142 @@
+"""The PostgreSQL checkout's look and sale: whatever changed between them (places taken, a price, another
+checkout of the hold), the one-statement sale writes nothing and the checkout raises what the transaction
+path raises, with nothing changed."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import update
+
+from core.db import checkout as checkout_db
+from core.db.tables import price_categories
+from core.domain.errors import Conflict, HoldExpired, InputError
+from core.domain.money import Money
+from core.domain.orders import Payment
+from core.domain.places import PlaceState
+from core.services import catalog, checkout, sales
+from core.services.context import ServiceContext
+from core.services.signing_keys import ticket_signer
+from tests.builders import build_stage
+from tests.dbstate import snapshot
+
+pytestmark = pytest.mark.postgres
+
+
+class _Undo(Exception):
+    """Raised with what the statement returned, to roll its transaction back."""
+
+
+def _pay(total: Money) -> Payment:
+    return Payment("card", "terminal-1", total)
+
+
+async def _sale(ctx: ServiceContext, seen: checkout_db.Look, actor, key: str) -> checkout_db.Sale:
+    """The Sale checkout._sell would make from this look (signatures are not checked by the statement)."""
+    assert seen.hold is not None
+    signer = await ticket_signer(ctx)
+    total = Money.total([p.price for p in seen.places], "EUR")
+    return checkout_db.Sale(
+        code=f"T{key[:7].upper():0<7}",
+        concert_id=seen.hold.concert_id,
+        hold_id=seen.hold.id,
+        idempotency_key=key,
+        actor=actor,
+        device_id=None,
+        total=total,
+        method="card",
+        reference="terminal-1",
+        buyer_email=None,
+        demo=False,
+        language="en",
+        now=ctx.clock.now(),
+        places=seen.places,
+        ticket_ids=seen.ticket_ids,
+        serials=[f"S{key}{n}" for n in range(len(seen.places))],
+        signatures=[b"x" * 64 for _ in seen.places],
+        key_id=signer.key_id,
+    )
+
+
+async def test_a_stale_look_sells_nothing_when_the_places_went_to_another_buyer(pg_ctx, clock) -> None:
+    ctx = pg_ctx
+    stage = await build_stage(ctx, hold_seconds=60)
+    hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
+    seen = await checkout.look(ctx, stage.kiosk, hold.id, "k")
+    assert seen is not None
+    assert len(seen.places) == 2 == len(seen.ticket_ids)
+    # Control: the same look, while nothing changed, sells (in a transaction rolled back afterwards).
+    sale = await _sale(ctx, seen, stage.kiosk, "k")
+
+    async def sell_then_undo(conn) -> None:
+        raise _Undo(await checkout_db.sell(conn, sale))
+
+    with pytest.raises(_Undo) as undone:
+        await ctx.db.write(sell_then_undo)
+    assert undone.value.args[0] is not None
+    clock.advance(61)
+    await sales.hold_places(ctx, stage.other_kiosk, stage.id, [stage.seats[1]])
+    before = await snapshot(ctx)
+    assert await ctx.db.statement(lambda conn: checkout_db.sell(conn, sale), writes=True) is None
+    assert await snapshot(ctx) == before
+    with pytest.raises(HoldExpired) as err:
+        await checkout.checkout_seen(
+            ctx, stage.kiosk, hold.id, seen, idempotency_key="k", payment=_pay(hold.total)
+        )
+    assert err.value.code == "hold_expired"
+    assert await snapshot(ctx) == before
+
+
+async def test_a_price_changed_since_the_look_is_refused_as_a_wrong_amount(pg_ctx) -> None:
+    ctx = pg_ctx
+    stage = await build_stage(ctx)
+    hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:1])
+    seen = await checkout.look(ctx, stage.kiosk, hold.id, "k")
+    assert seen is not None
+    category = seen.places[0].category_id
+    await ctx.db.write(
+        lambda conn: conn.execute(
+            update(price_categories).where(price_categories.c.id == category).values(price_minor=9999)
+        )
+    )
+    before = await snapshot(ctx)
+    sale = await _sale(ctx, seen, stage.kiosk, "k")
+    assert await ctx.db.statement(lambda conn: checkout_db.sell(conn, sale), writes=True) is None
+    assert await snapshot(ctx) == before
+    with pytest.raises(InputError) as err:
+        await checkout.checkout_seen(
+            ctx, stage.kiosk, hold.id, seen, idempotency_key="k", payment=_pay(hold.total)
+        )
+    assert err.value.code == "payment_amount_mismatch"
+    assert await snapshot(ctx) == before
+
+
+async def test_checkouts_of_one_hold_at_once_sell_it_once(pg_ctx) -> None:
+    """Each looked before any sold, so each goes for the one-statement sale: the hold's lock lets one through;
+    the others find it checked out (or, with the winner's key, its order)."""
+    ctx = pg_ctx
+    stage = await build_stage(ctx)
+    hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
+    keys = ["a", "b", "c", "a"]
+    looks = [await checkout.look(ctx, stage.kiosk, hold.id, key) for key in keys]
+    results = await asyncio.gather(
+        *(
+            checkout.checkout_seen(
+                ctx, stage.kiosk, hold.id, seen, idempotency_key=key, payment=_pay(hold.total)
+            )
+            for key, seen in zip(keys, looks, strict=True)
+        ),
+        return_exceptions=True,
+    )
+    winner_key = next(key for key, r in zip(keys, results, strict=True) if not isinstance(r, BaseException))
+    winner = next(r for r in results if not isinstance(r, BaseException))
+    for key, result in zip(keys, results, strict=True):
+        if key == winner_key:
+            assert result == winner  # the same key twice: the retry gets the order
+        else:
+            assert isinstance(result, Conflict), result
+            assert result.code == "hold_checked_out"
+    assert len(winner.tickets) == 2
+    sold = {p.id: p.state for p in (await catalog.get_seat_map(ctx, stage.id)).places}
+    assert [sold[p] for p in stage.seats[:2]] == [PlaceState.SOLD] * 2
