@@ -7,7 +7,7 @@ import os
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +27,7 @@ from core.services.context import ServiceContext
 from tests.builders import Stage, build_stage
 from tests.support import pgdb
 from tests.support.context import memory_signer
+from tests.support.round_trips import RoundTrips  # noqa: F401  (re-exported: the benchmarks import it from here)
 
 # --- results ---------------------------------------------------------------------------------------
 
@@ -105,29 +106,6 @@ class CpuMeter:
             "client_cpu_pct": round(100 * cpu / wall, 1) if wall else 0.0,
             "machine_busy_pct": round(100 * (dt - di) / dt, 1) if dt else float("nan"),
         }
-
-
-class RoundTrips:
-    """Counts client->server flights on asyncpg connections by wrapping their socket transport's write.
-
-    One flight is one message batch the driver sends and then waits on (BEGIN, a Bind/Execute/Sync of a
-    prepared statement, a Parse/Describe for a new one...): the number of network round trips."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.enabled = False
-
-    def wrap(self, asyncpg_connection: Any) -> None:
-        transport = asyncpg_connection._transport
-        for name in ("write", "writelines"):
-            original = getattr(transport, name)
-
-            def counted(data: Any, _original: Callable[[Any], None] = original) -> None:
-                if self.enabled:
-                    self.count += 1
-                _original(data)
-
-            setattr(transport, name, counted)
 
 
 # --- the benchmark database ------------------------------------------------------------------------
