@@ -29,7 +29,7 @@ from core.domain.names import translations_from
 from core.domain.places import PlaceState
 from core.domain.staff import Actor, DeviceActor, StaffActor, describe
 
-__all__ = ["Look", "Sale", "look", "sell"]
+__all__ = ["LOOK", "SELL", "Look", "Sale", "look", "look_params", "sell", "sell_params"]
 
 # The actor's status as actors.check_status reads it: 'active', or what it is instead (None: unknown).
 _ACTOR_STATUS = """
@@ -43,7 +43,7 @@ _ACTOR_STATUS = """
 
 # One row per place the hold still holds (one row of NULL places when none): the states are literals, not
 # parameters, so a generic plan still sees them (see places.in_state).
-_LOOK = text(f"""
+LOOK = text(f"""
 SELECT {_ACTOR_STATUS} AS actor_status,
        (SELECT value FROM site WHERE key = '{DEMO}') AS demo,
        k.id AS order_id, k.hold_id AS key_hold,
@@ -93,10 +93,12 @@ def _actor_params(actor: Actor) -> dict[str, Any]:
     return {"kind": "system", "actor_id": 0}
 
 
+def look_params(actor: Actor, hold_id: HoldId, idempotency_key: str) -> dict[str, Any]:
+    return {"key": idempotency_key, "hold": hold_id, **_actor_params(actor)}
+
+
 async def look(conn: AsyncConnection, actor: Actor, hold_id: HoldId, idempotency_key: str) -> Look:
-    rows = (
-        await conn.execute(_LOOK, {"key": idempotency_key, "hold": hold_id, **_actor_params(actor)})
-    ).all()
+    rows = (await conn.execute(LOOK, look_params(actor, hold_id, idempotency_key))).all()
     first = rows[0]
     hold = None
     if first.hold_id is not None:
@@ -145,7 +147,7 @@ async def look(conn: AsyncConnection, actor: Actor, hold_id: HoldId, idempotency
 # takes. FOR UPDATE returns the rows as they are after any transaction it waited for, and a place that
 # another buyer took meanwhile no longer matches and drops out; the checks in `ok` then fail and nothing is
 # written. The places' price categories must still price them as the look did.
-_SELL = text(f"""
+SELL = text(f"""
 WITH h AS (
     SELECT id, concert_id, actor, state, place_count FROM holds WHERE id = CAST(:hold AS varchar) FOR UPDATE
 ),
@@ -239,8 +241,15 @@ class Sale:
 async def sell(conn: AsyncConnection, sale: Sale) -> tuple[OrderId, dict[PlaceId, datetime | None]] | None:
     """The order's id and each sold place's held-until as the sale found it, or None when nothing was written
     because something changed since the look (the caller finds out what in a transaction)."""
+    rows = (await conn.execute(SELL, sell_params(sale))).all()
+    if not rows:
+        return None
+    return OrderId(rows[0].order_id), {PlaceId(r.place_id): r.held_until for r in rows}
+
+
+def sell_params(sale: Sale) -> dict[str, Any]:
     server_key = is_server_key(sale.key_id)  # else a device's key (older tickets, tests): see set_signatures
-    params = {
+    return {
         "hold": sale.hold_id,
         "actor": describe(sale.actor),
         **_actor_params(sale.actor),
@@ -264,7 +273,3 @@ async def sell(conn: AsyncConnection, sale: Sale) -> tuple[OrderId, dict[PlaceId
         "signing_key_id": sale.key_id if server_key else None,
         "device_key_id": None if server_key else sale.key_id,
     }
-    rows = (await conn.execute(_SELL, params)).all()
-    if not rows:
-        return None
-    return OrderId(rows[0].order_id), {PlaceId(r.place_id): r.held_until for r in rows}

@@ -34,7 +34,7 @@ from core.services.sales import check_hold_id, lapsed_delta, own_hold
 from core.services.signing_keys import KeyedSigner, ticket_signer
 from core.tickets.issuer import sign_ticket
 
-__all__ = ["checkout_hold", "checkout_seen", "look"]
+__all__ = ["checkout_hold"]  # look and checkout_seen are for pay_and_checkout (purchase)
 
 _CODE_ATTEMPTS = 3
 

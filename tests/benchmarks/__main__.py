@@ -29,6 +29,7 @@ from tests.support.servers import Unavailable, discover
 BENCHMARKS = (
     "flash_sale",
     "hold_ceiling",
+    "checkout_ceiling",
     "live_latency",
     "tickets",
     "kiosk_seat_map",
