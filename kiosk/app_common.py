@@ -13,13 +13,13 @@ from kiosk.ui.lockdown import Lockdown
 
 log = logging.getLogger(__name__)
 
-WINDOWED_SIZE = (1280, 800)
-
 
 def show(window: QWidget) -> None:
-    """A normal window (not locked down): for development, demos and staffed desks; as large as the screen
-    allows, since the kiosk's layouts are made for 1920x1080 and 1080x1920 touchscreens."""
-    window.resize(*WINDOWED_SIZE)
+    """A normal window (not locked down): for development, demos and staffed desks; it fills the screen, as a
+    kiosk's screen is filled. Maximised where a window manager is there to do it; on a bare X server (none
+    answers the request to maximise) it is given the screen's free area itself, as it otherwise stayed at its
+    own first size in a corner of a larger screen."""
+    window.setGeometry(window.screen().availableGeometry())
     window.showMaximized()
 
 
