@@ -21,7 +21,7 @@ from kiosk.ui.hold_bar import HoldBar
 from kiosk.ui.i18n import Languages
 from kiosk.ui.idle_dialog import IdleDialog
 from kiosk.ui.screens import Flow, Screen, ScreenDeps, build_screens
-from kiosk.ui.theme import Theme
+from kiosk.ui.theme import Theme, is_compact
 from kiosk.ui.widgets import NoticeBanner, label
 from kiosk.viewmodels.flow_state import FlowState, Step
 from kiosk.viewmodels.speech import SilentSpeaker, Speaker, speech_available
@@ -137,8 +137,9 @@ class MainWindow(QWidget):
         box.addWidget(self.progress)
         box.addWidget(self.progress_space)
         self.hold_bar = HoldBar(lambda: self.flow.request_extend())
+        self._side_margin = 64
         self._hold_row = QHBoxLayout()
-        self._hold_row.setContentsMargins(48, 12, 48, 0)
+        self._hold_row.setContentsMargins(self._side_margin, 0, self._side_margin, 0)
         self._hold_row.addWidget(self.hold_bar)
         box.addLayout(self._hold_row)
         self.stack = QStackedWidget()
@@ -254,6 +255,7 @@ class MainWindow(QWidget):
         self.banner.show_notice(state.notice)
         self.venue.setVisible(state.notice is None)
         self.hold_bar.show_state(state)
+        self._space_hold_row()
         screen = self.screens[state.step]
         page = self.pages[state.step]
         new_screen = self.stack.currentWidget() is not page
@@ -298,14 +300,21 @@ class MainWindow(QWidget):
             target = target.nextInFocusChain()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        compact = is_compact(event.size().width(), event.size().height())
+        self.theme.set_compact(compact)
         portrait = event.size().height() > event.size().width()
-        margin = 40 if portrait else 64  # the screens' own side margins
-        self._hold_row.setContentsMargins(margin, 12, margin, 0)
+        self._side_margin = 40 if portrait else 64  # the screens' own side margins
+        self._space_hold_row()
         self.hold_bar.set_portrait(portrait)
         self._keep_notice_room()
         for screen in self.screens.values():
-            screen.set_portrait(portrait)
+            screen.set_portrait(portrait, compact=compact)
         super().resizeEvent(event)
+
+    def _space_hold_row(self) -> None:
+        # Its gap above only with the bar: an empty row kept 12 px that a small display's seat map needs.
+        top = 12 if self.hold_bar.isVisibleTo(self) else 0
+        self._hold_row.setContentsMargins(self._side_margin, top, self._side_margin, 0)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -73,7 +73,7 @@ class SeatMapLegend(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(2)
+        grid.setVerticalSpacing(0)  # the swatches keep the rows apart
         self._left: dict[CategoryId, QLabel] = {}
         self._swatches: list[tuple[QLabel, CategoryId | None, Look, str]] = []
         ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
@@ -97,7 +97,7 @@ class SeatMapLegend(QWidget):
         self.symbols = QGridLayout()
         self.symbols.setContentsMargins(0, 6, 0, 0)
         self.symbols.setHorizontalSpacing(10)
-        self.symbols.setVerticalSpacing(2)
+        self.symbols.setVerticalSpacing(0)
         marks = [
             (any_category, Look.SELECTED, "", "choice"),
             (any_category, Look.TAKEN, "", "taken"),
@@ -258,6 +258,8 @@ class SeatMapPanel(QFrame):
         self.more.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.more.setWidget(body)
+        # A gap before the scroll bar when it shows: the legend's right-aligned '596 left' ran into it.
+        self.more.verticalScrollBar().rangeChanged.connect(lambda *_: self._keep_clear_of_bar())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
         outer.setSpacing(14)
@@ -302,6 +304,11 @@ class SeatMapPanel(QFrame):
         self._body.setSpacing(32 if beside else 14)
         self._body.activate()  # the new height now, so the panel's own layout asks for it in this pass
         self.more.updateGeometry()
+
+    def _keep_clear_of_bar(self) -> None:
+        gap = 12 if self.more.verticalScrollBar().maximum() > 0 else 0
+        if self._body.contentsMargins().right() != gap:
+            self._body.setContentsMargins(0, 0, gap, 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -189,6 +189,15 @@ class SeatScene:
 
         self.furniture.place_labels(scale, SEAT * scale, covers)
 
+    def label_bounds(self, scale: float) -> QRectF:
+        """Where the stage's and the sections' names lie at ``scale``: they keep their screen size, so on a small
+        map they reach past the plan (the stage's name was cut off at the top of a 1280x800 window)."""
+        labels = [self.furniture.stage_label, *(s for s in self.furniture.sections if s.plate.isVisible())]
+        bounds = QRectF()
+        for label in labels:
+            bounds = bounds.united(label.scene_rect(scale))
+        return bounds
+
     def _cursor_ring(self) -> QGraphicsRectItem:
         # Two rings (black outside, yellow inside) stay visible on every seat colour and on the background.
         outer = self.scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen), QBrush(Qt.BrushStyle.NoBrush))

@@ -84,9 +84,21 @@ class SeatMapView(QGraphicsView):
         return SEAT * self.transform().m11()
 
     def fit(self) -> None:
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        """The whole plan, with the names that stick out of it (they keep their size as the plan shrinks): the
+        room fitted grows, evenly about the plan's centre, until the names at the resulting scale are in it."""
+        scene = self.sceneRect()
+        target = QRectF(scene)
+        for _ in range(4):
+            self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
+            self.place_labels()
+            need = self.seats.label_bounds(self.transform().m11())
+            if need.isNull() or target.contains(need):
+                break
+            centre = scene.center()
+            half_w = max(target.width() / 2, centre.x() - need.left(), need.right() - centre.x())
+            half_h = max(target.height() / 2, centre.y() - need.top(), need.bottom() - centre.y())
+            target = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
         self._fitted = True
-        self.place_labels()
 
     def place_labels(self) -> None:
         """Labels keep their screen size, so where they fit depends on the zoom: arrange them for this one."""

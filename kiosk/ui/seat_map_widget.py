@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer
 from PySide6.QtWidgets import QBoxLayout, QGraphicsScene, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.binding import bind
@@ -53,19 +53,27 @@ class SeatMapWidget(QWidget):
         self.zoom_out.clicked.connect(lambda: self.view.zoom_by(0.8))
         self.zoom_fit.clicked.connect(self.view.fit)
         self.panel.clear.clicked.connect(model.clear)
-        # The keyboard's seat in words, for sighted users (speech says it too): beside the zoom buttons.
-        self.cursor_caption = label("", "caption", name="seat_cursor_caption")
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 8, 0, 0)
-        bar.setSpacing(12)
-        bar.addWidget(self.cursor_caption, 1)
+        # The keyboard's seat in words, for sighted users (speech says it too): beside the zoom buttons, or above
+        # them where that room is too narrow (it was a column of a dozen lines), always in room kept for the
+        # longest text (how to start), so the map never moves when the map gains or loses focus.
+        self.cursor_caption = label("", "map_caption", name="seat_cursor_caption")
+        self.cursor_caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._zoom_buttons = QHBoxLayout()
+        self._zoom_buttons.setSpacing(12)
+        self._zoom_buttons.addStretch(1)  # on a line of their own (the caption above), at the right
         for button in (self.zoom_out, self.zoom_fit, self.zoom_in):
-            bar.addWidget(button)
+            self._zoom_buttons.addWidget(button)
+        # Switched by direction, never by moving widgets between cells (that crashed Qt inside a layout pass).
+        self._bar = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._bar.setContentsMargins(0, 8, 0, 0)
+        self._bar.setSpacing(12)
+        self._bar.addWidget(self.cursor_caption, 1)
+        self._bar.addLayout(self._zoom_buttons)
         map_column = QVBoxLayout()
         map_column.setContentsMargins(0, 0, 0, 0)
         map_column.setSpacing(0)
         map_column.addWidget(self.view, 1)
-        map_column.addLayout(bar)
+        map_column.addLayout(self._bar)
         self._own_panel = own_panel
         self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -85,6 +93,36 @@ class SeatMapWidget(QWidget):
         self.zoom_out.set_text("−", self.tr("Zoom out"))
         self.zoom_fit.set_text(self.tr("Whole map"), self.tr("Show the whole map"))
         self.zoom_in.set_text("+", self.tr("Zoom in"))
+
+    def _caption_lines(self, width: int) -> int:
+        """How many lines the longest caption (how to start) takes at ``width`` px in the caption's font."""
+        self.cursor_caption.ensurePolished()
+        metrics = self.cursor_caption.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        box = metrics.boundingRect(
+            QRect(0, 0, max(1, width), 100_000), flags, self.view.accessibleDescription()
+        )
+        return max(1, -(-box.height() // metrics.lineSpacing()))
+
+    def _map_width(self, width: int) -> int:
+        if self._own_panel and self._layout.direction() == QBoxLayout.Direction.LeftToRight:
+            return width - self.panel.width() - self._layout.spacing()
+        return width
+
+    def _arrange_caption(self, width: int) -> None:
+        """Beside the zoom buttons when the longest caption fits there in three lines, else on its own line above
+        them; as high as the longest caption either way."""
+        if not hasattr(self, "_layout"):
+            return  # a style event while it is being built: its first resize arranges it
+        width = self._map_width(width)
+        buttons = sum(b.sizeHint().width() for b in (self.zoom_out, self.zoom_fit, self.zoom_in)) + 3 * 12
+        beside = self._caption_lines(width - buttons) <= 3
+        self._bar.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+        self._bar.setSpacing(12 if beside else 4)
+        lines = self._caption_lines(width - buttons if beside else width)
+        self.cursor_caption.setFixedHeight(lines * self.cursor_caption.fontMetrics().lineSpacing() + 4)
 
     def _on_model_changed(self, state: SeatMapState) -> None:
         self._render(state)
@@ -123,7 +161,10 @@ class SeatMapWidget(QWidget):
         kind = event.type()
         if kind == QEvent.Type.LanguageChange:
             self._retranslate()
-        elif kind in _THEME_EVENTS and not self._look_pending:
+            self._arrange_caption(self.width())  # another language, another length
+        elif kind in _THEME_EVENTS:
+            self._arrange_caption(self.width())  # another text size
+        if kind in _THEME_EVENTS and not self._look_pending:
             # A new sheet arrives as a burst of these, with passing values in between: look once it settled.
             self._look_pending = True
             QTimer.singleShot(0, self, self.sync_look)
@@ -141,4 +182,5 @@ class SeatMapWidget(QWidget):
                 self.panel.setMaximumWidth(16777215)
             else:
                 self.panel.setFixedWidth(max(440, min(560, self.width() * 3 // 10)))
+        self._arrange_caption(self.width())
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from tests.support.screens import LANDSCAPE, fill_screen
 
@@ -57,3 +57,20 @@ def unseen(widget: QWidget) -> str:
     if shown != widget.rect():
         return f"only {shown.getRect()} of its {widget.width()}x{widget.height()} is shown"
     return ""
+
+
+def cut_words(root: QWidget) -> list[str]:
+    """The visible labels under ``root`` whose words do not fit their label (a line cut off at the side, or a
+    wrapped text given fewer lines than it needs), each as 'name: text (why)'."""
+    cut = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or not label.text():  # (a picture, such as a legend's swatch, has no text)
+            continue
+        name = label.objectName() or label.text()[:24]
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            if need > label.height():
+                cut.append(f"{name}: {label.text()!r} needs {need} px of height, has {label.height()}")
+        elif label.sizeHint().width() > label.width():
+            cut.append(f"{name}: {label.text()!r} needs {label.sizeHint().width()} px, has {label.width()}")
+    return cut

@@ -1,8 +1,10 @@
-"""The kiosk's real screens for offscreen Qt: a 1920x1080 and a 1080x1920 display, and windows that fill them.
+"""The kiosk's real screens for offscreen Qt: a 1920x1080, a 1080x1920 and a small 1280x800 display, and windows
+that fill them.
 
 Qt's offscreen platform otherwise has one 800x800 screen, and Qt sizes some widgets from their screen (a
 QGraphicsView asks for 3/4 of it): a window resized to 1920x1080 there is laid out for a screen it is not on, which
-hid the seat screen's overflow. Tests and screenshots run on these two screens instead (tests/conftest.py).
+hid the seat screen's overflow. Tests and screenshots run on these screens instead (tests/conftest.py). 1280x800
+is the window `make run` opened on a desktop, and a common small kiosk panel.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import Any
 
 CONFIG = Path(__file__).with_name("kiosk_screens.json")
 OFFSCREEN = f"offscreen:configfile={CONFIG}"
-"""QT_QPA_PLATFORM for the two kiosk screens (Qt reads it when the QApplication is created)."""
-LANDSCAPE, PORTRAIT = (1920, 1080), (1080, 1920)
+"""QT_QPA_PLATFORM for the kiosk screens (Qt reads it when the QApplication is created)."""
+LANDSCAPE, PORTRAIT, SMALL = (1920, 1080), (1080, 1920), (1280, 800)
 
 
 def screen_of(size: tuple[int, int]) -> Any:

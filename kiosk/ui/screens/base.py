@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk.viewmodels.flow_state import FlowState, Step
 from kiosk.viewmodels.speech import SilentSpeaker, Speaker
 
+COMPACT_MARGIN_Y = 16
+
 
 class Flow(Protocol):
     """The part of SaleFlow the screens use: its snapshot, and sync commands that start view-model tasks."""
@@ -52,6 +54,8 @@ class Screen(QWidget):
     step: Step
     fits_window = False
     """True: the screen lays itself out within the window (its own parts scroll if need be); the page never does."""
+    margins_y = (28, 28)
+    """Room above and below the screen's content; on a small display (compact) at most COMPACT_MARGIN_Y."""
 
     def __init__(self, deps: ScreenDeps) -> None:
         super().__init__()
@@ -63,6 +67,7 @@ class Screen(QWidget):
         self.root.setContentsMargins(64, 28, 64, 28)
         self.root.setSpacing(20)
         self._portrait: bool | None = None
+        self._compact = False
 
     def show_state(self, state: FlowState) -> None:
         self.last = state
@@ -88,10 +93,14 @@ class Screen(QWidget):
                 self.render(self.last)
         super().changeEvent(event)
 
-    def set_portrait(self, portrait: bool) -> None:
-        """The window's orientation (not the screen's own size: a hidden screen must be ready before it shows)."""
-        if portrait != self._portrait:
-            self._portrait = portrait
-            margin = 40 if portrait else 64
-            self.root.setContentsMargins(margin, 28, margin, 28)
-            self.reflow(portrait)
+    def set_portrait(self, portrait: bool, *, compact: bool = False) -> None:
+        """The window's orientation (not the screen's own size: a hidden screen must be ready before it shows),
+        and whether it is a small display (the theme's compact sizes: less room around the content too)."""
+        if (portrait, compact) != (self._portrait, self._compact):
+            turned = portrait != self._portrait
+            self._portrait, self._compact = portrait, compact
+            side = 40 if portrait else 64
+            top, bottom = (min(m, COMPACT_MARGIN_Y) for m in self.margins_y) if compact else self.margins_y
+            self.root.setContentsMargins(side, top, side, bottom)
+            if turned:
+                self.reflow(portrait)

@@ -17,6 +17,9 @@ SIDE_SHARE = 0.3
 """The side column's share of a landscape window: the map keeps at least 60 % of the width."""
 LARGE_SIDE_SHARE = 0.38
 """With large text the column's words (Continue, the legend) need more room; the map still keeps most."""
+SIDE_MIN = 580
+"""The column's least width: on a small display (1280x800) a narrower one wrapped its captions and pushed the
+standing picker below the fold, while the whole map, a plan taller than wide, left the map's width unused."""
 
 
 def _seat_map_widget(model: Any, speaker: Any) -> QWidget:
@@ -59,6 +62,7 @@ class SeatsScreen(Screen):
     fits_window = (
         True  # Continue and the zoom bar never scroll away: the side panel's lower part scrolls instead
     )
+    margins_y = (12, 16)  # the map needs the height
 
     def __init__(self, deps: ScreenDeps) -> None:
         super().__init__(deps)
@@ -286,7 +290,7 @@ class SeatsScreen(Screen):
     def _fit_side(self, screen_width: int) -> None:
         large = bool(self.deps.settings is not None and self.deps.settings.large_text)
         share, widest = (LARGE_SIDE_SHARE, 760) if large else (SIDE_SHARE, 640)
-        width = max(520, min(widest, int(screen_width * share)))
+        width = max(SIDE_MIN, min(widest, int(screen_width * share)))
         if width != self._landscape_width:
             self._landscape_width = width
             self._size_side()

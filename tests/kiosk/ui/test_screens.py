@@ -14,7 +14,7 @@ from kiosk.ui.main_window import MainWindow
 from kiosk.viewmodels.flow_state import Step
 from tests.kiosk import screenshots
 from tests.support.kiosk_windows import find, make_window, settle, unseen
-from tests.support.screens import LANDSCAPE, PORTRAIT, fill_screen
+from tests.support.screens import LANDSCAPE, PORTRAIT, SMALL, fill_screen
 
 
 def on_screen(window: MainWindow, step: Step) -> bool:
@@ -43,7 +43,7 @@ def test_a_buyer_taps_from_welcome_to_the_seat_map_on_the_real_flow(qtbot, real_
 def test_every_visible_button_is_touch_sized_and_named_on_every_screen(qtbot, stand_in):
     window = make_window(qtbot, stand_in)
     checked = 0
-    for size in (LANDSCAPE, PORTRAIT):
+    for size in (LANDSCAPE, PORTRAIT, SMALL):  # the small display's compact theme keeps the touch size too
         fill_screen(window, size)
         for name, state in screenshots.states().items():
             stand_in.show(state)
@@ -256,13 +256,15 @@ def _page_scrolls(window: MainWindow) -> bool:
 
 
 def _check_fits(window: MainWindow, step: Step, seen: dict[str, list[Step]]) -> None:
-    for size in (LANDSCAPE, PORTRAIT):
+    for size in (LANDSCAPE, PORTRAIT, SMALL):
         fill_screen(window, size)
         if _page_scrolls(window):
             seen.setdefault(f"{size}", []).append(step)
         if step is Step.SEATS:
             seat_map = find(window, "seat_map")
-            if size == LANDSCAPE:
+            if size == SMALL:  # the plan is taller than wide: its height is what counts in a short window
+                assert seat_map.height() >= 0.75 * size[1], f"the map is {seat_map.height()} px high"
+            elif size == LANDSCAPE:
                 assert seat_map.width() >= 0.6 * size[0], f"the map is {seat_map.width()} px wide"
             else:
                 assert seat_map.height() >= 0.5 * size[1], f"the map is {seat_map.height()} px high"

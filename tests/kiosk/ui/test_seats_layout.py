@@ -1,4 +1,4 @@
-"""The seat screen in a real window: a top-level window filling a 1920x1080 or a 1080x1920 screen, every theme."""
+"""The seat screen in a real window: a top-level window filling a 1920x1080, a 1080x1920 or a 1280x800 screen."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.viewmodels.flow_state import Step
-from tests.support.kiosk_windows import find, make_window, settle, unseen
-from tests.support.screens import LANDSCAPE, PORTRAIT
+from tests.support.kiosk_windows import cut_words, find, make_window, on_window, settle, unseen
+from tests.support.screens import LANDSCAPE, PORTRAIT, SMALL
 
 THEMES = ((False, False), (True, False), (False, True), (True, True))
 """(high contrast, large text): every look a buyer can switch on at Welcome."""
@@ -69,3 +69,66 @@ def test_every_seat_screen_control_is_in_view_without_scrolling_in_every_theme(q
         if min(view.width(), view.height()) < 0.3 * min(size):
             problems.append(f"{look}: the map is only {view.width()}x{view.height()}")
     assert problems == [], "\n".join(problems)
+
+
+def _map_words_outside(window: Any) -> list[str]:
+    """The map's fixed-size names (the stage, the sections) that reach past the map's edge at 'whole map'."""
+    seat_map = find(window, "seat_map")
+    view = seat_map.view
+    scale = view.transform().m11()
+    shown = view.viewport().rect()
+    out = []
+    labels = [seat_map.seats.furniture.stage_label, *seat_map.seats.furniture.sections]
+    for label in (lbl for lbl in labels if lbl.plate.isVisible()):
+        at = view.mapFromScene(label.scene_rect(scale)).boundingRect()
+        if not shown.contains(at):
+            out.append(f"{label.text.text()} at {at.getRect()} in {shown.getRect()}")
+    return out
+
+
+@pytest.mark.parametrize("high_contrast", [False, True], ids=["default", "high_contrast"])
+def test_the_seat_screen_fits_a_small_1280x800_display_without_scrolling_or_cut_words(
+    qtbot, real_flow, high_contrast
+):
+    # `make run` opened 1280x800 on a desktop: the map was a strip, the keyboard hint a column of 12 lines, the
+    # stage's name cut off, '596 left' under a scroll bar and the best-seat buttons below the fold.
+    window = make_window(qtbot, real_flow, SMALL)
+    window.settings.set_high_contrast(high_contrast)
+    to_seats(qtbot, real_flow, window)
+    model = real_flow.seat_map
+    settle()
+    view = find(window, "seat_map").view
+    where = on_window(view)
+    view.setFocus(Qt.FocusReason.TabFocusReason)  # the hint for keyboard buyers shows
+    settle()
+    assert "Arrow keys" in find(window, "seat_cursor_caption").text()
+    for place in [p.id for p in model.seats if model.state_of(p.id).value == "free"][:2]:
+        model.toggle(place)  # the choice line and an enabled Continue
+    settle()
+    assert window.size().toTuple() == SMALL
+    problems = []
+    page = window.stack.currentWidget()
+    if page.verticalScrollBar().maximum() > 0:
+        problems.append(f"the page scrolls by {page.verticalScrollBar().maximum()} px")
+    more = find(window, "seat_panel_more")
+    if more.verticalScrollBar().maximum() > 0:
+        problems.append(f"the side list scrolls by {more.verticalScrollBar().maximum()} px")
+    for name, widget in controls(window).items():
+        if why := unseen(widget):
+            problems.append(f"{name} {why}")
+    screen = window.stack.currentWidget()
+    problems += cut_words(screen)
+    for words in (w for w in screen.findChildren(QLabel) if w.isVisible()):
+        if why := unseen(words):
+            problems.append(f"{words.objectName() or words.text()!r} {why}")
+    problems += [f"'{w}' is cut off by the map's edge" for w in _map_words_outside(window)]
+    caption = find(window, "seat_cursor_caption")
+    if caption.height() > 3 * caption.fontMetrics().lineSpacing() + 4:
+        problems.append(f"the keyboard hint is {caption.height()} px high ({caption.width()} px wide)")
+    if min(view.width(), view.height()) < 0.5 * min(SMALL):
+        problems.append(f"the map is only {view.width()}x{view.height()}")
+    assert problems == [], "\n".join(problems)
+    # The hint came and went with the focus without moving the map under the finger.
+    find(window, "continue").setFocus(Qt.FocusReason.TabFocusReason)
+    settle()
+    assert on_window(view) == where
