@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import update
 
 from core.db import checkout as checkout_db
-from core.db.tables import price_categories
+from core.db.tables import metadata, price_categories
 from core.domain.errors import Conflict, HoldExpired, InputError
 from core.domain.money import Money
 from core.domain.orders import Payment
 from core.domain.places import PlaceState
-from core.services import catalog, checkout, sales
+from core.services import catalog, checkout, orders, sales
 from core.services.context import ServiceContext
 from core.services.signing_keys import ticket_signer
 from tests.builders import build_stage
@@ -140,3 +140,60 @@ async def test_checkouts_of_one_hold_at_once_sell_it_once(pg_ctx) -> None:
     assert len(winner.tickets) == 2
     sold = {p.id: p.state for p in (await catalog.get_seat_map(ctx, stage.id)).places}
     assert [sold[p] for p in stage.seats[:2]] == [PlaceState.SOLD] * 2
+
+
+async def test_the_one_statement_sale_writes_what_the_transaction_writes(pg_ctx) -> None:
+    """Two like holds, one sold by the statement, one by the transaction path: the same rows, but for ids,
+    codes, serials and signatures (and the outbox row for the e-mail)."""
+    ctx = pg_ctx
+    stage = await build_stage(ctx)
+    signer = await ticket_signer(ctx)
+    sold = []
+    for n, seats in enumerate((stage.seats[:2], stage.seats[2:4])):
+        hold = await sales.hold_places(ctx, stage.kiosk, stage.id, seats)
+        buyer = ("fan@example.org", "de")
+        if n == 0:
+            order = await checkout.checkout_hold(
+                ctx,
+                stage.kiosk,
+                hold.id,
+                idempotency_key=f"k{n}",
+                payment=_pay(hold.total),
+                buyer_email=buyer[0],
+                language=buyer[1],
+            )
+        else:
+            order = await checkout._complete(
+                ctx, stage.kiosk, hold.id, f"k{n}", _pay(hold.total), buyer, signer, None
+            )
+        sold.append((hold.id, order))
+    tables = await snapshot(ctx)
+
+    def rows_of(table: str, column: str, value) -> list[dict]:
+        columns = [c.name for c in metadata.tables[table].columns]
+        found = [dict(zip(columns, row, strict=True)) for row in tables[table]]
+        return sorted((r for r in found if r[column] == value), key=lambda r: r["id"])
+
+    differ = {"id", "order_id", "code", "idempotency_key", "hold_id", "serial", "signature", "place_id",
+              "ticket_id", "seat_id"}  # fmt: skip
+
+    def same(rows: list[dict]) -> list[dict]:
+        return [{k: v for k, v in r.items() if k not in differ} for r in rows]
+
+    (hold_a, order_a), (hold_b, order_b) = sold
+    assert same(rows_of("orders", "id", order_a.id)) == same(rows_of("orders", "id", order_b.id))
+    assert same(rows_of("tickets", "order_id", order_a.id)) == same(
+        rows_of("tickets", "order_id", order_b.id)
+    )
+    assert same(rows_of("mail_outbox", "order_id", order_a.id)) == same(
+        rows_of("mail_outbox", "order_id", order_b.id)
+    )
+    assert len(rows_of("mail_outbox", "order_id", order_a.id)) == 1
+    assert len(rows_of("tickets", "order_id", order_a.id)) == 2
+    assert same(rows_of("holds", "id", hold_a)) == same(rows_of("holds", "id", hold_b))
+    places_a = [r for t in order_a.tickets for r in rows_of("places", "id", t.place_id)]
+    places_b = [r for t in order_b.tickets for r in rows_of("places", "id", t.place_id)]
+    assert same(places_a) == same(places_b)
+    assert [p["ticket_id"] for p in places_a] == [t.id for t in order_a.tickets]
+    assert all(t.signature for t in order_a.tickets)
+    assert order_a == await orders.find_order(ctx, stage.manager, order_a.code)
