@@ -181,8 +181,15 @@ places = Table(
         postgresql_where=text("state = 'held'"),
         sqlite_where=text("state = 'held'"),
     ),
-    Index("ix_places_hold_id", "hold_id"),
-    Index("ix_places_concert_id_category_id", "concert_id", "category_id"),
+    # Only held places have a hold_id: the partial index keeps the NULLs of every free and sold place out,
+    # so selling or releasing a place writes no entry here (migration 0010 has the measurements).
+    # hold_id = :x implies the predicate, so every lookup by hold can use it.
+    Index(
+        "ix_places_hold_id",
+        "hold_id",
+        postgresql_where=text("hold_id IS NOT NULL"),
+        sqlite_where=text("hold_id IS NOT NULL"),
+    ),
 )
 
 holds = Table(

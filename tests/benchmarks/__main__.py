@@ -37,8 +37,9 @@ BENCHMARKS = (
     "kiosk_app",
     "api_flash_sale",
 )
-EXTRA = ("api_framework",)
-"""Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes."""
+EXTRA = ("api_framework", "place_indexes")
+"""Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes; the
+index sets and fillfactors of places (migration 0010), about 4 minutes."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
