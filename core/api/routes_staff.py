@@ -19,6 +19,7 @@ from core.api.problems import OPEN_PROBLEMS, STAFF_PROBLEMS
 from core.domain.api_bodies import (
     GoogleSignInRequest,
     NewStaffRequest,
+    RememberedSignInRequest,
     RevokeRequest,
     SignInRequest,
     SignInResult,
@@ -26,9 +27,10 @@ from core.domain.api_bodies import (
 )
 from core.domain.devices import Device
 from core.domain.ids import DeviceId
-from core.domain.staff import Staff, StaffActor
+from core.domain.staff import SessionToken, Staff, StaffActor
 from core.services import devices, google_sign_in, sessions, staff
 from core.services.context import ServiceContext
+from core.services.staff_devices import SignInDevice
 
 
 @post("/v1/auth/sign-in", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
@@ -39,7 +41,8 @@ async def sign_in(
     api = api_state(state)
     api.limiter.hit("sign_in", client_address(request))
     actor = await staff.sign_in(api.ctx, email=data.email, password=data.password)
-    return await _signed_in(api.ctx, actor, request)
+    device = SignInDevice(data.device_id, data.device_name, "password")
+    return await _signed_in(api.ctx, actor, request, device, remember=data.remember)
 
 
 @post("/v1/auth/google", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
@@ -50,14 +53,43 @@ async def sign_in_google(
     api = api_state(state)
     api.limiter.hit("sign_in", client_address(request))
     actor = await google_sign_in.sign_in_google(api.ctx, data.id_token)
-    return await _signed_in(api.ctx, actor, request)
+    device = SignInDevice(data.device_id, data.device_name, "google")
+    return await _signed_in(api.ctx, actor, request, device, remember=data.remember)
 
 
-async def _signed_in(ctx: ServiceContext, actor: StaffActor, request: Request[Any, Any, Any]) -> SignInResult:
-    agent = request.headers.get("user-agent", "")
-    session = await sessions.open_session(ctx, actor, note=f"{client_address(request)} {agent}")
+@post("/v1/auth/remembered", status_code=200, tags=["staff"], responses=OPEN_PROBLEMS)
+async def sign_in_remembered(
+    data: JSONBody[RememberedSignInRequest], request: Request[Any, Any, Any], state: State
+) -> SignInResult:
+    """A "remember me" token in (used up), a staff session and the next token out."""
+    api = api_state(state)
+    api.limiter.hit("sign_in", client_address(request))
+    device = SignInDevice(data.device_id, data.device_name, "remembered")
+    actor, session = await sessions.open_remembered(
+        api.ctx, data.remember_token, note=_note(request), device=device
+    )
+    return await _result(api.ctx, actor, session)
+
+
+def _note(request: Request[Any, Any, Any]) -> str:
+    return f"{client_address(request)} {request.headers.get('user-agent', '')}"
+
+
+async def _signed_in(
+    ctx: ServiceContext,
+    actor: StaffActor,
+    request: Request[Any, Any, Any],
+    device: SignInDevice,
+    *,
+    remember: bool,
+) -> SignInResult:
+    session = await sessions.open_session(ctx, actor, note=_note(request), device=device, remember=remember)
+    return await _result(ctx, actor, session)
+
+
+async def _result(ctx: ServiceContext, actor: StaffActor, session: SessionToken) -> SignInResult:
     member = await staff.get_own_account(ctx, actor)
-    return SignInResult(session.token, session.expires_at, StaffSummary.of(member))
+    return SignInResult(session.token, session.expires_at, StaffSummary.of(member), session.remember_token)
 
 
 @post(
@@ -175,6 +207,7 @@ ROUTES = [
     staff_options,
     sign_in,
     sign_in_google,
+    sign_in_remembered,
     sign_out,
     me,
     list_devices,

@@ -209,6 +209,12 @@ class StaffSession(Protocol):
         """Who signed in, as they were then (``me`` asks again)."""
         ...
 
+    @property
+    def remember_token(self) -> str | None:
+        """With remember: the token that opens the next session on this desktop once (keep it in the OS
+        keyring: core.client.staff_keyring). None otherwise."""
+        ...
+
     async def me(self) -> StaffSummary: ...
 
     async def sign_out(self) -> None:
@@ -251,11 +257,16 @@ class StaffSignIn(Protocol):
     """Where staff sign in: e-mail and password in, a session out. Wrong passwords lock the address for a
     growing time (``SignInLockedOut``); a failed sign-in is ``NotAuthenticated`` and says no more."""
 
-    async def sign_in(self, email: str, password: str) -> StaffSession: ...
+    async def sign_in(self, email: str, password: str, *, remember: bool = False) -> StaffSession: ...
 
-    async def sign_in_google(self, id_token: str) -> StaffSession:
+    async def sign_in_google(self, id_token: str, *, remember: bool = False) -> StaffSession:
         """An ID token from Google's sign-in (core.client.google_flow): the server verifies it and finds the
         active staff account with its e-mail address; unknown or disabled accounts are refused by name."""
+        ...
+
+    async def sign_in_remembered(self, remember_token: str) -> StaffSession:
+        """A session from a remembered sign-in (used up; the session brings the next token). Refused with
+        remember_token_invalid once signed out, expired or used."""
         ...
 
     async def aclose(self) -> None: ...

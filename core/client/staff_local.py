@@ -15,13 +15,15 @@ from datetime import datetime
 from types import TracebackType
 
 from core.client.protocol import StaffSession, StaffSignIn
+from core.client.staff_keyring import Desk
 from core.config import Settings
 from core.domain.api_bodies import StaffSummary
 from core.domain.clock import Clock
 from core.domain.devices import Device
 from core.domain.ids import DeviceId
-from core.domain.staff import Role, Staff, StaffActor
+from core.domain.staff import Role, SessionToken, Staff, StaffActor
 from core.services import ServiceContext, devices, google_sign_in, sessions, staff
+from core.services.staff_devices import SignInDevice
 
 __all__ = ["LocalStaffClient", "LocalStaffSession"]
 
@@ -30,15 +32,16 @@ class LocalStaffClient(StaffSignIn):
     """``async with LocalStaffClient(settings)`` opens a ServiceContext; ``LocalStaffClient.over(ctx)`` borrows
     an open one (tests) and does not close it."""
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, desk: Desk | None = None) -> None:
         self._settings = settings
+        self._desk = desk or Desk("", "")
         self._clock = clock
         self._ctx: ServiceContext | None = None
         self._stack: contextlib.AsyncExitStack | None = None
 
     @classmethod
-    def over(cls, ctx: ServiceContext) -> LocalStaffClient:
-        client = cls(ctx.settings, clock=ctx.clock)
+    def over(cls, ctx: ServiceContext, *, desk: Desk | None = None) -> LocalStaffClient:
+        client = cls(ctx.settings, clock=ctx.clock, desk=desk)
         client._ctx = ctx
         return client
 
@@ -66,17 +69,36 @@ class LocalStaffClient(StaffSignIn):
             raise RuntimeError("open the LocalStaffClient first: async with LocalStaffClient(settings)")
         return self._ctx
 
-    async def sign_in(self, email: str, password: str) -> LocalStaffSession:
-        return await self._open(await staff.sign_in(self.ctx, email=email, password=password))
+    async def sign_in(self, email: str, password: str, *, remember: bool = False) -> LocalStaffSession:
+        actor = await staff.sign_in(self.ctx, email=email, password=password)
+        return await self._open(actor, "password", remember)
 
-    async def sign_in_google(self, id_token: str) -> LocalStaffSession:
-        return await self._open(await google_sign_in.sign_in_google(self.ctx, id_token))
+    async def sign_in_google(self, id_token: str, *, remember: bool = False) -> LocalStaffSession:
+        return await self._open(await google_sign_in.sign_in_google(self.ctx, id_token), "google", remember)
 
-    async def _open(self, actor: StaffActor) -> LocalStaffSession:
-        note = f"in-process {getpass.getuser()}@{platform.node()}"
-        session = await sessions.open_session(self.ctx, actor, note=note)
+    async def sign_in_remembered(self, remember_token: str) -> LocalStaffSession:
+        actor, session = await sessions.open_remembered(
+            self.ctx, remember_token, note=self._note(), device=self._device("remembered")
+        )
+        return await self._session(actor, session)
+
+    def _note(self) -> str:
+        return f"in-process {getpass.getuser()}@{platform.node()}"
+
+    def _device(self, method: str) -> SignInDevice:
+        return SignInDevice(self._desk.install_id, self._desk.name, method)
+
+    async def _open(self, actor: StaffActor, method: str, remember: bool) -> LocalStaffSession:
+        session = await sessions.open_session(
+            self.ctx, actor, note=self._note(), device=self._device(method), remember=remember
+        )
+        return await self._session(actor, session)
+
+    async def _session(self, actor: StaffActor, session: SessionToken) -> LocalStaffSession:
         member = await staff.get_own_account(self.ctx, actor)
-        return LocalStaffSession(self.ctx, session.token, session.expires_at, StaffSummary.of(member))
+        return LocalStaffSession(
+            self.ctx, session.token, session.expires_at, StaffSummary.of(member), session.remember_token
+        )
 
 
 @dataclass(eq=False)
@@ -87,10 +109,15 @@ class LocalStaffSession(StaffSession):
     _token: str = field(repr=False)
     expires_at: datetime
     _staff: StaffSummary
+    _remember_token: str | None = field(default=None, repr=False)
 
     @property
     def staff(self) -> StaffSummary:
         return self._staff
+
+    @property
+    def remember_token(self) -> str | None:
+        return self._remember_token
 
     async def _who(self) -> StaffActor:
         return await sessions.resolve_session(self._ctx, self._token)

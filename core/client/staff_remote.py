@@ -16,6 +16,7 @@ import httpx
 
 from core.client.http import HttpLeg
 from core.client.protocol import StaffSession, StaffSignIn
+from core.client.staff_keyring import Desk
 from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
 from core.domain.api_bodies import SignInResult, StaffSummary
@@ -30,7 +31,14 @@ class RemoteStaffClient(StaffSignIn):
     """StaffSignIn over HTTPS. ``transport`` lets tests serve the real app in-process (httpx.ASGITransport).
     One keep-alive connection pool, shared by the sessions it opens; ``aclose`` ends it."""
 
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        desk: Desk | None = None,
+    ) -> None:
+        self._desk = desk or Desk("", "")
         # A pinned fingerprint is honoured; trust on first use is a device's (its pin is stored beside its key).
         fingerprint = (
             normalise_fingerprint(settings.server_cert_sha256) if settings.server_cert_sha256 else None
@@ -51,21 +59,28 @@ class RemoteStaffClient(StaffSignIn):
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def sign_in(self, email: str, password: str) -> RemoteStaffSession:
-        response = await self._http.call(
-            "POST", "/v1/auth/sign-in", body={"email": email, "password": password}, repeatable=False
-        )
-        return self._session(response)
+    def _desk_body(self) -> dict[str, str]:
+        return {"device_id": self._desk.install_id, "device_name": self._desk.name}
 
-    async def sign_in_google(self, id_token: str) -> RemoteStaffSession:
-        response = await self._http.call(
-            "POST", "/v1/auth/google", body={"id_token": id_token}, repeatable=False
+    async def sign_in(self, email: str, password: str, *, remember: bool = False) -> RemoteStaffSession:
+        body = {"email": email, "password": password, "remember": remember, **self._desk_body()}
+        return self._session(await self._http.call("POST", "/v1/auth/sign-in", body=body, repeatable=False))
+
+    async def sign_in_google(self, id_token: str, *, remember: bool = False) -> RemoteStaffSession:
+        body = {"id_token": id_token, "remember": remember, **self._desk_body()}
+        return self._session(await self._http.call("POST", "/v1/auth/google", body=body, repeatable=False))
+
+    async def sign_in_remembered(self, remember_token: str) -> RemoteStaffSession:
+        body = {"remember_token": remember_token, **self._desk_body()}
+        return self._session(
+            await self._http.call("POST", "/v1/auth/remembered", body=body, repeatable=False)
         )
-        return self._session(response)
 
     def _session(self, response: httpx.Response) -> RemoteStaffSession:
         result = self._http.decode(response, SignInResult)
-        return RemoteStaffSession(self._http, result.session_token, result.expires_at, result.staff)
+        return RemoteStaffSession(
+            self._http, result.session_token, result.expires_at, result.staff, result.remember_token
+        )
 
 
 @dataclass(eq=False)
@@ -77,10 +92,15 @@ class RemoteStaffSession(StaffSession):
     expires_at: datetime
     """When the session lapses unless used before (the server slides it, up to a hard cap)."""
     _staff: StaffSummary
+    _remember_token: str | None = field(default=None, repr=False)
 
     @property
     def staff(self) -> StaffSummary:
         return self._staff
+
+    @property
+    def remember_token(self) -> str | None:
+        return self._remember_token
 
     async def _call(self, method: str, path: str, *, body: Any = None, repeatable: bool) -> httpx.Response:
         return await self._http.call(method, path, body=body, token=self._token, repeatable=repeatable)

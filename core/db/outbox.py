@@ -1,9 +1,10 @@
-"""The mail outbox: tickets to e-mail, written with the order, sent and retried outside the sale."""
+"""The mail outbox: tickets to e-mail (written with the order) and staff notices, sent and retried later."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,10 +16,13 @@ from core.domain.ids import OrderId
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
-    order_id: OrderId
+    order_id: OrderId | None
     order_code: str
+    """Empty for a staff notice."""
     to_address: str
     attempts: int
+    kind: str = "tickets"
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 async def enqueue(conn: AsyncConnection, order_id: OrderId, to_address: str, now: datetime) -> None:
@@ -26,6 +30,23 @@ async def enqueue(conn: AsyncConnection, order_id: OrderId, to_address: str, now
         mail_outbox.insert().values(
             order_id=order_id,
             to_address=to_address,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+async def enqueue_notice(
+    conn: AsyncConnection, kind: str, to_address: str, details: dict[str, Any], now: datetime
+) -> None:
+    await conn.execute(
+        mail_outbox.insert().values(
+            kind=kind,
+            order_id=None,
+            to_address=to_address,
+            details=details,
             status="pending",
             attempts=0,
             next_attempt_at=now,
@@ -43,15 +64,25 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[Ou
             orders.c.code,
             mail_outbox.c.to_address,
             mail_outbox.c.attempts,
+            mail_outbox.c.kind,
+            mail_outbox.c.details,
         )
-        .join(orders, orders.c.id == mail_outbox.c.order_id)
+        .outerjoin(orders, orders.c.id == mail_outbox.c.order_id)
         .where(mail_outbox.c.status == "pending", mail_outbox.c.next_attempt_at <= now)
         .order_by(mail_outbox.c.next_attempt_at, mail_outbox.c.id)
         .limit(limit)
         .with_for_update(of=mail_outbox, skip_locked=True)
     )
     return [
-        OutboxItem(int(r.id), OrderId(r.order_id), r.code, r.to_address, int(r.attempts))
+        OutboxItem(
+            int(r.id),
+            None if r.order_id is None else OrderId(r.order_id),
+            r.code or "",
+            r.to_address,
+            int(r.attempts),
+            r.kind,
+            dict(r.details or {}),
+        )
         for r in (await conn.execute(stmt)).all()
     ]
 

@@ -335,13 +335,17 @@ site = Table(
     Column("value", String(200), nullable=False),
 )
 
-# Tickets to e-mail: written with the order's mail request, sent (with retries) outside the sale.
+# Mail to send: tickets (written with the order's mail request) and staff notices (a sign-in from a new device),
+# sent with retries outside the work that queued them.
 mail_outbox = Table(
     "mail_outbox",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False, server_default="tickets"),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=True, index=True),
     Column("to_address", String(320), nullable=False),
+    # What a notice says (who, when, how, where); tickets read everything from their order.
+    Column("details", JSON, nullable=True),
     Column("status", String(8), nullable=False, server_default="pending"),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", UtcDateTime, nullable=False),
@@ -351,6 +355,8 @@ mail_outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+    CheckConstraint("kind IN ('tickets', 'sign_in_notice')", name="kind"),
+    CheckConstraint("kind != 'tickets' OR order_id IS NOT NULL", name="tickets_have_order"),
     Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )
 
@@ -383,6 +389,34 @@ staff_sessions = Table(
     Column("last_used_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("closed_at", UtcDateTime, nullable=True),
+)
+
+# The desktops each staff member has signed in from (by a hash of the app's install id): a sign-in from one not
+# seen before mails them a notice.
+staff_devices = Table(
+    "staff_devices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("staff_id", Id, ForeignKey("staff.id"), nullable=False),
+    Column("device_hash", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    UniqueConstraint("staff_id", "device_hash"),
+)
+
+# "Remember me": a long-lived token (only its SHA-256 kept) that opens a new session without the password, once
+# (each use hands out the next). Signing out of the session it opened revokes it.
+staff_remembered = Table(
+    "staff_remembered",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("staff_id", Id, ForeignKey("staff.id"), nullable=False, index=True),
+    Column("session_id", Id, ForeignKey("staff_sessions.id"), nullable=True, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
 )
 
 # Wrong passwords per e-mail address and wrong PINs per staff number, with a lock that grows. Keyed by what
@@ -467,6 +501,8 @@ __all__ = [
     "signing_keys",
     "site",
     "staff",
+    "staff_devices",
+    "staff_remembered",
     "staff_sessions",
     "tickets",
     "venues",

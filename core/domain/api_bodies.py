@@ -115,12 +115,30 @@ class ScanRequest:
 class SignInRequest:
     email: str
     password: str
+    remember: bool = False
+    """Also hand out a "remember me" token for this desktop (POST /v1/auth/remembered)."""
+    device_id: str = ""
+    """The admin app's install id (random, kept on the desktop): a sign-in from one new to this account mails
+    its owner a notice."""
+    device_name: str = ""
+    """That desktop in words, for the notice ('encore-admin on box-office-1, Linux')."""
 
 
 @dataclass(frozen=True, slots=True)
 class GoogleSignInRequest:
     id_token: str
     """The ID token of Google's installed-app flow, run by the admin app (the server verifies it)."""
+    remember: bool = False
+    device_id: str = ""
+    device_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedSignInRequest:
+    remember_token: str
+    """From an earlier sign-in with remember; used up by this one, which hands out the next."""
+    device_id: str = ""
+    device_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +162,8 @@ class SignInResult:
     expires_at: datetime
     """Unless used again before then (sliding, up to a hard cap)."""
     staff: StaffSummary
+    remember_token: str | None = None
+    """Asked for with remember: keep it in the OS keyring; it opens the next session once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,29 @@ class Permission(StrEnum):
     """Leave a locked-down kiosk for the desktop (a staff PIN at the hidden gesture)."""
 
 
+_P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.MANAGER: frozenset(
+        {
+            _P.SELL,
+            _P.REFUND,
+            _P.REPRINT,
+            _P.CHECK_IN,
+            _P.MANAGE_CATALOG,
+            _P.MANAGE_DEVICES,
+            _P.VIEW_REPORTS,
+            _P.VIEW_ORDERS,
+            _P.LEAVE_KIOSK,
+        }
+    ),
+    Role.BOX_OFFICE: frozenset({_P.SELL, _P.REPRINT, _P.VIEW_ORDERS, _P.LEAVE_KIOSK}),
+    Role.DOOR: frozenset({_P.CHECK_IN}),
+}
+"""What each role may do: core.security.permissions checks it on every call; the apps hide what a role may not
+do (the server refuses it anyway)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Staff:
     id: StaffId
@@ -50,6 +73,8 @@ class SessionToken:
     token: str = field(repr=False)
     expires_at: datetime
     """Unless used again before then (sliding, up to a hard cap from when it was opened)."""
+    remember_token: str | None = field(default=None, repr=False)
+    """"Remember me": opens the next session on this desktop without the password, once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,27 +4,9 @@ from __future__ import annotations
 
 from core.domain.devices import DeviceKind
 from core.domain.errors import NotAllowed
-from core.domain.staff import Actor, DeviceActor, Permission, Role, StaffActor, SystemActor
+from core.domain.staff import ROLE_PERMISSIONS, Actor, DeviceActor, Permission, Role, StaffActor, SystemActor
 
 P = Permission
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: frozenset(
-        {
-            P.SELL,
-            P.REFUND,
-            P.REPRINT,
-            P.CHECK_IN,
-            P.MANAGE_CATALOG,
-            P.MANAGE_DEVICES,
-            P.VIEW_REPORTS,
-            P.VIEW_ORDERS,
-            P.LEAVE_KIOSK,
-        }
-    ),
-    Role.BOX_OFFICE: frozenset({P.SELL, P.REPRINT, P.VIEW_ORDERS, P.LEAVE_KIOSK}),
-    Role.DOOR: frozenset({P.CHECK_IN}),
-}
 # An approved device may sell (kiosk) and check in (door); whether it is approved is checked in the database,
 # in the same transaction as the work, so a revocation takes effect at once.
 DEVICE_PERMISSIONS = frozenset({P.SELL, P.CHECK_IN})

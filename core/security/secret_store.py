@@ -22,6 +22,7 @@ __all__ = [
     "SOURCE",
     "SecretStore",
     "SystemSecretStore",
+    "delete_secret",
     "load_or_create_secret",
     "resolve_secret",
     "secret_absent",
@@ -124,6 +125,22 @@ def store_secret(ref: str, value: str) -> None:
             SOURCE,
             ref,
             f"the keyring ({_name(backend)}) refused to store it ({type(exc).__name__}); {_FILE_HINT}",
+        ) from None
+
+
+def delete_secret(ref: str) -> None:
+    """Remove what a keyring: reference holds (nothing there is fine); other schemes are not ours to delete."""
+    scheme, target = _parse(ref)
+    if scheme != "keyring":
+        raise ConfigError(SOURCE, ref, "only keyring: secrets are deleted by Encore")
+    service, _, username = target.rpartition("/")
+    backend = _usable_backend(ref)
+    try:
+        if backend.get_password(service, username) is not None:
+            backend.delete_password(service, username)
+    except Exception as exc:  # only the type: the backend's text might echo the value
+        raise ConfigError(
+            SOURCE, ref, f"the keyring ({_name(backend)}) refused to delete it ({type(exc).__name__})"
         ) from None
 
 

@@ -19,6 +19,7 @@ from core.mail.messages import TicketMail, ticket_mail
 from core.mail.protocol import Mailer
 from core.mail.retry import DeliveryOutcome, backoff_delay, deliver
 from core.services.context import ServiceContext
+from core.services.staff_devices import sign_in_notice_message
 from core.services.tickets import order_documents
 from core.tickets.batch import render_pdf_async
 from core.tickets.pdf import Layout
@@ -83,7 +84,7 @@ async def _send(ctx: ServiceContext, mailer: Mailer, leased: _Leased) -> str:
     try:
         message = await _message(ctx, item)
     except EncoreError as exc:
-        log.warning("ticket mail for order %s cannot be built: %s", item.order_code, exc.message)
+        log.warning("%s cannot be built: %s", _what(item), exc.message)
         await _record(ctx, leased, status="failed", error=exc.message)
         return "failed"
     delivery = await deliver(mailer, message, attempts=1)
@@ -112,12 +113,18 @@ async def _record(ctx: ServiceContext, leased: _Leased, *, status: str, error: s
 
     if not await ctx.db.write(work):
         log.warning(
-            "mail for order %s: the lease ran out before this attempt ended; its outcome was not recorded",
-            leased.item.order_code,
+            "%s: the lease ran out before this attempt ended; its outcome was not recorded",
+            _what(leased.item),
         )
 
 
+def _what(item: outbox_db.OutboxItem) -> str:
+    return f"mail for order {item.order_code}" if item.kind == "tickets" else f"{item.kind} mail {item.id}"
+
+
 async def _message(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMessage:
+    if item.kind == "sign_in_notice":
+        return sign_in_notice_message(item.to_address, item.details, sender=ctx.settings.mail_from)
     documents = await order_documents(ctx, _WORKER, item.order_code)
     if not documents:
         raise NotFound(

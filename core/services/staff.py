@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.db import audit, guards
 from core.db import sessions as sessions_db
 from core.db import staff as db
+from core.db import staff_devices as staff_devices_db
 from core.db.actors import ensure_active
 from core.db.staff import StaffCredentials
 from core.domain.errors import (
@@ -275,6 +276,8 @@ async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId,
             raise NotFound(f"There is no staff account {staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
         # Signed out everywhere: a session must not come back to life if the account is reactivated.
         closed = 0 if active else await sessions_db.close_all_of(conn, staff_id, now)
+        if not active:
+            await staff_devices_db.revoke_all_of(conn, staff_id, now)
         await audit.record(
             conn,
             at=now,

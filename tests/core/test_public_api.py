@@ -57,7 +57,7 @@ def test_service_modules_pin_their_functions():
 
 def test_staff_and_session_modules_pin_their_names():
     # The API server calls these for sign-in, sessions and PINs.
-    from core.services import sessions, staff
+    from core.services import google_sign_in, sessions, staff, staff_devices
 
     assert staff.__all__ == [
         "PASSWORD_LOCKOUT",
@@ -73,9 +73,12 @@ def test_staff_and_session_modules_pin_their_names():
         "SESSION_IDLE",
         "SESSION_MAX",
         "close_session",
+        "open_remembered",
         "open_session",
         "resolve_session",
     ]
+    assert google_sign_in.__all__ == ["sign_in_google"]
+    assert staff_devices.__all__ == ["SignInDevice", "note_device", "sign_in_notice_message"]
 
 
 def test_kiosk_facing_modules_pin_their_names():

@@ -26,6 +26,7 @@ def test_every_route_but_sign_in_and_health_needs_a_device_token_or_a_staff_sess
         "/v1/auth/token",
         "/v1/auth/sign-in",
         "/v1/auth/google",
+        "/v1/auth/remembered",
     }
     assert set(document["components"]["securitySchemes"]) == {"deviceToken", "staffSession"}
     for path, operations in document["paths"].items():
