@@ -1,7 +1,7 @@
 """the desktops staff signed in from, "remember me" tokens, and staff notices in the mail outbox
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03 17:10:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import core.db.types
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
