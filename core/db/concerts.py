@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, literal, select, text, update
+from sqlalchemy import case, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import TextClause
 
@@ -13,6 +13,7 @@ from core.db.rows import concert_from_row, load_concert
 from core.db.tables import concerts, places, price_assignments, price_categories, seats, sections
 from core.domain.concerts import Concert, ConcertStatus
 from core.domain.ids import CategoryId, ConcertId, PlanId, SeatId, SectionId
+from core.domain.places import PlaceState
 
 SeatKey = tuple[str, str, int]
 """(section name, row label, seat number)."""
@@ -96,7 +97,8 @@ async def count_places(conn: AsyncConnection, concert_id: ConcertId) -> int:
 
 
 async def expand_places(conn: AsyncConnection, concert_id: ConcertId, plan_id: PlanId) -> int:
-    """One place per seat (seat category over section category) and ``capacity`` per standing section.
+    """One place per seat (seat category over section category; a seat the plan blocks starts blocked) and
+    ``capacity`` per standing section.
 
     Two INSERT … SELECT statements, so 10,000s of rows never travel through Python.
     """
@@ -108,6 +110,10 @@ async def expand_places(conn: AsyncConnection, concert_id: ConcertId, plan_id: P
             seats.c.section_id,
             seats.c.id,
             func.coalesce(seat_pa.c.category_id, section_pa.c.category_id),
+            case(
+                (seats.c.blocked != "", literal(PlaceState.BLOCKED.value)),
+                else_=literal(PlaceState.FREE.value),
+            ),
         )
         .select_from(seats)
         .join(sections, sections.c.id == seats.c.section_id)
@@ -118,7 +124,7 @@ async def expand_places(conn: AsyncConnection, concert_id: ConcertId, plan_id: P
         .where(sections.c.plan_id == plan_id)
         .order_by(sections.c.sort_order, seats.c.id)
     )
-    columns = ["concert_id", "section_id", "seat_id", "category_id"]
+    columns = ["concert_id", "section_id", "seat_id", "category_id", "state"]
     first = await conn.execute(places.insert().from_select(columns, seated))
     second = await conn.execute(_standing_insert(conn, concert_id, plan_id))
     return max(first.rowcount, 0) + max(second.rowcount, 0)

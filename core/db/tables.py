@@ -84,6 +84,8 @@ seats = Table(
     Column("accessible", Boolean, nullable=False, server_default=text("false")),
     Column("companion", Boolean, nullable=False, server_default=text("false")),
     Column("restricted_view", Boolean, nullable=False, server_default=text("false")),
+    # Why the seat is never sold ('Sound desk'); '' when it is for sale. Concerts start with it blocked.
+    Column("blocked", String(40), nullable=False, server_default=""),
     UniqueConstraint("section_id", "row_label", "number"),
 )
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Select, select, update
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.errors import is_unique_violation
 from core.db.tables import seating_plans, seats, sections, venues
 from core.domain.errors import Conflict, ErrorCode
-from core.domain.ids import PlanId, SectionId, VenueId
+from core.domain.ids import PlanId, SeatId, SectionId, VenueId
 from core.domain.plan_spec import SectionSpec
-from core.domain.venues import SeatingPlan, Section, SectionKind, Venue
+from core.domain.venues import Seat, SeatingPlan, Section, SectionKind, Venue
 
 
 async def insert_venue(conn: AsyncConnection, *, name: str, timezone: str, now: datetime) -> Venue:
@@ -91,6 +92,7 @@ async def insert_plan(
                 "accessible": s.accessible,
                 "companion": s.companion,
                 "restricted_view": s.restricted_view,
+                "blocked": s.blocked,
             }
             for s in spec.seats
         )
@@ -126,3 +128,55 @@ def _section(row: RowMapping) -> Section:
         kind=SectionKind(row["kind"]),
         capacity=row["capacity"],
     )
+
+
+async def list_plans(conn: AsyncConnection, venue_id: VenueId) -> tuple[SeatingPlan, ...]:
+    ids = (
+        await conn.execute(
+            select(seating_plans.c.id)
+            .where(seating_plans.c.venue_id == venue_id)
+            .order_by(seating_plans.c.name)
+        )
+    ).scalars()
+    plans = [await get_plan(conn, PlanId(i)) for i in ids.all()]
+    return tuple(p for p in plans if p is not None)
+
+
+def _seats_query(plan_id: PlanId) -> Select[Any]:
+    return (
+        select(seats)
+        .join(sections, sections.c.id == seats.c.section_id)
+        .where(sections.c.plan_id == plan_id)
+        .order_by(sections.c.sort_order, seats.c.row_label, seats.c.number)
+    )
+
+
+async def plan_seats(
+    conn: AsyncConnection, plan_id: PlanId, seat_ids: Sequence[SeatId] = ()
+) -> tuple[Seat, ...]:
+    """Every seat of the plan (or only those of ``seat_ids`` that belong to it), in section and row order."""
+    query = _seats_query(plan_id)
+    if seat_ids:
+        query = query.where(seats.c.id.in_(list(seat_ids)))
+    rows = (await conn.execute(query)).mappings()
+    return tuple(
+        Seat(
+            id=SeatId(r["id"]),
+            section_id=SectionId(r["section_id"]),
+            row=r["row_label"],
+            number=r["number"],
+            x=r["x"],
+            y=r["y"],
+            accessible=r["accessible"],
+            companion=r["companion"],
+            restricted_view=r["restricted_view"],
+            blocked=r["blocked"],
+        )
+        for r in rows
+    )
+
+
+async def set_seat_columns(
+    conn: AsyncConnection, seat_ids: Sequence[SeatId], values: dict[str, object]
+) -> None:
+    await conn.execute(update(seats).where(seats.c.id.in_(list(seat_ids))).values(**values))

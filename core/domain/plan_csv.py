@@ -9,7 +9,8 @@ Format (UTF-8, comma-separated, one header line)::
 
 Seated sections: one line per seat; ``row`` is a label such as A or AA, ``seat`` a number from 1, ``x``/``y``
 the drawing position (y grows away from the stage), ``flags`` a ';'-separated subset of accessible, companion,
-restricted; ``capacity`` empty. Standing sections: one line with only ``section``, ``kind`` and ``capacity``.
+restricted, and ``blocked=<reason>`` for a seat never sold (``blocked=Sound desk``); ``capacity`` empty.
+Standing sections: one line with only ``section``, ``kind`` and ``capacity``.
 Blank lines and lines starting with '#' are ignored.
 """
 
@@ -20,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 from core.domain.errors import FileProblem, PlanFileError
-from core.domain.plan_spec import MAX_NAME, MAX_STANDING, SeatSpec, SectionSpec
+from core.domain.plan_spec import MAX_NAME, MAX_REASON, MAX_STANDING, SeatSpec, SectionSpec
 from core.domain.venues import SectionKind
 
 HEADER = ("section", "kind", "row", "seat", "x", "y", "flags", "capacity")
@@ -114,11 +115,15 @@ class _Parser:
             if value is None:
                 self.fail(number, f"{axis} must be a number such as 12 or 3.5, not {text!r}.")
                 ok = False
-        marks = {f.strip().lower() for f in flags.split(";") if f.strip()}
+        marks, blocked = _marks(flags)
+        if blocked is not None and not 1 <= len(blocked) <= MAX_REASON:
+            self.fail(number, f"blocked needs a reason of 1 to {MAX_REASON} characters: blocked=Sound desk.")
+            ok = False
         for unknown in sorted(marks - FLAGS.keys()):
             self.fail(
                 number,
-                f"unknown flag {unknown!r}; use accessible, companion or restricted, separated by ';'.",
+                f"unknown flag {unknown!r}; use accessible, companion, restricted or blocked=<reason>, "
+                "separated by ';'.",
             )
             ok = False
         if "accessible" in marks and "companion" in marks:
@@ -142,8 +147,22 @@ class _Parser:
             "accessible" in marks,
             "companion" in marks,
             "restricted" in marks,
+            blocked or "",
         )
         section.seats[key] = (number, spec)
+
+
+def _marks(flags: str) -> tuple[set[str], str | None]:
+    """The lower-cased flags, and the reason of a ``blocked=<reason>`` flag (None without one)."""
+    marks: set[str] = set()
+    blocked = None
+    for part in (f.strip() for f in flags.split(";")):
+        key, is_block, reason = part.partition("=")
+        if key.strip().lower() == "blocked":
+            blocked = reason.strip() if is_block else ""
+        elif part:
+            marks.add(part.lower())
+    return marks, blocked
 
 
 def _number(text: str) -> float | None:

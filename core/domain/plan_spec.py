@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.domain.errors import ErrorCode, InputError
 from core.domain.validation import clean_text
-from core.domain.venues import SectionKind
+from core.domain.venues import Numbering, SectionKind
 
 SEAT_PITCH = 1.0
 """Distance between neighbouring seats and rows, in plan units."""
 AISLE_GAP = 1.0
 """Extra horizontal space an aisle adds."""
+ROW_GAP = 1.0
+"""Extra depth a gap between two rows adds (a cross aisle)."""
 MAX_ROWS = 200
 MAX_SEATS_PER_ROW = 500
 MAX_STANDING = 100_000
 MAX_NAME = 100
+MAX_REASON = 40
 
 SeatRef = tuple[str, int]
 """(row label, seat number) inside one section."""
@@ -31,6 +35,8 @@ class SeatSpec:
     accessible: bool = False
     companion: bool = False
     restricted_view: bool = False
+    blocked: str = ""
+    """Why the seat is never sold; empty when it is for sale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +52,11 @@ class SectionSpec:
 class GridSection:
     """A rectangular section: ``rows`` rows labelled A, B, … of ``seats_per_row`` seats numbered from 1.
 
-    Row A is at the front; y grows away from the stage. ``aisle_after``: seat numbers an aisle follows.
-    A standing section has only a ``capacity``.
+    Row A is at the front; y grows away from the stage. ``aisle_after``: seat numbers an aisle follows (whichever
+    way the numbers run); ``gap_after_rows``: row counts a cross aisle follows (2 puts one between B and C).
+    ``curve_radius`` 0 keeps rows straight; otherwise each row is an arc around one point in front of row A's
+    middle, row A at that radius (at least the row's width, so a row never bends more than about 60 degrees).
+    ``blocked_seats``: (row, number, reason) of seats never sold. A standing section has only a ``capacity``.
     """
 
     name: str
@@ -61,6 +70,10 @@ class GridSection:
     companion_seats: tuple[SeatRef, ...] = ()
     restricted_seats: tuple[SeatRef, ...] = ()
     aisle_after: tuple[int, ...] = ()
+    numbering: Numbering = Numbering.LEFT_TO_RIGHT
+    gap_after_rows: tuple[int, ...] = ()
+    curve_radius: float = 0
+    blocked_seats: tuple[tuple[str, int, str], ...] = ()
 
 
 def row_label(index: int) -> str:
@@ -125,6 +138,9 @@ def _standing(grid: GridSection, name: str, field: str) -> SectionSpec:
         or grid.accessible_seats
         or grid.companion_seats
         or grid.restricted_seats
+        or grid.blocked_seats
+        or grid.aisle_after
+        or grid.gap_after_rows
     ):
         raise InputError(
             f"{field}.kind",
@@ -156,17 +172,86 @@ def _seated(grid: GridSection, name: str, field: str) -> SectionSpec:
             f"{name}: an aisle must follow a seat from 1 to {grid.seats_per_row - 1}, not {bad_aisle[0]}.",
             code=ErrorCode.AISLE_INVALID,
         )
+    bad_gap = [g for g in grid.gap_after_rows if not 1 <= g < grid.rows]
+    if bad_gap:
+        raise InputError(
+            f"{field}.gap_after_rows",
+            f"{name}: a gap between rows must follow row 1 to {grid.rows - 1}, not {bad_gap[0]}.",
+            code=ErrorCode.ROW_GAP_INVALID,
+        )
+    width = row_width(grid)
+    if grid.curve_radius and not (math.isfinite(grid.curve_radius) and grid.curve_radius >= width):
+        raise InputError(
+            f"{field}.curve_radius",
+            f"{name}: a curve's radius must be at least the row's width ({width:g}); 0 keeps rows straight.",
+            code=ErrorCode.CURVE_INVALID,
+        )
     labels = [row_label(r) for r in range(grid.rows)]
     flags = _seat_flags(grid, name, field, set(labels))
+    blocked = _blocked(grid, name, field, set(labels))
     seats = []
     for r, label in enumerate(labels):
-        y = grid.origin_y + r * SEAT_PITCH
+        depth = r * SEAT_PITCH + sum(1 for g in set(grid.gap_after_rows) if g <= r) * ROW_GAP
         for n in range(1, grid.seats_per_row + 1):
-            aisles = sum(1 for a in grid.aisle_after if a < n)
-            x = grid.origin_x + (n - 1) * SEAT_PITCH + aisles * AISLE_GAP
+            x, y = _position(grid, width, depth, _along(grid, n))
             acc, comp, restr = flags.get((label, n), (False, False, False))
-            seats.append(SeatSpec(label, n, x, y, acc, comp, restr))
+            seats.append(SeatSpec(label, n, x, y, acc, comp, restr, blocked.get((label, n), "")))
     return SectionSpec(name=name, kind=SectionKind.SEATED, capacity=len(seats), seats=tuple(seats))
+
+
+def row_width(grid: GridSection) -> float:
+    """From the first seat's centre to the last's, aisles included (distinct aisles only)."""
+    return (grid.seats_per_row - 1) * SEAT_PITCH + len(set(grid.aisle_after)) * AISLE_GAP
+
+
+def _along(grid: GridSection, number: int) -> float:
+    """How far seat ``number`` sits from the row's left end."""
+    aisles = set(grid.aisle_after)
+    if grid.numbering is Numbering.LEFT_TO_RIGHT:
+        return (number - 1) * SEAT_PITCH + sum(1 for a in aisles if a < number) * AISLE_GAP
+    # Right to left: seat 1 is the rightmost, so the seats numbered above n and their aisles lie left of it.
+    return (grid.seats_per_row - number) * SEAT_PITCH + sum(1 for a in aisles if a >= number) * AISLE_GAP
+
+
+def _position(grid: GridSection, width: float, depth: float, along: float) -> tuple[float, float]:
+    if not grid.curve_radius:
+        return grid.origin_x + along, grid.origin_y + depth
+    # The arc is measured by its length, so neighbours stay one pitch apart on every row; the ends come forward.
+    radius = grid.curve_radius + depth
+    angle = (along - width / 2) / radius
+    centre_x = grid.origin_x + width / 2
+    centre_y = grid.origin_y - grid.curve_radius
+    return centre_x + radius * math.sin(angle), centre_y + radius * math.cos(angle)
+
+
+def _blocked(grid: GridSection, name: str, field: str, labels: set[str]) -> dict[SeatRef, str]:
+    blocked: dict[SeatRef, str] = {}
+    for row, number, reason in grid.blocked_seats:
+        _check_ref(grid, name, f"{field}.blocked_seats", labels, row, number)
+        blocked[(row, number)] = check_block_reason(reason, f"{field}.blocked_seats")
+    return blocked
+
+
+def check_block_reason(reason: str, field: str = "reason") -> str:
+    """Why a seat is blocked, as people will read it in the plan ('Sound desk')."""
+    cleaned = reason.strip()
+    if not cleaned or len(cleaned) > MAX_REASON:
+        raise InputError(
+            field,
+            f"say why the seat is blocked in 1 to {MAX_REASON} characters, e.g. 'Sound desk' or 'Press'.",
+            code=ErrorCode.BLOCK_REASON_INVALID,
+        )
+    return cleaned
+
+
+def _check_ref(grid: GridSection, name: str, field: str, labels: set[str], row: str, number: int) -> None:
+    if row not in labels or not 1 <= number <= grid.seats_per_row:
+        raise InputError(
+            field,
+            f"{name} has no seat {row}{number}; rows run A to "
+            f"{row_label(grid.rows - 1)}, seats 1 to {grid.seats_per_row}.",
+            code=ErrorCode.SEAT_UNKNOWN,
+        )
 
 
 def _seat_flags(
@@ -180,13 +265,7 @@ def _seat_flags(
     )
     for position, (attr, refs) in enumerate(lists):
         for row, number in refs:
-            if row not in labels or not 1 <= number <= grid.seats_per_row:
-                raise InputError(
-                    f"{field}.{attr}",
-                    f"{name} has no seat {row}{number}; rows run A to "
-                    f"{row_label(grid.rows - 1)}, seats 1 to {grid.seats_per_row}.",
-                    code=ErrorCode.SEAT_UNKNOWN,
-                )
+            _check_ref(grid, name, f"{field}.{attr}", labels, row, number)
             flags.setdefault((row, number), [False, False, False])[position] = True
     for (row, number), (acc, comp, _) in flags.items():
         if acc and comp:

@@ -11,11 +11,11 @@ from core.db import audit
 from core.db import venues as db
 from core.db.actors import ensure_active
 from core.domain.errors import ErrorCode, InputError, NotFound
-from core.domain.ids import PlanId, VenueId
+from core.domain.ids import PlanId, SeatId, VenueId
 from core.domain.plan_csv import parse_plan_csv
-from core.domain.plan_spec import GridSection, SectionSpec, check_plan_name, grid_to_specs
+from core.domain.plan_spec import GridSection, SectionSpec, check_block_reason, check_plan_name, grid_to_specs
 from core.domain.staff import Actor, Permission
-from core.domain.venues import SeatingPlan, Venue
+from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 from core.security.permissions import require
 from core.services.context import ServiceContext
 
@@ -24,9 +24,15 @@ __all__ = [
     "create_plan_from_grid",
     "create_venue",
     "get_plan",
+    "get_plan_layout",
     "import_plan_csv",
+    "list_plans",
     "list_venues",
+    "mark_seats",
 ]
+
+MAX_MARKED = 5_000
+"""Seats marked in one call (a whole balcony at most); more is a mistake or an attack on the audit log."""
 
 
 def _check_timezone(timezone: str) -> str:
@@ -71,15 +77,108 @@ async def create_venue(ctx: ServiceContext, actor: Actor, *, name: str, timezone
     return await ctx.db.write(work)
 
 
-async def list_venues(ctx: ServiceContext) -> tuple[Venue, ...]:
+async def list_venues(ctx: ServiceContext, actor: Actor | None = None) -> tuple[Venue, ...]:
+    """``actor`` None: a caller inside core (ops, seeding); a staff member needs the catalogue permission."""
+    if actor is not None:
+        require(actor, Permission.MANAGE_CATALOG)
     return await ctx.db.read(db.list_venues)
 
 
-async def get_plan(ctx: ServiceContext, plan_id: PlanId) -> SeatingPlan:
-    async def work(conn: AsyncConnection) -> SeatingPlan | None:
-        return await db.get_plan(conn, plan_id)
+async def list_plans(ctx: ServiceContext, actor: Actor, venue_id: VenueId) -> tuple[SeatingPlan, ...]:
+    require(actor, Permission.MANAGE_CATALOG)
 
-    plan = await ctx.db.read(work)
+    async def work(conn: AsyncConnection) -> tuple[SeatingPlan, ...]:
+        await _venue(conn, venue_id)
+        return await db.list_plans(conn, venue_id)
+
+    return await ctx.db.read(work)
+
+
+async def get_plan(ctx: ServiceContext, plan_id: PlanId) -> SeatingPlan:
+    async def work(conn: AsyncConnection) -> SeatingPlan:
+        return await _plan(conn, plan_id)
+
+    return await ctx.db.read(work)
+
+
+async def get_plan_layout(ctx: ServiceContext, actor: Actor, plan_id: PlanId) -> PlanLayout:
+    require(actor, Permission.MANAGE_CATALOG)
+
+    async def work(conn: AsyncConnection) -> PlanLayout:
+        return PlanLayout(await _plan(conn, plan_id), await db.plan_seats(conn, plan_id))
+
+    return await ctx.db.read(work)
+
+
+async def mark_seats(
+    ctx: ServiceContext,
+    actor: Actor,
+    plan_id: PlanId,
+    seat_ids: Sequence[SeatId],
+    mark: SeatMark,
+    *,
+    on: bool = True,
+    reason: str = "",
+) -> PlanLayout:
+    """Mark (or unmark) seats of a plan. Blocking takes a reason ('Sound desk') and applies to the concerts put on
+    sale afterwards (their places are made then); the other marks are read live, so they show at once
+    everywhere."""
+    require(actor, Permission.MANAGE_CATALOG)
+    wanted = sorted(set(seat_ids))
+    if not 1 <= len(wanted) <= MAX_MARKED:
+        raise InputError(
+            "seat_ids", f"choose 1 to {MAX_MARKED:,} seats to mark.", code=ErrorCode.SEATS_MISSING
+        )
+    block_reason = check_block_reason(reason) if mark is SeatMark.BLOCKED and on else ""
+
+    async def work(conn: AsyncConnection) -> PlanLayout:
+        await ensure_active(conn, actor)
+        plan = await _plan(conn, plan_id)
+        found = await db.plan_seats(conn, plan_id, wanted)
+        if len(found) != len(wanted):
+            missing = sorted(set(wanted) - {s.id for s in found})
+            raise InputError(
+                "seat_ids",
+                f"seat {missing[0]} is not in the plan {plan.name!r}; reload the plan and choose again.",
+                code=ErrorCode.SEAT_UNKNOWN,
+            )
+        other = {SeatMark.ACCESSIBLE: "companion", SeatMark.COMPANION: "accessible"}.get(mark)
+        if on and other and any(getattr(s, other) for s in found):
+            raise InputError(
+                "mark",
+                "a seat cannot be both a wheelchair place and a companion seat; unmark it first.",
+                code=ErrorCode.SEAT_FLAGS_CONFLICT,
+            )
+        value: object = block_reason if mark is SeatMark.BLOCKED else on
+        await db.set_seat_columns(conn, wanted, {mark.value: value})
+        await audit.record(
+            conn,
+            at=ctx.clock.now(),
+            actor=actor,
+            action="seats_marked",
+            subject=f"plan:{plan_id}",
+            mark=mark.value,
+            on=on,
+            reason=block_reason,
+            seats=[s.label for s in found][:50],
+            count=len(found),
+        )
+        return PlanLayout(plan, await db.plan_seats(conn, plan_id))
+
+    return await ctx.db.write(work)
+
+
+async def _venue(conn: AsyncConnection, venue_id: VenueId) -> Venue:
+    venue = await db.get_venue(conn, venue_id)
+    if venue is None:
+        raise NotFound(
+            f"There is no venue {venue_id}; create the venue first.", code=ErrorCode.VENUE_NOT_FOUND
+        )
+    return venue
+
+
+async def _plan(conn: AsyncConnection, plan_id: PlanId) -> SeatingPlan:
+    plan = await db.get_plan(conn, plan_id)
     if plan is None:
         raise NotFound(f"There is no seating plan {plan_id}.", code=ErrorCode.PLAN_NOT_FOUND)
     return plan
@@ -121,10 +220,7 @@ async def _store_plan(
 ) -> SeatingPlan:
     async def work(conn: AsyncConnection) -> SeatingPlan:
         await ensure_active(conn, actor)
-        if await db.get_venue(conn, venue_id) is None:
-            raise NotFound(
-                f"There is no venue {venue_id}; create the venue first.", code=ErrorCode.VENUE_NOT_FOUND
-            )
+        await _venue(conn, venue_id)
         now = ctx.clock.now()
         plan = await db.insert_plan(conn, venue_id=venue_id, name=name, specs=specs, now=now)
         await audit.record(

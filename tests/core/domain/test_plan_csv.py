@@ -135,3 +135,17 @@ def test_the_shipped_demo_plan_parses() -> None:
     gallery, floor = parse_plan_csv(path.read_text(encoding="utf-8"), path.name)
     assert (gallery.capacity, floor.capacity) == (30, 250)
     assert sum(s.accessible for s in gallery.seats) == 1
+
+
+def test_blocked_flag_carries_its_reason_and_needs_one() -> None:
+    text = HEADER_LINE + "Stalls,seated,A,1,0,0,blocked=Sound desk;restricted,\nStalls,seated,A,2,1,0,,\n"
+    (stalls,) = parse_plan_csv(text)
+    a1, a2 = stalls.seats
+    assert (a1.blocked, a1.restricted_view, a2.blocked) == ("Sound desk", True, "")
+    assert _problems(HEADER_LINE + "Stalls,seated,A,1,0,0,blocked,\nStalls,seated,A,2,1,0,blocked= ,\n") == [
+        (2, "blocked needs a reason of 1 to 40 characters: blocked=Sound desk."),
+        (3, "blocked needs a reason of 1 to 40 characters: blocked=Sound desk."),
+    ]
+
+
+HEADER_LINE = ",".join(HEADER) + "\n"
