@@ -74,10 +74,14 @@ def stylesheet(name: str, *, large_text: bool = False, compact: bool = False) ->
         raise ValueError(f"unknown theme {name!r}; known: {', '.join(THEME_NAMES)}")
     qss = (THEMES / f"{name}.qss").read_text(encoding="utf-8")
     large = LARGE_TEXT_SCALE if large_text else 1.0
-    if not compact:
-        return scale_sizes(qss, large)
-    slimmer = (THEMES / "compact.qss").read_text(encoding="utf-8")  # its sizes are the compact ones already
-    return scale_padding(scale_sizes(qss, large * COMPACT_SCALE), COMPACT_SCALE) + scale_sizes(slimmer, large)
+    small = COMPACT_SCALE if compact else 1.0
+    qss = scale_padding(scale_sizes(qss, large * small), small)
+    if not (compact or large_text):
+        return qss
+    # Slimmer buttons where the seat screen's column stacks many: on a small display, and with large text on any
+    # (its column did not fit 1920x1080 and the standing picker fell below the fold).
+    slimmer = (THEMES / "slim.qss").read_text(encoding="utf-8")  # its sizes are the compact ones
+    return qss + scale_sizes(slimmer, large)
 
 
 class Theme(QObject):

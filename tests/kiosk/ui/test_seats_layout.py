@@ -132,3 +132,25 @@ def test_the_seat_screen_fits_a_small_1280x800_display_without_scrolling_or_cut_
     find(window, "continue").setFocus(Qt.FocusReason.TabFocusReason)
     settle()
     assert on_window(view) == where
+
+
+def test_the_standing_picker_is_in_view_with_high_contrast_and_large_text_at_1920x1080(qtbot, real_flow):
+    # The theme a low-vision buyer switches on: Continue was in view, the standing picker below the side list's
+    # fold, with nothing to say it was there.
+    window = make_window(qtbot, real_flow, LANDSCAPE)
+    window.settings.set_high_contrast(True)
+    window.settings.set_large_text(True)
+    to_seats(qtbot, real_flow, window)
+    settle()
+    screen = window.screens[Step.SEATS]
+    assert screen.standing_rows, "the demo concert has a standing section"
+    problems = []
+    for row in screen.standing_rows.values():
+        for widget in (row.name, row.picker.minus, row.picker.plus, row.choose):
+            if why := unseen(widget):
+                problems.append(f"{widget.objectName()} {why}")
+    for name in ("continue", "zoom_in", "seats_title", "back"):
+        if why := unseen(find(window, name)):
+            problems.append(f"{name} {why}")
+    problems += cut_words(window.stack.currentWidget())
+    assert problems == [], "\n".join(problems)
