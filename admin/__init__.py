@@ -1,1 +1,1 @@
-"""The admin app for managers; built in the admin issue."""
+"""encore-admin: a venue manager runs the venue from one desktop, through the same client as the kiosk."""

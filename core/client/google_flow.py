@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import httpx
 from google_auth_oauthlib.flow import InstalledAppFlow, WSGITimeoutError
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from core.config import Settings
 from core.domain.errors import ErrorCode, NotAuthenticated, StorageUnavailable
@@ -43,7 +44,7 @@ class GoogleFlow:
                 "The browser did not come back from Google in time. Try Google sign-in again.",
                 code=ErrorCode.GOOGLE_TOKEN_INVALID,
             ) from None
-        except (OSError, ValueError) as exc:  # requests' and oauthlib's errors derive from these
+        except (OSError, ValueError, OAuth2Error) as exc:  # requests' errors are OSErrors
             log.warning("Google sign-in failed: %s", type(exc).__name__)
             raise NotAuthenticated(
                 "Google sign-in did not complete. Try again, or sign in with e-mail and password.",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 import httpx
 from cryptography import x509
@@ -168,6 +168,12 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             if urlsplit(self.path).path != "/token":
                 self._json({"error": "not_found"}, 404)
                 return
+            # Client authentication as Google takes it: in the form, or HTTP Basic (requests-oauthlib's choice).
+            basic = self.headers.get("authorization", "")
+            if basic.lower().startswith("basic "):
+                user, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+                form.setdefault("client_id", unquote_plus(user))
+                form.setdefault("client_secret", unquote_plus(secret))
             grant = provider.codes.pop(form.get("code", ""), None)
             verifier = form.get("code_verifier", "")
             challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")

@@ -1,0 +1,43 @@
+"""The admin app's look: one calm desktop style sheet (sizes for a mouse and keyboard, not a kiosk's touch)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+ACCENT = "#3b5bdb"
+
+STYLE = f"""
+QWidget {{ font-size: 14px; color: #1f2430; }}
+QMainWindow, #signInPage, #shell {{ background: #f3f4f7; }}
+#card {{ background: #ffffff; border: 1px solid #dde0e7; border-radius: 12px; }}
+#appTitle {{ font-size: 26px; font-weight: 700; }}
+#subtitle, #where, #hint {{ color: #5c6370; }}
+#where {{ font-size: 12px; }}
+QLineEdit {{ padding: 8px 10px; border: 1px solid #c5cad5; border-radius: 6px; background: #ffffff; }}
+QLineEdit:focus {{ border: 1px solid {ACCENT}; }}
+QPushButton {{ padding: 8px 16px; border: 1px solid #c5cad5; border-radius: 6px; background: #ffffff; }}
+QPushButton:hover {{ background: #eef0f5; }}
+QPushButton:disabled {{ color: #9aa0ab; background: #f3f4f7; }}
+QPushButton#signIn {{ background: {ACCENT}; color: #ffffff; border: 1px solid {ACCENT}; font-weight: 600; }}
+QPushButton#signIn:hover {{ background: #324fc4; }}
+QPushButton#signIn:disabled {{ background: #9fb0ea; border-color: #9fb0ea; }}
+#error {{ color: #a61b1b; background: #fdecec; border: 1px solid #f3c2c2; border-radius: 6px; padding: 8px 10px; }}
+#status {{ color: #2f4a9e; background: #edf1fd; border: 1px solid #c9d4f7; border-radius: 6px;
+           padding: 8px 10px; }}
+#orLine {{ color: #8a909c; }}
+#topBar {{ background: #ffffff; border-bottom: 1px solid #dde0e7; }}
+#topTitle {{ font-size: 18px; font-weight: 700; }}
+#who {{ color: #5c6370; }}
+QListWidget#nav {{ background: #ffffff; border: none; border-right: 1px solid #dde0e7; padding: 8px 0; }}
+QListWidget#nav::item {{ padding: 10px 18px; border-radius: 0; }}
+QListWidget#nav::item:selected {{ background: #e7ecfc; color: {ACCENT}; font-weight: 600;
+                                  border-left: 3px solid {ACCENT}; }}
+#pageTitle {{ font-size: 22px; font-weight: 700; }}
+#pageSummary {{ color: #5c6370; }}
+#comesLater {{ color: #5c6370; background: #ffffff; border: 1px dashed #c5cad5; border-radius: 8px;
+               padding: 16px; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyleSheet(STYLE)
