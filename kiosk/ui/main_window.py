@@ -193,7 +193,7 @@ class MainWindow(QWidget):
         header.setProperty("role", "header")
         header.setObjectName("header")
         row = QHBoxLayout(header)
-        row.setContentsMargins(32, 12, 32, 12)
+        row.setContentsMargins(32, 6, 32, 6)  # the notice's own frame gives it room enough
         self.venue = label(role="body", wrap=False, name="venue_name")
         self.paused = label(role="paused", wrap=False, name="live_paused")
         self.paused.setProperty("role", "paused")
@@ -205,25 +205,24 @@ class MainWindow(QWidget):
         self.banner = NoticeBanner()
         row.addWidget(self.venue, 1)
         row.addWidget(self.banner, 1)
-        row.addWidget(self.paused)
+        row.addWidget(self.paused, 0, Qt.AlignmentFlag.AlignVCenter)  # its own height in the taller header
         row.addSpacing(16)
-        row.addWidget(self.demo)
+        row.addWidget(self.demo, 0, Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumHeight(64)
         self._header = header
         self._retranslate_header()
         return header
 
     def _keep_notice_room(self) -> None:
-        """The header is as tall as a notice, with or without one (and in every theme): two lines on a portrait
-        screen, where notices wrap and height is plentiful; one on a landscape one, where height is scarce (the
-        seat map needs it) and nearly every notice fits one line."""
-        lines = 2 if self.height() > self.width() else 1
+        """The header is as tall as a notice of two lines, with or without one, in every theme and orientation
+        (a landscape header kept one: a notice that wrapped pushed the page down by a line, under the finger).
+        A notice longer than that is set smaller to fit (NoticeBanner), so the header never grows."""
         margins = self._header.layout().contentsMargins()
         frame = self._header.contentsMargins()  # a theme's border around the header
-        room = (
-            self.banner.lines_height(lines) + margins.top() + margins.bottom() + frame.top() + frame.bottom()
-        )
-        self._header.setMinimumHeight(max(64, room))
+        banner = self.banner.lines_height(self.banner.lines)
+        self.banner.setMaximumHeight(banner)
+        room = banner + margins.top() + margins.bottom() + frame.top() + frame.bottom()
+        self._header.setFixedHeight(max(64, room))
 
     def _retranslate_header(self) -> None:
         self.paused.setText(self.tr("Live updates paused"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -109,17 +110,27 @@ class NoticeBanner(QFrame):
         self.text = label(role="body", name="notice_text")
         box.addWidget(self.text)
         self._notice: Notice | None = None
+        self.lines = 2
+        """The lines the header keeps room for: a longer notice is set smaller to fit them, never taller."""
+        self._shrunk = 0
         self.hide()
 
     def lines_height(self, lines: int) -> int:
         """The banner's height for a notice of so many lines in the current font (polished first: themes set it)."""
+        shrunk = self._shrunk
+        if shrunk:  # measured in the theme's size, not a long notice's smaller one
+            self._shrunk = 0
+            self.text.setStyleSheet("")
         self.ensurePolished()
         self.text.ensurePolished()
         shown = self.text.text()
         self.text.setText("X")  # the frame's margins and border around one line, as the theme draws them
         chrome = self.sizeHint().height() - self.text.sizeHint().height()
         self.text.setText(shown)
-        return lines * self.text.fontMetrics().lineSpacing() + chrome + 2
+        height = lines * self.text.fontMetrics().lineSpacing() + chrome + 2
+        if shrunk:
+            self._fit()
+        return height
 
     def show_notice(self, notice: Notice | None) -> None:
         self._notice = notice
@@ -133,11 +144,43 @@ class NoticeBanner(QFrame):
         text = str(notice.text)
         self.text.setText(f"{prefix} {text}" if prefix else text)
         self.setAccessibleName(self.text.text())
+        self._fit()
         if self.property("tone") != str(notice.tone):
             self.setProperty("tone", str(notice.tone))
             self.style().unpolish(self)
             self.style().polish(self)
         self.show()
+
+    def _lines_at(self, px: int, width: int) -> int:
+        font = self.text.font()
+        font.setPixelSize(px)
+        metrics = QFontMetrics(font)
+        box = metrics.boundingRect(
+            QRect(0, 0, max(1, width), 100_000), int(Qt.TextFlag.TextWordWrap), self.text.text()
+        )
+        return -(-box.height() // metrics.lineSpacing())
+
+    def _fit(self) -> None:
+        """The theme's size when the notice fits the lines kept for it, else the largest size (down to 3/4 of
+        it) that does: the header, and so the page below it, keeps its height."""
+        if self._shrunk:
+            self._shrunk = 0
+            self.text.setStyleSheet("")
+        self.text.ensurePolished()
+        normal = self.text.font().pixelSize()
+        width = self.text.width()
+        if normal <= 0 or width <= 0 or self._lines_at(normal, width) <= self.lines:
+            return
+        px = normal
+        while px > round(normal * 0.75) and self._lines_at(px, width) > self.lines:
+            px -= 1
+        self._shrunk = px
+        self.text.setStyleSheet(f"font-size: {px}px;")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._notice is not None and event.size().width() != event.oldSize().width():
+            self._fit()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self._notice is not None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from core.domain.ids import PlaceId
 from kiosk.ui.main_window import MainWindow
 from kiosk.viewmodels.flow_state import Step
+from kiosk.viewmodels.i18n import plain
 from tests.kiosk import screenshots
 from tests.support.kiosk_windows import find, make_window, settle, unseen
 from tests.support.screens import LANDSCAPE, PORTRAIT, SMALL, fill_screen
@@ -351,3 +352,29 @@ def _background_and_label(button: QWidget) -> tuple[Any, float]:
         counts[c.name()] = counts.get(c.name(), 0) + 1
     background = max(inner, key=lambda c: counts[c.name()])
     return background, max(_contrast(background, c) for c in inner)
+
+
+LONG_NOTICE = (
+    "The payment was declined by the card terminal. Nothing was charged: try the card again, use another card, "
+    "or ask a member of staff at the counter for help."
+)
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, SMALL, PORTRAIT], ids=["landscape", "small", "portrait"])
+def test_a_notice_of_two_lines_moves_nothing_under_the_finger(qtbot, stand_in, size):
+    # A landscape header kept room for one line: a notice that wrapped pushed the whole page down by one.
+    window = make_window(qtbot, stand_in, size)
+    quiet = replace(screenshots.states()["payment-demo"], notice=None)
+    stand_in.show(quiet)
+    settle()
+    names = ("demo_approve", "demo_decline", "cancel", "countdown_clock")
+    before = {name: find(window, name).mapTo(window, QPoint(0, 0)) for name in names}
+    notice = screenshots.states()["payment-demo"].notice
+    stand_in.show(replace(quiet, notice=replace(notice, text=plain(LONG_NOTICE))))
+    settle()
+    text = find(window, "notice_text")
+    lines = text.height() // text.fontMetrics().lineSpacing()
+    assert lines == 2, f"the notice took {lines} lines at {size}: a test of a two-line notice needs two"
+    assert not unseen(text), unseen(text)
+    after = {name: find(window, name).mapTo(window, QPoint(0, 0)) for name in names}
+    assert after == before
