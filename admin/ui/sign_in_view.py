@@ -21,6 +21,13 @@ from admin.viewmodels.sign_in import Phase, SignInState, SignInViewModel
 CARD_WIDTH = 420
 
 
+def _rule() -> QFrame:
+    line = QFrame()
+    line.setObjectName("orRule")
+    line.setFrameShape(QFrame.Shape.HLine)
+    return line
+
+
 class SignInView(QWidget):
     def __init__(self, vm: SignInViewModel, where: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,7 +88,12 @@ class SignInView(QWidget):
         form.addWidget(self.error)
         form.addWidget(self.status)
         form.addWidget(self.sign_in)
-        form.addWidget(self.or_line)
+        self.or_row = QWidget()
+        rule_row = QHBoxLayout(self.or_row)
+        rule_row.setContentsMargins(0, 4, 0, 4)
+        for part in (_rule(), self.or_line, _rule()):
+            rule_row.addWidget(part, 1 if part is not self.or_line else 0)
+        form.addWidget(self.or_row)
         form.addWidget(self.google)
 
         row = QHBoxLayout()
@@ -111,7 +123,7 @@ class SignInView(QWidget):
         for widget in (self.email, self.password, self.remember, self.sign_in, self.google):
             widget.setEnabled(not busy)
         self.google.setVisible(state.google_available)
-        self.or_line.setVisible(state.google_available)
+        self.or_row.setVisible(state.google_available)
         self.error.setText(state.error)
         self.error.setVisible(bool(state.error))
         status = {

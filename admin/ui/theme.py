@@ -28,14 +28,17 @@ QPushButton#signIn:disabled {{ background: #9fb0ea; border-color: #9fb0ea; }}
 #topBar {{ background: #ffffff; border-bottom: 1px solid #dde0e7; }}
 #topTitle {{ font-size: 18px; font-weight: 700; }}
 #who {{ color: #5c6370; }}
-QListWidget#nav {{ background: #ffffff; border: none; border-right: 1px solid #dde0e7; padding: 8px 0; }}
-QListWidget#nav::item {{ padding: 10px 18px; border-radius: 0; }}
+QListWidget#nav {{ background: #ffffff; border: none; border-right: 1px solid #dde0e7; padding: 8px 0;
+                   outline: 0; }}
+QListWidget#nav::item {{ padding: 10px 18px 10px 15px; border: none; border-left: 3px solid transparent; }}
+QListWidget#nav::item:hover:!selected {{ background: #f3f4f7; }}
 QListWidget#nav::item:selected {{ background: #e7ecfc; color: {ACCENT}; font-weight: 600;
                                   border-left: 3px solid {ACCENT}; }}
 #pageTitle {{ font-size: 22px; font-weight: 700; }}
 #pageSummary {{ color: #5c6370; }}
-#comesLater {{ color: #5c6370; background: #ffffff; border: 1px dashed #c5cad5; border-radius: 8px;
+#comesLater {{ color: #5c6370; background: #ffffff; border: 1px solid #dde0e7; border-radius: 8px;
                padding: 16px; }}
+#orRule {{ color: #dde0e7; }}
 """
 
 

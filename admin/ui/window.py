@@ -25,6 +25,7 @@ class AdminWindow(QMainWindow):
         self.shell: Shell | None = None
         bind(vm.signed_in, self._on_vm_signed_in, self)
         bind(vm.signed_out, self._on_vm_signed_out, self)
+        self.sign_in.email.setFocus()
 
     def _on_vm_signed_in(self, session: StaffSession) -> None:
         self._drop_shell()
