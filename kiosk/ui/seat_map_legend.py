@@ -57,6 +57,9 @@ def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = 
 def _icon(pix: QPixmap) -> QLabel:
     icon = QLabel()
     icon.setPixmap(pix)
+    icon.setScaledContents(
+        True
+    )  # smaller beside a small display's smaller words (SeatMapLegend.fit_swatches)
     icon.setFixedSize(SWATCH, SWATCH)
     return icon
 
@@ -140,12 +143,23 @@ class SeatMapLegend(QWidget):
         widest = [0, 0]
         for i, (_icon_label, words) in enumerate(self._symbols):
             widest[i % 2] = max(widest[i % 2], words.sizeHint().width())
-        need = 2 * SWATCH + sum(widest) + 3 * spacing
+        need = 2 * self._swatches[0][0].width() + sum(widest) + 3 * spacing
         return need <= self.width()
+
+    def fit_swatches(self) -> None:
+        """Swatches no taller than a line of the legend's words (and at most SWATCH): each row is one line high,
+        so the compact theme's smaller words give the rows back their height."""
+        words = self._symbol_words[0][0]
+        words.ensurePolished()
+        size = max(16, min(SWATCH, words.fontMetrics().lineSpacing() + 2))
+        for icon, *_ in self._swatches:
+            if icon.width() != size:
+                icon.setFixedSize(size, size)
 
     def reflow(self) -> None:
         """Two symbol columns where their words fit, else one (the legend's width is the panel's)."""
         self._reflow_pending = False
+        self.fit_swatches()
         self._place_symbols(2 if self._two_columns_fit() else 1)
 
     def _reflow_later(self) -> None:
