@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -46,11 +47,18 @@ def verify(
     if len(public_key_bytes) != PUBLIC_KEY_SIZE or len(signature) != SIGNATURE_SIZE:
         return False
     try:
-        key = Ed25519PublicKey.from_public_bytes(bytes(public_key_bytes))
-        key.verify(bytes(signature), bytes(payload_bytes))
+        _public_key(bytes(public_key_bytes)).verify(bytes(signature), bytes(payload_bytes))
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True
+
+
+@lru_cache(maxsize=256)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    """The key object for a raw public key, made once: a door checks thousands of tickets against a handful of
+    keys. Cached by the key's own bytes, not its id, so a changed or revoked key can never be served stale:
+    which keys are trusted is the caller's mapping, asked on every check. A bad key raises (not cached)."""
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def public_key_bytes(private_key: Ed25519PrivateKey) -> bytes:

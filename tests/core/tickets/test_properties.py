@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,35 @@ def test_decode_random_bytes(data: bytes) -> None:
 @given(data=st.binary(max_size=120))
 def test_base45_round_trip(data: bytes) -> None:
     assert qr.b45decode(qr.b45encode(data)) == data
+
+
+def _rfc9285_decode(text: str) -> bytes | None:
+    """RFC 9285 section 4.2 read literally, one group at a time; None where it has no bytes."""
+    if len(text) % 3 == 1 or any(c not in qr.ALPHABET for c in text):
+        return None
+    out = bytearray()
+    for i in range(0, len(text), 3):
+        group = text[i : i + 3]
+        n = sum(qr.ALPHABET.index(c) * 45**k for k, c in enumerate(group))
+        if n >= 256 ** (len(group) - 1):
+            return None
+        out += n.to_bytes(len(group) - 1, "big")
+    return bytes(out)
+
+
+@_SETTINGS
+@given(text=st.text(alphabet=qr.ALPHABET + "a_\xff", max_size=200))
+@example(text="GGW")  # 65,536: one above the largest group
+@example(text="FGW" * 50 + "U5")  # the largest groups, then the largest last byte
+@example(text="V5")  # 256: one above the largest last byte
+def test_base45_decode_matches_the_rfc(text: str) -> None:
+    # b45decode works on all groups at once (a big-integer trick); the RFC's own loop must agree on every text.
+    expected = _rfc9285_decode(text)
+    if expected is None:
+        with pytest.raises(ValueError):  # noqa: PT011
+            qr.b45decode(text)
+    else:
+        assert qr.b45decode(text) == expected
 
 
 @_SETTINGS

@@ -110,3 +110,17 @@ def test_fingerprint_format(key: Ed25519PrivateKey, other_key: Ed25519PrivateKey
     assert (
         signing.fingerprint(bytes(32)) == "6668-7AAD-F862-BD77"
     )  # sha256(32 zero bytes) = 66687aad f862bd77...
+
+
+def test_a_cached_key_is_trusted_only_while_the_mapping_holds_it(
+    ticket: Signed, other_key: Ed25519PrivateKey
+) -> None:
+    # verify keeps key objects by their bytes; trust is still the caller's mapping, read on every check.
+    signing.check_signature(ticket.payload, ticket.signed, ticket.signature, ticket.trusted)  # now cached
+    with pytest.raises(signing.UnknownKey):  # revoked: gone from the door's trusted keys
+        signing.check_signature(ticket.payload, ticket.signed, ticket.signature, {})
+    with pytest.raises(signing.BadSignature):  # the same id now names another key
+        signing.check_signature(
+            ticket.payload, ticket.signed, ticket.signature, {KEY_ID: signing.public_key_bytes(other_key)}
+        )
+    signing.check_signature(ticket.payload, ticket.signed, ticket.signature, ticket.trusted)
