@@ -174,14 +174,17 @@ places = Table(
         postgresql_where=text("state = 'free'"),
         sqlite_where=text("state = 'free'"),
     ),
-    # Lapsed holds are takeable too; this finds them without a job having released them.
+    # Lapsed holds are takeable too; this finds them without a job having released them. Only a statement
+    # that bounds held_until (held_until <= :now implies IS NOT NULL) can use it: a lookup by hold_id or id
+    # with state = 'held' could too otherwise, and with statistics taken before the sale the planner counts
+    # this index empty and walks every held place instead of ix_places_hold_id (migration 0013).
     Index(
         "ix_places_held",
         "concert_id",
         "section_id",
         "held_until",
-        postgresql_where=text("state = 'held'"),
-        sqlite_where=text("state = 'held'"),
+        postgresql_where=text("state = 'held' AND held_until IS NOT NULL"),
+        sqlite_where=text("state = 'held' AND held_until IS NOT NULL"),
     ),
     # Only held places have a hold_id: the partial index keeps the NULLs of every free and sold place out,
     # so selling or releasing a place writes no entry here (migration 0010 has the measurements).

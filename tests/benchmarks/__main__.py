@@ -39,7 +39,7 @@ BENCHMARKS = (
 )
 EXTRA = ("api_framework", "place_indexes")
 """Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes; the
-index sets and fillfactors of places (migration 0010), about 4 minutes."""
+index sets and fillfactors of places (migrations 0010, 0013), about 4 minutes."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
