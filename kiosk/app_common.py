@@ -21,6 +21,7 @@ def show(window: QWidget) -> None:
     own first size in a corner of a larger screen."""
     window.setGeometry(window.screen().availableGeometry())
     window.showMaximized()
+    window.activateWindow()  # no window manager may be there to give it the keyboard (and its focus ring)
 
 
 async def staff_exit(

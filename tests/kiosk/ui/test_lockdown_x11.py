@@ -95,6 +95,7 @@ def test_the_windowed_kiosk_fills_a_bare_x_server(bare_x):
     # No window manager answers "maximise" here: the window stayed at its own first size in a corner.
     report = _child("tests.kiosk.ui.x11_window_child", bare_x)
     assert report["window"] == report["screen"]
+    assert report["active"]  # keys reach it, and its focus ring shows, with no window manager to focus it
 
 
 @pytest.mark.parametrize("bare_x", [(1920, 1080)], indirect=True, ids=["landscape"])
@@ -104,3 +105,4 @@ def test_the_windowed_kiosk_is_maximised_under_a_window_manager(window_manager):
     fx, fy, free_width, free_height = report["free"]  # type: ignore[misc]
     # The frame (title bar and borders) fills the screen's free area and stays on it.
     assert (x, y, width, height) == (fx, fy, free_width, free_height), report
+    assert report["active"]

@@ -23,6 +23,7 @@ def main() -> None:
         report["inside"] = window.geometry().getRect()
         report["free"] = window.screen().availableGeometry().getRect()
         report["screen"] = window.screen().geometry().getRect()
+        report["active"] = window.isActiveWindow()
         app.exit()
 
     QTimer.singleShot(1500, measure)  # time for X (and a window manager, if any) to map and place the window
