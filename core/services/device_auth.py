@@ -156,7 +156,8 @@ async def device_from_token(ctx: ServiceContext, key: TokenKey, token: str) -> t
     async def work(conn: AsyncConnection) -> Device | None:
         return await devices_db.get_device(conn, DeviceId(device_id))
 
-    device = await ctx.db.read(work)
+    # One statement, so no transaction around it: on PostgreSQL one round trip on every device request.
+    device = await ctx.db.statement(work, writes=False)
     if device is None:
         raise _not_authenticated("the device no longer exists")
     _check_approved(device)
