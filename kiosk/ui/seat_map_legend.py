@@ -247,10 +247,11 @@ class SeatMapPanel(QFrame):
         top_box = QVBoxLayout(top)
         top_box.setContentsMargins(0, 0, 0, 0)
         top_box.setSpacing(8)
+        # Notices under the actions: one that comes with a tap on the map must not move Continue under the finger.
         top_box.addWidget(self.choice)
+        top_box.addLayout(self.actions)
         top_box.addWidget(self.notice)
         top_box.addWidget(self.paused)
-        top_box.addLayout(self.actions)
         self._top = top
         self._extra = QWidget()
         self._extra.setLayout(self.extra)

@@ -190,10 +190,15 @@ def test_the_maximum_per_order_is_shown_and_spoken(
     for p in row[:8]:
         assert model.toggle(p)
     widget.view.zoom_to_usable(QPointF(seat_pos(widget, row[8])))
+    QApplication.processEvents()
+    clear_at = widget.panel.clear.mapTo(widget, QPoint(0, 0))
     qtbot.mouseClick(widget.view.viewport(), Qt.MouseButton.LeftButton, pos=seat_pos(widget, row[8]))
     assert model.state.selection == tuple(row[:8])
     assert widget.panel.notice.text() == "You can choose up to 8 seats."
     assert widget.panel.notice.isVisibleTo(widget)
+    QApplication.processEvents()
+    # The notice comes under the panel's actions: they stay where the buyer's finger expects them.
+    assert widget.panel.clear.mapTo(widget, QPoint(0, 0)) == clear_at
     assert speaker.said[-1] == "You can choose up to 8 seats."
     assert widget.seats.drawn_look(row[8]) is Look.FREE
 
