@@ -55,9 +55,9 @@ class LocalBus:
         self._watcher: asyncio.Task[None] | None = None
         self._watching = asyncio.Event()
 
-    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+    async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         self.note_own_commit()
-        seq = self._seq.get(event.concert_id, 0) + 1
+        seq = self._seq.get(event.concert_id, 0) + (2 if gap else 1)  # a gap: one seq nobody receives
         self._seq[event.concert_id] = seq
         published = replace(event, seq=seq)
         for sub in self._subs.get(event.concert_id, ()):

@@ -12,7 +12,7 @@ from core.events.protocol import BusMessage, BusStatus
 
 
 class PausedBus:
-    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+    async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         return event  # a device never publishes; only the server does
 
     @asynccontextmanager

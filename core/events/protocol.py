@@ -43,9 +43,12 @@ BusMessage = PlacesChanged | Resync | BusStatus
 
 
 class EventBus(Protocol):
-    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+    async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         """Publish after commit; returns the event with its per-concert ``seq`` (0: not sent). Never raises
-        for transport faults: events are hints, so a lost publish is logged and costs only staleness."""
+        for transport faults: events are hints, so a lost publish is logged and costs only staleness.
+
+        ``gap``: events of this concert were lost before this one (dropped or not sent), so leave a hole in the
+        seq before it; subscribers see the hole and reload from the database."""
         ...
 
     def subscribe(self, concert_id: ConcertId) -> AbstractAsyncContextManager[AsyncIterator[BusMessage]]:

@@ -26,8 +26,11 @@ from core.events.protocol import BusMessage, BusStatus, Resync, channel
 log = logging.getLogger(__name__)
 
 # INCR and PUBLISH in one script: Redis runs scripts atomically, so the order on the channel is the seq order
-# even with many publishers, and a seq is never handed out without its message being sent.
+# even with many publishers, and a seq is never handed out without its message being sent. ARGV[3] = '1' asks
+# for a gap: one seq is skipped, so subscribers notice that events were lost before this one. (A second INCR
+# rather than INCRBY: the server's ACL user may run INCR, and one missing seq is as good a gap as a hundred.)
 _PUBLISH_LUA = """
+if ARGV[3] == '1' then redis.call('INCR', KEYS[1]) end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('PUBLISH', ARGV[1], seq .. '|' .. ARGV[2])
 return seq
@@ -80,17 +83,25 @@ class RedisBus:
         self._pubsub_redis = _client(url, self._tuning, retries=0)
         self._script = self._redis.register_script(_PUBLISH_LUA)
         self._subscriptions: set[_RedisSubscription] = set()
+        self._failing = 0
+        """Publishes failed in a row: the first is a warning, the rest of the outage only debug lines."""
 
-    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+    async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         cid = event.concert_id
         try:
             async with asyncio.timeout(self._tuning.publish_timeout):
                 seq = await self._script(
-                    keys=[seq_key(cid, self.namespace)], args=[channel(cid, self.namespace), encode(event)]
+                    keys=[seq_key(cid, self.namespace)],
+                    args=[channel(cid, self.namespace), encode(event), "1" if gap else "0"],
                 )
         except _TRANSPORT_ERRORS as exc:
-            log.warning("live update for concert %s not published: %s", cid, _describe(exc))
+            self._failing += 1
+            level = logging.WARNING if self._failing == 1 else logging.DEBUG
+            log.log(level, "live update for concert %s not published: %s", cid, _describe(exc))
             return replace(event, seq=0)
+        if self._failing:
+            log.info("live updates published again (%d were not)", self._failing)
+            self._failing = 0
         return replace(event, seq=int(seq))
 
     @asynccontextmanager

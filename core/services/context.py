@@ -23,6 +23,7 @@ from core.domain.clock import Clock, OffsetClock, SystemClock
 from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
+from core.events.publisher import BackgroundPublisher
 from core.iot.mqtt import MqttGate
 from core.iot.protocol import GateController
 from core.security.secret_store import redis_url_with_password, resolve_secret
@@ -45,10 +46,16 @@ class ServiceContext:
     one (a server database and no ticket_signing_key_ref), checkout refuses to sell. Devices sign nothing."""
     gate: GateController | None = None
     """The turnstile to open on ADMIT (a door device with a gate), if any."""
+    publisher: BackgroundPublisher | None = None
+    """Sends live updates from a task of its own, so a sale never waits for Redis. ``open`` starts one; a
+    context built by hand without one publishes inline (awaiting the bus)."""
 
     async def publish(self, event: PlacesChanged | None) -> None:
         """After commit only. A failed publish is logged and never fails the sale: events are hints."""
         if event is None or not event.changes:
+            return
+        if self.publisher is not None:
+            self.publisher.offer(event)
             return
         try:
             await self.bus.publish(event)
@@ -80,15 +87,18 @@ class ServiceContext:
         await register_at_start(db, signer, clock)
         bus = await open_bus(replace(redis_settings, redis_namespace=settings.redis_namespace))
         db.after_commit.append(bus.note_own_commit)
-        ctx = cls(settings=settings, db=db, bus=bus, clock=clock, signer=signer)
+        publisher = BackgroundPublisher(bus)
+        ctx = cls(settings=settings, db=db, bus=bus, clock=clock, signer=signer, publisher=publisher)
         gate: MqttGate | None = None
         try:
+            publisher.start()
             # The turnstiles, when this process sends gate commands (gate_open_enabled): signed and expiring.
             gate = ctx.gate = await open_gate(settings, client_id=_mqtt_client_id(), clock=clock)
             yield ctx
         finally:
             if gate is not None:
                 await gate.aclose()
+            await publisher.aclose()  # sends what the last sales queued, for a bounded time
             await bus.close()
             await db.dispose()
 

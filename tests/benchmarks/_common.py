@@ -7,8 +7,8 @@ import os
 import random
 import re
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from core.db.transaction import Database
 from core.domain.clock import SystemClock
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
+from core.events.publisher import BackgroundPublisher
 from core.services.context import ServiceContext
 from tests.builders import Stage, build_stage
 from tests.support import pgdb
@@ -117,7 +118,7 @@ _stage_numbers = itertools.count(1)
 class NullBus:
     """A bus that publishes nowhere: to take the publish cost out of a measurement."""
 
-    async def publish(self, event: PlacesChanged) -> PlacesChanged:
+    async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         return event
 
     def subscribe(self, concert_id: Any) -> Any:  # pragma: no cover - never subscribed to
@@ -209,17 +210,37 @@ class Env:
 
     @asynccontextmanager
     async def context(
-        self, *, pool_size: int = 32, bus: str = "real"
+        self,
+        *,
+        pool_size: int = 32,
+        bus: str = "real",
+        wrap_bus: Callable[[EventBus], EventBus] | None = None,
     ) -> AsyncIterator[tuple[ServiceContext, str]]:
+        """A context as ServiceContext.open makes one: the real bus behind a background publisher (the 'null'
+        bus publishes nothing, so it gets none). ``wrap_bus`` puts something between the two (live_latency's
+        stamps)."""
         db = Database(self.engine(pool_size=pool_size))
         the_bus, bus_name = self.bus(bus)
+        if wrap_bus is not None:
+            the_bus = wrap_bus(the_bus)
         settings = Settings(
             database_url=self.url, redis_url=self.redis_url or "", database_pool_size=pool_size
         )
         try:
             signer = await memory_signer(db, SystemClock())
-            ctx = ServiceContext(settings=settings, db=db, bus=the_bus, clock=SystemClock(), signer=signer)
-            yield ctx, bus_name
+            async with AsyncExitStack() as stack:
+                publisher = None
+                if bus != "null":
+                    publisher = await stack.enter_async_context(BackgroundPublisher.running(the_bus))
+                ctx = ServiceContext(
+                    settings=settings,
+                    db=db,
+                    bus=the_bus,
+                    clock=SystemClock(),
+                    signer=signer,
+                    publisher=publisher,
+                )
+                yield ctx, bus_name
         finally:
             await the_bus.close()
             await db.dispose()
