@@ -15,7 +15,15 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from core import __version__
-from core.api import problems, routes_catalog, routes_devices, routes_door, routes_sales, routes_staff
+from core.api import (
+    problems,
+    routes_catalog,
+    routes_devices,
+    routes_door,
+    routes_sales,
+    routes_staff,
+    routes_venues,
+)
 from core.api.limits import MAX_BODY_BYTES, Limiter, limits_from
 from core.api.state import ApiState
 from core.api.timeouts import request_timeout
@@ -85,6 +93,7 @@ def create_app(
             *routes_sales.ROUTES,
             *routes_door.ROUTES,
             *routes_staff.ROUTES,
+            *routes_venues.ROUTES,
         ],
         middleware=[request_timeout(settings.server_request_timeout_s)],
         lifespan=[lifespan],

@@ -55,7 +55,7 @@ _READ_FAILED = (
 )
 
 
-def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+def http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """Litestar's own refusals (400 unreadable body, 404 route, 405 method, 413 too large) as the Encore errors
     they are, so each carries its class's declared fields like every other problem."""
     assert isinstance(exc, HTTPException)
@@ -69,7 +69,10 @@ def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, 
             code=ErrorCode.ROUTE_NOT_FOUND,
         )
     elif status == 413:
-        error = RequestTooLarge(MAX_BODY_BYTES)
+        # A route may take more than the default (a seating-plan file); the refusal names that route's limit.
+        # Litestar leaves an unset per-route limit as its Empty sentinel, not None.
+        limit = getattr(request.scope.get("route_handler"), "request_max_body_size", None)
+        error = RequestTooLarge(limit if isinstance(limit, int) and limit > 0 else MAX_BODY_BYTES)
     else:
         # 405 and anything else Litestar may raise: EncoreError's own codes, which add no fields.
         code = ErrorCode.METHOD_NOT_ALLOWED if status == 405 else ErrorCode.HTTP_ERROR

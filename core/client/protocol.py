@@ -35,13 +35,15 @@ from core.domain.devices import Device, DeviceKind
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.health import DeviceHealth
 from core.domain.holds import Hold
-from core.domain.ids import ConcertId, DeviceId, HoldId, PlaceId, SectionId, TicketId
+from core.domain.ids import ConcertId, DeviceId, HoldId, PlaceId, PlanId, SeatId, SectionId, TicketId, VenueId
 from core.domain.live import AvailabilityView
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput, TerminalKind
+from core.domain.plan_spec import GridSection
 from core.domain.scans import ScanOutcome
 from core.domain.staff import Role, Staff
 from core.domain.tickets import Layout
+from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 
 if TYPE_CHECKING:
     from core.client.door_station import DoorStation
@@ -250,6 +252,43 @@ class StaffSession(Protocol):
     ) -> Staff:
         """A new account (admins): a password to sign in and/or a PIN of 6 to 12 digits for the kiosks;
         ``staff_number`` None takes the next free number."""
+        ...
+
+    # --- venues and seating plans (managers and admins) ------------------------------------------------
+
+    async def list_venues(self) -> list[Venue]: ...
+
+    async def create_venue(self, *, name: str, timezone: str) -> Venue: ...
+
+    async def list_plans(self, venue_id: VenueId) -> list[SeatingPlan]: ...
+
+    async def create_plan_from_grid(
+        self, venue_id: VenueId, *, name: str, sections: Sequence[GridSection]
+    ) -> SeatingPlan:
+        """A plan laid out by the grid generator (core.domain.plan_spec.GridSection)."""
+        ...
+
+    async def import_plan_csv(
+        self, venue_id: VenueId, *, name: str, csv_text: str, source: str = "plan.csv"
+    ) -> SeatingPlan:
+        """A plan from a CSV file; a bad file raises PlanFileError with every problem and its line, and nothing
+        is written."""
+        ...
+
+    async def get_plan_layout(self, plan_id: PlanId) -> PlanLayout:
+        """The plan with every seat and its marks."""
+        ...
+
+    async def mark_seats(
+        self,
+        plan_id: PlanId,
+        seat_ids: Sequence[SeatId],
+        mark: SeatMark,
+        *,
+        on: bool = True,
+        reason: str = "",
+    ) -> PlanLayout:
+        """Mark or unmark seats; blocking needs a reason and applies to concerts put on sale afterwards."""
         ...
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -20,9 +21,11 @@ from core.config import Settings
 from core.domain.api_bodies import StaffSummary
 from core.domain.clock import Clock
 from core.domain.devices import Device
-from core.domain.ids import DeviceId
+from core.domain.ids import DeviceId, PlanId, SeatId, VenueId
+from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, SessionToken, Staff, StaffActor
-from core.services import ServiceContext, devices, google_sign_in, sessions, staff
+from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
+from core.services import ServiceContext, devices, google_sign_in, sessions, staff, venues
 from core.services.staff_devices import SignInDevice
 
 __all__ = ["LocalStaffClient", "LocalStaffSession"]
@@ -161,4 +164,43 @@ class LocalStaffSession(StaffSession):
             password=password,
             pin=pin,
             staff_number=staff_number,
+        )
+
+    async def list_venues(self) -> list[Venue]:
+        return list(await venues.list_venues(self._ctx, await self._who()))
+
+    async def create_venue(self, *, name: str, timezone: str) -> Venue:
+        return await venues.create_venue(self._ctx, await self._who(), name=name, timezone=timezone)
+
+    async def list_plans(self, venue_id: VenueId) -> list[SeatingPlan]:
+        return list(await venues.list_plans(self._ctx, await self._who(), venue_id))
+
+    async def create_plan_from_grid(
+        self, venue_id: VenueId, *, name: str, sections: Sequence[GridSection]
+    ) -> SeatingPlan:
+        return await venues.create_plan_from_grid(
+            self._ctx, await self._who(), venue_id, name=name, sections=sections
+        )
+
+    async def import_plan_csv(
+        self, venue_id: VenueId, *, name: str, csv_text: str, source: str = "plan.csv"
+    ) -> SeatingPlan:
+        return await venues.import_plan_csv(
+            self._ctx, await self._who(), venue_id, name=name, csv_text=csv_text, source=source
+        )
+
+    async def get_plan_layout(self, plan_id: PlanId) -> PlanLayout:
+        return await venues.get_plan_layout(self._ctx, await self._who(), plan_id)
+
+    async def mark_seats(
+        self,
+        plan_id: PlanId,
+        seat_ids: Sequence[SeatId],
+        mark: SeatMark,
+        *,
+        on: bool = True,
+        reason: str = "",
+    ) -> PlanLayout:
+        return await venues.mark_seats(
+            self._ctx, await self._who(), plan_id, seat_ids, mark, on=on, reason=reason
         )

@@ -8,6 +8,7 @@ do it twice or count a second sign-in try.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,8 +22,11 @@ from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
 from core.domain.api_bodies import SignInResult, StaffSummary
 from core.domain.devices import Device
-from core.domain.ids import DeviceId
+from core.domain.ids import DeviceId, PlanId, SeatId, VenueId
+from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, Staff
+from core.domain.venue_bodies import CsvPlanRequest, GridPlanRequest, MarkSeatsRequest, NewVenueRequest
+from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 
 __all__ = ["RemoteStaffClient", "RemoteStaffSession"]
 
@@ -149,3 +153,50 @@ class RemoteStaffSession(StaffSession):
             "staff_number": staff_number,
         }
         return self._http.decode(await self._call("POST", "/v1/staff", body=body, repeatable=False), Staff)
+
+    async def list_venues(self) -> list[Venue]:
+        return self._http.decode(await self._call("GET", "/v1/venues", repeatable=True), list[Venue])
+
+    async def create_venue(self, *, name: str, timezone: str) -> Venue:
+        body = NewVenueRequest(name=name, timezone=timezone)
+        return self._http.decode(await self._call("POST", "/v1/venues", body=body, repeatable=False), Venue)
+
+    async def list_plans(self, venue_id: VenueId) -> list[SeatingPlan]:
+        response = await self._call("GET", f"/v1/venues/{int(venue_id)}/plans", repeatable=True)
+        return self._http.decode(response, list[SeatingPlan])
+
+    async def create_plan_from_grid(
+        self, venue_id: VenueId, *, name: str, sections: Sequence[GridSection]
+    ) -> SeatingPlan:
+        body = GridPlanRequest(name=name, sections=list(sections))
+        response = await self._call(
+            "POST", f"/v1/venues/{int(venue_id)}/plans/grid", body=body, repeatable=False
+        )
+        return self._http.decode(response, SeatingPlan)
+
+    async def import_plan_csv(
+        self, venue_id: VenueId, *, name: str, csv_text: str, source: str = "plan.csv"
+    ) -> SeatingPlan:
+        body = CsvPlanRequest(name=name, csv_text=csv_text, source=source)
+        response = await self._call(
+            "POST", f"/v1/venues/{int(venue_id)}/plans/csv", body=body, repeatable=False
+        )
+        return self._http.decode(response, SeatingPlan)
+
+    async def get_plan_layout(self, plan_id: PlanId) -> PlanLayout:
+        return self._http.decode(
+            await self._call("GET", f"/v1/plans/{int(plan_id)}", repeatable=True), PlanLayout
+        )
+
+    async def mark_seats(
+        self,
+        plan_id: PlanId,
+        seat_ids: Sequence[SeatId],
+        mark: SeatMark,
+        *,
+        on: bool = True,
+        reason: str = "",
+    ) -> PlanLayout:
+        body = MarkSeatsRequest(seat_ids=[int(i) for i in seat_ids], mark=mark, on=on, reason=reason)
+        response = await self._call("POST", f"/v1/plans/{int(plan_id)}/marks", body=body, repeatable=False)
+        return self._http.decode(response, PlanLayout)

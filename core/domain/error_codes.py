@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     PLAN_EMPTY = "plan_empty"
     PLAN_NAME_INVALID = "plan_name_invalid"
     PLAN_NOT_IN_VENUE = "plan_not_in_venue"
+    POSITION_INVALID = "position_invalid"
     PRICE_INVALID = "price_invalid"
     PUBLIC_KEY_INVALID = "public_key_invalid"
     QUANTITY_INVALID = "quantity_invalid"

@@ -21,6 +21,8 @@ MAX_SEATS_PER_ROW = 500
 MAX_STANDING = 100_000
 MAX_NAME = 100
 MAX_REASON = 40
+MAX_ORIGIN = 10_000.0
+"""Where a section may start, in plan units either way (a stadium is a few hundred seats across)."""
 
 SeatRef = tuple[str, int]
 """(row label, seat number) inside one section."""
@@ -179,8 +181,15 @@ def _seated(grid: GridSection, name: str, field: str) -> SectionSpec:
             f"{name}: a gap between rows must follow row 1 to {grid.rows - 1}, not {bad_gap[0]}.",
             code=ErrorCode.ROW_GAP_INVALID,
         )
+    for axis, value in (("origin_x", grid.origin_x), ("origin_y", grid.origin_y)):
+        if not (math.isfinite(value) and abs(value) <= MAX_ORIGIN):
+            raise InputError(
+                f"{field}.{axis}",
+                f"{name}: a section starts within {MAX_ORIGIN:g} units of the plan's centre, not at {value!r}.",
+                code=ErrorCode.POSITION_INVALID,
+            )
     width = row_width(grid)
-    if grid.curve_radius and not (math.isfinite(grid.curve_radius) and grid.curve_radius >= width):
+    if grid.curve_radius and not (width <= grid.curve_radius <= MAX_ORIGIN):
         raise InputError(
             f"{field}.curve_radius",
             f"{name}: a curve's radius must be at least the row's width ({width:g}); 0 keeps rows straight.",
@@ -234,14 +243,13 @@ def _blocked(grid: GridSection, name: str, field: str, labels: set[str]) -> dict
 
 def check_block_reason(reason: str, field: str = "reason") -> str:
     """Why a seat is blocked, as people will read it in the plan ('Sound desk')."""
-    cleaned = reason.strip()
-    if not cleaned or len(cleaned) > MAX_REASON:
-        raise InputError(
-            field,
-            f"say why the seat is blocked in 1 to {MAX_REASON} characters, e.g. 'Sound desk' or 'Press'.",
-            code=ErrorCode.BLOCK_REASON_INVALID,
-        )
-    return cleaned
+    return clean_text(
+        field,
+        reason,
+        limit=MAX_REASON,
+        code=ErrorCode.BLOCK_REASON_INVALID,
+        hint=f"say why the seat is blocked in 1 to {MAX_REASON} characters, e.g. 'Sound desk' or 'Press'.",
+    )
 
 
 def _check_ref(grid: GridSection, name: str, field: str, labels: set[str], row: str, number: int) -> None:

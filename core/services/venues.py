@@ -15,6 +15,7 @@ from core.domain.ids import PlanId, SeatId, VenueId
 from core.domain.plan_csv import parse_plan_csv
 from core.domain.plan_spec import GridSection, SectionSpec, check_block_reason, check_plan_name, grid_to_specs
 from core.domain.staff import Actor, Permission
+from core.domain.validation import check_id, check_ids
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 from core.security.permissions import require
 from core.services.context import ServiceContext
@@ -86,6 +87,7 @@ async def list_venues(ctx: ServiceContext, actor: Actor | None = None) -> tuple[
 
 async def list_plans(ctx: ServiceContext, actor: Actor, venue_id: VenueId) -> tuple[SeatingPlan, ...]:
     require(actor, Permission.MANAGE_CATALOG)
+    check_id("venue", venue_id)
 
     async def work(conn: AsyncConnection) -> tuple[SeatingPlan, ...]:
         await _venue(conn, venue_id)
@@ -103,6 +105,7 @@ async def get_plan(ctx: ServiceContext, plan_id: PlanId) -> SeatingPlan:
 
 async def get_plan_layout(ctx: ServiceContext, actor: Actor, plan_id: PlanId) -> PlanLayout:
     require(actor, Permission.MANAGE_CATALOG)
+    check_id("plan", plan_id)
 
     async def work(conn: AsyncConnection) -> PlanLayout:
         return PlanLayout(await _plan(conn, plan_id), await db.plan_seats(conn, plan_id))
@@ -124,7 +127,8 @@ async def mark_seats(
     sale afterwards (their places are made then); the other marks are read live, so they show at once
     everywhere."""
     require(actor, Permission.MANAGE_CATALOG)
-    wanted = sorted(set(seat_ids))
+    check_id("plan", plan_id)
+    wanted = sorted({SeatId(i) for i in check_ids("seat_ids", seat_ids)})
     if not 1 <= len(wanted) <= MAX_MARKED:
         raise InputError(
             "seat_ids", f"choose 1 to {MAX_MARKED:,} seats to mark.", code=ErrorCode.SEATS_MISSING
@@ -188,6 +192,7 @@ async def create_plan_from_grid(
     ctx: ServiceContext, actor: Actor, venue_id: VenueId, *, name: str, sections: Sequence[GridSection]
 ) -> SeatingPlan:
     require(actor, Permission.MANAGE_CATALOG)
+    check_id("venue", venue_id)
     plan_name = check_plan_name(name)
     specs = grid_to_specs(sections)
     return await _store_plan(ctx, actor, venue_id, plan_name, specs, source="grid")
@@ -204,6 +209,7 @@ async def import_plan_csv(
 ) -> SeatingPlan:
     """Every problem in the file is reported at once (PlanFileError, line numbers); nothing is written."""
     require(actor, Permission.MANAGE_CATALOG)
+    check_id("venue", venue_id)
     plan_name = check_plan_name(name)
     specs = parse_plan_csv(csv_text, source)
     return await _store_plan(ctx, actor, venue_id, plan_name, specs, source=source)

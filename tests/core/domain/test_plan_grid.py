@@ -154,6 +154,13 @@ def test_blocked_seats_keep_their_reason() -> None:
             GridSection("A", SEATED, rows=3, seats_per_row=5, blocked_seats=(("A", 1, "x" * 41),)),
             "block_reason_invalid",
         ),
+        (GridSection("A", SEATED, rows=3, seats_per_row=11, curve_radius=1e9), "curve_invalid"),
+        (GridSection("A", SEATED, rows=1, seats_per_row=1, origin_x=1e308), "position_invalid"),
+        (GridSection("A", SEATED, rows=1, seats_per_row=1, origin_y=-math.inf), "position_invalid"),
+        (
+            GridSection("A", SEATED, rows=1, seats_per_row=1, blocked_seats=(("A", 1, "Desk\x00"),)),
+            "block_reason_invalid",
+        ),
         (GridSection("F", SectionKind.STANDING, capacity=5, aisle_after=(1,)), "standing_with_seats"),
         (
             GridSection("F", SectionKind.STANDING, capacity=5, blocked_seats=(("A", 1, "Press"),)),

@@ -59,6 +59,8 @@ async def test_bad_marks_change_nothing(ctx: ServiceContext) -> None:
         ([foreign.id], SeatMark.ACCESSIBLE, "", "seat_unknown"),
         ([SeatId(10**9)], SeatMark.ACCESSIBLE, "", "seat_unknown"),
         ([], SeatMark.ACCESSIBLE, "", "seats_missing"),
+        ([SeatId(0)], SeatMark.ACCESSIBLE, "", "id_invalid"),
+        ([SeatId(2**63)], SeatMark.ACCESSIBLE, "", "id_invalid"),
         ([a1.id], SeatMark.COMPANION, "", "seat_flags_conflict"),
         ([a1.id], SeatMark.BLOCKED, "  ", "block_reason_invalid"),
         ([a1.id], SeatMark.BLOCKED, "x" * 41, "block_reason_invalid"),
