@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from core.db import checkout as checkout_db
+from core.db.errors import is_unique_violation
 from core.db.tables import metadata, price_categories
 from core.domain.errors import Conflict, HoldExpired, InputError
 from core.domain.money import Money
@@ -197,3 +201,82 @@ async def test_the_one_statement_sale_writes_what_the_transaction_writes(pg_ctx)
     assert [p["ticket_id"] for p in places_a] == [t.id for t in order_a.tickets]
     assert all(t.signature for t in order_a.tickets)
     assert order_a == await orders.find_order(ctx, stage.manager, order_a.code)
+
+
+async def _while_the_concert_is_locked(ctx: ServiceContext, concert_id, sells) -> list:
+    """Run ``sells`` at once while another transaction locks the concert row: each sale takes its snapshot
+    and stops at its order's foreign-key check (or behind the other), so both are under way before either
+    commits. Released once two backends wait on a lock."""
+    engine = create_async_engine(ctx.settings.database_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as blocker, engine.connect() as watcher:
+            await blocker.begin()
+            await blocker.execute(text("SELECT id FROM concerts WHERE id = :c FOR UPDATE"), {"c": concert_id})
+            tasks = [asyncio.ensure_future(sell()) for sell in sells]
+            for _ in range(400):
+                waiting = (
+                    await watcher.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        )
+                    )
+                ).scalar_one()
+                await watcher.rollback()
+                if waiting >= len(sells):
+                    break
+                await asyncio.sleep(0.025)
+            assert waiting >= len(sells), "the sales never overlapped: the test proves nothing"
+            await blocker.rollback()
+            return await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await engine.dispose()
+
+
+async def test_two_sales_of_one_hold_under_way_at_once_sell_it_once(pg_ctx) -> None:
+    ctx = pg_ctx
+    stage = await build_stage(ctx)
+    hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
+    looks = {key: await checkout.look(ctx, stage.kiosk, hold.id, key) for key in ("a", "b")}
+    results = await _while_the_concert_is_locked(
+        ctx,
+        stage.id,
+        [
+            lambda key=key, seen=seen: checkout.checkout_seen(
+                ctx, stage.kiosk, hold.id, seen, idempotency_key=key, payment=_pay(hold.total)
+            )
+            for key, seen in looks.items()
+        ],
+    )
+    (order,) = [r for r in results if not isinstance(r, BaseException)]
+    (refused,) = [r for r in results if isinstance(r, BaseException)]
+    assert isinstance(refused, Conflict), refused
+    assert refused.code == "hold_checked_out"
+    assert len(order.tickets) == 2
+
+
+async def test_control_without_its_locks_the_second_sale_of_a_hold_hits_the_unique_order(pg_ctx) -> None:
+    """The sale statement with FOR UPDATE taken out: both sales see the hold unsold and both write; only the
+    unique hold_id of orders stops the second (an untyped IntegrityError, not hold_checked_out)."""
+    ctx = pg_ctx
+    stage = await build_stage(ctx)
+    hold = await sales.hold_places(ctx, stage.kiosk, stage.id, stage.seats[:2])
+    unlocked = text(checkout_db.SELL.text.replace(" FOR UPDATE OF pl", "").replace(" FOR UPDATE", ""))
+    assert "FOR UPDATE" not in unlocked.text
+    prepared = []
+    for key in ("a", "b"):
+        seen = await checkout.look(ctx, stage.kiosk, hold.id, key)
+        assert seen is not None
+        prepared.append(checkout_db.sell_params(await _sale(ctx, seen, stage.kiosk, key)))
+
+    def sell(params):
+        async def run():
+            return await ctx.db.statement(lambda conn: conn.execute(unlocked, params), writes=True)
+
+        return run
+
+    results = await _while_the_concert_is_locked(ctx, stage.id, [sell(p) for p in prepared])
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], IntegrityError), errors
+    assert is_unique_violation(errors[0], "orders", "hold_id")
