@@ -317,4 +317,6 @@ class Furniture:
         for standing in self.standing.values():
             standing.restyle(c.standing_text, c.standing_plate, look.label_px)
         self.stage.setBrush(QBrush(QColor(c.stage_fill)))
-        self.stage_label.restyle(font, c.stage_text, "#00000000")
+        # On a plate of the stage's own colour: the name keeps its size, so on a small map it is taller than the
+        # stage, and its letters ran off the stage onto a background of their own colour (high contrast).
+        self.stage_label.restyle(font, c.stage_text, c.stage_fill)

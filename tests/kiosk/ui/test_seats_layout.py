@@ -156,3 +156,22 @@ def test_the_standing_picker_is_in_view_with_high_contrast_and_large_text_at_192
             problems.append(f"{name} {why}")
     problems += cut_words(window.stack.currentWidget())
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", [SMALL, LANDSCAPE], ids=["small", "landscape"])
+def test_the_stages_name_stays_on_the_stages_colour_with_high_contrast_and_large_text(qtbot, real_flow, size):
+    # The name keeps its size while the plan shrinks: taller than the stage, its black letters ran off the white
+    # stage onto the black map.
+    window = make_window(qtbot, real_flow, size)
+    window.settings.set_high_contrast(True)
+    window.settings.set_large_text(True)
+    to_seats(qtbot, real_flow, window)
+    settle()
+    seat_map = find(window, "seat_map")
+    view, furniture = seat_map.view, seat_map.seats.furniture
+    box = view.mapFromScene(furniture.stage_label.scene_rect(view.transform().m11())).boundingRect()
+    image = view.viewport().grab().toImage()
+    stage = furniture.stage.brush().color().name()
+    corners = [(box.left() + 1, box.top() + 1), (box.right() - 1, box.top() + 1)]
+    corners += [(box.left() + 1, box.bottom() - 1), (box.right() - 1, box.bottom() - 1)]
+    assert [image.pixelColor(x, y).name() for x, y in corners] == [stage] * 4
