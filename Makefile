@@ -82,7 +82,7 @@ run: venv
 	ENCORE_KIOSK_LOCKDOWN=$${ENCORE_KIOSK_LOCKDOWN:-false} $(BIN)/encore-kiosk
 
 screenshots: venv
-	$(BIN)/python -m tests.kiosk.screenshots  # offscreen, on a 1920x1080 and a 1080x1920 screen
+	$(BIN)/python -m tests.kiosk.screenshots  # offscreen, on a 1920x1080, a 1080x1920 and a 1280x800 screen
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench .test-servers build dist *.egg-info

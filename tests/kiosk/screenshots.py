@@ -1,7 +1,7 @@
 """Render the kiosk's screens offscreen to resources/screenshots/kiosk-<screen>-<WxH>.png and door-<state>-<WxH>.png.
 
-Each window fills a screen of its size (tests/support/screens.py: a 1920x1080 and a 1080x1920 offscreen display),
-as on a kiosk, so a shot shows the layout a real display gets.
+Each window fills a screen of its size (tests/support/screens.py: a 1920x1080, a 1080x1920 and a small 1280x800
+offscreen display, the last in the compact theme), as on a kiosk, so a shot shows the layout a real display gets.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.kiosk.screenshots [--out DIR] [--theme high_contrast]
 
@@ -44,10 +44,10 @@ from kiosk.viewmodels.flow_state import (
     Tone,
 )
 from kiosk.viewmodels.i18n import plain
-from tests.support.screens import OFFSCREEN, fill_screen
+from tests.support.screens import LANDSCAPE, OFFSCREEN, PORTRAIT, SMALL, fill_screen
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZES = ((1920, 1080), (1080, 1920))
+SIZES = (LANDSCAPE, PORTRAIT, SMALL)
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
 
