@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from admin.viewmodels.navigation import Screen, screens_for
+from admin.viewmodels.navigation import Screen, ScreenKey, screens_for
 from core.domain.api_bodies import StaffSummary
 
 ROLE_WORDS = {"admin": "Admin", "manager": "Manager", "box_office": "Box office", "door": "Door"}
@@ -46,7 +48,15 @@ class PlaceholderPage(QWidget):
 class Shell(QWidget):
     sign_out_requested = Signal()
 
-    def __init__(self, staff: StaffSummary, where: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        staff: StaffSummary,
+        where: str,
+        parent: QWidget | None = None,
+        *,
+        pages: Mapping[ScreenKey, Callable[[], QWidget]] | None = None,
+    ) -> None:
+        """``pages``: how to build each screen that exists (admin.ui.pages); the others show a placeholder."""
         super().__init__(parent)
         self.setObjectName("shell")
         self.screens = screens_for(staff.role)
@@ -75,9 +85,13 @@ class Shell(QWidget):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(NAV_WIDTH)
         self.pages = QStackedWidget()
+        self.built: list[QWidget] = []
         for screen in self.screens:
             QListWidgetItem(screen.title, self.nav)
-            self.pages.addWidget(PlaceholderPage(screen))
+            build = (pages or {}).get(screen.key)
+            page = build() if build is not None else PlaceholderPage(screen)
+            self.built.append(page)
+            self.pages.addWidget(page)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         if self.screens:
             self.nav.setCurrentRow(0)
@@ -93,6 +107,18 @@ class Shell(QWidget):
         layout.addWidget(bar)
         layout.addLayout(body, 1)
         self.sign_out.clicked.connect(self.sign_out_requested)
+
+    def close_pages(self) -> None:
+        """Stop the screens' work in flight (sign-out); each page that has some says how."""
+        for page in self.built:
+            close = getattr(page, "close_page", None)
+            if close is not None:
+                close()
+
+    def show_screen(self, key: ScreenKey) -> QWidget:
+        row = [s.key for s in self.screens].index(key)
+        self.nav.setCurrentRow(row)
+        return self.built[row]
 
     def titles(self) -> list[str]:
         return [self.nav.item(i).text() for i in range(self.nav.count())]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from admin.ui.binding import bind
+from admin.ui.pages import page_builders
 from admin.ui.shell import Shell
 from admin.ui.sign_in_view import SignInView
 from admin.viewmodels.sign_in import SignInViewModel
@@ -29,7 +30,7 @@ class AdminWindow(QMainWindow):
 
     def _on_vm_signed_in(self, session: StaffSession) -> None:
         self._drop_shell()
-        self.shell = Shell(session.staff, self._where)
+        self.shell = Shell(session.staff, self._where, pages=page_builders(session))
         self.shell.sign_out_requested.connect(self._vm.request_sign_out)
         self.stack.addWidget(self.shell)
         self.stack.setCurrentWidget(self.shell)
@@ -43,6 +44,7 @@ class AdminWindow(QMainWindow):
 
     def _drop_shell(self) -> None:
         if self.shell is not None:
+            self.shell.close_pages()
             self.stack.removeWidget(self.shell)
             self.shell.deleteLater()
             self.shell = None

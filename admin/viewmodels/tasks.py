@@ -41,6 +41,11 @@ class TaskOwner:
     def busy(self) -> bool:
         return bool(self._tasks)
 
+    def cancel(self) -> None:
+        """Cancel what is still running without waiting: a screen going away in a widget's sync slot."""
+        for task in self._tasks:
+            task.cancel()
+
     async def aclose(self) -> None:
         tasks = [t for t in self._tasks if not t.done()]
         for task in tasks:

@@ -128,6 +128,10 @@ async def mark_seats(
     everywhere."""
     require(actor, Permission.MANAGE_CATALOG)
     check_id("plan", plan_id)
+    try:  # a caller in process may pass the mark's text (the API's body is typed already)
+        mark = SeatMark(mark)
+    except ValueError:
+        raise InputError("mark", f"{mark!r} is not a seat mark.", code=ErrorCode.INVALID_INPUT) from None
     wanted = sorted({SeatId(i) for i in check_ids("seat_ids", seat_ids)})
     if not 1 <= len(wanted) <= MAX_MARKED:
         raise InputError(

@@ -1,0 +1,16 @@
+"""The admin screens that are built, each made for a signed-in session (the shell shows a placeholder for the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from admin.ui.venues_page import VenuesPage
+from admin.viewmodels.navigation import ScreenKey
+from admin.viewmodels.venues import VenuesViewModel
+from core.client.protocol import StaffSession
+
+
+def page_builders(session: StaffSession) -> dict[ScreenKey, Callable[[], QWidget]]:
+    return {ScreenKey.VENUES: lambda: VenuesPage(VenuesViewModel(session))}

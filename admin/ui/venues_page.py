@@ -1,0 +1,348 @@
+"""The "Venues and seating plans" screen: venues and their plans on the left, the grid generator and the CSV
+import below them, the chosen plan drawn on the right with the marks to set on the seats chosen in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from admin.ui.binding import bind
+from admin.ui.plan_preview import COLOURS, PlanPreview
+from admin.viewmodels.venues import GridForm, VenuesState, VenuesViewModel, seat_counts
+from core.domain.ids import PlanId, SeatId, VenueId
+from core.domain.venues import Numbering, SeatMark
+
+SIDE_WIDTH = 360
+MARK_WORDS = {
+    SeatMark.ACCESSIBLE: "Wheelchair place",
+    SeatMark.COMPANION: "Companion seat",
+    SeatMark.RESTRICTED_VIEW: "Restricted view",
+    SeatMark.BLOCKED: "Blocked (not for sale)",
+}
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+class VenuesPage(QWidget):
+    def __init__(self, vm: VenuesViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page-venues")
+        self.vm = vm
+        self._rendering = False
+
+        self.venue_list = QListWidget()
+        self.venue_list.setObjectName("venueList")
+        self.plan_list = QListWidget()
+        self.plan_list.setObjectName("planList")
+        for box in (self.venue_list, self.plan_list):
+            box.setMaximumHeight(120)
+        self.venue_name = QLineEdit()
+        self.venue_name.setPlaceholderText(self.tr("New venue's name"))
+        self.timezone = QLineEdit("Europe/Berlin")
+        self.timezone.setToolTip(self.tr("An IANA time zone such as Europe/Berlin"))
+        self.create_venue = QPushButton(self.tr("Create venue"))
+        venue_row = QHBoxLayout()
+        venue_row.addWidget(self.venue_name, 3)
+        venue_row.addWidget(self.timezone, 2)
+        venue_row.addWidget(self.create_venue)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._grid_tab(), self.tr("Grid generator"))
+        self.tabs.addTab(self._csv_tab(), self.tr("Import CSV"))
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.problems = QListWidget()
+        self.problems.setObjectName("fileProblems")
+
+        side = QVBoxLayout()
+        side.setSpacing(8)
+        side.addWidget(_title(self.tr("Venues")))
+        side.addWidget(self.venue_list)
+        side.addLayout(venue_row)
+        side.addSpacing(6)
+        side.addWidget(_title(self.tr("Seating plans")))
+        side.addWidget(self.plan_list)
+        side.addWidget(self.tabs)
+        side.addWidget(self.message)
+        side.addWidget(self.problems, 1)
+        side_box = QWidget()
+        side_box.setObjectName("sidePanel")
+        side_box.setLayout(side)
+        side_box.setFixedWidth(SIDE_WIDTH)
+
+        self.heading = QLabel(self.tr("Venues and seating plans"))
+        self.heading.setObjectName("pageTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("pageSummary")
+        self.preview = PlanPreview(self._on_preview_chosen)
+        self.legend = QLabel()
+        self.legend.setObjectName("legend")
+        self.legend.setWordWrap(True)
+
+        self.mark_kind = QComboBox()
+        for mark, words in MARK_WORDS.items():
+            self.mark_kind.addItem(self.tr(words), mark)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Why blocked, e.g. Sound desk or Press"))
+        self.apply_mark = QPushButton()
+        self.apply_mark.setObjectName("applyMark")
+        self.remove_mark = QPushButton()
+        marks = QHBoxLayout()
+        marks.addWidget(QLabel(self.tr("Chosen seats:")))
+        marks.addWidget(self.mark_kind)
+        marks.addWidget(self.reason, 1)
+        marks.addWidget(self.apply_mark)
+        marks.addWidget(self.remove_mark)
+
+        main = QVBoxLayout()
+        main.addWidget(self.heading)
+        main.addWidget(self.summary)
+        main.addWidget(self.preview, 1)
+        main.addWidget(self.legend)
+        main.addLayout(marks)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(20)
+        layout.addWidget(side_box)
+        layout.addLayout(main, 1)
+
+        self.venue_list.currentRowChanged.connect(self._on_venue_row)
+        self.plan_list.currentRowChanged.connect(self._on_plan_row)
+        self.create_venue.clicked.connect(self._on_create_venue_clicked)
+        self.make_grid.clicked.connect(self._on_make_grid_clicked)
+        self.choose_file.clicked.connect(self._on_choose_file_clicked)
+        self.import_file.clicked.connect(self._on_import_clicked)
+        self.apply_mark.clicked.connect(lambda: self._on_mark_clicked(on=True))
+        self.remove_mark.clicked.connect(lambda: self._on_mark_clicked(on=False))
+        self.mark_kind.currentIndexChanged.connect(lambda _: self._on_vm_changed(self.vm.state))
+        bind(vm.changed, self._on_vm_changed, self)
+        self._loaded = False
+        self._on_vm_changed(vm.state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The venues are read when the screen is first opened, not at every sign-in."""
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.vm.request_load()
+
+    def close_page(self) -> None:
+        self.vm.close()
+
+    # --- forms -----------------------------------------------------------------------------------------
+
+    def _grid_tab(self) -> QWidget:
+        self.plan_name = QLineEdit(self.tr("Main hall"))
+        self.section_name = QLineEdit(self.tr("Stalls"))
+        self.rows = QSpinBox()
+        self.rows.setRange(1, 200)
+        self.rows.setValue(12)
+        self.seats_per_row = QSpinBox()
+        self.seats_per_row.setRange(1, 500)
+        self.seats_per_row.setValue(20)
+        self.numbering = QComboBox()
+        self.numbering.addItem(self.tr("Left to right"), Numbering.LEFT_TO_RIGHT)
+        self.numbering.addItem(self.tr("Right to left"), Numbering.RIGHT_TO_LEFT)
+        self.aisles = QLineEdit()
+        self.aisles.setPlaceholderText(self.tr("e.g. 5, 15"))
+        self.gaps = QLineEdit()
+        self.gaps.setPlaceholderText(self.tr("e.g. 6"))
+        self.curve = QDoubleSpinBox()
+        self.curve.setRange(0, 10_000)
+        self.curve.setDecimals(0)
+        self.curve.setSpecialValueText(self.tr("straight rows"))
+        self.curve.setToolTip(
+            self.tr("Radius of the front row's arc in seat widths; 0 keeps the rows straight.")
+        )
+        self.make_grid = QPushButton(self.tr("Create plan"))
+        self.make_grid.setObjectName("primary")
+        form = QFormLayout()
+        form.addRow(self.tr("Plan"), self.plan_name)
+        form.addRow(self.tr("Section"), self.section_name)
+        form.addRow(self.tr("Rows"), self.rows)
+        form.addRow(self.tr("Seats per row"), self.seats_per_row)
+        form.addRow(self.tr("Numbering"), self.numbering)
+        form.addRow(self.tr("Aisles after seats"), self.aisles)
+        form.addRow(self.tr("Gaps after rows"), self.gaps)
+        form.addRow(self.tr("Curve radius"), self.curve)
+        form.addRow(self.make_grid)
+        tab = QWidget()
+        tab.setLayout(form)
+        return tab
+
+    def _csv_tab(self) -> QWidget:
+        self.csv_plan_name = QLineEdit(self.tr("From file"))
+        self.csv_path = QLabel(self.tr("No file chosen"))
+        self.csv_path.setObjectName("hint")
+        self.csv_path.setWordWrap(True)
+        self.choose_file = QPushButton(self.tr("Choose file…"))
+        self.import_file = QPushButton(self.tr("Import"))
+        self.import_file.setObjectName("primary")
+        hint = QLabel(self.tr("Columns: section, kind, row, seat, x, y, flags, capacity"))
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Plan"), self.csv_plan_name)
+        form.addRow(self.choose_file, self.csv_path)
+        form.addRow(hint)
+        form.addRow(self.import_file)
+        tab = QWidget()
+        tab.setLayout(form)
+        self._csv_file: Path | None = None
+        return tab
+
+    # --- intent ----------------------------------------------------------------------------------------
+
+    def _on_venue_row(self, row: int) -> None:
+        venues = self.vm.state.venues
+        if not self._rendering and 0 <= row < len(venues) and venues[row].id != self.vm.state.venue_id:
+            self.vm.request_select_venue(VenueId(venues[row].id))
+
+    def _on_plan_row(self, row: int) -> None:
+        plans, layout = self.vm.state.plans, self.vm.state.layout
+        current = layout.plan.id if layout else None
+        if not self._rendering and 0 <= row < len(plans) and plans[row].id != current:
+            self.vm.request_select_plan(PlanId(plans[row].id))
+
+    def _on_create_venue_clicked(self) -> None:
+        self.vm.request_create_venue(self.venue_name.text(), self.timezone.text())
+
+    def _on_make_grid_clicked(self) -> None:
+        self.vm.request_grid_plan(
+            GridForm(
+                plan_name=self.plan_name.text(),
+                section_name=self.section_name.text(),
+                rows=self.rows.value(),
+                seats_per_row=self.seats_per_row.value(),
+                numbering=Numbering(self.numbering.currentData()),
+                aisles=self.aisles.text(),
+                gaps=self.gaps.text(),
+                curve_radius=self.curve.value(),
+            )
+        )
+
+    def _on_choose_file_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Seating plan file"), "", self.tr("CSV files (*.csv)")
+        )
+        if path:
+            self.set_csv_file(Path(path))
+
+    def set_csv_file(self, path: Path) -> None:
+        self._csv_file = path
+        self.csv_path.setText(path.name)
+
+    def _on_import_clicked(self) -> None:
+        if self._csv_file is None:
+            self.message.setText(self.tr("Choose a CSV file first."))
+            return
+        try:
+            text = self._csv_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.message.setText(
+                self.tr("Could not read {name}: {why}").format(name=self._csv_file.name, why=exc)
+            )
+            return
+        self.vm.request_import_csv(self.csv_plan_name.text(), text, self._csv_file.name)
+
+    def _on_mark_clicked(self, *, on: bool) -> None:
+        self.vm.request_mark(SeatMark(self.mark_kind.currentData()), on=on, reason=self.reason.text())
+
+    def _on_preview_chosen(self, seat_ids: list[SeatId], add: bool) -> None:
+        self.vm.select_seats(seat_ids, add=add)
+
+    # --- render ----------------------------------------------------------------------------------------
+
+    def _on_vm_changed(self, state: VenuesState) -> None:
+        self._rendering = True
+        try:
+            self._render_lists(state)
+        finally:
+            self._rendering = False
+        layout = state.layout
+        if layout is None:
+            self.summary.setText(self.tr("Choose or create a venue, then make a plan for it."))
+            self.legend.setText("")
+        else:
+            counts = seat_counts(layout)
+            sections = ", ".join(f"{s.name} ({s.capacity:,})" for s in layout.plan.sections)
+            venue = state.venue.name if state.venue else ""
+            self.summary.setText(f"{venue} · {layout.plan.name}: {sections}")
+            self.legend.setText(self._legend(counts))
+        self.preview.render_layout(layout, state.selected)
+        chosen = len(state.selected)
+        self.reason.setEnabled(self.mark_kind.currentData() == SeatMark.BLOCKED)
+        self.apply_mark.setText(self.tr("Mark {n} seat(s)").format(n=chosen))
+        self.remove_mark.setText(self.tr("Unmark"))
+        for button in (self.apply_mark, self.remove_mark):
+            button.setEnabled(chosen > 0 and not state.busy)
+        for button in (self.create_venue, self.make_grid, self.import_file):
+            button.setEnabled(not state.busy)
+        if state.error:
+            self.message.setObjectName("error")
+            self.message.setText(
+                state.error if not state.file_problems else self.tr("The file was not imported:")
+            )
+        elif state.notice:
+            self.message.setObjectName("status")
+            self.message.setText(state.notice)
+        else:
+            self.message.setObjectName("")
+            self.message.setText("")
+        self.message.style().polish(self.message)
+        self.message.setVisible(bool(self.message.text()))
+        self.problems.clear()
+        for problem in state.file_problems:
+            QListWidgetItem(self.tr("Line {line}: {problem}").format(line=problem.line, problem=problem.problem),
+                            self.problems)  # fmt: skip
+        self.problems.setVisible(bool(state.file_problems))
+
+    def _render_lists(self, state: VenuesState) -> None:
+        self.venue_list.clear()
+        for venue in state.venues:
+            QListWidgetItem(f"{venue.name}  ·  {venue.timezone}", self.venue_list)
+        ids = [v.id for v in state.venues]
+        self.venue_list.setCurrentRow(ids.index(state.venue_id) if state.venue_id in ids else -1)
+        self.plan_list.clear()
+        for plan in state.plans:
+            places = sum(s.capacity for s in plan.sections)
+            QListWidgetItem(f"{plan.name}  ·  {places:,} places", self.plan_list)
+        plan_ids = [p.id for p in state.plans]
+        current = state.layout.plan.id if state.layout else None
+        self.plan_list.setCurrentRow(plan_ids.index(current) if current in plan_ids else -1)
+
+    def _legend(self, counts: dict[str, int]) -> str:
+        words = (
+            ("seat", self.tr("seats"), counts["seats"]),
+            ("accessible", self.tr("wheelchair"), counts["accessible"]),
+            ("companion", self.tr("companion"), counts["companion"]),
+            ("restricted_view", self.tr("restricted view"), counts["restricted_view"]),
+            ("blocked", self.tr("blocked"), counts["blocked"]),
+        )
+        return "&nbsp;&nbsp;&nbsp;".join(
+            f'<span style="color:{COLOURS[key]}; font-size:16px">●</span> {word}: {n:,}'
+            for key, word, n in words
+        )

@@ -1,0 +1,166 @@
+"""The "Venues and seating plans" screen, offscreen: in the signed-in window over the in-process staff client
+(create a venue, a grid plan, a bad CSV shows every error with its line and writes nothing, a good one draws;
+choose a seat in the drawing and block it), and on its own through a real encore-server on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from admin.ui.plan_preview import COLOURS, PlanPreview
+from admin.ui.venues_page import VenuesPage
+from admin.ui.window import AdminWindow
+from admin.viewmodels.navigation import ScreenKey
+from admin.viewmodels.sign_in import SignInViewModel
+from admin.viewmodels.venues import VenuesViewModel
+from core.client.staff_local import LocalStaffClient
+from core.client.staff_remote import RemoteStaffClient
+from core.config import Settings
+from core.domain.clock import SystemClock
+from core.domain.staff import Role
+from core.domain.venues import SeatMark
+from tests.dbstate import snapshot
+from tests.support.api_server import encore_server
+from tests.support.context import open_context
+from tests.support.staff_api import PASSWORD, make_staff
+
+GOOD_CSV = """section,kind,row,seat,x,y,flags,capacity
+Stalls,seated,A,1,0,0,accessible,
+Stalls,seated,A,2,1,0,companion,
+Stalls,seated,B,1,0,1,restricted,
+Stalls,seated,B,2,1,1,blocked=Press,
+Floor,standing,,,,,,120
+"""
+BAD_CSV = """section,kind,row,seat,x,y,flags,capacity
+Stalls,seated,A,1,0,0,wheelchair,
+Stalls,seated,A,two,1,0,,
+Floor,standing,,,,,,
+"""
+
+
+def _click_seat(qtbot: Any, preview: PlanPreview, item: Any) -> None:
+    point = preview.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseClick(preview.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def _import(qtbot: Any, page: VenuesPage, path: Path, name: str) -> None:
+    page.set_csv_file(path)
+    page.csv_plan_name.setText(name)
+    qtbot.mouseClick(page.import_file, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def window(qtbot: Any, admin_ctx, keyring_backend) -> AdminWindow:
+    shown = AdminWindow(SignInViewModel(LocalStaffClient.over(admin_ctx)), "Demo database on this computer")
+    qtbot.addWidget(shown)
+    shown.resize(1366, 768)
+    shown.show()
+    return shown
+
+
+def test_a_manager_makes_plans_and_blocks_a_seat_in_the_window(
+    qtbot: Any, qt_run: Any, admin_ctx, window: AdminWindow, tmp_path: Path
+) -> None:
+    manager = qt_run(make_staff(admin_ctx, Role.MANAGER))
+    window.sign_in.email.setText(manager.email)
+    window.sign_in.password.setText(PASSWORD)
+    qtbot.mouseClick(window.sign_in.sign_in, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.shell is not None and window.stack.currentWidget() is window.shell)
+    assert window.shell is not None
+    page = window.shell.show_screen(ScreenKey.VENUES)
+    assert isinstance(page, VenuesPage)
+    qtbot.waitUntil(lambda: page._loaded and not page.vm.busy)
+    assert page.venue_list.count() == 0
+
+    page.venue_name.setText("Encore Hall")
+    qtbot.mouseClick(page.create_venue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.venue_list.count() == 1 and not page.vm.busy)
+    page.rows.setValue(4)
+    page.seats_per_row.setValue(10)
+    page.aisles.setText("5")
+    qtbot.mouseClick(page.make_grid, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.preview.seat_items) == 40 and not page.vm.busy)
+    assert page.message.text() == "Plan Main hall created: 40 places in 1 section(s)."
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD_CSV)
+    before = qt_run(snapshot(admin_ctx))
+    _import(qtbot, page, bad, "Club")
+    qtbot.waitUntil(lambda: page.problems.count() == 3)
+    lines = [page.problems.item(i).text() for i in range(3)]
+    assert [line.split(":")[0] for line in lines] == ["Line 2", "Line 3", "Line 4"]
+    assert "wheelchair" in lines[0]
+    assert page.message.text() == "The file was not imported:"
+    assert page.vm.state.error_code == "plan_file_invalid"
+    assert qt_run(snapshot(admin_ctx)) == before
+
+    good = tmp_path / "club.csv"
+    good.write_text(GOOD_CSV)
+    _import(qtbot, page, good, "Club")
+    qtbot.waitUntil(lambda: page.plan_list.count() == 2 and len(page.preview.seat_items) == 4)
+    assert not page.problems.isVisible()
+    layout = page.vm.state.layout
+    assert layout is not None
+    colours = {(s.row, s.number): page.preview.seat_items[s.id].brush().color() for s in layout.seats}
+    assert colours[("A", 1)] == QColor(COLOURS["accessible"])
+    assert colours[("B", 2)] == QColor(COLOURS["blocked"])
+
+    a2 = next(s for s in layout.seats if (s.row, s.number) == ("A", 2))
+    b1 = next(s for s in layout.seats if (s.row, s.number) == ("B", 1))
+    _click_seat(qtbot, page.preview, page.preview.seat_items[b1.id])
+    qtbot.waitUntil(lambda: page.vm.state.selected == {b1.id})
+    assert page.apply_mark.text() == "Mark 1 seat(s)"
+    page.mark_kind.setCurrentIndex(page.mark_kind.findData(SeatMark.BLOCKED))
+    page.reason.setText("Sound desk")
+    qtbot.mouseClick(page.apply_mark, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.vm.state.selected and not page.vm.busy)
+    after = {s.id: s for s in page.vm.state.layout.seats}
+    assert after[b1.id].blocked == "Sound desk"
+    assert page.preview.seat_items[b1.id].brush().color() == QColor(COLOURS["blocked"])
+
+    # A companion seat cannot also be a wheelchair place: the server's sentence shows, nothing changes.
+    _click_seat(qtbot, page.preview, page.preview.seat_items[a2.id])
+    qtbot.waitUntil(lambda: page.vm.state.selected == {a2.id})
+    page.mark_kind.setCurrentIndex(page.mark_kind.findData(SeatMark.ACCESSIBLE))
+    before = qt_run(snapshot(admin_ctx))
+    qtbot.mouseClick(page.apply_mark, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.vm.state.error_code == "seat_flags_conflict" and not page.vm.busy)
+    assert "wheelchair place and a companion seat" in page.message.text()
+    assert qt_run(snapshot(admin_ctx)) == before
+
+
+@pytest.mark.postgres
+def test_the_screen_through_a_real_encore_server(
+    qtbot: Any, qt_run: Any, pg_database_url: str, tmp_path: Path
+) -> None:
+    async def manager() -> str:
+        async with open_context(pg_database_url, SystemClock()) as ctx:
+            return (await make_staff(ctx, Role.MANAGER)).email
+
+    email = qt_run(manager())
+    with encore_server(pg_database_url, tmp_path / "server") as server:
+        client = RemoteStaffClient(Settings(server_url=server.url, server_ca_file=str(server.ca_file)))
+        session = qt_run(client.sign_in(email, PASSWORD))
+        page = VenuesPage(VenuesViewModel(session))
+        qtbot.addWidget(page)
+        page.resize(1366, 700)
+        page.show()
+        qtbot.waitUntil(lambda: page._loaded and not page.vm.busy, timeout=10_000)
+        page.venue_name.setText("Server Hall")
+        qtbot.mouseClick(page.create_venue, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.venue_list.count() == 1 and not page.vm.busy, timeout=10_000)
+        bad = tmp_path / "bad.csv"
+        bad.write_text(BAD_CSV)
+        _import(qtbot, page, bad, "Club")
+        qtbot.waitUntil(lambda: page.problems.count() == 3, timeout=10_000)
+        good = tmp_path / "club.csv"
+        good.write_text(GOOD_CSV)
+        _import(qtbot, page, good, "Club")
+        qtbot.waitUntil(lambda: len(page.preview.seat_items) == 4 and not page.vm.busy, timeout=10_000)
+        assert page.plan_list.item(0).text() == "Club  ·  124 places"
+        qt_run(page.vm.aclose())
+        qt_run(client.aclose())
