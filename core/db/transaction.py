@@ -45,6 +45,41 @@ class Database:
             listener()
         return result
 
+    async def write_one(self, work: Work[T], *, idempotent: bool) -> T:
+        """``work`` sends ONE statement that writes: on PostgreSQL it runs in autocommit, its own transaction,
+        with no BEGIN and no COMMIT round trip. On SQLite (no such statements) it is ``write``.
+
+        The statement is the commit, so a connection lost while it runs leaves its outcome unknown. An
+        ``idempotent`` one (a hold with its request key, a release) runs once more on a new connection, where it
+        finds what the first run did; any other says outcome_unknown. A timeout is never run again: the server
+        may still be working on it.
+        """
+        if not self.is_postgres:
+            return await self.write(work)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = await self._autocommit(work, True)
+            except StorageUnavailable as exc:
+                unknown = exc.code == ErrorCode.OUTCOME_UNKNOWN
+                if attempt > 1 or (unknown and not (idempotent and not _timed_out(exc))):
+                    raise
+                log.info("database connection lost; trying once more on a new connection")
+                continue
+            except Exception as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt >= self.max_attempts:
+                    raise busy() from exc
+                self.retries += 1
+                log.warning("statement retried after %s (attempt %d)", type(exc).__name__, attempt)
+                await asyncio.sleep(random.uniform(0.001, 0.01) * attempt)
+                continue
+            for listener in self.after_commit:
+                listener()
+            return result
+
     async def read(self, work: Work[T]) -> T:
         return await self._run(work, sqlite_begin="DEFERRED")
 
@@ -122,3 +157,12 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _timed_out(error: BaseException) -> bool:
+    cause: BaseException | None = error.__cause__
+    while cause is not None:
+        if isinstance(cause, TimeoutError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False

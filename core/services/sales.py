@@ -5,18 +5,17 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import actors as actors_db
+from core.db import hold_statements as hold_sql
 from core.db import holds as holds_db
 from core.db import places as places_db
-from core.db import seating as seating_db
 from core.db.errors import is_unique_violation
-from core.db.rows import load_concert
-from core.domain.concerts import Concert
 from core.domain.errors import (
     Conflict,
     ErrorCode,
@@ -68,7 +67,8 @@ def _held(p: places_db.PlaceDetail) -> HeldPlace:
 
 
 def _hold_view(
-    concert: Concert,
+    concert_id: ConcertId,
+    max_extensions: int,
     hold_id: HoldId,
     until: datetime,
     placed: Sequence[places_db.PlaceDetail],
@@ -76,96 +76,77 @@ def _hold_view(
 ) -> Hold:
     return Hold(
         id=hold_id,
-        concert_id=concert.id,
+        concert_id=concert_id,
         places=tuple(_held(p) for p in placed),
         expires_at=until,
         extensions_used=extensions_used,
-        extensions_allowed=concert.max_extensions,
+        extensions_allowed=max_extensions,
     )
 
 
-async def _start_hold(
-    conn: AsyncConnection,
-    actor: Actor,
-    concert_id: ConcertId,
-    count: int,
-    now: datetime,
-    request_key: str | None,
-    section_id: SectionId | None = None,
-) -> tuple[Concert, HoldId, datetime, actors_db.SaleContext]:
-    """Checks shared by every way of holding, then the hold row. One round trip for all the checks."""
-    found = await actors_db.concert_and_actor(conn, concert_id, actor, section_id=section_id)
-    concert = concert_on_sale(found, concert_id, actor, now)
-    assert found is not None
+def _new_hold(request_key: str | None) -> tuple[HoldId, str]:
+    """The new hold's id and its request key. Every hold carries a key: a request without one gets its own, so
+    the one statement that makes the hold can run again after a lost connection and find what the first run
+    did (Database.write_one). Made once per request, outside the statement's retries."""
+    hold_id = HoldId(uuid.uuid4().hex)
+    return hold_id, request_key if request_key is not None else f"auto:{hold_id}"
+
+
+def _settled(
+    attempt: hold_sql.HoldAttempt, ask: hold_sql.Ask, count: int, section_id: SectionId | None = None
+) -> tuple[Hold, PlacesChanged | None] | None:
+    """The hold the statement made or the one the request key already made; None when it made none. Raises
+    why when a check failed, in the order the checks have always been made."""
+    if (prior := attempt.prior) is not None:
+        return _repeat(prior, ask.actor), None
+    concert = concert_on_sale(attempt.found, ask.concert_id, ask.actor, ask.now)
     if count > concert.max_per_order:
         raise InputError(
             "quantity",
             f"at most {concert.max_per_order} tickets can be bought in one order; you asked for {count}.",
             code=ErrorCode.QUANTITY_OVER_LIMIT,
         )
-    hold_id = HoldId(uuid.uuid4().hex)
-    until = now + timedelta(seconds=concert.hold_seconds)
-    await holds_db.insert(
-        conn,
-        hold_id=hold_id,
-        concert_id=concert_id,
-        actor=describe(actor),
-        device_id=origin_of(actor),
-        now=now,
-        expires_at=until,
-        place_count=count,
-        request_key=request_key,
-    )
-    return concert, hold_id, until, found
-
-
-async def _finish_hold(
-    conn: AsyncConnection,
-    actor: Actor,
-    concert: Concert,
-    hold_id: HoldId,
-    until: datetime,
-    taken: Sequence[places_db.TakenPlace],
-) -> tuple[Hold, PlacesChanged]:
-    placed = await places_db.details(conn, [t.id for t in taken])
+    if section_id is not None:
+        assert attempt.found is not None
+        _section_problem(attempt.found, section_id, SectionKind.STANDING)
+    if not attempt.placed:
+        return None
+    assert attempt.until is not None
     event = PlacesChanged(
         concert_id=concert.id,
-        changes=places_db.changes(taken, PlaceState.HELD, until),
-        availability_delta=count_by_category((t.category_id for t in taken), -1),  # all were takeable
-        origin_device=origin_of(actor),
+        changes=places_db.changes(attempt.placed, PlaceState.HELD, attempt.until),
+        # all were takeable
+        availability_delta=count_by_category((p.category_id for p in attempt.placed), -1),
+        origin_device=origin_of(ask.actor),
     )
-    return _hold_view(concert, hold_id, until, placed, 0), event
+    view = _hold_view(concert.id, concert.max_extensions, ask.hold_id, attempt.until, attempt.placed, 0)
+    return view, event
 
 
-async def _repeat(conn: AsyncConnection, actor: Actor, request_key: str | None, now: datetime) -> Hold | None:
+def _repeat(prior: hold_sql.PriorHold, actor: Actor) -> Hold:
     """A retried request (its reply was lost) gets the hold it already made, not a second one."""
-    if request_key is None:
-        return None
-    row = await holds_db.by_request_key(conn, request_key)
-    if row is None:
-        return None
-    row = own_hold(row, actor)
+    row = own_hold(prior.row, actor)
     if row.state is HoldState.RELEASED:
         raise HoldExpired(
             "This hold was cancelled. Please choose your seats again.", code=ErrorCode.HOLD_RELEASED
         )
-    concert = await load_concert(conn, row.concert_id)
-    assert concert is not None
-    mine = await places_db.lock_hold_places(conn, row.id)
-    if len(mine) < row.place_count:
+    if len(prior.places) < row.place_count:
         raise _lapsed_and_taken()
-    return _hold_view(concert, row.id, row.expires_at, mine, row.extensions)
+    return _hold_view(
+        row.concert_id, prior.max_extensions, row.id, row.expires_at, prior.places, row.extensions
+    )
 
 
-async def _write_hold(ctx: ServiceContext, work: HoldWork) -> Hold:
+async def _write_hold(ctx: ServiceContext, work: HoldWork, *, idempotent: bool = True) -> Hold:
     for _attempt in range(2):
         try:
-            hold, event = await ctx.db.write(work)
+            hold, event = await ctx.db.write_one(work, idempotent=idempotent)
         except IntegrityError as exc:
             if is_unique_violation(exc, "holds", "request_key"):
                 continue  # the same request, sent twice at once: the next attempt returns the first one's hold
             raise
-        await ctx.publish(event)
+        if event is not None:
+            await ctx.publish(event)
         return hold
     raise Conflict(
         "This request is already being handled. Please wait a moment.", code=ErrorCode.REQUEST_IN_PROGRESS
@@ -190,23 +171,21 @@ async def hold_places(
     if len(wanted) != len(place_ids):
         raise InputError("places", "the same seat was chosen twice.", code=ErrorCode.PLACES_DUPLICATE)
 
+    hold_id, key = _new_hold(key)
+
     async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
-        now = ctx.clock.now()
-        if (again := await _repeat(conn, actor, key, now)) is not None:
-            return again, None
-        concert, hold_id, until, _ = await _start_hold(conn, actor, concert_id, len(wanted), now, key)
-        taken = await places_db.hold_specific(conn, concert_id, wanted, hold_id, until, now)
-        if len(taken) < len(wanted):
-            await _explain_shortfall(conn, concert_id, set(wanted) - {t.id for t in taken})
-        return await _finish_hold(conn, actor, concert, hold_id, until, taken)
+        ask = hold_sql.Ask(actor, concert_id, hold_id, ctx.clock.now(), key)
+        attempt = await hold_sql.hold_chosen(conn, ask, wanted)
+        if (done := _settled(attempt, ask, len(wanted))) is not None:
+            return done
+        _explain_shortfall(attempt, set(wanted))
 
     return await _write_hold(ctx, work)
 
 
-async def _explain_shortfall(conn: AsyncConnection, concert_id: ConcertId, missing: set[PlaceId]) -> None:
-    """Raise the error that says why some places could not be held (the transaction then rolls back)."""
-    found = [d for d in await places_db.details(conn, sorted(missing)) if d.concert_id == concert_id]
-    strangers = missing - {d.id for d in found}
+def _explain_shortfall(attempt: hold_sql.HoldAttempt, wanted: set[PlaceId]) -> NoReturn:
+    """Raise the error that says why the seats could not be held (nothing was written, or it rolls back)."""
+    strangers = wanted - attempt.in_concert
     if strangers:
         raise InputError(
             "places",
@@ -214,7 +193,8 @@ async def _explain_shortfall(conn: AsyncConnection, concert_id: ConcertId, missi
             "Reload the seat map and choose again.",
             code=ErrorCode.PLACE_NOT_IN_CONCERT,
         )
-    raise SeatsTaken([d.label for d in found], places=[d.name for d in found])
+    refused = attempt.refused
+    raise SeatsTaken([d.label for d in refused], places=[d.name for d in refused])
 
 
 def _section_problem(found: actors_db.SaleContext, section_id: SectionId, want: SectionKind) -> None:
@@ -249,19 +229,16 @@ async def hold_standing(
     quantity = _check_quantity(quantity)
     key = _check_request_key(request_key)
 
+    hold_id, key = _new_hold(key)
+
     async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
-        now = ctx.clock.now()
-        if (again := await _repeat(conn, actor, key, now)) is not None:
-            return again, None
-        concert, hold_id, until, found = await _start_hold(
-            conn, actor, concert_id, quantity, now, key, section_id
-        )
-        _section_problem(found, section_id, SectionKind.STANDING)
-        taken = await places_db.hold_any(conn, concert_id, section_id, quantity, hold_id, until, now)
-        if len(taken) < quantity:
-            assert found.section is not None
-            raise NotEnoughPlaces(quantity, found.section.name)
-        return await _finish_hold(conn, actor, concert, hold_id, until, taken)
+        ask = hold_sql.Ask(actor, concert_id, hold_id, ctx.clock.now(), key)
+        attempt = await hold_sql.hold_standing(conn, ask, section_id, quantity)
+        if (done := _settled(attempt, ask, quantity, section_id)) is not None:
+            return done
+        assert attempt.found is not None
+        assert attempt.found.section is not None
+        raise NotEnoughPlaces(quantity, attempt.found.section.name)
 
     return await _write_hold(ctx, work)
 
@@ -282,19 +259,17 @@ async def hold_best_available(
     quantity = _check_quantity(quantity)
 
     async def look(conn: AsyncConnection) -> tuple[SectionKind, str, list[SeatSpot]]:
-        found = await actors_db.concert_and_actor(conn, concert_id, actor, section_id=section_id)
-        concert_on_sale(found, concert_id, actor, ctx.clock.now())
+        now = ctx.clock.now()
+        found, free = await hold_sql.free_seats(conn, concert_id, actor, section_id, now)
+        concert_on_sale(found, concert_id, actor, now)
         assert found is not None
         _section_problem(found, section_id, SectionKind.SEATED)
         assert found.section is not None
-        if found.section.kind is SectionKind.STANDING:
-            return found.section.kind, found.section.name, []
-        free = await seating_db.takeable_seats(conn, concert_id, section_id, ctx.clock.now())
         return found.section.kind, found.section.name, free
 
     skip: frozenset[PlaceId] = frozenset()
     for attempt in range(BEST_AVAILABLE_ATTEMPTS):
-        kind, name, free = await ctx.db.read(look)
+        kind, name, free = await ctx.db.statement(look, writes=False)
         if kind is SectionKind.STANDING:
             return await hold_standing(ctx, actor, concert_id, section_id, quantity, request_key=request_key)
         blocks = best_blocks(free, quantity, skip=skip, limit=2**attempt)
@@ -362,33 +337,35 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
 
     async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
         now = ctx.clock.now()
-        row = own_hold(await holds_db.lock(conn, hold_id), actor)
+        change = await hold_sql.extend(conn, hold_id, actor, now)
+        row = own_hold(change.row, actor)
         if row.state is HoldState.RELEASED:
             raise HoldExpired(
                 "This hold was cancelled. Please choose your seats again.", code=ErrorCode.HOLD_RELEASED
             )
-        concert = await load_concert(conn, row.concert_id)
-        assert concert is not None  # a hold's concert cannot be deleted
-        if row.extensions >= concert.max_extensions:
+        if row.extensions >= change.max_extensions:
             raise ExtensionLimit(
                 f"The time for these seats has been extended {row.extensions} times, which is the most allowed. "
                 "Please finish paying now, or ask staff for help."
             )
-        mine = await places_db.lock_hold_places(conn, hold_id)
+        mine = change.mine
         if len(mine) < row.place_count:
             raise _lapsed_and_taken()
-        until = now + timedelta(seconds=concert.hold_seconds)
-        await places_db.extend(conn, [p.id for p in mine], until)
-        await holds_db.extend(conn, hold_id, until)
+        assert change.done
+        assert change.until is not None
         event = PlacesChanged(
-            concert.id,
-            places_db.changes(mine, PlaceState.HELD, until),
+            row.concert_id,
+            places_db.changes(mine, PlaceState.HELD, change.until),
             availability_delta=lapsed_delta(mine, now),
             origin_device=origin_of(actor),
         )
-        return _hold_view(concert, hold_id, until, mine, row.extensions + 1), event
+        view = _hold_view(
+            row.concert_id, change.max_extensions, hold_id, change.until, mine, row.extensions + 1
+        )
+        return view, event
 
-    return await _write_hold(ctx, work)
+    # Not run again after a lost connection: a second run would count a second extension.
+    return await _write_hold(ctx, work, idempotent=False)
 
 
 async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> None:
@@ -398,12 +375,11 @@ async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> No
 
     async def work(conn: AsyncConnection) -> PlacesChanged | None:
         now = ctx.clock.now()
-        row = own_hold(await holds_db.lock(conn, hold_id), actor)
+        change = await hold_sql.release(conn, hold_id, actor)
+        row = own_hold(change.row, actor)
         if row.state is HoldState.RELEASED:
             return None
-        mine = await places_db.lock_hold_places(conn, hold_id)
-        await places_db.release(conn, [p.id for p in mine])
-        await holds_db.set_state(conn, hold_id, HoldState.RELEASED)
+        mine = change.mine
         still_held = (p.category_id for p in mine if p.held_until is not None and p.held_until > now)
         return PlacesChanged(
             row.concert_id,
@@ -412,4 +388,5 @@ async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> No
             origin_device=origin_of(actor),
         )
 
-    await ctx.publish(await ctx.db.write(work))
+    # Releasing twice is harmless, so the one statement may run again after a lost connection.
+    await ctx.publish(await ctx.db.write_one(work, idempotent=True))

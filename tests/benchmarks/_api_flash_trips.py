@@ -22,7 +22,6 @@ from core.security.tokens import TokenKey
 from core.services import devices
 from core.services.context import ServiceContext
 from tests.benchmarks._common import Env, RoundTrips
-from tests.benchmarks.hold_ceiling import _count_engine
 from tests.builders import ROOT
 from tests.support.context import memory_signer
 
@@ -43,7 +42,7 @@ async def round_trips(env: Env, folder: Path, pin: tuple[int, str], *, demo: boo
         await devices.approve_device(ctx, ROOT, device.id)
     counter = RoundTrips()
     db = Database(env.engine(pool_size=2))
-    _count_engine(db.engine, counter)
+    counter.attach(db.engine)
     bus, _ = env.bus("real")
     settings = Settings(database_url=env.url, redis_url=env.redis_url or "", demo_mode=demo)
     signer = await memory_signer(db, SystemClock())  # the server signs every ticket it sells

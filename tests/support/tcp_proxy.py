@@ -2,7 +2,7 @@
 
     proxy = await TcpProxy("127.0.0.1", 5432).start()
     url = proxy.url_for(database_url)          # the same URL, through the proxy
-    proxy.drop_replies_after_commit()          # the next COMMIT reaches the server; its reply never comes back
+    proxy.drop_replies_after_commit()          # the next commit reaches the server; its reply never comes back
     proxy.freeze()                             # from now on nothing the server sends reaches the client
     proxy.thaw()                               # forward again (what was dropped while frozen stays lost)
     await proxy.close()                        # close the listener and every connection
@@ -27,6 +27,7 @@ class TcpProxy:
         self.frozen = False
         """Everything the server sends is dropped while set."""
         self.commits_forwarded = 0
+        """COMMITs and statements run outside a transaction block (autocommit: each is its own commit)."""
         self.bytes_dropped = 0
         self.bytes_to_server = 0
         """Every byte a client sent towards the server, frozen or not: whether a client asked at all."""
@@ -63,7 +64,8 @@ class TcpProxy:
         self._freeze_after_commit = False
 
     def drop_replies_after_commit(self) -> None:
-        """Forward the next COMMIT to the server, then freeze: the server commits, the client never hears."""
+        """Forward the next commit (a COMMIT, or a statement in autocommit) to the server, then freeze: the
+        server commits, the client never hears."""
         self._freeze_after_commit = True
 
     async def close(self) -> None:
@@ -103,20 +105,23 @@ class TcpProxy:
             self._writers.discard(client_w)
             return
         self._writers.add(server_w)
-        self._spawn(self._pipe(client_r, server_w, to_server=True))
-        self._spawn(self._pipe(server_r, client_w, to_server=False))
+        link = _Link()
+        self._spawn(self._pipe(client_r, server_w, link, to_server=True))
+        self._spawn(self._pipe(server_r, client_w, link, to_server=False))
 
     async def _pipe(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, to_server: bool
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, link: _Link, *, to_server: bool
     ) -> None:
         try:
             while data := await reader.read(65536):
                 if to_server:
                     self.bytes_to_server += len(data)
+                if not to_server:
+                    link.saw_reply(data)
                 if not to_server and self.frozen:
                     self.bytes_dropped += len(data)
                     continue
-                if to_server and b"COMMIT" in data.upper():
+                if to_server and link.commits(data):
                     self.commits_forwarded += 1
                     if self._freeze_after_commit:  # freeze first: the reply cannot overtake the request
                         self._freeze_after_commit = False
@@ -128,6 +133,29 @@ class TcpProxy:
         finally:
             writer.close()
             self._writers.discard(writer)
+
+
+_READY = b"Z\x00\x00\x00\x05"  # ReadyForQuery, then the transaction status: I idle, T in a block, E failed
+_EXECUTE = b"E\x00\x00\x00\x09\x00"  # Execute of the unnamed portal (how asyncpg runs a statement)
+_SYNC = b"S\x00\x00\x00\x04"
+
+
+class _Link:
+    """One client connection's transaction status, as the server last reported it."""
+
+    def __init__(self) -> None:
+        self.status = b"I"
+
+    def saw_reply(self, data: bytes) -> None:
+        at = data.rfind(_READY)
+        if at >= 0 and at + len(_READY) < len(data):
+            self.status = data[at + len(_READY) : at + len(_READY) + 1]
+
+    def commits(self, data: bytes) -> bool:
+        """A COMMIT, or a statement executed and synced outside a transaction block (autocommit)."""
+        if b"COMMIT" in data.upper():
+            return True
+        return self.status == b"I" and _EXECUTE in data and _SYNC in data
 
 
 class RestartableProxy(TcpProxy):
