@@ -1,6 +1,6 @@
 """Every hold, extend and release as one statement on PostgreSQL: one round trip, no BEGIN/COMMIT.
 
-Each statement runs in autocommit (``Database.write_one``) and is its own transaction. It reads the facts the
+Each statement runs in autocommit (``Database.statement``) and is its own transaction. It reads the facts the
 checks need (the concert, its venue's timezone, the actor's status, the section; the hold a request key already
 made), writes only when every check passes, and returns those facts beside what it wrote, so the service can say
 exactly why nothing was written from the same reply. The shape of every statement:

@@ -45,61 +45,33 @@ class Database:
             listener()
         return result
 
-    async def write_one(self, work: Work[T], *, idempotent: bool) -> T:
-        """``work`` sends ONE statement that writes: on PostgreSQL it runs in autocommit, its own transaction,
-        with no BEGIN and no COMMIT round trip. On SQLite (no such statements) it is ``write``.
-
-        The statement is the commit, so a connection lost while it runs leaves its outcome unknown. An
-        ``idempotent`` one (a hold with its request key, a release) runs once more on a new connection, where it
-        finds what the first run did; any other says outcome_unknown. A timeout is never run again: the server
-        may still be working on it.
-        """
-        if not self.is_postgres:
-            return await self.write(work)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                result = await self._autocommit(work, True)
-            except StorageUnavailable as exc:
-                unknown = exc.code == ErrorCode.OUTCOME_UNKNOWN
-                if attempt > 1 or (unknown and not (idempotent and not _timed_out(exc))):
-                    raise
-                log.info("database connection lost; trying once more on a new connection")
-                continue
-            except Exception as exc:
-                if not is_retryable(exc):
-                    raise
-                if attempt >= self.max_attempts:
-                    raise busy() from exc
-                self.retries += 1
-                log.warning("statement retried after %s (attempt %d)", type(exc).__name__, attempt)
-                await asyncio.sleep(random.uniform(0.001, 0.01) * attempt)
-                continue
-            for listener in self.after_commit:
-                listener()
-            return result
-
     async def read(self, work: Work[T]) -> T:
         return await self._run(work, sqlite_begin="DEFERRED")
 
-    async def statement(self, work: Work[T], *, writes: bool) -> T:
+    async def statement(self, work: Work[T], *, writes: bool, idempotent: bool = False) -> T:
         """Run ``work``, one statement, as its own transaction: on PostgreSQL in autocommit, so the statement
         is the only round trip (no BEGIN, no COMMIT); elsewhere in a transaction as write()/read() do.
 
-        The statement is atomic by itself. A write lost in flight may have committed (OUTCOME_UNKNOWN), so only a
-        read is run again on a new connection; a deadlock or serialization failure rolled it back whole, so
-        either is run again."""
+        The statement is atomic by itself. A write lost in flight may have committed (OUTCOME_UNKNOWN), so it is
+        run again on a new connection only when ``idempotent`` (a hold with its request key finds the hold the
+        first run made; a release finds it released) and not after a timeout (the server may still be running
+        it); a read is. A deadlock or serialization failure rolled it back whole, so either is run again."""
         if not self.is_postgres:
             return await (self.write(work) if writes else self.read(work))
-        result = await self._run(work, sqlite_begin="", autocommit=True, writes=writes)
+        result = await self._run(work, sqlite_begin="", autocommit=True, writes=writes, idempotent=idempotent)
         if writes:
             for listener in self.after_commit:
                 listener()
         return result
 
     async def _run(
-        self, work: Work[T], *, sqlite_begin: str, autocommit: bool = False, writes: bool = True
+        self,
+        work: Work[T],
+        *,
+        sqlite_begin: str,
+        autocommit: bool = False,
+        writes: bool = True,
+        idempotent: bool = False,
     ) -> T:
         attempt = 0
         while True:
@@ -111,7 +83,8 @@ class Database:
             except StorageUnavailable as exc:
                 # Lost before COMMIT, so the server rolled back: safe to run once more on a fresh connection
                 # (the pool drops every stale connection after the first disconnect, e.g. a database restart).
-                if exc.code == ErrorCode.OUTCOME_UNKNOWN or attempt > 1:
+                unknown = exc.code == ErrorCode.OUTCOME_UNKNOWN
+                if attempt > 1 or (unknown and not (idempotent and not _timed_out(exc))):
                     raise
                 log.info("database connection lost; trying once more on a new connection")
                 continue

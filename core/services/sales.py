@@ -87,7 +87,7 @@ def _hold_view(
 def _new_hold(request_key: str | None) -> tuple[HoldId, str]:
     """The new hold's id and its request key. Every hold carries a key: a request without one gets its own, so
     the one statement that makes the hold can run again after a lost connection and find what the first run
-    did (Database.write_one). Made once per request, outside the statement's retries."""
+    did (Database.statement). Made once per request, outside the statement's retries."""
     hold_id = HoldId(uuid.uuid4().hex)
     return hold_id, request_key if request_key is not None else f"auto:{hold_id}"
 
@@ -140,7 +140,7 @@ def _repeat(prior: hold_sql.PriorHold, actor: Actor) -> Hold:
 async def _write_hold(ctx: ServiceContext, work: HoldWork, *, idempotent: bool = True) -> Hold:
     for _attempt in range(2):
         try:
-            hold, event = await ctx.db.write_one(work, idempotent=idempotent)
+            hold, event = await ctx.db.statement(work, writes=True, idempotent=idempotent)
         except IntegrityError as exc:
             if is_unique_violation(exc, "holds", "request_key"):
                 continue  # the same request, sent twice at once: the next attempt returns the first one's hold
@@ -389,4 +389,4 @@ async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> No
         )
 
     # Releasing twice is harmless, so the one statement may run again after a lost connection.
-    await ctx.publish(await ctx.db.write_one(work, idempotent=True))
+    await ctx.publish(await ctx.db.statement(work, writes=True, idempotent=True))
