@@ -19,7 +19,7 @@ help:
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks (not tests: they print a table)"
 	@echo "make run     start the kiosk on the embedded SQLite database with demo data (in a window)"
-	@echo "make screenshots  render every kiosk screen offscreen into resources/screenshots/"
+	@echo "make screenshots  render every kiosk and admin screen offscreen into resources/screenshots/"
 	@echo "make clean   remove caches and build output;  make distclean  also the .venv"
 
 venv: syslibs $(STAMP)
@@ -83,6 +83,7 @@ run: venv
 
 screenshots: venv
 	$(BIN)/python -m tests.kiosk.screenshots  # offscreen, on a 1920x1080, a 1080x1920 and a 1280x800 screen
+	$(BIN)/python -m tests.admin.screenshots  # the admin app at 1920x1080 and 1366x768
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench .test-servers build dist *.egg-info

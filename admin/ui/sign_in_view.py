@@ -71,6 +71,8 @@ class SignInView(QWidget):
         self.or_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.google = QPushButton(self.tr("Sign in with Google"))
         self.google.setObjectName("google")
+        self.cancel = QPushButton(self.tr("Cancel Google sign-in"))
+        self.cancel.setObjectName("cancelGoogle")
 
         form = QVBoxLayout(card)
         form.setContentsMargins(32, 28, 32, 28)
@@ -95,6 +97,7 @@ class SignInView(QWidget):
             rule_row.addWidget(part, 1 if part is not self.or_line else 0)
         form.addWidget(self.or_row)
         form.addWidget(self.google)
+        form.addWidget(self.cancel)
 
         row = QHBoxLayout()
         row.addStretch(1)
@@ -109,6 +112,7 @@ class SignInView(QWidget):
         self.password.returnPressed.connect(self._on_sign_in_clicked)
         self.email.returnPressed.connect(self.password.setFocus)
         self.google.clicked.connect(self._on_google_clicked)
+        self.cancel.clicked.connect(vm.cancel_google)
         bind(vm.changed, self._on_vm_changed, self)
         self._on_vm_changed(vm.state)
 
@@ -122,7 +126,9 @@ class SignInView(QWidget):
         busy = state.busy
         for widget in (self.email, self.password, self.remember, self.sign_in, self.google):
             widget.setEnabled(not busy)
-        self.google.setVisible(state.google_available)
+        waiting = state.phase is Phase.WAITING_FOR_GOOGLE
+        self.google.setVisible(state.google_available and not waiting)
+        self.cancel.setVisible(waiting)
         self.or_row.setVisible(state.google_available)
         self.error.setText(state.error)
         self.error.setVisible(bool(state.error))

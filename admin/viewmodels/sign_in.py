@@ -86,6 +86,7 @@ class SignInViewModel:
         self._state = SignInState(google_available=google is not None)
         self.session: StaffSession | None = None
         self._remembered = False
+        self._google_task: asyncio.Task[bool] | None = None
 
     @property
     def state(self) -> SignInState:
@@ -140,6 +141,9 @@ class SignInViewModel:
         except EncoreError as error:
             self._refused(error)
             return False
+        except asyncio.CancelledError:
+            self._set(phase=Phase.IDLE)  # given up (Cancel, or the window closed): the form is usable again
+            raise
         await self._accept(session, remember=remember)
         return True
 
@@ -175,7 +179,12 @@ class SignInViewModel:
         self._tasks.start(self.sign_in(email, password, remember=remember))
 
     def request_google(self, *, remember: bool = False) -> None:
-        self._tasks.start(self.sign_in_google(remember=remember))
+        self._google_task = self._tasks.start(self.sign_in_google(remember=remember))
+
+    def cancel_google(self) -> None:
+        """Stop waiting for the browser. (The flow's loopback listener gives up by itself a little later.)"""
+        if self._google_task is not None and not self._google_task.done():
+            self._google_task.cancel()
 
     def request_resume(self) -> None:
         self._tasks.start(self.resume())

@@ -4,6 +4,7 @@ server's sentence in the form; "remember me" goes to the keyring and sign-out ta
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -98,3 +99,35 @@ def test_remember_me_keeps_the_token_in_the_keyring_until_sign_out(
     qtbot.mouseClick(window.shell.sign_out, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sign_in)
     qtbot.waitUntil(lambda: keyring_backend.entries == {})
+
+
+class _BrowserNeverReturns:
+    """A Google sign-in whose browser does not come back (the person walked away)."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    async def id_token(self) -> str:
+        self.asked += 1
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+def test_waiting_for_google_can_be_cancelled(qtbot, admin_ctx, keyring_backend) -> None:
+    google = _BrowserNeverReturns()
+    vm = SignInViewModel(LocalStaffClient.over(admin_ctx), google=google)
+    window = AdminWindow(vm, WHERE)
+    qtbot.addWidget(window)
+    window.show()
+    form = window.sign_in
+    assert form.google.isVisible()
+    assert not form.cancel.isVisible()
+    qtbot.mouseClick(form.google, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.cancel.isVisible())
+    assert form.status.text().startswith("Finish signing in with Google in your browser")
+    assert not form.sign_in.isEnabled()
+    assert not form.google.isVisible()
+    qtbot.mouseClick(form.cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.sign_in.isEnabled())
+    assert (form.google.isVisible(), form.cancel.isVisible(), form.status.isVisible()) == (True, False, False)
+    assert google.asked == 1
