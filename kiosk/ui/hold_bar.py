@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QSizePolicy, QWidget
 
 from kiosk.ui.widgets import BigButton, format_clock, label
@@ -50,6 +50,33 @@ class HoldBar(QFrame):
         self._last: Countdown | None = None
         self.retranslate()
         self.show_state(None)
+
+    def fit(self, width: int) -> None:
+        """For a bar ``width`` px wide: the warning beside the clock, or on a line of its own under it, whichever
+        makes the bar lower (large text on a 1280 px window squeezed it beside the clock into five lines)."""
+        self.ensurePolished()
+        for w in (self.caption, self.clock, self.warning, self.extend):
+            w.ensurePolished()
+        margins = self._grid.contentsMargins()
+        inside = width - margins.left() - margins.right() - 2 * self.frameWidth()
+        row = [self.caption, self.clock, self.extend]
+        room = inside - sum(w.sizeHint().width() for w in row) - 3 * self._grid.horizontalSpacing()
+        tall = max(w.sizeHint().height() for w in row)
+        beside = max(tall, self._warning_height(room))
+        under = tall + self._grid.verticalSpacing() + self._warning_height(inside)
+        self.set_portrait(room <= 0 or under < beside)
+
+    def _warning_height(self, width: int) -> int:
+        """The height of the longer warning at ``width`` px, in the warning's font."""
+        metrics = self.warning.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        texts = (
+            translate("Widgets", "⚠ Time is almost up. Tap “More time” if you need it."),
+            translate("Widgets", "⚠ Time is almost up. Please pay now or cancel."),
+        )
+        return max(
+            metrics.boundingRect(QRect(0, 0, max(1, width), 100_000), flags, t).height() for t in texts
+        )
 
     def set_portrait(self, portrait: bool) -> None:
         """Landscape: clock, warning and 'More time' on one line. Portrait: the warning on a line of its own

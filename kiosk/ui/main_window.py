@@ -123,6 +123,7 @@ class MainWindow(QWidget):
         self.guide.toggled.connect(lambda _on: self._rerender())
         self.theme.changed.connect(self._rerender)
         self.theme.changed.connect(lambda *_: self._keep_notice_room())
+        self.theme.changed.connect(self._fit_hold_bar)  # another text size, another width for the warning
 
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -304,11 +305,18 @@ class MainWindow(QWidget):
         portrait = event.size().height() > event.size().width()
         self._side_margin = 40 if portrait else 64  # the screens' own side margins
         self._space_hold_row()
+        # Portrait, or a landscape bar too narrow for the warning beside the clock: the warning under it.
         self.hold_bar.set_portrait(portrait)
+        if not portrait:
+            self.hold_bar.fit(event.size().width() - 2 * self._side_margin)
         self._keep_notice_room()
         for screen in self.screens.values():
             screen.set_portrait(portrait, compact=compact)
         super().resizeEvent(event)
+
+    def _fit_hold_bar(self) -> None:
+        if self.width() >= self.height():
+            self.hold_bar.fit(self.width() - 2 * self._side_margin)
 
     def _space_hold_row(self) -> None:
         # Its gap above only with the bar: an empty row kept 12 px that a small display's seat map needs.

@@ -378,3 +378,20 @@ def test_a_notice_of_two_lines_moves_nothing_under_the_finger(qtbot, stand_in, s
     assert not unseen(text), unseen(text)
     after = {name: find(window, name).mapTo(window, QPoint(0, 0)) for name in names}
     assert after == before
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, SMALL], ids=["landscape", "small"])
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large_text"])
+def test_the_countdown_warning_is_never_a_narrow_column(qtbot, stand_in, size, large_text):
+    # Large text on a 1280 px window squeezed the warning between the clock and "More time": five lines, a
+    # countdown strip of 200 px above a page that then scrolled.
+    window = make_window(qtbot, stand_in, size)
+    window.settings.set_large_text(large_text)
+    stand_in.show(screenshots.states()["review-warning"])
+    settle()
+    warning, clock = find(window, "countdown_warning"), find(window, "countdown_clock")
+    lines = warning.height() // warning.fontMetrics().lineSpacing()
+    assert lines <= 2, f"the warning takes {lines} lines, {warning.width()} px wide"
+    assert unseen(warning) == ""
+    beside = warning.mapTo(window, QPoint(0, 0)).x() > clock.mapTo(window, QPoint(clock.width(), 0)).x()
+    assert beside or not (size == LANDSCAPE and not large_text)  # where there is room, beside the clock
