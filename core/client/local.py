@@ -78,8 +78,9 @@ class LocalDoorLink:
 
 
 class LocalClient:
-    """``async with LocalClient(settings) as client:`` opens a ServiceContext (and the mail loop when a mail
-    relay is configured); ``LocalClient.over(ctx)`` borrows an open one (tests, tools) and sends no mail."""
+    """``async with LocalClient(settings) as client:`` opens a ServiceContext (and, in the embedded mode, the
+    mail loop when a mail relay is configured); ``LocalClient.over(ctx)`` borrows an open one (tests, tools)
+    and sends no mail."""
 
     def __init__(
         self,
@@ -118,7 +119,9 @@ class LocalClient:
                 ServiceContext.open(self._settings, clock=self._clock)
             )
             self._stack = stack
-            if self._send_mail:
+            # Only the embedded mode sends mail from here; with a server database the scheduler sends it
+            # (`encore-ops scheduler`), so devices hold no SMTP credentials.
+            if self._send_mail and self._settings.is_embedded:
                 await self._start_mail()
         return self
 

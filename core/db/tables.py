@@ -360,7 +360,7 @@ mail_outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime, nullable=True),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
-    CheckConstraint("kind IN ('tickets', 'sign_in_notice')", name="kind"),
+    CheckConstraint("kind IN ('tickets', 'sign_in_notice', 'reminder')", name="kind"),
     CheckConstraint("kind != 'tickets' OR order_id IS NOT NULL", name="tickets_have_order"),
     Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )

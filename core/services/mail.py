@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,7 +15,7 @@ from core.db import outbox as outbox_db
 from core.domain.errors import EncoreError, ErrorCode, NotFound
 from core.domain.money import Money
 from core.domain.staff import SystemActor
-from core.mail.messages import TicketMail, ticket_mail
+from core.mail.messages import ReminderMail, TicketMail, reminder_mail, ticket_mail
 from core.mail.protocol import Mailer
 from core.mail.retry import DeliveryOutcome, backoff_delay, deliver
 from core.services.context import ServiceContext
@@ -119,12 +119,35 @@ async def _record(ctx: ServiceContext, leased: _Leased, *, status: str, error: s
 
 
 def _what(item: outbox_db.OutboxItem) -> str:
-    return f"mail for order {item.order_code}" if item.kind == "tickets" else f"{item.kind} mail {item.id}"
+    if item.kind == "tickets":
+        return f"mail for order {item.order_code}"
+    if item.kind == "reminder":
+        return f"reminder mail for order {item.order_code}"
+    return f"{item.kind} mail {item.id}"
+
+
+def _reminder(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMessage:
+    """The reminder from what was queued with it (the concert's facts as they stood the day before)."""
+    d = item.details
+    mail = ReminderMail(
+        to=item.to_address,
+        order_code=item.order_code,
+        artist=str(d["artist"]),
+        concert_title=str(d["concert_title"]),
+        venue_name=str(d["venue_name"]),
+        venue_timezone=str(d["venue_timezone"]),
+        starts_at=datetime.fromisoformat(str(d["starts_at"])),
+        demo=bool(d.get("demo", False)),
+        language=str(d.get("language", "en")),
+    )
+    return reminder_mail(mail, sender=ctx.settings.mail_from)
 
 
 async def _message(ctx: ServiceContext, item: outbox_db.OutboxItem) -> EmailMessage:
     if item.kind == "sign_in_notice":
         return sign_in_notice_message(item.to_address, item.details, sender=ctx.settings.mail_from)
+    if item.kind == "reminder":
+        return _reminder(ctx, item)
     documents = await order_documents(ctx, _WORKER, item.order_code)
     if not documents:
         raise NotFound(

@@ -1,0 +1,81 @@
+"""`encore-ops health server|scheduler`: container probes. Exit 0 when healthy, 1 when not, with one line that
+says why either way (the probe's log then reads like a sentence)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from core.config import Settings
+from core.ops.scheduler import HEARTBEAT_EVERY_S, default_heartbeat
+
+DEFAULT_MAX_AGE_S = 6 * HEARTBEAT_EVERY_S
+
+
+def scheduler_health(heartbeat: Path, max_age_s: float, now: float | None = None) -> tuple[bool, str]:
+    """Alive when the heartbeat file was touched within ``max_age_s``: the scheduler's loop is turning. A
+    database that is down does not make it unhealthy (it waits and retries; a restart would not help)."""
+    try:
+        touched = heartbeat.stat().st_mtime
+    except FileNotFoundError:
+        return False, f"no heartbeat at {heartbeat}: the scheduler is not running (or not yet started)"
+    age = (time.time() if now is None else now) - touched
+    if age > max_age_s:
+        return False, f"heartbeat {age:.0f} s old (limit {max_age_s:.0f} s): the scheduler's loop is stuck"
+    return True, f"scheduler alive (heartbeat {max(age, 0):.0f} s ago)"
+
+
+def server_url(settings: Settings) -> str:
+    host = settings.server_host
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    scheme = "https" if settings.server_tls_cert_ref else "http"
+    return f"{scheme}://{host}:{settings.server_port}"
+
+
+def server_health(url: str, timeout_s: float) -> tuple[bool, str]:
+    """The server answers /v1/health with 200. A probe on this machine asks whether the process answers; its
+    certificate names the public host, so it is not checked here (TLS clients check it)."""
+    loopback = httpx.URL(url).host in ("127.0.0.1", "localhost", "::1")
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/v1/health", timeout=timeout_s, verify=not loopback)
+    except httpx.HTTPError as error:
+        return False, f"server at {url} does not answer: {type(error).__name__}"
+    if response.status_code != 200:
+        return False, f"server at {url} answered {response.status_code}"
+    return True, f"server at {url} is up"
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser("health", help="container probe: exit 0 if healthy, 1 if not, with the reason")
+    what = parser.add_subparsers(dest="health_of", required=True, metavar="WHAT")
+    server = what.add_parser("server", help="encore-server answers /v1/health")
+    server.add_argument("--url", help="base URL (default: from server_host, server_port and TLS settings)")
+    server.add_argument("--timeout", type=float, default=3.0, metavar="S")
+    server.set_defaults(bind=_bind)
+    scheduler = what.add_parser("scheduler", help="the scheduler's heartbeat is fresh")
+    scheduler.add_argument(
+        "--heartbeat", type=Path, metavar="PATH", help="default: as `encore-ops scheduler`"
+    )
+    scheduler.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE_S, metavar="S")
+    scheduler.set_defaults(bind=_bind)
+
+
+def _bind(args: argparse.Namespace) -> Any:
+    async def command(settings: Settings) -> int:
+        if args.health_of == "server":
+            ok, reason = await asyncio.to_thread(
+                server_health, args.url or server_url(settings), args.timeout
+            )
+        else:
+            ok, reason = scheduler_health(args.heartbeat or default_heartbeat(), args.max_age)
+        print(reason, file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
+
+    return command

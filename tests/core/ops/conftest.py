@@ -1,0 +1,3 @@
+from tests.core.mail.conftest import start_smtp, tls_files
+
+__all__ = ["start_smtp", "tls_files"]
