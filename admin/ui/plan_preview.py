@@ -100,6 +100,7 @@ class PlanPreview(QGraphicsView):
                 mark.setParentItem(item)
             self._items[seat.id] = item
         self._row_labels(layout)
+        self._section_labels(layout)
         self._fit()
 
     def _stage(self, left: float, right: float, top: float) -> None:
@@ -126,6 +127,20 @@ class PlanPreview(QGraphicsView):
             label.setDefaultTextColor(QColor("#868e96"))
             box = label.boundingRect()
             label.setPos(seat.x * UNIT - box.width() - 2, seat.y * UNIT + (SEAT - box.height()) / 2)
+
+    def _section_labels(self, layout: PlanLayout) -> None:
+        """Each seated section's name above its front-left corner (standing sections have no seats to draw)."""
+        font = QFont("", 10, QFont.Weight.DemiBold)
+        for section in layout.plan.sections:
+            seats = [s for s in layout.seats if s.section_id == section.id]
+            if not seats:
+                continue
+            label = self._scene.addText(section.name, font)
+            label.setDefaultTextColor(QColor("#343a40"))
+            box = label.boundingRect()
+            left = min(s.x for s in seats) * UNIT - UNIT
+            top = min(s.y for s in seats) * UNIT
+            label.setPos(left - box.width(), top - box.height() * 0.9)
 
     @staticmethod
     def _pen(selected: bool) -> QPen:

@@ -39,6 +39,23 @@ QListWidget#nav::item:selected {{ background: #e7ecfc; color: {ACCENT}; font-wei
 #comesLater {{ color: #5c6370; background: #ffffff; border: 1px solid #dde0e7; border-radius: 8px;
                padding: 16px; }}
 #orRule {{ color: #dde0e7; }}
+#sectionTitle {{ font-weight: 700; color: #343a40; }}
+QSpinBox, QDoubleSpinBox, QComboBox {{ min-height: 26px; }}
+QListWidget#venueList, QListWidget#planList, QListWidget#fileProblems {{ background: #ffffff;
+    border: 1px solid #dde0e7; border-radius: 6px; outline: 0; }}
+QListWidget#venueList::item, QListWidget#planList::item {{ padding: 5px 8px; }}
+QListWidget#venueList::item:selected, QListWidget#planList::item:selected {{ background: #e7ecfc;
+    color: {ACCENT}; font-weight: 600; }}
+QListWidget#fileProblems {{ color: #a61b1b; }}
+QTabWidget::pane {{ border: 1px solid #dde0e7; border-radius: 6px; background: #ffffff; top: -1px; }}
+QTabBar::tab {{ padding: 7px 14px; border: 1px solid #dde0e7; border-bottom: none; background: #f3f4f7;
+                border-top-left-radius: 6px; border-top-right-radius: 6px; margin-right: 2px; }}
+QTabBar::tab:selected {{ background: #ffffff; font-weight: 600; }}
+QPushButton#primary {{ background: {ACCENT}; color: #ffffff; border: 1px solid {ACCENT}; font-weight: 600; }}
+QPushButton#primary:hover {{ background: #324fc4; }}
+QPushButton#primary:disabled {{ background: #9fb0ea; border-color: #9fb0ea; }}
+#sideScroll, #sidePanel {{ background: transparent; }}
+#planPreview {{ border: 1px solid #dde0e7; border-radius: 8px; }}
 """
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -44,6 +48,13 @@ def _title(text: str) -> QLabel:
     return label
 
 
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setVerticalSpacing(8)
+    return form
+
+
 class VenuesPage(QWidget):
     def __init__(self, vm: VenuesViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,25 +67,33 @@ class VenuesPage(QWidget):
         self.plan_list = QListWidget()
         self.plan_list.setObjectName("planList")
         for box in (self.venue_list, self.plan_list):
-            box.setMaximumHeight(120)
+            box.setFixedHeight(84)
         self.venue_name = QLineEdit()
         self.venue_name.setPlaceholderText(self.tr("New venue's name"))
         self.timezone = QLineEdit("Europe/Berlin")
         self.timezone.setToolTip(self.tr("An IANA time zone such as Europe/Berlin"))
         self.create_venue = QPushButton(self.tr("Create venue"))
-        venue_row = QHBoxLayout()
-        venue_row.addWidget(self.venue_name, 3)
-        venue_row.addWidget(self.timezone, 2)
-        venue_row.addWidget(self.create_venue)
+        venue_row = QVBoxLayout()
+        venue_row.setSpacing(6)
+        venue_row.addWidget(self.venue_name)
+        zone_row = QHBoxLayout()
+        zone_row.addWidget(self.timezone, 1)
+        zone_row.addWidget(self.create_venue)
+        venue_row.addLayout(zone_row)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._grid_tab(), self.tr("Grid generator"))
         self.tabs.addTab(self._csv_tab(), self.tr("Import CSV"))
+        # The tabs take the height their form needs; the room below is for a refused file's problems.
+        self.tabs.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setMargin(6)
         self.problems = QListWidget()
         self.problems.setObjectName("fileProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         side = QVBoxLayout()
         side.setSpacing(8)
@@ -85,12 +104,19 @@ class VenuesPage(QWidget):
         side.addWidget(_title(self.tr("Seating plans")))
         side.addWidget(self.plan_list)
         side.addWidget(self.tabs)
-        side.addWidget(self.message)
-        side.addWidget(self.problems, 1)
+        side.addStretch(1)
         side_box = QWidget()
         side_box.setObjectName("sidePanel")
         side_box.setLayout(side)
-        side_box.setFixedWidth(SIDE_WIDTH)
+        # On a 768-pixel-high screen the forms do not fit beside the drawing: they scroll instead of squashing.
+        self.side_scroll = side_scroll = QScrollArea()
+        side_scroll.setObjectName("sideScroll")
+        side_scroll.setWidget(side_box)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFixedWidth(SIDE_WIDTH + 16)
+        side.setContentsMargins(0, 0, 12, 0)
 
         self.heading = QLabel(self.tr("Venues and seating plans"))
         self.heading.setObjectName("pageTitle")
@@ -105,20 +131,25 @@ class VenuesPage(QWidget):
         for mark, words in MARK_WORDS.items():
             self.mark_kind.addItem(self.tr(words), mark)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText(self.tr("Why blocked, e.g. Sound desk or Press"))
+        self.reason.setPlaceholderText(self.tr("Reason, e.g. Sound desk"))
+        self.reason.setToolTip(self.tr("Why the seats are blocked: Sound desk, Press, …"))
         self.apply_mark = QPushButton()
         self.apply_mark.setObjectName("applyMark")
         self.remove_mark = QPushButton()
         marks = QHBoxLayout()
-        marks.addWidget(QLabel(self.tr("Chosen seats:")))
+        marks.addWidget(QLabel(self.tr("Chosen seats")))
         marks.addWidget(self.mark_kind)
         marks.addWidget(self.reason, 1)
+        self.reason.setMinimumWidth(120)
         marks.addWidget(self.apply_mark)
         marks.addWidget(self.remove_mark)
 
         main = QVBoxLayout()
         main.addWidget(self.heading)
         main.addWidget(self.summary)
+        # Refusals and notices sit above the drawing, where they are seen at any window size.
+        main.addWidget(self.message)
+        main.addWidget(self.problems)
         main.addWidget(self.preview, 1)
         main.addWidget(self.legend)
         main.addLayout(marks)
@@ -126,7 +157,7 @@ class VenuesPage(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(20)
-        layout.addWidget(side_box)
+        layout.addWidget(side_scroll)
         layout.addLayout(main, 1)
 
         self.venue_list.currentRowChanged.connect(self._on_venue_row)
@@ -179,7 +210,7 @@ class VenuesPage(QWidget):
         )
         self.make_grid = QPushButton(self.tr("Create plan"))
         self.make_grid.setObjectName("primary")
-        form = QFormLayout()
+        form = _form()
         form.addRow(self.tr("Plan"), self.plan_name)
         form.addRow(self.tr("Section"), self.section_name)
         form.addRow(self.tr("Rows"), self.rows)
@@ -204,7 +235,7 @@ class VenuesPage(QWidget):
         hint = QLabel(self.tr("Columns: section, kind, row, seat, x, y, flags, capacity"))
         hint.setObjectName("hint")
         hint.setWordWrap(True)
-        form = QFormLayout()
+        form = _form()
         form.addRow(self.tr("Plan"), self.csv_plan_name)
         form.addRow(self.choose_file, self.csv_path)
         form.addRow(hint)
@@ -295,7 +326,9 @@ class VenuesPage(QWidget):
         self.preview.render_layout(layout, state.selected)
         chosen = len(state.selected)
         self.reason.setEnabled(self.mark_kind.currentData() == SeatMark.BLOCKED)
-        self.apply_mark.setText(self.tr("Mark {n} seat(s)").format(n=chosen))
+        self.apply_mark.setText(
+            self.tr("Mark {n} seat(s)").format(n=chosen) if chosen else self.tr("Mark seats")
+        )
         self.remove_mark.setText(self.tr("Unmark"))
         for button in (self.apply_mark, self.remove_mark):
             button.setEnabled(chosen > 0 and not state.busy)
@@ -303,22 +336,26 @@ class VenuesPage(QWidget):
             button.setEnabled(not state.busy)
         if state.error:
             self.message.setObjectName("error")
-            self.message.setText(
-                state.error if not state.file_problems else self.tr("The file was not imported:")
+            refused_file = self.tr(
+                "The file was not imported; nothing was written. Fix these lines and try again:"
             )
+            self.message.setText(refused_file if state.file_problems else state.error)
         elif state.notice:
             self.message.setObjectName("status")
             self.message.setText(state.notice)
         else:
             self.message.setObjectName("")
             self.message.setText("")
+        self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+        self.message.updateGeometry()
         self.message.setVisible(bool(self.message.text()))
         self.problems.clear()
         for problem in state.file_problems:
             QListWidgetItem(self.tr("Line {line}: {problem}").format(line=problem.line, problem=problem.problem),
                             self.problems)  # fmt: skip
         self.problems.setVisible(bool(state.file_problems))
+        self.problems.setFixedHeight(min(16 + 26 * len(state.file_problems), 180))
 
     def _render_lists(self, state: VenuesState) -> None:
         self.venue_list.clear()
