@@ -12,6 +12,7 @@ import os
 import signal
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,13 @@ class Scheduler:
     def start(self) -> None:
         aps = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
         for job in self.jobs.values():
-            trigger = (
-                IntervalTrigger(seconds=job.every_s)
-                if job.every_s is not None
-                else CronTrigger(hour=job.at_hour, minute=0)
-            )
-            aps.add_job(self.run_job, trigger, args=[job.name], id=job.name, name=job.name)
+            if job.every_s is not None:
+                # Interval jobs run once at start too: a restarted scheduler picks up what waited meanwhile.
+                trigger, first = IntervalTrigger(seconds=job.every_s), datetime.now(UTC)
+            else:
+                trigger, first = CronTrigger(hour=job.at_hour, minute=0), None
+            kwargs = {} if first is None else {"next_run_time": first}
+            aps.add_job(self.run_job, trigger, args=[job.name], id=job.name, name=job.name, **kwargs)
         if self.heartbeat is not None:
             beat(self.heartbeat)
             aps.add_job(

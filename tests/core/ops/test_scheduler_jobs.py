@@ -115,6 +115,14 @@ def _reminders_to(server) -> list[str]:
     return sorted(found)
 
 
+def _reminder_text(server, to: str) -> str:
+    for envelope in server.recorder.envelopes:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        if envelope.rcpt_tos == [to] and not any(True for _ in message.iter_attachments()):
+            return str(message.get_body(("plain",)).get_content())
+    raise AssertionError(f"no reminder to {to}")
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("single_runner", [True, False], ids=["locked", "control-without-lock"])
 async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, start_smtp, single_runner):
@@ -123,7 +131,7 @@ async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, star
     async with open_context(pg_database_url, clock) as ctx:
         stage = await build_stage(ctx)
         await _sell(ctx, stage, stage.seats[:2], "ada@example.org")
-        await _sell(ctx, stage, stage.seats[2:3], "bo@example.org")
+        bo = await _sell(ctx, stage, stage.seats[2:3], "bo@example.org")
         await _sell(ctx, stage, stage.seats[3:4], None)  # no address: no reminder
         clock.advance(6 * 24 * 3600 + 2 * 3600)  # 23 hours before the concert
     blocker = create_async_engine(pg_database_url)
@@ -156,6 +164,9 @@ async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, star
     if single_runner:
         assert outcomes == [RunOutcome.RAN, RunOutcome.SKIPPED]
         assert _reminders_to(server) == ["ada@example.org", "bo@example.org"]
+        reminder = _reminder_text(server, "bo@example.org")
+        assert "The Testers" in reminder
+        assert bo.code in reminder
     else:  # the control: without the lock both replicas queue every reminder
         assert outcomes == [RunOutcome.RAN, RunOutcome.RAN]
         assert _reminders_to(server) == ["ada@example.org"] * 2 + ["bo@example.org"] * 2
