@@ -25,11 +25,11 @@ class FreedPlace:
     category_id: CategoryId
 
 
-async def free_lapsed(conn: AsyncConnection, now: datetime, limit: int) -> list[FreedPlace]:
-    """Free up to ``limit`` places whose hold lapsed, locked in id order (as every multi-row write locks).
-    SKIP LOCKED passes over places a checkout or an extension has in hand: it decides them, and a place it
-    leaves lapsed is freed by the next run."""
-    lapsed = and_(in_state(PlaceState.HELD), places.c.held_until <= now)
+async def free_lapsed(conn: AsyncConnection, lapsed_by: datetime, limit: int) -> list[FreedPlace]:
+    """Free up to ``limit`` places whose hold lapsed by ``lapsed_by``, locked in id order (as every multi-row
+    write locks). SKIP LOCKED passes over places a checkout or an extension has in hand: it decides them, and a
+    place it leaves lapsed is freed by the next run."""
+    lapsed = and_(in_state(PlaceState.HELD), places.c.held_until <= lapsed_by)
     locked = (
         select(places.c.id, places.c.concert_id, places.c.category_id)
         .where(lapsed)

@@ -19,7 +19,7 @@ from core.domain.places import PlaceState
 from core.domain.staff import SystemActor
 from core.services.context import ServiceContext
 
-__all__ = ["REMINDER_AHEAD", "close_due_sales", "queue_reminders", "tidy_lapsed_holds"]
+__all__ = ["REMINDER_AHEAD", "TIDY_GRACE", "close_due_sales", "queue_reminders", "tidy_lapsed_holds"]
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,18 @@ _SCHEDULER = SystemActor("scheduler")
 REMINDER_AHEAD = timedelta(hours=24)
 """A concert starting within this time gets its reminders."""
 _TIDY_BATCH = 500
+TIDY_GRACE = timedelta(seconds=60)
+"""How long a lapsed hold's places stay as they are before the tidy frees them: checkout still sells a lapsed
+hold whose places nobody took, so a card payment that was running as the hold ran out still gets its seats."""
 
 
 async def tidy_lapsed_holds(ctx: ServiceContext, *, batch: int = _TIDY_BATCH) -> int:
-    """Free the places of lapsed holds and publish them as free, so every seat map shows them free without
-    waiting for the next buyer to take them over. The count of takeable places does not move (a lapsed place
-    is takeable already). Returns how many places were freed."""
+    """Free the places of holds lapsed for longer than TIDY_GRACE and publish them as free, so live seat maps
+    show them free without waiting for the next buyer to take them over. The count of takeable places does
+    not move (a lapsed place is takeable already). Returns how many places were freed."""
     freed_total = 0
     while True:
-        freed = await ctx.db.write(lambda conn: db.free_lapsed(conn, ctx.clock.now(), batch))
+        freed = await ctx.db.write(lambda conn: db.free_lapsed(conn, ctx.clock.now() - TIDY_GRACE, batch))
         by_concert: dict[ConcertId, list[PlaceChange]] = defaultdict(list)
         for place in freed:
             by_concert[place.concert_id].append(PlaceChange(place.id, PlaceState.FREE, None))
