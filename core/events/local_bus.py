@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -62,6 +62,16 @@ class LocalBus:
         published = replace(event, seq=seq)
         for sub in self._subs.get(event.concert_id, ()):
             sub.offer(published)
+        return published
+
+    async def publish_many(
+        self, events: Sequence[PlacesChanged], *, gaps: Collection[ConcertId] = ()
+    ) -> list[PlacesChanged]:
+        pending = set(gaps)
+        published = []
+        for event in events:
+            published.append(await self.publish(event, gap=event.concert_id in pending))
+            pending.discard(event.concert_id)
         return published
 
     def note_own_commit(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 
 from core.domain.events import PlacesChanged
@@ -14,6 +14,11 @@ from core.events.protocol import BusMessage, BusStatus
 class PausedBus:
     async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         return event  # a device never publishes; only the server does
+
+    async def publish_many(
+        self, events: Sequence[PlacesChanged], *, gaps: Collection[ConcertId] = ()
+    ) -> list[PlacesChanged]:
+        return list(events)
 
     @asynccontextmanager
     async def subscribe(self, concert_id: ConcertId) -> AsyncIterator[AsyncIterator[BusMessage]]:

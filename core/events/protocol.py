@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -49,6 +49,13 @@ class EventBus(Protocol):
 
         ``gap``: events of this concert were lost before this one (dropped or not sent), so leave a hole in the
         seq before it; subscribers see the hole and reload from the database."""
+        ...
+
+    async def publish_many(
+        self, events: Sequence[PlacesChanged], *, gaps: Collection[ConcertId] = ()
+    ) -> list[PlacesChanged]:
+        """Publish in this order, in one go where the transport allows (one Redis round trip for all), as
+        :meth:`publish` each; the first event of each concert in ``gaps`` leaves a gap before it."""
         ...
 
     def subscribe(self, concert_id: ConcertId) -> AbstractAsyncContextManager[AsyncIterator[BusMessage]]:

@@ -19,6 +19,8 @@ MAX_QUEUED = 1000
 """About two seconds of a flash sale's events: longer than any Redis hiccup worth riding out."""
 FLUSH_S = 2.0
 """How long a clean shutdown waits for the queue to empty before it gives up on the rest."""
+BATCH = 256
+"""Events handed to the bus at once (one Redis pipeline)."""
 _STOP_S = 1.0
 """How long it then waits for the cancelled task: a library that swallows the cancel must not hang shutdown."""
 
@@ -26,7 +28,8 @@ _STOP_S = 1.0
 class BackgroundPublisher:
     """Publishes events on the bus from one task, so a sale only queues its event: a slow or dead Redis never
     delays it. One task, one FIFO queue: events leave in the order they were offered, so in commit order per
-    concert (Redis then numbers them per concert, across every publisher, in the Lua step).
+    concert (Redis then numbers them per concert, across every publisher, in the Lua step). What has piled up
+    goes in one batch (one Redis pipeline), so the task keeps up with a busy loop.
 
     Nothing lost goes unnoticed, since subscribers reload on a gap in a concert's seq (events/watch.py):
     - when ``max_queued`` events wait, the oldest is dropped (the newest say most about the places now);
@@ -78,7 +81,7 @@ class BackgroundPublisher:
 
     @property
     def pending(self) -> int:
-        """Events offered and not yet handed over: those queued and the one the bus is sending."""
+        """Events offered and not yet handed over: those queued and those the bus is sending."""
         return len(self._queue) + self._sending
 
     def offer(self, event: PlacesChanged) -> None:
@@ -147,13 +150,12 @@ class BackgroundPublisher:
         gaps_tried = False  # empty gap events are sent once per drain, so a dead bus is not retried in a loop
         while not self._stopped:
             if self._queue:
-                event = self._queue.popleft()
-                await self._send(event)
+                # All that waits, up to BATCH, in one go: a publisher that fell behind a burst catches up in a
+                # round trip or two instead of one per event (one task alone would never keep up otherwise).
+                await self._send([self._queue.popleft() for _ in range(min(BATCH, len(self._queue)))])
             elif self._gaps and not gaps_tried:
                 gaps_tried = True
-                for concert_id in sorted(self._gaps):
-                    if concert_id in self._gaps and not self._stopped:
-                        await self._send(PlacesChanged(concert_id=concert_id, changes=()))
+                await self._send([PlacesChanged(concert_id=c, changes=()) for c in sorted(self._gaps)])
             else:
                 if self._overflowing:
                     self._overflowing = False
@@ -165,16 +167,18 @@ class BackgroundPublisher:
                 await self._wakeup.wait()
                 gaps_tried = False
 
-    async def _send(self, event: PlacesChanged) -> None:
-        gap = event.concert_id in self._gaps
-        self._gaps.discard(event.concert_id)
-        self._sending = 1
+    async def _send(self, events: list[PlacesChanged]) -> None:
+        gaps = self._gaps & {e.concert_id for e in events}
+        self._gaps -= gaps
+        self._sending = len(events)
         try:
-            sent = await self._bus.publish(event, gap=gap)
+            sent = await self._bus.publish_many(events, gaps=gaps)
+        except asyncio.CancelledError:
+            self.dropped += len(events)
+            raise
         except Exception:  # the bus promises not to raise; this loop must outlive it if it does
-            log.exception("live update for concert %s was not published", event.concert_id)
-            sent = replace(event, seq=0)
+            log.exception("%d live updates were not published", len(events))
+            sent = [replace(e, seq=0) for e in events]
         finally:
             self._sending = 0
-        if sent.seq == 0:
-            self._gaps.add(event.concert_id)
+        self._gaps.update(e.concert_id for e in sent if e.seq == 0)

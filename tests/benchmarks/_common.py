@@ -121,6 +121,9 @@ class NullBus:
     async def publish(self, event: PlacesChanged, *, gap: bool = False) -> PlacesChanged:
         return event
 
+    async def publish_many(self, events: Any, *, gaps: Any = ()) -> list[PlacesChanged]:
+        return list(events)
+
     def subscribe(self, concert_id: Any) -> Any:  # pragma: no cover - never subscribed to
         raise NotImplementedError
 

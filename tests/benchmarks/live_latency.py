@@ -155,6 +155,13 @@ class StampingBus:
             self.entered[change.place_id] = t
         return await self.inner.publish(ev, gap=gap)
 
+    async def publish_many(self, events: Any, *, gaps: Any = ()) -> list[PlacesChanged]:
+        t = time.perf_counter()
+        for ev in events:
+            for change in ev.changes:
+                self.entered[change.place_id] = t
+        return list(await self.inner.publish_many(events, gaps=gaps))
+
     def note_own_commit(self) -> None:
         self.inner.note_own_commit()
 
