@@ -4,6 +4,7 @@ their end, reminders sent once each however many replicas run, and a database th
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from email import message_from_bytes, policy
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.db.tables import mail_outbox, places
 from core.domain.concerts import ConcertStatus
-from core.domain.errors import ErrorCode, HoldExpired, SalesClosed
+from core.domain.errors import ErrorCode, HoldExpired, SalesClosed, StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.domain.money import Money
 from core.domain.orders import Payment
@@ -234,3 +235,34 @@ async def test_the_scheduler_survives_the_database_going_away_and_resumes(pg_dat
             assert await _states(direct, stage.id, stage.seats[:2]) == [PlaceState.FREE] * 2
     finally:
         await proxy.close()
+
+
+async def test_a_failed_run_is_logged_with_its_context_and_retried(ctx, expect_log):
+    calls: list[int] = []
+
+    async def flaky(_ctx) -> str:
+        calls.append(len(calls) + 1)
+        if len(calls) < 3:
+            raise StorageUnavailable("The database is not reachable.")
+        return "done"
+
+    runner = Runner(ctx, retry_base_s=0.01, retry_max_s=0.01)
+    retrying = r"job flaky failed \(attempt [12] of 5\), retrying in [\d.]+ s: "
+    retrying += r"StorageUnavailable \[storage_unavailable\]"
+    with expect_log("core.ops.jobs", retrying):
+        assert await runner.run(Job("flaky", flaky, every_s=60)) is RunOutcome.RAN
+    assert calls == [1, 2, 3]
+    assert runner.failures == 2
+
+    async def broken(_ctx) -> None:
+        raise RuntimeError("a bug")
+
+    runner = Runner(ctx, attempts=2, retry_base_s=0.01, retry_max_s=0.01)
+    with (
+        expect_log("core.ops.jobs", r"job broken failed \(attempt 1 of 2\).*RuntimeError: a bug"),
+        expect_log(
+            "core.ops.jobs", r"job broken failed 2 times, giving up until its next run", logging.ERROR
+        ),
+    ):
+        assert await runner.run(Job("broken", broken, every_s=60)) is RunOutcome.FAILED
+    assert runner.last_outcome == {"broken": RunOutcome.FAILED}
