@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from admin.ui.plan_preview import COLOURS, PlanPreview
 from admin.ui.venues_page import VenuesPage
 from admin.ui.window import AdminWindow
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.sign_in import SignInViewModel
-from admin.viewmodels.venues import VenuesViewModel
+from admin.viewmodels.venues import GridForm, VenuesViewModel
 from core.client.staff_local import LocalStaffClient
 from core.client.staff_remote import RemoteStaffClient
 from core.config import Settings
@@ -164,3 +166,57 @@ def test_the_screen_through_a_real_encore_server(
         assert page.plan_list.item(0).text() == "Club  ·  124 places"
         qt_run(page.vm.aclose())
         qt_run(client.aclose())
+
+
+def test_dragging_a_box_chooses_every_seat_in_it_and_ctrl_click_adds_one(
+    qtbot: Any, qt_run: Any, admin_ctx
+) -> None:
+    async def open_page() -> VenuesViewModel:
+        member = await make_staff(admin_ctx, Role.MANAGER)
+        session = await LocalStaffClient.over(admin_ctx).sign_in(member.email, PASSWORD)
+        vm = VenuesViewModel(session)
+        await vm.create_venue("Hall", "UTC")
+        await vm.create_grid_plan(GridForm("Main", "Stalls", 3, 6))
+        return vm
+
+    vm = qt_run(open_page())
+    page = VenuesPage(vm)
+    page._loaded = True  # already read above
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    assert vm.state.layout is not None
+    seat = {(s.row, s.number): s for s in vm.state.layout.seats}
+    view = page.preview
+
+    def rect(row: str, number: int) -> QRectF:
+        return view.seat_items[seat[(row, number)].id].sceneBoundingRect()  # redrawn after each choice
+
+    def at(row: str, number: int) -> QPoint:
+        return view.mapFromScene(rect(row, number).center())
+
+    # From the gap after B3 back to the gap before A1 (seats are 20 units wide, 26 apart): a press off any seat.
+    start = view.mapFromScene(rect("B", 3).bottomRight() + QPointF(2.5, 2.5))
+    end = view.mapFromScene(rect("A", 1).topLeft() - QPointF(2.5, 2.5))
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 11):
+        point = start + (end - start) * (step / 10)
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(point),
+            view.viewport().mapToGlobal(QPointF(point)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(view.viewport(), move)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    boxed = {seat[(r, n)].id for r in "AB" for n in (1, 2, 3)}
+    qtbot.waitUntil(lambda: vm.state.selected == boxed, timeout=2000)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, at("C", 6)
+    )
+    qtbot.waitUntil(lambda: vm.state.selected == boxed | {seat[("C", 6)].id})
+    assert page.apply_mark.text() == "Mark 7 seat(s)"
+    qt_run(vm.aclose())
