@@ -30,6 +30,7 @@ from tests.support.api_server import encore_server
 from tests.support.context import open_context
 from tests.support.staff_api import PASSWORD, make_staff
 
+SHIPPED_PLAN = Path(__file__).parents[3] / "resources" / "plans" / "small-club.csv"
 GOOD_CSV = """section,kind,row,seat,x,y,flags,capacity
 Stalls,seated,A,1,0,0,accessible,
 Stalls,seated,A,2,1,0,companion,
@@ -159,11 +160,11 @@ def test_the_screen_through_a_real_encore_server(
         bad.write_text(BAD_CSV)
         _import(qtbot, page, bad, "Club")
         qtbot.waitUntil(lambda: page.problems.count() == 3, timeout=10_000)
-        good = tmp_path / "club.csv"
-        good.write_text(GOOD_CSV)
-        _import(qtbot, page, good, "Club")
-        qtbot.waitUntil(lambda: len(page.preview.seat_items) == 4 and not page.vm.busy, timeout=10_000)
-        assert page.plan_list.item(0).text() == "Club  ·  124 places"
+        # The plan file the project ships (resources/plans/small-club.csv): 30 gallery seats, a floor of 250.
+        _import(qtbot, page, SHIPPED_PLAN, "Club")
+        qtbot.waitUntil(lambda: len(page.preview.seat_items) == 30 and not page.vm.busy, timeout=10_000)
+        assert page.plan_list.item(0).text() == "Club  ·  280 places"
+        assert not page.problems.isVisible()
         qt_run(page.vm.aclose())
         qt_run(client.aclose())
 
