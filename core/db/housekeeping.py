@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.places import in_state
@@ -25,27 +26,40 @@ class FreedPlace:
     category_id: CategoryId
 
 
-async def free_lapsed(conn: AsyncConnection, lapsed_by: datetime, limit: int) -> list[FreedPlace]:
-    """Free up to ``limit`` places whose hold lapsed by ``lapsed_by``, locked in id order (as every multi-row
-    write locks). SKIP LOCKED passes over places a checkout or an extension has in hand: it decides them, and a
-    place it leaves lapsed is freed by the next run."""
-    lapsed = and_(in_state(PlaceState.HELD), places.c.held_until <= lapsed_by)
+def _lapsed(lapsed_by: datetime) -> ColumnElement[bool]:
+    return and_(in_state(PlaceState.HELD), places.c.held_until <= lapsed_by)
+
+
+async def lock_lapsed(conn: AsyncConnection, lapsed_by: datetime, limit: int) -> list[FreedPlace]:
+    """Up to ``limit`` places whose hold lapsed by ``lapsed_by``, locked in id order (as every multi-row write
+    locks). SKIP LOCKED passes over places a checkout or an extension has in hand: it decides them, and a place
+    it leaves lapsed is freed by the next run. An extension that comes after waits for our commit, then finds
+    its places gone and says so."""
     locked = (
         select(places.c.id, places.c.concert_id, places.c.category_id)
-        .where(lapsed)
+        .where(_lapsed(lapsed_by))
         .order_by(places.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     rows = (await conn.execute(locked)).all()
-    if not rows:
-        return []
-    await conn.execute(
-        update(places)
-        .where(places.c.id.in_([r.id for r in rows]), lapsed)
-        .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
-    )
     return [FreedPlace(PlaceId(r.id), ConcertId(r.concert_id), CategoryId(r.category_id)) for r in rows]
+
+
+async def free(conn: AsyncConnection, locked: Sequence[FreedPlace], lapsed_by: datetime) -> None:
+    """Free the places lock_lapsed returned (still lapsed: the condition is checked again, SQLite locks none)."""
+    if locked:
+        await conn.execute(
+            update(places)
+            .where(places.c.id.in_([p.id for p in locked]), _lapsed(lapsed_by))
+            .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
+        )
+
+
+async def free_lapsed(conn: AsyncConnection, lapsed_by: datetime, limit: int) -> list[FreedPlace]:
+    locked = await lock_lapsed(conn, lapsed_by, limit)
+    await free(conn, locked, lapsed_by)
+    return locked
 
 
 async def close_due_sales(conn: AsyncConnection, now: datetime) -> list[tuple[ConcertId, str]]:

@@ -9,9 +9,10 @@ from dataclasses import replace
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from core.db import housekeeping as housekeeping_db
 from core.db.tables import mail_outbox, places
 from core.domain.concerts import ConcertStatus
 from core.domain.errors import ErrorCode, HoldExpired, SalesClosed, StorageUnavailable
@@ -123,8 +124,10 @@ async def _sell(ctx, stage, seats, email):
 async def _waiting_on_outbox(engine) -> int:
     async with engine.connect() as conn:
         query = text(
+            # Test databases are clones of one template (same table oids): count this database's only.
             "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-            "WHERE c.relname = 'mail_outbox' AND NOT l.granted"
+            "WHERE c.relname = 'mail_outbox' AND NOT l.granted "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         )
         return int((await conn.execute(query)).scalar_one())
 
@@ -266,3 +269,56 @@ async def test_a_failed_run_is_logged_with_its_context_and_retried(ctx, expect_l
     ):
         assert await runner.run(Job("broken", broken, every_s=60)) is RunOutcome.FAILED
     assert runner.last_outcome == {"broken": RunOutcome.FAILED}
+
+
+async def _waiters(engine) -> int:
+    """Sessions of this database waiting for a lock."""
+    async with engine.connect() as conn:
+        query = text(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE NOT l.granted AND a.datname = current_database()"
+        )
+        return int((await conn.execute(query)).scalar_one())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("locked", [True, False], ids=["tidy", "control-look-then-free"])
+async def test_an_extension_racing_the_tidy_is_told_the_truth(pg_database_url, clock, locked):
+    """The tidy has looked at a lapsed hold's places when its buyer extends it. With the tidy's row locks the
+    extension waits, then hears its places are gone; the control frees what it looked at without locks or a
+    second look, and the buyer is told "extended" for seats that are free."""
+    async with open_context(pg_database_url, clock) as ctx, open_context(pg_database_url, clock) as kiosk:
+        stage = await build_stage(ctx, hold_seconds=60)
+        hold = await sales.hold_places(kiosk, stage.kiosk, stage.id, stage.seats[:2])
+        clock.advance(60 + housekeeping.TIDY_GRACE.total_seconds())
+        cutoff = clock.now() - housekeeping.TIDY_GRACE
+        async with ctx.db.engine.connect() as conn:  # the tidy's transaction, one step at a time
+            if locked:
+                seen = [p.id for p in await housekeeping_db.lock_lapsed(conn, cutoff, 100)]
+            else:
+                look = select(places.c.id).where(places.c.state == "held", places.c.held_until <= cutoff)
+                seen = list((await conn.execute(look)).scalars())
+            assert sorted(seen) == sorted(stage.seats[:2])
+            extend = asyncio.create_task(sales.extend_hold(kiosk, stage.kiosk, hold.id))
+            async with asyncio.timeout(30):
+                if locked:
+                    while await _waiters(ctx.db.engine) < 1:  # noqa: ASYNC110 - polls PG
+                        await asyncio.sleep(0.02)
+                    assert not extend.done()
+                else:
+                    await asyncio.wait([extend])
+            if locked:
+                await housekeeping_db.free(
+                    conn, [housekeeping_db.FreedPlace(p, stage.id, 0) for p in seen], cutoff
+                )
+            else:
+                free = update(places).where(places.c.id.in_(seen))
+                await conn.execute(free.values(state="free", hold_id=None, held_until=None))
+            await conn.commit()
+        [told] = await asyncio.gather(extend, return_exceptions=True)
+        assert await _held(ctx, stage.seats[:2]) == [False, False]
+        if locked:
+            assert isinstance(told, HoldExpired)
+        else:  # the control: the buyer was told the seats are theirs for longer, and they are free
+            assert not isinstance(told, BaseException)
+            assert told.expires_at > clock.now()
