@@ -64,7 +64,7 @@ QComboBox QAbstractItemView { font-size: 28px; background: #000000; color: #ffff
 QComboBox QAbstractItemView::item { min-height: 64px; padding: 0 16px; }
 QListWidget { font-size: 24px; background: #101010; color: #f2f2f2; border: 1px solid #444; }
 QPushButton { font-size: 26px; font-weight: bold; min-height: 64px; padding: 0 28px;
-              background: #2b2b2b; color: #ffffff; border: 2px solid #bbbbbb; border-radius: 10px; }
+              background: #2b2b2b; color: #ffffff; border: 2px solid #bbbbbb; border-radius: 10px; outline: none; }
 QPushButton:focus { border: 4px solid #ffd54f; }
 QPushButton:disabled { color: #777777; border-color: #555555; }
 """

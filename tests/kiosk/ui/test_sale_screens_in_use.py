@@ -374,3 +374,33 @@ def test_a_failed_print_shows_the_order_code_says_safe_once_and_lets_nothing_go(
     assert "let go" not in texts  # the places are paid for
     assert code in texts
     qt_run(flow.aclose())
+
+
+@pytest.mark.parametrize("theme", ["default", "high_contrast"])
+def test_a_button_reached_by_tab_shows_only_the_kiosk_focus_ring_not_the_styles_blue_panel(
+    qtbot, flow_at_welcome, theme
+):
+    """On a real X server, "Simulate declined" reached with Tab (and pressed with Return) showed a light-blue
+    square inside it: the base style's keyboard focus rectangle, drawn under the sheet's own focus border."""
+    flow = flow_at_welcome
+    window = make_window(qtbot, flow)
+    _to_seats(qtbot, window, flow)
+    _hold_seats(qtbot, window, flow)
+    _to_payment(qtbot, window, flow)
+    window.theme.set_high_contrast(theme == "high_contrast")
+    approve, decline = find(window, "demo_approve"), find(window, "demo_decline")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is approve)
+    qtbot.keyClick(approve, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is decline
+    qtbot.keyClick(decline, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: flow.state.notice is not None and _idle(flow))
+    assert decline.hasFocus()
+    assert not decline.isDown()
+    image = decline.grab().toImage()
+    # The padding left of the text, between the focus border (5 px) and the label: the button's own background.
+    background = image.pixelColor(image.width() // 2, 8).name()
+    middle = image.height() // 2
+    padding = {image.pixelColor(x, middle).name() for x in range(8, 40)}
+    assert padding == {background}, (
+        f"the padding of the focused button shows {padding}, not only {background}"
+    )
