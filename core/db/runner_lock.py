@@ -1,6 +1,9 @@
-"""One runner per job across scheduler replicas: a PostgreSQL session advisory lock, held on a connection of its
-own for as long as the job runs. A replica that does not get it skips the run. If the database restarts, the
-session ends and the lock with it (the job's own connections fail too), so a lock is never left stranded."""
+"""One runner per job across scheduler replicas: a PostgreSQL advisory lock, taken in a transaction of its own
+that stays open for as long as the job runs. A replica that does not get it skips the run.
+
+A transaction-level lock (not a session lock) so it also works through PgBouncer in transaction pooling, which
+hands a server connection to a client only for a transaction. If the database restarts or the connection dies,
+the transaction ends and the lock with it (the job's own connections fail too): a lock is never left stranded."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ _ENCORE = 0x454E43  # "ENC": the first key of the two-key form, so our locks sta
 
 
 def job_key(name: str) -> int:
-    """A stable 32-bit signed key per job name (the second key of pg_try_advisory_lock(int, int))."""
+    """A stable 32-bit signed key per job name (the second key of pg_try_advisory_xact_lock(int, int))."""
     key = zlib.crc32(f"encore:job:{name}".encode())
     return key - 2**32 if key >= 2**31 else key
 
@@ -29,26 +32,20 @@ async def hold(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
     if engine.dialect.name != "postgresql":
         yield True
         return
-    key = {"a": _ENCORE, "b": job_key(name)}
     with map_storage_errors(connecting=True):
         conn = await engine.connect()
     try:
         with map_storage_errors():
-            # Autocommit: a session lock outlives transactions, and an idle-in-transaction connection would
-            # be cut by idle_in_transaction_session_timeout.
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:a, :b)"), key)).scalar_one())
-        try:
-            yield got
-        finally:
-            if got:
-                try:
-                    await conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), key)
-                except Exception:
-                    # A dead session dropped the lock with it; a live one must never go back to the pool
-                    # still holding it.
-                    with contextlib.suppress(Exception):
-                        await conn.invalidate()
+            await conn.begin()
+            # The transaction idles while the job works on other connections; the engine's idle-in-transaction
+            # limit (meant for a stuck request) would end it, and the lock with it, under a long job.
+            await conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+            query = text("SELECT pg_try_advisory_xact_lock(:a, :b)")
+            got = bool((await conn.execute(query, {"a": _ENCORE, "b": job_key(name)})).scalar_one())
+        yield got
     finally:
+        # Ending the transaction releases the lock; over a dead connection the server has ended it already.
+        with contextlib.suppress(Exception):
+            await conn.rollback()
         with contextlib.suppress(Exception):
             await conn.close()
