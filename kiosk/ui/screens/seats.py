@@ -246,13 +246,12 @@ class SeatsScreen(Screen):
         self.best_count.set_maximum(s.max_per_order)
         self.proceed.setEnabled(bool(s.selection))
         n = self.best_count.value
+        names = model.section_names  # in the buyer's language, as the legend and the map name them
         for section in model.seat_map.sections:
             button = self.best_buttons.get(str(section.id))
             if button is not None:
-                button.set_text(
-                    section.name,
-                    self.tr("Best {count} in {section}").format(count=n, section=section.name),
-                )
+                name = names[section.id]
+                button.set_text(name, self.tr("Best {count} in {section}").format(count=n, section=name))
         for info in s.standing:
             row = self.standing_rows.get(str(info.section_id))
             if row is None:

@@ -53,3 +53,17 @@ def test_best_available_shows_its_seats_on_the_map_to_accept_or_change(qtbot, qt
     qtbot.waitUntil(lambda: real_flow.state.step is Step.REVIEW and not real_flow.state.busy)
     assert real_flow.state.hold == offer
     assert not real_flow.state.offered
+
+
+def test_the_best_available_buttons_name_the_sections_in_the_buyers_language(qtbot, real_flow):
+    """Found on a real window: in German the legend read "Parkett", "Rang", "Balkon" and the best-available
+    buttons under it still "Stalls", "Circle", "Balcony"."""
+    window = make_window(qtbot, real_flow)
+    qtbot.mouseClick(find(window, "language_de"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: find(window, "buy_tickets").text() == "Tickets kaufen")
+    to_seats(qtbot, real_flow, window)
+    model = real_flow.seat_map
+    seated = [s for s in model.seat_map.sections if s.kind.value != "standing"]
+    shown = {s.name: find(window, f"best_{s.id}").text() for s in seated}
+    assert shown == {"Stalls": "Parkett", "Circle": "Rang", "Balcony": "Balkon"}
+    assert find(window, f"best_{seated[0].id}").accessibleName() == "Beste 1 in Parkett"
