@@ -4,7 +4,10 @@ thread, the issuer's endpoints from its discovery document. Only the ID token co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -38,7 +41,7 @@ class GoogleFlow:
     async def id_token(self) -> str:
         endpoints = await _discover(self.issuer)
         try:
-            return await asyncio.to_thread(self._run, endpoints)
+            return await _in_daemon_thread(lambda: self._run(endpoints))
         except WSGITimeoutError:
             raise NotAuthenticated(
                 "The browser did not come back from Google in time. Try Google sign-in again.",
@@ -79,6 +82,33 @@ class GoogleFlow:
         if not isinstance(token, str) or not token:
             raise ValueError("no id_token in the token response")
         return token
+
+
+async def _in_daemon_thread(work: Callable[[], str]) -> str:
+    """The flow blocks in its loopback listener until the browser comes back (or WAIT_FOR_BROWSER_S): a daemon
+    thread, so that a cancelled sign-in or a closed app never waits for it (a pool's thread is joined at exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(token: str | None, error: BaseException | None) -> None:
+        if future.done():  # cancelled meanwhile: nobody waits for the outcome
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(token or "")
+
+    def run() -> None:
+        token, error = None, None
+        try:
+            token = work()
+        except BaseException as exc:  # handed to the awaiting task, which sorts it out
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the app has gone
+            loop.call_soon_threadsafe(deliver, token, error)
+
+    threading.Thread(target=run, name="google-sign-in", daemon=True).start()
+    return await future
 
 
 def google_flow(settings: Settings, *, browser: str | None = None) -> GoogleFlow | None:
