@@ -32,4 +32,5 @@ async def test_the_api_flash_sale_sells_out_and_oversells_nothing(
     assert sale.oversold == 0
     assert sale.elapsed < 60.0  # a sold-out sale ends early, and its rate counts only the time it took
     assert sale.server_cpu_s > 0  # the server's whole process tree was measured
-    assert 3 <= per_hold < per_checkout
+    # The device check and the one-statement hold; the exact counts are pinned by the round-trip tests.
+    assert 2 <= per_hold < per_checkout
