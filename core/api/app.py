@@ -22,6 +22,7 @@ from core.api import (
     routes_door,
     routes_sales,
     routes_staff,
+    routes_staff_admin,
     routes_venues,
 )
 from core.api.limits import MAX_BODY_BYTES, Limiter, limits_from
@@ -93,6 +94,7 @@ def create_app(
             *routes_sales.ROUTES,
             *routes_door.ROUTES,
             *routes_staff.ROUTES,
+            *routes_staff_admin.ROUTES,
             *routes_venues.ROUTES,
         ],
         middleware=[request_timeout(settings.server_request_timeout_s)],

@@ -35,7 +35,18 @@ from core.domain.devices import Device, DeviceKind
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.health import DeviceHealth
 from core.domain.holds import Hold
-from core.domain.ids import ConcertId, DeviceId, HoldId, PlaceId, PlanId, SeatId, SectionId, TicketId, VenueId
+from core.domain.ids import (
+    ConcertId,
+    DeviceId,
+    HoldId,
+    PlaceId,
+    PlanId,
+    SeatId,
+    SectionId,
+    StaffId,
+    TicketId,
+    VenueId,
+)
 from core.domain.live import AvailabilityView
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput, TerminalKind
@@ -252,6 +263,23 @@ class StaffSession(Protocol):
     ) -> Staff:
         """A new account (admins): a password to sign in and/or a PIN of 6 to 12 digits for the kiosks;
         ``staff_number`` None takes the next free number."""
+        ...
+
+    async def set_staff_role(self, staff_id: StaffId, role: Role) -> Staff:
+        """Assign a role (admins). The last active admin cannot be demoted (Conflict last_admin)."""
+        ...
+
+    async def set_staff_active(self, staff_id: StaffId, active: bool) -> Staff:
+        """Disable (signed out everywhere) or enable an account (admins); never your own, never the last
+        active admin."""
+        ...
+
+    async def reset_staff_password(self, staff_id: StaffId, password: str) -> Staff:
+        """A new password of at least 10 characters (admins); the member's other sessions end."""
+        ...
+
+    async def set_staff_pin(self, staff_id: StaffId, pin: str) -> Staff:
+        """A kiosk PIN of 6 to 12 digits (admins); a kiosk asks for the staff number with it."""
         ...
 
     # --- venues and seating plans (managers and admins) ------------------------------------------------

@@ -21,7 +21,7 @@ from core.config import Settings
 from core.domain.api_bodies import StaffSummary
 from core.domain.clock import Clock
 from core.domain.devices import Device
-from core.domain.ids import DeviceId, PlanId, SeatId, VenueId
+from core.domain.ids import DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, SessionToken, Staff, StaffActor
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
@@ -165,6 +165,18 @@ class LocalStaffSession(StaffSession):
             pin=pin,
             staff_number=staff_number,
         )
+
+    async def set_staff_role(self, staff_id: StaffId, role: Role) -> Staff:
+        return await staff.set_staff_role(self._ctx, await self._who(), staff_id, role)
+
+    async def set_staff_active(self, staff_id: StaffId, active: bool) -> Staff:
+        return await staff.set_staff_active(self._ctx, await self._who(), staff_id, active)
+
+    async def reset_staff_password(self, staff_id: StaffId, password: str) -> Staff:
+        return await staff.reset_staff_password(self._ctx, await self._who(), staff_id, password)
+
+    async def set_staff_pin(self, staff_id: StaffId, pin: str) -> Staff:
+        return await staff.set_pin(self._ctx, await self._who(), staff_id, pin)
 
     async def list_venues(self) -> list[Venue]:
         return list(await venues.list_venues(self._ctx, await self._who()))

@@ -22,7 +22,7 @@ from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
 from core.domain.api_bodies import SignInResult, StaffSummary
 from core.domain.devices import Device
-from core.domain.ids import DeviceId, PlanId, SeatId, VenueId
+from core.domain.ids import DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, Staff
 from core.domain.venue_bodies import CsvPlanRequest, GridPlanRequest, MarkSeatsRequest, NewVenueRequest
@@ -153,6 +153,22 @@ class RemoteStaffSession(StaffSession):
             "staff_number": staff_number,
         }
         return self._http.decode(await self._call("POST", "/v1/staff", body=body, repeatable=False), Staff)
+
+    async def _staff_change(self, staff_id: StaffId, what: str, body: dict[str, Any]) -> Staff:
+        response = await self._call("POST", f"/v1/staff/{int(staff_id)}/{what}", body=body, repeatable=False)
+        return self._http.decode(response, Staff)
+
+    async def set_staff_role(self, staff_id: StaffId, role: Role) -> Staff:
+        return await self._staff_change(staff_id, "role", {"role": role})
+
+    async def set_staff_active(self, staff_id: StaffId, active: bool) -> Staff:
+        return await self._staff_change(staff_id, "active", {"active": active})
+
+    async def reset_staff_password(self, staff_id: StaffId, password: str) -> Staff:
+        return await self._staff_change(staff_id, "password", {"password": password})
+
+    async def set_staff_pin(self, staff_id: StaffId, pin: str) -> Staff:
+        return await self._staff_change(staff_id, "pin", {"pin": pin})
 
     async def list_venues(self) -> list[Venue]:
         return self._http.decode(await self._call("GET", "/v1/venues", repeatable=True), list[Venue])

@@ -139,3 +139,33 @@ async def set_pin_hash(conn: AsyncConnection, staff_id: StaffId, pin_hash: str) 
         .first()
     )
     return None if row is None else _staff(row)
+
+
+async def lock_active_admins(conn: AsyncConnection) -> frozenset[StaffId]:
+    """The active admins, their rows locked until the transaction ends (FOR UPDATE on PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already lets one writer in). A second change to the admins waits here and then reads the
+    first one's result, so two admins demoting each other at once cannot both count the other as left."""
+    rows = await conn.execute(
+        select(staff.c.id)
+        .where(staff.c.role == Role.ADMIN.value, staff.c.active.is_(True))
+        .order_by(staff.c.id)
+        .with_for_update()
+    )
+    return frozenset(StaffId(r) for r in rows.scalars())
+
+
+async def _update(conn: AsyncConnection, staff_id: StaffId, **values: object) -> Staff | None:
+    row = (
+        (await conn.execute(update(staff).where(staff.c.id == staff_id).values(**values).returning(*staff.c)))
+        .mappings()
+        .first()
+    )
+    return None if row is None else _staff(row)
+
+
+async def set_role(conn: AsyncConnection, staff_id: StaffId, role: Role) -> Staff | None:
+    return await _update(conn, staff_id, role=role.value)
+
+
+async def set_password_hash(conn: AsyncConnection, staff_id: StaffId, password_hash: str) -> Staff | None:
+    return await _update(conn, staff_id, password_hash=password_hash)

@@ -180,6 +180,28 @@ class NewStaffRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class StaffRoleRequest:
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class StaffActiveRequest:
+    active: bool
+    """False disables the account: signed out everywhere, its remembered desktops forgotten."""
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordResetRequest:
+    password: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPinRequest:
+    pin: str
+    """6 to 12 digits; a kiosk asks for the staff number first, so the number and PIN together name one person."""
+
+
+@dataclass(frozen=True, slots=True)
 class RevokeRequest:
     keep_tickets_valid: bool = True
     """False (a stolen kiosk): the tickets it signed are NOT VALID at the door from now on."""

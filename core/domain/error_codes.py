@@ -150,6 +150,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     ALREADY_ON_SALE = "already_on_sale"
     CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
+    LAST_ADMIN = "last_admin"
     CHECKOUT_RETRY_EXHAUSTED = "checkout_retry_exhausted"
     CONCERT_CANCELLED = "concert_cancelled"
     DEVICE_EXISTS = "device_exists"

@@ -8,13 +8,10 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit, guards
-from core.db import sessions as sessions_db
 from core.db import staff as db
-from core.db import staff_devices as staff_devices_db
 from core.db.actors import ensure_active
 from core.db.staff import StaffCredentials
 from core.domain.errors import (
-    Conflict,
     ErrorCode,
     InputError,
     NotAllowed,
@@ -32,20 +29,27 @@ from core.security.permissions import LEAVE_KIOSK, require
 from core.services import attempts
 from core.services.context import ServiceContext
 from core.services.pins import PinUse, check_new_pin, check_staff_number, identify_by_pin
+from core.services.staff_admin import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    reset_staff_password,
+    set_staff_active,
+    set_staff_role,
+)
 
 __all__ = [
     "PASSWORD_LOCKOUT",
     "create_staff",
     "get_own_account",
     "list_staff",
+    "reset_staff_password",
     "set_pin",
     "set_staff_active",
+    "set_staff_role",
     "sign_in",
     "unlock_with_pin",
 ]
 
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 _SIGN_IN = SystemActor("sign-in")
 _FAILED = (
@@ -255,37 +259,6 @@ async def set_pin(ctx: ServiceContext, actor: Actor, staff_id: StaffId, pin: str
         await guards.lock(conn, guards.pin_key(member.staff_number), now)
         await guards.save(conn, guards.pin_key(member.staff_number), Guard(), now)
         await audit.record(conn, at=now, actor=actor, action="staff_pin_set", subject=f"staff:{staff_id}")
-        return member
-
-    return await ctx.db.write(work)
-
-
-async def set_staff_active(ctx: ServiceContext, actor: Actor, staff_id: StaffId, active: bool) -> Staff:
-    require(actor, Permission.MANAGE_STAFF)
-    if not active and isinstance(actor, StaffActor) and actor.staff_id == staff_id:
-        raise Conflict(
-            "You cannot deactivate your own account; ask another admin.",
-            code=ErrorCode.CANNOT_DEACTIVATE_SELF,
-        )
-
-    async def work(conn: AsyncConnection) -> Staff:
-        await ensure_active(conn, actor)
-        now = ctx.clock.now()
-        member = await db.set_active(conn, staff_id, active)
-        if member is None:
-            raise NotFound(f"There is no staff account {staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
-        # Signed out everywhere: a session must not come back to life if the account is reactivated.
-        closed = 0 if active else await sessions_db.close_all_of(conn, staff_id, now)
-        if not active:
-            await staff_devices_db.revoke_all_of(conn, staff_id, now)
-        await audit.record(
-            conn,
-            at=now,
-            actor=actor,
-            action="staff_activated" if active else "staff_deactivated",
-            subject=f"staff:{staff_id}",
-            **({} if active else {"sessions_closed": closed}),
-        )
         return member
 
     return await ctx.db.write(work)

@@ -64,8 +64,10 @@ def test_staff_and_session_modules_pin_their_names():
         "create_staff",
         "get_own_account",
         "list_staff",
+        "reset_staff_password",
         "set_pin",
         "set_staff_active",
+        "set_staff_role",
         "sign_in",
         "unlock_with_pin",
     ]
