@@ -24,6 +24,7 @@ caller raises and the transaction rolls back.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -284,6 +285,11 @@ def _actor_params(actor: Actor) -> tuple[str, dict[str, Any]]:
     return "system", {"device": None}
 
 
+def _json(value: object) -> Any:
+    """A JSON column as the driver hands it over (text), or already decoded."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _detail(r: Any) -> places_db.PlaceDetail:
     return places_db.PlaceDetail(
         id=PlaceId(r.p_id),
@@ -298,8 +304,8 @@ def _detail(r: Any) -> places_db.PlaceDetail:
         state=PlaceState(r.p_state),
         accessible=bool(r.p_accessible),
         held_until=r.p_held_until,
-        section_names=translations_from(r.p_section_names),
-        category_names=translations_from(r.p_category_names),
+        section_names=translations_from(_json(r.p_section_names)),
+        category_names=translations_from(_json(r.p_category_names)),
     )
 
 
@@ -394,14 +400,31 @@ async def _until_settled(
     it locked with what its snapshot sees (xmin) and writes nothing when they differ; the next run has a newer
     snapshot. Only a contended row costs this second round trip.
     """
+    sql, order = _positional(statement, conn)
+    args = tuple(params.get(name) for name in order)
     for _ in range(SETTLE_ATTEMPTS - 1):
-        outcome = read(list((await conn.execute(statement, params)).all()))
+        outcome = read(list((await conn.exec_driver_sql(sql, args)).all()))
         if not outcome.changed:
             return outcome
-    outcome = read(list((await conn.execute(statement, params)).all()))
+    outcome = read(list((await conn.exec_driver_sql(sql, args)).all()))
     if outcome.changed:
         raise busy()
     return outcome
+
+
+_COMPILED: dict[int, tuple[TextualSelect, str, tuple[str, ...]]] = {}
+
+
+def _positional(statement: TextualSelect, conn: AsyncConnection) -> tuple[str, tuple[str, ...]]:
+    """The statement as the driver takes it ($1, $2...) and its parameters' names in that order, compiled once:
+    the hot path then skips SQLAlchemy's per-call compile lookup, parameter building and result typing (JSON
+    columns are read by translations_from, which takes the text too). Errors still pass SQLAlchemy's mapping."""
+    found = _COMPILED.get(id(statement))
+    if found is None or found[0] is not statement:
+        compiled = statement.compile(dialect=conn.dialect)
+        found = (statement, str(compiled), tuple(compiled.positiontup or ()))
+        _COMPILED[id(statement)] = found
+    return found[1], found[2]
 
 
 # --- the operations --------------------------------------------------------------------------------
