@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,11 +15,12 @@ from core.client import DeviceClient, DoorStation
 from core.domain.checkin import ScanResult
 from core.domain.errors import Conflict, EncoreError, ErrorCode, StorageBusy
 from core.domain.ids import ConcertId
-from core.domain.places import place_label
 from core.domain.scans import ScanOutcome
+from kiosk.viewmodels.door_concerts import another_night, categories_by_place, chosen_concert, concert_choices
+from kiosk.viewmodels.door_jobs import JobQueue
 from kiosk.viewmodels.door_state import ConcertChoice, DoorState, RecentScan, Verdict
 from kiosk.viewmodels.door_status import station_status
-from kiosk.viewmodels.door_words import WORDS, Day, Tone, doors_text, place_text, reason_text
+from kiosk.viewmodels.door_words import WORDS, Day, Tone, place_text, reason_text
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import Text, plain
 from kiosk.viewmodels.tasks import TaskOwner
@@ -46,12 +45,6 @@ OUT_OF_SERVICE = T(
     "Something went wrong while checking this ticket. Scan it again; if it happens again, call a manager.",
 )
 UNDO_OFFLINE = T("Door", "Undo needs the database, which does not answer right now. Try again in a moment.")
-
-
-@dataclass(slots=True)
-class _Job:
-    run: Callable[[], Awaitable[Verdict | None]]
-    done: asyncio.Future[Verdict | None] | None
 
 
 class DoorViewModel:
@@ -80,8 +73,11 @@ class DoorViewModel:
         self._station_options = {"online_timeout_s": online_timeout_s, "probe_interval": probe_interval}
         self._state = DoorState(gate=gate)
         self._tasks = TaskOwner("door")
-        self._jobs: deque[_Job] = deque()
-        self._drain: asyncio.Task[None] | None = None
+        self._jobs: JobQueue[Verdict | None] = JobQueue(
+            self._tasks,
+            report=self._publish,
+            on_failure=lambda: self._show(Tone.WARN, SCAN_AGAIN, OUT_OF_SERVICE),
+        )
         self._clear: asyncio.Task[None] | None = None
         self._station: DoorStation | None = None
         self._categories: dict[str, LocalName] = {}
@@ -118,18 +114,9 @@ class DoorViewModel:
         next_night: Day | None = None
         try:
             summaries = await self.client.list_door_concerts()
-            concerts = tuple(
-                ConcertChoice(
-                    s.concert.id,
-                    s.concert.title,
-                    doors_text(s.concert.doors_at, s.timezone),
-                    s.timezone,
-                    s.concert.doors_at,
-                )
-                for s in summaries
-            )
+            concerts = concert_choices(summaries)
             if summaries:
-                next_night = _another_night(
+                next_night = another_night(
                     summaries[0].concert.doors_at, summaries[0].timezone, self.client.clock.now()
                 )
         except EncoreError as exc:  # offline at start: a given concert still works from the local snapshot
@@ -143,10 +130,10 @@ class DoorViewModel:
 
     def request_scan(self, text: str) -> None:
         """For the scanner and camera adapters: queued, never dropped."""
-        self._enqueue(lambda: self._scan(text), None)
+        self._jobs.enqueue(lambda: self._scan(text))
 
     async def scan(self, text: str) -> Verdict | None:
-        return await self._submit(lambda: self._scan(text))
+        return await self._jobs.submit(lambda: self._scan(text))
 
     def ask_undo(self) -> None:
         """Undo pressed: ask first (nothing happens until ``request_undo``)."""
@@ -158,17 +145,17 @@ class DoorViewModel:
 
     def request_undo(self) -> None:
         self._publish(confirming_undo=False)
-        self._enqueue(self._undo, None)
+        self._jobs.enqueue(self._undo)
 
     async def undo_last(self) -> Verdict | None:
-        return await self._submit(self._undo)
+        return await self._jobs.submit(self._undo)
 
     def request_choose_concert(self, concert_id: ConcertId) -> None:
         self._publish(choosing=concert_id)
-        self._enqueue(lambda: self._choose(concert_id), None)
+        self._jobs.enqueue(lambda: self._choose(concert_id))
 
     async def choose_concert(self, concert_id: ConcertId) -> None:
-        await self._submit(lambda: self._choose(concert_id))
+        await self._jobs.submit(lambda: self._choose(concert_id))
 
     async def tick(self) -> None:
         """One round of the periodic work: probe the database while offline (refreshing the snapshot), refresh
@@ -194,44 +181,10 @@ class DoorViewModel:
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
-        for job in self._jobs:
-            if job.done is not None and not job.done.done():
-                job.done.cancel()
-        self._jobs.clear()
+        self._jobs.cancel_waiting()
         if self._station is not None:
             await self._station.aclose()
             self._station = None
-
-    # --- the queue --------------------------------------------------------------------------------
-
-    def _enqueue(
-        self, run: Callable[[], Awaitable[Verdict | None]], done: asyncio.Future[Verdict | None] | None
-    ) -> None:
-        self._jobs.append(_Job(run, done))
-        if self._drain is None or self._drain.done():
-            self._drain = self._tasks.start(self._run_jobs(), name="jobs")
-        self._publish(busy=True, queued=len(self._jobs))
-
-    async def _submit(self, run: Callable[[], Awaitable[Verdict | None]]) -> Verdict | None:
-        done: asyncio.Future[Verdict | None] = asyncio.get_running_loop().create_future()
-        self._enqueue(run, done)
-        return await done
-
-    async def _run_jobs(self) -> None:
-        while self._jobs:
-            job = self._jobs.popleft()
-            self._publish(queued=len(self._jobs))
-            try:
-                result = await job.run()
-            except Exception as exc:  # one failed scan must not stop the queue behind it
-                log.error("door: a scan failed unexpectedly", exc_info=exc)
-                result = self._show(Tone.WARN, SCAN_AGAIN, OUT_OF_SERVICE)
-                if job.done is not None and not job.done.done():
-                    job.done.set_exception(exc)
-                continue
-            if job.done is not None and not job.done.done():
-                job.done.set_result(result)
-        self._publish(busy=False, queued=0)
 
     # --- the work ---------------------------------------------------------------------------------
 
@@ -289,20 +242,8 @@ class DoorViewModel:
             log.warning("door: concert %s details unavailable (%s)", concert_id, exc.message)
             self._categories = {}
         else:
-            names = {s.id: s.name for s in seat_map.sections}
-            cats = {c.id: LocalName(c.name, c.names) for c in seat_map.categories}
-            self._categories = {
-                place_label(names[p.section_id], p.row, p.number): cats[p.category_id]
-                for p in seat_map.places
-            }
-            concert = seat_map.concert
-            choice = ConcertChoice(
-                concert.id,
-                concert.title,
-                doors_text(concert.doors_at, seat_map.timezone),
-                seat_map.timezone,
-                concert.doors_at,
-            )
+            self._categories = categories_by_place(seat_map)
+            choice = chosen_concert(seat_map)
         if choice is None:
             choice = ConcertChoice(concert_id, f"Concert {concert_id}", "")
         station = await self.client.open_door_station(
@@ -346,7 +287,7 @@ class DoorViewModel:
             if not self._jobs:  # scans first: a probe may wait for a timeout
                 # On the queue, like scans: a concert switch must not close the station under a running tick,
                 # nor a scan run beside a snapshot refresh. A scan arriving meanwhile waits for the probe.
-                await self._submit(self._tick_job)
+                await self._jobs.submit(self._tick_job)
 
     async def _tick_job(self) -> Verdict | None:
         await self.tick()
@@ -377,14 +318,14 @@ class DoorViewModel:
     def _next_night(self) -> Day | None:
         """The listed concerts' night, None once it has come (a door set up ahead and left running)."""
         night = self._state.next_night
-        return None if night is None else _another_night(night.moment, night.zone, self.client.clock.now())
+        return None if night is None else another_night(night.moment, night.zone, self.client.clock.now())
 
     def _night(self, concert: ConcertChoice | None = None) -> Day | None:
         """The chosen concert's night when it is not tonight (the counter names it)."""
         concert = concert or self._state.concert
         if concert is None or concert.doors_at is None:
             return None
-        return _another_night(concert.doors_at, concert.timezone, self.client.clock.now())
+        return another_night(concert.doors_at, concert.timezone, self.client.clock.now())
 
     def _is_tonights(self, outcome: ScanOutcome) -> bool:
         concert = self._state.concert
@@ -413,12 +354,3 @@ class DoorViewModel:
     def _publish(self, **changes: object) -> None:
         self._state = replace(self._state, **changes)  # type: ignore[arg-type]
         self.changed.emit(self._state)
-
-
-def _another_night(doors_at: datetime, timezone: str, now: datetime) -> Day | None:
-    """The date of the listed concerts' night when it is not tonight (the server lists the next concert night's
-    when there is none tonight); None for tonight's: doors open already, or on the venue's today."""
-    zone = ZoneInfo(timezone)
-    if doors_at <= now or doors_at.astimezone(zone).date() == now.astimezone(zone).date():
-        return None
-    return Day(doors_at, timezone)

@@ -253,7 +253,7 @@
         <translation>{date}, Einlass {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+39"/>
+        <location filename="../../kiosk/viewmodels/door.py" line="+38"/>
         <source>SCAN AGAIN</source>
         <translation>NOCHMALS SCANNEN</translation>
     </message>
@@ -751,7 +751,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+32"/>
+        <location filename="../../kiosk/app_common.py" line="+33"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Dieses Gerät ist noch nicht freigegeben; bitte fragen Sie eine Leitung.</translation>
     </message>
@@ -772,7 +772,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+228"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+229"/>
         <source>Live updates paused</source>
         <translation>Live-Aktualisierung pausiert</translation>
     </message>
@@ -1267,7 +1267,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+170"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+184"/>
         <source>Your choice</source>
         <translation>Ihre Auswahl</translation>
     </message>
@@ -1295,7 +1295,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapPanel</name>
     <message>
-        <location line="+92"/>
+        <location line="+95"/>
         <source>Notice</source>
         <translation>Hinweis</translation>
     </message>
@@ -1315,7 +1315,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Auswahl löschen</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} von {max} Plätzen gewählt · {total}</translation>
     </message>
@@ -1341,7 +1341,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapWidget</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_widget.py" line="+85"/>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+93"/>
         <source>Zoom out</source>
         <translation>Verkleinern</translation>
     </message>
@@ -1364,7 +1364,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+119"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+123"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -1424,17 +1424,17 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Diese Plätze übernehmen</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+108"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · je {price} · noch {left}</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-6"/>
         <source>Best {count} in {section}</source>
         <translation>Beste {count} in {section}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Choose {count}</source>
         <translation>{count} wählen</translation>
     </message>
@@ -1584,7 +1584,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Widgets</name>
     <message>
-        <location filename="../../kiosk/ui/hold_bar.py" line="+74"/>
+        <location filename="../../kiosk/ui/hold_bar.py" line="+101"/>
         <source>Your places are held for you for</source>
         <translation>Ihre Plätze sind für Sie reserviert für</translation>
     </message>
@@ -1604,17 +1604,19 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>noch {minutes} Minuten {seconds} Sekunden</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-44"/>
+        <location line="+50"/>
         <source>⚠ Time is almost up. Tap “More time” if you need it.</source>
         <translation>⚠ Die Zeit ist fast um. Tippen Sie auf „Mehr Zeit“, wenn Sie sie brauchen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-49"/>
+        <location line="+51"/>
         <source>⚠ Time is almost up. Please pay now or cancel.</source>
         <translation>⚠ Die Zeit ist fast um. Bitte bezahlen Sie jetzt oder brechen Sie ab.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="+130"/>
+        <location filename="../../kiosk/ui/widgets.py" line="+141"/>
         <source>Please note:</source>
         <translation>Bitte beachten:</translation>
     </message>
@@ -1624,7 +1626,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Problem:</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+99"/>
         <source>Clear</source>
         <translation>Löschen</translation>
     </message>

@@ -253,7 +253,7 @@
         <translation>{date}, apertura {time}</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/door.py" line="+39"/>
+        <location filename="../../kiosk/viewmodels/door.py" line="+38"/>
         <source>SCAN AGAIN</source>
         <translation>ESCANEE DE NUEVO</translation>
     </message>
@@ -751,7 +751,7 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+32"/>
+        <location filename="../../kiosk/app_common.py" line="+33"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Este dispositivo aún no está aprobado; pregunte a un responsable.</translation>
     </message>
@@ -772,7 +772,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+228"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+229"/>
         <source>Live updates paused</source>
         <translation>Actualización en directo en pausa</translation>
     </message>
@@ -1267,7 +1267,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+170"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+184"/>
         <source>Your choice</source>
         <translation>Su selección</translation>
     </message>
@@ -1295,7 +1295,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapPanel</name>
     <message>
-        <location line="+92"/>
+        <location line="+95"/>
         <source>Notice</source>
         <translation>Aviso</translation>
     </message>
@@ -1315,7 +1315,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Borrar selección</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <source>{count} of {max} seats chosen · {total}</source>
         <translation>{count} de {max} asientos elegidos · {total}</translation>
     </message>
@@ -1341,7 +1341,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapWidget</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_widget.py" line="+85"/>
+        <location filename="../../kiosk/ui/seat_map_widget.py" line="+93"/>
         <source>Zoom out</source>
         <translation>Alejar</translation>
     </message>
@@ -1364,7 +1364,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+119"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+123"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -1424,17 +1424,17 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Aceptar estas butacas</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+108"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-6"/>
         <source>Best {count} in {section}</source>
         <translation>Los {count} mejores en {section}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Choose {count}</source>
         <translation>Elegir {count}</translation>
     </message>
@@ -1584,7 +1584,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Widgets</name>
     <message>
-        <location filename="../../kiosk/ui/hold_bar.py" line="+74"/>
+        <location filename="../../kiosk/ui/hold_bar.py" line="+101"/>
         <source>Your places are held for you for</source>
         <translation>Sus localidades están reservadas durante</translation>
     </message>
@@ -1604,17 +1604,19 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>quedan {minutes} minutos {seconds} segundos</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-44"/>
+        <location line="+50"/>
         <source>⚠ Time is almost up. Tap “More time” if you need it.</source>
         <translation>⚠ El tiempo casi se ha agotado. Toque «Más tiempo» si lo necesita.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-49"/>
+        <location line="+51"/>
         <source>⚠ Time is almost up. Please pay now or cancel.</source>
         <translation>⚠ El tiempo casi se ha agotado. Pague ahora o cancele.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/ui/widgets.py" line="+130"/>
+        <location filename="../../kiosk/ui/widgets.py" line="+141"/>
         <source>Please note:</source>
         <translation>Atención:</translation>
     </message>
@@ -1624,7 +1626,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Problema:</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+99"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
