@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from dataclasses import replace
 
 from core.config import load
 from core.domain.errors import ConfigError
+from kiosk.startup import pause_collector
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    pause_collector()  # until the window is shown (kiosk.app resumes it)
     args = _parser().parse_args(argv)
     try:
         settings = load(args.config)
@@ -40,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     quiet_http_logs()
 
+    # The client's modules load before Qt: once PySide6 is imported it inspects every later import (its
+    # __feature__ hook), which made loading core ~100 ms slower (tests/benchmarks/kiosk_app.py).
+    importlib.import_module("core.client.remote" if settings.server_url else "core.client.local")
     # Qt is imported only now: `encore-kiosk --help` and config errors need no display.
     from kiosk.app import run_app
 

@@ -21,6 +21,7 @@ from core.client import DeviceClient
 from core.config import Settings
 from core.domain.errors import StorageUnavailable
 from kiosk.app_common import show
+from kiosk.startup import resume_collector
 from kiosk.ui.theme import Theme
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ async def main(settings: Settings) -> int:
         mode.window.destroyed.connect(closed.set)
         mode.closed.connect(closed.set)
         await mode.start()
+        resume_collector()  # paused by kiosk.__main__ for the start-up
         await closed.wait()
         await mode.aclose()
     return 0

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from core.client.door_station import DoorStation
 from core.client.protocol import DeviceClient, DoorLink, Enrolment, HealthSink
 from core.config import Settings
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
@@ -49,6 +48,9 @@ from core.services import (
     staff,
     tickets,
 )
+
+if TYPE_CHECKING:
+    from core.client.door_station import DoorStation
 
 __all__ = ["MAIL_EVERY_S", "LocalClient", "LocalDoorLink"]
 
@@ -256,6 +258,8 @@ class LocalClient:
         online_timeout_s: float = 2.5,
         probe_interval: timedelta = timedelta(seconds=10),
     ) -> DoorStation:
+        from core.client.door_station import DoorStation  # door mode only: sales kiosks start without it
+
         link = LocalDoorLink(self.ctx, self._acting())
         return DoorStation(
             link,

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from core.client.door_station import DoorStation
 from core.client.http import HttpLeg
 from core.client.protocol import DeviceClient, DoorLink, Enrolment, HealthSink
 from core.client.tls_pin import CertificatePin, normalise_fingerprint, pin_file_for, read_pin, store_pin
@@ -44,6 +43,9 @@ from core.iot.health import open_reporter
 from core.security.device_keys import DeviceKey, default_ref
 from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.security.tokens import challenge_message
+
+if TYPE_CHECKING:
+    from core.client.door_station import DoorStation
 
 __all__ = ["RemoteClient"]
 
@@ -326,6 +328,8 @@ class RemoteClient:
         online_timeout_s: float = 2.5,
         probe_interval: timedelta = timedelta(seconds=10),
     ) -> DoorStation:
+        from core.client.door_station import DoorStation  # door mode only: sales kiosks start without it
+
         return DoorStation(
             _RemoteDoorLink(self),
             self._clock,

@@ -1,5 +1,7 @@
 """Outgoing mail: message building (tickets, reminders, sign-in notices), the SMTP adapter and retries."""
 
+from typing import TYPE_CHECKING, Any
+
 from core.mail.messages import (
     ReminderMail,
     SignInNotice,
@@ -10,7 +12,9 @@ from core.mail.messages import (
 )
 from core.mail.protocol import Mailer, MailError, MailRejected, MailUnavailable
 from core.mail.retry import Delivery, DeliveryOutcome, backoff_delay, deliver, send_with_retry
-from core.mail.smtp import SmtpMailer
+
+if TYPE_CHECKING:
+    from core.mail.smtp import SmtpMailer
 
 __all__ = [
     "Delivery",
@@ -30,3 +34,12 @@ __all__ = [
     "sign_in_notice_mail",
     "ticket_mail",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # SmtpMailer (aiosmtplib) loads on first use: building messages or a kiosk's start-up do not need it.
+    if name == "SmtpMailer":
+        from core.mail.smtp import SmtpMailer
+
+        return SmtpMailer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

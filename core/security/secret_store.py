@@ -8,15 +8,14 @@ import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
 
 from core.config import Settings, parse_secret_ref
 from core.domain.errors import ConfigError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 __all__ = [
     "SOURCE",
@@ -94,6 +93,8 @@ def secret_absent(ref: str) -> bool:
     if scheme == "file":
         return not os.path.lexists(Path(target).expanduser())
     if scheme == "keyring":
+        import keyring  # only keyring: references need it (start-up time)
+
         service, _, username = target.rpartition("/")
         try:
             return not keyring.get_keyring().get_password(service, username)
@@ -275,6 +276,10 @@ def _read_keyring(ref: str, service: str, username: str) -> str:
 
 
 def _usable_backend(ref: str) -> KeyringBackend:
+    # Imported here: only keyring: references need it, and it takes a kiosk's start-up tens of ms.
+    import keyring
+    from keyring.backends import fail, null
+
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyringrc or PYTHON_KEYRING_BACKEND fails here

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from core.config import Settings
 from core.domain.clock import Clock, SystemClock
 from core.domain.errors import ConfigError
 from core.iot.gate_commands import GateCommandSigner
 from core.iot.mqtt import MqttGate
-from core.mail.smtp import SmtpMailer
 from core.security.secret_store import resolve_secret
 from core.security.server_secrets import gate_master_ref, load_gate_master
+
+if TYPE_CHECKING:
+    from core.mail.smtp import SmtpMailer
 
 __all__ = ["open_gate", "open_mailer"]
 
@@ -20,6 +23,8 @@ async def open_mailer(settings: Settings) -> SmtpMailer | None:
     """The SMTP mailer, or None when no mail server is configured (tickets are then only printed)."""
     if not settings.smtp_host:
         return None
+    from core.mail.smtp import SmtpMailer  # aiosmtplib only where mail is sent (start-up time)
+
     password = await asyncio.to_thread(resolve_secret, settings.smtp_password_ref)
     return SmtpMailer(settings, password)
 

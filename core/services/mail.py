@@ -15,6 +15,7 @@ from core.db import outbox as outbox_db
 from core.domain.errors import EncoreError, ErrorCode, NotFound
 from core.domain.money import Money
 from core.domain.staff import SystemActor
+from core.domain.tickets import Layout
 from core.mail.messages import ReminderMail, TicketMail, reminder_mail, ticket_mail
 from core.mail.protocol import Mailer
 from core.mail.retry import DeliveryOutcome, backoff_delay, deliver
@@ -22,7 +23,6 @@ from core.services.context import ServiceContext
 from core.services.staff_devices import sign_in_notice_message
 from core.services.tickets import order_documents
 from core.tickets.batch import render_pdf_async
-from core.tickets.pdf import Layout
 
 __all__ = ["MailRun", "send_due_mail"]
 

@@ -16,13 +16,13 @@ from core.domain.ids import TicketId
 from core.domain.names import name_in
 from core.domain.orders import TicketState
 from core.domain.staff import Actor, DeviceActor, Permission
+from core.domain.tickets import Layout
 from core.domain.validation import check_ids, clean_text
 from core.security.permissions import require
 from core.services.context import ServiceContext
 from core.tickets.batch import render_pdf_async
 from core.tickets.document import TicketDocument
 from core.tickets.issuer import qr_text
-from core.tickets.pdf import Layout
 
 __all__ = ["Layout", "order_documents", "record_print", "render_order"]
 

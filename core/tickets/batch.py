@@ -8,8 +8,8 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
+from core.domain.tickets import Layout
 from core.tickets.document import TicketDocument
-from core.tickets.pdf import Layout, render_pdf
 
 __all__ = ["render_many", "render_pdf_async"]
 
@@ -20,6 +20,8 @@ _MIN_PDFS_PER_TASK = 8
 
 async def render_pdf_async(tickets: Sequence[TicketDocument], layout: Layout) -> bytes:
     """render_pdf on a worker thread, so the event loop (and a GUI on it) keeps running."""
+    from core.tickets.pdf import render_pdf  # reportlab is loaded at the first render, not at start-up
+
     return await asyncio.to_thread(render_pdf, list(tickets), layout)
 
 
@@ -46,6 +48,8 @@ async def render_many(
 
 def _render_groups(groups: Sequence[tuple[TicketDocument, ...]], layout: Layout) -> list[bytes]:
     """The worker's entry point: module-level, so the pool can pickle it by name."""
+    from core.tickets.pdf import render_pdf  # reportlab is loaded at the first render, not at start-up
+
     return [render_pdf(group, layout) for group in groups]
 
 

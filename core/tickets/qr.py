@@ -25,9 +25,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-import qrcode  # type: ignore[import-untyped, unused-ignore]
-from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped, unused-ignore]
-
 from core.tickets.payload import MalformedTicket, TicketPayload, decode, encode
 from core.tickets.signing import SIGNATURE_SIZE, check_signature
 
@@ -138,6 +135,10 @@ def read_ticket(text: str, trusted_keys: Mapping[int, bytes]) -> TicketPayload:
 
 def _make(text: str) -> tuple[int, list[list[bool]]]:
     """(version, modules) of the QR code for ``text``; typed here so that nothing else touches qrcode."""
+    # Imported here: a kiosk's first screen and a door's scans need no QR drawing (start-up time).
+    import qrcode  # type: ignore[import-untyped, unused-ignore]
+    from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped, unused-ignore]
+
     # optimize=0: one alphanumeric segment, the same version as qrcode's mixed-mode optimisation (measured).
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(text, optimize=0)

@@ -15,13 +15,15 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tests.benchmarks._common import Result, ms
+if TYPE_CHECKING:
+    from tests.benchmarks._common import Result
 
 NAME = "kiosk_app"
 TITLE = "Kiosk app: cold start to first painted frame, memory after a purchase (offscreen, embedded SQLite)"
 REPEATS = 3
+SCREEN = {"name": "kiosk", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96, "dpr": 1}
 
 
 def _rss_mib() -> float:
@@ -33,11 +35,16 @@ def _rss_mib() -> float:
 
 
 def _child_kiosk(folder: str) -> None:
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    # As kiosk/__main__.py and kiosk.app start: the collector paused, core's client loaded first, then Qt.
+    from kiosk.startup import pause_collector, resume_collector
 
+    pause_collector()
     from core.client.local import LocalClient
     from core.config import load
+
+    # isort: split
+    import qasync
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
     settings = replace(load(), kiosk_lockdown=False, kiosk_printer=f"folder:{folder}")
@@ -49,11 +56,12 @@ def _child_kiosk(folder: str) -> None:
         async with LocalClient(settings) as client:
             sales = SalesApp(client, settings)
             await sales.start()
+            resume_collector()
             flow = sales.flow
             await _until(lambda: flow.state.step is Step.WELCOME)
             sales.window.resize(1920, 1080)
             sales.window.grab()
-            painted = time.time()
+            painted, cpu = time.time(), time.process_time()
             flow.request_begin()
             await _until(lambda: flow.state.step is Step.CONCERTS and not flow.state.busy)
             flow.request_choose_concert(flow.state.concerts[0].concert.id)
@@ -71,7 +79,7 @@ def _child_kiosk(folder: str) -> None:
             sales.window.grab()
             rss = _rss_mib()
             await sales.aclose()
-        return {"painted": painted, "rss": rss}
+        return {"painted": painted, "cpu": cpu, "rss": rss}
 
     result = qasync.run(run())
     del app
@@ -119,13 +127,13 @@ label.show()
 label.grab()
 app.processEvents()
 rss = next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS:"))
-print(json.dumps({"painted": time.time(), "rss": rss}), flush=True)
+print(json.dumps({"painted": time.time(), "cpu": time.process_time(), "rss": rss}), flush=True)
 """
 
 
 def _spawn(mode: str, env: dict[str, str], *extra: str) -> tuple[float, dict[str, Any]]:
     """A cold child process; the bare floor is a `python -c` that imports nothing but PySide6."""
-    full = {**os.environ, **env, "QT_QPA_PLATFORM": "offscreen"}
+    full = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **env}
     command = (
         [sys.executable, "-c", _BARE]
         if mode == "bare"
@@ -145,13 +153,26 @@ def _spawn(mode: str, env: dict[str, str], *extra: str) -> tuple[float, dict[str
 
 
 async def run(env: Any, scale: float = 1.0) -> Result:
+    # Imported here, not at the top: the child processes are this module too, and must load only the kiosk.
+    from tests.benchmarks._common import Result, ms
+
     result = Result(
-        NAME, TITLE, setup={"repeats": REPEATS, "platform": "offscreen", "database": "SQLite demo"}
+        NAME,
+        TITLE,
+        setup={
+            "repeats": REPEATS,
+            "platform": "offscreen, one 1920 x 1080 screen",
+            "database": "SQLite demo",
+        },
     )
     with tempfile.TemporaryDirectory(prefix="encore-bench-kiosk-") as tmp:
         folder = Path(tmp)
         (folder / "printed").mkdir()
         child_env = await _prepare(folder)
+        # A full-HD kiosk screen, so the window is shown at the size it is measured at (offscreen's own screen
+        # is 800 x 800: the window was laid out and styled for it, then again for 1920 x 1080).
+        (folder / "screen.json").write_text(json.dumps({"screens": [SCREEN]}))
+        child_env["QT_QPA_PLATFORM"] = f"offscreen:configfile={folder / 'screen.json'}"
         bare = [_spawn("bare", child_env) for _ in range(REPEATS)]
         kiosk = [_spawn("kiosk", child_env, str(folder / "printed")) for _ in range(REPEATS)]
     bare_s = sorted(t for t, _ in bare)[REPEATS // 2]
@@ -162,6 +183,15 @@ async def run(env: Any, scale: float = 1.0) -> Result:
         "ms",
         f"python -c with PySide6 only: QApplication + QLabel painted {ms(bare_s)} ms",
         "includes Python start, imports, database open, enrolment check",
+    )
+    bare_cpu = sorted(d["cpu"] for _, d in bare)[REPEATS // 2]
+    kiosk_cpu = sorted(d["cpu"] for _, d in kiosk)[REPEATS // 2]
+    result.add(
+        "CPU time to the first painted Welcome frame (median)",
+        ms(kiosk_cpu),
+        "ms",
+        f"PySide6 only: {ms(bare_cpu)} ms",
+        "the child's process_time: steadier than the wall clock when the machine is busy",
     )
     bare_rss = sorted(d["rss"] for _, d in bare)[REPEATS // 2]
     kiosk_rss = sorted(d["rss"] for _, d in kiosk)[REPEATS // 2]
