@@ -6,11 +6,16 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from admin.ui.staff_page import StaffPage
 from admin.ui.venues_page import VenuesPage
 from admin.viewmodels.navigation import ScreenKey
+from admin.viewmodels.staff import StaffViewModel
 from admin.viewmodels.venues import VenuesViewModel
 from core.client.protocol import StaffSession
 
 
 def page_builders(session: StaffSession) -> dict[ScreenKey, Callable[[], QWidget]]:
-    return {ScreenKey.VENUES: lambda: VenuesPage(VenuesViewModel(session))}
+    return {
+        ScreenKey.VENUES: lambda: VenuesPage(VenuesViewModel(session)),
+        ScreenKey.STAFF: lambda: StaffPage(StaffViewModel(session)),
+    }

@@ -39,6 +39,16 @@ QListWidget#nav::item:selected {{ background: #e7ecfc; color: {ACCENT}; font-wei
 #comesLater {{ color: #5c6370; background: #ffffff; border: 1px solid #dde0e7; border-radius: 8px;
                padding: 16px; }}
 #orRule {{ color: #dde0e7; }}
+QGroupBox {{ background: #ffffff; border: 1px solid #dde0e7; border-radius: 8px; margin-top: 14px;
+             padding: 18px 12px 10px 12px; font-weight: 600; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 12px; padding: 0 4px; color: #343a40; }}
+QGroupBox QLabel {{ font-weight: 400; }}
+QTableWidget {{ background: #ffffff; border: 1px solid #dde0e7; border-radius: 6px; gridline-color: #eceef3;
+                alternate-background-color: #f8f9fb; selection-background-color: #e7ecfc;
+                selection-color: #1f2430; }}
+QHeaderView::section {{ background: #f3f4f7; border: none; border-bottom: 1px solid #dde0e7;
+                        border-right: 1px solid #eceef3; padding: 6px 8px; font-weight: 600; }}
+QTableWidget::item {{ padding: 0 8px; }}
 #sectionTitle {{ font-weight: 700; color: #343a40; }}
 QSpinBox, QDoubleSpinBox, QComboBox {{ min-height: 26px; }}
 QListWidget#venueList, QListWidget#planList, QListWidget#fileProblems {{ background: #ffffff;

@@ -19,6 +19,7 @@ from typing import Any
 
 from admin.ui.theme import apply_theme
 from admin.ui.window import AdminWindow
+from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.sign_in import SignInViewModel
 from core.client.staff_local import LocalStaffClient
 from core.domain.clock import SystemClock
@@ -93,12 +94,22 @@ async def render(out: Path) -> list[Path]:
                     await vm.sign_in(members[role].email, PASSWORD)
                     await _settle(app, lambda w=window: w.shell is not None)
                     shoot(window, f"{role.value.replace('_', '-')}", size)
+                    if role is Role.ADMIN:
+                        await _shoot_screens(app, window, size, shoot)
                     await vm.sign_out()
                     await _settle(app, lambda w=window: w.shell is None)
                 window.close()
                 window.deleteLater()
                 await _settle(app)
     return saved
+
+
+async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], shoot: Any) -> None:
+    """The admin's built screens, each once its data has come."""
+    assert window.shell is not None
+    page = window.shell.show_screen(ScreenKey.STAFF)
+    await _settle(app, lambda: page._loaded and not page.vm.busy)
+    shoot(window, "staff", size)
 
 
 def main(argv: list[str] | None = None) -> int:
