@@ -28,7 +28,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from core.domain.api_bodies import StaffSummary
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.clock import Clock
 from core.domain.devices import Device, DeviceKind
@@ -56,8 +55,9 @@ from core.domain.staff import Role, Staff
 from core.domain.tickets import Layout
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: neither is needed to start a kiosk (start-up time)
     from core.client.door_station import DoorStation
+    from core.domain.api_bodies import StaffSummary
 
 __all__ = ["DeviceClient", "DoorLink", "Enrolment", "HealthSink", "StaffSession", "StaffSignIn"]
 
