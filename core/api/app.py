@@ -18,6 +18,7 @@ from core import __version__
 from core.api import (
     problems,
     routes_catalog,
+    routes_concerts,
     routes_devices,
     routes_door,
     routes_sales,
@@ -96,6 +97,7 @@ def create_app(
             *routes_staff.ROUTES,
             *routes_staff_admin.ROUTES,
             *routes_venues.ROUTES,
+            *routes_concerts.ROUTES,
         ],
         middleware=[request_timeout(settings.server_request_timeout_s)],
         lifespan=[lifespan],

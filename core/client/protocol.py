@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.clock import Clock
+from core.domain.concert_bodies import ConcertDetails, ConcertOverview
+from core.domain.concerts import Concert
 from core.domain.devices import Device, DeviceKind
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.health import DeviceHealth
@@ -317,6 +319,33 @@ class StaffSession(Protocol):
         reason: str = "",
     ) -> PlanLayout:
         """Mark or unmark seats; blocking needs a reason and applies to concerts put on sale afterwards."""
+        ...
+
+    # --- concerts (managers and admins) -----------------------------------------------------------------
+
+    async def list_concerts(self) -> list[ConcertOverview]:
+        """Every concert, any status, the next to start first, with its prices and sales counts."""
+        ...
+
+    async def create_concert(
+        self, venue_id: VenueId, plan_id: PlanId, *, currency: str, details: ConcertDetails
+    ) -> Concert:
+        """A new draft; every rule is checked (InputError with its code) and nothing is written on a bad one."""
+        ...
+
+    async def update_concert(self, concert_id: ConcertId, details: ConcertDetails) -> Concert:
+        """Change a concert that is not cancelled; prices only while it is a draft (prices_locked)."""
+        ...
+
+    async def put_on_sale(self, concert_id: ConcertId) -> Concert: ...
+
+    async def close_sales(self, concert_id: ConcertId) -> Concert: ...
+
+    async def cancel_concert(
+        self, concert_id: ConcertId, *, reason: str, orders: int, tickets: int
+    ) -> Concert:
+        """Cancel and refund every order; ``orders`` and ``tickets`` are the confirmed counts, and when they no
+        longer hold nothing happens (Conflict cancel_counts_changed)."""
         ...
 
 

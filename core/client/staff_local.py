@@ -20,12 +20,23 @@ from core.client.staff_keyring import Desk
 from core.config import Settings
 from core.domain.api_bodies import StaffSummary
 from core.domain.clock import Clock
+from core.domain.concert_bodies import ConcertDetails, ConcertOverview
+from core.domain.concerts import Concert
 from core.domain.devices import Device
-from core.domain.ids import DeviceId, PlanId, SeatId, StaffId, VenueId
+from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, SessionToken, Staff, StaffActor
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
-from core.services import ServiceContext, devices, google_sign_in, sessions, staff, venues
+from core.services import (
+    ServiceContext,
+    concert_admin,
+    concerts,
+    devices,
+    google_sign_in,
+    sessions,
+    staff,
+    venues,
+)
 from core.services.staff_devices import SignInDevice
 
 __all__ = ["LocalStaffClient", "LocalStaffSession"]
@@ -215,4 +226,35 @@ class LocalStaffSession(StaffSession):
     ) -> PlanLayout:
         return await venues.mark_seats(
             self._ctx, await self._who(), plan_id, seat_ids, mark, on=on, reason=reason
+        )
+
+    async def list_concerts(self) -> list[ConcertOverview]:
+        return await concert_admin.list_concerts(self._ctx, await self._who())
+
+    async def create_concert(
+        self, venue_id: VenueId, plan_id: PlanId, *, currency: str, details: ConcertDetails
+    ) -> Concert:
+        return await concert_admin.create_concert(
+            self._ctx, await self._who(), venue_id, plan_id, currency, details
+        )
+
+    async def update_concert(self, concert_id: ConcertId, details: ConcertDetails) -> Concert:
+        return await concert_admin.update_concert(self._ctx, await self._who(), concert_id, details)
+
+    async def put_on_sale(self, concert_id: ConcertId) -> Concert:
+        return await concerts.put_on_sale(self._ctx, await self._who(), concert_id)
+
+    async def close_sales(self, concert_id: ConcertId) -> Concert:
+        return await concerts.close_sales(self._ctx, await self._who(), concert_id)
+
+    async def cancel_concert(
+        self, concert_id: ConcertId, *, reason: str, orders: int, tickets: int
+    ) -> Concert:
+        return await concert_admin.cancel_concert_refunding(
+            self._ctx,
+            await self._who(),
+            concert_id,
+            reason=reason,
+            expect_orders=orders,
+            expect_tickets=tickets,
         )

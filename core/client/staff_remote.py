@@ -21,8 +21,15 @@ from core.client.staff_keyring import Desk
 from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
 from core.domain.api_bodies import SignInResult, StaffSummary
+from core.domain.concert_bodies import (
+    CancelConcertRequest,
+    ConcertDetails,
+    ConcertOverview,
+    NewConcertRequest,
+)
+from core.domain.concerts import Concert
 from core.domain.devices import Device
-from core.domain.ids import DeviceId, PlanId, SeatId, StaffId, VenueId
+from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.plan_spec import GridSection
 from core.domain.staff import Role, Staff
 from core.domain.venue_bodies import CsvPlanRequest, GridPlanRequest, MarkSeatsRequest, NewVenueRequest
@@ -216,3 +223,39 @@ class RemoteStaffSession(StaffSession):
         body = MarkSeatsRequest(seat_ids=[int(i) for i in seat_ids], mark=mark, on=on, reason=reason)
         response = await self._call("POST", f"/v1/plans/{int(plan_id)}/marks", body=body, repeatable=False)
         return self._http.decode(response, PlanLayout)
+
+    async def list_concerts(self) -> list[ConcertOverview]:
+        response = await self._call("GET", "/v1/concerts", repeatable=True)
+        return self._http.decode(response, list[ConcertOverview])
+
+    async def create_concert(
+        self, venue_id: VenueId, plan_id: PlanId, *, currency: str, details: ConcertDetails
+    ) -> Concert:
+        body = NewConcertRequest(
+            venue_id=int(venue_id), plan_id=int(plan_id), currency=currency, details=details
+        )
+        return self._http.decode(
+            await self._call("POST", "/v1/concerts", body=body, repeatable=False), Concert
+        )
+
+    async def update_concert(self, concert_id: ConcertId, details: ConcertDetails) -> Concert:
+        response = await self._call("PUT", f"/v1/concerts/{int(concert_id)}", body=details, repeatable=False)
+        return self._http.decode(response, Concert)
+
+    async def put_on_sale(self, concert_id: ConcertId) -> Concert:
+        return await self._concert_action(concert_id, "put-on-sale")
+
+    async def close_sales(self, concert_id: ConcertId) -> Concert:
+        return await self._concert_action(concert_id, "close-sales")
+
+    async def cancel_concert(
+        self, concert_id: ConcertId, *, reason: str, orders: int, tickets: int
+    ) -> Concert:
+        body = CancelConcertRequest(reason=reason, orders=orders, tickets=tickets)
+        return await self._concert_action(concert_id, "cancel", body)
+
+    async def _concert_action(self, concert_id: ConcertId, action: str, body: Any = None) -> Concert:
+        response = await self._call(
+            "POST", f"/v1/concerts/{int(concert_id)}/{action}", body=body, repeatable=False
+        )
+        return self._http.decode(response, Concert)

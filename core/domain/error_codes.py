@@ -153,6 +153,8 @@ class ErrorCode(StrEnum):
     LAST_ADMIN = "last_admin"
     CHECKOUT_RETRY_EXHAUSTED = "checkout_retry_exhausted"
     CONCERT_CANCELLED = "concert_cancelled"
+    CANCEL_COUNTS_CHANGED = "cancel_counts_changed"
+    PRICES_LOCKED = "prices_locked"
     DEVICE_EXISTS = "device_exists"
     DEVICE_KEY_MISMATCH = "device_key_mismatch"
     DEVICE_KEY_RETIRED = "device_key_retired"

@@ -68,7 +68,6 @@ async def create_concert(
     async def work(conn: AsyncConnection) -> Concert:
         await ensure_active(conn, actor)
         plan = await _plan_of_venue(conn, venue_id, plan_id)
-        sections, seat_ids = await _resolve_targets(conn, plan, categories)
         now = ctx.clock.now()
         concert = await db.insert_concert(
             conn,
@@ -88,20 +87,7 @@ async def create_concert(
             currency=currency,
             created_at=now,
         )
-        by_section: list[tuple[SectionId, CategoryId]] = []
-        by_seat: list[tuple[SeatId, CategoryId]] = []
-        for cat in categories:
-            cat_id = await db.insert_category(
-                conn,
-                concert_id=concert.id,
-                name=cat.name.strip(),
-                price_minor=cat.price_minor,
-                currency=currency,
-                colour=cat.colour,
-            )
-            by_section += [(sections[name], cat_id) for name in cat.sections]
-            by_seat += [(seat_ids[key], cat_id) for key in cat.seats]
-        await db.insert_assignments(conn, concert.id, by_section, by_seat)
+        await write_prices(conn, concert.id, plan, categories, currency)
         await audit.record(
             conn,
             at=now,
@@ -116,6 +102,31 @@ async def create_concert(
         return concert
 
     return await ctx.db.write(work)
+
+
+async def write_prices(
+    conn: AsyncConnection,
+    concert_id: ConcertId,
+    plan: SeatingPlan,
+    categories: Sequence[NewCategory],
+    currency: str,
+) -> None:
+    """The categories and which sections and seats they price; every section of the plan exactly once."""
+    sections, seat_ids = await _resolve_targets(conn, plan, categories)
+    by_section: list[tuple[SectionId, CategoryId]] = []
+    by_seat: list[tuple[SeatId, CategoryId]] = []
+    for cat in categories:
+        cat_id = await db.insert_category(
+            conn,
+            concert_id=concert_id,
+            name=cat.name.strip(),
+            price_minor=cat.price_minor,
+            currency=currency,
+            colour=cat.colour,
+        )
+        by_section += [(sections[name], cat_id) for name in cat.sections]
+        by_seat += [(seat_ids[key], cat_id) for key in cat.seats]
+    await db.insert_assignments(conn, concert_id, by_section, by_seat)
 
 
 async def _plan_of_venue(conn: AsyncConnection, venue_id: VenueId, plan_id: PlanId) -> SeatingPlan:
@@ -176,7 +187,7 @@ async def get_concert(ctx: ServiceContext, concert_id: ConcertId) -> Concert:
     return concert
 
 
-async def _require_concert(conn: AsyncConnection, concert_id: ConcertId) -> Concert:
+async def require_concert(conn: AsyncConnection, concert_id: ConcertId) -> Concert:
     concert = await db.get_concert(conn, concert_id)
     if concert is None:
         raise concert_not_found(concert_id)
@@ -189,12 +200,12 @@ async def put_on_sale(ctx: ServiceContext, actor: Actor, concert_id: ConcertId) 
 
     async def work(conn: AsyncConnection) -> tuple[Concert, int]:
         await ensure_active(conn, actor)
-        concert = await _require_concert(conn, concert_id)
+        concert = await require_concert(conn, concert_id)
         allowed = (ConcertStatus.DRAFT, ConcertStatus.SALES_CLOSED)
         # The conditional UPDATE is the lock: two managers clicking at once expand the places only once.
         if not await db.set_status(conn, concert_id, ConcertStatus.ON_SALE, allowed_from=allowed):
-            concert = await _require_concert(conn, concert_id)
-            _refuse(concert, "put on sale")
+            concert = await require_concert(conn, concert_id)
+            refuse(concert, "put on sale")
         created = 0
         if concert.status is ConcertStatus.DRAFT:
             created = await db.expand_places(conn, concert_id, concert.plan_id)
@@ -207,7 +218,7 @@ async def put_on_sale(ctx: ServiceContext, actor: Actor, concert_id: ConcertId) 
             subject=f"concert:{concert_id}",
             places_created=created,
         )
-        return await _require_concert(conn, concert_id), created
+        return await require_concert(conn, concert_id), created
 
     started = time.perf_counter()
     concert, created = await ctx.db.write(work)
@@ -220,7 +231,7 @@ async def put_on_sale(ctx: ServiceContext, actor: Actor, concert_id: ConcertId) 
     return concert
 
 
-def _refuse(concert: Concert, verb: str) -> NoReturn:
+def refuse(concert: Concert, verb: str) -> NoReturn:
     if concert.status is ConcertStatus.ON_SALE:
         raise Conflict(f"{concert.title} is already on sale.", code=ErrorCode.ALREADY_ON_SALE)
     if concert.status is ConcertStatus.CANCELLED:
@@ -275,10 +286,10 @@ async def _change_status(
     async def work(conn: AsyncConnection) -> Concert:
         await ensure_active(conn, actor)
         if not await db.set_status(conn, concert_id, new, allowed_from=allowed):
-            _refuse(await _require_concert(conn, concert_id), verb)
+            refuse(await require_concert(conn, concert_id), verb)
         await audit.record(
             conn, at=ctx.clock.now(), actor=actor, action=action, subject=f"concert:{concert_id}"
         )
-        return await _require_concert(conn, concert_id)
+        return await require_concert(conn, concert_id)
 
     return await ctx.db.write(work)

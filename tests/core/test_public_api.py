@@ -21,6 +21,7 @@ def test_services_surface_is_pinned():
         "catalog",
         "checkin",
         "checkout",
+        "concert_admin",
         "concerts",
         "devices",
         "door",

@@ -8,7 +8,15 @@ from core.api.app import create_app
 from core.api.openapi import COMMITTED, current_document, render
 from core.config import Settings
 
-STAFF_ROUTES = {"/v1/auth/sign-out", "/v1/me", "/v1/devices", "/v1/staff"}
+STAFF_ROUTES = {
+    "/v1/auth/sign-out",
+    "/v1/me",
+    "/v1/devices",
+    "/v1/staff",
+    "/v1/concerts",
+    "/v1/concerts/{concert_id}",
+}
+STAFF_CONCERT_ACTIONS = ("/put-on-sale", "/close-sales", "/cancel")
 
 
 def test_the_committed_openapi_document_matches_the_code() -> None:
@@ -34,8 +42,10 @@ def test_every_route_but_sign_in_and_health_needs_a_device_token_or_a_staff_sess
             security = operation.get("security")
             if path in open_paths:
                 assert not security, f"{method.upper()} {path} should be open"
-            elif path in STAFF_ROUTES or path.startswith(
-                ("/v1/devices/", "/v1/staff/", "/v1/venues", "/v1/plans/")
+            elif (
+                path in STAFF_ROUTES
+                or path.startswith(("/v1/devices/", "/v1/staff/", "/v1/venues", "/v1/plans/"))
+                or (path.startswith("/v1/concerts/") and path.endswith(STAFF_CONCERT_ACTIONS))
             ):
                 assert security == [{"staffSession": []}], f"{method.upper()} {path} must need a session"
             else:

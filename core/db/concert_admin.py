@@ -1,0 +1,63 @@
+"""The manager's view of concerts: every concert with its sales counts, editing, and the orders to refund."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, distinct, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.db.rows import concert_from_row
+from core.db.tables import concerts, orders, price_assignments, price_categories, tickets, venues
+from core.domain.concerts import Concert
+from core.domain.ids import ConcertId, OrderId
+from core.domain.orders import TicketState
+
+
+async def all_concerts(conn: AsyncConnection) -> list[tuple[Concert, str, str]]:
+    """Every concert (any status) with its venue's name and time zone, the next to start first."""
+    stmt = (
+        select(concerts, venues.c.name.label("venue_name"), venues.c.timezone.label("venue_tz"))
+        .join(venues, venues.c.id == concerts.c.venue_id)
+        .order_by(concerts.c.starts_at, concerts.c.id)
+    )
+    return [(concert_from_row(r), r.venue_name, r.venue_tz) for r in (await conn.execute(stmt)).all()]
+
+
+async def sales_counts(
+    conn: AsyncConnection, concert_ids: Sequence[ConcertId]
+) -> dict[ConcertId, tuple[int, int]]:
+    """(orders with a valid ticket, valid tickets) per concert; concerts with none are absent."""
+    if not concert_ids:
+        return {}
+    stmt = (
+        select(tickets.c.concert_id, func.count(distinct(tickets.c.order_id)), func.count())
+        .where(tickets.c.concert_id.in_(list(concert_ids)), tickets.c.state == TicketState.VALID.value)
+        .group_by(tickets.c.concert_id)
+    )
+    return {ConcertId(c): (int(o), int(t)) for c, o, t in (await conn.execute(stmt)).all()}
+
+
+async def orders_to_refund(conn: AsyncConnection, concert_id: ConcertId) -> list[OrderId]:
+    """The concert's orders that still have a valid ticket, locked (a refund at the desk waits for us)."""
+    valid = select(tickets.c.order_id).where(
+        tickets.c.concert_id == concert_id, tickets.c.state == TicketState.VALID.value
+    )
+    stmt = (
+        select(orders.c.id)
+        .where(orders.c.concert_id == concert_id, orders.c.id.in_(valid))
+        .order_by(orders.c.id)
+        .with_for_update()
+    )
+    return [OrderId(i) for i in (await conn.execute(stmt)).scalars()]
+
+
+async def update_concert(conn: AsyncConnection, concert_id: ConcertId, **values: Any) -> None:
+    await conn.execute(update(concerts).where(concerts.c.id == concert_id).values(**values))
+
+
+async def drop_prices(conn: AsyncConnection, concert_id: ConcertId) -> None:
+    """A draft's categories and assignments, before they are written again (a draft has no places yet)."""
+    await conn.execute(delete(price_assignments).where(price_assignments.c.concert_id == concert_id))
+    await conn.execute(delete(price_categories).where(price_categories.c.concert_id == concert_id))
