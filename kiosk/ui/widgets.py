@@ -285,7 +285,12 @@ class PinPad(QWidget):
             entered = translate("Widgets", "Staff number {number}").format(number=self._number or "–")
             self.ok_key.set_text(translate("Widgets", "Next"), translate("Widgets", "Go on to the PIN"))
         self.display.setAccessibleName(entered)
-        self.ok_key.setEnabled(bool(self._pin if self._on_pin else self._number))
+        enabled = bool(self._pin if self._on_pin else self._number)
+        if not enabled and self.ok_key.hasFocus():
+            # Disabled with the focus (just tapped), it would pass it down the chain to the screen's Cancel,
+            # where the next Enter releases the buyer's places: the focus stays on the pad.
+            self.keys["1"].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.ok_key.setEnabled(enabled)
 
     def keyPressEvent(self, event) -> None:
         text = event.text()

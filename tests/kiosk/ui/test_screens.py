@@ -132,6 +132,27 @@ def test_staff_pin_pad_and_demo_buttons_pay(qtbot, stand_in):
     assert stand_in.calls[-1] == ("request_pay_demo", (False,))
 
 
+@pytest.mark.parametrize("keys", ["3", "3" + "999999"])
+def test_the_pin_pads_next_and_ok_hand_focus_back_to_the_pad_never_to_cancel(qtbot, stand_in, keys):
+    """Found on a real window: after a tap on Next (or on OK, the PIN refused) the disabled key passed the focus
+    down the chain to Cancel, ringed in orange, where the next Enter would release the buyer's places."""
+    states = screenshots.states()
+    window = make_window(qtbot, stand_in)
+    stand_in.show(states["review"])
+    stand_in.show(states["payment-attended"])
+    number, pin = keys[0], keys[1:]
+    qtbot.mouseClick(find(window, f"pin_key_{number}"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, "pin_ok"), Qt.MouseButton.LeftButton)  # Next: on to the PIN
+    for digit in pin:
+        qtbot.mouseClick(find(window, f"pin_key_{digit}"), Qt.MouseButton.LeftButton)
+    if pin:
+        qtbot.mouseClick(find(window, "pin_ok"), Qt.MouseButton.LeftButton)
+        assert stand_in.calls[-1] == ("request_pay_with_pin", (3, "999999"))
+    assert not find(window, "pin_ok").isEnabled()
+    assert QApplication.focusWidget() is not find(window, "cancel")
+    assert QApplication.focusWidget() is find(window, "pin_key_1")
+
+
 def test_payment_starts_on_its_own_action_never_on_cancel(qtbot, stand_in):
     # Enter on a focused Cancel would release the buyer's places: the first focus is the payment's action.
     states = screenshots.states()
