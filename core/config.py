@@ -25,6 +25,10 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{data_dir / 'encore.sqlite3'}"
 
 
+def default_backup_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "backups"
+
+
 def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "encore.toml"
 
@@ -88,6 +92,9 @@ class Settings:
     statement_timeout_s: float = 5.0
     live_resync_s: float = 30.0
     log_level: str = "INFO"
+    backup_dir: str = ""
+    """Where `encore-ops backup` and the scheduler's nightly backup write. Empty: a backups folder in the user
+    data directory."""
     kiosk_mode: str = "sales"
     """What the kiosk app shows: sales (buyers) or door (check-in)."""
     payment_terminal: str = "auto"

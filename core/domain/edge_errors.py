@@ -118,3 +118,20 @@ class PrintFailed(EncoreError):
             message or f"The ticket could not be printed ({reason}). Please call staff.", code=code
         )
         self.reason = reason
+
+
+class BackupError(EncoreError):
+    """A backup cannot be taken, trusted or restored: not a backup, truncated, damaged (its bytes differ from
+    what was recorded), a mismatch (restored tables differ from the manifest), a tool that failed, or a restore
+    target that holds data. ``path`` names the file or database. Nothing was restored when this is raised."""
+
+    code = _E.BACKUP_INVALID
+    codes = (
+        _E.BACKUP_NOT_A_BACKUP, _E.BACKUP_TRUNCATED, _E.BACKUP_DAMAGED, _E.BACKUP_MISMATCH,
+        _E.BACKUP_TOOL_FAILED, _E.RESTORE_TARGET_NOT_EMPTY,
+    )  # fmt: skip
+    fields = ("path",)
+
+    def __init__(self, path: str, message: str, *, code: ErrorCode) -> None:
+        super().__init__(message, code=code)
+        self.path = path

@@ -38,7 +38,8 @@ The tree (HTTP status of each class in brackets; a subclass has its parent's unl
     ├── MailError [502]           a message was not handed to the relay (smtp_code)
     │   ├── MailUnavailable       transient: the same message may go through later
     │   └── MailRejected          permanent: sending it again will not help
-    └── PrintFailed [500]         a kiosk printer did not print (reason)
+    ├── PrintFailed [500]         a kiosk printer did not print (reason)
+    └── BackupError [500]         a backup is not one, truncated, damaged or differs; a restore target holds data
 
 ``NotAuthenticated`` sits under ``NotAllowed`` so code that refuses "not allowed" also refuses "not signed in";
 its own status (401) tells an HTTP client to get a new credential. ``PinLockedOut`` is 429, not 423: it throttles
@@ -60,6 +61,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from core.domain.edge_errors import BackupError as BackupError
 from core.domain.edge_errors import BadSignature as BadSignature
 from core.domain.edge_errors import GateCommandRefused as GateCommandRefused
 from core.domain.edge_errors import GateUnavailable as GateUnavailable

@@ -1,5 +1,5 @@
 """`encore-ops`: migrate the database, seed and run the demo, set up Redis users, manage the server's keys, show
-the configuration, run the scheduler, answer health probes."""
+the configuration, run the scheduler, answer health probes, back up and restore."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from core.db.engine import create_engine
 from core.domain.devices import Device, DeviceKind
 from core.domain.errors import ConfigError, EncoreError
 from core.domain.venues import SectionKind
-from core.ops import health, redis_acl, scheduler, seed
+from core.ops import backup_cli, health, redis_acl, scheduler, seed
 from core.ops import keys as key_commands
 from core.security.device_keys import DeviceKey, default_ref
 from core.security.secret_store import SOURCE, resolve_secret
@@ -288,6 +288,7 @@ def _parser() -> argparse.ArgumentParser:
     key_commands.add_commands(sub)
     scheduler.add_parser(sub)
     health.add_parser(sub)
+    backup_cli.add_parser(sub)
     return parser
 
 

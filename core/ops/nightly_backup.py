@@ -1,14 +1,14 @@
-"""The scheduler's nightly backup: the single place that calls `encore-ops backup` and prunes old backups.
-
-`encore-ops backup` does not exist yet (issue 13, "Backup, restore, point in time"). Whoever builds it fills in
-``run`` here: take the backup into the backup directory, then keep the last RETAIN_DAILY of them. Until then the
-job only says that no backup was taken, once a night, so nobody mistakes the scheduler for a backup system.
-"""
+"""The scheduler's nightly backup: take one into the backup folder, verify it (restored into a scratch database,
+every table compared with its manifest), then keep the newest RETAIN_DAILY. A backup that fails to verify
+raises (the job is logged and retried) and prunes nothing, so a bad night never deletes a good backup."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
+from core.ops import backup
 from core.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -17,9 +17,11 @@ RETAIN_DAILY = 14
 """Nightly backups kept; older ones are deleted after a new one is verified."""
 
 
-async def run(ctx: ServiceContext) -> bool:
+async def run(ctx: ServiceContext, folder: Path | None = None) -> bool:
     """Take tonight's backup and apply the retention. Returns whether a backup was taken."""
-    log.warning(
-        "nightly backup: not taken, `encore-ops backup` is not built yet (core/ops/nightly_backup.py)"
-    )
-    return False
+    folder = folder or backup.backup_dir(ctx.settings)
+    dump = await backup.take(ctx.settings, folder, ctx.clock.now())
+    await backup.verify(ctx.settings, dump)
+    pruned = await asyncio.to_thread(backup.prune, folder, RETAIN_DAILY)
+    log.info("nightly backup: %s verified; %d older backups deleted", dump.name, len(pruned))
+    return True
