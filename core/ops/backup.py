@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 
 from core.config import Settings, default_backup_dir
 from core.db import backup as db_backup
@@ -278,9 +279,17 @@ async def _pg_scratch_fingerprint(target: Target, dump: Path) -> dict[str, Table
     scratch = f"encore_verify_{secrets.token_hex(6)}"
     admin = target.engine()
     try:
-        async with admin.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await db_backup.create_database(conn, scratch)
+        try:
+            async with admin.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await db_backup.create_database(conn, scratch)
+        except DBAPIError as error:
+            raise BackupError(
+                str(dump),
+                f"no scratch database to verify {dump} in ({type(error.orig).__name__}): the owner role needs "
+                "CREATEDB",
+                code=_E.BACKUP_TOOL_FAILED,
+            ) from None
         try:
             args = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--no-password"]
             await _tool([*args, f"--dbname={scratch}", str(dump)], target.tool_env(scratch), str(dump))

@@ -215,3 +215,70 @@ async def test_nightly_backup_keeps_the_newest_fourteen(sqlite_url, clock, tmp_p
     ]
     assert kept == expected
     assert len(list(folder.glob("*.manifest.json"))) == nightly_backup.RETAIN_DAILY
+
+
+def _config(tmp_path: Path, database_url: str, **extra: str) -> str:
+    path = tmp_path / "encore.toml"
+    lines = [f'database_url = "{database_url}"', 'log_level = "WARNING"']
+    lines += [f'{k} = "{v}"' for k, v in extra.items()]
+    path.write_text("[encore]\n" + "\n".join(lines) + "\n")
+    return str(path)
+
+
+async def test_the_commands_back_up_verify_refuse_and_restore(database_url, clock, tmp_path, capsys) -> None:
+    from core.ops import cli
+
+    await _sold(database_url, clock, orders=1)
+    settings = Settings(database_url=database_url)
+    before = await _fingerprint(settings)
+    folder = tmp_path / "nightly"
+    config = _config(tmp_path, database_url, backup_dir=str(folder))
+
+    async def ops(*argv: str) -> int:
+        return await asyncio.to_thread(cli.main, ["--config", config, *argv])
+
+    assert await ops("backup") == 0
+    [dump] = [p for p in folder.iterdir() if not p.name.endswith(backup.MANIFEST_SUFFIX)]
+    assert f"Backup written to {dump}" in capsys.readouterr().out
+    assert await ops("verify-backup", str(dump)) == 0
+    assert "restores to what was backed up" in capsys.readouterr().out
+    assert await ops("restore", str(dump)) == 2
+    assert "--force" in capsys.readouterr().err
+    assert await _fingerprint(settings) == before
+    assert await ops("restore", "--force", str(dump)) == 0
+    assert await _fingerprint(settings) == before
+
+
+def test_the_password_reaches_the_tools_through_their_environment(monkeypatch) -> None:
+    monkeypatch.setenv("ENCORE_TEST_DB_PW", "s3cret")
+    settings = Settings(
+        database_url="postgresql+asyncpg://owner@db.example:6543/encore",
+        database_password_ref="env:ENCORE_TEST_DB_PW",
+    )
+    target = asyncio.run(backup.Target.of(settings))
+    env = target.tool_env()
+    assert (env["PGPASSWORD"], env["PGUSER"], env["PGHOST"], env["PGPORT"]) == (
+        "s3cret",
+        "owner",
+        "db.example",
+        "6543",
+    )
+    assert "s3cret" not in target.url.render_as_string(hide_password=False)
+
+
+@pytest.mark.postgres
+async def test_verify_says_why_when_it_cannot_make_a_scratch_database(
+    pg_database_url, pg_roles, clock, tmp_path
+) -> None:
+    await _sold(pg_database_url, clock, orders=1)
+    dump = await backup.take(Settings(database_url=pg_database_url), tmp_path, clock.now())
+    engine = (await backup.Target.of(Settings(database_url=pg_database_url))).engine()
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f'CREATE ROLE "{pg_roles.reporting}" LOGIN NOCREATEDB'))
+    finally:
+        await engine.dispose()
+    with pytest.raises(BackupError) as refused:
+        await backup.verify(Settings(database_url=pg_roles.url_as(pg_roles.reporting)), dump)
+    assert refused.value.code == ErrorCode.BACKUP_TOOL_FAILED
+    assert "CREATEDB" in refused.value.message
