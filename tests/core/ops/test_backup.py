@@ -282,3 +282,70 @@ async def test_verify_says_why_when_it_cannot_make_a_scratch_database(
         await backup.verify(Settings(database_url=pg_roles.url_as(pg_roles.reporting)), dump)
     assert refused.value.code == ErrorCode.BACKUP_TOOL_FAILED
     assert "CREATEDB" in refused.value.message
+
+
+@pytest.mark.postgres
+async def test_the_scheduler_job_backs_up_into_the_configured_folder(
+    pg_database_url, clock, tmp_path
+) -> None:
+    from core.ops.jobs import Runner, RunOutcome, standard_jobs
+    from core.services.context import ServiceContext
+    from tests.support.context import signing_key_ref
+
+    await _sold(pg_database_url, clock, orders=2)
+    folder = tmp_path / "backups"
+    settings = Settings(
+        database_url=pg_database_url,
+        backup_dir=str(folder),
+        ticket_signing_key_ref=signing_key_ref(pg_database_url),
+    )
+    [job] = [j for j in standard_jobs(None) if j.name == "backup"]
+    async with ServiceContext.open(settings, clock=clock) as ctx:
+        assert await Runner(ctx, attempts=1).run(job) is RunOutcome.RAN
+    [dump] = folder.glob("encore-*.pgdump")
+    assert dump.name == f"encore-{clock.now().astimezone(UTC):%Y%m%dT%H%M%SZ}.pgdump"
+    assert backup.Manifest.read(dump).tables == await _fingerprint(settings)
+
+
+def _pg_dump_processes(database: str) -> list[tuple[list[str], dict[str, str]]]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            argv = proc.joinpath("cmdline").read_bytes().split(b"\0")
+            if not argv[0].endswith(b"pg_dump"):
+                continue
+            pairs = (
+                item.partition(b"=") for item in proc.joinpath("environ").read_bytes().split(b"\0") if item
+            )
+            env = {k.decode(): v.decode() for k, _, v in pairs}
+        except OSError:  # gone meanwhile, or not ours
+            continue
+        if env.get("PGDATABASE") == database:
+            found.append(([a.decode() for a in argv if a], env))
+    return found
+
+
+@pytest.mark.postgres
+async def test_pg_dump_gets_the_password_in_its_environment_not_its_command_line(
+    pg_database_url, clock, tmp_path, monkeypatch
+) -> None:
+    await _sold(pg_database_url, clock, orders=1)
+    monkeypatch.setenv("ENCORE_TEST_DB_PW", "not-on-the-command-line")
+    settings = Settings(database_url=pg_database_url, database_password_ref="env:ENCORE_TEST_DB_PW")
+    database = make_url(pg_database_url).database
+    engine = (await backup.Target.of(Settings(database_url=pg_database_url))).engine()
+    try:
+        async with engine.begin() as conn:  # pg_dump waits for this lock: it is caught while it runs
+            await conn.execute(text("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE"))
+            taking = asyncio.create_task(backup.take(settings, tmp_path, clock.now()))
+            seen: list[tuple[list[str], dict[str, str]]] = []
+            while not seen and not taking.done():
+                seen = await asyncio.to_thread(_pg_dump_processes, database)
+                await asyncio.sleep(0.02)
+        dump = await taking
+    finally:
+        await engine.dispose()
+    [(argv, env)] = seen
+    assert env["PGPASSWORD"] == "not-on-the-command-line"
+    assert not any("not-on-the-command-line" in a for a in argv)
+    assert backup.Manifest.read(dump).tables["orders"].rows == 1
