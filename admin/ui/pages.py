@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from admin.ui.concerts_page import ConcertsPage
 from admin.ui.staff_page import StaffPage
 from admin.ui.venues_page import VenuesPage
+from admin.viewmodels.concerts import ConcertsViewModel
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.staff import StaffViewModel
 from admin.viewmodels.venues import VenuesViewModel
@@ -16,6 +18,7 @@ from core.client.protocol import StaffSession
 
 def page_builders(session: StaffSession) -> dict[ScreenKey, Callable[[], QWidget]]:
     return {
+        ScreenKey.CONCERTS: lambda: ConcertsPage(ConcertsViewModel(session)),
         ScreenKey.VENUES: lambda: VenuesPage(VenuesViewModel(session)),
         ScreenKey.STAFF: lambda: StaffPage(StaffViewModel(session)),
     }

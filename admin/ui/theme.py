@@ -65,6 +65,10 @@ QPushButton#primary {{ background: {ACCENT}; color: #ffffff; border: 1px solid {
 QPushButton#primary:hover {{ background: #324fc4; }}
 QPushButton#primary:disabled {{ background: #9fb0ea; border-color: #9fb0ea; }}
 #sideScroll, #sidePanel {{ background: transparent; }}
+QPushButton#danger {{ background: #c92a2a; color: #ffffff; border: 1px solid #c92a2a; font-weight: 600; }}
+QPushButton#danger:hover {{ background: #b02525; }}
+QPushButton#danger:disabled {{ background: #e8a3a3; border-color: #e8a3a3; }}
+QDateTimeEdit {{ min-height: 26px; }}
 #planPreview {{ border: 1px solid #dde0e7; border-radius: 8px; }}
 """
 

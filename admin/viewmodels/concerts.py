@@ -62,6 +62,14 @@ def price_text(minor: int) -> str:
     return f"{minor // 100}.{minor % 100:02d}"
 
 
+def category_rows(overview: ConcertOverview) -> tuple[CategoryRow, ...]:
+    """A concert's categories as the edit form shows them."""
+    return tuple(
+        CategoryRow(p.name, price_text(p.price_minor), p.colour, ", ".join(p.sections), p.seats)
+        for p in overview.prices
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryRow:
     """One price category as the form holds it."""
@@ -73,6 +81,8 @@ class CategoryRow:
     """#rrggbb."""
     sections: str
     """Section names separated by commas: Stalls, Circle."""
+    seats: tuple[tuple[str, str, int], ...] = ()
+    """Single seats this category prices (section, row, number): kept as they were, not edited here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +257,7 @@ class ConcertsViewModel:
                 )
                 return None
             sections = tuple(s.strip() for s in row.sections.split(",") if s.strip())
-            categories.append(NewCategory(row.name, price, row.colour, sections=sections))
+            categories.append(NewCategory(row.name, price, row.colour, sections=sections, seats=row.seats))
         return ConcertDetails(
             title=form.title,
             artist=form.artist,

@@ -9,9 +9,18 @@ from sqlalchemy import delete, distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.rows import concert_from_row
-from core.db.tables import concerts, orders, price_assignments, price_categories, tickets, venues
+from core.db.tables import (
+    concerts,
+    orders,
+    price_assignments,
+    price_categories,
+    seats,
+    sections,
+    tickets,
+    venues,
+)
 from core.domain.concerts import Concert
-from core.domain.ids import ConcertId, OrderId
+from core.domain.ids import CategoryId, ConcertId, OrderId
 from core.domain.orders import TicketState
 
 
@@ -37,6 +46,33 @@ async def sales_counts(
         .group_by(tickets.c.concert_id)
     )
     return {ConcertId(c): (int(o), int(t)) for c, o, t in (await conn.execute(stmt)).all()}
+
+
+async def assignments(
+    conn: AsyncConnection, concert_ids: Sequence[ConcertId]
+) -> dict[CategoryId, tuple[list[str], list[tuple[str, str, int]]]]:
+    """What each category prices: section names, and single seats as (section, row, number)."""
+    found: dict[CategoryId, tuple[list[str], list[tuple[str, str, int]]]] = {}
+    if not concert_ids:
+        return found
+    by_section = (
+        select(price_assignments.c.category_id, sections.c.name)
+        .join(sections, sections.c.id == price_assignments.c.section_id)
+        .where(price_assignments.c.concert_id.in_(list(concert_ids)))
+        .order_by(price_assignments.c.id)
+    )
+    for cat, name in await conn.execute(by_section):
+        found.setdefault(CategoryId(cat), ([], []))[0].append(name)
+    by_seat = (
+        select(price_assignments.c.category_id, sections.c.name, seats.c.row_label, seats.c.number)
+        .join(seats, seats.c.id == price_assignments.c.seat_id)
+        .join(sections, sections.c.id == seats.c.section_id)
+        .where(price_assignments.c.concert_id.in_(list(concert_ids)))
+        .order_by(price_assignments.c.id)
+    )
+    for cat, name, row, number in await conn.execute(by_seat):
+        found.setdefault(CategoryId(cat), ([], []))[1].append((name, row, int(number)))
+    return found
 
 
 async def orders_to_refund(conn: AsyncConnection, concert_id: ConcertId) -> list[OrderId]:

@@ -24,6 +24,9 @@ class ConcertOverview:
     """Orders with at least one valid ticket: the ones a cancellation refunds."""
     tickets: int
     """Valid (sold, not refunded) tickets."""
+    prices: tuple[NewCategory, ...] = ()
+    """The categories as set (with the sections and seats each prices), in ``categories``' order: what the
+    edit form shows and sends back."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,14 @@ from core.db.actors import ensure_active
 from core.db.places import TakenPlace
 from core.db.venues import get_plan
 from core.domain.concert_bodies import ConcertDetails, ConcertOverview
-from core.domain.concert_spec import ConcertRules, check_categories, check_rules, check_text, check_times
+from core.domain.concert_spec import (
+    ConcertRules,
+    NewCategory,
+    check_categories,
+    check_rules,
+    check_text,
+    check_times,
+)
 from core.domain.concerts import Concert, ConcertStatus
 from core.domain.errors import Conflict, ErrorCode
 from core.domain.events import PlacesChanged
@@ -47,6 +54,7 @@ async def list_concerts(ctx: ServiceContext, actor: Actor) -> list[ConcertOvervi
         ids = [c.id for c, _, _ in found]
         counts = await admin_db.sales_counts(conn, ids)
         cats = await catalog_db.categories(conn, ids) if ids else []
+        assigned = await admin_db.assignments(conn, ids)
         return [
             ConcertOverview(
                 concert=c,
@@ -55,6 +63,17 @@ async def list_concerts(ctx: ServiceContext, actor: Actor) -> list[ConcertOvervi
                 categories=tuple(p for p in cats if p.concert_id == c.id),
                 orders=counts.get(c.id, (0, 0))[0],
                 tickets=counts.get(c.id, (0, 0))[1],
+                prices=tuple(
+                    NewCategory(
+                        p.name,
+                        p.price.minor,
+                        p.colour,
+                        sections=tuple(assigned.get(p.id, ([], []))[0]),
+                        seats=tuple(assigned.get(p.id, ([], []))[1]),
+                    )
+                    for p in cats
+                    if p.concert_id == c.id
+                ),
             )
             for c, name, tz in found
         ]

@@ -121,6 +121,7 @@ async def test_a_manager_creates_edits_sells_and_closes_a_concert(served, kind: 
         assert edited.title == "Spring Gala II"
         [row] = await session.list_concerts()
         assert [(c.name, c.price.minor, c.colour) for c in row.categories] == [("All", 3000, "#1e8449")]
+        assert [(p.name, p.sections) for p in row.prices] == [("All", ("Stalls", "Floor"))]
 
         on_sale = await session.put_on_sale(concert.id)
         assert on_sale.status is ConcertStatus.ON_SALE
