@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
-from kiosk.ui.widgets import BigButton, label, panel
+from kiosk.ui.widgets import BigButton, Reflow, label, panel
 from kiosk.viewmodels.flow_state import FlowState, Step
 
 # A language is named in itself: someone who cannot read the current one still finds their own.
@@ -47,7 +47,7 @@ class WelcomeScreen(Screen):
         box.addLayout(row)
         self.access_caption = label(role="muted")
         box.addWidget(self.access_caption)
-        access = QHBoxLayout()
+        access = self._access = Reflow()
         self.speech = BigButton("speech_toggle", "toggle")
         self.contrast = BigButton("high_contrast_toggle", "toggle")
         self.large = BigButton("large_text_toggle", "toggle")
@@ -63,6 +63,7 @@ class WelcomeScreen(Screen):
         self.key_hint = label(role="muted")
         box.addWidget(self.key_hint)
         self.root.addWidget(frame)
+        self._panel_box = box
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -104,6 +105,21 @@ class WelcomeScreen(Screen):
         if not available:
             self.speech.setChecked(False)
             self.speech.set_text(self.tr("Speech: not available"))
+        self._fit_toggles()
+
+    def _fit_toggles(self) -> None:
+        """The help toggles side by side when they fit, else one above the other: in German with large text on
+        a portrait screen, three in a row were cut at both ends ("ße Schrift")."""
+        toggles = (self.speech, self.contrast, self.large)
+        need = sum(b.sizeHint().width() for b in toggles) + 2 * max(0, self._access.spacing())
+        outer, inner = self.root.contentsMargins(), self._panel_box.contentsMargins()
+        border = 8  # the panel's, both sides
+        room = self.width() - outer.left() - outer.right() - inner.left() - inner.right() - border
+        self._access.set_portrait(need > room)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_toggles()
 
     def _choose_language(self, code: str) -> None:
         self.flow.set_language(code)

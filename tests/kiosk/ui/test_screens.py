@@ -13,6 +13,7 @@ from core.domain.ids import PlaceId
 from kiosk.ui.main_window import MainWindow
 from kiosk.viewmodels.flow_state import Step
 from kiosk.viewmodels.i18n import plain
+from kiosk.viewmodels.speech import RecordingSpeaker
 from tests.kiosk import screenshots
 from tests.support.kiosk_windows import find, make_window, settle, unseen
 from tests.support.screens import LANDSCAPE, PORTRAIT, SMALL, fill_screen
@@ -416,3 +417,40 @@ def test_the_countdown_warning_is_never_a_narrow_column(qtbot, stand_in, size, l
     assert unseen(warning) == ""
     beside = warning.mapTo(window, QPoint(0, 0)).x() > clock.mapTo(window, QPoint(clock.width(), 0)).x()
     assert beside or not (size == LANDSCAPE and not large_text)  # where there is room, beside the clock
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def test_the_welcome_toggles_show_their_whole_text_in_german_with_large_text(qtbot, stand_in, size):
+    """Found on a real 1080x1920 window: in German with large text the three help toggles, side by side, read
+    "achausgabe: nicht verfüg", "er Kontrast" and "ße Schrift"."""
+    window = make_window(qtbot, stand_in, size)
+    window.languages.switch("de")
+    window.settings.set_high_contrast(True)
+    window.settings.set_large_text(True)
+    stand_in.show(replace(screenshots.states()["welcome"], language="de"))
+    settle()
+    toggles = [find(window, n) for n in ("speech_toggle", "high_contrast_toggle", "large_text_toggle")]
+    assert toggles[1].text() == "Hoher Kontrast: an"
+    cut = [b.text() for b in toggles if b.width() < b.sizeHint().width()]
+    assert cut == [], f"cut off: {cut}"
+    assert [unseen(b) for b in toggles] == ["", "", ""]
+
+
+class _NoSpeechEngine(RecordingSpeaker):
+    available = (
+        False  # as on a kiosk without speech-dispatcher: "Sprachausgabe: nicht verfügbar", a long text
+    )
+
+
+@pytest.mark.parametrize("engine", [True, False], ids=["speech", "no-speech-engine"])
+def test_a_tap_on_a_language_does_not_move_the_welcome_buttons_on_a_portrait_screen(qtbot, stand_in, engine):
+    speaker = RecordingSpeaker() if engine else _NoSpeechEngine()
+    window = make_window(qtbot, stand_in, PORTRAIT, speaker=speaker)
+    stand_in.show(screenshots.states()["welcome"])
+    settle()
+    names = ("language_de", "speech_toggle", "high_contrast_toggle", "large_text_toggle")
+    before = [find(window, n).mapTo(window, QPoint(0, 0)) for n in names]
+    stand_in.show(replace(screenshots.states()["welcome"], language="de"))
+    settle()
+    assert find(window, "language_de").text() == "✓ Deutsch"
+    assert [find(window, n).mapTo(window, QPoint(0, 0)) for n in names] == before
