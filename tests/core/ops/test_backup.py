@@ -7,6 +7,7 @@ import asyncio
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -349,3 +350,37 @@ async def test_pg_dump_gets_the_password_in_its_environment_not_its_command_line
     assert env["PGPASSWORD"] == "not-on-the-command-line"
     assert not any("not-on-the-command-line" in a for a in argv)
     assert backup.Manifest.read(dump).tables["orders"].rows == 1
+
+
+@pytest.mark.postgres
+async def test_a_nightly_backup_that_fails_to_verify_deletes_no_older_backup(
+    pg_database_url, pg_roles, clock, tmp_path
+) -> None:
+    await _sold(pg_database_url, clock, orders=1)
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    older = []
+    for day in range(1, nightly_backup.RETAIN_DAILY + 1):
+        dump = folder / f"encore-202611{day:02d}T030000Z.pgdump"
+        dump.write_bytes(b"PGDMP an older night")
+        backup.manifest_path(dump).write_text("{}")
+        older.append(dump)
+    reader = pg_roles.reporting  # may read everything, may not create a scratch database to verify in
+    engine = (await backup.Target.of(Settings(database_url=pg_database_url))).engine()
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f'CREATE ROLE "{reader}" LOGIN NOCREATEDB'))
+            await conn.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{reader}"'))
+            await conn.execute(text(f'GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "{reader}"'))
+    finally:
+        await engine.dispose()
+    settings = Settings(database_url=pg_roles.url_as(reader))
+    async with open_context(pg_database_url, clock) as ctx:
+        ctx_as_reader = replace(ctx, settings=settings)
+        with pytest.raises(BackupError) as failed:
+            await nightly_backup.run(ctx_as_reader, folder)
+    assert failed.value.code == ErrorCode.BACKUP_TOOL_FAILED
+    assert all(p.exists() and backup.manifest_path(p).exists() for p in older)
+    assert (
+        len(list(folder.glob("encore-*.pgdump"))) == nightly_backup.RETAIN_DAILY + 1
+    )  # tonight's, unverified
