@@ -60,6 +60,13 @@ def check_status(actor: Actor, status: str | None) -> None:
     raise NotAllowed(f"The account of {actor.name} is not active. Ask an admin to reactivate it.")
 
 
+def status_of(actor: Actor) -> tuple[ScalarSelect[Any], dict[str, Any]]:
+    """The actor's status as a scalar subquery, and its bind parameters: to fold the check into a statement
+    that reads something else (then ``check_status`` its value)."""
+    kind, params = _actor_params(actor)
+    return _status_query(kind), params
+
+
 async def ensure_active(conn: AsyncConnection, actor: Actor) -> None:
     kind, params = _actor_params(actor)
     check_status(actor, (await conn.execute(select(_status_query(kind)), params)).scalar())

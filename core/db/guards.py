@@ -3,9 +3,11 @@ reservations of tries being checked right now, of any guard (accounts and device
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,18 +17,18 @@ from core.domain.lockout import Guard
 
 async def lock(conn: AsyncConnection, key: str, now: datetime) -> Guard:
     """The guard row, created if need be and locked for the rest of the transaction (PostgreSQL; SQLite's
-    BEGIN IMMEDIATE already serialises writers), so attempts at once each count: none reads a stale count."""
+    BEGIN IMMEDIATE already serialises writers), so attempts at once each count: none reads a stale count.
+    One statement: the upsert's no-op update takes the row lock and returns the row as it is once locked."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(
-        dialect.insert(attempt_guards)
-        .values(key=key, failures=0, lockouts=0, locked_until=None, updated_at=now)
-        .on_conflict_do_nothing(index_elements=[attempt_guards.c.key])
+    stmt = dialect.insert(attempt_guards).values(
+        key=key, failures=0, lockouts=0, locked_until=None, updated_at=now
     )
+    c = attempt_guards.c
     row = (
         await conn.execute(
-            select(attempt_guards.c.failures, attempt_guards.c.lockouts, attempt_guards.c.locked_until)
-            .where(attempt_guards.c.key == key)
-            .with_for_update()
+            stmt.on_conflict_do_update(index_elements=[c.key], set_={"failures": c.failures}).returning(
+                c.failures, c.lockouts, c.locked_until
+            )
         )
     ).one()
     return Guard(int(row.failures), int(row.lockouts), row.locked_until)
@@ -54,6 +56,32 @@ async def pending(conn: AsyncConnection, key: str, now: datetime) -> tuple[int, 
     return int(live.scalar_one()), int(lapsed.rowcount)
 
 
+async def pending_of(conn: AsyncConnection, keys: Sequence[str], now: datetime) -> dict[str, tuple[int, int]]:
+    """``pending`` of several keys in one statement, under their guards' row locks; lapsed reservations are
+    deleted here too (a second statement, only when some lapsed: a request died mid-check)."""
+    r = attempt_reservations.c
+    lapsed_now = r.expires_at <= now
+    rows = await conn.execute(
+        select(
+            r.key,
+            func.sum(case((lapsed_now, 0), else_=1)).label("live"),
+            func.sum(case((lapsed_now, 1), else_=0)).label("lapsed"),
+        )
+        .where(r.key.in_(keys))
+        .group_by(r.key)
+    )
+    found = {key: (0, 0) for key in keys}
+    for row in rows:
+        found[row.key] = (int(row.live), int(row.lapsed))
+    if any(lapsed for _, lapsed in found.values()):
+        deleted = await conn.execute(
+            delete(attempt_reservations).where(r.key.in_(keys), lapsed_now).returning(r.key)
+        )
+        gone = Counter(key for (key,) in deleted)
+        found = {key: (live, gone[key]) for key, (live, _) in found.items()}
+    return found
+
+
 async def reserve(conn: AsyncConnection, key: str, expires_at: datetime) -> int:
     result = await conn.execute(
         insert(attempt_reservations)
@@ -63,12 +91,32 @@ async def reserve(conn: AsyncConnection, key: str, expires_at: datetime) -> int:
     return int(result.scalar_one())
 
 
+async def reserve_each(conn: AsyncConnection, keys: Sequence[str], expires_at: datetime) -> tuple[int, ...]:
+    """A reservation with each key, in one statement: their ids in the keys' order."""
+    r = attempt_reservations.c
+    result = await conn.execute(
+        insert(attempt_reservations).returning(r.id, sort_by_parameter_order=True),
+        [{"key": key, "expires_at": expires_at} for key in keys],
+    )
+    return tuple(int(id_) for id_ in result.scalars())
+
+
 async def release(conn: AsyncConnection, reservation_id: int) -> bool:
     """Settle a reservation: False when it had lapsed and was already counted as a wrong try."""
     result = await conn.execute(
         delete(attempt_reservations).where(attempt_reservations.c.id == reservation_id)
     )
     return bool(result.rowcount)
+
+
+async def release_each(conn: AsyncConnection, reservation_ids: Sequence[int]) -> tuple[bool, ...]:
+    """``release`` of several reservations in one statement, in their order."""
+    r = attempt_reservations.c
+    deleted = await conn.execute(
+        delete(attempt_reservations).where(r.id.in_(reservation_ids)).returning(r.id)
+    )
+    gone = set(deleted.scalars())
+    return tuple(id_ in gone for id_ in reservation_ids)
 
 
 def password_key(email: str) -> str:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.actors import check_status, status_of
 from core.db.tables import pin_attempts, staff
 from core.domain.ids import StaffId
 from core.domain.lockout import Guard
-from core.domain.staff import Role, StaffActor
+from core.domain.staff import Actor, Role, StaffActor
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +36,39 @@ async def pin_holder(conn: AsyncConnection, staff_number: int) -> PinHolder | No
     return PinHolder(StaffActor(StaffId(row.id), Role(row.role), row.display_name), row.pin_hash)
 
 
+async def active_pin_holder(conn: AsyncConnection, actor: Actor, staff_number: int) -> PinHolder | None:
+    """``ensure_active(actor)`` and ``pin_holder(staff_number)`` in one statement (the PIN check's hot path)."""
+    status, params = status_of(actor)
+    one = select(literal(1).label("one")).subquery("one")
+    holder = and_(staff.c.staff_number == staff_number, staff.c.active, staff.c.pin_hash.is_not(None))
+    row = (
+        await conn.execute(
+            select(
+                status.label("actor_status"), staff.c.id, staff.c.role, staff.c.display_name, staff.c.pin_hash
+            ).select_from(one.outerjoin(staff, holder)),
+            params,
+        )
+    ).one()
+    check_status(actor, row.actor_status)
+    if row.id is None:
+        return None
+    return PinHolder(StaffActor(StaffId(row.id), Role(row.role), row.display_name), row.pin_hash)
+
+
 async def lock_guard(conn: AsyncConnection, terminal: str, now: datetime) -> Guard:
     """The device's guard row, created if need be and locked for the rest of the transaction (PostgreSQL;
     SQLite's BEGIN IMMEDIATE already serialises writers), so two attempts at once both count. A device's
-    lock does not grow, so its Guard has no lock-out count."""
+    lock does not grow, so its Guard has no lock-out count. One statement, as guards.lock."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(
-        dialect.insert(pin_attempts)
-        .values(terminal=terminal, failures=0, locked_until=None, updated_at=now)
-        .on_conflict_do_nothing(index_elements=[pin_attempts.c.terminal])
+    c = pin_attempts.c
+    stmt = dialect.insert(pin_attempts).values(
+        terminal=terminal, failures=0, locked_until=None, updated_at=now
     )
     row = (
         await conn.execute(
-            select(pin_attempts.c.failures, pin_attempts.c.locked_until)
-            .where(pin_attempts.c.terminal == terminal)
-            .with_for_update()
+            stmt.on_conflict_do_update(index_elements=[c.terminal], set_={"failures": c.failures}).returning(
+                c.failures, c.locked_until
+            )
         )
     ).one()
     return Guard(int(row.failures), 0, row.locked_until)

@@ -85,10 +85,12 @@ async def reserve(
     """Reserve one try with every counter, or Locked, or None when the tries being checked could use up the
     tries left (wait and call again: ``until_reserved``). Locks the guards' rows in the counters' order, so
     two tries at once never wait on each other crosswise."""
+    # Every guard locked first (in the counters' order), then one look at all their reservations.
+    locked = [await counter.lock(conn, now) for counter in counters]
+    pending = await guards.pending_of(conn, [c.key for c in counters], now)
     found: list[tuple[Guard, int]] = []
-    for counter in counters:
-        guard = await counter.lock(conn, now)
-        checking, lapsed = await guards.pending(conn, counter.key, now)
+    for counter, guard in zip(counters, locked, strict=True):
+        checking, lapsed = pending[counter.key]
         if lapsed:
             for _ in range(lapsed):
                 guard = guard.fail(counter.policy, now)
@@ -100,8 +102,7 @@ async def reserve(
         guard.admits(c.policy, checking) for c, (guard, checking) in zip(counters, found, strict=True)
     ):
         return None
-    expires = now + RESERVATION_TTL
-    return Reserved(tuple([await guards.reserve(conn, c.key, expires) for c in counters]))
+    return Reserved(await guards.reserve_each(conn, [c.key for c in counters], now + RESERVATION_TTL))
 
 
 async def settle(
@@ -109,15 +110,17 @@ async def settle(
 ) -> tuple[Guard, ...]:
     """The verify's outcome: a right secret clears every guard, a wrong one counts with each. Returns the
     guards as they are now."""
+    locked = [await counter.lock(conn, now) for counter in counters]
+    still_reserved = await guards.release_each(conn, reserved.ids)
     settled = []
-    for counter, reservation in zip(counters, reserved.ids, strict=True):
-        guard = await counter.lock(conn, now)
-        still_reserved = await guards.release(conn, reservation)
+    for counter, was, still in zip(counters, locked, still_reserved, strict=True):
+        guard = was
         if right:
             guard = Guard()
-        elif still_reserved:  # a lapsed reservation was counted as wrong when it lapsed
+        elif still:  # a lapsed reservation was counted as wrong when it lapsed
             guard = guard.fail(counter.policy, now)
-        await counter.save(conn, guard, now)
+        if guard != was:  # a right PIN on a clear guard (the usual sale) writes nothing more
+            await counter.save(conn, guard, now)
         settled.append(guard)
     return tuple(settled)
 

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit, guards
 from core.db import payments as db
-from core.db.actors import ensure_active
 from core.domain.errors import ErrorCode, InputError, NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
 from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
@@ -109,9 +108,8 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     details = {"terminal": device, "staff_number": number, **use.details}
 
     async def count(conn: AsyncConnection) -> _Counted | None:
-        await ensure_active(conn, actor)
         now = ctx.clock.now()
-        holder = await db.pin_holder(conn, number)
+        holder = await db.active_pin_holder(conn, actor, number)
         taken = await attempts.reserve(conn, counters, now)
         if taken is None:
             return None  # the tries being checked could use up the tries left: wait for them
