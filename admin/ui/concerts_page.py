@@ -49,15 +49,15 @@ from admin.viewmodels.concerts import (
 from core.domain.concert_bodies import ConcertOverview
 from core.domain.ids import ConcertId, PlanId, VenueId
 
-SIDE_WIDTH = 470
-COLUMNS = ("Concert", "Starts", "Venue", "Status", "Tickets sold", "Orders")
+SIDE_WIDTH = 410
+COLUMNS = ("Concert", "Starts", "Venue", "Status", "Sold", "Orders")
 CATEGORY_COLUMNS = ("Name", "Price", "Colour", "Sections")
 PALETTE = ("#c0392b", "#2471a3", "#1e8449", "#b9770e", "#6c3483", "#566573")
 INVALID = "border: 1px solid #c0392b; background: #fdecec;"
 
 
 def _when(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %Y, %H:%M")
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y  %H:%M")
 
 
 def _time_edit() -> QDateTimeEdit:
@@ -132,12 +132,19 @@ class ConcertsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
+        self.table.setWordWrap(
+            False
+        )  # a long title is elided (its whole text is the tooltip), rows stay one line
         self.table.verticalHeader().setDefaultSectionSize(34)
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        sold_header = self.table.horizontalHeaderItem(4)
+        if sold_header is not None:
+            sold_header.setToolTip(self.tr("Tickets sold and not refunded"))
 
         self.chosen = QLabel()
         self.chosen.setObjectName("pageSummary")
@@ -149,6 +156,8 @@ class ConcertsPage(QWidget):
         self.edit = QPushButton(self.tr("Edit"))
         self.new = QPushButton(self.tr("New concert"))
         actions = QHBoxLayout()
+        for button in (self.put_on_sale, self.close_sales, self.cancel, self.edit, self.new):
+            button.setMinimumWidth(button.sizeHint().width())
         for button in (self.put_on_sale, self.close_sales, self.cancel):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -575,6 +584,7 @@ class ConcertsPage(QWidget):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if c.status.value == "cancelled":
                     item.setForeground(self.palette().placeholderText())
                 if column >= 4:

@@ -14,17 +14,23 @@ import asyncio
 import os
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from admin.ui.concerts_page import ConcertsPage
 from admin.ui.theme import apply_theme
 from admin.ui.window import AdminWindow
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.sign_in import SignInViewModel
 from core.client.staff_local import LocalStaffClient
 from core.domain.clock import SystemClock
+from core.domain.concert_spec import NewCategory
 from core.domain.staff import Role
+from core.services import concerts
 from core.services.staff import PASSWORD_LOCKOUT
+from tests.builders import ROOT as ROOT_ACTOR
+from tests.builders import build_stage, sell
 from tests.support import sqlite
 from tests.support.context import open_context
 from tests.support.screens import OFFSCREEN, fill_screen
@@ -64,11 +70,15 @@ async def render(out: Path) -> list[Path]:
         window.grab().save(str(path))
         saved.append(path)
 
+    shoot.out = out  # type: ignore[attr-defined]
+    shoot.saved = saved  # type: ignore[attr-defined]
+
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "admin.sqlite3"
         await sqlite.create_template(db)
         async with open_context(sqlite.url_for(db), SystemClock()) as ctx:
             members = {role: await make_staff(ctx, role, number=n) for n, role in enumerate(Role, start=1)}
+            await _concerts(ctx)
             for size in SIZES:
                 google = WaitingForBrowser()
                 vm = SignInViewModel(LocalStaffClient.over(ctx), google=google)
@@ -110,6 +120,51 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
     page = window.shell.show_screen(ScreenKey.STAFF)
     await _settle(app, lambda: page._loaded and not page.vm.busy)
     shoot(window, "staff", size)
+    concerts = window.shell.show_screen(ScreenKey.CONCERTS)
+    assert isinstance(concerts, ConcertsPage)
+    await _settle(
+        app, lambda: concerts._loaded and not concerts.vm.busy and concerts.categories.rowCount() > 0
+    )
+    sold = next(c for c in concerts.vm.state.concerts if c.tickets)
+    concerts.vm.select(sold.concert.id)
+    concerts.vm.start_edit()
+    await _settle(app, lambda: not concerts.vm.busy)
+    shoot(window, "concerts", size)
+    await concerts.vm.ask_cancel()
+    await _settle(app, lambda: concerts.cancel_dialog is not None)
+    dialog = concerts.cancel_dialog
+    assert dialog is not None
+    dialog.reason.setText("The band is ill")
+    await _settle(app)
+    path = shoot.out / f"admin-concerts-cancel-{size[0]}x{size[1]}.png"
+    dialog.grab().save(str(path))
+    shoot.saved.append(path)
+    dialog.reject()
+    await _settle(app, lambda: concerts.cancel_dialog is None)
+
+
+async def _concerts(ctx: Any) -> None:
+    """A concert on sale with sales, and a draft beside it, for the Concerts screen."""
+    stage = await build_stage(ctx, rows=6, seats_per_row=12, standing=150, name="Encore Hall")
+    await sell(ctx, stage, stage.kiosk, stage.seats[:4], "shot-1")
+    await sell(ctx, stage, stage.kiosk, stage.seats[4:6], "shot-2")
+    await concerts.create_concert(
+        ctx,
+        ROOT_ACTOR,
+        venue_id=stage.concert.venue_id,
+        plan_id=stage.concert.plan_id,
+        title="Spring Sessions",
+        artist="Mara Lind Trio",
+        doors_at=stage.concert.doors_at + timedelta(days=30),
+        starts_at=stage.concert.starts_at + timedelta(days=30),
+        sales_open_at=stage.concert.sales_open_at + timedelta(days=7),
+        sales_close_at=stage.concert.starts_at + timedelta(days=30),
+        currency="EUR",
+        categories=[
+            NewCategory("Stalls", 3900, "#c0392b", sections=("Stalls",)),
+            NewCategory("Floor", 2900, "#1e8449", sections=("Floor",)),
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
