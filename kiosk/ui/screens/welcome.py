@@ -108,14 +108,15 @@ class WelcomeScreen(Screen):
         self._fit_toggles()
 
     def _fit_toggles(self) -> None:
-        """The help toggles side by side when they fit, else one above the other: in German with large text on
-        a portrait screen, three in a row were cut at both ends ("ße Schrift")."""
+        """The help toggles one above the other on a portrait screen, and wherever they do not fit side by side
+        (in German with large text on 1080x1920, three in a row were cut at both ends: "ße Schrift"). Always in
+        portrait: stacked for German only, a tap on "Deutsch" moved the panel's buttons from under the finger."""
         toggles = (self.speech, self.contrast, self.large)
         need = sum(b.sizeHint().width() for b in toggles) + 2 * max(0, self._access.spacing())
         outer, inner = self.root.contentsMargins(), self._panel_box.contentsMargins()
         border = 8  # the panel's, both sides
         room = self.width() - outer.left() - outer.right() - inner.left() - inner.right() - border
-        self._access.set_portrait(need > room)
+        self._access.set_portrait(self.height() > self.width() or need > room)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

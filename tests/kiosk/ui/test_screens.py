@@ -436,21 +436,16 @@ def test_the_welcome_toggles_show_their_whole_text_in_german_with_large_text(qtb
     assert [unseen(b) for b in toggles] == ["", "", ""]
 
 
-class _NoSpeechEngine(RecordingSpeaker):
-    available = (
-        False  # as on a kiosk without speech-dispatcher: "Sprachausgabe: nicht verfügbar", a long text
-    )
-
-
-@pytest.mark.parametrize("engine", [True, False], ids=["speech", "no-speech-engine"])
-def test_a_tap_on_a_language_does_not_move_the_welcome_buttons_on_a_portrait_screen(qtbot, stand_in, engine):
-    speaker = RecordingSpeaker() if engine else _NoSpeechEngine()
-    window = make_window(qtbot, stand_in, PORTRAIT, speaker=speaker)
-    stand_in.show(screenshots.states()["welcome"])
-    settle()
+def test_a_tap_on_a_language_does_not_move_the_welcome_buttons_on_a_portrait_screen(qtbot, real_flow):
+    """Found on a real 1080x1920 window: the help toggles fitted side by side in English but not in German, so a
+    tap on "Deutsch" stacked them and moved every button of the panel, "Deutsch" too, from under the finger."""
+    no_engine = RecordingSpeaker(available=False)  # as without speech-dispatcher: the longest toggle text
+    window = make_window(qtbot, real_flow, PORTRAIT, speaker=no_engine)
     names = ("language_de", "speech_toggle", "high_contrast_toggle", "large_text_toggle")
-    before = [find(window, n).mapTo(window, QPoint(0, 0)) for n in names]
-    stand_in.show(replace(screenshots.states()["welcome"], language="de"))
     settle()
-    assert find(window, "language_de").text() == "✓ Deutsch"
+    before = [find(window, n).mapTo(window, QPoint(0, 0)) for n in names]
+    qtbot.mouseClick(find(window, "language_de"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: find(window, "speech_toggle").text().startswith("Sprachausgabe"))
+    assert find(window, "speech_toggle").text() == "Sprachausgabe: nicht verfügbar"
+    settle()
     assert [find(window, n).mapTo(window, QPoint(0, 0)) for n in names] == before
