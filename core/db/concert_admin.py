@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy import delete, distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.places import TakenPlace, in_state
 from core.db.rows import concert_from_row
 from core.db.tables import (
     concerts,
     orders,
+    places,
     price_assignments,
     price_categories,
     seats,
@@ -20,8 +22,9 @@ from core.db.tables import (
     venues,
 )
 from core.domain.concerts import Concert
-from core.domain.ids import CategoryId, ConcertId, OrderId
+from core.domain.ids import CategoryId, ConcertId, OrderId, PlaceId
 from core.domain.orders import TicketState
+from core.domain.places import PlaceState
 
 
 async def all_concerts(conn: AsyncConnection) -> list[tuple[Concert, str, str]]:
@@ -97,3 +100,26 @@ async def drop_prices(conn: AsyncConnection, concert_id: ConcertId) -> None:
     """A draft's categories and assignments, before they are written again (a draft has no places yet)."""
     await conn.execute(delete(price_assignments).where(price_assignments.c.concert_id == concert_id))
     await conn.execute(delete(price_categories).where(price_categories.c.concert_id == concert_id))
+
+
+async def release_held(conn: AsyncConnection, concert_id: ConcertId) -> list[TakenPlace]:
+    """Free every held place of a concert being cancelled, locked in id order as every multi-row write is.
+
+    This is what stops a checkout already under way: the checkout statement reads the concert's status from
+    its snapshot, which may predate the cancellation, but it locks its held places, and once we commit they
+    are no longer held, so it sells nothing. A checkout that locked them first commits before we get here,
+    and its order is then among those refunded.
+    """
+    locked = (
+        select(places.c.id)
+        .where(places.c.concert_id == concert_id, in_state(PlaceState.HELD))
+        .order_by(places.c.id)
+        .with_for_update()
+    )
+    stmt = (
+        update(places)
+        .where(places.c.id.in_(locked.scalar_subquery()), in_state(PlaceState.HELD))
+        .values(state=PlaceState.FREE.value, hold_id=None, held_until=None)
+        .returning(places.c.id, places.c.category_id)
+    )
+    return [TakenPlace(PlaceId(i), CategoryId(c)) for i, c in (await conn.execute(stmt)).all()]

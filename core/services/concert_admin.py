@@ -201,6 +201,7 @@ async def cancel_concert_refunding(
         # The status change first: its row lock makes a checkout of this concert wait, or fail after us.
         if not await concerts_db.set_status(conn, concert_id, ConcertStatus.CANCELLED, allowed_from=allowed):
             concerts.refuse(await concerts.require_concert(conn, concert_id), "cancelled again")
+        released = await admin_db.release_held(conn, concert_id)  # waits for checkouts under way (see there)
         order_ids = await admin_db.orders_to_refund(conn, concert_id)
         loaded = [await orders_db.load(conn, oid, lock=True) for oid in order_ids]
         to_refund = [
@@ -213,7 +214,7 @@ async def cancel_concert_refunding(
                 f"{expect_orders} orders with {expect_tickets} tickets confirmed; nothing was changed.",
                 code=ErrorCode.CANCEL_COUNTS_CHANGED,
             )
-        freed: list[TakenPlace] = []
+        freed: list[TakenPlace] = list(released)
         amount = 0
         for order, valid in to_refund:
             ids: list[TicketId] = [t.id for t in valid]
