@@ -742,7 +742,7 @@ Schlüssel-Fingerabdruck:
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../../kiosk/app.py" line="+62"/>
+        <location filename="../../kiosk/app.py" line="+64"/>
         <source>Starting…
 
 If this takes long, the kiosk is temporarily out of service.</source>
@@ -1516,7 +1516,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/welcome.py" line="+69"/>
+        <location filename="../../kiosk/ui/screens/welcome.py" line="+70"/>
         <source>Tickets for tonight and the coming weeks</source>
         <translation>Tickets für heute Abend und die nächsten Wochen</translation>
     </message>
@@ -1676,7 +1676,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Weiter zur PIN</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+75"/>
         <source>One fewer, now {n}</source>
         <translation>Einer weniger, jetzt {n}</translation>
     </message>

@@ -742,7 +742,7 @@ Huella de la clave:
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../../kiosk/app.py" line="+62"/>
+        <location filename="../../kiosk/app.py" line="+64"/>
         <source>Starting…
 
 If this takes long, the kiosk is temporarily out of service.</source>
@@ -1516,7 +1516,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/welcome.py" line="+69"/>
+        <location filename="../../kiosk/ui/screens/welcome.py" line="+70"/>
         <source>Tickets for tonight and the coming weeks</source>
         <translation>Entradas para esta noche y las próximas semanas</translation>
     </message>
@@ -1676,7 +1676,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Ir al PIN</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+75"/>
         <source>One fewer, now {n}</source>
         <translation>Uno menos, ahora {n}</translation>
     </message>
