@@ -47,6 +47,7 @@ from admin.viewmodels.concerts import (
     price_text,
 )
 from core.domain.concert_bodies import ConcertOverview
+from core.domain.concerts import ConcertStatus
 from core.domain.ids import ConcertId, PlanId, VenueId
 
 SIDE_WIDTH = 410
@@ -117,6 +118,7 @@ class ConcertsPage(QWidget):
         self.vm = vm
         self._rendering = False
         self._editing_id: ConcertId | None = None
+        self._editing_status: ConcertStatus | None = None
         self.cancel_dialog: CancelDialog | None = None
 
         heading = QLabel(self.tr("Concerts"))
@@ -273,6 +275,9 @@ class ConcertsPage(QWidget):
         cat_buttons.addStretch(1)
         self.save = QPushButton(self.tr("Create concert"))
         self.save.setObjectName("primary")
+        self.prices_hint = QLabel()
+        self.prices_hint.setObjectName("hint")
+        self.prices_hint.setWordWrap(True)
         self.zone_hint = QLabel()
         self.zone_hint.setObjectName("hint")
 
@@ -295,6 +300,7 @@ class ConcertsPage(QWidget):
         form.addRow(QLabel(self.tr("Price categories")))
         form.addRow(self.categories)
         form.addRow(cat_buttons)
+        form.addRow(self.prices_hint)
         form.addRow(self.save)
         self._field_widgets: dict[str, QWidget] = {
             "title": self.title,
@@ -314,6 +320,8 @@ class ConcertsPage(QWidget):
 
     def _fill_new(self) -> None:
         self._editing_id = None
+        self._editing_status = None
+        self._prices_editable(True)
         self.form_box.setTitle(self.tr("New concert"))
         self.save.setText(self.tr("Create concert"))
         self.title.clear()
@@ -335,6 +343,7 @@ class ConcertsPage(QWidget):
     def _fill_edit(self, row: ConcertOverview) -> None:
         c = row.concert
         self._editing_id = c.id
+        self._editing_status = c.status
         self.form_box.setTitle(self.tr("Edit {title}").format(title=c.title))
         self.save.setText(self.tr("Save changes"))
         self.title.setText(c.title)
@@ -357,6 +366,22 @@ class ConcertsPage(QWidget):
         self.categories.setRowCount(0)
         for cat in category_rows(row):
             self._add_category_row(cat)
+        self._prices_editable(c.status is ConcertStatus.DRAFT)
+
+    def _prices_editable(self, editable: bool) -> None:
+        """Prices and colours change only while a concert is a draft (the server refuses: prices_locked)."""
+        triggers = QAbstractItemView.EditTrigger
+        self.categories.setEditTriggers(
+            triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+            if editable
+            else triggers.NoEditTriggers
+        )
+        self.add_category.setEnabled(editable)
+        self.remove_category.setEnabled(editable)
+        self.prices_hint.setText(
+            "" if editable else self.tr("Prices are fixed once a concert has been on sale.")
+        )
+        self.prices_hint.setVisible(not editable)
 
     def _select_data(self, box: QComboBox, value: object) -> None:
         index = box.findData(value)
@@ -538,7 +563,10 @@ class ConcertsPage(QWidget):
 
     def _render_form(self, state: ConcertsState) -> None:
         editing = state.editing
-        if editing is not None and editing.concert.id != self._editing_id:
+        if editing is not None and (editing.concert.id, editing.concert.status) != (
+            self._editing_id,
+            self._editing_status,
+        ):
             self._fill_edit(editing)
         elif editing is None and self._editing_id is not None:
             self._fill_new()

@@ -198,7 +198,10 @@ class ConcertsViewModel:
         selected = self.state.selected
         if selected not in {c.concert.id for c in concerts}:
             selected = concerts[0].concert.id if concerts else None
-        self._set(concerts=tuple(concerts), venues=tuple(venues or ()), selected=selected)
+        editing = self.state.editing
+        if editing is not None:  # the form follows the concert it edits (its status decides what may change)
+            editing = next((c for c in concerts if c.concert.id == editing.concert.id), None)
+        self._set(concerts=tuple(concerts), venues=tuple(venues or ()), selected=selected, editing=editing)
 
     def select(self, concert_id: ConcertId | None) -> None:
         self._set(selected=concert_id, question=None, error="", error_code="", error_field="")

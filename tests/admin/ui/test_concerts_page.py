@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView
 
 from admin.ui.concerts_page import INVALID, ConcertsPage, _set_wall, _wall
 from admin.ui.window import AdminWindow
@@ -114,8 +115,13 @@ def test_a_manager_runs_concerts_from_the_window(
     assert page.put_on_sale.isEnabled()
     assert not page.close_sales.isEnabled()
 
+    assert page.add_category.isEnabled()
     qtbot.mouseClick(page.put_on_sale, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.message.text() == "Winter Gala is on sale." and not page.vm.busy)
+    # The form follows: on sale, the prices are fixed (the server would refuse them: prices_locked).
+    assert not page.add_category.isEnabled()
+    assert page.categories.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert page.prices_hint.text() == "Prices are fixed once a concert has been on sale."
     qtbot.mouseClick(page.close_sales, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: page.message.text() == "Winter Gala no longer sells tickets." and not page.vm.busy
