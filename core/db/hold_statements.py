@@ -34,6 +34,7 @@ from sqlalchemy import JSON, TextualSelect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import actors as actors_db
+from core.db import driver
 from core.db import holds as holds_db
 from core.db import places as places_db
 from core.db import seating as seating_db
@@ -403,10 +404,10 @@ async def _until_settled(
     sql, order = _positional(statement, conn)
     args = tuple(params.get(name) for name in order)
     for _ in range(SETTLE_ATTEMPTS - 1):
-        outcome = read(list((await conn.exec_driver_sql(sql, args)).all()))
+        outcome = read(await driver.fetch(conn, sql, args))
         if not outcome.changed:
             return outcome
-    outcome = read(list((await conn.exec_driver_sql(sql, args)).all()))
+    outcome = read(await driver.fetch(conn, sql, args))
     if outcome.changed:
         raise busy()
     return outcome
@@ -417,8 +418,8 @@ _COMPILED: dict[int, tuple[TextualSelect, str, tuple[str, ...]]] = {}
 
 def _positional(statement: TextualSelect, conn: AsyncConnection) -> tuple[str, tuple[str, ...]]:
     """The statement as the driver takes it ($1, $2...) and its parameters' names in that order, compiled once:
-    the hot path then skips SQLAlchemy's per-call compile lookup, parameter building and result typing (JSON
-    columns are read by translations_from, which takes the text too). Errors still pass SQLAlchemy's mapping."""
+    the hot path then skips SQLAlchemy's per-call compile lookup, parameter building and result handling
+    (core/db/driver.py; JSON columns come decoded or as text, _json takes both)."""
     found = _COMPILED.get(id(statement))
     if found is None or found[0] is not statement:
         compiled = statement.compile(dialect=conn.dialect)
