@@ -7,9 +7,11 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from admin.ui.concerts_page import ConcertsPage
+from admin.ui.devices_page import DevicesPage
 from admin.ui.staff_page import StaffPage
 from admin.ui.venues_page import VenuesPage
 from admin.viewmodels.concerts import ConcertsViewModel
+from admin.viewmodels.devices import DevicesViewModel
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.staff import StaffViewModel
 from admin.viewmodels.venues import VenuesViewModel
@@ -21,4 +23,5 @@ def page_builders(session: StaffSession) -> dict[ScreenKey, Callable[[], QWidget
         ScreenKey.CONCERTS: lambda: ConcertsPage(ConcertsViewModel(session)),
         ScreenKey.VENUES: lambda: VenuesPage(VenuesViewModel(session)),
         ScreenKey.STAFF: lambda: StaffPage(StaffViewModel(session)),
+        ScreenKey.DEVICES: lambda: DevicesPage(DevicesViewModel(session)),
     }

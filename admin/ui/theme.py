@@ -49,6 +49,8 @@ QTableWidget {{ background: #ffffff; border: 1px solid #dde0e7; border-radius: 6
 QHeaderView::section {{ background: #f3f4f7; border: none; border-bottom: 1px solid #dde0e7;
                         border-right: 1px solid #eceef3; padding: 6px 8px; font-weight: 600; }}
 QTableWidget::item {{ padding: 0 8px; }}
+#fingerprint {{ font-family: monospace; font-size: 20px; font-weight: 600; letter-spacing: 1px; color: #1f2430;
+                background: #f3f4f7; border: 1px solid #dde0e7; border-radius: 6px; padding: 8px 10px; }}
 #sectionTitle {{ font-weight: 700; color: #343a40; }}
 QSpinBox, QDoubleSpinBox, QComboBox {{ min-height: 26px; }}
 QListWidget#venueList, QListWidget#planList, QListWidget#fileProblems {{ background: #ffffff;

@@ -20,6 +20,7 @@ from core.domain.api_bodies import (
     GoogleSignInRequest,
     NewStaffRequest,
     RememberedSignInRequest,
+    RenameRequest,
     RevokeRequest,
     SignInRequest,
     SignInResult,
@@ -158,6 +159,22 @@ async def revoke_device(
     )
 
 
+@post(
+    "/v1/devices/{device_id:int}/rename",
+    status_code=200,
+    tags=["admin"],
+    guards=STAFF,
+    dependencies=WHO,
+    security=STAFF_SESSION,
+    responses=STAFF_PROBLEMS,
+)
+async def rename_device(
+    device_id: FromPath[int], data: JSONBody[RenameRequest], who: NamedDependency[StaffActor], state: State
+) -> Device:
+    """A new name for a device (managers and admins); it keeps working under it."""
+    return await devices.rename_device(api_state(state).ctx, who, DeviceId(device_id), data.name)
+
+
 @get(
     "/v1/staff",
     tags=["admin"],
@@ -213,6 +230,7 @@ ROUTES = [
     list_devices,
     approve_device,
     revoke_device,
+    rename_device,
     list_staff,
     create_staff,
 ]

@@ -249,6 +249,10 @@ class StaffSession(Protocol):
         signed are NOT VALID at the door from now on."""
         ...
 
+    async def rename_device(self, device_id: DeviceId, name: str) -> Device:
+        """A new name of 1 to 100 characters (managers and admins), unique among devices."""
+        ...
+
     async def list_staff(self) -> list[Staff]:
         """Every staff account by staff number (admins); no secrets."""
         ...

@@ -153,6 +153,9 @@ class LocalStaffSession(StaffSession):
             self._ctx, await self._who(), device_id, keep_tickets_valid=keep_tickets_valid
         )
 
+    async def rename_device(self, device_id: DeviceId, name: str) -> Device:
+        return await devices.rename_device(self._ctx, await self._who(), device_id, name)
+
     async def list_staff(self) -> list[Staff]:
         return list(await staff.list_staff(self._ctx, await self._who()))
 

@@ -138,6 +138,12 @@ class RemoteStaffSession(StaffSession):
         )
         return self._http.decode(response, Device)
 
+    async def rename_device(self, device_id: DeviceId, name: str) -> Device:
+        response = await self._call(
+            "POST", f"/v1/devices/{int(device_id)}/rename", body={"name": name}, repeatable=False
+        )
+        return self._http.decode(response, Device)
+
     async def list_staff(self) -> list[Staff]:
         return self._http.decode(await self._call("GET", "/v1/staff", repeatable=True), list[Staff])
 

@@ -11,23 +11,43 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.errors import is_unique_violation
-from core.db.tables import devices
+from core.db.tables import device_keys, devices
+from core.domain.checkin import key_fingerprint
 from core.domain.devices import Device, DeviceKind, DeviceStatus
 from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import DeviceId
 
 
 def _device(row: RowMapping) -> Device:
+    key = row.get("current_key")
     return Device(
         id=DeviceId(row["id"]),
         name=row["name"],
         kind=DeviceKind(row["kind"]),
         status=DeviceStatus(row["status"]),
         created_at=row["created_at"],
+        fingerprint=key_fingerprint(key) if key else "",
+        last_seen_at=row["last_seen_at"],
     )
 
 
-_COLUMNS = (devices.c.id, devices.c.name, devices.c.kind, devices.c.status, devices.c.created_at)
+_COLUMNS = (
+    devices.c.id,
+    devices.c.name,
+    devices.c.kind,
+    devices.c.status,
+    devices.c.created_at,
+    devices.c.last_seen_at,
+)
+_CURRENT_KEY = (
+    select(device_keys.c.public_key)
+    .where(device_keys.c.device_id == devices.c.id, device_keys.c.retired_at.is_(None))
+    .order_by(device_keys.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("current_key")
+)
+"""The key a device proves itself with now (rotation retires the old one); the fingerprint a manager compares."""
 
 
 async def insert_device(
@@ -62,12 +82,20 @@ async def insert_device(
 
 
 async def get_device(conn: AsyncConnection, device_id: DeviceId) -> Device | None:
+    # On every device request (core.services.device_auth): no key lookup here, list_devices has the fingerprint.
     row = (await conn.execute(select(*_COLUMNS).where(devices.c.id == device_id))).mappings().first()
     return None if row is None else _device(row)
 
 
+async def listed_device(conn: AsyncConnection, device_id: DeviceId) -> Device | None:
+    """As list_devices shows it: with its key's fingerprint (what the admin app gets back from a change)."""
+    query = select(*_COLUMNS, _CURRENT_KEY).where(devices.c.id == device_id)
+    row = (await conn.execute(query)).mappings().first()
+    return None if row is None else _device(row)
+
+
 async def list_devices(conn: AsyncConnection) -> tuple[Device, ...]:
-    rows = (await conn.execute(select(*_COLUMNS).order_by(devices.c.name))).mappings()
+    rows = (await conn.execute(select(*_COLUMNS, _CURRENT_KEY).order_by(devices.c.name))).mappings()
     return tuple(_device(r) for r in rows)
 
 
@@ -88,3 +116,22 @@ async def set_status(
         .first()
     )
     return None if row is None else _device(row)
+
+
+async def touch(conn: AsyncConnection, device_id: DeviceId, now: datetime) -> None:
+    await conn.execute(update(devices).where(devices.c.id == device_id).values(last_seen_at=now))
+
+
+async def rename(conn: AsyncConnection, device_id: DeviceId, name: str) -> bool:
+    """False when there is no such device; a name another device has is DEVICE_EXISTS."""
+    try:
+        async with conn.begin_nested():
+            result = await conn.execute(update(devices).where(devices.c.id == device_id).values(name=name))
+    except sa_exc.IntegrityError as exc:
+        if is_unique_violation(exc, "devices", "name"):
+            raise Conflict(
+                f"A device called {name!r} is already registered; choose another name.",
+                code=ErrorCode.DEVICE_EXISTS,
+            ) from None
+        raise
+    return bool(result.rowcount)

@@ -456,6 +456,9 @@ devices = Table(
     Column("status", String(16), nullable=False, server_default="pending"),
     Column("public_key", LargeBinary, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # When it last proved itself with its key (a token, at most every 15 minutes), not every request: the admin
+    # app's "last seen" costs no write on the sale's path.
+    Column("last_seen_at", UtcDateTime, nullable=True),
     CheckConstraint("kind IN ('kiosk', 'door', 'box_office')", name="kind"),
     CheckConstraint("status IN ('pending', 'approved', 'revoked')", name="status"),
 )

@@ -202,6 +202,11 @@ class StaffPinRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class RenameRequest:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class RevokeRequest:
     keep_tickets_valid: bool = True
     """False (a stolen kiosk): the tickets it signed are NOT VALID at the door from now on."""

@@ -28,3 +28,7 @@ class Device:
     kind: DeviceKind
     status: DeviceStatus
     created_at: datetime
+    fingerprint: str = ""
+    """Of its current key, as the device's enrolment screen shows it ('' when it has none, or when not read)."""
+    last_seen_at: datetime | None = None
+    """When it last proved itself with its key (a device signs in at most every 15 minutes); None: never."""

@@ -118,9 +118,12 @@ async def sign_in_device(
         found = await keys_db.device_for_key(conn, public_key)
         if found is None or not found[1]:
             return None  # unknown, or a retired key: both simply "not registered"
-        return await devices_db.get_device(conn, found[0])
+        device = await devices_db.get_device(conn, found[0])
+        if device is not None and device.status is DeviceStatus.APPROVED:
+            await devices_db.touch(conn, device.id, now)  # the admin app's "last seen"
+        return device
 
-    device = await ctx.db.read(work)
+    device = await ctx.db.write(work)
     if device is None:
         raise NotFound(
             "This device's key is not registered. Enrol the device first, then ask a manager to approve it.",
@@ -181,7 +184,7 @@ async def enrol_device(
         found = await keys_db.device_for_key(conn, public_key)
         if found is None:
             return None, True
-        return await devices_db.get_device(conn, found[0]), found[1]
+        return await devices_db.listed_device(conn, found[0]), found[1]
 
     device, current = await ctx.db.read(find)
     if device is not None and not current:

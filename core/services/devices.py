@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,6 +27,7 @@ __all__ = [
     "enrol_this_device",
     "list_devices",
     "register_device",
+    "rename_device",
     "revoke_device",
     "rotate_device_key",
 ]
@@ -65,7 +66,7 @@ async def register_device(
             name=cleaned,
             kind=kind.value,
         )
-        return device
+        return await db.listed_device(conn, device.id) or device
 
     return await ctx.db.write(work)
 
@@ -88,6 +89,39 @@ async def revoke_device(
     return await _decide(
         ctx, actor, device_id, DeviceStatus.REVOKED, "device_revoked", distrust_keys=not keep_tickets_valid
     )
+
+
+async def rename_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId, name: str) -> Device:
+    """A new name for a device, any status (its tokens name it by id, so it keeps working)."""
+    require(actor, Permission.MANAGE_DEVICES)
+    cleaned = clean_text(
+        "name",
+        name,
+        limit=100,
+        code=ErrorCode.DEVICE_NAME_INVALID,
+        hint="give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
+    )
+
+    async def work(conn: AsyncConnection) -> Device:
+        await ensure_active(conn, actor)
+        before = await db.get_device(conn, device_id)
+        if before is None:
+            raise NotFound(f"There is no device {device_id}.", code=ErrorCode.DEVICE_NOT_FOUND)
+        if before.name == cleaned:
+            return await db.listed_device(conn, device_id) or before
+        await db.rename(conn, device_id, cleaned)
+        await audit.record(
+            conn,
+            at=ctx.clock.now(),
+            actor=actor,
+            action="device_renamed",
+            subject=f"device:{device_id}",
+            name=cleaned,
+            was=before.name,
+        )
+        return await db.listed_device(conn, device_id) or replace(before, name=cleaned)
+
+    return await ctx.db.write(work)
 
 
 async def rotate_device_key(ctx: ServiceContext, actor: Actor, public_key: bytes) -> int:
@@ -156,7 +190,8 @@ async def _decide(
                         subject=f"device:{device_id}",
                         name=current.name,
                     )
-                return current  # otherwise idempotent: nothing changed, nothing to audit
+                # otherwise idempotent: nothing changed, nothing to audit
+                return await db.listed_device(conn, device_id) or current
             raise Conflict(
                 f"{current.name} was revoked and cannot be approved again; register the device "
                 "again under a new name.",
@@ -177,7 +212,7 @@ async def _decide(
             keys_trusted=trusted,
             keys_distrusted=distrusted,
         )
-        return changed
+        return await db.listed_device(conn, device_id) or changed
 
     return await ctx.db.write(work)
 
@@ -259,7 +294,7 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
     else:
 
         async def load(conn: AsyncConnection) -> Device | None:
-            return await db.get_device(conn, found[0])
+            return await db.listed_device(conn, found[0])
 
         loaded = await ctx.db.read(load)
         assert loaded is not None  # device_keys.device_id references devices

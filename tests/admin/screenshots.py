@@ -79,6 +79,7 @@ async def render(out: Path) -> list[Path]:
         async with open_context(sqlite.url_for(db), SystemClock()) as ctx:
             members = {role: await make_staff(ctx, role, number=n) for n, role in enumerate(Role, start=1)}
             await _concerts(ctx)
+            await _devices(ctx)
             for size in SIZES:
                 google = WaitingForBrowser()
                 vm = SignInViewModel(LocalStaffClient.over(ctx), google=google)
@@ -114,6 +115,31 @@ async def render(out: Path) -> list[Path]:
     return saved
 
 
+async def _devices(ctx: Any) -> None:
+    """A kiosk waiting for approval, two that sell (one seen lately), a door, and a revoked kiosk."""
+    from core.db import devices as devices_db
+    from core.domain.devices import DeviceKind
+    from core.security.device_keys import DeviceKey
+    from core.services import devices
+    from tests.builders import ROOT
+
+    made = {}
+    for name, kind in (
+        ("Kiosk foyer 1", DeviceKind.KIOSK),
+        ("Kiosk foyer 2", DeviceKind.KIOSK),
+        ("Door north", DeviceKind.DOOR),
+        ("Kiosk bar (lost)", DeviceKind.KIOSK),
+        ("Kiosk balcony", DeviceKind.KIOSK),
+    ):
+        key = DeviceKey.generate()
+        made[name] = await devices.register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
+    for name in ("Kiosk foyer 1", "Kiosk foyer 2", "Door north", "Kiosk bar (lost)"):
+        await devices.approve_device(ctx, ROOT, made[name].id)
+    for name in ("Kiosk foyer 1", "Door north"):
+        await ctx.db.write(lambda conn, d=made[name]: devices_db.touch(conn, d.id, ctx.clock.now()))
+    await devices.revoke_device(ctx, ROOT, made["Kiosk bar (lost)"].id, keep_tickets_valid=False)
+
+
 async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], shoot: Any) -> None:
     """The admin's built screens, each once its data has come."""
     assert window.shell is not None
@@ -141,6 +167,10 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
     shoot.saved.append(path)
     dialog.reject()
     await _settle(app, lambda: concerts.cancel_dialog is None)
+
+    devices = window.shell.show_screen(ScreenKey.DEVICES)
+    await _settle(app, lambda: devices._loaded and not devices.vm.busy)
+    shoot(window, "devices", size)
 
 
 async def _concerts(ctx: Any) -> None:
