@@ -92,6 +92,12 @@ async def orders_to_refund(conn: AsyncConnection, concert_id: ConcertId) -> list
     return [OrderId(i) for i in (await conn.execute(stmt)).scalars()]
 
 
+async def lock_concert(conn: AsyncConnection, concert_id: ConcertId) -> Concert | None:
+    """The concert, its row locked: an edit waits for a status change under way and then sees its result."""
+    row = (await conn.execute(select(concerts).where(concerts.c.id == concert_id).with_for_update())).first()
+    return None if row is None else concert_from_row(row)
+
+
 async def update_concert(conn: AsyncConnection, concert_id: ConcertId, **values: Any) -> None:
     await conn.execute(update(concerts).where(concerts.c.id == concert_id).values(**values))
 

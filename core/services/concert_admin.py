@@ -39,7 +39,7 @@ from core.domain.staff import Actor, Permission, describe
 from core.domain.validation import clean_text
 from core.security.permissions import require
 from core.services import concerts
-from core.services.common import origin_of
+from core.services.common import concert_not_found, origin_of
 from core.services.context import ServiceContext
 
 __all__ = ["cancel_concert_refunding", "create_concert", "list_concerts", "update_concert"]
@@ -127,7 +127,10 @@ async def update_concert(
 
     async def work(conn: AsyncConnection) -> Concert:
         await ensure_active(conn, actor)
-        concert = await concerts.require_concert(conn, concert_id)
+        # Locked: putting it on sale at the same moment must not slip between reading DRAFT and repricing.
+        concert = await admin_db.lock_concert(conn, concert_id)
+        if concert is None:
+            raise concert_not_found(concert_id)
         if concert.status is ConcertStatus.CANCELLED:
             concerts.refuse(concert, "changed")
         current = await catalog_db.categories(conn, [concert_id])
