@@ -128,6 +128,13 @@ async def set_active(conn: AsyncConnection, staff_id: StaffId, active: bool) -> 
     return None if row is None else _staff(row)
 
 
+async def rehash_pin(conn: AsyncConnection, staff_id: StaffId, old_hash: str, new_hash: str) -> None:
+    """The same PIN under a new hash profile; a PIN changed meanwhile (another hash) is left alone."""
+    await conn.execute(
+        update(staff).where(staff.c.id == staff_id, staff.c.pin_hash == old_hash).values(pin_hash=new_hash)
+    )
+
+
 async def set_pin_hash(conn: AsyncConnection, staff_id: StaffId, pin_hash: str) -> Staff | None:
     row = (
         (

@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import audit, guards
 from core.db import payments as db
+from core.db import staff as staff_db
 from core.domain.errors import ErrorCode, InputError, NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
 from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, StaffActor, describe
-from core.security.passwords import verify_or_dummy_async
+from core.security.passwords import hash_pin_async, needs_pin_rehash, verify_or_dummy_async
 from core.security.permissions import allowed
 from core.services import attempts
 from core.services.context import ServiceContext
@@ -122,8 +123,11 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
         raise _locked_out(counted.taken.guards, ctx)
     reserved = counted.taken
     # argon2 is slow on purpose: one verify, off the event loop, outside any transaction.
-    right = await verify_or_dummy_async(counted.holder.pin_hash if counted.holder else None, pin)
-    staff = counted.holder.actor if right and counted.holder else None
+    holder = counted.holder
+    right = await verify_or_dummy_async(holder.pin_hash if holder else None, pin, pin=True)
+    staff = holder.actor if right and holder else None
+    # A hash of an older profile (the password one) moves to the PIN profile at its first right PIN.
+    rehashed = await hash_pin_async(pin) if right and holder and needs_pin_rehash(holder.pin_hash) else None
     forbidden = staff is not None and not allowed(staff, use.permission)
     accepted = staff is not None and not forbidden
 
@@ -131,6 +135,9 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
         now = ctx.clock.now()
         # A PIN of staff who may not do this counts as wrong: it must never reset or spare the count.
         settled = await attempts.settle(conn, counters, reserved, right=accepted, now=now)
+        if rehashed is not None:
+            assert holder is not None
+            await staff_db.rehash_pin(conn, holder.actor.staff_id, holder.pin_hash, rehashed)
         if accepted:
             assert staff is not None
             await audit.record(

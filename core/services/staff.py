@@ -24,7 +24,7 @@ from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, SystemActor
 from core.domain.validation import clean_text
-from core.security.passwords import hash_secret_async, verify_or_dummy_async
+from core.security.passwords import hash_pin_async, hash_secret_async, verify_or_dummy_async
 from core.security.permissions import LEAVE_KIOSK, require
 from core.services import attempts
 from core.services.context import ServiceContext
@@ -120,7 +120,7 @@ async def create_staff(
         check_staff_number(staff_number)
     # argon2 is slow on purpose: hash before the transaction, so no write lock waits for it.
     password_hash = await hash_secret_async(password) if password is not None else None
-    pin_hash = await hash_secret_async(pin) if pin is not None else None
+    pin_hash = await hash_pin_async(pin) if pin is not None else None
 
     async def work(conn: AsyncConnection) -> Staff:
         await ensure_active(conn, actor)
@@ -248,7 +248,7 @@ async def set_pin(ctx: ServiceContext, actor: Actor, staff_id: StaffId, pin: str
     It clears the lock on their staff number, as a manager who checked who they are would."""
     if not (isinstance(actor, StaffActor) and actor.staff_id == staff_id):
         require(actor, Permission.MANAGE_STAFF)
-    pin_hash = await hash_secret_async(check_new_pin(pin))
+    pin_hash = await hash_pin_async(check_new_pin(pin))
 
     async def work(conn: AsyncConnection) -> Staff:
         await ensure_active(conn, actor)

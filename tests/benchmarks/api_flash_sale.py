@@ -35,7 +35,7 @@ from core.domain.orders import Order
 from core.domain.payments import PaymentInput, SimulatedCard, StaffPin
 from core.domain.staff import DeviceActor, Role
 from core.security.device_keys import DeviceKey
-from core.security.passwords import hash_secret, verify_secret
+from core.security.passwords import hash_pin, verify_secret
 from core.services import devices, purchase, sales, staff
 from core.services.context import ServiceContext
 from tests.benchmarks import hold_ceiling
@@ -136,9 +136,9 @@ async def _people(env: Env, folder: Path) -> People:
 
 
 def _argon2(rounds: int = 10) -> tuple[float, float]:
-    """One argon2 verify of a staff PIN (the library's parameters, as the server runs it): (CPU ms, wall ms),
+    """One argon2 verify of a staff PIN (the PIN profile, as the server runs it): (CPU ms, wall ms),
     medians. CPU counts every thread of this process (argon2 runs its lanes in threads)."""
-    stored = hash_secret(PIN)
+    stored = hash_pin(PIN)
     cpu, wall = [], []
     for _ in range(rounds):
         c0, t0 = time.process_time(), time.perf_counter()
