@@ -279,7 +279,7 @@ class DoorViewModel:
         self, station: DoorStation, concert: ConcertChoice | None = None
     ) -> dict[str, object]:
         concert = concert or self._state.concert
-        return await station_status(station, concert.timezone if concert else "UTC")
+        return await station_status(station, concert.timezone if concert else self._venue_zone())
 
     async def _periodic(self) -> None:
         while True:
@@ -327,6 +327,12 @@ class DoorViewModel:
             return None
         return another_night(concert.doors_at, concert.timezone, self.client.clock.now())
 
+    def _venue_zone(self) -> str:
+        """The venue's timezone: the chosen concert's, else the listed concerts' (before one is chosen, times
+        showed in UTC and jumped to venue time after); UTC only when nothing is known (offline at start)."""
+        concert = self._state.concert or next(iter(self._state.concerts), None)
+        return concert.timezone if concert else "UTC"
+
     def _is_tonights(self, outcome: ScanOutcome) -> bool:
         concert = self._state.concert
         return concert is not None and outcome.concert_id == concert.id
@@ -334,8 +340,7 @@ class DoorViewModel:
     def _show(self, tone: Tone, word: Text, reason: Text, **details: object) -> Verdict:
         self._seq += 1
         verdict = Verdict(self._seq, tone, word, reason, **details)  # type: ignore[arg-type]
-        zone = ZoneInfo(self._state.concert.timezone if self._state.concert else "UTC")
-        at = self.client.clock.now().astimezone(zone).strftime("%H:%M:%S")
+        at = self.client.clock.now().astimezone(ZoneInfo(self._venue_zone())).strftime("%H:%M:%S")
         recent = (RecentScan(at, word, tone, verdict.place), *self._state.recent)[:RECENT]
         self._publish(verdict=verdict, recent=recent, notice=None, confirming_undo=False)
         if self._clear is not None:

@@ -497,3 +497,29 @@ def test_a_german_door_says_places_and_dates_in_german(
     finally:
         qt_run(door.aclose())
         languages.close()
+
+
+def test_recent_scans_show_venue_time_before_and_after_a_concert_is_chosen(
+    qtbot, qt_run, kiosk_ctx, kiosk_clock, night, tmp_path
+):
+    """Before a concert was chosen the recent scans' times were UTC, afterwards the venue's: an hour apart here."""
+    from zoneinfo import ZoneInfo
+
+    def venue_time() -> str:
+        return kiosk_clock.now().astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M:%S")
+
+    door = open_model(qt_run, kiosk_ctx, night, tmp_path)  # several concerts listed: none chosen
+    try:
+        screen = make_screen(qtbot, door)
+        assert door.state.needs_concert
+        scan_by_keyboard(qtbot, screen, night.texts[0])
+        qtbot.waitUntil(lambda: screen.recent.count() == 1 and not door.state.busy, timeout=10_000)
+        assert screen.recent.item(0).text() == f"{venue_time()}  CHOOSE CONCERT"
+        kiosk_clock.advance(60)
+        qt_run(door.choose_concert(night.stage.id))
+        scan_by_keyboard(qtbot, screen, night.texts[0])
+        qtbot.waitUntil(lambda: screen.recent.count() == 2 and not door.state.busy, timeout=10_000)
+        assert screen.recent.item(0).text().startswith(f"{venue_time()}  ")
+    finally:
+        qt_run(door.aclose())
+
