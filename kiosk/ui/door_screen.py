@@ -236,6 +236,7 @@ class DoorScreen(QWidget):
         self._render_top(state)
         self._render_verdict(state)
         self._render_recent(state)
+        self._offer_chooser_focus()
         self.notice.setText(str(state.notice) if state.notice else "")
         confirming = state.confirming_undo and state.last_admit is not None
         self.undo.setEnabled(state.last_admit is not None and not confirming)
@@ -378,6 +379,13 @@ class DoorScreen(QWidget):
         app = QApplication.instance()
         if self._owns_filter and app is not None:
             app.installEventFilter(self.scanner)
+        self._offer_chooser_focus()
+
+    def _offer_chooser_focus(self) -> None:
+        """The chooser takes the keyboard while the window's focus is nowhere (app_common.show activates the
+        window): as the door app swaps this screen in, nothing had it and Down (staff choosing) did nothing."""
+        if self.isVisible() and self.chooser.isVisibleTo(self) and self.window().focusWidget() is None:
+            self.chooser.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def hideEvent(self, event: QHideEvent) -> None:
         # A hidden door screen takes no keys (they may be a person typing on another screen).

@@ -523,3 +523,27 @@ def test_recent_scans_show_venue_time_before_and_after_a_concert_is_chosen(
     finally:
         qt_run(door.aclose())
 
+
+def test_the_door_starts_with_the_keyboard_on_the_chooser(qtbot, qt_run, kiosk_ctx, night, tmp_path):
+    """As DoorApp starts it: a window shown and activated with "Starting…" in it, the screen put in its place once
+    the door is enrolled. Nothing had the focus, so Down (staff choosing from the keyboard) went nowhere."""
+    from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget
+
+    window = QStackedWidget()
+    qtbot.addWidget(window)
+    window.addWidget(QLabel("Starting…"))
+    window.resize(1920, 1080)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    door = open_model(qt_run, kiosk_ctx, night, tmp_path)
+    try:
+        screen = DoorScreen(door)
+        window.addWidget(screen)
+        window.setCurrentWidget(screen)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.chooser, timeout=5000)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: door.state.concert is not None and not door.state.busy, timeout=10_000)
+        assert door.state.concert.id == door.state.concerts[0].id
+    finally:
+        qt_run(door.aclose())
