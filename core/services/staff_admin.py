@@ -54,10 +54,10 @@ async def _guard_admins(
     admins = await db.lock_active_admins(conn)
     if isinstance(actor, StaffActor):
         now_is = await db.get_staff(conn, actor.staff_id)
-        if now_is is None or not allowed(StaffActor(now_is.id, now_is.role, now_is.display_name),
-                                         Permission.MANAGE_STAFF):  # fmt: skip
+        role_now = now_is.role if now_is is not None and now_is.active else None
+        if role_now is None or not allowed(StaffActor(actor.staff_id, role_now, ""), Permission.MANAGE_STAFF):
             raise NotAllowed(
-                "Your role was changed a moment ago and no longer manages staff; ask an admin.",
+                "Your account was changed a moment ago and no longer manages staff; ask an admin.",
                 code=ErrorCode.NOT_ALLOWED,
             )
     stays_admin = role is Role.ADMIN and active

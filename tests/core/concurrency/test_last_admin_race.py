@@ -57,7 +57,7 @@ def _paused(read: Reader) -> Reader:
 
 
 async def _race(
-    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch, read: Reader
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch, read: Reader, *, disable: bool = False
 ) -> tuple[list[object], set]:
     first, second = [
         await staff.create_staff(
@@ -70,6 +70,12 @@ async def _race(
     monkeypatch.setattr(staff_db, "lock_active_admins", _paused(read))
 
     async def demote(i: int) -> object:
+        if disable:
+            return (
+                "disabled"
+                if not (await staff.set_staff_active(ctx, actors[i], targets[i], False)).active
+                else "?"
+            )
         return (await staff.set_staff_role(ctx, actors[i], targets[i], Role.MANAGER)).role
 
     outcome = await together(2, demote)
@@ -91,4 +97,20 @@ async def test_control_without_the_lock_both_win_and_no_admin_is_left(
 ) -> None:
     outcome, left = await _race(race_ctx, monkeypatch, _unlocked_admins)
     assert outcome == [Role.MANAGER, Role.MANAGER]
+    assert left == set()
+
+
+async def test_two_admins_disabling_each_other_leave_one_admin(
+    race_ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcome, left = await _race(race_ctx, monkeypatch, staff_db.lock_active_admins, disable=True)
+    assert sorted(map(str, outcome)) == ["disabled", "not_allowed"]
+    assert len(left) == 1
+
+
+async def test_control_disabling_without_the_lock_leaves_no_admin(
+    race_ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outcome, left = await _race(race_ctx, monkeypatch, _unlocked_admins, disable=True)
+    assert outcome == ["disabled", "disabled"]
     assert left == set()
