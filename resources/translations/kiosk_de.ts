@@ -332,12 +332,12 @@ Schlüssel-Fingerabdruck:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
-        <location line="+132"/>
+        <location line="+133"/>
         <source>Tonight&apos;s concert</source>
         <translation>Konzert heute Abend</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-130"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Wählen Sie das Konzert, für das dieser Eingang Tickets prüft</translation>
     </message>
@@ -347,12 +347,12 @@ Schlüssel-Fingerabdruck:
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location line="+148"/>
         <source>Admitted tonight</source>
         <translation>Heute eingelassen</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-143"/>
         <source>Offline list</source>
         <translation>Offline-Liste</translation>
     </message>
@@ -388,7 +388,7 @@ Schlüssel-Fingerabdruck:
         <translation>Einlass behalten</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
         <translation>Einlass von {place} zurücknehmen? Das Ticket kann dann erneut gescannt werden.</translation>
     </message>
@@ -489,7 +489,7 @@ Schlüssel-Fingerabdruck:
         <translation>Ticket scannen</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+101"/>
         <source>Offline — not checked</source>
         <translation>Offline – nicht geprüft</translation>
     </message>
@@ -1364,7 +1364,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+123"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+128"/>
         <source>Back</source>
         <translation>Zurück</translation>
     </message>
@@ -1424,7 +1424,12 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Diese Plätze übernehmen</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+82"/>
+        <source>Standing places are bought on their own: your chosen seats would be let go. Press Choose {count} again to take standing places, or Continue with your seats.</source>
+        <translation>Stehplätze werden für sich gekauft: Ihre gewählten Sitzplätze würden freigegeben. Drücken Sie erneut „{count} wählen“ für Stehplätze, oder „Weiter“ mit Ihren Sitzplätzen.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · je {price} · noch {left}</translation>
     </message>

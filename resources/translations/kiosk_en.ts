@@ -4,7 +4,7 @@
 <context>
     <name>DoorScreen</name>
     <message numerus="yes">
-        <location filename="../../kiosk/ui/door_screen.py" line="+278"/>
+        <location filename="../../kiosk/ui/door_screen.py" line="+279"/>
         <source>● OFFLINE · %n scans to sync</source>
         <translation>
             <numerusform>● OFFLINE · %n scan to sync</numerusform>

@@ -332,12 +332,12 @@ Huella de la clave:
     <message>
         <location filename="../../kiosk/ui/door_screen.py" line="+135"/>
         <location line="+2"/>
-        <location line="+132"/>
+        <location line="+133"/>
         <source>Tonight&apos;s concert</source>
         <translation>Concierto de esta noche</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-130"/>
         <source>Choose the concert this door checks tickets for</source>
         <translation>Elija el concierto cuyas entradas controla esta puerta</translation>
     </message>
@@ -347,12 +347,12 @@ Huella de la clave:
         <translation>Conexión</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location line="+148"/>
         <source>Admitted tonight</source>
         <translation>Admitidos esta noche</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-143"/>
         <source>Offline list</source>
         <translation>Lista sin conexión</translation>
     </message>
@@ -388,7 +388,7 @@ Huella de la clave:
         <translation>Mantener el acceso</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Undo the admit of {place}? The ticket can then be scanned again.</source>
         <translation>¿Deshacer el acceso de {place}? La entrada podrá escanearse de nuevo.</translation>
     </message>
@@ -489,7 +489,7 @@ Huella de la clave:
         <translation>Escanee una entrada</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+101"/>
         <source>Offline — not checked</source>
         <translation>Sin conexión: no comprobada</translation>
     </message>
@@ -1364,7 +1364,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatsScreen</name>
     <message>
-        <location filename="../../kiosk/ui/screens/seats.py" line="+123"/>
+        <location filename="../../kiosk/ui/screens/seats.py" line="+128"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
@@ -1424,7 +1424,12 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Aceptar estas butacas</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+82"/>
+        <source>Standing places are bought on their own: your chosen seats would be let go. Press Choose {count} again to take standing places, or Continue with your seats.</source>
+        <translation>Las entradas de pie se compran aparte: se liberarían los asientos elegidos. Pulse de nuevo «Elegir {count}» para entradas de pie, o «Continuar» con sus asientos.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>

@@ -115,8 +115,13 @@ class SeatsScreen(Screen):
         self.standing_box = QVBoxLayout()
         self.standing_box.setSpacing(10)
         box.addLayout(self.standing_box)
+        self.standing_note = label(role="caption", name="standing_note")
+        self.standing_note.hide()
+        box.addWidget(self.standing_note)
         box.addStretch(1)  # spare height goes below the controls, not between them
         self.standing_rows: dict[str, StandingRow] = {}
+        self._standing_warned: tuple[str, tuple[Any, ...]] | None = None
+        """The standing section and seat choice the buyer was told would be let go (a second press goes on)."""
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -223,6 +228,21 @@ class SeatsScreen(Screen):
 
     def _choose_standing(self, section_id: str, quantity: int) -> None:
         row = self.standing_rows[section_id]
+        model = self._model
+        selection = tuple(model.state.selection) if model is not None else ()
+        # A hold is one kind of place: standing lets chosen seats go. It did so without a word; now the first
+        # press says so under the standing buttons (nothing above it moves) and a second press goes on.
+        if selection and self._standing_warned != (section_id, selection):
+            self._standing_warned = (section_id, selection)
+            self.standing_note.setText(
+                self.tr(
+                    "Standing places are bought on their own: your chosen seats would be let go. "
+                    "Press Choose {count} again to take standing places, or Continue with your seats."
+                ).format(count=quantity)
+            )
+            self.standing_note.show()
+            return
+        self._standing_warned = None
         self.flow.request_hold_standing(row.section_key, quantity)  # type: ignore[attr-defined]
 
     def _on_seat_map_changed(self, _state: Any) -> None:
@@ -245,6 +265,9 @@ class SeatsScreen(Screen):
         s = model.state
         self.best_count.set_maximum(s.max_per_order)
         self.proceed.setEnabled(bool(s.selection))
+        if self._standing_warned is not None and self._standing_warned[1] != tuple(s.selection):
+            self._standing_warned = None  # the seats changed: the note no longer holds
+        self.standing_note.setVisible(self._standing_warned is not None)
         n = self.best_count.value
         names = model.section_names  # in the buyer's language, as the legend and the map name them
         for section in model.seat_map.sections:

@@ -404,3 +404,33 @@ def test_a_button_reached_by_tab_shows_only_the_kiosk_focus_ring_not_the_styles_
     assert padding == {background}, (
         f"the padding of the focused button shows {padding}, not only {background}"
     )
+
+
+def test_choosing_standing_after_a_seat_says_first_that_the_seat_is_let_go(qtbot, flow_at_welcome):
+    """ "Choose 2" standing with a seat chosen dropped the seat without a word (a hold is one kind of place): the
+    first press says so under the buttons, moving nothing; a second press takes the standing places."""
+    flow = flow_at_welcome
+    window = make_window(qtbot, flow)
+    _to_seats(qtbot, window, flow)
+    section = next(s for s in flow.seat_map.seat_map.sections if s.kind.value == "standing")
+    choose = find(window, f"standing_{section.id}_choose")
+    seat = next(p for p in flow.seat_map.seats if p.row and flow.seat_map.state_of(p.id) is PlaceState.FREE)
+    flow.seat_map.toggle(seat.id)
+    places = {
+        name: find(window, name).mapTo(window, QPoint(0, 0)) for name in ("continue", choose.objectName())
+    }
+    qtbot.mouseClick(find(window, f"standing_{section.id}_plus"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(choose, Qt.MouseButton.LeftButton)
+    notice = find(window, "standing_note")
+    assert notice.text() == (
+        "Standing places are bought on their own: your chosen seats would be let go. "
+        "Press Choose 2 again to take standing places, or Continue with your seats."
+    )
+    assert on_screen(window, Step.SEATS)
+    assert flow.seat_map.state.selection == (seat.id,)
+    assert {n: find(window, n).mapTo(window, QPoint(0, 0)) for n in places} == places  # nothing moved
+    assert notice.mapTo(window, QPoint(0, 0)).y() > places[choose.objectName()].y()  # under the buttons
+    qtbot.mouseClick(choose, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: on_screen(window, Step.REVIEW) and _idle(flow), timeout=10_000)
+    assert [p.label for p in flow.state.hold.places] == [flow.state.hold.places[0].label] * 2
+    assert flow.state.hold.places[0].label.startswith("Floor")
