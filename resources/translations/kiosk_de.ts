@@ -1429,7 +1429,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Stehplätze werden für sich gekauft: Ihre gewählten Sitzplätze würden freigegeben. Drücken Sie erneut „{count} wählen“ für Stehplätze, oder „Weiter“ mit Ihren Sitzplätzen.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+54"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · je {price} · noch {left}</translation>
     </message>

@@ -1429,7 +1429,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Las entradas de pie se compran aparte: se liberarían los asientos elegidos. Pulse de nuevo «Elegir {count}» para entradas de pie, o «Continuar» con sus asientos.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+54"/>
         <source>{section} · {price} each · {left} left</source>
         <translation>{section} · {price} cada una · quedan {left}</translation>
     </message>

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenDeps
 from kiosk.ui.widgets import BigButton, QuantityPicker, Reflow, label
@@ -241,9 +241,19 @@ class SeatsScreen(Screen):
                 ).format(count=quantity)
             )
             self.standing_note.show()
+            QTimer.singleShot(0, self._show_standing_note)  # once the layout has placed it
             return
         self._standing_warned = None
         self.flow.request_hold_standing(row.section_key, quantity)  # type: ignore[attr-defined]
+
+    def _show_standing_note(self) -> None:
+        """Large text: the note may fall below the side list's fold. The list scrolls just enough to show it;
+        what comes under the finger then is the note (a label), never another control."""
+        holder = self.standing_note.parentWidget()
+        while holder is not None and not isinstance(holder, QScrollArea):
+            holder = holder.parentWidget()
+        if holder is not None and self.standing_note.isVisible():
+            holder.ensureWidgetVisible(self.standing_note, 0, 0)
 
     def _on_seat_map_changed(self, _state: Any) -> None:
         self._render_model()

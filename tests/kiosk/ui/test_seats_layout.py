@@ -136,16 +136,29 @@ def test_the_seat_screen_fits_a_small_1280x800_display_without_scrolling_or_cut_
     assert on_window(view) == where
 
 
-def test_the_standing_picker_is_in_view_with_high_contrast_and_large_text_at_1920x1080(qtbot, real_flow):
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_standing_picker_is_in_view_with_high_contrast_and_large_text_at_1920x1080(
+    qtbot, real_flow, language
+):
     # The theme a low-vision buyer switches on: Continue was in view, the standing picker below the side list's
-    # fold, with nothing to say it was there.
+    # fold, with nothing to say it was there. German's longer words took a line more and cut it off again.
     window = make_window(qtbot, real_flow, LANDSCAPE)
+    real_flow.set_language(language)  # as a buyer taps it on Welcome
     window.settings.set_high_contrast(True)
     window.settings.set_large_text(True)
     to_seats(qtbot, real_flow, window)
+    model = real_flow.seat_map
+    for place in [p.id for p in model.seats if model.state_of(p.id).value == "free"][:2]:
+        model.toggle(place)  # the choice line and its actions take their room too
     settle()
     screen = window.screens[Step.SEATS]
     assert screen.standing_rows, "the demo concert has a standing section"
+    assert (screen.standing_caption.text() == "Standing") is (language == "en")
+    more = find(window, "seat_panel_more")
+    if more.verticalScrollBar().maximum() > 0:
+        problems_scroll = [f"the side list scrolls by {more.verticalScrollBar().maximum()} px"]
+    else:
+        problems_scroll = []
     problems = []
     for row in screen.standing_rows.values():
         for widget in (row.name, row.picker.minus, row.picker.plus, row.choose):
@@ -155,6 +168,15 @@ def test_the_standing_picker_is_in_view_with_high_contrast_and_large_text_at_192
         if why := unseen(find(window, name)):
             problems.append(f"{name} {why}")
     problems += cut_words(window.stack.currentWidget())
+    problems += problems_scroll
+    # "Choose" with seats chosen first says, under the buttons, that the seats would be let go: in view too.
+    row = next(iter(screen.standing_rows.values()))
+    qtbot.mouseClick(row.choose, Qt.MouseButton.LeftButton)
+    settle()
+    note = find(window, "standing_note")
+    for widget in (note, row.choose, find(window, "continue")):
+        if why := unseen(widget):
+            problems.append(f"after the first Choose: {widget.objectName()} {why}")
     assert problems == [], "\n".join(problems)
 
 
