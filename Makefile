@@ -12,13 +12,14 @@ STAMP := $(VENV)/.encore-installed
 PYTEST_ARGS ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help venv syslibs test bench lint run screenshots clean distclean
+.PHONY: help venv syslibs test bench lint run admin screenshots clean distclean
 
 help:
 	@echo "make test    install into .venv if needed, run the tests (PYTEST_ARGS='...' to pass options)"
 	@echo "make lint    ruff, mypy, import-linter"
 	@echo "make bench   run the benchmarks (not tests: they print a table)"
 	@echo "make run     start the kiosk on the embedded SQLite database with demo data (in a window)"
+	@echo "make admin   start the admin app on the same demo database (in a window)"
 	@echo "make screenshots  render every kiosk and admin screen offscreen into resources/screenshots/"
 	@echo "make clean   remove caches and build output;  make distclean  also the .venv"
 
@@ -80,6 +81,16 @@ run: venv
 	fi
 	@if [ -n "$${DISPLAY:-}" ]; then bash packaging/system-libs.sh --display || exit 1; fi
 	ENCORE_KIOSK_LOCKDOWN=$${ENCORE_KIOSK_LOCKDOWN:-false} $(BIN)/encore-kiosk
+
+# The admin app on the same demo database (sign in as admin@encore.demo / demo-admin-2026).
+admin: venv
+	@$(BIN)/encore-ops run-demo
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && [ -z "$${QT_QPA_PLATFORM:-}" ]; then \
+	  echo "No screen found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the admin window cannot open here."; \
+	  exit 1; \
+	fi
+	@if [ -n "$${DISPLAY:-}" ]; then bash packaging/system-libs.sh --display || exit 1; fi
+	$(BIN)/encore-admin
 
 screenshots: venv
 	$(BIN)/python -m tests.kiosk.screenshots  # offscreen, on a 1920x1080, a 1080x1920 and a 1280x800 screen

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from admin.ui.theme import apply_theme
 from admin.ui.window import AdminWindow
@@ -21,8 +21,6 @@ from core.client.google_flow import google_flow
 from core.client.protocol import StaffSignIn
 from core.client.staff_keyring import Desk, RememberedSignIn, this_desk
 from core.config import Settings
-
-WINDOW_SIZE = (1280, 800)
 
 
 def run_app(settings: Settings) -> int:
@@ -49,6 +47,15 @@ def open_client(settings: Settings, desk: Desk) -> StaffSignIn:
     return LocalStaffClient(settings, desk=desk)
 
 
+def show_window(window: QWidget) -> None:
+    """A manager's tables and forms need the room: the window fills the screen's free area. Maximised where a
+    window manager does it; on a bare X server (none answers the request) it is given that area itself, as it
+    otherwise stayed at a fixed first size in a corner, its titles cut and its buttons crowded."""
+    window.setGeometry(window.screen().availableGeometry())
+    window.showMaximized()
+    window.activateWindow()  # no window manager may be there to give it the keyboard
+
+
 async def main(settings: Settings) -> int:
     # A plain pool for the keyring and the Google flow's thread (qasync's QThread pool can outlive the loop).
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="admin")
@@ -61,8 +68,7 @@ async def main(settings: Settings) -> int:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         closed = asyncio.Event()
         window.destroyed.connect(closed.set)
-        window.resize(*WINDOW_SIZE)
-        window.show()
+        show_window(window)
         await vm.resume()
         await closed.wait()
         await vm.leave()

@@ -35,3 +35,21 @@ def test_a_bad_server_url_stops_before_any_window(capsys: pytest.CaptureFixture[
     config.write_text("")
     assert main(["--config", str(config), "--server", "ftp://encore.example"]) == 2
     assert capsys.readouterr().err.startswith("encore-admin: ")
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
+def test_the_window_fills_the_screen_it_opens_on(qtbot, size: tuple[int, int]) -> None:
+    """It opened at a fixed 1280x800 in a corner of a bare X server's 1920x1080 (concert titles cut to
+    'Midnig…', 'Cancel concert…' crowding 'Edit')."""
+    from PySide6.QtWidgets import QWidget
+
+    from admin.app import show_window
+    from tests.support.screens import screen_of
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setScreen(screen_of(size))
+    show_window(window)
+    # The frame's outside is the screen (offscreen Qt draws a 2 px frame where a window manager would).
+    qtbot.waitUntil(lambda: window.frameGeometry() == screen_of(size).availableGeometry(), timeout=5_000)
+    assert window.frameGeometry().size().toTuple() == size
