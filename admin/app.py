@@ -24,10 +24,12 @@ from core.config import Settings
 
 
 def run_app(settings: Settings) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("Encore Admin")
     apply_theme(app)
-    return qasync.run(main(settings))
+    code: int = qasync.run(main(settings))
+    return code
 
 
 def where_text(settings: Settings) -> str:

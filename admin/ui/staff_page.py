@@ -93,7 +93,7 @@ class StaffPage(QWidget):
         self.toggle_active.clicked.connect(self._on_toggle_clicked)
         self.reset_password.clicked.connect(self._on_reset_clicked)
         self.set_pin.clicked.connect(self._on_pin_clicked)
-        self.create.clicked.connect(self._on_create_clicked)
+        self.create_account.clicked.connect(self._on_create_clicked)
         bind(vm.changed, self._on_vm_changed, self)
         self._loaded = False
         self._on_vm_changed(vm.state)
@@ -161,8 +161,8 @@ class StaffPage(QWidget):
         self.new_pin.setPlaceholderText(self.tr("Optional: 6 to 12 digits"))
         self.staff_number = QLineEdit()
         self.staff_number.setPlaceholderText(self.tr("Empty: the next free number"))
-        self.create = QPushButton(self.tr("Create account"))
-        self.create.setObjectName("primary")
+        self.create_account = QPushButton(self.tr("Create account"))
+        self.create_account.setObjectName("primary")
         form = QFormLayout(box)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(self.tr("E-mail"), self.email)
@@ -171,7 +171,7 @@ class StaffPage(QWidget):
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Kiosk PIN"), self.new_pin)
         form.addRow(self.tr("Staff number"), self.staff_number)
-        form.addRow(self.create)
+        form.addRow(self.create_account)
         return box
 
     # --- intent ----------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class StaffPage(QWidget):
             self.toggle_active.setToolTip(self.tr("You cannot disable your own account."))
         else:
             self.toggle_active.setToolTip("")
-        self.create.setEnabled(not state.busy)
+        self.create_account.setEnabled(not state.busy)
         if state.error:
             self.message.setObjectName("error")
             self.message.setText(state.error)

@@ -63,7 +63,7 @@ def test_an_admin_manages_staff_in_the_window(
     page.display_name.setText("Sam Seller")
     page.new_role.setCurrentIndex(page.new_role.findData(Role.BOX_OFFICE))
     page.password.setText("a long first password")
-    _click(qtbot, page.create)
+    _click(qtbot, page.create_account)
     qtbot.waitUntil(lambda: page.table.rowCount() == 2 and not page.vm.busy)
     row = _row_of(page, "sam@example.org")
     assert [page.table.item(row, c).text() for c in (0, 1, 3, 4)] == [
@@ -132,7 +132,7 @@ def test_the_screen_through_a_real_encore_server(
         page.display_name.setText("Dee Door")
         page.new_role.setCurrentIndex(page.new_role.findData(Role.DOOR))
         page.new_pin.setText("135790")
-        _click(qtbot, page.create)
+        _click(qtbot, page.create_account)
         qtbot.waitUntil(lambda: page.table.rowCount() == 2 and not page.vm.busy, timeout=10_000)
         page.table.selectRow(_row_of(page, email))
         page.role.setCurrentIndex(page.role.findData(Role.MANAGER))
