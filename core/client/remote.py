@@ -37,7 +37,6 @@ from core.domain.scans import ScanOutcome
 from core.domain.tickets import Layout
 from core.events.paused_bus import PausedBus
 from core.events.protocol import EventBus
-from core.events.redis_bus import RedisBus
 from core.events.watch import watch_availability
 from core.iot.health import open_reporter
 from core.security.device_keys import DeviceKey, default_ref
@@ -308,6 +307,8 @@ class RemoteClient:
     def _live_bus(self) -> EventBus:
         if self._bus is None:
             if self._settings.redis_url:
+                from core.events.redis_bus import RedisBus  # redis only when configured (start-up time)
+
                 url = redis_url_with_password(self._settings)  # the device's subscribe-only Redis user
                 namespace = (
                     self._settings.redis_namespace or self._namespace

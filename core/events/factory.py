@@ -10,7 +10,6 @@ from sqlalchemy.engine import make_url
 from core.config import DEFAULT_REDIS_NAMESPACE, Settings
 from core.events.local_bus import LocalBus
 from core.events.protocol import EventBus
-from core.events.redis_bus import RedisBus
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +18,8 @@ async def open_bus(settings: Settings) -> EventBus:
     """Never fails because Redis is down: a sale must not wait for live updates. The bus then reports
     BusStatus(False) to subscribers and logs failed publishes until Redis is back."""
     if settings.redis_url:
+        from core.events.redis_bus import RedisBus  # redis only when configured: embedded mode starts faster
+
         namespace = settings.redis_namespace or DEFAULT_REDIS_NAMESPACE
         bus = RedisBus(settings.redis_url, tls=settings.redis_tls, namespace=namespace)
         if not await bus.ping():

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from core.config import Settings
 from core.domain.clock import Clock
 from core.domain.errors import EncoreError
 from core.domain.health import DeviceHealth
 from core.domain.ids import DeviceId
-from core.iot.mqtt import MqttGate
+
+if TYPE_CHECKING:
+    from core.iot.mqtt import MqttGate
 
 __all__ = ["HealthReporter", "health_document"]
 
@@ -73,6 +76,8 @@ def open_reporter(
     settings.mqtt_password_ref by the caller); aclose() it when the app stops."""
     if not settings.mqtt_url:
         return None
+    from core.iot.mqtt import MqttGate  # aiomqtt/paho only when a broker is configured (start-up time)
+
     client = MqttGate(
         settings.mqtt_url,
         client_id=f"encore-device-{device_id}-health",

@@ -9,11 +9,11 @@ from core.config import Settings
 from core.domain.clock import Clock, SystemClock
 from core.domain.errors import ConfigError
 from core.iot.gate_commands import GateCommandSigner
-from core.iot.mqtt import MqttGate
 from core.security.secret_store import resolve_secret
 from core.security.server_secrets import gate_master_ref, load_gate_master
 
 if TYPE_CHECKING:
+    from core.iot.mqtt import MqttGate
     from core.mail.smtp import SmtpMailer
 
 __all__ = ["open_gate", "open_mailer"]
@@ -45,6 +45,8 @@ async def open_gate(settings: Settings, *, client_id: str, clock: Clock | None =
         )
     master = await asyncio.to_thread(load_gate_master, ref)
     password = await asyncio.to_thread(resolve_secret, settings.mqtt_password_ref)
+    from core.iot.mqtt import MqttGate  # aiomqtt/paho only where a broker is used (start-up time)
+
     clock = clock or SystemClock()
     return MqttGate(
         settings.mqtt_url,

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,11 +25,13 @@ from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
 from core.events.publisher import BackgroundPublisher
-from core.iot.mqtt import MqttGate
 from core.iot.protocol import GateController
 from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.services.adapters import open_gate
 from core.services.signing_keys import ServerSigner, open_signer, register_at_start
+
+if TYPE_CHECKING:
+    from core.iot.mqtt import MqttGate  # aiomqtt/paho load only when a broker is configured (start-up time)
 
 log = logging.getLogger(__name__)
 
