@@ -228,6 +228,8 @@ class _RedisSubscription:
     async def _connect(self) -> bool:
         """Subscribe and wait for the server's confirmation: being connected means being subscribed."""
         pubsub = self._redis.pubsub()
+        task = asyncio.current_task()
+        cancels = task.cancelling() if task is not None else 0
         try:
             async with asyncio.timeout(self._t.connect_timeout * 2):
                 await pubsub.subscribe(self._channel)
@@ -238,7 +240,11 @@ class _RedisSubscription:
         except _TRANSPORT_ERRORS as exc:
             log.debug("subscribing to %s failed: %s", self._channel, _describe(exc))
             await _close_quietly(pubsub)
+            _honour_lost_cancel(task, cancels)
             return False
+        if task is not None and task.cancelling() > cancels:
+            await _close_quietly(pubsub)
+            _honour_lost_cancel(task, cancels)
         self._pubsub = pubsub
         self._last_seen = time.monotonic()
         self._pinged = False
@@ -299,6 +305,13 @@ class _RedisSubscription:
         pubsub, self._pubsub = self._pubsub, None
         if pubsub is not None:
             await _close_quietly(pubsub)
+
+
+def _honour_lost_cancel(task: asyncio.Task[object] | None, cancels: int) -> None:
+    """redis-py can lose a cancel that arrives during SUBSCRIBE (seen with the proxy to Redis just restarted):
+    honour it, or the subscriber runs on and whoever cancelled it waits for good."""
+    if task is not None and task.cancelling() > cancels:
+        raise asyncio.CancelledError
 
 
 async def _close_quietly(pubsub: PubSub) -> None:

@@ -107,13 +107,17 @@ async def watch_availability(
 ) -> AsyncIterator[AvailabilityView]:
     """Yield an AvailabilityView now and after every change; runs until the caller stops iterating."""
     tracker = _Tracker(concert_id)
+    task = asyncio.current_task()
+    cancels = task.cancelling() if task is not None else 0
     async with bus.subscribe(concert_id) as messages:
+        _honour_lost_cancel(task, cancels)
         queue: asyncio.Queue[BusMessage] = asyncio.Queue()
         pump = asyncio.create_task(_pump(messages, queue), name=f"watch-concert-{concert_id}")
         try:
             live = True
             loop = asyncio.get_running_loop()
             storage_ok = await _reload(load, tracker)
+            _honour_lost_cancel(task, cancels)
             reread_at = loop.time() + resync_s
             yield tracker.view(reloaded=True, live=live, storage_ok=storage_ok, now=clock.now())
             while True:
@@ -124,6 +128,7 @@ async def watch_availability(
                 wait = max(0.0, reread_at - loop.time())
                 lapse = tracker.next_lapse(clock.now())
                 batch = await _next_batch(queue, wait if lapse is None else min(wait, lapse + 0.05))
+                _honour_lost_cancel(task, cancels)
                 need_reload = not batch and loop.time() >= reread_at - _TIMER_SLACK
                 for message in batch:
                     if isinstance(message, BusStatus):
@@ -145,12 +150,22 @@ async def watch_availability(
                             tracker.apply(message.changes)
                 if need_reload:
                     storage_ok = await _reload(load, tracker)
+                    _honour_lost_cancel(task, cancels)
                     reread_at = loop.time() + (resync_s if live and storage_ok else POLL_SECONDS)
                 yield tracker.view(reloaded=need_reload, live=live, storage_ok=storage_ok, now=clock.now())
         finally:
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
+
+
+def _honour_lost_cancel(task: asyncio.Task[object] | None, cancels: int) -> None:
+    """Stop if a cancel was requested but an await below lost it (redis-py's SUBSCRIBE was seen to, with the
+    proxy to Redis just restarted): the task still counts the request, and a watch that ran on would hold its
+    closer (the kiosk's seat map) for good. Each later asyncio.timeout would take the lost cancel as its baseline
+    and time out normally, so only this check ends it."""
+    if task is not None and task.cancelling() > cancels:
+        raise asyncio.CancelledError
 
 
 async def _next_batch(queue: asyncio.Queue[BusMessage], wait_s: float) -> list[BusMessage]:
