@@ -147,6 +147,7 @@ CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[object], object]]] = {
     "file": (_same, _text),
     "key": (_same, _text),
     "section": (_same, _text),
+    "path": (_same, _text),
     "reason": (_same, _text),
     "labels": (list, _labels),
     "places": (lambda ps: [_place_json(p) for p in ps], _places),

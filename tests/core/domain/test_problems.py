@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from core.domain.checkin import ScanResult
 from core.domain.errors import (
+    BackupError,
     BadSignature,
     ConfigError,
     Conflict,
@@ -106,6 +107,7 @@ SAMPLES: dict[type[EncoreError], Callable[[ErrorCode], EncoreError]] = {
     MailUnavailable: lambda c: MailUnavailable("relay deferred the message", smtp_code=451),
     MailRejected: lambda c: MailRejected("relay refused the recipient", smtp_code=550),
     PrintFailed: lambda c: PrintFailed("paper jam", code=c),
+    BackupError: lambda c: BackupError("/var/backups/encore-2026.pgdump", "the file ends early.", code=c),
 }
 
 STATUS = {
