@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.places import in_state
@@ -133,22 +134,27 @@ async def reminders_due(conn: AsyncConnection, now: datetime, until: datetime) -
     ]
 
 
-async def queue_reminders(conn: AsyncConnection, due: list[ReminderDue], now: datetime) -> None:
+async def queue_reminders(conn: AsyncConnection, due: list[ReminderDue], now: datetime) -> int:
+    """Queue the reminders; one an order already has (another scheduler's, queued since the look) is skipped
+    by the database's one-reminder-per-order index. Returns how many were queued."""
     if not due:
-        return
-    await conn.execute(
-        mail_outbox.insert(),
-        [
-            {
-                "kind": REMINDER,
-                "order_id": d.order_id,
-                "to_address": d.to_address,
-                "details": d.details,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for d in due
-        ],
-    )
+        return 0
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(mail_outbox).on_conflict_do_nothing().returning(mail_outbox.c.id)
+    rows = [
+        {
+            "kind": REMINDER,
+            "order_id": d.order_id,
+            "to_address": d.to_address,
+            "details": d.details,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for d in due
+    ]
+    queued = 0
+    for row in rows:  # one by one: RETURNING with executemany is not portable across the two drivers
+        queued += len((await conn.execute(stmt.values(**row))).all())
+    return queued

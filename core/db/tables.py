@@ -363,6 +363,14 @@ mail_outbox = Table(
     CheckConstraint("kind IN ('tickets', 'sign_in_notice', 'reminder')", name="kind"),
     CheckConstraint("kind != 'tickets' OR order_id IS NOT NULL", name="tickets_have_order"),
     Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    # One reminder per order, whoever queues it: the database refuses a second even if two schedulers race.
+    Index(
+        "uq_mail_outbox_reminder_order",
+        "order_id",
+        unique=True,
+        postgresql_where=text("kind = 'reminder'"),
+        sqlite_where=text("kind = 'reminder'"),
+    ),
 )
 
 staff = Table(

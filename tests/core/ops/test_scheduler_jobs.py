@@ -151,8 +151,15 @@ def _reminder_text(server, to: str) -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("single_runner", [True, False], ids=["locked", "control-without-lock"])
-async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, start_smtp, single_runner):
+@pytest.mark.parametrize(
+    ("single_runner", "unique_index"),
+    [(True, True), (False, True), (False, False)],
+    ids=["locked", "unlocked-index-refuses", "control-neither"],
+)
+async def test_two_replicas_send_each_reminder_once(
+    pg_database_url, clock, start_smtp, single_runner, unique_index
+):
+    """Two protections, each enough alone: the single-runner lock, and the one-reminder-per-order index."""
     server = start_smtp()
     mailer = SmtpMailer(server.settings)
     async with open_context(pg_database_url, clock) as ctx:
@@ -162,6 +169,9 @@ async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, star
         await _sell(ctx, stage, stage.seats[3:4], None)  # no address: no reminder
         clock.advance(6 * 24 * 3600 + 2 * 3600)  # 23 hours before the concert
     blocker = create_async_engine(pg_database_url)
+    if not unique_index:  # the control: without either protection the race shows
+        async with blocker.begin() as conn:
+            await conn.execute(text("DROP INDEX uq_mail_outbox_reminder_order"))
     try:
         async with (
             open_context(pg_database_url, clock) as one,
@@ -194,9 +204,10 @@ async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, star
         reminder = _reminder_text(server, "bo@example.org")
         assert "The Testers" in reminder
         assert bo.code in reminder
-    else:  # the control: without the lock both replicas queue every reminder
+    else:  # without the lock both replicas run; only the index keeps each reminder single
         assert outcomes == [RunOutcome.RAN, RunOutcome.RAN]
-        assert _reminders_to(server) == ["ada@example.org"] * 2 + ["bo@example.org"] * 2
+        twice = 1 if unique_index else 2
+        assert _reminders_to(server) == ["ada@example.org"] * twice + ["bo@example.org"] * twice
     # A restarted scheduler (a new process, a new engine) finds nothing more to remind.
     sent = len(server.recorder.envelopes)
     async with open_context(pg_database_url, clock) as restarted:
@@ -207,7 +218,7 @@ async def test_two_replicas_send_each_reminder_once(pg_database_url, clock, star
             lambda conn: conn.scalar(select(func.count()).where(mail_outbox.c.kind == "reminder"))
         )
     assert len(server.recorder.envelopes) == sent
-    assert reminders == (2 if single_runner else 4)
+    assert reminders == (2 if single_runner or unique_index else 4)
 
 
 @pytest.mark.postgres
