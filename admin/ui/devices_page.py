@@ -11,6 +11,8 @@ from PySide6.QtGui import QColor, QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from admin.ui.binding import bind
-from admin.viewmodels.devices import DevicesState, DevicesViewModel
+from admin.viewmodels.devices import DevicesState, DevicesViewModel, RevokeQuestion
 from core.domain.devices import Device, DeviceStatus
 from core.domain.ids import DeviceId
 
@@ -51,12 +53,37 @@ def when(moment: datetime | None) -> str:
     return "never" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+class RevokeDialog(QDialog):
+    """The question before a revoke: it names the device and what becomes of its tickets; No is the default."""
+
+    def __init__(self, question: RevokeQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("revokeDialog")
+        self.setWindowTitle(self.tr("Revoke device"))
+        self.setMinimumWidth(520)
+        self.text = QLabel(question.text)
+        self.text.setObjectName("revokeQuestion")
+        self.text.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.confirm = buttons.addButton(self.tr("Revoke for good"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.confirm.setObjectName("danger")
+        self.keep = buttons.addButton(self.tr("Keep the device"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.keep.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+
 class DevicesPage(QWidget):
     def __init__(self, vm: DevicesViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page-devices")
         self.vm = vm
         self._rendering = False
+        self.revoke_dialog: RevokeDialog | None = None
 
         heading = QLabel(self.tr("Devices"))
         heading.setObjectName("pageTitle")
@@ -178,7 +205,27 @@ class DevicesPage(QWidget):
         checked = self.tickets.checkedButton()
         if checked is None:
             return
-        self.vm.request_revoke(keep_tickets_valid=checked is self.keep)
+        self.vm.ask_revoke(keep_tickets_valid=checked is self.keep)
+
+    def _on_question(self, question: RevokeQuestion | None) -> None:
+        dialog = self.revoke_dialog
+        if question is None:
+            if dialog is not None:
+                self.revoke_dialog = None
+                dialog.done(QDialog.DialogCode.Rejected)
+                dialog.deleteLater()
+            return
+        if dialog is not None:
+            return
+        self.revoke_dialog = dialog = RevokeDialog(question, self)
+        dialog.accepted.connect(self.vm.request_confirm_revoke)
+        dialog.rejected.connect(self._on_dialog_rejected)
+        dialog.open()
+
+    def _on_dialog_rejected(self) -> None:
+        if self.revoke_dialog is not None:
+            self.revoke_dialog = None
+            self.vm.dismiss_question()
 
     # --- render ----------------------------------------------------------------------------------------
 
@@ -197,6 +244,7 @@ class DevicesPage(QWidget):
         )
         device = state.selected
         self._render_chosen(device)
+        self._on_question(state.question)
         live = device is not None and device.status is not DeviceStatus.REVOKED
         self.approve.setEnabled(
             device is not None and device.status is DeviceStatus.PENDING and not state.busy

@@ -21,11 +21,20 @@ from core.domain.devices import Device, DeviceStatus
 from core.domain.errors import EncoreError
 from core.domain.ids import DeviceId
 
-__all__ = ["STATUS_ORDER", "DevicesState", "DevicesViewModel"]
+__all__ = ["STATUS_ORDER", "DevicesState", "DevicesViewModel", "RevokeQuestion"]
 
 T = TypeVar("T")
 STATUS_ORDER = (DeviceStatus.PENDING, DeviceStatus.APPROVED, DeviceStatus.REVOKED)
 """Pending first: what waits for a manager comes at the top."""
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeQuestion:
+    """Asked before a revoke (it is for good): which device, and what becomes of the tickets it signed."""
+
+    device_id: DeviceId
+    keep_tickets_valid: bool
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +48,8 @@ class DevicesState:
     error_code: str = ""
     notice: str = ""
     """What the last command did, in a sentence."""
+    question: RevokeQuestion | None = None
+    """A revoke waiting for the manager's yes; None when nothing is asked."""
 
     @property
     def selected(self) -> Device | None:
@@ -90,7 +101,37 @@ class DevicesViewModel:
         self._set(devices=devices, selected_id=chosen)
 
     def select(self, device_id: DeviceId | None) -> None:
-        self._set(selected_id=device_id, error="", error_code="", notice="")
+        self._set(selected_id=device_id, error="", error_code="", notice="", question=None)
+
+    def ask_revoke(self, *, keep_tickets_valid: bool) -> None:
+        """Ask before revoking: the question names the device and what happens to its tickets."""
+        device = self.state.selected
+        if device is None:
+            self._set(error="Choose a device in the list first.", error_code="invalid_input", notice="")
+            return
+        if keep_tickets_valid:
+            fate = "The tickets it sold stay valid."
+        else:
+            fate = (
+                "Every ticket it signed will be REFUSED at the door from now on, including tickets buyers "
+                "already hold. Choose this only for a lost or stolen device."
+            )
+        text = (
+            f"Revoke {device.name} for good? It can no longer sign in; to use it again it must enrol anew "
+            f"and be approved. {fate}"
+        )
+        self._set(question=RevokeQuestion(device.id, keep_tickets_valid, text), error="", notice="")
+
+    def dismiss_question(self) -> None:
+        self._set(question=None)
+
+    async def confirm_revoke(self) -> None:
+        """The manager said yes to the question asked (for the device it named, even if the list moved)."""
+        question = self.state.question
+        if question is None:
+            return
+        self._set(question=None, selected_id=question.device_id)
+        await self.revoke(keep_tickets_valid=question.keep_tickets_valid)
 
     async def approve(self) -> None:
         await self._change(
@@ -133,8 +174,8 @@ class DevicesViewModel:
     def request_approve(self) -> None:
         self._tasks.start(self.approve())
 
-    def request_revoke(self, *, keep_tickets_valid: bool) -> None:
-        self._tasks.start(self.revoke(keep_tickets_valid=keep_tickets_valid))
+    def request_confirm_revoke(self) -> None:
+        self._tasks.start(self.confirm_revoke())
 
     def request_rename(self, name: str) -> None:
         self._tasks.start(self.rename(name))

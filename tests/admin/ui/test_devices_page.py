@@ -101,7 +101,20 @@ def test_a_manager_approves_renames_and_revokes_in_the_window(
     page.distrust.setChecked(True)
     assert page.revoke.isEnabled()
     _click(qtbot, page.revoke)
+    qtbot.waitUntil(lambda: page.revoke_dialog is not None and page.revoke_dialog.isVisible())
+    dialog = page.revoke_dialog
+    assert dialog is not None
+    assert "Revoke Kiosk foyer for good?" in dialog.text.text()
+    assert "REFUSED at the door" in dialog.text.text()
+    _click(qtbot, dialog.keep)  # the default answer: nothing happens
+    qtbot.waitUntil(lambda: page.revoke_dialog is None and page.vm.state.question is None)
+    assert _status(page, "Kiosk foyer") == "Approved"
+    _click(qtbot, page.revoke)
+    qtbot.waitUntil(lambda: page.revoke_dialog is not None and page.revoke_dialog.isVisible())
+    assert page.revoke_dialog is not None
+    _click(qtbot, page.revoke_dialog.confirm)
     qtbot.waitUntil(lambda: _status(page, "Kiosk foyer") == "Revoked" and not page.vm.busy)
+    assert page.revoke_dialog is None
     assert "NOT VALID" in page.message.text()
     assert _row(page, "Kiosk foyer") == 1  # revoked ones go last
     assert not page.revoke.isEnabled()
@@ -161,6 +174,10 @@ def test_a_pending_kiosk_is_approved_here_and_sells_then_is_revoked(
     qtbot.waitUntil(lambda: page.vm.state.selected is not None and page.vm.state.selected.name == "Kiosk C")
     page.keep.setChecked(True)
     _click(qtbot, page.revoke)
+    qtbot.waitUntil(lambda: page.revoke_dialog is not None and page.revoke_dialog.isVisible())
+    assert page.revoke_dialog is not None
+    assert "The tickets it sold stay valid." in page.revoke_dialog.text.text()
+    _click(qtbot, page.revoke_dialog.confirm)
     qtbot.waitUntil(lambda: _status(page, "Kiosk C") == "Revoked" and not page.vm.busy, timeout=10_000)
     assert page.vm.state.selected is not None
     assert page.vm.state.selected.status is DeviceStatus.REVOKED

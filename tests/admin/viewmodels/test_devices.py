@@ -63,7 +63,22 @@ async def test_a_manager_approves_renames_and_revokes(ctx: ServiceContext) -> No
     assert vm.state.selected.status is DeviceStatus.APPROVED
     await vm.rename("Bar kiosk 1")
     assert vm.state.notice == "Renamed to Bar kiosk 1."
-    await vm.revoke(keep_tickets_valid=False)
+    vm.ask_revoke(keep_tickets_valid=False)  # revoking is for good: first a question, and nothing changes
+    assert vm.state.question is not None
+    assert vm.state.question.text.startswith("Revoke Bar kiosk 1 for good?")
+    assert "REFUSED at the door" in vm.state.question.text
+    assert vm.state.selected is not None
+    assert vm.state.selected.status is DeviceStatus.APPROVED
+    vm.dismiss_question()  # "keep the device": still approved, nothing asked
+    assert vm.state.question is None
+    assert await _trusted(ctx, made["Bar kiosk"].id) == [True]
+    vm.ask_revoke(keep_tickets_valid=False)
+    vm.select(made["Alpha door"].id)  # choosing another device withdraws the question
+    assert vm.state.question is None
+    vm.select(made["Bar kiosk"].id)
+    vm.ask_revoke(keep_tickets_valid=False)
+    await vm.confirm_revoke()
+    assert vm.state.question is None
     assert "NOT VALID" in vm.state.notice
     assert vm.state.selected is not None
     assert vm.state.selected.status is DeviceStatus.REVOKED
@@ -72,7 +87,10 @@ async def test_a_manager_approves_renames_and_revokes(ctx: ServiceContext) -> No
 
     vm.select(made["Zeta kiosk"].id)  # a kiosk retired in good order: what it signed stays trusted
     await vm.approve()
-    await vm.revoke(keep_tickets_valid=True)
+    vm.ask_revoke(keep_tickets_valid=True)
+    assert vm.state.question is not None
+    assert "The tickets it sold stay valid." in vm.state.question.text
+    await vm.confirm_revoke()
     assert "stay valid" in vm.state.notice
     assert await _trusted(ctx, made["Zeta kiosk"].id) == [True]
     assert any(s.busy for s in seen)
