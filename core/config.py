@@ -41,6 +41,10 @@ class Settings:
     """Secret-store reference for the database password, e.g. 'keyring:encore/db'. Never the password."""
     database_tls: bool = False
     database_pool_size: int = 10
+    database_pooler: str = ""
+    """What sits between the server and PostgreSQL: empty (nothing: a direct connection) or pgbouncer
+    (PgBouncer in transaction pooling: no statement cache, uniquely named prepared statements, and the session
+    timeouts left to PgBouncer's connect_query, which it replays on each server connection)."""
     database_owner_url: str = ""
     """Where `encore-ops` migrates and grants, as the role that owns the schema. Empty: database_url (one role
     for everything, as on SQLite). The venue server itself connects with database_url as database_server_role."""
@@ -351,6 +355,9 @@ def _validate_database_url(source: str, key: str, url: str, ref_key: str) -> Non
         raise ConfigError(source, key, f"must not contain a password; put it in the secret store ({ref_key})")
 
 
+DATABASE_POOLERS = ("", "pgbouncer")
+
+
 def _validate_database(s: Settings, source: str) -> None:
     _validate_database_url(source, "database_url", s.database_url, "database_password_ref")
     _validate_database_url(source, "database_owner_url", s.database_owner_url, "database_owner_password_ref")
@@ -361,6 +368,12 @@ def _validate_database(s: Settings, source: str) -> None:
             )
     if s.database_server_role == s.database_reporting_role:
         raise ConfigError(source, "database_reporting_role", "must differ from database_server_role")
+    if s.database_pooler not in DATABASE_POOLERS:
+        raise ConfigError(
+            source,
+            "database_pooler",
+            "must be empty (a direct connection) or pgbouncer (transaction pooling)",
+        )
 
 
 def _validate(s: Settings, source: str) -> None:

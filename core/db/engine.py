@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ def create_engine(
     tls: bool = False,
     pool_size: int = 10,
     statement_timeout_s: float = 5.0,
+    pooler: str = "",
 ) -> AsyncEngine:
-    """The one place engines are made. ``password`` comes from the secret store, never from the URL in config."""
+    """The one place engines are made. ``password`` comes from the secret store, never from the URL in config.
+    ``pooler="pgbouncer"``: the connections go through PgBouncer in transaction pooling (settings.database_pooler)."""
     parsed = make_url(url)
     if password:
         parsed = parsed.set(password=password)
@@ -41,6 +44,8 @@ def create_engine(
     }
     if tls:
         connect_args["ssl"] = ssl.create_default_context()
+    if pooler == "pgbouncer":
+        connect_args.update(_behind_pgbouncer())
     # No pool_pre_ping: it costs three round trips per transaction. A connection that went stale instead fails
     # its first statement; SQLAlchemy then drops the whole pool and Database retries once (transaction.py).
     return create_async_engine(
@@ -51,6 +56,19 @@ def create_engine(
         hide_parameters=True,  # driver errors must never quote values such as password hashes or e-mails
         connect_args=connect_args,
     )
+
+
+def _behind_pgbouncer() -> dict[str, Any]:
+    """Transaction pooling hands each transaction whichever server connection is free, so nothing may outlive
+    one: no statement cache (asyncpg's nor SQLAlchemy's), and a name no other client can have chosen for each
+    statement SQLAlchemy prepares (PgBouncer's server_reset_query DEALLOCATEs them). PgBouncer refuses startup
+    parameters it does not track, so the timeouts come from its connect_query (server-stack/pgbouncer)."""
+    return {
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": lambda: f"__encore_{uuid.uuid4().hex}__",
+        "server_settings": {"application_name": "encore"},
+    }
 
 
 def _sqlite_engine(url: str) -> AsyncEngine:

@@ -82,6 +82,7 @@ class ServiceContext:
             tls=settings.database_tls,
             pool_size=settings.database_pool_size,
             statement_timeout_s=settings.statement_timeout_s,
+            pooler=settings.database_pooler,
         )
         db = Database(engine)
         settings = await _with_site_facts(db, settings)

@@ -1,0 +1,153 @@
+"""The server stack's real daemons for tests (PgBouncer, HAProxy, Redis, Mosquitto): each started from its
+committed template in server-stack/ on a free port, in a folder of its own, and killed by its process id."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from tests.support.probes import free_port
+
+STACK = Path(__file__).resolve().parents[2] / "server-stack"
+START_TIMEOUT_S = 10.0
+
+
+def missing(*binaries: str) -> list[str]:
+    """The binaries of ``binaries`` not on this machine (a test skips naming them and the apt-get line)."""
+    return [name for name in binaries if _which(name) is None]
+
+
+def _which(name: str) -> str | None:
+    # Debian puts haproxy, pgbouncer and mosquitto in /usr/sbin, which a non-root PATH may lack.
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/sbin")
+
+
+def render(template: Path, values: Mapping[str, str]) -> str:
+    """The template with each ${NAME} filled; a placeholder without a value fails (KeyError names it)."""
+    return string.Template(template.read_text()).substitute(values)
+
+
+@dataclass
+class Daemon:
+    name: str
+    port: int
+    folder: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def log(self) -> str:
+        path = self.folder / f"{self.name}.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: no goodbye to its clients."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def _folder(kind: str, owner: str | None = None) -> Path:
+    # Under the system temp dir: a daemon that drops root (PgBouncer -u postgres) must reach its files.
+    folder = Path(tempfile.mkdtemp(prefix=f"encore-stack-{kind}-"))
+    if owner is not None and os.geteuid() == 0:
+        user = pwd.getpwnam(owner)
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    return folder
+
+
+def _write(path: Path, text: str, owner: str | None = None) -> Path:
+    path.write_text(text)
+    path.chmod(0o600)
+    if owner is not None and os.geteuid() == 0:
+        user = pwd.getpwnam(owner)
+        os.chown(path, user.pw_uid, user.pw_gid)
+    return path
+
+
+def _wait_port(daemon: Daemon, timeout_s: float = START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if daemon.process.poll() is not None:
+            raise RuntimeError(f"{daemon.name} exited with {daemon.process.returncode}:\n{daemon.log}")
+        try:
+            with socket.create_connection(("127.0.0.1", daemon.port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{daemon.name} did not listen on {daemon.port} within {timeout_s} s:\n{daemon.log}")
+
+
+@contextmanager
+def _running(
+    name: str, argv: Sequence[str], port: int, folder: Path, env: Mapping[str, str] | None = None
+) -> Iterator[Daemon]:
+    with (folder / f"{name}.out").open("wb") as out:
+        process = subprocess.Popen(
+            list(argv), stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
+    daemon = Daemon(name, port, folder, process)
+    try:
+        _wait_port(daemon)
+        yield daemon
+    finally:
+        daemon.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- PgBouncer ---------------------------------------------------------------------------------------
+
+
+def database_address(database_url: str) -> tuple[str, int, str]:
+    """(host or socket folder, port, database name) of a PostgreSQL URL, as PgBouncer's [databases] wants."""
+    url = make_url(database_url)
+    host = url.host or str(url.query.get("host", "")) or "127.0.0.1"
+    port = url.port or int(str(url.query.get("port", "5432")))
+    return host, port, str(url.database)
+
+
+@contextmanager
+def pgbouncer(database_url: str, users: Mapping[str, str]) -> Iterator[Daemon]:
+    """server-stack/pgbouncer/pgbouncer.ini in front of ``database_url``'s database, as alias 'encore'.
+    ``users``: name -> password, the auth_file's entries. Runs as the postgres user (it refuses root)."""
+    owner = "postgres" if os.geteuid() == 0 else None
+    folder = _folder("pgbouncer", owner)
+    host, db_port, name = database_address(database_url)
+    userlist = _write(folder / "userlist.txt", "".join(f'"{u}" "{p}"\n' for u, p in users.items()), owner)
+    port = free_port()
+    ini = render(
+        STACK / "pgbouncer" / "pgbouncer.ini",
+        {
+            "PGBOUNCER_DB_HOST": host,
+            "PGBOUNCER_DB_PORT": str(db_port),
+            "PGBOUNCER_DB_NAME": name,
+            "PGBOUNCER_LISTEN_ADDR": "127.0.0.1",
+            "PGBOUNCER_PORT": str(port),
+            "PGBOUNCER_RUN_DIR": str(folder),
+            "PGBOUNCER_USERLIST": str(userlist),
+        },
+    )
+    config = _write(folder / "pgbouncer.ini", ini, owner)
+    argv = [str(_which("pgbouncer")), *(["-u", owner] if owner else []), str(config)]
+    with _running("pgbouncer", argv, port, folder) as daemon:
+        yield daemon
