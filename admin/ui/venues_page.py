@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from admin.ui.binding import bind
 from admin.ui.plan_preview import COLOURS, PlanPreview
-from admin.viewmodels.venues import GridForm, VenuesState, VenuesViewModel, seat_counts
+from admin.viewmodels.venues import GridForm, VenuesState, VenuesViewModel, describe_section, seat_counts
 from core.domain.ids import PlanId, SeatId, VenueId
-from core.domain.venues import Numbering, SeatMark
+from core.domain.venues import Numbering, SeatMark, SectionKind
 
 SIDE_WIDTH = 360
 MARK_WORDS = {
@@ -164,6 +164,8 @@ class VenuesPage(QWidget):
         self.plan_list.currentRowChanged.connect(self._on_plan_row)
         self.create_venue.clicked.connect(self._on_create_venue_clicked)
         self.make_grid.clicked.connect(self._on_make_grid_clicked)
+        self.add_section.clicked.connect(self._on_add_section_clicked)
+        self.remove_section.clicked.connect(lambda: self.vm.remove_section(self.draft_list.currentRow()))
         self.choose_file.clicked.connect(self._on_choose_file_clicked)
         self.import_file.clicked.connect(self._on_import_clicked)
         self.apply_mark.clicked.connect(lambda: self._on_mark_clicked(on=True))
@@ -188,6 +190,13 @@ class VenuesPage(QWidget):
     def _grid_tab(self) -> QWidget:
         self.plan_name = QLineEdit(self.tr("Main hall"))
         self.section_name = QLineEdit(self.tr("Stalls"))
+        self.section_kind = QComboBox()
+        self.section_kind.addItem(self.tr("Seated"), SectionKind.SEATED)
+        self.section_kind.addItem(self.tr("Standing"), SectionKind.STANDING)
+        self.places = QSpinBox()
+        self.places.setRange(1, 100_000)
+        self.places.setValue(500)
+        self.places.setGroupSeparatorShown(True)
         self.rows = QSpinBox()
         self.rows.setRange(1, 200)
         self.rows.setValue(12)
@@ -208,21 +217,42 @@ class VenuesPage(QWidget):
         self.curve.setToolTip(
             self.tr("Radius of the front row's arc in seat widths; 0 keeps the rows straight.")
         )
+        self.add_section = QPushButton(self.tr("Add section"))
+        self.add_section.setToolTip(self.tr("Keep this section and describe the next one behind it"))
         self.make_grid = QPushButton(self.tr("Create plan"))
         self.make_grid.setObjectName("primary")
-        form = _form()
+        self.draft_list = QListWidget()
+        self.draft_list.setObjectName("draftSections")
+        self.remove_section = QPushButton(self.tr("Remove section"))
+        self.form = form = _form()
         form.addRow(self.tr("Plan"), self.plan_name)
+        form.addRow(self.tr("Sections"), self.draft_list)
+        form.addRow("", self.remove_section)
         form.addRow(self.tr("Section"), self.section_name)
+        form.addRow(self.tr("Kind"), self.section_kind)
+        form.addRow(self.tr("Places"), self.places)
         form.addRow(self.tr("Rows"), self.rows)
         form.addRow(self.tr("Seats per row"), self.seats_per_row)
         form.addRow(self.tr("Numbering"), self.numbering)
         form.addRow(self.tr("Aisles after seats"), self.aisles)
         form.addRow(self.tr("Gaps after rows"), self.gaps)
         form.addRow(self.tr("Curve radius"), self.curve)
-        form.addRow(self.make_grid)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_section)
+        buttons.addWidget(self.make_grid, 1)
+        form.addRow(buttons)
+        self.section_kind.currentIndexChanged.connect(lambda _: self._show_kind_fields())
+        self._show_kind_fields()
         tab = QWidget()
         tab.setLayout(form)
         return tab
+
+    def _show_kind_fields(self) -> None:
+        """A standing section has only its places; a seated one its rows and seats."""
+        standing = self.section_kind.currentData() == SectionKind.STANDING
+        self.form.setRowVisible(self.places, standing)
+        for field in (self.rows, self.seats_per_row, self.numbering, self.aisles, self.gaps, self.curve):
+            self.form.setRowVisible(field, not standing)
 
     def _csv_tab(self) -> QWidget:
         self.csv_plan_name = QLineEdit(self.tr("From file"))
@@ -261,19 +291,29 @@ class VenuesPage(QWidget):
     def _on_create_venue_clicked(self) -> None:
         self.vm.request_create_venue(self.venue_name.text(), self.timezone.text())
 
-    def _on_make_grid_clicked(self) -> None:
-        self.vm.request_grid_plan(
-            GridForm(
-                plan_name=self.plan_name.text(),
-                section_name=self.section_name.text(),
-                rows=self.rows.value(),
-                seats_per_row=self.seats_per_row.value(),
-                numbering=Numbering(self.numbering.currentData()),
-                aisles=self.aisles.text(),
-                gaps=self.gaps.text(),
-                curve_radius=self.curve.value(),
-            )
+    def grid_form(self) -> GridForm:
+        return GridForm(
+            plan_name=self.plan_name.text(),
+            section_name=self.section_name.text(),
+            rows=self.rows.value(),
+            seats_per_row=self.seats_per_row.value(),
+            numbering=Numbering(self.numbering.currentData()),
+            aisles=self.aisles.text(),
+            gaps=self.gaps.text(),
+            curve_radius=self.curve.value(),
+            kind=SectionKind(self.section_kind.currentData()),
+            places=self.places.value(),
         )
+
+    def _on_make_grid_clicked(self) -> None:
+        self.vm.request_grid_plan(self.grid_form())
+
+    def _on_add_section_clicked(self) -> None:
+        before = len(self.vm.state.draft)
+        self.vm.request_add_section(self.grid_form())
+        if len(self.vm.state.draft) > before:  # taken: the form is ready for the next section's name
+            self.section_name.clear()
+            self.section_name.setFocus()
 
     def _on_choose_file_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -332,8 +372,9 @@ class VenuesPage(QWidget):
         self.remove_mark.setText(self.tr("Unmark"))
         for button in (self.apply_mark, self.remove_mark):
             button.setEnabled(chosen > 0 and not state.busy)
-        for button in (self.create_venue, self.make_grid, self.import_file):
+        for button in (self.create_venue, self.make_grid, self.import_file, self.add_section):
             button.setEnabled(not state.busy)
+        self._render_draft(state)
         if state.error:
             self.message.setObjectName("error")
             refused_file = self.tr(
@@ -356,6 +397,23 @@ class VenuesPage(QWidget):
                             self.problems)  # fmt: skip
         self.problems.setVisible(bool(state.file_problems))
         self.problems.setFixedHeight(min(16 + 26 * len(state.file_problems), 180))
+
+    def _render_draft(self, state: VenuesState) -> None:
+        self.draft_list.clear()
+        for section in state.draft:
+            QListWidgetItem(describe_section(section), self.draft_list)
+        has_draft = bool(state.draft)
+        self.form.setRowVisible(self.draft_list, has_draft)
+        self.form.setRowVisible(self.remove_section, has_draft)
+        self.draft_list.setFixedHeight(min(12 + 26 * len(state.draft), 12 + 26 * 4))
+        if has_draft:
+            self.draft_list.setCurrentRow(len(state.draft) - 1)
+        self.remove_section.setEnabled(has_draft and not state.busy)
+        self.make_grid.setText(
+            self.tr("Create plan ({n} sections)").format(n=len(state.draft))
+            if len(state.draft) > 1
+            else self.tr("Create plan")
+        )
 
     def _render_lists(self, state: VenuesState) -> None:
         self.venue_list.clear()

@@ -18,10 +18,18 @@ from admin.viewmodels.tasks import TaskOwner
 from core.client.protocol import StaffSession
 from core.domain.errors import EncoreError, FileProblem, PlanFileError
 from core.domain.ids import PlanId, SeatId, VenueId
-from core.domain.plan_spec import GridSection
+from core.domain.plan_spec import SEAT_PITCH, GridSection, grid_to_specs
 from core.domain.venues import Numbering, PlanLayout, SeatingPlan, SeatMark, SectionKind, Venue
 
-__all__ = ["GridForm", "VenuesState", "VenuesViewModel", "parse_numbers", "seat_counts"]
+__all__ = [
+    "GridForm",
+    "VenuesState",
+    "VenuesViewModel",
+    "describe_section",
+    "parse_numbers",
+    "place_behind",
+    "seat_counts",
+]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,7 +37,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class GridForm:
-    """What the grid generator's form holds, as typed (one seated section; more come from a CSV file)."""
+    """What the grid generator's form holds, as typed: one section (seated, or standing with its places).
+    A plan of several sections adds each in turn (``add_section``) before creating it."""
 
     plan_name: str
     section_name: str
@@ -42,6 +51,58 @@ class GridForm:
     """Rows a cross aisle follows, e.g. '5'."""
     curve_radius: float = 0
     """0 keeps the rows straight."""
+    kind: SectionKind = SectionKind.SEATED
+    places: int = 0
+    """A standing section's capacity (rows, seats and the rest are not used)."""
+
+
+SECTION_SPACING = 3 * SEAT_PITCH
+"""Room between one section's back row and the next section's front, in the drawing."""
+
+
+def _section_from(form: GridForm) -> GridSection:
+    """The form's section, not yet placed; raises ValueError with the form's sentence."""
+    if form.kind is SectionKind.STANDING:
+        return GridSection(form.section_name, SectionKind.STANDING, capacity=form.places)
+    return GridSection(
+        form.section_name,
+        SectionKind.SEATED,
+        rows=form.rows,
+        seats_per_row=form.seats_per_row,
+        numbering=form.numbering,
+        aisle_after=parse_numbers("Aisles after seats", form.aisles),
+        gap_after_rows=parse_numbers("Gaps after rows", form.gaps),
+        curve_radius=form.curve_radius,
+    )
+
+
+def place_behind(placed: tuple[GridSection, ...], section: GridSection) -> GridSection:
+    """``section`` centred left to right and behind the seated sections already placed, clear of their back
+    rows (a curved section's ends come forward, so its reach forward is measured, not guessed). Assumes both
+    are valid (grid_to_specs said so)."""
+    if section.kind is SectionKind.STANDING:
+        return section
+    (spec,) = grid_to_specs([section])
+    xs, ys = [s.x for s in spec.seats], [s.y for s in spec.seats]
+    origin_x = section.origin_x - (min(xs) + max(xs)) / 2
+    seats_before = [seat for part in grid_to_specs(placed) for seat in part.seats] if placed else []
+    if not seats_before:
+        return replace(section, origin_x=origin_x, origin_y=section.origin_y - min(ys))
+    back = max(seat.y for seat in seats_before)
+    return replace(section, origin_x=origin_x, origin_y=section.origin_y - min(ys) + back + SECTION_SPACING)
+
+
+def _sections(n: int) -> str:
+    return "1 section" if n == 1 else f"{n} sections"
+
+
+def describe_section(section: GridSection) -> str:
+    """One line for the list of sections added so far."""
+    if section.kind is SectionKind.STANDING:
+        return f"{section.name}: standing, {section.capacity:,} places"
+    seats = section.rows * section.seats_per_row
+    curve = ", curved" if section.curve_radius else ""
+    return f"{section.name}: {section.rows} rows × {section.seats_per_row} = {seats:,} seats{curve}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +123,8 @@ class VenuesState:
     """A refused plan file's problems, each with its line."""
     notice: str = ""
     """What the last command did, in a sentence."""
+    draft: tuple[GridSection, ...] = ()
+    """Sections added to the grid generator's next plan, placed one behind the other; empty: the form's one."""
 
     @property
     def venue(self) -> Venue | None:
@@ -138,27 +201,55 @@ class VenuesViewModel:
         await self.select_venue(venue.id)
         self._set(notice=f"Venue {venue.name} created.")
 
-    async def create_grid_plan(self, form: GridForm) -> None:
-        venue_id = self._need_venue()
-        if venue_id is None:
-            return
+    def add_section(self, form: GridForm) -> None:
+        """Add the form's section to the next plan (checked here as the server would, so a wrong one is told
+        at once with the server's sentence and code); the plan is made by ``create_grid_plan``."""
         try:
-            section = GridSection(
-                form.section_name,
-                SectionKind.SEATED,
-                rows=form.rows,
-                seats_per_row=form.seats_per_row,
-                numbering=form.numbering,
-                aisle_after=parse_numbers("Aisles after seats", form.aisles),
-                gap_after_rows=parse_numbers("Gaps after rows", form.gaps),
-                curve_radius=form.curve_radius,
-            )
+            section = _section_from(form)
+            grid_to_specs([*self.state.draft, section])
         except ValueError as exc:
             self._set(error=str(exc), error_code="invalid_input", file_problems=(), notice="")
             return
-        plan = await self._run(
-            lambda: self._session.create_plan_from_grid(venue_id, name=form.plan_name, sections=[section])
+        except EncoreError as exc:
+            self._set(error=exc.message, error_code=exc.code, file_problems=(), notice="")
+            return
+        draft = (*self.state.draft, place_behind(self.state.draft, section))
+        self._set(
+            draft=draft,
+            error="",
+            error_code="",
+            file_problems=(),
+            notice=f"{section.name.strip()} added: {_sections(len(draft))} so far. Add another, or create the plan.",
         )
+
+    def remove_section(self, index: int) -> None:
+        draft = self.state.draft
+        if not 0 <= index < len(draft):
+            return
+        kept: tuple[GridSection, ...] = ()
+        for section in draft[:index] + draft[index + 1 :]:  # the ones behind move up
+            kept = (*kept, place_behind(kept, replace(section, origin_x=0, origin_y=0)))
+        self._set(draft=kept, notice=f"{draft[index].name} removed.", error="", error_code="")
+
+    async def create_grid_plan(self, form: GridForm) -> None:
+        """The plan from the sections added so far, or from the form's one section when none was added."""
+        venue_id = self._need_venue()
+        if venue_id is None:
+            return
+        sections: tuple[GridSection, ...] = self.state.draft
+        if not sections:
+            try:
+                sections = (_section_from(form),)
+            except ValueError as exc:
+                self._set(error=str(exc), error_code="invalid_input", file_problems=(), notice="")
+                return
+        plan = await self._run(
+            lambda: self._session.create_plan_from_grid(
+                venue_id, name=form.plan_name, sections=list(sections)
+            )
+        )
+        if plan is not None:
+            self._set(draft=())
         await self._added(plan)
 
     async def import_csv(self, name: str, csv_text: str, source: str) -> None:
@@ -218,6 +309,9 @@ class VenuesViewModel:
 
     def request_create_venue(self, name: str, timezone: str) -> None:
         self._tasks.start(self.create_venue(name, timezone))
+
+    def request_add_section(self, form: GridForm) -> None:
+        self.add_section(form)
 
     def request_grid_plan(self, form: GridForm) -> None:
         self._tasks.start(self.create_grid_plan(form))

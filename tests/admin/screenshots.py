@@ -20,6 +20,7 @@ from typing import Any
 
 from admin.ui.concerts_page import ConcertsPage
 from admin.ui.theme import apply_theme
+from admin.ui.venues_page import VenuesPage
 from admin.ui.window import AdminWindow
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.sign_in import SignInViewModel
@@ -27,6 +28,7 @@ from core.client.staff_local import LocalStaffClient
 from core.domain.clock import SystemClock
 from core.domain.concert_spec import NewCategory
 from core.domain.staff import Role
+from core.domain.venues import SectionKind
 from core.services import concerts
 from core.services.staff import PASSWORD_LOCKOUT
 from tests.builders import ROOT as ROOT_ACTOR
@@ -171,6 +173,33 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
     devices = window.shell.show_screen(ScreenKey.DEVICES)
     await _settle(app, lambda: devices._loaded and not devices.vm.busy)
     shoot(window, "devices", size)
+    devices.distrust.setChecked(True)
+    devices.vm.select(next(d.id for d in devices.vm.state.devices if d.name == "Kiosk foyer 2"))
+    devices.vm.ask_revoke(keep_tickets_valid=False)
+    await _settle(app, lambda: devices.revoke_dialog is not None)
+    _shoot_dialog(shoot, devices.revoke_dialog, "devices-revoke", size)
+    devices.vm.dismiss_question()
+    await _settle(app, lambda: devices.revoke_dialog is None)
+
+    venues = window.shell.show_screen(ScreenKey.VENUES)
+    assert isinstance(venues, VenuesPage)
+    await _settle(app, lambda: venues._loaded and not venues.vm.busy and venues.vm.state.layout is not None)
+    venues.section_name.setText("Circle")
+    venues.vm.add_section(venues.grid_form())
+    venues.section_name.setText("Bar floor")
+    venues.section_kind.setCurrentIndex(venues.section_kind.findData(SectionKind.STANDING))
+    venues.vm.add_section(venues.grid_form())
+    await _settle(app)
+    shoot(window, "venues", size)
+    for index in reversed(range(len(venues.vm.state.draft))):
+        venues.vm.remove_section(index)
+    venues.section_kind.setCurrentIndex(0)
+
+
+def _shoot_dialog(shoot: Any, dialog: Any, name: str, size: tuple[int, int]) -> None:
+    path = shoot.out / f"admin-{name}-{size[0]}x{size[1]}.png"
+    dialog.grab().save(str(path))
+    shoot.saved.append(path)
 
 
 async def _concerts(ctx: Any) -> None:

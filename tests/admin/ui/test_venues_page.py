@@ -24,7 +24,7 @@ from core.client.staff_remote import RemoteStaffClient
 from core.config import Settings
 from core.domain.clock import SystemClock
 from core.domain.staff import Role
-from core.domain.venues import SeatMark
+from core.domain.venues import SeatMark, SectionKind
 from tests.dbstate import snapshot
 from tests.support.api_server import encore_server
 from tests.support.context import open_context
@@ -89,6 +89,33 @@ def test_a_manager_makes_plans_and_blocks_a_seat_in_the_window(
     qtbot.waitUntil(lambda: len(page.preview.seat_items) == 40 and not page.vm.busy)
     assert page.message.text() == "Plan Main hall created: 40 places in 1 section(s)."
 
+    # A plan of two sections: each added in turn, the standing one with its places only.
+    assert not page.draft_list.isVisible()
+    page.plan_name.setText("Season")
+    page.section_name.setText("Stalls")
+    page.rows.setValue(3)
+    page.seats_per_row.setValue(6)
+    page.aisles.setText("")
+    qtbot.mouseClick(page.add_section, Qt.MouseButton.LeftButton)
+    assert page.draft_list.isVisible()
+    assert [page.draft_list.item(i).text() for i in range(page.draft_list.count())] == [
+        "Stalls: 3 rows × 6 = 18 seats"
+    ]
+    assert page.section_name.text() == ""  # ready for the next one
+    page.section_name.setText("Floor")
+    page.section_kind.setCurrentIndex(page.section_kind.findData(SectionKind.STANDING))
+    assert page.places.isVisible()
+    assert not page.rows.isVisible()
+    page.places.setValue(200)
+    qtbot.mouseClick(page.add_section, Qt.MouseButton.LeftButton)
+    assert page.draft_list.count() == 2
+    assert page.make_grid.text() == "Create plan (2 sections)"
+    qtbot.mouseClick(page.make_grid, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.preview.seat_items) == 18 and not page.vm.busy)
+    assert page.summary.text() == "Encore Hall · Season: Stalls (18), Floor (200)"
+    assert not page.draft_list.isVisible()
+    assert page.make_grid.text() == "Create plan"
+
     bad = tmp_path / "bad.csv"
     bad.write_text(BAD_CSV)
     before = qt_run(snapshot(admin_ctx))
@@ -104,7 +131,7 @@ def test_a_manager_makes_plans_and_blocks_a_seat_in_the_window(
     good = tmp_path / "club.csv"
     good.write_text(GOOD_CSV)
     _import(qtbot, page, good, "Club")
-    qtbot.waitUntil(lambda: page.plan_list.count() == 2 and len(page.preview.seat_items) == 4)
+    qtbot.waitUntil(lambda: page.plan_list.count() == 3 and len(page.preview.seat_items) == 4)
     assert not page.problems.isVisible()
     layout = page.vm.state.layout
     assert layout is not None

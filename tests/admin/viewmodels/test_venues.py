@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from admin.viewmodels.venues import GridForm, VenuesState, VenuesViewModel, parse_numbers, seat_counts
+from admin.viewmodels.venues import (
+    SECTION_SPACING,
+    GridForm,
+    VenuesState,
+    VenuesViewModel,
+    describe_section,
+    parse_numbers,
+    seat_counts,
+)
 from core.client.staff_local import LocalStaffClient
 from core.domain.staff import Role
-from core.domain.venues import Numbering, SeatMark
+from core.domain.venues import Numbering, SeatMark, SectionKind
 from core.services.context import ServiceContext
 from tests.dbstate import snapshot
 from tests.support.staff_api import PASSWORD, make_staff
@@ -92,3 +100,49 @@ async def test_box_office_sees_the_refusal_not_the_venues(ctx: ServiceContext) -
 @pytest.mark.parametrize(("text", "numbers"), [("", ()), ("6", (6,)), (" 6, 14 ;20", (6, 14, 20))])
 def test_parse_numbers(text: str, numbers: tuple[int, ...]) -> None:
     assert parse_numbers("Aisles", text) == numbers
+
+
+async def test_a_plan_of_several_sections_each_behind_the_last(ctx: ServiceContext) -> None:
+    vm = await _vm(ctx)
+    await vm.create_venue("Encore Hall", "Europe/Berlin")
+    vm.add_section(GridForm("Season", "Stalls", 4, 10, curve_radius=20))
+    vm.add_section(GridForm("Season", "Circle", 3, 14, aisles="7"))
+    vm.add_section(GridForm("Season", "Floor", 0, 0, kind=SectionKind.STANDING, places=300))
+    assert [describe_section(s) for s in vm.state.draft] == [
+        "Stalls: 4 rows × 10 = 40 seats, curved",
+        "Circle: 3 rows × 14 = 42 seats",
+        "Floor: standing, 300 places",
+    ]
+    assert vm.state.notice == "Floor added: 3 sections so far. Add another, or create the plan."
+
+    before = await snapshot(ctx)
+    vm.add_section(GridForm("Season", "Circle", 2, 2))  # the name is taken: the server's sentence and code
+    assert vm.state.error_code == "section_duplicate"
+    assert "used twice" in vm.state.error
+    vm.add_section(GridForm("Season", "Box", 2, 4, aisles="4"))
+    assert vm.state.error_code == "aisle_invalid"
+    vm.add_section(GridForm("Season", "Bar", 0, 0, kind=SectionKind.STANDING, places=0))
+    assert vm.state.error_code == "capacity_invalid"
+    assert len(vm.state.draft) == 3
+    assert await snapshot(ctx) == before  # nothing is written before the plan is created
+
+    vm.add_section(GridForm("Season", "Balcony", 2, 8))
+    vm.remove_section(1)  # the Circle goes; the Balcony moves up behind the Stalls
+    assert [s.name for s in vm.state.draft] == ["Stalls", "Floor", "Balcony"]
+    await vm.create_grid_plan(GridForm("Season", "ignored: the added sections are the plan", 1, 1))
+    assert vm.state.error == ""
+    assert vm.state.draft == ()
+    layout = vm.state.layout
+    assert layout is not None
+    sections = {s.name: s for s in layout.plan.sections}
+    assert {n: (s.kind, s.capacity) for n, s in sections.items()} == {
+        "Stalls": (SectionKind.SEATED, 40),
+        "Floor": (SectionKind.STANDING, 300),
+        "Balcony": (SectionKind.SEATED, 16),
+    }
+    stalls = [s for s in layout.seats if s.section_id == sections["Stalls"].id]
+    balcony = [s for s in layout.seats if s.section_id == sections["Balcony"].id]
+    assert min(s.y for s in balcony) >= max(s.y for s in stalls) + SECTION_SPACING - 1e-6  # no overlap
+    for part in (stalls, balcony):  # each centred left to right
+        assert abs(min(s.x for s in part) + max(s.x for s in part)) < 1e-6
+    await vm.aclose()
