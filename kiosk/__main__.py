@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -43,10 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     quiet_http_logs()
 
-    # The client's modules load before Qt: once PySide6 is imported it inspects every later import (its
-    # __feature__ hook), which made loading core ~100 ms slower (tests/benchmarks/kiosk_app.py).
-    importlib.import_module("core.client.remote" if settings.server_url else "core.client.local")
-    # Qt is imported only now: `encore-kiosk --help` and config errors need no display.
+    # Qt is imported only now: `encore-kiosk --help` and config errors need no display. Core's services load
+    # once the first frame is painted (kiosk.app.first_frame, kiosk.startup).
     from kiosk.app import run_app
 
     try:

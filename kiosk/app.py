@@ -11,18 +11,20 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from core.client import DeviceClient
 from core.config import Settings
 from core.domain.errors import StorageUnavailable
-from kiosk.app_common import show
-from kiosk.startup import resume_collector
+from kiosk.startup import import_core_module, resume_collector
+from kiosk.ui.show_window import show
 from kiosk.ui.theme import Theme
+
+if TYPE_CHECKING:
+    from core.client import DeviceClient
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,8 @@ async def main(settings: Settings) -> int:
     app = QApplication.instance()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
-    choice = open_client(settings)  # a settings problem stops here, before any window
-    waiting = _waiting_window(settings)
+    waiting = first_frame(settings)
+    choice = open_client(settings)
     async with _opened(choice) as client:
         waiting.close()
         if settings.kiosk_mode == "door":
@@ -58,8 +60,10 @@ async def main(settings: Settings) -> int:
     return 0
 
 
-def _waiting_window(settings: Settings) -> QWidget:
-    """Shown while the database does not answer at start-up: the same calm screen as later outages."""
+def first_frame(settings: Settings) -> QWidget:
+    """The Starting screen, painted before core's services load (SQLAlchemy and the tables take longer than Qt
+    itself): the kiosk's screen is not left black while it loads, and it stays up while the database does not
+    answer at start-up, the same calm screen as later outages."""
     window = QLabel(
         QCoreApplication.translate(
             "KioskApp", "Starting…\n\nIf this takes long, the kiosk is temporarily out of service."
@@ -73,19 +77,16 @@ def _waiting_window(settings: Settings) -> QWidget:
         window.showFullScreen()
     else:
         show(window)
+    window.repaint()  # now: the client's modules load next and keep the loop busy for a while
     return window
 
 
 def open_client(settings: Settings) -> Any:
     """The client for these settings, not yet opened (``async with``): encore-server over HTTPS when
     ``server_url`` is set, else core in this process on the configured database (the embedded mode)."""
-    if settings.server_url:
-        from core.client.remote import RemoteClient  # httpx and the device's sign-in only in this mode
-
-        return RemoteClient(settings)
-    from core.client.local import LocalClient
-
-    return LocalClient(settings)
+    if settings.server_url:  # httpx and the device's sign-in only in this mode
+        return import_core_module("core.client.remote").RemoteClient(settings)
+    return import_core_module("core.client.local").LocalClient(settings)
 
 
 @contextlib.asynccontextmanager

@@ -5,23 +5,15 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
 
 from core.client import DeviceClient
 from core.domain.errors import EncoreError, StorageUnavailable
 from kiosk.ui.lockdown import Lockdown
+from kiosk.ui.show_window import show
+
+__all__ = ["show", "staff_exit"]
 
 log = logging.getLogger(__name__)
-
-
-def show(window: QWidget) -> None:
-    """A normal window (not locked down): for development, demos and staffed desks; it fills the screen, as a
-    kiosk's screen is filled. Maximised where a window manager is there to do it; on a bare X server (none
-    answers the request to maximise) it is given the screen's free area itself, as it otherwise stayed at its
-    own first size in a corner of a larger screen."""
-    window.setGeometry(window.screen().availableGeometry())
-    window.showMaximized()
-    window.activateWindow()  # no window manager may be there to give it the keyboard (and its focus ring)
 
 
 async def staff_exit(
