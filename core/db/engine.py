@@ -12,6 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+POOLER_OPTION = "encore_pooler"
+"""The engine's execution option naming what sits between it and PostgreSQL (Database reads it)."""
+
 
 def create_engine(
     url: str,
@@ -55,6 +58,7 @@ def create_engine(
         pool_recycle=1800,
         hide_parameters=True,  # driver errors must never quote values such as password hashes or e-mails
         connect_args=connect_args,
+        execution_options={POOLER_OPTION: pooler},
     )
 
 

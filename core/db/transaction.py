@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.db.engine import POOLER_OPTION
 from core.db.errors import busy, is_retryable, map_storage_errors
 from core.domain.errors import ErrorCode, StorageUnavailable
 
@@ -30,6 +31,8 @@ class Database:
     def __init__(self, engine: AsyncEngine, *, max_attempts: int = 5) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.transaction_pooled = engine.get_execution_options().get(POOLER_OPTION) == "pgbouncer"
+        """Behind PgBouncer's transaction pooling: see statement()."""
         self.max_attempts = max_attempts
         self.retries = 0
         self.after_commit: list[Callable[[], None]] = []
@@ -55,8 +58,12 @@ class Database:
         The statement is atomic by itself. A write lost in flight may have committed (OUTCOME_UNKNOWN), so it is
         run again on a new connection only when ``idempotent`` (a hold with its request key finds the hold the
         first run made; a release finds it released) and not after a timeout (the server may still be running
-        it); a read is. A deadlock or serialization failure rolled it back whole, so either is run again."""
-        if not self.is_postgres:
+        it); a read is. A deadlock or serialization failure rolled it back whole, so either is run again.
+
+        Behind PgBouncer in transaction pooling it runs in a transaction too: asyncpg prepares a statement and
+        executes it in two exchanges, and outside a transaction PgBouncer may hand the second to another server
+        connection, which has never seen the statement (PgBouncer before 1.21 does not follow them)."""
+        if not self.is_postgres or self.transaction_pooled:
             return await (self.write(work) if writes else self.read(work))
         result = await self._run(work, sqlite_begin="", autocommit=True, writes=writes, idempotent=idempotent)
         if writes:

@@ -35,9 +35,12 @@ def bouncer(pg_database_url):
         yield f"postgresql+asyncpg://{user}@127.0.0.1:{daemon.port}/encore"
 
 
-async def _many_transactions(engine: AsyncEngine, *, tasks: int = 30, each: int = 10) -> set[int]:
-    """``tasks`` at once, each running ``each`` parameterised transactions; the server backends they met."""
-    db = Database(engine)
+async def _many_transactions(
+    engine: AsyncEngine, *, tasks: int = 30, each: int = 10, single: bool = False, db: Database | None = None
+) -> set[int]:
+    """``tasks`` at once, each running ``each`` parameterised transactions (``single``: one-statement units,
+    as holds are, through Database.statement); the server backends they met."""
+    db = db or Database(engine)
     seen: set[int] = set()
 
     async def one(n: int) -> None:
@@ -47,8 +50,11 @@ async def _many_transactions(engine: AsyncEngine, *, tasks: int = 30, each: int 
             pid = await conn.scalar(text("SELECT pg_backend_pid() + :zero"), {"zero": 0 * count})
             return int(pid)
 
+        async def one_statement(conn):
+            return int(await conn.scalar(text("SELECT pg_backend_pid() + :n"), {"n": 0 * n}))
+
         for _ in range(each):
-            seen.add(await db.read(work))
+            seen.add(await (db.statement(one_statement, writes=False) if single else db.read(work)))
 
     try:
         # Every task finishes before the engine goes, failed or not; then the first failure is raised.
@@ -76,6 +82,21 @@ async def test_encore_runs_behind_pgbouncer_in_transaction_pooling(bouncer) -> N
         assert await Database(engine).read(timeouts) == ["5s", "2500ms"]
     finally:
         await engine.dispose()
+
+
+async def test_one_statement_units_run_in_a_transaction_behind_pgbouncer(bouncer) -> None:
+    engine = create_engine(bouncer, password=PASSWORD, pooler="pgbouncer", pool_size=30)
+    assert Database(engine).transaction_pooled
+    assert await _many_transactions(engine, single=True)
+
+
+async def test_control_one_statement_units_in_autocommit_lose_their_statement(bouncer) -> None:
+    # Outside a transaction PgBouncer may give asyncpg's execute a server connection other than its prepare's.
+    engine = create_engine(bouncer, password=PASSWORD, pooler="pgbouncer", pool_size=30)
+    db = Database(engine)
+    db.transaction_pooled = False
+    with pytest.raises(Exception, match="prepared statement"):
+        await _many_transactions(engine, single=True, db=db)
 
 
 async def test_control_without_the_switch_pgbouncer_refuses_the_timeouts(bouncer) -> None:

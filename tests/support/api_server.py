@@ -43,8 +43,13 @@ def encore_server(
     redis_url: str = "",
     extra_env: dict[str, str] | None = None,
     start_timeout_s: float = START_TIMEOUT_S,
+    ca: trustme.CA | None = None,
+    token_key: str | None = None,
+    signing_key_ref: str | None = None,
 ) -> Iterator[RunningServer]:
-    ca = trustme.CA()
+    """``ca``, ``token_key`` and ``signing_key_ref``: given alike to several replicas of one venue server, so
+    that a token one signed is good at the other, and the tickets are signed with the same key."""
+    ca = ca or trustme.CA()
     cert = ca.issue_cert("localhost", "127.0.0.1")
     folder.mkdir(parents=True, exist_ok=True)
     ca_file, chain, key = folder / "ca.pem", folder / "server-chain.pem", folder / "server-key.pem"
@@ -55,9 +60,9 @@ def encore_server(
         path.chmod(0o600)
     (folder / "encore.toml").write_text("# settings come from the environment\n")
     port = free_port()
-    token_key = secrets.token_urlsafe(48)
+    token_key = token_key or secrets.token_urlsafe(48)
     # The venue server's ticket-signing key, provisioned before the server starts (its workers share it).
-    signing_ref = f"file:{folder / 'ticket-signing.key'}"
+    signing_ref = signing_key_ref or f"file:{folder / 'ticket-signing.key'}"
     DeviceKey.load_or_create(signing_ref)
     env = {
         **os.environ,

@@ -3,6 +3,7 @@ committed template in server-stack/ on a free port, in a folder of its own, and 
 
 from __future__ import annotations
 
+import csv
 import os
 import pwd
 import shutil
@@ -12,6 +13,7 @@ import string
 import subprocess
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -151,3 +153,51 @@ def pgbouncer(database_url: str, users: Mapping[str, str]) -> Iterator[Daemon]:
     argv = [str(_which("pgbouncer")), *(["-u", owner] if owner else []), str(config)]
     with _running("pgbouncer", argv, port, folder) as daemon:
         yield daemon
+
+
+# --- HAProxy -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balancer:
+    url: str
+    """Where devices connect: https://localhost:<port>."""
+    stats_url: str
+    daemon: Daemon
+
+
+@contextmanager
+def haproxy(cert_and_key_pem: bytes, backend_ca_file: Path, backends: Sequence[str]) -> Iterator[Balancer]:
+    """server-stack/haproxy/haproxy.cfg as committed (HAProxy reads its placeholders from the environment),
+    terminating TLS with ``cert_and_key_pem`` in front of two replicas (host:port, TLS by ``backend_ca_file``)."""
+    first, second = backends
+    folder = _folder("haproxy")
+    cert = _write(folder / "frontend.pem", cert_and_key_pem.decode())
+    port, stats_port = free_port(), free_port()
+    env = {
+        "HAPROXY_BIND": f"127.0.0.1:{port}",
+        "HAPROXY_CERT": str(cert),
+        "HAPROXY_STATS_BIND": f"127.0.0.1:{stats_port}",
+        "ENCORE_BACKEND_CA": str(backend_ca_file),
+        "ENCORE_SERVER_1": first,
+        "ENCORE_SERVER_2": second,
+    }
+    argv = [str(_which("haproxy")), "-db", "-f", str(STACK / "haproxy" / "haproxy.cfg")]
+    with _running("haproxy", argv, port, folder, env) as daemon:
+        yield Balancer(f"https://localhost:{port}", f"http://127.0.0.1:{stats_port}/stats;csv", daemon)
+
+
+def backend_stats(balancer: Balancer) -> dict[str, dict[str, str]]:
+    """HAProxy's own figures per replica (status UP/DOWN, stot: sessions served), from its CSV page."""
+    with urllib.request.urlopen(balancer.stats_url, timeout=5) as answer:
+        lines = answer.read().decode().lstrip("# ").splitlines()
+    return {
+        row["svname"]: row
+        for row in csv.DictReader(lines)
+        if row["pxname"] == "encore_servers" and row["svname"] not in {"FRONTEND", "BACKEND"}
+    }
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL a process started in a session of its own (encore-server: uvicorn and its workers), as a crash."""
+    os.killpg(pid, signal.SIGKILL)
