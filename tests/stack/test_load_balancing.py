@@ -21,7 +21,7 @@ from core.client.remote import RemoteClient
 from core.config import Settings
 from core.db.tables import orders, places, tickets
 from core.domain.devices import DeviceKind
-from core.domain.errors import NotEnoughPlaces, StorageUnavailable
+from core.domain.errors import NotEnoughPlaces, StorageBusy, StorageUnavailable
 from core.domain.payments import StaffPin
 from core.domain.staff import Role
 from core.security.device_keys import DeviceKey
@@ -63,11 +63,12 @@ class Sales:
 
 
 async def _retrying(sales: Sales, step):
-    """What a kiosk does: a fault is retried with the same idempotency key until the server answers."""
+    """What a kiosk does: a fault ("unreachable", "outcome unknown", "busy, nothing changed") is retried with
+    the same idempotency key until the server answers."""
     for _ in range(40):
         try:
             return await step()
-        except StorageUnavailable as exc:
+        except (StorageUnavailable, StorageBusy) as exc:
             sales.faults[exc.code] += 1
             await asyncio.sleep(0.25)
     raise AssertionError("a kiosk never got through again")
