@@ -47,7 +47,7 @@ SCREENS: tuple[Screen, ...] = (
            "Kiosks and doors: approve a pending device after comparing its key, revoke, rename."),
     Screen(ScreenKey.DOOR, "Door", Permission.CHECK_IN,
            "Live check-ins per concert and gate, and offline conflicts to resolve."),
-    Screen(ScreenKey.AUDIT, "Audit log", Permission.MANAGE_STAFF,
+    Screen(ScreenKey.AUDIT, "Audit log", Permission.VIEW_AUDIT,
            "Who did what and when, filtered by person, device, action and date; export."),
     Screen(ScreenKey.EXPORTS, "Exports", Permission.VIEW_REPORTS,
            "Orders, tickets and check-ins as CSV; a sales report PDF per concert."),

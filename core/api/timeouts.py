@@ -42,15 +42,18 @@ def request_timeout(seconds: float) -> Callable[[ASGIApp], ASGIApp]:
                 return
             what = f"{scope.get('method', '')} {scope['path']}"
             started = False
+            bound: asyncio.Timeout | None = None
 
             async def tracked(message: Message) -> None:
                 nonlocal started
                 if message["type"] == "http.response.start":
                     started = True
+                    if bound is not None and _streams(message):
+                        bound.reschedule(None)  # a streamed export: the deadline covered its start
                 await send(message)
 
             try:
-                async with asyncio.timeout(seconds):
+                async with asyncio.timeout(seconds) as bound:
                     await app(scope, receive, tracked)
             except TimeoutError:
                 log.warning("%s took over %g s; answered 503", what, seconds)
@@ -61,6 +64,13 @@ def request_timeout(seconds: float) -> Callable[[ASGIApp], ASGIApp]:
         return timed
 
     return middleware
+
+
+def _streams(message: Message) -> bool:
+    """A response that streams a long body says so (routes_reports.STREAMED_HEADER): each of its chunks is a
+    short read of its own, and a client that stops reading ends it."""
+    headers: list[tuple[bytes, bytes]] = list(message.get("headers") or [])  # type: ignore[call-overload]
+    return any(name.lower() == b"x-encore-streamed" for name, _ in headers)
 
 
 async def _send_problem(send: Send, seconds: float) -> None:

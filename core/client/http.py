@@ -163,6 +163,28 @@ class HttpLeg:
             raise _problem_error(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @asynccontextmanager
+    async def stream(
+        self, path: str, *, params: dict[str, str] | None = None, token: str | None = None
+    ) -> AsyncIterator[httpx.Response]:
+        """GET a long body and read it as it comes (``aiter_bytes``): the leg's deadline covers the answer's start
+        only, and each read waits at most the read timeout. A refusal is raised as its EncoreError; leaving the
+        block closes the connection, which tells the server to stop."""
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        request = self._http.build_request("GET", path, params=params, headers=headers)
+        try:
+            async with self.deadline():
+                response = await self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise server_unreachable(type(exc).__name__) from None
+        try:
+            if response.status_code >= 400:
+                await response.aread()
+                raise _problem_error(response)
+            yield response
+        finally:
+            await response.aclose()
+
     def decode(self, response: httpx.Response, kind: type[T]) -> T:
         # DecodeError, not only its ValidationError: a 200 web page (a captive portal, the wrong URL behind a
         # proxy) is not JSON at all, and must not reach the app as an untyped crash.

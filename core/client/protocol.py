@@ -23,6 +23,7 @@ that acts as them: the server checks their role on every call. ``RemoteStaffClie
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -52,6 +53,7 @@ from core.domain.live import AvailabilityView
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput, TerminalKind
 from core.domain.plan_spec import GridSection
+from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.scans import ScanOutcome
 from core.domain.staff import Role, Staff
 from core.domain.tickets import Layout
@@ -61,7 +63,15 @@ if TYPE_CHECKING:  # annotations only: neither is needed to start a kiosk (start
     from core.client.door_station import DoorStation
     from core.domain.api_bodies import StaffSummary
 
-__all__ = ["DeviceClient", "DoorLink", "Enrolment", "HealthSink", "StaffSession", "StaffSignIn"]
+__all__ = [
+    "DeviceClient",
+    "DoorLink",
+    "Enrolment",
+    "ExportStream",
+    "HealthSink",
+    "StaffSession",
+    "StaffSignIn",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +361,42 @@ class StaffSession(Protocol):
         """Cancel and refund every order; ``orders`` and ``tickets`` are the confirmed counts, and when they no
         longer hold nothing happens (Conflict cancel_counts_changed)."""
         ...
+
+    # --- reports: the audit log (admins), exports and the sales report (managers and admins) --------------
+
+    async def search_audit(
+        self, query: AuditQuery, *, before: int | None = None, limit: int = 50
+    ) -> AuditPage:
+        """One page of the audit log, newest first; ``before`` is the previous page's ``older``."""
+        ...
+
+    def export_audit(self, query: AuditQuery) -> AbstractAsyncContextManager[ExportStream]:
+        """``async with session.export_audit(query) as export``: the filtered log as CSV, oldest first. Refusals
+        are raised on entering, before any byte; leaving the block early stops the export."""
+        ...
+
+    def export_concert(
+        self, concert_id: ConcertId, kind: ExportKind
+    ) -> AbstractAsyncContextManager[ExportStream]:
+        """A concert's orders, tickets or check-ins as CSV, as ``export_audit``."""
+        ...
+
+    async def sales_report_pdf(self, concert_id: ConcertId) -> bytes:
+        """The concert's sales report (A4 PDF), drawn by the server."""
+        ...
+
+
+class ExportStream(Protocol):
+    """A CSV export on its way: the file name to offer, how many data rows it holds, and its bytes. Each chunk
+    holds whole lines of one record each (the first chunk starts with the header line)."""
+
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def total_rows(self) -> int: ...
+
+    def chunks(self) -> AsyncIterator[bytes]: ...
 
 
 class StaffSignIn(Protocol):

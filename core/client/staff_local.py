@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import getpass
 import platform
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 
-from core.client.protocol import StaffSession, StaffSignIn
+from core.client.protocol import ExportStream, StaffSession, StaffSignIn
 from core.client.staff_keyring import Desk
 from core.config import Settings
 from core.domain.api_bodies import StaffSummary
@@ -25,6 +26,7 @@ from core.domain.concerts import Concert
 from core.domain.devices import Device
 from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.plan_spec import GridSection
+from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.staff import Role, SessionToken, Staff, StaffActor
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 from core.services import (
@@ -33,6 +35,7 @@ from core.services import (
     concerts,
     devices,
     google_sign_in,
+    reports,
     sessions,
     staff,
     venues,
@@ -261,3 +264,19 @@ class LocalStaffSession(StaffSession):
             expect_orders=orders,
             expect_tickets=tickets,
         )
+
+    async def search_audit(
+        self, query: AuditQuery, *, before: int | None = None, limit: int = 50
+    ) -> AuditPage:
+        return await reports.search_audit(self._ctx, await self._who(), query, before=before, limit=limit)
+
+    @asynccontextmanager
+    async def export_audit(self, query: AuditQuery) -> AsyncIterator[ExportStream]:
+        yield await reports.open_audit_export(self._ctx, await self._who(), query)
+
+    @asynccontextmanager
+    async def export_concert(self, concert_id: ConcertId, kind: ExportKind) -> AsyncIterator[ExportStream]:
+        yield await reports.open_concert_export(self._ctx, await self._who(), concert_id, kind)
+
+    async def sales_report_pdf(self, concert_id: ConcertId) -> bytes:
+        return await reports.sales_report_pdf(self._ctx, await self._who(), concert_id)

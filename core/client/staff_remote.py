@@ -8,15 +8,16 @@ do it twice or count a second sign-in try.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from core.client.http import HttpLeg
-from core.client.protocol import StaffSession, StaffSignIn
+from core.client.http import HttpLeg, server_unreachable
+from core.client.protocol import ExportStream, StaffSession, StaffSignIn
 from core.client.staff_keyring import Desk
 from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
@@ -31,11 +32,52 @@ from core.domain.concerts import Concert
 from core.domain.devices import Device
 from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.plan_spec import GridSection
+from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.staff import Role, Staff
 from core.domain.venue_bodies import CsvPlanRequest, GridPlanRequest, MarkSeatsRequest, NewVenueRequest
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 
-__all__ = ["RemoteStaffClient", "RemoteStaffSession"]
+__all__ = ["RemoteExport", "RemoteStaffClient", "RemoteStaffSession"]
+
+ROWS_HEADER = "x-encore-rows"
+"""core.api.routes_reports.ROWS_HEADER (the client does not import the server)."""
+
+
+@dataclass(frozen=True, eq=False)
+class RemoteExport:
+    """A streamed CSV answer: the row count from its header, the bytes as they arrive."""
+
+    response: httpx.Response = field(repr=False)
+
+    @property
+    def filename(self) -> str:
+        _, _, name = self.response.headers.get("content-disposition", "").partition('filename="')
+        return name.rstrip('"') or "export.csv"
+
+    @property
+    def total_rows(self) -> int:
+        try:
+            return int(self.response.headers.get(ROWS_HEADER, "0"))
+        except ValueError:
+            return 0
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_bytes():
+                yield chunk
+        except httpx.TransportError as exc:  # the server went away mid-file: the file is incomplete
+            raise server_unreachable(f"the export stopped half-way: {type(exc).__name__}") from None
+
+
+def _audit_params(query: AuditQuery) -> dict[str, str]:
+    params = {
+        "staff_id": query.staff_id,
+        "device_id": query.device_id,
+        "action": query.action or None,
+        "since": query.since.isoformat() if query.since else None,
+        "until": query.until.isoformat() if query.until else None,
+    }
+    return {k: str(v) for k, v in params.items() if v is not None}
 
 
 class RemoteStaffClient(StaffSignIn):
@@ -265,3 +307,33 @@ class RemoteStaffSession(StaffSession):
             "POST", f"/v1/concerts/{int(concert_id)}/{action}", body=body, repeatable=False
         )
         return self._http.decode(response, Concert)
+
+    async def search_audit(
+        self, query: AuditQuery, *, before: int | None = None, limit: int = 50
+    ) -> AuditPage:
+        params = _audit_params(query) | {"limit": str(int(limit))}
+        if before is not None:
+            params["before"] = str(int(before))
+        response = await self._http.call(
+            "GET", "/v1/audit", params=params, token=self._token, repeatable=True
+        )
+        return self._http.decode(response, AuditPage)
+
+    @asynccontextmanager
+    async def export_audit(self, query: AuditQuery) -> AsyncIterator[ExportStream]:
+        async with self._http.stream(
+            "/v1/audit/export", params=_audit_params(query), token=self._token
+        ) as got:
+            yield RemoteExport(got)
+
+    @asynccontextmanager
+    async def export_concert(self, concert_id: ConcertId, kind: ExportKind) -> AsyncIterator[ExportStream]:
+        path = f"/v1/concerts/{int(concert_id)}/exports/{ExportKind(kind).value}"
+        async with self._http.stream(path, token=self._token) as got:
+            yield RemoteExport(got)
+
+    async def sales_report_pdf(self, concert_id: ConcertId) -> bytes:
+        response = await self._call("GET", f"/v1/concerts/{int(concert_id)}/sales-report", repeatable=True)
+        if not response.content.startswith(b"%PDF-"):
+            raise server_unreachable("an answer that is not a PDF")
+        return response.content

@@ -1,14 +1,19 @@
-"""The append-only audit log: one row per change a person or device makes."""
+"""The append-only audit log: one row per change a person or device makes; read back filtered and paged."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db.tables import audit_log
+from core.db.tables import audit_log, devices, staff
+from core.domain.reports import AuditEntry, AuditQuery
 from core.domain.staff import Actor, describe
+
+__all__ = ["actions", "count", "name_entries", "page", "record"]
 
 
 async def record(
@@ -19,3 +24,85 @@ async def record(
             at=at, actor=describe(actor), action=action, subject=subject, details=details
         )
     )
+
+
+def _where(query: AuditQuery) -> ColumnElement[bool]:
+    c = audit_log.c
+    terms: list[ColumnElement[bool]] = []
+    if query.staff_id is not None:
+        terms.append(c.actor == f"staff:{int(query.staff_id)}")
+    if query.device_id is not None:
+        terms.append(c.actor == f"device:{int(query.device_id)}")
+    if query.action:
+        terms.append(c.action == query.action)
+    if query.since is not None:
+        terms.append(c.at >= query.since)
+    if query.until is not None:
+        terms.append(c.at < query.until)
+    return and_(True, *terms)
+
+
+async def count(conn: AsyncConnection, query: AuditQuery, *, up_to: int | None = None) -> int:
+    where = _where(query) if up_to is None else and_(_where(query), audit_log.c.id <= up_to)
+    return int((await conn.execute(select(func.count()).select_from(audit_log).where(where))).scalar_one())
+
+
+async def newest_id(conn: AsyncConnection) -> int:
+    return int((await conn.execute(select(func.coalesce(func.max(audit_log.c.id), 0)))).scalar_one())
+
+
+async def page(
+    conn: AsyncConnection, query: AuditQuery, *, before: int | None, limit: int
+) -> list[AuditEntry]:
+    """Up to ``limit`` entries older than id ``before`` (None: the newest), newest first. Paging by id, not by
+    offset: a page stays the same when entries are added meanwhile, and a deep page costs no more."""
+    where = _where(query)
+    if before is not None:
+        where = and_(where, audit_log.c.id < before)
+    rows = (
+        await conn.execute(select(audit_log).where(where).order_by(audit_log.c.id.desc()).limit(limit))
+    ).all()
+    return await name_entries(conn, rows)
+
+
+async def oldest_first(
+    conn: AsyncConnection, query: AuditQuery, *, after: int, up_to: int, limit: int
+) -> list[AuditEntry]:
+    """The export's order: by id from ``after`` (exclusive) to ``up_to`` (the newest when it began)."""
+    where = and_(_where(query), audit_log.c.id > after, audit_log.c.id <= up_to)
+    rows = (await conn.execute(select(audit_log).where(where).order_by(audit_log.c.id).limit(limit))).all()
+    return await name_entries(conn, rows)
+
+
+async def actions(conn: AsyncConnection) -> list[str]:
+    found = await conn.execute(select(audit_log.c.action).distinct().order_by(audit_log.c.action))
+    return [str(a) for a in found.scalars()]
+
+
+async def name_entries(conn: AsyncConnection, rows: Sequence[Any]) -> list[AuditEntry]:
+    """Entries with the name of who made each (as it is now: a renamed device shows its new name)."""
+    staff_ids: set[int] = set()
+    device_ids: set[int] = set()
+    for row in rows:
+        kind, _, ident = row.actor.partition(":")
+        if ident.isdigit() and kind in ("staff", "device"):
+            (staff_ids if kind == "staff" else device_ids).add(int(ident))
+    names: dict[str, str] = {}
+    if staff_ids:
+        found = await conn.execute(select(staff.c.id, staff.c.display_name).where(staff.c.id.in_(staff_ids)))
+        names.update((f"staff:{i}", str(n)) for i, n in found.all())
+    if device_ids:
+        found = await conn.execute(select(devices.c.id, devices.c.name).where(devices.c.id.in_(device_ids)))
+        names.update((f"device:{i}", str(n)) for i, n in found.all())
+    return [
+        AuditEntry(
+            id=int(row.id),
+            at=row.at,
+            actor=row.actor,
+            actor_name=names.get(row.actor, row.actor.partition(":")[2] or row.actor),
+            action=row.action,
+            subject=row.subject,
+            details=dict(row.details or {}),
+        )
+        for row in rows
+    ]

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     VIEW_ORDERS = "view_orders"
     LEAVE_KIOSK = "leave_kiosk"
     """Leave a locked-down kiosk for the desktop (a staff PIN at the hidden gesture)."""
+    VIEW_AUDIT = "view_audit"
+    """Read and export the audit log (admins only: it names every person's changes)."""
 
 
 _P = Permission

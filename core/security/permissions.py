@@ -41,6 +41,7 @@ _ACTION_WORDS = {
     P.VIEW_REPORTS: "see reports",
     P.VIEW_ORDERS: "look up orders",
     P.LEAVE_KIOSK: "leave kiosk mode",
+    P.VIEW_AUDIT: "read the audit log",
 }
 
 

@@ -15,6 +15,10 @@ STAFF_ROUTES = {
     "/v1/staff",
     "/v1/concerts",
     "/v1/concerts/{concert_id}",
+    "/v1/audit",
+    "/v1/audit/export",
+    "/v1/concerts/{concert_id}/exports/{kind}",
+    "/v1/concerts/{concert_id}/sales-report",
 }
 STAFF_CONCERT_ACTIONS = ("/put-on-sale", "/close-sales", "/cancel")
 
