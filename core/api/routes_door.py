@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -13,7 +13,7 @@ from core.domain.api_bodies import ScanRequest
 from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
-from core.services import checkin, door
+from core.services import checkin, door, verification_bundle
 
 
 @post(
@@ -80,4 +80,20 @@ async def replay(
     return await door.replay_offline_admits(api_state(state).ctx, caller.actor, data)
 
 
-ROUTES = [scan, undo, snapshot, replay]
+@get(
+    "/v1/door/verification-bundle",
+    tags=["door"],
+    guards=DOOR,
+    dependencies=CALLER,
+    security=DEVICE_TOKEN,
+    responses=DEVICE_PROBLEMS,
+    media_type="application/json",
+)
+async def bundle(caller: NamedDependency[Caller], state: State) -> Response[bytes]:
+    """The signed verification bundle (trusted public keys, void list, upcoming concerts) for stateless
+    verifiers such as the ticket-verification function; a door hands it on to the phones of its staff."""
+    data = await verification_bundle.make_bundle(api_state(state).ctx, caller.actor)
+    return Response(content=data, media_type="application/json")
+
+
+ROUTES = [scan, undo, snapshot, replay, bundle]

@@ -59,6 +59,16 @@ class UnknownKey(InvalidTicket):
     code = _E.TICKET_UNKNOWN_KEY
 
 
+class BundleRejected(EncoreError):
+    """A verification bundle (the keys and void list a stateless verifier checks tickets with) cannot be
+    used: not a bundle (bundle_malformed), not signed by the venue server it should come from (bundle_forged),
+    or older than its maximum age (bundle_stale). No ticket is judged from it."""
+
+    code = _E.BUNDLE_REJECTED
+    codes = (_E.BUNDLE_MALFORMED, _E.BUNDLE_FORGED, _E.BUNDLE_STALE)
+    status = 503
+
+
 class GateUnavailable(EncoreError):
     """The command did not reach the broker. An ADMIT stands regardless: staff open the gate by hand."""
 

@@ -194,6 +194,12 @@ class ErrorCode(StrEnum):
     TICKET_BAD_SIGNATURE = "ticket_bad_signature"
     TICKET_UNKNOWN_KEY = "ticket_unknown_key"
 
+    # BundleRejected: a verification bundle that cannot be used to check tickets.
+    BUNDLE_REJECTED = "bundle_rejected"
+    BUNDLE_MALFORMED = "bundle_malformed"
+    BUNDLE_FORGED = "bundle_forged"
+    BUNDLE_STALE = "bundle_stale"
+
     # Faults of the parts around us: storage, the venue server, the bus, the relay, gates, printers.
     STORAGE_UNAVAILABLE = "storage_unavailable"
     OUTCOME_UNKNOWN = "outcome_unknown"

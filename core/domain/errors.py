@@ -33,6 +33,7 @@ The tree (HTTP status of each class in brackets; a subclass has its parent's unl
     ├── StorageBusy [503]         the database is too busy to answer in time; nothing was changed
     ├── RateLimited [429]         too many requests from this client; try again after retry_after_s
     ├── LiveUpdatesUnavailable [503]  the live-update bus cannot be reached
+    ├── BundleRejected [503]      a ticket-verification bundle is malformed, forged or too old
     ├── GateUnavailable [503]     a turnstile command did not reach the broker
     ├── GateCommandRefused [403]  a gate controller refused a command (bad MAC, expired, replayed, ...)
     ├── MailError [502]           a message was not handed to the relay (smtp_code)
@@ -63,6 +64,7 @@ from typing import ClassVar
 
 from core.domain.edge_errors import BackupError as BackupError
 from core.domain.edge_errors import BadSignature as BadSignature
+from core.domain.edge_errors import BundleRejected as BundleRejected
 from core.domain.edge_errors import GateCommandRefused as GateCommandRefused
 from core.domain.edge_errors import GateUnavailable as GateUnavailable
 from core.domain.edge_errors import InvalidTicket as InvalidTicket

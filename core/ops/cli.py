@@ -23,7 +23,7 @@ from core.db.engine import create_engine
 from core.domain.devices import Device, DeviceKind
 from core.domain.errors import ConfigError, EncoreError
 from core.domain.venues import SectionKind
-from core.ops import backup_cli, health, redis_acl, scheduler, seed
+from core.ops import backup_cli, bundle_cli, health, redis_acl, scheduler, seed
 from core.ops import keys as key_commands
 from core.security.device_keys import DeviceKey, default_ref
 from core.security.secret_store import SOURCE, resolve_secret
@@ -289,6 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     scheduler.add_parser(sub)
     health.add_parser(sub)
     backup_cli.add_parser(sub)
+    bundle_cli.add_parser(sub)
     return parser
 
 

@@ -16,6 +16,7 @@ from core.domain.checkin import ScanResult
 from core.domain.errors import (
     BackupError,
     BadSignature,
+    BundleRejected,
     ConfigError,
     Conflict,
     DeviceNotApproved,
@@ -103,6 +104,9 @@ SAMPLES: dict[type[EncoreError], Callable[[ErrorCode], EncoreError]] = {
     LiveUpdatesUnavailable: lambda c: LiveUpdatesUnavailable("Live seat updates are off.", code=c),
     GateCommandRefused: lambda c: GateCommandRefused("Gate 3 refused the command; open it by hand.", code=c),
     GateUnavailable: lambda c: GateUnavailable("Gate 3 did not get the command; open it by hand.", code=c),
+    BundleRejected: lambda c: BundleRejected(
+        "The verification bundle is too old; publish a new one.", code=c
+    ),
     MailError: lambda c: MailError("relay broke", smtp_code=None),
     MailUnavailable: lambda c: MailUnavailable("relay deferred the message", smtp_code=451),
     MailRejected: lambda c: MailRejected("relay refused the recipient", smtp_code=550),
@@ -115,7 +119,7 @@ STATUS = {
     PinLockedOut: 429, NotFound: 404, Conflict: 409, TicketRejected: 422, StorageUnavailable: 503,
     StorageBusy: 503, RateLimited: 429, RequestTooLarge: 413, ConfigError: 500, SeatsTaken: 409,
     StaffPinLockedOut: 429, SignInLockedOut: 429, SessionInvalid: 401,
-    InvalidTicket: 422, EncoreError: 500,
+    InvalidTicket: 422, BundleRejected: 503, EncoreError: 500,
 }  # fmt: skip
 
 

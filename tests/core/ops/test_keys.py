@@ -16,6 +16,7 @@ from core.security.secret_store import resolve_secret
 from core.security.server_secrets import load_gate_master
 from core.services import signing_keys
 from core.services.context import ServiceContext
+from core.tickets.bundle import open_bundle
 from tests.support import aio
 
 AT = datetime(2026, 12, 3, 21, 0, tzinfo=UTC)
@@ -80,3 +81,32 @@ def test_gate_key_stores_the_controllers_key_only(
     assert cli.main(["--config", config, "gate-key", "north/#", "--into", into]) == 2  # a bad name: refused
     assert "gate" in capsys.readouterr().err
     assert resolve_secret(into) == stored
+
+
+def test_verification_bundle_is_written_whole_and_names_its_trust_anchor(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ref = f"file:{tmp_path / 'ticket.key'}"
+    config = _config(tmp_path, sqlite_url, ticket_signing_key_ref=ref)
+    out = tmp_path / "published" / "bundle.json"
+    assert cli.main(["--config", config, "verification-bundle", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    anchor = printed.split("ENCORE_BUNDLE_SIGNERS=")[1].strip()
+    public = base64.b64decode(anchor)
+    bundle = open_bundle(out.read_bytes(), [public], datetime.now(UTC))
+    assert len(bundle.keys) == 1  # the server key, registered at its first start
+    assert resolve_secret(ref) not in printed  # the private key is never shown
+    assert [p.name for p in out.parent.iterdir()] == ["bundle.json"]  # no temporary file left behind
+
+
+@pytest.mark.postgres
+def test_verification_bundle_without_a_server_key_says_how_to_get_one(
+    pg_database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server database with no ticket_signing_key_ref (the embedded one keeps a key beside its file)."""
+    config = _config(tmp_path, pg_database_url)
+    out = tmp_path / "bundle.json"
+    status = cli.main(["--config", config, "verification-bundle", "--out", str(out)])
+    error = capsys.readouterr().err
+    assert (status, out.exists()) == (2, False)
+    assert "ticket_signing_key_ref" in error
