@@ -69,6 +69,18 @@ async def apply(admin: Redis, user: AclUser, password: str) -> None:
         await _command(admin, "ACL", "SETUSER", user.name, *user.rules, digest)
 
 
+async def save(admin: Redis) -> bool:
+    """ACL SAVE: write the users into Redis's ACL file (server-stack/redis), so a restart keeps them. False when
+    Redis has no aclfile: its users then last until it restarts."""
+    try:
+        await _command(admin, "ACL", "SAVE")
+    except ResponseError as exc:
+        if "acl file" not in str(exc).lower():
+            raise
+        return False
+    return True
+
+
 async def delete(admin: Redis, *names: str) -> int:
     """ACL DELUSER: also disconnects the users' open connections."""
     if not names:

@@ -99,6 +99,7 @@ async def redis_acl(settings: Settings, options: AclOptions | None = None) -> in
         assert device_password is not None
         await acl.apply(admin, acl.server_user(namespace, server_name), server_password)
         await acl.apply(admin, acl.device_user(namespace, device_name), device_password)
+        saved = await acl.save(admin)
     except RedisError as exc:
         # Redis errors name host and port at most, never the password.
         print(f"encore-ops: Redis refused the ACL change ({type(exc).__name__}: {exc}); check --admin-url "
@@ -113,6 +114,11 @@ async def redis_acl(settings: Settings, options: AclOptions | None = None) -> in
     print(
         f"Devices connect as redis://{device_name}@{host} with the password from {options.device_password_ref}."
     )
+    if saved:
+        print("Saved into Redis's ACL file: the users survive a restart.")
+    else:
+        print("Redis has no ACL file (aclfile), so these users last until it restarts: run this again then, or "
+              "configure one (server-stack/redis/redis.conf).")  # fmt: skip
     return 0
 
 

@@ -4,6 +4,7 @@ committed template in server-stack/ on a free port, in a folder of its own, and 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import pwd
 import shutil
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import trustme
 from sqlalchemy.engine import make_url
 
 from tests.support.probes import free_port
@@ -201,3 +203,97 @@ def backend_stats(balancer: Balancer) -> dict[str, dict[str, str]]:
 def kill_group(pid: int) -> None:
     """SIGKILL a process started in a session of its own (encore-server: uvicorn and its workers), as a crash."""
     os.killpg(pid, signal.SIGKILL)
+
+
+# --- Redis and Mosquitto, TLS only ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Broker:
+    port: int
+    ca_file: Path
+    """The CA that signed the broker's certificate (for localhost and 127.0.0.1)."""
+    folder: Path
+    daemon: Daemon
+
+
+def _tls_files(ca: trustme.CA, folder: Path, owner: str | None = None) -> dict[str, Path]:
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    files = {
+        "ca": _write(folder / "ca.pem", ca.cert_pem.bytes().decode(), owner),
+        "cert": _write(
+            folder / "cert.pem", b"".join(b.bytes() for b in cert.cert_chain_pems).decode(), owner
+        ),
+        "key": _write(folder / "key.pem", cert.private_key_pem.bytes().decode(), owner),
+    }
+    files["ca"].chmod(0o644)
+    return files
+
+
+@contextmanager
+def redis_tls(ca: trustme.CA, admin_user: str, admin_password: str) -> Iterator[Broker]:
+    """redis-server from server-stack/redis (redis.conf and users.acl): TLS only, default user off, one
+    admin user; the rest is what `encore-ops redis-acl` creates through that admin."""
+    folder = _folder("redis")
+    tls = _tls_files(ca, folder)
+    acl_file = folder / "users.acl"
+    acl_file.write_text(
+        render(
+            STACK / "redis" / "users.acl",
+            {
+                "REDIS_ADMIN_USER": admin_user,
+                "REDIS_ADMIN_PASSWORD_SHA256": hashlib.sha256(admin_password.encode()).hexdigest(),
+            },
+        )
+    )
+    port = free_port()
+    conf = render(
+        STACK / "redis" / "redis.conf",
+        {
+            "REDIS_TLS_PORT": str(port),
+            "REDIS_BIND": "127.0.0.1",
+            "REDIS_TLS_CERT": str(tls["cert"]),
+            "REDIS_TLS_KEY": str(tls["key"]),
+            "REDIS_TLS_CA": str(tls["ca"]),
+            "REDIS_ACL_FILE": str(acl_file),
+            "REDIS_DIR": str(folder),
+        },
+    )
+    config = _write(folder / "redis.conf", conf)
+    with _running("redis", [str(_which("redis-server")), str(config)], port, folder) as daemon:
+        yield Broker(port, tls["ca"], folder, daemon)
+
+
+@contextmanager
+def mosquitto_tls(ca: trustme.CA, users: Mapping[str, str], server_user: str) -> Iterator[Broker]:
+    """mosquitto from server-stack/mosquitto (mosquitto.conf and acl): TLS only, anonymous off, ``users``
+    (name -> password) in its password file, ``server_user`` the one that may send gate commands."""
+    owner = "mosquitto" if os.geteuid() == 0 else None  # as root it drops to that user, then reads its files
+    folder = _folder("mosquitto", owner)
+    tls = _tls_files(ca, folder, owner)
+    passwords = _write(folder / "passwords", "", owner)
+    for name, password in users.items():
+        subprocess.run(
+            [str(_which("mosquitto_passwd")), "-b", str(passwords), name, password],
+            check=True,
+            capture_output=True,
+        )
+    acl = _write(
+        folder / "acl", render(STACK / "mosquitto" / "acl", {"MQTT_SERVER_USER": server_user}), owner
+    )
+    port = free_port()
+    conf = render(
+        STACK / "mosquitto" / "mosquitto.conf",
+        {
+            "MOSQUITTO_PASSWORD_FILE": str(passwords),
+            "MOSQUITTO_ACL_FILE": str(acl),
+            "MOSQUITTO_TLS_PORT": str(port),
+            "MOSQUITTO_BIND": "127.0.0.1",
+            "MOSQUITTO_TLS_CA": str(tls["ca"]),
+            "MOSQUITTO_TLS_CERT": str(tls["cert"]),
+            "MOSQUITTO_TLS_KEY": str(tls["key"]),
+        },
+    )
+    config = _write(folder / "mosquitto.conf", conf, owner)
+    with _running("mosquitto", [str(_which("mosquitto")), "-c", str(config)], port, folder) as daemon:
+        yield Broker(port, tls["ca"], folder, daemon)
