@@ -33,6 +33,14 @@ FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 # Wanted, not required: without it those names fall back to a font the PDF does not embed, which prints only
 # where the viewer or printer has an Asian font of its own.
 CJK_FONT=/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+# The server stack's daemons, which tests/stack starts from server-stack/ (binary -> Debian package). Wanted,
+# not required: without them those tests skip naming this install line (under CI=true they fail).
+declare -A STACK=(
+  [pgbouncer]=pgbouncer
+  [haproxy]=haproxy
+  [redis-server]=redis-server
+  [mosquitto]=mosquitto
+)
 
 have_lib() {
   /sbin/ldconfig -p 2>/dev/null | grep -q "$1 " && return 0
@@ -47,11 +55,22 @@ done
 [ -e "$FONT" ] || missing+=(fonts-dejavu-core)
 wanted=()
 [ -e "$CJK_FONT" ] || wanted+=(fonts-droid-fallback)
+stack_missing=()
+for bin in "${!STACK[@]}"; do
+  command -v "$bin" >/dev/null || [ -x "/usr/sbin/$bin" ] || stack_missing+=("${STACK[$bin]}")
+done
+wanted+=("${stack_missing[@]}")
 [ ${#missing[@]} -eq 0 ] && [ ${#wanted[@]} -eq 0 ] && exit 0
 
 cjk_note() {
-  echo "Note: without ${wanted[*]} (Debian's name), tickets print Chinese and Japanese names with a font the"
-  echo "PDF does not embed. To embed one:  sudo apt-get install -y ${wanted[*]}"
+  if [[ " ${wanted[*]} " == *" fonts-droid-fallback "* ]]; then
+    echo "Note: without fonts-droid-fallback (Debian's name), tickets print Chinese and Japanese names with a"
+    echo "font the PDF does not embed. To embed one:  sudo apt-get install -y fonts-droid-fallback"
+  fi
+  if [ ${#stack_missing[@]} -gt 0 ]; then
+    echo "Note: the server-stack tests (tests/stack) skip without ${stack_missing[*]}."
+    echo "To run them:  sudo apt-get install -y ${stack_missing[*]}"
+  fi
 }
 if [ ${#missing[@]} -eq 0 ] && { [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; }; then
   cjk_note

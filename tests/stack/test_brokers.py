@@ -60,8 +60,7 @@ class RedisStack:
 
 @pytest.fixture(scope="module")
 def redis_stack() -> Iterator[RedisStack]:
-    if stack.missing("redis-server"):
-        pytest.skip("redis-server is not installed here (Debian: apt-get install -y redis-server)")
+    stack.require("redis-server", apt="redis-server")
     passwords = {name: secrets.token_urlsafe(16) for name in ("admin", "server", "device")}
     with stack.redis_tls(trustme.CA(), "admin", passwords["admin"]) as broker:
         made = RedisStack(broker, passwords)

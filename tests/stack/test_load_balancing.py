@@ -30,15 +30,7 @@ from tests.builders import ROOT, build_stage
 from tests.support import stack
 from tests.support.api_server import encore_server
 
-_ABSENT = stack.missing("haproxy", "pgbouncer")
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        bool(_ABSENT),
-        reason=f"{' and '.join(_ABSENT)} not installed here (Debian: apt-get install -y haproxy pgbouncer)",
-    ),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 KIOSKS = 12
 STANDING = 72
@@ -150,6 +142,7 @@ async def _wait_for(predicate, timeout_s: float, what: str) -> None:
 async def test_kiosks_sell_through_a_replica_and_a_pgbouncer_being_killed(
     pg_database_url, pg_ctx, tmp_path
 ) -> None:
+    stack.require("haproxy", "pgbouncer", apt="haproxy pgbouncer")
     stage = await build_stage(pg_ctx, rows=1, seats_per_row=4, standing=STANDING, max_per_order=PER_ORDER)
     await staff.create_staff(
         pg_ctx,

@@ -17,19 +17,14 @@ from core.db.transaction import Database
 from core.domain.errors import StorageUnavailable
 from tests.support import stack
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        bool(stack.missing("pgbouncer")),
-        reason="PgBouncer is not installed here (Debian: apt-get install -y pgbouncer)",
-    ),
-]
+pytestmark = pytest.mark.postgres
 
 PASSWORD = secrets.token_urlsafe(16)
 
 
 @pytest.fixture
 def bouncer(pg_database_url):
+    stack.require("pgbouncer", apt="pgbouncer")
     user = make_url(pg_database_url).username or "postgres"
     with stack.pgbouncer(pg_database_url, {user: PASSWORD}) as daemon:
         yield f"postgresql+asyncpg://{user}@127.0.0.1:{daemon.port}/encore"

@@ -34,6 +34,20 @@ def missing(*binaries: str) -> list[str]:
     return [name for name in binaries if _which(name) is None]
 
 
+def require(*binaries: str, apt: str) -> None:
+    """Skip the test, naming what is missing and the apt-get line (make installs them as root); under CI=true,
+    where nothing may be skipped silently, fail instead."""
+    import pytest  # only for tests; the rest of this module is plain
+
+    absent = missing(*binaries)
+    if not absent:
+        return
+    reason = f"{' and '.join(absent)} not installed here (Debian: apt-get install -y {apt})"
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{reason}. Under CI=true a missing server fails the run.", pytrace=False)
+    pytest.skip(reason)
+
+
 def _which(name: str) -> str | None:
     # Debian puts haproxy, pgbouncer and mosquitto in /usr/sbin, which a non-root PATH may lack.
     return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/sbin")
