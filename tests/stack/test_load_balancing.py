@@ -9,6 +9,8 @@ import asyncio
 import secrets
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -132,6 +134,21 @@ async def _approved_kiosks(ctx, folder) -> list[str]:
     return refs
 
 
+def _start_together(exits: ExitStack, servers: list) -> list:
+    """Enter the servers' context managers at once (each waits for its own start-up), each one's exit kept."""
+    with ThreadPoolExecutor(len(servers)) as pool:
+        futures = [pool.submit(server.__enter__) for server in servers]
+    started = []
+    for server, future in zip(servers, futures, strict=True):
+        if future.exception() is None:
+            exits.push(server.__exit__)
+            started.append(future.result())
+    for future in futures:
+        if future.exception() is not None:
+            raise future.exception()
+    return started
+
+
 async def _wait_for(predicate, timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not predicate():
@@ -177,10 +194,14 @@ async def test_kiosks_sell_through_a_replica_and_a_pgbouncer_being_killed(
             "ENCORE_TEST_DB_PASSWORD": DB_PASSWORD,
             "ENCORE_SERVER_RATE_LIMITS": "enrol=1000/60,challenge=1000/60,pin=1000/60",
         }
-        with (
-            encore_server("", tmp_path / "one", extra_env=env, ca=ca, **shared) as one,
-            encore_server("", tmp_path / "two", extra_env=env, ca=ca, **shared) as two,
-        ):
+        with ExitStack() as replicas:
+            one, two = _start_together(
+                replicas,
+                [
+                    encore_server("", tmp_path / name, extra_env=env, ca=ca, **shared)
+                    for name in ("one", "two")
+                ],
+            )
             backends = [one.url.replace("https://localhost", "127.0.0.1")]
             backends.append(two.url.replace("https://localhost", "127.0.0.1"))
             pem = b"".join(b.bytes() for b in (*frontend.cert_chain_pems, frontend.private_key_pem))
