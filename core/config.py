@@ -99,6 +99,23 @@ class Settings:
     backup_dir: str = ""
     """Where `encore-ops backup` and the scheduler's nightly backup write. Empty: a backups folder in the user
     data directory."""
+    offsite_url: str = ""
+    """S3-compatible object storage for off-site copies of the logical backups (`encore-ops backup --offsite`),
+    e.g. https://s3.eu-central-1.amazonaws.com. Empty: no off-site copies."""
+    offsite_bucket: str = ""
+    offsite_prefix: str = "encore/"
+    """Where in the bucket the copies go (object names are this plus the backup's file name)."""
+    offsite_region: str = "us-east-1"
+    offsite_access_key_ref: str = ""
+    """Secret-store reference for the object store's access key id."""
+    offsite_secret_key_ref: str = ""
+    """Secret-store reference for the object store's secret access key."""
+    offsite_key_ref: str = ""
+    """Secret-store reference for the key that seals each copy (AES-256-GCM) before it leaves the machine:
+    32 random bytes in base64 (openssl rand -base64 32). Keep a copy of it away from the venue: without it
+    no off-site backup can be opened."""
+    offsite_ca_file: str = ""
+    """Extra CA certificates (PEM) for the object store, e.g. a private S3 service's CA. Empty: system CAs."""
     kiosk_mode: str = "sales"
     """What the kiosk app shows: sales (buyers) or door (check-in)."""
     payment_terminal: str = "auto"
@@ -216,6 +233,9 @@ _REF_FIELDS = (
     "ticket_signing_key_ref",
     "gate_key_ref",
     "google_client_secret_ref",
+    "offsite_access_key_ref",
+    "offsite_secret_key_ref",
+    "offsite_key_ref",
 )
 _SMTP_SECURITY = ("starttls", "tls", "none")
 _KIOSK_MODES = ("sales", "door")

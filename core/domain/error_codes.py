@@ -234,4 +234,6 @@ class ErrorCode(StrEnum):
     BACKUP_DAMAGED = "backup_damaged"
     BACKUP_MISMATCH = "backup_mismatch"
     BACKUP_TOOL_FAILED = "backup_tool_failed"
+    BACKUP_KEY_WRONG = "backup_key_wrong"
+    BACKUP_OFFSITE_FAILED = "backup_offsite_failed"
     RESTORE_TARGET_NOT_EMPTY = "restore_target_not_empty"

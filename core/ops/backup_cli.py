@@ -1,14 +1,18 @@
-"""`encore-ops backup`, `restore FILE` and `verify-backup FILE` (the work is in core.ops.backup)."""
+"""`encore-ops backup [--offsite]`, `restore FILE [--from-offsite]` and `verify-backup FILE [--from-offsite]` (the
+work is in core.ops.backup and core.ops.offsite)."""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from core.config import Settings
-from core.ops import backup
+from core.ops import backup, offsite
 
 
 def add_parser(sub: Any) -> None:
@@ -16,18 +20,42 @@ def add_parser(sub: Any) -> None:
         "backup", help="take a logical backup (pg_dump, or SQLite's online backup) with a manifest"
     )
     take.add_argument("--to", type=Path, metavar="DIR", help="folder (default: backup_dir from the settings)")
+    take.add_argument(
+        "--offsite", action="store_true", help="also seal it and put it on the off-site object store"
+    )
     take.set_defaults(bind=_bind_backup)
     restore = sub.add_parser("restore", help="restore a backup into the configured (empty) database")
-    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument(
+        "file", metavar="FILE", help="a backup file, or with --from-offsite its name or 'latest'"
+    )
     restore.add_argument(
         "--force", action="store_true", help="replace the content of a database that has tables"
     )
+    restore.add_argument("--from-offsite", action="store_true", help=_FROM_OFFSITE)
     restore.set_defaults(bind=_bind_restore)
     verify = sub.add_parser(
         "verify-backup", help="restore into a scratch database and compare with the manifest"
     )
-    verify.add_argument("file", type=Path, metavar="FILE")
+    verify.add_argument(
+        "file", metavar="FILE", help="a backup file, or with --from-offsite its name or 'latest'"
+    )
+    verify.add_argument("--from-offsite", action="store_true", help=_FROM_OFFSITE)
     verify.set_defaults(bind=_bind_verify)
+
+
+_FROM_OFFSITE = "fetch FILE from the off-site object store and open it with the off-site key first"
+
+
+@asynccontextmanager
+async def _local(settings: Settings, args: argparse.Namespace) -> AsyncIterator[Path]:
+    """The backup FILE names: the file itself, or fetched from off-site into a scratch folder for the while."""
+    if not args.from_offsite:
+        yield Path(args.file)
+        return
+    with tempfile.TemporaryDirectory(prefix="encore-fetched-") as scratch:
+        dump = await offsite.fetch(settings, args.file, Path(scratch))
+        print(f"Fetched {dump.name} from off-site; it opened under the key and matches its manifest.")
+        yield dump
 
 
 def _summary(manifest: backup.Manifest) -> str:
@@ -39,6 +67,8 @@ def _bind_backup(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         dump = await backup.take(settings, args.to or backup.backup_dir(settings), datetime.now(UTC))
         print(f"Backup written to {dump} ({_summary(backup.Manifest.read(dump))}).")
+        if args.offsite:
+            print(f"Sealed and copied off-site to {await offsite.upload(settings, dump)}.")
         return 0
 
     return command
@@ -46,7 +76,8 @@ def _bind_backup(args: argparse.Namespace) -> Any:
 
 def _bind_restore(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
-        manifest = await backup.restore(settings, args.file, force=args.force)
+        async with _local(settings, args) as dump:
+            manifest = await backup.restore(settings, dump, force=args.force)
         print(f"Restored {args.file} ({_summary(manifest)}).")
         if manifest.kind == "postgresql":
             print(
@@ -59,7 +90,8 @@ def _bind_restore(args: argparse.Namespace) -> Any:
 
 def _bind_verify(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
-        manifest = await backup.verify(settings, args.file)
+        async with _local(settings, args) as dump:
+            manifest = await backup.verify(settings, dump)
         print(f"{args.file} restores to what was backed up: {_summary(manifest)}.")
         return 0
 

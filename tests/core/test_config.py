@@ -427,6 +427,7 @@ def test_settings_hold_no_secret_values(monkeypatch: pytest.MonkeyPatch) -> None
         "mqtt_password_ref",
         "smtp_password_ref",
         "google_client_secret_ref",
+        "offsite_secret_key_ref",
     }
 
 
