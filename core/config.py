@@ -70,6 +70,9 @@ class Settings:
     mqtt_url: str = ""
     """Broker for turnstiles and device health, mqtt://host:1883 or mqtts://host:8883. Empty: no MQTT."""
     mqtt_password_ref: str = ""
+    broker_ca_file: str = ""
+    """A venue CA (PEM) that the TLS certificates of Redis (rediss:// or redis_tls) and the MQTT broker
+    (mqtts://) are checked against, as server-stack's brokers use. Empty: the system CAs."""
     """Secret-store reference for the MQTT password (the user name goes in the URL). Never the password."""
     gate_open_enabled: bool = False
     """Send an open command to the turnstile after ADMIT (off: door staff open gates by hand)."""

@@ -313,7 +313,12 @@ class RemoteClient:
                 namespace = (
                     self._settings.redis_namespace or self._namespace
                 )  # the server says, unless pinned
-                self._bus = RedisBus(url, tls=self._settings.redis_tls, namespace=namespace)
+                self._bus = RedisBus(
+                    url,
+                    tls=self._settings.redis_tls,
+                    namespace=namespace,
+                    ca_file=self._settings.broker_ca_file,
+                )
             else:
                 self._bus = PausedBus()
         return self._bus

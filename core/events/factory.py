@@ -21,7 +21,9 @@ async def open_bus(settings: Settings) -> EventBus:
         from core.events.redis_bus import RedisBus  # redis only when configured: embedded mode starts faster
 
         namespace = settings.redis_namespace or DEFAULT_REDIS_NAMESPACE
-        bus = RedisBus(settings.redis_url, tls=settings.redis_tls, namespace=namespace)
+        bus = RedisBus(
+            settings.redis_url, tls=settings.redis_tls, namespace=namespace, ca_file=settings.broker_ca_file
+        )
         if not await bus.ping():
             log.warning("Redis is not reachable; live updates are paused until it is")
         return bus

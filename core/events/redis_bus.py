@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -71,16 +72,19 @@ class RedisBus:
         tls: bool = False,
         tuning: RedisTuning | None = None,
         namespace: str = DEFAULT_REDIS_NAMESPACE,
+        ca_file: str = "",
     ) -> None:
+        """``ca_file``: the CA Redis's TLS certificate is checked against (settings.broker_ca_file); empty: the
+        system CAs."""
         self._tuning = tuning or RedisTuning()
         self.namespace = namespace
         url = _with_tls(url, tls)
         # Commands retry once: after a Redis restart the first use of a pooled connection fails on the stale
         # socket. The outer asyncio.timeout still bounds the whole publish.
-        self._redis = _client(url, self._tuning, retries=1)
+        self._redis = _client(url, self._tuning, retries=1, ca_file=ca_file)
         # Pub/sub does not retry: redis-py would reconnect and re-subscribe silently, and a subscriber would
         # miss the events of the gap without being told to resync. _RedisSubscription does the reconnecting.
-        self._pubsub_redis = _client(url, self._tuning, retries=0)
+        self._pubsub_redis = _client(url, self._tuning, retries=0, ca_file=ca_file)
         self._script = self._redis.register_script(_PUBLISH_LUA)
         self._subscriptions: set[_RedisSubscription] = set()
         self._failing = 0
@@ -322,13 +326,19 @@ async def _close_quietly(pubsub: PubSub) -> None:
         log.debug("closing a Redis pub/sub connection failed: %s", _describe(exc))
 
 
-def _client(url: str, tuning: RedisTuning, *, retries: int) -> Redis:
+def _client(url: str, tuning: RedisTuning, *, retries: int, ca_file: str = "") -> Redis:
     return Redis.from_url(
         url,
         socket_connect_timeout=tuning.connect_timeout,
         socket_timeout=tuning.read_poll + 1.0,
         retry=Retry(NoBackoff(), retries),
+        **tls_options(url, ca_file),
     )
+
+
+def tls_options(url: str, ca_file: str) -> dict[str, Any]:
+    """redis-py's CA option for a TLS URL; a plain connection takes no TLS option at all."""
+    return {"ssl_ca_certs": ca_file} if ca_file and url.startswith("rediss://") else {}
 
 
 def _with_tls(url: str, tls: bool) -> str:

@@ -84,5 +84,6 @@ def open_reporter(
         password=password,
         clock=clock,
         timeout=REPORT_TIMEOUT_S,
+        ca_file=settings.broker_ca_file,
     )
     return HealthReporter(client, device_id, timeout=REPORT_TIMEOUT_S)

@@ -47,6 +47,7 @@ class MqttGate:
         timeout: float = 2.0,
         tls_context: ssl.SSLContext | None = None,
         commands: GateCommandSigner | None = None,
+        ca_file: str = "",
     ) -> None:
         parts = urlsplit(mqtt_url)
         if parts.scheme not in {"mqtt", "mqtts"} or not parts.hostname:
@@ -56,7 +57,9 @@ class MqttGate:
         if not client_id:
             raise ValueError("client_id must not be empty: the broker tells clients apart by it")
         self._host = parts.hostname
-        self._tls = tls_context or (ssl.create_default_context() if parts.scheme == "mqtts" else None)
+        # mqtts: the broker's certificate checked against ca_file (settings.broker_ca_file), else the system CAs.
+        secure = parts.scheme == "mqtts"
+        self._tls = tls_context or (ssl.create_default_context(cafile=ca_file or None) if secure else None)
         self._port = parts.port or (8883 if self._tls else 1883)
         self._username = unquote(parts.username) if parts.username else None
         self._password = password

@@ -17,6 +17,7 @@ from core.db.engine import create_engine
 from core.db.transaction import Database
 from core.domain.errors import ConfigError, StorageUnavailable
 from core.events import acl
+from core.events.redis_bus import tls_options
 from core.security.secret_store import resolve_secret
 from core.services.context import namespace_of
 
@@ -92,7 +93,13 @@ async def redis_acl(settings: Settings, options: AclOptions | None = None) -> in
     if server_name == device_name:
         raise ConfigError(SOURCE, "--device-user", f"must differ from the server's user ({server_name})")
     admin_url = options.admin_url or _without_user(settings.redis_url)
-    admin = Redis.from_url(admin_url, password=admin_password, socket_connect_timeout=5, socket_timeout=10)
+    admin = Redis.from_url(
+        admin_url,
+        password=admin_password,
+        socket_connect_timeout=5,
+        socket_timeout=10,
+        **tls_options(admin_url, settings.broker_ca_file),
+    )
     try:
         # Both references are non-empty, and resolve_secret never returns an empty value for one.
         assert server_password is not None

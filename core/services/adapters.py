@@ -54,4 +54,5 @@ async def open_gate(settings: Settings, *, client_id: str, clock: Clock | None =
         password=password,
         clock=clock,
         commands=GateCommandSigner(master, clock),
+        ca_file=settings.broker_ca_file,
     )

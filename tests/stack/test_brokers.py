@@ -6,6 +6,7 @@ who may, arriving)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import secrets
 import ssl
 import uuid
@@ -22,14 +23,19 @@ from redis.backoff import NoBackoff
 from redis.exceptions import AuthenticationError, NoPermissionError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from core.config import Settings
 from core.domain.clock import SystemClock
-from core.domain.ids import ConcertId
+from core.domain.events import PlaceChange, PlacesChanged
+from core.domain.ids import CategoryId, ConcertId, DeviceId, PlaceId
+from core.domain.places import PlaceState
 from core.events import acl
+from core.events.factory import open_bus
 from core.events.protocol import channel
-from core.events.redis_bus import _PUBLISH_LUA, seq_key
+from core.events.redis_bus import _PUBLISH_LUA, RedisBus, seq_key
 from core.iot.gate_commands import GateCommandSigner, GateCommandVerifier, derive_gate_key
 from core.iot.mqtt import MqttGate
 from core.iot.protocol import device_health_topic, gate_open_topic
+from core.services.adapters import open_gate
 from tests.support import stack
 
 NAMESPACE = "venue1"
@@ -110,6 +116,49 @@ async def test_redis_a_device_subscribes_but_cannot_publish_a_seat_event(redis_s
         await server.aclose()
 
 
+async def test_redis_cores_own_bus_publishes_and_subscribes_over_tls_with_the_venue_ca(redis_stack) -> None:
+    """The server's and a device's RedisBus as open_bus builds them from settings (rediss, broker_ca_file)."""
+
+    async def bus(user: str) -> RedisBus:
+        settings = Settings(
+            redis_url=f"rediss://{user}:{redis_stack.passwords[user]}@127.0.0.1:{redis_stack.broker.port}/0",
+            redis_namespace=NAMESPACE,
+            broker_ca_file=str(redis_stack.broker.ca_file),
+        )
+        made = await open_bus(settings)
+        assert isinstance(made, RedisBus)
+        return made
+
+    server, device = await bus("server"), await bus("device")
+    event = PlacesChanged(
+        concert_id=CONCERT,
+        changes=(PlaceChange(PlaceId(1), PlaceState.SOLD),),
+        availability_delta={CategoryId(1): -1},
+        origin_device=DeviceId(7),
+    )
+    try:
+        async with device.subscribe(CONCERT) as messages:
+            sent = await server.publish(event)
+            assert sent.seq >= 1
+            async with asyncio.timeout(2):
+                assert await anext(messages) == sent
+    finally:
+        await device.close()
+        await server.close()
+
+
+async def test_redis_control_without_the_venue_ca_the_broker_is_not_trusted(redis_stack) -> None:
+    user = "device"
+    url = f"rediss://{user}:{redis_stack.passwords[user]}@127.0.0.1:{redis_stack.broker.port}/0"
+    untrusting, trusting = RedisBus(url), RedisBus(url, ca_file=str(redis_stack.broker.ca_file))
+    try:
+        assert not await untrusting.ping()
+        assert await trusting.ping()
+    finally:
+        await untrusting.close()
+        await trusting.close()
+
+
 async def test_redis_refuses_anonymous_and_wrong_passwords(redis_stack) -> None:
     anonymous = redis_stack.client(None)
     wrong = redis_stack.client("device", "not-the-password")
@@ -174,7 +223,7 @@ class MqttStack:
             f"mqtts://{user}@127.0.0.1:{self.broker.port}",
             client_id=f"test-{user}-{uuid.uuid4().hex[:8]}",
             password=self.passwords[user],
-            tls_context=self.context(),
+            ca_file=str(self.broker.ca_file),  # as settings.broker_ca_file gives it
             **kwargs,  # type: ignore[arg-type]
         )
 
@@ -210,7 +259,7 @@ async def _hearing(client: aiomqtt.Client, topic: str) -> AsyncIterator[list[aio
             await asyncio.gather(task, return_exceptions=True)
 
 
-async def test_mqtt_only_the_server_sends_gate_commands(mqtt_stack) -> None:
+async def test_mqtt_only_the_server_sends_gate_commands(mqtt_stack, monkeypatch) -> None:
     clock = SystemClock()
     verifier = GateCommandVerifier(derive_gate_key(MASTER, GATE), GATE, clock)
     async with _hearing(mqtt_stack.client(GATE), gate_open_topic(GATE)) as heard:
@@ -220,8 +269,20 @@ async def test_mqtt_only_the_server_sends_gate_commands(mqtt_stack) -> None:
             await device.publish(gate_open_topic(GATE), forged, qos=1)
         await asyncio.sleep(0.5)
         assert heard == []
-        # Control: the server's command arrives, and the turnstile obeys it.
-        async with mqtt_stack.gate(SERVER, commands=GateCommandSigner(MASTER, clock)) as server:
+        # Control: the server's command arrives, and the turnstile obeys it. The server's link as it opens it
+        # from its settings: mqtts with the venue CA, its password and the gate master from the secret store.
+        monkeypatch.setenv("ENCORE_TEST_MQTT_PASSWORD", mqtt_stack.passwords[SERVER])
+        monkeypatch.setenv("ENCORE_TEST_GATE_MASTER", base64.b64encode(MASTER).decode())
+        settings = Settings(
+            mqtt_url=f"mqtts://{SERVER}@127.0.0.1:{mqtt_stack.broker.port}",
+            mqtt_password_ref="env:ENCORE_TEST_MQTT_PASSWORD",
+            broker_ca_file=str(mqtt_stack.broker.ca_file),
+            gate_open_enabled=True,
+            gate_key_ref="env:ENCORE_TEST_GATE_MASTER",
+        )
+        server = await open_gate(settings, client_id=f"test-server-{uuid.uuid4().hex[:8]}", clock=clock)
+        assert server is not None
+        async with server:
             await server.open(GATE, ticket_serial="K7P2XQ9MABCD")
     assert len(heard) == 1
     assert verifier.accept(heard[0].payload).ticket == "K7P2XQ9MABCD"
