@@ -71,10 +71,17 @@ async def test_encore_runs_behind_pgbouncer_in_transaction_pooling(bouncer) -> N
     async def timeouts(conn):
         return [await conn.scalar(text(f"SHOW {name}")) for name in ("statement_timeout", "lock_timeout")]
 
+    async def prepared(conn):
+        # Reading it prepares one statement itself; the 300 transactions' were DEALLOCATEd as each ended.
+        return await conn.scalar(
+            text("SELECT count(*) FROM pg_prepared_statements WHERE name <> :n"), {"n": ""}
+        )
+
     engine = create_engine(bouncer, password=PASSWORD, pooler="pgbouncer")
     try:
         # Set by PgBouncer's connect_query, as Encore cannot send them through it.
         assert await Database(engine).read(timeouts) == ["5s", "2500ms"]
+        assert await Database(engine).read(prepared) <= 1
     finally:
         await engine.dispose()
 
