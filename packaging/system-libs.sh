@@ -40,6 +40,8 @@ declare -A STACK=(
   [haproxy]=haproxy
   [redis-server]=redis-server
   [mosquitto]=mosquitto
+  # The point-in-time drill (tests/stack/test_pitr_drill.py); it also needs a PostgreSQL server's binaries.
+  [pgbackrest]=pgbackrest
 )
 
 have_lib() {

@@ -103,6 +103,6 @@ def drill_cluster() -> Iterator[Drill]:
                 print(cluster.log())  # shown by pytest with the failure
                 raise
             finally:
-                cluster.stop()
+                cluster.stop(discard=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -195,3 +195,21 @@ async def test_offsite_settings_that_cannot_work_are_named(
         await offsite.fetch(replace(offsite_settings, **changes), "latest", tmp_path)
     assert refused.value.key == key
     assert "sixteen" not in str(refused.value)
+
+
+async def test_the_nightly_backup_goes_off_site_when_configured(
+    sqlite_url, clock, tmp_path, offsite_settings, store
+) -> None:
+    from core.ops import nightly_backup
+    from core.services.context import ServiceContext
+
+    await _sold(sqlite_url, clock, orders=1)
+    settings = replace(offsite_settings, database_url=sqlite_url)
+    async with ServiceContext.open(settings, clock=clock) as ctx:
+        assert await nightly_backup.run(ctx, tmp_path / "nightly") is True
+    [dump] = (tmp_path / "nightly").glob("encore-*.sqlite3")
+    assert sorted(_objects(store, settings)) == sorted(
+        f"{settings.offsite_prefix}{n}.sealed" for n in (dump.name, backup.manifest_path(dump).name)
+    )
+    fetched = await offsite.fetch(settings, offsite.LATEST, tmp_path)
+    assert fetched.read_bytes() == dump.read_bytes()
