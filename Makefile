@@ -12,7 +12,7 @@ STAMP := $(VENV)/.encore-installed
 PYTEST_ARGS ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help venv syslibs test bench lint run admin screenshots clean distclean
+.PHONY: help venv syslibs tools test bench lint run admin screenshots clean distclean
 
 help:
 	@echo "make test    install into .venv if needed, run the tests (PYTEST_ARGS='...' to pass options)"
@@ -57,7 +57,19 @@ $(STAMP): pyproject.toml | $(BIN)/pip
 	@touch $@
 	@echo "Installed."
 
-test: venv
+# Checkers with dependencies of their own (checkov) live in a second virtualenv, made when their list changes.
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.encore-installed
+
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): packaging/tools-requirements.txt | $(BIN)/pip
+	@echo "Installing the checkers (checkov) into $(TOOLS) ..."
+	@rm -rf $(TOOLS) && $(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/python -m pip --disable-pip-version-check install --quiet --progress-bar off -r packaging/tools-requirements.txt
+	@touch $@
+
+test: venv tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: venv
@@ -98,7 +110,7 @@ screenshots: venv
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench .test-servers build dist *.egg-info
-	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . \( -path ./$(VENV) -o -path ./$(TOOLS) \) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TOOLS)

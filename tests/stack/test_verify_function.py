@@ -8,6 +8,7 @@ import base64
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -281,3 +282,58 @@ def test_as_a_lambda_behind_a_function_url_or_api_gateway(lambda_handler: Any, s
     bad = lambda_handler(_v2("POST", "%%%", isBase64Encoded=True), None)
     assert (bad["statusCode"], json.loads(bad["body"])["error"]) == (400, "invalid_input")
     assert lambda_handler(_v2("DELETE"), None)["statusCode"] == 405
+
+
+@pytest.fixture
+def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's S3 in server mode: the bucket the venue server publishes the bundle into, as on AWS."""
+    server_module = pytest.importorskip(
+        "moto.moto_server.threaded_moto_server", reason="moto[server] missing"
+    )
+    port = free_port()
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    for key, value in {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@pytest.mark.postgres
+def test_as_a_lambda_reading_the_bundle_from_the_bucket(
+    lambda_handler: Any, sold: Sold, s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the Terraform module deploys: ENCORE_BUNDLE_URL=s3://<backup bucket>/verification/bundle.json."""
+    import boto3
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(
+        Bucket="encore-backups", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+    )
+    monkeypatch.setenv("ENCORE_BUNDLE_URL", "s3://encore-backups/verification/bundle.json")
+    missing = lambda_handler(_v2("POST", sold.genuine), None)
+    assert (missing["statusCode"], json.loads(missing["body"])["error"]) == (503, "bundle_unreachable")
+    s3.put_object(Bucket="encore-backups", Key="verification/bundle.json", Body=sold.bundle)
+    reply = lambda_handler(_v2("POST", sold.genuine), None)
+    assert (reply["statusCode"], json.loads(reply["body"])["reason"]) == (200, "genuine")
+
+
+def test_the_knative_service_sets_what_the_function_reads() -> None:
+    import yaml
+
+    service = yaml.safe_load((FUNCTION / "knative-service.yaml").read_text())
+    assert (service["apiVersion"], service["kind"]) == ("serving.knative.dev/v1", "Service")
+    container = service["spec"]["template"]["spec"]["containers"][0]
+    names = {e["name"] for e in container["env"]}
+    read = set(re.findall(r'"(ENCORE_BUNDLE_[A-Z_]+)"', (FUNCTION / "verifier.py").read_text()))
+    assert read == {"ENCORE_BUNDLE_URL", "ENCORE_BUNDLE_SIGNERS", "ENCORE_BUNDLE_REFRESH_S"}
+    assert names == read
+    assert container["securityContext"]["runAsNonRoot"] is True

@@ -2,7 +2,7 @@
 
 Stateless: it judges a ticket from the verification bundle the venue server publishes (trusted public keys, void
 list, upcoming concerts; signed by the server, with a maximum age), read from ``ENCORE_BUNDLE_URL`` (a path,
-``file://``, or ``https://`` such as the off-site bucket's object) and trusted only if signed by a key in
+``file://``, ``s3://bucket/key`` on AWS, or ``https://``) and trusted only if signed by a key in
 ``ENCORE_BUNDLE_SIGNERS`` (base64 raw Ed25519 public keys, comma-separated: two during a key rotation). The bundle
 is read again after ``ENCORE_BUNDLE_REFRESH_S`` seconds (default 60). main.py (Cloud Run functions / Knative,
 functions-framework) and lambda_function.py (AWS Lambda) are thin adapters over ``Verifier.handle``.
@@ -46,6 +46,10 @@ def _problem(status: int, code: str, message: str) -> Answer:
     return Answer(status, {"error": code, "message": message})
 
 
+class BundleUnreachable(Exception):
+    """The published bundle could not be read (file missing, HTTP or S3 failure): no verdict without it."""
+
+
 class ConfigProblem(Exception):
     """The function is set up wrong (no bundle address, no signer key): said on every request."""
 
@@ -73,11 +77,19 @@ def _fetch(url: str) -> bytes:
         path = Path(urllib.parse.unquote(parsed.path) if parsed.scheme else url)
         with path.open("rb") as file:
             return file.read(MAX_BUNDLE_BYTES + 1)
-    if parsed.scheme not in ("https", "http"):
-        raise ConfigProblem(f"ENCORE_BUNDLE_URL: {parsed.scheme}: is not a path, file: or https: address")
-    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as reply:
-        data: bytes = reply.read(MAX_BUNDLE_BYTES + 1)
+    if parsed.scheme == "s3":  # on AWS Lambda: the bucket the venue server publishes into (boto3 is there)
+        import boto3  # type: ignore[import-not-found, unused-ignore]
+
+        got = boto3.client("s3").get_object(Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))
+        data: bytes = got["Body"].read(MAX_BUNDLE_BYTES + 1)
         return data
+    if parsed.scheme not in ("https", "http"):
+        raise ConfigProblem(
+            f"ENCORE_BUNDLE_URL: {parsed.scheme}: is not a path, file:, s3: or https: address"
+        )
+    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as reply:
+        body: bytes = reply.read(MAX_BUNDLE_BYTES + 1)
+        return body
 
 
 class Verifier:
@@ -117,7 +129,13 @@ class Verifier:
             kept = self._bundle
             if kept is None or time.monotonic() - self._read_at >= self._refresh_s or now > kept.expires_at:
                 self._bundle = None
-                kept = open_bundle(self._fetch(self._url), self._signers, now)
+                try:
+                    data = self._fetch(self._url)
+                except ConfigProblem:
+                    raise
+                except Exception as exc:  # any transport's failure (file, HTTP, S3) means the same here
+                    raise BundleUnreachable(type(exc).__name__) from exc
+                kept = open_bundle(data, self._signers, now)
                 self._bundle, self._read_at = kept, time.monotonic()
             return kept
 
@@ -134,12 +152,10 @@ class Verifier:
             bundle = self.bundle()
         except BundleRejected as exc:
             return _problem(503, exc.code, exc.message)
-        except (OSError, ValueError) as exc:
-            return _problem(
-                503,
-                "bundle_unreachable",
-                f"The verification bundle could not be read ({type(exc).__name__}).",
-            )
+        except BundleUnreachable as exc:
+            return _problem(503, "bundle_unreachable", f"The verification bundle could not be read ({exc}).")
+        except ConfigProblem as exc:
+            return _problem(500, "config_invalid", str(exc))
         verdict = judge_ticket(bundle, text).to_json()
         verdict["bundle_issued_at"] = bundle.issued_at.isoformat().replace("+00:00", "Z")
         return Answer(200, verdict)
