@@ -37,9 +37,10 @@ BENCHMARKS = (
     "kiosk_app",
     "api_flash_sale",
 )
-EXTRA = ("api_framework", "place_indexes")
+EXTRA = ("api_framework", "place_indexes", "pgbouncer_holds")
 """Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes; the
-index sets and fillfactors of places (migrations 0010, 0013), about 4 minutes."""
+index sets and fillfactors of places (migrations 0010, 0013), about 4 minutes; holds straight to PostgreSQL
+and through PgBouncer (issue 13), about 20 seconds."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
