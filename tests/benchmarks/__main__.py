@@ -36,6 +36,7 @@ BENCHMARKS = (
     "kiosk_print_stall",
     "kiosk_app",
     "api_flash_sale",
+    "verify_function",
 )
 EXTRA = ("api_framework", "place_indexes", "pgbouncer_holds")
 """Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes; the
