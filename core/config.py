@@ -397,6 +397,12 @@ def _validate_database(s: Settings, source: str) -> None:
             "database_pooler",
             "must be empty (a direct connection) or pgbouncer (transaction pooling)",
         )
+    if s.database_pooler and not s.database_url.startswith("postgresql"):
+        raise ConfigError(
+            source,
+            "database_pooler",
+            "is for PostgreSQL: set database_url to the pooler's postgresql+asyncpg:// URL",
+        )
 
 
 def _validate(s: Settings, source: str) -> None:

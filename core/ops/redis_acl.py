@@ -132,7 +132,12 @@ async def redis_acl(settings: Settings, options: AclOptions | None = None) -> in
 async def _database_namespace(settings: Settings) -> str:
     password = await asyncio.to_thread(resolve_secret, settings.database_password_ref)
     db = Database(
-        create_engine(settings.resolved_database_url(), password=password, tls=settings.database_tls)
+        create_engine(
+            settings.resolved_database_url(),
+            password=password,
+            tls=settings.database_tls,
+            pooler=settings.database_pooler,
+        )
     )
     try:
         instance = await db.read(lambda conn: site_db.get(conn, site_db.INSTANCE))

@@ -167,6 +167,7 @@ def test_wrong_type_in_file(tmp_path: Path, line: str, key: str, problem: str) -
         ("redis_url = 'http://cache:6379'", "redis_url", "must start with redis://"),
         ("database_pool_size = 0", "database_pool_size", "at least 1"),
         ("database_pooler = 'pgpool'", "database_pooler", "or pgbouncer"),
+        ("database_pooler = 'pgbouncer'", "database_pooler", "is for PostgreSQL"),
         ("statement_timeout_s = 0", "statement_timeout_s", "more than 0"),
         ("live_resync_s = -1", "live_resync_s", "more than 0"),
         ("server_cert_sha256 = 'AB:CD'", "server_cert_sha256", "64 hex digits"),
