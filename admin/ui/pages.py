@@ -6,12 +6,16 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from admin.ui.audit_page import AuditPage
 from admin.ui.concerts_page import ConcertsPage
 from admin.ui.devices_page import DevicesPage
+from admin.ui.exports_page import ExportsPage
 from admin.ui.staff_page import StaffPage
 from admin.ui.venues_page import VenuesPage
+from admin.viewmodels.audit_log import AuditLogViewModel
 from admin.viewmodels.concerts import ConcertsViewModel
 from admin.viewmodels.devices import DevicesViewModel
+from admin.viewmodels.exports import ExportsViewModel
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.staff import StaffViewModel
 from admin.viewmodels.venues import VenuesViewModel
@@ -24,4 +28,6 @@ def page_builders(session: StaffSession) -> dict[ScreenKey, Callable[[], QWidget
         ScreenKey.VENUES: lambda: VenuesPage(VenuesViewModel(session)),
         ScreenKey.STAFF: lambda: StaffPage(StaffViewModel(session)),
         ScreenKey.DEVICES: lambda: DevicesPage(DevicesViewModel(session)),
+        ScreenKey.AUDIT: lambda: AuditPage(AuditLogViewModel(session)),
+        ScreenKey.EXPORTS: lambda: ExportsPage(ExportsViewModel(session)),
     }

@@ -1,0 +1,357 @@
+"""The "Audit log" and "Exports" screens through a real encore-server on PostgreSQL (offscreen Qt).
+
+An admin makes changes with the other screens' view-models (venue, staff, device approval, putting a concert on
+sale; the concert itself through the same session) and finds an audit entry for each on the Audit log screen,
+filtered by person, action and day. A concert's tickets export re-reads to the database's numbers; a large
+export's progress bar moves through intermediate values while Qt keeps running, and Cancel leaves no file. The
+sales report PDF is saved from the screen. Box office is refused by the server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from sqlalchemy import func, insert, select
+
+from admin.ui.audit_page import AuditPage
+from admin.ui.exports_page import ExportsPage
+from admin.viewmodels.audit_log import AuditLogViewModel
+from admin.viewmodels.concerts import ConcertsViewModel
+from admin.viewmodels.devices import DevicesViewModel
+from admin.viewmodels.exports import ExportsViewModel
+from admin.viewmodels.staff import NewStaffForm, StaffViewModel
+from admin.viewmodels.venues import VenuesViewModel
+from core.client.staff_remote import RemoteStaffClient
+from core.config import Settings
+from core.db.tables import audit_log, tickets
+from core.domain.clock import SystemClock
+from core.domain.concert_bodies import ConcertDetails
+from core.domain.concert_spec import NewCategory
+from core.domain.devices import DeviceKind
+from core.domain.errors import NotAllowed
+from core.domain.payments import SimulatedCard
+from core.domain.places import PlaceState
+from core.domain.plan_spec import GridSection
+from core.domain.reports import AuditQuery, ExportKind
+from core.domain.staff import Role
+from core.domain.venues import SectionKind
+from core.ops import seed
+from tests.support.context import open_context
+from tests.support.kiosk_server import RemoteVenue, remote_venue
+
+BULK_ENTRIES = 6000
+"""Audit entries added for the large export: six batches of the server's 1,000 rows."""
+
+
+def _today() -> date:
+    """This desktop's day, as the screen's date fields count days."""
+    return datetime.now().astimezone().date()
+
+
+def _click(qtbot: Any, button: Any) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _account(role: Role) -> seed.DemoAccount:
+    return next(a for a in seed.DEMO_ACCOUNTS if a.role is role)
+
+
+@pytest.fixture(scope="module")
+def venue(
+    pg_module_database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    with remote_venue(pg_module_database_url, redis_url, tmp_path_factory.mktemp("reports")) as running:
+        yield running, pg_module_database_url
+
+
+def _staff_client(remote: RemoteVenue) -> RemoteStaffClient:
+    return RemoteStaffClient(
+        Settings(server_url=remote.server.url, server_ca_file=str(remote.server.ca_file))
+    )
+
+
+def _rows(page: AuditPage) -> list[tuple[str, str, str]]:
+    return [
+        (page.table.item(r, 1).text(), page.table.item(r, 2).text(), page.table.item(r, 3).text())
+        for r in range(page.table.rowCount())
+    ]
+
+
+def _choose(combo: Any, data: object) -> None:
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+
+
+@pytest.mark.postgres
+def test_every_admin_change_made_on_the_other_screens_is_on_the_audit_screen(
+    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, str], tmp_path: Path
+) -> None:
+    remote, _ = venue
+    admin = _account(Role.ADMIN)
+    client = _staff_client(remote)
+    session = qt_run(client.sign_in(admin.email, admin.password))
+    me = session.staff
+
+    venues_vm = VenuesViewModel(session)
+    qt_run(venues_vm.create_venue("Audit Hall", "Europe/Berlin"))
+    assert not venues_vm.state.error, venues_vm.state.error
+    made_venue = next(v for v in qt_run(session.list_venues()) if v.name == "Audit Hall")
+    plan = qt_run(
+        session.create_plan_from_grid(
+            made_venue.id,
+            name="Main",
+            sections=[GridSection("Stalls", SectionKind.SEATED, rows=2, seats_per_row=4)],
+        )
+    )
+    now = datetime.now(UTC)
+    details = ConcertDetails(
+        title="Audited Night",
+        artist="The Loggers",
+        doors_at=now + timedelta(days=9),
+        starts_at=now + timedelta(days=9, hours=1),
+        sales_open_at=now,
+        sales_close_at=now + timedelta(days=9),
+        categories=[NewCategory("All", 2000, "#2471a3", sections=("Stalls",))],
+    )
+    concert = qt_run(session.create_concert(made_venue.id, plan.id, currency="EUR", details=details))
+    concerts_vm = ConcertsViewModel(session)
+    qt_run(concerts_vm.load())
+    concerts_vm.select(concert.id)
+    qt_run(concerts_vm.put_on_sale())
+    assert not concerts_vm.state.error, concerts_vm.state.error
+
+    staff_vm = StaffViewModel(session)
+    qt_run(staff_vm.load())
+    qt_run(
+        staff_vm.create(
+            NewStaffForm("auditor@encore.demo", "Audrey Auditor", Role.MANAGER, "a-long-password-1")
+        )
+    )
+    assert not staff_vm.state.error, staff_vm.state.error
+    created = next(s for s in qt_run(session.list_staff()) if s.email == "auditor@encore.demo")
+
+    kiosk = remote.client("kiosk_a").__class__(
+        Settings(
+            server_url=remote.server.url,
+            server_ca_file=str(remote.server.ca_file),
+            device_key_ref=f"file:{tmp_path / 'audit_kiosk.key'}",
+            demo_mode=True,
+        )
+    )
+    pending = qt_run(kiosk.enrol(DeviceKind.KIOSK, "Kiosk audited"))
+    devices_vm = DevicesViewModel(session)
+    qt_run(devices_vm.load())
+    devices_vm.select(pending.device.id)
+    qt_run(devices_vm.approve())
+    assert not devices_vm.state.error, devices_vm.state.error
+
+    page = AuditPage(AuditLogViewModel(session))
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    qtbot.waitUntil(
+        lambda: page.person.count() > 1 and not page.vm.busy and page.table.rowCount() > 0, timeout=10_000
+    )
+    _choose(page.person, int(me.id))
+    expected = {
+        "venue_created": f"venue:{made_venue.id}",
+        "concert_created": f"concert:{concert.id}",
+        "concert_on_sale": f"concert:{concert.id}",
+        "staff_created": f"staff:{created.id}",
+        "device_approved": f"device:{pending.device.id}",
+    }
+    for action, subject in expected.items():
+        _choose(page.action, action)
+        _click(qtbot, page.apply)
+        qtbot.waitUntil(
+            lambda a=action: page.vm.state.filter.action == a and not page.vm.state.busy, timeout=10_000
+        )
+        assert (me.name, action.replace("_", " ").capitalize(), subject) in _rows(page), action
+        assert all(row[0] == me.name for row in _rows(page))
+
+    # by day: today has them, a period that ended yesterday has none
+    _choose(page.action, "venue_created")
+    page.use_from.setChecked(True)
+    page.from_day.setDate(_today())
+    _click(qtbot, page.apply)
+    qtbot.waitUntil(
+        lambda: page.vm.state.filter.first_day == _today() and not page.vm.state.busy, timeout=10_000
+    )
+    assert _rows(page)
+    page.use_from.setChecked(False)
+    page.use_to.setChecked(True)
+    page.to_day.setDate(_today() - timedelta(days=1))
+    _click(qtbot, page.apply)
+    qtbot.waitUntil(
+        lambda: page.vm.state.filter.last_day is not None and not page.vm.state.busy, timeout=10_000
+    )
+    assert page.table.rowCount() == 0
+    assert page.summary.text() == "No entries match these filters."
+
+    for vm in (venues_vm, concerts_vm, staff_vm, devices_vm, page.vm):
+        qt_run(vm.aclose())
+    qt_run(kiosk.aclose())
+    qt_run(client.aclose())
+
+
+@pytest.mark.postgres
+def test_a_tickets_export_re_reads_to_the_database_and_the_report_is_saved(
+    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, str], tmp_path: Path
+) -> None:
+    remote, database_url = venue
+    kiosk = remote.client("kiosk_b")
+    assert qt_run(kiosk.enrol(DeviceKind.KIOSK, "Kiosk B")).approved
+    seat_map = qt_run(kiosk.get_seat_map(remote.tonight))
+    free = [p.id for p in seat_map.places if p.state is PlaceState.FREE][:5]
+    for n, chunk in enumerate((free[:3], free[3:])):
+        hold = qt_run(kiosk.hold_places(remote.tonight, chunk, request_key=f"exports-{n}"))
+        qt_run(kiosk.pay_and_checkout(hold.id, SimulatedCard(True), idempotency_key=f"exports-{n}"))
+    manager = _account(Role.MANAGER)
+    client = _staff_client(remote)
+    session = qt_run(client.sign_in(manager.email, manager.password))
+    page = ExportsPage(ExportsViewModel(session))
+    page.choose_file = lambda suggested, _kinds: tmp_path / suggested
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.table.rowCount() > 0 and not page.vm.busy, timeout=10_000)
+    page.vm.select(remote.tonight)
+    _click(qtbot, page.csv_buttons[ExportKind.TICKETS])
+    qtbot.waitUntil(lambda: page.vm.state.saved is not None and not page.vm.state.running, timeout=20_000)
+    saved = tmp_path / f"concert-{remote.tonight}-tickets.csv"
+    assert page.vm.state.saved == saved
+    rows = list(csv.DictReader(io.StringIO(saved.read_text())))
+
+    async def truth() -> tuple[int, int]:
+        async with open_context(database_url, SystemClock()) as ctx:
+
+            async def work(conn):  # type: ignore[no-untyped-def]
+                found = select(func.count(), func.sum(tickets.c.price_minor)).where(
+                    tickets.c.concert_id == remote.tonight
+                )
+                return tuple((await conn.execute(found)).one())
+
+            return await ctx.db.read(work)
+
+    count, gross = qt_run(truth())
+    assert len(rows) == count >= 5
+    assert sum(int(r["price_minor"]) for r in rows) == gross
+    assert page.message.text() == f"Saved {count} tickets to {saved.name}."
+    assert not list(tmp_path.glob("*.part"))
+
+    _click(qtbot, page.report)
+    report = tmp_path / f"sales-report-{remote.tonight}.pdf"
+    qtbot.waitUntil(lambda: page.vm.state.saved == report and not page.vm.state.running, timeout=20_000)
+    assert report.read_bytes().startswith(b"%PDF-")
+    qt_run(page.vm.aclose())
+    qt_run(client.aclose())
+    qt_run(kiosk.aclose())
+
+
+def _bulk_audit(database_url: str, qt_run: Any) -> None:
+    async def add() -> None:
+        async with open_context(database_url, SystemClock()) as ctx:
+
+            async def work(conn):  # type: ignore[no-untyped-def]
+                at = datetime.now(UTC)
+                rows = [dict(at=at, actor="system:bulk", action="bulk_note", subject=f"note:{i}", details={"n": i})
+                        for i in range(BULK_ENTRIES)]  # fmt: skip
+                await conn.execute(insert(audit_log), rows)
+
+            await ctx.db.write(work)
+
+    qt_run(add())
+
+
+@pytest.mark.postgres
+def test_a_large_audit_export_moves_its_progress_bar_and_can_be_cancelled(
+    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, str], tmp_path: Path
+) -> None:
+    remote, database_url = venue
+    _bulk_audit(database_url, qt_run)
+    admin = _account(Role.ADMIN)
+    client = _staff_client(remote)
+    session = qt_run(client.sign_in(admin.email, admin.password))
+    page = AuditPage(AuditLogViewModel(session))
+    page.choose_file = lambda suggested, _kinds: tmp_path / suggested
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.action.findData("bulk_note") >= 0 and not page.vm.busy, timeout=10_000)
+    _choose(page.action, "bulk_note")
+    _click(qtbot, page.apply)
+    qtbot.waitUntil(lambda: page.vm.state.total == BULK_ENTRIES and not page.vm.state.busy, timeout=10_000)
+
+    seen: list[tuple[int, int, int]] = []
+    ticks = 0
+
+    def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(50)
+    page.vm.changed.connect(
+        lambda s: (
+            seen.append((page.progress.value(), page.progress.maximum(), ticks)) if s.exporting else None
+        )
+    )
+    _click(qtbot, page.export)
+    qtbot.waitUntil(lambda: not page.vm.state.exporting and page.vm.state.notice != "", timeout=30_000)
+    timer.stop()
+    target = tmp_path / "audit-log.csv"
+    assert page.vm.state.notice == f"Saved {BULK_ENTRIES} entries to audit-log.csv."
+    assert len(list(csv.DictReader(io.StringIO(target.read_text())))) == BULK_ENTRIES
+    middle = [(value, at) for value, top, at in seen if top == BULK_ENTRIES and 0 < value < BULK_ENTRIES]
+    assert len({value for value, _ in middle}) >= 3, seen  # it moved through the batches, not nothing-to-done
+    assert middle[-1][1] > middle[0][1], seen  # Qt's own timer fired while the rows were coming in
+
+    # Cancel as soon as the first rows are in: no file, no part file, and the screen says so.
+    target.unlink()
+
+    def cancel_midway(state: Any) -> None:
+        if state.exporting and state.rows_done > 0:
+            page.vm.cancel_export()
+
+    page.vm.changed.connect(cancel_midway)
+    _click(qtbot, page.export)
+    qtbot.waitUntil(
+        lambda: not page.vm.state.exporting and "cancelled" in page.vm.state.notice, timeout=30_000
+    )
+    page.vm.changed.disconnect(cancel_midway)
+    assert not target.exists()
+    assert not list(tmp_path.glob("*.part"))
+    assert page.message.text() == "The export was cancelled; no file was saved."
+    qt_run(page.vm.aclose())
+    qt_run(client.aclose())
+
+
+@pytest.mark.postgres
+def test_box_office_is_refused_the_audit_log_and_exports_by_the_server(
+    qt_run: Any, venue: tuple[RemoteVenue, str]
+) -> None:
+    remote, _ = venue
+    box = _account(Role.BOX_OFFICE)
+    client = _staff_client(remote)
+    session = qt_run(client.sign_in(box.email, box.password))
+    with pytest.raises(NotAllowed, match="audit log"):
+        qt_run(session.search_audit(AuditQuery()))
+
+    async def export() -> None:
+        async with session.export_concert(remote.tonight, ExportKind.ORDERS):
+            raise AssertionError("the server sent an export to box office")
+
+    with pytest.raises(NotAllowed, match="see reports"):
+        qt_run(export())
+    with pytest.raises(NotAllowed):
+        qt_run(session.sales_report_pdf(remote.tonight))
+    qt_run(client.aclose())
