@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -20,8 +21,6 @@ from tests.builders import build_stage, sell
 from tests.support import pgbackrest
 from tests.support.context import open_context
 from tests.support.pgbackrest import Drill
-
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 @pytest.fixture
@@ -74,6 +73,8 @@ async def _wait_until_promoted(url: str) -> None:
             await asyncio.sleep(0.1)
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 async def test_restore_to_a_point_in_time_from_the_offsite_copy_undoes_a_mistake(drill: Drill, clock) -> None:
     cluster = drill.cluster
     url = cluster.url  # Encore in the cluster's one database: fewer files to back up and restore
@@ -112,3 +113,29 @@ async def test_restore_to_a_point_in_time_from_the_offsite_copy_undoes_a_mistake
     restored = await _fingerprint(url)
     assert restored["orders"].rows == 3
     assert restored == good
+
+
+def test_pgbackrest_env_takes_the_secrets_from_files_and_names_a_missing_one(tmp_path) -> None:
+    wrapper = pgbackrest.CONFIG_DIR / "pgbackrest-env"
+    secret = tmp_path / "cipher-pass"
+    secret.write_text("from-the-file")
+    secret.chmod(0o600)
+    shows_env = tmp_path / "pgbackrest"  # in pgbackrest's place: what would it get?
+    shows_env.write_text("#!/bin/sh\nenv\n")
+    shows_env.chmod(0o700)
+    base = {"PATH": os.environ["PATH"], "PGBACKREST": str(shows_env)}
+    shown = subprocess.run(
+        [str(wrapper), "--stanza=encore", "info"], env={**base, "PGBACKREST_REPO2_CIPHER_PASS_FILE": str(secret)},
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert "PGBACKREST_REPO2_CIPHER_PASS=from-the-file" in shown
+    assert not [line for line in shown if "_FILE=" in line]  # pgbackrest warns about unknown variables
+
+    missing = tmp_path / "nowhere"
+    refused = subprocess.run(
+        [str(wrapper), "info"], env={**base, "PGBACKREST_REPO2_S3_KEY_FILE": str(missing)},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert f"PGBACKREST_REPO2_S3_KEY_FILE names {missing}, which cannot be read" in refused.stderr
+    assert refused.stdout == ""  # pgbackrest never ran

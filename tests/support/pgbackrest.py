@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,15 +59,26 @@ def _secret(folder: Path, name: str, value: str) -> Path:
 def drill_cluster() -> Iterator[Drill]:
     """S3 over TLS, and a running cluster whose stanza exists in both repositories."""
     folder = pg_cluster.private_dir("encore-pitr-")
+    cluster = Cluster(pg_cluster.bin_dirs()[0], folder)
+    settings = {
+        "wal_level": "replica",
+        "archive_mode": "on",
+        "archive_command": f"'{folder / 'pgbackrest-env'} --stanza={STANZA} archive-push %p'",
+        "max_wal_senders": "2",
+    }
+    # initdb (a few seconds) runs while moto loads and starts (as long again).
+    pool = ThreadPoolExecutor(1)
+    initdb = pool.submit(cluster.initdb, settings)
+    pool.shutdown(wait=False)  # the task runs on; initdb.result() waits for it
     try:
         with s3.s3_server(folder) as store:
+            initdb.result()
             store.create_bucket(BUCKET)
             for name in ("pgbackrest.conf", "pgbackrest-env"):
                 shutil.copy(CONFIG_DIR / name, folder / name)
                 pg_cluster.give(folder / name, 0o700 if name.endswith("env") else 0o600)
             pg_cluster.give(store.ca_file, 0o644)
             repo1 = folder / "repo1"
-            cluster = Cluster(pg_cluster.bin_dirs()[0], folder)
             cluster.env = {
                 "PGBACKREST_CONFIG": str(folder / "pgbackrest.conf"),
                 "PGBACKREST_CMD": str(folder / "pgbackrest-env"),
@@ -88,12 +100,6 @@ def drill_cluster() -> Iterator[Drill]:
                 "PGBACKREST_LOG_PATH": str(folder / "log-pgbackrest"),
                 "PGBACKREST_IO_TIMEOUT": "20",  # a drill that cannot reach its S3 fails in seconds, not minutes
             }
-            cluster.initdb({
-                "wal_level": "replica",
-                "archive_mode": "on",
-                "archive_command": f"'{folder / 'pgbackrest-env'} --stanza={STANZA} archive-push %p'",
-                "max_wal_senders": "2",
-            })  # fmt: skip
             try:
                 cluster.start()
                 drill = Drill(cluster, store, repo1)
