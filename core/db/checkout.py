@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.driver import Hot, Record
 from core.db.holds import HoldRow
 from core.db.places import PlaceDetail
 from core.db.signing_keys import is_server_key
@@ -97,8 +98,15 @@ def look_params(actor: Actor, hold_id: HoldId, idempotency_key: str) -> dict[str
     return {"key": idempotency_key, "hold": hold_id, **_actor_params(actor)}
 
 
-async def look(conn: AsyncConnection, actor: Actor, hold_id: HoldId, idempotency_key: str) -> Look:
-    rows = (await conn.execute(LOOK, look_params(actor, hold_id, idempotency_key))).all()
+async def _rows(conn: AsyncConnection | Hot, statement: TextClause, params: dict[str, Any]) -> list[Any]:
+    """The rows by column name as attributes: through the driver alone on a ``Hot`` connection."""
+    if isinstance(conn, Hot):
+        return [Record(r) for r in await conn.query(statement, params)]
+    return list((await conn.execute(statement, params)).all())
+
+
+async def look(conn: AsyncConnection | Hot, actor: Actor, hold_id: HoldId, idempotency_key: str) -> Look:
+    rows = await _rows(conn, LOOK, look_params(actor, hold_id, idempotency_key))
     first = rows[0]
     hold = None
     if first.hold_id is not None:
@@ -238,10 +246,12 @@ class Sale:
     key_id: int
 
 
-async def sell(conn: AsyncConnection, sale: Sale) -> tuple[OrderId, dict[PlaceId, datetime | None]] | None:
+async def sell(
+    conn: AsyncConnection | Hot, sale: Sale
+) -> tuple[OrderId, dict[PlaceId, datetime | None]] | None:
     """The order's id and each sold place's held-until as the sale found it, or None when nothing was written
     because something changed since the look (the caller finds out what in a transaction)."""
-    rows = (await conn.execute(SELL, sell_params(sale))).all()
+    rows = await _rows(conn, SELL, sell_params(sale))
     if not rows:
         return None
     return OrderId(rows[0].order_id), {PlaceId(r.place_id): r.held_until for r in rows}

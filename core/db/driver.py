@@ -1,20 +1,24 @@
-"""One statement straight on PostgreSQL's driver (asyncpg), for the hot path.
+"""Statements straight on PostgreSQL's driver (asyncpg), for the hot path.
 
 SQLAlchemy's result handling costs more client CPU than the driver's whole round trip for a wide reply (per
-call a cursor description, a result processor per column, Row objects; measured in issue 11). The hot
-statements are sent precompiled to the asyncpg connection under the pooled SQLAlchemy connection, and
-everything else stays SQLAlchemy's: the listeners hear the statement (before_cursor_execute), and a failure
-goes through SQLAlchemy's own handling (the driver's error translated, wrapped as sqlalchemy.exc, the
-connection and, on a disconnect, the pool's older connections invalidated), so Database's error mapping and
-retries see exactly what exec_driver_sql would have raised.
+call a cursor description, a result processor per column, Row objects; measured in issue 11), and so does a
+Connection around a pooled connection (its construction, execution options, a greenlet per await). The hot
+statements are sent precompiled to the asyncpg connection of a connection taken straight from the engine's
+pool (``Hot``), and everything else stays SQLAlchemy's: the pool (its size, events, recycling), the listeners
+hear the statement (before_cursor_execute), and a failure goes through SQLAlchemy's own handling (the
+driver's error translated, wrapped as sqlalchemy.exc, the connection and, on a disconnect, the pool's older
+connections invalidated), so Database's error mapping and retries see exactly what exec_driver_sql would have
+raised.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Executable
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 
 class Record:
@@ -54,3 +58,78 @@ def _raise_as_sqlalchemy(sync: Connection, adapted: Any, error: BaseException, s
     except BaseException as translated:
         sync._handle_dbapi_exception(translated, sql, args, None, None)
     raise error
+
+
+class Hot:
+    """One connection of the engine's pool, used through asyncpg alone, outside a transaction (so every
+    statement is its own: autocommit) unless its user begins one (``command``). No SQLAlchemy Connection is
+    made unless a listener wants to hear a statement or a statement fails; then one is put around the same
+    pooled connection, and it closes it. ``open`` it, ``close`` it after use (``Database.hot`` does)."""
+
+    __slots__ = ("_driver", "_engine", "_fairy", "_sync", "dialect")
+
+    def __init__(self, engine: AsyncEngine, fairy: Any) -> None:
+        self.dialect = engine.dialect
+        self._engine = engine.sync_engine
+        self._fairy = fairy
+        self._driver = fairy.driver_connection
+        self._sync: Connection | None = None
+
+    @classmethod
+    async def open(cls, engine: AsyncEngine) -> Hot:
+        """A connection from the pool (a greenlet: the pool may connect, or wait for one to come back)."""
+        return cls(engine, await greenlet_spawn(engine.sync_engine.pool.connect))
+
+    async def close(self) -> None:
+        """Back to the pool (the pool may close it: an overflow connection, an invalidated one)."""
+        closing = self._sync.close if self._sync is not None else self._fairy.close
+        self._sync = self._fairy = self._driver = None
+        await greenlet_spawn(closing)
+
+    def _connection(self) -> Connection:
+        if self._sync is None:
+            self._sync = Connection(self._engine, connection=self._fairy)
+        return self._sync
+
+    async def fetch(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        """Run ``sql`` ($1, $2... placeholders) with ``args``; the driver's records (by name or index)."""
+        if self._engine.dispatch.before_cursor_execute:
+            sync = self._connection()
+            sync.dispatch.before_cursor_execute(sync, None, sql, args, None, False)
+        try:
+            return await self._driver.fetch(sql, *args)  # type: ignore[no-any-return]
+        except BaseException as exc:
+            sync = self._connection()
+            await greenlet_spawn(_raise_as_sqlalchemy, sync, self._fairy.dbapi_connection, exc, sql, args)
+            raise  # not reached: the line above raises
+
+    async def command(self, sql: str) -> None:
+        """A command without parameters or rows (BEGIN, COMMIT), in the simple query protocol."""
+        if self._engine.dispatch.before_cursor_execute:
+            sync = self._connection()
+            sync.dispatch.before_cursor_execute(sync, None, sql, (), None, False)
+        try:
+            await self._driver.execute(sql)
+        except BaseException as exc:
+            sync = self._connection()
+            await greenlet_spawn(_raise_as_sqlalchemy, sync, self._fairy.dbapi_connection, exc, sql, ())
+            raise  # not reached: the line above raises
+
+    async def query(self, statement: Executable, params: dict[str, Any]) -> list[Any]:
+        """Run a SQLAlchemy statement (compiled once) with named ``params``; the driver's records."""
+        sql, names = positional(statement, self.dialect)
+        return await self.fetch(sql, tuple(params.get(name) for name in names))
+
+
+_COMPILED: dict[int, tuple[Executable, str, tuple[str, ...]]] = {}
+
+
+def positional(statement: Executable, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    """The statement as the driver takes it ($1, $2...) and its parameters' names in that order, compiled once:
+    the hot path then skips SQLAlchemy's per-call compile lookup, parameter building and result handling."""
+    found = _COMPILED.get(id(statement))
+    if found is None or found[0] is not statement:
+        compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        found = (statement, str(compiled), tuple(compiled.positiontup or ()))
+        _COMPILED[id(statement)] = found
+    return found[1], found[2]

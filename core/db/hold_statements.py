@@ -34,17 +34,17 @@ from sqlalchemy import JSON, TextualSelect, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import actors as actors_db
-from core.db import driver
 from core.db import holds as holds_db
 from core.db import places as places_db
 from core.db import seating as seating_db
+from core.db.driver import Hot, Record, positional
 from core.db.errors import busy
 from core.db.rows import concert_from_row, load_concert
 from core.domain.devices import DeviceStatus
 from core.domain.holds import HoldState
 from core.domain.ids import CategoryId, ConcertId, DeviceId, HoldId, PlaceId, SectionId
 from core.domain.money import Money
-from core.domain.names import translations_from
+from core.domain.names import Translations, translations_from
 from core.domain.places import PlaceState
 from core.domain.seat_picking import SeatSpot
 from core.domain.staff import Actor, DeviceActor, StaffActor, describe
@@ -72,6 +72,8 @@ class HoldAttempt:
     """Chosen seats of this concert that were not takeable (when the hold was not made)."""
     in_concert: frozenset[PlaceId] = frozenset()
     """Chosen seats that belong to this concert (the rest are strangers), when the checks passed."""
+    max_extensions: int = 0
+    """The concert's cap on extensions, when the hold was made."""
     changed: bool = False
     """A picked place changed after the statement's snapshot: nothing was written, run it again."""
 
@@ -191,17 +193,19 @@ _PLACE_JOINS = """
 
 
 def _final(extra_places: str = "") -> str:
-    """One row at least: the facts, the prior hold, the new hold, and one place per row (held by the new hold
-    or by the prior one, or a chosen seat that was refused), with its label and price."""
+    """One row at least: the facts (only when no hold was made: they are what says why; a hold made passed
+    every check, and needs only the concert's cap on extensions), the prior hold, the new hold, and one place
+    per row (held by the new hold or by the prior one, or a chosen seat that was refused), with its label and
+    price."""
     return f"""
-    SELECT f.*,
+    SELECT f.*, (SELECT max_extensions FROM facts) AS max_ext,
            pr.id AS pr_id, pr.concert_id AS pr_concert_id, pr.actor AS pr_actor, pr.device_id AS pr_device_id,
            pr.expires_at AS pr_expires_at, pr.place_count AS pr_place_count, pr.extensions AS pr_extensions,
            pr.state AS pr_state,
            (SELECT max_extensions FROM concerts WHERE concerts.id = pr.concert_id) AS pr_max_extensions,
            h.expires_at AS until, (SELECT count(*) FROM changed) AS changed, {_PLACE_COLUMNS}
     FROM (SELECT 1) AS one
-    LEFT JOIN facts f ON true
+    LEFT JOIN facts f ON NOT EXISTS (SELECT 1 FROM hold)
     LEFT JOIN prior pr ON true
     LEFT JOIN hold h ON true
     LEFT JOIN (
@@ -286,28 +290,40 @@ def _actor_params(actor: Actor) -> tuple[str, dict[str, Any]]:
     return "system", {"device": None}
 
 
-def _json(value: object) -> Any:
-    """A JSON column as the driver hands it over (text), or already decoded."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _detail(r: Any) -> places_db.PlaceDetail:
+    """A place of the reply (a driver record, read by column name)."""
     return places_db.PlaceDetail(
-        id=PlaceId(r.p_id),
-        concert_id=ConcertId(r.p_concert_id),
-        section_id=SectionId(r.p_section_id),
-        section=r.p_section,
-        row=r.p_row,
-        number=r.p_number,
-        category_id=CategoryId(r.p_category_id),
-        category=r.p_category,
-        price=Money(r.p_price_minor, r.p_currency),
-        state=PlaceState(r.p_state),
-        accessible=bool(r.p_accessible),
-        held_until=r.p_held_until,
-        section_names=translations_from(_json(r.p_section_names)),
-        category_names=translations_from(_json(r.p_category_names)),
+        id=PlaceId(r["p_id"]),
+        concert_id=ConcertId(r["p_concert_id"]),
+        section_id=SectionId(r["p_section_id"]),
+        section=r["p_section"],
+        row=r["p_row"],
+        number=r["p_number"],
+        category_id=CategoryId(r["p_category_id"]),
+        category=r["p_category"],
+        price=_money(r["p_price_minor"], r["p_currency"]),
+        state=PlaceState(r["p_state"]),
+        accessible=bool(r["p_accessible"]),
+        held_until=r["p_held_until"],
+        section_names=_names(r["p_section_names"]),
+        category_names=_names(r["p_category_names"]),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _money(minor: int, currency: str) -> Money:
+    return Money(minor, currency)
+
+
+def _names(value: Any) -> Translations:
+    """Translations from a JSON column: the driver hands over its text, decoded once per distinct text (a
+    change of names is a new text, so nothing stale is ever read)."""
+    return _names_of_text(value) if isinstance(value, str) else translations_from(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_of_text(value: str) -> Translations:
+    return translations_from(json.loads(value))
 
 
 def _found(r: Any) -> actors_db.SaleContext | None:
@@ -343,12 +359,14 @@ def _prior(r: Any, places: list[places_db.PlaceDetail]) -> PriorHold | None:
 
 
 def _attempt(rows: list[Any]) -> HoldAttempt:
-    first = rows[0]
+    first = Record(rows[0])
     by_kind: dict[str, list[places_db.PlaceDetail]] = {"held": [], "prior": [], "free": [], "refused": []}
     for r in rows:
-        if r.p_kind is not None:
-            by_kind[r.p_kind].append(_detail(r))
+        if (kind := r["p_kind"]) is not None:
+            by_kind[kind].append(_detail(r))
     placed = by_kind["held"]
+    if placed and not first.changed:  # made: every check passed (and the facts were not sent)
+        return HoldAttempt(found=None, until=first.until, placed=placed, max_extensions=first.max_ext)
     return HoldAttempt(
         found=_found(first),
         prior=_prior(first, by_kind["prior"]),
@@ -388,7 +406,7 @@ _Outcome = TypeVar("_Outcome", HoldAttempt, HoldChange)
 
 
 async def _until_settled(
-    conn: AsyncConnection,
+    conn: Hot,
     statement: TextualSelect,
     params: dict[str, Any],
     read: Callable[[list[Any]], _Outcome],
@@ -401,48 +419,35 @@ async def _until_settled(
     it locked with what its snapshot sees (xmin) and writes nothing when they differ; the next run has a newer
     snapshot. Only a contended row costs this second round trip.
     """
-    sql, order = _positional(statement, conn)
+    sql, order = positional(statement, conn.dialect)
     args = tuple(params.get(name) for name in order)
     for _ in range(SETTLE_ATTEMPTS - 1):
-        outcome = read(await driver.fetch(conn, sql, args))
+        outcome = read(await conn.fetch(sql, args))
         if not outcome.changed:
             return outcome
-    outcome = read(await driver.fetch(conn, sql, args))
+    outcome = read(await conn.fetch(sql, args))
     if outcome.changed:
         raise busy()
     return outcome
 
 
-_COMPILED: dict[int, tuple[TextualSelect, str, tuple[str, ...]]] = {}
-
-
-def _positional(statement: TextualSelect, conn: AsyncConnection) -> tuple[str, tuple[str, ...]]:
-    """The statement as the driver takes it ($1, $2...) and its parameters' names in that order, compiled once:
-    the hot path then skips SQLAlchemy's per-call compile lookup, parameter building and result handling
-    (core/db/driver.py; JSON columns come decoded or as text, _json takes both)."""
-    found = _COMPILED.get(id(statement))
-    if found is None or found[0] is not statement:
-        compiled = statement.compile(dialect=conn.dialect)
-        found = (statement, str(compiled), tuple(compiled.positiontup or ()))
-        _COMPILED[id(statement)] = found
-    return found[1], found[2]
-
-
 # --- the operations --------------------------------------------------------------------------------
 
 
-async def hold_standing(conn: AsyncConnection, ask: Ask, section_id: SectionId, quantity: int) -> HoldAttempt:
+async def hold_standing(
+    conn: AsyncConnection | Hot, ask: Ask, section_id: SectionId, quantity: int
+) -> HoldAttempt:
     """Hold ``quantity`` takeable places of a standing section (free ones first, then lapsed holds)."""
-    if conn.dialect.name != "postgresql":
+    if not isinstance(conn, Hot):
         return await _standing_sqlite(conn, ask, section_id, quantity)
     kind, params = ask.params()
     params |= {"section": section_id}
     return await _until_settled(conn, _standing_sql(kind, quantity), params, _attempt)
 
 
-async def hold_chosen(conn: AsyncConnection, ask: Ask, place_ids: list[PlaceId]) -> HoldAttempt:
+async def hold_chosen(conn: AsyncConnection | Hot, ask: Ask, place_ids: list[PlaceId]) -> HoldAttempt:
     """Hold exactly these places, all or none (locked in id order)."""
-    if conn.dialect.name != "postgresql":
+    if not isinstance(conn, Hot):
         return await _chosen_sqlite(conn, ask, place_ids)
     kind, params = ask.params()
     params |= {"section": 0, "ids": list(place_ids), "count": len(place_ids)}
@@ -522,7 +527,7 @@ _RELEASE_SQL = _typed(f"""
 
 
 def _change(rows: list[Any]) -> HoldChange:
-    first = rows[0]
+    first = Record(rows[0])
     if first.h_id is None:
         return HoldChange(None)
     row = holds_db.HoldRow(
@@ -535,23 +540,23 @@ def _change(rows: list[Any]) -> HoldChange:
         extensions=first.h_extensions,
         state=HoldState(first.h_state),
     )
-    mine = [_detail(r) for r in rows if r.p_id is not None]
+    mine = [_detail(r) for r in rows if r["p_id"] is not None]
     return HoldChange(
         row, first.h_max_extensions, mine, first.until, bool(first.applied), changed=bool(first.changed)
     )
 
 
-async def extend(conn: AsyncConnection, hold_id: HoldId, actor: Actor, now: datetime) -> HoldChange:
+async def extend(conn: AsyncConnection | Hot, hold_id: HoldId, actor: Actor, now: datetime) -> HoldChange:
     """More time for an active hold of this actor's whose places are all still held, below the cap."""
-    if conn.dialect.name != "postgresql":
+    if not isinstance(conn, Hot):
         return await _extend_sqlite(conn, hold_id, actor, now)
     params = {"hold": hold_id, "actor": describe(actor), "now": now}
     return await _until_settled(conn, _EXTEND_SQL, params, _change)
 
 
-async def release(conn: AsyncConnection, hold_id: HoldId, actor: Actor) -> HoldChange:
+async def release(conn: AsyncConnection | Hot, hold_id: HoldId, actor: Actor) -> HoldChange:
     """Free the places of an active hold of this actor's and mark it released."""
-    if conn.dialect.name != "postgresql":
+    if not isinstance(conn, Hot):
         return await _release_sqlite(conn, hold_id, actor)
     params = {"hold": hold_id, "actor": describe(actor)}
     return await _until_settled(conn, _RELEASE_SQL, params, _change)
@@ -583,11 +588,11 @@ def _free_seats_sql(kind: str) -> TextualSelect:
 
 
 async def free_seats(
-    conn: AsyncConnection, concert_id: ConcertId, actor: Actor, section_id: SectionId, now: datetime
+    conn: AsyncConnection | Hot, concert_id: ConcertId, actor: Actor, section_id: SectionId, now: datetime
 ) -> tuple[actors_db.SaleContext | None, list[SeatSpot]]:
     """The sale context and, when it may be sold from now, the section's takeable seats in row order: what
     best available chooses from. One statement on PostgreSQL."""
-    if conn.dialect.name != "postgresql":
+    if not isinstance(conn, Hot):
         found = await actors_db.concert_and_actor(conn, concert_id, actor, section_id=section_id)
         seated = found is not None and found.section is not None and found.section.kind is SectionKind.SEATED
         if not (seated and may_hold(found, now, 0, standing_section=False)):
@@ -595,11 +600,11 @@ async def free_seats(
         return found, await seating_db.takeable_seats(conn, concert_id, section_id, now)
     kind, params = _actor_params(actor)
     params |= {"concert": concert_id, "section": section_id, "now": now}
-    rows = (await conn.execute(_free_seats_sql(kind), params)).all()
+    rows = await conn.query(_free_seats_sql(kind), params)
     spots = [
-        SeatSpot(PlaceId(r.s_place), r.s_row, r.s_number, r.s_x, r.s_y) for r in rows if r.s_place is not None
-    ]
-    return _found(rows[0]), spots
+        SeatSpot(PlaceId(r[-5]), r[-4], r[-3], r[-2], r[-1]) for r in rows if r[-5] is not None
+    ]  # s_place, s_row, s_number, s_x, s_y: the last five columns, read by position (thousands of rows)
+    return _found(Record(rows[0])), spots
 
 
 # --- SQLite: the same, one statement at a time in the caller's transaction --------------------------
@@ -644,20 +649,24 @@ async def _standing_sqlite(
     done, found, until = await _start_sqlite(conn, ask, quantity, section_id)
     if done is not None:
         return done
+    assert found is not None  # checked by _start_sqlite
     taken = await places_db.hold_any(conn, ask.concert_id, section_id, quantity, ask.hold_id, until, ask.now)
     if len(taken) < quantity:
         return HoldAttempt(found=found)  # the caller raises: the transaction rolls back
-    return HoldAttempt(found=found, until=until, placed=await places_db.details(conn, [t.id for t in taken]))
+    placed = await places_db.details(conn, [t.id for t in taken])
+    return HoldAttempt(found=found, until=until, placed=placed, max_extensions=found.concert.max_extensions)
 
 
 async def _chosen_sqlite(conn: AsyncConnection, ask: Ask, place_ids: list[PlaceId]) -> HoldAttempt:
     done, found, until = await _start_sqlite(conn, ask, len(place_ids), None)
     if done is not None:
         return done
+    assert found is not None  # checked by _start_sqlite
     taken = await places_db.hold_specific(conn, ask.concert_id, place_ids, ask.hold_id, until, ask.now)
     if len(taken) == len(place_ids):
+        placed = await places_db.details(conn, [t.id for t in taken])
         return HoldAttempt(
-            found=found, until=until, placed=await places_db.details(conn, [t.id for t in taken])
+            found=found, until=until, placed=placed, max_extensions=found.concert.max_extensions
         )
     mine = [d for d in await places_db.details(conn, place_ids) if d.concert_id == ask.concert_id]
     got = {t.id for t in taken}

@@ -7,10 +7,11 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.db.driver import Hot
 from core.db.engine import POOLER_OPTION
 from core.db.errors import busy, is_retryable, map_storage_errors
 from core.domain.errors import ErrorCode, StorageUnavailable
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[T]]
+HotWork = Callable[[AsyncConnection | Hot], Awaitable[T]]
 
 
 class Database:
@@ -71,12 +73,26 @@ class Database:
                 listener()
         return result
 
+    async def hot(self, work: HotWork[T], *, writes: bool, idempotent: bool = False) -> T:
+        """``statement`` for the hot path: on PostgreSQL ``work`` gets a pooled connection to use through the
+        driver alone (core/db/driver.py: no SQLAlchemy Connection; autocommit, or BEGIN/COMMIT behind PgBouncer
+        as in ``statement``); elsewhere the transaction's AsyncConnection, as ``statement`` gives it. The same
+        retries and error mapping either way."""
+        if not self.is_postgres:
+            return await self.statement(work, writes=writes, idempotent=idempotent)
+        result = await self._run(work, sqlite_begin="", hot=True, writes=writes, idempotent=idempotent)
+        if writes:
+            for listener in self.after_commit:
+                listener()
+        return result
+
     async def _run(
         self,
-        work: Work[T],
+        work: Callable[[Any], Awaitable[T]],
         *,
         sqlite_begin: str,
         autocommit: bool = False,
+        hot: bool = False,
         writes: bool = True,
         idempotent: bool = False,
     ) -> T:
@@ -84,8 +100,8 @@ class Database:
         while True:
             attempt += 1
             try:
-                if autocommit:
-                    return await self._autocommit(work, writes)
+                if autocommit or hot:
+                    return await self._autocommit(work, writes, hot=hot)
                 return await self._once(work, sqlite_begin)
             except StorageUnavailable as exc:
                 # Lost before COMMIT, so the server rolled back: safe to run once more on a fresh connection
@@ -125,7 +141,9 @@ class Database:
                     await transaction.commit()
                 return result
 
-    async def _autocommit(self, work: Work[T], writes: bool) -> T:
+    async def _autocommit(self, work: Callable[[Any], Awaitable[T]], writes: bool, *, hot: bool = False) -> T:
+        if hot:
+            return await self._hot(work, writes)
         with map_storage_errors():
             async with contextlib.AsyncExitStack() as stack:
                 with map_storage_errors(connecting=True):
@@ -134,6 +152,34 @@ class Database:
                 # The server commits when the statement ends: a failure while it runs may come after that.
                 with map_storage_errors(committing=writes):
                     return await work(conn)
+
+    async def _hot(self, work: Callable[[Hot], Awaitable[T]], writes: bool) -> T:
+        with map_storage_errors():
+            with map_storage_errors(connecting=True):
+                hot = await Hot.open(self.engine)
+            try:
+                if self.transaction_pooled:
+                    return await self._hot_transaction(hot, work)
+                # Autocommit: the server commits when the statement ends, so a failure may come after that.
+                with map_storage_errors(committing=writes):
+                    return await work(hot)
+            finally:
+                await hot.close()
+
+    @staticmethod
+    async def _hot_transaction(hot: Hot, work: Callable[[Hot], Awaitable[T]]) -> T:
+        """Behind PgBouncer the statement runs in BEGIN/COMMIT (see statement()): simple-query commands, one
+        round trip each. A connection whose ROLLBACK failed is broken and was dropped by the pool already."""
+        await hot.command("BEGIN")
+        try:
+            result = await work(hot)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await hot.command("ROLLBACK")
+            raise
+        with map_storage_errors(committing=True):
+            await hot.command("COMMIT")
+        return result
 
     async def dispose(self) -> None:
         await self.engine.dispose()

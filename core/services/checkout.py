@@ -131,7 +131,7 @@ async def look(
     sells in its transaction, correct rather than fast)."""
     if not ctx.db.is_postgres:
         return None
-    return await ctx.db.statement(
+    return await ctx.db.hot(
         lambda conn: checkout_db.look(conn, actor, hold_id, idempotency_key), writes=False
     )
 
@@ -226,7 +226,7 @@ async def _sell(
         key_id=signer.key_id,
     )
     try:
-        written = await ctx.db.statement(lambda conn: checkout_db.sell(conn, sale), writes=True)
+        written = await ctx.db.hot(lambda conn: checkout_db.sell(conn, sale), writes=True)
     except IntegrityError as exc:
         if any(
             is_unique_violation(exc, table, column)

@@ -15,6 +15,7 @@ from core.db import actors as actors_db
 from core.db import hold_statements as hold_sql
 from core.db import holds as holds_db
 from core.db import places as places_db
+from core.db.driver import Hot
 from core.db.errors import is_unique_violation
 from core.domain.errors import (
     Conflict,
@@ -45,7 +46,7 @@ BEST_AVAILABLE_ATTEMPTS = 5
 """The first attempt takes the best block; after a collision, attempt k picks at random among the best 2**k,
 so buyers asking at the same moment spread out instead of colliding on the same next-best block."""
 
-HoldWork = Callable[[AsyncConnection], Awaitable[tuple[Hold, PlacesChanged | None]]]
+HoldWork = Callable[[AsyncConnection | Hot], Awaitable[tuple[Hold, PlacesChanged | None]]]
 
 
 def _check_quantity(quantity: object) -> int:
@@ -99,6 +100,19 @@ def _settled(
     why when a check failed, in the order the checks have always been made."""
     if (prior := attempt.prior) is not None:
         return _repeat(prior, ask.actor), None
+    if attempt.placed:  # the statement made every check below before it wrote
+        assert attempt.until is not None
+        event = PlacesChanged(
+            concert_id=ask.concert_id,
+            changes=places_db.changes(attempt.placed, PlaceState.HELD, attempt.until),
+            # all were takeable
+            availability_delta=count_by_category((p.category_id for p in attempt.placed), -1),
+            origin_device=origin_of(ask.actor),
+        )
+        view = _hold_view(
+            ask.concert_id, attempt.max_extensions, ask.hold_id, attempt.until, attempt.placed, 0
+        )
+        return view, event
     concert = concert_on_sale(attempt.found, ask.concert_id, ask.actor, ask.now)
     if count > concert.max_per_order:
         raise InputError(
@@ -109,18 +123,7 @@ def _settled(
     if section_id is not None:
         assert attempt.found is not None
         _section_problem(attempt.found, section_id, SectionKind.STANDING)
-    if not attempt.placed:
-        return None
-    assert attempt.until is not None
-    event = PlacesChanged(
-        concert_id=concert.id,
-        changes=places_db.changes(attempt.placed, PlaceState.HELD, attempt.until),
-        # all were takeable
-        availability_delta=count_by_category((p.category_id for p in attempt.placed), -1),
-        origin_device=origin_of(ask.actor),
-    )
-    view = _hold_view(concert.id, concert.max_extensions, ask.hold_id, attempt.until, attempt.placed, 0)
-    return view, event
+    return None
 
 
 def _repeat(prior: hold_sql.PriorHold, actor: Actor) -> Hold:
@@ -140,7 +143,7 @@ def _repeat(prior: hold_sql.PriorHold, actor: Actor) -> Hold:
 async def _write_hold(ctx: ServiceContext, work: HoldWork, *, idempotent: bool = True) -> Hold:
     for _attempt in range(2):
         try:
-            hold, event = await ctx.db.statement(work, writes=True, idempotent=idempotent)
+            hold, event = await ctx.db.hot(work, writes=True, idempotent=idempotent)
         except IntegrityError as exc:
             if is_unique_violation(exc, "holds", "request_key"):
                 continue  # the same request, sent twice at once: the next attempt returns the first one's hold
@@ -173,7 +176,7 @@ async def hold_places(
 
     hold_id, key = _new_hold(key)
 
-    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
+    async def work(conn: AsyncConnection | Hot) -> tuple[Hold, PlacesChanged | None]:
         ask = hold_sql.Ask(actor, concert_id, hold_id, ctx.clock.now(), key)
         attempt = await hold_sql.hold_chosen(conn, ask, wanted)
         if (done := _settled(attempt, ask, len(wanted))) is not None:
@@ -231,7 +234,7 @@ async def hold_standing(
 
     hold_id, key = _new_hold(key)
 
-    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
+    async def work(conn: AsyncConnection | Hot) -> tuple[Hold, PlacesChanged | None]:
         ask = hold_sql.Ask(actor, concert_id, hold_id, ctx.clock.now(), key)
         attempt = await hold_sql.hold_standing(conn, ask, section_id, quantity)
         if (done := _settled(attempt, ask, quantity, section_id)) is not None:
@@ -258,7 +261,7 @@ async def hold_best_available(
     check_id("section", section_id)
     quantity = _check_quantity(quantity)
 
-    async def look(conn: AsyncConnection) -> tuple[SectionKind, str, list[SeatSpot]]:
+    async def look(conn: AsyncConnection | Hot) -> tuple[SectionKind, str, list[SeatSpot]]:
         now = ctx.clock.now()
         found, free = await hold_sql.free_seats(conn, concert_id, actor, section_id, now)
         concert_on_sale(found, concert_id, actor, now)
@@ -269,7 +272,7 @@ async def hold_best_available(
 
     skip: frozenset[PlaceId] = frozenset()
     for attempt in range(BEST_AVAILABLE_ATTEMPTS):
-        kind, name, free = await ctx.db.statement(look, writes=False)
+        kind, name, free = await ctx.db.hot(look, writes=False)
         if kind is SectionKind.STANDING:
             return await hold_standing(ctx, actor, concert_id, section_id, quantity, request_key=request_key)
         blocks = best_blocks(free, quantity, skip=skip, limit=2**attempt)
@@ -335,7 +338,7 @@ async def extend_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> Hol
     require(actor, Permission.SELL)
     hold_id = check_hold_id(hold_id)
 
-    async def work(conn: AsyncConnection) -> tuple[Hold, PlacesChanged | None]:
+    async def work(conn: AsyncConnection | Hot) -> tuple[Hold, PlacesChanged | None]:
         now = ctx.clock.now()
         change = await hold_sql.extend(conn, hold_id, actor, now)
         row = own_hold(change.row, actor)
@@ -373,7 +376,7 @@ async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> No
     require(actor, Permission.SELL)
     hold_id = check_hold_id(hold_id)
 
-    async def work(conn: AsyncConnection) -> PlacesChanged | None:
+    async def work(conn: AsyncConnection | Hot) -> PlacesChanged | None:
         now = ctx.clock.now()
         change = await hold_sql.release(conn, hold_id, actor)
         row = own_hold(change.row, actor)
@@ -389,4 +392,4 @@ async def release_hold(ctx: ServiceContext, actor: Actor, hold_id: HoldId) -> No
         )
 
     # Releasing twice is harmless, so the one statement may run again after a lost connection.
-    await ctx.publish(await ctx.db.statement(work, writes=True, idempotent=True))
+    await ctx.publish(await ctx.db.hot(work, writes=True, idempotent=True))

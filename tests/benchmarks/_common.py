@@ -195,9 +195,9 @@ class Env:
         if self.database:
             await pgdb.drop(self.admin_url, self.database)
 
-    def engine(self, *, pool_size: int = 32) -> AsyncEngine:
+    def engine(self, *, pool_size: int = 32, statement_timeout_s: float = 5.0) -> AsyncEngine:
         """The engine the product makes (core.db.engine.create_engine): pool_size + the same overflow."""
-        return create_engine(self.url, pool_size=pool_size)
+        return create_engine(self.url, pool_size=pool_size, statement_timeout_s=statement_timeout_s)
 
     def bus(self, kind: str = "real") -> tuple[EventBus, str]:
         """('real') RedisBus when Redis is reachable, else the in-process LocalBus; ('null') no publishing."""
@@ -218,11 +218,13 @@ class Env:
         pool_size: int = 32,
         bus: str = "real",
         wrap_bus: Callable[[EventBus], EventBus] | None = None,
+        statement_timeout_s: float = 5.0,
     ) -> AsyncIterator[tuple[ServiceContext, str]]:
         """A context as ServiceContext.open makes one: the real bus behind a background publisher (the 'null'
         bus publishes nothing, so it gets none). ``wrap_bus`` puts something between the two (live_latency's
-        stamps)."""
-        db = Database(self.engine(pool_size=pool_size))
+        stamps). ``statement_timeout_s``: the product's 5 s, longer only to build a stage (a concert of 100,000
+        places on a machine busy with other work can take longer to put on sale)."""
+        db = Database(self.engine(pool_size=pool_size, statement_timeout_s=statement_timeout_s))
         the_bus, bus_name = self.bus(bus)
         if wrap_bus is not None:
             the_bus = wrap_bus(the_bus)

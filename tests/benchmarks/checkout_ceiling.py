@@ -100,7 +100,7 @@ WHERE p.concert_id = :concert AND p.section_id = :section LIMIT 1
 
 async def _held(env: Env, n: int) -> Held:
     """A fresh concert with n holds of two standing places each, for an hour."""
-    async with env.context(pool_size=2, bus="null") as (ctx, _):
+    async with env.context(pool_size=2, bus="null", statement_timeout_s=60) as (ctx, _):
         stage = await env.stage(ctx, rows=1, seats_per_row=2, standing=2 * n)
         holds = [HoldId(uuid.uuid4().hex) for _ in range(n)]
         now = datetime.now(UTC)

@@ -275,7 +275,7 @@ class Bench:
         self.captured: dict[int, list[Captured]] = {}
 
     async def fresh_stage(self) -> Stage:
-        async with self.env.context(pool_size=2, bus="null") as (ctx, _):
+        async with self.env.context(pool_size=2, bus="null", statement_timeout_s=60) as (ctx, _):
             stage = await self.env.stage(ctx, rows=1, seats_per_row=2, standing=STANDING, max_per_order=MAX_Q)
         if not self.captured:
             self.captured = await capture(self.env, stage)

@@ -83,3 +83,68 @@ async def test_listeners_hear_the_statement_and_its_parameters(pg_database_url):
         assert heard == [("SELECT $1::int + 1 AS n", (41,))]
     finally:
         await engine.dispose()
+
+
+# --- Hot: a pooled connection through the driver alone (Database.hot) ------------------------------
+
+
+async def test_hot_a_unique_violation_is_sqlalchemys_integrity_error_and_the_connection_goes_back(
+    pg_database_url,
+):
+    engine = create_engine(pg_database_url, pool_size=1)
+    try:
+        hot = await driver.Hot.open(engine)
+        await hot.fetch("CREATE TEMP TABLE t (k text CONSTRAINT uq_t_k UNIQUE)", ())
+        assert [r["k"] for r in await hot.fetch(_INSERT, ("a",))] == ["a"]  # autocommit: no transaction
+        with pytest.raises(exc.IntegrityError) as caught:
+            await hot.fetch(_INSERT, ("a",))
+        assert is_unique_violation(caught.value, "t", "k")
+        assert not caught.value.connection_invalidated
+        assert "'a'" not in str(caught.value)
+        pid = (await hot.fetch("SELECT pg_backend_pid() AS p", ()))[0]["p"]
+        await hot.close()
+        assert engine.sync_engine.pool.checkedout() == 0
+        again = await driver.Hot.open(engine)  # the same connection, its temp table and its one row
+        assert (await again.fetch("SELECT pg_backend_pid() AS p", ()))[0]["p"] == pid
+        assert (await again.fetch("SELECT count(*) AS n FROM t", ()))[0]["n"] == 1
+        await again.close()
+    finally:
+        await engine.dispose()
+
+
+async def test_hot_a_killed_connection_is_invalidated_and_the_pool_replaces_it(pg_database_url):
+    engine = create_engine(pg_database_url, pool_size=1)
+    try:
+        hot = await driver.Hot.open(engine)
+        pid = (await hot.fetch("SELECT pg_backend_pid() AS p", ()))[0]["p"]
+        with pytest.raises(exc.DBAPIError) as caught:
+            await hot.fetch("SELECT pg_terminate_backend(pg_backend_pid())", ())
+        assert caught.value.connection_invalidated
+        await hot.close()
+        assert engine.sync_engine.pool.checkedout() == 0
+        again = await driver.Hot.open(engine)
+        assert (await again.fetch("SELECT pg_backend_pid() AS p", ()))[0]["p"] != pid
+        await again.close()
+    finally:
+        await engine.dispose()
+
+
+async def test_hot_listeners_hear_the_statement_and_a_compiled_one_binds_by_name(pg_database_url):
+    from sqlalchemy import text
+
+    engine = create_engine(pg_database_url, pool_size=1)
+    heard: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _heard(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _many: bool) -> None:
+        heard.append((statement, parameters))
+
+    try:
+        hot = await driver.Hot.open(engine)
+        rows = await hot.query(text("SELECT CAST(:b AS int) - CAST(:a AS int) AS n"), {"a": 1, "b": 43})
+        await hot.close()
+        assert rows[0]["n"] == 42
+        assert len(heard) == 1
+        assert sorted(heard[0][1]) == [1, 43]
+    finally:
+        await engine.dispose()
