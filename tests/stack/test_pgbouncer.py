@@ -118,3 +118,46 @@ async def test_control_with_the_driver_caches_on_prepared_statements_collide(bou
     )
     with pytest.raises(Exception, match="prepared statement"):
         await _many_transactions(engine)
+
+
+async def _many_hot_statements(
+    db: Database, *, tasks: int = 30, each: int = 10
+) -> tuple[set[int], set[bool]]:
+    """As _many_transactions(single=True), through Database.hot (asyncpg alone on a pooled connection): the
+    backends met, and whether each unit ran in one transaction (a SET LOCAL lasts to its next statement)."""
+    seen: set[int] = set()
+    begun: set[bool] = set()
+
+    async def one(n: int) -> None:
+        async def work(hot):
+            await hot.command("SET LOCAL application_name = 'encore-unit'")
+            sql = "SELECT pg_backend_pid() + $1::int AS p, current_setting('application_name') = 'encore-unit' AS begun"
+            return (await hot.fetch(sql, (0 * n,)))[0]
+
+        for _ in range(each):
+            row = await db.hot(work, writes=False)
+            seen.add(int(row["p"]))
+            begun.add(bool(row["begun"]))
+
+    try:
+        results = await asyncio.gather(*(one(n) for n in range(tasks)), return_exceptions=True)
+    finally:
+        await db.dispose()
+    failures = [r for r in results if isinstance(r, BaseException)]
+    if failures:
+        raise failures[0]
+    return seen, begun
+
+
+async def test_hot_statements_run_in_a_transaction_behind_pgbouncer(bouncer) -> None:
+    db = Database(create_engine(bouncer, password=PASSWORD, pooler="pgbouncer", pool_size=30))
+    backends, begun = await _many_hot_statements(db)
+    assert 1 <= len(backends) <= 25
+    assert begun == {True}
+
+
+async def test_control_hot_statements_without_the_switch_run_in_autocommit(bouncer) -> None:
+    db = Database(create_engine(bouncer, password=PASSWORD, pooler="pgbouncer", pool_size=30))
+    db.transaction_pooled = False
+    _, begun = await _many_hot_statements(db)
+    assert begun == {False}
