@@ -56,6 +56,12 @@ class Offsite:
                 "offsite_url",
                 "must be an https:// URL of the object store (backups cross the internet)",
             )
+        if settings.offsite_ca_file and not Path(settings.offsite_ca_file).is_file():
+            raise ConfigError(
+                _SOURCE,
+                "offsite_ca_file",
+                f"names {settings.offsite_ca_file}, which is not a file (PEM certificates)",
+            )
         refs = {
             "offsite_access_key_ref": settings.offsite_access_key_ref,
             "offsite_secret_key_ref": settings.offsite_secret_key_ref,

@@ -183,6 +183,7 @@ async def test_wrong_access_keys_or_an_unreachable_store_say_so(uploaded, tmp_pa
         ({"offsite_url": ""}, "offsite_url"),
         ({"offsite_url": "http://s3.example.net"}, "offsite_url"),
         ({"offsite_bucket": ""}, "offsite_bucket"),
+        ({"offsite_ca_file": "/nonexistent/ca.pem"}, "offsite_ca_file"),
         ({"offsite_key_ref": ""}, "offsite_key_ref"),
         ({"offsite_key_ref": "env:ENCORE_TEST_SHORT_KEY"}, "offsite_key_ref"),
     ],
