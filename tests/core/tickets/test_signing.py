@@ -124,3 +124,29 @@ def test_a_cached_key_is_trusted_only_while_the_mapping_holds_it(
             ticket.payload, ticket.signed, ticket.signature, {KEY_ID: signing.public_key_bytes(other_key)}
         )
     signing.check_signature(ticket.payload, ticket.signed, ticket.signature, ticket.trusted)
+
+
+def test_check_scanned_decides_as_check_signature(ticket: Signed, other_key: Ed25519PrivateKey) -> None:
+    """The door's fast path (bytes straight from the scanned text) gives the same verdicts and codes."""
+    public = signing.public_key_bytes(ticket.key)
+    signing.check_scanned(KEY_ID, ticket.signed, ticket.signature, ticket.trusted)  # genuine: no error
+    forged = signing.sign(other_key, ticket.signed)
+    cases: list[tuple[bytes, bytes, dict[int, bytes]]] = [
+        (ticket.signed, forged, ticket.trusted),  # signed by another key
+        (_flip(ticket.signed, 9), ticket.signature, ticket.trusted),  # payload changed
+        (ticket.signed, _flip(ticket.signature, 3), ticket.trusted),  # signature changed
+        (ticket.signed, ticket.signature[:-1], ticket.trusted),  # signature cut short
+        (ticket.signed, ticket.signature, {KEY_ID: public[:-1]}),  # a trusted key of the wrong size
+        (ticket.signed, ticket.signature, {KEY_ID: signing.public_key_bytes(other_key)}),  # the wrong key
+    ]
+    for signed, signature, trusted in cases:
+        with pytest.raises(signing.BadSignature) as info:
+            signing.check_scanned(KEY_ID, signed, signature, trusted)
+        assert info.value.code == "ticket_bad_signature"
+    with pytest.raises(signing.UnknownKey) as unknown:
+        signing.check_scanned(KEY_ID + 1, ticket.signed, ticket.signature, ticket.trusted)
+    assert unknown.value.code == "ticket_unknown_key"
+    # A key held as a bytearray (not bytes) still goes through verify's conversions.
+    signing.check_scanned(KEY_ID, ticket.signed, ticket.signature, {KEY_ID: bytearray(public)})  # type: ignore[dict-item]
+    with pytest.raises(signing.BadSignature):
+        signing.check_scanned(KEY_ID, ticket.signed, forged, {KEY_ID: bytearray(public)})  # type: ignore[dict-item]
