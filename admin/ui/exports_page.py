@@ -29,7 +29,7 @@ from core.domain.ids import ConcertId
 from core.domain.reports import ExportKind
 
 SIDE_WIDTH = 420
-COLUMNS = ("Concert", "Starts", "Status", "Tickets sold")
+COLUMNS = ("Concert", "Venue", "Starts", "Status", "Tickets sold")
 STATUS_WORDS = {
     "draft": "Draft",
     "on_sale": "On sale",
@@ -39,7 +39,7 @@ STATUS_WORDS = {
 
 
 def _starts(overview: ConcertOverview) -> str:
-    return overview.concert.starts_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+    return overview.concert.starts_at.astimezone().strftime("%d %b %Y %H:%M")
 
 
 class ExportsPage(QWidget):
@@ -72,6 +72,7 @@ class ExportsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         main = QVBoxLayout()
@@ -227,6 +228,7 @@ class ExportsPage(QWidget):
             for row, overview in enumerate(state.concerts):
                 cells = (
                     overview.concert.title,
+                    overview.venue_name,
                     _starts(overview),
                     STATUS_WORDS.get(overview.concert.status.value, overview.concert.status.value),
                     f"{overview.tickets:,}",

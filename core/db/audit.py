@@ -99,10 +99,16 @@ async def name_entries(conn: AsyncConnection, rows: Sequence[Any]) -> list[Audit
             id=int(row.id),
             at=row.at,
             actor=row.actor,
-            actor_name=names.get(row.actor, row.actor.partition(":")[2] or row.actor),
+            actor_name=names.get(row.actor) or _unnamed(row.actor),
             action=row.action,
             subject=row.subject,
             details=dict(row.details or {}),
         )
         for row in rows
     ]
+
+
+def _unnamed(actor: str) -> str:
+    """'system:sign-in' -> 'System (sign-in)'; a deleted staff member or device keeps its stored id."""
+    kind, _, rest = actor.partition(":")
+    return f"System ({rest})" if kind == "system" else actor

@@ -31,6 +31,7 @@ from core.domain.staff import Role
 from core.domain.venues import SectionKind
 from core.services import concerts
 from core.services.staff import PASSWORD_LOCKOUT
+from tests.admin.report_screens import report_concert, shoot_reports
 from tests.builders import ROOT as ROOT_ACTOR
 from tests.builders import build_stage, sell
 from tests.support import sqlite
@@ -82,6 +83,7 @@ async def render(out: Path) -> list[Path]:
             members = {role: await make_staff(ctx, role, number=n) for n, role in enumerate(Role, start=1)}
             await _concerts(ctx)
             await _devices(ctx)
+            await report_concert(ctx)
             for size in SIZES:
                 google = WaitingForBrowser()
                 vm = SignInViewModel(LocalStaffClient.over(ctx), google=google)
@@ -194,6 +196,7 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
     for index in reversed(range(len(venues.vm.state.draft))):
         venues.vm.remove_section(index)
     venues.section_kind.setCurrentIndex(0)
+    await shoot_reports(app, window, size, shoot, _settle)
 
 
 def _shoot_dialog(shoot: Any, dialog: Any, name: str, size: tuple[int, int]) -> None:
