@@ -51,10 +51,13 @@ def create_engine(
         connect_args.update(_behind_pgbouncer())
     # No pool_pre_ping: it costs three round trips per transaction. A connection that went stale instead fails
     # its first statement; SQLAlchemy then drops the whole pool and Database retries once (transaction.py).
+    # Up to twice ``pool_size`` connections, as before, but all kept: SQLAlchemy closes an overflow connection
+    # when it comes back, so a load above pool_size paid a new PostgreSQL backend (a fork, sign-in, and a
+    # fresh parse and plan of every hot statement) on most checkouts (issue 11's flash sale, 64 buyers).
     return create_async_engine(
         parsed,
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        pool_size=2 * pool_size,
+        max_overflow=0,
         pool_recycle=1800,
         hide_parameters=True,  # driver errors must never quote values such as password hashes or e-mails
         connect_args=connect_args,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -16,11 +17,6 @@ class SeatSpot:
     number: int
     x: float
     y: float
-
-
-def _adjacent(a: SeatSpot, b: SeatSpot, pitch: float) -> bool:
-    # Consecutive numbers and no aisle between them (an aisle shows as a wider gap in x).
-    return b.number == a.number + 1 and abs(b.x - a.x) <= pitch * 1.5
 
 
 def best_blocks(
@@ -40,19 +36,30 @@ def best_blocks(
     xs = [s.x for s in spots]
     centre = (min(xs) + max(xs)) / 2
     pitch = _pitch(spots)
-    scored: list[tuple[float, float, list[PlaceId]]] = []
+    limit_x = pitch * 1.5
+    # Scored by (row distance, distance from the centre line, order found); only the best ``limit`` become
+    # lists of ids (a 2,000-seat section has about as many blocks, and every best-available hold asks).
+    scored: list[tuple[float, float, int, list[SeatSpot], int]] = []
     for row_spots in by_row.values():
-        row_spots.sort(key=lambda s: s.number)
+        row_spots.sort(key=_number)
         start = 0  # the run of adjacent seats ending at i starts here
+        previous: SeatSpot | None = None
         for i, spot in enumerate(row_spots):
-            if i and not _adjacent(row_spots[i - 1], spot, pitch):
+            # Adjacent: consecutive numbers and no aisle between them (an aisle shows as a wider gap in x).
+            if previous is not None and not (
+                spot.number == previous.number + 1 and abs(spot.x - previous.x) <= limit_x
+            ):
                 start = i
+            previous = spot
             if i - start + 1 >= quantity:
-                block = row_spots[i - quantity + 1 : i + 1]
-                middle = (block[0].x + block[-1].x) / 2
-                scored.append((spot.y, abs(middle - centre), [s.place_id for s in block]))
-    scored.sort(key=lambda item: item[:2])
-    return [ids for _, _, ids in scored[:limit]]
+                middle = (row_spots[i - quantity + 1].x + spot.x) / 2
+                scored.append((spot.y, abs(middle - centre), len(scored), row_spots, i))
+    best = heapq.nsmallest(limit, scored)
+    return [[s.place_id for s in row[i - quantity + 1 : i + 1]] for _, _, _, row, i in best]
+
+
+def _number(spot: SeatSpot) -> int:
+    return spot.number
 
 
 def best_block(
