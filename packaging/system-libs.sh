@@ -42,6 +42,9 @@ declare -A STACK=(
   [mosquitto]=mosquitto
   # The point-in-time drill (tests/stack/test_pitr_drill.py); it also needs a PostgreSQL server's binaries.
   [pgbackrest]=pgbackrest
+  # packaging/linux's desktop files and user units, checked by tests/stack/test_linux_desktop.py.
+  [desktop-file-validate]=desktop-file-utils
+  [systemd-analyze]=systemd
 )
 
 have_lib() {
