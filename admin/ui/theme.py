@@ -72,6 +72,10 @@ QPushButton#danger:hover {{ background: #b02525; }}
 QPushButton#danger:disabled {{ background: #e8a3a3; border-color: #e8a3a3; }}
 QDateTimeEdit {{ min-height: 26px; }}
 #planPreview {{ border: 1px solid #dde0e7; border-radius: 8px; }}
+#figure {{ background: #ffffff; border: 1px solid #dde0e7; border-radius: 8px; }}
+#figureNumber {{ font-size: 30px; font-weight: 700; color: #1f2430; }}
+#figureCaption {{ color: #5c6370; }}
+QChartView {{ background: transparent; border: none; }}
 """
 
 

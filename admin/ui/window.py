@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from admin.ui.binding import bind
@@ -27,6 +28,12 @@ class AdminWindow(QMainWindow):
         bind(vm.signed_in, self._on_vm_signed_in, self)
         bind(vm.signed_out, self._on_vm_signed_out, self)
         self.sign_in.email.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The screens stop their live work with the window (the dashboard's watches, the door's polling)."""
+        if self.shell is not None:
+            self.shell.close_pages()
+        super().closeEvent(event)
 
     def _on_vm_signed_in(self, session: StaffSession) -> None:
         self._drop_shell()

@@ -19,6 +19,7 @@ from core.api import (
     problems,
     routes_catalog,
     routes_concerts,
+    routes_dashboard,
     routes_devices,
     routes_door,
     routes_reports,
@@ -27,6 +28,7 @@ from core.api import (
     routes_staff_admin,
     routes_venues,
 )
+from core.api.health_collector import collecting_health
 from core.api.limits import MAX_BODY_BYTES, Limiter, limits_from
 from core.api.state import ApiState
 from core.api.timeouts import request_timeout
@@ -84,7 +86,7 @@ def create_app(
             yield
             return
         key = token_key or await load_token_key(settings)
-        async with ServiceContext.open(settings) as opened:
+        async with ServiceContext.open(settings) as opened, collecting_health(opened):
             app.state["api"] = ApiState(opened, key, Limiter(limits_from(settings.server_rate_limits)))
             yield
 
@@ -100,6 +102,7 @@ def create_app(
             *routes_venues.ROUTES,
             *routes_concerts.ROUTES,
             *routes_reports.ROUTES,
+            *routes_dashboard.ROUTES,
         ],
         middleware=[request_timeout(settings.server_request_timeout_s)],
         lifespan=[lifespan],

@@ -90,7 +90,13 @@ async def _signed_in(
 
 async def _result(ctx: ServiceContext, actor: StaffActor, session: SessionToken) -> SignInResult:
     member = await staff.get_own_account(ctx, actor)
-    return SignInResult(session.token, session.expires_at, StaffSummary.of(member), session.remember_token)
+    return SignInResult(
+        session.token,
+        session.expires_at,
+        StaffSummary.of(member),
+        session.remember_token,
+        ctx.settings.redis_namespace,
+    )
 
 
 @post(

@@ -33,8 +33,9 @@ from core.domain.catalog import Availability, ConcertSummary, SeatMap
 from core.domain.clock import Clock
 from core.domain.concert_bodies import ConcertDetails, ConcertOverview
 from core.domain.concerts import Concert
+from core.domain.dashboard import CheckinActivity, ConflictResolution, DeviceStatusRow, SalesSeries
 from core.domain.devices import Device, DeviceKind
-from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
+from core.domain.door import CheckinConflict, DoorSnapshot, OfflineAdmit, Replay
 from core.domain.health import DeviceHealth
 from core.domain.holds import Hold
 from core.domain.ids import (
@@ -383,6 +384,33 @@ class StaffSession(Protocol):
 
     async def sales_report_pdf(self, concert_id: ConcertId) -> bytes:
         """The concert's sales report (A4 PDF), drawn by the server."""
+        ...
+
+    # --- dashboard and door monitor ----------------------------------------------------------------------
+
+    async def list_current_concerts(self) -> list[ConcertSummary]:
+        """Today's and the next concerts, soonest first (door staff too: the monitor's chooser)."""
+        ...
+
+    def watch_concert(self, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
+        """Every place's state as it changes, as a kiosk's seat map watches it (live events, a re-read on a
+        gap and every ``live_resync_s``, polling while live updates are paused); managers and admins."""
+        ...
+
+    async def sales_over_time(self, concert_id: ConcertId) -> SalesSeries: ...
+
+    async def checkin_activity(self, concert_id: ConcertId, *, minutes: int = 30) -> CheckinActivity: ...
+
+    async def device_health(self) -> list[DeviceStatusRow]:
+        """Kiosks and doors (not revoked) with their latest MQTT health report, as the server heard it."""
+        ...
+
+    async def list_checkin_conflicts(self, concert_id: ConcertId | None = None) -> list[CheckinConflict]: ...
+
+    async def resolve_checkin_conflict(
+        self, conflict_id: int, resolution: ConflictResolution, note: str = ""
+    ) -> None:
+        """Settle one offline door conflict (managers and admins; audited)."""
         ...
 
 

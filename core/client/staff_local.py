@@ -20,20 +20,27 @@ from core.client.protocol import ExportStream, StaffSession, StaffSignIn
 from core.client.staff_keyring import Desk
 from core.config import Settings
 from core.domain.api_bodies import StaffSummary
+from core.domain.catalog import ConcertSummary, SeatMap
 from core.domain.clock import Clock
 from core.domain.concert_bodies import ConcertDetails, ConcertOverview
 from core.domain.concerts import Concert
+from core.domain.dashboard import CheckinActivity, ConflictResolution, DeviceStatusRow, SalesSeries
 from core.domain.devices import Device
+from core.domain.door import CheckinConflict
 from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
+from core.domain.live import AvailabilityView
 from core.domain.plan_spec import GridSection
 from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.staff import Role, SessionToken, Staff, StaffActor
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
+from core.events.watch import watch_availability
 from core.services import (
     ServiceContext,
     concert_admin,
     concerts,
+    dashboard,
     devices,
+    door,
     google_sign_in,
     reports,
     sessions,
@@ -280,3 +287,30 @@ class LocalStaffSession(StaffSession):
 
     async def sales_report_pdf(self, concert_id: ConcertId) -> bytes:
         return await reports.sales_report_pdf(self._ctx, await self._who(), concert_id)
+
+    async def list_current_concerts(self) -> list[ConcertSummary]:
+        return await dashboard.list_current_concerts(self._ctx, await self._who())
+
+    def watch_concert(self, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
+        async def load(chosen: ConcertId) -> SeatMap:
+            return await dashboard.get_places(self._ctx, await self._who(), chosen)
+
+        ctx = self._ctx
+        return watch_availability(ctx.bus, load, ctx.clock, concert_id, resync_s=ctx.settings.live_resync_s)
+
+    async def sales_over_time(self, concert_id: ConcertId) -> SalesSeries:
+        return await dashboard.sales_over_time(self._ctx, await self._who(), concert_id)
+
+    async def checkin_activity(self, concert_id: ConcertId, *, minutes: int = 30) -> CheckinActivity:
+        return await dashboard.checkin_activity(self._ctx, await self._who(), concert_id, minutes=minutes)
+
+    async def device_health(self) -> list[DeviceStatusRow]:
+        return await dashboard.device_health(self._ctx, await self._who())
+
+    async def list_checkin_conflicts(self, concert_id: ConcertId | None = None) -> list[CheckinConflict]:
+        return await door.list_conflicts(self._ctx, await self._who(), concert_id)
+
+    async def resolve_checkin_conflict(
+        self, conflict_id: int, resolution: ConflictResolution, note: str = ""
+    ) -> None:
+        await dashboard.resolve_conflict(self._ctx, await self._who(), conflict_id, resolution, note)

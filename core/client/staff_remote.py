@@ -8,7 +8,7 @@ do it twice or count a second sign-in try.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +22,8 @@ from core.client.staff_keyring import Desk
 from core.client.tls_pin import CertificatePin, normalise_fingerprint
 from core.config import Settings
 from core.domain.api_bodies import SignInResult, StaffSummary
+from core.domain.catalog import ConcertSummary, SeatMap
+from core.domain.clock import Clock, SystemClock
 from core.domain.concert_bodies import (
     CancelConcertRequest,
     ConcertDetails,
@@ -29,13 +31,26 @@ from core.domain.concert_bodies import (
     NewConcertRequest,
 )
 from core.domain.concerts import Concert
+from core.domain.dashboard import (
+    CheckinActivity,
+    ConflictResolution,
+    DeviceStatusRow,
+    ResolveConflictRequest,
+    SalesSeries,
+)
 from core.domain.devices import Device
+from core.domain.door import CheckinConflict
 from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
+from core.domain.live import AvailabilityView
 from core.domain.plan_spec import GridSection
 from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.staff import Role, Staff
 from core.domain.venue_bodies import CsvPlanRequest, GridPlanRequest, MarkSeatsRequest, NewVenueRequest
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
+from core.events.paused_bus import PausedBus
+from core.events.protocol import EventBus
+from core.events.watch import watch_availability
+from core.security.secret_store import redis_url_with_password
 
 __all__ = ["RemoteExport", "RemoteStaffClient", "RemoteStaffSession"]
 
@@ -92,6 +107,9 @@ class RemoteStaffClient(StaffSignIn):
         desk: Desk | None = None,
     ) -> None:
         self._desk = desk or Desk("", "")
+        self._settings = settings
+        self._bus: EventBus | None = None
+        self._namespace = settings.redis_namespace
         # A pinned fingerprint is honoured; trust on first use is a device's (its pin is stored beside its key).
         fingerprint = (
             normalise_fingerprint(settings.server_cert_sha256) if settings.server_cert_sha256 else None
@@ -110,7 +128,27 @@ class RemoteStaffClient(StaffSignIn):
         await self.aclose()
 
     async def aclose(self) -> None:
+        if self._bus is not None:
+            bus, self._bus = self._bus, None
+            await bus.close()
         await self._http.aclose()
+
+    def _live_bus(self) -> EventBus:
+        """Live hints from Redis as the devices' subscribe-only user (one connection for every session), in
+        the namespace the server named at sign-in unless one is pinned; without Redis the watchers poll."""
+        if self._bus is None:
+            if self._settings.redis_url:
+                from core.events.redis_bus import RedisBus  # redis only when configured (start-up time)
+
+                self._bus = RedisBus(
+                    redis_url_with_password(self._settings),
+                    tls=self._settings.redis_tls,
+                    namespace=self._settings.redis_namespace or self._namespace,
+                    ca_file=self._settings.broker_ca_file,
+                )
+            else:
+                self._bus = PausedBus()
+        return self._bus
 
     def _desk_body(self) -> dict[str, str]:
         return {"device_id": self._desk.install_id, "device_name": self._desk.name}
@@ -131,8 +169,16 @@ class RemoteStaffClient(StaffSignIn):
 
     def _session(self, response: httpx.Response) -> RemoteStaffSession:
         result = self._http.decode(response, SignInResult)
+        if result.redis_namespace:
+            self._namespace = result.redis_namespace
         return RemoteStaffSession(
-            self._http, result.session_token, result.expires_at, result.staff, result.remember_token
+            self._http,
+            result.session_token,
+            result.expires_at,
+            result.staff,
+            result.remember_token,
+            _bus=self._live_bus,
+            _resync_s=self._settings.live_resync_s,
         )
 
 
@@ -146,6 +192,9 @@ class RemoteStaffSession(StaffSession):
     """When the session lapses unless used before (the server slides it, up to a hard cap)."""
     _staff: StaffSummary
     _remember_token: str | None = field(default=None, repr=False)
+    _bus: Callable[[], EventBus] = field(default=PausedBus, repr=False)
+    _resync_s: float = 30.0
+    _clock: Clock = field(default_factory=SystemClock, repr=False)
 
     @property
     def staff(self) -> StaffSummary:
@@ -337,3 +386,50 @@ class RemoteStaffSession(StaffSession):
         if not response.content.startswith(b"%PDF-"):
             raise server_unreachable("an answer that is not a PDF")
         return response.content
+
+    async def list_current_concerts(self) -> list[ConcertSummary]:
+        response = await self._call("GET", "/v1/dashboard/concerts", repeatable=True)
+        return self._http.decode(response, list[ConcertSummary])
+
+    async def _places(self, concert_id: ConcertId) -> SeatMap:
+        response = await self._call(
+            "GET", f"/v1/dashboard/concerts/{int(concert_id)}/places", repeatable=True
+        )
+        return self._http.decode(response, SeatMap)
+
+    def watch_concert(self, concert_id: ConcertId) -> AsyncIterator[AvailabilityView]:
+        """Live hints from Redis (subscribe-only), the truth from the server's API; without Redis it polls."""
+        return watch_availability(self._bus(), self._places, self._clock, concert_id, resync_s=self._resync_s)
+
+    async def sales_over_time(self, concert_id: ConcertId) -> SalesSeries:
+        response = await self._call("GET", f"/v1/dashboard/concerts/{int(concert_id)}/sales", repeatable=True)
+        return self._http.decode(response, SalesSeries)
+
+    async def checkin_activity(self, concert_id: ConcertId, *, minutes: int = 30) -> CheckinActivity:
+        response = await self._http.call(
+            "GET",
+            f"/v1/dashboard/concerts/{int(concert_id)}/checkins",
+            params={"minutes": str(minutes)},
+            token=self._token,
+            repeatable=True,
+        )
+        return self._http.decode(response, CheckinActivity)
+
+    async def device_health(self) -> list[DeviceStatusRow]:
+        response = await self._call("GET", "/v1/dashboard/devices", repeatable=True)
+        return self._http.decode(response, list[DeviceStatusRow])
+
+    async def list_checkin_conflicts(self, concert_id: ConcertId | None = None) -> list[CheckinConflict]:
+        params = None if concert_id is None else {"concert_id": str(int(concert_id))}
+        response = await self._http.call(
+            "GET", "/v1/checkin-conflicts", params=params, token=self._token, repeatable=True
+        )
+        return self._http.decode(response, list[CheckinConflict])
+
+    async def resolve_checkin_conflict(
+        self, conflict_id: int, resolution: ConflictResolution, note: str = ""
+    ) -> None:
+        body = ResolveConflictRequest(resolution=resolution, note=note)
+        await self._call(
+            "POST", f"/v1/checkin-conflicts/{int(conflict_id)}/resolve", body=body, repeatable=False
+        )

@@ -164,6 +164,8 @@ class SignInResult:
     staff: StaffSummary
     remember_token: str | None = None
     """Asked for with remember: keep it in the OS keyring; it opens the next session once."""
+    redis_namespace: str = ""
+    """The database's live-update namespace: the admin desktop subscribes there (as devices do)."""
 
 
 @dataclass(frozen=True, slots=True)

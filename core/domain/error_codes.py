@@ -145,6 +145,7 @@ class ErrorCode(StrEnum):
     STAFF_NOT_FOUND = "staff_not_found"
     VENUE_NOT_FOUND = "venue_not_found"
     ROUTE_NOT_FOUND = "route_not_found"
+    CHECKIN_CONFLICT_NOT_FOUND = "checkin_conflict_not_found"
 
     # Conflict and its subclasses.
     CONFLICT = "conflict"
@@ -173,6 +174,7 @@ class ErrorCode(StrEnum):
     STAFF_EXISTS = "staff_exists"
     TICKET_ALREADY_VOID = "ticket_already_void"
     VENUE_EXISTS = "venue_exists"
+    CHECKIN_CONFLICT_RESOLVED = "checkin_conflict_resolved"
     SIGNING_KEY_RETIRED = "signing_key_retired"
     SIGNING_KEY_DISTRUSTED = "signing_key_distrusted"
     DATABASE_NOT_EMPTY = "database_not_empty"

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     """Leave a locked-down kiosk for the desktop (a staff PIN at the hidden gesture)."""
     VIEW_AUDIT = "view_audit"
     """Read and export the audit log (admins only: it names every person's changes)."""
+    RESOLVE_CONFLICTS = "resolve_conflicts"
+    """Settle a ticket admitted twice while doors were offline (managers: door staff only report them)."""
 
 
 _P = Permission
@@ -48,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_REPORTS,
             _P.VIEW_ORDERS,
             _P.LEAVE_KIOSK,
+            _P.RESOLVE_CONFLICTS,
         }
     ),
     Role.BOX_OFFICE: frozenset({_P.SELL, _P.REPRINT, _P.VIEW_ORDERS, _P.LEAVE_KIOSK}),

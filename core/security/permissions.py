@@ -42,6 +42,7 @@ _ACTION_WORDS = {
     P.VIEW_ORDERS: "look up orders",
     P.LEAVE_KIOSK: "leave kiosk mode",
     P.VIEW_AUDIT: "read the audit log",
+    P.RESOLVE_CONFLICTS: "resolve door conflicts",
 }
 
 

@@ -32,7 +32,7 @@ async def list_on_sale(ctx: ServiceContext) -> list[ConcertSummary]:
     now = ctx.clock.now()
 
     async def work(conn: AsyncConnection) -> list[ConcertSummary]:
-        return await _summaries(conn, await catalog_db.concerts_on_sale(conn, now), now)
+        return await summaries(conn, await catalog_db.concerts_on_sale(conn, now), now)
 
     return await ctx.db.read(work)
 
@@ -45,7 +45,7 @@ async def list_door_concerts(ctx: ServiceContext) -> list[ConcertSummary]:
 
     async def work(conn: AsyncConnection) -> list[ConcertSummary]:
         found = await catalog_db.concerts_with_doors_from(conn, now - DOORS_STILL_OPEN, DOOR_LIST_LIMIT)
-        return await _summaries(conn, _one_night(found, now), now)
+        return await summaries(conn, _one_night(found, now), now)
 
     return await ctx.db.read(work)
 
@@ -63,7 +63,7 @@ def _one_night(found: list[tuple[Concert, str, str]], now: datetime) -> list[tup
     return [f for f in found if day(f[0].doors_at, f[2]) == day(first.doors_at, timezone)]
 
 
-async def _summaries(
+async def summaries(
     conn: AsyncConnection, found: list[tuple[Concert, str, str]], now: datetime
 ) -> list[ConcertSummary]:
     ids = [c.id for c, _, _ in found]

@@ -25,6 +25,7 @@ from core.domain.errors import StorageUnavailable
 from core.domain.events import PlacesChanged
 from core.events.protocol import EventBus
 from core.events.publisher import BackgroundPublisher
+from core.iot.health_board import HealthBoard
 from core.iot.protocol import GateController
 from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.services.adapters import open_gate
@@ -52,6 +53,8 @@ class ServiceContext:
     publisher: BackgroundPublisher | None = None
     """Sends live updates from a task of its own, so a sale never waits for Redis. ``open`` starts one; a
     context built by hand without one publishes inline (awaiting the bus)."""
+    health: HealthBoard = field(default_factory=HealthBoard)
+    """Devices' latest health reports, as the venue server hears them on MQTT (empty where nothing listens)."""
 
     async def publish(self, event: PlacesChanged | None) -> None:
         """After commit only. A failed publish is logged and never fails the sale: events are hints."""

@@ -43,6 +43,27 @@ def qt_loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     assert not pending, f"tasks left running after the test: {pending}"
 
 
+LIVE_SCREENS = ("dashboard", "door-monitor")
+"""Task names of the screens that keep working while shown (live watches, polling)."""
+
+
+@pytest.fixture(autouse=True)
+def _live_screens_stopped(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A window closed at the end of a Qt test stops its screens' live work (AdminWindow.closeEvent); this
+    waits until that work has ended, before qt_loop checks that no task is left."""
+    if "qt_loop" not in request.fixturenames:
+        yield
+        return
+    loop: asyncio.AbstractEventLoop = request.getfixturevalue("qt_loop")
+    qtbot = request.getfixturevalue("qtbot")
+    yield
+
+    def live() -> list[asyncio.Task[Any]]:
+        return [t for t in asyncio.all_tasks(loop) if not t.done() and t.get_name().startswith(LIVE_SCREENS)]
+
+    qtbot.waitUntil(lambda: not live(), timeout=10_000)
+
+
 @pytest.fixture
 def qt_run(qt_loop: asyncio.AbstractEventLoop, qtbot: Any) -> Callable[..., Any]:
     """Run a coroutine to completion on the Qt loop while Qt keeps processing events; return its result."""

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from admin.ui.concerts_page import ConcertsPage
+from admin.ui.dashboard_page import DashboardPage
+from admin.ui.door_page import DoorPage
 from admin.ui.theme import apply_theme
 from admin.ui.venues_page import VenuesPage
 from admin.ui.window import AdminWindow
@@ -27,9 +29,11 @@ from admin.viewmodels.sign_in import SignInViewModel
 from core.client.staff_local import LocalStaffClient
 from core.domain.clock import SystemClock
 from core.domain.concert_spec import NewCategory
+from core.domain.money import Money
+from core.domain.orders import Payment
 from core.domain.staff import Role
 from core.domain.venues import SectionKind
-from core.services import concerts
+from core.services import checkout, concerts, sales
 from core.services.staff import PASSWORD_LOCKOUT
 from tests.admin.report_screens import report_concert, shoot_reports
 from tests.builders import ROOT as ROOT_ACTOR
@@ -82,8 +86,9 @@ async def render(out: Path) -> list[Path]:
         async with open_context(sqlite.url_for(db), SystemClock()) as ctx:
             members = {role: await make_staff(ctx, role, number=n) for n, role in enumerate(Role, start=1)}
             await _concerts(ctx)
-            await _devices(ctx)
+            health = await _devices(ctx)
             await report_concert(ctx)
+            await _door_night(sqlite.url_for(db), ctx)
             for size in SIZES:
                 google = WaitingForBrowser()
                 vm = SignInViewModel(LocalStaffClient.over(ctx), google=google)
@@ -106,8 +111,10 @@ async def render(out: Path) -> list[Path]:
                 shoot(window, "sign-in-locked", size)
 
                 for role in (Role.ADMIN, Role.BOX_OFFICE, Role.DOOR):
+                    _report_health(ctx, health)  # lately, as the server would have heard them
                     await vm.sign_in(members[role].email, PASSWORD)
                     await _settle(app, lambda w=window: w.shell is not None)
+                    await _settle(app, lambda w=window: _first_page_ready(w))
                     shoot(window, f"{role.value.replace('_', '-')}", size)
                     if role is Role.ADMIN:
                         await _shoot_screens(app, window, size, shoot)
@@ -119,7 +126,7 @@ async def render(out: Path) -> list[Path]:
     return saved
 
 
-async def _devices(ctx: Any) -> None:
+async def _devices(ctx: Any) -> dict[str, Any]:
     """A kiosk waiting for approval, two that sell (one seen lately), a door, and a revoked kiosk."""
     from core.db import devices as devices_db
     from core.domain.devices import DeviceKind
@@ -142,6 +149,105 @@ async def _devices(ctx: Any) -> None:
     for name in ("Kiosk foyer 1", "Door north"):
         await ctx.db.write(lambda conn, d=made[name]: devices_db.touch(conn, d.id, ctx.clock.now()))
     await devices.revoke_device(ctx, ROOT, made["Kiosk bar (lost)"].id, keep_tickets_valid=False)
+    return made
+
+
+def _report_health(ctx: Any, made: dict[str, Any]) -> None:
+    """Health reports as the server hears them on MQTT: one kiosk fine, one out of paper, the door fine, and
+    one kiosk silent for a while."""
+    from core.domain.health import DeviceHealth
+
+    now = ctx.clock.now()
+    for name, mode, printer, sale, heard in (
+        ("Kiosk foyer 1", "sales", "ok", timedelta(minutes=4), timedelta(seconds=20)),
+        ("Kiosk foyer 2", "sales", "out_of_paper", timedelta(minutes=38), timedelta(seconds=35)),
+        ("Door north", "door", "none", None, timedelta(seconds=10)),
+        ("Kiosk balcony", "sales", "ok", timedelta(hours=2), timedelta(minutes=26)),
+    ):
+        device = made[name]
+        last_sale = None if sale is None else now - sale
+        report = DeviceHealth(device.id, mode, True, True, printer, last_sale, now - heard)
+        ctx.health.note(report, now - heard)
+
+
+def _first_page_ready(window: AdminWindow) -> bool:
+    """The signed-in window's first screen has its data (the dashboard its live counts and charts)."""
+    from admin.ui.dashboard_page import DashboardPage
+    from admin.ui.door_page import DoorPage
+
+    if window.shell is None or not window.shell.built:
+        return False
+    page = window.shell.built[0]
+    if isinstance(page, DashboardPage):
+        state = page.vm.state
+        return all(c.watching for c in state.concerts) and state.sales is not None and bool(state.devices)
+    if isinstance(page, DoorPage):
+        return page.vm.state.activity is not None
+    return True
+
+
+async def _door_night(url: str, ctx: Any) -> None:
+    """Tonight's concert: sold over the last ten days, doors open half an hour ago, people coming in at three
+    gates, and one ticket admitted twice by offline doors (a conflict to resolve)."""
+    import random
+    import uuid
+
+    from core.domain.clock import ManualClock
+    from core.domain.door import OfflineAdmit
+    from core.domain.places import PlaceState
+    from core.services import catalog, door
+    from tests.builders import door_device
+
+    now = ctx.clock.now()
+    rng = random.Random(12)
+    clock = ManualClock(now - timedelta(days=10))
+    async with open_context(url, clock) as past:
+        stage = await build_stage(past, rows=14, seats_per_row=24, standing=300, name="Encore Arena")
+        tonight = await concerts.create_concert(
+            past,
+            ROOT_ACTOR,
+            venue_id=stage.concert.venue_id,
+            plan_id=stage.concert.plan_id,
+            title="Midnight Orchestra",
+            artist="Lena Vos & the Night Band",
+            doors_at=now - timedelta(minutes=30),
+            starts_at=now + timedelta(minutes=45),
+            sales_open_at=clock.now(),
+            sales_close_at=now + timedelta(minutes=45),
+            currency="EUR",
+            categories=[
+                NewCategory("Stalls", 4900, "#3b5bdb", sections=("Stalls",)),
+                NewCategory("Floor", 3500, "#e8590c", sections=("Floor",)),
+            ],
+        )
+        await concerts.put_on_sale(past, ROOT_ACTOR, tonight.id)
+        seat_map = await catalog.get_seat_map(past, tonight.id)
+        seats = [p.id for p in seat_map.places if p.state is PlaceState.FREE and p.row is not None]
+        rng.shuffle(seats)
+        tickets: list[Any] = []
+        n = 0
+        while clock.now() < now - timedelta(hours=2) and len(seats) > 24:
+            clock.advance(rng.randint(1800, 4 * 3600))
+            n += 1
+            take = [seats.pop() for _ in range(rng.randint(1, 4))]
+            hold = await sales.hold_places(past, stage.kiosk, tonight.id, take)
+            payment = Payment("card", f"night-{n}", Money(hold.total.minor, "EUR"))
+            order = await checkout.checkout_hold(
+                past, stage.kiosk, hold.id, idempotency_key=f"night-{n}", payment=payment
+            )
+            tickets += order.tickets
+        doors = await door_device(past, "Door south")
+        gates = ("North", "North", "North", "South", "South", "East")
+        admits = []
+        for ticket in tickets[: len(tickets) * 3 // 4]:
+            ago = timedelta(seconds=rng.triangular(0, 29 * 60, 8 * 60))
+            admits.append(OfflineAdmit(str(uuid.uuid4()), ticket.id, rng.choice(gates), now - ago))
+        admits.sort(key=lambda a: a.scanned_at)
+        admits.append(
+            OfflineAdmit(str(uuid.uuid4()), admits[0].ticket_id, "East", now - timedelta(minutes=3))
+        )
+        for start in range(0, len(admits), door.MAX_REPLAY):
+            await door.replay_offline_admits(past, doors, admits[start : start + door.MAX_REPLAY])
 
 
 async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], shoot: Any) -> None:
@@ -197,6 +303,22 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
         venues.vm.remove_section(index)
     venues.section_kind.setCurrentIndex(0)
     await shoot_reports(app, window, size, shoot, _settle)
+
+    door = window.shell.show_screen(ScreenKey.DOOR)
+    assert isinstance(door, DoorPage)
+    await _settle(app, lambda: door.vm.state.activity is not None and door.vm.state.loaded)
+    tonight = next(c for c in door.vm.state.concerts if c.concert.title == "Midnight Orchestra")
+    door.vm.select(tonight.concert.id)
+    await _settle(app, lambda: door.vm.state.activity is not None and bool(door.vm.state.conflicts))
+    shoot(window, "door-monitor", size)
+
+    dashboard = window.shell.show_screen(ScreenKey.DASHBOARD)
+    assert isinstance(dashboard, DashboardPage)
+    dashboard.vm.select(tonight.concert.id)
+    await _settle(
+        app, lambda: dashboard.vm.state.sales is not None and dashboard.vm.state.checkins is not None
+    )
+    shoot(window, "dashboard", size)
 
 
 def _shoot_dialog(shoot: Any, dialog: Any, name: str, size: tuple[int, int]) -> None:

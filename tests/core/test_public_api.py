@@ -23,6 +23,7 @@ def test_services_surface_is_pinned():
         "checkout",
         "concert_admin",
         "concerts",
+        "dashboard",
         "devices",
         "door",
         "health",

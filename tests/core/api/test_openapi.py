@@ -48,7 +48,16 @@ def test_every_route_but_sign_in_and_health_needs_a_device_token_or_a_staff_sess
                 assert not security, f"{method.upper()} {path} should be open"
             elif (
                 path in STAFF_ROUTES
-                or path.startswith(("/v1/devices/", "/v1/staff/", "/v1/venues", "/v1/plans/"))
+                or path.startswith(
+                    (
+                        "/v1/devices/",
+                        "/v1/staff/",
+                        "/v1/venues",
+                        "/v1/plans/",
+                        "/v1/dashboard/",
+                        "/v1/checkin-conflicts",
+                    )
+                )
                 or (path.startswith("/v1/concerts/") and path.endswith(STAFF_CONCERT_ACTIONS))
             ):
                 assert security == [{"staffSession": []}], f"{method.upper()} {path} must need a session"
@@ -65,7 +74,7 @@ async def test_options_lists_every_method_of_a_path() -> None:
             concrete = (
                 path.replace("{hold_id}", "h1").replace("{device_id}", "1").replace("{order_code}", "C1")
             )
-            for name in ("{concert_id}", "{venue_id}", "{plan_id}", "{staff_id}"):
+            for name in ("{concert_id}", "{venue_id}", "{plan_id}", "{staff_id}", "{conflict_id}"):
                 concrete = concrete.replace(name, "1")
             response = await http.options(concrete)
             allowed = {m.strip() for m in response.headers["allow"].split(",")}
