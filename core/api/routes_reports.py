@@ -50,7 +50,7 @@ def _query(
 def _streamed(export: CsvExport) -> Stream:
     return Stream(
         export.chunks(),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds the charset (utf-8)
         headers={
             "content-disposition": f'attachment; filename="{export.filename}"',
             ROWS_HEADER: str(export.total_rows),
@@ -77,7 +77,7 @@ async def audit_page(
     return await reports.search_audit(api_state(state).ctx, who, query, before=before, limit=limit)
 
 
-@get("/v1/audit/export", **_ROUTE)
+@get("/v1/audit/export", media_type="text/csv", **_ROUTE)
 async def audit_export(
     who: NamedDependency[StaffActor],
     state: State,
@@ -92,7 +92,7 @@ async def audit_export(
     return _streamed(await reports.open_audit_export(api_state(state).ctx, who, query))
 
 
-@get("/v1/concerts/{concert_id:int}/exports/{kind:str}", **_ROUTE)
+@get("/v1/concerts/{concert_id:int}/exports/{kind:str}", media_type="text/csv", **_ROUTE)
 async def concert_export(
     concert_id: FromPath[int], kind: FromPath[ExportKind], who: NamedDependency[StaffActor], state: State
 ) -> Stream:
@@ -101,7 +101,7 @@ async def concert_export(
     return _streamed(await reports.open_concert_export(ctx, who, ConcertId(concert_id), kind))
 
 
-@get("/v1/concerts/{concert_id:int}/sales-report", **_ROUTE)
+@get("/v1/concerts/{concert_id:int}/sales-report", media_type="application/pdf", **_ROUTE)
 async def sales_report(
     concert_id: FromPath[int], who: NamedDependency[StaffActor], state: State
 ) -> Response[bytes]:
