@@ -237,3 +237,20 @@ def test_icons_exist_at_their_sizes() -> None:
     assert (icons / "encore.svg").read_text().lstrip().startswith("<?xml")
     for size in (48, 128, 256):
         assert _png_size(icons / f"encore-{size}.png") == (size, size)
+
+
+@pytest.mark.parametrize("unit", ["encore-kiosk.service", "encore-door.service"])
+def test_enabling_a_unit_starts_it_with_the_graphical_session(unit: str, tmp_path: Path) -> None:
+    """The README's `systemctl --global enable`, into a scratch root: the unit's [Install] hooks it to the
+    session target (a typo there would enable nothing, silently, on the kiosk)."""
+    require("systemctl", apt="systemd")
+    user_units = tmp_path / "etc" / "systemd" / "user"
+    user_units.mkdir(parents=True)
+    for path in UNITS:
+        (user_units / path.name).write_text(path.read_text())
+    subprocess.run(
+        ["systemctl", f"--root={tmp_path}", "--global", "enable", unit], check=True, capture_output=True
+    )
+    wants = user_units / "graphical-session.target.wants"
+    assert [p.name for p in wants.iterdir()] == [unit]
+    assert (wants / unit).readlink() == Path("/etc/systemd/user") / unit
