@@ -568,22 +568,26 @@ _SECTION = "places.concert_id = CAST(:concert AS bigint) AND places.section_id =
 @functools.lru_cache(maxsize=8)
 def _free_seats_sql(kind: str) -> TextualSelect:
     """Free seats, then lapsed ones, each on its partial index (one OR of the two is a scan of places under a
-    generic plan)."""
+    generic plan). The facts come on the first row only (on every one of a section's thousands of rows they
+    were most of the reply and of its decoding)."""
     return text(f"""
     WITH {_facts(kind, "0", standing=False)}
     SELECT f.*, x.id AS s_place, x.row_label AS s_row, x.number AS s_number, x.x AS s_x, x.y AS s_y
     FROM (SELECT 1) AS one
-    LEFT JOIN facts f ON true
     LEFT JOIN (
-        SELECT places.id, seats.row_label, seats.number, seats.x, seats.y
-        FROM places JOIN seats ON seats.id = places.seat_id
-        WHERE {_SECTION} AND places.state = 'free' AND EXISTS (SELECT 1 FROM facts WHERE ok AND section_kind = 'seated')
-        UNION ALL
-        SELECT places.id, seats.row_label, seats.number, seats.x, seats.y
-        FROM places JOIN seats ON seats.id = places.seat_id
-        WHERE {_SECTION} AND places.state = 'held' AND places.held_until <= {_NOW}
-          AND EXISTS (SELECT 1 FROM facts WHERE ok AND section_kind = 'seated')
+        SELECT u.*, row_number() OVER (ORDER BY u.row_label, u.number) = 1 AS first FROM (
+            SELECT places.id, seats.row_label, seats.number, seats.x, seats.y
+            FROM places JOIN seats ON seats.id = places.seat_id
+            WHERE {_SECTION} AND places.state = 'free'
+              AND EXISTS (SELECT 1 FROM facts WHERE ok AND section_kind = 'seated')
+            UNION ALL
+            SELECT places.id, seats.row_label, seats.number, seats.x, seats.y
+            FROM places JOIN seats ON seats.id = places.seat_id
+            WHERE {_SECTION} AND places.state = 'held' AND places.held_until <= {_NOW}
+              AND EXISTS (SELECT 1 FROM facts WHERE ok AND section_kind = 'seated')
+        ) AS u
     ) AS x ON true
+    LEFT JOIN facts f ON x.first IS NOT FALSE
     ORDER BY x.row_label, x.number""").columns()
 
 
