@@ -102,7 +102,8 @@ def pin_file_for(device_key_ref: str) -> Path:
     """Where a device keeps the fingerprint it pinned: beside its key file, or in the data directory's keys
     folder when the key is in the OS keyring."""
     if device_key_ref.startswith("file:"):
-        key = Path(device_key_ref.removeprefix("file:"))
+        # As the secret store reads it: "file:~/…" is in the home directory, not a "~" folder in the cwd.
+        key = Path(device_key_ref.removeprefix("file:")).expanduser()
         return key.with_name(f"{key.name}.server-cert.sha256")
     name = re.sub(r"[^A-Za-z0-9_.-]", "-", device_key_ref.rsplit("/", 1)[-1]) or "device"
     return Path(platformdirs.user_data_dir("encore")) / "keys" / f"{name}.server-cert.sha256"
