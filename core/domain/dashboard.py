@@ -62,7 +62,8 @@ def cumulative_sales(
     total = 0
     for at, count in rows:
         total += count
-        end = start + bucket * ((at - start) // bucket + 1)
+        # The bucket's end, or now while the bucket is still running (a chart never runs into the future).
+        end = min(start + bucket * ((at - start) // bucket + 1), max(now, at))
         if points and points[-1].at == end:
             points[-1] = SalesPoint(end, total)
         else:

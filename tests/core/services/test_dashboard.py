@@ -43,7 +43,8 @@ async def test_sales_over_time_counts_valid_tickets_cumulatively(ctx, clock: Man
     series = await dashboard.sales_over_time(ctx, stage.manager, stage.id)
     assert series.total == 5
     assert [p.tickets for p in series.points] == [3, 5]
-    assert series.points[1].at - series.points[0].at == timedelta(hours=3)
+    assert series.points[0].at == CLOCK_START + timedelta(hours=1)  # the first hour's end
+    assert series.points[1].at == clock.now()  # the running hour ends now, not in the future
     assert series.bucket == timedelta(hours=1)
 
 
@@ -53,6 +54,12 @@ def test_a_long_sale_is_bucketed_by_day():
     series = cumulative_sales(ConcertId(1), rows, now=start + timedelta(days=6))
     assert series.bucket == timedelta(days=1)
     assert [p.tickets for p in series.points] == [2, 7]
+
+
+def test_the_running_hour_ends_now_not_in_the_future():
+    rows = [(CLOCK_START + timedelta(minutes=5), 3), (CLOCK_START + timedelta(minutes=20), 1)]
+    series = cumulative_sales(ConcertId(1), rows, now=CLOCK_START + timedelta(minutes=30))
+    assert [(p.at, p.tickets) for p in series.points] == [(CLOCK_START + timedelta(minutes=30), 4)]
 
 
 async def test_checkins_by_gate_and_minute_and_a_conflict_resolved(ctx, clock: ManualClock):
