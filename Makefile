@@ -12,7 +12,7 @@ STAMP := $(VENV)/.encore-installed
 PYTEST_ARGS ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help venv syslibs tools test bench lint run admin screenshots clean distclean
+.PHONY: help venv syslibs tools test bench lint run admin screenshots package clean distclean
 
 help:
 	@echo "make test    install into .venv if needed, run the tests (PYTEST_ARGS='...' to pass options)"
@@ -21,6 +21,7 @@ help:
 	@echo "make run     start the kiosk on the embedded SQLite database with demo data (in a window)"
 	@echo "make admin   start the admin app on the same demo database (in a window)"
 	@echo "make screenshots  render every kiosk and admin screen offscreen into resources/screenshots/"
+	@echo "make package  PyInstaller one-folder bundles of encore-kiosk and encore-admin in dist/"
 	@echo "make clean   remove caches and build output;  make distclean  also the .venv"
 
 venv: syslibs $(STAMP)
@@ -107,6 +108,15 @@ admin: venv
 screenshots: venv
 	$(BIN)/python -m tests.kiosk.screenshots  # offscreen, on a 1920x1080, a 1080x1920 and a 1280x800 screen
 	$(BIN)/python -m tests.admin.screenshots  # the admin app at 1920x1080 and 1366x768
+
+# One-folder bundles (packaging/pyinstaller/*.spec); each starts with --self-test to check a machine.
+package: venv
+	@for app in encore-kiosk encore-admin; do \
+	  echo "Bundling $$app into dist/$$app ..."; \
+	  $(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	    packaging/pyinstaller/$$app.spec || exit 1; \
+	done
+	@du -sh dist/encore-kiosk dist/encore-admin
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .bench .test-servers build dist *.egg-info

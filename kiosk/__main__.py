@@ -1,4 +1,4 @@
-"""`encore-kiosk [--door] [--config FILE] [--windowed]`: settings in, the kiosk on one qasync loop."""
+"""`encore-kiosk [--door] [--config FILE] [--windowed] [--self-test]`: settings in, the kiosk on one qasync loop."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--windowed", action="store_true", help="a normal window instead of locked-down full screen (testing)"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the database or server, ticket rendering, speech and the printer; print one line and exit",
+    )
     return parser
 
 
@@ -41,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = replace(settings, kiosk_lockdown=False)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     quiet_http_logs()
+    if args.self_test:
+        from kiosk.self_test import self_test
+
+        return self_test(settings)
 
     # Qt is imported only now: `encore-kiosk --help` and config errors need no display. Core's services load
     # once the first frame is painted (kiosk.app.first_frame, kiosk.startup).

@@ -12,11 +12,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+import resources
+
 __all__ = ["CJK_FONT_FILES", "Fallback", "Fonts", "Run", "cjk_fallbacks", "fonts", "runs"]
 
 log = logging.getLogger(__name__)
 
-_RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+_RESOURCES = resources.path("fonts")
 _LATIN_DIRS = (_RESOURCES, Path("/usr/share/fonts/truetype/dejavu"))
 
 CJK_FONT_FILES: tuple[Path, ...] = (

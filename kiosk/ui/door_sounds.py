@@ -7,9 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
+import resources
 from kiosk.viewmodels.door import Tone
 
-SOUNDS_DIR = Path(__file__).resolve().parents[2] / "resources" / "sounds"
+SOUNDS_DIR = resources.path("sounds")
 _FILES = {Tone.ADMIT: "admit.wav", Tone.REFUSE: "refuse.wav", Tone.WARN: "warn.wav"}
 
 

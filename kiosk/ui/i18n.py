@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTranslator, Signal
 
+import resources
 from kiosk.viewmodels import i18n as vm_i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "resources" / "translations"
+TRANSLATIONS = resources.path("translations")
 LANGUAGES = ("en", "de", "es")
 """English is the source language: its .qm holds only the plural forms ("%n scans": 1 scan, 2 scans)."""
 TRANSLATED = ("de", "es")

@@ -4,15 +4,15 @@ displays, switched at runtime."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-THEMES = RESOURCES / "themes"
-FONTS = RESOURCES / "fonts"
+import resources
+
+THEMES = resources.path("themes")
+FONTS = resources.path("fonts")
 THEME_NAMES = ("default", "high_contrast")
 LARGE_TEXT_SCALE = 1.4
 COMPACT_SCALE = 0.8
