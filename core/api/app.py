@@ -28,8 +28,10 @@ from core.api import (
     routes_staff_admin,
     routes_venues,
 )
+from core.api.auth import api_state
 from core.api.health_collector import collecting_health
 from core.api.limits import MAX_BODY_BYTES, Limiter, limits_from
+from core.api.problems import problem_responses
 from core.api.state import ApiState
 from core.api.timeouts import request_timeout
 from core.config import Settings
@@ -43,8 +45,19 @@ __all__ = ["MAX_BODY_BYTES", "create_app", "openapi_document"]
 
 @get("/v1/health", tags=["server"])
 async def health() -> dict[str, str]:
-    """Liveness for probes and the load balancer (no database read)."""
+    """Liveness: the process is up and serving HTTP (no database read: a replica whose database is away is
+    alive, and restarting it would not bring the database back). Orchestrators restart on this one."""
     return {"status": "ok", "version": __version__}
+
+
+@get("/v1/health/ready", tags=["server"], responses=problem_responses())
+async def ready(state: State) -> dict[str, str]:
+    """Readiness: the database answers SELECT 1 through this replica's pool (one check a second at most,
+    whoever asks). 503 with a problem naming what is down otherwise. Load balancers route on this one."""
+    problem = await api_state(state).readiness.problem()
+    if problem is not None:
+        raise problem
+    return {"status": "ready", "version": __version__}
 
 
 async def load_token_key(settings: Settings) -> TokenKey:
@@ -93,6 +106,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             health,
+            ready,
             *routes_devices.ROUTES,
             *routes_catalog.ROUTES,
             *routes_sales.ROUTES,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.api.limits import Limiter
+from core.api.readiness import Readiness
 from core.security.tokens import TokenKey
 from core.services.context import ServiceContext
 
@@ -14,3 +15,7 @@ class ApiState:
     ctx: ServiceContext
     token_key: TokenKey
     limiter: Limiter
+    readiness: Readiness = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.readiness = Readiness(self.ctx.db)

@@ -39,23 +39,44 @@ def server_url(settings: Settings) -> str:
     return f"{scheme}://{host}:{settings.server_port}"
 
 
-def server_health(url: str, timeout_s: float) -> tuple[bool, str]:
-    """The server answers /v1/health with 200. A probe on this machine asks whether the process answers; its
-    certificate names the public host, so it is not checked here (TLS clients check it)."""
+LIVE_PATH = "/v1/health"
+READY_PATH = "/v1/health/ready"
+
+
+def server_health(url: str, timeout_s: float, *, live: bool = False) -> tuple[bool, str]:
+    """Readiness by default: the server answers /v1/health/ready with 200 (its database answers through the
+    pool); with ``live``, only that the process answers /v1/health (a liveness probe must not restart a server
+    because the database is away). A probe on this machine asks this process; its certificate names the public
+    host, so it is not checked here (TLS clients check it)."""
     loopback = httpx.URL(url).host in ("127.0.0.1", "localhost", "::1")
+    path = LIVE_PATH if live else READY_PATH
     try:
-        response = httpx.get(f"{url.rstrip('/')}/v1/health", timeout=timeout_s, verify=not loopback)
+        response = httpx.get(f"{url.rstrip('/')}{path}", timeout=timeout_s, verify=not loopback)
     except httpx.HTTPError as error:
         return False, f"server at {url} does not answer: {type(error).__name__}"
+    if response.status_code == 503 and not live:
+        return False, f"server at {url}: {_detail(response)}"
     if response.status_code != 200:
         return False, f"server at {url} answered {response.status_code}"
-    return True, f"server at {url} is up"
+    return True, f"server at {url} is {'up' if live else 'ready'}"
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["detail"])
+    except (ValueError, KeyError, TypeError):
+        return response.text[:200] or "(no reason given)"
 
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser("health", help="container probe: exit 0 if healthy, 1 if not, with the reason")
     what = parser.add_subparsers(dest="health_of", required=True, metavar="WHAT")
-    server = what.add_parser("server", help="encore-server answers /v1/health")
+    server = what.add_parser(
+        "server", help="encore-server is ready: its database answers (/v1/health/ready; --live: /v1/health)"
+    )
+    server.add_argument(
+        "--live", action="store_true", help="only whether the process answers (for liveness probes)"
+    )
     server.add_argument("--url", help="base URL (default: from server_host, server_port and TLS settings)")
     server.add_argument("--timeout", type=float, default=3.0, metavar="S")
     server.set_defaults(bind=_bind)
@@ -71,7 +92,7 @@ def _bind(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         if args.health_of == "server":
             ok, reason = await asyncio.to_thread(
-                server_health, args.url or server_url(settings), args.timeout
+                server_health, args.url or server_url(settings), args.timeout, live=args.live
             )
         else:
             ok, reason = scheduler_health(args.heartbeat or default_heartbeat(), args.max_age)

@@ -33,6 +33,7 @@ def test_every_route_but_sign_in_and_health_needs_a_device_token_or_a_staff_sess
     document = current_document()
     open_paths = {
         "/v1/health",
+        "/v1/health/ready",
         "/v1/devices/enrol",
         "/v1/auth/challenge",
         "/v1/auth/token",

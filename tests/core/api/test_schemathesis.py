@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 schema = schemathesis.openapi.from_path(str(COMMITTED))
 OPEN_PATHS = {
     "/v1/health",
+    "/v1/health/ready",
     "/v1/devices/enrol",
     "/v1/auth/challenge",
     "/v1/auth/token",

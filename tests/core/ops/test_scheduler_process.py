@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
-from core.ops.health import scheduler_health
+from core.ops.health import scheduler_health, server_health
 from tests.builders import build_stage
 from tests.core.ops.test_scheduler_jobs import _sell
+from tests.support import pgdb
 from tests.support.api_server import encore_server
 from tests.support.context import open_context, signing_key_ref
 
@@ -98,11 +100,25 @@ def _run_and_probe(env: dict[str, str], beat: Path, log: Path, server) -> None:
 
 
 @pytest.mark.postgres
-def test_the_server_probe_asks_the_running_server(pg_database_url, tmp_path):
+def test_the_server_probe_asks_the_running_server(pg_server_url, pg_database_url, tmp_path):
     with encore_server(pg_database_url, tmp_path / "server") as running:
         url = running.url.replace("localhost", "127.0.0.1")
         probe = _ops("health", "server", "--url", url)
-        assert (probe.returncode, probe.stdout.strip()) == (0, f"server at {url} is up"), probe.stderr
+        assert (probe.returncode, probe.stdout.strip()) == (0, f"server at {url} is ready"), probe.stderr
+        name = make_url(pg_database_url).database
+        # Its database goes away (no new connections, the pooled ones cut): alive, but not ready.
+        asyncio.run(pgdb._execute(pg_server_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        try:
+            asyncio.run(pgdb._execute(pg_server_url, pgdb._terminate(name)))
+            # (In-process from here: the command line's plumbing is the same for every answer.)
+            ok, reason = server_health(url, 5.0)
+            assert not ok
+            assert reason.startswith(f"server at {url}: Not ready: the database cannot be reached ("), reason
+            assert server_health(url, 5.0, live=True) == (True, f"server at {url} is up")
+        finally:
+            asyncio.run(pgdb._execute(pg_server_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        time.sleep(1.0)  # the server's cached answer expires
+        assert server_health(url, 5.0) == (True, f"server at {url} is ready")
     probe = _ops("health", "server", "--url", url, "--timeout", "2")
     assert probe.returncode == 1
     assert probe.stderr.strip() == f"server at {url} does not answer: ConnectError"
