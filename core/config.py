@@ -206,6 +206,20 @@ class Settings:
             return self.database_owner_url, self.database_owner_password_ref
         return self.resolved_database_url(), self.database_password_ref
 
+    def direct_owner_database(self) -> tuple[str, str]:
+        """owner_database() for backups, restores and migrations, which need PostgreSQL itself: pg_dump and
+        pg_restore hold one snapshot or session across many statements, and migrations take locks and set
+        session state, which PgBouncer in transaction pooling hands to whichever client comes next."""
+        if self.database_pooler == "pgbouncer" and not self.database_owner_url:
+            raise ConfigError(
+                "settings",
+                "database_owner_url",
+                "backups, restores and migrations need a direct connection to PostgreSQL, and database_url "
+                "goes through PgBouncer (database_pooler = pgbouncer): set database_owner_url to PostgreSQL "
+                "itself, as the schema's owner (with database_owner_password_ref)",
+            )
+        return self.owner_database()
+
     @property
     def is_embedded(self) -> bool:
         return self.resolved_database_url().startswith("sqlite")

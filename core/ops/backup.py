@@ -96,7 +96,7 @@ class Target:
 
     @classmethod
     async def of(cls, settings: Settings) -> Target:
-        url, ref = settings.owner_database()
+        url, ref = settings.direct_owner_database()
         password = await asyncio.to_thread(resolve_secret, ref)
         return cls(make_url(url), password, settings.database_tls)
 

@@ -76,6 +76,7 @@ def _bind_backup(args: argparse.Namespace) -> Any:
 
 def _bind_restore(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
+        settings.direct_owner_database()  # refused before anything is fetched from off-site
         async with _local(settings, args) as dump:
             manifest = await backup.restore(settings, dump, force=args.force)
         print(f"Restored {args.file} ({_summary(manifest)}).")
@@ -90,6 +91,7 @@ def _bind_restore(args: argparse.Namespace) -> Any:
 
 def _bind_verify(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
+        settings.direct_owner_database()  # refused before anything is fetched from off-site
         async with _local(settings, args) as dump:
             manifest = await backup.verify(settings, dump)
         print(f"{args.file} restores to what was backed up: {_summary(manifest)}.")

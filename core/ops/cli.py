@@ -34,8 +34,9 @@ Command = Callable[[Settings], Coroutine[Any, Any, int]]
 
 
 def _engine(settings: Settings, password: str | None = None) -> AsyncEngine:
-    """The owner's connection: migrations, grants and the demo marker are the owner's business."""
-    url, _ = settings.owner_database()
+    """The owner's connection: migrations, grants and the demo marker are the owner's business. Never through
+    PgBouncer's transaction pooling (direct_owner_database refuses it)."""
+    url, _ = settings.direct_owner_database()
     return create_engine(
         url,
         password=password,
@@ -45,7 +46,7 @@ def _engine(settings: Settings, password: str | None = None) -> AsyncEngine:
 
 
 async def _with_engine(settings: Settings, work: Callable[[AsyncEngine], Coroutine[Any, Any, int]]) -> int:
-    password = await asyncio.to_thread(resolve_secret, settings.owner_database()[1])
+    password = await asyncio.to_thread(resolve_secret, settings.direct_owner_database()[1])
     engine = _engine(settings, password)
     try:
         return await work(engine)
