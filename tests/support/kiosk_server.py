@@ -60,11 +60,14 @@ class RemoteVenue:
 
 
 @contextmanager
-def remote_venue(database_url: str, redis_url: str, folder: Path) -> Iterator[RemoteVenue]:
+def remote_venue(
+    database_url: str, redis_url: str, folder: Path, *, extra_env: dict[str, str] | None = None
+) -> Iterator[RemoteVenue]:
+    """``extra_env``: more settings for the server (e.g. ENCORE_MQTT_URL: it then hears the devices' health)."""
     folder.mkdir(parents=True, exist_ok=True)
     refs = {role: f"file:{folder / f'{role}.key'}" for role in (*KIOSKS, "door")}
     tonight = aio.run(_seed(database_url, refs))
-    extra = {"ENCORE_SERVER_RATE_LIMITS": RATE_LIMITS}
+    extra = {"ENCORE_SERVER_RATE_LIMITS": RATE_LIMITS, **(extra_env or {})}
     with encore_server(database_url, folder / "server", redis_url=redis_url, extra_env=extra) as server:
         venue = RemoteVenue(server, redis_url, refs, tonight)
         aio.run(_enrol_through_the_server(venue, database_url, "kiosk_b"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,14 @@ from admin.ui.window import AdminWindow
 from admin.viewmodels.dashboard import DashboardViewModel
 from admin.viewmodels.door_monitor import DoorMonitorViewModel
 from admin.viewmodels.sign_in import SignInViewModel
-from core.client.remote import _RemoteDoorLink
+from core.client.remote import RemoteClient, _RemoteDoorLink
 from core.client.staff_local import LocalStaffClient
 from core.client.staff_remote import RemoteStaffClient
 from core.config import Settings
 from core.db.tables import audit_log
 from core.domain.devices import DeviceKind
 from core.domain.door import OfflineAdmit, Replay
+from core.domain.health import DeviceHealth
 from core.domain.payments import SimulatedCard
 from core.domain.places import PlaceState
 from core.domain.scans import ScanResult
@@ -51,19 +53,22 @@ def _row_of(page: DashboardPage, concert_id: int) -> int:
 
 @pytest.fixture(scope="module")
 def venue(
-    pg_module_database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    pg_module_database_url: str, redis_url: str, mqtt_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
+    """A real encore-server that also hears the devices' health on the MQTT broker."""
     manager = next(a for a in seed.DEMO_ACCOUNTS if a.role is Role.MANAGER)
-    with remote_venue(pg_module_database_url, redis_url, tmp_path_factory.mktemp("dashboard")) as running:
-        yield running, manager, pg_module_database_url
+    folder = tmp_path_factory.mktemp("dashboard")
+    mqtt = {"ENCORE_MQTT_URL": mqtt_url}
+    with remote_venue(pg_module_database_url, redis_url, folder, extra_env=mqtt) as running:
+        yield running, manager, pg_module_database_url, mqtt_url
 
 
 @pytest.mark.postgres
 @pytest.mark.allow_log  # on a loaded machine a Redis subscribe may time out: the bus says so, polls, and comes back
 def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
-    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, Any, str], tmp_path: Path
+    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, Any, str, str], tmp_path: Path
 ) -> None:
-    remote, manager, database_url = venue
+    remote, manager, database_url, mqtt_url = venue
     staff_client = RemoteStaffClient(
         Settings(
             server_url=remote.server.url,
@@ -88,8 +93,8 @@ def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
     sold_before = page.vm.state.concerts[row].sold
     assert _cell(page.concerts, row, 3) == str(sold_before)
 
-    kiosk = remote.client("kiosk_a")
-    qt_run(kiosk.enrol(DeviceKind.KIOSK, "Kiosk A"))
+    kiosk = RemoteClient(replace(remote.settings("kiosk_a"), mqtt_url=mqtt_url))
+    enrolled = qt_run(kiosk.enrol(DeviceKind.KIOSK, "Kiosk A"))
     seat_map = qt_run(kiosk.get_seat_map(remote.tonight))
     free = [p.id for p in seat_map.places if p.state is PlaceState.FREE][:3]
     hold = qt_run(kiosk.hold_places(remote.tonight, free, request_key=f"dash-{uuid.uuid4()}"))
@@ -100,6 +105,15 @@ def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
     qtbot.waitUntil(lambda: _cell(page.concerts, row, 3) == str(sold_before + 3), timeout=10_000)
     qtbot.waitUntil(lambda: page.vm.state.sales is not None and page.vm.state.sales.total == sold_before + 3)
     assert page.sales_chart.points[-1][1] == sold_before + 3
+
+    # The kiosk reports its health on MQTT; the server hears it and the dashboard shows it with the sale.
+    sink = qt_run(kiosk.open_health_sink())
+    assert sink is not None
+    now = qt_run(_now(kiosk))
+    report = DeviceHealth(enrolled.device.id, "sales", True, True, "out_of_paper", now, now)
+    assert qt_run(sink.report(report))
+    qtbot.waitUntil(lambda: _printer_of(page, enrolled.device.name) == "out of paper", timeout=15_000)
+    assert _status_of(page, enrolled.device.name) == "Online"
 
     # The door admits two tickets at North and one at South, online through the server.
     texts = decode_qr_texts(qt_run(kiosk.render_order(order.code, Layout.A4)))
@@ -143,11 +157,38 @@ def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
         "note": "two guests, one printout",
     }
 
+    qt_run(sink.aclose())
+    qt_run(_clear_retained(mqtt_url, int(enrolled.device.id)))
     qt_run(page.vm.aclose())
     qt_run(door_page.vm.aclose())
     qt_run(staff_client.aclose())
     qt_run(kiosk.aclose())
     qt_run(door.aclose())
+
+
+def _device_row(page: DashboardPage, name: str) -> int | None:
+    return next((r for r in range(page.devices.rowCount()) if _cell(page.devices, r, 0) == name), None)
+
+
+def _printer_of(page: DashboardPage, name: str) -> str:
+    row = _device_row(page, name)
+    return "" if row is None else _cell(page.devices, row, 3)
+
+
+def _status_of(page: DashboardPage, name: str) -> str:
+    row = _device_row(page, name)
+    return "" if row is None else _cell(page.devices, row, 2)
+
+
+async def _clear_retained(mqtt_url: str, device_id: int) -> None:
+    """Retained reports outlive the test: leave nothing of ours on a shared broker."""
+    from urllib.parse import urlsplit
+
+    import aiomqtt
+
+    where = urlsplit(mqtt_url)
+    async with aiomqtt.Client(where.hostname or "localhost", where.port or 1883) as raw:
+        await raw.publish(f"encore/devices/{device_id}/health", b"", qos=1, retain=True)
 
 
 async def _now(client: Any) -> Any:
