@@ -13,52 +13,26 @@ resource "openstack_networking_secgroup_v2" "server" {
   delete_default_rules = true
 }
 
-resource "openstack_networking_secgroup_rule_v2" "https_from_devices" {
-  for_each          = toset(var.device_cidrs)
-  security_group_id = openstack_networking_secgroup_v2.server.id
-  description       = "Kiosks and doors call the venue server"
-  direction         = "ingress"
-  ethertype         = "IPv4"
-  protocol          = "tcp"
-  port_range_min    = var.https_port
-  port_range_max    = var.https_port
-  remote_ip_prefix  = each.value
+locals {
+  # Who may reach which port: devices the API and Redis, admins the API and SSH; one rule per network each.
+  ingress = merge(
+    { for c in var.device_cidrs : "https-device-${c}" => { port = var.https_port, cidr = c, why = "Kiosks and doors call the venue server" } },
+    { for c in var.device_cidrs : "redis-device-${c}" => { port = var.redis_tls_port, cidr = c, why = "Kiosks subscribe to live seat updates (Redis over TLS)" } },
+    { for c in var.admin_cidrs : "https-admin-${c}" => { port = var.https_port, cidr = c, why = "The admin app calls the venue server" } },
+    { for c in var.admin_cidrs : "ssh-admin-${c}" => { port = 22, cidr = c, why = "Administrators only" } },
+  )
 }
 
-resource "openstack_networking_secgroup_rule_v2" "redis_from_devices" {
-  for_each          = toset(var.device_cidrs)
+resource "openstack_networking_secgroup_rule_v2" "ingress" {
+  for_each          = local.ingress
   security_group_id = openstack_networking_secgroup_v2.server.id
-  description       = "Kiosks subscribe to live seat updates (Redis over TLS)"
+  description       = each.value.why
   direction         = "ingress"
   ethertype         = "IPv4"
   protocol          = "tcp"
-  port_range_min    = var.redis_tls_port
-  port_range_max    = var.redis_tls_port
-  remote_ip_prefix  = each.value
-}
-
-resource "openstack_networking_secgroup_rule_v2" "https_from_admins" {
-  for_each          = toset(var.admin_cidrs)
-  security_group_id = openstack_networking_secgroup_v2.server.id
-  description       = "The admin app calls the venue server"
-  direction         = "ingress"
-  ethertype         = "IPv4"
-  protocol          = "tcp"
-  port_range_min    = var.https_port
-  port_range_max    = var.https_port
-  remote_ip_prefix  = each.value
-}
-
-resource "openstack_networking_secgroup_rule_v2" "ssh_from_admins" {
-  for_each          = toset(var.admin_cidrs)
-  security_group_id = openstack_networking_secgroup_v2.server.id
-  description       = "Administrators only"
-  direction         = "ingress"
-  ethertype         = "IPv4"
-  protocol          = "tcp"
-  port_range_min    = 22
-  port_range_max    = 22
-  remote_ip_prefix  = each.value
+  port_range_min    = each.value.port
+  port_range_max    = each.value.port
+  remote_ip_prefix  = each.value.cidr
 }
 
 resource "openstack_networking_secgroup_rule_v2" "egress" {
