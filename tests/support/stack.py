@@ -183,9 +183,15 @@ class Balancer:
 
 
 @contextmanager
-def haproxy(cert_and_key_pem: bytes, backend_ca_file: Path, backends: Sequence[str]) -> Iterator[Balancer]:
+def haproxy(
+    cert_and_key_pem: bytes,
+    backend_ca_file: Path,
+    backends: Sequence[str],
+    config: Path = STACK / "haproxy" / "haproxy.cfg",
+) -> Iterator[Balancer]:
     """server-stack/haproxy/haproxy.cfg as committed (HAProxy reads its placeholders from the environment),
-    terminating TLS with ``cert_and_key_pem`` in front of two replicas (host:port, TLS by ``backend_ca_file``)."""
+    terminating TLS with ``cert_and_key_pem`` in front of two replicas (host:port, TLS by ``backend_ca_file``).
+    ``config``: another file, for a control that shows what the committed one prevents."""
     first, second = backends
     folder = _folder("haproxy")
     cert = _write(folder / "frontend.pem", cert_and_key_pem.decode())
@@ -198,7 +204,7 @@ def haproxy(cert_and_key_pem: bytes, backend_ca_file: Path, backends: Sequence[s
         "ENCORE_SERVER_1": first,
         "ENCORE_SERVER_2": second,
     }
-    argv = [str(_which("haproxy")), "-db", "-f", str(STACK / "haproxy" / "haproxy.cfg")]
+    argv = [str(_which("haproxy")), "-db", "-f", str(config)]
     with _running("haproxy", argv, port, folder, env) as daemon:
         yield Balancer(f"https://localhost:{port}", f"http://127.0.0.1:{stats_port}/stats;csv", daemon)
 
