@@ -133,6 +133,7 @@ class AuditPage(QWidget):
         self.progress.setFixedWidth(260)
         self.cancel = QPushButton(self.tr("Cancel"))
         self.message = QLabel()
+        self.message.setObjectName("status")  # styled from the start, so its padding is in its size
         self.message.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.newer)
@@ -270,6 +271,7 @@ class AuditPage(QWidget):
         elif state.notice:
             self.message.setObjectName("status")
             self.message.setText(state.notice)
-        self.message.setVisible(bool(state.error or state.notice))
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+        self.message.setVisible(bool(state.error or state.notice))
+        self.message.updateGeometry()

@@ -81,6 +81,7 @@ class ExportsPage(QWidget):
         main.addWidget(self.table, 1)
 
         self.message = QLabel()
+        self.message.setObjectName("status")  # styled from the start, so its padding is in its size
         self.message.setWordWrap(True)
         side = QVBoxLayout()
         side.setSpacing(12)
@@ -214,11 +215,11 @@ class ExportsPage(QWidget):
             self.message.setObjectName("status")
             self.message.setText(state.notice)
         else:
-            self.message.setObjectName("")
             self.message.setText("")
-        self.message.setVisible(bool(state.error or state.notice))
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+        self.message.setVisible(bool(state.error or state.notice))
+        self.message.updateGeometry()
 
     def _render_table(self, state: ExportsState) -> None:
         shown = [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.table.rowCount())

@@ -161,7 +161,7 @@ class AuditLogViewModel:
             self._set(exporting=False, error=f"The file could not be written: {exc.strerror or exc}. "
                       "Choose another folder.", error_code="file_not_written")  # fmt: skip
             return
-        self._set(exporting=False, notice=f"Saved {rows} entries to {target.name}.")
+        self._set(exporting=False, notice=f"Saved {rows:,} entries to {target.name}.")
 
     # --- for widgets -----------------------------------------------------------------------------------
 

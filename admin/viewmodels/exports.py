@@ -107,7 +107,7 @@ class ExportsViewModel:
             self._set(running="", busy=False, error=f"The file could not be written: {exc.strerror or exc}. "
                       "Choose another folder.", error_code="file_not_written")  # fmt: skip
             return
-        self._set(running="", busy=False, saved=target, notice=f"Saved {rows} {what} to {target.name}.")
+        self._set(running="", busy=False, saved=target, notice=f"Saved {rows:,} {what} to {target.name}.")
 
     async def save_sales_report(self, target: Path) -> None:
         concert = self.state.selected

@@ -5,6 +5,8 @@ all through core's services; the Exports screen is shot while a real export's pr
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -119,11 +121,12 @@ async def shoot_reports(
             shoot(window, "exports-progress", size)
 
     exports.vm.changed.connect(half_way)
-    exports.choose_file = lambda suggested, _kinds: out / f".{suggested}"
+    scratch = Path(tempfile.mkdtemp(prefix="encore-shots-"))  # the export is real; its file is not kept
+    exports.choose_file = lambda suggested, _kinds: scratch / suggested
     exports.csv_buttons[ExportKind.TICKETS].click()
     await settle(app, lambda: exports.vm.state.saved is not None and not exports.vm.state.running)
     exports.vm.changed.disconnect(half_way)
-    (out / f".concert-{chosen.concert.id}-tickets.csv").unlink(missing_ok=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     await settle(app)
     shoot(window, "exports", size)
 

@@ -244,7 +244,7 @@ def test_a_tickets_export_re_reads_to_the_database_and_the_report_is_saved(
     count, gross = qt_run(truth())
     assert len(rows) == count >= 5
     assert sum(int(r["price_minor"]) for r in rows) == gross
-    assert page.message.text() == f"Saved {count} tickets to {saved.name}."
+    assert page.message.text() == f"Saved {count:,} tickets to {saved.name}."
     assert not list(tmp_path.glob("*.part"))
 
     _click(qtbot, page.report)
@@ -309,7 +309,7 @@ def test_a_large_audit_export_moves_its_progress_bar_and_can_be_cancelled(
     qtbot.waitUntil(lambda: not page.vm.state.exporting and page.vm.state.notice != "", timeout=30_000)
     timer.stop()
     target = tmp_path / "audit-log.csv"
-    assert page.vm.state.notice == f"Saved {BULK_ENTRIES} entries to audit-log.csv."
+    assert page.vm.state.notice == f"Saved {BULK_ENTRIES:,} entries to audit-log.csv."
     assert len(list(csv.DictReader(io.StringIO(target.read_text())))) == BULK_ENTRIES
     middle = [(value, at) for value, top, at in seen if top == BULK_ENTRIES and 0 < value < BULK_ENTRIES]
     assert len({value for value, _ in middle}) >= 3, seen  # it moved through the batches, not nothing-to-done
