@@ -13,7 +13,6 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.config import Settings
@@ -38,30 +37,9 @@ async def _database(settings: Settings) -> Check:
 
 
 async def _ticket(settings: Settings) -> Check:
-    from core.domain.money import Money
-    from core.domain.tickets import Layout
-    from core.tickets.document import TicketDocument
-    from core.tickets.pdf import render_pdf
+    from core.client.sample_ticket import render_sample_ticket
 
-    starts = datetime.now(UTC) + timedelta(days=1)
-    document = TicketDocument(
-        concert_title="Self-test",
-        artist="Encore",
-        venue_name="This kiosk",
-        venue_timezone="UTC",
-        doors_at=starts - timedelta(hours=1),
-        starts_at=starts,
-        section="Stalls",
-        row="A",
-        seat=1,
-        category="Test",
-        price=Money(0, "EUR"),
-        order_code="SELFTEST",
-        serial="SELF-TEST-0001",
-        qr_text="SELF-TEST",
-        demo=True,
-    )
-    pdf = await asyncio.to_thread(render_pdf, [document], Layout.TICKET80)
+    pdf = await asyncio.to_thread(render_sample_ticket)
     if not pdf.startswith(b"%PDF"):
         return Check("ticket", False, "the renderer made no PDF")
     return Check("ticket", True, f"80 mm ticket PDF, {len(pdf) // 1024} KiB")
