@@ -12,6 +12,7 @@ from admin.ui.dashboard_page import DashboardPage
 from admin.ui.devices_page import DevicesPage
 from admin.ui.door_page import DoorPage
 from admin.ui.exports_page import ExportsPage
+from admin.ui.orders_page import OrdersPage
 from admin.ui.staff_page import StaffPage
 from admin.ui.venues_page import VenuesPage
 from admin.viewmodels.audit_log import AuditLogViewModel
@@ -21,6 +22,7 @@ from admin.viewmodels.devices import DevicesViewModel
 from admin.viewmodels.door_monitor import DoorMonitorViewModel
 from admin.viewmodels.exports import ExportsViewModel
 from admin.viewmodels.navigation import ScreenKey
+from admin.viewmodels.orders import OrdersViewModel
 from admin.viewmodels.staff import StaffViewModel
 from admin.viewmodels.venues import VenuesViewModel
 from core.client.protocol import StaffSession
@@ -36,4 +38,5 @@ def page_builders(session: StaffSession) -> dict[ScreenKey, Callable[[], QWidget
         ScreenKey.AUDIT: lambda: AuditPage(AuditLogViewModel(session)),
         ScreenKey.EXPORTS: lambda: ExportsPage(ExportsViewModel(session)),
         ScreenKey.DOOR: lambda: DoorPage(DoorMonitorViewModel(session)),
+        ScreenKey.ORDERS: lambda: OrdersPage(OrdersViewModel(session)),
     }

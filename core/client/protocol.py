@@ -51,6 +51,7 @@ from core.domain.ids import (
     VenueId,
 )
 from core.domain.live import AvailabilityView
+from core.domain.order_desk import OrderDetails, OrderPage, OrderQuery
 from core.domain.orders import Order
 from core.domain.payments import PaymentInput, TerminalKind
 from core.domain.plan_spec import GridSection
@@ -361,6 +362,30 @@ class StaffSession(Protocol):
     ) -> Concert:
         """Cancel and refund every order; ``orders`` and ``tickets`` are the confirmed counts, and when they no
         longer hold nothing happens (Conflict cancel_counts_changed)."""
+        ...
+
+    # --- orders (box office, managers and admins) --------------------------------------------------------
+
+    async def search_orders(self, query: OrderQuery) -> OrderPage:
+        """A page of the orders that match, the latest first; prices are left out for the box office."""
+        ...
+
+    async def get_order(self, code: str) -> OrderDetails:
+        """One order with its tickets, prints, check-ins, refunds and mails (NotFound order_not_found)."""
+        ...
+
+    async def refund_order(
+        self, code: str, *, reason: str, ticket_ids: Sequence[int] | None = None
+    ) -> OrderDetails:
+        """Refund every valid ticket (None) or the chosen ones (managers and admins); the places come free."""
+        ...
+
+    async def reprint_order(self, code: str, layout: Layout = Layout.A4) -> bytes:
+        """The order's valid tickets as a PDF rendered by the server (counted and audited as a reprint)."""
+        ...
+
+    async def resend_order_mail(self, code: str, *, to: str = "") -> OrderDetails:
+        """Queue the tickets' e-mail again, to the buyer or to ``to``; the mail outbox sends it."""
         ...
 
     # --- reports: the audit log (admins), exports and the sales report (managers and admins) --------------

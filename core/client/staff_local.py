@@ -29,9 +29,11 @@ from core.domain.devices import Device
 from core.domain.door import CheckinConflict
 from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.live import AvailabilityView
+from core.domain.order_desk import OrderDetails, OrderPage, OrderQuery
 from core.domain.plan_spec import GridSection
 from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.staff import Role, SessionToken, Staff, StaffActor
+from core.domain.tickets import Layout
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 from core.events.watch import watch_availability
 from core.services import (
@@ -42,6 +44,7 @@ from core.services import (
     devices,
     door,
     google_sign_in,
+    order_desk,
     reports,
     sessions,
     staff,
@@ -314,3 +317,22 @@ class LocalStaffSession(StaffSession):
         self, conflict_id: int, resolution: ConflictResolution, note: str = ""
     ) -> None:
         await dashboard.resolve_conflict(self._ctx, await self._who(), conflict_id, resolution, note)
+
+    async def search_orders(self, query: OrderQuery) -> OrderPage:
+        return await order_desk.search_orders(self._ctx, await self._who(), query)
+
+    async def get_order(self, code: str) -> OrderDetails:
+        return await order_desk.order_details(self._ctx, await self._who(), code)
+
+    async def refund_order(
+        self, code: str, *, reason: str, ticket_ids: Sequence[int] | None = None
+    ) -> OrderDetails:
+        return await order_desk.refund_order(
+            self._ctx, await self._who(), code, reason=reason, ticket_ids=ticket_ids
+        )
+
+    async def reprint_order(self, code: str, layout: Layout = Layout.A4) -> bytes:
+        return await order_desk.reprint_order(self._ctx, await self._who(), code, layout)
+
+    async def resend_order_mail(self, code: str, *, to: str = "") -> OrderDetails:
+        return await order_desk.resend_order_mail(self._ctx, await self._who(), code, to=to)

@@ -8,11 +8,13 @@ do it twice or count a second sign-in try.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -42,9 +44,18 @@ from core.domain.devices import Device
 from core.domain.door import CheckinConflict
 from core.domain.ids import ConcertId, DeviceId, PlanId, SeatId, StaffId, VenueId
 from core.domain.live import AvailabilityView
+from core.domain.order_desk import (
+    OrderDetails,
+    OrderPage,
+    OrderQuery,
+    RefundRequest,
+    ReprintRequest,
+    ResendRequest,
+)
 from core.domain.plan_spec import GridSection
 from core.domain.reports import AuditPage, AuditQuery, ExportKind
 from core.domain.staff import Role, Staff
+from core.domain.tickets import Layout
 from core.domain.venue_bodies import CsvPlanRequest, GridPlanRequest, MarkSeatsRequest, NewVenueRequest
 from core.domain.venues import PlanLayout, SeatingPlan, SeatMark, Venue
 from core.events.paused_bus import PausedBus
@@ -433,3 +444,35 @@ class RemoteStaffSession(StaffSession):
         await self._call(
             "POST", f"/v1/checkin-conflicts/{int(conflict_id)}/resolve", body=body, repeatable=False
         )
+
+    def _order_path(self, code: str, action: str = "") -> str:
+        # Whatever was typed goes into one path segment; a character no code has (a slash would be decoded into
+        # another path) becomes '_', so the server answers order_code_invalid, as the in-process client does.
+        segment = re.sub(r"[^A-Za-z0-9 -]", "_", code.strip()) or "-"
+        return f"/v1/orders/{quote(segment, safe='')}" + (f"/{action}" if action else "")
+
+    async def search_orders(self, query: OrderQuery) -> OrderPage:
+        response = await self._call("POST", "/v1/orders/search", body=query, repeatable=True)
+        return self._http.decode(response, OrderPage)
+
+    async def get_order(self, code: str) -> OrderDetails:
+        return self._http.decode(
+            await self._call("GET", self._order_path(code), repeatable=True), OrderDetails
+        )
+
+    async def refund_order(
+        self, code: str, *, reason: str, ticket_ids: Sequence[int] | None = None
+    ) -> OrderDetails:
+        body = RefundRequest(reason=reason, ticket_ids=None if ticket_ids is None else list(ticket_ids))
+        response = await self._call("POST", self._order_path(code, "refund"), body=body, repeatable=False)
+        return self._http.decode(response, OrderDetails)
+
+    async def reprint_order(self, code: str, layout: Layout = Layout.A4) -> bytes:
+        body = ReprintRequest(layout=layout)
+        response = await self._call("POST", self._order_path(code, "reprint"), body=body, repeatable=False)
+        return response.content
+
+    async def resend_order_mail(self, code: str, *, to: str = "") -> OrderDetails:
+        body = ResendRequest(to=to)
+        response = await self._call("POST", self._order_path(code, "resend"), body=body, repeatable=False)
+        return self._http.decode(response, OrderDetails)

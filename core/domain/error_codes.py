@@ -70,6 +70,7 @@ class ErrorCode(StrEnum):
     ROWS_INVALID = "rows_invalid"
     ROW_GAP_INVALID = "row_gap_invalid"
     SEATS_MISSING = "seats_missing"
+    SEARCH_INVALID = "search_invalid"
     SALES_CLOSE_AFTER_START = "sales_close_after_start"
     SALES_WINDOW_EMPTY = "sales_window_empty"
     SEAT_FLAGS_CONFLICT = "seat_flags_conflict"

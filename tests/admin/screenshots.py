@@ -21,6 +21,7 @@ from typing import Any
 from admin.ui.concerts_page import ConcertsPage
 from admin.ui.dashboard_page import DashboardPage
 from admin.ui.door_page import DoorPage
+from admin.ui.orders_page import OrdersPage
 from admin.ui.theme import apply_theme
 from admin.ui.venues_page import VenuesPage
 from admin.ui.window import AdminWindow
@@ -30,6 +31,7 @@ from core.client.staff_local import LocalStaffClient
 from core.domain.clock import SystemClock
 from core.domain.concert_spec import NewCategory
 from core.domain.money import Money
+from core.domain.order_desk import OrderQuery
 from core.domain.orders import Payment
 from core.domain.staff import Role
 from core.domain.venues import SectionKind
@@ -85,7 +87,8 @@ async def render(out: Path) -> list[Path]:
         await sqlite.create_template(db)
         async with open_context(sqlite.url_for(db), SystemClock()) as ctx:
             members = {role: await make_staff(ctx, role, number=n) for n, role in enumerate(Role, start=1)}
-            await _concerts(ctx)
+            stage = await _concerts(ctx)
+            await _orders(ctx, stage)
             health = await _devices(ctx)
             await report_concert(ctx)
             await _door_night(sqlite.url_for(db), ctx)
@@ -118,6 +121,8 @@ async def render(out: Path) -> list[Path]:
                     shoot(window, f"{role.value.replace('_', '-')}", size)
                     if role is Role.ADMIN:
                         await _shoot_screens(app, window, size, shoot)
+                    if role is Role.BOX_OFFICE:
+                        await _shoot_orders(app, window, size, shoot, "orders-box-office")
                     await vm.sign_out()
                     await _settle(app, lambda w=window: w.shell is None)
                 window.close()
@@ -319,6 +324,7 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
         app, lambda: dashboard.vm.state.sales is not None and dashboard.vm.state.checkins is not None
     )
     shoot(window, "dashboard", size)
+    await _shoot_orders(app, window, size, shoot, "orders")
 
 
 def _shoot_dialog(shoot: Any, dialog: Any, name: str, size: tuple[int, int]) -> None:
@@ -327,8 +333,53 @@ def _shoot_dialog(shoot: Any, dialog: Any, name: str, size: tuple[int, int]) -> 
     shoot.saved.append(path)
 
 
-async def _concerts(ctx: Any) -> None:
-    """A concert on sale with sales, and a draft beside it, for the Concerts screen."""
+async def _shoot_orders(app: Any, window: AdminWindow, size: tuple[int, int], shoot: Any, name: str) -> None:
+    """The Orders screen with the partly refunded order open (a check-box ticked where the role may refund)."""
+    assert window.shell is not None
+    page = window.shell.show_screen(ScreenKey.ORDERS)
+    assert isinstance(page, OrdersPage)
+    await _settle(app, lambda: page.vm.state.results is not None and not page.vm.busy)
+    # The other screens' concerts sold later: find the partly refunded order by its buyer, as a person would.
+    found = await page.vm._session.search_orders(OrderQuery(email="lena.vogt@"))
+    await page.vm.open(found.orders[0].code)
+    order = page.vm.state.order
+    assert order is not None
+    page.vm.choose(order.valid_ids[:1])
+    await _settle(app, lambda: not page.vm.busy)
+    shoot(window, name, size)
+
+
+async def _orders(ctx: Any, stage: Any) -> None:
+    """Orders with buyers' addresses: one partly refunded, one fully refunded."""
+    from core.domain.money import Money
+    from core.domain.orders import Payment
+    from core.services import checkout, orders, sales
+
+    buyers = (
+        "lena.vogt@example.org",
+        "sam.okafor@mail.example",
+        "j.berg@example.net",
+        "mia.rossi@example.it",
+    )
+    sold = []
+    for n, buyer in enumerate(buyers):
+        seats = stage.seats[10 + 3 * n : 13 + 3 * n]
+        hold = await sales.hold_places(ctx, stage.kiosk, stage.id, seats)
+        payment = Payment("card", f"shot-o{n}", Money(hold.total.minor, "EUR"))
+        sold.append(
+            await checkout.checkout_hold(
+                ctx, stage.kiosk, hold.id, idempotency_key=f"shot-o{n}", payment=payment, buyer_email=buyer
+            )
+        )
+    first, _, third, _ = sold
+    await orders.refund_tickets(
+        ctx, ROOT_ACTOR, first.code, reason="Guest cannot come", ticket_ids=[first.tickets[2].id]
+    )
+    await orders.refund_tickets(ctx, ROOT_ACTOR, third.code, reason="Double booking")
+
+
+async def _concerts(ctx: Any) -> Any:
+    """A concert on sale with sales, and a draft beside it, for the Concerts screen; the stage it made."""
     stage = await build_stage(ctx, rows=6, seats_per_row=12, standing=150, name="Encore Hall")
     await sell(ctx, stage, stage.kiosk, stage.seats[:4], "shot-1")
     await sell(ctx, stage, stage.kiosk, stage.seats[4:6], "shot-2")
@@ -349,6 +400,7 @@ async def _concerts(ctx: Any) -> None:
             NewCategory("Floor", 2900, "#1e8449", sections=("Floor",)),
         ],
     )
+    return stage
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ def test_services_surface_is_pinned():
         "health",
         "live",
         "mail",
+        "order_desk",
         "orders",
         "payments",
         "purchase",

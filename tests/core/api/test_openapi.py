@@ -19,6 +19,11 @@ STAFF_ROUTES = {
     "/v1/audit/export",
     "/v1/concerts/{concert_id}/exports/{kind}",
     "/v1/concerts/{concert_id}/sales-report",
+    "/v1/orders/search",
+    "/v1/orders/{order_code}",
+    "/v1/orders/{order_code}/refund",
+    "/v1/orders/{order_code}/reprint",
+    "/v1/orders/{order_code}/resend",
 }
 STAFF_CONCERT_ACTIONS = ("/put-on-sale", "/close-sales", "/cancel")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -36,7 +37,12 @@ async def _tables(engine) -> set[str]:
 
 async def _diff(engine) -> list:
     async with engine.connect() as conn:
-        return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+        with warnings.catch_warnings():
+            # SQLite cannot reflect an expression index (orders' lower(buyer_email)); PostgreSQL compares it.
+            warnings.filterwarnings("ignore", message=".*expression-based index")
+            return await conn.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
+            )
 
 
 async def test_upgrade_builds_the_schema_and_round_trips(empty_url):
