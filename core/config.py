@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -16,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import platformdirs
 
 from core.domain.errors import ConfigError
+from core.domain.validation import has_control_characters
 
 APP_NAME = "encore"
 
@@ -144,6 +146,9 @@ class Settings:
     """How often a kiosk or door reports its health over MQTT."""
     door_gate: str = ""
     """The turnstile this door station opens (empty: none)."""
+    device_name: str = ""
+    """The name this kiosk or door enrols under (1 to 100 characters), as managers see it in Devices. Empty:
+    "Kiosk <hostname>" or "Door station <hostname>", so that two machines do not ask for the same name."""
     door_snapshot_max_age_s: float = 6 * 3600.0
     """How old the door's offline list (trusted keys, void list, tickets) may be for it to check tickets offline.
     Older, an offline door says "check by hand" instead of a verdict: refunds and sales since are not in it."""
@@ -223,6 +228,21 @@ class Settings:
     @property
     def is_embedded(self) -> bool:
         return self.resolved_database_url().startswith("sqlite")
+
+
+DEVICE_NAME_LIMIT = 100
+"""As long as a device name may be on the venue server (core.services.devices)."""
+
+
+def enrolment_name(settings: Settings, kind_label: str) -> str:
+    """The name a kiosk or door enrols under: device_name, or the kind and this machine's hostname (trimmed to
+    the limit), so that every machine with default settings asks for a name of its own."""
+    if settings.device_name:
+        return settings.device_name
+    host = socket.gethostname().strip()
+    if not host or has_control_characters(host):
+        return kind_label
+    return f"{kind_label} {host}"[:DEVICE_NAME_LIMIT].rstrip()
 
 
 _ENV_PREFIX = "ENCORE_"
@@ -558,6 +578,17 @@ def _validate_kiosk(s: Settings, source: str) -> None:
     problem = printer_problem(s.kiosk_printer)
     if problem:
         raise ConfigError(source, "kiosk_printer", problem)
+    if s.device_name and (
+        s.device_name != s.device_name.strip()
+        or len(s.device_name) > DEVICE_NAME_LIMIT
+        or has_control_characters(s.device_name)
+    ):
+        raise ConfigError(
+            source,
+            "device_name",
+            f"must be 1 to {DEVICE_NAME_LIMIT} printable characters without spaces at either end "
+            "(or empty, for the kiosk's or door's name and this machine's hostname)",
+        )
     if s.door_gate and not _GATE_NAME.fullmatch(s.door_gate):
         raise ConfigError(
             source,

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
 from core.client import DeviceClient
-from core.config import Settings
+from core.config import Settings, enrolment_name
 from core.domain.devices import DeviceKind
 from core.domain.errors import StorageUnavailable
 from core.domain.health import DeviceHealth
@@ -79,7 +79,9 @@ class DoorApp(QObject):
     async def _enrol_then_scan(self) -> None:
         while True:
             try:
-                enrolment = await self.client.enrol(DeviceKind.DOOR, "Door station")
+                enrolment = await self.client.enrol(
+                    DeviceKind.DOOR, enrolment_name(self.settings, "Door station")
+                )
             except StorageUnavailable:
                 self.waiting.setText(
                     translate("DoorApp", "Temporarily out of service: the database cannot be reached.")

@@ -53,24 +53,20 @@ _CURRENT_KEY = (
 async def insert_device(
     conn: AsyncConnection, *, name: str, kind: DeviceKind, public_key: bytes | None, now: datetime
 ) -> Device:
-    try:
-        row = (
-            (
-                await conn.execute(
-                    devices.insert()
-                    .values(
-                        name=name,
-                        kind=kind.value,
-                        status=DeviceStatus.PENDING.value,
-                        public_key=public_key,
-                        created_at=now,
-                    )
-                    .returning(*_COLUMNS)
+    try:  # in a savepoint: enrolment tries the next free name after a clash, in the same transaction
+        async with conn.begin_nested():
+            result = await conn.execute(
+                devices.insert()
+                .values(
+                    name=name,
+                    kind=kind.value,
+                    status=DeviceStatus.PENDING.value,
+                    public_key=public_key,
+                    created_at=now,
                 )
+                .returning(*_COLUMNS)
             )
-            .mappings()
-            .one()
-        )
+            row = result.mappings().one()
     except sa_exc.IntegrityError as exc:
         if is_unique_violation(exc, "devices", "name"):
             raise Conflict(

@@ -194,7 +194,9 @@ async def enrol_device(
             code=ErrorCode.DEVICE_KEY_RETIRED,
         )
     if device is None:
-        device = await devices.register_device(ctx, name=name, kind=kind, public_key=public_key)
+        device = await devices.register_device(
+            ctx, name=name, kind=kind, public_key=public_key, number_if_taken=True
+        )
     elif device.kind is not kind:
         raise Conflict(
             f"This key belongs to {device.name}, a {device.kind.value} device, not a {kind.value}. Give each "

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.config import DEVICE_NAME_LIMIT
 from core.db import audit
 from core.db import device_keys as keys_db
 from core.db import devices as db
@@ -37,15 +39,25 @@ ED25519_PUBLIC_KEY_BYTES = 32
 
 
 async def register_device(
-    ctx: ServiceContext, *, name: str, kind: DeviceKind, public_key: bytes | None = None
+    ctx: ServiceContext,
+    *,
+    name: str,
+    kind: DeviceKind,
+    public_key: bytes | None = None,
+    number_if_taken: bool = False,
 ) -> Device:
-    """A device announces itself; it stays PENDING (cannot sell or check in) until a manager approves it."""
+    """A device announces itself; it stays PENDING (cannot sell or check in) until a manager approves it.
+
+    A name another device has is DEVICE_EXISTS, unless ``number_if_taken`` (a machine enrolling itself): then
+    it is registered as "name (2)", "name (3)"... so that the manager sees it in Devices and renames it. The
+    unique name is decided by the database inside this transaction, so two enrolments at once get two names.
+    """
     cleaned = clean_text(
         "name",
         name,
-        limit=100,
+        limit=DEVICE_NAME_LIMIT,
         code=ErrorCode.DEVICE_NAME_INVALID,
-        hint="give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
+        hint=f"give the device a name of 1 to {DEVICE_NAME_LIMIT} characters, such as 'Kiosk foyer 1'.",
     )
     if not isinstance(kind, DeviceKind):
         raise InputError("kind", "choose kiosk, door or box_office.", code=ErrorCode.DEVICE_KIND_INVALID)
@@ -54,7 +66,7 @@ async def register_device(
 
     async def work(conn: AsyncConnection) -> Device:
         now = ctx.clock.now()
-        device = await db.insert_device(conn, name=cleaned, kind=kind, public_key=public_key, now=now)
+        device = await _insert(conn, cleaned, kind, public_key, now, number_if_taken=number_if_taken)
         if public_key is not None:
             await keys_db.add_key(conn, device.id, public_key, now)
         await audit.record(
@@ -63,12 +75,44 @@ async def register_device(
             actor=_ENROLMENT,
             action="device_registered",
             subject=f"device:{device.id}",
-            name=cleaned,
+            name=device.name,
             kind=kind.value,
         )
         return await db.listed_device(conn, device.id) or device
 
     return await ctx.db.write(work)
+
+
+MAX_NAME_NUMBER = 999
+"""How far "name (n)" counts before enrolment gives up with DEVICE_EXISTS (a venue has far fewer devices)."""
+
+
+def numbered_name(name: str, number: int) -> str:
+    """ "name (n)", the name shortened so that the whole fits the device name limit."""
+    suffix = f" ({number})"
+    return name[: DEVICE_NAME_LIMIT - len(suffix)].rstrip() + suffix
+
+
+async def _insert(
+    conn: AsyncConnection,
+    name: str,
+    kind: DeviceKind,
+    public_key: bytes | None,
+    now: datetime,
+    *,
+    number_if_taken: bool,
+) -> Device:
+    number = 1
+    while True:
+        candidate = name if number == 1 else numbered_name(name, number)
+        try:
+            return await db.insert_device(conn, name=candidate, kind=kind, public_key=public_key, now=now)
+        except Conflict as exc:
+            # The unique name index decides (not a look-up first): a rival enrolment that took this name a
+            # moment ago makes this insert fail, and the next number is tried in the same transaction.
+            if not number_if_taken or exc.code != ErrorCode.DEVICE_EXISTS or number >= MAX_NAME_NUMBER:
+                raise
+            number += 1
 
 
 async def approve_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId) -> Device:
@@ -97,9 +141,9 @@ async def rename_device(ctx: ServiceContext, actor: Actor, device_id: DeviceId, 
     cleaned = clean_text(
         "name",
         name,
-        limit=100,
+        limit=DEVICE_NAME_LIMIT,
         code=ErrorCode.DEVICE_NAME_INVALID,
-        hint="give the device a name of 1 to 100 characters, such as 'Kiosk foyer 1'.",
+        hint=f"give the device a name of 1 to {DEVICE_NAME_LIMIT} characters, such as 'Kiosk foyer 1'.",
     )
 
     async def work(conn: AsyncConnection) -> Device:

@@ -14,7 +14,7 @@ from typing import Any
 import psygnal
 
 from core.client import DeviceClient
-from core.config import Settings
+from core.config import Settings, enrolment_name
 from core.domain.devices import DeviceKind
 from core.domain.errors import (
     DeviceNotApproved,
@@ -63,7 +63,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         *,
         printing: TicketPrinting,
         settings: Settings | None = None,
-        device_name: str = "Kiosk",
+        device_name: str | None = None,
         idle_timeout_s: float | None = None,
         idle_warning_s: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
@@ -73,7 +73,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         self.client = client
         self._printing = printing
         printing.changed.connect(self._on_print_changed)
-        self._device_name = device_name
+        self._device_name = device_name or enrolment_name(settings, "Kiosk")
         self._idle_timeout = idle_timeout_s or settings.kiosk_idle_timeout_s
         self._idle_warning = idle_warning_s or settings.kiosk_idle_warning_s
         self._monotonic = monotonic

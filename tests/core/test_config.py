@@ -552,6 +552,9 @@ def test_kiosk_settings_defaults_and_file(tmp_path: Path) -> None:
         ({"ENCORE_KIOSK_PRINTER": "printer:a\nb"}, "kiosk_printer", "one line"),
         ({"ENCORE_KIOSK_PRINTER": "cups:Foyer"}, "kiosk_printer", "must be empty (the default printer)"),
         ({"ENCORE_KIOSK_LOCKDOWN": "maybe"}, "kiosk_lockdown", "true or false"),
+        ({"ENCORE_DEVICE_NAME": "x" * 101}, "device_name", "1 to 100 printable characters"),
+        ({"ENCORE_DEVICE_NAME": "Foyer\tkiosk\u200b"}, "device_name", "printable characters"),
+        ({"ENCORE_DEVICE_NAME": " Foyer"}, "device_name", "without spaces at either end"),
         ({"ENCORE_DOOR_GATE": "north/1"}, "door_gate", "letters, digits"),
         ({"ENCORE_DOOR_GATE": "#"}, "door_gate", "letters, digits"),
         ({"ENCORE_DEVICE_KEY_REF": "3q2+7w=="}, "device_key_ref", "the value is not shown"),
@@ -602,3 +605,15 @@ def test_server_urls_that_are_refused(url: str) -> None:
     error = config_error(None, {"ENCORE_SERVER_URL": url})
     assert (error.file, error.key) == ("environment", "server_url")
     assert "secret" not in error.message
+
+
+def test_the_enrolment_name_is_the_device_name_or_the_kind_and_hostname(monkeypatch) -> None:
+    assert config.enrolment_name(Settings(device_name="Foyer kiosk 3"), "Kiosk") == "Foyer kiosk 3"
+    monkeypatch.setattr(config.socket, "gethostname", lambda: "foyer-pc-3")
+    assert config.enrolment_name(Settings(), "Kiosk") == "Kiosk foyer-pc-3"
+    assert config.enrolment_name(Settings(), "Door station") == "Door station foyer-pc-3"
+    monkeypatch.setattr(config.socket, "gethostname", lambda: "h" * 300)
+    long = config.enrolment_name(Settings(), "Door station")
+    assert (len(long), long[:14]) == (config.DEVICE_NAME_LIMIT, "Door station h")
+    monkeypatch.setattr(config.socket, "gethostname", lambda: "")
+    assert config.enrolment_name(Settings(), "Kiosk") == "Kiosk"

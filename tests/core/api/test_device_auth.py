@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from core.config import Settings, enrolment_name
 from core.domain.devices import DeviceKind, DeviceStatus
 from core.domain.errors import DeviceNotApproved, NotAllowed
 from core.security.device_keys import DeviceKey
@@ -156,3 +157,19 @@ async def test_garbage_keys_and_signatures_are_input_errors(served) -> None:
         )
         assert wrong_kind.status_code == 422
         assert wrong_kind.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_two_kiosks_with_default_settings_both_wait_visibly_for_approval(served, tmp_path) -> None:
+    # Two machines of one image enrol under the same default name (one hostname here, as on cloned PCs).
+    name = enrolment_name(Settings(), "Kiosk")
+    async with served.client(tmp_path, "kiosk-a") as a, served.client(tmp_path, "kiosk-b") as b:
+        first = await a.enrol(DeviceKind.KIOSK, name)
+        second = await b.enrol(DeviceKind.KIOSK, name)
+        again = await b.enrol(DeviceKind.KIOSK, name)
+    assert (first.device.name, second.device.name) == (name, f"{name} (2)")
+    assert again.device.id == second.device.id
+    listed = await devices.list_devices(served.ctx, ROOT)
+    assert {(d.name, d.status) for d in listed} == {
+        (name, DeviceStatus.PENDING),
+        (f"{name} (2)", DeviceStatus.PENDING),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -422,3 +423,23 @@ async def test_a_failed_print_times_out_and_hides_the_reprint_from_the_next_pers
     await until(lambda: not flow.state.busy)
     assert flow.state.step is Step.WELCOME
     await flow.aclose()
+
+
+@pytest.mark.parametrize("configured", ["Foyer kiosk 3", ""])
+async def test_the_kiosk_enrols_under_device_name_or_its_hostname(
+    demo: ServiceContext, printed: Path, configured: str
+) -> None:
+    settings = replace(demo.settings, device_name=configured)
+    flow = SaleFlow(
+        LocalClient.over(demo), printing=TicketPrinting(FolderPrinter(printed)), settings=settings
+    )
+    await flow.start()
+    try:
+        await until(lambda: flow.state.enrolment is not None)
+        expected = configured or f"Kiosk {socket.gethostname()}"[:100]
+        assert flow.state.enrolment is not None
+        assert flow.state.enrolment.device_name == expected
+        pending = [d.name for d in await devices.list_devices(demo, ROOT) if d.id == await _this_device(demo)]
+        assert pending == [expected]
+    finally:
+        await flow.aclose()
