@@ -84,7 +84,7 @@ def test_the_cloud_init_module_passes_its_terraform_tests(tmp_path: Path) -> Non
     assert init.returncode == 0, init.stdout + init.stderr
     tested = _run(_terraform(), "test", cwd=module, data_dir=tmp_path)
     assert tested.returncode == 0, tested.stdout + tested.stderr
-    assert "3 passed, 0 failed" in tested.stdout
+    assert "4 passed, 0 failed" in tested.stdout
     assert not (module / ".terraform.lock.hcl").exists()  # nothing left in the source tree
 
 

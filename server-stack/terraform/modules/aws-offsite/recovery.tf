@@ -60,10 +60,10 @@ resource "aws_security_group" "recovery" {
 }
 
 module "recovery_cloud_init" {
-  source          = "../venue-cloud-init"
-  repository_ref  = var.repository_ref
-  server_replicas = 2
-  data_device     = "/dev/nvme1n1"
+  source                 = "../venue-cloud-init"
+  repository_ref         = var.repository_ref
+  restore_latest_offsite = true
+  data_device            = "/dev/nvme1n1"
 }
 
 resource "aws_instance" "recovery" {
@@ -76,10 +76,7 @@ resource "aws_instance" "recovery" {
   iam_instance_profile   = aws_iam_instance_profile.recovery[0].name
   ebs_optimized          = true
   monitoring             = true
-  user_data = join("\n", [
-    module.recovery_cloud_init.user_data,
-    "# restore: encore-ops restore --from-offsite s3://${aws_s3_bucket.backups.bucket}/latest (see the README)",
-  ])
+  user_data              = module.recovery_cloud_init.user_data
 
   metadata_options {
     http_endpoint = "enabled"

@@ -57,7 +57,6 @@ resource "openstack_blockstorage_volume_v3" "data" {
 module "cloud_init" {
   source             = "../venue-cloud-init"
   repository_ref     = var.repository_ref
-  server_replicas    = var.server_replicas
   snapshot_volume_id = openstack_blockstorage_volume_v3.data.id
   snapshot_retention = var.snapshot_retention
   admin_ssh_keys     = [var.admin_public_key]

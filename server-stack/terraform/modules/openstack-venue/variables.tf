@@ -79,12 +79,6 @@ variable "repository_ref" {
   type        = string
 }
 
-variable "server_replicas" {
-  description = "encore-server replicas behind HAProxy."
-  type        = number
-  default     = 2
-}
-
 variable "snapshot_retention" {
   description = "Data volume snapshots to keep (one a night)."
   type        = number

@@ -20,12 +20,36 @@ locals {
     Type=oneshot
     RemainAfterExit=yes
     WorkingDirectory=${local.checkout}/server-stack
-    ExecStart=/usr/bin/docker compose --env-file ${local.mount_point}/.env up --detach --wait --scale encore-server=${var.server_replicas}
+    ExecStart=/usr/bin/docker compose --env-file ${local.mount_point}/.env up --detach --wait
     ExecStop=/usr/bin/docker compose --env-file ${local.mount_point}/.env down
     TimeoutStartSec=900
 
     [Install]
     WantedBy=multi-user.target
+  UNIT
+
+  # The recovery site's first boot: PostgreSQL alone, the newest off-site backup restored into it, then the
+  # stack. Once only (a marker on the data volume): a restart never restores over the sales made since.
+  restore_unit = <<-UNIT
+    [Unit]
+    Description=Restore the newest off-site Encore backup before the stack's first start
+    After=docker.service network-online.target
+    Requires=docker.service
+    Before=encore-stack.service
+    ConditionPathExists=${local.mount_point}/.env
+    ConditionPathExists=!${local.mount_point}/.restored
+
+    [Service]
+    Type=oneshot
+    RemainAfterExit=yes
+    WorkingDirectory=${local.checkout}/server-stack
+    ExecStart=/usr/bin/docker compose --env-file ${local.mount_point}/.env up --detach --wait postgres
+    ExecStart=/usr/bin/docker compose --env-file ${local.mount_point}/.env run --rm ops restore --from-offsite latest
+    ExecStart=/usr/bin/touch ${local.mount_point}/.restored
+    TimeoutStartSec=3600
+
+    [Install]
+    RequiredBy=encore-stack.service
   UNIT
 
   snapshot_script = <<-SCRIPT
@@ -63,6 +87,9 @@ locals {
 
   files = concat(
     [{ path = "/etc/systemd/system/encore-stack.service", permissions = "0644", content = local.stack_unit }],
+    var.restore_latest_offsite ? [
+      { path = "/etc/systemd/system/encore-restore.service", permissions = "0644", content = local.restore_unit },
+    ] : [],
     local.snapshots ? [
       { path = "/usr/local/sbin/encore-volume-snapshot", permissions = "0750", content = local.snapshot_script },
       { path = "/etc/systemd/system/encore-volume-snapshot.service", permissions = "0644", content = local.snapshot_service },
@@ -95,6 +122,9 @@ locals {
         ["systemctl", "daemon-reload"],
         ["systemctl", "enable", "--now", "docker.service"],
         ["systemctl", "enable", "encore-stack.service"],
+      ],
+      var.restore_latest_offsite ? [["systemctl", "enable", "encore-restore.service"]] : [],
+      [
         ["systemctl", "start", "--no-block", "encore-stack.service"],
       ],
       local.snapshots ? [["systemctl", "enable", "--now", "encore-volume-snapshot.timer"]] : [],

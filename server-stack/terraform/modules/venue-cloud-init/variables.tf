@@ -20,15 +20,10 @@ variable "data_device" {
   default     = "/dev/vdb"
 }
 
-variable "server_replicas" {
-  description = "How many encore-server replicas the compose stack runs behind HAProxy."
-  type        = number
-  default     = 2
-
-  validation {
-    condition     = var.server_replicas >= 1 && var.server_replicas <= 8
-    error_message = "server_replicas is between 1 and 8 (one per core is plenty)."
-  }
+variable "restore_latest_offsite" {
+  description = "At first boot, restore the newest off-site backup into the empty database before the stack starts (the recovery site)."
+  type        = bool
+  default     = false
 }
 
 variable "snapshot_volume_id" {

@@ -21,8 +21,8 @@ run "stack_installs_from_the_reviewed_ref_and_waits_for_its_env" {
     error_message = "the stack must wait for its .env (secrets never pass through cloud-init)."
   }
   assert {
-    condition     = strcontains(output.user_data, "--scale encore-server=2")
-    error_message = "two server replicas by default."
+    condition     = !strcontains(output.user_data, "restore --from-offsite")
+    error_message = "a venue server never restores by itself."
   }
   assert {
     condition     = !strcontains(output.user_data, "encore-volume-snapshot")
@@ -40,7 +40,6 @@ run "snapshots_with_retention_when_a_volume_is_given" {
   variables {
     snapshot_volume_id = "6f1c0a52-1111-4d2e-9d55-0123456789ab"
     snapshot_retention = 7
-    server_replicas    = 3
   }
 
   assert {
@@ -52,12 +51,29 @@ run "snapshots_with_retention_when_a_volume_is_given" {
     error_message = "retention 7 keeps the newest seven and deletes from the eighth."
   }
   assert {
-    condition     = strcontains(output.user_data, "--scale encore-server=3")
-    error_message = "the replica count reaches the compose command."
-  }
-  assert {
     condition     = contains(yamldecode(trimprefix(output.user_data, "#cloud-config\n")).packages, "python3-openstackclient")
     error_message = "the snapshot script needs the OpenStack client."
+  }
+}
+
+run "the_recovery_site_restores_the_newest_offsite_backup_once" {
+  command = plan
+
+  variables {
+    restore_latest_offsite = true
+  }
+
+  assert {
+    condition     = strcontains(output.user_data, "run --rm ops restore --from-offsite latest")
+    error_message = "the recovery site restores the newest off-site backup."
+  }
+  assert {
+    condition     = strcontains(output.user_data, "ConditionPathExists=!/srv/encore/.restored")
+    error_message = "the restore runs once: never over sales made since."
+  }
+  assert {
+    condition     = contains(yamldecode(trimprefix(output.user_data, "#cloud-config\n")).runcmd, ["systemctl", "enable", "encore-restore.service"])
+    error_message = "the restore unit must be enabled before the stack starts."
   }
 }
 
