@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from admin.ui.binding import bind
-from admin.viewmodels.orders import OrdersState, OrdersViewModel, SearchForm
+from admin.viewmodels.orders import OrdersState, OrdersViewModel, RefundQuestion, SearchForm
 from core.domain.money import Money
 from core.domain.order_desk import OrderDetails, TicketLine
 from core.domain.orders import OrderStatus, TicketState
@@ -98,6 +100,30 @@ def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
     return table
 
 
+class RefundDialog(QDialog):
+    """The question before a refund: the tickets, the amount and the reason; Keep is the default answer."""
+
+    def __init__(self, question: RefundQuestion, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("refundDialog")
+        self.setWindowTitle(self.tr("Refund"))
+        self.setMinimumWidth(520)
+        self.text = QLabel(question.text)
+        self.text.setObjectName("refundQuestion")
+        self.text.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.confirm = buttons.addButton(self.tr("Refund"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.confirm.setObjectName("danger")
+        self.keep = buttons.addButton(self.tr("Keep the tickets"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.keep.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+
 class OrdersPage(QWidget):
     def __init__(self, vm: OrdersViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +132,7 @@ class OrdersPage(QWidget):
         self._rendering = False
         self._loaded = False
         self.save_dialog: QFileDialog | None = None
+        self.refund_dialog: RefundDialog | None = None
 
         heading = QLabel(self.tr("Orders"))
         heading.setObjectName("pageTitle")
@@ -324,7 +351,30 @@ class OrdersPage(QWidget):
         self.vm.choose(ticked)
 
     def _on_refund_clicked(self, *, everything: bool) -> None:
-        self.vm.request_refund(self.reason.text(), everything=everything)
+        if not self.vm.ask_refund(self.reason.text(), everything=everything):
+            self.vm.request_refund(
+                self.reason.text(), everything=everything
+            )  # the server says what is missing
+
+    def _on_question(self, question: RefundQuestion | None) -> None:
+        dialog = self.refund_dialog
+        if question is None:
+            if dialog is not None:
+                self.refund_dialog = None
+                dialog.done(QDialog.DialogCode.Rejected)
+                dialog.deleteLater()
+            return
+        if dialog is not None:
+            return
+        self.refund_dialog = dialog = RefundDialog(question, self)
+        dialog.accepted.connect(self.vm.request_confirm_refund)
+        dialog.rejected.connect(self._on_dialog_rejected)
+        dialog.open()
+
+    def _on_dialog_rejected(self) -> None:
+        if self.refund_dialog is not None:
+            self.refund_dialog = None
+            self.vm.dismiss_question()
 
     def _on_reprint_clicked(self) -> None:
         """Ask where to save without blocking the loop (``open``, not ``exec``); the choice starts the reprint."""
@@ -353,6 +403,7 @@ class OrdersPage(QWidget):
     # --- render ----------------------------------------------------------------------------------------
 
     def _on_vm_changed(self, state: OrdersState) -> None:
+        self._on_question(state.question)
         self._rendering = True
         try:
             self._render_results(state)

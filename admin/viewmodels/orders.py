@@ -53,6 +53,17 @@ class SearchForm:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundQuestion:
+    """Asked before a refund (it cannot be undone): which tickets, how much, and why."""
+
+    code: str
+    ticket_ids: tuple[int, ...] | None
+    """None: every valid ticket."""
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class OrdersState:
     form: SearchForm = SearchForm()
     """The search the results are for."""
@@ -72,6 +83,8 @@ class OrdersState:
     """What the last command did, in a sentence."""
     saved: str = ""
     """The last PDF file written."""
+    question: RefundQuestion | None = None
+    """A refund waiting for the manager's yes; None when nothing is asked."""
 
 
 class OrdersViewModel:
@@ -124,6 +137,39 @@ class OrdersViewModel:
         order = self.state.order
         valid = frozenset(order.valid_ids) if order else frozenset()
         self._set(chosen=frozenset(ticket_ids) & valid, error="", error_code="", notice="")
+
+    def ask_refund(self, reason: str, *, everything: bool) -> bool:
+        """Ask before refunding: the question names the tickets, the amount and the reason. A missing reason or
+        order is not asked about (``refund`` says what is wrong). Returns whether a question is now asked."""
+        order = self.state.order
+        chosen = order.valid_ids if everything or order is None else tuple(sorted(self.state.chosen))
+        if order is None or not reason.strip() or not chosen:
+            return False
+        lines = [t for t in order.tickets if t.id in chosen]
+        prices = [t.price for t in lines if t.price is not None]
+        amount = f" ({sum(p.minor for p in prices) / 100:,.2f} {prices[0].currency})" if prices else ""
+        what = "every valid ticket" if everything else f"{len(lines)} ticket(s)"
+        text = (
+            f"Refund {what} of order {order.code}{amount} because: {reason.strip()}? The places go back on sale "
+            "at once and the tickets stop being valid at the door. This cannot be undone."
+        )
+        ids = None if everything else chosen
+        self._set(question=RefundQuestion(order.code, ids, reason, text), error="", error_code="", notice="")
+        return True
+
+    def dismiss_question(self) -> None:
+        self._set(question=None)
+
+    async def confirm_refund(self) -> None:
+        """The manager said yes to the question asked (for the order and tickets it named)."""
+        question = self.state.question
+        order = self.state.order
+        self._set(question=None)
+        if question is None or order is None or order.code != question.code:
+            return
+        if question.ticket_ids is not None:
+            self._set(chosen=frozenset(question.ticket_ids))
+        await self.refund(question.reason, everything=question.ticket_ids is None)
 
     async def refund(self, reason: str, *, everything: bool) -> None:
         order = self.state.order
@@ -207,6 +253,9 @@ class OrdersViewModel:
 
     def request_open(self, code: str) -> None:
         self._tasks.start(self.open(code))
+
+    def request_confirm_refund(self) -> None:
+        self._tasks.start(self.confirm_refund())
 
     def request_refund(self, reason: str, *, everything: bool) -> None:
         self._tasks.start(self.refund(reason, everything=everything))

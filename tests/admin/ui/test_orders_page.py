@@ -151,7 +151,18 @@ def test_refund_reprint_and_resend_from_the_orders_screen(
     page.tickets.item(0, 0).setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: page.vm.state.chosen == {int(refunded.id)})
     page.reason.setText("Guest ill")
+    _click(qtbot, page.refund_chosen)  # a refund cannot be undone: first a question, nothing changes yet
+    qtbot.waitUntil(lambda: page.refund_dialog is not None and page.refund_dialog.isVisible())
+    assert page.refund_dialog is not None
+    question = page.refund_dialog.text.text()
+    assert question.startswith(f"Refund 1 ticket(s) of order {sold.code} (25.00 EUR) because: Guest ill?")
+    _click(qtbot, page.refund_dialog.keep)
+    qtbot.waitUntil(lambda: page.refund_dialog is None and page.vm.state.question is None)
+    assert qt_run(snapshot(db)) == before
     _click(qtbot, page.refund_chosen)
+    qtbot.waitUntil(lambda: page.refund_dialog is not None and page.refund_dialog.isVisible())
+    assert page.refund_dialog is not None
+    _click(qtbot, page.refund_dialog.confirm)
     qtbot.waitUntil(lambda: page.vm.state.notice.startswith("Refunded 1 ticket"), timeout=10_000)
     assert page.tickets.item(0, 5).text() == "Refunded"
     assert page.tickets.item(0, 5).toolTip() == "Refunded: Guest ill"
