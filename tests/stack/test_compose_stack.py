@@ -166,7 +166,10 @@ def test_the_compose_stack_starts_sells_through_haproxy_and_backs_up(engine: Eng
     try:
         up = run("up", "--detach", "--no-build", "--wait", "--wait-timeout", "300", timeout=420)
         if up.returncode != 0:
-            logs = run("logs", "--no-color", "--tail", "30").stdout
+            # The Encore services' own lines first: the brokers' would push them out of the message.
+            logs = run(
+                "logs", "--no-color", "--tail", "25", "server-1", "server-2", "scheduler", "migrate"
+            ).stdout
             health = engine.run(
                 "ps",
                 "--all",
