@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Response, get, post
+from litestar import get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -14,6 +14,7 @@ from core.domain.door import DoorSnapshot, OfflineAdmit, Replay
 from core.domain.ids import ConcertId
 from core.domain.scans import ScanOutcome
 from core.services import checkin, door, verification_bundle
+from core.tickets.bundle import SealedBundle
 
 
 @post(
@@ -87,13 +88,12 @@ async def replay(
     dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
-    media_type="application/json",
 )
-async def bundle(caller: NamedDependency[Caller], state: State) -> Response[bytes]:
+async def bundle(caller: NamedDependency[Caller], state: State) -> SealedBundle:
     """The signed verification bundle (trusted public keys, void list, upcoming concerts) for stateless
     verifiers such as the ticket-verification function; a door hands it on to the phones of its staff."""
     data = await verification_bundle.make_bundle(api_state(state).ctx, caller.actor)
-    return Response(content=data, media_type="application/json")
+    return SealedBundle.of(data)
 
 
 ROUTES = [scan, undo, snapshot, replay, bundle]

@@ -26,6 +26,7 @@ __all__ = [
     "BUNDLE_FORMAT",
     "MAX_BUNDLE_BYTES",
     "BundleConcert",
+    "SealedBundle",
     "VerificationBundle",
     "open_bundle",
     "seal_bundle",
@@ -61,6 +62,25 @@ class VerificationBundle:
     """Made by a demo system: its tickets were sold for no money."""
     signer: str = field(default="", compare=False)
     """The fingerprint of the server key that signed it (set when opened)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SealedBundle:
+    """The published envelope as typed data (the API's answer): its signature covers ``body`` (base64) only, so
+    the envelope may be re-encoded on the way without harm."""
+
+    format: str
+    body: str
+    """Base64 of the canonical JSON body."""
+    signature: str
+    """Base64 Ed25519 signature over the bundle context and the body."""
+    signer: str
+    """Fingerprint of the server key that signed it."""
+
+    @classmethod
+    def of(cls, data: bytes) -> SealedBundle:
+        envelope = json.loads(data)
+        return cls(envelope["format"], envelope["body"], envelope["signature"], envelope["signer"])
 
 
 def _time(at: datetime) -> str:
