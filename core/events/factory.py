@@ -13,6 +13,10 @@ from core.events.protocol import EventBus
 
 log = logging.getLogger(__name__)
 
+STARTUP_PING_S = 3.0
+"""How long the first ping may take: a cold connection on a busy machine is slower than a publish, and start-up is
+not a sale waiting (a sale's publish keeps its own short timeout)."""
+
 
 async def open_bus(settings: Settings) -> EventBus:
     """Never fails because Redis is down: a sale must not wait for live updates. The bus then reports
@@ -24,7 +28,7 @@ async def open_bus(settings: Settings) -> EventBus:
         bus = RedisBus(
             settings.redis_url, tls=settings.redis_tls, namespace=namespace, ca_file=settings.broker_ca_file
         )
-        if not await bus.ping():
+        if not await bus.ping(STARTUP_PING_S):
             log.warning("Redis is not reachable; live updates are paused until it is")
         return bus
     return LocalBus(sqlite_file(settings.resolved_database_url()))

@@ -163,10 +163,11 @@ class RedisBus:
     def note_own_commit(self) -> None:
         """Redis carries every writer's events itself; nothing to tell apart."""
 
-    async def ping(self) -> bool:
-        """Health check for status screens: True when Redis answers within the publish timeout."""
+    async def ping(self, timeout_s: float | None = None) -> bool:
+        """Health check for status screens: True when Redis answers within ``timeout_s`` (default: the publish
+        timeout)."""
         try:
-            async with asyncio.timeout(self._tuning.publish_timeout):
+            async with asyncio.timeout(self._tuning.publish_timeout if timeout_s is None else timeout_s):
                 return bool(await self._redis.ping())
         except _TRANSPORT_ERRORS:
             return False

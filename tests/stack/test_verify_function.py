@@ -31,6 +31,7 @@ from core.tickets.bundle import open_bundle, seal_bundle
 from tests.builders import ROOT, build_stage, sell
 from tests.support.context import open_context
 from tests.support.probes import free_port
+from tests.support.s3 import reset_moto
 
 FUNCTION = Path(__file__).resolve().parents[2] / "server-stack" / "functions" / "verify_ticket"
 BIN = Path(sys.executable).parent
@@ -294,6 +295,7 @@ def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
+    reset_moto(endpoint)
     for key, value in {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "testing",

@@ -42,6 +42,16 @@ class S3Server:
         self.client().create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
 
 
+def reset_moto(endpoint: str) -> None:
+    """Forget every bucket: moto keeps its state in the process, so a server started by an earlier test in the
+    same worker would otherwise still hold that test's buckets (BucketAlreadyOwnedByYou)."""
+    import urllib.request
+
+    urllib.request.urlopen(
+        urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30
+    ).close()
+
+
 def missing() -> str | None:
     """Why no S3 server can be started here (a package missing), or None."""
     for module, package in (("moto.server", "moto[server]"), ("boto3", "boto3"), ("trustme", "trustme")):
@@ -72,6 +82,7 @@ def s3_server(folder: Path) -> Iterator[S3Server]:
     requests.setLevel(logging.WARNING)
     moto.start()
     try:
+        reset_moto(f"http://127.0.0.1:{moto.get_host_and_port()[1]}")
         with _tls_terminator(context, moto.get_host_and_port()[1]) as port:
             yield S3Server("localhost", port, ca_file)
     finally:
