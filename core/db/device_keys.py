@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.errors import is_unique_violation
 from core.db.signing_keys import is_server_key
 from core.db.tables import device_keys, devices, signing_keys, tickets
 from core.domain.devices import DeviceKind, DeviceStatus
+from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import DeviceId
 
 # Only devices that sell sign tickets; a door's key (or any other) never vouches for one.
@@ -26,21 +29,30 @@ class TrustedKey:
 
 
 async def add_key(conn: AsyncConnection, device_id: DeviceId, public_key: bytes, now: datetime) -> int:
-    """Register a new key and retire the device's current one (which stays trusted for what it signed)."""
+    """Register a new key and retire the device's current one (which stays trusted for what it signed).
+
+    A key that some device has (or had) is DEVICE_EXISTS: the unique index decides, so of two enrolments with
+    one key at the same moment, the second waits for the first to commit and then gets this, not a crash (and
+    its whole registration rolls back)."""
     await conn.execute(
         update(device_keys)
         .where(device_keys.c.device_id == device_id, device_keys.c.retired_at.is_(None))
         .values(retired_at=now)
     )
-    return int(
-        (
-            await conn.execute(
-                device_keys.insert()
-                .values(device_id=device_id, public_key=public_key, created_at=now, trusted=False)
-                .returning(device_keys.c.id)
-            )
-        ).scalar_one()
-    )
+    try:
+        inserted = await conn.execute(
+            device_keys.insert()
+            .values(device_id=device_id, public_key=public_key, created_at=now, trusted=False)
+            .returning(device_keys.c.id)
+        )
+    except sa_exc.IntegrityError as exc:
+        if is_unique_violation(exc, "device_keys", "public_key"):
+            raise Conflict(
+                "This public key is already registered to a device; a device needs a key of its own.",
+                code=ErrorCode.DEVICE_EXISTS,
+            ) from None
+        raise
+    return int(inserted.scalar_one())
 
 
 async def current_key(conn: AsyncConnection, device_id: DeviceId) -> tuple[int, bytes, bool] | None:

@@ -187,17 +187,26 @@ async def enrol_device(
         return await devices_db.listed_device(conn, found[0]), found[1]
 
     device, current = await ctx.db.read(find)
-    if device is not None and not current:
+    if device is None:
+        try:
+            device = await devices.register_device(
+                ctx, name=name, kind=kind, public_key=public_key, number_if_taken=True
+            )
+        except Conflict as exc:
+            # Another enrolment with this same key (the machine asking twice at once) registered it between
+            # our look-up and our insert; the unique key refused ours. Answer as to a repeat: its device.
+            if exc.code != ErrorCode.DEVICE_EXISTS:
+                raise
+            device, current = await ctx.db.read(find)
+            if device is None:  # not a rival's key: no free "name (n)" was left
+                raise
+    if not current:
         raise Conflict(
             f"This key was replaced on {device.name}; the key this machine sent is the old one. Restore the "
             "current key, or enrol the machine again with a new key under a new name.",
             code=ErrorCode.DEVICE_KEY_RETIRED,
         )
-    if device is None:
-        device = await devices.register_device(
-            ctx, name=name, kind=kind, public_key=public_key, number_if_taken=True
-        )
-    elif device.kind is not kind:
+    if device.kind is not kind:
         raise Conflict(
             f"This key belongs to {device.name}, a {device.kind.value} device, not a {kind.value}. Give each "
             "mode its own key.",

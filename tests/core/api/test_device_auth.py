@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 import pytest
 
 from core.config import Settings, enrolment_name
+from core.db import device_keys
 from core.domain.devices import DeviceKind, DeviceStatus
 from core.domain.errors import DeviceNotApproved, NotAllowed
+from core.domain.reports import AuditQuery
 from core.security.device_keys import DeviceKey
 from core.security.tokens import challenge_message
-from core.services import devices
+from core.services import devices, reports
 from tests.builders import ROOT, build_stage
 from tests.dbstate import snapshot
 
@@ -173,3 +176,40 @@ async def test_two_kiosks_with_default_settings_both_wait_visibly_for_approval(s
         (name, DeviceStatus.PENDING),
         (f"{name} (2)", DeviceStatus.PENDING),
     }
+
+
+@pytest.mark.postgres
+async def test_one_key_enrolling_twice_at_once_gets_its_device_twice(served_pg, monkeypatch) -> None:
+    # The same machine asks twice at the same moment (a retry after a timeout, two processes of one image).
+    # Both look-ups are held until both have looked, so both go on to register the key and the unique key
+    # index decides between them.
+    real = device_keys.device_for_key
+    looked: list[object] = []
+    both_looked = asyncio.Event()
+
+    async def look_up_together(conn, public_key):
+        found = await real(conn, public_key)
+        if len(looked) < 2:
+            looked.append(found)
+            if len(looked) == 2:
+                both_looked.set()
+            async with asyncio.timeout(10):
+                await both_looked.wait()
+        return found
+
+    monkeypatch.setattr(device_keys, "device_for_key", look_up_together)
+    key = base64.b64encode(DeviceKey.generate().public_key_bytes).decode()
+    body = {"kind": "kiosk", "name": "Kiosk twice", "public_key": key}
+    async with served_pg.http() as http:
+        answers = await asyncio.gather(*(http.post("/v1/devices/enrol", json=body) for _ in range(2)))
+        again = await http.post("/v1/devices/enrol", json=body)  # a repeat afterwards: what both must get
+    # Control: both requests found no device for the key, so both reached the unique constraint.
+    assert looked == [None, None]
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    assert again.status_code == 200
+    assert answers[0].json() == answers[1].json() == again.json()
+    assert again.json()["device"]["status"] == "pending"
+    listed = await devices.list_devices(served_pg.ctx, ROOT)
+    assert [(d.name, d.status) for d in listed] == [("Kiosk twice", DeviceStatus.PENDING)]
+    registered = await reports.search_audit(served_pg.ctx, ROOT, AuditQuery(action="device_registered"))
+    assert registered.total == 1

@@ -8,6 +8,7 @@ from core.domain.devices import DeviceKind, DeviceStatus
 from core.domain.errors import Conflict, DeviceNotApproved, InputError, NotAllowed, NotFound
 from core.domain.ids import DeviceId
 from core.domain.staff import DeviceActor, Role
+from core.security.device_keys import DeviceKey
 from core.services import devices
 from core.services.context import ServiceContext
 from tests.core.services.admin_support import audit_entries, make_actor, snapshot
@@ -76,6 +77,26 @@ async def test_register_errors_change_nothing(ctx: ServiceContext) -> None:
     with pytest.raises(InputError) as key:
         await devices.register_device(ctx, name="Door 2", kind=DeviceKind.DOOR, public_key=b"short")
     assert key.value.code == "public_key_invalid"
+    assert await snapshot(ctx) == before
+
+
+async def test_a_key_another_device_has_is_refused_typed(ctx: ServiceContext) -> None:
+    # The unique key index decides (the race of two enrolments with one key ends here): a typed Conflict,
+    # never a raw integrity error, whether registering or rotating to that key.
+    taken = DeviceKey.generate().public_key_bytes
+    await devices.register_device(ctx, name="Kiosk 1", kind=DeviceKind.KIOSK, public_key=taken)
+    other = await devices.register_device(
+        ctx, name="Kiosk 2", kind=DeviceKind.KIOSK, public_key=DeviceKey.generate().public_key_bytes
+    )
+    other = await devices.approve_device(ctx, await make_actor(ctx, Role.MANAGER), other.id)
+    before = await snapshot(ctx)
+    with pytest.raises(Conflict) as registering:
+        await devices.register_device(ctx, name="Kiosk 3", kind=DeviceKind.KIOSK, public_key=taken)
+    assert registering.value.code == "device_exists"
+    actor = DeviceActor(device_id=other.id, name=other.name, kind=other.kind)
+    with pytest.raises(Conflict) as rotating:
+        await devices.rotate_device_key(ctx, actor, taken)
+    assert rotating.value.code == "device_exists"
     assert await snapshot(ctx) == before
 
 
