@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.tables import audit_log, devices, staff
 from core.domain.reports import AuditEntry, AuditQuery
 from core.domain.staff import Actor, describe
 
-__all__ = ["actions", "count", "name_entries", "page", "record"]
+__all__ = ["actions", "count", "count_statement", "name_entries", "page", "page_statement", "record"]
 
 
 async def record(
@@ -42,9 +42,14 @@ def _where(query: AuditQuery) -> ColumnElement[bool]:
     return and_(True, *terms)
 
 
-async def count(conn: AsyncConnection, query: AuditQuery, *, up_to: int | None = None) -> int:
+def count_statement(query: AuditQuery, *, up_to: int | None = None) -> Select[tuple[int]]:
+    """How many entries match (the screen's total; the export's, up to the newest when it began)."""
     where = _where(query) if up_to is None else and_(_where(query), audit_log.c.id <= up_to)
-    return int((await conn.execute(select(func.count()).select_from(audit_log).where(where))).scalar_one())
+    return select(func.count()).select_from(audit_log).where(where)
+
+
+async def count(conn: AsyncConnection, query: AuditQuery, *, up_to: int | None = None) -> int:
+    return int((await conn.execute(count_statement(query, up_to=up_to))).scalar_one())
 
 
 async def newest_id(conn: AsyncConnection) -> int:
@@ -56,13 +61,17 @@ async def page(
 ) -> list[AuditEntry]:
     """Up to ``limit`` entries older than id ``before`` (None: the newest), newest first. Paging by id, not by
     offset: a page stays the same when entries are added meanwhile, and a deep page costs no more."""
+    rows = (await conn.execute(page_statement(query, before=before, limit=limit))).all()
+    return await name_entries(conn, rows)
+
+
+def page_statement(query: AuditQuery, *, before: int | None, limit: int) -> Select[Any]:
+    """The newest ``limit`` matching entries older than id ``before``: each filter has an index that walks
+    it by id (migration 0018), so a page reads about ``limit`` entries, not every match."""
     where = _where(query)
     if before is not None:
         where = and_(where, audit_log.c.id < before)
-    rows = (
-        await conn.execute(select(audit_log).where(where).order_by(audit_log.c.id.desc()).limit(limit))
-    ).all()
-    return await name_entries(conn, rows)
+    return select(audit_log).where(where).order_by(audit_log.c.id.desc()).limit(limit)
 
 
 async def oldest_first(

@@ -501,6 +501,11 @@ audit_log = Table(
     Column("action", String(64), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("details", JSON, nullable=False),
+    # The Audit log screen's filters (core/db/audit.py): who (a staff member or a device is one actor value)
+    # and what, each walked newest first by id for a page and counted from the index alone; and a period.
+    Index("ix_audit_log_actor_id", "actor", "id"),
+    Index("ix_audit_log_action_id", "action", "id"),
+    Index("ix_audit_log_at", "at"),
 )
 
 __all__ = [
