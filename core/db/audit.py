@@ -42,7 +42,7 @@ def _where(query: AuditQuery) -> ColumnElement[bool]:
     return and_(True, *terms)
 
 
-def count_statement(query: AuditQuery, *, up_to: int | None = None) -> Select[tuple[int]]:
+def count_statement(query: AuditQuery, *, up_to: int | None = None) -> Select[int]:
     """How many entries match (the screen's total; the export's, up to the newest when it began)."""
     where = _where(query) if up_to is None else and_(_where(query), audit_log.c.id <= up_to)
     return select(func.count()).select_from(audit_log).where(where)
