@@ -78,13 +78,15 @@ async def search(
             orders.c.currency,
             concerts.c.title,
             concerts.c.starts_at,
+            venues.c.timezone,
             func.count(tickets.c.id).label("ticket_count"),
             valid.label("valid_count"),
         )
         .join(page, page.c.id == orders.c.id)
         .join(concerts, concerts.c.id == orders.c.concert_id)
+        .join(venues, venues.c.id == concerts.c.venue_id)
         .outerjoin(tickets, tickets.c.order_id == orders.c.id)
-        .group_by(orders.c.id, concerts.c.id)
+        .group_by(orders.c.id, concerts.c.id, venues.c.id)
         .order_by(orders.c.created_at.desc(), orders.c.id.desc())
     )
     lines = [
@@ -98,6 +100,7 @@ async def search(
             tickets=int(r.ticket_count),
             valid_tickets=int(r.valid_count or 0),
             total=Money(r.total_minor, r.currency),
+            timezone=r.timezone,
         )
         for r in (await conn.execute(stmt)).all()
     ]

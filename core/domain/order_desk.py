@@ -28,11 +28,13 @@ class OrderQuery:
     email: str = ""
     """The buyer's address, or its start (3 characters or more), in any case."""
     first_day: date | None = None
-    """Sold on or after this day, in the searcher's time zone (``utc_offset_minutes``)."""
+    """Sold on or after this day, in ``timezone`` (else at ``utc_offset_minutes``)."""
     last_day: date | None = None
     """Sold on or before this day."""
     utc_offset_minutes: int = 0
-    """The searcher's time zone as its offset from UTC (the desktop's: +60 in Berlin in winter)."""
+    """The days' offset from UTC (+60 in Berlin in winter), when ``timezone`` is empty."""
+    timezone: str = ""
+    """The days' IANA zone (the venue's: 'Europe/Berlin'), summer time and all; empty: ``utc_offset_minutes``."""
     page: int = 0
     page_size: int = PAGE_SIZE
 
@@ -51,6 +53,8 @@ class OrderLine:
     valid_tickets: int
     total: Money | None
     """None for a role that does not see money."""
+    timezone: str = ""
+    """The concert's venue's IANA zone: its times are shown by that clock."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -78,16 +79,32 @@ def _filter(query: OrderQuery) -> desk_db.SearchFilter:
 
 def _day_range(query: OrderQuery) -> tuple[datetime | None, datetime | None]:
     """The chosen days as moments: from the first day's start to the start of the day after the last, in the
-    searcher's time zone."""
-    if not -_MAX_OFFSET <= query.utc_offset_minutes <= _MAX_OFFSET:
-        raise _bad("the time zone's offset from UTC must be within 14 hours.")
-    zone = timezone(timedelta(minutes=query.utc_offset_minutes))
+    venue's zone (or at the offset given)."""
+    zone = _days_zone(query)
     first, last = query.first_day, query.last_day
     if first is not None and last is not None and first > last:
         raise _bad("the first day comes after the last day; swap them.")
     start = None if first is None else datetime.combine(first, time.min, tzinfo=zone)
     end = None if last is None else datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
     return start, end
+
+
+def _days_zone(query: OrderQuery) -> tzinfo:
+    if query.timezone:
+        name = str(query.timezone)
+        try:
+            if len(name) > 64 or "localtime" in name.lower():  # the server's own zone is no venue's
+                raise ValueError(name)
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                "timezone",
+                f"{query.timezone!r} is not a time zone; use an IANA name such as Europe/Berlin.",
+                code=ErrorCode.TIMEZONE_INVALID,
+            ) from None
+    if not -_MAX_OFFSET <= query.utc_offset_minutes <= _MAX_OFFSET:
+        raise _bad("the time zone's offset from UTC must be within 14 hours.")
+    return timezone(timedelta(minutes=query.utc_offset_minutes))
 
 
 async def search_orders(ctx: ServiceContext, actor: Actor, query: OrderQuery) -> OrderPage:

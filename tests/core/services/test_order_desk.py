@@ -77,6 +77,15 @@ async def test_search_by_code_email_day_and_pages(ctx, sold):
     assert await codes(first_day=day, last_day=day, utc_offset_minutes=300) == [first.code]
     after = day + timedelta(days=1)
     assert await codes(first_day=after, utc_offset_minutes=300) == [third.code, second.code]
+    # By a venue's zone: in Kolkata (+05:30) they were sold at 23:30 on the 1st, 00:30 and 01:30 on the 2nd.
+    assert await codes(first_day=day, last_day=day, timezone="Asia/Kolkata") == [first.code]
+    assert await codes(first_day=day, last_day=day, timezone="Europe/Berlin") == [
+        third.code,
+        second.code,
+        first.code,
+    ]
+    assert all(line.timezone == "Europe/Berlin" for line in (await order_desk.search_orders(
+        ctx, manager, OrderQuery())).orders)  # fmt: skip
     assert await codes(last_day=day - timedelta(days=1)) == []
 
     page = await order_desk.search_orders(ctx, manager, OrderQuery(page=1, page_size=2))
@@ -118,6 +127,10 @@ async def test_days_in_the_wrong_order_are_refused(ctx, sold):
     with pytest.raises(InputError, match="14 hours") as far:
         await order_desk.search_orders(ctx, manager, OrderQuery(utc_offset_minutes=15 * 60))
     assert far.value.code == "search_invalid"
+    for zone in ("Mars/Olympus", "localtime", "../../etc/passwd", "x" * 65):
+        with pytest.raises(InputError, match="IANA") as unknown:
+            await order_desk.search_orders(ctx, manager, OrderQuery(first_day=day, timezone=zone))
+        assert (unknown.value.code, unknown.value.field) == ("timezone_invalid", "timezone")
 
 
 async def test_details_show_prints_check_ins_and_refunds(ctx, clock, sold):
