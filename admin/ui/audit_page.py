@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from admin.ui.binding import bind
 from admin.ui.save_dialog import ChooseFile, save_dialog
 from admin.viewmodels.audit_log import AuditFilter, AuditLogState, AuditLogViewModel
+from admin.viewmodels.venue_time import ZoneRule
 from core.domain.reports import AuditEntry
 
 COLUMNS = ("When", "Who", "Action", "Subject", "Details")
@@ -162,6 +163,7 @@ class AuditPage(QWidget):
         self.export.clicked.connect(self._on_export)
         self.cancel.clicked.connect(self.vm.cancel_export)
         self._shown: tuple[AuditEntry, ...] | None = None
+        self._clock: ZoneRule | None = None
         bind(vm.changed, self._on_vm_changed, self)
         self._on_vm_changed(vm.state)
 
@@ -215,6 +217,8 @@ class AuditPage(QWidget):
         combo.blockSignals(False)
 
     def _on_vm_changed(self, state: AuditLogState) -> None:
+        if state.clock is not self._clock:  # the times shown depend on it
+            self._clock, self._shown = state.clock, None
         self._fill(
             self.person,
             self.tr("Anyone"),
@@ -224,15 +228,15 @@ class AuditPage(QWidget):
         self._fill(self.action, self.tr("Any action"), [(action_words(a), a) for a in state.actions])
         if state.entries is not self._shown:  # progress comes often; the table only changes with a page
             self._shown = state.entries
-            self._render_table(state.entries)
+            self._render_table(state.entries, state.clock)
         self._render_rest(state)
 
-    def _render_table(self, entries: tuple[AuditEntry, ...]) -> None:
+    def _render_table(self, entries: tuple[AuditEntry, ...], clock: ZoneRule) -> None:
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = (
-                entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                clock.show(entry.at, "%Y-%m-%d %H:%M:%S"),
                 entry.actor_name,
                 action_words(entry.action),
                 entry.subject,
@@ -253,9 +257,10 @@ class AuditPage(QWidget):
                 self.tr("Entries {first:,} to {last:,} of {total:,}, newest first.").format(
                     first=state.first_shown, last=state.last_shown, total=state.total
                 )
+                + f" {state.clock.note}"
             )
         else:
-            self.summary.setText(self.tr("No entries match these filters."))
+            self.summary.setText(self.tr("No entries match these filters.") + f" {state.clock.note}")
         self.newer.setEnabled(state.page > 0 and not state.busy)
         self.older.setEnabled(state.has_older and not state.busy)
         self.apply.setEnabled(not state.busy)

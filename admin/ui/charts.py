@@ -1,5 +1,9 @@
 """The admin app's two charts (QtCharts): tickets sold over time, and check-ins per minute by gate. Each renders a
-whole snapshot (set_*), never a delta, so a missed update cannot leave a wrong chart."""
+whole snapshot (set_*), never a delta, so a missed update cannot leave a wrong chart.
+
+QDateTimeAxis labels by this desktop's clock and cannot be given another zone, so each moment is placed where
+the desktop's clock reads the venue's wall time: the axis then reads 20:00 where the venue's clock did.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from admin.viewmodels.venue_time import in_zone
 from core.domain.dashboard import CheckinActivity, SalesSeries
 
 ACCENT = "#3b5bdb"
@@ -17,12 +22,14 @@ GATE_COLOURS = ("#3b5bdb", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0c8599"
 """One colour per gate, in the order the server lists them (busiest first)."""
 
 
-def _ms(moment: datetime) -> float:
-    return moment.timestamp() * 1000
+def _ms(moment: datetime, zone: str) -> float:
+    """Where the desktop's clock shows ``moment``'s wall time by ``zone`` (a venue's; '' : the desktop's)."""
+    wall = in_zone(moment, zone).replace(tzinfo=None)
+    return wall.timestamp() * 1000  # a naive time is read by the desktop's clock: on purpose
 
 
-def _when(moment: datetime) -> QDateTime:
-    return QDateTime.fromMSecsSinceEpoch(int(_ms(moment)))
+def _when(moment: datetime, zone: str) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(int(_ms(moment, zone)))
 
 
 def _nice_top(value: float) -> int:
@@ -76,7 +83,7 @@ class SalesChart(_ChartView):
         self.chart().legend().hide()
         self.points: list[tuple[float, float]] = []
 
-    def set_series(self, series: SalesSeries | None, now: datetime) -> None:
+    def set_series(self, series: SalesSeries | None, now: datetime, zone: str = "") -> None:
         self._clear()
         line = QLineSeries()
         line.setName("Tickets sold")
@@ -87,7 +94,7 @@ class SalesChart(_ChartView):
             points += [(p.at, p.tickets) for p in series.points]
             if points[-1][0] < now:
                 points.append((now, series.total))  # flat to now: no sale since is news too
-        self.points = [(_ms(at), float(n)) for at, n in points]
+        self.points = [(_ms(at, zone), float(n)) for at, n in points]
         for x, y in self.points:
             line.append(x, y)
         self._attach(line)
@@ -99,7 +106,7 @@ class SalesChart(_ChartView):
         self.x_axis.setFormat("HH:mm" if span <= timedelta(hours=18) else "d MMM" if span > timedelta(days=3)
                               else "d MMM HH:mm")  # fmt: skip
         self.x_axis.setTickCount(6)
-        self.x_axis.setRange(_when(start), _when(end))
+        self.x_axis.setRange(_when(start, zone), _when(end, zone))
         self._y_range(series.total if series is not None else 0)
 
 
@@ -110,7 +117,7 @@ class GateMinutesChart(_ChartView):
         super().__init__("Check-ins per minute by gate", parent)
         self.gates: list[str] = []
 
-    def set_activity(self, activity: CheckinActivity | None) -> None:
+    def set_activity(self, activity: CheckinActivity | None, zone: str = "") -> None:
         self._clear()
         self.gates = []
         if activity is None:
@@ -126,12 +133,12 @@ class GateMinutesChart(_ChartView):
             for minute in minutes:
                 count = by_gate[gate].get(minute, 0)
                 top = max(top, count)
-                line.append(_ms(minute), count)
+                line.append(_ms(minute, zone), count)
             self._attach(line)
             self.gates.append(gate)
         self.chart().legend().setVisible(bool(self.gates))
         self.x_axis.setFormat("HH:mm")
         # A range of whole five minutes, so the ticks fall on :00, :05, ...
         self.x_axis.setTickCount(activity.window_minutes // 5 + 1 if activity.window_minutes % 5 == 0 else 7)
-        self.x_axis.setRange(_when(minutes[0]), _when(minutes[-1] + timedelta(minutes=1)))
+        self.x_axis.setRange(_when(minutes[0], zone), _when(minutes[-1] + timedelta(minutes=1), zone))
         self._y_range(top)

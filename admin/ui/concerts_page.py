@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from admin.viewmodels.concerts import (
     category_rows,
     price_text,
 )
+from admin.viewmodels.venue_time import zone_time
 from core.domain.concert_bodies import ConcertOverview
 from core.domain.concerts import ConcertStatus
 from core.domain.ids import ConcertId, PlanId, VenueId
@@ -58,19 +59,25 @@ INVALID = "border: 1px solid #c0392b; background: #fdecec;"
 
 
 def _when(moment: datetime, timezone: str) -> str:
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y  %H:%M")
+    """By the venue's clock, with its abbreviation: '12 Dec 2026  20:00 CET'."""
+    return zone_time(moment, timezone, "%d %b %Y  %H:%M")
 
 
 def _time_edit() -> QDateTimeEdit:
     edit = QDateTimeEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("ddd dd MMM yyyy  HH:mm")
+    # The edit holds the venue's wall clock, not this desktop's: in UTC it has no summer-time gap, so a time
+    # the desktop's clock skips (02:30 on its spring-forward night) is kept as typed, not moved an hour.
+    edit.setTimeZone(QTimeZone.utc())
     return edit
 
 
 def _set_wall(edit: QDateTimeEdit, moment: datetime) -> None:
     edit.setDateTime(
-        QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute))
+        QDateTime(
+            QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute), QTimeZone.utc()
+        )
     )
 
 

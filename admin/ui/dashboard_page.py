@@ -3,7 +3,7 @@ concert's sales over time and check-ins per minute by gate, and the kiosks' and 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from admin.ui.binding import bind
 from admin.ui.charts import GateMinutesChart, SalesChart
 from admin.viewmodels.dashboard import ConcertCounts, DashboardState, DashboardViewModel
+from admin.viewmodels.venue_time import in_zone, zone_time
 from core.domain.dashboard import DeviceStatusRow
 from core.domain.ids import ConcertId
 
@@ -32,14 +33,13 @@ STALE_AFTER = timedelta(minutes=3)
 GOOD, BAD, QUIET = "#2b7a3d", "#c92a2a", "#8a909c"
 
 
-def when(moment: datetime | None) -> str:
-    """A moment in this desktop's time zone: the time alone when it is today."""
+def when(moment: datetime | None, zone: str) -> str:
+    """A moment by ``zone``'s clock (a venue's; '' : this desktop's) with its abbreviation: 'today 20:00 CET'
+    on that clock's today, else 'Fri 11 Dec 20:00 CET'."""
     if moment is None:
         return "—"
-    local = moment.astimezone()
-    if local.date() == datetime.now().astimezone().date():
-        return local.strftime("today %H:%M")
-    return local.strftime("%a %d %b %H:%M")
+    today = in_zone(moment, zone).date() == in_zone(datetime.now(UTC), zone).date()
+    return zone_time(moment, zone, "today %H:%M" if today else "%a %d %b %H:%M")
 
 
 def fit_rows(table: QTableWidget, rows: int, *, at_most: int) -> None:
@@ -51,14 +51,14 @@ def fit_rows(table: QTableWidget, rows: int, *, at_most: int) -> None:
     table.setFixedHeight(height + 2 * table.frameWidth() + 2)
 
 
-def device_status(row: DeviceStatusRow, now: datetime) -> tuple[str, str]:
+def device_status(row: DeviceStatusRow, now: datetime, zone: str = "") -> tuple[str, str]:
     """(words, colour) for the status cell."""
     if row.device.status.value == "pending":
         return "Waiting for approval", QUIET
     if row.health is None or row.reported_at is None:
         return "No report", QUIET
     if now - row.reported_at > STALE_AFTER:
-        return "Silent since " + when(row.reported_at), BAD
+        return "Silent since " + when(row.reported_at, zone), BAD
     if not row.health.online:
         return "Offline (no database)", BAD
     if row.health.mode == "out_of_service":
@@ -100,6 +100,11 @@ class DashboardPage(QWidget):
 
         devices_title = QLabel(self.tr("Kiosks and doors"))
         devices_title.setObjectName("sectionTitle")
+        self.devices_clock = QLabel()
+        self.devices_clock.setObjectName("hint")
+        devices_head = QHBoxLayout()
+        devices_head.addWidget(devices_title)
+        devices_head.addWidget(self.devices_clock, 1)
         self.devices = self._table(DEVICE_COLUMNS, "deviceHealthTable")
         self.devices.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.devices.setMinimumHeight(140)
@@ -115,7 +120,7 @@ class DashboardPage(QWidget):
         layout.addWidget(self.concerts)
         layout.addLayout(charts, 3)
         layout.addWidget(self.door_figures)
-        layout.addWidget(devices_title)
+        layout.addLayout(devices_head)
         layout.addWidget(self.devices, 2)
 
         self.concerts.currentCellChanged.connect(lambda row, *_: self._on_concert_row(row))
@@ -184,8 +189,9 @@ class DashboardPage(QWidget):
         self.sales_chart.chart().setTitle(
             self.tr("Tickets sold over time") + (f" — {chosen.summary.concert.title}" if chosen else "")
         )
-        self.sales_chart.set_series(state.sales, now)
-        self.gate_chart.set_activity(state.checkins)
+        zone = chosen.summary.timezone if chosen else state.clock.zone
+        self.sales_chart.set_series(state.sales, now, zone)
+        self.gate_chart.set_activity(state.checkins, zone)
         activity = state.checkins
         if activity is None:
             self.door_figures.setText("")
@@ -202,7 +208,8 @@ class DashboardPage(QWidget):
                     g=gates,
                 )
             )
-        self._render_devices(state.devices, now)
+        self._render_devices(state.devices, now, state.clock.zone)
+        self.devices_clock.setText(state.clock.note)
         self.message.setText(state.error)
         self.message.setVisible(bool(state.error))
 
@@ -215,7 +222,7 @@ class DashboardPage(QWidget):
             cells = (
                 f"{summary.concert.title} — {summary.concert.artist}",
                 summary.venue_name,
-                when(summary.concert.doors_at),
+                when(summary.concert.doors_at, summary.timezone),
                 *(str(n) for n in numbers),
                 percent if item.watching else "…",
             )
@@ -231,18 +238,18 @@ class DashboardPage(QWidget):
         if selected in ids:
             self.concerts.selectRow(ids.index(selected))
 
-    def _render_devices(self, rows: tuple[DeviceStatusRow, ...], now: datetime) -> None:
+    def _render_devices(self, rows: tuple[DeviceStatusRow, ...], now: datetime, zone: str) -> None:
         self.devices.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            words, colour = device_status(row, now)
+            words, colour = device_status(row, now, zone)
             health = row.health
             cells = (
                 row.device.name,
                 KIND_WORDS.get(row.device.kind.value, row.device.kind.value),
                 words,
                 "—" if health is None or health.printer == "none" else health.printer.replace("_", " "),
-                "—" if health is None else when(health.last_sale_at),
-                when(row.device.last_seen_at),
+                "—" if health is None else when(health.last_sale_at, zone),
+                when(row.device.last_seen_at, zone),
             )
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from admin.ui.binding import bind
 from admin.viewmodels.devices import DevicesState, DevicesViewModel, RevokeQuestion
+from admin.viewmodels.venue_time import ZoneRule
 from core.domain.devices import Device, DeviceStatus
 from core.domain.ids import DeviceId
 
@@ -48,9 +49,9 @@ STATUS_COLOURS = {
 KIND_WORDS = {"kiosk": "Kiosk", "door": "Door", "box_office": "Box office"}
 
 
-def when(moment: datetime | None) -> str:
-    """A moment in this desktop's time zone, or 'never'."""
-    return "never" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+def when(moment: datetime | None, clock: ZoneRule) -> str:
+    """A moment by the venue's clock with its abbreviation ('2026-12-08 20:00 CET'), or 'never'."""
+    return "never" if moment is None else clock.show(moment)
 
 
 class RevokeDialog(QDialog):
@@ -241,9 +242,10 @@ class DevicesPage(QWidget):
                 a=state.count(DeviceStatus.APPROVED),
                 r=state.count(DeviceStatus.REVOKED),
             )
+            + f" {state.clock.note}"
         )
         device = state.selected
-        self._render_chosen(device)
+        self._render_chosen(device, state.clock)
         self._on_question(state.question)
         live = device is not None and device.status is not DeviceStatus.REVOKED
         self.approve.setEnabled(
@@ -265,7 +267,7 @@ class DevicesPage(QWidget):
         self.message.style().polish(self.message)
         self.message.setVisible(bool(self.message.text()))
 
-    def _render_chosen(self, device: Device | None) -> None:
+    def _render_chosen(self, device: Device | None, clock: ZoneRule) -> None:
         if device is None:
             self.chosen.setText(self.tr("Choose a device in the list."))
             self.fingerprint.setText("")
@@ -274,7 +276,7 @@ class DevicesPage(QWidget):
             f"<b>{device.name}</b> · {KIND_WORDS.get(device.kind.value, device.kind.value)} · "
             f"{STATUS_WORDS[device.status]}<br>"
             + self.tr("Last seen {seen}; registered {made}").format(
-                seen=when(device.last_seen_at), made=when(device.created_at)
+                seen=when(device.last_seen_at, clock), made=when(device.created_at, clock)
             )
         )
         self.fingerprint.setText(device.fingerprint or self.tr("no key"))
@@ -287,7 +289,7 @@ class DevicesPage(QWidget):
                 device.name,
                 KIND_WORDS.get(device.kind.value, device.kind.value),
                 device.fingerprint or "—",
-                when(device.last_seen_at),
+                when(device.last_seen_at, state.clock),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

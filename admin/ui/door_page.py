@@ -49,10 +49,15 @@ def _figure(title: str) -> tuple[QWidget, QLabel]:
     return box, number
 
 
-def _admit(gate: str | None, at: object, offline: bool | None) -> str:
+def _admit(gate: str | None, at: object, offline: bool | None, zone: str) -> str:
     if gate is None:
         return "—"
-    return f"{gate}, {when(at)}" + (" (offline)" if offline else "")  # type: ignore[arg-type]
+    return f"{gate}, {when(at, zone)}" + (" (offline)" if offline else "")  # type: ignore[arg-type]
+
+
+def _zone(state: DoorMonitorState, concert_id: ConcertId | None) -> str:
+    """The concert's venue's zone (its times are by that clock); '' (the desktop's) when it is not listed."""
+    return next((c.timezone for c in state.concerts if c.concert.id == concert_id), "")
 
 
 class DoorPage(QWidget):
@@ -210,14 +215,15 @@ class DoorPage(QWidget):
             self.rate.setText(f"{activity.rate_per_minute:.1f}")
             self.tickets.setText(str(activity.tickets))
             self.gates.setRowCount(len(activity.gates))
+            zone = _zone(state, state.selected_id)
             for row, gate in enumerate(activity.gates):
-                for column, text in enumerate((gate.gate, str(gate.admitted), when(gate.last_at))):
+                for column, text in enumerate((gate.gate, str(gate.admitted), when(gate.last_at, zone))):
                     self.gates.setItem(row, column, QTableWidgetItem(text))
         fit_rows(self.gates, self.gates.rowCount(), at_most=6)
-        self.chart.set_activity(activity)
+        self.chart.set_activity(activity, _zone(state, state.selected_id))
         self.side.setVisible(state.sees_conflicts)
         conflict = state.conflict
-        self.chosen.setText(self._describe(conflict) if conflict else "")
+        self.chosen.setText(self._describe(conflict, _zone(state, conflict.concert_id)) if conflict else "")
         self.resolve.setEnabled(conflict is not None and not state.busy)
         self.resolution.setEnabled(conflict is not None)
         self.note.setEnabled(conflict is not None)
@@ -238,7 +244,7 @@ class DoorPage(QWidget):
             self.concert.clear()
             for summary in state.concerts:
                 c = summary.concert
-                self.concert.addItem(f"{c.title} — doors {when(c.doors_at)}", int(c.id))
+                self.concert.addItem(f"{c.title} — doors {when(c.doors_at, summary.timezone)}", int(c.id))
         if state.selected_id in ids:
             self.concert.setCurrentIndex(ids.index(state.selected_id))
 
@@ -253,9 +259,9 @@ class DoorPage(QWidget):
         if chosen in ids:
             self.conflicts.selectRow(ids.index(chosen))
 
-    def _describe(self, c: CheckinConflict) -> str:
-        kept = _admit(c.admitted_gate, c.admitted_at, c.admitted_offline)
-        second = _admit(c.duplicate_gate, c.duplicate_at, c.duplicate_offline)
+    def _describe(self, c: CheckinConflict, zone: str) -> str:
+        kept = _admit(c.admitted_gate, c.admitted_at, c.admitted_offline, zone)
+        second = _admit(c.duplicate_gate, c.duplicate_at, c.duplicate_offline, zone)
         void = self.tr(" The ticket was refunded.") if c.ticket_void else ""
         return self.tr("<b>{serial}</b> · {place}<br>Admitted {kept}; again {second}.{void}").format(
             serial=c.serial, place=c.place, kept=kept, second=second, void=void

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from admin.ui.binding import bind
 from admin.ui.save_dialog import ChooseFile, save_dialog
 from admin.viewmodels.exports import ExportsState, ExportsViewModel
+from admin.viewmodels.venue_time import zone_time
 from core.domain.concert_bodies import ConcertOverview
 from core.domain.ids import ConcertId
 from core.domain.reports import ExportKind
@@ -39,7 +40,8 @@ STATUS_WORDS = {
 
 
 def _starts(overview: ConcertOverview) -> str:
-    return overview.concert.starts_at.astimezone().strftime("%d %b %Y %H:%M")
+    """By the venue's clock, with its abbreviation ('12 Dec 2026 20:00 CET')."""
+    return zone_time(overview.concert.starts_at, overview.timezone, "%d %b %Y %H:%M")
 
 
 class ExportsPage(QWidget):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QColor, QShowEvent
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from admin.ui.binding import bind
 from admin.viewmodels.orders import OrdersState, OrdersViewModel, RefundQuestion, SearchForm
+from admin.viewmodels.venue_time import zone_time
 from core.domain.money import Money
 from core.domain.order_desk import OrderDetails, TicketLine
 from core.domain.orders import OrderStatus, TicketState
@@ -66,10 +66,9 @@ def money(amount: Money | None) -> str:
     return "—" if amount is None else f"{amount.amount:,.{amount.exponent}f} {amount.currency}"
 
 
-def local(moment: datetime, timezone: str = "") -> str:
-    """A moment in the venue's zone when known (a concert), else this desktop's (a sale)."""
-    shown = moment.astimezone(ZoneInfo(timezone)) if timezone else moment.astimezone()
-    return shown.strftime("%Y-%m-%d %H:%M")
+def local(moment: datetime, timezone: str) -> str:
+    """A moment of an order by its venue's clock, with the zone's abbreviation: '2026-12-08 20:00 CET'."""
+    return zone_time(moment, timezone)
 
 
 def _cell(text: str, *, colour: str = "", align_right: bool = False) -> QTableWidgetItem:
@@ -439,7 +438,7 @@ class OrdersPage(QWidget):
             cells = (
                 _cell(line.code),
                 _cell(line.concert_title),
-                _cell(local(line.created_at)),
+                _cell(local(line.created_at, line.timezone)),
                 _cell(line.buyer_email or "—"),
                 _cell(
                     f"{line.valid_tickets} of {line.tickets}"
@@ -468,6 +467,8 @@ class OrdersPage(QWidget):
                     a=first, b=first + len(lines) - 1, n=results.total, p=results.page + 1, q=results.pages
                 )
             )
+        if state.days is not None and results is not None:  # the sold days count by this clock
+            self.page_label.setText(f"{self.page_label.text()} · {state.days.note}")
         self.previous.setEnabled(results is not None and results.page > 0 and not state.busy)
         self.next.setEnabled(results is not None and results.page + 1 < results.pages and not state.busy)
 
@@ -486,7 +487,9 @@ class OrdersPage(QWidget):
         self.tickets.setColumnHidden(4, not order.sees_money)
         self.tickets.setRowCount(len(order.tickets))
         for row, ticket in enumerate(order.tickets):
-            for column, item in enumerate(self._ticket_cells(ticket, ticket.id in state.chosen)):
+            for column, item in enumerate(
+                self._ticket_cells(ticket, ticket.id in state.chosen, order.timezone)
+            ):
                 self.tickets.setItem(row, column, item)
         self.resend_to.setToolTip(
             self.tr("Empty: to {to}").format(to=order.buyer_email)
@@ -496,7 +499,7 @@ class OrdersPage(QWidget):
         self.mails.setText(
             "  ·  ".join(
                 self.tr("Mail to {to} {when}: {what}").format(
-                    to=m.to, when=local(m.queued_at), what=MAIL_WORDS.get(m.status, m.status)
+                    to=m.to, when=local(m.queued_at, order.timezone), what=MAIL_WORDS.get(m.status, m.status)
                 )
                 for m in order.mails[-3:]
             )
@@ -508,7 +511,7 @@ class OrdersPage(QWidget):
             self.tr("{venue}, {when}").format(
                 venue=order.venue_name, when=local(order.starts_at, order.timezone)
             ),
-            self.tr("sold {when}").format(when=local(order.created_at)),
+            self.tr("sold {when}").format(when=local(order.created_at, order.timezone)),
             order.buyer_email or self.tr("no e-mail address"),
         ]
         if order.sees_money:
@@ -522,7 +525,7 @@ class OrdersPage(QWidget):
             facts.append(self.tr("refunded: {why}").format(why="; ".join(reasons)))
         return " · ".join(facts)
 
-    def _ticket_cells(self, ticket: TicketLine, ticked: bool) -> list[QTableWidgetItem]:
+    def _ticket_cells(self, ticket: TicketLine, ticked: bool, zone: str) -> list[QTableWidgetItem]:
         valid = ticket.state is TicketState.VALID
         tick = QTableWidgetItem()
         tick.setData(Qt.ItemDataRole.UserRole, ticket.id)
@@ -533,7 +536,9 @@ class OrdersPage(QWidget):
             tick.setFlags(Qt.ItemFlag.NoItemFlags)
         scans = [s for s in ticket.check_ins if not s.undone]
         entered = (
-            self.tr("{gate} {when}").format(gate=scans[-1].gate, when=local(scans[-1].at)) if scans else "—"
+            self.tr("{gate} {when}").format(gate=scans[-1].gate, when=local(scans[-1].at, zone))
+            if scans
+            else "—"
         )
         if valid:
             state = _cell(self.tr("Valid"), colour=STATUS_COLOURS[OrderStatus.PAID])

@@ -1,7 +1,8 @@
 """The "Audit log" screen, Qt-free: who changed what and when, filtered by person, device, action and a range of
 days (on the server, a page at a time, newest first), and the filtered log saved as CSV.
 
-Days are this desktop's days: a day runs from its local midnight to the next. Pages go by the server's cursor
+Times and days are by the venue's clock (the installation's one zone; with venues in several zones, this
+desktop's, and the screen says so): a day runs from that clock's midnight to the next. Pages go by the server's cursor
 (``older``), so a page stays put while new entries arrive; "Newer" steps back through the cursors seen.
 """
 
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from psygnal import Signal
 
 from admin.viewmodels.export_file import save_export
 from admin.viewmodels.tasks import TaskOwner
+from admin.viewmodels.venue_time import DESKTOP, ZoneRule, load_site_rule
 from core.client.protocol import StaffSession
 from core.domain.devices import Device
 from core.domain.errors import EncoreError
@@ -36,10 +38,9 @@ class AuditFilter:
     last_day: date | None = None
     """Inclusive: the whole of that day."""
 
-    def query(self) -> AuditQuery:
-        def start(day: date) -> datetime:
-            return datetime.combine(day, time()).astimezone()  # local midnight, with this desktop's offset
-
+    def query(self, clock: ZoneRule) -> AuditQuery:
+        """The days from ``clock``'s midnight (the venue's) to the midnight after the last."""
+        start = clock.midnight
         return AuditQuery(
             staff_id=self.staff_id,
             device_id=self.device_id,
@@ -67,6 +68,8 @@ class AuditLogState:
     error: str = ""
     error_code: str = ""
     notice: str = ""
+    clock: ZoneRule = DESKTOP
+    """By which clock the entries' times are shown and the days counted."""
 
     @property
     def first_shown(self) -> int:
@@ -101,7 +104,7 @@ class AuditLogViewModel:
         except EncoreError as exc:
             self._set(error=exc.message, error_code=exc.code)
             return
-        self._set(people=people, devices=devices)
+        self._set(people=people, devices=devices, clock=await load_site_rule(self._session))
         await self.apply(self.state.filter)
 
     async def apply(self, chosen: AuditFilter) -> None:
@@ -125,7 +128,7 @@ class AuditLogViewModel:
         self._set(busy=True, error="", error_code="")
         try:
             found = await self._session.search_audit(
-                chosen.query(), before=self._cursors[page], limit=PAGE_SIZE
+                chosen.query(self.state.clock), before=self._cursors[page], limit=PAGE_SIZE
             )
         except EncoreError as exc:
             self._set(error=exc.message, error_code=exc.code)
@@ -147,7 +150,7 @@ class AuditLogViewModel:
         self._set(exporting=True, rows_done=0, rows_total=0, error="", error_code="", notice="")
         try:
             rows = await save_export(
-                self._session.export_audit(self.state.filter.query()),
+                self._session.export_audit(self.state.filter.query(self.state.clock)),
                 target,
                 lambda done, total: self._set(rows_done=done, rows_total=total),
             )

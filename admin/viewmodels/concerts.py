@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -261,13 +261,25 @@ class ConcertsViewModel:
                 return None
             sections = tuple(s.strip() for s in row.sections.split(",") if s.strip())
             categories.append(NewCategory(row.name, price, row.colour, sections=sections, seats=row.seats))
+        times: dict[str, datetime] = {}
+        for name in ("doors_at", "starts_at", "sales_open_at", "sales_close_at"):
+            wall: datetime = getattr(form, name)
+            times[name] = moment = wall.replace(tzinfo=zone)
+            if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+                self._refuse(
+                    f"{wall:%d %b %Y %H:%M} does not exist in {zone.key}: the clocks go forward then. "
+                    "Choose another time.",
+                    ErrorCode.VALUE_INVALID,
+                    name,
+                )
+                return None
         return ConcertDetails(
             title=form.title,
             artist=form.artist,
-            doors_at=form.doors_at.replace(tzinfo=zone),
-            starts_at=form.starts_at.replace(tzinfo=zone),
-            sales_open_at=form.sales_open_at.replace(tzinfo=zone),
-            sales_close_at=form.sales_close_at.replace(tzinfo=zone),
+            doors_at=times["doors_at"],
+            starts_at=times["starts_at"],
+            sales_open_at=times["sales_open_at"],
+            sales_close_at=times["sales_close_at"],
             categories=categories,
             max_per_order=form.max_per_order,
             hold_seconds=form.hold_minutes * 60,

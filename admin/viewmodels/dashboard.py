@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from psygnal import Signal
 
 from admin.viewmodels.tasks import TaskOwner
+from admin.viewmodels.venue_time import DESKTOP, ZoneRule, load_site_rule
 from core.client.protocol import StaffSession
 from core.domain.catalog import ConcertSummary
 from core.domain.dashboard import CheckinActivity, DeviceStatusRow, SalesSeries
@@ -70,6 +71,8 @@ class DashboardState:
     busy: bool = False
     error: str = ""
     error_code: str = ""
+    clock: ZoneRule = DESKTOP
+    """By which clock the devices' times are shown (a concert's are by its venue's)."""
 
     @property
     def selected(self) -> ConcertCounts | None:
@@ -115,7 +118,10 @@ class DashboardViewModel:
         chosen = self.state.selected_id
         if chosen not in {c.concert.id for c in found}:
             chosen = found[0].concert.id if found else None
-        self._set(concerts=tuple(ConcertCounts(s) for s in found), selected_id=chosen, loaded=True)
+        clock = await load_site_rule(self._session)
+        self._set(
+            concerts=tuple(ConcertCounts(s) for s in found), selected_id=chosen, loaded=True, clock=clock
+        )
         for summary in found:
             self._watches.start(self._watch(summary.concert.id), name=f"watch-{summary.concert.id}")
         await self.refresh()

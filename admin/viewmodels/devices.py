@@ -16,6 +16,7 @@ from typing import TypeVar
 from psygnal import Signal
 
 from admin.viewmodels.tasks import TaskOwner
+from admin.viewmodels.venue_time import DESKTOP, ZoneRule, load_site_rule
 from core.client.protocol import StaffSession
 from core.domain.devices import Device, DeviceStatus
 from core.domain.errors import EncoreError
@@ -50,6 +51,8 @@ class DevicesState:
     """What the last command did, in a sentence."""
     question: RevokeQuestion | None = None
     """A revoke waiting for the manager's yes; None when nothing is asked."""
+    clock: ZoneRule = DESKTOP
+    """By which clock the devices' times are shown (a device belongs to no one venue)."""
 
     @property
     def selected(self) -> Device | None:
@@ -90,6 +93,8 @@ class DevicesViewModel:
 
     async def load(self) -> None:
         found = await self._run(self._session.list_devices)
+        if self.state.clock is DESKTOP:
+            self._set(clock=await load_site_rule(self._session))
         if found is not None:
             self._show(found, self.state.selected_id)
 

@@ -19,6 +19,7 @@ from typing import TypeVar
 from psygnal import Signal
 
 from admin.viewmodels.tasks import TaskOwner
+from admin.viewmodels.venue_time import ZoneRule, load_site_rule, site_rule
 from core.client.protocol import StaffSession
 from core.domain.errors import EncoreError
 from core.domain.order_desk import PAGE_SIZE, OrderDetails, OrderPage, OrderQuery
@@ -32,21 +33,23 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class SearchForm:
-    """What the search bar holds: text as typed, and a day range in this desktop's time zone."""
+    """What the search bar holds: text as typed, and a day range (by the venue's clock, see ``query``)."""
 
     code: str = ""
     email: str = ""
     first_day: date | None = None
     last_day: date | None = None
 
-    def query(self, page: int, page_size: int) -> OrderQuery:
+    def query(self, page: int, page_size: int, zone: str = "") -> OrderQuery:
+        """Days are ``zone``'s (an IANA name); '' : this desktop's, at its offset now."""
         offset = datetime.now().astimezone().utcoffset() or timedelta(0)
         return OrderQuery(
             code=self.code,
             email=self.email,
             first_day=self.first_day,
             last_day=self.last_day,
-            utc_offset_minutes=int(offset.total_seconds() // 60),
+            utc_offset_minutes=0 if zone else int(offset.total_seconds() // 60),
+            timezone=zone,
             page=page,
             page_size=page_size,
         )
@@ -85,6 +88,8 @@ class OrdersState:
     """The last PDF file written."""
     question: RefundQuestion | None = None
     """A refund waiting for the manager's yes; None when nothing is asked."""
+    days: ZoneRule | None = None
+    """By which clock the days sold are counted (the venue's); None until the first search."""
 
 
 class OrdersViewModel:
@@ -114,9 +119,20 @@ class OrdersViewModel:
     # --- commands --------------------------------------------------------------------------------------
 
     async def search(self, form: SearchForm, page: int = 0) -> None:
-        found = await self._run(lambda: self._session.search_orders(form.query(page, self._page_size)))
+        days = self.state.days or await load_site_rule(self._session)
+        found = await self._run(
+            lambda: self._session.search_orders(form.query(page, self._page_size, days.zone))
+        )
         if found is not None:
-            self._set(form=form, results=found)
+            self._set(form=form, results=found, days=self._days_rule(days, found))
+
+    @staticmethod
+    def _days_rule(days: ZoneRule, found: OrderPage) -> ZoneRule:
+        """A role that may not read the venues (box office) learns their zone from the orders it finds."""
+        if days.zone or not found.orders:
+            return days
+        by_orders = site_rule(line.timezone for line in found.orders)
+        return by_orders if by_orders.zone else days
 
     async def go_to_page(self, page: int) -> None:
         results = self.state.results

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -51,8 +52,8 @@ BULK_ENTRIES = 6000
 
 
 def _today() -> date:
-    """This desktop's day, as the screen's date fields count days."""
-    return datetime.now().astimezone().date()
+    """The venues' day (all of them are in Berlin), as the screen's date fields count days."""
+    return datetime.now(ZoneInfo("Europe/Berlin")).date()
 
 
 def _click(qtbot: Any, button: Any) -> None:
