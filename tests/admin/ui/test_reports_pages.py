@@ -177,6 +177,7 @@ def test_every_admin_change_made_on_the_other_screens_is_on_the_audit_screen(
         )
         assert (me.name, action.replace("_", " ").capitalize(), subject) in _rows(page), action
         assert all(row[0] == me.name for row in _rows(page))
+        assert page.table.item(0, 0).text().endswith((" CET", " CEST")), "by the venues' clock, named"
 
     # by day: today has them, a period that ended yesterday has none
     _choose(page.action, "venue_created")
@@ -195,7 +196,9 @@ def test_every_admin_change_made_on_the_other_screens_is_on_the_audit_screen(
         lambda: page.vm.state.filter.last_day is not None and not page.vm.state.busy, timeout=10_000
     )
     assert page.table.rowCount() == 0
-    assert page.summary.text() == "No entries match these filters."
+    assert page.summary.text() == (
+        "No entries match these filters. Times are Europe/Berlin time, where the venue is."
+    )
 
     for vm in (venues_vm, concerts_vm, staff_vm, devices_vm, page.vm):
         qt_run(vm.aclose())
