@@ -182,6 +182,11 @@ class Settings:
     server_rate_limits: str = ""
     """Overrides of the per-client-address limits, e.g. 'enrol=10/60,challenge=60/60,pin=30/60' (requests per
     seconds). Raise them when many devices share one address (NAT)."""
+    pin_key_ref: str = ""
+    """Secret-store reference for the key staff PINs are fingerprinted with (HMAC-SHA256; 32+ random bytes,
+    base64: openssl rand -base64 32), the same on every server replica and never in the database. Empty:
+    embedded mode keeps one in a 0600 file beside the SQLite database; on PostgreSQL no PIN can be set or
+    checked. Replacing it makes every PIN wrong until set again (rotation keeping old PINs is not built yet)."""
     server_token_key_ref: str = ""
     """Secret-store reference for the key that signs device tokens (32+ random characters, the same on every
     server replica)."""
@@ -269,6 +274,7 @@ _REF_FIELDS = (
     "server_token_previous_key_ref",
     "ticket_signing_key_ref",
     "gate_key_ref",
+    "pin_key_ref",
     "google_client_secret_ref",
     "offsite_access_key_ref",
     "offsite_secret_key_ref",

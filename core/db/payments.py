@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, literal, select, update
+from sqlalchemy import Row, and_, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,40 +20,44 @@ from core.domain.staff import Actor, Role, StaffActor
 @dataclass(frozen=True, slots=True)
 class PinHolder:
     actor: StaffActor
-    pin_hash: str
+    pin_fingerprint: str | None
+    pin_hash: str | None
+    """An argon2 PIN set before fingerprints (then pin_fingerprint is None); never both None."""
+
+
+_HAS_PIN = or_(staff.c.pin_fingerprint.is_not(None), staff.c.pin_hash.is_not(None))
+_PIN_COLUMNS = (staff.c.id, staff.c.role, staff.c.display_name, staff.c.pin_fingerprint, staff.c.pin_hash)
+
+
+def _holder(row: Row[*tuple[Any, ...]]) -> PinHolder:
+    return PinHolder(
+        StaffActor(StaffId(row.id), Role(row.role), row.display_name), row.pin_fingerprint, row.pin_hash
+    )
 
 
 async def pin_holder(conn: AsyncConnection, staff_number: int) -> PinHolder | None:
     """The active staff member with this number, if they have a PIN."""
     row = (
         await conn.execute(
-            select(staff.c.id, staff.c.role, staff.c.display_name, staff.c.pin_hash).where(
-                staff.c.staff_number == staff_number, staff.c.active, staff.c.pin_hash.is_not(None)
-            )
+            select(*_PIN_COLUMNS).where(staff.c.staff_number == staff_number, staff.c.active, _HAS_PIN)
         )
     ).first()
-    if row is None:
-        return None
-    return PinHolder(StaffActor(StaffId(row.id), Role(row.role), row.display_name), row.pin_hash)
+    return None if row is None else _holder(row)
 
 
 async def active_pin_holder(conn: AsyncConnection, actor: Actor, staff_number: int) -> PinHolder | None:
     """``ensure_active(actor)`` and ``pin_holder(staff_number)`` in one statement (the PIN check's hot path)."""
     status, params = status_of(actor)
     one = select(literal(1).label("one")).subquery("one")
-    holder = and_(staff.c.staff_number == staff_number, staff.c.active, staff.c.pin_hash.is_not(None))
+    holder = and_(staff.c.staff_number == staff_number, staff.c.active, _HAS_PIN)
     row = (
         await conn.execute(
-            select(
-                status.label("actor_status"), staff.c.id, staff.c.role, staff.c.display_name, staff.c.pin_hash
-            ).select_from(one.outerjoin(staff, holder)),
+            select(status.label("actor_status"), *_PIN_COLUMNS).select_from(one.outerjoin(staff, holder)),
             params,
         )
     ).one()
     check_status(actor, row.actor_status)
-    if row.id is None:
-        return None
-    return PinHolder(StaffActor(StaffId(row.id), Role(row.role), row.display_name), row.pin_hash)
+    return None if row.id is None else _holder(row)
 
 
 async def lock_guard(conn: AsyncConnection, terminal: str, now: datetime) -> Guard:

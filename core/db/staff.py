@@ -17,6 +17,8 @@ from core.domain.ids import StaffId
 from core.domain.staff import Role, Staff
 
 _NUMBER_TRIES = 5
+# Whose PIN it is stays unsaid.
+_PIN_TAKEN = "This PIN cannot be used: every staff member needs a PIN of their own. Choose another PIN."
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +52,15 @@ async def insert_staff(
     display_name: str,
     role: Role,
     password_hash: str | None,
-    pin_hash: str | None,
     staff_number: int | None,
     now: datetime,
+    pin_fingerprint: str | None = None,
+    pin_hash: str | None = None,
 ) -> Staff:
     """Insert a staff member; with no ``staff_number`` the next free one. Two at once may pick the same
-    number on PostgreSQL: the loser's savepoint rolls back and it takes the next one."""
+    number on PostgreSQL: the loser's savepoint rolls back and it takes the next one. A PIN another member
+    has is refused by the unique index (staff_pin_taken). ``pin_hash``: an argon2 PIN as set before
+    fingerprints (tests of that path only)."""
     for _ in range(_NUMBER_TRIES):
         number = staff_number if staff_number is not None else await _next_number(conn)
         try:
@@ -70,6 +75,7 @@ async def insert_staff(
                                 role=role.value,
                                 password_hash=password_hash,
                                 pin_hash=pin_hash,
+                                pin_fingerprint=pin_fingerprint,
                                 active=True,
                                 created_at=now,
                                 staff_number=number,
@@ -85,6 +91,8 @@ async def insert_staff(
                 raise Conflict(
                     f"There is already a staff account for {email}.", code=ErrorCode.STAFF_EXISTS
                 ) from None
+            if is_unique_violation(exc, "staff", "pin_fingerprint"):
+                raise _pin_taken() from None
             if is_unique_violation(exc, "staff", "staff_number") and staff_number is None:
                 continue
             if is_unique_violation(exc, "staff", "staff_number"):
@@ -128,24 +136,37 @@ async def set_active(conn: AsyncConnection, staff_id: StaffId, active: bool) -> 
     return None if row is None else _staff(row)
 
 
-async def rehash_pin(conn: AsyncConnection, staff_id: StaffId, old_hash: str, new_hash: str) -> None:
-    """The same PIN under a new hash profile; a PIN changed meanwhile (another hash) is left alone."""
-    await conn.execute(
-        update(staff).where(staff.c.id == staff_id, staff.c.pin_hash == old_hash).values(pin_hash=new_hash)
-    )
+async def set_pin_fingerprint(conn: AsyncConnection, staff_id: StaffId, fingerprint: str) -> Staff | None:
+    """The member's PIN (an older argon2 one goes). A PIN another member has is refused by the unique index
+    itself, never by a look first that a second admin could pass at the same moment: staff_pin_taken."""
+    try:
+        return await _update(conn, staff_id, pin_fingerprint=fingerprint, pin_hash=None)
+    except sa_exc.IntegrityError as exc:
+        if is_unique_violation(exc, "staff", "pin_fingerprint"):
+            raise _pin_taken() from None
+        raise
 
 
-async def set_pin_hash(conn: AsyncConnection, staff_id: StaffId, pin_hash: str) -> Staff | None:
-    row = (
-        (
+async def replace_pin_hash(conn: AsyncConnection, staff_id: StaffId, old_hash: str, fingerprint: str) -> bool:
+    """An argon2 PIN, just found right, kept as its fingerprint from now on (a PIN changed meanwhile is left
+    alone). False when another member has the same PIN (two old PINs could be alike): this member keeps the
+    argon2 one until it is set anew. In a savepoint, so that refusal leaves the transaction usable."""
+    try:
+        async with conn.begin_nested():
             await conn.execute(
-                update(staff).where(staff.c.id == staff_id).values(pin_hash=pin_hash).returning(*staff.c)
+                update(staff)
+                .where(staff.c.id == staff_id, staff.c.pin_hash == old_hash)
+                .values(pin_fingerprint=fingerprint, pin_hash=None)
             )
-        )
-        .mappings()
-        .first()
-    )
-    return None if row is None else _staff(row)
+    except sa_exc.IntegrityError as exc:
+        if is_unique_violation(exc, "staff", "pin_fingerprint"):
+            return False
+        raise
+    return True
+
+
+def _pin_taken() -> Conflict:
+    return Conflict(_PIN_TAKEN, code=ErrorCode.STAFF_PIN_TAKEN)
 
 
 async def lock_active_admins(conn: AsyncConnection) -> frozenset[StaffId]:

@@ -391,13 +391,24 @@ staff = Table(
     Column("display_name", String(200), nullable=False),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(200), nullable=True),
+    # A PIN set before fingerprints (argon2id): checked and replaced by pin_fingerprint at its first right use.
     Column("pin_hash", String(200), nullable=True),
+    # HMAC-SHA256 of the PIN under the PIN key (core.security.pin_keys), which is never in the database.
+    Column("pin_fingerprint", String(64), nullable=True),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UtcDateTime, nullable=False),
     # Short and unique: a kiosk asks for it (or offers the name) so a PIN is checked against one hash only.
     Column("staff_number", Integer, nullable=False, unique=True),
     CheckConstraint("role IN ('admin', 'manager', 'box_office', 'door')", name="role"),
     CheckConstraint("staff_number BETWEEN 1 AND 999999", name="staff_number"),
+    # A PIN is unique among staff, kept by the database itself: two admins setting one PIN at once, one wins.
+    Index(
+        "uq_staff_pin_fingerprint",
+        "pin_fingerprint",
+        unique=True,
+        postgresql_where=text("pin_fingerprint IS NOT NULL"),
+        sqlite_where=text("pin_fingerprint IS NOT NULL"),
+    ),
 )
 
 # Signed-in staff: only the SHA-256 of the token is kept, so a copy of the table signs nobody in.

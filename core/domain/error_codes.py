@@ -181,6 +181,7 @@ class ErrorCode(StrEnum):
     DATABASE_NOT_EMPTY = "database_not_empty"
     DATABASE_ROLE_UNSAFE = "database_role_unsafe"
     STAFF_NUMBER_TAKEN = "staff_number_taken"
+    STAFF_PIN_TAKEN = "staff_pin_taken"
     SEATS_TAKEN = "seats_taken"
     NOT_ENOUGH_PLACES = "not_enough_places"
     HOLD_EXPIRED = "hold_expired"

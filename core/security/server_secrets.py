@@ -1,6 +1,8 @@
-"""The venue server's own secrets: its ticket-signing key and the gate master secret, from the secret store.
+"""The venue server's own secrets: its ticket-signing key, the gate master secret and the staff PIN key, from the
+secret store.
 
-A venue server names each in its settings (``ticket_signing_key_ref``, ``gate_key_ref``). In embedded mode (one
+A venue server names each in its settings (``ticket_signing_key_ref``, ``gate_key_ref``, ``pin_key_ref``). In
+embedded mode (one
 laptop on SQLite, ``make run``) an unset reference means a 0600 file in a ``keys`` folder beside the database
 file, created on first use, as device keys are on a machine without a keyring. A database in memory gets keys
 that live as long as the process (and the database) does.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+import threading
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -18,18 +21,24 @@ from sqlalchemy.engine import make_url
 from core.config import Settings
 from core.domain.errors import ConfigError
 from core.security.device_keys import DeviceKey
+from core.security.pin_keys import PIN_KEY_BYTES, PinKey
 from core.security.secret_store import SOURCE, load_or_create_secret
 
 __all__ = [
     "GATE_MASTER_BYTES",
     "gate_master_ref",
     "load_gate_master",
+    "load_pin_key",
     "load_ticket_signing_key",
+    "pin_key_ref",
     "ticket_signing_key_ref",
 ]
 
 GATE_MASTER_BYTES = 32
 _MEMORY = ""  # the reference of a secret that lives in this process only
+_CREATING = threading.Lock()
+"""One load-or-create at a time in this process: two first uses at once would both create a secret, and the
+second one's read-back check would fail."""
 
 
 def _beside_database(settings: Settings, name: str) -> str | None:
@@ -54,6 +63,11 @@ def gate_master_ref(settings: Settings) -> str | None:
     return settings.gate_key_ref or _beside_database(settings, "gate-master")
 
 
+def pin_key_ref(settings: Settings) -> str | None:
+    """Where the staff PIN key is kept ('' for in memory), or None when it must be configured."""
+    return settings.pin_key_ref or _beside_database(settings, "pin")
+
+
 def load_ticket_signing_key(ref: str) -> DeviceKey:
     """The key under ``ref``, created there if nothing is stored yet (first start); blocking, run it in a
     thread. '' (an in-memory database) gives a key that lives as long as this process."""
@@ -64,17 +78,26 @@ def load_ticket_signing_key(ref: str) -> DeviceKey:
 
 def load_gate_master(ref: str) -> bytes:
     """The gate master secret (32 random bytes, stored base64) under ``ref``, created if nothing is stored yet."""
+    return _random_secret(ref, GATE_MASTER_BYTES, "a gate master secret")
+
+
+def load_pin_key(ref: str) -> PinKey:
+    """The staff PIN key (32 random bytes, stored base64) under ``ref``, created if nothing is stored yet;
+    blocking, run it in a thread. '' (an in-memory database) gives a key that lives as long as this process."""
+    return PinKey(_random_secret(ref, PIN_KEY_BYTES, "a PIN key"))
+
+
+def _random_secret(ref: str, size: int, what: str) -> bytes:
     if ref == _MEMORY:
-        return secrets.token_bytes(GATE_MASTER_BYTES)
-    value = load_or_create_secret(
-        ref, lambda: base64.b64encode(secrets.token_bytes(GATE_MASTER_BYTES)).decode("ascii")
-    )
+        return secrets.token_bytes(size)
+    with _CREATING:
+        value = load_or_create_secret(
+            ref, lambda: base64.b64encode(secrets.token_bytes(size)).decode("ascii")
+        )
     try:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):
         raw = b""
-    if len(raw) < GATE_MASTER_BYTES:  # never quote the value: it is the secret
-        raise ConfigError(
-            SOURCE, ref, f"does not hold a gate master secret (at least {GATE_MASTER_BYTES} bytes, base64)"
-        )
+    if len(raw) < size:  # never quote the value: it is the secret
+        raise ConfigError(SOURCE, ref, f"does not hold {what} (at least {size} bytes, base64)")
     return raw

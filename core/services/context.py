@@ -27,8 +27,10 @@ from core.events.protocol import EventBus
 from core.events.publisher import BackgroundPublisher
 from core.iot.health_board import HealthBoard
 from core.iot.protocol import GateController
+from core.security.pin_keys import PinKey
 from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.services.adapters import open_gate
+from core.services.pin_key import open_pin_key
 from core.services.signing_keys import ServerSigner, open_signer, register_at_start
 
 if TYPE_CHECKING:
@@ -48,6 +50,10 @@ class ServiceContext:
     signer: ServerSigner | None = None
     """The server's ticket-signing key, registered when the context opens (or at the first sale); without
     one (a server database and no ticket_signing_key_ref), checkout refuses to sell. Devices sign nothing."""
+    pin_key: PinKey | None = None
+    """The key staff PINs are fingerprinted with (pin_key_ref, or beside an embedded database); None until
+    ``core.services.pin_key.pin_key`` loads it (a context built by hand), or for good on a server database
+    with no pin_key_ref: then no PIN can be set or checked."""
     gate: GateController | None = None
     """The turnstile to open on ADMIT (a door device with a gate), if any."""
     publisher: BackgroundPublisher | None = None
@@ -76,6 +82,7 @@ class ServiceContext:
         # Secrets first, so that a missing one fails before anything is opened; ctx.settings keeps refs only.
         password = await asyncio.to_thread(resolve_secret, settings.database_password_ref)
         signer = await open_signer(settings)
+        pin_key = await open_pin_key(settings)
         redis_settings = replace(
             settings, redis_url=await asyncio.to_thread(redis_url_with_password, settings)
         )
@@ -95,7 +102,15 @@ class ServiceContext:
         bus = await open_bus(replace(redis_settings, redis_namespace=settings.redis_namespace))
         db.after_commit.append(bus.note_own_commit)
         publisher = BackgroundPublisher(bus)
-        ctx = cls(settings=settings, db=db, bus=bus, clock=clock, signer=signer, publisher=publisher)
+        ctx = cls(
+            settings=settings,
+            db=db,
+            bus=bus,
+            clock=clock,
+            signer=signer,
+            pin_key=pin_key,
+            publisher=publisher,
+        )
         gate: MqttGate | None = None
         try:
             publisher.start()

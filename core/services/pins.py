@@ -1,4 +1,8 @@
-"""Staff PINs at a device: the staff number says whose PIN to check, so each try costs one argon2 verify.
+"""Staff PINs at a device: the staff number says whose PIN to check, against its keyed fingerprint.
+
+A PIN is kept as HMAC-SHA256 under the PIN key (core.security.pin_keys, from the secret store): checking one
+costs microseconds, and the database keeps PINs unique among staff. A PIN set before fingerprints is still an
+argon2id hash: checked with argon2 (off the event loop), and replaced by its fingerprint at its first right use.
 
 Wrong PINs are counted twice, in the database (a restart or another replica gives no fresh tries): per device
 (MAX_WRONG_PINS in a row lock it for LOCKOUT, payment and kiosk-unlock PINs together) and per staff number
@@ -9,6 +13,7 @@ are never checked more often than the tries left. The right PIN clears both coun
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,10 +28,14 @@ from core.domain.errors import ErrorCode, InputError, NotAllowed, PinLockedOut, 
 from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, StaffActor, describe
-from core.security.passwords import hash_pin_async, needs_pin_rehash, verify_or_dummy_async
+from core.security.passwords import verify_secret_async
 from core.security.permissions import allowed
+from core.security.pin_keys import PinKey
 from core.services import attempts
 from core.services.context import ServiceContext
+from core.services.pin_key import pin_key
+
+log = logging.getLogger(__name__)
 
 MAX_WRONG_PINS = 5
 """Wrong PINs in a row at one device before it locks, payment and kiosk-unlock PINs counted together."""
@@ -38,6 +47,8 @@ MIN_NEW_PIN = 6
 _PIN = re.compile(r"[0-9]{4,12}")  # 4- and 5-digit PINs set before PINs had 6 digits still work
 _NEW_PIN = re.compile(rf"[0-9]{{{MIN_NEW_PIN},12}}")
 MAX_STAFF_NUMBER = 999_999
+_NOBODY = "0" * 64
+"""What a staff number without a PIN holder is checked against: no PIN's fingerprint, the same work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +106,15 @@ def check_staff_number(number: object) -> int:
 
 async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, use: PinUse) -> StaffActor:
     """The staff member with ``given.staff_number`` if ``given.pin`` is theirs, confirming ``use`` at the
-    acting device. An unknown or inactive number, or one without a PIN, is a wrong PIN (verified against a
-    dummy hash, so it takes as long and says nothing)."""
+    acting device. An unknown or inactive number, or one without a PIN, is a wrong PIN (checked against a
+    fingerprint that is no PIN's, so it takes as long as a fingerprint's check and says nothing)."""
     if not isinstance(given, StaffPin):
         raise InputError(
             "payment", "staff confirm with their staff number and PIN.", code=ErrorCode.PAYMENT_INPUT_INVALID
         )
     number = check_staff_number(given.staff_number)
     pin = check_pin_form(given.pin)
+    key = await pin_key(ctx)  # a server without one says so before anything is counted
     device = describe(actor)
     # Always device first, then account: two tries at once never wait on each other crosswise.
     counters = (attempts.device(device, DEVICE_PIN), attempts.account(guards.pin_key(number), ACCOUNT_PIN))
@@ -122,12 +134,9 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     if isinstance(counted.taken, attempts.Locked):
         raise _locked_out(counted.taken.guards, ctx)
     reserved = counted.taken
-    # argon2 is slow on purpose: one verify, off the event loop, outside any transaction.
     holder = counted.holder
-    right = await verify_or_dummy_async(holder.pin_hash if holder else None, pin, pin=True)
+    right = await _check(key, holder, pin)  # outside any transaction: an old argon2 PIN takes a while
     staff = holder.actor if right and holder else None
-    # A hash of an older profile (the password one) moves to the PIN profile at its first right PIN.
-    rehashed = await hash_pin_async(pin) if right and holder and needs_pin_rehash(holder.pin_hash) else None
     forbidden = staff is not None and not allowed(staff, use.permission)
     accepted = staff is not None and not forbidden
 
@@ -135,9 +144,8 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
         now = ctx.clock.now()
         # A PIN of staff who may not do this counts as wrong: it must never reset or spare the count.
         settled = await attempts.settle(conn, counters, reserved, right=accepted, now=now)
-        if rehashed is not None:
-            assert holder is not None
-            await staff_db.rehash_pin(conn, holder.actor.staff_id, holder.pin_hash, rehashed)
+        if right and holder is not None and holder.pin_hash is not None:
+            await _replace_argon2_pin(conn, holder, key.fingerprint(pin))
         if accepted:
             assert staff is not None
             await audit.record(
@@ -177,6 +185,28 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     if forbidden and use.forbidden is not None:
         raise NotAllowed(use.forbidden_message, code=ErrorCode.PIN_NOT_ALLOWED)
     raise WrongPin(_tries_left(settled))
+
+
+async def _check(key: PinKey, holder: db.PinHolder | None, pin: str) -> bool:
+    if holder is None:
+        key.matches(_NOBODY, pin)
+        return False
+    if holder.pin_fingerprint is not None:
+        return key.matches(holder.pin_fingerprint, pin)
+    assert holder.pin_hash is not None  # a holder has one or the other
+    return await verify_secret_async(holder.pin_hash, pin)  # set before fingerprints: argon2, off the loop
+
+
+async def _replace_argon2_pin(conn: AsyncConnection, holder: db.PinHolder, fingerprint: str) -> None:
+    """A right argon2 PIN becomes its fingerprint, unless another member's old PIN is the same one and got
+    there first: then it stays argon2 (still checked) until a manager or the member sets a new one."""
+    assert holder.pin_hash is not None
+    if not await staff_db.replace_pin_hash(conn, holder.actor.staff_id, holder.pin_hash, fingerprint):
+        log.warning(
+            "staff member %s has a PIN set before fingerprints that another member also has; it stays an "
+            "argon2 hash until one of them is given a new PIN",
+            holder.actor.staff_id,
+        )
 
 
 def _tries_left(settled: tuple[Guard, ...]) -> int:

@@ -24,10 +24,11 @@ from core.domain.lockout import Guard, LockoutPolicy
 from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, SystemActor
 from core.domain.validation import clean_text
-from core.security.passwords import hash_pin_async, hash_secret_async, verify_or_dummy_async
+from core.security.passwords import hash_secret_async, verify_or_dummy_async
 from core.security.permissions import LEAVE_KIOSK, require
 from core.services import attempts
 from core.services.context import ServiceContext
+from core.services.pin_key import pin_key
 from core.services.pins import PinUse, check_new_pin, check_staff_number, identify_by_pin
 from core.services.staff_admin import (
     MAX_PASSWORD,
@@ -101,7 +102,8 @@ async def create_staff(
     pin: str | None = None,
     staff_number: int | None = None,
 ) -> Staff:
-    """A new staff account; ``staff_number`` None takes the next free number."""
+    """A new staff account; ``staff_number`` None takes the next free number. A PIN another member has is
+    refused (staff_pin_taken, whose it is unsaid) and nothing is created."""
     require(actor, Permission.MANAGE_STAFF)
     address = normalise_email(email)
     name = clean_text(
@@ -118,9 +120,9 @@ async def create_staff(
     _check_secrets(password, pin)
     if staff_number is not None:
         check_staff_number(staff_number)
+    pin_fingerprint = (await pin_key(ctx)).fingerprint(pin) if pin is not None else None
     # argon2 is slow on purpose: hash before the transaction, so no write lock waits for it.
     password_hash = await hash_secret_async(password) if password is not None else None
-    pin_hash = await hash_pin_async(pin) if pin is not None else None
 
     async def work(conn: AsyncConnection) -> Staff:
         await ensure_active(conn, actor)
@@ -131,7 +133,7 @@ async def create_staff(
             display_name=name,
             role=role,
             password_hash=password_hash,
-            pin_hash=pin_hash,
+            pin_fingerprint=pin_fingerprint,
             staff_number=staff_number,
             now=now,
         )
@@ -245,15 +247,19 @@ async def unlock_with_pin(ctx: ServiceContext, actor: Actor, staff_number: int, 
 
 async def set_pin(ctx: ServiceContext, actor: Actor, staff_id: StaffId, pin: str) -> Staff:
     """A new PIN (6 to 12 digits) for a staff member: by a manager of staff, or by the member themselves.
-    It clears the lock on their staff number, as a manager who checked who they are would."""
+    It clears the lock on their staff number, as a manager who checked who they are would.
+
+    Kept as its keyed fingerprint (core.security.pin_keys); an old argon2 PIN of theirs goes. A PIN another
+    member has is refused by the database's unique index, so two admins giving two members one PIN at once
+    leave exactly one with it: staff_pin_taken, whose it is unsaid, and nothing changed."""
     if not (isinstance(actor, StaffActor) and actor.staff_id == staff_id):
         require(actor, Permission.MANAGE_STAFF)
-    pin_hash = await hash_pin_async(check_new_pin(pin))
+    fingerprint = (await pin_key(ctx)).fingerprint(check_new_pin(pin))
 
     async def work(conn: AsyncConnection) -> Staff:
         await ensure_active(conn, actor)
         now = ctx.clock.now()
-        member = await db.set_pin_hash(conn, staff_id, pin_hash)
+        member = await db.set_pin_fingerprint(conn, staff_id, fingerprint)
         if member is None:
             raise NotFound(f"There is no staff account {staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
         await guards.lock(conn, guards.pin_key(member.staff_number), now)

@@ -23,7 +23,7 @@ from core.services import devices
 from core.services.context import ServiceContext
 from tests.benchmarks._common import Env, RoundTrips
 from tests.builders import ROOT
-from tests.support.context import memory_signer
+from tests.support.context import memory_signer, pin_key_ref
 
 ORDERS = 20
 WARM = 3
@@ -44,7 +44,9 @@ async def round_trips(env: Env, folder: Path, pin: tuple[int, str], *, demo: boo
     db = Database(env.engine(pool_size=2))
     counter.attach(db.engine)
     bus, _ = env.bus("real")
-    settings = Settings(database_url=env.url, redis_url=env.redis_url or "", demo_mode=demo)
+    settings = Settings(
+        database_url=env.url, redis_url=env.redis_url or "", demo_mode=demo, pin_key_ref=pin_key_ref(env.url)
+    )
     signer = await memory_signer(db, SystemClock())  # the server signs every ticket it sells
     server_ctx = ServiceContext(settings=settings, db=db, bus=bus, clock=SystemClock(), signer=signer)
     app = create_app(settings, token_key=TokenKey.from_text(secrets.token_urlsafe(48)), ctx=server_ctx)

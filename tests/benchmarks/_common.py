@@ -27,7 +27,7 @@ from core.events.publisher import BackgroundPublisher
 from core.services.context import ServiceContext
 from tests.builders import Stage, build_stage
 from tests.support import pgdb
-from tests.support.context import memory_signer
+from tests.support.context import memory_signer, pin_key_ref
 from tests.support.round_trips import RoundTrips  # noqa: F401  (re-exported: the benchmarks import it from here)
 
 # --- results ---------------------------------------------------------------------------------------
@@ -229,7 +229,10 @@ class Env:
         if wrap_bus is not None:
             the_bus = wrap_bus(the_bus)
         settings = Settings(
-            database_url=self.url, redis_url=self.redis_url or "", database_pool_size=pool_size
+            database_url=self.url,
+            redis_url=self.redis_url or "",
+            database_pool_size=pool_size,
+            pin_key_ref=pin_key_ref(self.url),
         )
         try:
             signer = await memory_signer(db, SystemClock())

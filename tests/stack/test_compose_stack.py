@@ -101,6 +101,7 @@ def _env_file(folder: Path, ports: dict[str, int], images: dict[str, str]) -> di
     }  # fmt: skip
     values |= {
         "TICKET_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "PIN_KEY": base64.b64encode(os.urandom(32)).decode(),
         "TLS_DIR": str(folder / "tls"),
         "ENCORE_SERVER_WORKERS": "1",
         "ENCORE_LOG_LEVEL": "INFO",

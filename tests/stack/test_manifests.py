@@ -170,7 +170,7 @@ def test_the_compose_file_is_valid_compose():
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
     # Compose itself merges the host-network override and checks the result (with the example's variables).
-    env = {**os.environ, "TICKET_SIGNING_KEY": "example"}
+    env = {**os.environ, "TICKET_SIGNING_KEY": "example", "PIN_KEY": "example"}
     merged = subprocess.run(
         [_tool("docker-compose"), "--project-directory", str(STACK), "--env-file", str(STACK / ".env.example"),
          "-f", str(STACK / "compose.yaml"), "-f", str(STACK / "compose.host.yaml"), "config", "--format", "json"],

@@ -18,6 +18,7 @@ import httpx
 import trustme
 
 from core.security.device_keys import DeviceKey
+from tests.support.context import pin_key_ref
 from tests.support.probes import free_port
 
 START_TIMEOUT_S = 30.0
@@ -74,6 +75,8 @@ def encore_server(
         "ENCORE_SERVER_TLS_CERT_REF": f"file:{chain}",
         "ENCORE_SERVER_TLS_KEY_REF": f"file:{key}",
         "ENCORE_TICKET_SIGNING_KEY_REF": signing_ref,
+        # The PIN key of this database, as the tests' in-process contexts over it use (tests.support.context).
+        "ENCORE_PIN_KEY_REF": pin_key_ref(database_url),
         "ENCORE_LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }

@@ -1,4 +1,5 @@
-"""Count the real argon2 verifies a service runs (the real function still runs; only the calls are counted)."""
+"""Count the real argon2 verifies and PIN checks a service runs (the real functions still run; only the calls are
+counted)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 import pytest
 
 from core.security import passwords
+from core.security.pin_keys import PinKey
 
 
 class VerifyCounter:
@@ -34,4 +36,20 @@ def count_verifies(monkeypatch: pytest.MonkeyPatch) -> VerifyCounter:
             counter.add(time.perf_counter() - started)
 
     monkeypatch.setattr(passwords, "verify_secret", counted)
+    return counter
+
+
+def count_pin_checks(monkeypatch: pytest.MonkeyPatch) -> VerifyCounter:
+    """Every check of a PIN against a fingerprint (PinKey.matches), a staff number without a PIN included."""
+    counter = VerifyCounter()
+    real = PinKey.matches
+
+    def counted(self: PinKey, stored: str, pin: str) -> bool:
+        started = time.perf_counter()
+        try:
+            return real(self, stored, pin)
+        finally:
+            counter.add(time.perf_counter() - started)
+
+    monkeypatch.setattr(PinKey, "matches", counted)
     return counter

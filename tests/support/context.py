@@ -28,6 +28,15 @@ def signing_key_ref(database_url: str) -> str:
     return f"file:{folder / f'{make_url(database_url).database}-ticket-signing.key'}"
 
 
+def pin_key_ref(database_url: str) -> str:
+    """The venue server's staff PIN key for a test database: '' (embedded mode keeps its own beside the SQLite
+    file), or a file per PostgreSQL database, so every context and server process over it agrees."""
+    if database_url.startswith("sqlite"):
+        return ""
+    folder = Path(tempfile.gettempdir()) / f"encore-test-keys-{os.getuid()}"
+    return f"file:{folder / f'{make_url(database_url).database}-pin.key'}"
+
+
 async def memory_signer(db: Database, clock: Clock) -> ServerSigner:
     """A server ticket-signing key that lives in this process only, for a ServiceContext built by hand,
     registered as ServiceContext.open does (so a crowd's first sales do not all register it at once)."""
@@ -41,7 +50,10 @@ async def open_context(
     database_url: str, clock: Clock, *, redis_url: str = ""
 ) -> AsyncIterator[ServiceContext]:
     settings = Settings(
-        database_url=database_url, redis_url=redis_url, ticket_signing_key_ref=signing_key_ref(database_url)
+        database_url=database_url,
+        redis_url=redis_url,
+        ticket_signing_key_ref=signing_key_ref(database_url),
+        pin_key_ref=pin_key_ref(database_url),
     )
     async with ServiceContext.open(settings, clock=clock) as ctx:
         yield ctx

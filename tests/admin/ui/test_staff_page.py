@@ -108,6 +108,16 @@ def test_an_admin_manages_staff_in_the_window(
     qtbot.waitUntil(lambda: page.vm.state.error_code == "pin_invalid" and not page.vm.busy)
     assert qt_run(snapshot(admin_ctx)) == before
 
+    # Sam's PIN for the admin: PINs are unique among staff; the screen says what to do, never whose it is.
+    page.pin.setText("864209")
+    _click(qtbot, page.set_pin)
+    qtbot.waitUntil(lambda: page.vm.state.error_code == "staff_pin_taken" and not page.vm.busy)
+    assert "Choose another PIN" in page.message.text()
+    assert "Sam" not in page.message.text()
+    assert page.message.objectName() == "error"
+    assert page.pin.text() == ""
+    assert qt_run(snapshot(admin_ctx)) == before
+
 
 @pytest.mark.postgres
 def test_the_screen_through_a_real_encore_server(
@@ -139,5 +149,9 @@ def test_the_screen_through_a_real_encore_server(
         _click(qtbot, page.assign_role)
         qtbot.waitUntil(lambda: page.vm.state.error_code == "last_admin", timeout=10_000)
         assert "last active admin" in page.message.text()
+        page.pin.setText("135790")  # Dee's: refused by the server's database, with what to do
+        _click(qtbot, page.set_pin)
+        qtbot.waitUntil(lambda: page.vm.state.error_code == "staff_pin_taken", timeout=10_000)
+        assert "Choose another PIN" in page.message.text()
         qt_run(page.vm.aclose())
         qt_run(client.aclose())

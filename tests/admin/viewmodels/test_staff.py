@@ -95,3 +95,21 @@ async def test_a_manager_sees_the_refusal_not_the_accounts(ctx: ServiceContext) 
     assert vm.state.error_code == "not_allowed"
     assert {t for t, rows in (await snapshot(ctx)).items() if rows != before[t]} <= {"staff_sessions"}
     await vm.aclose()
+
+
+async def test_a_pin_another_member_has_shows_what_to_do_and_changes_nothing(ctx: ServiceContext) -> None:
+    vm = await _vm(ctx)
+    await vm.load()
+    await vm.create(NewStaffForm("mo@example.org", "Mo", Role.MANAGER, pin="246813"))
+    await vm.create(NewStaffForm("di@example.org", "Di", Role.DOOR))
+    assert vm.state.selected is not None
+    assert vm.state.selected.display_name == "Di"
+    before = await snapshot(ctx)
+    await vm.set_pin("246813")
+    assert vm.state.error_code == "staff_pin_taken"
+    assert vm.state.error == (
+        "This PIN cannot be used: every staff member needs a PIN of their own. Choose another PIN."
+    )
+    assert (vm.state.notice, vm.state.busy) == ("", False)
+    assert await snapshot(ctx) == before
+    await vm.aclose()

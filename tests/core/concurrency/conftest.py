@@ -12,6 +12,7 @@ from core.db.transaction import Database
 from core.domain.clock import ManualClock
 from core.events.factory import open_bus
 from core.services.context import ServiceContext
+from tests.support.context import pin_key_ref
 
 RACE_POOL = 16
 """Connections: more than the tries of any race here, so none queues on the pool instead of the database."""
@@ -19,7 +20,7 @@ RACE_POOL = 16
 
 @pytest.fixture
 async def race_ctx(pg_database_url: str, clock: ManualClock) -> AsyncIterator[ServiceContext]:
-    settings = Settings(database_url=pg_database_url)
+    settings = Settings(database_url=pg_database_url, pin_key_ref=pin_key_ref(pg_database_url))
     db = Database(create_engine(pg_database_url, pool_size=RACE_POOL, statement_timeout_s=30))
     bus = await open_bus(settings)
     yield ServiceContext(settings=settings, db=db, bus=bus, clock=clock)

@@ -1,7 +1,7 @@
 """Round trips of a checkout on PostgreSQL, counted on the socket: a regression in the hot path shows here.
 
 A checkout is its look (checks, ticket ids) and its sale (one statement): two round trips, no BEGIN or COMMIT.
-The attended terminal's staff PIN adds its own two transactions around the argon2 verify, counted apart."""
+The attended terminal's staff PIN adds its own two transactions around the PIN's check, counted apart."""
 
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ from tests.dbstate import snapshot
 BOX_PIN = "331700"
 MANAGER_PIN = "271828"
 DOOR_PIN = "444400"
-SHARED_PIN = "808080"  # a door account and a (newer) box-office account both chose it
+LATE_PIN = "808080"
+DOOR2_PIN = "818181"  # PINs are unique among staff (test_staff_pin_unique)
 GONE_PIN = "555500"
 
 
@@ -62,7 +63,7 @@ async def _kiosk(ctx: ServiceContext, name: str, *, approve: bool = True) -> Dev
 @pytest.fixture
 async def kiosk(ctx: ServiceContext) -> Kiosk:
     door = await _staff(ctx, Role.DOOR, "door@venue.test", DOOR_PIN)
-    await _staff(ctx, Role.DOOR, "door2@venue.test", SHARED_PIN)
+    await _staff(ctx, Role.DOOR, "door2@venue.test", DOOR2_PIN)
     gone = await _staff(ctx, Role.BOX_OFFICE, "gone@venue.test", GONE_PIN)
     await staff.set_staff_active(ctx, ROOT, gone.staff_id, False)
     return Kiosk(
@@ -71,7 +72,7 @@ async def kiosk(ctx: ServiceContext) -> Kiosk:
         box_office=await _staff(ctx, Role.BOX_OFFICE, "bo@venue.test", BOX_PIN),
         manager=await _staff(ctx, Role.MANAGER, "mgr@venue.test", MANAGER_PIN),
         door=door,
-        late_box_office=await _staff(ctx, Role.BOX_OFFICE, "late@venue.test", SHARED_PIN),
+        late_box_office=await _staff(ctx, Role.BOX_OFFICE, "late@venue.test", LATE_PIN),
         gone=gone,
     )
 
@@ -102,8 +103,7 @@ async def test_the_right_pin_names_the_staff_member_and_is_audited(ctx: ServiceC
     assert BOX_PIN not in repr(details)
     assert details["staff_number"] == no(kiosk.box_office)
     assert await staff.unlock_with_pin(ctx, kiosk.device, no(kiosk.manager), MANAGER_PIN) == kiosk.manager
-    # Two accounts may choose the same PIN: the staff number says whose it is.
-    assert await staff.unlock_with_pin(ctx, kiosk.device, no(kiosk.late_box_office), SHARED_PIN) == (
+    assert await staff.unlock_with_pin(ctx, kiosk.device, no(kiosk.late_box_office), LATE_PIN) == (
         kiosk.late_box_office
     )
     # A PIN is checked against its staff number's account only: another member's PIN is wrong.

@@ -49,19 +49,21 @@ async def test_create_staff_normalises_and_hashes(ctx: ServiceContext) -> None:
         True,
     )
 
-    async def hashes(conn: AsyncConnection) -> tuple[str, str]:
+    async def hashes(conn: AsyncConnection) -> tuple[str, str | None, str]:
         row = (
             await conn.execute(
-                select(staff_table.c.password_hash, staff_table.c.pin_hash).where(
-                    staff_table.c.id == member.id
-                )
+                select(
+                    staff_table.c.password_hash, staff_table.c.pin_hash, staff_table.c.pin_fingerprint
+                ).where(staff_table.c.id == member.id)
             )
         ).one()
-        return row[0], row[1]
+        return row[0], row[1], row[2]
 
-    password_hash, pin_hash = await ctx.db.read(hashes)
+    password_hash, pin_hash, pin_fingerprint = await ctx.db.read(hashes)
     assert password_hash.startswith("$argon2id$")
-    assert pin_hash.startswith("$argon2id$")
+    assert pin_hash is None
+    assert ctx.pin_key is not None
+    assert pin_fingerprint == ctx.pin_key.fingerprint("482100")
     _, action, _, details = (await audit_entries(ctx))[-1]
     assert (action, details) == (
         "staff_created",

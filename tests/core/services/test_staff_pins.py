@@ -1,5 +1,5 @@
 """Staff PINs at a device on both engines: exactly what a wrong PIN changes, the staff number's growing lock
-across devices, and one argon2 verify per try however many staff hold a PIN."""
+across devices, and one PIN check per try (no argon2) however many staff hold a PIN."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from core.domain.clock import ManualClock
 from core.domain.devices import DeviceKind
 from core.domain.errors import NotAllowed, PinLockedOut, StaffPinLockedOut, WrongPin
 from core.domain.staff import DeviceActor, Role, StaffActor
-from core.security.passwords import hash_secret_async
 from core.services import devices, staff
 from core.services.context import ServiceContext
+from core.services.pin_key import pin_key
 from tests.builders import ROOT
 from tests.core.services.admin_support import audit_entries
 from tests.dbstate import snapshot
-from tests.support.argon2 import count_verifies
+from tests.support.argon2 import count_pin_checks, count_verifies
 
 PIN = "246810"
 OTHER_PIN = "135791"
@@ -83,10 +83,10 @@ async def test_wrong_pins_for_one_staff_number_lock_it_on_every_device_for_a_gro
     assert (await audit_entries(ctx))[-1][1:3] == ("kiosk_unlock_pin_locked", f"device:{kiosks[4].device_id}")
     assert (await audit_entries(ctx))[-1][3]["scope"] == "staff_number"
 
-    verifies = count_verifies(monkeypatch)
+    checks = count_pin_checks(monkeypatch)
     with pytest.raises(StaffPinLockedOut):  # the right PIN, on a fresh device: not even tried
         await staff.unlock_with_pin(ctx, kiosks[0], number, PIN)
-    assert verifies.calls == 0
+    assert checks.calls == 0
     assert (await audit_entries(ctx))[-1][1] == "kiosk_unlock_pin_refused"
     # Another member of staff is not locked out, on the same kiosk.
     assert await staff.unlock_with_pin(ctx, kiosks[4], colleague_number, OTHER_PIN) == colleague
@@ -120,11 +120,11 @@ async def test_a_refused_pin_changes_only_its_audit_entry(ctx: ServiceContext) -
     assert len(after["audit_log"]) == len(before["audit_log"]) + 1
 
 
-async def test_one_wrong_pin_costs_one_argon2_verify_however_many_staff_hold_a_pin(
+async def test_one_wrong_pin_costs_one_pin_check_however_many_staff_hold_a_pin(
     ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kiosk = await _kiosk(ctx, "Foyer")
-    pin_hash = await hash_secret_async(PIN)  # one hash for all: creating 20 accounts need not take 20 hashes
+    key = await pin_key(ctx)
 
     async def twenty(conn):  # type: ignore[no-untyped-def]
         for i in range(20):
@@ -134,22 +134,24 @@ async def test_one_wrong_pin_costs_one_argon2_verify_however_many_staff_hold_a_p
                 display_name=f"S{i}",
                 role=Role.BOX_OFFICE,
                 password_hash=None,
-                pin_hash=pin_hash,
+                pin_fingerprint=key.fingerprint(f"{200000 + i}"),
                 staff_number=None,
                 now=ctx.clock.now(),
             )
 
     await ctx.db.write(twenty)
 
-    # Every argon2 verify goes through passwords.verify_secret (the only user of the hasher), so the count is
-    # the cost: a loop over the 20 holders would count 20, whatever the machine's load.
-    verifies = count_verifies(monkeypatch)
+    # Every PIN check goes through PinKey.matches, so the count is the cost: a loop over the 20 holders would
+    # count 20. No argon2 runs at all.
+    checks, verifies = count_pin_checks(monkeypatch), count_verifies(monkeypatch)
     with pytest.raises(WrongPin):
         await staff.unlock_with_pin(ctx, kiosk, 20, WRONG)
-    assert verifies.calls == 1, "only the staff number's own PIN hash is verified"
-    with pytest.raises(WrongPin):  # a number nobody has: one verify too, against a dummy hash
+    assert checks.calls == 1, "only the staff number's own PIN is checked"
+    with pytest.raises(WrongPin):  # a number nobody has: one check too, against no PIN's fingerprint
         await staff.unlock_with_pin(ctx, kiosk, 999, WRONG)
-    assert verifies.calls == 2
+    assert checks.calls == 2
+    assert (await staff.unlock_with_pin(ctx, kiosk, 20, "200019")).name == "S19"
+    assert (checks.calls, verifies.calls) == (3, 0)
 
 
 async def test_the_right_pin_of_a_role_that_may_not_counts_as_wrong(ctx: ServiceContext) -> None:
