@@ -1,7 +1,7 @@
 """Staff PINs as keyed fingerprints, unique among staff
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-04 02:20:00
 
 A PIN is now kept as HMAC-SHA256 under a key outside the database (core.security.pin_keys) instead of argon2id,
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
