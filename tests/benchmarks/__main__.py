@@ -12,7 +12,6 @@ import asyncio
 import importlib
 import json
 import logging
-import math
 import os
 import platform
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks._common import Env, Result
+from tests.benchmarks.summary import as_json, fmt, render_summary, summary_rows
 from tests.support.servers import Unavailable, discover
 
 BENCHMARKS = (
@@ -35,6 +35,7 @@ BENCHMARKS = (
     "kiosk_seat_map",
     "kiosk_print_stall",
     "kiosk_app",
+    "admin_app",
     "api_flash_sale",
     "verify_function",
 )
@@ -117,18 +118,15 @@ async def _run_all(
     return results, servers
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "-"
-        if abs(value) >= 100:
-            return f"{value:,.0f}"
-        if abs(value) >= 10:
-            return f"{value:,.1f}"
-        return f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return " ".join(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def render(results: list[Result], meta: dict[str, Any]) -> str:
@@ -142,7 +140,7 @@ def render(results: list[Result], meta: dict[str, Any]) -> str:
         f"servers: PostgreSQL {meta.get('pg_source')}, Redis {meta.get('redis_source')}",
     ]
     header = ("metric", "value", "unit", "ceiling / comparison", "note")
-    table = [[r.name, _fmt(r.value), r.unit, r.ceiling, r.note] for res in results for r in res.rows]
+    table = [[r.name, fmt(r.value), r.unit, r.ceiling, r.note] for res in results for r in res.rows]
     widths = [max([len(header[i])] + [len(t[i]) for t in table]) for i in range(4)]
 
     def line(cells: list[str] | tuple[str, ...]) -> str:
@@ -160,7 +158,7 @@ def render(results: list[Result], meta: dict[str, Any]) -> str:
             continue
         lines.append(line(header))
         lines.append(line((*tuple("-" * w for w in widths), "----")))
-        lines += [line([r.name, _fmt(r.value), r.unit, r.ceiling, r.note]) for r in res.rows]
+        lines += [line([r.name, fmt(r.value), r.unit, r.ceiling, r.note]) for r in res.rows]
     return "\n".join(lines)
 
 
@@ -195,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     except Unavailable as exc:
         redis_source = f"unavailable ({exc})"
 
+    load_before = os.getloadavg()[0]
     env = Env(admin_url=pg.url, pg_source=pg.source, redis_url=redis_url, redis_source=redis_source)
     started = time.perf_counter()
     try:
@@ -211,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         "commit": _git("rev-parse", "--short", "HEAD") or "unknown",
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "cores": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
         "machine": f"{platform.system()} {platform.machine()}",
         "python": platform.python_version(),
         **servers,
@@ -220,12 +221,16 @@ def main(argv: list[str] | None = None) -> int:
         "scale": args.scale,
         "total_seconds": round(time.perf_counter() - started, 1),
     }
+    summary = summary_rows(results)
     print(render(results, meta))
+    print()
+    print(render_summary(summary, meta))
     print(f"\ntotal {meta['total_seconds']:.1f} s; JSON: {args.json}")
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "meta": meta,
+        "summary": as_json(summary),
         "benchmarks": [
             {
                 "name": r.name,
@@ -234,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 "setup": r.setup,
                 "error": r.error,
                 "rows": [vars(row) for row in r.rows],
+                "headlines": {k: vars(h) for k, h in r.headlines.items()},
             }
             for r in results
         ],

@@ -25,6 +25,8 @@ class Sale:
     check: dict[str, int] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     server_cpu_s: float = float("nan")
+    server_rss: tuple[float, int] = (float("nan"), 0)
+    """The server's peak resident memory during the sale (MiB, all its processes) and how many processes."""
 
     @property
     def rate(self) -> float:
@@ -118,6 +120,38 @@ def report(
             "the server's measured CPU per order, all cores for it alone (the machine is shared)",
         )  # fmt: skip
     _pin_rows(result, pin_check, attended, demo)
+    _headlines(result, by_label, raw)
+
+
+def _headlines(result: Result, by_label: dict[str, Sale], raw: hold_ceiling.Outcome | None) -> None:
+    """The summary's figures: orders/s against pretix, holds/s against the least SQL of the same run."""
+    for key, label in (
+        ("https_demo", "over HTTPS, demo terminal"),
+        ("https_attended", "over HTTPS, attended (PIN)"),
+        ("in_process_demo", "in-process, demo terminal"),
+    ):
+        s = by_label.get(label)
+        if s is None:
+            continue
+        compared = f"{s.rate / PRETIX_GA:.1f}x pretix GA ({PRETIX_GA:.0f}/s)"
+        if raw is not None and raw.rate:
+            compared += f"; holds/s {s.hold_rate / raw.rate:.2f} of the least SQL ({raw.rate:,.0f}/s)"
+        compared += f"; OVERSOLD {s.oversold}"
+        result.headline(key, round(s.rate, 1), "/s", compared)
+    sampled = [s for s in by_label.values() if s.server_rss[1]]
+    if sampled:
+        mib, processes = max(s.server_rss for s in sampled)
+        result.headline(
+            "server_rss",
+            round(mib, 1),
+            "MiB",
+            f"peak of {processes} processes (master + workers), every 0.5 s",
+        )
+        for s in sampled:
+            result.add(
+                f"{s.label}: server resident memory, peak", round(s.server_rss[0], 1), "MiB", "",
+                f"{s.server_rss[1]} processes, sampled every 0.5 s; shared pages count in each",
+            )  # fmt: skip
 
 
 def _pin_rows(

@@ -54,6 +54,41 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _tree_rss_mib(root: int) -> tuple[float, int]:
+    """Resident memory of a process and all its descendants (MiB), and how many processes that is, from /proc.
+    Pages shared between them (a forked worker's) count in each, as top shows them."""
+    total, count = 0.0, 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                kib = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+        total, count = total + kib / 1024, count + 1
+    return total, count
+
+
+def _tree(root: int) -> set[int]:
+    """A process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+    ours, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in ours:
+                ours.add(child)
+                frontier.append(child)
+    return ours
+
+
 def _tree_cpu_s(root: int) -> float:
     """CPU seconds (user + system) of a process and all its descendants, from /proc."""
     parents: dict[int, int] = {}

@@ -43,6 +43,16 @@ class Row:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Headline:
+    """One figure of the run's summary table (tests.benchmarks.summary names and orders them)."""
+
+    value: float | int | str
+    unit: str
+    compared: str = ""
+    """What it is measured against: a ceiling of the same run, pretix's rate, a bare-Qt floor."""
+
+
 @dataclass
 class Result:
     name: str
@@ -51,6 +61,11 @@ class Result:
     rows: list[Row] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    headlines: dict[str, Headline] = field(default_factory=dict)
+    """By key (summary.FIGURES): what this benchmark gives the summary table."""
+
+    def headline(self, key: str, value: float | int | str, unit: str, compared: str = "") -> None:
+        self.headlines[key] = Headline(value, unit, compared)
 
     def add(
         self, name: str, value: float | int | str, unit: str = "", ceiling: str = "", note: str = ""

@@ -305,6 +305,12 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         note = f"p50 {ms(pct(o.latencies, 50))} ms, p99 {ms(pct(o.latencies, 99))} ms; "
         note += f"{o.round_trips:.0f} PG round trips/checkout"
         result.add(f"{label}: checkouts/s", round(o.rate, 1), "/s", ceiling, note)
+    ours = outcomes[ours_label]
+    if raw.rate:
+        result.headline(
+            "checkouts", round(ours.rate, 1), "/s",
+            f"{ours.rate / raw.rate:.2f} of the same 2 statements through raw asyncpg, {raw.rate:,.0f}/s",
+        )  # fmt: skip
     nopub = outcomes["ours, no publish"]
     if raw.rate and nopub.rate:
         result.add(

@@ -24,6 +24,7 @@ from core.domain.ids import PlaceId
 from core.domain.money import Money
 from core.domain.orders import Payment
 from core.services import checkout, sales
+from tests.benchmarks._api_flash_report import PRETIX_GA
 from tests.benchmarks._common import CpuMeter, Env, Result, ms, pct, warm_pool
 
 NAME = "flash_sale"
@@ -158,6 +159,13 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         ", ".join(f"{k} {v}" for k, v in tally.untyped.items()),
     )
     result.add("OVERSOLD", oversold, "places", "must be 0", "from the database afterwards")
+    rate = round(tally.orders / elapsed, 1)
+    result.headline(
+        "orders",
+        rate,
+        "/s",
+        f"{rate / PRETIX_GA:.1f}x pretix GA ({PRETIX_GA:.0f}/s); OVERSOLD {oversold} places",
+    )
     return result
 
 

@@ -374,6 +374,13 @@ async def run(env: Env, scale: float = 1.0) -> Result:
             note += " + 1 Redis EVALSHA"
         result.add(f"{label}: holds/s", round(o.rate, 1), "/s", ceiling, note)
     if raw.rate:
+        result.headline(
+            "holds",
+            round(ours.rate, 1),
+            "/s",
+            f"{ours.rate / raw.rate:.2f} of the least SQL, {raw.rate:,.0f}/s",
+        )
+    if raw.rate:
         result.add(
             "ours / ceiling",
             round(ours.rate / raw.rate, 2),

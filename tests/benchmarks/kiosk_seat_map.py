@@ -275,6 +275,9 @@ def measure() -> Result:
         worst(widget["repaint"]),
     )
     result.add("floor: bare scene build", med(floor["build"]), "ms", "", "20,000 addRect + view")
+    for key, measured in (("first_paint", "first_paint"), ("changes", "repaint")):
+        bare = f"bare QGraphicsScene, one rect per seat: {med(floor[measured]):,.0f} ms"
+        result.headline(key, med(widget[measured]), "ms", bare)
     return result
 
 

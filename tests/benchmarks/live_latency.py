@@ -269,4 +269,8 @@ async def run(env: Env, scale: float = 1.0) -> Result:
             comparison,
             note + (f"; LOST {lost}" if lost else ""),
         )
+        if lat is view_lat:
+            lost_text = f"; LOST {lost} of {len(lat) + lost}" if lost else ""
+            bare_text = f"bare Redis publish → receive {base50} / {base99} ms{lost_text}"
+            result.headline("commit_to_view", f"{p50} / {p99}", "ms", bare_text)
     return result

@@ -502,6 +502,11 @@ async def run(env: Env, scale: float = 1.0) -> Result:
     result.add(
         "FORGED ACCEPTED", forged_accepted, "tickets", "must be 0", f"of {fa.n + fs.n:,} flipped texts"
     )
+    result.headline(
+        "offline", round(genuine_rate, 0), "/core-s",
+        f"{genuine_rate / raw.per_cpu_s:.2f} of raw Ed25519 ({raw.per_cpu_s:,.0f}/s); forgeries accepted "
+        f"{forged_accepted} of {fa.n + fs.n:,}",
+    )  # fmt: skip
 
     # 2. online
     solo = on.solo
@@ -523,6 +528,11 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         f"must be {on.tickets:,}",
         f"journal {on.journal:,} (incl. {SOLO} solo); {untyped1}",
     )
+    admitted = f1.results.get(ScanResult.ADMIT.name, 0)
+    result.headline(
+        "checkin", round(f1.rate, 1), "/s",
+        f"1 door alone {solo.rate:,.0f}/s; p99 {ms(pct(f1.latencies, 99))} ms; ADMIT {admitted:,}/{on.tickets:,}",
+    )  # fmt: skip
     vs_first = f"{f2.rate / f1.rate:.2f}x pass 1" if f1.rate else ""
     result.add("check-in pass 2 scans/s", round(f2.rate, 1), "/s", vs_first, "every ticket already admitted")
     result.add("check-in pass 2 p50", ms(pct(f2.latencies, 50)), "ms")
@@ -572,6 +582,11 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         ("same bytes as 1 worker" if ren.identical else "OUTPUT DIFFERS from 1 worker")
         + f"; other processes used ~{elsewhere:.0f}% of a core during the last 1-worker run",
     )
+    result.headline("pdfs", round(two_rate, 1), "PDFs/s", f"1 worker {one_rate:,.1f}/s")
+    result.headline(
+        "pdf_speedup", round(two_rate / one_rate, 2), "x",
+        f"ideal 2.0 on {os.cpu_count()} cores" + ("" if ren.identical else "; OUTPUT DIFFERS from 1 worker"),
+    )  # fmt: skip
     per_doc = one_s / d
     work = (SMALL // 2) * per_doc
     result.add(

@@ -32,5 +32,9 @@ async def test_the_api_flash_sale_sells_out_and_oversells_nothing(
     assert sale.oversold == 0
     assert sale.elapsed < 60.0  # a sold-out sale ends early, and its rate counts only the time it took
     assert sale.server_cpu_s > 0  # the server's whole process tree was measured
+    # Its resident memory too: the uvicorn master and its worker (one per core), each a full Python with core.
+    mib, processes = sale.server_rss
+    assert processes >= 2
+    assert mib > 50 * processes
     # The device check and the one-statement hold; the exact counts are pinned by the round-trip tests.
     assert 2 <= per_hold < per_checkout
