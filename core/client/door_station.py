@@ -121,7 +121,7 @@ class DoorStation:
         header = await self._local_read(local_db.snapshot_header)
         if header is None or header.concert_id != self.concert_id:
             return None
-        return SnapshotAge.at(header.refreshed_at, self.clock.now(), self.max_snapshot_age)
+        return SnapshotAge.at(header.refreshed_at, self.clock.now(), self.max_snapshot_age, header.timezone)
 
     async def unsynced(self) -> int:
         """Journal entries not yet sent to the server (the door screen shows it)."""

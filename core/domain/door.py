@@ -48,11 +48,13 @@ class SnapshotAge:
     age: timedelta
     max_age: timedelta
     """The door_snapshot_max_age_s setting: older than this, the door checks no ticket offline."""
+    timezone: str = ""
+    """The venue's zone, from the snapshot: a door offline from its start knows its times' clock from it."""
 
     @classmethod
-    def at(cls, refreshed_at: datetime, now: datetime, max_age: timedelta) -> SnapshotAge:
+    def at(cls, refreshed_at: datetime, now: datetime, max_age: timedelta, timezone: str = "") -> SnapshotAge:
         # A clock that went back reads as "just made", never as a negative age.
-        return cls(refreshed_at, max(timedelta(0), now - refreshed_at), max_age)
+        return cls(refreshed_at, max(timedelta(0), now - refreshed_at), max_age, timezone)
 
     @property
     def too_old(self) -> bool:

@@ -259,6 +259,10 @@ class DoorViewModel:
             self._refreshed_at = self.client.clock.now()
         except (EncoreError, TimeoutError):
             pass  # offline: scans go by the snapshot this door already has
+        if choice.doors_at is None:  # offline from the start: the venue's zone is in this door's snapshot
+            age = await station.snapshot_age()
+            if age is not None and age.timezone:
+                choice = replace(choice, timezone=age.timezone)
         concerts = self._state.concerts
         if all(c.id != concert_id for c in concerts):
             concerts = (choice, *concerts)  # sales may have closed: tonight's concert stays choosable

@@ -37,5 +37,5 @@ def list_text(age: SnapshotAge | None, timezone: str) -> Text:
         return NO_LIST
     if age.too_old:
         return LIST_TOO_OLD.format(age=describe_age(age.age))
-    made = age.refreshed_at.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+    made = age.refreshed_at.astimezone(ZoneInfo(age.timezone or timezone)).strftime("%H:%M")
     return LIST_AGE.format(time=made, age=describe_age(age.age))

@@ -68,7 +68,7 @@ async def test_an_offline_door_whose_list_is_too_old_says_check_by_hand(
         with expect_log("core.client.door_station", "offline"):
             admit = await station.scan(texts[0])
         assert (admit.result, station.online) == (ScanResult.ADMIT, False)
-        assert await station.snapshot_age() == SnapshotAge(made, LIMIT, LIMIT)
+        assert await station.snapshot_age() == SnapshotAge(made, LIMIT, LIMIT, "Europe/Berlin")
 
         clock.advance(60)
         forged = _flip_bit(texts[2], 13)

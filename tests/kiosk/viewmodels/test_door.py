@@ -403,3 +403,36 @@ async def test_the_counter_counts_the_chosen_concerts_admits_and_names_its_night
         assert model.state.admitted == 0
     finally:
         await model.aclose()
+
+
+async def test_a_door_offline_from_its_start_shows_times_by_the_venues_clock_from_its_snapshot(
+    ctx, database_url, night, clock, tmp_path, expect_log
+):
+    """Its machine may be set to UTC and the server is away: the venue's zone comes from the offline list."""
+    from tests.support.door import cuttable_door_context
+
+    async with cuttable_door_context(database_url, clock, tmp_path) as (door_ctx, line):
+        first = await open_door(door_ctx, night, tmp_path, night.stage.id)  # online: the list is stored
+        await first.aclose()
+        await line.cut()
+        clock.advance(30 * 60)
+        with (
+            expect_log("kiosk.viewmodels.door", "cannot list concerts"),
+            expect_log("kiosk.viewmodels.door", "details unavailable"),
+            expect_log("core.client.door_station", "offline"),
+        ):
+            model = await open_door(door_ctx, night, tmp_path, night.stage.id, probe_interval=timedelta(0))
+        try:
+            assert model.state.concert is not None
+            assert model.state.concert.doors_at is None, "nothing came from the server"
+            assert model.state.concert.timezone == "Europe/Berlin"
+            admit = await model.scan(night.texts[0])
+            assert admit is not None
+            assert (admit.result, admit.offline) == (ScanResult.ADMIT, True)
+            berlin = ZoneInfo("Europe/Berlin")
+            made = (clock.now() - timedelta(minutes=30)).astimezone(berlin)
+            assert str(model.state.offline_list) == f"Offline list from {made:%H:%M} (30 min old)"
+            assert model.state.recent[0].at == clock.now().astimezone(berlin).strftime("%H:%M:%S")
+        finally:
+            await model.aclose()
+            await line.mend()
