@@ -6,6 +6,9 @@ transaction, and settles it afterwards: a right secret clears the guards, a wron
 being checked could use up every try left (all of them may turn out wrong), a further try waits for one to
 settle instead of being checked. A reservation never settled (its request died mid-check) lapses after
 RESERVATION_TTL and then counts as a wrong try, so breaking off a request never buys a free try.
+
+A check that takes microseconds (a PIN's keyed fingerprint) needs no reservation: ``admit`` and ``record`` make
+and count it under the same row locks, in one transaction, which tries at once then take in turn.
 """
 
 from __future__ import annotations
@@ -79,12 +82,12 @@ class Locked:
     guards: tuple[Guard, ...]
 
 
-async def reserve(
+async def admit(
     conn: AsyncConnection, counters: Sequence[Counter], now: datetime
-) -> Reserved | Locked | None:
-    """Reserve one try with every counter, or Locked, or None when the tries being checked could use up the
-    tries left (wait and call again: ``until_reserved``). Locks the guards' rows in the counters' order, so
-    two tries at once never wait on each other crosswise."""
+) -> tuple[Guard, ...] | Locked | None:
+    """The guards, locked for the rest of the transaction, when one more try may be checked now; Locked; or
+    None when the tries being checked could use up the tries left (wait and call again: ``until_reserved``).
+    Locks the guards' rows in the counters' order, so two tries at once never wait on each other crosswise."""
     # Every guard locked first (in the counters' order), then one look at all their reservations.
     locked = [await counter.lock(conn, now) for counter in counters]
     pending = await guards.pending_of(conn, [c.key for c in counters], now)
@@ -102,6 +105,36 @@ async def reserve(
         guard.admits(c.policy, checking) for c, (guard, checking) in zip(counters, found, strict=True)
     ):
         return None
+    return tuple(guard for guard, _ in found)
+
+
+async def record(
+    conn: AsyncConnection,
+    counters: Sequence[Counter],
+    admitted: tuple[Guard, ...],
+    *,
+    right: bool,
+    now: datetime,
+) -> tuple[Guard, ...]:
+    """A try ``admit`` let through, checked in the same transaction: a right secret clears every guard, a wrong
+    one counts with each. Returns the guards as they are now."""
+    settled = []
+    for counter, was in zip(counters, admitted, strict=True):
+        guard = Guard() if right else was.fail(counter.policy, now)
+        if guard != was:  # a right PIN on a clear guard (the usual sale) writes nothing more
+            await counter.save(conn, guard, now)
+        settled.append(guard)
+    return tuple(settled)
+
+
+async def reserve(
+    conn: AsyncConnection, counters: Sequence[Counter], now: datetime
+) -> Reserved | Locked | None:
+    """Reserve one try with every counter (to be checked outside the transaction and settled after), or
+    Locked, or None as ``admit``."""
+    admitted = await admit(conn, counters, now)
+    if admitted is None or isinstance(admitted, Locked):
+        return admitted
     return Reserved(await guards.reserve_each(conn, [c.key for c in counters], now + RESERVATION_TTL))
 
 

@@ -6,9 +6,10 @@ argon2id hash: checked with argon2 (off the event loop), and replaced by its fin
 
 Wrong PINs are counted twice, in the database (a restart or another replica gives no fresh tries): per device
 (MAX_WRONG_PINS in a row lock it for LOCKOUT, payment and kiosk-unlock PINs together) and per staff number
-(ACCOUNT_PIN: the lock doubles with each lock-out, up to an hour). Only wrong PINs count; a try reserves its
-check under the guards' row locks before its PIN is verified (core.services.attempts), so PINs entered at once
-are never checked more often than the tries left. The right PIN clears both counts. Every attempt is audited.
+(ACCOUNT_PIN: the lock doubles with each lock-out, up to an hour). Only wrong PINs count; a try is checked and
+counted under the guards' row locks in one transaction (an argon2 PIN reserves its check there first and settles
+it in a second: core.services.attempts), so PINs entered at once are never checked more often than the tries
+left. The right PIN clears both counts. Every attempt is audited.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -76,10 +77,33 @@ class PinUse:
 
 @dataclass(frozen=True, slots=True)
 class _Counted:
-    """A try reserved before its PIN is verified, or refused (neither checked nor counted): something is locked."""
+    """A try reserved before its argon2 PIN is verified, or refused (neither checked nor counted): something is
+    locked."""
 
     holder: db.PinHolder | None
     taken: attempts.Reserved | attempts.Locked
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """What a checked PIN means for its use."""
+
+    staff: StaffActor | None
+    """Whose PIN it is; None for a wrong PIN."""
+    forbidden: bool
+    """The right PIN of staff whose role lacks the use's permission: counted as a wrong one."""
+
+    @property
+    def accepted(self) -> bool:
+        return self.staff is not None and not self.forbidden
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A try checked and counted in the transaction that let it through (a fingerprint, or nobody's number)."""
+
+    verdict: _Verdict
+    guards: tuple[Guard, ...]
 
 
 def check_pin_form(pin: object) -> str:
@@ -120,33 +144,11 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
     counters = (attempts.device(device, DEVICE_PIN), attempts.account(guards.pin_key(number), ACCOUNT_PIN))
     details = {"terminal": device, "staff_number": number, **use.details}
 
-    async def count(conn: AsyncConnection) -> _Counted | None:
-        now = ctx.clock.now()
-        holder = await db.active_pin_holder(conn, actor, number)
-        taken = await attempts.reserve(conn, counters, now)
-        if taken is None:
-            return None  # the tries being checked could use up the tries left: wait for them
-        if isinstance(taken, attempts.Locked):
-            await audit.record(conn, at=now, actor=actor, action=use.refused, subject=device, **details)
-        return _Counted(holder, taken)
-
-    counted = await attempts.until_reserved(ctx, count)
-    if isinstance(counted.taken, attempts.Locked):
-        raise _locked_out(counted.taken.guards, ctx)
-    reserved = counted.taken
-    holder = counted.holder
-    right = await _check(key, holder, pin)  # outside any transaction: an old argon2 PIN takes a while
-    staff = holder.actor if right and holder else None
-    forbidden = staff is not None and not allowed(staff, use.permission)
-    accepted = staff is not None and not forbidden
-
-    async def conclude(conn: AsyncConnection) -> tuple[Guard, ...]:
-        now = ctx.clock.now()
-        # A PIN of staff who may not do this counts as wrong: it must never reset or spare the count.
-        settled = await attempts.settle(conn, counters, reserved, right=accepted, now=now)
-        if right and holder is not None and holder.pin_hash is not None:
-            await _replace_argon2_pin(conn, holder, key.fingerprint(pin))
-        if accepted:
+    async def outcome(
+        conn: AsyncConnection, now: datetime, verdict: _Verdict, settled: tuple[Guard, ...]
+    ) -> None:
+        staff = verdict.staff
+        if verdict.accepted:
             assert staff is not None
             await audit.record(
                 conn,
@@ -163,7 +165,8 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
                 conn, at=now, actor=actor, action=use.locked, subject=device, scope=scope, **details
             )
         else:
-            who: Actor = staff if staff is not None and forbidden and use.forbidden is not None else actor
+            forbidden = verdict.forbidden and use.forbidden is not None
+            who: Actor = staff if staff is not None and forbidden else actor
             action = use.forbidden if forbidden and use.forbidden is not None else use.wrong
             await audit.record(
                 conn,
@@ -174,27 +177,76 @@ async def identify_by_pin(ctx: ServiceContext, actor: Actor, given: StaffPin, us
                 tries_left=_tries_left(settled),
                 **details,
             )
+
+    async def count(conn: AsyncConnection) -> _Counted | _Checked | None:
+        now = ctx.clock.now()
+        holder = await db.active_pin_holder(conn, actor, number)
+        taken: attempts.Reserved | attempts.Locked | None
+        if holder is not None and holder.pin_fingerprint is None:
+            taken = await attempts.reserve(conn, counters, now)  # argon2: checked outside any transaction
+        else:
+            admitted = await attempts.admit(conn, counters, now)
+            if admitted is not None and not isinstance(admitted, attempts.Locked):
+                # A fingerprint takes microseconds: checked and counted here, under the guards' row locks.
+                # A PIN of staff who may not do this counts as wrong: it must never reset or spare the count.
+                verdict = _verdict(holder, _matches(key, holder, pin), use)
+                settled = await attempts.record(conn, counters, admitted, right=verdict.accepted, now=now)
+                await outcome(conn, now, verdict, settled)
+                return _Checked(verdict, settled)
+            taken = admitted
+        if taken is None:
+            return None  # the tries being checked could use up the tries left: wait for them
+        if isinstance(taken, attempts.Locked):
+            await audit.record(conn, at=now, actor=actor, action=use.refused, subject=device, **details)
+        return _Counted(holder, taken)
+
+    counted: _Counted | _Checked = await attempts.until_reserved(ctx, count)
+    if isinstance(counted, _Checked):
+        return _answer(ctx, use, counted.verdict, counted.guards)
+    if isinstance(counted.taken, attempts.Locked):
+        raise _locked_out(counted.taken.guards, ctx)
+    reserved, old = counted.taken, counted.holder
+    assert old is not None  # only an argon2 PIN is reserved
+    # A PIN set before fingerprints: argon2 is slow on purpose, so off the event loop, outside any transaction.
+    verdict = _verdict(old, await _verify_argon2(old, pin), use)
+
+    async def conclude(conn: AsyncConnection) -> tuple[Guard, ...]:
+        now = ctx.clock.now()
+        settled = await attempts.settle(conn, counters, reserved, right=verdict.accepted, now=now)
+        if verdict.staff is not None:
+            await _replace_argon2_pin(conn, old, key.fingerprint(pin))
+        await outcome(conn, now, verdict, settled)
         return settled
 
-    settled = await ctx.db.write(conclude)
-    if accepted:
-        assert staff is not None
-        return staff
+    return _answer(ctx, use, verdict, await ctx.db.write(conclude))
+
+
+def _verdict(holder: db.PinHolder | None, right: bool, use: PinUse) -> _Verdict:
+    staff = holder.actor if right and holder is not None else None
+    return _Verdict(staff, staff is not None and not allowed(staff, use.permission))
+
+
+def _answer(ctx: ServiceContext, use: PinUse, verdict: _Verdict, settled: tuple[Guard, ...]) -> StaffActor:
+    if verdict.accepted:
+        assert verdict.staff is not None
+        return verdict.staff
     if any(guard.locked(ctx.clock.now()) for guard in settled):
         raise _locked_out(settled, ctx)
-    if forbidden and use.forbidden is not None:
+    if verdict.forbidden and use.forbidden is not None:
         raise NotAllowed(use.forbidden_message, code=ErrorCode.PIN_NOT_ALLOWED)
     raise WrongPin(_tries_left(settled))
 
 
-async def _check(key: PinKey, holder: db.PinHolder | None, pin: str) -> bool:
-    if holder is None:
-        key.matches(_NOBODY, pin)
+def _matches(key: PinKey, holder: db.PinHolder | None, pin: str) -> bool:
+    if holder is None or holder.pin_fingerprint is None:
+        key.matches(_NOBODY, pin)  # nobody's number: the same work as a member's
         return False
-    if holder.pin_fingerprint is not None:
-        return key.matches(holder.pin_fingerprint, pin)
-    assert holder.pin_hash is not None  # a holder has one or the other
-    return await verify_secret_async(holder.pin_hash, pin)  # set before fingerprints: argon2, off the loop
+    return key.matches(holder.pin_fingerprint, pin)
+
+
+async def _verify_argon2(holder: db.PinHolder, pin: str) -> bool:
+    assert holder.pin_hash is not None  # a holder without a fingerprint has an argon2 PIN
+    return await verify_secret_async(holder.pin_hash, pin)
 
 
 async def _replace_argon2_pin(conn: AsyncConnection, holder: db.PinHolder, fingerprint: str) -> None:
