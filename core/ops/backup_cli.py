@@ -15,37 +15,6 @@ from core.config import Settings
 from core.ops import backup, offsite
 
 
-def add_parser(sub: Any) -> None:
-    take = sub.add_parser(
-        "backup", help="take a logical backup (pg_dump, or SQLite's online backup) with a manifest"
-    )
-    take.add_argument("--to", type=Path, metavar="DIR", help="folder (default: backup_dir from the settings)")
-    take.add_argument(
-        "--offsite", action="store_true", help="also seal it and put it on the off-site object store"
-    )
-    take.set_defaults(bind=_bind_backup)
-    restore = sub.add_parser("restore", help="restore a backup into the configured (empty) database")
-    restore.add_argument(
-        "file", metavar="FILE", help="a backup file, or with --from-offsite its name or 'latest'"
-    )
-    restore.add_argument(
-        "--force", action="store_true", help="replace the content of a database that has tables"
-    )
-    restore.add_argument("--from-offsite", action="store_true", help=_FROM_OFFSITE)
-    restore.set_defaults(bind=_bind_restore)
-    verify = sub.add_parser(
-        "verify-backup", help="restore into a scratch database and compare with the manifest"
-    )
-    verify.add_argument(
-        "file", metavar="FILE", help="a backup file, or with --from-offsite its name or 'latest'"
-    )
-    verify.add_argument("--from-offsite", action="store_true", help=_FROM_OFFSITE)
-    verify.set_defaults(bind=_bind_verify)
-
-
-_FROM_OFFSITE = "fetch FILE from the off-site object store and open it with the off-site key first"
-
-
 @asynccontextmanager
 async def _local(settings: Settings, args: argparse.Namespace) -> AsyncIterator[Path]:
     """The backup FILE names: the file itself, or fetched from off-site into a scratch folder for the while."""
@@ -63,7 +32,7 @@ def _summary(manifest: backup.Manifest) -> str:
     return f"{len(manifest.tables)} tables, {rows} rows, taken {manifest.taken_at}"
 
 
-def _bind_backup(args: argparse.Namespace) -> Any:
+def bind_backup(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         dump = await backup.take(settings, args.to or backup.backup_dir(settings), datetime.now(UTC))
         print(f"Backup written to {dump} ({_summary(backup.Manifest.read(dump))}).")
@@ -74,7 +43,7 @@ def _bind_backup(args: argparse.Namespace) -> Any:
     return command
 
 
-def _bind_restore(args: argparse.Namespace) -> Any:
+def bind_restore(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         settings.direct_owner_database()  # refused before anything is fetched from off-site
         async with _local(settings, args) as dump:
@@ -89,7 +58,7 @@ def _bind_restore(args: argparse.Namespace) -> Any:
     return command
 
 
-def _bind_verify(args: argparse.Namespace) -> Any:
+def bind_verify(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         settings.direct_owner_database()  # refused before anything is fetched from off-site
         async with _local(settings, args) as dump:

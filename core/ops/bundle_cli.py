@@ -47,14 +47,5 @@ def _write_atomically(out: Path, data: bytes) -> None:
         raise
 
 
-def add_parser(sub: Any) -> None:
-    bundle = sub.add_parser(
-        "verification-bundle",
-        help="write the signed bundle (trusted keys, void list, concerts) for stateless ticket verifiers",
-    )
-    bundle.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write it")
-    bundle.set_defaults(bind=_bind)
-
-
-def _bind(args: argparse.Namespace) -> Any:
+def bind(args: argparse.Namespace) -> Any:
     return functools.partial(publish_bundle, out=args.out)

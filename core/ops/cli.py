@@ -1,5 +1,9 @@
 """`encore-ops`: migrate the database, seed and run the demo, set up Redis users, manage the server's keys, show
-the configuration, run the scheduler, answer health probes, back up and restore."""
+the configuration, run the scheduler, answer health probes, back up and restore.
+
+Each command imports what it needs when it runs (here inside the functions, elsewhere through
+core/ops/commands.py): `encore-ops --help` and the container probes start without loading the database layer,
+the services and the brokers (tests/core/ops/test_cli_startup.py)."""
 
 from __future__ import annotations
 
@@ -10,32 +14,28 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import TYPE_CHECKING, Any
 
 from core import config
 from core.config import Settings
-from core.db import migrate, roles
-from core.db.engine import create_engine
 from core.domain.devices import Device, DeviceKind
 from core.domain.errors import ConfigError, EncoreError
-from core.domain.venues import SectionKind
-from core.ops import backup_cli, bundle_cli, health, redis_acl, scheduler, seed
-from core.ops import keys as key_commands
+from core.ops import commands
+from core.ops.commands import Command
 from core.security.device_keys import DeviceKey, default_ref
-from core.security.secret_store import SOURCE, resolve_secret
-from core.services import catalog, venues
-from core.services.context import ServiceContext
 
-Command = Callable[[Settings], Coroutine[Any, Any, int]]
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from core.db import roles
+    from core.services.context import ServiceContext
 
 
 def _engine(settings: Settings, password: str | None = None) -> AsyncEngine:
     """The owner's connection: migrations, grants and the demo marker are the owner's business. Never through
     PgBouncer's transaction pooling (direct_owner_database refuses it)."""
+    from core.db.engine import create_engine
+
     url, _ = settings.direct_owner_database()
     return create_engine(
         url,
@@ -46,6 +46,8 @@ def _engine(settings: Settings, password: str | None = None) -> AsyncEngine:
 
 
 async def _with_engine(settings: Settings, work: Callable[[AsyncEngine], Coroutine[Any, Any, int]]) -> int:
+    from core.security.secret_store import resolve_secret
+
     password = await asyncio.to_thread(resolve_secret, settings.direct_owner_database()[1])
     engine = _engine(settings, password)
     try:
@@ -61,6 +63,8 @@ def owner_settings(settings: Settings) -> Settings:
 
 
 async def db_upgrade(settings: Settings) -> int:
+    from core.db import migrate, roles
+
     plan = await asyncio.to_thread(_role_plan, settings)
 
     async def work(engine: AsyncEngine) -> int:
@@ -78,6 +82,9 @@ async def db_upgrade(settings: Settings) -> int:
 
 
 def _role_plan(settings: Settings) -> roles.RolePlan:
+    from core.db import roles
+    from core.security.secret_store import SOURCE, resolve_secret
+
     verifiers = []
     for key in ("database_server_password_ref", "database_reporting_password_ref"):
         password = resolve_secret(getattr(settings, key))
@@ -91,6 +98,10 @@ def _role_plan(settings: Settings) -> roles.RolePlan:
 
 
 def _print_roles(settings: Settings, applied: roles.RolesApplied) -> None:
+    from sqlalchemy.engine import make_url
+
+    from core.db import roles
+
     server, reporting = settings.database_server_role, settings.database_reporting_role
     special = ", ".join(f"{' + '.join(p)} on {t}" for t, p in roles.SERVER_EXCEPTIONS.items())
     print(
@@ -111,6 +122,8 @@ def _print_roles(settings: Settings, applied: roles.RolesApplied) -> None:
 
 
 async def db_current(settings: Settings) -> int:
+    from core.db import migrate
+
     async def work(engine: AsyncEngine) -> int:
         revision = await migrate.current_revision(engine)
         print(revision or "(empty: no schema yet; run `encore-ops db upgrade`)")
@@ -120,6 +133,8 @@ async def db_current(settings: Settings) -> int:
 
 
 def _print_accounts() -> None:
+    from core.ops import seed
+
     print("Demo sign-in (demo only; never use a demo database for real sales):")
     for a in seed.DEMO_ACCOUNTS:
         print(
@@ -160,6 +175,8 @@ class DemoKeys:
 
 async def _adopt(ctx: ServiceContext, keys: DemoKeys) -> list[Device]:
     """This machine's keys as approved demo devices, where they are not yet (returns the new ones)."""
+    from core.ops import seed
+
     kiosk, door = await keys.load()
     made = [
         await seed.adopt_demo_device(ctx, kind, key)
@@ -174,6 +191,12 @@ def _print_devices(made: Sequence[Device]) -> None:
 
 
 async def seed_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
+    from zoneinfo import ZoneInfo
+
+    from core.domain.venues import SectionKind
+    from core.ops import seed
+    from core.services.context import ServiceContext
+
     keys = keys or DemoKeys.of(settings)
     kiosk, door = await keys.load()
     async with ServiceContext.open(owner_settings(settings)) as ctx:
@@ -207,6 +230,13 @@ async def seed_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
 
 async def run_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
     """What `make run` calls: prepare an empty embedded database, then show what is on sale."""
+    from zoneinfo import ZoneInfo
+
+    from core.db import migrate
+    from core.ops import seed
+    from core.services import catalog, venues
+    from core.services.context import ServiceContext
+
     if settings.is_embedded:
 
         async def work(engine: AsyncEngine) -> int:
@@ -242,10 +272,14 @@ async def run_demo(settings: Settings, keys: DemoKeys | None = None) -> int:
 
 
 async def _revision_missing(engine: AsyncEngine) -> int:
+    from core.db import migrate
+
     return int(await migrate.current_revision(engine) is None)
 
 
 async def show_config(settings: Settings) -> int:
+    from sqlalchemy.engine import make_url
+
     for field in fields(Settings):
         print(f"{field.name} = {getattr(settings, field.name)!r}")
     shown = make_url(settings.resolved_database_url()).render_as_string(hide_password=True)
@@ -282,15 +316,15 @@ def _parser() -> argparse.ArgumentParser:
             metavar="REF",
             help="this machine's door key (default: device_key_ref in door mode, else the keyring)",
         )
-    redis_acl.add_parser(sub)
+    commands.add_redis_acl(sub)
     sub.add_parser("show-config", help="print the resolved settings (no secrets)").set_defaults(
         run=show_config
     )
-    key_commands.add_commands(sub)
-    scheduler.add_parser(sub)
-    health.add_parser(sub)
-    backup_cli.add_parser(sub)
-    bundle_cli.add_parser(sub)
+    commands.add_keys(sub)
+    commands.add_scheduler(sub)
+    commands.add_health(sub)
+    commands.add_backup(sub)
+    commands.add_bundle(sub)
     return parser
 
 
@@ -305,8 +339,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "demo_keys", False):
             keys = DemoKeys.of(settings, args.kiosk_key_ref, args.door_key_ref)
             command = functools.partial(args.run, keys=keys)
-        if getattr(args, "acl_options", False):
-            command = functools.partial(args.run, options=redis_acl.AclOptions.of(args))
         return asyncio.run(command(settings))
     except EncoreError as exc:
         print(f"encore-ops: {exc.message}", file=sys.stderr)

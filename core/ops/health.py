@@ -8,14 +8,13 @@ import asyncio
 import sys
 import time
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from core.config import Settings
-from core.ops.scheduler import HEARTBEAT_EVERY_S, default_heartbeat
+from core.ops.heartbeat import default_heartbeat
 
-DEFAULT_MAX_AGE_S = 6 * HEARTBEAT_EVERY_S
+if TYPE_CHECKING:
+    import httpx
 
 
 def scheduler_health(heartbeat: Path, max_age_s: float, now: float | None = None) -> tuple[bool, str]:
@@ -48,6 +47,8 @@ def server_health(url: str, timeout_s: float, *, live: bool = False) -> tuple[bo
     pool); with ``live``, only that the process answers /v1/health (a liveness probe must not restart a server
     because the database is away). A probe on this machine asks this process; its certificate names the public
     host, so it is not checked here (TLS clients check it)."""
+    import httpx  # here: the scheduler's probe needs none of it
+
     loopback = httpx.URL(url).host in ("127.0.0.1", "localhost", "::1")
     path = LIVE_PATH if live else READY_PATH
     try:
@@ -68,27 +69,7 @@ def _detail(response: httpx.Response) -> str:
         return response.text[:200] or "(no reason given)"
 
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser("health", help="container probe: exit 0 if healthy, 1 if not, with the reason")
-    what = parser.add_subparsers(dest="health_of", required=True, metavar="WHAT")
-    server = what.add_parser(
-        "server", help="encore-server is ready: its database answers (/v1/health/ready; --live: /v1/health)"
-    )
-    server.add_argument(
-        "--live", action="store_true", help="only whether the process answers (for liveness probes)"
-    )
-    server.add_argument("--url", help="base URL (default: from server_host, server_port and TLS settings)")
-    server.add_argument("--timeout", type=float, default=3.0, metavar="S")
-    server.set_defaults(bind=_bind)
-    scheduler = what.add_parser("scheduler", help="the scheduler's heartbeat is fresh")
-    scheduler.add_argument(
-        "--heartbeat", type=Path, metavar="PATH", help="default: as `encore-ops scheduler`"
-    )
-    scheduler.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE_S, metavar="S")
-    scheduler.set_defaults(bind=_bind)
-
-
-def _bind(args: argparse.Namespace) -> Any:
+def bind(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         if args.health_of == "server":
             ok, reason = await asyncio.to_thread(

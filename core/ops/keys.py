@@ -54,22 +54,5 @@ async def store_gate_key(settings: Settings, *, gate: str, into: str) -> int:
     return 0
 
 
-def add_commands(sub: Any) -> None:
-    """Register the subcommands on encore-ops' parser (``sub`` is its subparsers object)."""
-    keys = sub.add_parser("signing-key", help="the server's ticket-signing keys").add_subparsers(
-        dest="signing_key_command", required=True
-    )
-    keys.add_parser("rotate", help="a new key signs from now on; old keys stay trusted").set_defaults(
-        run=rotate_signing_key
-    )
-    keys.add_parser("list", help="every ticket-signing key (public fingerprints only)").set_defaults(
-        run=list_signing_keys
-    )
-    gate = sub.add_parser("gate-key", help="store one gate's command key for its turnstile controller")
-    gate.add_argument("gate", help="the gate's name, as in the MQTT topic encore/gates/<gate>/open")
-    gate.add_argument("--into", required=True, metavar="REF", help="file: or keyring: reference to store it")
-    gate.set_defaults(bind=_bind_gate)
-
-
-def _bind_gate(args: argparse.Namespace) -> Any:
+def bind_gate(args: argparse.Namespace) -> Any:
     return functools.partial(store_gate_key, gate=args.gate, into=args.into)

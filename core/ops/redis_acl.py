@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -18,6 +19,7 @@ from core.db.transaction import Database
 from core.domain.errors import ConfigError, StorageUnavailable
 from core.events import acl
 from core.events.redis_bus import tls_options
+from core.ops.commands import Command
 from core.security.secret_store import resolve_secret
 from core.services.context import namespace_of
 
@@ -46,21 +48,8 @@ class AclOptions:
         )
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "redis-acl",
-        help="create or update the Redis users: the server's (publishes) and the devices' (may only subscribe)",
-    )
-    p.set_defaults(run=redis_acl, acl_options=True)
-    p.add_argument("--admin-url", metavar="URL", help="a Redis connection allowed to run ACL SETUSER")
-    p.add_argument(
-        "--admin-password-ref", metavar="REF", help="secret reference of that connection's password"
-    )
-    p.add_argument("--server-user", metavar="NAME", help="the server's user (default: from redis_url)")
-    p.add_argument("--device-user", metavar="NAME", help="the devices' user (default: encore-<ns>-device)")
-    p.add_argument(
-        "--device-password-ref", metavar="REF", help="secret reference of the devices' password (required)"
-    )
+def bind(args: argparse.Namespace) -> Command:
+    return functools.partial(redis_acl, options=AclOptions.of(args))
 
 
 async def redis_acl(settings: Settings, options: AclOptions | None = None) -> int:

@@ -8,9 +8,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,26 +20,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.config import Settings
 from core.domain.errors import StorageUnavailable
+from core.ops.heartbeat import HEARTBEAT_EVERY_S, beat, default_heartbeat
 from core.ops.jobs import Job, Runner, RunOutcome, standard_jobs
 from core.services import adapters
 from core.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
-
-HEARTBEAT_EVERY_S = 5.0
-
-
-def default_heartbeat() -> Path:
-    return Path(
-        os.environ.get("ENCORE_SCHEDULER_HEARTBEAT") or Path(tempfile.gettempdir()) / "encore-scheduler.alive"
-    )
-
-
-def beat(path: Path) -> None:
-    """Touch the heartbeat file: its modification time is the last moment the scheduler's loop was alive."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    os.utime(path, None)
 
 
 class Scheduler:
@@ -116,22 +100,7 @@ async def serve(settings: Settings, heartbeat: Path) -> int:
     return 0
 
 
-def add_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "scheduler", help="run the timed jobs: holds, sales end, mail, reminders, backups"
-    )
-    parser.add_argument(
-        "--heartbeat",
-        metavar="PATH",
-        type=Path,
-        default=None,
-        help="heartbeat file for `encore-ops health scheduler` (default: ENCORE_SCHEDULER_HEARTBEAT or the "
-        "temp dir)",
-    )
-    parser.set_defaults(bind=_bind)
-
-
-def _bind(args: argparse.Namespace) -> Any:
+def bind(args: argparse.Namespace) -> Any:
     heartbeat = args.heartbeat or default_heartbeat()
 
     async def command(settings: Settings) -> int:
