@@ -16,6 +16,10 @@ need() {
   [ -n "$value" ] || die "$1 is not set (put it in the stack's .env; see .env.example)"
 }
 private() { (umask 077 && cat > "$1"); }
+# The read-only configs, and the tmpfs for what is made from them (tests/stack runs this script outside a
+# container, pointing both elsewhere).
+CONFIG_DIR="${ENCORE_SERVICE_CONFIG_DIR:-/etc/encore}"
+RUN_DIR="${ENCORE_SERVICE_RUN_DIR:-/tmp}"
 
 postgres_start() {
   need POSTGRES_OWNER_PASSWORD
@@ -45,7 +49,7 @@ SQL
     -c unix_socket_directories=/tmp -c password_encryption=scram-sha-256 $extra "$@"
 }
 
-render() { envsubst < "/etc/encore/$1"; }
+render() { envsubst < "$CONFIG_DIR/$1"; }
 
 pgbouncer_start() {
   need PGBOUNCER_PASSWORD
@@ -60,17 +64,27 @@ pgbouncer_start() {
 
 redis_start() {
   need REDIS_ADMIN_PASSWORD
-  # users.acl keeps the admin user (by its password's SHA-256) that `encore-ops redis-acl` (the migrate
-  # service) creates the server's and the devices' users with.
+  # The ACL file lives in Redis's volume (REDIS_DIR), not in /tmp: /tmp is a tmpfs, empty at every start, and
+  # the server's and the devices' users that `encore-ops redis-acl` (the migrate service, at `up` only) makes
+  # and saves there (ACL SAVE) would be lost whenever Redis alone restarts. At each start the template's lines
+  # (default user off; the admin user, by its password's SHA-256, so a changed password applies) replace
+  # theirs in the file, and every saved user is kept.
   export REDIS_TLS_PORT="${REDIS_TLS_PORT:-6380}" REDIS_BIND="${REDIS_BIND:-* -::*}" \
     REDIS_TLS_CERT="${TLS_CERT:-/run/secrets/tls_cert}" REDIS_TLS_KEY="${TLS_KEY:-/run/secrets/tls_key}" \
-    REDIS_TLS_CA="${TLS_CA:-/run/secrets/tls_ca}" \
-    REDIS_ACL_FILE=/tmp/users.acl REDIS_DIR=/var/lib/redis REDIS_ADMIN_USER="${REDIS_ADMIN_USER:-admin}"
+    REDIS_TLS_CA="${TLS_CA:-/run/secrets/tls_ca}" REDIS_DIR="${REDIS_DIR:-/var/lib/redis}" \
+    REDIS_ADMIN_USER="${REDIS_ADMIN_USER:-admin}"
+  export REDIS_ACL_FILE="$REDIS_DIR/users.acl"
   REDIS_ADMIN_PASSWORD_SHA256=$(printf %s "$REDIS_ADMIN_PASSWORD" | sha256sum | cut -d' ' -f1)
   export REDIS_ADMIN_PASSWORD_SHA256
-  render redis/users.acl | private /tmp/users.acl
-  render redis/redis.conf > /tmp/redis.conf
-  exec redis-server /tmp/redis.conf "$@"
+  {
+    render redis/users.acl
+    if [ -f "$REDIS_ACL_FILE" ]; then
+      grep -v -e '^user default ' -e "^user $REDIS_ADMIN_USER " "$REDIS_ACL_FILE" || true
+    fi
+  } | private "$REDIS_ACL_FILE.new"
+  mv "$REDIS_ACL_FILE.new" "$REDIS_ACL_FILE"
+  render redis/redis.conf > "$RUN_DIR/redis.conf"
+  exec redis-server "$RUN_DIR/redis.conf" "$@"
 }
 
 mosquitto_start() {
