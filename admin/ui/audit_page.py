@@ -3,7 +3,7 @@ first, a page at a time; the filtered log saves as CSV with a progress bar and C
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -217,8 +217,12 @@ class AuditPage(QWidget):
         combo.blockSignals(False)
 
     def _on_vm_changed(self, state: AuditLogState) -> None:
-        if state.clock is not self._clock:  # the times shown depend on it
+        if state.clock is not self._clock:  # the times shown depend on it, and which day is today
             self._clock, self._shown = state.clock, None
+            if not (self.use_from.isChecked() or self.use_to.isChecked()):
+                today = state.clock.today()
+                self.from_day.setDate(today - timedelta(days=7))
+                self.to_day.setDate(today)
         self._fill(
             self.person,
             self.tr("Anyone"),

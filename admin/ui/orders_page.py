@@ -8,7 +8,7 @@ is written off the event loop, so the window never freezes.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from admin.ui.binding import bind
 from admin.viewmodels.orders import OrdersState, OrdersViewModel, RefundQuestion, SearchForm
-from admin.viewmodels.venue_time import zone_time
+from admin.viewmodels.venue_time import ZoneRule, zone_time
 from core.domain.money import Money
 from core.domain.order_desk import OrderDetails, TicketLine
 from core.domain.orders import OrderStatus, TicketState
@@ -130,6 +130,7 @@ class OrdersPage(QWidget):
         self.vm = vm
         self._rendering = False
         self._loaded = False
+        self._days: ZoneRule | None = None
         self.save_dialog: QFileDialog | None = None
         self.refund_dialog: RefundDialog | None = None
 
@@ -467,6 +468,12 @@ class OrdersPage(QWidget):
                     a=first, b=first + len(lines) - 1, n=results.total, p=results.page + 1, q=results.pages
                 )
             )
+        if state.days is not None and state.days is not self._days:  # today is the venue's today
+            self._days = state.days
+            if not self.by_day.isChecked():
+                today = state.days.today()
+                self.first_day.setDate(today - timedelta(days=7))
+                self.last_day.setDate(today)
         if state.days is not None and results is not None:  # the sold days count by this clock
             self.page_label.setText(f"{self.page_label.text()} · {state.days.note}")
         self.previous.setEnabled(results is not None and results.page > 0 and not state.busy)

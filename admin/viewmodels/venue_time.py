@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.client.protocol import StaffSession
@@ -58,6 +58,10 @@ class ZoneRule:
 
     def show(self, moment: datetime, fmt: str = DAY_TIME) -> str:
         return zone_time(moment, self.zone, fmt)
+
+    def today(self) -> date:
+        """Today by this clock (the date fields start from it)."""
+        return in_zone(datetime.now(UTC), self.zone).date()
 
     def midnight(self, day: date) -> datetime:
         """The start of ``day`` by this clock."""

@@ -6,17 +6,20 @@ concerts, orders and devices screens show venue times with the zone's abbreviati
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
+from admin.ui.audit_page import AuditPage
 from admin.ui.concerts_page import INVALID, ConcertsPage, _set_wall, _wall
 from admin.ui.devices_page import DevicesPage
 from admin.ui.orders_page import OrdersPage
 from admin.ui.window import AdminWindow
+from admin.viewmodels.audit_log import AuditLogViewModel
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.sign_in import SignInViewModel
 from core.client.staff_local import LocalStaffClient
@@ -136,6 +139,9 @@ def test_a_manager_in_new_york_sets_a_berlin_concert_and_reads_berlin_times(
     assert sold.created_at == datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
     assert orders_page.results.item(0, 2).text() == "2026-12-01 19:00 CET"
     assert orders_page.page_label.text().endswith("Times are Europe/Berlin time, where the venue is.")
+    berlin_today = datetime.now(ZoneInfo("Europe/Berlin")).date()  # not New York's from 18:00 to midnight
+    assert orders_page.last_day.date().toPython() == berlin_today
+    assert orders_page.first_day.date().toPython() == berlin_today - timedelta(days=7)
     orders_page.results.selectRow(0)
     qtbot.waitUntil(lambda: orders_page.vm.state.order is not None and not orders_page.vm.busy)
     assert "sold 2026-12-01 19:00 CET" in orders_page.order_facts.text()
@@ -171,4 +177,22 @@ def test_a_time_the_desktops_clock_skips_is_kept_for_a_venue_that_has_it(
     assert gala is not None
     assert gala.concert.sales_open_at == datetime(2027, 3, 28, 6, 30, tzinfo=UTC), "EDT is UTC-4"
     assert gala.concert.starts_at == datetime(2027, 4, 3, 0, 0, tzinfo=UTC)
+    qt_run(page.vm.aclose())
+
+
+def test_the_audit_screen_shows_entries_and_counts_days_by_the_venues_clock(
+    qtbot: Any, qt_run: Any, admin_ctx: Any, keyring_backend: Any, new_york_desktop: None
+) -> None:
+    qt_run(build_stage(admin_ctx, name="Encore Hall"))  # Europe/Berlin; its creation is audited
+    admin = qt_run(make_staff(admin_ctx, Role.ADMIN))
+    session = qt_run(LocalStaffClient.over(admin_ctx).sign_in(admin.email, PASSWORD))
+    page = AuditPage(AuditLogViewModel(session))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.table.rowCount() > 0 and not page.vm.busy, timeout=10_000)
+    assert page.summary.text().endswith("Times are Europe/Berlin time, where the venue is.")
+    assert all(page.table.item(r, 0).text().endswith(" CET") for r in range(page.table.rowCount()))
+    berlin_today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    assert page.to_day.date().toPython() == berlin_today
+    assert page.from_day.date().toPython() == berlin_today - timedelta(days=7)
     qt_run(page.vm.aclose())
