@@ -92,6 +92,8 @@ def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
     qtbot.waitUntil(lambda: page.vm.state.concerts[row].live, timeout=20_000)
     sold_before = page.vm.state.concerts[row].sold
     assert _cell(page.concerts, row, 3) == str(sold_before)
+    assert _cell(page.concerts, row, 2).endswith((" CET", " CEST")), "doors by the venue's clock, named"
+    assert page.devices_clock.text() == "Times are Europe/Berlin time, where the venue is."
 
     kiosk = RemoteClient(replace(remote.settings("kiosk_a"), mqtt_url=mqtt_url))
     enrolled = qt_run(kiosk.enrol(DeviceKind.KIOSK, "Kiosk A"))

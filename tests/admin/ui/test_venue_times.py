@@ -196,3 +196,12 @@ def test_the_audit_screen_shows_entries_and_counts_days_by_the_venues_clock(
     assert page.to_day.date().toPython() == berlin_today
     assert page.from_day.date().toPython() == berlin_today - timedelta(days=7)
     qt_run(page.vm.aclose())
+
+
+def test_the_charts_time_axis_reads_the_venues_clock(new_york_desktop: None) -> None:
+    """QDateTimeAxis labels by the desktop's clock: a point is placed where that clock reads the venue's time."""
+    from admin.ui.charts import _when
+
+    eight_pm_berlin = datetime(2026, 12, 12, 19, 0, tzinfo=UTC)
+    assert _when(eight_pm_berlin, "Europe/Berlin").toString("HH:mm") == "20:00"
+    assert _when(eight_pm_berlin, "").toString("HH:mm") == "14:00"  # control: the desktop's own clock
