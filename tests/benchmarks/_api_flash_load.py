@@ -26,8 +26,8 @@ from core.domain.orders import Order
 
 MAX_Q = 4
 OVERRUN_S = 45.0
-"""A buyer's last order may end this long after the deadline (64 attended checkouts in flight take 64 argon2
-verifies, about 8 s of CPU on 2 cores)."""
+"""A buyer's last order may end this long after the deadline (64 checkouts in flight on a busy shared machine;
+it was sized when each attended one took an argon2 verify)."""
 
 HoldFn = Callable[[int, str], Awaitable[Hold]]
 """hold(quantity, request_key)"""

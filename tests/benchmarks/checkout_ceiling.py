@@ -2,7 +2,7 @@
 
 Each variant gets a fresh concert whose standing places are already held, two per hold (made in one statement,
 not measured), and TASKS tasks check holds out for a fixed time with a card payment (no PIN: the attended
-terminal's argon2 verify and PIN bookkeeping are the payment's cost, measured by the round-trip count of
+terminal's PIN check and its bookkeeping are the payment's cost, measured by the round-trip count of
 tests/core/db/test_checkout_round_trips.py, not the checkout's).
   ours                     checkout.checkout_hold with the real bus (RedisBus when Redis is up)
   ours, no publish         the same with a bus that publishes nowhere
