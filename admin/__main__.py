@@ -1,4 +1,4 @@
-"""`encore-admin [--config FILE] [--server URL]`: settings in, the admin app on one qasync loop."""
+"""`encore-admin [--config FILE] [--server URL] [--self-test]`: settings in, the admin app on one qasync loop."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--server", metavar="URL", help="the venue server (server_url); without one, the demo database here"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the database or server, the window, charts, the report PDF and the keyring; print one line",
+    )
     return parser
 
 
@@ -34,6 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    if args.self_test:
+        from admin.self_test import self_test
+
+        return self_test(settings)
 
     # Qt is imported only now: `encore-admin --help` and config errors need no display.
     from admin.app import run_app

@@ -1,9 +1,9 @@
 """`encore-kiosk --self-test`: what a technician runs on a newly installed kiosk (or CI on a fresh bundle).
 
 It opens Encore the way the kiosk does (the embedded database, or the venue server when ``server_url`` is set),
-renders a ticket, starts the speech engine and looks for the configured printer, then prints one line and exits
-0 when all of it works (1 when something does not, and the line says what). It needs no screen: it runs
-offscreen. Nothing is sold and nothing is printed on paper.
+renders a ticket and draws it for the printer, starts the speech engine and looks for the configured printer,
+then prints one line and exits 0 when all of it works (1 when something does not, and the line says what). It
+needs no screen: it runs offscreen. Nothing is sold and nothing is printed on paper.
 """
 
 from __future__ import annotations
@@ -11,20 +11,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
+from core.client.self_check import Check, guarded, verdict
 from core.config import Settings
 
-SELF_TEST_TIMEOUT_S = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
+PRINTER_DPI = 203
+"""A thermal ticket printer's resolution: the sample ticket is drawn for one as a print would be."""
 
 
 async def _database(settings: Settings) -> Check:
@@ -38,11 +32,18 @@ async def _database(settings: Settings) -> Check:
 
 async def _ticket(settings: Settings) -> Check:
     from core.client.sample_ticket import render_sample_ticket
+    from kiosk.devices.print_qt import rasterise
 
     pdf = await asyncio.to_thread(render_sample_ticket)
     if not pdf.startswith(b"%PDF"):
         return Check("ticket", False, "the renderer made no PDF")
-    return Check("ticket", True, f"80 mm ticket PDF, {len(pdf) // 1024} KiB")
+    # What a print does first (QtPdf, on a worker thread): a bundle without QtPdf fails here, not at a sale.
+    pages = await asyncio.to_thread(rasterise, pdf, PRINTER_DPI)
+    return Check(
+        "ticket",
+        True,
+        f"80 mm ticket PDF, {len(pdf) // 1024} KiB, {len(pages)} page(s) drawn at {PRINTER_DPI} dpi",
+    )
 
 
 def _speech(settings: Settings) -> Check:
@@ -80,33 +81,16 @@ def _printer(settings: Settings) -> Check:
     return Check("printer", False, "no default printer: set one in CUPS, or kiosk_printer = 'printer:<name>'")
 
 
-async def _guarded(name: str, work: Callable[[], Awaitable[Check]]) -> Check:
-    try:
-        async with asyncio.timeout(SELF_TEST_TIMEOUT_S):
-            return await work()
-    except TimeoutError:
-        return Check(name, False, f"no answer in {SELF_TEST_TIMEOUT_S:.0f} s")
-    except Exception as exc:  # the self-test reports every failure as a line, never as a traceback
-        message = getattr(exc, "message", "") or str(exc) or type(exc).__name__
-        return Check(name, False, message)
-
-
 async def run_checks(settings: Settings) -> list[Check]:
     async def sync(check: Callable[[Settings], Check]) -> Check:
         return check(settings)
 
     return [
-        await _guarded("database", lambda: _database(settings)),
-        await _guarded("ticket", lambda: _ticket(settings)),
-        await _guarded("speech", lambda: sync(_speech)),
-        await _guarded("printer", lambda: sync(_printer)),
+        await guarded("database", lambda: _database(settings)),
+        await guarded("ticket", lambda: _ticket(settings)),
+        await guarded("speech", lambda: sync(_speech)),
+        await guarded("printer", lambda: sync(_printer)),
     ]
-
-
-def verdict(checks: list[Check]) -> str:
-    failed = [c for c in checks if not c.ok]
-    head = "OK" if not failed else "FAILED " + ", ".join(c.name for c in failed)
-    return f"encore-kiosk self-test: {head} — " + "; ".join(f"{c.name}: {c.detail}" for c in checks)
 
 
 def self_test(settings: Settings) -> int:
@@ -117,5 +101,5 @@ def self_test(settings: Settings) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     checks = asyncio.run(run_checks(settings))
     del app
-    print(verdict(checks), flush=True)
+    print(verdict("encore-kiosk", checks), flush=True)
     return 0 if all(c.ok for c in checks) else 1

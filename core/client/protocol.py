@@ -468,4 +468,10 @@ class StaffSignIn(Protocol):
         remember_token_invalid once signed out, expired or used."""
         ...
 
+    async def ready(self) -> int | None:
+        """Whether Encore answers before anyone signs in (``encore-admin --self-test``): the number of active
+        staff accounts where this client can count them (the embedded database), None from a server that says
+        it is ready; a StorageUnavailable naming what does not answer otherwise."""
+        ...
+
     async def aclose(self) -> None: ...

@@ -12,9 +12,16 @@ from urllib.parse import quote
 
 from core.config import Settings
 from core.domain.errors import ConfigError
-from core.security.secret_store import delete_secret, keyring_available, resolve_secret, store_secret
+from core.security.secret_store import (
+    KeyringProbe,
+    delete_secret,
+    keyring_available,
+    probe_keyring,
+    resolve_secret,
+    store_secret,
+)
 
-__all__ = ["Desk", "RememberedSignIn", "this_desk"]
+__all__ = ["Desk", "KeyringProbe", "RememberedSignIn", "keyring_check", "this_desk"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +61,12 @@ def this_desk() -> Desk:
         log.warning("the install id could not be kept in the keyring: %s", error.message)
         return Desk("", name)
     return Desk(install_id, name)
+
+
+def keyring_check() -> KeyringProbe:
+    """The keyring this desktop's install id and remembered sign-ins live in, as ``--self-test`` reports it (it
+    reads the install id's entry; blocks like any keyring call)."""
+    return probe_keyring(SERVICE, "install-id")
 
 
 class RememberedSignIn:

@@ -19,6 +19,7 @@ from types import TracebackType
 from core.client.protocol import ExportStream, StaffSession, StaffSignIn
 from core.client.staff_keyring import Desk
 from core.config import Settings
+from core.db import staff as staff_db
 from core.domain.api_bodies import StaffSummary
 from core.domain.catalog import ConcertSummary, SeatMap
 from core.domain.clock import Clock
@@ -108,6 +109,9 @@ class LocalStaffClient(StaffSignIn):
             self.ctx, remember_token, note=self._note(), device=self._device("remembered")
         )
         return await self._session(actor, session)
+
+    async def ready(self) -> int | None:
+        return await self.ctx.db.read(staff_db.count_active)
 
     def _note(self) -> str:
         return f"in-process {getpass.getuser()}@{platform.node()}"

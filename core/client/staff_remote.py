@@ -178,6 +178,11 @@ class RemoteStaffClient(StaffSignIn):
             await self._http.call("POST", "/v1/auth/remembered", body=body, repeatable=False)
         )
 
+    async def ready(self) -> int | None:
+        """The server's readiness (its database answers through its pool); the staff count is not its to tell."""
+        await self._http.call("GET", "/v1/health/ready", repeatable=True)
+        return None
+
     def _session(self, response: httpx.Response) -> RemoteStaffSession:
         result = self._http.decode(response, SignInResult)
         if result.redis_namespace:

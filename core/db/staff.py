@@ -118,6 +118,13 @@ async def list_staff(conn: AsyncConnection) -> tuple[Staff, ...]:
     return tuple(_staff(row) for row in rows)
 
 
+async def count_active(conn: AsyncConnection) -> int:
+    """How many accounts may sign in (the admin's self-test: a database nobody can sign in to is no use)."""
+    return int(
+        (await conn.execute(select(func.count()).select_from(staff).where(staff.c.active))).scalar_one()
+    )
+
+
 async def credentials_by_email(conn: AsyncConnection, email: str) -> StaffCredentials | None:
     row = (await conn.execute(select(staff).where(staff.c.email == email))).mappings().first()
     return None if row is None else StaffCredentials(_staff(row), row["password_hash"], row["pin_hash"])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -19,10 +21,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SOURCE",
+    "KeyringProbe",
     "SecretStore",
     "SystemSecretStore",
     "delete_secret",
     "load_or_create_secret",
+    "probe_keyring",
     "resolve_secret",
     "secret_absent",
     "store_secret",
@@ -298,6 +302,50 @@ def keyring_available() -> bool:
     except ConfigError:
         return False
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringProbe:
+    """What a self-test says about this machine's keyring."""
+
+    ok: bool
+    """A backend answered, or there is plainly none (the app then works without it); False: one is configured
+    and fails (a broken keyringrc or PYTHON_KEYRING_BACKEND, a locked or broken store)."""
+    detail: str
+
+
+def probe_keyring(service: str, username: str) -> KeyringProbe:
+    """Read one entry (its value is never shown) from the keyring the apps would use. May block on D-Bus or an
+    unlock prompt: call it off the event loop."""
+    import keyring
+    from keyring.backends import fail, null
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:
+        return KeyringProbe(False, f"no usable keyring: {_describe(exc)}")
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        why = _why_no_secret_service()
+        return KeyringProbe(True, f"none on this machine ({_name(backend)}{why}): nothing can be kept in it")
+    try:
+        found = backend.get_password(service, username)
+    except Exception as exc:  # only what went wrong: nothing secret has been read
+        return KeyringProbe(False, f"{_name(backend)} could not be read: {_describe(exc)}")
+    return KeyringProbe(True, f"{_name(backend)} answers ({'an' if found else 'no'} entry for {service})")
+
+
+def _why_no_secret_service() -> str:
+    """On Linux the desktop keyring is the D-Bus Secret Service: say why it is not there (no session bus, no
+    keyring daemon, or secretstorage missing from a bundle)."""
+    if not sys.platform.startswith("linux"):
+        return ""
+    try:
+        from keyring.backends import SecretService
+
+        SecretService.Keyring.priority  # noqa: B018  (raises, saying why, where the backend cannot work)
+    except Exception as exc:
+        return f"; {exc}"
+    return ""
 
 
 def _name(backend: KeyringBackend) -> str:

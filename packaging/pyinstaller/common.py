@@ -51,7 +51,6 @@ EXCLUDES = [
     "PySide6.QtWebEngineWidgets",
     "PySide6.Qt3DCore",
     "PySide6.QtQuick3D",
-    "PySide6.QtPdf",
     "pytest",
     "hypothesis",
     "IPython",
