@@ -129,13 +129,12 @@ screenshots: venv
 	$(BIN)/python -m tests.kiosk.screenshots  # offscreen, on a 1920x1080, a 1080x1920 and a 1280x800 screen
 	$(BIN)/python -m tests.admin.screenshots  # the admin app at 1920x1080 and 1366x768
 
-# One-folder bundles (packaging/pyinstaller/*.spec); each starts with --self-test to check a machine.
+# One-folder bundles of both apps from one spec in one PyInstaller run (packaging/pyinstaller/encore.spec: the
+# second app reuses the first's analysis of Python itself); each starts with --self-test to check a machine.
 package: venv
-	@for app in encore-kiosk encore-admin; do \
-	  echo "Bundling $$app into dist/$$app ..."; \
-	  $(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
-	    packaging/pyinstaller/$$app.spec || exit 1; \
-	done
+	@echo "Bundling encore-kiosk and encore-admin into dist/ ..."
+	@$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/pyinstaller/encore.spec
 	@du -sh dist/encore-kiosk dist/encore-admin
 
 clean:
