@@ -33,6 +33,7 @@ from core.services import devices, staff
 from tests.builders import ROOT, build_stage
 from tests.support import stack
 from tests.support.api_server import encore_server
+from tests.support.context import pin_key_ref
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -234,6 +235,7 @@ async def test_kiosks_sell_through_a_replica_and_a_pgbouncer_being_killed(
             "ENCORE_DATABASE_PASSWORD_REF": "env:ENCORE_TEST_DB_PASSWORD",
             "ENCORE_TEST_DB_PASSWORD": DB_PASSWORD,
             "ENCORE_SERVER_RATE_LIMITS": "enrol=1000/60,challenge=1000/60,pin=1000/60",
+            "ENCORE_PIN_KEY_REF": pin_key_ref(pg_database_url),  # the key pg_ctx set the PIN with
         }
         with ExitStack() as replicas:
             one, two = _start_together(
@@ -264,6 +266,13 @@ async def test_kiosks_sell_through_a_replica_and_a_pgbouncer_being_killed(
                 selling_at_kills = set(range(KIOSKS)) - sales.finished
                 await asyncio.gather(*kiosks)
                 elapsed = time.monotonic() - started
+                # The sale may end before HAProxy's health checks have failed often enough (attended PINs take
+                # microseconds now): the killed replica is then marked DOWN within a few checks.
+                await _wait_for(
+                    lambda: stack.backend_stats(balancer)["encore1"]["status"].startswith("DOWN"),
+                    20,
+                    "HAProxy to mark the killed replica DOWN",
+                )
                 after = stack.backend_stats(balancer)
     facts = await _database_facts(pg_ctx, stage.id)
     retried = {name: (row["wretr"], row["wredis"]) for name, row in after.items()}

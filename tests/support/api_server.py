@@ -75,8 +75,9 @@ def encore_server(
         "ENCORE_SERVER_TLS_CERT_REF": f"file:{chain}",
         "ENCORE_SERVER_TLS_KEY_REF": f"file:{key}",
         "ENCORE_TICKET_SIGNING_KEY_REF": signing_ref,
-        # The PIN key of this database, as the tests' in-process contexts over it use (tests.support.context).
-        "ENCORE_PIN_KEY_REF": pin_key_ref(database_url),
+        # The PIN key of this database, as the tests' in-process contexts over it use (tests.support.context);
+        # a server given its database in extra_env gets its PIN key there too.
+        "ENCORE_PIN_KEY_REF": pin_key_ref(database_url) if database_url else "",
         "ENCORE_LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }
