@@ -3,7 +3,8 @@
 
 Modules:
   flash_sale      64 buyers on one hot concert (PostgreSQL, real bus): holds/s, checkouts/s, latencies, OVERSOLD
-  hold_ceiling    standing holds/s: our service vs the least SQL that makes the hold (one statement, raw asyncpg)
+  hold_ceiling    standing and chosen-seat holds/s: our service vs the least SQL that makes the hold (one
+                  statement, raw asyncpg)
   checkout_ceiling checkouts/s: checkout_hold (two statements) vs its transaction path and vs the same two
                   statements through raw asyncpg; round trips per checkout counted on the socket
   live_latency    commit -> subscriber received over Redis, beside a bare Redis publish -> receive

@@ -16,6 +16,9 @@ ANALYZE, so each starts on a clean partial index.
                                LOCKED), h AS (INSERT INTO holds ... RETURNING id, expires_at)
                                UPDATE places ... FROM picked, h RETURNING id, category_id
 
+Chosen-seat holds are measured the same way (tests/benchmarks/_chosen_ceiling.py): sales.hold_places against
+the least SQL that holds chosen seats all or none, on a fresh concert of numbered seats.
+
 The headline is ours / ceiling. Round trips per hold are counted on the sockets (see RoundTrips).
 """
 
@@ -42,7 +45,7 @@ from tests.benchmarks._common import CpuMeter, Env, Result, RoundTrips, ms, pct,
 from tests.builders import Stage
 
 NAME = "hold_ceiling"
-TITLE = "Standing holds/s: ours vs the least SQL that makes the same hold (one statement, raw asyncpg)"
+TITLE = "Standing and chosen-seat holds/s: ours vs the least SQL that makes the same hold (one statement, raw asyncpg)"
 
 TASKS = 64
 POOL = 32
@@ -395,6 +398,7 @@ async def run(env: Env, scale: float = 1.0) -> Result:
             "our statement raw / ceiling", round(ours_raw.rate / raw.rate, 2), "ratio", "",
             "the checks, idempotency and labels in our one statement",
         )  # fmt: skip
+    await _chosen_rows(result, env, bench.duration, ours_label)
     if nopub.rate:
         result.add(
             "ours / ours without publish", round(ours.rate / nopub.rate, 2), "ratio", "", "the event publish"
@@ -405,3 +409,27 @@ async def run(env: Env, scale: float = 1.0) -> Result:
             "SQLAlchemy, pool and service layer",
         )  # fmt: skip
     return result
+
+
+async def _chosen_rows(result: Result, env: Env, duration: float, ours_label: str) -> None:
+    """Chosen-seat holds the same way: ours (real bus) against the least SQL that holds chosen seats."""
+    from tests.benchmarks import _chosen_ceiling as chosen  # it builds on this module
+
+    bench = chosen.ChosenBench(env, duration)
+    ours, least = await bench.ours_chosen("real"), await bench.least_chosen()
+    result.setup["chosen seats"] = (
+        f"fresh per variant: {chosen.CHOSEN_SEATS:,} numbered seats; each hold asks for the next 1-4 seats of "
+        "one shared cursor (no two requests ask for the same seat); ceiling: "
+        + " ".join(chosen._LEAST_CHOSEN_SQL.split())
+    )
+    for label, o in ((f"chosen seats, {ours_label}", ours), ("chosen seats, least SQL (ceiling)", least)):
+        note = f"{o.places / o.elapsed:,.0f} places/s; p50 {ms(pct(o.latencies, 50))} ms, "
+        note += f"p99 {ms(pct(o.latencies, 99))} ms; {o.round_trips:.0f} PG round trips/hold"
+        note += " (section ran short)" if o.short else ""
+        ceiling = f"{o.rate / least.rate:.2f} of ceiling" if least.rate and o is not least else ""
+        result.add(f"{label}: holds/s", round(o.rate, 1), "/s", ceiling, note)
+    if least.rate:
+        result.add(
+            "chosen seats: ours / ceiling", round(ours.rate / least.rate, 2), "ratio", f">= {AIM} aimed (issue 11)",
+            "chosen-seat holds, all or none",
+        )  # fmt: skip

@@ -1,0 +1,118 @@
+"""Chosen-seat holds/s for hold_ceiling: our service against the least SQL that makes the same hold.
+
+Each variant gets a fresh concert of CHOSEN_SEATS numbered seats, the same 64 tasks and per-task quantities as
+the standing variants. A hold asks for the next ``quantity`` seats of one shared cursor over the seat map, so
+no two requests ever ask for the same seat: this measures what a hold costs, not how collisions are handled
+(a refusal is one statement too, and tests/core/services/test_round_trips.py pins it).
+
+  ours                         sales.hold_places (all or none, the error names the seats taken)
+  least SQL (ceiling)          one autocommit statement through an asyncpg pool:
+                               WITH locked AS (SELECT id ... WHERE id = ANY($ids) AND takeable ORDER BY id
+                               FOR UPDATE), h AS (INSERT INTO holds ... WHERE (SELECT count(*) FROM locked) = n)
+                               UPDATE places ... FROM locked, h RETURNING id, category_id
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from core.domain.ids import PlaceId
+from core.domain.staff import describe
+from core.services import sales
+from core.services.context import ServiceContext
+from tests.benchmarks import hold_ceiling as hc
+from tests.benchmarks._common import RoundTrips, warm_pool
+from tests.builders import Stage
+
+ROWS, SEATS_PER_ROW = 200, 150
+CHOSEN_SEATS = ROWS * SEATS_PER_ROW
+
+_LEAST_CHOSEN_SQL = """
+WITH locked AS (
+    SELECT id FROM places
+    WHERE id = ANY($1::bigint[]) AND concert_id = $2
+      AND (state = 'free' OR (state = 'held' AND held_until <= $6))
+    ORDER BY id FOR UPDATE
+), h AS (
+    INSERT INTO holds (id, concert_id, actor, device_id, created_at, expires_at, place_count, extensions, state)
+    SELECT $3, $2, $4, $5, $6, $7, cardinality($1::bigint[]), 0, 'active'
+    WHERE (SELECT count(*) FROM locked) = cardinality($1::bigint[])
+    RETURNING id, expires_at
+)
+UPDATE places SET state = 'held', hold_id = h.id, held_until = h.expires_at
+FROM locked, h WHERE places.id = locked.id
+RETURNING places.id, places.category_id"""
+"""The least SQL that holds chosen seats all or none: lock the takeable ones in id order (waiting for each
+other, as ours do), write the hold only when every one was takeable. No checks, no idempotency key, no labels,
+prices or refused seats in the reply (the ceiling, not a product)."""
+
+
+class _Cursor:
+    """The seats in map order, handed out ``quantity`` at a time; none twice."""
+
+    def __init__(self, seats: tuple[PlaceId, ...]) -> None:
+        self.seats = seats
+        self.next = 0
+
+    def take(self, quantity: int) -> list[PlaceId]:
+        block = list(self.seats[self.next : self.next + quantity])
+        if len(block) < quantity:
+            raise hc.Short
+        self.next += quantity
+        return block
+
+
+def _ours(ctx: ServiceContext, stage: Stage, cursor: _Cursor) -> hc.HoldOnce:
+    async def hold_once(q: int) -> int:
+        hold = await sales.hold_places(ctx, stage.kiosk, stage.id, cursor.take(q))
+        return len(hold.places)
+
+    return hold_once
+
+
+def _least(pool: asyncpg.Pool, stage: Stage, cursor: _Cursor) -> hc.HoldOnce:
+    actor, device = describe(stage.kiosk), stage.kiosk.device_id
+
+    async def hold_once(q: int) -> int:
+        now = datetime.now(UTC)
+        until, hold_id = now + timedelta(minutes=5), uuid.uuid4().hex
+        ids = [int(p) for p in cursor.take(q)]
+        async with pool.acquire() as con:
+            rows = await con.fetch(_LEAST_CHOSEN_SQL, ids, stage.id, hold_id, actor, device, now, until)
+        if len(rows) < q:
+            raise hc.Short
+        return len(rows)
+
+    return hold_once
+
+
+class ChosenBench(hc.Bench):
+    """hold_ceiling's Bench on a concert of numbered seats."""
+
+    async def seated_stage(self) -> Stage:
+        async with self.env.context(pool_size=2, bus="null", statement_timeout_s=60) as (ctx, _):
+            stage = await self.env.stage(
+                ctx, rows=ROWS, seats_per_row=SEATS_PER_ROW, standing=1, max_per_order=hc.MAX_Q
+            )
+        await self.env.settle()
+        return stage
+
+    async def ours_chosen(self, bus: str) -> hc.Outcome:
+        stage = await self.seated_stage()
+        cursor = _Cursor(stage.seats)
+        async with self.env.context(pool_size=hc.POOL, bus=bus) as (ctx, _):
+            await warm_pool(ctx.db.engine, hc.TASKS)
+            out = await hc._drive(_ours(ctx, stage, cursor), self.duration)
+        async with self.env.context(pool_size=1, bus=bus) as (ctx, _):
+            counter = RoundTrips()
+            counter.attach(ctx.db.engine)
+            out.round_trips = await hc._round_trips(_ours(ctx, stage, cursor), counter)
+        return out
+
+    async def least_chosen(self) -> hc.Outcome:
+        stage = await self.seated_stage()
+        cursor = _Cursor(stage.seats)
+        return await self._raw_pool(lambda pool: _least(pool, stage, cursor))
