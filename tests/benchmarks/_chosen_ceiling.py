@@ -1,6 +1,6 @@
 """Chosen-seat holds/s for hold_ceiling: our service against the least SQL that makes the same hold.
 
-Each variant gets a fresh concert of CHOSEN_SEATS numbered seats, the same 64 tasks and per-task quantities as
+Each variant gets a fresh concert of ROWS x SEATS_PER_ROW numbered seats, the same 64 tasks and per-task quantities as
 the standing variants. A hold asks for the next ``quantity`` seats of one shared cursor over the seat map, so
 no two requests ever ask for the same seat: this measures what a hold costs, not how collisions are handled
 (a refusal is one statement too, and tests/core/services/test_round_trips.py pins it).
@@ -27,8 +27,7 @@ from tests.benchmarks import hold_ceiling as hc
 from tests.benchmarks._common import RoundTrips, warm_pool
 from tests.builders import Stage
 
-ROWS, SEATS_PER_ROW = 200, 150
-CHOSEN_SEATS = ROWS * SEATS_PER_ROW
+ROWS, SEATS_PER_ROW = 200, 250
 
 _LEAST_CHOSEN_SQL = """
 WITH locked AS (
@@ -100,19 +99,26 @@ class ChosenBench(hc.Bench):
         await self.env.settle()
         return stage
 
+    @staticmethod
+    def cursors(stage: Stage) -> tuple[_Cursor, _Cursor]:
+        """One for the load, one for the round-trip count (its own seats, so the load never uses them up)."""
+        spare = (hc.RT_HOLDS + 3) * 2
+        return _Cursor(stage.seats[:-spare]), _Cursor(stage.seats[-spare:])
+
     async def ours_chosen(self, bus: str) -> hc.Outcome:
         stage = await self.seated_stage()
-        cursor = _Cursor(stage.seats)
+        cursor, spare = self.cursors(stage)
         async with self.env.context(pool_size=hc.POOL, bus=bus) as (ctx, _):
             await warm_pool(ctx.db.engine, hc.TASKS)
             out = await hc._drive(_ours(ctx, stage, cursor), self.duration)
         async with self.env.context(pool_size=1, bus=bus) as (ctx, _):
             counter = RoundTrips()
             counter.attach(ctx.db.engine)
-            out.round_trips = await hc._round_trips(_ours(ctx, stage, cursor), counter)
+            out.round_trips = await hc._round_trips(_ours(ctx, stage, spare), counter)
         return out
 
     async def least_chosen(self) -> hc.Outcome:
         stage = await self.seated_stage()
-        cursor = _Cursor(stage.seats)
-        return await self._raw_pool(lambda pool: _least(pool, stage, cursor))
+        cursor, spare = self.cursors(stage)
+        loads = iter((cursor, spare))  # _raw_pool makes the load's hold first, the round trips' second
+        return await self._raw_pool(lambda pool: _least(pool, stage, next(loads)))

@@ -418,8 +418,8 @@ async def _chosen_rows(result: Result, env: Env, duration: float, ours_label: st
     bench = chosen.ChosenBench(env, duration)
     ours, least = await bench.ours_chosen("real"), await bench.least_chosen()
     result.setup["chosen seats"] = (
-        f"fresh per variant: {chosen.CHOSEN_SEATS:,} numbered seats; each hold asks for the next 1-4 seats of "
-        "one shared cursor (no two requests ask for the same seat); ceiling: "
+        f"fresh per variant: {chosen.ROWS * chosen.SEATS_PER_ROW:,} numbered seats; each hold asks for the next "
+        "1-4 seats of one shared cursor (no two requests ask for the same seat); ceiling: "
         + " ".join(chosen._LEAST_CHOSEN_SQL.split())
     )
     for label, o in ((f"chosen seats, {ours_label}", ours), ("chosen seats, least SQL (ceiling)", least)):
