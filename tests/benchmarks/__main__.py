@@ -39,10 +39,12 @@ BENCHMARKS = (
     "api_flash_sale",
     "verify_function",
 )
-EXTRA = ("api_framework", "place_indexes", "pgbouncer_holds")
+EXTRA = ("api_framework", "place_indexes", "pgbouncer_holds", "hold_cpu")
 """Run only when named (--only): the framework comparison behind issue 9's choice, about 10 minutes; the
 index sets and fillfactors of places (migrations 0010, 0013), about 4 minutes; holds straight to PostgreSQL
-and through PgBouncer (issue 13), about 20 seconds."""
+and through PgBouncer (issue 13), about 20 seconds; CPU per standing hold, server backend and client, ours
+against the least SQL (issue 11: hold_ceiling's ratios move with the machine's other load, CPU per hold much
+less), about 25 seconds."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
