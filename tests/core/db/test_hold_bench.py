@@ -38,15 +38,15 @@ async def _held(env: Env, concert_id: int) -> tuple[int, int, int]:
 async def test_the_chosen_seat_variants_hold_what_they_count_and_the_ceiling_is_all_or_none(
     pg_server_url, monkeypatch
 ) -> None:
-    monkeypatch.setattr(chosen, "ROWS", 10)
-    monkeypatch.setattr(chosen, "SEATS_PER_ROW", 40)
+    monkeypatch.setattr(chosen, "ROWS", 40)
+    monkeypatch.setattr(chosen, "SEATS_PER_ROW", 100)
     monkeypatch.setattr(hold_ceiling, "TASKS", 4)
     monkeypatch.setattr(hold_ceiling, "POOL", 2)
-    monkeypatch.setattr(hold_ceiling, "WARM_S", 0.1)
+    monkeypatch.setattr(hold_ceiling, "WARM_S", 0.05)
     env = Env(admin_url=pg_server_url, pg_source="test", redis_url=None, redis_source="none")
     await env.create()
     try:
-        bench = chosen.ChosenBench(env, 0.3)
+        bench = chosen.ChosenBench(env, 0.2)
         for go in (lambda: bench.ours_chosen("null"), bench.least_chosen):
             out = await go()
             concert_id = env.concert_ids[-1]
