@@ -145,7 +145,7 @@ def _headlines(result: Result, by_label: dict[str, Sale], raw: hold_ceiling.Outc
             "server_rss",
             round(mib, 1),
             "MiB",
-            f"peak of {processes} processes (master + workers), every 0.5 s",
+            f"peak of its {processes} processes (uvicorn and its workers), sampled every 0.5 s",
         )
         for s in sampled:
             result.add(
