@@ -322,7 +322,7 @@ def _honour_lost_cancel(task: asyncio.Task[object] | None, cancels: int) -> None
 async def _close_quietly(pubsub: PubSub) -> None:
     try:
         async with asyncio.timeout(1.0):
-            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]  # unannotated before redis-py 8
     except _TRANSPORT_ERRORS as exc:
         log.debug("closing a Redis pub/sub connection failed: %s", _describe(exc))
 
