@@ -27,6 +27,9 @@ def run_app(settings: Settings) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("Encore Admin")
+    # The coroutine stops Qt's loop when it returns, after closing what it opened: quitting on the last
+    # window closed stopped the loop under it, and the database and publisher closed with no loop running.
+    app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
     code: int = qasync.run(main(settings))
     return code
@@ -70,6 +73,8 @@ async def main(settings: Settings) -> int:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         closed = asyncio.Event()
         window.destroyed.connect(closed.set)
+        if (app := QApplication.instance()) is not None:
+            app.aboutToQuit.connect(closed.set)  # the desktop session ending
         show_window(window)
         await vm.resume()
         await closed.wait()

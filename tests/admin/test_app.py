@@ -53,3 +53,30 @@ def test_the_window_fills_the_screen_it_opens_on(qtbot, size: tuple[int, int]) -
     # The frame's outside is the screen (offscreen Qt draws a 2 px frame where a window manager would).
     qtbot.waitUntil(lambda: window.frameGeometry() == screen_of(size).availableGeometry(), timeout=5_000)
     assert window.frameGeometry().size().toTuple() == size
+
+
+def test_closing_the_window_closes_what_the_app_opened_and_exits_0(sqlite_url: str, tmp_path) -> None:
+    """Closing the window quit Qt's loop under the app's coroutine (quit on last window closed), so the database
+    and the live-update publisher were closed with no loop running: 'RuntimeError: no running event loop'."""
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "encore.toml"
+    config.write_text(f'database_url = "{sqlite_url}"\n')
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.admin.close_window", "--config", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
