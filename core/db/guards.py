@@ -125,3 +125,8 @@ def password_key(email: str) -> str:
 
 def pin_key(staff_number: int) -> str:
     return f"pin:{staff_number}"
+
+
+def own_pin_key(staff_id: int) -> str:
+    """A member's own PIN choices that another member's PIN refused (core.services.staff.OWN_PIN_TAKEN)."""
+    return f"own-pin:{staff_id}"

@@ -12,11 +12,13 @@ from core.db import staff as db
 from core.db.actors import ensure_active
 from core.db.staff import StaffCredentials
 from core.domain.errors import (
+    Conflict,
     ErrorCode,
     InputError,
     NotAllowed,
     NotAuthenticated,
     NotFound,
+    RateLimited,
     SignInLockedOut,
 )
 from core.domain.ids import StaffId
@@ -25,7 +27,7 @@ from core.domain.payments import StaffPin
 from core.domain.staff import Actor, Permission, Role, Staff, StaffActor, SystemActor
 from core.domain.validation import clean_text
 from core.security.passwords import hash_secret_async, verify_or_dummy_async
-from core.security.permissions import LEAVE_KIOSK, require
+from core.security.permissions import LEAVE_KIOSK, allowed, require
 from core.services import attempts
 from core.services.context import ServiceContext
 from core.services.pin_key import pin_key
@@ -59,6 +61,10 @@ _FAILED = (
 )
 PASSWORD_LOCKOUT = LockoutPolicy(5, timedelta(minutes=1), timedelta(hours=1))
 """5 wrong passwords in a row for one address lock it for 1 minute, then 2, 4, ... up to an hour."""
+OWN_PIN_TAKEN = LockoutPolicy(3, timedelta(minutes=15), timedelta(hours=24))
+"""Choosing one's own PIN tells whether another member has it (staff_pin_taken). 3 such answers in a row lock
+the member's own PIN changes for 15 minutes, then 30, ... up to a day, so nobody learns many colleagues' PINs
+that way; a manager of staff sets PINs unguarded (they may reset anyone's anyway)."""
 _UNLOCK = PinUse(
     LEAVE_KIOSK,
     accepted="kiosk_unlocked",
@@ -251,23 +257,57 @@ async def set_pin(ctx: ServiceContext, actor: Actor, staff_id: StaffId, pin: str
 
     Kept as its keyed fingerprint (core.security.pin_keys); an old argon2 PIN of theirs goes. A PIN another
     member has is refused by the database's unique index, so two admins giving two members one PIN at once
-    leave exactly one with it: staff_pin_taken, whose it is unsaid, and nothing changed."""
-    if not (isinstance(actor, StaffActor) and actor.staff_id == staff_id):
+    leave exactly one with it: staff_pin_taken, whose it is unsaid, and nothing changed. A member choosing
+    their own counts each such answer (OWN_PIN_TAKEN), in the same transaction as the refused change."""
+    own = isinstance(actor, StaffActor) and actor.staff_id == staff_id
+    if not own:
         require(actor, Permission.MANAGE_STAFF)
     fingerprint = (await pin_key(ctx)).fingerprint(check_new_pin(pin))
+    counters = [] if allowed(actor, Permission.MANAGE_STAFF) else [_own_pin_counter(staff_id)]
 
-    async def work(conn: AsyncConnection) -> Staff:
+    async def work(conn: AsyncConnection) -> Staff | Conflict | attempts.Locked:
         await ensure_active(conn, actor)
         now = ctx.clock.now()
-        member = await db.set_pin_fingerprint(conn, staff_id, fingerprint)
+        admitted = await attempts.admit(conn, counters, now)
+        if isinstance(admitted, attempts.Locked):
+            return admitted
+        try:
+            async with conn.begin_nested():  # a refusal leaves the transaction usable, to count it
+                member = await db.set_pin_fingerprint(conn, staff_id, fingerprint)
+        except Conflict as taken:
+            if taken.code != ErrorCode.STAFF_PIN_TAKEN:
+                raise
+            await attempts.record(conn, counters, admitted or (), right=False, now=now)
+            return taken
         if member is None:
             raise NotFound(f"There is no staff account {staff_id}.", code=ErrorCode.STAFF_NOT_FOUND)
+        await attempts.record(conn, counters, admitted or (), right=True, now=now)
         await guards.lock(conn, guards.pin_key(member.staff_number), now)
         await guards.save(conn, guards.pin_key(member.staff_number), Guard(), now)
         await audit.record(conn, at=now, actor=actor, action="staff_pin_set", subject=f"staff:{staff_id}")
         return member
 
-    return await ctx.db.write(work)
+    outcome = await ctx.db.write(work)
+    if isinstance(outcome, attempts.Locked):
+        until = outcome.guards[0].locked_until
+        wait = (until - ctx.clock.now()).total_seconds() if until is not None else 60.0
+        raise RateLimited(
+            wait,
+            "You chose PINs other staff already have several times in a row, so choosing your own PIN is "
+            f"paused for {_minutes(wait)}. Try again then, or ask a manager to set it.",
+        )
+    if isinstance(outcome, Conflict):
+        raise outcome
+    return outcome
+
+
+def _own_pin_counter(staff_id: StaffId) -> attempts.Counter:
+    return attempts.account(guards.own_pin_key(staff_id), OWN_PIN_TAKEN)
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, -(-int(seconds) // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 async def list_staff(ctx: ServiceContext, actor: Actor) -> tuple[Staff, ...]:

@@ -1,11 +1,13 @@
 """A kiosk PIN is unique among staff, kept by the database's unique index on both engines: a PIN another member
-has is refused with staff_pin_taken (never saying whose), and nothing changes."""
+has is refused with staff_pin_taken (never saying whose), and nothing changes. A member choosing their own PIN
+learns from that answer that someone has it, so three such answers in a row pause their own PIN changes."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.domain.errors import Conflict
+from core.domain.clock import ManualClock
+from core.domain.errors import Conflict, RateLimited
 from core.domain.staff import Role, Staff, StaffActor
 from core.services import staff
 from core.services.context import ServiceContext
@@ -37,13 +39,62 @@ async def test_a_pin_another_member_has_is_refused_and_nothing_changes(ctx: Serv
     with pytest.raises(Conflict) as taken:
         await staff.set_pin(ctx, ROOT, bo.id, PIN)
     _says_what_to_do_not_whose(taken.value, ada)
-    with pytest.raises(Conflict) as taken_by_self:  # the member setting their own: the same answer
-        await staff.set_pin(ctx, StaffActor(bo.id, bo.role, bo.display_name), bo.id, PIN)
-    _says_what_to_do_not_whose(taken_by_self.value, ada)
     with pytest.raises(Conflict) as taken_new:
         await _member(ctx, "cy", PIN)
     _says_what_to_do_not_whose(taken_new.value, ada)
     assert await snapshot(ctx) == before
+    with pytest.raises(Conflict) as taken_by_self:  # the member setting their own: the same answer, counted
+        await staff.set_pin(ctx, _as_self(bo), bo.id, PIN)
+    _says_what_to_do_not_whose(taken_by_self.value, ada)
+    after = await snapshot(ctx)
+    assert after.pop("attempt_guards") != before.pop("attempt_guards")
+    assert after == before
+
+
+def _as_self(member: Staff) -> StaffActor:
+    return StaffActor(member.id, member.role, member.display_name)
+
+
+async def test_three_taken_answers_in_a_row_pause_a_members_own_pin_changes(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    """Else a member could try PIN after PIN and learn which ones colleagues have (each is half of their
+    staff number + PIN). A PIN of their own that is free clears the count; a manager is never paused."""
+    taken = [f"24681{i}" for i in range(4)]
+    for i, pin in enumerate(taken):
+        await _member(ctx, f"holder{i}", pin)
+    bo = await _member(ctx, "bo", OTHER)
+    me = _as_self(bo)
+    for pin in taken[:2]:
+        with pytest.raises(Conflict):
+            await staff.set_pin(ctx, me, bo.id, pin)
+    await staff.set_pin(ctx, me, bo.id, "975310")  # a free one: the count starts again
+    for pin in taken[:3]:
+        with pytest.raises(Conflict) as refused:
+            await staff.set_pin(ctx, me, bo.id, pin)
+        assert refused.value.code == "staff_pin_taken"
+    before = await snapshot(ctx)
+    with pytest.raises(RateLimited) as paused:  # even a free PIN: the answer would still tell
+        await staff.set_pin(ctx, me, bo.id, "864200")
+    assert paused.value.code == "rate_limited"
+    assert paused.value.retry_after_s == pytest.approx(15 * 60)
+    assert "paused for 15 minutes" in paused.value.message
+    assert "ask a manager" in paused.value.message
+    assert await snapshot(ctx) == before
+    with pytest.raises(Conflict):  # a manager of staff: answered, never paused
+        await staff.set_pin(ctx, ROOT, bo.id, taken[3])
+    clock.advance(15 * 60)
+    assert (await staff.set_pin(ctx, me, bo.id, "864200")).id == bo.id
+
+
+async def test_a_manager_choosing_taken_pins_is_never_paused(ctx: ServiceContext) -> None:
+    """The control: the pause counts members' own choices only."""
+    await _member(ctx, "ada", PIN)
+    bo = await _member(ctx, "bo")
+    for _ in range(5):
+        with pytest.raises(Conflict) as taken:
+            await staff.set_pin(ctx, ROOT, bo.id, PIN)
+        assert taken.value.code == "staff_pin_taken"
 
 
 async def test_a_pin_is_free_again_once_its_member_has_another(ctx: ServiceContext) -> None:
