@@ -13,7 +13,16 @@ from core.db.tables import audit_log, devices, staff
 from core.domain.reports import AuditEntry, AuditQuery
 from core.domain.staff import Actor, describe
 
-__all__ = ["actions", "count", "count_statement", "name_entries", "page", "page_statement", "record"]
+__all__ = [
+    "actions",
+    "actions_statement",
+    "count",
+    "count_statement",
+    "name_entries",
+    "page",
+    "page_statement",
+    "record",
+]
 
 
 async def record(
@@ -83,9 +92,18 @@ async def oldest_first(
     return await name_entries(conn, rows)
 
 
+def actions_statement() -> Select[tuple[str]]:
+    """The log's distinct actions, each found by one step down the (action, id) index from the one before (a
+    skip scan: some dozens of probes), where SELECT DISTINCT read every entry of the index, a year's log."""
+    a = audit_log.c.action
+    step = select(func.min(a).label("action")).cte("actions", recursive=True)
+    after = select(func.min(a)).where(a > step.c.action).scalar_subquery()
+    found = step.union_all(select(after).where(step.c.action.is_not(None)))
+    return select(found.c.action).where(found.c.action.is_not(None)).order_by(found.c.action)
+
+
 async def actions(conn: AsyncConnection) -> list[str]:
-    found = await conn.execute(select(audit_log.c.action).distinct().order_by(audit_log.c.action))
-    return [str(a) for a in found.scalars()]
+    return [str(a) for a in (await conn.execute(actions_statement())).scalars()]
 
 
 async def name_entries(conn: AsyncConnection, rows: Sequence[Any]) -> list[AuditEntry]:

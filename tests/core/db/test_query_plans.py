@@ -200,3 +200,37 @@ async def test_audit_log_filters_use_an_index_not_a_scan_of_the_log(pg_ctx, name
     scans = await _explain(pg_ctx, stmt, {}, plan_mode)
     assert ("Seq Scan", "audit_log", None) not in scans, scans
     assert indexes & {index for _, _, index in scans}, scans
+
+
+@pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
+async def test_the_audit_logs_action_list_steps_down_its_index_not_every_entry(pg_ctx, plan_mode):
+    """The Action filter's list: SELECT DISTINCT read all 60,000 entries of the index (an Index Only Scan
+    without a condition); the skip scan takes one step per action."""
+    await _fill_audit_log(pg_ctx, 60_000)
+
+    async def index_reads(sql: str) -> tuple[int, set[str | None]]:
+        """Entries of audit_log the statement read (EXPLAIN ANALYZE), and through which indexes."""
+
+        async def work(conn):
+            await conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {plan_mode}")
+            raw = (await conn.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")).scalar_one()
+            return json.loads(raw) if isinstance(raw, str) else raw
+
+        nodes = [
+            n
+            for n in _nodes((await pg_ctx.db.read(work))[0]["Plan"])
+            if n.get("Relation Name") == "audit_log"
+        ]
+        return sum(n["Actual Rows"] * n["Actual Loops"] for n in nodes), {n.get("Index Name") for n in nodes}
+
+    compiled = str(audit.actions_statement().compile(dialect=asyncpg_dialect()))
+    read, indexes = await index_reads(compiled)
+    assert indexes == {"ix_audit_log_action_id"}
+    assert read < 500  # about two entries per action (56 of them)
+    control, _ = await index_reads("SELECT DISTINCT action FROM audit_log ORDER BY action")
+    assert control >= 60_000
+    distinct = await pg_ctx.db.read(
+        lambda conn: conn.exec_driver_sql("SELECT DISTINCT action FROM audit_log ORDER BY action")
+    )
+    assert await pg_ctx.db.read(audit.actions) == [a for (a,) in distinct.all()]
+    assert len(await pg_ctx.db.read(audit.actions)) >= 56
