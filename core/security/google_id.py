@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from cachecontrol import CacheControl
 from google.auth import exceptions as google_errors
 from google.auth import jwt
 from google.auth.transport.requests import Request
@@ -53,7 +54,11 @@ async def verify_google_id_token(settings: Settings, token: object) -> GoogleIde
 
 class _Request(Request):
     """google-auth's requests transport with a short timeout: a slow certificate endpoint must not hold a
-    server thread for its default two minutes."""
+    server thread for its default two minutes. ``refresh``: past the cache to Google, and the answer cached."""
+
+    def __init__(self, session: requests.Session, *, refresh: bool = False) -> None:
+        super().__init__(session)
+        self._refresh = refresh
 
     def __call__(
         self,
@@ -64,14 +69,31 @@ class _Request(Request):
         timeout: Any = None,
         **kwargs: Any,
     ) -> Any:
+        if self._refresh:
+            headers = {**(headers or {}), "Cache-Control": "no-cache"}
         return super().__call__(url, method, body, headers, timeout or FETCH_TIMEOUT_S, **kwargs)  # type: ignore[no-untyped-call]
 
 
+_CACHED = CacheControl(requests.Session())
+"""Google's certificates for as long as its Cache-Control allows (hours), shared by every sign-in of this
+process, as google-auth advises: without it each sign-in waited on a fetch from Google."""
+_UNKNOWN_KEY = "Certificate for key id"
+
+
 def _verify(settings: Settings, token: str) -> Any:
-    with requests.Session() as session:
-        return id_token.verify_token(
-            token, _Request(session), audience=settings.google_client_id, certs_url=settings.google_certs_url
-        )
+    try:
+        return _verify_with(_Request(_CACHED), settings, token)
+    except google_errors.MalformedError as error:
+        if _UNKNOWN_KEY not in str(error):
+            raise
+    # Signed with a key newer than the cached certificates (Google rotates them): once more, fetched anew.
+    return _verify_with(_Request(_CACHED, refresh=True), settings, token)
+
+
+def _verify_with(request: _Request, settings: Settings, token: str) -> Any:
+    return id_token.verify_token(
+        token, request, audience=settings.google_client_id, certs_url=settings.google_certs_url
+    )
 
 
 def _unverified_audience(token: str) -> object:

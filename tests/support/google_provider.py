@@ -70,12 +70,16 @@ class SigningKey:
 @dataclass
 class Provider:
     issuer: str
-    key: SigningKey = field(default_factory=lambda: SigningKey.generate("test-key-1"))
+    key: SigningKey = field(default_factory=lambda: SigningKey.generate(f"test-key-{secrets.token_hex(4)}"))
+    """Its own key id: the server keeps certificates by URL, and a later provider may get the same port."""
     next_email: str = ""
     """Whom the next authorize "signs in" (the account the person picks at Google)."""
     email_verified: bool = True
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    certs_max_age_s: int | None = 21_600
+    """Cache-Control max-age on the v1 certificates, as Google sends (some hours); None: no Cache-Control."""
+    certs_fetches: int = 0
 
     @property
     def certs_url(self) -> str:
@@ -123,11 +127,13 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *_args: Any) -> None:  # quiet: pytest shows failures, not every request
             pass
 
-        def _json(self, body: Any, status: int = 200) -> None:
+        def _json(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 
@@ -138,7 +144,12 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             elif url.path == "/oauth2/v3/certs":
                 self._json({"keys": [provider.key.jwk().as_dict(private=False)]})
             elif url.path == "/oauth2/v1/certs":
-                self._json({provider.key.kid: provider.key.certificate_pem()})
+                provider.certs_fetches += 1
+                age = provider.certs_max_age_s
+                self._json(
+                    {provider.key.kid: provider.key.certificate_pem()},
+                    headers={} if age is None else {"cache-control": f"public, max-age={age}"},
+                )
             elif url.path == "/o/oauth2/v2/auth":
                 self._authorize({k: v[0] for k, v in parse_qs(url.query).items()})
             else:

@@ -88,6 +88,31 @@ async def test_an_untrusted_token_is_refused_and_changes_nothing(served, provide
     assert await snapshot(served.ctx) == before
 
 
+@pytest.mark.parametrize("max_age", [21_600, None], ids=["cache-control", "control: none"])
+async def test_googles_certificates_are_fetched_once_while_fresh(served, provider, max_age) -> None:
+    """Each sign-in waited on a fetch from Google; its certificates now stay as long as it says they may."""
+    provider.certs_max_age_s = max_age
+    manager = await make_staff(served.ctx, Role.MANAGER)
+    async with _client(served) as client:
+        for _ in range(3):
+            await client.sign_in_google(provider.id_token(manager.email))
+    assert provider.certs_fetches == (1 if max_age else 3)
+
+
+async def test_a_key_google_rotated_in_is_fetched_anew_and_kept(served, provider) -> None:
+    manager = await make_staff(served.ctx, Role.MANAGER)
+    async with _client(served) as client:
+        await client.sign_in_google(provider.id_token(manager.email))
+        provider.key = SigningKey.generate("rotated-in")
+        for _ in range(2):
+            session = await client.sign_in_google(provider.id_token(manager.email))
+            assert session.staff.id == manager.id
+        assert provider.certs_fetches == 2  # once at first, once for the new key, then kept
+        with pytest.raises(NotAuthenticated) as refused:  # a key Google never had: fetched anew, still unknown
+            await client.sign_in_google(provider.id_token(manager.email, key=SigningKey.generate("forged")))
+        assert refused.value.code == "google_token_invalid"
+
+
 async def test_an_unknown_address_and_a_disabled_account_are_refused_by_name(served, provider) -> None:
     door = await make_staff(served.ctx, Role.DOOR)
     await staff.set_staff_active(served.ctx, ROOT, door.id, False)
