@@ -108,7 +108,8 @@ async def test_a_key_google_rotated_in_is_fetched_anew_and_kept(served, provider
             session = await client.sign_in_google(provider.id_token(manager.email))
             assert session.staff.id == manager.id
         assert provider.certs_fetches == 2  # once at first, once for the new key, then kept
-        with pytest.raises(NotAuthenticated) as refused:  # a key Google never had: fetched anew, still unknown
+        # A key Google never had: fetched anew, still unknown.
+        with pytest.raises(NotAuthenticated) as refused:
             await client.sign_in_google(provider.id_token(manager.email, key=SigningKey.generate("forged")))
         assert refused.value.code == "google_token_invalid"
 
