@@ -27,6 +27,7 @@ from core.services.context import ServiceContext
 from kiosk.viewmodels.flow_state import Step
 from tests.builders import ROOT
 from tests.kiosk.conftest import QtRun, open_on_qt_loop
+from tests.support.context import pin_key_ref
 from tests.support.kiosk_server import RemoteVenue
 from tests.support.kiosk_window import Kiosk, find, tap, tap_seat, to_seats
 from tests.support.tcp_proxy import RestartableProxy
@@ -44,6 +45,7 @@ def _open(
         redis_url=redis_url,
         device_key_ref=key_ref,
         statement_timeout_s=STATEMENT_TIMEOUT_S,
+        pin_key_ref=pin_key_ref(url),
     )
     manager = ServiceContext.open(settings, clock=clock)
     ctx = qt_run(manager.__aenter__())

@@ -27,3 +27,9 @@ def clone(template: Path, target: Path) -> None:
         side = template.with_name(template.name + suffix)
         if side.exists():
             shutil.copyfile(side, target.with_name(target.name + suffix))
+    # The staff PIN key embedded mode keeps beside the file (core.security.server_secrets): the template's
+    # PINs were set with it, and a copy without it would make a new key that none of them match.
+    pin_key = template.parent / "keys" / f"{template.stem}-pin.key"
+    if pin_key.exists():
+        (target.parent / "keys").mkdir(mode=0o700, exist_ok=True)
+        shutil.copy2(pin_key, target.parent / "keys" / f"{target.stem}-pin.key")
