@@ -46,6 +46,24 @@ async def _ticket(settings: Settings) -> Check:
     )
 
 
+def _languages(settings: Settings) -> Check:
+    """Each language's catalogue loads and Babel writes its dates and money (a bundle without a language's CLDR
+    data would fall back to English without a word: tickets and mails in the wrong language)."""
+    from PySide6.QtCore import QTranslator
+
+    from core.domain.local_formats import locale_for, money_text
+    from core.domain.money import Money
+    from kiosk.ui.i18n import LANGUAGES, qm_path
+
+    missing = [f"{lang} catalogue" for lang in LANGUAGES if not QTranslator().load(str(qm_path(lang)))]
+    missing += [f"{lang} dates and money" for lang in LANGUAGES if locale_for(lang).language != lang]
+    if missing:
+        return Check("languages", False, f"missing: {', '.join(missing)}")
+    price = Money(4900, "EUR")
+    written = " / ".join(money_text(price, lang) for lang in LANGUAGES)
+    return Check("languages", True, f"{', '.join(LANGUAGES)} ({written})")
+
+
 def _speech(settings: Settings) -> Check:
     from kiosk.ui.speech import open_engine
 
@@ -88,6 +106,7 @@ async def run_checks(settings: Settings) -> list[Check]:
     return [
         await guarded("database", lambda: _database(settings)),
         await guarded("ticket", lambda: _ticket(settings)),
+        await guarded("languages", lambda: sync(_languages)),
         await guarded("speech", lambda: sync(_speech)),
         await guarded("printer", lambda: sync(_printer)),
     ]

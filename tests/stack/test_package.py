@@ -105,6 +105,7 @@ def test_self_test_names_what_fails(tmp_path: Path) -> None:
     assert line.startswith("encore-kiosk self-test: FAILED printer — ")
     assert "printer 'No Such Printer' not found" in line
     assert "database: embedded database, 4 concert(s) on sale" in line  # the rest still checked and told
+    assert "languages: en, de, es (€49.00 / 49,00\xa0€ / 49,00\xa0€)" in line
 
 
 def _keyring_from_source(folder: Path) -> str:
@@ -173,6 +174,7 @@ def test_the_kiosk_bundle_passes_its_self_test_offscreen(bundles: Bundles) -> No
     assert line.startswith("encore-kiosk self-test: OK — database: embedded database, 4 concert(s) on sale")
     assert "ticket: 80 mm ticket PDF" in line
     assert "1 page(s) drawn at 203 dpi" in line  # QtPdf is in the bundle: a print can be drawn
+    assert "languages: en, de, es (€49.00 / 49,00\xa0€ / 49,00\xa0€)" in line  # their CLDR data came along
     print(f"\nbundles built in {bundles.built_s:.0f} s; kiosk bundle: {bundles.size_mb('encore-kiosk'):.0f} MB, "
           f"self-test in {ran_s:.1f} s")  # fmt: skip
 
@@ -206,4 +208,8 @@ def test_each_bundle_leaves_out_what_its_app_never_loads(bundles: Bundles) -> No
         assert not list(bundle.rglob("*[vV]irtual[kK]eyboard*"))
         assert not (bundle / "mypy").exists()
         assert not (bundle / "pydantic_core").exists()
+        # Babel's data for the apps' languages only (en_GB's parents with them), not CLDR's 1,100 locales.
+        cldr = {p.stem for p in (bundle / "babel" / "locale-data").glob("*.dat")}
+        assert {"root", "en", "en_001", "en_GB", "de", "de_AT", "es", "es_419"} <= cldr
+        assert {name.split("_")[0] for name in cldr} == {"root", "en", "de", "es"}
         assert [p for p in bundle.rglob("*") if p.is_symlink() and not p.exists()] == []
