@@ -420,7 +420,7 @@ async def _until_settled(
     snapshot. Only a contended row costs this second round trip.
     """
     sql, order = positional(statement, conn.dialect)
-    args = tuple(params.get(name) for name in order)
+    args = tuple(map(params.get, order))
     for _ in range(SETTLE_ATTEMPTS - 1):
         outcome = read(await conn.fetch(sql, args))
         if not outcome.changed:
