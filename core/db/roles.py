@@ -23,6 +23,8 @@ SERVER_EXCEPTIONS: dict[str, tuple[str, ...]] = {
     "alembic_version": ("SELECT",),
     # The server registers and retires its ticket-signing keys; a key that signed tickets is never deleted.
     "signing_keys": ("SELECT", "INSERT", "UPDATE"),
+    # The first PIN key a database sees becomes its own; `forget-pins` replaces it. Never without one again.
+    "pin_key_check": ("SELECT", "INSERT", "UPDATE"),
 }
 """Tables the server may not fully write; every other table of the schema gets SERVER_DML (and no TRUNCATE,
 REFERENCES or TRIGGER anywhere)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.tables import orders, site, staff, venues
+from core.db.tables import pin_key_check as check_table
 
 DEMO = "demo"
 INSTANCE = "instance"
@@ -23,6 +25,24 @@ async def get(conn: AsyncConnection, key: str) -> str | None:
 async def put(conn: AsyncConnection, key: str, value: str) -> None:
     await conn.execute(site.delete().where(site.c.key == key))
     await conn.execute(site.insert().values(key=key, value=value))
+
+
+async def pin_key_check(conn: AsyncConnection) -> str | None:
+    """The check value of the key this database's staff PINs were set with (PinKey.check_value)."""
+    value = (await conn.execute(select(check_table.c.value))).scalar()
+    return None if value is None else str(value)
+
+
+async def take_pin_key_check(conn: AsyncConnection, value: str) -> str:
+    """The database's check value: ``value`` if it had none (two servers at once: the first one's)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    await conn.execute(dialect.insert(check_table).values(id=1, value=value).on_conflict_do_nothing())
+    return str((await conn.execute(select(check_table.c.value))).scalar_one())
+
+
+async def replace_pin_key_check(conn: AsyncConnection, value: str) -> None:
+    if not (await conn.execute(update(check_table).values(value=value))).rowcount:
+        await conn.execute(check_table.insert().values(id=1, value=value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,13 @@ async def set_pin_fingerprint(conn: AsyncConnection, staff_id: StaffId, fingerpr
         raise
 
 
+async def forget_pins(conn: AsyncConnection) -> int:
+    """Every member's PIN gone (fingerprint and older argon2 hash); how many members had one."""
+    had = staff.c.pin_fingerprint.is_not(None) | staff.c.pin_hash.is_not(None)
+    done = await conn.execute(update(staff).where(had).values(pin_fingerprint=None, pin_hash=None))
+    return int(done.rowcount)
+
+
 async def replace_pin_hash(conn: AsyncConnection, staff_id: StaffId, old_hash: str, fingerprint: str) -> bool:
     """An argon2 PIN, just found right, kept as its fingerprint from now on (a PIN changed meanwhile is left
     alone). False when another member has the same PIN (two old PINs could be alike): this member keeps the

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     UniqueConstraint,
@@ -348,6 +349,15 @@ site = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", String(200), nullable=False),
+)
+
+# The staff PIN key's check value (core.security.pin_keys): PINs here were set with that key. One row.
+pin_key_check = Table(
+    "pin_key_check",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("value", String(64), nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
 )
 
 # Mail to send: tickets (written with the order's mail request) and staff notices (a sign-in from a new device),

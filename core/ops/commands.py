@@ -71,6 +71,12 @@ def add_keys(sub: Subparsers) -> None:
     gate.add_argument("gate", help="the gate's name, as in the MQTT topic encore/gates/<gate>/open")
     gate.add_argument("--into", required=True, metavar="REF", help="file: or keyring: reference to store it")
     gate.set_defaults(bind=lazy("core.ops.keys", "bind_gate"))
+    pins = sub.add_parser(
+        "forget-pins",
+        help="forget every staff PIN and check PINs with this server's key (the old PIN key is lost)",
+    )
+    pins.add_argument("--yes", action="store_true", help="really forget them")
+    pins.set_defaults(bind=lazy("core.ops.keys", "bind_forget_pins"))
 
 
 def add_scheduler(sub: Subparsers) -> None:

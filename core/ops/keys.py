@@ -1,4 +1,5 @@
-"""`encore-ops signing-key rotate|list` and `encore-ops gate-key`: the venue server's keys, never shown."""
+"""`encore-ops signing-key rotate|list`, `encore-ops gate-key` and `encore-ops forget-pins`: the venue server's
+keys, never shown."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ import argparse
 import asyncio
 import base64
 import functools
+import sys
 from typing import Any
 
 from core.config import Settings
 from core.domain.checkin import key_fingerprint
 from core.domain.errors import ConfigError
+from core.domain.staff import SystemActor
 from core.iot.gate_commands import derive_gate_key
 from core.security.secret_store import store_secret
 from core.security.server_secrets import gate_master_ref, load_gate_master
-from core.services import signing_keys
+from core.services import signing_keys, staff
 from core.services.context import ServiceContext
 
 
@@ -56,3 +59,27 @@ async def store_gate_key(settings: Settings, *, gate: str, into: str) -> int:
 
 def bind_gate(args: argparse.Namespace) -> Any:
     return functools.partial(store_gate_key, gate=args.gate, into=args.into)
+
+
+async def forget_pins(settings: Settings, *, yes: bool) -> int:
+    """Every staff PIN forgotten, and this server's PIN key made the database's (the key they were set with is
+    lost: core.services.pin_key.MISMATCH)."""
+    if not yes:
+        print(
+            "encore-ops forget-pins: this forgets every staff member's kiosk PIN (managers then set each one "
+            "again in Encore Admin, Staff). If the PIN key they were set with can be found, give the servers that "
+            "key instead. To go ahead, run: encore-ops forget-pins --yes",
+            file=sys.stderr,
+        )
+        return 2
+    async with ServiceContext.open(settings) as ctx:
+        forgotten = await staff.forget_all_pins(ctx, SystemActor("encore-ops"))
+    print(
+        f"Forgot {forgotten} staff PIN(s); PINs are set and checked with this server's key from now on. Restart "
+        "the other servers, then set each kiosk PIN again in Encore Admin (Staff)."
+    )
+    return 0
+
+
+def bind_forget_pins(args: argparse.Namespace) -> Any:
+    return functools.partial(forget_pins, yes=args.yes)

@@ -37,6 +37,11 @@ class PinKey:
         """64 hex digits: what the database keeps of a PIN."""
         return hmac.new(self._key, _LABEL + pin.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def check_value(self) -> str:
+        """What the database keeps to tell this key from another (no PIN can be learnt from it): a server or a
+        copied database with another key would match no PIN, without a word."""
+        return hmac.new(self._key, b"encore/pin-key-check", hashlib.sha256).hexdigest()
+
     def matches(self, stored: str, pin: str) -> bool:
         """Whether ``pin`` has the fingerprint ``stored`` (compared in constant time)."""
         return hmac.compare_digest(self.fingerprint(pin), stored)

@@ -30,7 +30,7 @@ from core.iot.protocol import GateController
 from core.security.pin_keys import PinKey
 from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.services.adapters import open_gate
-from core.services.pin_key import open_pin_key
+from core.services.pin_key import open_pin_key, pin_key_agrees_at_start
 from core.services.signing_keys import ServerSigner, open_signer, register_at_start
 
 if TYPE_CHECKING:
@@ -54,6 +54,9 @@ class ServiceContext:
     """The key staff PINs are fingerprinted with (pin_key_ref, or beside an embedded database); None until
     ``core.services.pin_key.pin_key`` loads it (a context built by hand), or for good on a server database
     with no pin_key_ref: then no PIN can be set or checked."""
+    pin_key_agrees: bool | None = None
+    """Whether the database's PINs were set with ``pin_key`` (its check value in the site table); None until
+    known. False: no PIN is set or checked with it (core.services.pin_key.MISMATCH says what to do)."""
     gate: GateController | None = None
     """The turnstile to open on ADMIT (a door device with a gate), if any."""
     publisher: BackgroundPublisher | None = None
@@ -99,6 +102,7 @@ class ServiceContext:
         if clock is None:
             clock = await _database_clock(db)
         await register_at_start(db, signer, clock)
+        agrees = await pin_key_agrees_at_start(db, pin_key)
         bus = await open_bus(replace(redis_settings, redis_namespace=settings.redis_namespace))
         db.after_commit.append(bus.note_own_commit)
         publisher = BackgroundPublisher(bus)
@@ -109,6 +113,7 @@ class ServiceContext:
             clock=clock,
             signer=signer,
             pin_key=pin_key,
+            pin_key_agrees=agrees,
             publisher=publisher,
         )
         gate: MqttGate | None = None

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.db import audit, guards
+from core.db import audit, guards, site
 from core.db import staff as db
 from core.db.actors import ensure_active
 from core.db.staff import StaffCredentials
@@ -30,7 +30,7 @@ from core.security.passwords import hash_secret_async, verify_or_dummy_async
 from core.security.permissions import LEAVE_KIOSK, allowed, require
 from core.services import attempts
 from core.services.context import ServiceContext
-from core.services.pin_key import pin_key
+from core.services.pin_key import no_key, open_pin_key, pin_key
 from core.services.pins import PinUse, check_new_pin, check_staff_number, identify_by_pin
 from core.services.staff_admin import (
     MAX_PASSWORD,
@@ -43,6 +43,7 @@ from core.services.staff_admin import (
 __all__ = [
     "PASSWORD_LOCKOUT",
     "create_staff",
+    "forget_all_pins",
     "get_own_account",
     "list_staff",
     "reset_staff_password",
@@ -308,6 +309,33 @@ def _own_pin_counter(staff_id: StaffId) -> attempts.Counter:
 def _minutes(seconds: float) -> str:
     minutes = max(1, -(-int(seconds) // 60))
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+async def forget_all_pins(ctx: ServiceContext, actor: Actor) -> int:
+    """Every staff PIN forgotten and this context's PIN key made the database's: the way out when the key the
+    PINs were set with is lost (pin_key.MISMATCH). Managers then set each PIN again. How many PINs went."""
+    require(actor, Permission.MANAGE_STAFF)
+    key = ctx.pin_key if ctx.pin_key is not None else await open_pin_key(ctx.settings)
+    if key is None:
+        raise no_key()
+
+    async def work(conn: AsyncConnection) -> int:
+        await ensure_active(conn, actor)
+        forgotten = await db.forget_pins(conn)
+        await site.replace_pin_key_check(conn, key.check_value())
+        await audit.record(
+            conn,
+            at=ctx.clock.now(),
+            actor=actor,
+            action="staff_pins_forgotten",
+            subject="staff",
+            count=forgotten,
+        )
+        return forgotten
+
+    forgotten = await ctx.db.write(work)
+    ctx.pin_key, ctx.pin_key_agrees = key, True
+    return forgotten
 
 
 async def list_staff(ctx: ServiceContext, actor: Actor) -> tuple[Staff, ...]:

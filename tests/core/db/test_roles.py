@@ -27,6 +27,7 @@ SERVER_SPECIAL = {
     "audit_log": {"SELECT", "INSERT"},
     "alembic_version": {"SELECT"},
     "signing_keys": {"SELECT", "INSERT", "UPDATE"},  # a key that signed tickets is never deleted
+    "pin_key_check": {"SELECT", "INSERT", "UPDATE"},  # the PIN key's check value is replaced, never removed
 }
 
 
