@@ -65,6 +65,7 @@ def test_staff_and_session_modules_pin_their_names():
     assert staff.__all__ == [
         "PASSWORD_LOCKOUT",
         "create_staff",
+        "forget_all_pins",
         "get_own_account",
         "list_staff",
         "reset_staff_password",
