@@ -236,9 +236,12 @@ async def _sell_one(folder: Path, env: dict[str, str], ports: dict[str, int]) ->
     """Seed the demo as the owner (from this host, as an operator would once), then a kiosk enrolled by the
     demo sells two standing places through HAProxy, and the order is in the database with its tickets."""
     os.environ["ENCORE_TEST_STACK_OWNER_PASSWORD"] = env["DB_OWNER_PASSWORD"]
+    # The demo staff's PINs are set with the stack's own PIN key, as the servers check them.
+    os.environ["ENCORE_TEST_STACK_PIN_KEY"] = env["PIN_KEY"]
     owner = Settings(
         database_url=f"postgresql+asyncpg://encore_owner@127.0.0.1:{ports['PG']}/encore",
         database_password_ref="env:ENCORE_TEST_STACK_OWNER_PASSWORD",
+        pin_key_ref="env:ENCORE_TEST_STACK_PIN_KEY",
     )
     keys = DemoKeys(f"file:{folder / 'kiosk.key'}", f"file:{folder / 'door.key'}")
     assert await seed_demo(owner, keys) == 0
