@@ -1,14 +1,15 @@
 """Every hold, extend and release as one statement on PostgreSQL: one round trip, no BEGIN/COMMIT.
 
 Each statement runs in autocommit (``Database.statement``) and is its own transaction. It reads the facts the
-checks need (the concert, its venue's timezone, the actor's status, the section; the hold a request key already
-made), writes only when every check passes, and returns those facts beside what it wrote, so the service can say
-exactly why nothing was written from the same reply. The shape of every statement:
+checks need (the concert, its venue's timezone, the actor's status, the section), writes only when every check
+passes, and returns those facts beside what it wrote, so the service can say exactly why nothing was written from
+the same reply. The shape of every statement:
 
-    facts  (the concert, the actor)          prior (the hold this request key made)
-    go     one row when the checks pass      pick  FOR UPDATE (SKIP LOCKED), only when go has its row
-    hold   INSERT INTO holds ... only when the pick has every place
-    held   UPDATE places ... FROM hold       the final SELECT: facts, prior, and the places with labels
+    facts  (the concert, the actor)          go    one row when the checks pass
+    pick   FOR UPDATE (SKIP LOCKED), only when go has its row
+    hold   INSERT INTO holds ... only when the pick has every place, ON CONFLICT (request_key) DO NOTHING
+    held   UPDATE places ... FROM hold       prior the hold this request key made, read when none was inserted
+    the final SELECT: facts, prior, and the places with labels
 
 The rules of seat locking (core/db/places.py) hold here too: chosen seats are locked in id order, standing
 places are picked with SKIP LOCKED, a hold row is locked before its places. The UPDATE of places names rows by id
@@ -23,6 +24,7 @@ caller raises and the transaction rolls back.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from collections.abc import Callable
@@ -76,6 +78,9 @@ class HoldAttempt:
     """The concert's cap on extensions, when the hold was made."""
     changed: bool = False
     """A picked place changed after the statement's snapshot: nothing was written, run it again."""
+    crowded: bool = False
+    """A standing hold found fewer places it could lock than its snapshot shows takeable: other statements had
+    the rest locked (SKIP LOCKED passed them). Nothing was written; "not enough places" would not be true yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,11 @@ class HoldChange:
     done: bool = False
     changed: bool = False
     """The hold or one of its places changed after the statement's snapshot: nothing was written."""
+
+    @property
+    def crowded(self) -> bool:
+        """Extend and release wait for their own rows' locks: they never pass one by."""
+        return False
 
 
 def may_hold(found: actors_db.SaleContext | None, now: datetime, count: int, standing_section: bool) -> bool:
@@ -144,9 +154,8 @@ def _facts(kind: str, count: str, *, standing: bool) -> str:
     )"""
 
 
-_PRIOR_AND_GO = """
-    prior AS (SELECT * FROM holds WHERE request_key = CAST(:request_key AS varchar)),
-    go AS (SELECT hold_seconds FROM facts WHERE ok AND NOT EXISTS (SELECT 1 FROM prior))"""
+_GO = """
+    go AS (SELECT hold_seconds FROM facts WHERE ok)"""
 
 
 _CHANGED = "SELECT p.id FROM picked p JOIN places s ON s.id = p.id WHERE NOT (s.xmin = p.v)"
@@ -154,16 +163,26 @@ _CHANGED = "SELECT p.id FROM picked p JOIN places s ON s.id = p.id WHERE NOT (s.
 
 
 def _insert_hold(count: str, enough: str, changed: str = _CHANGED, held_filter: str = "") -> str:
-    """The hold row and its places, written only when ``enough`` and no picked place ``changed``."""
+    """The hold row and its places, written only when ``enough`` and no picked place ``changed``, and only when
+    the request key is new.
+
+    The request key is checked by the insert itself (ON CONFLICT on its unique index), and the hold it already
+    made (``prior``) is read only when nothing was inserted. A look-up before the pick was planned once per
+    connection: made while ``holds`` was small (a new venue's first sales), the plan read the whole table for
+    every hold until autovacuum's next ANALYZE, as the table grew by hundreds of rows a second. ``lost``: the
+    key's insert waited for a hold this statement's snapshot cannot see (the same request, sent twice at once);
+    nothing was written, and the statement runs again, as for a changed place."""
     return f"""
     changed AS ({changed}),
+    attempt AS (SELECT hold_seconds FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)),
     hold AS (
         INSERT INTO holds (id, request_key, concert_id, actor, device_id, created_at, expires_at, place_count,
                            extensions, state)
         SELECT CAST(:hold AS varchar), CAST(:request_key AS varchar), CAST(:concert AS bigint),
                CAST(:actor AS varchar), CAST(:device AS bigint), {_NOW},
-               {_NOW} + go.hold_seconds * interval '1 second', {count}, 0, 'active'
-        FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)
+               {_NOW} + attempt.hold_seconds * interval '1 second', {count}, 0, 'active'
+        FROM attempt
+        ON CONFLICT (request_key) DO NOTHING
         RETURNING id, expires_at
     ),
     held AS (
@@ -171,6 +190,13 @@ def _insert_hold(count: str, enough: str, changed: str = _CHANGED, held_filter: 
         FROM hold WHERE places.id IN (SELECT id FROM picked){held_filter}
         RETURNING places.id, places.concert_id, places.section_id, places.seat_id, places.category_id,
                   places.state, places.held_until
+    ),
+    prior AS (
+        SELECT * FROM holds
+        WHERE request_key = CAST(:request_key AS varchar) AND NOT EXISTS (SELECT 1 FROM hold)
+    ),
+    lost AS (
+        SELECT 1 FROM attempt WHERE NOT EXISTS (SELECT 1 FROM hold) AND NOT EXISTS (SELECT 1 FROM prior)
     )"""
 
 
@@ -192,18 +218,19 @@ _PLACE_JOINS = """
     ORDER BY x.id"""
 
 
-def _final(extra_places: str = "") -> str:
+def _final(extra_places: str = "", crowded: str = "false") -> str:
     """One row at least: the facts (only when no hold was made: they are what says why; a hold made passed
     every check, and needs only the concert's cap on extensions), the prior hold, the new hold, and one place
     per row (held by the new hold or by the prior one, or a chosen seat that was refused), with its label and
-    price."""
+    price. ``crowded``: a boolean expression (HoldAttempt.crowded)."""
     return f"""
-    SELECT f.*, (SELECT max_extensions FROM facts) AS max_ext,
+    SELECT f.*, (SELECT max_extensions FROM facts) AS max_ext, {crowded} AS crowded,
            pr.id AS pr_id, pr.concert_id AS pr_concert_id, pr.actor AS pr_actor, pr.device_id AS pr_device_id,
            pr.expires_at AS pr_expires_at, pr.place_count AS pr_place_count, pr.extensions AS pr_extensions,
            pr.state AS pr_state,
            (SELECT max_extensions FROM concerts WHERE concerts.id = pr.concert_id) AS pr_max_extensions,
-           h.expires_at AS until, (SELECT count(*) FROM changed) AS changed, {_PLACE_COLUMNS}
+           h.expires_at AS until, (SELECT count(*) FROM changed) + (SELECT count(*) FROM lost) AS changed,
+           {_PLACE_COLUMNS}
     FROM (SELECT 1) AS one
     LEFT JOIN facts f ON NOT EXISTS (SELECT 1 FROM hold)
     LEFT JOIN prior pr ON true
@@ -226,7 +253,7 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
         "AND EXISTS (SELECT 1 FROM go)"
     )
     return _typed(f"""
-    WITH {_facts(kind, q, standing=True)},{_PRIOR_AND_GO},
+    WITH {_facts(kind, q, standing=True)},{_GO},
     free_pick AS (
         SELECT id, xmin AS v FROM places WHERE {where} AND state = 'free'
         ORDER BY pick_order, id LIMIT {q} FOR UPDATE SKIP LOCKED
@@ -237,7 +264,22 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
     ),
     picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),
     {_insert_hold(q, f"(SELECT count(*) FROM picked) = {q}")}
-    {_final()}""")
+    {_final(crowded=_crowded(where, q))}""")
+
+
+def _crowded(where: str, q: str) -> str:
+    """True when the pick came up short but the snapshot shows ``q`` takeable places: SKIP LOCKED passed places
+    another statement had locked at that instant (a hold being made, or one being refused that had picked a
+    few), and those may still be free a moment later. The two counts read what the picks read, in their order
+    (so on their indexes), without locks and at most ``q`` rows each; CASE keeps them to a short pick that no
+    prior hold answers."""
+    return f"""CASE WHEN (SELECT count(*) FROM picked) < {q} AND EXISTS (SELECT 1 FROM go)
+                     AND NOT EXISTS (SELECT 1 FROM prior)
+           THEN (SELECT count(*) FROM (SELECT 1 FROM places WHERE {where} AND state = 'free'
+                                         ORDER BY pick_order, id LIMIT {q}) f)
+                + (SELECT count(*) FROM (SELECT 1 FROM places WHERE {where} AND state = 'held'
+                                         AND held_until <= {_NOW} ORDER BY held_until, id LIMIT {q}) l) >= {q}
+           ELSE false END"""
 
 
 _COUNT = "CAST(:count AS integer)"
@@ -266,7 +308,7 @@ def _chosen_sql(kind: str) -> TextualSelect:
         f"(SELECT count(*) FROM locked WHERE {_TAKEABLE}) = {_COUNT} AND NOT EXISTS (SELECT 1 FROM stale)"
     )
     return _typed(f"""
-    WITH {_facts(kind, _COUNT, standing=False)},{_PRIOR_AND_GO},
+    WITH {_facts(kind, _COUNT, standing=False)},{_GO},
     locked AS (
         SELECT id, concert_id, section_id, seat_id, category_id, state, held_until FROM places
         WHERE id = ANY(CAST(:ids AS bigint[])) AND concert_id = CAST(:concert AS bigint)
@@ -375,6 +417,7 @@ def _attempt(rows: list[Any]) -> HoldAttempt:
         refused=by_kind["refused"],
         in_concert=frozenset(p.id for p in by_kind["free"] + by_kind["refused"]),
         changed=bool(first.changed),
+        crowded=bool(first.crowded) and not placed,
     )
 
 
@@ -402,6 +445,10 @@ class Ask:
 SETTLE_ATTEMPTS = 5
 """Runs of one statement while rows it locked keep changing under it (each run writes nothing)."""
 
+CROWDED_PAUSES_S = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
+"""Pauses before a standing hold runs again when the places it needs were free but locked by other statements
+(HoldAttempt.crowded). Such a lock lasts one statement; the last pause ends about 0.4 s after the first run."""
+
 _Outcome = TypeVar("_Outcome", HoldAttempt, HoldChange)
 
 
@@ -411,24 +458,35 @@ async def _until_settled(
     params: dict[str, Any],
     read: Callable[[list[Any]], _Outcome],
 ) -> _Outcome:
-    """Run the statement until no row it locked had changed after its snapshot.
+    """Run the statement until no row it locked had changed after its snapshot, and no place it needed was
+    locked by another statement.
 
     A row lock that waited for another writer hands back the row's newest version, but the statement's UPDATE
     starts from its snapshot's older one, and PostgreSQL then may skip the row or build the new row from the
     old one (seen: a refunded seat held with the sold ticket still on it). So each statement compares what
     it locked with what its snapshot sees (xmin) and writes nothing when they differ; the next run has a newer
     snapshot. Only a contended row costs this second round trip.
+
+    A standing pick passes locked places by (SKIP LOCKED), so near a sell-out it can come up short while places
+    are still free: another buyer's hold that was refused had picked them for an instant. Answering "not enough
+    places" then was wrong (a CI sale ended with one place never sold): the statement runs again after a short
+    pause, and a crowd that outlasts every pause is "busy, try again", which is true.
     """
     sql, order = positional(statement, conn.dialect)
     args = tuple(map(params.get, order))
-    for _ in range(SETTLE_ATTEMPTS - 1):
+    changes, pauses = 0, iter(CROWDED_PAUSES_S)
+    while True:
         outcome = read(await conn.fetch(sql, args))
-        if not outcome.changed:
+        if outcome.changed:
+            changes += 1
+            if changes >= SETTLE_ATTEMPTS:
+                raise busy()
+        elif outcome.crowded:
+            if (pause := next(pauses, None)) is None:
+                raise busy()
+            await asyncio.sleep(pause)
+        else:
             return outcome
-    outcome = read(await conn.fetch(sql, args))
-    if outcome.changed:
-        raise busy()
-    return outcome
 
 
 # --- the operations --------------------------------------------------------------------------------
