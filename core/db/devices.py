@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db.driver import Hot
 from core.db.errors import is_unique_violation
 from core.db.tables import device_keys, devices
 from core.domain.checkin import key_fingerprint
@@ -18,7 +19,8 @@ from core.domain.errors import Conflict, ErrorCode
 from core.domain.ids import DeviceId
 
 
-def _device(row: RowMapping) -> Device:
+def _device(row: Any) -> Device:
+    """From a row mapping or a driver record (both read by column name)."""
     key = row.get("current_key")
     return Device(
         id=DeviceId(row["id"]),
@@ -77,9 +79,18 @@ async def insert_device(
     return _device(row)
 
 
-async def get_device(conn: AsyncConnection, device_id: DeviceId) -> Device | None:
+_GET_DEVICE = select(*_COLUMNS).where(devices.c.id == bindparam("device_id"))
+
+
+async def get_device(conn: AsyncConnection | Hot, device_id: DeviceId) -> Device | None:
     # On every device request (core.services.device_auth): no key lookup here, list_devices has the fingerprint.
-    row = (await conn.execute(select(*_COLUMNS).where(devices.c.id == device_id))).mappings().first()
+    # A ``Hot`` connection sends it precompiled through the driver alone (core/db/driver.py).
+    params = {"device_id": device_id}
+    if isinstance(conn, Hot):
+        rows = await conn.query(_GET_DEVICE, params)
+        row = rows[0] if rows else None
+    else:
+        row = (await conn.execute(_GET_DEVICE, params)).mappings().first()
     return None if row is None else _device(row)
 
 

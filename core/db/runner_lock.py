@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.db.errors import map_storage_errors
 
-_ENCORE = 0x454E43  # "ENC": the first key of the two-key form, so our locks stay apart from anyone else's
+ENCORE_LOCKS = (
+    0x454E43  # "ENC": the first key of the two-key form, so our locks stay apart from anyone else's
+)
 
 
 def job_key(name: str) -> int:
@@ -41,7 +43,7 @@ async def hold(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
             # limit (meant for a stuck request) would end it, and the lock with it, under a long job.
             await conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
             query = text("SELECT pg_try_advisory_xact_lock(:a, :b)")
-            got = bool((await conn.execute(query, {"a": _ENCORE, "b": job_key(name)})).scalar_one())
+            got = bool((await conn.execute(query, {"a": ENCORE_LOCKS, "b": job_key(name)})).scalar_one())
         yield got
     finally:
         # Ending the transaction releases the lock; over a dead connection the server has ended it already.

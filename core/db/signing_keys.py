@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db.errors import is_unique_violation
+from core.db.runner_lock import ENCORE_LOCKS, job_key
 from core.db.tables import signing_keys, tickets
 
 SERVER_KEY_BASE = 2**31
@@ -55,6 +56,17 @@ def _key(r: Any) -> ServerKey:  # a Row of _COLUMNS
 async def find(conn: AsyncConnection, public_key: bytes) -> ServerKey | None:
     row = (await conn.execute(select(*_COLUMNS).where(signing_keys.c.public_key == public_key))).first()
     return None if row is None else _key(row)
+
+
+_CHANGES = job_key("signing-key-changes")
+
+
+async def lock_changes(conn: AsyncConnection) -> None:
+    """Changes of the current key one at a time, until the transaction ends: servers starting at once then
+    each find the first one's key instead of all adding it (their UPDATE and INSERT could deadlock, and the
+    loser ran again). PostgreSQL's advisory lock; SQLite's write transaction already has the only writer."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": ENCORE_LOCKS, "b": _CHANGES})
 
 
 async def add(conn: AsyncConnection, public_key: bytes, now: datetime) -> int:

@@ -7,6 +7,7 @@ import base64
 import binascii
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,7 +17,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 from core.domain.checkin import key_fingerprint
 from core.domain.errors import ConfigError
-from core.security.secret_store import SOURCE, keyring_available, resolve_secret, secret_absent, store_secret
+from core.security.secret_store import (
+    SOURCE,
+    create_secret,
+    keyring_available,
+    resolve_secret,
+    secret_absent,
+    store_secret,
+)
 
 __all__ = ["DeviceKey", "default_ref"]
 
@@ -24,6 +32,8 @@ log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _KEY_SIZE = 32
+_CREATING = threading.Lock()
+"""One load-or-create at a time in this process: a kiosk's first start asks for its key from two tasks at once."""
 
 
 def default_ref(name: str, *, key_dir: Path | None = None) -> str:
@@ -73,17 +83,23 @@ class DeviceKey:
 
         A key that exists but cannot be read (a locked keyring, a damaged file) raises ConfigError and is
         never replaced: a new key would silently cost the device its enrolment. Replacing is rotate()'s job.
-        Call it from one process at a time: two first runs at once would both create a key.
+        Threads of one process take turns. Of two processes creating a file: key at once, one writes it and the
+        other reads that one (the file is created only if absent); a keyring has no such step, so there the
+        last of two first runs at once would win.
         """
-        try:
-            return cls.load(ref)
-        except ConfigError:
-            if not secret_absent(ref):
-                raise
-        key = cls.generate()
-        key._store(ref)
-        log.info("created a new key %s under %s", key.fingerprint, ref)
-        return key
+        with _CREATING:
+            try:
+                return cls.load(ref)
+            except ConfigError:
+                if not secret_absent(ref):
+                    raise
+            key = cls.generate()
+            if not create_secret(ref, key._encoded()):
+                log.info("another process created the key under %s first; using it", ref)
+                return cls.load(ref)
+            key._check_stored(ref)
+            log.info("created a new key %s under %s", key.fingerprint, ref)
+            return key
 
     @classmethod
     def rotate(cls, ref: str) -> DeviceKey:
@@ -110,9 +126,15 @@ class DeviceKey:
         """The 64-byte Ed25519 signature over ``data``."""
         return self._private.sign(bytes(data))
 
-    def _store(self, ref: str) -> None:
+    def _encoded(self) -> str:
         raw = self._private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        store_secret(ref, base64.b64encode(raw).decode("ascii"))
+        return base64.b64encode(raw).decode("ascii")
+
+    def _store(self, ref: str) -> None:
+        store_secret(ref, self._encoded())
+        self._check_stored(ref)
+
+    def _check_stored(self, ref: str) -> None:
         # Read it back: a backend that trims or mangles values must fail now, not at the next start.
         if DeviceKey.load(ref).public_key_bytes != self._public:
             raise ConfigError(

@@ -24,6 +24,7 @@ __all__ = [
     "KeyringProbe",
     "SecretStore",
     "SystemSecretStore",
+    "create_secret",
     "delete_secret",
     "load_or_create_secret",
     "probe_keyring",
@@ -69,7 +70,8 @@ def resolve_secret(ref: str, store: SecretStore | None = None) -> str | None:
 
 def load_or_create_secret(ref: str, make: Callable[[], str]) -> str:
     """The secret under ``ref``, or ``make()`` stored there when there is definitely none yet (a secret that
-    exists but cannot be read is never replaced: ConfigError)."""
+    exists but cannot be read is never replaced: ConfigError). Of processes creating a file: secret at once,
+    one writes it and the others return that one (create_secret)."""
     try:
         value = resolve_secret(ref)
     except ConfigError:
@@ -80,7 +82,8 @@ def load_or_create_secret(ref: str, make: Callable[[], str]) -> str:
             return value
         raise ConfigError(SOURCE, "(empty reference)", "no secret reference is configured")
     value = make()
-    store_secret(ref, value)
+    if not create_secret(ref, value):  # another process stored one first (file: only): that one is the secret
+        return load_or_create_secret(ref, make)
     if resolve_secret(ref) != value:  # a backend that trims or mangles values must fail now
         raise ConfigError(
             SOURCE, ref, "the stored secret did not read back the same; the store is unreliable"
@@ -110,10 +113,7 @@ def secret_absent(ref: str) -> bool:
 def store_secret(ref: str, value: str) -> None:
     """Save ``value`` where a file: or keyring: reference points, so that resolve_secret(ref) returns it."""
     scheme, target = _parse(ref)
-    if not value:
-        raise ConfigError(SOURCE, ref, "an empty secret cannot be stored")
-    if value.endswith(("\n", "\r")):
-        raise ConfigError(SOURCE, ref, "a secret cannot end with a line break")
+    _check_value(ref, value)
     if scheme == "env":
         raise ConfigError(
             SOURCE, ref, "env: references cannot be stored; set the variable in the service's environment"
@@ -131,6 +131,29 @@ def store_secret(ref: str, value: str) -> None:
             ref,
             f"the keyring ({_name(backend)}) refused to store it ({type(exc).__name__}); {_FILE_HINT}",
         ) from None
+
+
+def create_secret(ref: str, value: str) -> bool:
+    """Like store_secret, but only where nothing is stored yet: False (and nothing written) when something is.
+
+    For a file: reference the check and the write are one step (a hard link that fails if the name exists), so of
+    two processes creating the same secret at once exactly one wins and the other can read the winner's. A keyring
+    has no such step: there it is a look, then a store."""
+    scheme, target = _parse(ref)
+    if scheme == "file":
+        _check_value(ref, value)
+        return _create_file(ref, Path(target).expanduser(), value)
+    if not secret_absent(ref):
+        return False
+    store_secret(ref, value)
+    return True
+
+
+def _check_value(ref: str, value: str) -> None:
+    if not value:
+        raise ConfigError(SOURCE, ref, "an empty secret cannot be stored")
+    if value.endswith(("\n", "\r")):
+        raise ConfigError(SOURCE, ref, "a secret cannot end with a line break")
 
 
 def delete_secret(ref: str) -> None:
@@ -216,6 +239,21 @@ def _check_private(ref: str, path: Path, st: os.stat_result) -> None:
 
 
 def _write_file(ref: str, path: Path, value: str) -> None:
+    # Readers see the old secret or the new one, never half of one.
+    _put_file(ref, path, value, os.replace)
+
+
+def _create_file(ref: str, path: Path, value: str) -> bool:
+    """Write ``path`` whole only if it does not exist: False when it does (another writer was first)."""
+    try:
+        _put_file(ref, path, value, os.link)  # link, unlike rename, refuses an existing name
+    except FileExistsError:
+        return False
+    return True
+
+
+def _put_file(ref: str, path: Path, value: str, place: Callable[[str, Path], None]) -> None:
+    """Write ``value`` to a private temporary file beside ``path``, synced, then ``place`` it at ``path``."""
     try:
         _make_private_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -227,12 +265,14 @@ def _write_file(ref: str, path: Path, value: str) -> None:
             fh.write(value.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        # Readers see the old secret or the new one, never half of one.
-        os.replace(tmp, path)
+        place(tmp, path)
+    except FileExistsError:
+        raise
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise ConfigError(SOURCE, ref, f"the file cannot be written: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # after a link the secret stays under ``path``; after a rename this finds nothing
     _fsync_dir(path.parent)
 
 
@@ -243,7 +283,10 @@ def _make_private_dirs(directory: Path) -> None:
         missing.append(directory)
         directory = directory.parent
     for d in reversed(missing):
-        d.mkdir(mode=0o700)
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another process made it at the same moment: theirs, and so already private
         os.chmod(d, 0o700)  # mkdir's mode passes through the umask
 
 

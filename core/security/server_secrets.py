@@ -22,7 +22,7 @@ from core.config import Settings
 from core.domain.errors import ConfigError
 from core.security.device_keys import DeviceKey
 from core.security.pin_keys import PIN_KEY_BYTES, PinKey
-from core.security.secret_store import SOURCE, load_or_create_secret
+from core.security.secret_store import SOURCE, load_or_create_secret, resolve_secret, secret_absent
 
 __all__ = [
     "GATE_MASTER_BYTES",
@@ -31,6 +31,8 @@ __all__ = [
     "load_pin_key",
     "load_ticket_signing_key",
     "pin_key_ref",
+    "read_pin_key",
+    "read_ticket_signing_key",
     "ticket_signing_key_ref",
 ]
 
@@ -87,6 +89,19 @@ def load_pin_key(ref: str) -> PinKey:
     return PinKey(_random_secret(ref, PIN_KEY_BYTES, "a PIN key"))
 
 
+def read_pin_key(ref: str) -> PinKey | None:
+    """The staff PIN key under ``ref``, or None when nothing is stored there; never creates one (a restore
+    checks what is there). ConfigError for something stored that is not a PIN key."""
+    if secret_absent(ref):
+        return None
+    return PinKey(_decoded(ref, resolve_secret(ref) or "", PIN_KEY_BYTES, "a PIN key"))
+
+
+def read_ticket_signing_key(ref: str) -> DeviceKey | None:
+    """The ticket-signing key under ``ref``, or None when nothing is stored there; never creates one."""
+    return None if secret_absent(ref) else DeviceKey.load(ref)
+
+
 def _random_secret(ref: str, size: int, what: str) -> bytes:
     if ref == _MEMORY:
         return secrets.token_bytes(size)
@@ -94,6 +109,10 @@ def _random_secret(ref: str, size: int, what: str) -> bytes:
         value = load_or_create_secret(
             ref, lambda: base64.b64encode(secrets.token_bytes(size)).decode("ascii")
         )
+    return _decoded(ref, value, size, what)
+
+
+def _decoded(ref: str, value: str, size: int, what: str) -> bytes:
     try:
         raw = base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError):

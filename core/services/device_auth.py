@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import device_keys as keys_db
 from core.db import devices as devices_db
+from core.db.driver import Hot
 from core.domain.checkin import key_fingerprint
 from core.domain.devices import Device, DeviceKind, DeviceStatus
 from core.domain.errors import (
@@ -156,11 +157,11 @@ async def device_from_token(ctx: ServiceContext, key: TokenKey, token: str) -> t
     if not isinstance(device_id, int):
         raise _not_authenticated("the token is malformed")
 
-    async def work(conn: AsyncConnection) -> Device | None:
+    async def work(conn: AsyncConnection | Hot) -> Device | None:
         return await devices_db.get_device(conn, DeviceId(device_id))
 
-    # One statement, so no transaction around it: on PostgreSQL one round trip on every device request.
-    device = await ctx.db.statement(work, writes=False)
+    # One statement on every device request: on PostgreSQL one round trip, through the driver alone.
+    device = await ctx.db.hot(work, writes=False)
     if device is None:
         raise _not_authenticated("the device no longer exists")
     _check_approved(device)

@@ -315,34 +315,39 @@ async def enrol_this_device(ctx: ServiceContext, *, kind: DeviceKind, name: str)
     # A keyring or file read may block (a keyring unlock prompt, a slow disk): off the event loop.
     key = await asyncio.to_thread(DeviceKey.load_or_create, ref)
 
-    async def find(conn: AsyncConnection) -> tuple[DeviceId, bool] | None:
-        return await keys_db.device_for_key(conn, key.public_key_bytes)
+    async def find(conn: AsyncConnection) -> tuple[Device | None, bool]:
+        """(this key's device, the key is its current one); (None, True) for a key no device has."""
+        found = await keys_db.device_for_key(conn, key.public_key_bytes)
+        if found is None:
+            return None, True
+        return await db.listed_device(conn, found[0]), found[1]
 
-    found = await ctx.db.read(find)
+    device, current = await ctx.db.read(find)
     configured = ctx.settings.device_id
-    if found is not None and not found[1]:
+    if device is not None and not current:
         raise Conflict(
-            f"This machine's key was replaced on device {found[0]}; the key here is the old one. Restore the "
+            f"This machine's key was replaced on device {device.id}; the key here is the old one. Restore the "
             "current key or register the machine again under a new name.",
             code=ErrorCode.DEVICE_KEY_RETIRED,
         )
-    if configured and (found is None or found[0] != configured):
+    if configured and (device is None or device.id != configured):
         raise Conflict(
             f"This machine is configured as device {configured}, but that device does not have this "
             f"machine's key ({key.fingerprint}). Fix device_id in the settings, or clear it to register "
             "this machine again.",
             code=ErrorCode.DEVICE_KEY_MISMATCH,
         )
-    if found is None:
-        device = await register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
-    else:
-
-        async def load(conn: AsyncConnection) -> Device | None:
-            return await db.listed_device(conn, found[0])
-
-        loaded = await ctx.db.read(load)
-        assert loaded is not None  # device_keys.device_id references devices
-        device = loaded
+    if device is None:
+        try:
+            device = await register_device(ctx, name=name, kind=kind, public_key=key.public_key_bytes)
+        except Conflict as exc:
+            # This machine asked twice at once (its first start): the other enrolment registered the key
+            # between our look-up and our insert, and the unique key refused ours. Its device is ours.
+            if exc.code != ErrorCode.DEVICE_EXISTS:
+                raise
+            device, _current = await ctx.db.read(find)
+            if device is None:  # not the key: the name is another device's
+                raise
     if device.kind is not kind:
         raise Conflict(
             f"This machine's key belongs to {device.name}, a {device.kind.value} device, not a {kind.value}. "

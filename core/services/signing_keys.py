@@ -16,7 +16,7 @@ from core.db import audit
 from core.db import signing_keys as db
 from core.db.transaction import Database
 from core.domain.clock import Clock
-from core.domain.errors import ConfigError, Conflict, ErrorCode, StorageUnavailable
+from core.domain.errors import ConfigError, Conflict, ErrorCode, StorageBusy, StorageUnavailable
 from core.domain.staff import SystemActor
 from core.security.device_keys import DeviceKey
 from core.security.server_secrets import load_ticket_signing_key, ticket_signing_key_ref
@@ -95,7 +95,7 @@ async def register_at_start(database: Database, signer: ServerSigner | None, clo
         return
     try:
         await register_signer(database, signer, clock)
-    except (StorageUnavailable, DBAPIError) as exc:  # not reachable or not migrated yet
+    except (StorageUnavailable, StorageBusy, DBAPIError) as exc:  # not reachable, busy or not migrated yet
         log.info("the ticket-signing key is registered at the first sale (%s)", type(exc).__name__)
 
 
@@ -140,6 +140,7 @@ def _no_key() -> ConfigError:
 
 async def _find_or_add(database: Database, key: DeviceKey, clock: Clock) -> ServerKey:
     async def work(conn: AsyncConnection) -> ServerKey:
+        await db.lock_changes(conn)  # then find sees a key another server added while this one waited
         found = await db.find(conn, key.public_key_bytes)
         if found is not None:
             return found
@@ -183,6 +184,7 @@ async def rotate_signing_key(ctx: ServiceContext) -> ServerKey:
     ctx.signer = ServerSigner(new, signer.ref)
 
     async def work(conn: AsyncConnection) -> ServerKey:
+        await db.lock_changes(conn)
         now = ctx.clock.now()
         return ServerKey(await _add(conn, new, now), new.public_key_bytes, now, None, True)
 

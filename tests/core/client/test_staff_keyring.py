@@ -3,7 +3,12 @@ interface, in memory), one entry per server; forgetting removes the entry."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
 from keyring.errors import KeyringLocked
 
 from core.client.staff_keyring import SERVICE, KeyringProbe, RememberedSignIn, keyring_check, this_desk
@@ -63,3 +68,30 @@ def test_the_self_test_says_whether_the_keyring_answers() -> None:
     assert probe.detail.endswith(
         "_LockedKeyring could not be read: KeyringLocked: Failed to unlock the collection!"
     )
+
+
+def _files_holding(folder: Path, secret: str) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+def test_the_token_is_never_written_to_a_file_with_or_without_a_keyring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expect_log: Any
+) -> None:
+    """Without a keyring, "remember me" does not remember (the sign-in still works); with one, only the keyring
+    holds the token. Home, config, data and cache folders are this test's, so any file written would be here."""
+    for variable in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+    remembered = RememberedSignIn(Settings(server_url="https://encore.venue.example"))
+    before = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        with expect_log("core.client.staff_keyring", "the sign-in could not be remembered"):
+            assert remembered.save("token-without-a-keyring") is False
+        assert remembered.load() is None
+    finally:
+        keyring.set_keyring(before)
+    with memory_keyring() as backend:
+        assert remembered.save("token-in-the-keyring")
+        assert list(backend.entries.values()) == ["token-in-the-keyring"]
+    assert _files_holding(tmp_path, "token-without-a-keyring") == []
+    assert _files_holding(tmp_path, "token-in-the-keyring") == []

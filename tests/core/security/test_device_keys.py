@@ -9,6 +9,7 @@ import pickle
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -17,6 +18,7 @@ from core.domain.errors import ConfigError
 from core.security.device_keys import DeviceKey, default_ref
 from core.tickets import signing
 from tests.core.security.conftest import LockedKeyring, MemoryKeyring
+from tests.support.first_runs import at_once, look_then_wait
 
 
 def _secret_of(path: Path) -> str:
@@ -154,3 +156,34 @@ def test_env_reference_is_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_ref_refuses_odd_names(name: str) -> None:
     with pytest.raises(ValueError, match="device name"):
         default_ref(name)
+
+
+# --- two processes' first runs at once ---------------------------------------------------------------
+
+
+def _first_run(barrier: Any, ref: str, overwrite: bool) -> tuple[str, str]:
+    """A process's first start. ``overwrite``: the store that replaces what is there (the control)."""
+    from core.security import device_keys, secret_store
+
+    look_then_wait(device_keys, barrier)
+    if overwrite:
+        device_keys.create_secret = lambda r, v: secret_store.store_secret(r, v) is None  # type: ignore[assignment]
+    try:
+        return ("key", device_keys.DeviceKey.load_or_create(ref).fingerprint)
+    except ConfigError as exc:
+        return ("error", exc.message)
+
+
+def test_two_processes_starting_at_once_end_with_one_key(tmp_path: Path) -> None:
+    ref = f"file:{tmp_path / 'keys' / 'kiosk-1.key'}"
+    outcomes = at_once(_first_run, ref, False)
+    assert outcomes == {("key", DeviceKey.load(ref).fingerprint)}  # both use the key on disk
+    assert [p.name for p in (tmp_path / "keys").iterdir()] == ["kiosk-1.key"]  # no temporary file left
+
+
+def test_control_two_processes_that_overwrite_do_not_end_with_one_key(tmp_path: Path) -> None:
+    """Without the create-only write, one process loses: it signs with a key that is no longer stored, or (when
+    the other's write lands before its read-back) it stops with "did not read back the same"."""
+    ref = f"file:{tmp_path / 'kiosk-1.key'}"
+    outcomes = at_once(_first_run, ref, True)
+    assert outcomes != {("key", DeviceKey.load(ref).fingerprint)}

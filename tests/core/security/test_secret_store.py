@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -16,6 +17,7 @@ from core.domain.errors import ConfigError
 from core.security import SecretStore, SystemSecretStore, resolve_secret, store_secret
 from core.security.secret_store import SOURCE
 from tests.core.security.conftest import LockedKeyring, MemoryKeyring
+from tests.support.first_runs import at_once, look_then_wait
 
 SECRET = "s3cr3t-Ünïcode pass:word@/%"
 VAR = "ENCORE_TEST_SECRET_STORE_VALUE"
@@ -281,3 +283,35 @@ def test_store_secret_refuses(ref: str, value: str, words: str) -> None:
         store_secret(ref, value)
     assert words in checked(info.value, ref).problem
     assert not Path("/tmp/never-written").exists()
+
+
+def _first_start(barrier: Any, ref: str) -> str:
+    """A server process's first start (the PIN key, the token key)."""
+    import secrets
+
+    from core.security import secret_store
+
+    look_then_wait(secret_store, barrier)
+    return secret_store.load_or_create_secret(ref, lambda: secrets.token_hex(16))
+
+
+def test_two_processes_creating_one_secret_at_once_both_get_the_stored_one(tmp_path: Path) -> None:
+    """Two workers of one server starting on a new machine: one secret, the same in both."""
+    ref = f"file:{tmp_path / 'secrets' / 'pin.key'}"
+    got = at_once(_first_start, ref)
+    assert got == {resolve_secret(ref)}
+    assert stat.S_IMODE((tmp_path / "secrets" / "pin.key").stat().st_mode) == 0o600
+
+
+def test_create_secret_writes_only_where_nothing_is(tmp_path: Path) -> None:
+    from core.security.secret_store import create_secret
+
+    ref = f"file:{tmp_path / 'token.key'}"
+    assert create_secret(ref, "first")
+    assert not create_secret(ref, "second")
+    assert resolve_secret(ref) == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["token.key"]  # the loser's temporary file is gone
+    with pytest.raises(ConfigError) as empty:
+        create_secret(f"file:{tmp_path / 'other.key'}", "")
+    assert "empty" in empty.value.message
+    assert not (tmp_path / "other.key").exists()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import stat
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.db import device_keys as keys_db
 from core.domain.devices import DeviceKind, DeviceStatus
 from core.domain.errors import ConfigError, Conflict, InputError
 from core.domain.staff import DeviceActor
@@ -140,3 +144,44 @@ async def test_a_rotated_away_key_is_refused(here: ServiceContext) -> None:
     with pytest.raises(Conflict) as info:
         await devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1")
     assert info.value.code == "device_key_retired"
+
+
+async def test_a_machine_enrolling_itself_many_times_at_once_gets_one_device(
+    here: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first start asks from several tasks at once. Every look-up is made to come before any registration,
+    so all of them register (the race, certain) and the unique key refuses all but one: each answer is then
+    that one device, not DEVICE_EXISTS."""
+    tasks = 8
+    looked: list[object] = []
+    all_looked = asyncio.Event()
+    real_lookup = keys_db.device_for_key
+
+    async def look_then_wait_for_the_others(conn: AsyncConnection, public_key: bytes) -> object:
+        found = await real_lookup(conn, public_key)
+        looked.append(found)
+        if len(looked) == tasks:
+            all_looked.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_looked.wait(), 5)
+        return found
+
+    monkeypatch.setattr(keys_db, "device_for_key", look_then_wait_for_the_others)
+    registered = 0
+    real_register = devices.register_device
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal registered
+        registered += 1
+        return await real_register(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(devices, "register_device", counted)
+    before = len(await devices.list_devices(here, ROOT))
+    answers = await asyncio.gather(
+        *(devices.enrol_this_device(here, kind=DeviceKind.KIOSK, name="Kiosk foyer 1") for _ in range(tasks))
+    )
+    assert looked[:tasks] == [None] * tasks
+    assert registered == tasks  # the race happened
+    assert len({a.device.id for a in answers}) == 1
+    assert len({a.fingerprint for a in answers}) == 1  # one key too, created once
+    assert len(await devices.list_devices(here, ROOT)) == before + 1

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from core.config import Settings
-from core.db.signing_keys import SERVER_KEY_BASE
+from core.db import signing_keys as signing_keys_db
+from core.db.signing_keys import SERVER_KEY_BASE, ServerKey
 from core.domain.clock import ManualClock
 from core.domain.errors import ConfigError, Conflict
 from core.domain.orders import Payment
@@ -170,20 +175,114 @@ async def test_rotation_refuses_a_read_only_reference(
         assert await snapshot(ctx) == before
 
 
+class _Adds:
+    """Counts the servers' attempts to add a key (each later server should find the first one's instead)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = signing_keys_db.add
+
+        async def counted(conn: AsyncConnection, public_key: bytes, now: datetime) -> int:
+            self.count += 1
+            return await real(conn, public_key, now)
+
+        monkeypatch.setattr(signing_keys_db, "add", counted)
+
+
+async def _start_at_once(url: str, clock: ManualClock, servers: int) -> tuple[int, int, set[int | None]]:
+    """``servers`` contexts on one database and one provisioned key, opened at once: (transactions run again,
+    keys registered, key ids the servers sign with)."""
+    opening = [open_context(url, clock) for _ in range(servers)]
+    started = await asyncio.gather(*(s.__aenter__() for s in opening), return_exceptions=True)
+    try:
+        contexts = [c for c in started if not isinstance(c, BaseException)]
+        if len(contexts) < servers:
+            raise next(c for c in started if isinstance(c, BaseException))
+        retries = sum(c.db.retries for c in contexts)
+        keys = len(await signing_keys.list_signing_keys(contexts[0]))
+        return retries, keys, {c.signer.key_id for c in contexts if c.signer is not None}
+    finally:
+        for s, c in zip(opening, started, strict=True):
+            if not isinstance(c, BaseException):
+                await s.__aexit__(None, None, None)
+
+
 @pytest.mark.postgres
 async def test_servers_starting_at_once_register_their_key_once(
+    pg_database_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = signing_key_ref(pg_database_url)
+    DeviceKey.load_or_create(ref)  # provisioned once, before the servers start
+    adds = _Adds(monkeypatch)
+    # One at a time (an advisory lock): each later server finds the first one's key, no transaction runs again;
+    # also after the key was replaced in the store, when the first one retires the key before it.
+    for n in range(3):
+        if n:
+            DeviceKey.rotate(ref)
+        assert await _start_at_once(pg_database_url, clock, 16) == (0, n + 1, {SERVER_KEY_BASE + n})
+        assert adds.count == n + 1  # one server added each key, the other 15 found it
+
+
+@pytest.mark.postgres
+async def test_control_without_the_lock_servers_starting_at_once_all_add_the_key(
+    pg_database_url: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_lock(_conn: object) -> None:
+        return None
+
+    monkeypatch.setattr(signing_keys_db, "lock_changes", no_lock)
+    real_find = signing_keys_db.find
+    found: list[ServerKey | None] = []
+    all_looked = asyncio.Event()
+
+    async def find_then_wait_for_the_others(conn: AsyncConnection, public_key: bytes) -> ServerKey | None:
+        # The moment that made CI's run collide, made certain: every server has looked before any adds.
+        found.append(await real_find(conn, public_key))
+        if len(found) == 16:
+            all_looked.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_looked.wait(), 5)
+        return found[-1]
+
+    monkeypatch.setattr(signing_keys_db, "find", find_then_wait_for_the_others)
+    DeviceKey.load_or_create(signing_key_ref(pg_database_url))
+    adds = _Adds(monkeypatch)
+    _retries, keys, ids = await _start_at_once(pg_database_url, clock, 16)
+    assert found[:16] == [None] * 16
+    # Without the lock every server tried to add the key (the losers' inserts failed on the unique key, or,
+    # with a key to retire, deadlocked or timed out busy: CI's failure). The outcome is still one key.
+    assert adds.count == 16
+    assert (keys, ids) == (1, {SERVER_KEY_BASE})
+
+
+@pytest.mark.postgres
+async def test_a_server_starting_while_the_key_table_is_busy_starts_and_registers_at_its_first_sale(
     pg_database_url: str, clock: ManualClock
 ) -> None:
-    DeviceKey.load_or_create(signing_key_ref(pg_database_url))  # provisioned once, before the servers start
-    servers = [open_context(pg_database_url, clock) for _ in range(4)]
-    contexts = await asyncio.gather(*(s.__aenter__() for s in servers))
+    ref = signing_key_ref(pg_database_url)
+    DeviceKey.load_or_create(ref)
+    blocker = create_async_engine(pg_database_url)
     try:
-        assert len({c.signer.key.public_key_bytes for c in contexts}) == 1  # one key, shared by every server
-        assert {c.signer.key_id for c in contexts} == {SERVER_KEY_BASE}
-        assert len(await signing_keys.list_signing_keys(contexts[0])) == 1
+        async with blocker.connect() as conn, conn.begin():
+            # A migration or a backup holding the table: the server gives up waiting (lock timeout, busy).
+            await conn.execute(text("LOCK TABLE signing_keys IN ACCESS EXCLUSIVE MODE"))
+            opening = open_context(pg_database_url, clock)
+            ctx = await opening.__aenter__()
+        try:
+            signer = ctx.signer
+            assert signer is not None
+            assert signer.key_id is None  # started, not registered yet
+            stage = await build_stage(ctx)
+            kiosk = await signing_kiosk(ctx, "Busy-start kiosk")
+            order = await sell(ctx, stage, kiosk, stage.seats[:1], "first-after-busy")
+            assert order.tickets[0].key_id == SERVER_KEY_BASE
+            assert ctx.signer is signer
+            assert (await signing_keys.ticket_signer(ctx)).key_id == SERVER_KEY_BASE == signer.key_id
+            assert len(await signing_keys.list_signing_keys(ctx)) == 1
+        finally:
+            await opening.__aexit__(None, None, None)
     finally:
-        for s in servers:
-            await s.__aexit__(None, None, None)
+        await blocker.dispose()
 
 
 @pytest.mark.postgres
