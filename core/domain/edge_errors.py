@@ -133,13 +133,15 @@ class PrintFailed(EncoreError):
 class BackupError(EncoreError):
     """A backup cannot be taken, trusted or restored: not a backup, truncated, damaged (its bytes differ from
     what was recorded), a mismatch (restored tables differ from the manifest), a tool that failed, a restore
-    target that holds data, an off-site copy sealed under another key, or an object store that failed. ``path``
-    names the file, object or database. Nothing was restored when this is raised."""
+    target that holds data, an off-site copy sealed under another key, an object store that failed, or an
+    embedded database's keys missing or other than the backup's beside the restore target. ``path`` names the
+    file, object or database. Nothing was restored when this is raised."""
 
     code = _E.BACKUP_INVALID
     codes = (
         _E.BACKUP_NOT_A_BACKUP, _E.BACKUP_TRUNCATED, _E.BACKUP_DAMAGED, _E.BACKUP_MISMATCH,
         _E.BACKUP_TOOL_FAILED, _E.RESTORE_TARGET_NOT_EMPTY, _E.BACKUP_KEY_WRONG, _E.BACKUP_OFFSITE_FAILED,
+        _E.RESTORE_KEYS_MISSING, _E.RESTORE_KEYS_DISAGREE,
     )  # fmt: skip
     fields = ("path",)
 

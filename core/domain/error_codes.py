@@ -241,3 +241,5 @@ class ErrorCode(StrEnum):
     BACKUP_KEY_WRONG = "backup_key_wrong"
     BACKUP_OFFSITE_FAILED = "backup_offsite_failed"
     RESTORE_TARGET_NOT_EMPTY = "restore_target_not_empty"
+    RESTORE_KEYS_MISSING = "restore_keys_missing"
+    RESTORE_KEYS_DISAGREE = "restore_keys_disagree"

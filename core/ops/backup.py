@@ -19,7 +19,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +32,7 @@ from core.db import backup as db_backup
 from core.db.backup import TableFingerprint
 from core.db.engine import create_engine
 from core.domain.errors import BackupError, ErrorCode
+from core.ops import embedded_keys
 from core.security.secret_store import resolve_secret
 
 Kind = Literal["postgresql", "sqlite"]
@@ -49,9 +50,14 @@ class Manifest:
     size: int
     sha256: str
     tables: dict[str, TableFingerprint]
+    keys: dict[str, str] = field(default_factory=dict)
+    """An embedded database's keys when it was backed up (not in the backup): name -> where they were."""
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, **asdict(self)}, indent=1, sort_keys=True)
+        body = asdict(self)
+        if not self.keys:
+            del body["keys"]  # PostgreSQL backups (and SQLite ones with no keys yet) as they always were
+        return json.dumps({"format": FORMAT, **body}, indent=1, sort_keys=True)
 
     @classmethod
     def read(cls, dump: Path) -> Manifest:
@@ -63,7 +69,10 @@ class Manifest:
             tables = {
                 n: TableFingerprint(int(t["rows"]), str(t["checksum"])) for n, t in raw["tables"].items()
             }
-            return cls(str(raw["kind"]), str(raw["taken_at"]), int(raw["size"]), str(raw["sha256"]), tables)
+            keys = {str(name): str(place) for name, place in raw.get("keys", {}).items()}
+            return cls(
+                str(raw["kind"]), str(raw["taken_at"]), int(raw["size"]), str(raw["sha256"]), tables, keys
+            )
         except FileNotFoundError:
             raise BackupError(
                 str(dump),
@@ -158,12 +167,15 @@ async def take(settings: Settings, folder: Path, now: datetime) -> Path:
     dump = folder / f"encore-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}{SUFFIX[target.kind]}"
     partial = dump.with_name(dump.name + ".partial")
     try:
+        keys: dict[str, str] = {}
         if target.kind == "sqlite":
             await asyncio.to_thread(db_backup.sqlite_copy, target.sqlite_path, partial)
             tables = await _sqlite_fingerprint(partial)
+            keys = await asyncio.to_thread(embedded_keys.present_keys, settings)
         else:
             tables = await _pg_dump(target, partial)
-        await asyncio.to_thread(_seal, partial, dump, Manifest(target.kind, now.isoformat(), 0, "", tables))
+        manifest = Manifest(target.kind, now.isoformat(), 0, "", tables, keys)
+        await asyncio.to_thread(_seal, partial, dump, manifest)
     finally:
         await asyncio.to_thread(partial.unlink, missing_ok=True)
     return dump
@@ -311,8 +323,12 @@ async def _pg_scratch_fingerprint(target: Target, dump: Path) -> dict[str, Table
 # --- restore -----------------------------------------------------------------------------------------
 
 
-async def restore(settings: Settings, dump: Path, *, force: bool = False) -> Manifest:
-    """Restore into the configured database. Refuses a target that has tables unless ``force``."""
+async def restore(
+    settings: Settings, dump: Path, *, force: bool = False, without_keys: bool = False
+) -> Manifest:
+    """Restore into the configured database. Refuses a target that has tables unless ``force``, and an embedded
+    one whose keys folder lacks the backup's keys or holds others unless ``without_keys`` (core.ops.embedded_keys:
+    the keys are not in the backup)."""
     manifest = await asyncio.to_thread(check_file, dump)
     target = await Target.of(settings)
     if manifest.kind != target.kind:
@@ -328,6 +344,10 @@ async def restore(settings: Settings, dump: Path, *, force: bool = False) -> Man
             "replace its content",
             code=_E.RESTORE_TARGET_NOT_EMPTY,
         )
+    if target.kind == "sqlite" and not without_keys:
+        problems = await embedded_keys.check_keys(settings, dump, manifest.keys)
+        if problems:
+            raise embedded_keys.refusal(dump, problems)
     if target.kind == "sqlite":
         await asyncio.to_thread(db_backup.sqlite_restore, dump, target.sqlite_path)
     else:

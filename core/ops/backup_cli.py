@@ -35,7 +35,10 @@ def _summary(manifest: backup.Manifest) -> str:
 def bind_backup(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         dump = await backup.take(settings, args.to or backup.backup_dir(settings), datetime.now(UTC))
-        print(f"Backup written to {dump} ({_summary(backup.Manifest.read(dump))}).")
+        manifest = backup.Manifest.read(dump)
+        print(f"Backup written to {dump} ({_summary(manifest)}).")
+        if manifest.keys:
+            print(_keep_keys(manifest.keys))
         if args.offsite:
             print(f"Sealed and copied off-site to {await offsite.upload(settings, dump)}.")
         return 0
@@ -43,12 +46,28 @@ def bind_backup(args: argparse.Namespace) -> Any:
     return command
 
 
+def _keep_keys(keys: dict[str, str]) -> str:
+    files = "\n".join(f"  {place}" for place in keys.values())
+    return (
+        "The backup holds none of this database's keys (secrets are kept out of backup files). Keep a copy of "
+        f"these with it, somewhere only you can read; a restore on another computer needs them:\n{files}"
+    )
+
+
 def bind_restore(args: argparse.Namespace) -> Any:
     async def command(settings: Settings) -> int:
         settings.direct_owner_database()  # refused before anything is fetched from off-site
         async with _local(settings, args) as dump:
-            manifest = await backup.restore(settings, dump, force=args.force)
+            manifest = await backup.restore(settings, dump, force=args.force, without_keys=args.without_keys)
         print(f"Restored {args.file} ({_summary(manifest)}).")
+        if manifest.kind == "sqlite" and args.without_keys:
+            print(
+                "Restored without its keys: staff PINs are refused until you run `encore-ops forget-pins --yes` "
+                "and a manager sets each kiosk PIN again (Encore Admin, Staff); new tickets are signed with a new "
+                "key (the old ones stay valid); turnstiles need `encore-ops gate-key` again."
+            )
+        elif manifest.kind == "sqlite":
+            print("The keys beside the restored database are the ones it was backed up with.")
         if manifest.kind == "postgresql":
             print(
                 "Run `encore-ops db upgrade` now: it grants the server and reporting roles their rights again."

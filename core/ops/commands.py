@@ -134,6 +134,11 @@ def add_backup(sub: Subparsers) -> None:
         "--force", action="store_true", help="replace the content of a database that has tables"
     )
     restore.add_argument("--from-offsite", action="store_true", help=_FROM_OFFSITE)
+    restore.add_argument(
+        "--without-keys",
+        action="store_true",
+        help="embedded (SQLite): restore although the backup's keys are not beside the database (they are lost)",
+    )
     restore.set_defaults(bind=lazy("core.ops.backup_cli", "bind_restore"))
     verify = sub.add_parser(
         "verify-backup", help="restore into a scratch database and compare with the manifest"
