@@ -11,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.domain.money import Money
@@ -22,6 +23,11 @@ __all__ = ["money_text", "render_sales_report"]
 _INK = colors.HexColor("#1f2933")
 _RULE = colors.HexColor("#9aa5b1")
 _BAND = colors.HexColor("#eef2f6")
+_SIZE = 9.5
+_MARGIN = 16 * mm
+_WIDTH = A4[0] - 2 * _MARGIN
+_PADDING = 6  # reportlab's cell padding, left and right (points)
+_GAP = 8  # points between two numbers side by side, beyond the padding
 _STATUS = {"draft": "Draft", "on_sale": "On sale", "sales_closed": "Sales closed", "cancelled": "Cancelled"}
 
 
@@ -44,11 +50,13 @@ def render_sales_report(report: SalesReport) -> bytes:
     def money(minor: int) -> str:
         return money_text(minor, report.currency)
 
-    def table(rows: list[list[str]], widths: list[float], *, total: bool = True) -> Table:
+    def table(
+        rows: list[list[str]], widths: list[float], *, total: bool = True, size: float = _SIZE
+    ) -> Table:
         made = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
         style: list[Any] = [
-            ("FONT", (0, 0), (-1, -1), face.regular, 9.5),
-            ("FONT", (0, 0), (-1, 0), face.bold, 9.5),
+            ("FONT", (0, 0), (-1, -1), face.regular, size),
+            ("FONT", (0, 0), (-1, 0), face.bold, size),
             ("TEXTCOLOR", (0, 0), (-1, -1), _INK),
             ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, _INK),
@@ -57,7 +65,7 @@ def render_sales_report(report: SalesReport) -> bytes:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]
         if total:
-            style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, _INK), ("FONT", (0, -1), (-1, -1), face.bold, 9.5),
+            style += [("LINEABOVE", (0, -1), (-1, -1), 0.8, _INK), ("FONT", (0, -1), (-1, -1), face.bold, size),
                       ("BACKGROUND", (0, -1), (-1, -1), colors.white)]  # fmt: skip
         made.setStyle(TableStyle(style))
         return made
@@ -97,7 +105,8 @@ def render_sales_report(report: SalesReport) -> bytes:
     ]  # fmt: skip
     rows.append(["Total", "", f"{report.sold:,}", f"{report.refunds:,}", money(report.gross_minor),
                  money(report.refunded_minor), money(report.net_minor)])  # fmt: skip
-    story.append(table(rows, [44 * mm, 22 * mm, 16 * mm, 20 * mm, 26 * mm, 24 * mm, 26 * mm]))
+    widths, size = _fitted(rows, face.bold, _WIDTH)
+    story.append(table(rows, widths, size=size))
 
     story.append(Paragraph(f"By day of sale ({report.timezone})", heading))
     rows = [["Day", "Orders", "Tickets", "Gross"]]
@@ -119,15 +128,30 @@ def render_sales_report(report: SalesReport) -> bytes:
     doc = SimpleDocTemplate(
         out,
         pagesize=A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
+        leftMargin=_MARGIN,
+        rightMargin=_MARGIN,
+        topMargin=_MARGIN,
+        bottomMargin=_MARGIN,
         title=f"Sales report: {report.title}",
         author="Encore",
     )
     doc.build(story)
     return out.getvalue()
+
+
+def _fitted(rows: list[list[str]], font: str, width: float) -> tuple[list[float], float]:
+    """Column widths and font size for a table of right-aligned numbers after a name column: each number column
+    as wide as its widest cell in bold (the total row) plus a gap, the name column the rest; a smaller size
+    where millions would not fit otherwise. Fixed widths let amounts run into each other ("2 EUR 80,600.00")."""
+    size = _SIZE
+    while True:
+        needed = [
+            max(stringWidth(r[i], font, size) for r in rows) + 2 * _PADDING for i in range(len(rows[0]))
+        ]
+        numbers = sum(needed[1:]) + _GAP * (len(needed) - 1)
+        if numbers + needed[0] <= width or size <= 6:
+            return [max(width - numbers, needed[0]), *(n + _GAP for n in needed[1:])], size
+        size -= 0.5
 
 
 def _escape(text: str) -> str:

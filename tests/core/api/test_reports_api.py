@@ -8,7 +8,7 @@ import csv
 import io
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pypdfium2
@@ -93,6 +93,43 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
     return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
 
 
+_SCALE = 2.0
+
+
+def _inked_boxes(pdf: bytes, needles: list[str]) -> list[tuple[int, int, int, int]]:
+    """Each needle's box on the first page, rendered at _SCALE: found in the text, within the page, and inked
+    (its pixels reach near-black on the light page): what a reader sees, not only what the text layer holds."""
+    page = pypdfium2.PdfDocument(pdf)[0]
+    width, height = page.get_size()
+    image = page.render(scale=_SCALE).to_pil().convert("L")
+    assert image.size[0] > 800
+    textpage = page.get_textpage()
+    boxes = []
+    for needle in needles:
+        found = textpage.search(needle, match_case=True).get_next()
+        assert found is not None, f"{needle!r} is not on the first page"
+        start, count = found
+        chars = [textpage.get_charbox(i) for i in range(start, start + count)]
+        left, bottom = min(c[0] for c in chars), min(c[1] for c in chars)
+        right, top = max(c[2] for c in chars), max(c[3] for c in chars)
+        assert 0 <= left < right <= width, f"{needle!r} is off the page"
+        assert 0 <= bottom < top <= height, f"{needle!r} is off the page"
+        box = (
+            int(left * _SCALE),
+            int((height - top) * _SCALE),
+            int(right * _SCALE) + 1,
+            int((height - bottom) * _SCALE) + 1,
+        )
+        darkest, lightest = image.crop(box).getextrema()
+        assert darkest < 80 < lightest, f"{needle!r} is not printed legibly ({darkest}-{lightest})"
+        boxes.append(box)
+    return boxes
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 async def test_the_sales_report_pdf_prints_the_database_totals(served, clock, tmp_path: Path) -> None:
     stage = await busy_concert(served.ctx, clock)
     expected = await truth(served.ctx, stage.id)
@@ -103,11 +140,13 @@ async def test_the_sales_report_pdf_prints_the_database_totals(served, clock, tm
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/pdf"
     pdf = answer.content
-    page = pypdfium2.PdfDocument(pdf)[0].render(scale=1.5).to_pil()
-    assert page.size[0] > 800
-    assert page.convert("L").getextrema()[0] < 60
-    text = " ".join(_pdf_text(pdf, tmp_path).split())
     net = expected.gross_minor - expected.refunded_minor
+    # Rasterised: each total is printed in ink inside the page, none drawn over another.
+    totals = [money_text(m, "EUR") for m in (expected.gross_minor, expected.refunded_minor, net)]
+    boxes = _inked_boxes(pdf, ["Gross sales", "Refunded", "Net sales", *totals])
+    assert len(boxes) == 6
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)]
+    text = " ".join(_pdf_text(pdf, tmp_path).split())
     assert f"Gross sales {money_text(expected.gross_minor, 'EUR')}" in text
     assert f"Refunded {money_text(expected.refunded_minor, 'EUR')}" in text
     assert f"Net sales {money_text(net, 'EUR')}" in text
@@ -268,13 +307,30 @@ async def test_a_manager_may_export_but_not_read_the_audit_log(served, clock) ->
 
 
 async def test_every_export_is_itself_audited(served, clock) -> None:
+    """A concert export and an export of the audit log each leave an entry, at the moment of the export, naming
+    who, what and how many rows; the audit export's own entry is not in the file it made."""
     stage = await busy_concert(served.ctx, clock)
     admin = await make_staff(served.ctx, Role.ADMIN)
     async with served.http() as http:
         token = await session_for(http, admin)
+        clock.advance(17 * 60)  # the export's moment differs from every other entry's
+        exported_at = clock.now()
         await _csv(http, f"/v1/concerts/{stage.id}/exports/tickets", token)
         found = (await http.get("/v1/audit", params={"action": "export_made"}, headers=bearer(token))).json()
+        [entry] = found["entries"]
+        assert (entry["actor"], entry["subject"]) == (f"staff:{admin.id}", f"concert:{stage.id}")
+        assert entry["details"] == {"kind": "tickets", "rows": 9}
+        assert datetime.fromisoformat(entry["at"]) == exported_at
+
+        clock.advance(5 * 60)
+        audit_exported_at = clock.now()
+        rows, headers, _ = await _csv(http, "/v1/audit/export?action=export_made", token)
+        assert [(r["action"], r["subject"]) for r in rows] == [("export_made", f"concert:{stage.id}")]
+        assert headers["x-encore-rows"] == "1"
+        found = (
+            await http.get("/v1/audit", params={"action": "audit_exported"}, headers=bearer(token))
+        ).json()
     [entry] = found["entries"]
-    assert (entry["actor"], entry["subject"]) == (f"staff:{admin.id}", f"concert:{stage.id}")
-    assert entry["details"] == {"kind": "tickets", "rows": 9}
-    assert clock.now() - timedelta(days=30) < clock.now()
+    assert (entry["actor"], entry["subject"]) == (f"staff:{admin.id}", "audit_log")
+    assert entry["details"] == {"rows": 1, "filter": {"action": "export_made"}}
+    assert datetime.fromisoformat(entry["at"]) == audit_exported_at
