@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from core.client import DeviceClient
 from core.domain.errors import EncoreError, StorageUnavailable
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.show_window import show
+
+if TYPE_CHECKING:
+    from core.client import DeviceClient
 
 __all__ = ["show", "staff_exit"]
 
@@ -17,25 +20,31 @@ log = logging.getLogger(__name__)
 
 
 async def staff_exit(
-    client: DeviceClient, enrolled: bool, staff_number: int, pin: str, lockdown: Lockdown
+    client: DeviceClient | None, staff_number: int, pin: str, lockdown: Lockdown, *, offline: bool = False
 ) -> bool:
-    """Check a staff number and PIN typed on the lockdown panel; True when the window may close (it was right)."""
-    if not enrolled:
-        lockdown.refuse(
-            QCoreApplication.translate("KioskApp", "This device is not approved yet; ask a manager.")
-        )
+    """Check a staff number and PIN typed on the lockdown panel; True when the window may close (it was right).
+    ``client`` None: no PIN can be checked, because the box office cannot be reached (``offline``) or this
+    device is not approved yet."""
+    if client is None:
+        lockdown.refuse(_unreachable() if offline else _not_approved())
         return False
     try:
         await client.unlock_with_pin(staff_number, pin)
     except StorageUnavailable:
-        lockdown.refuse(
-            QCoreApplication.translate(
-                "KioskApp", "The database cannot be reached, so the PIN cannot be checked now."
-            )
-        )
+        lockdown.refuse(_unreachable())
         return False
     except EncoreError as error:
         lockdown.refuse(error.message)
         return False
     lockdown.release()
     return True
+
+
+def _unreachable() -> str:
+    return QCoreApplication.translate(
+        "KioskApp", "The database cannot be reached, so the PIN cannot be checked now."
+    )
+
+
+def _not_approved() -> str:
+    return QCoreApplication.translate("KioskApp", "This device is not approved yet; ask a manager.")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget
 from core.client import DeviceClient
 from core.config import Settings, enrolment_name
 from core.domain.devices import DeviceKind
-from core.domain.errors import StorageUnavailable
+from core.domain.errors import Conflict, StorageUnavailable
 from core.domain.health import DeviceHealth
 from core.domain.ids import DeviceId
 from kiosk.app_common import show, staff_exit
@@ -67,6 +67,8 @@ class DoorApp(QObject):
         self.camera: CameraScanner | None = None
         self.health: HealthLoop | None = None
         self._enrolled = False
+        self._offline = False
+        self._answered = asyncio.Event()  # the first enrolment attempt came back (or failed)
         self._tasks = TaskOwner("door-app")
 
     async def start(self) -> None:
@@ -83,11 +85,24 @@ class DoorApp(QObject):
                     DeviceKind.DOOR, enrolment_name(self.settings, "Door station")
                 )
             except StorageUnavailable:
+                self._offline = True
+                self._answered.set()
                 self.waiting.setText(
                     translate("DoorApp", "Temporarily out of service: the database cannot be reached.")
                 )
                 await asyncio.sleep(ENROL_POLL_S)
                 continue
+            except (
+                Conflict
+            ) as error:  # this machine's key is another mode's, retired or revoked: staff must act
+                if self.waiting.text() != error.message:  # once, not every poll
+                    log.warning("door cannot start: %s (%s)", error.code, error.message)
+                self._answered.set()
+                self.waiting.setText(error.message)
+                await asyncio.sleep(ENROL_POLL_S)
+                continue
+            self._offline = False
+            self._answered.set()
             if enrolment.approved:
                 self._enrolled = True
                 break
@@ -132,7 +147,9 @@ class DoorApp(QObject):
 
     async def _unlock(self, staff_number: int, pin: str) -> None:
         assert self.lockdown is not None
-        if await staff_exit(self.client, self._enrolled, staff_number, pin, self.lockdown):
+        await self._answered.wait()  # typed while Starting…: not "not approved" to an approved door
+        client = self.client if self._enrolled else None
+        if await staff_exit(client, staff_number, pin, self.lockdown, offline=self._offline):
             self.closed.emit()
 
     async def aclose(self) -> None:

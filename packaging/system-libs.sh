@@ -3,8 +3,7 @@
 # install the missing ones with apt-get; otherwise print the exact command and stop — never a Qt traceback later.
 set -euo pipefail
 
-# soname -> Debian package.  With --display (make run), also what Qt's X11 plugin (xcb) loads: a desktop usually
-# has most of them; a minimal one lacks libxcb-cursor0 and friends, and Qt then aborts at start.
+# soname -> Debian package: what Qt needs even offscreen.
 declare -A NEED=(
   [libGL.so.1]=libgl1
   [libEGL.so.1]=libegl1
@@ -14,20 +13,21 @@ declare -A NEED=(
   [libdbus-1.so.3]=libdbus-1-3
   [libpulse.so.0]=libpulse0
 )
-if [ "${1:-}" = "--display" ]; then
-  NEED+=(
-    [libxcb-cursor.so.0]=libxcb-cursor0
-    [libxcb-icccm.so.4]=libxcb-icccm4
-    [libxcb-keysyms.so.1]=libxcb-keysyms1
-    [libxcb-shape.so.0]=libxcb-shape0
-    [libxcb-render-util.so.0]=libxcb-render-util0
-    [libxcb-image.so.0]=libxcb-image0
-    [libxcb-randr.so.0]=libxcb-randr0
-    [libxcb-xkb.so.1]=libxcb-xkb1
-    [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
-    [libX11-xcb.so.1]=libx11-xcb1
-  )
-fi
+# What Qt's X11 plugin (xcb) loads: a desktop usually has most of them; a minimal one lacks libxcb-cursor0 and
+# friends, and Qt then aborts at start. Needed with --display (make run); otherwise wanted, for the tests that
+# open the kiosk in a real X window (tests/kiosk/ui/test_lockdown_x11.py).
+declare -A DISPLAY_LIBS=(
+  [libxcb-cursor.so.0]=libxcb-cursor0
+  [libxcb-icccm.so.4]=libxcb-icccm4
+  [libxcb-keysyms.so.1]=libxcb-keysyms1
+  [libxcb-shape.so.0]=libxcb-shape0
+  [libxcb-render-util.so.0]=libxcb-render-util0
+  [libxcb-image.so.0]=libxcb-image0
+  [libxcb-randr.so.0]=libxcb-randr0
+  [libxcb-xkb.so.1]=libxcb-xkb1
+  [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+  [libX11-xcb.so.1]=libx11-xcb1
+)
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 # Tickets print Chinese and Japanese names with this font, embedded glyph by glyph (core/tickets/pdf_fonts.py).
 # Wanted, not required: without it those names fall back to a font the PDF does not embed, which prints only
@@ -45,6 +45,10 @@ declare -A STACK=(
   # packaging/linux's desktop files and user units, checked by tests/stack/test_linux_desktop.py.
   [desktop-file-validate]=desktop-file-utils
   [systemd-analyze]=systemd
+  # The kiosk on a real X server, bare and under a window manager (tests/kiosk/ui/test_lockdown_x11.py).
+  [Xvfb]=xvfb
+  [openbox]=openbox
+  [xprop]=x11-utils
 )
 
 have_lib() {
@@ -59,6 +63,10 @@ for lib in "${!NEED[@]}"; do
 done
 [ -e "$FONT" ] || missing+=(fonts-dejavu-core)
 wanted=()
+for lib in "${!DISPLAY_LIBS[@]}"; do
+  have_lib "$lib" && continue
+  if [ "${1:-}" = "--display" ]; then missing+=("${DISPLAY_LIBS[$lib]}"); else wanted+=("${DISPLAY_LIBS[$lib]}"); fi
+done
 [ -e "$CJK_FONT" ] || wanted+=(fonts-droid-fallback)
 stack_missing=()
 for bin in "${!STACK[@]}"; do
@@ -73,7 +81,7 @@ cjk_note() {
     echo "font the PDF does not embed. To embed one:  sudo apt-get install -y fonts-droid-fallback"
   fi
   if [ ${#stack_missing[@]} -gt 0 ]; then
-    echo "Note: the server-stack tests (tests/stack) skip without ${stack_missing[*]}."
+    echo "Note: the server-stack tests (tests/stack) and the real-X-window kiosk tests skip without ${stack_missing[*]}."
     echo "To run them:  sudo apt-get install -y ${stack_missing[*]}"
   fi
 }

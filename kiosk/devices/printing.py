@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from core.config import APP_NAME, Settings, printer_problem
 from core.domain.errors import ConfigError
 from kiosk.devices.print_folder import FolderPrinter
-from kiosk.devices.print_qt import QtPrinter
 from kiosk.viewmodels.printing import Printer
+
+if TYPE_CHECKING:
+    from kiosk.devices.print_qt import QtPrinter
 
 __all__ = ["FolderPrinter", "QtPrinter", "demo_folder", "demo_printer", "printer_for"]
 
@@ -24,10 +27,25 @@ def printer_for(setting: str, *, source: str = "settings") -> Printer:
         raise ConfigError(source, "kiosk_printer", problem)
     scheme, _, target = setting.partition(":")
     if not setting:
-        return QtPrinter()
+        return _qt_printer()
     if scheme == "printer":
-        return QtPrinter(target.strip())
+        return _qt_printer(target.strip())
     return FolderPrinter(Path(target))
+
+
+def _qt_printer(name: str | None = None) -> QtPrinter:
+    # Qt's printing and PDF modules load only for a system printer: a folder of PDFs (the demo) needs neither.
+    from kiosk.devices.print_qt import QtPrinter
+
+    return QtPrinter(name)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "QtPrinter":  # kept importable from here, loaded on first use
+        from kiosk.devices.print_qt import QtPrinter
+
+        return QtPrinter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def demo_folder(settings: Settings) -> Path:

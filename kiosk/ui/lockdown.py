@@ -66,7 +66,10 @@ class Lockdown(QObject):
     unlock_requested = Signal(int, str)
     """A staff number and PIN to check; answer with release() or refuse()."""
 
-    def __init__(self, window: QWidget, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, window: QWidget, *, monotonic: Callable[[], float] = time.monotonic, watch_taps: bool = True
+    ) -> None:
+        """``watch_taps`` False: call watch_taps() once the first frame is painted (see MainWindow.watch_input)."""
         super().__init__(window)
         self.window = window
         self._monotonic = monotonic
@@ -75,7 +78,12 @@ class Lockdown(QObject):
         self.unlocked = False
         self.exit_panel = StaffExit(window)
         self.exit_panel.pin_pad.submitted.connect(self.unlock_requested)
-        window.installEventFilter(self)
+        window.installEventFilter(self)  # close: the window's own events only
+        if watch_taps:
+            self.watch_taps()
+
+    def watch_taps(self) -> None:
+        """The staff gesture: presses anywhere in the window (a filter on the whole application)."""
         QApplication.instance().installEventFilter(self)
 
     def engage(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,7 +20,8 @@ from kiosk.ui.binding import bind
 from kiosk.ui.hold_bar import HoldBar
 from kiosk.ui.i18n import Languages
 from kiosk.ui.idle_dialog import IdleDialog
-from kiosk.ui.screens import Flow, Screen, ScreenDeps, build_screens
+from kiosk.ui.screen_pages import LazyScreens
+from kiosk.ui.screens import Flow, Screen, ScreenDeps, build_screen
 from kiosk.ui.theme import Theme, is_compact
 from kiosk.ui.widgets import NoticeBanner, label
 from kiosk.viewmodels.flow_state import FlowState, Step
@@ -111,7 +112,9 @@ class MainWindow(QWidget):
         speaker: Speaker | None = None,
         theme: Theme | None = None,
         languages: Languages | None = None,
+        watch_input: bool = True,
     ) -> None:
+        """``watch_input`` False: call watch_input() once the first frame is painted (kiosk.app's Welcome)."""
         super().__init__()
         self.setObjectName("kiosk_main")
         self.setWindowTitle("Encore")
@@ -145,22 +148,47 @@ class MainWindow(QWidget):
         box.addLayout(self._hold_row)
         self.stack = QStackedWidget()
         box.addWidget(self.stack, 1)
-        self.screens: dict[Step, Screen] = build_screens(ScreenDeps(flow, self.settings, self.guide.speaker))
-        # Each screen in its own scroll area: only a screen whose own content does not fit (large text on a
-        # small display) scrolls. One area around the stack took the largest page's height for every page.
+        self._deps = ScreenDeps(flow, self.settings, self.guide.speaker)
+        # Screens are built when first shown (or by build_remaining_screens once the kiosk is up): the first
+        # frame waits for Welcome alone, not for the seat map's or the payment screen's modules.
         self.pages: dict[Step, QScrollArea] = {}
-        for step, screen in self.screens.items():
-            self.pages[step] = self._page(screen)
-            self.stack.addWidget(self.pages[step])
+        self.screens = LazyScreens(self._build_screen)
+        self._orientation: tuple[bool, bool] | None = None
+        """(portrait, compact) as the last resize found them."""
         self.idle = IdleDialog(self, lambda: self.flow.still_here())
 
         self._shown: FlowState | None = None
         self._spoken_for: tuple[object, ...] | None = None
-        QApplication.instance().installEventFilter(self)
+        if watch_input:
+            self.watch_input()
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
-        # Qt drops an event filter by itself when its object is destroyed.
         bind(flow.changed, self._on_flow_changed, self)
         self._on_flow_changed(flow.state)
+
+    def watch_input(self) -> None:
+        """Hear every tap and key in this window (eventFilter). The first events a Python filter on the whole
+        application sees make PySide6 set up every QtWidgets class it has (~30 ms of CPU): after the first frame,
+        not before it. Qt drops an event filter by itself when its object is destroyed."""
+        QApplication.instance().installEventFilter(self)
+
+    def _build_screen(self, step: Step) -> Screen:
+        screen = build_screen(step, self._deps)
+        if self._orientation is not None:  # the window was laid out already: the new screen follows it
+            portrait, compact = self._orientation
+            screen.set_portrait(portrait, compact=compact)
+        # Each screen in its own scroll area: only a screen whose own content does not fit (large text on a
+        # small display) scrolls. One area around the stack took the largest page's height for every page.
+        self.pages[step] = self._page(screen)
+        self.stack.addWidget(self.pages[step])
+        return screen
+
+    def build_remaining_screens(self) -> None:
+        """Build the screens not shown yet, one per pass of the event loop (so a tap is never kept waiting for
+        all of them): once the kiosk is up, the buyer's first tap on each screen finds it ready."""
+        step = self.screens.next_unbuilt()
+        if step is not None:
+            self.screens[step]
+            QTimer.singleShot(0, self, self.build_remaining_screens)
 
     @staticmethod
     def _page(screen: Screen) -> QScrollArea:
@@ -310,7 +338,8 @@ class MainWindow(QWidget):
         if not portrait:
             self.hold_bar.fit(event.size().width() - 2 * self._side_margin)
         self._keep_notice_room()
-        for screen in self.screens.values():
+        self._orientation = (portrait, compact)
+        for screen in self.screens.built():
             screen.set_portrait(portrait, compact=compact)
         super().resizeEvent(event)
 

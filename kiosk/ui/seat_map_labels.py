@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from core.domain.catalog import MapPlace
 from core.domain.ids import CategoryId, SectionId
 from kiosk.ui.seat_map_look import MapLook
-from kiosk.viewmodels.seat_map import SeatMapModel, StandingInfo
+from kiosk.viewmodels.seat_map_source import MapSource, StandingInfo
 from kiosk.viewmodels.words import money
 
 _Z_LABEL = 4.0
@@ -200,7 +200,7 @@ class _Spot:
 class Furniture:
     """Section names by their seats; row letters at both ends of each row; the stage and the standing blocks."""
 
-    def __init__(self, scene: QGraphicsScene, model: SeatMapModel, unit: float, seat: float) -> None:
+    def __init__(self, scene: QGraphicsScene, model: MapSource, unit: float, seat: float) -> None:
         seats = model.seats
         if seats:
             left, right = min(p.x for p in seats) * unit - seat, max(p.x for p in seats) * unit + seat
@@ -214,6 +214,8 @@ class Furniture:
         self.sections: list[ScreenLabel] = []
         self._spots: list[_Spot] = []
         self.rows: list[ScreenLabel] = []
+        self._aisles: dict[float, list[ScreenLabel]] = {}
+        """The letters in each aisle, by the aisle's x: a column shows whole or not at all."""
         for section_id, places in by_section.items():
             spot = _Spot(
                 min(p.x for p in places) * unit - half,
@@ -249,11 +251,13 @@ class Furniture:
                 letter = ScreenLabel(scene, QPointF(x, y), row, anchor)
                 letter.plate.setVisible(False)
                 self.rows.append(letter)
+                if anchor is Anchor.CENTRE:
+                    self._aisles.setdefault(round(x, 1), []).append(letter)
 
     def _add_stage_and_standing(
         self,
         scene: QGraphicsScene,
-        model: SeatMapModel,
+        model: MapSource,
         unit: float,
         bounds: tuple[float, float, float, float],
     ) -> None:
@@ -284,7 +288,13 @@ class Furniture:
             scene, stage_rect.center(), QCoreApplication.translate("SeatMap", "STAGE")
         )
 
-    def place_labels(self, scale: float, seat_px: float, covers_seat: Callable[[QRectF], bool]) -> None:
+    def place_labels(
+        self,
+        scale: float,
+        seat_px: float,
+        covers_seat: Callable[[QRectF], bool],
+        row_letters_px: float = ROW_LETTERS_PX,
+    ) -> None:
         """Put each section's name where it covers no seat at this zoom (above its seats, else left or right of
         them; hidden when no side is free), and show the row letters once seats are big enough to pick."""
         placed: list[QRectF] = []
@@ -297,9 +307,15 @@ class Furniture:
                     label.plate.setVisible(True)
                     placed.append(rect)
                     break
-        show_rows = seat_px >= ROW_LETTERS_PX
+        show_rows = seat_px >= row_letters_px
         for letter in self.rows:
             letter.plate.setVisible(show_rows and not covers_seat(letter.scene_rect(scale)))
+        # A letter that would touch a seat leaves its aisle's column gappy (every other row, as rounding falls):
+        # then the ends of the rows name them alone.
+        for column in self._aisles.values():
+            if not all(letter.plate.isVisible() for letter in column):
+                for letter in column:
+                    letter.plate.setVisible(False)
 
     def restyle(self, look: MapLook, colours: dict[CategoryId, QColor]) -> None:
         c = look.colours

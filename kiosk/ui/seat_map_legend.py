@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QFont, QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -17,41 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.ids import CategoryId
-from kiosk.ui.seat_map_scene import Look, Styles, check_path
+from kiosk.ui.seat_map_scene import SWATCH, Look, Styles, swatch
 from kiosk.ui.widgets import BigButton, label
 from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
 from kiosk.viewmodels.words import money
-
-SWATCH = 28
-
-
-def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = "") -> QPixmap:
-    """A seat as the map draws it, for the legend."""
-    pix = QPixmap(SWATCH, SWATCH)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pix)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    rect = QRectF(3, 3, SWATCH - 6, SWATCH - 6)
-    # category None: a neutral "available" seat for the symbol rows
-    brush, pen = styles.neutral if category is None else styles.brush_pen(category, look)
-    p.setPen(pen)
-    p.setBrush(brush)
-    p.drawRect(rect)
-    if look is Look.SELECTED:
-        p.setPen(styles.check_pen(3))
-        scale = (SWATCH - 6) / 32
-        p.translate(rect.center())
-        p.scale(scale, scale)
-        p.drawPath(check_path(rect.center() * 0))
-    elif mark:
-        font = QFont()
-        font.setPixelSize(18)
-        font.setBold(True)
-        p.setFont(font)
-        p.setPen(styles.mark_colour(category, look))
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, mark)
-    p.end()
-    return pix
 
 
 def _icon(pix: QPixmap) -> QLabel:
@@ -79,7 +48,7 @@ class SeatMapLegend(QWidget):
         grid.setVerticalSpacing(0)  # the swatches keep the rows apart
         self._left: dict[CategoryId, QLabel] = {}
         self._swatches: list[tuple[QLabel, CategoryId | None, Look, str]] = []
-        ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
+        ordered = [model.categories[cid] for cid in model.colour_order]
         for row, category in enumerate(ordered):
             name = label(category.name, "legend", wrap=False)
             price = label(money(category.price), "legend", wrap=False)

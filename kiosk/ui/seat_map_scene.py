@@ -1,4 +1,7 @@
-"""The seat map's QGraphicsScene: one cheap rect item per seat with shared brushes, repainted seat by seat."""
+"""The seat map's QGraphicsScene: one cheap rect item per seat with shared brushes, repainted seat by seat.
+
+It draws any MapSource: a concert's live places at the kiosk, a seating plan with no concert in the admin.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
@@ -17,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from core.domain.ids import CategoryId, PlaceId
 from core.domain.places import PlaceState
-from kiosk.ui.seat_map_labels import Furniture, standing_text
+from kiosk.ui.seat_map_labels import ROW_LETTERS_PX, Furniture, standing_text
 from kiosk.ui.seat_map_look import DEFAULT, MapLook
-from kiosk.viewmodels.seat_map import SeatMapModel, SeatMapState
+from kiosk.viewmodels.seat_map_source import MapSnapshot, MapSource
 
 UNIT = 40.0
 """Scene pixels per plan unit (one seat pitch)."""
@@ -30,6 +33,9 @@ PALETTE = DEFAULT.palette
 DEFAULT_LOOK = MapLook()
 
 _Z_SEAT, _Z_MARK, _Z_CHECK, _Z_CURSOR = 0.0, 1.0, 2.0, 3.0
+NUMBER_PX = 9
+"""Seat numbers (plan previews) show once they are this tall on screen."""
+SWATCH = 28
 _DATA_PLACE = 0
 
 
@@ -39,16 +45,16 @@ class Look(Enum):
     TAKEN = "taken"
 
 
-def look_of(state: SeatMapState, place_id: PlaceId, selected: frozenset[PlaceId]) -> Look:
+def look_of(state: MapSnapshot, place_id: PlaceId, selected: frozenset[PlaceId]) -> Look:
     if place_id in selected:
         return Look.SELECTED
     return Look.FREE if state.states.get(place_id) is PlaceState.FREE else Look.TAKEN
 
 
-def category_colours(model: SeatMapModel, palette: tuple[str, ...] = PALETTE) -> dict[CategoryId, QColor]:
-    """Dearest category first gets the first palette colour, so the same prices look alike across concerts."""
-    ordered = sorted(model.categories.values(), key=lambda c: (-c.price.minor, c.name))
-    return {c.id: QColor(palette[i % len(palette)]) for i, c in enumerate(ordered)}
+def category_colours(model: MapSource, palette: tuple[str, ...] = PALETTE) -> dict[CategoryId, QColor]:
+    """The source's colour groups in its order (at the kiosk dearest first, so the same prices look alike
+    across concerts)."""
+    return {cid: QColor(palette[i % len(palette)]) for i, cid in enumerate(model.colour_order)}
 
 
 class Styles:
@@ -101,25 +107,68 @@ def check_path(center: QPointF) -> QPainterPath:
     return path
 
 
+def swatch(styles: Styles, category: CategoryId | None, look: Look, mark: str = "") -> QPixmap:
+    """A seat as the map draws it, for a legend (category None: a neutral seat for the symbol rows)."""
+    pix = QPixmap(SWATCH, SWATCH)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(3, 3, SWATCH - 6, SWATCH - 6)
+    brush, pen = styles.neutral if category is None else styles.brush_pen(category, look)
+    p.setPen(pen)
+    p.setBrush(brush)
+    p.drawRect(rect)
+    if look is Look.SELECTED:
+        p.setPen(styles.check_pen(3))
+        scale = (SWATCH - 6) / 32
+        p.translate(rect.center())
+        p.scale(scale, scale)
+        p.drawPath(check_path(rect.center() * 0))
+    elif mark:
+        font = QFont()
+        font.setPixelSize(18)
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(styles.mark_colour(category, look))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, mark)
+    p.end()
+    return pix
+
+
 class SeatScene:
-    """Builds the scene from the model's static plan and applies snapshots by repainting only what changed."""
+    """Builds the scene from the model's static plan and applies snapshots by repainting only what changed.
+
+    ``numbers=True`` writes each unmarked seat's number in it once seats are big enough on screen (the admin's
+    plan preview: the numbering is what a manager checks); the kiosk leaves them out. Row letters show once a
+    seat is ``row_letters_px`` wide on screen (the kiosk's finger-sized default; a mouse needs less).
+    """
 
     def __init__(
-        self, model: SeatMapModel, *, index_method: QGraphicsScene.ItemIndexMethod | None = None
+        self,
+        model: MapSource,
+        *,
+        index_method: QGraphicsScene.ItemIndexMethod | None = None,
+        look: MapLook | None = None,
+        numbers: bool = False,
+        row_letters_px: float = ROW_LETTERS_PX,
     ) -> None:
         self.model = model
         self.scene = QGraphicsScene()
         # Seats never move, only their brushes change: a BSP index makes painting and hit-testing visit only the
         # seats in view, and setBrush() does not invalidate it.
         self.scene.setItemIndexMethod(index_method or QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self.look = MapLook()
+        self.look = look or MapLook()
+        self._numbered = numbers
+        self._row_letters_px = row_letters_px
         self.scene.setBackgroundBrush(QColor(self.look.colours.background))
-        self.styles = Styles(category_colours(model), self.look)
+        self.styles = Styles(category_colours(model, self.look.colours.palette), self.look)
         self.items: dict[PlaceId, QGraphicsRectItem] = {}
         self._drawn: dict[PlaceId, Look] = {}
         self._drawn_version = -1
         self._marks: dict[PlaceId, QGraphicsSimpleTextItem] = {}
         self._checks: dict[PlaceId, QGraphicsPathItem] = {}
+        self.numbers: dict[PlaceId, QGraphicsSimpleTextItem] = {}
+        self._numbers_shown = False
         probe = QFont()
         probe.setBold(True)
         self.wheelchair = "\u267f" if QFontMetricsF(probe).inFontUcs4(0x267F) else "W"
@@ -144,6 +193,8 @@ class SeatScene:
             drawn[p.id] = look
         self._drawn_version = state.version
         self._add_marks()
+        if self._numbered:
+            self._add_numbers()
         self._add_sections_and_stage()
         self.cursor = self._cursor_ring()
         self._restyle_fixed()
@@ -170,6 +221,25 @@ class SeatScene:
             self.scene.addItem(mark)
             self._marks[p.id] = mark
 
+    def _add_numbers(self) -> None:
+        # In scene units, so they grow with the seats; place_labels hides them while they are too small to read.
+        font = QFont()
+        font.setPixelSize(int(SEAT * 0.42))
+        for p in self.model.seats:
+            if p.number is None or p.id in self._marks:
+                continue  # a marked seat shows its mark; its number is in its tooltip
+            text = QGraphicsSimpleTextItem(str(p.number))
+            text.setFont(font)
+            look = self._drawn[p.id]
+            text.setBrush(self.styles.mark_colour(p.category_id, look))
+            text.setVisible(False)  # until place_labels knows the zoom
+            box = text.boundingRect()
+            text.setPos(p.x * UNIT - box.width() / 2, p.y * UNIT - box.height() / 2)
+            text.setZValue(_Z_MARK)
+            text.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.scene.addItem(text)
+            self.numbers[p.id] = text
+
     def _add_sections_and_stage(self) -> None:
         self.furniture = Furniture(self.scene, self.model, UNIT, SEAT)
         self.furniture.restyle(self.look, self.styles.colours)  # sized labels, before the scene rect is taken
@@ -187,7 +257,10 @@ class SeatScene:
                 for item in self.scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
             )
 
-        self.furniture.place_labels(scale, SEAT * scale, covers)
+        self.furniture.place_labels(scale, SEAT * scale, covers, self._row_letters_px)
+        self._numbers_shown = SEAT * 0.42 * scale >= NUMBER_PX
+        for pid, number in self.numbers.items():
+            number.setVisible(self._numbers_shown and self._drawn.get(pid) is not Look.SELECTED)
 
     def label_bounds(self, scale: float) -> QRectF:
         """Where the stage's and the sections' names lie at ``scale``: they keep their screen size, so on a small
@@ -236,7 +309,7 @@ class SeatScene:
 
     # --- rendering ------------------------------------------------------------------------------
 
-    def render(self, state: SeatMapState) -> int:
+    def render(self, state: MapSnapshot) -> int:
         """Make the scene show ``state``; returns how many seats were repainted.
 
         Only ``state.changed`` is looked at when this is the very next snapshot; otherwise every seat is compared
@@ -256,7 +329,7 @@ class SeatScene:
         self._render_standing(state)
         return repainted
 
-    def _repaint(self, state: SeatMapState, ids: Iterable[PlaceId], selected: frozenset[PlaceId]) -> int:
+    def _repaint(self, state: MapSnapshot, ids: Iterable[PlaceId], selected: frozenset[PlaceId]) -> int:
         drawn, items, places, styles = self._drawn, self.items, self.model.places, self.styles
         count = 0
         for pid in ids:
@@ -274,6 +347,10 @@ class SeatScene:
             if mark is not None:
                 mark.setBrush(styles.mark_colour(category, look))
                 mark.setVisible(look is not Look.SELECTED)  # the check mark says more there
+            number = self.numbers.get(pid)
+            if number is not None:
+                number.setBrush(styles.mark_colour(category, look))
+                number.setVisible(self._numbers_shown and look is not Look.SELECTED)
         return count
 
     def _render_checks(self, selected: frozenset[PlaceId]) -> None:
@@ -296,7 +373,7 @@ class SeatScene:
         self._cursor_inner.setRect(rect.adjusted(-9, -9, 9, 9))
         self.cursor.setVisible(True)
 
-    def _render_standing(self, state: SeatMapState) -> None:
+    def _render_standing(self, state: MapSnapshot) -> None:
         for info in state.standing:
             label = self.furniture.standing.get(info.section_id)
             if label is not None:

@@ -99,7 +99,11 @@ class DoorViewModel:
     ) -> DoorViewModel:
         """The door of an enrolled, approved device (the client acts as it)."""
         model = cls(client, gate=gate, local_path=local_path, **options)  # type: ignore[arg-type]
-        await model.start(concert_id)
+        try:
+            await model.start(concert_id)
+        except BaseException:  # cancelled (the app closing while it opens) or failed: stop what it started
+            await asyncio.shield(model.aclose())
+            raise
         return model
 
     @property

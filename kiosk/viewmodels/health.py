@@ -7,10 +7,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from core.client import DeviceClient, HealthSink
 from core.domain.health import DeviceHealth
 from kiosk.viewmodels.tasks import TaskOwner
+
+if TYPE_CHECKING:  # the client's protocol names every domain type: not loaded before Welcome
+    from core.client import DeviceClient, HealthSink
 
 log = logging.getLogger(__name__)
 

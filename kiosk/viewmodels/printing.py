@@ -6,11 +6,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import psygnal
 
-from core.client import DeviceClient
 from core.domain.errors import EncoreError, ErrorCode, NotAllowed, NotFound
 from core.domain.errors import PrintFailed as PrintFailed
 from core.domain.ids import TicketId
@@ -19,6 +18,9 @@ from core.domain.tickets import Layout
 from kiosk.viewmodels.i18n import Text
 from kiosk.viewmodels.print_words import CALL_STAFF, print_problem
 from kiosk.viewmodels.tasks import TaskOwner
+
+if TYPE_CHECKING:  # the client's protocol names every domain type: not loaded before Welcome
+    from core.client import DeviceClient
 
 log = logging.getLogger(__name__)
 

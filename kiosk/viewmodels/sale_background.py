@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from core.domain.errors import EncoreError, ErrorCode, StorageUnavailable
+from core.domain.errors import Conflict, EncoreError, ErrorCode, StorageUnavailable
 from core.domain.holds import Hold
 from kiosk.viewmodels import messages
 from kiosk.viewmodels.flow_state import Countdown, FlowState, Notice, PrintPhase, Step, Tone
@@ -48,7 +48,7 @@ class BackgroundLoops:
         def _countdown(self, hold: Hold) -> Countdown: ...
         async def _release_quietly(self, hold: Hold) -> None: ...
         async def _reopen_seats(self, notice: Notice | None) -> None: ...
-        def _out_of_service(self, cause: StorageUnavailable | None = None) -> None: ...
+        def _out_of_service(self, cause: EncoreError | None = None) -> None: ...
         def _start_over(self, notice: Notice | None) -> None: ...
         async def _enrol_once(self) -> bool: ...
         async def _refresh_concerts(self) -> None: ...
@@ -126,7 +126,10 @@ class BackgroundLoops:
                     await self._enrol_once()
                 else:
                     await self._refresh_concerts()
-            except StorageUnavailable as error:
+            except (
+                StorageUnavailable,
+                Conflict,
+            ) as error:  # Conflict: enrolling with a door's or revoked key
                 self._out_of_service(error)
             except EncoreError as error:
                 log.warning("kiosk poll failed: %s", error.code)

@@ -9,14 +9,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psygnal
 
-from core.client import DeviceClient
 from core.config import Settings, enrolment_name
 from core.domain.devices import DeviceKind
 from core.domain.errors import (
+    Conflict,
     DeviceNotApproved,
     EncoreError,
     ErrorCode,
@@ -44,6 +44,9 @@ from kiosk.viewmodels.sale_payment import PaymentSteps
 from kiosk.viewmodels.seat_map import SeatMapModel
 from kiosk.viewmodels.tasks import TaskOwner
 
+if TYPE_CHECKING:  # core.client's protocol names every domain type: not loaded before Welcome is painted
+    from core.client import DeviceClient
+
 log = logging.getLogger(__name__)
 
 WARN_SECONDS = 60
@@ -59,7 +62,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
 
     def __init__(
         self,
-        client: DeviceClient,
+        client: DeviceClient | None,
         *,
         printing: TicketPrinting,
         settings: Settings | None = None,
@@ -70,7 +73,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         poll_s: float = POLL_SECONDS,
     ) -> None:
         settings = settings or Settings()
-        self.client = client
+        self._client = client
         self._printing = printing
         printing.changed.connect(self._on_print_changed)
         self._device_name = device_name or enrolment_name(settings, "Kiosk")
@@ -89,6 +92,15 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         self._closing: set[asyncio.Task[None]] = set()
         self._default_language = settings.kiosk_language
         self.state = FlowState(demo=settings.demo_mode, language=settings.kiosk_language)
+        self._connecting = False
+        """Welcome is up before the client (welcome_while_connecting), and the kiosk has not answered yet."""
+        self._answer = asyncio.Event()
+
+    @property
+    def client(self) -> DeviceClient:
+        if self._client is None:
+            raise RuntimeError("the sale flow has no client yet: start(client) gives it one")
+        return self._client
 
     # --- state -------------------------------------------------------------------------------------
 
@@ -109,17 +121,46 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
 
     # --- start-up and enrolment -----------------------------------------------------------------------
 
-    def request_start(self) -> None:
-        self._tasks.start(self.start())
+    def welcome_while_connecting(self) -> None:
+        """Show Welcome before the client is open (kiosk.app loads core's services after this frame): the buyer
+        may choose a language and the screen settings at once, and a tap on "Buy tickets" waits for the kiosk's
+        first answer. That answer then shows where the kiosk stands: Welcome with the venue, waiting for
+        approval, or out of service."""
+        self._connecting = True
+        self._go(Step.WELCOME)
 
-    async def start(self) -> None:
-        """Enrol (or find) this kiosk, then run the countdown/idle ticker and the poller until aclose()."""
+    def cannot_connect(self, error: StorageUnavailable) -> None:
+        """The client could not be opened (kiosk.app tries again by itself): out of service until it opens."""
+        self._out_of_service(error)
+        self._answered()
+
+    def request_start(self, client: DeviceClient | None = None) -> None:
+        self._tasks.start(self.start(client))
+
+    async def start(self, client: DeviceClient | None = None) -> None:
+        """Enrol (or find) this kiosk, then run the countdown/idle ticker and the poller until aclose().
+        ``client``: the client opened after Welcome was shown (welcome_while_connecting)."""
+        if client is not None:
+            self._client = client
         self._tasks.start(self._tick(), name="tick")
         self._tasks.start(self._poll(), name="poll")
         try:
             await self._enrol_once()
-        except StorageUnavailable as error:
+        except (StorageUnavailable, Conflict) as error:  # Conflict: this key is a door's, retired or revoked
             self._out_of_service(error)
+        finally:
+            self._answered()
+
+    def _answered(self) -> None:
+        self._connecting = False
+        self._answer.set()
+
+    async def first_answer(self) -> bool:
+        """Wait for the kiosk's first answer if Welcome came before it; True when the kiosk may sell (and a
+        staff PIN may be checked)."""
+        if self._connecting:
+            await self._answer.wait()
+        return self._enrolled
 
     async def _enrol_once(self) -> bool:
         enrolment = await self.client.enrol(DeviceKind.KIOSK, self._device_name)
@@ -131,7 +172,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
             self._go(Step.ENROLMENT, enrolment=info)
             return False
         self._terminal = enrolment.terminal
-        if self.state.step in {Step.STARTING, Step.ENROLMENT, Step.OUT_OF_SERVICE}:
+        if self._connecting or self.state.step in {Step.STARTING, Step.ENROLMENT, Step.OUT_OF_SERVICE}:
             await self._refresh_concerts()  # the welcome screen names the venue
             if self.state.step is Step.OUT_OF_SERVICE:
                 log.info("back in service")
@@ -237,6 +278,8 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
     # --- the purchase ---------------------------------------------------------------------------------
 
     async def begin(self) -> None:
+        if not await self.first_answer():  # tapped before the kiosk answered: its screen says why not
+            return
         concerts = tuple(await self.client.list_on_sale())
         self._go(Step.CONCERTS, concerts=concerts, concert=None)
 
@@ -401,7 +444,7 @@ class SaleFlow(PaymentSteps, BackgroundLoops):
         except EncoreError as error:
             log.info("hold %s not released (%s); it lapses by itself", hold.id, error.code)
 
-    def _out_of_service(self, cause: StorageUnavailable | None = None) -> None:
+    def _out_of_service(self, cause: EncoreError | None = None) -> None:
         """The calm screen until the poll gets through again. ``cause``: the typed fault (an unexpected error
         was logged with its traceback already)."""
         if self.state.step is Step.OUT_OF_SERVICE:

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import psygnal
 
-from core.client import DeviceClient
 from core.domain.catalog import MapPlace, SeatMap
 from core.domain.concerts import PriceCategory
 from core.domain.ids import CategoryId, ConcertId, PlaceId, SectionId
@@ -20,9 +20,13 @@ from core.domain.places import PlaceState
 from core.domain.venues import SectionKind
 from kiosk.viewmodels.i18n import QT_TRANSLATE_NOOP as T
 from kiosk.viewmodels.i18n import current_language, translate
+from kiosk.viewmodels.seat_map_source import StandingInfo
 from kiosk.viewmodels.tasks import TaskOwner
 from kiosk.viewmodels.words import local_name, money, spoken_money
 from kiosk.viewmodels.words import place as place_words
+
+if TYPE_CHECKING:  # the client's protocol names every domain type: not loaded before Welcome
+    from core.client import DeviceClient
 
 __all__ = ["Direction", "SeatMapModel", "SeatMapState", "StandingInfo"]
 
@@ -49,17 +53,6 @@ class Direction(StrEnum):
     RIGHT = "right"
     UP = "up"
     DOWN = "down"
-
-
-@dataclass(frozen=True, slots=True)
-class StandingInfo:
-    """A standing section as the buyer sees it: chosen by number, not on the map."""
-
-    section_id: SectionId
-    name: str
-    category_id: CategoryId
-    price: Money
-    left: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +199,12 @@ class SeatMapModel:
     def categories(self) -> Mapping[CategoryId, PriceCategory]:
         """The price categories, named in the buyer's language."""
         return self._in_language()[0]
+
+    @property
+    def colour_order(self) -> tuple[CategoryId, ...]:
+        """Dearest category first, so the same prices look alike across concerts (and the legend's order)."""
+        ordered = sorted(self.categories.values(), key=lambda c: (-c.price.minor, c.name))
+        return tuple(c.id for c in ordered)
 
     @property
     def section_names(self) -> Mapping[SectionId, str]:

@@ -144,3 +144,10 @@ def remote_venue(
     with the demo seeded. Request it before the Qt loop runs (its set-up runs private event loops)."""
     with remote_venue_of(pg_module_database_url, redis_url, tmp_path_factory.mktemp("venue-server")) as venue:
         yield venue
+
+
+async def until(check: Callable[[], object], within: float = 10.0) -> None:
+    """Wait for a flow's own tasks to get somewhere (they run on this loop), at most ``within`` seconds."""
+    async with asyncio.timeout(within):
+        while not check():  # noqa: ASYNC110 - polled: reached by the flow's own tasks, whatever they emit
+            await asyncio.sleep(0.01)

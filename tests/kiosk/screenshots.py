@@ -218,6 +218,8 @@ class Shots:
 
 
 def _window(flow: Any, theme: str, large_text: bool) -> Any:
+    from PySide6.QtWidgets import QApplication
+
     from kiosk.ui.main_window import MainWindow
 
     window = MainWindow(flow)
@@ -225,6 +227,9 @@ def _window(flow: Any, theme: str, large_text: bool) -> Any:
     window.settings.set_large_text(large_text)
     fill_screen(window, SIZES[0])
     window.show()
+    QApplication.processEvents()  # shown and given the keyboard, as a kiosk's window is before this
+    for step in window.screens:  # each built before it shows, as a kiosk builds them once it has answered
+        window.screens[step]
     return window
 
 
@@ -248,10 +253,20 @@ def render_stand_ins(shots: Shots, *, theme: str = "default", large_text: bool =
             for name in STAND_IN:
                 if shots.wants(name):
                     flow.show(all_states[name])
-                    app.processEvents()
+                    _settle(app)
                     shots.save(window, shots.path(name, width, height))
     finally:
         _close(window)
+        app.processEvents()
+
+
+def _settle(app: Any) -> None:
+    """Lay out what the new state changed before the grab, as a running kiosk's loop does before it paints: one
+    pass of processEvents left a label that grew from one line to four at its old height (the fingerprint)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         app.processEvents()
 
 

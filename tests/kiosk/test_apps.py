@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import QApplication
 from core.client.local import LocalClient
 from core.domain.checkin import ScanResult
 from core.domain.devices import DeviceKind
+from core.domain.errors import ErrorCode, StorageUnavailable
 from core.domain.orders import Payment
 from core.domain.places import PlaceState
 from core.ops import seed
 from core.services import catalog, checkout, devices, orders, sales, tickets
+from kiosk.app import connected, welcome_first
 from kiosk.door_app import DoorApp
 from kiosk.sales_app import SalesApp
 from kiosk.ui.speech import QtSpeaker
@@ -84,6 +87,83 @@ def test_sales_mode_is_locked_until_a_staff_pin_opens_it(qtbot, qt_run, kiosk_ct
     qt_run(app.aclose())
 
 
+def test_a_staff_pin_typed_before_the_kiosks_first_answer_is_checked_once_it_answers(
+    qtbot, qt_run, kiosk_ctx, tmp_path
+):
+    """Lockdown is up with Welcome, before the client opens: a box-office PIN typed then waits for the kiosk's
+    answer and opens it (it used to say "not approved yet" to an approved kiosk)."""
+    settings = replace(kiosk_ctx.settings, kiosk_lockdown=True, kiosk_printer=f"folder:{tmp_path}")
+    closed: list[bool] = []
+
+    async def start_up() -> None:
+        sales = welcome_first(settings, speaker=QtSpeaker("mock"))
+        sales.closed.connect(lambda: closed.append(True))
+        _corner_taps(qtbot, sales.window)
+        _type_pin(qtbot, _staff_pin("box_office"))
+        await asyncio.sleep(0.2)
+        assert not _staff_exit_panel().problem.text()  # no answer yet, so no verdict either
+        assert not closed
+        async with connected(sales, settings):
+            await _until(lambda: bool(closed))
+            await sales.aclose()
+
+    qt_run(start_up(), timeout=30)
+
+
+def test_a_staff_pin_on_a_kiosk_that_cannot_reach_the_box_office_says_so(
+    qtbot, qt_run, kiosk_ctx, tmp_path, expect_log
+):
+    settings = replace(kiosk_ctx.settings, kiosk_lockdown=True, kiosk_printer=f"folder:{tmp_path}")
+
+    async def start_up() -> None:
+        sales = welcome_first(settings, speaker=QtSpeaker("mock"))
+        with expect_log("kiosk.viewmodels.sale_flow", "out of service: server_unreachable"):
+            sales.cannot_connect(
+                StorageUnavailable("The server does not answer.", code=ErrorCode.SERVER_UNREACHABLE)
+            )
+        _corner_taps(qtbot, sales.window)
+        _type_pin(qtbot, _staff_pin("box_office"))
+        panel = _staff_exit_panel()
+        await _until(lambda: bool(panel.problem.text()))
+        assert panel.problem.text() == "The database cannot be reached, so the PIN cannot be checked now."
+        assert sales.window.isVisible()
+        await sales.aclose()
+
+    qt_run(start_up(), timeout=30)
+
+
+def test_sales_mode_paints_welcome_first_then_shows_the_kiosks_answer_and_sells(
+    qtbot, qt_run, kiosk_ctx, tmp_path
+):
+    """As `encore-kiosk` starts: Welcome painted before the client exists, then the client opened (core loads),
+    the venue on Welcome, the other screens built in the background, and a sale that starts from a tap."""
+    settings = replace(kiosk_ctx.settings, kiosk_lockdown=False, kiosk_printer=f"folder:{tmp_path}")
+    seen: dict[str, Any] = {}
+
+    async def start_up() -> None:
+        sales = welcome_first(settings, speaker=QtSpeaker("mock"))
+        window, flow = sales.window, sales.flow
+        seen["first"] = (flow.state.step, window.isVisible(), window.current_screen().objectName())
+        seen["built"] = {s.step for s in window.screens.built()}
+        flow.request_begin()  # a buyer quicker than the database: the tap waits for the kiosk's answer
+        async with connected(sales, settings):
+            await _until(lambda: flow.state.step is Step.CONCERTS and not flow.state.busy)
+            seen["title"] = window.screens[Step.WELCOME].title.text()
+            await _until(lambda: len(window.screens.built()) == len(window.screens))
+            await sales.aclose()
+
+    qt_run(start_up(), timeout=30)
+    assert seen["first"] == (Step.WELCOME, True, "screen_welcome")
+    assert seen["built"] == {Step.WELCOME}  # the seat map, payment and printing screens came after
+    assert seen["title"] == f"Welcome to {seed.VENUE}"
+
+
+async def _until(check: Any, within: float = 20.0) -> None:
+    async with asyncio.timeout(within):
+        while not check():  # noqa: ASYNC110 - polled: the flow's own tasks get there
+            await asyncio.sleep(0.01)
+
+
 def test_door_mode_enrols_then_admits_a_typed_scan_then_says_already_used(
     qtbot, qt_run, kiosk_ctx, kiosk_clock, device_keys, tmp_path
 ):
@@ -125,6 +205,42 @@ def test_door_mode_enrols_then_admits_a_typed_scan_then_says_already_used(
         qt_run(app.aclose())
     finally:
         os.environ.pop("XDG_DATA_HOME", None)
+
+
+def test_a_staff_pin_typed_while_the_door_starts_is_checked_once_it_answers(
+    qtbot, qt_run, kiosk_ctx, device_keys, tmp_path
+):
+    kiosk_ctx.settings = replace(
+        kiosk_ctx.settings, kiosk_mode="door", kiosk_lockdown=True, device_key_ref=device_keys["door"]
+    )
+    os.environ["XDG_DATA_HOME"] = str(tmp_path)
+    try:
+        app = DoorApp(LocalClient.over(kiosk_ctx), kiosk_ctx.settings)
+        closed: list[bool] = []
+        app.closed.connect(lambda: closed.append(True))
+        qt_run(app.start())  # its enrolment runs on the loop, which the taps below do not turn
+        assert app.waiting.text() == "Starting…"  # no answer yet
+        _corner_taps(qtbot, app.window)
+        _type_pin(qtbot, _staff_pin("box_office"))  # who may leave kiosk mode
+        qtbot.waitUntil(lambda: bool(closed), timeout=10_000)
+        assert not _staff_exit_panel().problem.text()
+        qt_run(app.aclose())
+    finally:
+        os.environ.pop("XDG_DATA_HOME", None)
+
+
+def test_door_mode_on_the_kiosks_key_says_so_on_its_screen(qtbot, qt_run, kiosk_ctx, device_keys, expect_log):
+    """A configuration mistake the staff can read: no traceback, no screen stuck on Starting…"""
+    kiosk_ctx.settings = replace(
+        kiosk_ctx.settings, kiosk_mode="door", kiosk_lockdown=False, device_key_ref=device_keys["kiosk"]
+    )
+    app = DoorApp(LocalClient.over(kiosk_ctx), kiosk_ctx.settings)
+    with expect_log("kiosk.door_app", "door cannot start: device_kind_mismatch"):
+        qt_run(app.start())
+        qtbot.waitUntil(lambda: "not a door" in app.waiting.text(), timeout=10_000)
+    assert "Give this mode its own key (device_key_ref)" in app.waiting.text()
+    assert app.view_model is None
+    qt_run(app.aclose())
 
 
 def _kiosk_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

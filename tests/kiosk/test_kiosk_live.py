@@ -1,11 +1,10 @@
-"""Two kiosks see each other's holds within a second and hear when a seat went between choosing and holding: on one
+"""Two kiosks see each other's holds by a live update and hear when a seat went between choosing and holding: on one
 SQLite file (embedded), in-process on PostgreSQL + Redis, and each with its own RemoteClient to one real
 encore-server (TLS) on PostgreSQL + Redis. A lost database, or a lost server, shows "out of service" on the real
 window and the kiosk comes back by itself."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +35,11 @@ ON_SERVERS = [pytest.mark.postgres, pytest.mark.redis]
 
 STATEMENT_TIMEOUT_S = 1.0
 
+# The seat map's periodic re-read is put off for ten minutes (the server's in the remote case is 30 s, still far
+# beyond every wait here), so a seat that changes within a wait was changed by a live update.
+ONLY_LIVE: dict[str, Any] = {"live_resync_s": 600.0}
+LIVE_WAIT_MS = 10_000
+
 
 def _open(
     qt_run: QtRun, url: str, clock: ManualClock, redis_url: str, key_ref: str
@@ -49,7 +53,7 @@ def _open(
     )
     manager = ServiceContext.open(settings, clock=clock)
     ctx = qt_run(manager.__aenter__())
-    ctx.settings = replace(ctx.settings, demo_mode=True)
+    ctx.settings = replace(ctx.settings, demo_mode=True, **ONLY_LIVE)
     return ctx, manager
 
 
@@ -96,8 +100,10 @@ def _embedded_kiosks(
     qt_run = request.getfixturevalue("qt_run")
     ctx_a, manager_a = open_on_qt_loop(qt_run, url, kiosk_clock)
     ctx_b, manager_b = open_on_qt_loop(qt_run, url, kiosk_clock)
-    ctx_a.settings = replace(ctx_a.settings, device_key_ref=keys["kiosk"], demo_mode=True)
-    ctx_b.settings = replace(ctx_b.settings, device_key_ref=f"file:{tmp_path / 'b.key'}", demo_mode=True)
+    ctx_a.settings = replace(ctx_a.settings, device_key_ref=keys["kiosk"], demo_mode=True, **ONLY_LIVE)
+    ctx_b.settings = replace(
+        ctx_b.settings, device_key_ref=f"file:{tmp_path / 'b.key'}", demo_mode=True, **ONLY_LIVE
+    )
     other = qt_run(devices.enrol_this_device(ctx_b, kind=DeviceKind.KIOSK, name="Kiosk B"))
     qt_run(devices.approve_device(ctx_b, ROOT, other.device.id))
     a = Kiosk(qtbot, LocalClient.over(ctx_a), ctx_a.settings, tmp_path / "a")
@@ -128,7 +134,10 @@ def _in_process_kiosks(
     qt_run(manager_b.__aexit__(None, None, None))
 
 
-def test_a_hold_in_one_kiosk_greys_the_seat_in_the_other_within_a_second(qtbot, two_kiosks):
+def test_a_hold_in_one_kiosk_greys_the_seat_in_the_other_by_a_live_update(qtbot, two_kiosks):
+    """How fast is the bench's figure (commit → another kiosk's view, a few ms); a timed assert here only measured
+    how loaded the machine was. What this test pins is the path: the seat goes grey through the live update (the
+    re-read is ten minutes away), on the real widget, and B is told its choice went."""
     a, b = two_kiosks
     concert_id = a.flow.state.concerts[0].concert.id
     to_seats(qtbot, a, concert_id)
@@ -143,14 +152,12 @@ def test_a_hold_in_one_kiosk_greys_the_seat_in_the_other_within_a_second(qtbot, 
 
     qtbot.mouseClick(find(a.window, "continue"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: a.on(a.flow.state.step.REVIEW), timeout=10_000)
-    held_at = time.monotonic()
-    qtbot.waitUntil(lambda: model_b.state_of(seats[0]) is not PlaceState.FREE, timeout=1_000)
-    greyed_after = time.monotonic() - held_at
-    assert greyed_after < 1.0
+    qtbot.waitUntil(lambda: model_b.state_of(seats[0]) is not PlaceState.FREE, timeout=LIVE_WAIT_MS)
+    assert model_b.state.live
     widget_b = b.seat_widget()
-    qtbot.waitUntil(lambda: widget_b.seats.drawn_look(seats[0]).value != "free", timeout=1_000)
+    qtbot.waitUntil(lambda: widget_b.seats.drawn_look(seats[0]).value != "free", timeout=LIVE_WAIT_MS)
     # B's choice of a seat A took is dropped, and B is told so in words.
-    qtbot.waitUntil(lambda: seats[1] not in model_b.state.selection, timeout=1_000)
+    qtbot.waitUntil(lambda: seats[1] not in model_b.state.selection, timeout=LIVE_WAIT_MS)
     assert model_b.state.notice
 
 
@@ -190,11 +197,8 @@ def test_a_lost_database_shows_out_of_service_and_the_kiosk_recovers(
     # The kiosk may notice while the proxy is still closing: expect the log line from before the cut.
     with expect_log("kiosk.viewmodels.sale_flow", "out of service: storage_unavailable"):
         qt_run(proxy.close())  # the network to the database is gone
-        started = time.monotonic()
         qtbot.waitUntil(lambda: kiosk.flow.state.step is step.OUT_OF_SERVICE, timeout=15_000)
-    noticed_after = time.monotonic() - started
     assert kiosk.shown(step.OUT_OF_SERVICE)
-    assert noticed_after < 10
     qt_run(proxy.start())
     qtbot.waitUntil(lambda: kiosk.flow.state.step is step.WELCOME, timeout=15_000)
     assert kiosk.shown(step.WELCOME)

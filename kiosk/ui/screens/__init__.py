@@ -1,37 +1,40 @@
-"""One widget per step of the sale; `build_screens` makes them all for the main window's stack."""
+"""One widget per step of the sale, each built when the main window first needs it (`build_screen`).
+
+A screen's module is imported only then: the kiosk paints Welcome before the seat map, payment and printing
+screens (and what they import) have loaded (tests/kiosk/test_first_frame.py pins which modules).
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from kiosk.ui.screens.base import Flow, Screen, ScreenDeps, UiSettings
-from kiosk.ui.screens.concerts import ConcertsScreen
-from kiosk.ui.screens.done import DoneScreen
-from kiosk.ui.screens.email import EmailScreen
-from kiosk.ui.screens.enrolment import EnrolmentScreen
-from kiosk.ui.screens.out_of_service import OutOfServiceScreen, StartingScreen
-from kiosk.ui.screens.payment import PaymentScreen
-from kiosk.ui.screens.printing import PrintingScreen
-from kiosk.ui.screens.review import ReviewScreen
-from kiosk.ui.screens.seats import SeatsScreen
-from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.viewmodels.flow_state import Step
 
-SCREENS: tuple[type[Screen], ...] = (
-    StartingScreen,
-    EnrolmentScreen,
-    WelcomeScreen,
-    ConcertsScreen,
-    SeatsScreen,
-    ReviewScreen,
-    EmailScreen,
-    PaymentScreen,
-    PrintingScreen,
-    DoneScreen,
-    OutOfServiceScreen,
-)
+SCREENS: dict[Step, str] = {
+    Step.STARTING: "kiosk.ui.screens.out_of_service:StartingScreen",
+    Step.ENROLMENT: "kiosk.ui.screens.enrolment:EnrolmentScreen",
+    Step.WELCOME: "kiosk.ui.screens.welcome:WelcomeScreen",
+    Step.CONCERTS: "kiosk.ui.screens.concerts:ConcertsScreen",
+    Step.SEATS: "kiosk.ui.screens.seats:SeatsScreen",
+    Step.REVIEW: "kiosk.ui.screens.review:ReviewScreen",
+    Step.EMAIL: "kiosk.ui.screens.email:EmailScreen",
+    Step.PAYMENT: "kiosk.ui.screens.payment:PaymentScreen",
+    Step.PRINTING: "kiosk.ui.screens.printing:PrintingScreen",
+    Step.DONE: "kiosk.ui.screens.done:DoneScreen",
+    Step.OUT_OF_SERVICE: "kiosk.ui.screens.out_of_service:OutOfServiceScreen",
+}
+"""Each step's screen, as module:class, in the order of the sale."""
 
 
-def build_screens(deps: ScreenDeps) -> dict[Step, Screen]:
-    return {cls.step: cls(deps) for cls in SCREENS}
+def screen_class(step: Step) -> type[Screen]:
+    module, _, name = SCREENS[step].partition(":")
+    cls: type[Screen] = getattr(importlib.import_module(module), name)
+    return cls
 
 
-__all__ = ["SCREENS", "Flow", "Screen", "ScreenDeps", "UiSettings", "build_screens"]
+def build_screen(step: Step, deps: ScreenDeps) -> Screen:
+    return screen_class(step)(deps)
+
+
+__all__ = ["SCREENS", "Flow", "Screen", "ScreenDeps", "UiSettings", "build_screen", "screen_class"]

@@ -1,4 +1,5 @@
-"""watch_concert: a hold shows up within a second; gaps, other writers and a Redis restart cause a reload."""
+"""watch_concert: a hold shows up by a live event (how fast is `make bench`'s figure); gaps, other writers and a
+Redis restart cause a reload."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from tests.support.context import open_context
 
 
 async def view_where(
-    views: AsyncIterator[AvailabilityView], check: Callable[[AvailabilityView], bool], within: float = 1.0
+    views: AsyncIterator[AvailabilityView], check: Callable[[AvailabilityView], bool], within: float = 5.0
 ) -> AvailabilityView:
-    """The first view that passes ``check``, or fail after ``within`` seconds."""
+    """The first view that passes ``check``, or fail after ``within`` seconds (well inside the default 30 s re-read,
+    so a view that is not ``reloaded`` came from an event)."""
     async with asyncio.timeout(within):
         async for view in views:
             if check(view):
@@ -27,7 +29,7 @@ async def view_where(
     raise AssertionError("the stream ended")
 
 
-async def test_local_subscriber_sees_a_hold_within_a_second(ctx):
+async def test_local_subscriber_sees_a_hold_by_an_event(ctx):
     stage = await build_stage(ctx)
     views = watch_concert(ctx, stage.id)
     first = await anext(views)
@@ -52,7 +54,7 @@ async def test_another_process_writing_the_sqlite_file_is_noticed(sqlite_url, cl
         views = watch_concert(watcher_ctx, stage.id)
         await anext(views)
         await sales.hold_standing(seller_ctx, stage.kiosk, stage.id, stage.standing, 3)
-        seen = await view_where(views, lambda v: v.reloaded and v.total_available == 20 + 20 - 3, within=2.0)
+        seen = await view_where(views, lambda v: v.reloaded and v.total_available == 20 + 20 - 3, within=5.0)
         assert seen.states[stage.standing_places[0]] is PlaceState.HELD
         await views.aclose()
 
@@ -67,16 +69,13 @@ async def redis_pair(pg_database_url, redis_url, clock):
         yield a, b
 
 
-async def test_redis_subscriber_sees_another_kiosks_hold_within_a_second(redis_pair):
+async def test_redis_subscriber_sees_another_kiosks_hold_by_an_event(redis_pair):
     seller, watcher = redis_pair
     stage = await build_stage(seller)
     views = watch_concert(watcher, stage.id)
     await anext(views)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
     await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[5]])
     seen = await view_where(views, lambda v: v.states[stage.seats[5]] is PlaceState.HELD)
-    assert loop.time() - started < 1.0
     assert not seen.reloaded  # it came as an event, not from a re-read
     await views.aclose()
 
@@ -120,7 +119,7 @@ async def test_subscriber_survives_a_redis_restart(pg_database_url, valkey, cloc
             back = await view_where(views, lambda v: v.live, within=15.0)
             assert back.reloaded
             await sales.hold_places(seller, stage.kiosk, stage.id, [stage.seats[3]])
-            await view_where(views, lambda v: v.states[stage.seats[3]] is PlaceState.HELD, within=2.0)
+            await view_where(views, lambda v: v.states[stage.seats[3]] is PlaceState.HELD, within=5.0)
             await views.aclose()
 
 
@@ -180,6 +179,6 @@ async def test_a_change_that_sent_no_event_is_picked_up_by_the_periodic_reread(c
         await conn.execute(update(places).where(places.c.id == stage.seats[7]).values(state="blocked"))
 
     await quick.db.write(block_silently)  # our own commit: the local bus does not treat it as another writer
-    seen = await view_where(views, lambda v: v.states[stage.seats[7]] is PlaceState.BLOCKED, within=2.0)
+    seen = await view_where(views, lambda v: v.states[stage.seats[7]] is PlaceState.BLOCKED, within=5.0)
     assert seen.reloaded
     await views.aclose()

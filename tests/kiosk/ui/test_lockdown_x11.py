@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -14,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.stack import require
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
 def bare_x(request: pytest.FixtureRequest) -> Iterator[str]:
     """An Xvfb display of the requested size with no window manager; its DISPLAY value."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    require("Xvfb", apt="xvfb")  # make installs it as root; under CI=true a missing one fails
     width, height = request.param
     read, write = os.pipe()
     server = subprocess.Popen(
@@ -70,8 +70,7 @@ def test_lockdown_fills_the_screen_of_a_bare_x_server(bare_x):
 @pytest.fixture
 def window_manager(bare_x: str) -> Iterator[str]:
     """Openbox managing the ``bare_x`` display (a desktop's window manager, as `make run` meets one)."""
-    if shutil.which("openbox") is None or shutil.which("xprop") is None:
-        pytest.skip("openbox or xprop is not installed (apt-get install openbox x11-utils)")
+    require("openbox", "xprop", apt="openbox x11-utils")
     env = {**os.environ, "DISPLAY": bare_x}
     manager = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -173,6 +173,20 @@ def test_nobody_is_timed_out_of_the_payment_screen_while_paying_at_the_counter(
     assert flow.state.hold is not None
 
 
+def _until_review_lines(qtbot: Any, window: MainWindow, expected: list[str]) -> None:
+    """The review's place lines as shown. Rows added to a screen already on show appear one turn of the event
+    loop later (Qt shows a new child of a visible widget by a queued call): wait for them, do not sample."""
+
+    def shown() -> list[str]:
+        return [w.text() for w in window.findChildren(QLabel, "review_line_text") if w.isVisible()]
+
+    try:
+        qtbot.waitUntil(lambda: shown() == expected, timeout=5_000)
+    except Exception:
+        assert shown() == expected  # says what was shown instead
+        raise
+
+
 def test_the_review_names_the_concert_night_and_each_place_once(qtbot, flow_at_welcome):
     flow = flow_at_welcome
     window = make_window(qtbot, flow)
@@ -184,14 +198,12 @@ def test_the_review_names_the_concert_night_and_each_place_once(qtbot, flow_at_w
     assert "2026" in when
     assert ":" in when
     place = flow.state.hold.places[0]
-    lines = [w.text() for w in window.findChildren(QLabel, "review_line_text") if w.isVisible()]
-    assert lines == [place.label]  # 'Stalls, row B, seat 1', not 'Stalls, row B, seat 1 · Stalls'
+    _until_review_lines(qtbot, window, [place.label])  # 'Stalls, row B, seat 1', not '… seat 1 · Stalls'
 
     qtbot.mouseClick(find(window, "cancel"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: on_screen(window, Step.SEATS) and _idle(flow), timeout=10_000)
     _hold_standing(qtbot, window, flow, 3)
-    lines = [w.text() for w in window.findChildren(QLabel, "review_line_text") if w.isVisible()]
-    assert lines == [f"3 × {flow.state.hold.places[0].label}"]
+    _until_review_lines(qtbot, window, [f"3 × {flow.state.hold.places[0].label}"])
     assert flow.state.hold.places[0].label.startswith("Floor")
 
 

@@ -449,3 +449,17 @@ def test_a_tap_on_a_language_does_not_move_the_welcome_buttons_on_a_portrait_scr
     assert find(window, "speech_toggle").text() == "Sprachausgabe: nicht verfügbar"
     settle()
     assert [find(window, n).mapTo(window, QPoint(0, 0)) for n in names] == before
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT, SMALL], ids=["landscape", "portrait", "small"])
+def test_the_enrolment_screen_shows_the_whole_key_fingerprint(qtbot, stand_in, size):
+    """A manager compares all 64 hex digits before approving; the 1920x1080 screenshot showed the first line."""
+    window = make_window(qtbot, stand_in, size)
+    stand_in.show(screenshots.states()["starting"])
+    settle()
+    stand_in.show(screenshots.states()["enrolment"])
+    settle()
+    fingerprint = find(window, "fingerprint")
+    assert fingerprint.text().count("\n") == 3
+    assert fingerprint.height() >= fingerprint.sizeHint().height()
+    assert unseen(fingerprint) == ""

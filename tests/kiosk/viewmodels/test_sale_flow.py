@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -26,22 +26,7 @@ from kiosk.viewmodels.sale_flow import WARN_SECONDS, SaleFlow
 from tests.builders import ROOT, decode_qr_texts, signing_kiosk
 from tests.core.services.admin_support import audit_entries
 from tests.dbstate import snapshot
-from tests.kiosk.conftest import ManualMonotonic
-
-
-async def until(check: Callable[[], object], within: float = 10.0) -> None:
-    """Wait for the flow's own tasks to get somewhere (they run on this loop)."""
-    # Polled: the condition is reached by the flow's own tasks, whichever signal they emit on the way.
-    async with asyncio.timeout(within):
-        while not check():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-
-
-@pytest.fixture
-async def demo(ctx: ServiceContext, tmp_path: Path) -> ServiceContext:
-    await seed.seed_demo(ctx)
-    ctx.settings = replace(ctx.settings, device_key_ref=f"file:{tmp_path / 'kiosk.key'}", demo_mode=True)
-    return ctx
+from tests.kiosk.conftest import ManualMonotonic, until
 
 
 @pytest.fixture
@@ -443,3 +428,16 @@ async def test_the_kiosk_enrols_under_device_name_or_its_hostname(
         assert pending == [expected]
     finally:
         await flow.aclose()
+
+
+async def test_a_kiosk_on_a_door_stations_key_is_out_of_service_and_says_why_in_its_log(
+    demo: ServiceContext, printed: Path, expect_log
+) -> None:
+    await devices.enrol_this_device(demo, kind=DeviceKind.DOOR, name="Door")  # this key is now a door's
+    flow = SaleFlow(LocalClient.over(demo), printing=TicketPrinting(FolderPrinter(printed)), poll_s=0.05)
+    with expect_log("kiosk.viewmodels.sale_flow", "out of service: device_kind_mismatch"):
+        await flow.start()
+        assert flow.state.step is Step.OUT_OF_SERVICE
+        await asyncio.sleep(0.3)  # polls go on trying, quietly (one log line per outage)
+    assert flow.state.step is Step.OUT_OF_SERVICE
+    await flow.aclose()

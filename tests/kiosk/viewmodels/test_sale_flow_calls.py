@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from kiosk.viewmodels.flow_state import Step
 from kiosk.viewmodels.printing import TicketPrinting
 from kiosk.viewmodels.sale_flow import SaleFlow
 from tests.builders import ROOT
-from tests.kiosk.conftest import ManualMonotonic
+from tests.kiosk.conftest import ManualMonotonic, until
 
 
 class RecordingClient:
@@ -46,12 +45,6 @@ class RecordingClient:
         """The calls after the last call of ``name``."""
         last = len(self.calls) - 1 - self.calls[::-1].index(name)
         return self.calls[last + 1 :]
-
-
-async def until(check: Callable[[], object], within: float = 10.0) -> None:
-    async with asyncio.timeout(within):
-        while not check():  # noqa: ASYNC110 - reached by the flow's own tasks
-            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
