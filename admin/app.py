@@ -27,6 +27,7 @@ def run_app(settings: Settings) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("Encore Admin")
+    app.setOrganizationName("Encore")  # QSettings: where the screens remember their layout
     # The coroutine stops Qt's loop when it returns, after closing what it opened: quitting on the last
     # window closed stopped the loop under it, and the database and publisher closed with no loop running.
     app.setQuitOnLastWindowClosed(False)

@@ -4,7 +4,7 @@ the orders and tickets it refunds."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from admin.ui.binding import bind
+from admin.ui.concert_table import ConcertTable
+from admin.ui.remembered_splitter import remember_splitter
+from admin.viewmodels.concert_defaults import NewConcertTimes
 from admin.viewmodels.concerts import (
     STATUS_WORDS,
     CancelQuestion,
@@ -46,21 +50,14 @@ from admin.viewmodels.concerts import (
     category_rows,
     price_text,
 )
-from admin.viewmodels.venue_time import zone_time
 from core.domain.concert_bodies import ConcertOverview
 from core.domain.concerts import ConcertStatus
 from core.domain.ids import ConcertId, PlanId, VenueId
 
-SIDE_WIDTH = 410
-COLUMNS = ("Concert", "Starts", "Venue", "Status", "Sold", "Orders")
+SPLITTER_KEY = "concerts/splitter"
 CATEGORY_COLUMNS = ("Name", "Price", "Colour", "Sections")
 PALETTE = ("#c0392b", "#2471a3", "#1e8449", "#b9770e", "#6c3483", "#566573")
 INVALID = "border: 1px solid #c0392b; background: #fdecec;"
-
-
-def _when(moment: datetime, timezone: str) -> str:
-    """By the venue's clock, with its abbreviation: '12 Dec 2026  20:00 CET'."""
-    return zone_time(moment, timezone, "%d %b %Y  %H:%M")
 
 
 def _time_edit() -> QDateTimeEdit:
@@ -127,33 +124,14 @@ class ConcertsPage(QWidget):
         self._editing_id: ConcertId | None = None
         self._editing_status: ConcertStatus | None = None
         self.cancel_dialog: CancelDialog | None = None
+        self._new_times: NewConcertTimes | None = None
+        """The default times the new-concert form was last given (None once it edits a concert)."""
 
         heading = QLabel(self.tr("Concerts"))
         heading.setObjectName("pageTitle")
         self.summary = QLabel()
         self.summary.setObjectName("pageSummary")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("concertTable")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(
-            False
-        )  # a long title is elided (its whole text is the tooltip), rows stay one line
-        self.table.verticalHeader().setDefaultSectionSize(34)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column in range(len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        sold_header = self.table.horizontalHeaderItem(4)
-        if sold_header is not None:
-            sold_header.setToolTip(self.tr("Tickets sold and not refunded"))
+        self.table = ConcertTable()
 
         self.chosen = QLabel()
         self.chosen.setObjectName("pageSummary")
@@ -175,7 +153,10 @@ class ConcertsPage(QWidget):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        main = QVBoxLayout()
+        list_box = QWidget()
+        list_box.setObjectName("listPanel")
+        main = QVBoxLayout(list_box)
+        main.setContentsMargins(0, 0, 0, 0)
         main.setSpacing(10)
         main.addWidget(heading)
         main.addWidget(self.summary)
@@ -187,7 +168,7 @@ class ConcertsPage(QWidget):
         side_box = QWidget()
         side_box.setObjectName("sidePanel")
         side = QVBoxLayout(side_box)
-        side.setContentsMargins(0, 0, 12, 0)
+        side.setContentsMargins(8, 0, 12, 0)
         side.addWidget(self._form_box())
         side.addStretch(1)
         # At 1366×768 the form is taller than the window: it scrolls instead of squashing.
@@ -197,13 +178,24 @@ class ConcertsPage(QWidget):
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.side_scroll.setFixedWidth(SIDE_WIDTH + 16)
+        scroll_bar = self.side_scroll.verticalScrollBar().sizeHint().width()
+        self.side_scroll.setMinimumWidth(side_box.minimumSizeHint().width() + scroll_bar)
+
+        # The list takes what the window grows by; the editor keeps the width it needs, or what the manager
+        # dragged it to last time.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("concertsSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(12)
+        self.splitter.addWidget(list_box)
+        self.splitter.addWidget(self.side_scroll)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        remember_splitter(self.splitter, SPLITTER_KEY)
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(20)
-        layout.addLayout(main, 1)
-        layout.addWidget(self.side_scroll)
+        layout.setContentsMargins(24, 20, 12, 20)
+        layout.addWidget(self.splitter)
 
         self.table.currentCellChanged.connect(lambda row, *_: self._on_table_row(row))
         self.put_on_sale.clicked.connect(self.vm.request_put_on_sale)
@@ -333,19 +325,36 @@ class ConcertsPage(QWidget):
         self.save.setText(self.tr("Create concert"))
         self.title.clear()
         self.artist.clear()
-        start = datetime.combine(datetime.now(UTC).date() + timedelta(days=30), datetime.min.time()).replace(
-            hour=20
-        )
-        _set_wall(self.doors_at, start - timedelta(hours=1))
-        _set_wall(self.starts_at, start)
-        _set_wall(self.sales_open_at, datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=1))
-        _set_wall(self.sales_close_at, start)
+        self._new_times = None
+        self._follow_venue_clock()
         self.max_per_order.setValue(8)
         self.hold_minutes.setValue(5)
         self.reentry.setChecked(False)
         for widget in (self.venue, self.plan, self.currency):
             widget.setEnabled(True)
         self._fill_categories_from_plan()
+
+    def _times(self) -> NewConcertTimes:
+        return NewConcertTimes(
+            _wall(self.doors_at), _wall(self.starts_at), _wall(self.sales_open_at), _wall(self.sales_close_at)
+        )
+
+    def _follow_venue_clock(self) -> None:
+        """A new concert's default times by the chosen venue's clock, again when another venue (zone) is
+        chosen, until the manager changes one of them."""
+        if self._editing_id is not None:
+            return
+        times = self.vm.new_times(self.venue.currentData())
+        if times == self._new_times or (self._new_times is not None and self._times() != self._new_times):
+            return
+        self._new_times = times
+        for edit, wall in (
+            (self.doors_at, times.doors_at),
+            (self.starts_at, times.starts_at),
+            (self.sales_open_at, times.sales_open_at),
+            (self.sales_close_at, times.sales_close_at),
+        ):
+            _set_wall(edit, wall)
 
     def _fill_edit(self, row: ConcertOverview) -> None:
         c = row.concert
@@ -490,6 +499,8 @@ class ConcertsPage(QWidget):
             self.vm.select(ConcertId(concerts[row].concert.id))
 
     def _on_venue_chosen(self, _index: int) -> None:
+        if not self._rendering:
+            self._follow_venue_clock()
         venue = self.venue.currentData()
         if not self._rendering and venue is not None and venue != self.vm.state.plans_venue:
             self.vm.request_plans(VenueId(venue))
@@ -527,7 +538,7 @@ class ConcertsPage(QWidget):
     def _on_vm_changed(self, state: ConcertsState) -> None:
         self._rendering = True
         try:
-            self._render_table(state)
+            self.table.show_concerts(state)
             self._render_choices(state)
         finally:
             self._rendering = False
@@ -580,6 +591,7 @@ class ConcertsPage(QWidget):
         for name, widget in self._field_widgets.items():
             hit = state.error_field == name or state.error_field.startswith(f"{name}[")
             widget.setStyleSheet(INVALID if hit else "")
+        self._follow_venue_clock()
         venue = next((v for v in state.venues if v.id == self.venue.currentData()), None)
         self.zone_hint.setText(
             self.tr("Times are {zone} time, where the venue is.").format(zone=venue.timezone) if venue else ""
@@ -604,32 +616,6 @@ class ConcertsPage(QWidget):
                 self._fill_categories_from_plan()
             elif state.editing is not None:
                 self._select_data(self.plan, state.editing.concert.plan_id)
-
-    def _render_table(self, state: ConcertsState) -> None:
-        self.table.setRowCount(len(state.concerts))
-        for row, overview in enumerate(state.concerts):
-            c = overview.concert
-            cells = (
-                f"{c.title} — {c.artist}",
-                _when(c.starts_at, overview.timezone),
-                overview.venue_name,
-                self.tr(STATUS_WORDS[c.status]),
-                f"{overview.tickets:,}",
-                f"{overview.orders:,}",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if c.status.value == "cancelled":
-                    item.setForeground(self.palette().placeholderText())
-                if column >= 4:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(row, column, item)
-        ids = [o.concert.id for o in state.concerts]
-        if state.selected in ids:
-            self.table.selectRow(ids.index(state.selected))
-        else:
-            self.table.clearSelection()
 
     def _render_message(self, state: ConcertsState) -> None:
         if state.error:

@@ -72,7 +72,6 @@ class DashboardPage(QWidget):
         self.setObjectName("page-dashboard")
         self.vm = vm
         self._rendering = False
-        self._loaded = False
 
         heading = QLabel(self.tr("Dashboard"))
         heading.setObjectName("pageTitle")
@@ -147,10 +146,10 @@ class DashboardPage(QWidget):
         return table
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Loaded the first time it is shown; from then on it keeps itself up to date."""
+        """The concerts are read each time the screen is opened: one created or put on sale on another screen
+        since is followed from then on (the watches keep the counts of those read up to date)."""
         super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
+        if not self.vm.busy:
             self.vm.request_load()
 
     def close_page(self) -> None:

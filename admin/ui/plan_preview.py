@@ -1,190 +1,125 @@
-"""A seating plan drawn for the manager: every seat with its marks, the stage at the top; click or drag to choose.
+"""A seating plan drawn by the kiosk's seat map for the manager: click, Ctrl+click or drag a box to choose seats.
 
-The kiosk's seat-map widget draws a concert's places (prices, availability) and lives in kiosk/ui, which the
-admin app may not import (the "Kiosk and admin are independent" contract); this draws a plan's seats.
+The drawing is the kiosk's (kiosk/ui/seat_map_scene.py, seat_map_canvas.py: the one exception to "Kiosk and admin
+are independent", see pyproject.toml), so a plan looks here as buyers will see it; this adds choosing seats and
+their tooltips.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPen, QResizeEvent
-from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtCore import QPointF, QRect, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsView, QWidget
 
+from admin.viewmodels.plan_picture import PlanPicture, place_of, seat_of
 from core.domain.ids import SeatId
 from core.domain.venues import PlanLayout, Seat
+from kiosk.ui.seat_map_canvas import SeatMapCanvas
+from kiosk.ui.seat_map_look import DEFAULT, MapLook
+from kiosk.ui.seat_map_scene import SeatScene
 
-UNIT = 26.0
-"""Pixels per plan unit (one seat pitch) at scale 1."""
-SEAT = 20.0
+__all__ = ["PREVIEW_LOOK", "PlanPreview"]
 
-COLOURS = {
-    "seat": "#8fa3c7",
-    "accessible": "#1c7ed6",
-    "companion": "#12b886",
-    "restricted_view": "#f59f00",
-    "blocked": "#495057",
-}
-SELECTED = "#e8590c"
+PREVIEW_LOOK = MapLook(DEFAULT, label_px=14)
+"""The kiosk's colours; names at the admin's text size (the kiosk's 20 px labels are for a touchscreen)."""
+ROW_LETTERS_PX = 12
+"""Row letters from this seat size on: a mouse picks smaller seats than a finger, and the rows want naming."""
 
 
-def seat_colour(seat: Seat) -> str:
-    if seat.blocked:
-        return COLOURS["blocked"]
-    if seat.accessible:
-        return COLOURS["accessible"]
-    if seat.companion:
-        return COLOURS["companion"]
-    if seat.restricted_view:
-        return COLOURS["restricted_view"]
-    return COLOURS["seat"]
-
-
-class PlanPreview(QGraphicsView):
+class PlanPreview(SeatMapCanvas):
     """Draws a PlanLayout; ``on_choose(seat_ids, add)`` gets the seats clicked or boxed (Ctrl adds/toggles)."""
 
     def __init__(
         self, on_choose: Callable[[list[SeatId], bool], None], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        picture = PlanPicture(None)
+        super().__init__(self._scene_for(picture), parent)
+        self.picture = picture
         self.setObjectName("planPreview")
         self._on_choose = on_choose
-        self._scene = QGraphicsScene(self)
-        self.setScene(self._scene)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
-        self.setBackgroundBrush(QColor("#ffffff"))
+        self._band = QRect()
         self.setMinimumSize(420, 300)
-        self._items: dict[SeatId, QGraphicsEllipseItem] = {}
-        self._press: tuple[float, float] | None = None
+        # A mouse, not a finger: scroll bars to move about a zoomed plan, a rubber band to choose a block.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.rubberBandChanged.connect(self._on_band_changed)
+        self._empty_hint()
 
     @property
-    def seat_items(self) -> dict[SeatId, QGraphicsEllipseItem]:
-        return self._items
+    def seat_items(self) -> dict[SeatId, QGraphicsRectItem]:
+        return {seat_of(pid): item for pid, item in self.seats.items.items()}
 
     def render_layout(self, layout: PlanLayout | None, selected: frozenset[SeatId]) -> None:
-        """Redraw from the snapshot (idempotent)."""
-        self._scene.clear()
-        self._items = {}
-        if layout is None or not layout.seats:
-            self._scene.addText(self.tr("No plan to show yet: make one with the grid or import a CSV file."))
-            self._fit()
+        """Show the snapshot (idempotent): a new or changed plan is drawn afresh, a new choice only repaints."""
+        if layout is not self.picture.layout and layout != self.picture.layout:
+            self.picture = PlanPicture(layout, selected)
+            self.set_seats(self._scene_for(self.picture))
+            self._empty_hint()
+        else:
+            self.seats.render(self.picture.select(selected))
+
+    def _scene_for(self, picture: PlanPicture) -> SeatScene:
+        seats = SeatScene(picture, look=PREVIEW_LOOK, numbers=True, row_letters_px=ROW_LETTERS_PX)
+        names = picture.section_names
+        for pid, item in seats.items.items():
+            seat = picture.seat(pid)
+            item.setToolTip(_tip(seat, names.get(seat.section_id, "")))
+        return seats
+
+    def _empty_hint(self) -> None:
+        if self.picture.seats:
             return
-        names = {s.id: s.name for s in layout.plan.sections}
-        xs = [s.x for s in layout.seats]
-        ys = [s.y for s in layout.seats]
-        left, right, top = min(xs) * UNIT, max(xs) * UNIT + SEAT, min(ys) * UNIT
-        self._stage(left, right, top)
-        for seat in layout.seats:
-            item = self._scene.addEllipse(
-                seat.x * UNIT,
-                seat.y * UNIT,
-                SEAT,
-                SEAT,
-                self._pen(seat.id in selected),
-                QBrush(seat_colour(seat)),
-            )
-            item.setFlag(item.GraphicsItemFlag.ItemIsSelectable, True)
-            item.setData(0, int(seat.id))
-            item.setToolTip(self._tip(seat, names.get(seat.section_id, "")))
-            if seat.blocked:
-                cross = QPainterPath()
-                x, y = seat.x * UNIT, seat.y * UNIT
-                cross.moveTo(x + 5, y + 5)
-                cross.lineTo(x + SEAT - 5, y + SEAT - 5)
-                cross.moveTo(x + SEAT - 5, y + 5)
-                cross.lineTo(x + 5, y + SEAT - 5)
-                mark = self._scene.addPath(cross, QPen(QColor("#ffffff"), 2))
-                mark.setParentItem(item)
-            self._items[seat.id] = item
-        self._row_labels(layout)
-        self._section_labels(layout)
-        self._fit()
-
-    def _stage(self, left: float, right: float, top: float) -> None:
-        width = max(right - left, UNIT * 4)
-        stage = self._scene.addRect(
-            QRectF(left, top - 2.6 * UNIT, width, UNIT * 1.2),
-            QPen(Qt.PenStyle.NoPen),
-            QBrush(QColor("#dee2e6")),
+        hint = self.seats.scene.addSimpleText(
+            self.tr("No plan to show yet: make one with the grid or import a CSV file."),
+            PREVIEW_LOOK.font(),
         )
-        text = self._scene.addText(self.tr("STAGE"), QFont("", 9, QFont.Weight.DemiBold))
-        text.setDefaultTextColor(QColor("#495057"))
-        box = text.boundingRect()
-        text.setPos(stage.rect().center().x() - box.width() / 2, stage.rect().center().y() - box.height() / 2)
+        stage = self.seats.furniture.stage.rect()
+        box = hint.boundingRect()
+        hint.setPos(stage.center().x() - box.width() / 2, stage.bottom() + stage.height())
+        self.seats.scene.setSceneRect(self.seats.scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        self.fit()
 
-    def _row_labels(self, layout: PlanLayout) -> None:
-        first: dict[tuple[int, str], Seat] = {}
-        for seat in layout.seats:
-            key = (int(seat.section_id), seat.row)
-            if key not in first or seat.x < first[key].x:
-                first[key] = seat
-        font = QFont("", 8)
-        for seat in first.values():
-            label = self._scene.addText(seat.row, font)
-            label.setDefaultTextColor(QColor("#868e96"))
-            box = label.boundingRect()
-            label.setPos(seat.x * UNIT - box.width() - 2, seat.y * UNIT + (SEAT - box.height()) / 2)
+    # --- choosing -------------------------------------------------------------------------------
 
-    def _section_labels(self, layout: PlanLayout) -> None:
-        """Each seated section's name above its front-left corner (standing sections have no seats to draw)."""
-        font = QFont("", 10, QFont.Weight.DemiBold)
-        for section in layout.plan.sections:
-            seats = [s for s in layout.seats if s.section_id == section.id]
-            if not seats:
-                continue
-            label = self._scene.addText(section.name, font)
-            label.setDefaultTextColor(QColor("#343a40"))
-            box = label.boundingRect()
-            left = min(s.x for s in seats) * UNIT - UNIT
-            top = min(s.y for s in seats) * UNIT
-            label.setPos(left - box.width(), top - box.height() * 0.9)
-
-    @staticmethod
-    def _pen(selected: bool) -> QPen:
-        return QPen(QColor(SELECTED), 3) if selected else QPen(QColor("#ffffff"), 1)
-
-    @staticmethod
-    def _tip(seat: Seat, section: str) -> str:
-        marks = [
-            word
-            for flag, word in (
-                (seat.accessible, "wheelchair place"),
-                (seat.companion, "companion seat"),
-                (seat.restricted_view, "restricted view"),
-                (bool(seat.blocked), f"blocked: {seat.blocked}"),
-            )
-            if flag
-        ]
-        return f"{section}, row {seat.row}, seat {seat.number}" + (f" ({', '.join(marks)})" if marks else "")
-
-    def _fit(self) -> None:
-        rect = self._scene.itemsBoundingRect().adjusted(-UNIT, -UNIT, UNIT, UNIT)
-        self._scene.setSceneRect(rect)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
+    def _on_band_changed(self, rect: QRect, _from: QPointF, _to: QPointF) -> None:
+        if not rect.isNull():  # the band is reported empty once released: keep the last one drawn
+            self._band = rect
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._press = (event.position().x(), event.position().y())
+        self._band = QRect()
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
         add = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        chosen = [
-            SeatId(int(item.data(0))) for item in self._scene.selectedItems() if item.data(0) is not None
-        ]
-        if not chosen:
-            hit = self.itemAt(event.position().toPoint())
-            while hit is not None and hit.data(0) is None:
-                hit = hit.parentItem()
-            if hit is not None:
-                chosen = [SeatId(int(hit.data(0)))]
-        self._scene.clearSelection()
-        self._press = None
+        if not self._band.isNull():
+            under = self.items(self._band, Qt.ItemSelectionMode.IntersectsItemShape)
+            places = {item.data(0) for item in under} - {None}
+        else:
+            place = self.seats.place_at(self.items(event.position().toPoint()))
+            places = set() if place is None else {place}
+        self._band = QRect()
+        chosen = sorted(seat_of(p) for p in places if p in self.picture.places)
         self._on_choose(chosen, add)
+
+    def is_chosen(self, seat_id: SeatId) -> bool:
+        return place_of(seat_id) in self.picture.state.selection
+
+
+def _tip(seat: Seat, section: str) -> str:
+    marks = [
+        word
+        for flag, word in (
+            (seat.accessible, "wheelchair place"),
+            (seat.companion, "companion seat"),
+            (seat.restricted_view, "restricted view"),
+            (bool(seat.blocked), f"blocked: {seat.blocked}"),
+        )
+        if flag
+    ]
+    return f"{section}, row {seat.row}, seat {seat.number}" + (f" ({', '.join(marks)})" if marks else "")

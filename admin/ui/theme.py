@@ -67,6 +67,8 @@ QPushButton#primary {{ background: {ACCENT}; color: #ffffff; border: 1px solid {
 QPushButton#primary:hover {{ background: #324fc4; }}
 QPushButton#primary:disabled {{ background: #9fb0ea; border-color: #9fb0ea; }}
 #sideScroll, #sidePanel {{ background: transparent; }}
+QSplitter::handle:horizontal {{ margin: 40px 4px; border-radius: 2px; }}
+QSplitter::handle:horizontal:hover {{ background: #c5cad5; }}
 QPushButton#danger {{ background: #c92a2a; color: #ffffff; border: 1px solid #c92a2a; font-weight: 600; }}
 QPushButton#danger:hover {{ background: #b02525; }}
 QPushButton#danger:disabled {{ background: #e8a3a3; border-color: #e8a3a3; }}

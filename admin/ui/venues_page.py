@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from admin.ui.binding import bind
-from admin.ui.plan_preview import COLOURS, PlanPreview
+from admin.ui.plan_legend import PlanLegend
+from admin.ui.plan_preview import PlanPreview
 from admin.viewmodels.venues import GridForm, VenuesState, VenuesViewModel, describe_section, seat_counts
 from core.domain.ids import PlanId, SeatId, VenueId
 from core.domain.venues import Numbering, SeatMark, SectionKind
@@ -123,9 +124,7 @@ class VenuesPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("pageSummary")
         self.preview = PlanPreview(self._on_preview_chosen)
-        self.legend = QLabel()
-        self.legend.setObjectName("legend")
-        self.legend.setWordWrap(True)
+        self.legend = PlanLegend()
 
         self.mark_kind = QComboBox()
         for mark, words in MARK_WORDS.items():
@@ -356,14 +355,15 @@ class VenuesPage(QWidget):
         layout = state.layout
         if layout is None:
             self.summary.setText(self.tr("Choose or create a venue, then make a plan for it."))
-            self.legend.setText("")
         else:
             counts = seat_counts(layout)
             sections = ", ".join(f"{s.name} ({s.capacity:,})" for s in layout.plan.sections)
             venue = state.venue.name if state.venue else ""
             self.summary.setText(f"{venue} · {layout.plan.name}: {sections}")
-            self.legend.setText(self._legend(counts))
         self.preview.render_layout(layout, state.selected)
+        self.legend.setVisible(layout is not None)
+        if layout is not None:
+            self.legend.show_plan(self.preview.seats, counts, len(self.preview.picture.state.selection))
         chosen = len(state.selected)
         self.reason.setEnabled(self.mark_kind.currentData() == SeatMark.BLOCKED)
         self.apply_mark.setText(
@@ -428,16 +428,3 @@ class VenuesPage(QWidget):
         plan_ids = [p.id for p in state.plans]
         current = state.layout.plan.id if state.layout else None
         self.plan_list.setCurrentRow(plan_ids.index(current) if current in plan_ids else -1)
-
-    def _legend(self, counts: dict[str, int]) -> str:
-        words = (
-            ("seat", self.tr("seats"), counts["seats"]),
-            ("accessible", self.tr("wheelchair"), counts["accessible"]),
-            ("companion", self.tr("companion"), counts["companion"]),
-            ("restricted_view", self.tr("restricted view"), counts["restricted_view"]),
-            ("blocked", self.tr("blocked"), counts["blocked"]),
-        )
-        return "&nbsp;&nbsp;&nbsp;".join(
-            f'<span style="color:{COLOURS[key]}; font-size:16px">●</span> {word}: {n:,}'
-            for key, word, n in words
-        )

@@ -12,12 +12,13 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from psygnal import Signal
 
+from admin.viewmodels.concert_defaults import NewConcertTimes, new_concert_times
 from admin.viewmodels.tasks import TaskOwner
 from core.client.protocol import StaffSession
 from core.domain.concert_bodies import ConcertDetails, ConcertOverview
@@ -163,8 +164,11 @@ def can_cancel(c: Concert) -> bool:
 class ConcertsViewModel:
     changed = Signal(ConcertsState)
 
-    def __init__(self, session: StaffSession) -> None:
+    def __init__(self, session: StaffSession, *, now: Callable[[], datetime] | None = None) -> None:
+        """``now``: the current UTC instant (the new-concert defaults start from it); the system clock unless
+        a test gives another."""
         self._session = session
+        self._now = now or (lambda: datetime.now(UTC))
         self._tasks = TaskOwner("concerts")
         self.state = ConcertsState()
 
@@ -213,6 +217,19 @@ class ConcertsViewModel:
 
     def start_new(self) -> None:
         self._set(editing=None, error="", error_code="", error_field="", notice="")
+
+    def new_times(self, venue_id: VenueId | None) -> NewConcertTimes:
+        """A new concert's default times by that venue's clock (this computer's until the venues are known)."""
+        return new_concert_times(self._now(), self._venue_zone(venue_id))
+
+    def _venue_zone(self, venue_id: VenueId | None) -> tzinfo:
+        venue = next((v for v in self.state.venues if v.id == venue_id), None)
+        if venue is not None:
+            try:
+                return ZoneInfo(venue.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass  # saving says so (_zone); until then the desktop's clock
+        return datetime.now().astimezone().tzinfo or UTC
 
     def start_edit(self) -> None:
         self._set(editing=self.state.current, error="", error_code="", error_field="", notice="")

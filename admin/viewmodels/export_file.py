@@ -3,7 +3,8 @@ once complete, so a cancelled or broken export never leaves a file that looks wh
 
 Chunks are written on the loop's thread: a write of one chunk (16 KiB or so) lands in the page cache in
 microseconds, and a hop to a worker thread per chunk cost more than the write (each wake-up waits for the Qt loop
-to turn). Only the final flush to disk, which can wait on a slow disk, runs in a thread.
+to turn). Only the final flush to disk, which can wait on a slow disk, runs in a thread. After each chunk the loop
+turns once, so the bar moves and the window answers even when the whole export is already buffered.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ async def save_export(
                 handle.write(chunk)
                 rows += chunk.count(b"\n")  # one record per line (the server flattens line breaks)
                 progress(max(rows, 0), total)
+                # The window paints between chunks: chunks already in the socket's buffer are handed over
+                # without a wait, and a large export would otherwise be written in one go while the bar stood.
+                await asyncio.sleep(0)
             await asyncio.to_thread(_finish, handle)
         except BaseException:
             handle.close()

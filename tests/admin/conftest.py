@@ -21,6 +21,7 @@ from tests.conftest import CLOCK_START
 from tests.core.mail.conftest import start_smtp, tls_files
 from tests.support.context import open_context
 from tests.support.memory_keyring import MemoryKeyring, memory_keyring
+from tests.support.qt_settings import own_settings
 
 __all__ = ["start_smtp", "tls_files"]
 
@@ -41,6 +42,12 @@ def qt_loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
     assert not pending, f"tasks left running after the test: {pending}"
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test starts with nothing remembered, and writes nothing to the user's settings."""
+    own_settings(str(tmp_path_factory.mktemp("qsettings")))
 
 
 LIVE_SCREENS = ("dashboard", "door-monitor")

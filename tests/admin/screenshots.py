@@ -34,7 +34,7 @@ from core.domain.money import Money
 from core.domain.order_desk import OrderQuery
 from core.domain.orders import Payment
 from core.domain.staff import Role
-from core.domain.venues import SectionKind
+from core.domain.venues import SeatMark, SectionKind
 from core.services import checkout, concerts, sales
 from core.services.staff import PASSWORD_LOCKOUT
 from tests.admin.report_screens import report_concert, shoot_reports
@@ -42,12 +42,33 @@ from tests.builders import ROOT as ROOT_ACTOR
 from tests.builders import build_stage, sell
 from tests.support import sqlite
 from tests.support.context import open_context
+from tests.support.qt_settings import own_settings
 from tests.support.screens import OFFSCREEN, fill_screen
 from tests.support.staff_api import PASSWORD, make_staff
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ((1920, 1080), (1366, 768))
 WHERE = "Venue server https://encore.venue.example:8443"
+
+
+# A few marked seats and a choice, so the preview shows each look of its legend (undone after the shot).
+SHOWN_MARKS = (
+    (SeatMark.RESTRICTED_VIEW, (("A", 1), ("A", 24), ("B", 1), ("B", 24)), ""),
+    (SeatMark.ACCESSIBLE, (("N", 1), ("N", 2), ("N", 23), ("N", 24)), ""),
+    (SeatMark.COMPANION, (("N", 3), ("N", 22)), ""),
+    (SeatMark.BLOCKED, tuple((row, n) for row in "MN" for n in (11, 12, 13, 14)), "Sound desk"),
+)
+SHOWN_CHOICE = tuple(("F", n) for n in range(5, 9))
+
+
+async def _mark_shown_seats(venues: VenuesPage, *, on: bool) -> None:
+    layout = venues.vm.state.layout
+    assert layout is not None
+    seat = {(s.row, s.number): s.id for s in layout.seats}
+    for mark, picks, reason in SHOWN_MARKS:
+        venues.vm.select_seats([seat[p] for p in picks if p in seat])
+        await venues.vm.mark(mark, on=on, reason=reason)
+    venues.vm.select_seats([seat[p] for p in SHOWN_CHOICE if p in seat] if on else [])
 
 
 class WaitingForBrowser:
@@ -302,8 +323,10 @@ async def _shoot_screens(app: Any, window: AdminWindow, size: tuple[int, int], s
     venues.section_name.setText("Bar floor")
     venues.section_kind.setCurrentIndex(venues.section_kind.findData(SectionKind.STANDING))
     venues.vm.add_section(venues.grid_form())
+    await _mark_shown_seats(venues, on=True)
     await _settle(app)
     shoot(window, "venues", size)
+    await _mark_shown_seats(venues, on=False)
     for index in reversed(range(len(venues.vm.state.draft))):
         venues.vm.remove_section(index)
     venues.section_kind.setCurrentIndex(0)
@@ -414,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
+    settings = tempfile.TemporaryDirectory(prefix="encore-shots-settings-")
+    own_settings(settings.name)  # the first-run layout, not what this user dragged their splitters to
     apply_theme(app)
     args.out.mkdir(parents=True, exist_ok=True)
     for path in qasync.run(render(args.out)):

@@ -33,6 +33,10 @@ class RunningServer:
     log: Path
     pid: int = 0
     """The server's main process (its workers are its children)."""
+    signing_key_ref: str = ""
+    """The server's ticket-signing key: an in-process context that sells beside the server signs with it too (a
+    venue has one current key: the per-database key of tests.support.context, registered before the server
+    started, was retired by the server's and may sign no more)."""
 
 
 @contextmanager
@@ -103,7 +107,7 @@ def encore_server(
     url = f"https://localhost:{port}"
     try:
         _wait_ready(url, ca_file, process, log, start_timeout_s)
-        yield RunningServer(url, ca_file, token_key, log, process.pid)
+        yield RunningServer(url, ca_file, token_key, log, process.pid, signing_ref)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)

@@ -47,12 +47,13 @@ async def memory_signer(db: Database, clock: Clock) -> ServerSigner:
 
 @asynccontextmanager
 async def open_context(
-    database_url: str, clock: Clock, *, redis_url: str = ""
+    database_url: str, clock: Clock, *, redis_url: str = "", ticket_signing_key_ref: str = ""
 ) -> AsyncIterator[ServiceContext]:
+    """``ticket_signing_key_ref``: a running server's key (RunningServer.signing_key_ref), to sell beside it."""
     settings = Settings(
         database_url=database_url,
         redis_url=redis_url,
-        ticket_signing_key_ref=signing_key_ref(database_url),
+        ticket_signing_key_ref=ticket_signing_key_ref or signing_key_ref(database_url),
         pin_key_ref=pin_key_ref(database_url),
     )
     async with ServiceContext.open(settings, clock=clock) as ctx:

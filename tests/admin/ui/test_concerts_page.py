@@ -110,7 +110,7 @@ def test_a_manager_runs_concerts_from_the_window(
         ("Stalls", 5500, ("Stalls",)),
         ("Floor", 2500, ("Floor",)),
     }
-    row = [page.table.item(r, 0).text() for r in range(2)].index("Winter Gala — The Quartet")
+    row = [page.table.item(r, 0).text() for r in range(2)].index("Winter Gala\nThe Quartet")
     assert page.table.item(row, 3).text() == "Draft"
     assert page.put_on_sale.isEnabled()
     assert not page.close_sales.isEnabled()
@@ -129,7 +129,7 @@ def test_a_manager_runs_concerts_from_the_window(
     assert page.put_on_sale.text() == "Reopen sales"
 
     # Cancel the sold concert: the dialog names what it refunds; keeping it changes nothing.
-    page.table.selectRow([page.table.item(r, 0).text() for r in range(2)].index("Night Music — The Testers"))
+    page.table.selectRow([page.table.item(r, 0).text() for r in range(2)].index("Night Music\nThe Testers"))
     qtbot.waitUntil(lambda: page.vm.state.selected == stage.id)
     qtbot.mouseClick(page.cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.cancel_dialog is not None and page.cancel_dialog.isVisible())
@@ -154,7 +154,7 @@ def test_a_manager_runs_concerts_from_the_window(
     qtbot.waitUntil(lambda: page.vm.state.notice.startswith("Night Music cancelled") and not page.vm.busy)
     assert page.message.text() == "Night Music cancelled; 1 order(s) with 2 ticket(s) refunded."
     assert page.cancel_dialog is None
-    row = [page.table.item(r, 0).text() for r in range(2)].index("Night Music — The Testers")
+    row = [page.table.item(r, 0).text() for r in range(2)].index("Night Music\nThe Testers")
     assert (page.table.item(row, 3).text(), page.table.item(row, 4).text()) == ("Cancelled", "0")
     assert not page.cancel.isEnabled()
     assert not page.put_on_sale.isEnabled()

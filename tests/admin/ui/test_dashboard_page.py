@@ -6,6 +6,7 @@ door monitor, without the conflicts."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -35,11 +36,15 @@ from core.domain.places import PlaceState
 from core.domain.scans import ScanResult
 from core.domain.staff import Role
 from core.domain.tickets import Layout
+from core.events import watch
 from core.ops import seed
 from tests.builders import decode_qr_texts
 from tests.support.context import open_context
 from tests.support.kiosk_server import RemoteVenue, remote_venue
 from tests.support.staff_api import PASSWORD, make_staff
+
+NO_REREAD_S = 600.0
+"""The live watch's re-reads of the server, made too rare to move a count within any wait of the test."""
 
 
 def _cell(table: Any, row: int, column: int) -> str:
@@ -66,18 +71,28 @@ def venue(
 @pytest.mark.postgres
 @pytest.mark.allow_log  # on a loaded machine a Redis subscribe may time out: the bus says so, polls, and comes back
 def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
-    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, Any, str, str], tmp_path: Path
+    qtbot: Any,
+    qt_run: Any,
+    venue: tuple[RemoteVenue, Any, str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     remote, manager, database_url, mqtt_url = venue
+    # The places reach the dashboard through its live watch, which reads the server again only every
+    # live_resync_s while live and every watch.POLL_SECONDS (2 s) while live updates are paused. Both are made
+    # ten minutes here: within the waits below only an event from the bus can move the held and sold counts.
+    monkeypatch.setattr(watch, "POLL_SECONDS", NO_REREAD_S)
     staff_client = RemoteStaffClient(
         Settings(
             server_url=remote.server.url,
             server_ca_file=str(remote.server.ca_file),
             redis_url=remote.redis_url,
+            live_resync_s=NO_REREAD_S,
         )
     )
     session = qt_run(staff_client.sign_in(manager.email, manager.password))
-    # A slow poll: only the live events can move the counts within the wait below.
+    # poll_s is how often the check-ins and the devices' health are read (a scan publishes no event), not the
+    # places: short, so the door figures and the printer's state below show within their waits.
     page = DashboardPage(DashboardViewModel(session, poll_s=0.5))
     qtbot.addWidget(page)
     page.resize(1366, 700)
@@ -101,10 +116,21 @@ def test_the_dashboard_moves_by_itself_and_the_door_screen_resolves_a_conflict(
     free = [p.id for p in seat_map.places if p.state is PlaceState.FREE][:3]
     hold = qt_run(kiosk.hold_places(remote.tonight, free, request_key=f"dash-{uuid.uuid4()}"))
     qtbot.waitUntil(lambda: page.vm.state.concerts[row].held >= 3, timeout=10_000)
+    # Every view of this concert from the sale on: when it came, its sold count, and whether the watch was live.
+    views: list[tuple[float, int, bool]] = []
+    page.vm.changed.connect(
+        lambda s: views.append((time.monotonic(), s.concerts[row].sold, s.concerts[row].live))
+    )
+    sold_at = time.monotonic()
     order = qt_run(
         kiosk.pay_and_checkout(hold.id, SimulatedCard(True), idempotency_key=f"dash-{uuid.uuid4()}")
     )
     qtbot.waitUntil(lambda: _cell(page.concerts, row, 3) == str(sold_before + 3), timeout=10_000)
+    moved = next(i for i, (_, sold, _) in enumerate(views) if sold == sold_before + 3)
+    assert all(live for _, _, live in views[: moved + 1]), (
+        views
+    )  # never paused: no fallback poll, no reconnect
+    assert views[moved][0] - sold_at < NO_REREAD_S / 10  # long before the watch would read the server again
     qtbot.waitUntil(lambda: page.vm.state.sales is not None and page.vm.state.sales.total == sold_before + 3)
     assert page.sales_chart.points[-1][1] == sold_before + 3
 

@@ -3,14 +3,18 @@
 An admin makes changes with the other screens' view-models (venue, staff, device approval, putting a concert on
 sale; the concert itself through the same session) and finds an audit entry for each on the Audit log screen,
 filtered by person, action and day. A concert's tickets export re-reads to the database's numbers; a large
-export's progress bar moves through intermediate values while Qt keeps running, and Cancel leaves no file. The
-sales report PDF is saved from the screen. Box office is refused by the server.
+audit export's progress bar moves through intermediate values while Qt keeps running, and Cancel leaves no file;
+so do the Exports screen's bar for a large concert's orders and check-ins, whose files re-read to the database's
+numbers. The sales report PDF is saved from the screen. Box office is refused by the server.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,17 +30,21 @@ from admin.ui.exports_page import ExportsPage
 from admin.viewmodels.audit_log import AuditLogViewModel
 from admin.viewmodels.concerts import ConcertsViewModel
 from admin.viewmodels.devices import DevicesViewModel
-from admin.viewmodels.exports import ExportsViewModel
+from admin.viewmodels.exports import ExportsState, ExportsViewModel
 from admin.viewmodels.staff import NewStaffForm, StaffViewModel
 from admin.viewmodels.venues import VenuesViewModel
 from core.client.staff_remote import RemoteStaffClient
 from core.config import Settings
-from core.db.tables import audit_log, tickets
+from core.db.tables import audit_log, checkins, tickets
 from core.domain.clock import SystemClock
 from core.domain.concert_bodies import ConcertDetails
 from core.domain.concert_spec import NewCategory
 from core.domain.devices import DeviceKind
+from core.domain.door import OfflineAdmit, Replay
 from core.domain.errors import NotAllowed
+from core.domain.ids import ConcertId
+from core.domain.money import Money
+from core.domain.orders import Order, Payment
 from core.domain.payments import SimulatedCard
 from core.domain.places import PlaceState
 from core.domain.plan_spec import GridSection
@@ -44,11 +52,20 @@ from core.domain.reports import AuditQuery, ExportKind
 from core.domain.staff import Role
 from core.domain.venues import SectionKind
 from core.ops import seed
+from core.services import checkout, door, sales
+from core.services import orders as orders_service
+from tests.builders import build_stage, door_device
+from tests.support import aio
 from tests.support.context import open_context
 from tests.support.kiosk_server import RemoteVenue, remote_venue
+from tests.support.report_data import Truth, truth
 
 BULK_ENTRIES = 6000
 """Audit entries added for the large export: six batches of the server's 1,000 rows."""
+BIG_ORDERS = 2_100
+"""Orders of the large concert: three batches of the server's 1,000 rows."""
+BIG_ADMITS = 2_100
+"""Tickets of the large concert admitted at the door (its check-ins): three batches too."""
 
 
 def _today() -> date:
@@ -206,6 +223,21 @@ def test_every_admin_change_made_on_the_other_screens_is_on_the_audit_screen(
     qt_run(client.aclose())
 
 
+def _exports_page(qtbot: Any, qt_run: Any, remote: RemoteVenue, tmp_path: Path) -> tuple[ExportsPage, Any]:
+    """The Exports screen of a signed-in manager, its concerts listed, saving into tmp_path; and the staff
+    client to close."""
+    manager = _account(Role.MANAGER)
+    client = _staff_client(remote)
+    session = qt_run(client.sign_in(manager.email, manager.password))
+    page = ExportsPage(ExportsViewModel(session))
+    page.choose_file = lambda suggested, _kinds: tmp_path / suggested
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.table.rowCount() > 0 and not page.vm.busy, timeout=10_000)
+    return page, client
+
+
 @pytest.mark.postgres
 def test_a_tickets_export_re_reads_to_the_database_and_the_report_is_saved(
     qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, str], tmp_path: Path
@@ -218,15 +250,7 @@ def test_a_tickets_export_re_reads_to_the_database_and_the_report_is_saved(
     for n, chunk in enumerate((free[:3], free[3:])):
         hold = qt_run(kiosk.hold_places(remote.tonight, chunk, request_key=f"exports-{n}"))
         qt_run(kiosk.pay_and_checkout(hold.id, SimulatedCard(True), idempotency_key=f"exports-{n}"))
-    manager = _account(Role.MANAGER)
-    client = _staff_client(remote)
-    session = qt_run(client.sign_in(manager.email, manager.password))
-    page = ExportsPage(ExportsViewModel(session))
-    page.choose_file = lambda suggested, _kinds: tmp_path / suggested
-    qtbot.addWidget(page)
-    page.resize(1366, 700)
-    page.show()
-    qtbot.waitUntil(lambda: page.table.rowCount() > 0 and not page.vm.busy, timeout=10_000)
+    page, client = _exports_page(qtbot, qt_run, remote, tmp_path)
     page.vm.select(remote.tonight)
     _click(qtbot, page.csv_buttons[ExportKind.TICKETS])
     qtbot.waitUntil(lambda: page.vm.state.saved is not None and not page.vm.state.running, timeout=20_000)
@@ -317,7 +341,7 @@ def test_a_large_audit_export_moves_its_progress_bar_and_can_be_cancelled(
     assert len(list(csv.DictReader(io.StringIO(target.read_text())))) == BULK_ENTRIES
     middle = [(value, at) for value, top, at in seen if top == BULK_ENTRIES and 0 < value < BULK_ENTRIES]
     assert len({value for value, _ in middle}) >= 3, seen  # it moved through the batches, not nothing-to-done
-    assert middle[-1][1] > middle[0][1], seen  # Qt's own timer fired while the rows were coming in
+    assert middle[-1][1] > middle[0][1], seen  # Qt's loop turned while the rows were coming in
 
     # Cancel as soon as the first rows are in: no file, no part file, and the screen says so.
     target.unlink()
@@ -335,6 +359,125 @@ def test_a_large_audit_export_moves_its_progress_bar_and_can_be_cancelled(
     assert not target.exists()
     assert not list(tmp_path.glob("*.part"))
     assert page.message.text() == "The export was cancelled; no file was saved."
+    qt_run(page.vm.aclose())
+    qt_run(client.aclose())
+
+
+async def _big_concert(remote: RemoteVenue, database_url: str) -> tuple[ConcertId, Truth, dict[str, int]]:
+    """A concert sold through the real services beside the server (signed with its key): BIG_ORDERS orders of two
+    standing tickets (one ticket refunded), BIG_ADMITS tickets admitted by a door's replayed admits at two gates.
+    Its numbers as the database holds them (and the check-ins per gate)."""
+    key = remote.server.signing_key_ref
+    async with open_context(database_url, SystemClock(), ticket_signing_key_ref=key) as ctx:
+        stage = await build_stage(ctx, standing=2 * BIG_ORDERS, max_per_order=2, name="Export Arena")
+
+        async def sell_two(n: int) -> Order:
+            hold = await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
+            payment = Payment("card", f"big-{n}", Money(hold.total.minor, "EUR"))
+            return await checkout.checkout_hold(
+                ctx, stage.kiosk, hold.id, idempotency_key=f"big-{n}", payment=payment
+            )
+
+        sold: list[Order] = []
+        for start in range(0, BIG_ORDERS, 8):  # a few kiosks' worth at a time
+            sold += await asyncio.gather(*(sell_two(n) for n in range(start, min(start + 8, BIG_ORDERS))))
+        first = sold[0]
+        await orders_service.refund_tickets(
+            ctx, stage.manager, first.code, reason="could not come", ticket_ids=[first.tickets[1].id]
+        )
+        gate = await door_device(ctx, "Export Arena door")
+        admitted = [t.id for order in sold for t in order.tickets if t.id != first.tickets[1].id][:BIG_ADMITS]
+        at = datetime.now(UTC)
+        admits = [
+            OfflineAdmit(uuid.uuid4().hex, t, ("North", "South")[i % 2], at) for i, t in enumerate(admitted)
+        ]
+        for start in range(0, len(admits), door.MAX_REPLAY):
+            replayed = await door.replay_offline_admits(ctx, gate, admits[start : start + door.MAX_REPLAY])
+            assert set(replayed) == {Replay.RECORDED}
+
+        async def per_gate(conn):  # type: ignore[no-untyped-def]
+            c = checkins.c
+            found = await conn.execute(
+                select(c.gate, func.count()).where(c.concert_id == stage.id).group_by(c.gate)
+            )
+            return {name: int(n) for name, n in found.all()}
+
+        return stage.id, await truth(ctx, stage.id), await ctx.db.read(per_gate)
+
+
+@pytest.mark.postgres
+def test_a_large_concert_export_moves_the_bar_and_re_reads_to_the_database(
+    qtbot: Any, qt_run: Any, venue: tuple[RemoteVenue, str], tmp_path: Path
+) -> None:
+    """Orders and check-ins of a concert large enough that each export leaves the server in several batches of
+    1,000 rows: the Exports screen's bar moves through intermediate values to the end while a Qt timer keeps
+    firing, and the saved files re-read to the database's numbers."""
+    remote, database_url = venue
+    concert_id, expected, gates = aio.run(_big_concert(remote, database_url))
+    assert (expected.orders, expected.checkin_rows) == (BIG_ORDERS, BIG_ADMITS)
+    page, client = _exports_page(qtbot, qt_run, remote, tmp_path)
+    page.vm.select(concert_id)
+    assert not page.progress_box.isVisible()
+
+    ticks = 0
+
+    def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(0)  # fires on every turn of Qt's loop: counts turns, not time (CI once got a whole export in 20 ms)
+
+    def save(kind: ExportKind, total: int) -> list[dict[str, str]]:
+        """Click the button, watch the bar while the rows come in; the rows of the saved file."""
+        seen: list[tuple[int, int, int, bool, str]] = []
+
+        def watch(state: ExportsState) -> None:
+            if state.running:
+                bar = page.progress
+                shown = page.progress_box.isVisible()
+                seen.append((bar.value(), bar.maximum(), ticks, shown, page.progress_text.text()))
+
+        page.vm.changed.connect(watch)
+        _click(qtbot, page.csv_buttons[kind])
+        target = tmp_path / f"concert-{concert_id}-{kind.value}.csv"
+        qtbot.waitUntil(lambda: page.vm.state.saved == target and not page.vm.state.running, timeout=60_000)
+        page.vm.changed.disconnect(watch)
+        counted = [(value, at) for value, top, at, _, _ in seen if top == total]
+        values = [value for value, _ in counted]
+        assert values == sorted(values), seen  # it only moves forward
+        middle = [(value, at) for value, at in counted if 0 < value < total]
+        assert len({value for value, _ in middle}) >= 3, seen  # through the batches, not nothing-to-done
+        assert middle[-1][1] > middle[0][1], seen  # Qt's loop turned while the rows were coming in
+        assert values[-1] == total, seen  # and to the end
+        assert all(shown for *_, shown, _ in seen), seen
+        assert f"of {total:,} rows" in seen[-1][4], seen
+        assert not page.progress_box.isVisible()
+        assert not list(tmp_path.glob("*.part"))
+        return list(csv.DictReader(io.StringIO(target.read_text())))
+
+    rows = save(ExportKind.ORDERS, expected.orders)
+    assert page.message.text() == f"Saved {expected.orders:,} orders to concert-{concert_id}-orders.csv."
+    assert len(rows) == expected.orders
+    assert sum(int(r["tickets"]) for r in rows) == expected.tickets == 2 * BIG_ORDERS
+    assert sum(int(r["total_minor"]) for r in rows) == expected.gross_minor
+    assert sum(int(r["refunded_minor"]) for r in rows) == expected.refunded_minor > 0
+    assert Counter(r["status"] for r in rows) == {"paid": BIG_ORDERS - 1, "partly_refunded": 1}
+    assert len({r["order_code"] for r in rows}) == expected.orders
+
+    rows = save(ExportKind.CHECKINS, expected.checkin_rows)
+    timer.stop()
+    assert (
+        page.message.text()
+        == f"Saved {expected.checkin_rows:,} check-ins to concert-{concert_id}-checkins.csv."
+    )
+    assert len(rows) == expected.checkin_rows
+    assert len({r["ticket_serial"] for r in rows}) == expected.admitted == BIG_ADMITS
+    assert Counter(r["gate"] for r in rows) == gates == {"North": BIG_ADMITS // 2, "South": BIG_ADMITS // 2}
+    assert {(r["direction"], r["device"], r["offline"]) for r in rows} == {
+        ("in", "Export Arena door", "true")
+    }
     qt_run(page.vm.aclose())
     qt_run(client.aclose())
 

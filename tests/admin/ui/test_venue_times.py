@@ -20,6 +20,7 @@ from admin.ui.devices_page import DevicesPage
 from admin.ui.orders_page import OrdersPage
 from admin.ui.window import AdminWindow
 from admin.viewmodels.audit_log import AuditLogViewModel
+from admin.viewmodels.concerts import ConcertsViewModel
 from admin.viewmodels.navigation import ScreenKey
 from admin.viewmodels.sign_in import SignInViewModel
 from core.client.staff_local import LocalStaffClient
@@ -127,9 +128,9 @@ def test_a_manager_in_new_york_sets_a_berlin_concert_and_reads_berlin_times(
         datetime(2026, 12, 12, 18, 30, tzinfo=UTC),
     )
     row = [page.table.item(r, 0).text() for r in range(page.table.rowCount())].index(
-        "Winter Gala — The Quartet"
+        "Winter Gala\nThe Quartet"
     )
-    assert page.table.item(row, 1).text() == "12 Dec 2026  20:00 CET"
+    assert page.table.item(row, 1).text() == "12 Dec 2026\n20:00 CET"
     assert _wall(page.starts_at) == datetime(2026, 12, 12, 20, 0)  # the edit form, read back
 
     assert window.shell is not None
@@ -205,3 +206,71 @@ def test_the_charts_time_axis_reads_the_venues_clock(new_york_desktop: None) -> 
     eight_pm_berlin = datetime(2026, 12, 12, 19, 0, tzinfo=UTC)
     assert _when(eight_pm_berlin, "Europe/Berlin").toString("HH:mm") == "20:00"
     assert _when(eight_pm_berlin, "").toString("HH:mm") == "14:00"  # control: the desktop's own clock
+
+
+def test_a_new_concert_starts_from_the_venue_clock_not_utc(
+    qtbot: Any, qt_run: Any, admin_ctx: Any, keyring_backend: Any
+) -> None:
+    """On a desktop in UTC at 11:30 on 4 Dec, it is already 00:30 on the 5th in Auckland and 03:30 on the 4th
+    in Los Angeles: the form's defaults are those venues' wall clocks (the start on the venue's date + 30 at
+    20:00, sales opening at the venue's next full hour), saved as the right UTC instants."""
+
+    async def halls() -> Any:
+        for name, zone in (("Harbour Hall", "Pacific/Auckland"), ("Sunset Hall", "America/Los_Angeles")):
+            venue = await venues.create_venue(admin_ctx, ROOT, name=name, timezone=zone)
+            grid = [GridSection("Floor", SectionKind.STANDING, capacity=5)]
+            await venues.create_plan_from_grid(admin_ctx, ROOT, venue.id, name="Main", sections=grid)
+        manager = await make_staff(admin_ctx, Role.MANAGER)
+        return await LocalStaffClient.over(admin_ctx).sign_in(manager.email, PASSWORD)
+
+    now = datetime(2026, 12, 4, 11, 30, tzinfo=UTC)
+    with desktop_zone("UTC"):
+        page = ConcertsPage(ConcertsViewModel(qt_run(halls()), now=lambda: now))
+        qtbot.addWidget(page)
+        page.resize(1366, 700)
+        page.show()
+        qtbot.waitUntil(
+            lambda: page.venue.count() == 2 and page.categories.rowCount() == 1 and not page.vm.busy
+        )
+        page.venue.setCurrentIndex(page.venue.findText("Harbour Hall"))
+        qtbot.waitUntil(lambda: page.vm.state.plans_venue == page.venue.currentData() and not page.vm.busy)
+        assert page.zone_hint.text() == "Times are Pacific/Auckland time, where the venue is."
+        assert (_wall(page.starts_at), _wall(page.doors_at), _wall(page.sales_open_at)) == (
+            datetime(2027, 1, 4, 20, 0),
+            datetime(2027, 1, 4, 19, 0),
+            datetime(2026, 12, 5, 2, 0),  # 00:30 NZDT + 1 h, on the full hour (13:00 UTC)
+        )
+
+        # Another venue, another clock: the untouched defaults follow it.
+        page.venue.setCurrentIndex(page.venue.findText("Sunset Hall"))
+        qtbot.waitUntil(lambda: page.vm.state.plans_venue == page.venue.currentData() and not page.vm.busy)
+        assert (_wall(page.starts_at), _wall(page.sales_open_at)) == (
+            datetime(2027, 1, 3, 20, 0),
+            datetime(2026, 12, 4, 5, 0),  # 03:30 PST + 1 h, on the full hour (13:00 UTC)
+        )
+        page.title.setText("Sunset Sessions")
+        page.artist.setText("The Quartet")
+        page.categories.item(0, 1).setText("25")
+        _click(qtbot, page.save)
+        qtbot.waitUntil(
+            lambda: page.message.text() == "Sunset Sessions created as a draft." and not page.vm.busy
+        )
+        made = page.vm.state.current
+        assert made is not None
+        c = made.concert
+        assert (c.starts_at, c.doors_at, c.sales_open_at, c.sales_close_at) == (
+            datetime(2027, 1, 4, 4, 0, tzinfo=UTC),
+            datetime(2027, 1, 4, 3, 0, tzinfo=UTC),
+            datetime(2026, 12, 4, 13, 0, tzinfo=UTC),
+            datetime(2027, 1, 4, 4, 0, tzinfo=UTC),
+        )
+
+        # A time the manager changed stays when the venue changes.
+        page.vm.start_new()
+        qtbot.waitUntil(lambda: page.save.text() == "Create concert")
+        _set_wall(page.sales_open_at, datetime(2026, 12, 10, 9, 0))
+        page.venue.setCurrentIndex(page.venue.findText("Harbour Hall"))
+        qtbot.waitUntil(lambda: page.vm.state.plans_venue == page.venue.currentData() and not page.vm.busy)
+        assert _wall(page.sales_open_at) == datetime(2026, 12, 10, 9, 0)
+        assert _wall(page.starts_at) == datetime(2027, 1, 3, 20, 0)
+        qt_run(page.vm.aclose())

@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from admin.ui.plan_preview import COLOURS, PlanPreview
+from admin.ui.plan_preview import PlanPreview
 from admin.ui.venues_page import VenuesPage
 from admin.ui.window import AdminWindow
 from admin.viewmodels.navigation import ScreenKey
+from admin.viewmodels.plan_picture import place_of
 from admin.viewmodels.sign_in import SignInViewModel
 from admin.viewmodels.venues import GridForm, VenuesViewModel
 from core.client.staff_local import LocalStaffClient
@@ -25,6 +26,7 @@ from core.config import Settings
 from core.domain.clock import SystemClock
 from core.domain.staff import Role
 from core.domain.venues import SeatMark, SectionKind
+from kiosk.ui.seat_map_scene import Look
 from tests.dbstate import snapshot
 from tests.support.api_server import encore_server
 from tests.support.context import open_context
@@ -135,9 +137,9 @@ def test_a_manager_makes_plans_and_blocks_a_seat_in_the_window(
     assert not page.problems.isVisible()
     layout = page.vm.state.layout
     assert layout is not None
-    colours = {(s.row, s.number): page.preview.seat_items[s.id].brush().color() for s in layout.seats}
-    assert colours[("A", 1)] == QColor(COLOURS["accessible"])
-    assert colours[("B", 2)] == QColor(COLOURS["blocked"])
+    looks = {(s.row, s.number): page.preview.seats.drawn_look(place_of(s.id)) for s in layout.seats}
+    assert looks[("B", 2)] is Look.TAKEN  # blocked: the seat map's not-for-sale look
+    assert looks[("A", 1)] is Look.FREE  # test_plan_preview.py checks each mark's look
 
     a2 = next(s for s in layout.seats if (s.row, s.number) == ("A", 2))
     b1 = next(s for s in layout.seats if (s.row, s.number) == ("B", 1))
@@ -150,7 +152,7 @@ def test_a_manager_makes_plans_and_blocks_a_seat_in_the_window(
     qtbot.waitUntil(lambda: not page.vm.state.selected and not page.vm.busy)
     after = {s.id: s for s in page.vm.state.layout.seats}
     assert after[b1.id].blocked == "Sound desk"
-    assert page.preview.seat_items[b1.id].brush().color() == QColor(COLOURS["blocked"])
+    assert page.preview.seats.drawn_look(place_of(b1.id)) is Look.TAKEN
 
     # A companion seat cannot also be a wheelchair place: the server's sentence shows, nothing changes.
     _click_seat(qtbot, page.preview, page.preview.seat_items[a2.id])
@@ -224,7 +226,7 @@ def test_dragging_a_box_chooses_every_seat_in_it_and_ctrl_click_adds_one(
     def at(row: str, number: int) -> QPoint:
         return view.mapFromScene(rect(row, number).center())
 
-    # From the gap after B3 back to the gap before A1 (seats are 20 units wide, 26 apart): a press off any seat.
+    # From the gap after B3 back to the gap before A1 (seats are 32 units wide, 40 apart): a press off any seat.
     start = view.mapFromScene(rect("B", 3).bottomRight() + QPointF(2.5, 2.5))
     end = view.mapFromScene(rect("A", 1).topLeft() - QPointF(2.5, 2.5))
     QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
