@@ -185,3 +185,21 @@ def test_the_api_flash_sale_gives_orders_against_pretix_holds_against_the_least_
     assert again.headlines["https_demo"].compared == "10.0x pretix GA (28/s); OVERSOLD 0"
     assert "server_rss" in again.headlines
     assert "https_attended" not in again.headlines
+
+
+def test_the_open_loop_sale_gives_the_hold_latency_at_its_arrival_rate_beside_the_closed_loops() -> None:
+    result = Result("api_flash_sale", "API")
+    closed = _sale("over HTTPS, demo terminal", 2_800, 2_800, 10.0, (410.5, 3))
+    closed.tally.hold_lat = [0.2] * 2_800
+    opened = _sale("over HTTPS, demo terminal, open loop", 1_400, 1_400, 10.0, (400.0, 3))
+    opened.tally.hold_lat = [0.004] * 1_300 + [0.03] * 100
+    opened.arrivals_per_s = 140.0
+    report(result, [closed, opened], {}, None, (20.0, 20.0), {})
+    h = result.headlines["https_open_loop_hold"]
+    assert (h.value, h.unit) == ("4.0 / 30.0", "ms")
+    assert h.compared == (
+        "buyers arriving at 140/s, demo terminal; aim p99 < 100 ms; closed loop (64 kiosks always buying) p99 200.0 ms"
+    )
+    # The open loop is not a closed loop's headline: the demo sale's orders/s stay the closed loop's.
+    assert result.headlines["https_demo"].value == 280.0
+    assert "140.0/s" in result.setup["over HTTPS, demo terminal, open loop"]

@@ -2,10 +2,11 @@
 
 ``python -m tests.benchmarks._api_flash_load '<json spec>'`` with url, ca_file, devices ([key_ref, name] each:
 one buyer per device), concert_id, section_id, payment ("attended" | "demo"), staff ([number, pin] each; buyer
-n confirms with staff n mod len), duration, seed. Every buyer signs in first; then the process prints "ready"
-and reads the start time (time.time(), one line on stdin: every process starts together). Each buyer loops
-hold (1-4 standing places) -> pay and check out until the deadline or until the section is sold out. The
-buying loop (``buy``) is shared with the in-process reference, so both sell alike.
+n confirms with staff n mod len), duration, seed and, for an open loop, arrivals_per_s. Every buyer signs in
+first; then the process prints "ready" and reads the start time (time.time(), one line on stdin: every process
+starts together). Each buyer loops hold (1-4 standing places) -> pay and check out until the deadline or until
+the section is sold out; with arrivals_per_s, buyers arrive at that rate instead, one order each, at the first
+free kiosk (run_arrivals). The buying loop (``buy``) is shared with the in-process reference, so both sell alike.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class Tally:
     """From the start to the last answer any buyer got (a sold-out sale ends early)."""
     last_answer: float = 0.0
     """perf_counter() of that answer (this process's clock)."""
+    waited: int = 0
+    """Open loop: buyers who arrived while every kiosk was busy (they waited, then bought)."""
 
     def merge(self, other: dict[str, Any]) -> None:
         self.hold_lat += other["hold_lat"]
@@ -64,6 +67,7 @@ class Tally:
         self.places += other["places"]
         self.sold_out = self.sold_out or other["sold_out"]
         self.late_s = max(self.late_s, other["late_s"])
+        self.waited += other["waited"]
 
 
 @dataclass
@@ -71,6 +75,42 @@ class Stock:
     """The largest quantity still worth asking for (shrinks on NotEnoughPlaces; 0 = sold out)."""
 
     q: int = MAX_Q
+
+
+async def order_once(
+    n: int, key: str, q: int, hold: HoldFn, pay: PayFn, stock: Stock, tally: Tally, since: float
+) -> None:
+    """One order of buyer n: hold q places, then pay and check out. The hold's latency counts from ``since``
+    (when the buyer asked; in an open loop, when the buyer arrived)."""
+    try:
+        held = await hold(q, key)
+    except EncoreError as exc:
+        # By code: over HTTP the client raises Conflict(code="not_enough_places"), not NotEnoughPlaces.
+        if exc.code == NotEnoughPlaces.code:
+            stock.q = min(stock.q, q - 1)
+        tally.losses[f"hold:{exc.code}"] += 1
+        return
+    except Exception as exc:  # reported, never hidden
+        tally.untyped[f"hold:{type(exc).__name__}"] += 1
+        return
+    finally:
+        tally.last_answer = time.perf_counter()
+    tally.hold_lat.append(tally.last_answer - since)
+    t0 = time.perf_counter()
+    try:
+        order = await pay(held, n, f"{key}-pay")
+    except EncoreError as exc:
+        tally.losses[f"checkout:{exc.code}"] += 1
+        return
+    except Exception as exc:
+        tally.untyped[f"checkout:{type(exc).__name__}"] += 1
+        return
+    finally:
+        tally.last_answer = time.perf_counter()
+    tally.checkout_lat.append(tally.last_answer - t0)
+    tally.orders += 1
+    tally.tickets += len(order.tickets)
+    tally.places += [int(t.place_id) for t in order.tickets]
 
 
 async def buy(
@@ -82,36 +122,7 @@ async def buy(
     while time.perf_counter() < deadline and stock.q > 0:
         i += 1
         q = min(rnd.randint(1, MAX_Q), stock.q)
-        t0 = time.perf_counter()
-        try:
-            held = await hold(q, f"{seed}-{n}-{i}")
-        except EncoreError as exc:
-            # By code: over HTTP the client raises Conflict(code="not_enough_places"), not NotEnoughPlaces.
-            if exc.code == NotEnoughPlaces.code:
-                stock.q = min(stock.q, q - 1)
-            tally.losses[f"hold:{exc.code}"] += 1
-            continue
-        except Exception as exc:  # reported, never hidden
-            tally.untyped[f"hold:{type(exc).__name__}"] += 1
-            continue
-        finally:
-            tally.last_answer = time.perf_counter()
-        tally.hold_lat.append(tally.last_answer - t0)
-        t0 = time.perf_counter()
-        try:
-            order = await pay(held, n, f"{seed}-pay-{n}-{i}")
-        except EncoreError as exc:
-            tally.losses[f"checkout:{exc.code}"] += 1
-            continue
-        except Exception as exc:
-            tally.untyped[f"checkout:{type(exc).__name__}"] += 1
-            continue
-        finally:
-            tally.last_answer = time.perf_counter()
-        tally.checkout_lat.append(tally.last_answer - t0)
-        tally.orders += 1
-        tally.tickets += len(order.tickets)
-        tally.places += [int(t.place_id) for t in order.tickets]
+        await order_once(n, f"{seed}-{n}-{i}", q, hold, pay, stock, tally, time.perf_counter())
     tally.sold_out = tally.sold_out or stock.q == 0
 
 
@@ -124,12 +135,56 @@ async def run_buyers(
         asyncio.create_task(buy(n, hold, pay, stock, tally, deadline, seed))
         for n, (hold, pay) in enumerate(sellers)
     ]
-    _done, stuck = await asyncio.wait(buyers, timeout=deadline - time.perf_counter() + OVERRUN_S)
+    await _finish(buyers, tally, deadline)
+
+
+async def _finish(tasks: list[asyncio.Task[None]], tally: Tally, deadline: float) -> None:
+    """Wait for ``tasks`` until OVERRUN_S after the deadline; the ones still waiting then are counted (untyped)
+    and cancelled."""
+    if not tasks:
+        return
+    _done, stuck = await asyncio.wait(tasks, timeout=deadline - time.perf_counter() + OVERRUN_S)
     for task in stuck:
         task.cancel()
     if stuck:
         tally.untyped[f"still waiting {OVERRUN_S:.0f} s after the deadline"] += len(stuck)
         await asyncio.wait(stuck, timeout=10)
+
+
+async def run_arrivals(
+    sellers: list[tuple[HoldFn, PayFn]], rate: float, stock: Stock, tally: Tally, deadline: float, seed: str
+) -> None:
+    """An open loop: buyers arrive at random (a Poisson process of ``rate`` per second, seeded) until the
+    deadline, each for one order at the first free kiosk, whether or not earlier buyers are done. Unlike the
+    closed loop (every kiosk buys again the moment it is served, so the queue is always as long as there are
+    kiosks), latency here is what a buyer sees at that rate. A buyer who finds every kiosk busy waits, and the
+    wait counts in the hold's latency (from the arrival), so a slow server cannot hide by slowing arrivals."""
+    rnd = random.Random(f"{seed}-arrivals")
+    idle: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(len(sellers)):
+        idle.put_nowait(n)
+
+    async def arrive(i: int, at: float) -> None:
+        if idle.empty():
+            tally.waited += 1
+        n = await idle.get()
+        try:
+            if (q := min(rnd.randint(1, MAX_Q), stock.q)) > 0:
+                hold, pay = sellers[n]
+                await order_once(n, f"{seed}-a{i}", q, hold, pay, stock, tally, at)
+        finally:
+            idle.put_nowait(n)
+
+    orders: list[asyncio.Task[None]] = []
+    at = time.perf_counter()
+    while stock.q > 0:
+        at += rnd.expovariate(rate)
+        if at >= deadline:
+            break
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        orders.append(asyncio.create_task(arrive(len(orders), at)))
+    await _finish(orders, tally, deadline)
+    tally.sold_out = tally.sold_out or stock.q == 0
 
 
 async def _run(spec: dict[str, Any]) -> Tally:
@@ -175,7 +230,10 @@ async def _run(spec: dict[str, Any]) -> Tally:
             return hold, pay
 
         sellers = [seller(c) for c in clients]
-        await run_buyers(sellers, stock, tally, deadline, spec["seed"])
+        if rate := spec.get("arrivals_per_s"):
+            await run_arrivals(sellers, float(rate), stock, tally, deadline, spec["seed"])
+        else:
+            await run_buyers(sellers, stock, tally, deadline, spec["seed"])
         start = deadline - spec["duration"]
         tally.elapsed = max(0.0, tally.last_answer - start)
     finally:

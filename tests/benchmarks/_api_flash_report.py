@@ -27,6 +27,8 @@ class Sale:
     server_cpu_s: float = float("nan")
     server_rss: tuple[float, int] = (float("nan"), 0)
     """The server's peak resident memory during the sale (MiB, all its processes) and how many processes."""
+    arrivals_per_s: float = 0.0
+    """An open loop's arrival rate (0: a closed loop)."""
 
     @property
     def rate(self) -> float:
@@ -61,6 +63,8 @@ class Sale:
         text += f"; machine {self.cpu.get('machine_busy_pct')}% busy"
         if self.server_ms_per_order == self.server_ms_per_order:
             text += f", server {self.server_ms_per_order:.1f} ms CPU/order"
+        if self.arrivals_per_s:
+            text += f"; buyers arriving at {self.arrivals_per_s:.1f}/s, {self.tally.waited} found every kiosk busy"
         if self.tally.late_s > 0.05:
             text += f"; a loader started {self.tally.late_s:.2f} s late"
         return text
@@ -138,6 +142,14 @@ def _headlines(result: Result, by_label: dict[str, Sale], raw: hold_ceiling.Outc
             compared += f"; holds/s {s.hold_rate / raw.rate:.2f} of the least SQL ({raw.rate:,.0f}/s)"
         compared += f"; OVERSOLD {s.oversold}"
         result.headline(key, round(s.rate, 1), "/s", compared)
+    opened = next((s for s in by_label.values() if s.arrivals_per_s), None)
+    if opened is not None and opened.tally.hold_lat:
+        closed = by_label.get("over HTTPS, demo terminal")
+        compared = f"buyers arriving at {opened.arrivals_per_s:.0f}/s, demo terminal; aim p99 < 100 ms"
+        if closed is not None:
+            compared += f"; closed loop (64 kiosks always buying) p99 {ms(pct(closed.tally.hold_lat, 99))} ms"
+        lat = opened.tally.hold_lat
+        result.headline("https_open_loop_hold", f"{ms(pct(lat, 50))} / {ms(pct(lat, 99))}", "ms", compared)
     sampled = [s for s in by_label.values() if s.server_rss[1]]
     if sampled:
         mib, processes = max(s.server_rss for s in sampled)

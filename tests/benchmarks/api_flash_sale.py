@@ -71,6 +71,9 @@ CEILING_STANDING = hold_ceiling.STANDING
 """Enough for the raw variant's warm-up, its few seconds and its 33 round-trip holds (40,000 ran short at ~3,800
 holds/s: the round-trip count then failed, and the ceiling went unmeasured)."""
 RSS_EVERY_S = 0.5
+OPEN_LOOP_SHARE = 0.5
+"""The open-loop sale's arrival rate, as a share of the closed-loop demo sale's orders/s in the same run."""
+OPEN_LOOP_LABEL = "open loop"
 RATE_LIMITS = "enrol=100000/60,challenge=100000/60,sign_in=100000/60,pin=1000000/60"
 """The server's per-address limits: every bench buyer comes from 127.0.0.1."""
 
@@ -260,19 +263,24 @@ async def _loaders(server: RunningServer, spec: dict[str, Any], people: People) 
 
 
 async def _over_api(
-    env: Env, folder: Path, people: People, duration: float, payment: str,
-) -> Sale:  # fmt: skip
+    env: Env, folder: Path, people: People, duration: float, payment: str, arrivals_per_s: float = 0.0
+) -> Sale:
+    """The sale over HTTPS: a closed loop (every buyer buys again at once), or with ``arrivals_per_s`` an open
+    loop (buyers arriving at that rate, split among the loaders)."""
     stage = await _stage(env)
     await env.settle()
     extra = {"ENCORE_SERVER_RATE_LIMITS": RATE_LIMITS}
+    # Each sale's server in a folder of its own, so with a ticket-signing key of its own: a second server on
+    # the closed loop's key file found that key retired (the contexts between the sales register theirs).
+    where = folder / f"server-{payment}{'-open' if arrivals_per_s else ''}"
     with encore_server(
-        env.url, folder / f"server-{payment}", workers=os.cpu_count() or 1, redis_url=env.redis_url or "",
+        env.url, where, workers=os.cpu_count() or 1, redis_url=env.redis_url or "",
         extra_env=extra, start_timeout_s=START_S,
     ) as server:  # fmt: skip
         spec = {
             "url": server.url, "ca_file": str(server.ca_file), "concert_id": int(stage.id),
             "section_id": int(stage.standing), "payment": payment, "duration": duration,
-            "seed": f"api-{payment}-{stage.id}",
+            "seed": f"api-{payment}-{stage.id}", "arrivals_per_s": arrivals_per_s / LOADERS,
         }  # fmt: skip
         try:
             sale = await _loaders(server, spec, people)
@@ -281,6 +289,9 @@ async def _over_api(
         if sale.tally.untyped:
             print(f"{payment}: server log tail:\n{server.log.read_text()[-1500:]}", file=sys.stderr)
     sale.label = f"over HTTPS, {'demo terminal' if payment == 'demo' else 'attended (PIN)'}"
+    if arrivals_per_s:
+        sale.label += f", {OPEN_LOOP_LABEL}"
+        sale.arrivals_per_s = arrivals_per_s
     sale.check = await _check(env, stage)
     return sale
 
@@ -331,9 +342,16 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         await _mark_demo(env, True)
         try:
             runs.append(await part("in-process, demo", lambda: _in_process(env, people, duration, demo=True)))
-            runs.append(
-                await part("over HTTPS, demo", lambda: _over_api(env, folder, people, duration, "demo"))
-            )
+            closed = await part("over HTTPS, demo", lambda: _over_api(env, folder, people, duration, "demo"))
+            runs.append(closed)
+            if closed is not None and closed.rate:
+                rate = OPEN_LOOP_SHARE * closed.rate
+                runs.append(
+                    await part(
+                        "over HTTPS, demo, open loop",
+                        lambda: _over_api(env, folder, people, duration, "demo", arrivals_per_s=rate),
+                    )
+                )
             trips["demo"] = await part("round trips, demo", lambda: round_trips(env, folder, pin, demo=True))
         finally:
             await _mark_demo(env, False)
@@ -349,6 +367,8 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         "per kiosk",
         "in-process": f"the same buyers' loop, {BUYERS} tasks, pool {POOL}+{POOL}, in this process",
         "duration": f"limit {duration:.1f} s per sale (or until sold out); in-flight orders finish after it",
+        "open loop": f"buyers arrive at random (Poisson) at {OPEN_LOOP_SHARE:.0%} of the closed-loop demo "
+        "sale's orders/s, one order each at the first free kiosk; the hold's latency counts from the arrival",
         "load average": f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min; shared machine)",
         **{f"NOT MEASURED: {k}": v for k, v in failed.items()},
     }

@@ -29,7 +29,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,20 +84,20 @@ statements (a first use costs a Parse round trip and a plan; 64 connections x 4 
 4-second run's holds otherwise)."""
 
 
-async def _drive(hold_once: HoldOnce, duration: float) -> Outcome:
-    """TASKS tasks hold for WARM_S unmeasured, then ``duration`` seconds measured; task n draws its quantities
-    from Random(n) every time."""
-    await _run_tasks(hold_once, WARM_S, Outcome())
+async def _drive(hold_once: HoldOnce, duration: float, tasks: int = TASKS) -> Outcome:
+    """``tasks`` tasks hold for WARM_S unmeasured, then ``duration`` seconds measured; task n draws its
+    quantities from Random(n) every time."""
+    await _run_tasks(hold_once, WARM_S, Outcome(), tasks)
     out = Outcome()
     meter = CpuMeter().start()
     start = time.perf_counter()
-    await _run_tasks(hold_once, duration, out)
+    await _run_tasks(hold_once, duration, out, tasks)
     out.elapsed = time.perf_counter() - start
     out.cpu = meter.stop()
     return out
 
 
-async def _run_tasks(hold_once: HoldOnce, duration: float, out: Outcome) -> None:
+async def _run_tasks(hold_once: HoldOnce, duration: float, out: Outcome, tasks: int) -> None:
     stop = asyncio.Event()
     deadline = time.perf_counter() + duration
 
@@ -118,7 +118,7 @@ async def _run_tasks(hold_once: HoldOnce, duration: float, out: Outcome) -> None
             if time.perf_counter() >= deadline:
                 stop.set()
 
-    await asyncio.gather(*(task(n) for n in range(TASKS)))
+    await asyncio.gather(*(task(n) for n in range(tasks)))
 
 
 async def _round_trips(hold_once: HoldOnce, counter: RoundTrips) -> float:
@@ -276,12 +276,14 @@ class Bench:
         self.env = env
         self.duration = duration
         self.captured: dict[int, list[Captured]] = {}
+        self.captured_on: Stage | None = None
 
     async def fresh_stage(self) -> Stage:
         async with self.env.context(pool_size=2, bus="null", statement_timeout_s=60) as (ctx, _):
             stage = await self.env.stage(ctx, rows=1, seats_per_row=2, standing=STANDING, max_per_order=MAX_Q)
         if not self.captured:
             self.captured = await capture(self.env, stage)
+            self.captured_on = stage
         await self.env.settle()
         return stage
 
@@ -317,10 +319,39 @@ class Bench:
             await pool.close()
         return out
 
+    async def ours_alone(self) -> Outcome:
+        """Ours (no publish) one hold at a time on one connection: what the statement costs without others."""
+        stage = await self.fresh_stage()
+        async with self.env.context(pool_size=1, bus="null") as (ctx, _):
+            return await _drive(_ours_hold(ctx, stage), self.duration / 2, tasks=1)
+
+    async def raw_alone(self) -> Outcome:
+        """The least SQL one hold at a time on one connection."""
+        stage = await self.fresh_stage()
+        kwargs = _asyncpg_kwargs(self.env) | {"reset": _no_reset}
+        pool = await asyncpg.create_pool(min_size=1, max_size=1, **kwargs)
+        try:
+            return await _drive(_least_hold(pool, stage), self.duration / 2, tasks=1)
+        finally:
+            await pool.close()
+
     async def ours_raw(self) -> Outcome:
-        """Our captured statement through raw asyncpg."""
-        await self.fresh_stage()
-        return await self._raw_pool(lambda pool: _ours_raw_hold(pool, self.captured))
+        """Our captured statement through raw asyncpg, on its own fresh concert like every variant (the capture
+        named the first variant's concert: replayed as captured, it ran on a section the first had half sold)."""
+        stage = await self.fresh_stage()
+        return await self._raw_pool(lambda pool: _ours_raw_hold(pool, self._captured_for(stage)))
+
+    def _captured_for(self, stage: Stage) -> dict[int, list[Captured]]:
+        """The captured statements with the capture's concert and section swapped for ``stage``'s."""
+        assert self.captured_on is not None
+        swap = {self.captured_on.id: stage.id, self.captured_on.standing: stage.standing}
+        return {
+            q: [
+                replace(c, roles=tuple(("v", swap.get(r[1], r[1])) if r[0] == "v" else r for r in c.roles))
+                for c in statements
+            ]
+            for q, statements in self.captured.items()
+        }
 
     async def raw(self) -> Outcome:
         """The least SQL through raw asyncpg: the ceiling."""
@@ -398,6 +429,7 @@ async def run(env: Env, scale: float = 1.0) -> Result:
             "our statement raw / ceiling", round(ours_raw.rate / raw.rate, 2), "ratio", "",
             "the checks, idempotency and labels in our one statement",
         )  # fmt: skip
+    await _alone_rows(result, bench)
     await _chosen_rows(result, env, bench.duration, ours_label)
     if nopub.rate:
         result.add(
@@ -409,6 +441,23 @@ async def run(env: Env, scale: float = 1.0) -> Result:
             "SQLAlchemy, pool and service layer",
         )  # fmt: skip
     return result
+
+
+async def _alone_rows(result: Result, bench: Bench) -> None:
+    """The same two with no other buyer: one connection, one hold at a time. The 64 tasks above cost ours more
+    than the least SQL (its statement is longer, so more picked places are locked at any moment for the others
+    to skip, and more backends wait for the two cores); this is the statement alone."""
+    ours, least = await bench.ours_alone(), await bench.raw_alone()
+    if not (ours.holds and least.holds):
+        return
+    ours_us, least_us = 1e6 * ours.elapsed / ours.holds, 1e6 * least.elapsed / least.holds
+    result.add(
+        "one connection, ours (no publish): us/hold", round(ours_us), "us", f"least SQL {least_us:,.0f} us"
+    )
+    result.add(
+        "one connection: ours / ceiling", round(least_us / ours_us, 2), "ratio", f">= {AIM} aimed (issue 11)",
+        "holds/s, one hold at a time: the statement without contention",
+    )  # fmt: skip
 
 
 async def _chosen_rows(result: Result, env: Env, duration: float, ours_label: str) -> None:
