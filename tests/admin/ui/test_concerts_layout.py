@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from admin.ui.concert_table import ConcertTable
 from admin.ui.concerts_page import ConcertsPage
@@ -23,6 +22,7 @@ from core.domain.concert_spec import NewCategory
 from core.domain.staff import Role
 from core.ops.seed import CONCERTS
 from core.services import concerts
+from tests.admin.signing_in import sign_in_through
 from tests.builders import ROOT, build_stage
 from tests.support.staff_api import PASSWORD, make_staff
 
@@ -78,12 +78,8 @@ def test_the_demo_titles_read_whole_beside_the_editor(
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
-    window.sign_in.email.setText(manager.email)
-    window.sign_in.password.setText(PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.shell is not None and window.stack.currentWidget() is window.shell)
-    assert window.shell is not None
-    page = window.shell.show_screen(ScreenKey.CONCERTS)
+    shell = sign_in_through(qtbot, window, manager.email)
+    page = shell.show_screen(ScreenKey.CONCERTS)
     assert isinstance(page, ConcertsPage)
     qtbot.waitUntil(lambda: page.table.rowCount() == len(CONCERTS) + 2 and not page.vm.busy)
     qtbot.waitUntil(lambda: page.table.columnWidth(0) > 60)  # laid out

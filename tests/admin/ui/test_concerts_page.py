@@ -29,6 +29,7 @@ from core.domain.plan_spec import GridSection
 from core.domain.staff import Role
 from core.domain.venues import SectionKind
 from core.services import orders, venues
+from tests.admin.signing_in import sign_in_through
 from tests.builders import ROOT, build_stage, sell
 from tests.dbstate import snapshot
 from tests.support.api_server import encore_server
@@ -68,12 +69,8 @@ def test_a_manager_runs_concerts_from_the_window(
     sold = qt_run(sell(admin_ctx, stage, stage.kiosk, stage.seats[:2], "order-1"))
     qt_run(_hall(admin_ctx))
     manager = qt_run(make_staff(admin_ctx, Role.MANAGER))
-    window.sign_in.email.setText(manager.email)
-    window.sign_in.password.setText(PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.shell is not None and window.stack.currentWidget() is window.shell)
-    assert window.shell is not None
-    page = window.shell.show_screen(ScreenKey.CONCERTS)
+    shell = sign_in_through(qtbot, window, manager.email)
+    page = shell.show_screen(ScreenKey.CONCERTS)
     assert isinstance(page, ConcertsPage)
     qtbot.waitUntil(
         lambda: page.table.rowCount() == 1 and page.categories.rowCount() == 2 and not page.vm.busy

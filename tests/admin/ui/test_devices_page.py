@@ -29,9 +29,10 @@ from core.domain.staff import Role
 from core.ops import seed
 from core.security.device_keys import DeviceKey
 from core.services import devices
+from tests.admin.signing_in import sign_in_through
 from tests.dbstate import snapshot
 from tests.support.kiosk_server import RemoteVenue, remote_venue
-from tests.support.staff_api import PASSWORD, make_staff
+from tests.support.staff_api import make_staff
 
 
 def _click(qtbot: Any, button: Any) -> None:
@@ -66,12 +67,8 @@ def test_a_manager_approves_renames_and_revokes_in_the_window(
         )
     )
     manager = qt_run(make_staff(admin_ctx, Role.MANAGER))
-    window.sign_in.email.setText(manager.email)
-    window.sign_in.password.setText(PASSWORD)
-    _click(qtbot, window.sign_in.sign_in)
-    qtbot.waitUntil(lambda: window.shell is not None and window.stack.currentWidget() is window.shell)
-    assert window.shell is not None
-    page = window.shell.show_screen(ScreenKey.DEVICES)
+    shell = sign_in_through(qtbot, window, manager.email)
+    page = shell.show_screen(ScreenKey.DEVICES)
     assert isinstance(page, DevicesPage)
     qtbot.waitUntil(lambda: page.table.rowCount() == 2 and not page.vm.busy)
     row = _row(page, "Kiosk 2")

@@ -427,7 +427,9 @@ def test_a_large_concert_export_moves_the_bar_and_re_reads_to_the_database(
 
     timer = QTimer()
     timer.timeout.connect(tick)
-    timer.start(0)  # fires on every turn of Qt's loop: counts turns, not time (CI once got a whole export in 20 ms)
+    timer.start(
+        0
+    )  # fires on every turn of Qt's loop: counts turns, not time (CI once got a whole export in 20 ms)
 
     def save(kind: ExportKind, total: int) -> list[dict[str, str]]:
         """Click the button, watch the bar while the rows come in; the rows of the saved file."""

@@ -21,6 +21,7 @@ from core.config import Settings
 from core.domain.clock import SystemClock
 from core.domain.staff import Role
 from core.services import staff
+from tests.admin.signing_in import sign_in_through
 from tests.builders import ROOT
 from tests.dbstate import snapshot
 from tests.support.api_server import encore_server
@@ -49,12 +50,8 @@ def test_an_admin_manages_staff_in_the_window(
     qtbot: Any, qt_run: Any, admin_ctx, window: AdminWindow
 ) -> None:
     admin = qt_run(make_staff(admin_ctx, Role.ADMIN, number=1))
-    window.sign_in.email.setText(admin.email)
-    window.sign_in.password.setText(PASSWORD)
-    _click(qtbot, window.sign_in.sign_in)
-    qtbot.waitUntil(lambda: window.shell is not None and window.stack.currentWidget() is window.shell)
-    assert window.shell is not None
-    page = window.shell.show_screen(ScreenKey.STAFF)
+    shell = sign_in_through(qtbot, window, admin.email)
+    page = shell.show_screen(ScreenKey.STAFF)
     assert isinstance(page, StaffPage)
     qtbot.waitUntil(lambda: page._loaded and not page.vm.busy and page.table.rowCount() == 1)
     assert not page.toggle_active.isEnabled()  # your own account

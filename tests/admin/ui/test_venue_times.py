@@ -28,6 +28,7 @@ from core.domain.plan_spec import GridSection
 from core.domain.staff import Role
 from core.domain.venues import SectionKind
 from core.services import venues
+from tests.admin.signing_in import sign_in_through
 from tests.builders import ROOT, build_stage, sell, signing_kiosk
 from tests.dbstate import snapshot
 from tests.support.desktop_zone import desktop_zone
@@ -44,10 +45,7 @@ def _window(qtbot: Any, qt_run: Any, ctx: Any) -> AdminWindow:
     shown.resize(1366, 768)
     shown.show()
     manager = qt_run(make_staff(ctx, Role.MANAGER))
-    shown.sign_in.email.setText(manager.email)
-    shown.sign_in.password.setText(PASSWORD)
-    _click(qtbot, shown.sign_in.sign_in)
-    qtbot.waitUntil(lambda: shown.shell is not None and shown.stack.currentWidget() is shown.shell)
+    sign_in_through(qtbot, shown, manager.email)
     return shown
 
 

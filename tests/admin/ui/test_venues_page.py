@@ -27,6 +27,7 @@ from core.domain.clock import SystemClock
 from core.domain.staff import Role
 from core.domain.venues import SeatMark, SectionKind
 from kiosk.ui.seat_map_scene import Look
+from tests.admin.signing_in import sign_in_through
 from tests.dbstate import snapshot
 from tests.support.api_server import encore_server
 from tests.support.context import open_context
@@ -71,12 +72,8 @@ def test_a_manager_makes_plans_and_blocks_a_seat_in_the_window(
     qtbot: Any, qt_run: Any, admin_ctx, window: AdminWindow, tmp_path: Path
 ) -> None:
     manager = qt_run(make_staff(admin_ctx, Role.MANAGER))
-    window.sign_in.email.setText(manager.email)
-    window.sign_in.password.setText(PASSWORD)
-    qtbot.mouseClick(window.sign_in.sign_in, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.shell is not None and window.stack.currentWidget() is window.shell)
-    assert window.shell is not None
-    page = window.shell.show_screen(ScreenKey.VENUES)
+    shell = sign_in_through(qtbot, window, manager.email)
+    page = shell.show_screen(ScreenKey.VENUES)
     assert isinstance(page, VenuesPage)
     qtbot.waitUntil(lambda: page._loaded and not page.vm.busy)
     assert page.venue_list.count() == 0

@@ -4,6 +4,7 @@ is written. CI once saw the Exports screen write a whole concert's rows in one t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def test_the_loop_turns_between_buffered_chunks(qt_run: Any, tmp_path: Path) -> 
     assert len(target.read_text().splitlines()) == 1 + written
     after_chunks = [at for done, at in seen if done > 0]
     assert len(after_chunks) == CHUNKS
-    assert all(b > a for a, b in zip(after_chunks, after_chunks[1:], strict=False)), seen
+    assert all(b > a for a, b in itertools.pairwise(after_chunks)), seen
 
 
 def test_the_control_reading_the_same_chunks_without_the_turn_never_lets_qt_in(qt_run: Any) -> None:
