@@ -29,15 +29,19 @@ async def _lock_free_places(conn: AsyncConnection, section_id: int) -> list[int]
     return [int(r[0]) for r in found]
 
 
-def _count_holds(ctx) -> list[str]:  # type: ignore[no-untyped-def]
-    runs: list[str] = []
+class _Runs(list[str]):
+    """The hold statements sent from here on; ``again`` is set when one ran a second time."""
 
-    @event.listens_for(ctx.db.engine.sync_engine, "before_cursor_execute")
-    def _count(_c, _cur, statement: str, *_rest) -> None:  # type: ignore[no-untyped-def]
-        if "INSERT INTO holds" in statement:
-            runs.append(statement)
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.again = asyncio.Event()
 
-    return runs
+        @event.listens_for(ctx.db.engine.sync_engine, "before_cursor_execute")
+        def _count(_c, _cur, statement: str, *_rest) -> None:  # type: ignore[no-untyped-def]
+            if "INSERT INTO holds" in statement:
+                self.append(statement)
+                if len(self) >= 2:
+                    self.again.set()  # on the loop's thread: the driver runs in its greenlet
 
 
 async def _state(ctx) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -50,13 +54,11 @@ async def _state(ctx) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 async def test_free_places_locked_for_an_instant_are_waited_for_not_called_sold_out(pg_ctx):
     ctx = pg_ctx
     stage = await build_stage(ctx, standing=3, max_per_order=4)
-    runs = _count_holds(ctx)
+    runs = _Runs(ctx)
     async with ctx.db.engine.connect() as other, other.begin() as refused:
         assert len(await _lock_free_places(other, stage.standing)) == 3
         buying = asyncio.create_task(sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2))
-        async with asyncio.timeout(10):
-            while len(runs) < 2:  # it ran, found the places locked, paused and ran again
-                await asyncio.sleep(0.001)
+        await asyncio.wait_for(runs.again.wait(), 10)  # it ran, found the places locked, paused, ran again
         assert not buying.done()
         await refused.rollback()  # the other statement wrote nothing: its locks go
     hold = await asyncio.wait_for(buying, 10)
@@ -82,7 +84,7 @@ async def test_the_control_without_the_crowded_check_calls_free_places_sold_out(
 async def test_places_locked_past_every_pause_are_busy_and_nothing_is_written(pg_ctx):
     ctx = pg_ctx
     stage = await build_stage(ctx, standing=3, max_per_order=4)
-    runs = _count_holds(ctx)
+    runs = _Runs(ctx)
     async with ctx.db.engine.connect() as other, other.begin():
         await _lock_free_places(other, stage.standing)
         with pytest.raises(StorageBusy) as caught:
@@ -98,7 +100,7 @@ async def test_places_really_taken_are_not_enough_at_once(pg_ctx):
     ctx = pg_ctx
     stage = await build_stage(ctx, standing=3, max_per_order=4)
     await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
-    runs = _count_holds(ctx)
+    runs = _Runs(ctx)
     with pytest.raises(NotEnoughPlaces) as caught:
         await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
     assert caught.value.code == "not_enough_places"
