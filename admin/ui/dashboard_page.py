@@ -180,7 +180,7 @@ class DashboardPage(QWidget):
             sold = sum(c.sold for c in state.concerts)
             self.summary.setText(
                 self.tr("{n} concerts today and coming up · {sold} tickets sold").format(
-                    n=len(state.concerts), sold=sold
+                    n=len(state.concerts), sold=f"{sold:,}"
                 )
             )
         self.live.setText(self.tr("● Live") if state.live else self.tr("● Live updates paused: polling"))
