@@ -79,6 +79,20 @@ def test_both_overlays_build_with_every_part_the_stack_needs(rendered):
     assert all(o["metadata"].get("namespace") == "encore" for o in objects if o["kind"] != "Namespace")
 
 
+def test_redis_keeps_its_acl_file_on_a_claim_across_pod_restarts(rendered):
+    """The users the migrate Job makes live in Redis's ACL file (REDIS_DIR, /var/lib/redis): on an emptyDir a
+    rescheduled Redis came back without them and refused every server and device until the Job ran again."""
+    _, objects = rendered
+    (redis,) = [o for o in objects if (o["kind"], o["metadata"]["name"]) == ("Deployment", "encore-redis")]
+    pod = redis["spec"]["template"]["spec"]
+    (mount,) = [m for m in pod["containers"][0]["volumeMounts"] if m["mountPath"] == "/var/lib/redis"]
+    (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    claim = volume["persistentVolumeClaim"]["claimName"]
+    claims = {o["metadata"]["name"] for o in objects if o["kind"] == "PersistentVolumeClaim"}
+    assert claim in claims
+    assert redis["spec"]["strategy"]["type"] == "Recreate"  # one pod at a time on a ReadWriteOnce claim
+
+
 def test_every_pod_runs_unprivileged_with_probes_and_limits(rendered):
     _, objects = rendered
     pods = [
