@@ -547,7 +547,9 @@ class ConcertsPage(QWidget):
         sold = sum(c.tickets for c in state.concerts)
         self.summary.setText(
             self.tr("{n} concerts, {s} on sale, {t} tickets sold.").format(
-                n=len(state.concerts), s=on_sale, t=f"{sold:,}"  # as the table writes it: 2,038
+                n=len(state.concerts),
+                s=on_sale,
+                t=f"{sold:,}",  # as the table writes it: 2,038
             )
         )
         current = state.current
