@@ -15,10 +15,10 @@ import csv
 import io
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -223,17 +223,30 @@ def test_every_admin_change_made_on_the_other_screens_is_on_the_audit_screen(
     qt_run(client.aclose())
 
 
-def _exports_page(qtbot: Any, qt_run: Any, remote: RemoteVenue, tmp_path: Path) -> tuple[ExportsPage, Any]:
-    """The Exports screen of a signed-in manager, its concerts listed, saving into tmp_path; and the staff
-    client to close."""
-    manager = _account(Role.MANAGER)
+Page = TypeVar("Page", ExportsPage, AuditPage)
+
+
+def _saving_page(
+    qtbot: Any, qt_run: Any, remote: RemoteVenue, tmp_path: Path, role: Role, make: Callable[[Any], Page]
+) -> tuple[Page, Any]:
+    """A screen that saves files (``make`` builds it from a session) for a signed-in member of ``role``,
+    shown at a laptop's size and saving into tmp_path; and the staff client to close."""
+    member = _account(role)
     client = _staff_client(remote)
-    session = qt_run(client.sign_in(manager.email, manager.password))
-    page = ExportsPage(ExportsViewModel(session))
+    session = qt_run(client.sign_in(member.email, member.password))
+    page = make(session)
     page.choose_file = lambda suggested, _kinds: tmp_path / suggested
     qtbot.addWidget(page)
     page.resize(1366, 700)
     page.show()
+    return page, client
+
+
+def _exports_page(qtbot: Any, qt_run: Any, remote: RemoteVenue, tmp_path: Path) -> tuple[ExportsPage, Any]:
+    """The Exports screen of a signed-in manager, its concerts listed."""
+    page, client = _saving_page(
+        qtbot, qt_run, remote, tmp_path, Role.MANAGER, lambda session: ExportsPage(ExportsViewModel(session))
+    )
     qtbot.waitUntil(lambda: page.table.rowCount() > 0 and not page.vm.busy, timeout=10_000)
     return page, client
 
@@ -305,14 +318,9 @@ def test_a_large_audit_export_moves_its_progress_bar_and_can_be_cancelled(
 ) -> None:
     remote, database_url = venue
     _bulk_audit(database_url, qt_run)
-    admin = _account(Role.ADMIN)
-    client = _staff_client(remote)
-    session = qt_run(client.sign_in(admin.email, admin.password))
-    page = AuditPage(AuditLogViewModel(session))
-    page.choose_file = lambda suggested, _kinds: tmp_path / suggested
-    qtbot.addWidget(page)
-    page.resize(1366, 700)
-    page.show()
+    page, client = _saving_page(
+        qtbot, qt_run, remote, tmp_path, Role.ADMIN, lambda session: AuditPage(AuditLogViewModel(session))
+    )
     qtbot.waitUntil(lambda: page.action.findData("bulk_note") >= 0 and not page.vm.busy, timeout=10_000)
     _choose(page.action, "bulk_note")
     _click(qtbot, page.apply)
