@@ -37,13 +37,15 @@ async def save_export(
         progress(0, total)
         handle: BinaryIO = part.open("wb")
         try:
-            async for chunk in export.chunks():
-                handle.write(chunk)
-                rows += chunk.count(b"\n")  # one record per line (the server flattens line breaks)
-                progress(max(rows, 0), total)
-                # The window paints between chunks: chunks already in the socket's buffer are handed over
-                # without a wait, and a large export would otherwise be written in one go while the bar stood.
-                await asyncio.sleep(0)
+            async with contextlib.aclosing(export.chunks()) as chunks:  # closed here, even when cancelled
+                async for chunk in chunks:
+                    handle.write(chunk)
+                    rows += chunk.count(b"\n")  # one record per line (the server flattens line breaks)
+                    progress(max(rows, 0), total)
+                    # The window paints between chunks: chunks already in the socket's buffer are handed over
+                    # without a wait, and a large export would otherwise be written in one go while the bar
+                    # stood.
+                    await asyncio.sleep(0)
             await asyncio.to_thread(_finish, handle)
         except BaseException:
             handle.close()

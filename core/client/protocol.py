@@ -22,7 +22,7 @@ that acts as them: the server checks their role on every call. ``RemoteStaffClie
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -449,7 +449,10 @@ class ExportStream(Protocol):
     @property
     def total_rows(self) -> int: ...
 
-    def chunks(self) -> AsyncIterator[bytes]: ...
+    def chunks(self) -> AsyncGenerator[bytes, None]:
+        """The bytes as they arrive: an async generator, which a reader that stops early closes (aclose) while
+        the export is still open, so nothing under it is left for the garbage collector to close."""
+        ...
 
 
 class StaffSignIn(Protocol):

@@ -8,12 +8,13 @@ do it twice or count a second sign-in try.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -87,10 +88,14 @@ class RemoteExport:
         except ValueError:
             return 0
 
-    async def chunks(self) -> AsyncIterator[bytes]:
+    async def chunks(self) -> AsyncGenerator[bytes, None]:
+        # httpx's byte iterators are async generators too: each is closed here, in order, while the loop runs
+        # (left to the garbage collector, httpcore's stream tried to await its close and was refused).
+        parts = cast(AsyncGenerator[bytes, None], self.response.aiter_bytes())
         try:
-            async for chunk in self.response.aiter_bytes():
-                yield chunk
+            async with contextlib.aclosing(parts):
+                async for chunk in parts:
+                    yield chunk
         except httpx.TransportError as exc:  # the server went away mid-file: the file is incomplete
             raise server_unreachable(f"the export stopped half-way: {type(exc).__name__}") from None
 

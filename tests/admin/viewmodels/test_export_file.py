@@ -4,6 +4,8 @@ is written. CI once saw the Exports screen write a whole concert's rows in one t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -76,3 +78,52 @@ def test_the_control_reading_the_same_chunks_without_the_turn_never_lets_qt_in(q
     turns.timer.stop()
     assert len(at) == CHUNKS
     assert len(set(at)) == 1, at
+
+
+class _Endless:
+    """An export whose bytes keep coming until the reader stops. ``closed_while_open``: its generator was closed
+    before the export itself (as httpx needs: the response's stream under it is still there to close)."""
+
+    filename = "endless.csv"
+    total_rows = 10**9
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.open = False
+        self.closed_while_open: bool | None = None
+
+    async def __aenter__(self) -> _Endless:
+        self.open = True
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.open = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        try:
+            while True:
+                self.sent += 1
+                yield b"row\n" * 100  # already buffered: the reader's own pause is where a cancel lands
+        finally:
+            self.closed_while_open = self.open
+
+
+def test_a_cancelled_save_closes_the_stream_at_once_and_leaves_no_file(qt_run: Any, tmp_path: Path) -> None:
+    """Cancelled (the Cancel button), the stream's generator is closed by save_export itself, while the export
+    is still open: not later by the garbage collector, when httpx's stream could no longer close cleanly (CI
+    printed "async generator ignored GeneratorExit" for it)."""
+    export = _Endless()
+    target = tmp_path / "orders.csv"
+
+    async def cancel_after_a_few() -> None:
+        saving = asyncio.ensure_future(save_export(export, target, lambda _done, _total: None))
+        while export.sent < 5:  # noqa: ASYNC110 (the generator is not ours to signal from)
+            await asyncio.sleep(0.001)
+        saving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await saving
+
+    qt_run(cancel_after_a_few())
+    assert export.closed_while_open is True  # closed by save_export, not later by the garbage collector
+    assert not target.exists()
+    assert not list(tmp_path.glob("*.part"))
