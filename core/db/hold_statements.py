@@ -24,7 +24,6 @@ caller raises and the transaction rolls back.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 from collections.abc import Callable
@@ -95,11 +94,6 @@ class HoldChange:
     done: bool = False
     changed: bool = False
     """The hold or one of its places changed after the statement's snapshot: nothing was written."""
-
-    @property
-    def crowded(self) -> bool:
-        """Extend and release wait for their own rows' locks: they never pass one by."""
-        return False
 
 
 def may_hold(found: actors_db.SaleContext | None, now: datetime, count: int, standing_section: bool) -> bool:
@@ -445,10 +439,6 @@ class Ask:
 SETTLE_ATTEMPTS = 5
 """Runs of one statement while rows it locked keep changing under it (each run writes nothing)."""
 
-CROWDED_PAUSES_S = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
-"""Pauses before a standing hold runs again when the places it needs were free but locked by other statements
-(HoldAttempt.crowded). Such a lock lasts one statement; the last pause ends about 0.4 s after the first run."""
-
 _Outcome = TypeVar("_Outcome", HoldAttempt, HoldChange)
 
 
@@ -458,8 +448,7 @@ async def _until_settled(
     params: dict[str, Any],
     read: Callable[[list[Any]], _Outcome],
 ) -> _Outcome:
-    """Run the statement until no row it locked had changed after its snapshot, and no place it needed was
-    locked by another statement.
+    """Run the statement until no row it locked had changed after its snapshot.
 
     A row lock that waited for another writer hands back the row's newest version, but the statement's UPDATE
     starts from its snapshot's older one, and PostgreSQL then may skip the row or build the new row from the
@@ -467,26 +456,20 @@ async def _until_settled(
     it locked with what its snapshot sees (xmin) and writes nothing when they differ; the next run has a newer
     snapshot. Only a contended row costs this second round trip.
 
-    A standing pick passes locked places by (SKIP LOCKED), so near a sell-out it can come up short while places
-    are still free: another buyer's hold that was refused had picked them for an instant. Answering "not enough
-    places" then was wrong (a CI sale ended with one place never sold): the statement runs again after a short
-    pause, and a crowd that outlasts every pause is "busy, try again", which is true.
+    A ``crowded`` outcome (HoldAttempt.crowded) is returned as it is: the places it needs are locked by
+    statements still running, so running again at once would find the same; the service pauses with the
+    connection given back (sales.CROWDED_PAUSES_S).
     """
     sql, order = positional(statement, conn.dialect)
     args = tuple(map(params.get, order))
-    changes, pauses = 0, iter(CROWDED_PAUSES_S)
-    while True:
+    for _ in range(SETTLE_ATTEMPTS - 1):
         outcome = read(await conn.fetch(sql, args))
-        if outcome.changed:
-            changes += 1
-            if changes >= SETTLE_ATTEMPTS:
-                raise busy()
-        elif outcome.crowded:
-            if (pause := next(pauses, None)) is None:
-                raise busy()
-            await asyncio.sleep(pause)
-        else:
+        if not outcome.changed:
             return outcome
+    outcome = read(await conn.fetch(sql, args))
+    if outcome.changed:
+        raise busy()
+    return outcome
 
 
 # --- the operations --------------------------------------------------------------------------------

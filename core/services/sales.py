@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,7 +17,7 @@ from core.db import hold_statements as hold_sql
 from core.db import holds as holds_db
 from core.db import places as places_db
 from core.db.driver import Hot
-from core.db.errors import is_unique_violation
+from core.db.errors import busy, is_unique_violation
 from core.domain.errors import (
     Conflict,
     ErrorCode,
@@ -140,20 +141,51 @@ def _repeat(prior: hold_sql.PriorHold, actor: Actor) -> Hold:
     )
 
 
+CROWDED_PAUSES_S = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
+"""Pauses before a standing hold runs again when the places it needs were free but locked by other statements
+at that instant (HoldAttempt.crowded). Such a lock lasts one statement; the last pause ends about 0.4 s after
+the first run, and a crowd that outlasts them all is "busy, try again"."""
+
+
+class _Crowded(Exception):
+    """A standing hold's pick came up short on places other statements had locked (HoldAttempt.crowded).
+    Raised out of the work so the connection goes back to the pool, and any transaction around the statement
+    (behind PgBouncer) ends with its locks, before the pause."""
+
+
+async def _pause(seconds: float) -> None:
+    """A crowded hold's wait, with no connection and no transaction (a test looks inside it)."""
+    await asyncio.sleep(seconds)
+
+
 async def _write_hold(ctx: ServiceContext, work: HoldWork, *, idempotent: bool = True) -> Hold:
-    for _attempt in range(2):
+    """Run one hold's statement. A standing pick passes locked places by (SKIP LOCKED), so near a sell-out it
+    can come up short while places are still free: another buyer's hold being refused had picked them for an
+    instant. "Not enough places" then would be wrong (a CI sale ended with one place never sold): the hold runs
+    again after a pause, and a crowd that outlasts every pause is ``storage_busy``, which is true."""
+    pauses = iter(CROWDED_PAUSES_S)
+    repeats = 0
+    while True:
         try:
             hold, event = await ctx.db.hot(work, writes=True, idempotent=idempotent)
         except IntegrityError as exc:
-            if is_unique_violation(exc, "holds", "request_key"):
-                continue  # the same request, sent twice at once: the next attempt returns the first one's hold
-            raise
+            if not is_unique_violation(exc, "holds", "request_key"):
+                raise
+            repeats += 1  # the same request, sent twice at once: the next run returns the first one's hold
+            if repeats >= 2:
+                raise Conflict(
+                    "This request is already being handled. Please wait a moment.",
+                    code=ErrorCode.REQUEST_IN_PROGRESS,
+                ) from None
+            continue
+        except _Crowded:
+            if (pause := next(pauses, None)) is None:
+                raise busy() from None
+            await _pause(pause)
+            continue
         if event is not None:
             await ctx.publish(event)
         return hold
-    raise Conflict(
-        "This request is already being handled. Please wait a moment.", code=ErrorCode.REQUEST_IN_PROGRESS
-    )
 
 
 async def hold_places(
@@ -239,6 +271,8 @@ async def hold_standing(
         attempt = await hold_sql.hold_standing(conn, ask, section_id, quantity)
         if (done := _settled(attempt, ask, quantity, section_id)) is not None:
             return done
+        if attempt.crowded:
+            raise _Crowded
         assert attempt.found is not None
         assert attempt.found.section is not None
         raise NotEnoughPlaces(quantity, attempt.found.section.name)

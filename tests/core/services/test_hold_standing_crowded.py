@@ -6,15 +6,20 @@ told the section was sold out."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import hold_statements
 from core.db.tables import holds, places
 from core.domain.errors import NotEnoughPlaces, StorageBusy
+from core.domain.ids import HoldId
 from core.services import sales
+from core.services.context import ServiceContext
 from tests.builders import build_stage
 
 pytestmark = pytest.mark.postgres
@@ -91,7 +96,7 @@ async def test_places_locked_past_every_pause_are_busy_and_nothing_is_written(pg
             await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
     assert caught.value.code == "storage_busy"
     assert "try again" in caught.value.message
-    assert len(runs) == 1 + len(hold_statements.CROWDED_PAUSES_S)
+    assert len(runs) == 1 + len(sales.CROWDED_PAUSES_S)
     assert await _state(ctx) == (0, 0)
 
 
@@ -106,3 +111,67 @@ async def test_places_really_taken_are_not_enough_at_once(pg_ctx):
     assert caught.value.code == "not_enough_places"
     assert len(runs) == 1
     assert await _state(ctx) == (1, 2)
+
+
+async def test_behind_pgbouncer_the_pause_holds_no_lock_and_no_transaction(pg_ctx, monkeypatch):
+    """Behind PgBouncer the statement runs inside BEGIN/COMMIT, and a pick's row locks last until COMMIT: a
+    pause taken inside that transaction would keep the free place it did lock from every other buyer (each
+    then crowded in turn). The pause comes after the transaction ended: during it the place can be locked."""
+    pausing, resume = asyncio.Event(), asyncio.Event()
+
+    async def watched_pause(_seconds: float) -> None:
+        pausing.set()
+        await resume.wait()
+
+    monkeypatch.setattr(sales, "_pause", watched_pause)
+    stage = await build_stage(pg_ctx, standing=3, max_per_order=4)
+    pooled = replace(pg_ctx.settings, database_pooler="pgbouncer")
+    async with ServiceContext.open(pooled, clock=pg_ctx.clock) as ctx:
+        assert ctx.db.transaction_pooled
+        runs = _Runs(ctx)
+        async with ctx.db.engine.connect() as other, other.begin() as refused:
+            found = await other.execute(
+                text("SELECT id FROM places WHERE section_id = :s ORDER BY id LIMIT 2 FOR UPDATE"),
+                {"s": stage.standing},
+            )
+            locked = [int(r[0]) for r in found.all()]
+            (third,) = [p for p in stage.standing_places if p not in locked]  # free and unlocked: one of two
+            buying = asyncio.create_task(sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2))
+            await asyncio.wait_for(pausing.wait(), 10)  # its first run picked the third place, came up short
+            async with pg_ctx.db.engine.connect() as conn, conn.begin():
+                # NOWAIT: refused at once if the pausing hold's transaction still had the place locked.
+                got = await conn.execute(
+                    text("SELECT id FROM places WHERE id = :p FOR UPDATE NOWAIT"), {"p": third}
+                )
+                assert [int(r[0]) for r in got] == [third]
+            await refused.rollback()
+        resume.set()
+        hold = await asyncio.wait_for(buying, 10)
+    assert len(hold.places) == 2
+    assert len(runs) == 2
+
+
+async def test_the_control_inside_the_transaction_the_short_picks_lock_is_kept(pg_ctx):
+    """What the pause avoids: the same crowded statement inside a transaction keeps the place it picked locked
+    until the transaction ends (a pause there would keep it from every other buyer)."""
+    stage = await build_stage(pg_ctx, standing=3, max_per_order=4)
+    ask = hold_statements.Ask(
+        stage.kiosk, stage.id, HoldId(uuid.uuid4().hex), pg_ctx.clock.now(), "control-1"
+    )
+    _kind, params = ask.params()
+    locked = list(stage.standing_places)
+    async with pg_ctx.db.engine.connect() as other, other.begin():
+        found = await other.execute(
+            text("SELECT id FROM places WHERE id = ANY(:ids) FOR UPDATE"), {"ids": locked[:2]}
+        )
+        assert len(found.all()) == 2
+        async with pg_ctx.db.engine.connect() as inside, inside.begin():
+            reply = await inside.execute(
+                hold_statements.statements(2)["standing"], params | {"section": stage.standing}
+            )
+            assert next(iter(reply.mappings()))["crowded"] is True  # short, with the snapshot showing enough
+            async with pg_ctx.db.engine.connect() as conn, conn.begin():
+                with pytest.raises(DBAPIError, match="could not obtain lock"):
+                    await conn.execute(
+                        text("SELECT id FROM places WHERE id = :p FOR UPDATE NOWAIT"), {"p": locked[2]}
+                    )
