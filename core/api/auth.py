@@ -25,6 +25,7 @@ __all__ = [
     "DEVICE",
     "DOOR",
     "KIOSK",
+    "KIOSK_HOLD",
     "STAFF",
     "WHO",
     "Caller",
@@ -42,7 +43,8 @@ SELLING_KINDS = frozenset({DeviceKind.KIOSK, DeviceKind.BOX_OFFICE})
 @dataclass(frozen=True, slots=True)
 class Caller:
     actor: DeviceActor
-    device: Device
+    device: Device | None
+    """The device as the database has it now; None for a route whose statement checks it (KIOSK_HOLD)."""
 
 
 def api_state(state: State) -> ApiState:
@@ -87,10 +89,11 @@ async def _device(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
 
 
 def _require_kind(caller: Caller, kinds: frozenset[DeviceKind], what: str) -> Caller:
-    if caller.device.kind not in kinds:
+    kind = caller.actor.kind
+    if kind not in kinds:
+        described = f"a {kind.value} device" if kind is not None else "not a known kind of device"
         raise NotAllowed(
-            f"{caller.device.name} is a {caller.device.kind.value} device and may not {what}.",
-            code=ErrorCode.NOT_ALLOWED,
+            f"{caller.actor.name} is {described} and may not {what}.", code=ErrorCode.NOT_ALLOWED
         )
     return caller
 
@@ -103,6 +106,16 @@ async def authenticate_device(connection: ASGIConnection[Any, Any, Any, Any], _:
 async def authenticate_kiosk(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A device that sells: a kiosk or a box office."""
     connection.state[_CALLER] = _require_kind(await _device(connection), SELLING_KINDS, "sell")
+
+
+async def authenticate_kiosk_hold(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """A selling device making a hold: the token alone says who (device_auth.device_from_token_alone), and the
+    hold's one statement refuses a device that is not approved now, in the same snapshot as its write."""
+    api = api_state(connection.app.state)
+    actor = await device_auth.device_from_token_alone(api.ctx, api.token_key, bearer(connection))
+    connection.state[_CALLER] = _require_kind(Caller(actor, None), SELLING_KINDS, "sell")
 
 
 async def authenticate_door(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -133,10 +146,14 @@ def _who(request: Request[Any, Any, Any]) -> StaffActor:
     return found
 
 
-AUTHENTICATE = frozenset({authenticate_device, authenticate_kiosk, authenticate_door, authenticate_staff})
+AUTHENTICATE = frozenset(
+    {authenticate_device, authenticate_kiosk, authenticate_kiosk_hold, authenticate_door, authenticate_staff}
+)
 """Every guard that authenticates (a test checks that each route with a security requirement has one)."""
 DEVICE: list[Guard] = [authenticate_device]
 KIOSK: list[Guard] = [authenticate_kiosk]
+KIOSK_HOLD: list[Guard] = [authenticate_kiosk_hold]
+"""Only for a route whose service checks the device's status in its own statement (a hold)."""
 DOOR: list[Guard] = [authenticate_door]
 STAFF: list[Guard] = [authenticate_staff]
 CALLER = {"caller": Provide(_caller, sync_to_thread=False)}

@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.api.auth import CALLER, DEVICE_TOKEN, KIOSK, Caller, api_state, client_address
+from core.api.auth import CALLER, DEVICE_TOKEN, KIOSK, KIOSK_HOLD, Caller, api_state, client_address
 from core.api.problems import DEVICE_PROBLEMS
 from core.domain.api_bodies import (
     HoldPlacesRequest,
@@ -34,7 +34,7 @@ from core.services import purchase, sales, staff, tickets
     "/v1/holds/places",
     status_code=201,
     tags=["sales"],
-    guards=KIOSK,
+    guards=KIOSK_HOLD,
     dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
@@ -56,7 +56,7 @@ async def hold_places(
     "/v1/holds/best-available",
     status_code=201,
     tags=["sales"],
-    guards=KIOSK,
+    guards=KIOSK_HOLD,
     dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,
@@ -78,7 +78,7 @@ async def hold_best_available(
     "/v1/holds/standing",
     status_code=201,
     tags=["sales"],
-    guards=KIOSK,
+    guards=KIOSK_HOLD,
     dependencies=CALLER,
     security=DEVICE_TOKEN,
     responses=DEVICE_PROBLEMS,

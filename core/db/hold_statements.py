@@ -667,9 +667,9 @@ async def _prior_sqlite(conn: AsyncConnection, request_key: str) -> PriorHold | 
 async def _start_sqlite(
     conn: AsyncConnection, ask: Ask, count: int, section_id: SectionId | None
 ) -> tuple[HoldAttempt | None, actors_db.SaleContext | None, datetime]:
-    if (prior := await _prior_sqlite(conn, ask.request_key)) is not None:
-        return HoldAttempt(found=None, prior=prior), None, ask.now
     found = await actors_db.concert_and_actor(conn, ask.concert_id, ask.actor, section_id=section_id)
+    if (prior := await _prior_sqlite(conn, ask.request_key)) is not None:
+        return HoldAttempt(found=found, prior=prior), None, ask.now
     if not may_hold(found, ask.now, count, section_id is not None):
         return HoldAttempt(found=found), found, ask.now
     assert found is not None

@@ -26,13 +26,15 @@ def origin_of(actor: Actor) -> DeviceId | None:
 
 
 def concert_on_sale(found: SaleContext | None, concert_id: ConcertId, actor: Actor, now: datetime) -> Concert:
-    """The checks every sale starts with: the concert exists, is on sale now, and the actor may act."""
+    """The checks every sale starts with: the concert exists, the actor may act, and the concert is on sale now."""
     if found is None:
         raise concert_not_found(concert_id)
+    # Who before when: a revoked device or a deactivated account hears that, not whether sales are open (the
+    # device's own status is checked here, in the sale's statement, for a hold made with its token alone).
+    check_status(actor, found.actor_status)
     closed = found.concert.sales_closed(now, ZoneInfo(found.timezone))
     if closed is not None:
         raise closed
-    check_status(actor, found.actor_status)
     return found.concert
 
 

@@ -2,7 +2,8 @@
 
 The server never trusts what a device says about itself: the device is found by its registered public key, the
 signature over the server's own challenge proves it holds the private key, and every request's token is
-checked again against the database (a revoked device's next request is refused).
+checked again against the database (a revoked device's next request is refused): by the guard, or for a hold by
+the hold's own statement (device_from_token_alone).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "challenge_message",
     "decode_public_key",
     "device_from_token",
+    "device_from_token_alone",
     "enrol_device",
     "issue_challenge",
     "sign_in_device",
@@ -53,6 +55,9 @@ CHALLENGE_TTL = timedelta(seconds=60)
 TOKEN_TTL = timedelta(minutes=15)
 _CHALLENGE = "device-challenge"
 _ACCESS = "device-access"
+_NAME = "dn"
+"""The device's name in its token, for the words of a refusal (a rename shows at the next token, within
+TOKEN_TTL); what the device is and may do never comes from it."""
 _PUBLIC_KEY_BYTES = 32
 
 
@@ -131,7 +136,8 @@ async def sign_in_device(
             code=ErrorCode.DEVICE_NOT_FOUND,
         )
     _check_approved(device)
-    token = key.issue(_ACCESS, {"d": device.id, "k": device.kind.value}, now=now, ttl=TOKEN_TTL)
+    claims = {"d": device.id, "k": device.kind.value, _NAME: device.name}
+    token = key.issue(_ACCESS, claims, now=now, ttl=TOKEN_TTL)
     return AccessToken(token, now + TOKEN_TTL, device)
 
 
@@ -147,18 +153,41 @@ def _check_approved(device: Device) -> None:
         )
 
 
-async def device_from_token(ctx: ServiceContext, key: TokenKey, token: str) -> tuple[DeviceActor, Device]:
-    """The acting device for a request: a genuine unexpired token AND a device that is still approved now."""
+def _access_claims(ctx: ServiceContext, key: TokenKey, token: str) -> tuple[DeviceId, dict[str, object]]:
     try:
         claims = key.check(_ACCESS, token, now=ctx.clock.now())
     except TokenError as exc:
         raise _not_authenticated(exc.reason) from None
     device_id = claims.get("d")
-    if not isinstance(device_id, int):
+    if not isinstance(device_id, int) or isinstance(device_id, bool):
         raise _not_authenticated("the token is malformed")
+    return DeviceId(device_id), claims
+
+
+async def device_from_token_alone(ctx: ServiceContext, key: TokenKey, token: str) -> DeviceActor:
+    """The acting device for a request whose one statement checks the device's status itself, in the same
+    snapshot as its write (a hold: hold_statements reads devices.status beside the concert), so a device
+    revoked a moment ago is refused by the write, atomically, and the request makes one round trip, not two.
+
+    The token is this server's, genuine and unexpired, and says which device and what kind it is (set at
+    sign-in from the database; a device's kind never changes). A token issued before its name was put in
+    (an older server's, for at most TOKEN_TTL) is checked against the database as any other request's."""
+    device_id, claims = _access_claims(ctx, key, token)
+    name, kind = claims.get(_NAME), claims.get("k")
+    if not isinstance(name, str) or kind not in _KINDS:
+        return (await device_from_token(ctx, key, token))[0]
+    return DeviceActor(device_id=device_id, name=name, kind=DeviceKind(kind))
+
+
+_KINDS = frozenset(k.value for k in DeviceKind)
+
+
+async def device_from_token(ctx: ServiceContext, key: TokenKey, token: str) -> tuple[DeviceActor, Device]:
+    """The acting device for a request: a genuine unexpired token AND a device that is still approved now."""
+    device_id, claims = _access_claims(ctx, key, token)
 
     async def work(conn: AsyncConnection | Hot) -> Device | None:
-        return await devices_db.get_device(conn, DeviceId(device_id))
+        return await devices_db.get_device(conn, device_id)
 
     # One statement on every device request: on PostgreSQL one round trip, through the driver alone.
     device = await ctx.db.hot(work, writes=False)

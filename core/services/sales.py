@@ -16,6 +16,7 @@ from core.db import actors as actors_db
 from core.db import hold_statements as hold_sql
 from core.db import holds as holds_db
 from core.db import places as places_db
+from core.db.actors import check_status
 from core.db.driver import Hot
 from core.db.errors import busy, is_unique_violation
 from core.domain.errors import (
@@ -100,6 +101,8 @@ def _settled(
     """The hold the statement made or the one the request key already made; None when it made none. Raises
     why when a check failed, in the order the checks have always been made."""
     if (prior := attempt.prior) is not None:
+        if attempt.found is not None:  # a retry is answered only while its actor may still act
+            check_status(ask.actor, attempt.found.actor_status)
         return _repeat(prior, ask.actor), None
     if attempt.placed:  # the statement made every check below before it wrote
         assert attempt.until is not None

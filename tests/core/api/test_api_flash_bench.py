@@ -37,5 +37,5 @@ async def test_the_api_flash_sale_sells_out_and_oversells_nothing(
     mib, processes = sale.server_rss
     assert processes >= 2
     assert mib > 50 * processes
-    # The device check and the one-statement hold; the exact counts are pinned by the round-trip tests.
-    assert 2 <= per_hold < per_checkout
+    # The one-statement hold (it checks the device itself); the checkout's count is pinned by the round-trip tests.
+    assert per_hold == 1 < per_checkout

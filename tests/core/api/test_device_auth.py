@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from datetime import timedelta
 
 import pytest
 
 from core.config import Settings, enrolment_name
 from core.db import device_keys
 from core.domain.devices import DeviceKind, DeviceStatus
-from core.domain.errors import DeviceNotApproved, NotAllowed
+from core.domain.errors import DeviceNotApproved, NotAllowed, SalesClosed
 from core.domain.reports import AuditQuery
 from core.security.device_keys import DeviceKey
 from core.security.tokens import challenge_message
-from core.services import devices, reports
+from core.services import concerts, devices, reports
 from tests.builders import ROOT, build_stage
 from tests.dbstate import snapshot
 
@@ -52,6 +53,93 @@ async def test_a_revoked_kiosk_is_refused_on_its_next_request(served, tmp_path) 
             await client.hold_places(stage.id, stage.seats[:1], request_key="k2")
         assert refused.value.code == "device_not_approved"
         assert await snapshot(served.ctx) == before
+
+
+async def _approved_kiosk(served, client, stage) -> int:
+    device = (await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")).device
+    await devices.approve_device(served.ctx, ROOT, device.id)
+    await client.enrol(DeviceKind.KIOSK, "Foyer kiosk")
+    await client.get_seat_map(stage.id)  # signed in: the client holds a token from before the revocation
+    return device.id
+
+
+async def test_every_hold_of_a_revoked_kiosk_is_refused_by_the_hold_itself(served, tmp_path) -> None:
+    """The hold routes take the device from its token alone (KIOSK_HOLD): the hold's statement refuses a device
+    revoked after its token was issued, and writes nothing."""
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "kiosk") as client:
+        device_id = await _approved_kiosk(served, client, stage)
+        await devices.revoke_device(served.ctx, ROOT, device_id)
+        before = await snapshot(served.ctx)
+        attempts = {
+            "seats": client.hold_places(stage.id, stage.seats[:2], request_key="r1"),
+            "standing": client.hold_standing(stage.id, stage.standing, 2, request_key="r2"),
+            "best seats": client.hold_best_available(stage.id, stage.seated, 2, request_key="r3"),
+            "best standing": client.hold_best_available(stage.id, stage.standing, 1, request_key="r4"),
+        }
+        for what, attempt in attempts.items():
+            with pytest.raises(DeviceNotApproved) as refused:
+                await attempt
+            assert refused.value.code == "device_not_approved", what
+            assert "revoked" in refused.value.message, what
+        assert await snapshot(served.ctx) == before
+
+
+async def test_a_revoked_kiosk_hears_it_is_revoked_before_that_sales_are_closed(served, tmp_path) -> None:
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "kiosk") as client:
+        device_id = await _approved_kiosk(served, client, stage)
+        await concerts.close_sales(served.ctx, ROOT, stage.id)
+        with pytest.raises(SalesClosed):  # the control: approved, it hears that sales are closed
+            await client.hold_standing(stage.id, stage.standing, 1, request_key="c1")
+        await devices.revoke_device(served.ctx, ROOT, device_id)
+        before = await snapshot(served.ctx)
+        with pytest.raises(DeviceNotApproved) as refused:
+            await client.hold_standing(stage.id, stage.standing, 1, request_key="c2")
+        assert refused.value.code == "device_not_approved"
+        assert await snapshot(served.ctx) == before
+
+
+async def test_a_revoked_kiosk_retrying_a_hold_does_not_get_it_back(served, tmp_path) -> None:
+    """A request key's hold is answered again to a retry, but only while its device may still act."""
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "kiosk") as client:
+        device_id = await _approved_kiosk(served, client, stage)
+        first = await client.hold_standing(stage.id, stage.standing, 2, request_key="same")
+        again = await client.hold_standing(stage.id, stage.standing, 2, request_key="same")
+        assert again.id == first.id  # the control: the retry gets the same hold
+        await devices.revoke_device(served.ctx, ROOT, device_id)
+        before = await snapshot(served.ctx)
+        with pytest.raises(DeviceNotApproved) as refused:
+            await client.hold_standing(stage.id, stage.standing, 2, request_key="same")
+        assert refused.value.code == "device_not_approved"
+        assert await snapshot(served.ctx) == before
+
+
+async def test_a_token_from_before_names_were_in_tokens_is_checked_against_the_database(served) -> None:
+    """A token without the device's name (issued by the server before this one, for at most its TTL) is not
+    trusted alone on a hold: the guard looks the device up as on every other route."""
+    stage = await build_stage(served.ctx)
+    key = DeviceKey.generate()
+    kiosk = await devices.register_device(
+        served.ctx, name="Old kiosk", kind=DeviceKind.KIOSK, public_key=key.public_key_bytes
+    )
+    await devices.approve_device(served.ctx, ROOT, kiosk.id)
+    old = served.token_key.issue(
+        "device-access", {"d": kiosk.id, "k": "kiosk"}, now=served.ctx.clock.now(), ttl=timedelta(minutes=5)
+    )
+    body = {"concert_id": stage.id, "section_id": stage.standing, "quantity": 1, "request_key": "old-1"}
+    async with served.http() as http:
+        made = await http.post("/v1/holds/standing", headers={"authorization": f"Bearer {old}"}, json=body)
+        assert made.status_code == 201, made.text
+        await devices.revoke_device(served.ctx, ROOT, kiosk.id)
+        before = await snapshot(served.ctx)
+        body["request_key"] = "old-2"
+        refused = await http.post("/v1/holds/standing", headers={"authorization": f"Bearer {old}"}, json=body)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "device_not_approved"
+    assert "Old kiosk has been revoked and can no longer sell" in refused.json()["detail"]  # the guard read it
+    assert await snapshot(served.ctx) == before
 
 
 async def test_a_door_may_not_sell_and_a_kiosk_may_not_scan(served, tmp_path) -> None:
