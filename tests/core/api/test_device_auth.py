@@ -138,7 +138,8 @@ async def test_a_token_from_before_names_were_in_tokens_is_checked_against_the_d
         refused = await http.post("/v1/holds/standing", headers={"authorization": f"Bearer {old}"}, json=body)
     assert refused.status_code == 403, refused.text
     assert refused.json()["code"] == "device_not_approved"
-    assert "Old kiosk has been revoked and can no longer sell" in refused.json()["detail"]  # the guard read it
+    # The guard's words: it read the device.
+    assert "Old kiosk has been revoked and can no longer sell" in refused.json()["detail"]
     assert await snapshot(served.ctx) == before
 
 
