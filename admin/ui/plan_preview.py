@@ -70,7 +70,7 @@ class PlanPreview(SeatMapCanvas):
         return seats
 
     def _empty_hint(self) -> None:
-        if self.picture.seats:
+        if self.picture.seats or self.picture.state.standing:
             return
         hint = self.seats.scene.addSimpleText(
             self.tr("No plan to show yet: make one with the grid or import a CSV file."),

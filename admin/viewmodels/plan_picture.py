@@ -3,7 +3,8 @@
 The seat map draws a MapSource (kiosk/viewmodels/seat_map_source.py): places in colour groups, each free, or not
 for sale, or chosen. A plan has no prices and no sales, so here the groups are "seat" and "restricted view",
 blocked seats are the map's not-for-sale (crossed, hollow) seats, wheelchair and companion seats carry the map's
-marks, and the manager's chosen seats are the map's selection.
+marks, the manager's chosen seats are the map's selection, and standing sections are the map's standing blocks
+with their places.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from core.domain.catalog import MapPlace
+from core.domain.catalog import MapPlace, StandingInfo
 from core.domain.ids import CategoryId, PlaceId, SeatId, SectionId
 from core.domain.places import PlaceState
-from core.domain.venues import PlanLayout, Seat
+from core.domain.venues import PlanLayout, Seat, SectionKind
 
 __all__ = ["RESTRICTED_GROUP", "SEAT_GROUP", "PlanPicture", "PlanSnapshot", "place_of", "seat_of"]
 
@@ -47,8 +48,9 @@ class PlanSnapshot:
     changed: frozenset[PlaceId]
     """Seats whose look may differ from the previous snapshot."""
     cursor: PlaceId | None = None
-    standing: tuple[()] = ()
-    """Standing sections are not drawn: the page's summary gives their places."""
+    standing: tuple[StandingInfo, ...] = ()
+    """The plan's standing sections, drawn as the kiosk draws them (between the stage and the seats) with their
+    places (no price: a plan has no concert)."""
 
 
 class PlanPicture:
@@ -70,6 +72,11 @@ class PlanPicture:
             selection=self._chosen(selected),
             version=0,
             changed=frozenset(self.places),
+            standing=tuple(
+                StandingInfo(s.id, s.name, SEAT_GROUP, None, s.capacity)
+                for s in (layout.plan.sections if layout else ())
+                if s.kind is SectionKind.STANDING
+            ),
         )
 
     def select(self, selected: frozenset[SeatId]) -> PlanSnapshot:

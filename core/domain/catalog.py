@@ -55,6 +55,20 @@ class MapPlace:
 
 
 @dataclass(frozen=True, slots=True)
+class StandingInfo:
+    """A standing section on the seat map: a block between the stage and the seats, chosen by number."""
+
+    section_id: SectionId
+    name: str
+    category_id: CategoryId
+    """Its colour on the map."""
+    price: Money | None
+    """What a place costs; None for a seating plan's section, which has no concert and no price yet."""
+    left: int
+    """Places left to sell; a plan's section: the places it has."""
+
+
+@dataclass(frozen=True, slots=True)
 class MapSection:
     id: SectionId
     name: str

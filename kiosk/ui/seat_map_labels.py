@@ -34,6 +34,9 @@ ROW_LETTERS_PX = 24
 MIN_PX = 14
 """A standing label shrinks to this at most before it gives up words (elides)."""
 _PAD = 8
+STANDING_MIN_UNITS = 8.0
+"""A standing block is at least this wide (in seat pitches): over a small seated section, blocks as wide as its
+seats were too narrow for their words ("Floor · s…"). Wider blocks stand centred over the seats."""
 
 
 class Anchor(Enum):
@@ -174,6 +177,10 @@ class BlockLabel(QGraphicsItem):
 
 
 def standing_text(info: StandingInfo) -> str:
+    if info.price is None:  # a seating plan's section (the admin's preview): no concert, no price, no sales
+        return QCoreApplication.translate("SeatMap", "{name} · standing · {places} places").format(
+            name=info.name, places=f"{info.left:,}"
+        )
     return QCoreApplication.translate("SeatMap", "{name} · standing · {price} · {left} left").format(
         name=info.name, price=money(info.price), left=f"{info.left:,}"
     )
@@ -268,11 +275,13 @@ class Furniture:
         standing = model.state.standing
         # Room above the first row for its section's name, so the name does not sit on the standing block.
         y = top - unit * 2.2 - (band + unit * 0.4 if standing else 0)
-        width = (right - left) / max(1, len(standing))
+        span = max(right - left, len(standing) * STANDING_MIN_UNITS * unit)
+        start = (left + right - span) / 2
+        width = span / max(1, len(standing))
         self.blocks: list[tuple[QGraphicsRectItem, CategoryId]] = []
         self.standing: dict[SectionId, BlockLabel] = {}
         for i, info in enumerate(standing):
-            rect = QRectF(left + i * width + 4, y, width - 8, band)
+            rect = QRectF(start + i * width + 4, y, width - 8, band)
             block = scene.addRect(rect)
             block.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.blocks.append((block, info.category_id))
@@ -280,9 +289,7 @@ class Furniture:
             scene.addItem(label)
             self.standing[info.section_id] = label
         stage_h = band * 0.45
-        stage_rect = QRectF(
-            left + (right - left) * 0.2, y - unit * 0.6 - stage_h, (right - left) * 0.6, stage_h
-        )
+        stage_rect = QRectF(start + span * 0.2, y - unit * 0.6 - stage_h, span * 0.6, stage_h)
         self.stage = scene.addRect(stage_rect, QPen(Qt.PenStyle.NoPen))
         self.stage_label = ScreenLabel(
             scene, stage_rect.center(), QCoreApplication.translate("SeatMap", "STAGE")

@@ -9,26 +9,13 @@ module and the drawing modules must not import the kiosk app: the admin imports 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
-from core.domain.catalog import MapPlace
+from core.domain.catalog import MapPlace, StandingInfo
 from core.domain.ids import CategoryId, PlaceId, SectionId
-from core.domain.money import Money
 from core.domain.places import PlaceState
 
 __all__ = ["MapSnapshot", "MapSource", "StandingInfo"]
-
-
-@dataclass(frozen=True, slots=True)
-class StandingInfo:
-    """A standing section as the buyer sees it: chosen by number, not on the map."""
-
-    section_id: SectionId
-    name: str
-    category_id: CategoryId
-    price: Money
-    left: int
 
 
 class MapSnapshot(Protocol):

@@ -311,12 +311,12 @@
         <translation>Startet …</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Temporarily out of service: the database cannot be reached.</source>
         <translation>Vorübergehend außer Betrieb: Die Datenbank ist nicht erreichbar.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+19"/>
         <source>This door station is waiting for a manager&apos;s approval.
 
 Key fingerprint:
@@ -742,7 +742,7 @@ Schlüssel-Fingerabdruck:
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../../kiosk/app.py" line="+64"/>
+        <location filename="../../kiosk/app.py" line="+104"/>
         <source>Starting…
 
 If this takes long, the kiosk is temporarily out of service.</source>
@@ -751,12 +751,12 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+33"/>
+        <location filename="../../kiosk/app_common.py" line="+50"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Dieses Gerät ist noch nicht freigegeben; bitte fragen Sie eine Leitung.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-6"/>
         <source>The database cannot be reached, so the PIN cannot be checked now.</source>
         <translation>Die Datenbank ist nicht erreichbar, daher kann die PIN gerade nicht geprüft werden.</translation>
     </message>
@@ -764,7 +764,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+105"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+113"/>
         <source>That PIN is not right.</source>
         <translation>Diese PIN ist nicht richtig.</translation>
     </message>
@@ -772,7 +772,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+229"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+257"/>
         <source>Live updates paused</source>
         <translation>Live-Aktualisierung pausiert</translation>
     </message>
@@ -1165,17 +1165,22 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+177"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+181"/>
+        <source>{name} · standing · {places} places</source>
+        <translation>{name} · Stehplatz · {places} Plätze</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · Stehplatz · {price} · noch {left}</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+111"/>
         <source>STAGE</source>
         <translation>BÜHNE</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/seat_map.py" line="+31"/>
+        <location filename="../../kiosk/viewmodels/seat_map.py" line="+35"/>
         <source>euros</source>
         <translation>Euro</translation>
     </message>
@@ -1211,7 +1216,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Wir haben diese Plätze für Sie ausgesucht. Übernehmen Sie sie, oder wählen Sie „Ändern“, um andere zu wählen.</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+100"/>
         <source>Standing places are chosen by number, not on the map.</source>
         <translation>Stehplätze wählen Sie über die Anzahl, nicht im Plan.</translation>
     </message>
@@ -1226,7 +1231,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
         <translation>Sie können bis zu {count} Plätze wählen.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+75"/>
         <source>{place}, {price}, {left} places left</source>
         <translation>{place}, {price}, noch {left} Plätze</translation>
     </message>
@@ -1267,7 +1272,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+184"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+153"/>
         <source>Your choice</source>
         <translation>Ihre Auswahl</translation>
     </message>
@@ -1328,7 +1333,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>SeatMapView</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_view.py" line="+66"/>
+        <location filename="../../kiosk/ui/seat_map_view.py" line="+49"/>
         <source>Seat map</source>
         <translation>Saalplan</translation>
     </message>
@@ -1452,7 +1457,7 @@ Wenn das lange dauert, ist der Kiosk vorübergehend außer Betrieb.</translation
 <context>
     <name>StaffExit</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="-55"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="-63"/>
         <source>Staff: enter your staff number, then your PIN, to leave kiosk mode</source>
         <translation>Personal: Personalnummer, dann PIN eingeben, um den Kioskmodus zu verlassen</translation>
     </message>

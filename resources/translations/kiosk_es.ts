@@ -311,12 +311,12 @@
         <translation>Iniciando…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Temporarily out of service: the database cannot be reached.</source>
         <translation>Temporalmente fuera de servicio: no se puede acceder a la base de datos.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+19"/>
         <source>This door station is waiting for a manager&apos;s approval.
 
 Key fingerprint:
@@ -742,7 +742,7 @@ Huella de la clave:
 <context>
     <name>KioskApp</name>
     <message>
-        <location filename="../../kiosk/app.py" line="+64"/>
+        <location filename="../../kiosk/app.py" line="+104"/>
         <source>Starting…
 
 If this takes long, the kiosk is temporarily out of service.</source>
@@ -751,12 +751,12 @@ If this takes long, the kiosk is temporarily out of service.</source>
 Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
     </message>
     <message>
-        <location filename="../../kiosk/app_common.py" line="+33"/>
+        <location filename="../../kiosk/app_common.py" line="+50"/>
         <source>This device is not approved yet; ask a manager.</source>
         <translation>Este dispositivo aún no está aprobado; pregunte a un responsable.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-6"/>
         <source>The database cannot be reached, so the PIN cannot be checked now.</source>
         <translation>No se puede acceder a la base de datos, así que ahora no se puede comprobar el PIN.</translation>
     </message>
@@ -764,7 +764,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>Lockdown</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="+105"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="+113"/>
         <source>That PIN is not right.</source>
         <translation>Ese PIN no es correcto.</translation>
     </message>
@@ -772,7 +772,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kiosk/ui/main_window.py" line="+229"/>
+        <location filename="../../kiosk/ui/main_window.py" line="+257"/>
         <source>Live updates paused</source>
         <translation>Actualización en directo en pausa</translation>
     </message>
@@ -1165,17 +1165,22 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMap</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_labels.py" line="+177"/>
+        <location filename="../../kiosk/ui/seat_map_labels.py" line="+181"/>
+        <source>{name} · standing · {places} places</source>
+        <translation>{name} · de pie · {places} plazas</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>{name} · standing · {price} · {left} left</source>
         <translation>{name} · de pie · {price} · quedan {left}</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+111"/>
         <source>STAGE</source>
         <translation>ESCENARIO</translation>
     </message>
     <message>
-        <location filename="../../kiosk/viewmodels/seat_map.py" line="+31"/>
+        <location filename="../../kiosk/viewmodels/seat_map.py" line="+35"/>
         <source>euros</source>
         <translation>euros</translation>
     </message>
@@ -1211,7 +1216,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Hemos elegido estas butacas para usted. Acéptelas o pulse «Cambiar» para elegir otras.</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+100"/>
         <source>Standing places are chosen by number, not on the map.</source>
         <translation>Las localidades de pie se eligen por número, no en el plano.</translation>
     </message>
@@ -1226,7 +1231,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
         <translation>Puede elegir hasta {count} asientos.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+75"/>
         <source>{place}, {price}, {left} places left</source>
         <translation>{place}, {price}, quedan {left} localidades</translation>
     </message>
@@ -1267,7 +1272,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapLegend</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_legend.py" line="+184"/>
+        <location filename="../../kiosk/ui/seat_map_legend.py" line="+153"/>
         <source>Your choice</source>
         <translation>Su selección</translation>
     </message>
@@ -1328,7 +1333,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>SeatMapView</name>
     <message>
-        <location filename="../../kiosk/ui/seat_map_view.py" line="+66"/>
+        <location filename="../../kiosk/ui/seat_map_view.py" line="+49"/>
         <source>Seat map</source>
         <translation>Plano de asientos</translation>
     </message>
@@ -1452,7 +1457,7 @@ Si tarda mucho, el quiosco está fuera de servicio temporalmente.</translation>
 <context>
     <name>StaffExit</name>
     <message>
-        <location filename="../../kiosk/ui/lockdown.py" line="-55"/>
+        <location filename="../../kiosk/ui/lockdown.py" line="-63"/>
         <source>Staff: enter your staff number, then your PIN, to leave kiosk mode</source>
         <translation>Personal: introduzca su número de personal y luego su PIN para salir del modo quiosco</translation>
     </message>

@@ -1,6 +1,7 @@
 """The plan preview is drawn by the kiosk's seat map (kiosk/ui/seat_map_scene.py): one seat item per seat of a
 generated or imported plan, each in the map's look for what it is (blocked crossed and hollow, wheelchair and
-companion marked, restricted view in the second colour, chosen black with a tick), numbered, rows lettered."""
+companion marked, restricted view in the second colour, chosen black with a tick), numbered, rows lettered; a
+standing section as the map's block between the stage and the seats."""
 
 from __future__ import annotations
 
@@ -160,6 +161,17 @@ def test_a_csv_imported_plan_previews_with_its_marks(qtbot: Any, qt_run: Any, ad
     assert _mark_of(preview, seat[("B", 2)]) == "2"  # a blocked seat keeps its number, in the taken grey
     assert page.legend.isVisible()
     assert page.legend.words["blocked"].text() == "Blocked (not for sale): 1"
+    # The standing floor is drawn as buyers will see it, a block between the stage and the seats, with its places.
+    floor = next(s for s in vm.state.layout.plan.sections if s.kind is SectionKind.STANDING)
+    block = preview.seats.furniture.standing[floor.id]
+    assert block.text() == "Floor · standing · 120 places"
+    stage = preview.seats.furniture.stage.sceneBoundingRect()
+    seats_top = min(item.sceneBoundingRect().top() for item in preview.seat_items.values())
+    drawn = block.sceneBoundingRect()
+    assert stage.bottom() <= drawn.top()
+    assert drawn.bottom() <= seats_top
+    assert drawn.width() > 0
+    assert drawn.height() > 0
     _shot(preview, "plan-preview-csv")
     qt_run(vm.aclose())
 
@@ -225,3 +237,63 @@ def test_an_aisles_row_letters_show_all_or_none(qtbot: Any) -> None:
         ends = [r for r in furniture.rows if r.anchor is Anchor.LEFT and r.plate.isVisible()]
         hidden_whole += bool(ends) and not any(shown)
     assert hidden_whole  # the rule had something to do: the ends named the rows, the aisle stayed clear
+
+
+def _small_plan(rows: int, per_row: int) -> PlanLayout:
+    """A club: a few seats (or none) and two standing sections."""
+    stalls = SectionId(1)
+    sections = (
+        Section(stalls, PlanId(1), "Stalls", SectionKind.SEATED, rows * per_row),
+        Section(SectionId(2), PlanId(1), "Floor", SectionKind.STANDING, 500),
+        Section(SectionId(3), PlanId(1), "Bar terrace", SectionKind.STANDING, 80),
+    )
+    seats = tuple(
+        Seat(SeatId(100 + r * per_row + n), stalls, "AB"[r], n + 1, n, r)
+        for r in range(rows)
+        for n in range(per_row)
+    )
+    return PlanLayout(SeatingPlan(PlanId(1), VenueId(1), "Club", sections), seats)
+
+
+def _standing_words(preview: PlanPreview) -> dict[str, str]:
+    """Each standing block's words as the view lays them out now (elided when the block is too narrow)."""
+    transform = preview.viewportTransform()
+    return {
+        label.text(): " ".join(label.fitted(transform)[0].lines)
+        for label in preview.seats.furniture.standing.values()
+    }
+
+
+def test_a_small_plans_standing_blocks_are_wide_enough_for_their_words(qtbot: Any) -> None:
+    """Blocks as wide as a 2x2 stalls showed "Floor · s…"; they are now at least STANDING_MIN_UNITS seats wide."""
+    preview = PlanPreview(lambda ids, add: None)
+    qtbot.addWidget(preview)
+    preview.resize(900, 500)
+    preview.show()
+    qtbot.waitExposed(preview)
+    preview.render_layout(_small_plan(2, 2), frozenset())
+    preview.fit()
+    words = _standing_words(preview)
+    assert words == {
+        "Floor · standing · 500 places": "Floor · standing · 500 places",
+        "Bar terrace · standing · 80 places": "Bar terrace · standing · 80 places",
+    }
+    stage = preview.seats.furniture.stage.sceneBoundingRect()
+    blocks = [label.sceneBoundingRect() for label in preview.seats.furniture.standing.values()]
+    seats = [item.sceneBoundingRect() for item in preview.seat_items.values()]
+    assert all(stage.bottom() <= b.top() for b in blocks)
+    assert all(b.bottom() <= min(s.top() for s in seats) for b in blocks)
+    _shot(preview, "plan-preview-small-club")
+
+
+def test_a_plan_of_standing_sections_only_is_drawn_not_called_empty(qtbot: Any) -> None:
+    preview = PlanPreview(lambda ids, add: None)
+    qtbot.addWidget(preview)
+    preview.resize(900, 500)
+    preview.show()
+    qtbot.waitExposed(preview)
+    preview.render_layout(_small_plan(0, 0), frozenset())
+    texts = [item.text() for item in preview.seats.scene.items() if hasattr(item, "text")]
+    assert not any(str(t).startswith("No plan to show yet") for t in texts)
+    assert sorted(preview.seats.furniture.standing) == [SectionId(2), SectionId(3)]
+    assert all("…" not in w for w in _standing_words(preview).values())

@@ -1,9 +1,11 @@
 """A seating plan as the seat map draws it, without Qt: one drawn place per seat, blocked seats not for sale,
-restricted-view seats in the second colour group, the manager's choice as the map's selection."""
+restricted-view seats in the second colour group, the manager's choice as the map's selection, standing sections
+as the map's standing blocks."""
 
 from __future__ import annotations
 
 from admin.viewmodels.plan_picture import RESTRICTED_GROUP, SEAT_GROUP, PlanPicture, place_of, seat_of
+from core.domain.catalog import StandingInfo
 from core.domain.ids import PlanId, SeatId, SectionId, VenueId
 from core.domain.places import PlaceState
 from core.domain.venues import PlanLayout, Seat, SeatingPlan, Section, SectionKind
@@ -43,7 +45,9 @@ def test_each_seat_is_one_drawn_place_with_its_marks() -> None:
     assert [states[place_of(SeatId(i))] for i in (11, 12, 13)] == [PlaceState.FREE] * 3
     assert picture.section_names == {STALLS: "Stalls", SectionId(8): "Floor"}
     assert picture.colour_order == (SEAT_GROUP, RESTRICTED_GROUP)
-    assert picture.state.standing == ()  # standing sections have no seats to draw
+    # A standing section is the map's standing block: its name and places, no price (a plan has no concert).
+    assert picture.state.standing == (StandingInfo(SectionId(8), "Floor", SEAT_GROUP, None, 120),)
+    assert picture.select(frozenset({SeatId(11)})).standing == picture.state.standing
     assert picture.seat(place_of(SeatId(13))).restricted_view
     assert seat_of(place_of(SeatId(13))) == SeatId(13)
 
