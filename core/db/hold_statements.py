@@ -11,6 +11,10 @@ the same reply. The shape of every statement:
     held   UPDATE places ... FROM hold       prior the hold this request key made, read when none was inserted
     the final SELECT: facts, prior, and the places with labels
 
+A standing hold's statement leaves the facts, the prior hold and the crowded counts to encore_standing_report
+(migration 0021), which it calls only when it made no hold: PostgreSQL sets up every node of a plan each time it
+runs, so a report built into the statement was paid for by every hold that succeeded.
+
 The rules of seat locking (core/db/places.py) hold here too: chosen seats are locked in id order, standing
 places are picked with SKIP LOCKED, a hold row is locked before its places. The UPDATE of places names rows by id
 only: the pick returned their newest versions, locked, so the UPDATE re-finds exactly those (a takeable test in
@@ -239,15 +243,57 @@ def _typed(sql: str) -> TextualSelect:
     return text(sql).columns(p_section_names=JSON, p_category_names=JSON)
 
 
+REPORT_COLUMNS = (
+    "id", "title", "artist", "venue_id", "plan_id", "doors_at", "starts_at", "sales_open_at", "sales_close_at",
+    "status", "max_per_order", "hold_seconds", "max_extensions", "reentry_allowed", "currency", "venue_tz",
+    "actor_status", "section_id", "section_name", "section_kind", "section_capacity", "ok", "max_ext", "crowded",
+    "pr_id", "pr_concert_id", "pr_actor", "pr_device_id", "pr_expires_at", "pr_place_count", "pr_extensions",
+    "pr_state", "pr_max_extensions", "until", "changed",
+    "p_kind", "p_id", "p_concert_id", "p_section_id", "p_category_id", "p_state", "p_held_until", "p_section",
+    "p_section_names", "p_row", "p_number", "p_accessible", "p_category", "p_category_names", "p_price_minor",
+    "p_currency",
+)  # fmt: skip
+"""The reply's columns, in order: what the statement's ``_final`` returns, and what encore_standing_report
+(migration 0021) returns when a standing hold made nothing (a test compares them with the function's)."""
+
+_STANDING_HELD = {
+    "max_ext": "(SELECT max_extensions FROM facts)",
+    "crowded": "false",
+    "until": "h.expires_at",
+    "changed": "0",
+    "p_kind": "'held'",
+    "p_id": "x.id",
+    "p_concert_id": "x.concert_id",
+    "p_section_id": "x.section_id",
+    "p_category_id": "x.category_id",
+    "p_state": "x.state",
+    "p_held_until": "x.held_until",
+    "p_section": "sec.name",
+    "p_section_names": "sec.translations",
+    "p_category": "pc.name",
+    "p_category_names": "pc.translations",
+    "p_price_minor": "pc.price_minor",
+    "p_currency": "pc.currency",
+}
+"""A held place's row of the reply; the rest of REPORT_COLUMNS is NULL (the facts are sent only with a refusal:
+a hold made passed every check). A standing place has no seat: no row, number or wheelchair mark."""
+
+
 @functools.lru_cache(maxsize=64)
 def _standing_sql(kind: str, quantity: int) -> TextualSelect:
+    """The hold, and nothing else when it is made: the checks (``ok``), the picks, the writes, the held places
+    with their labels. When it makes none, encore_standing_report (migration 0021) says why, from the same
+    snapshot; its plan is set up only then. The report used to be part of this statement: every successful hold
+    paid for setting up its plan (issue 11: 2,200-2,400 holds/s with it, 3,400-3,500 without, 64 tasks)."""
     q = str(int(quantity))  # written in: a generic plan with LIMIT $n expects many rows (places.py)
     where = (
         "concert_id = CAST(:concert AS bigint) AND section_id = CAST(:section AS bigint) "
         "AND EXISTS (SELECT 1 FROM go)"
     )
+    held = ", ".join(f"{_STANDING_HELD.get(name, 'NULL')} AS {name}" for name in REPORT_COLUMNS)
+    actor_id = "CAST(:actor_id AS bigint)" if kind != "system" else "CAST(NULL AS bigint)"
     return _typed(f"""
-    WITH {_facts(kind, q, standing=True)},{_GO},
+    WITH {_lean_facts(kind, q)},{_GO},
     free_pick AS (
         SELECT id, xmin AS v FROM places WHERE {where} AND state = 'free'
         ORDER BY pick_order, id LIMIT {q} FOR UPDATE SKIP LOCKED
@@ -257,23 +303,49 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
         ORDER BY held_until, id LIMIT {q} FOR UPDATE SKIP LOCKED
     ),
     picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),
-    {_insert_hold(q, f"(SELECT count(*) FROM picked) = {q}")}
-    {_final(crowded=_crowded(where, q))}""")
+    changed AS ({_CHANGED}),
+    hold AS (
+        INSERT INTO holds (id, request_key, concert_id, actor, device_id, created_at, expires_at, place_count,
+                           extensions, state)
+        SELECT CAST(:hold AS varchar), CAST(:request_key AS varchar), CAST(:concert AS bigint),
+               CAST(:actor AS varchar), CAST(:device AS bigint), {_NOW},
+               {_NOW} + go.hold_seconds * interval '1 second', {q}, 0, 'active'
+        FROM go WHERE (SELECT count(*) FROM picked) = {q} AND NOT EXISTS (SELECT 1 FROM changed)
+        ON CONFLICT (request_key) DO NOTHING
+        RETURNING id, expires_at
+    ),
+    held AS (
+        UPDATE places SET state = 'held', hold_id = hold.id, held_until = hold.expires_at
+        FROM hold WHERE places.id IN (SELECT id FROM picked)
+        RETURNING places.id, places.concert_id, places.section_id, places.category_id, places.state,
+                  places.held_until
+    )
+    SELECT {held}
+    FROM held x CROSS JOIN hold h
+    JOIN sections sec ON sec.id = x.section_id
+    JOIN price_categories pc ON pc.id = x.category_id
+    UNION ALL
+    SELECT r.* FROM encore_standing_report(
+        CAST(:concert AS bigint), CAST(:section AS bigint), '{kind}', {actor_id},
+        CAST(:request_key AS varchar), {_NOW}, {q}, (SELECT count(*) FROM picked), (SELECT count(*) FROM changed)
+    ) r WHERE NOT EXISTS (SELECT 1 FROM hold)
+    ORDER BY p_id""")
 
 
-def _crowded(where: str, q: str) -> str:
-    """True when the pick came up short but the snapshot shows ``q`` takeable places: SKIP LOCKED passed places
-    another statement had locked at that instant (a hold being made, or one being refused that had picked a
-    few), and those may still be free a moment later. The two counts read what the picks read, in their order
-    (so on their indexes), without locks and at most ``q`` rows each; CASE keeps them to a short pick that no
-    prior hold answers."""
-    return f"""CASE WHEN (SELECT count(*) FROM picked) < {q} AND EXISTS (SELECT 1 FROM go)
-                     AND NOT EXISTS (SELECT 1 FROM prior)
-           THEN (SELECT count(*) FROM (SELECT 1 FROM places WHERE {where} AND state = 'free'
-                                         ORDER BY pick_order, id LIMIT {q}) f)
-                + (SELECT count(*) FROM (SELECT 1 FROM places WHERE {where} AND state = 'held'
-                                         AND held_until <= {_NOW} ORDER BY held_until, id LIMIT {q}) l) >= {q}
-           ELSE false END"""
+def _lean_facts(kind: str, count: str) -> str:
+    """What a standing hold's writes need: ``ok`` (every check, as _facts makes them) and the concert's hold
+    time and cap on extensions."""
+    return f"""
+    facts AS (
+        SELECT c.hold_seconds, c.max_extensions,
+               (c.status = 'on_sale' AND c.sales_open_at <= {_NOW} AND {_NOW} < c.sales_close_at
+                AND a.status IS NOT DISTINCT FROM 'active' AND {count} <= c.max_per_order
+                AND s.kind = 'standing') AS ok
+        FROM concerts c
+        CROSS JOIN (SELECT {_STATUS[kind]} AS status) a
+        LEFT JOIN sections s ON s.id = CAST(:section AS bigint) AND s.plan_id = c.plan_id
+        WHERE c.id = CAST(:concert AS bigint)
+    )"""
 
 
 _COUNT = "CAST(:count AS integer)"

@@ -5,6 +5,7 @@ one-statement holds and the Audit log's filters read through indexes too."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -234,3 +235,80 @@ async def test_the_audit_logs_action_list_steps_down_its_index_not_every_entry(p
     )
     assert await pg_ctx.db.read(audit.actions) == [a for (a,) in distinct.all()]
     assert len(await pg_ctx.db.read(audit.actions)) >= 56
+
+
+# --- why a standing hold made nothing (encore_standing_report, migration 0021) --------------------
+
+_REPORT_ARGS = (
+    "concert",
+    "section",
+    "actor_kind",
+    "actor_id",
+    "request_key",
+    "now",
+    "q",
+    "picked",
+    "changed",
+)
+_REPORT_TYPES = "bigint, bigint, text, bigint, text, timestamptz, integer, bigint, bigint"
+
+
+async def _report_query(ctx) -> str:
+    """The report's query as the database holds it (the function's RETURN QUERY), its arguments as $n."""
+
+    async def work(conn):
+        source = await conn.exec_driver_sql(
+            "SELECT prosrc FROM pg_proc WHERE proname = 'encore_standing_report'"
+        )
+        return source.scalar_one()
+
+    query = (await ctx.db.read(work)).split("RETURN QUERY", 1)[1].rsplit(";", 1)[0]
+    for n, name in enumerate(_REPORT_ARGS, start=1):
+        query = re.sub(rf"\bin_{name}\b", f"${n}", query)
+    return query
+
+
+@pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
+async def test_the_standing_report_reads_places_and_holds_by_index(pg_ctx, plan_mode):
+    """The report runs only when a hold made nothing; its plan (PL/pgSQL keeps a generic one after five calls)
+    reads the crowded counts, the prior hold and its places through indexes, as the statement did."""
+    ctx = pg_ctx
+    stage = await build_stage(ctx, rows=20, seats_per_row=50, standing=10_000, max_per_order=4)
+    held = [
+        await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 4, request_key=f"k-{n}")
+        for n in range(50)
+    ]
+    args = ", ".join(
+        _as_sql_literal(v)
+        for v in (stage.id, stage.standing, "device", stage.kiosk.device_id, "k-7", ctx.clock.now(), 4, 2, 0)
+    )
+    query = await _report_query(ctx)
+
+    async def work(conn):
+        await conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {plan_mode}")
+        await conn.exec_driver_sql(f"PREPARE report({_REPORT_TYPES}) AS {query}")
+        raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE report({args})")).scalar_one()
+        await conn.exec_driver_sql("DEALLOCATE report")
+        return json.loads(raw) if isinstance(raw, str) else raw
+
+    assert held
+    scans = [
+        (n["Node Type"], n.get("Relation Name"), n.get("Index Name"))
+        for n in _nodes((await ctx.db.read(work))[0]["Plan"])
+        if "Scan" in n["Node Type"]
+    ]
+    assert not [s for s in scans if s[0] == "Seq Scan" and s[1] in ("places", "holds")], scans
+    wanted = {"ix_places_free", "ix_places_held", "ix_places_hold_id", "uq_holds_request_key"}
+    assert wanted <= {index for _, _, index in scans}, scans
+
+
+async def test_the_standing_reports_columns_are_the_statements(pg_ctx):
+    """The statement's held rows and the report's rows are one UNION: the same columns, in the same order."""
+
+    async def work(conn):
+        result = await conn.exec_driver_sql(
+            "SELECT * FROM encore_standing_report(0, 0, 'system', NULL, 'none', now(), 1, 0, 0) LIMIT 0"
+        )
+        return tuple(result.keys())
+
+    assert await pg_ctx.db.read(work) == hold_statements.REPORT_COLUMNS

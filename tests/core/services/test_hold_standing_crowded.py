@@ -72,18 +72,15 @@ async def test_free_places_locked_for_an_instant_are_waited_for_not_called_sold_
 
 
 async def test_the_control_without_the_crowded_check_calls_free_places_sold_out(pg_ctx, monkeypatch):
-    """The race is real: the same statement without the check answers "not enough places" with 3 free."""
-    monkeypatch.setattr(hold_statements, "_crowded", lambda where, q: "false")
-    hold_statements._standing_sql.cache_clear()
-    try:
-        ctx = pg_ctx
-        stage = await build_stage(ctx, standing=3, max_per_order=4)
-        async with ctx.db.engine.connect() as other, other.begin():
-            await _lock_free_places(other, stage.standing)
-            with pytest.raises(NotEnoughPlaces):
-                await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
-    finally:
-        hold_statements._standing_sql.cache_clear()  # the real statement again for later tests
+    """The race is real: the same statement, its crowded answer ignored, says "not enough places" with 3 free."""
+    read = hold_statements._attempt
+    monkeypatch.setattr(hold_statements, "_attempt", lambda rows: replace(read(rows), crowded=False))
+    ctx = pg_ctx
+    stage = await build_stage(ctx, standing=3, max_per_order=4)
+    async with ctx.db.engine.connect() as other, other.begin():
+        await _lock_free_places(other, stage.standing)
+        with pytest.raises(NotEnoughPlaces):
+            await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 2)
 
 
 async def test_places_locked_past_every_pause_are_busy_and_nothing_is_written(pg_ctx):
