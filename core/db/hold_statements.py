@@ -160,6 +160,22 @@ _CHANGED = "SELECT p.id FROM picked p JOIN places s ON s.id = p.id WHERE NOT (s.
 """Picked places whose newest version (which the pick locked) is not the one the statement's snapshot sees."""
 
 
+def _hold_insert(source: str, seconds: str, count: str) -> str:
+    """The hold row, from ``source`` (a FROM clause whose one row passed every check), unless its request key
+    made one already (then nothing: the statement reads that hold instead)."""
+    return f"""
+    hold AS (
+        INSERT INTO holds (id, request_key, concert_id, actor, device_id, created_at, expires_at, place_count,
+                           extensions, state)
+        SELECT CAST(:hold AS varchar), CAST(:request_key AS varchar), CAST(:concert AS bigint),
+               CAST(:actor AS varchar), CAST(:device AS bigint), {_NOW},
+               {_NOW} + {seconds} * interval '1 second', {count}, 0, 'active'
+        {source}
+        ON CONFLICT (request_key) DO NOTHING
+        RETURNING id, expires_at
+    )"""
+
+
 def _insert_hold(count: str, enough: str, changed: str = _CHANGED, held_filter: str = "") -> str:
     """The hold row and its places, written only when ``enough`` and no picked place ``changed``, and only when
     the request key is new.
@@ -173,16 +189,7 @@ def _insert_hold(count: str, enough: str, changed: str = _CHANGED, held_filter: 
     return f"""
     changed AS ({changed}),
     attempt AS (SELECT hold_seconds FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)),
-    hold AS (
-        INSERT INTO holds (id, request_key, concert_id, actor, device_id, created_at, expires_at, place_count,
-                           extensions, state)
-        SELECT CAST(:hold AS varchar), CAST(:request_key AS varchar), CAST(:concert AS bigint),
-               CAST(:actor AS varchar), CAST(:device AS bigint), {_NOW},
-               {_NOW} + attempt.hold_seconds * interval '1 second', {count}, 0, 'active'
-        FROM attempt
-        ON CONFLICT (request_key) DO NOTHING
-        RETURNING id, expires_at
-    ),
+    {_hold_insert("FROM attempt", "attempt.hold_seconds", count)},
     held AS (
         UPDATE places SET state = 'held', hold_id = hold.id, held_until = hold.expires_at
         FROM hold WHERE places.id IN (SELECT id FROM picked){held_filter}
@@ -291,6 +298,7 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
         "AND EXISTS (SELECT 1 FROM go)"
     )
     held = ", ".join(f"{_STANDING_HELD.get(name, 'NULL')} AS {name}" for name in REPORT_COLUMNS)
+    enough = f"(SELECT count(*) FROM picked) = {q}"
     actor_id = "CAST(:actor_id AS bigint)" if kind != "system" else "CAST(NULL AS bigint)"
     return _typed(f"""
     WITH {_lean_facts(kind, q)},{_GO},
@@ -304,16 +312,7 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
     ),
     picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),
     changed AS ({_CHANGED}),
-    hold AS (
-        INSERT INTO holds (id, request_key, concert_id, actor, device_id, created_at, expires_at, place_count,
-                           extensions, state)
-        SELECT CAST(:hold AS varchar), CAST(:request_key AS varchar), CAST(:concert AS bigint),
-               CAST(:actor AS varchar), CAST(:device AS bigint), {_NOW},
-               {_NOW} + go.hold_seconds * interval '1 second', {q}, 0, 'active'
-        FROM go WHERE (SELECT count(*) FROM picked) = {q} AND NOT EXISTS (SELECT 1 FROM changed)
-        ON CONFLICT (request_key) DO NOTHING
-        RETURNING id, expires_at
-    ),
+    {_hold_insert(f"FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)", "go.hold_seconds", q)},
     held AS (
         UPDATE places SET state = 'held', hold_id = hold.id, held_until = hold.expires_at
         FROM hold WHERE places.id IN (SELECT id FROM picked)

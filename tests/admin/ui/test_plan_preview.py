@@ -264,13 +264,18 @@ def _standing_words(preview: PlanPreview) -> dict[str, str]:
     }
 
 
-def test_a_small_plans_standing_blocks_are_wide_enough_for_their_words(qtbot: Any) -> None:
-    """Blocks as wide as a 2x2 stalls showed "Floor · s…"; they are now at least STANDING_MIN_UNITS seats wide."""
+def _shown_preview(qtbot: Any) -> PlanPreview:
     preview = PlanPreview(lambda ids, add: None)
     qtbot.addWidget(preview)
     preview.resize(900, 500)
     preview.show()
     qtbot.waitExposed(preview)
+    return preview
+
+
+def test_a_small_plans_standing_blocks_are_wide_enough_for_their_words(qtbot: Any) -> None:
+    """Blocks as wide as a 2x2 stalls showed "Floor · s…"; they are now at least STANDING_MIN_UNITS seats wide."""
+    preview = _shown_preview(qtbot)
     preview.render_layout(_small_plan(2, 2), frozenset())
     preview.fit()
     words = _standing_words(preview)
@@ -287,11 +292,7 @@ def test_a_small_plans_standing_blocks_are_wide_enough_for_their_words(qtbot: An
 
 
 def test_a_plan_of_standing_sections_only_is_drawn_not_called_empty(qtbot: Any) -> None:
-    preview = PlanPreview(lambda ids, add: None)
-    qtbot.addWidget(preview)
-    preview.resize(900, 500)
-    preview.show()
-    qtbot.waitExposed(preview)
+    preview = _shown_preview(qtbot)
     preview.render_layout(_small_plan(0, 0), frozenset())
     texts = [item.text() for item in preview.seats.scene.items() if hasattr(item, "text")]
     assert not any(str(t).startswith("No plan to show yet") for t in texts)

@@ -85,6 +85,16 @@ async def test_every_hold_of_a_revoked_kiosk_is_refused_by_the_hold_itself(serve
         assert await snapshot(served.ctx) == before
 
 
+async def _refused_once_revoked(served, device_id: int, hold) -> None:  # type: ignore[no-untyped-def]
+    """Revoke the device; then ``hold()`` is refused as not approved, and nothing changes."""
+    await devices.revoke_device(served.ctx, ROOT, device_id)
+    before = await snapshot(served.ctx)
+    with pytest.raises(DeviceNotApproved) as refused:
+        await hold()
+    assert refused.value.code == "device_not_approved"
+    assert await snapshot(served.ctx) == before
+
+
 async def test_a_revoked_kiosk_hears_it_is_revoked_before_that_sales_are_closed(served, tmp_path) -> None:
     stage = await build_stage(served.ctx)
     async with served.client(tmp_path, "kiosk") as client:
@@ -92,12 +102,9 @@ async def test_a_revoked_kiosk_hears_it_is_revoked_before_that_sales_are_closed(
         await concerts.close_sales(served.ctx, ROOT, stage.id)
         with pytest.raises(SalesClosed):  # the control: approved, it hears that sales are closed
             await client.hold_standing(stage.id, stage.standing, 1, request_key="c1")
-        await devices.revoke_device(served.ctx, ROOT, device_id)
-        before = await snapshot(served.ctx)
-        with pytest.raises(DeviceNotApproved) as refused:
-            await client.hold_standing(stage.id, stage.standing, 1, request_key="c2")
-        assert refused.value.code == "device_not_approved"
-        assert await snapshot(served.ctx) == before
+        await _refused_once_revoked(
+            served, device_id, lambda: client.hold_standing(stage.id, stage.standing, 1, request_key="c2")
+        )
 
 
 async def test_a_revoked_kiosk_retrying_a_hold_does_not_get_it_back(served, tmp_path) -> None:
@@ -108,12 +115,9 @@ async def test_a_revoked_kiosk_retrying_a_hold_does_not_get_it_back(served, tmp_
         first = await client.hold_standing(stage.id, stage.standing, 2, request_key="same")
         again = await client.hold_standing(stage.id, stage.standing, 2, request_key="same")
         assert again.id == first.id  # the control: the retry gets the same hold
-        await devices.revoke_device(served.ctx, ROOT, device_id)
-        before = await snapshot(served.ctx)
-        with pytest.raises(DeviceNotApproved) as refused:
-            await client.hold_standing(stage.id, stage.standing, 2, request_key="same")
-        assert refused.value.code == "device_not_approved"
-        assert await snapshot(served.ctx) == before
+        await _refused_once_revoked(
+            served, device_id, lambda: client.hold_standing(stage.id, stage.standing, 2, request_key="same")
+        )
 
 
 async def test_a_token_from_before_names_were_in_tokens_is_checked_against_the_database(served) -> None:

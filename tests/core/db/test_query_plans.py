@@ -42,12 +42,19 @@ async def _explain(ctx, stmt, params: dict, plan_mode: str) -> list[tuple[str, s
     compiled = stmt.compile(dialect=asyncpg_dialect())
     values = compiled.construct_params(params)
     args = ", ".join(_as_sql_literal(values[name]) for name in compiled.positiontup)
+    return await _scans(ctx, f"pick AS {compiled}", f"pick({args})", plan_mode)
+
+
+async def _scans(ctx, prepare: str, execute: str, plan_mode: str) -> list[tuple[str, str | None, str | None]]:
+    """PREPARE ``prepare``, EXPLAIN EXECUTE ``execute`` under ``plan_mode``: each scan's node type, table and
+    index. EXPLAIN alone runs no write."""
+    name = prepare.split(None, 1)[0].split("(", 1)[0]
 
     async def work(conn):
         await conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {plan_mode}")
-        await conn.exec_driver_sql(f"PREPARE pick AS {compiled}")
-        raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE pick({args})")).scalar_one()
-        await conn.exec_driver_sql("DEALLOCATE pick")
+        await conn.exec_driver_sql(f"PREPARE {prepare}")
+        raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE {execute}")).scalar_one()
+        await conn.exec_driver_sql(f"DEALLOCATE {name}")
         return json.loads(raw) if isinstance(raw, str) else raw
 
     nodes = _nodes((await ctx.db.read(work))[0]["Plan"])
@@ -91,20 +98,7 @@ async def _explain_text(ctx, stmt, params: dict, plan_mode: str) -> list[tuple[s
     """EXPLAIN a text statement as asyncpg runs it: prepared with $n parameters (EXPLAIN alone runs no write)."""
     compiled = stmt.compile(dialect=asyncpg_dialect())
     args = ", ".join(_literal(params[name]) for name in compiled.positiontup)
-
-    async def work(conn):
-        await conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {plan_mode}")
-        await conn.exec_driver_sql(f"PREPARE one AS {compiled}")
-        raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE one({args})")).scalar_one()
-        await conn.exec_driver_sql("DEALLOCATE one")
-        return json.loads(raw) if isinstance(raw, str) else raw
-
-    nodes = _nodes((await ctx.db.read(work))[0]["Plan"])
-    return [
-        (n["Node Type"], n.get("Relation Name"), n.get("Index Name"))
-        for n in nodes
-        if "Scan" in n["Node Type"]
-    ]
+    return await _scans(ctx, f"one AS {compiled}", f"one({args})", plan_mode)
 
 
 @pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
@@ -283,20 +277,8 @@ async def test_the_standing_report_reads_places_and_holds_by_index(pg_ctx, plan_
         for v in (stage.id, stage.standing, "device", stage.kiosk.device_id, "k-7", ctx.clock.now(), 4, 2, 0)
     )
     query = await _report_query(ctx)
-
-    async def work(conn):
-        await conn.exec_driver_sql(f"SET LOCAL plan_cache_mode = {plan_mode}")
-        await conn.exec_driver_sql(f"PREPARE report({_REPORT_TYPES}) AS {query}")
-        raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE report({args})")).scalar_one()
-        await conn.exec_driver_sql("DEALLOCATE report")
-        return json.loads(raw) if isinstance(raw, str) else raw
-
     assert held
-    scans = [
-        (n["Node Type"], n.get("Relation Name"), n.get("Index Name"))
-        for n in _nodes((await ctx.db.read(work))[0]["Plan"])
-        if "Scan" in n["Node Type"]
-    ]
+    scans = await _scans(ctx, f"report({_REPORT_TYPES}) AS {query}", f"report({args})", plan_mode)
     assert not [s for s in scans if s[0] == "Seq Scan" and s[1] in ("places", "holds")], scans
     wanted = {"ix_places_free", "ix_places_held", "ix_places_hold_id", "uq_holds_request_key"}
     assert wanted <= {index for _, _, index in scans}, scans
