@@ -9,11 +9,11 @@ the same reply. The shape of every statement:
     pick   FOR UPDATE (SKIP LOCKED), only when go has its row
     hold   INSERT INTO holds ... only when the pick has every place, ON CONFLICT (request_key) DO NOTHING
     held   UPDATE places ... FROM hold       prior the hold this request key made, read when none was inserted
-    the final SELECT: facts, prior, and the places with labels
+    the final SELECT: the held places with labels, or (no hold) a chosen seat's refusal and the report
 
-A standing hold's statement leaves the facts, the prior hold and the crowded counts to encore_standing_report
-(migration 0021), which it calls only when it made no hold: PostgreSQL sets up every node of a plan each time it
-runs, so a report built into the statement was paid for by every hold that succeeded.
+A hold's statement leaves the facts, the prior hold and the crowded counts to encore_hold_report (migration
+0021), which it calls only when it made no hold: PostgreSQL sets up every node of a plan each time it runs, so a
+report built into the statement was paid for by every hold that succeeded.
 
 The rules of seat locking (core/db/places.py) hold here too: chosen seats are locked in id order, standing
 places are picked with SKIP LOCKED, a hold row is locked before its places. The UPDATE of places names rows by id
@@ -176,16 +176,17 @@ def _hold_insert(source: str, seconds: str, count: str) -> str:
     )"""
 
 
-def _insert_hold(count: str, enough: str, changed: str = _CHANGED, held_filter: str = "") -> str:
+def _writes(count: str, enough: str, changed: str = _CHANGED, held_filter: str = "") -> str:
     """The hold row and its places, written only when ``enough`` and no picked place ``changed``, and only when
     the request key is new.
 
-    The request key is checked by the insert itself (ON CONFLICT on its unique index), and the hold it already
-    made (``prior``) is read only when nothing was inserted. A look-up before the pick was planned once per
-    connection: made while ``holds`` was small (a new venue's first sales), the plan read the whole table for
-    every hold until autovacuum's next ANALYZE, as the table grew by hundreds of rows a second. ``lost``: the
-    key's insert waited for a hold this statement's snapshot cannot see (the same request, sent twice at once);
-    nothing was written, and the statement runs again, as for a changed place."""
+    The request key is checked by the insert itself (ON CONFLICT on its unique index); the hold it already made
+    is read by the report (encore_hold_report), only when nothing was inserted. A look-up before the pick was
+    planned once per connection: made while ``holds`` was small (a new venue's first sales), the plan read the
+    whole table for every hold until autovacuum's next ANALYZE, as the table grew by hundreds of rows a second.
+    ``attempt`` has its row when the statement tried to insert: when it then made no hold and the report sees
+    none with its key, the key's insert waited for a hold this snapshot cannot see (the same request, sent
+    twice at once): nothing was written, and the statement runs again, as for a changed place."""
     return f"""
     changed AS ({changed}),
     attempt AS (SELECT hold_seconds FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)),
@@ -195,19 +196,8 @@ def _insert_hold(count: str, enough: str, changed: str = _CHANGED, held_filter: 
         FROM hold WHERE places.id IN (SELECT id FROM picked){held_filter}
         RETURNING places.id, places.concert_id, places.section_id, places.seat_id, places.category_id,
                   places.state, places.held_until
-    ),
-    prior AS (
-        SELECT * FROM holds
-        WHERE request_key = CAST(:request_key AS varchar) AND NOT EXISTS (SELECT 1 FROM hold)
-    ),
-    lost AS (
-        SELECT 1 FROM attempt WHERE NOT EXISTS (SELECT 1 FROM hold) AND NOT EXISTS (SELECT 1 FROM prior)
     )"""
 
-
-_PRIOR_PLACES = """
-        SELECT 'prior' AS p_kind, id, concert_id, section_id, seat_id, category_id, state, held_until
-        FROM places WHERE hold_id = (SELECT id FROM prior) AND state = 'held'"""
 
 _PLACE_COLUMNS = """
            x.p_kind, x.id AS p_id, x.concert_id AS p_concert_id, x.section_id AS p_section_id,
@@ -221,29 +211,6 @@ _PLACE_JOINS = """
     LEFT JOIN price_categories pc ON pc.id = x.category_id
     LEFT JOIN seats st ON st.id = x.seat_id
     ORDER BY x.id"""
-
-
-def _final(extra_places: str = "", crowded: str = "false") -> str:
-    """One row at least: the facts (only when no hold was made: they are what says why; a hold made passed
-    every check, and needs only the concert's cap on extensions), the prior hold, the new hold, and one place
-    per row (held by the new hold or by the prior one, or a chosen seat that was refused), with its label and
-    price. ``crowded``: a boolean expression (HoldAttempt.crowded)."""
-    return f"""
-    SELECT f.*, (SELECT max_extensions FROM facts) AS max_ext, {crowded} AS crowded,
-           pr.id AS pr_id, pr.concert_id AS pr_concert_id, pr.actor AS pr_actor, pr.device_id AS pr_device_id,
-           pr.expires_at AS pr_expires_at, pr.place_count AS pr_place_count, pr.extensions AS pr_extensions,
-           pr.state AS pr_state,
-           (SELECT max_extensions FROM concerts WHERE concerts.id = pr.concert_id) AS pr_max_extensions,
-           h.expires_at AS until, (SELECT count(*) FROM changed) + (SELECT count(*) FROM lost) AS changed,
-           {_PLACE_COLUMNS}
-    FROM (SELECT 1) AS one
-    LEFT JOIN facts f ON NOT EXISTS (SELECT 1 FROM hold)
-    LEFT JOIN prior pr ON true
-    LEFT JOIN hold h ON true
-    LEFT JOIN (
-        SELECT 'held' AS p_kind, id, concert_id, section_id, seat_id, category_id, state, held_until FROM held
-        UNION ALL {_PRIOR_PLACES}{extra_places}
-    ) AS x ON true {_PLACE_JOINS}"""
 
 
 def _typed(sql: str) -> TextualSelect:
@@ -260,15 +227,10 @@ REPORT_COLUMNS = (
     "p_section_names", "p_row", "p_number", "p_accessible", "p_category", "p_category_names", "p_price_minor",
     "p_currency",
 )  # fmt: skip
-"""The reply's columns, in order: what the statement's ``_final`` returns, and what encore_standing_report
-(migration 0021) returns when a standing hold made nothing (a test compares them with the function's)."""
+"""The reply's columns, in order: a held place's row, a chosen seat's refusal row, and the rows of
+encore_hold_report (migration 0021) when a hold made nothing (a test compares them with the function's)."""
 
-_STANDING_HELD = {
-    "max_ext": "(SELECT max_extensions FROM facts)",
-    "crowded": "false",
-    "until": "h.expires_at",
-    "changed": "0",
-    "p_kind": "'held'",
+_PLACE = {
     "p_id": "x.id",
     "p_concert_id": "x.concert_id",
     "p_section_id": "x.section_id",
@@ -282,14 +244,44 @@ _STANDING_HELD = {
     "p_price_minor": "pc.price_minor",
     "p_currency": "pc.currency",
 }
-"""A held place's row of the reply; the rest of REPORT_COLUMNS is NULL (the facts are sent only with a refusal:
-a hold made passed every check). A standing place has no seat: no row, number or wheelchair mark."""
+_SEAT = {"p_row": "st.row_label", "p_number": "st.number", "p_accessible": "st.accessible"}
+
+
+def _place_rows(kind: str, source: str, *, seats: bool, extra: dict[str, str] | None = None) -> str:
+    """One reply row per place of ``source`` (aliased x), labelled and priced; the other columns NULL (the
+    facts come with a refusal only: a hold made passed every check). A standing place has no seat."""
+    values = {"p_kind": kind, **_PLACE, **(_SEAT if seats else {}), **(extra or {})}
+    columns = ", ".join(f"{values.get(name, 'NULL')} AS {name}" for name in REPORT_COLUMNS)
+    joins = (
+        "LEFT JOIN sections sec ON sec.id = x.section_id "
+        "LEFT JOIN price_categories pc ON pc.id = x.category_id LEFT JOIN seats st ON st.id = x.seat_id"
+        if seats
+        else "JOIN sections sec ON sec.id = x.section_id JOIN price_categories pc ON pc.id = x.category_id"
+    )
+    return f"SELECT {columns} FROM {source} {joins}"
+
+
+def _held_rows(*, seats: bool) -> str:
+    extra = {"max_ext": "(SELECT max_extensions FROM facts)", "crowded": "false", "until": "h.expires_at"}
+    return _place_rows("'held'", "held x CROSS JOIN hold h", seats=seats, extra=extra | {"changed": "0"})
+
+
+def _report(kind: str, count: str, *, standing: bool, picked: str, changed: str) -> str:
+    """The rows that say why nothing was held: encore_hold_report, called (and its plan set up) only then.
+    First in the UNION: its typed columns type the place rows' NULLs."""
+    section = "CAST(:section AS bigint)" if standing else "CAST(NULL AS bigint)"
+    actor_id = "CAST(:actor_id AS bigint)" if kind != "system" else "CAST(NULL AS bigint)"
+    return f"""
+    SELECT r.* FROM encore_hold_report(
+        CAST(:concert AS bigint), {section}, '{kind}', {actor_id}, CAST(:request_key AS varchar), {_NOW},
+        {count}, {str(standing).lower()}, {picked}, {changed}, EXISTS (SELECT 1 FROM attempt)
+    ) r WHERE NOT EXISTS (SELECT 1 FROM hold)"""
 
 
 @functools.lru_cache(maxsize=64)
 def _standing_sql(kind: str, quantity: int) -> TextualSelect:
     """The hold, and nothing else when it is made: the checks (``ok``), the picks, the writes, the held places
-    with their labels. When it makes none, encore_standing_report (migration 0021) says why, from the same
+    with their labels. When it makes none, encore_hold_report (migration 0021) says why, from the same
     snapshot; its plan is set up only then. The report used to be part of this statement: every successful hold
     paid for setting up its plan (issue 11: 2,200-2,400 holds/s with it, 3,400-3,500 without, 64 tasks)."""
     q = str(int(quantity))  # written in: a generic plan with LIMIT $n expects many rows (places.py)
@@ -297,11 +289,10 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
         "concert_id = CAST(:concert AS bigint) AND section_id = CAST(:section AS bigint) "
         "AND EXISTS (SELECT 1 FROM go)"
     )
-    held = ", ".join(f"{_STANDING_HELD.get(name, 'NULL')} AS {name}" for name in REPORT_COLUMNS)
-    enough = f"(SELECT count(*) FROM picked) = {q}"
-    actor_id = "CAST(:actor_id AS bigint)" if kind != "system" else "CAST(NULL AS bigint)"
+    counts = {"picked": "(SELECT count(*) FROM picked)", "changed": "(SELECT count(*) FROM changed)"}
+    report = _report(kind, q, standing=True, **counts)
     return _typed(f"""
-    WITH {_lean_facts(kind, q)},{_GO},
+    WITH {_lean_facts(kind, q, standing=True)},{_GO},
     free_pick AS (
         SELECT id, xmin AS v FROM places WHERE {where} AND state = 'free'
         ORDER BY pick_order, id LIMIT {q} FOR UPDATE SKIP LOCKED
@@ -311,38 +302,25 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
         ORDER BY held_until, id LIMIT {q} FOR UPDATE SKIP LOCKED
     ),
     picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),
-    changed AS ({_CHANGED}),
-    {_hold_insert(f"FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)", "go.hold_seconds", q)},
-    held AS (
-        UPDATE places SET state = 'held', hold_id = hold.id, held_until = hold.expires_at
-        FROM hold WHERE places.id IN (SELECT id FROM picked)
-        RETURNING places.id, places.concert_id, places.section_id, places.category_id, places.state,
-                  places.held_until
-    )
-    SELECT {held}
-    FROM held x CROSS JOIN hold h
-    JOIN sections sec ON sec.id = x.section_id
-    JOIN price_categories pc ON pc.id = x.category_id
-    UNION ALL
-    SELECT r.* FROM encore_standing_report(
-        CAST(:concert AS bigint), CAST(:section AS bigint), '{kind}', {actor_id},
-        CAST(:request_key AS varchar), {_NOW}, {q}, (SELECT count(*) FROM picked), (SELECT count(*) FROM changed)
-    ) r WHERE NOT EXISTS (SELECT 1 FROM hold)
+    {_writes(q, f"(SELECT count(*) FROM picked) = {q}")}
+    {report}
+    UNION ALL {_held_rows(seats=False)}
     ORDER BY p_id""")
 
 
-def _lean_facts(kind: str, count: str) -> str:
-    """What a standing hold's writes need: ``ok`` (every check, as _facts makes them) and the concert's hold
-    time and cap on extensions."""
+def _lean_facts(kind: str, count: str, *, standing: bool) -> str:
+    """What a hold's writes need: ``ok`` (every check, as _facts makes them: encore_hold_report reads the rest
+    when they fail) and the concert's hold time and cap on extensions."""
+    section = "CAST(:section AS bigint)" if standing else "NULL"
+    section_ok = " AND s.kind = 'standing'" if standing else ""
     return f"""
     facts AS (
         SELECT c.hold_seconds, c.max_extensions,
                (c.status = 'on_sale' AND c.sales_open_at <= {_NOW} AND {_NOW} < c.sales_close_at
-                AND a.status IS NOT DISTINCT FROM 'active' AND {count} <= c.max_per_order
-                AND s.kind = 'standing') AS ok
+                AND a.status IS NOT DISTINCT FROM 'active' AND {count} <= c.max_per_order{section_ok}) AS ok
         FROM concerts c
         CROSS JOIN (SELECT {_STATUS[kind]} AS status) a
-        LEFT JOIN sections s ON s.id = CAST(:section AS bigint) AND s.plan_id = c.plan_id
+        LEFT JOIN sections s ON s.id = {section} AND s.plan_id = c.plan_id
         WHERE c.id = CAST(:concert AS bigint)
     )"""
 
@@ -356,24 +334,22 @@ def _takeable(table: str = "") -> str:
 
 _TAKEABLE = _takeable()
 
-_REFUSED = f"""
-        UNION ALL
-        SELECT CASE WHEN {_TAKEABLE} AND id NOT IN (SELECT id FROM stale) THEN 'free' ELSE 'refused' END,
-               id, concert_id, section_id, seat_id, category_id, state, held_until
-        FROM locked WHERE NOT EXISTS (SELECT 1 FROM hold)"""
-
 
 @functools.lru_cache(maxsize=8)
 def _chosen_sql(kind: str) -> TextualSelect:
     """Chosen seats wait for each other's locks (in id order, so never in a cycle). A seat whose lock waited
     may have changed after the statement's snapshot, and the UPDATE starts from that snapshot: so the UPDATE
     tests takeable on the row it updates, as a plain UPDATE would, and a seat the snapshot saw taken but that
-    was freed while we waited (``stale``) is refused like a taken one: nothing is written, as before."""
+    was freed while we waited (``stale``) is refused like a taken one: nothing is written, as before. When no
+    hold is made, each locked seat comes back as free or refused (they name the seats someone else took)."""
     enough = (
         f"(SELECT count(*) FROM locked WHERE {_TAKEABLE}) = {_COUNT} AND NOT EXISTS (SELECT 1 FROM stale)"
     )
+    refusal = (
+        f"CASE WHEN {_takeable('x.')} AND x.id NOT IN (SELECT id FROM stale) THEN 'free' ELSE 'refused' END"
+    )
     return _typed(f"""
-    WITH {_facts(kind, _COUNT, standing=False)},{_GO},
+    WITH {_lean_facts(kind, _COUNT, standing=False)},{_GO},
     locked AS (
         SELECT id, concert_id, section_id, seat_id, category_id, state, held_until FROM places
         WHERE id = ANY(CAST(:ids AS bigint[])) AND concert_id = CAST(:concert AS bigint)
@@ -385,8 +361,11 @@ def _chosen_sql(kind: str) -> TextualSelect:
         WHERE {_takeable("l.")} AND NOT {_takeable("s.")}
     ),
     picked AS (SELECT id FROM locked),
-    {_insert_hold(_COUNT, enough, changed="SELECT 1 WHERE false", held_filter=f" AND {_takeable('places.')}")}
-    {_final(_REFUSED)}""")
+    {_writes(_COUNT, enough, changed="SELECT 1 WHERE false", held_filter=f" AND {_takeable('places.')}")}
+    {_report(kind, _COUNT, standing=False, picked="0", changed="0")}
+    UNION ALL {_held_rows(seats=True)}
+    UNION ALL {_place_rows(refusal, "locked x", seats=True)} WHERE NOT EXISTS (SELECT 1 FROM hold)
+    ORDER BY p_id""")
 
 
 def _actor_params(actor: Actor) -> tuple[str, dict[str, Any]]:
@@ -466,11 +445,14 @@ def _prior(r: Any, places: list[places_db.PlaceDetail]) -> PriorHold | None:
 
 
 def _attempt(rows: list[Any]) -> HoldAttempt:
-    first = Record(rows[0])
     by_kind: dict[str, list[places_db.PlaceDetail]] = {"held": [], "prior": [], "free": [], "refused": []}
+    report = None  # encore_hold_report's first row: the facts (when no hold was made)
     for r in rows:
         if (kind := r["p_kind"]) is not None:
             by_kind[kind].append(_detail(r))
+        if report is None and kind in (None, "prior"):
+            report = r
+    first = Record(rows[0] if report is None else report)
     placed = by_kind["held"]
     if placed and not first.changed:  # made: every check passed (and the facts were not sent)
         return HoldAttempt(found=None, until=first.until, placed=placed, max_extensions=first.max_ext)

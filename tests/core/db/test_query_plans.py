@@ -231,29 +231,20 @@ async def test_the_audit_logs_action_list_steps_down_its_index_not_every_entry(p
     assert len(await pg_ctx.db.read(audit.actions)) >= 56
 
 
-# --- why a standing hold made nothing (encore_standing_report, migration 0021) --------------------
+# --- why a hold made nothing (encore_hold_report, migration 0021) ---------------------------------
 
 _REPORT_ARGS = (
-    "concert",
-    "section",
-    "actor_kind",
-    "actor_id",
-    "request_key",
-    "now",
-    "q",
-    "picked",
-    "changed",
-)
-_REPORT_TYPES = "bigint, bigint, text, bigint, text, timestamptz, integer, bigint, bigint"
+    "concert", "section", "actor_kind", "actor_id", "request_key", "now", "q", "standing", "picked", "changed",
+    "attempted",
+)  # fmt: skip
+_REPORT_TYPES = "bigint, bigint, text, bigint, text, timestamptz, integer, boolean, bigint, bigint, boolean"
 
 
 async def _report_query(ctx) -> str:
     """The report's query as the database holds it (the function's RETURN QUERY), its arguments as $n."""
 
     async def work(conn):
-        source = await conn.exec_driver_sql(
-            "SELECT prosrc FROM pg_proc WHERE proname = 'encore_standing_report'"
-        )
+        source = await conn.exec_driver_sql("SELECT prosrc FROM pg_proc WHERE proname = 'encore_hold_report'")
         return source.scalar_one()
 
     query = (await ctx.db.read(work)).split("RETURN QUERY", 1)[1].rsplit(";", 1)[0]
@@ -272,10 +263,19 @@ async def test_the_standing_report_reads_places_and_holds_by_index(pg_ctx, plan_
         await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 4, request_key=f"k-{n}")
         for n in range(50)
     ]
-    args = ", ".join(
-        _as_sql_literal(v)
-        for v in (stage.id, stage.standing, "device", stage.kiosk.device_id, "k-7", ctx.clock.now(), 4, 2, 0)
+    values = (
+        stage.id,
+        stage.standing,
+        "device",
+        stage.kiosk.device_id,
+        "k-7",
+        ctx.clock.now(),
+        4,
+        "true",
+        2,
+        0,
     )
+    args = ", ".join(_as_sql_literal(v) for v in (*values, "false"))
     query = await _report_query(ctx)
     assert held
     scans = await _scans(ctx, f"report({_REPORT_TYPES}) AS {query}", f"report({args})", plan_mode)
@@ -289,7 +289,7 @@ async def test_the_standing_reports_columns_are_the_statements(pg_ctx):
 
     async def work(conn):
         result = await conn.exec_driver_sql(
-            "SELECT * FROM encore_standing_report(0, 0, 'system', NULL, 'none', now(), 1, 0, 0) LIMIT 0"
+            "SELECT * FROM encore_hold_report(0, 0, 'system', NULL, 'none', now(), 1, true, 0, 0, false) LIMIT 0"
         )
         return tuple(result.keys())
 

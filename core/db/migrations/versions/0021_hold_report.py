@@ -1,4 +1,4 @@
-"""Why a standing hold made nothing, read by a function the hold statement calls only then
+"""Why a hold made nothing, read by a function the hold statement calls only then
 
 Revision ID: 0021
 Revises: 0020
@@ -27,9 +27,10 @@ branch_labels = None
 depends_on = None
 
 _FUNCTION = """
-CREATE FUNCTION encore_standing_report(
+CREATE FUNCTION encore_hold_report(
     in_concert bigint, in_section bigint, in_actor_kind text, in_actor_id bigint, in_request_key text,
-    in_now timestamptz, in_q integer, in_picked bigint, in_changed bigint)
+    in_now timestamptz, in_q integer, in_standing boolean, in_picked bigint, in_changed bigint,
+    in_attempted boolean)
 RETURNS TABLE (
     id bigint, title text, artist text, venue_id bigint, plan_id bigint, doors_at timestamptz,
     starts_at timestamptz, sales_open_at timestamptz, sales_close_at timestamptz, status text,
@@ -57,7 +58,7 @@ BEGIN
                s.capacity AS section_capacity,
                (c.status = 'on_sale' AND c.sales_open_at <= in_now AND in_now < c.sales_close_at
                 AND a.status IS NOT DISTINCT FROM 'active' AND in_q <= c.max_per_order
-                AND s.kind = 'standing') AS ok
+                AND (NOT in_standing OR s.kind = 'standing')) AS ok
         FROM concerts c
         JOIN venues v ON v.id = c.venue_id
         CROSS JOIN (
@@ -72,18 +73,15 @@ BEGIN
         WHERE c.id = in_concert
     ),
     prior AS (SELECT * FROM holds WHERE holds.request_key = in_request_key),
-    -- The statement tried to insert (every check passed, the pick was whole, nothing changed) and made no hold,
-    -- yet no hold with its key is visible: the same request, sent twice at once; it runs again.
-    lost AS (
-        SELECT 1 FROM facts
-        WHERE facts.ok AND in_picked = in_q AND in_changed = 0 AND NOT EXISTS (SELECT 1 FROM prior)
-    ),
+    -- The statement tried to insert (every check passed, the places were all there, nothing changed) and made
+    -- no hold, yet no hold with its key is visible: the same request, sent twice at once; it runs again.
+    lost AS (SELECT 1 WHERE in_attempted AND NOT EXISTS (SELECT 1 FROM prior)),
     x AS (
         SELECT pl.id, pl.concert_id, pl.section_id, pl.seat_id, pl.category_id, pl.state, pl.held_until
         FROM places pl WHERE pl.hold_id = (SELECT prior.id FROM prior) AND pl.state = 'held'
     )
     SELECT f.*, f.max_extensions,
-           CASE WHEN in_picked < in_q AND f.ok AND NOT EXISTS (SELECT 1 FROM prior)
+           CASE WHEN in_standing AND in_picked < in_q AND f.ok AND NOT EXISTS (SELECT 1 FROM prior)
                 THEN (SELECT count(*) FROM (
                         SELECT 1 FROM places WHERE places.concert_id = in_concert
                           AND places.section_id = in_section AND places.state = 'free'
@@ -111,7 +109,9 @@ BEGIN
     ORDER BY x.id;
 END $$"""
 
-_SIGNATURE = "encore_standing_report(bigint, bigint, text, bigint, text, timestamptz, integer, bigint, bigint)"
+_SIGNATURE = (
+    "encore_hold_report(bigint, bigint, text, bigint, text, timestamptz, integer, boolean, bigint, bigint, boolean)"
+)
 
 
 def upgrade() -> None:
