@@ -4,17 +4,17 @@ Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-04 22:30:00
 
-A standing hold is one statement (core/db/hold_statements.py). It used to carry, beside the pick and the writes,
-everything that says why nothing was written: the concert and actor facts, the hold a request key already made
-and its places with labels, whether the pick was crowded. PostgreSQL sets up every node of a plan each time it
-runs it, used or not, so the hold that succeeds (nearly all of them) paid for that report: 2,200-2,400 holds/s
-against 3,400-3,500 for the same statement without it, 64 tasks on 2 cores (issue 11's note).
+A hold is one statement (core/db/hold_statements.py). It used to carry, beside the pick (or the chosen seats'
+locks) and the writes, everything that says why nothing was written: the concert and actor facts, the hold a
+request key already made and its places with labels, whether a standing pick was crowded. PostgreSQL sets up
+every node of a plan each time it runs it, used or not, so the hold that succeeds (nearly all of them) paid for
+that report: standing holds 2,200-2,400/s with it and 3,400-3,500/s without, 64 tasks on 2 cores.
 
-This function is that report. The statement calls it only when it inserted no hold, so the report's plan is set
+This function is that report. A statement calls it only when it inserted no hold, so the report's plan is set
 up only then (PL/pgSQL plans the query at its first call on a connection and keeps it). STABLE: it reads with
 the calling statement's snapshot, the one the pick read, so "crowded" compares like with like, as before.
-Its result columns are the ones the statement always returned (hold_statements.REPORT_COLUMNS; a test compares
-them). PostgreSQL only: SQLite runs the hold's steps one by one.
+Its result columns are the ones the statements return (hold_statements.REPORT_COLUMNS; a test compares them).
+PostgreSQL only: SQLite runs a hold's steps one by one.
 """
 
 from __future__ import annotations
