@@ -255,8 +255,8 @@ def _place_rows(kind: str, source: str, *, seats: bool, extra: dict[str, str] | 
     joins = (
         "LEFT JOIN sections sec ON sec.id = x.section_id "
         "LEFT JOIN price_categories pc ON pc.id = x.category_id LEFT JOIN seats st ON st.id = x.seat_id"
-        if seats
-        else "JOIN sections sec ON sec.id = x.section_id JOIN price_categories pc ON pc.id = x.category_id"
+        if seats  # a standing hold's places are all of the section its facts read: its name comes with them
+        else "CROSS JOIN facts sec JOIN price_categories pc ON pc.id = x.category_id"
     )
     return f"SELECT {columns} FROM {source} {joins}"
 
@@ -304,18 +304,17 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
     picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),
     {_writes(q, f"(SELECT count(*) FROM picked) = {q}")}
     {report}
-    UNION ALL {_held_rows(seats=False)}
-    ORDER BY p_id""")
+    UNION ALL {_held_rows(seats=False)}""")
 
 
 def _lean_facts(kind: str, count: str, *, standing: bool) -> str:
     """What a hold's writes need: ``ok`` (every check, as _facts makes them: encore_hold_report reads the rest
-    when they fail) and the concert's hold time and cap on extensions."""
+    when they fail), the concert's hold time and cap on extensions, and a standing section's names."""
     section = "CAST(:section AS bigint)" if standing else "NULL"
     section_ok = " AND s.kind = 'standing'" if standing else ""
     return f"""
     facts AS (
-        SELECT c.hold_seconds, c.max_extensions,
+        SELECT c.hold_seconds, c.max_extensions, s.name, s.translations,
                (c.status = 'on_sale' AND c.sales_open_at <= {_NOW} AND {_NOW} < c.sales_close_at
                 AND a.status IS NOT DISTINCT FROM 'active' AND {count} <= c.max_per_order{section_ok}) AS ok
         FROM concerts c
@@ -364,8 +363,7 @@ def _chosen_sql(kind: str) -> TextualSelect:
     {_writes(_COUNT, enough, changed="SELECT 1 WHERE false", held_filter=f" AND {_takeable('places.')}")}
     {_report(kind, _COUNT, standing=False, picked="0", changed="0")}
     UNION ALL {_held_rows(seats=True)}
-    UNION ALL {_place_rows(refusal, "locked x", seats=True)} WHERE NOT EXISTS (SELECT 1 FROM hold)
-    ORDER BY p_id""")
+    UNION ALL {_place_rows(refusal, "locked x", seats=True)} WHERE NOT EXISTS (SELECT 1 FROM hold)""")
 
 
 def _actor_params(actor: Actor) -> tuple[str, dict[str, Any]]:
@@ -453,6 +451,10 @@ def _attempt(rows: list[Any]) -> HoldAttempt:
         if report is None and kind in (None, "prior"):
             report = r
     first = Record(rows[0] if report is None else report)
+    for (
+        places
+    ) in by_kind.values():  # in id order (the statement leaves the order to us: a sort costs it more)
+        places.sort(key=lambda p: p.id)
     placed = by_kind["held"]
     if placed and not first.changed:  # made: every check passed (and the facts were not sent)
         return HoldAttempt(found=None, until=first.until, placed=placed, max_extensions=first.max_ext)
