@@ -54,6 +54,13 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+SERVER_FUNCTION = (
+    "encore_hold_report(bigint, bigint, text, bigint, text, timestamptz, integer, boolean, bigint, bigint, "
+    "boolean)"
+)
+"""The one function the server calls (hold_statements: a hold's refusal report, migration 0021)."""
+
+
 async def apply_roles(conn: AsyncConnection, plan: RolePlan) -> RolesApplied:
     """Create the roles if missing, check that they are safe, and set their grants to exactly the plan.
 
@@ -92,6 +99,9 @@ async def apply_roles(conn: AsyncConnection, plan: RolePlan) -> RolesApplied:
     for table in tables:
         privileges = ", ".join(SERVER_EXCEPTIONS.get(table, SERVER_DML))
         await conn.execute(text(f"GRANT {privileges} ON TABLE {s}.{_q(table)} TO {_q(plan.server)}"))
+    # What a hold calls when it made nothing (migration 0021): granted by name, not left to PUBLIC's default,
+    # which a hardened database takes away (every refusal would then fail, at the busiest moment of a sale).
+    await conn.execute(text(f"GRANT EXECUTE ON FUNCTION {s}.{SERVER_FUNCTION} TO {_q(plan.server)}"))
     for role in (plan.server, plan.reporting):
         await _no_ddl(conn, role, schema)
     passwords = []

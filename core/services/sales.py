@@ -39,7 +39,7 @@ from core.domain.staff import Actor, Permission, describe
 from core.domain.validation import check_id, check_ids, clean_text
 from core.domain.venues import SectionKind
 from core.security.permissions import require
-from core.services.common import concert_on_sale, count_by_category, origin_of
+from core.services.common import concert_not_found, concert_on_sale, count_by_category, origin_of
 from core.services.context import ServiceContext
 
 __all__ = ["extend_hold", "hold_best_available", "hold_places", "hold_standing", "release_hold"]
@@ -101,8 +101,11 @@ def _settled(
     """The hold the statement made or the one the request key already made; None when it made none. Raises
     why when a check failed, in the order the checks have always been made."""
     if (prior := attempt.prior) is not None:
-        if attempt.found is not None:  # a retry is answered only while its actor may still act
-            check_status(ask.actor, attempt.found.actor_status)
+        # A retry is answered only while its actor may still act; the actor's status comes with the concert's
+        # facts, so a "retry" naming a concert that does not exist is not answered with the hold either.
+        if attempt.found is None:
+            raise concert_not_found(ask.concert_id)
+        check_status(ask.actor, attempt.found.actor_status)
         return _repeat(prior, ask.actor), None
     if attempt.placed:  # the statement made every check below before it wrote
         assert attempt.until is not None

@@ -11,7 +11,8 @@ import pytest
 from core.config import Settings, enrolment_name
 from core.db import device_keys
 from core.domain.devices import DeviceKind, DeviceStatus
-from core.domain.errors import DeviceNotApproved, NotAllowed, SalesClosed
+from core.domain.errors import DeviceNotApproved, NotAllowed, NotFound, SalesClosed
+from core.domain.ids import ConcertId
 from core.domain.reports import AuditQuery
 from core.security.device_keys import DeviceKey
 from core.security.tokens import challenge_message
@@ -118,6 +119,23 @@ async def test_a_revoked_kiosk_retrying_a_hold_does_not_get_it_back(served, tmp_
         await _refused_once_revoked(
             served, device_id, lambda: client.hold_standing(stage.id, stage.standing, 2, request_key="same")
         )
+
+
+async def test_a_revoked_kiosk_naming_another_concert_does_not_get_its_hold_back_either(
+    served, tmp_path
+) -> None:
+    """The actor's status comes with the concert's facts: a "retry" naming a concert that does not exist is
+    refused as not found, never answered with the hold (it was, for a revoked device: found in review)."""
+    stage = await build_stage(served.ctx)
+    async with served.client(tmp_path, "kiosk") as client:
+        device_id = await _approved_kiosk(served, client, stage)
+        await client.hold_standing(stage.id, stage.standing, 2, request_key="mine")
+        await devices.revoke_device(served.ctx, ROOT, device_id)
+        before = await snapshot(served.ctx)
+        with pytest.raises(NotFound) as refused:
+            await client.hold_standing(ConcertId(10**9), stage.standing, 2, request_key="mine")
+        assert refused.value.code == "concert_not_found"
+        assert await snapshot(served.ctx) == before
 
 
 async def test_a_token_from_before_names_were_in_tokens_is_checked_against_the_database(served) -> None:

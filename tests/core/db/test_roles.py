@@ -115,6 +115,27 @@ async def test_db_upgrade_grants_least_privilege_and_twice_gives_the_same(
     assert await _acls(url) == before, "a second run grants exactly the same"
 
 
+async def test_the_server_may_run_the_hold_report_where_public_may_not(
+    pg_roles: PgRoles, tmp_path: Path
+) -> None:
+    """A hardened database takes EXECUTE on functions from PUBLIC; the server role keeps the one a refused hold
+    calls (migration 0021), granted by name, and the reporting role gets none."""
+    url = pg_roles.database_url
+    assert await _upgrade(tmp_path, url, **role_settings(pg_roles)) == 0
+    function = f"public.{roles.SERVER_FUNCTION}"
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"REVOKE EXECUTE ON FUNCTION {function} FROM PUBLIC"))
+    finally:
+        await engine.dispose()
+    allowed = "SELECT has_function_privilege(:r, :f, 'EXECUTE')"
+    assert [r[0] for r in await _query(url, allowed, r=pg_roles.reporting, f=function)] == [
+        False
+    ]  # the control
+    assert [r[0] for r in await _query(url, allowed, r=pg_roles.server, f=function)] == [True]
+
+
 async def test_role_passwords_come_from_secret_references_as_scram_verifiers(
     pg_roles: PgRoles, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,9 @@ This function is that report. A statement calls it only when it inserted no hold
 up only then (PL/pgSQL plans the query at its first call on a connection and keeps it). STABLE: it reads with
 the calling statement's snapshot, the one the pick read, so "crowded" compares like with like, as before.
 Its result columns are the ones the statements return (hold_statements.REPORT_COLUMNS; a test compares them).
-PostgreSQL only: SQLite runs a hold's steps one by one.
+It runs with the caller's rights and search_path, as the statement that calls it does (the server role may
+EXECUTE it: core/db/roles.py grants it, for a database that took EXECUTE from PUBLIC). PostgreSQL only: SQLite
+runs a hold's steps one by one.
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ RETURNS TABLE (
     p_held_until timestamptz, p_section text, p_section_names json, p_row text, p_number integer,
     p_accessible boolean, p_category text, p_category_names json, p_price_minor bigint, p_currency text)
 LANGUAGE plpgsql STABLE
-SET search_path FROM CURRENT
 AS $$
 #variable_conflict use_column
 BEGIN
