@@ -156,8 +156,13 @@ _GO = """
     go AS (SELECT hold_seconds FROM facts WHERE ok)"""
 
 
-_CHANGED = "SELECT p.id FROM picked p JOIN places s ON s.id = p.id WHERE NOT (s.xmin = p.v)"
-"""Picked places whose newest version (which the pick locked) is not the one the statement's snapshot sees."""
+_TALLY = """
+    tally AS (
+        SELECT count(*) AS picked, count(*) FILTER (WHERE s.xmin IS NULL OR NOT (s.xmin = p.v)) AS changed
+        FROM picked p LEFT JOIN places s ON s.id = p.id
+    )"""
+"""How many places the pick locked, and how many of them changed after the statement's snapshot: their newest
+version (which the pick locked) is not the one the snapshot sees."""
 
 
 def _hold_insert(source: str, seconds: str, count: str) -> str:
@@ -176,20 +181,19 @@ def _hold_insert(source: str, seconds: str, count: str) -> str:
     )"""
 
 
-def _writes(count: str, enough: str, changed: str = _CHANGED, held_filter: str = "") -> str:
-    """The hold row and its places, written only when ``enough`` and no picked place ``changed``, and only when
-    the request key is new.
+def _writes(attempt: str, count: str, held_filter: str = "") -> str:
+    """The hold row and its places, written only when ``attempt`` (a SELECT of the concert's hold_seconds) has
+    its row: every check passed, every place is there, none changed; and only when the request key is new.
 
     The request key is checked by the insert itself (ON CONFLICT on its unique index); the hold it already made
     is read by the report (encore_hold_report), only when nothing was inserted. A look-up before the pick was
     planned once per connection: made while ``holds`` was small (a new venue's first sales), the plan read the
     whole table for every hold until autovacuum's next ANALYZE, as the table grew by hundreds of rows a second.
-    ``attempt`` has its row when the statement tried to insert: when it then made no hold and the report sees
-    none with its key, the key's insert waited for a hold this snapshot cannot see (the same request, sent
-    twice at once): nothing was written, and the statement runs again, as for a changed place."""
+    When ``attempt`` had its row and the statement then made no hold and the report sees none with its key, the
+    key's insert waited for a hold this snapshot cannot see (the same request, sent twice at once): nothing was
+    written, and the statement runs again, as for a changed place."""
     return f"""
-    changed AS ({changed}),
-    attempt AS (SELECT hold_seconds FROM go WHERE {enough} AND NOT EXISTS (SELECT 1 FROM changed)),
+    attempt AS ({attempt}),
     {_hold_insert("FROM attempt", "attempt.hold_seconds", count)},
     held AS (
         UPDATE places SET state = 'held', hold_id = hold.id, held_until = hold.expires_at
@@ -214,7 +218,7 @@ _PLACE_JOINS = """
 
 
 def _typed(sql: str) -> TextualSelect:
-    return text(sql).columns(p_section_names=JSON, p_category_names=JSON)
+    return text(sql).columns(p_section_names=JSON, p_category_names=JSON, report=JSON)
 
 
 REPORT_COLUMNS = (
@@ -227,8 +231,27 @@ REPORT_COLUMNS = (
     "p_section_names", "p_row", "p_number", "p_accessible", "p_category", "p_category_names", "p_price_minor",
     "p_currency",
 )  # fmt: skip
-"""The reply's columns, in order: a held place's row, a chosen seat's refusal row, and the rows of
-encore_hold_report (migration 0021) when a hold made nothing (a test compares them with the function's)."""
+"""The keys of each row of encore_hold_report's JSON (migration 0022; a test compares them with the function's):
+the facts, whether the pick was crowded, the hold the request key made before and its places."""
+
+_REPORT_TIMES = (
+    "doors_at",
+    "starts_at",
+    "sales_open_at",
+    "sales_close_at",
+    "pr_expires_at",
+    "until",
+    "p_held_until",
+)
+"""The report's timestamps: JSON has them as ISO 8601 text."""
+
+REPLY_COLUMNS = (
+    "until", "max_ext", "p_kind", "p_id", "p_concert_id", "p_section_id", "p_category_id", "p_state",
+    "p_held_until", "p_section", "p_section_names", "p_row", "p_number", "p_accessible", "p_category",
+    "p_category_names", "p_price_minor", "p_currency", "report",
+)  # fmt: skip
+"""A hold statement's reply, in order: a held place's row (with the hold's expiry and cap on extensions), a
+chosen seat's refusal row, or the row that carries encore_hold_report's JSON when no hold was made."""
 
 _PLACE = {
     "p_id": "x.id",
@@ -247,11 +270,15 @@ _PLACE = {
 _SEAT = {"p_row": "st.row_label", "p_number": "st.number", "p_accessible": "st.accessible"}
 
 
+def _columns(values: dict[str, str]) -> str:
+    values = {"report": "CAST(NULL AS json)"} | values  # typed: the place rows may be a UNION of their own
+    return ", ".join(f"{values.get(name, 'NULL')} AS {name}" for name in REPLY_COLUMNS)
+
+
 def _place_rows(kind: str, source: str, *, seats: bool, extra: dict[str, str] | None = None) -> str:
     """One reply row per place of ``source`` (aliased x), labelled and priced; the other columns NULL (the
     facts come with a refusal only: a hold made passed every check). A standing place has no seat."""
-    values = {"p_kind": kind, **_PLACE, **(_SEAT if seats else {}), **(extra or {})}
-    columns = ", ".join(f"{values.get(name, 'NULL')} AS {name}" for name in REPORT_COLUMNS)
+    columns = _columns({"p_kind": kind, **_PLACE, **(_SEAT if seats else {}), **(extra or {})})
     joins = (
         "LEFT JOIN sections sec ON sec.id = x.section_id "
         "LEFT JOIN price_categories pc ON pc.id = x.category_id LEFT JOIN seats st ON st.id = x.seat_id"
@@ -262,35 +289,34 @@ def _place_rows(kind: str, source: str, *, seats: bool, extra: dict[str, str] | 
 
 
 def _held_rows(*, seats: bool) -> str:
-    extra = {"max_ext": "(SELECT max_extensions FROM facts)", "crowded": "false", "until": "h.expires_at"}
-    return _place_rows("'held'", "held x CROSS JOIN hold h", seats=seats, extra=extra | {"changed": "0"})
+    extra = {"max_ext": "(SELECT max_extensions FROM facts)", "until": "h.expires_at"}
+    return _place_rows("'held'", "held x CROSS JOIN hold h", seats=seats, extra=extra)
 
 
-def _report(kind: str, count: str, *, standing: bool, picked: str, changed: str) -> str:
-    """The rows that say why nothing was held: encore_hold_report, called (and its plan set up) only then.
-    First in the UNION: its typed columns type the place rows' NULLs."""
+def _report(kind: str, count: str, *, standing: bool, picked: str, changed: str, source: str = "") -> str:
+    """The row that says why nothing was held: encore_hold_report's JSON, called only then. A scalar in the
+    target list: the statement sets up one column for it, not a scan of its rows (migration 0022)."""
     section = "CAST(:section AS bigint)" if standing else "CAST(NULL AS bigint)"
     actor_id = "CAST(:actor_id AS bigint)" if kind != "system" else "CAST(NULL AS bigint)"
-    return f"""
-    SELECT r.* FROM encore_hold_report(
+    report = f"""encore_hold_report(
         CAST(:concert AS bigint), {section}, '{kind}', {actor_id}, CAST(:request_key AS varchar), {_NOW},
-        {count}, {str(standing).lower()}, {picked}, {changed}, EXISTS (SELECT 1 FROM attempt)
-    ) r WHERE NOT EXISTS (SELECT 1 FROM hold)"""
+        {count}, {str(standing).lower()}, {picked}, {changed}, EXISTS (SELECT 1 FROM attempt))"""
+    return f"SELECT {_columns({'report': report})} {source} WHERE NOT EXISTS (SELECT 1 FROM hold)"
 
 
 @functools.lru_cache(maxsize=64)
 def _standing_sql(kind: str, quantity: int) -> TextualSelect:
     """The hold, and nothing else when it is made: the checks (``ok``), the picks, the writes, the held places
-    with their labels. When it makes none, encore_hold_report (migration 0021) says why, from the same
-    snapshot; its plan is set up only then. The report used to be part of this statement: every successful hold
-    paid for setting up its plan (issue 11: 2,200-2,400 holds/s with it, 3,400-3,500 without, 64 tasks)."""
+    with their labels. When it makes none, encore_hold_report (migration 0022) says why, from the same
+    snapshot; it runs only then. The report used to be part of this statement: every successful hold paid for
+    setting up its plan (issue 11: 2,200-2,400 holds/s with it, 3,400-3,500 without, 64 tasks)."""
     q = str(int(quantity))  # written in: a generic plan with LIMIT $n expects many rows (places.py)
     where = (
         "concert_id = CAST(:concert AS bigint) AND section_id = CAST(:section AS bigint) "
         "AND EXISTS (SELECT 1 FROM go)"
     )
-    counts = {"picked": "(SELECT count(*) FROM picked)", "changed": "(SELECT count(*) FROM changed)"}
-    report = _report(kind, q, standing=True, **counts)
+    attempt = f"SELECT go.hold_seconds FROM go, tally WHERE tally.picked = {q} AND tally.changed = 0"
+    report = _report(kind, q, standing=True, picked="t.picked", changed="t.changed", source="FROM tally t")
     return _typed(f"""
     WITH {_lean_facts(kind, q, standing=True)},{_GO},
     free_pick AS (
@@ -301,10 +327,10 @@ def _standing_sql(kind: str, quantity: int) -> TextualSelect:
         SELECT id, xmin AS v FROM places WHERE {where} AND state = 'held' AND held_until <= {_NOW}
         ORDER BY held_until, id LIMIT {q} FOR UPDATE SKIP LOCKED
     ),
-    picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),
-    {_writes(q, f"(SELECT count(*) FROM picked) = {q}")}
-    {report}
-    UNION ALL {_held_rows(seats=False)}""")
+    picked AS (SELECT id, v FROM free_pick UNION ALL SELECT id, v FROM lapsed_pick LIMIT {q}),{_TALLY},
+    {_writes(attempt, q)}
+    {_held_rows(seats=False)}
+    UNION ALL {report}""")
 
 
 def _lean_facts(kind: str, count: str, *, standing: bool) -> str:
@@ -360,10 +386,10 @@ def _chosen_sql(kind: str) -> TextualSelect:
         WHERE {_takeable("l.")} AND NOT {_takeable("s.")}
     ),
     picked AS (SELECT id FROM locked),
-    {_writes(_COUNT, enough, changed="SELECT 1 WHERE false", held_filter=f" AND {_takeable('places.')}")}
-    {_report(kind, _COUNT, standing=False, picked="0", changed="0")}
-    UNION ALL {_held_rows(seats=True)}
-    UNION ALL {_place_rows(refusal, "locked x", seats=True)} WHERE NOT EXISTS (SELECT 1 FROM hold)""")
+    {_writes(f"SELECT hold_seconds FROM go WHERE {enough}", _COUNT, held_filter=f" AND {_takeable('places.')}")}
+    {_held_rows(seats=True)}
+    UNION ALL {_place_rows(refusal, "locked x", seats=True)} WHERE NOT EXISTS (SELECT 1 FROM hold)
+    UNION ALL {_report(kind, _COUNT, standing=False, picked="0", changed="0")}""")
 
 
 def _actor_params(actor: Actor) -> tuple[str, dict[str, Any]]:
@@ -442,31 +468,46 @@ def _prior(r: Any, places: list[places_db.PlaceDetail]) -> PriorHold | None:
     return PriorHold(row, r.pr_max_extensions, places)
 
 
+def _report_rows(value: Any) -> list[dict[str, Any]]:
+    """encore_hold_report's rows from its JSON (the driver hands over its text), timestamps as datetimes."""
+    rows: list[dict[str, Any]] = json.loads(value) if isinstance(value, str) else value
+    for row in rows:
+        for key in _REPORT_TIMES:
+            if (stamp := row[key]) is not None:
+                row[key] = datetime.fromisoformat(stamp)
+    return rows
+
+
 def _attempt(rows: list[Any]) -> HoldAttempt:
     by_kind: dict[str, list[places_db.PlaceDetail]] = {"held": [], "prior": [], "free": [], "refused": []}
-    report = None  # encore_hold_report's first row: the facts (when no hold was made)
+    report = (
+        None  # encore_hold_report's rows, when no hold was made: the facts on each, a prior hold's places
+    )
     for r in rows:
         if (kind := r["p_kind"]) is not None:
             by_kind[kind].append(_detail(r))
-        if report is None and kind in (None, "prior"):
-            report = r
-    first = Record(rows[0] if report is None else report)
+        elif (value := r["report"]) is not None:
+            report = _report_rows(value)
+    for r in report or ():
+        if (kind := r["p_kind"]) is not None:
+            by_kind[kind].append(_detail(r))
     for (
         places
     ) in by_kind.values():  # in id order (the statement leaves the order to us: a sort costs it more)
         places.sort(key=lambda p: p.id)
-    placed = by_kind["held"]
-    if placed and not first.changed:  # made: every check passed (and the facts were not sent)
-        return HoldAttempt(found=None, until=first.until, placed=placed, max_extensions=first.max_ext)
+    if report is None:  # made: every check passed (and the facts were not sent)
+        first = rows[0]
+        return HoldAttempt(
+            found=None, until=first["until"], placed=by_kind["held"], max_extensions=first["max_ext"]
+        )
+    facts = Record(report[0])
     return HoldAttempt(
-        found=_found(first),
-        prior=_prior(first, by_kind["prior"]),
-        until=first.until if placed else None,
-        placed=placed,
+        found=_found(facts),
+        prior=_prior(facts, by_kind["prior"]),
         refused=by_kind["refused"],
         in_concert=frozenset(p.id for p in by_kind["free"] + by_kind["refused"]),
-        changed=bool(first.changed),
-        crowded=bool(first.crowded) and not placed,
+        changed=bool(facts.changed),
+        crowded=bool(facts.crowded),
     )
 
 

@@ -231,7 +231,7 @@ async def test_the_audit_logs_action_list_steps_down_its_index_not_every_entry(p
     assert len(await pg_ctx.db.read(audit.actions)) >= 56
 
 
-# --- why a hold made nothing (encore_hold_report, migration 0021) ---------------------------------
+# --- why a hold made nothing (encore_hold_report, migrations 0021 and 0022) ------------------------
 
 _REPORT_ARGS = (
     "concert", "section", "actor_kind", "actor_id", "request_key", "now", "q", "standing", "picked", "changed",
@@ -241,13 +241,14 @@ _REPORT_TYPES = "bigint, bigint, text, bigint, text, timestamptz, integer, boole
 
 
 async def _report_query(ctx) -> str:
-    """The report's query as the database holds it (the function's RETURN QUERY), its arguments as $n."""
+    """The report's query as the database holds it (the rows the function returns as JSON), its arguments as
+    $n."""
 
     async def work(conn):
         source = await conn.exec_driver_sql("SELECT prosrc FROM pg_proc WHERE proname = 'encore_hold_report'")
         return source.scalar_one()
 
-    query = (await ctx.db.read(work)).split("RETURN QUERY", 1)[1].rsplit(";", 1)[0]
+    query = (await ctx.db.read(work)).split("json_agg(report) FROM (", 1)[1].rsplit(") report);", 1)[0]
     for n, name in enumerate(_REPORT_ARGS, start=1):
         query = re.sub(rf"\bin_{name}\b", f"${n}", query)
     return query
@@ -284,13 +285,16 @@ async def test_the_standing_report_reads_places_and_holds_by_index(pg_ctx, plan_
     assert wanted <= {index for _, _, index in scans}, scans
 
 
-async def test_the_standing_reports_columns_are_the_statements(pg_ctx):
-    """The statement's held rows and the report's rows are one UNION: the same columns, in the same order."""
+async def test_the_reports_keys_are_the_ones_the_statements_read(pg_ctx):
+    """The report's JSON has an object per row with exactly the keys hold_statements reads, in its order."""
 
     async def work(conn):
         result = await conn.exec_driver_sql(
-            "SELECT * FROM encore_hold_report(0, 0, 'system', NULL, 'none', now(), 1, true, 0, 0, false) LIMIT 0"
+            "SELECT encore_hold_report(0, 0, 'system', NULL, 'none', now(), 1, true, 0, 0, false)::text"
         )
-        return tuple(result.keys())
+        return result.scalar_one()
 
-    assert await pg_ctx.db.read(work) == hold_statements.REPORT_COLUMNS
+    rows = json.loads(await pg_ctx.db.read(work))
+    assert len(rows) == 1  # no such concert: one row, every fact NULL
+    assert tuple(rows[0]) == hold_statements.REPORT_COLUMNS
+    assert rows[0]["id"] is None

@@ -166,7 +166,8 @@ async def test_the_control_inside_the_transaction_the_short_picks_lock_is_kept(p
             reply = await inside.execute(
                 hold_statements.statements(2)["standing"], params | {"section": stage.standing}
             )
-            assert next(iter(reply.mappings()))["crowded"] is True  # short, with the snapshot showing enough
+            report = next(iter(reply.mappings()))["report"]
+            assert report[0]["crowded"] is True  # short, with the snapshot showing enough
             async with pg_ctx.db.engine.connect() as conn, conn.begin():
                 with pytest.raises(DBAPIError, match="could not obtain lock"):
                     await conn.execute(
