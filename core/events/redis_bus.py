@@ -37,6 +37,19 @@ redis.call('PUBLISH', ARGV[1], seq .. '|' .. ARGV[2])
 return seq
 """
 
+# The same for several events of one concert, in order: ARGV[2] is the gap flag, ARGV[3..] the messages. Returns
+# the first one's seq; the rest follow it one by one (the script runs alone, so nothing comes in between).
+_PUBLISH_MANY_LUA = """
+if ARGV[2] == '1' then redis.call('INCR', KEYS[1]) end
+local first = nil
+for i = 3, #ARGV do
+    local seq = redis.call('INCR', KEYS[1])
+    first = first or seq
+    redis.call('PUBLISH', ARGV[1], seq .. '|' .. ARGV[i])
+end
+return first
+"""
+
 # asyncio.timeout raises the builtin TimeoutError; redis-py raises RedisError subclasses or bare OSErrors.
 _TRANSPORT_ERRORS = (RedisError, OSError, TimeoutError)
 
@@ -107,33 +120,35 @@ class RedisBus:
     async def publish_many(
         self, events: Sequence[PlacesChanged], *, gaps: Collection[ConcertId] = ()
     ) -> list[PlacesChanged]:
-        """One pipeline, one round trip: a publisher that has fallen behind catches up in one step rather than
-        one round trip per event. EVAL, not EVALSHA: a pipeline cannot load a missing script half-way."""
+        """One pipeline, one round trip, one script call per concert: a publisher that has fallen behind catches
+        up in one step. A flash sale's batch is mostly one concert's events: one call carrying them all costs
+        Redis and this process far less than a call each (issue 11: a call each was a tenth of a hold's CPU).
+        EVAL, not EVALSHA: a pipeline cannot load a missing script half-way."""
         if not events:
             return []
-        pending = set(gaps)
+        by_concert: dict[ConcertId, list[int]] = {}
+        for n, event in enumerate(events):
+            by_concert.setdefault(event.concert_id, []).append(n)
         try:
             async with asyncio.timeout(self._tuning.publish_timeout):
                 async with self._redis.pipeline(transaction=False) as pipe:
-                    for event in events:
-                        cid = event.concert_id
-                        gap = "1" if cid in pending else "0"
-                        pending.discard(cid)
+                    for cid, indexes in by_concert.items():
                         key, name = seq_key(cid, self.namespace), channel(cid, self.namespace)
-                        pipe.eval(_PUBLISH_LUA, 1, key, name, encode(event), gap)
+                        gap = "1" if cid in gaps else "0"
+                        pipe.eval(_PUBLISH_MANY_LUA, 1, key, name, gap, *(encode(events[n]) for n in indexes))
                     replies = await pipe.execute(raise_on_error=False)
         except _TRANSPORT_ERRORS as exc:
             self._not_published(events[0].concert_id, exc)
             return [replace(e, seq=0) for e in events]
-        published = []
-        for event, reply in zip(events, replies, strict=True):
+        seqs = [0] * len(events)
+        for (cid, indexes), reply in zip(by_concert.items(), replies, strict=True):
             if isinstance(reply, Exception):  # e.g. NoPermissionError: a device's user may not publish
-                self._not_published(event.concert_id, reply)
-                published.append(replace(event, seq=0))
-            else:
-                self._published()
-                published.append(replace(event, seq=int(reply)))
-        return published
+                self._not_published(cid, reply)
+                continue
+            self._published()
+            for offset, n in enumerate(indexes):
+                seqs[n] = int(reply) + offset
+        return [replace(event, seq=seq) for event, seq in zip(events, seqs, strict=True)]
 
     def _not_published(self, concert_id: ConcertId, exc: BaseException) -> None:
         self._failing += 1

@@ -2,8 +2,8 @@
 
 Each variant gets a fresh concert (100,000 standing places), the same 64 tasks and the same per-task
 sequence of quantities (1-4), warms up for a second (statements prepared on every connection) and then runs
-for a fixed time (or until the section runs short). In between, VACUUM
-ANALYZE, so each starts on a clean partial index.
+for a fixed time (or until the section runs short). In between, VACUUM ANALYZE, so each starts on a clean
+partial index. The contended variants run in ROUNDS alternating rounds; each figure is the variant's median.
 
   ours                         sales.hold_standing with the real bus (RedisBus when Redis is up)
   ours, no publish             the same with a bus that publishes nowhere
@@ -51,6 +51,11 @@ TASKS = 64
 POOL = 32
 STANDING = 100_000
 DURATION_S = 4.0
+ROUNDS = 3
+"""Each contended variant runs this many times, in alternating order (A B C D, D C B A, A B C D), each for
+ROUND_S: the machine's speed drifts over a run (other work, autovacuum, checkpoints), and one 4-second sample of
+each variant moved the headline ratio by up to 0.1 between runs. Each figure is its median round."""
+ROUND_S = 3.0
 MAX_Q = 4
 RT_HOLDS = 30  # sequential holds on one connection for the round-trip count
 
@@ -72,6 +77,8 @@ class Outcome:
     short: bool = False
     cpu: dict[str, float] = field(default_factory=dict)
     round_trips: float = float("nan")
+    rounds: list[float] = field(default_factory=list)
+    """holds/s of every round, in the order they ran (rounds())."""
 
     @property
     def rate(self) -> float:
@@ -361,6 +368,25 @@ class Bench:
 
 # --- the benchmark ---------------------------------------------------------------------------------
 
+
+async def rounds(
+    variants: list[tuple[str, Callable[[], Awaitable[Outcome]]]], n: int = ROUNDS
+) -> dict[str, Outcome]:
+    """Run every variant ``n`` times, the order reversed every other round; each variant's median round (with
+    every round's rate in ``rounds``, and "ran short" if any round did)."""
+    runs: dict[str, list[Outcome]] = {label: [] for label, _ in variants}
+    for r in range(n):
+        for label, go in variants if r % 2 == 0 else variants[::-1]:
+            runs[label].append(await go())
+    medians = {}
+    for label, outs in runs.items():
+        median = sorted(outs, key=lambda o: o.rate)[len(outs) // 2]
+        median.rounds = [round(o.rate, 1) for o in outs]
+        median.short = any(o.short for o in outs)
+        medians[label] = median
+    return medians
+
+
 RAW = "least SQL, raw asyncpg (ceiling)"
 OURS_RAW = "our statement, raw asyncpg"
 AIM = 0.7
@@ -368,7 +394,7 @@ AIM = 0.7
 
 async def run(env: Env, scale: float = 1.0) -> Result:
     result = Result(NAME, TITLE)
-    bench = Bench(env, DURATION_S * scale)
+    bench = Bench(env, ROUND_S * scale)
     probe, bus_name = env.bus("real")
     await probe.close()
     ours_label = f"ours, {bus_name.split(' ')[0]}"
@@ -378,9 +404,7 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         (OURS_RAW, bench.ours_raw),
         (RAW, bench.raw),
     ]
-    outcomes: dict[str, Outcome] = {}
-    for label, go in variants:
-        outcomes[label] = await go()
+    outcomes = await rounds(variants)
     ours, raw, nopub, ours_raw = (
         outcomes[ours_label],
         outcomes[RAW],
@@ -390,13 +414,14 @@ async def run(env: Env, scale: float = 1.0) -> Result:
     result.setup = {
         "concert": f"fresh per variant: {STANDING:,} standing places, VACUUM ANALYZE before each",
         "load": f"{TASKS} tasks, pool {POOL}+{POOL} (raw: asyncpg pool of {TASKS}), 1-4 places per hold, "
-        f"{bench.duration:.1f} s per variant",
+        f"{ROUNDS} rounds of {bench.duration:.1f} s per variant in alternating order, the median round reported",
         "bus (ours)": bus_name,
         "ceiling": " ".join(_LEAST_SQL.format(n="n").split()),
         "round trips": f"client->server flights counted on the socket, {RT_HOLDS} sequential 2-place holds",
         **{
-            label: f"{o.holds:,} holds in {o.elapsed:.2f} s{' (section ran short)' if o.short else ''}, "
-            f"client CPU {o.cpu.get('client_cpu_pct')}%, machine {o.cpu.get('machine_busy_pct')}%"
+            label: f"median round {o.holds:,} holds in {o.elapsed:.2f} s{' (section ran short)' if o.short else ''}, "
+            f"client CPU {o.cpu.get('client_cpu_pct')}%, machine {o.cpu.get('machine_busy_pct')}%; "
+            f"rounds {', '.join(f'{rate:,.0f}' for rate in o.rounds)} /s"
             for label, o in outcomes.items()
         },
     }
@@ -465,13 +490,18 @@ async def _chosen_rows(result: Result, env: Env, duration: float, ours_label: st
     from tests.benchmarks import _chosen_ceiling as chosen  # it builds on this module
 
     bench = chosen.ChosenBench(env, duration)
-    ours, least = await bench.ours_chosen("real"), await bench.least_chosen()
+    chosen_label, least_label = f"chosen seats, {ours_label}", "chosen seats, least SQL (ceiling)"
+    medians = await rounds(
+        [(chosen_label, lambda: bench.ours_chosen("real")), (least_label, bench.least_chosen)]
+    )
+    ours, least = medians[chosen_label], medians[least_label]
     result.setup["chosen seats"] = (
         f"fresh per variant: {chosen.ROWS * chosen.SEATS_PER_ROW:,} numbered seats; each hold asks for the next "
         "1-4 seats of one shared cursor (no two requests ask for the same seat); ceiling: "
         + " ".join(chosen._LEAST_CHOSEN_SQL.split())
     )
-    for label, o in ((f"chosen seats, {ours_label}", ours), ("chosen seats, least SQL (ceiling)", least)):
+    for label, o in ((chosen_label, ours), (least_label, least)):
+        result.setup[label] = f"rounds {', '.join(f'{rate:,.0f}' for rate in o.rounds)} /s"
         note = f"{o.places / o.elapsed:,.0f} places/s; p50 {ms(pct(o.latencies, 50))} ms, "
         note += f"p99 {ms(pct(o.latencies, 99))} ms; {o.round_trips:.0f} PG round trips/hold"
         note += " (section ran short)" if o.short else ""

@@ -83,6 +83,39 @@ async def test_publish_many_keeps_the_order_and_leaves_one_gap_where_asked(buses
     assert got_b == [before_b, sent[1], sent[3]]
 
 
+async def _script_calls(url: str) -> int:
+    client = redis.asyncio.Redis.from_url(url)
+    try:
+        stats = await client.info("commandstats")
+    finally:
+        await client.aclose()
+    return sum(int(v["calls"]) for k, v in stats.items() if k in ("cmdstat_eval", "cmdstat_evalsha"))
+
+
+async def test_a_batch_of_one_concerts_events_is_one_script_call(redis_url: str) -> None:
+    """A flash sale's batch is mostly one concert's events: they go to Redis as one call, numbered in order; a
+    second concert in the batch is a second call. The control: the same events one by one, a call each."""
+    bus = RedisBus(redis_url, namespace=f"t{secrets.token_hex(6)}", tuning=RedisTuning(publish_timeout=10.0))
+    a, b = ConcertId(41), ConcertId(42)
+    try:
+        async with bus.subscribe(a) as on_a:
+            before = await _script_calls(redis_url)
+            sent = await bus.publish_many([_event(a, n) for n in range(50)] + [_event(b, 1)])
+            batched = await _script_calls(redis_url) - before
+            got = [await next_message(on_a) for _ in range(50)]
+            before = await _script_calls(redis_url)
+            for n in range(5):
+                await bus.publish(_event(a, 100 + n))
+            one_by_one = await _script_calls(redis_url) - before
+    finally:
+        await bus.close()
+    assert [e.seq for e in sent[:50]] == list(range(sent[0].seq, sent[0].seq + 50))
+    assert sent[0].seq > 0 and sent[50].seq > 0
+    assert got == sent[:50]
+    # Others may share this Redis, so at least and at most: 2 calls for 51 events, and 5 for 5 (the control).
+    assert 2 <= batched < 5 <= one_by_one
+
+
 # --- order per concert --------------------------------------------------------------------------------
 
 Offer = Callable[[int, PlacesChanged], None]
