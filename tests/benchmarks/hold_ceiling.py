@@ -430,7 +430,7 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         note = f"{o.places / o.elapsed:,.0f} places/s; p50 {ms(pct(o.latencies, 50))} ms, "
         note += f"p99 {ms(pct(o.latencies, 99))} ms; {o.round_trips:.0f} PG round trips/hold"
         if label == ours_label and bus_name.startswith("RedisBus"):
-            note += " + 1 Redis EVALSHA"
+            note += " + the Redis publish (off the path: one script call per concert per batch)"
         result.add(f"{label}: holds/s", round(o.rate, 1), "/s", ceiling, note)
     if raw.rate:
         result.headline(
