@@ -32,7 +32,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, TextualSelect, text
@@ -474,7 +474,7 @@ def _report_rows(value: Any) -> list[dict[str, Any]]:
     for row in rows:
         for key in _REPORT_TIMES:
             if (stamp := row[key]) is not None:
-                row[key] = datetime.fromisoformat(stamp)
+                row[key] = datetime.fromisoformat(stamp).astimezone(UTC)  # JSON has the session's zone
     return rows
 
 

@@ -121,3 +121,55 @@ async def test_existing_staff_get_their_id_as_staff_number(empty_url):
             assert (await conn.execute(text("SELECT count(*) FROM staff"))).scalar_one() == 3
     finally:
         await engine.dispose()
+
+
+_REPORT = "encore_hold_report(bigint, bigint, text, bigint, text, timestamptz, integer, boolean, bigint, bigint, boolean)"
+
+
+@pytest.mark.postgres
+async def test_replacing_the_hold_report_keeps_who_may_run_it(pg_server_url, tmp_path):
+    """Migration 0022 drops and creates encore_hold_report: a hardened database's grants (the server role by name,
+    PUBLIC's EXECUTE taken away) survive it both ways, in the migration's own transaction."""
+    name = f"encore_t_{os.getpid()}_grants"
+    server, other = f"encore_t_{os.getpid()}_srv", f"encore_t_{os.getpid()}_other"
+    await pgdb.create_empty(pg_server_url, name)
+    engine = create_engine(pgdb.url_for(pg_server_url, name))
+    admin = create_engine(pg_server_url)
+    try:
+        async with admin.begin() as conn:
+            for role in (server, other):
+                await conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+                await conn.execute(text(f"CREATE ROLE {role}"))
+        await migrate.upgrade(engine, "0021")
+        async with engine.begin() as conn:
+            await conn.execute(text(f"REVOKE EXECUTE ON FUNCTION {_REPORT} FROM PUBLIC"))
+            await conn.execute(text(f"GRANT EXECUTE ON FUNCTION {_REPORT} TO {server}"))
+
+        async def may_run() -> tuple[bool, bool, str]:
+            async with engine.connect() as conn:
+                check = "SELECT has_function_privilege(:r, :f, 'EXECUTE')"
+                return (
+                    await _scalar_of(conn, check, r=server, f=_REPORT),
+                    await _scalar_of(conn, check, r=other, f=_REPORT),
+                    # Looked up when it runs: a cast in the text would be the dropped function's oid, planned once.
+                    await _scalar_of(conn, "SELECT pg_get_function_result(to_regprocedure(:f))", f=_REPORT),
+                )
+
+        assert (await may_run())[:2] == (True, False)
+        await migrate.upgrade(engine, "0022")
+        assert await may_run() == (True, False, "json")
+        await migrate.downgrade(engine, "0021")
+        server_may, other_may, result = await may_run()
+        assert (server_may, other_may) == (True, False)
+        assert result.startswith("TABLE(")
+    finally:
+        await engine.dispose()
+        await pgdb.drop(pg_server_url, name)
+        async with admin.begin() as conn:
+            for role in (server, other):
+                await conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
+        await admin.dispose()
+
+
+async def _scalar_of(conn, statement, **params):
+    return (await conn.execute(text(statement), params)).scalar_one()

@@ -298,3 +298,24 @@ async def test_the_reports_keys_are_the_ones_the_statements_read(pg_ctx):
     assert len(rows) == 1  # no such concert: one row, every fact NULL
     assert tuple(rows[0]) == hold_statements.REPORT_COLUMNS
     assert rows[0]["id"] is None
+
+
+async def test_the_reports_times_come_back_in_utc_whatever_the_sessions_time_zone(pg_ctx):
+    """JSON writes a timestamptz in the session's time zone; the report's times are read back as UTC, as the
+    driver hands over every other timestamp (a retried request gets the same expiry it got the first time)."""
+    stage = await build_stage(pg_ctx, standing=10, max_per_order=4)
+
+    async def work(conn):
+        await conn.exec_driver_sql("SET LOCAL TIME ZONE 'Europe/Berlin'")
+        report = await conn.exec_driver_sql(
+            f"SELECT encore_hold_report({stage.id}, {stage.standing}, 'system', NULL, 'none', now(), 1, true, "
+            "0, 0, false)::text"
+        )
+        return report.scalar_one()
+
+    text_ = await pg_ctx.db.read(work)
+    assert "+01:00" in text_  # the control: Berlin in December, as the session's zone wrote it
+    facts = hold_statements._report_rows(text_)[0]
+    for key in ("doors_at", "starts_at", "sales_open_at", "sales_close_at"):
+        assert facts[key].tzinfo is UTC, key
+    assert facts["starts_at"] == stage.concert.starts_at

@@ -12,7 +12,9 @@ row, keyed by hold_statements.REPORT_COLUMNS; a test compares them), called from
 standing holds ran 3-5% faster in an A/B on 2 cores (issue 11). The query is 0021's, its columns named.
 
 Same name and arguments, so the server role's grant by name (core/db/roles.py) stays as written; a changed
-result type means DROP and CREATE, and `encore-ops db upgrade` grants again after migrating.
+result type means DROP and CREATE, and the function's grants are carried over in the same transaction. Servers
+of the old code and this schema (or the other way round) disagree on the reply: stop them while migrating, as for
+any migration.
 """
 
 from __future__ import annotations
@@ -111,14 +113,37 @@ END $$"""
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP FUNCTION {_SIGNATURE}")
-        op.execute(_FUNCTION)
+        _replace(_FUNCTION)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP FUNCTION {_SIGNATURE}")
-        op.execute(_migration_0021()._FUNCTION)
+        _replace(_migration_0021()._FUNCTION)
+
+
+def _replace(function: str) -> None:
+    """DROP and CREATE, keeping who may EXECUTE it, in this transaction: a hardened database took EXECUTE from
+    PUBLIC and granted it to the server role by name (core/db/roles.py); a new function would be PUBLIC's again,
+    and the server's grant would wait for the roles step after the migration (every refused hold failing until
+    then, on a database without PUBLIC's EXECUTE)."""
+    bind = op.get_bind()
+    # to_regprocedure, not a ::regprocedure cast: a cast is folded into the plan, and a connection that ran this
+    # text before (an upgrade, then a downgrade) would reuse it with the oid of a function dropped since.
+    acl = f"(SELECT proacl FROM pg_proc WHERE oid = to_regprocedure('{_SIGNATURE}'))"
+    explicit = bind.exec_driver_sql(f"SELECT {acl} IS NOT NULL").scalar()
+    grantees = [
+        "PUBLIC" if oid == 0 else name
+        for oid, name in bind.exec_driver_sql(
+            f"SELECT a.grantee, a.grantee::regrole::text FROM aclexplode({acl}) a "
+            "WHERE a.privilege_type = 'EXECUTE' ORDER BY a.grantee"
+        ).all()
+    ]
+    op.execute(f"DROP FUNCTION {_SIGNATURE}")
+    op.execute(function)
+    if explicit:  # no ACL is the default (PUBLIC may execute), which the new function has too
+        op.execute(f"REVOKE ALL ON FUNCTION {_SIGNATURE} FROM PUBLIC")
+        for grantee in grantees:
+            op.execute(f"GRANT EXECUTE ON FUNCTION {_SIGNATURE} TO {grantee}")
 
 
 def _migration_0021() -> Any:
