@@ -123,7 +123,10 @@ async def test_existing_staff_get_their_id_as_staff_number(empty_url):
         await engine.dispose()
 
 
-_REPORT = "encore_hold_report(bigint, bigint, text, bigint, text, timestamptz, integer, boolean, bigint, bigint, boolean)"
+_REPORT = (
+    "encore_hold_report(bigint, bigint, text, bigint, text, timestamptz, integer, boolean, bigint, bigint, "
+    "boolean)"
+)
 
 
 @pytest.mark.postgres
