@@ -30,6 +30,7 @@ from core.api import (
     routes_venues,
 )
 from core.api.auth import api_state
+from core.api.collector import tune_for_serving
 from core.api.health_collector import collecting_health
 from core.api.limits import MAX_BODY_BYTES, Limiter, limits_from
 from core.api.problems import problem_responses
@@ -84,9 +85,15 @@ async def load_token_key(settings: Settings) -> TokenKey:
 
 
 def create_app(
-    settings: Settings, *, token_key: TokenKey | None = None, ctx: ServiceContext | None = None
+    settings: Settings,
+    *,
+    token_key: TokenKey | None = None,
+    ctx: ServiceContext | None = None,
+    own_process: bool = False,
 ) -> Litestar:
-    """The server app. ``ctx`` lets tests share a context; otherwise the app opens its own at start-up."""
+    """The server app. ``ctx`` lets tests share a context; otherwise the app opens its own at start-up.
+    ``own_process``: the app is all its process serves (an encore-server worker), so once started it sets the
+    process's garbage collector for serving (core/api/collector.py)."""
 
     state = State({})
     if ctx is not None:
@@ -102,6 +109,8 @@ def create_app(
         key = token_key or await load_token_key(settings)
         async with ServiceContext.open(settings) as opened, collecting_health(opened):
             app.state["api"] = ApiState(opened, key, Limiter(limits_from(settings.server_rate_limits)))
+            if own_process:  # a server worker: what start-up made lives as long as the process
+                tune_for_serving()
             yield
 
     return Litestar(

@@ -29,7 +29,7 @@ def app_from_environment() -> Litestar:
     settings = config.load()
     # Core's own log lines (outages, refusals, unexpected errors) at the configured level, beside uvicorn's.
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    return create_app(settings)
+    return create_app(settings, own_process=True)
 
 
 def _pem_path(ref: str, name: str, folder: Path) -> str:
