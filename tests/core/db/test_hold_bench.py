@@ -3,6 +3,7 @@ SQL it compares against holds chosen seats all or none, as ours does."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -42,7 +43,7 @@ async def test_the_chosen_seat_variants_hold_what_they_count_and_the_ceiling_is_
     monkeypatch.setattr(chosen, "SEATS_PER_ROW", 100)
     monkeypatch.setattr(hold_ceiling, "TASKS", 4)
     monkeypatch.setattr(hold_ceiling, "POOL", 2)
-    monkeypatch.setattr(hold_ceiling, "WARM_S", 0.05)
+    monkeypatch.setattr(hold_ceiling, "WARM_RUNS", 2)
     env = Env(admin_url=pg_server_url, pg_source="test", redis_url=None, redis_source="none")
     await env.create()
     try:
@@ -81,3 +82,25 @@ async def test_the_chosen_seat_variants_hold_what_they_count_and_the_ceiling_is_
         assert await _held(env, int(stage.id)) == (1, 2, 2)
     finally:
         await env.drop()
+
+
+async def test_the_warm_up_stops_at_its_count_of_holds_not_its_time_cap() -> None:
+    """Every variant warms up by count (each task and quantity WARM_RUNS times), so a slow start is passed
+    whatever the machine's speed; the time cap only ends a warm-up that would never get there."""
+    made: list[int] = []
+
+    async def hold_once(q: int) -> int:
+        made.append(q)
+        return q
+
+    out = hold_ceiling.Outcome()
+    started = asyncio.get_running_loop().time()
+    await hold_ceiling._run_tasks(hold_once, 30.0, out, tasks=4, until=100)
+    assert asyncio.get_running_loop().time() - started < 5.0  # not the 30 s cap
+    assert 100 <= out.holds < 100 + 4  # each task stops after the hold that reached the count
+    assert out.holds == len(made)
+    assert out.places == sum(made)
+
+    capped = hold_ceiling.Outcome()
+    await hold_ceiling._run_tasks(hold_once, 0.05, capped, tasks=1, until=10**9)  # the cap ends it
+    assert 0 < capped.holds < 10**9
