@@ -1,8 +1,9 @@
 """Chosen-seat holds/s for hold_ceiling: our service against the least SQL that makes the same hold.
 
-Each variant gets a fresh concert of ROWS x SEATS_PER_ROW numbered seats, the same 64 tasks and per-task quantities as
-the standing variants. A hold asks for the next ``quantity`` seats of one shared cursor over the seat map, so
-no two requests ever ask for the same seat: this measures what a hold costs, not how collisions are handled
+Each variant gets a fresh concert of ROWS x SEATS_PER_ROW numbered seats, the same tasks and per-task quantities
+as the standing variants, and is measured in the same slices (hold_ceiling.sliced). A hold asks for the next
+``quantity`` seats of one shared cursor over the seat map, so no two requests ever ask for the same seat: this
+measures what a hold costs, not how collisions are handled
 (a refusal is one statement too, and tests/core/services/test_round_trips.py pins it).
 
   ours                         sales.hold_places (all or none, the error names the seats taken)
@@ -15,6 +16,8 @@ no two requests ever ask for the same seat: this measures what a hold costs, not
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -27,7 +30,8 @@ from tests.benchmarks import hold_ceiling as hc
 from tests.benchmarks._common import RoundTrips, warm_pool
 from tests.builders import Stage
 
-ROWS, SEATS_PER_ROW = 200, 250
+ROWS, SEATS_PER_ROW = 200, 500
+"""100,000 seats: each variant holds on one concert through every cycle (its warm-up and ten 1-second slices)."""
 
 _LEAST_CHOSEN_SQL = """
 WITH locked AS (
@@ -105,20 +109,41 @@ class ChosenBench(hc.Bench):
         spare = (hc.RT_HOLDS + 3) * 2
         return _Cursor(stage.seats[:-spare]), _Cursor(stage.seats[-spare:])
 
-    async def ours_chosen(self, bus: str) -> hc.Outcome:
-        stage = await self.seated_stage()
-        cursor, spare = self.cursors(stage)
-        async with self.env.context(pool_size=hc.POOL, bus=bus) as (ctx, _):
-            await warm_pool(ctx.db.engine, hc.TASKS)
-            out = await hc._drive(_ours(ctx, stage, cursor), self.duration)
+    @asynccontextmanager
+    async def ours_open_chosen(self, stage: Stage, cursor: _Cursor, bus: str) -> AsyncIterator[hc.HoldOnce]:
+        async with self.env.context(pool_size=hc.SLICE_POOL // 2, bus=bus) as (ctx, _):
+            await warm_pool(ctx.db.engine, hc.SLICE_POOL)
+            yield _ours(ctx, stage, cursor)
+
+    async def measure(
+        self, ours_label: str, least_label: str, bus: str
+    ) -> tuple[dict[str, hc.Outcome], dict[str, Stage]]:
+        """Ours and the least SQL, each on a fresh concert of its own, sliced as hold_ceiling's standing
+        variants are; then each one's round trips per hold (on seats the load never asks for)."""
+        stages = {ours_label: await self.seated_stage(), least_label: await self.seated_stage()}
+        await self.env.need_connections(2 * hc.SLICE_POOL + 2)
+        (load, spare), (least_load, least_spare) = (
+            self.cursors(stages[ours_label]),
+            self.cursors(stages[least_label]),
+        )
+        outcomes = await hc.sliced(
+            [
+                (ours_label, lambda: self.ours_open_chosen(stages[ours_label], load, bus)),
+                (
+                    least_label,
+                    lambda: self.raw_open(lambda pool: _least(pool, stages[least_label], least_load)),
+                ),
+            ],
+            self.duration,
+            between=hc.vacuum_places(self.env),
+        )
         async with self.env.context(pool_size=1, bus=bus) as (ctx, _):
             counter = RoundTrips()
             counter.attach(ctx.db.engine)
-            out.round_trips = await hc._round_trips(_ours(ctx, stage, spare), counter)
-        return out
-
-    async def least_chosen(self) -> hc.Outcome:
-        stage = await self.seated_stage()
-        cursor, spare = self.cursors(stage)
-        loads = iter((cursor, spare))  # _raw_pool makes the load's hold first, the round trips' second
-        return await self._raw_pool(lambda pool: _least(pool, stage, next(loads)))
+            outcomes[ours_label].round_trips = await hc._round_trips(
+                _ours(ctx, stages[ours_label], spare), counter
+            )
+        outcomes[least_label].round_trips = await self.raw_round_trips(
+            lambda pool: _least(pool, stages[least_label], least_spare)
+        )
+        return outcomes, stages

@@ -1,9 +1,11 @@
 """Standing holds/s: our service against the least SQL that can make the same hold, same run, same tasks.
 
-Each variant gets a fresh concert (100,000 standing places), the same 64 tasks and the same per-task
-sequence of quantities (1-4), warms up for a second (statements prepared on every connection) and then runs
-for a fixed time (or until the section runs short). In between, VACUUM ANALYZE, so each starts on a clean
-partial index. The contended variants run in ROUNDS alternating rounds; each figure is the variant's median.
+Every variant gets a fresh concert (100,000 standing places; VACUUM ANALYZE after each is built), its own pool
+of SLICE_POOL connections with a task on each, every task with the same sequence of quantities (1-4). All four
+are opened and warmed up first (WARM_RUNS); then they are measured in turns, SLICE_S each, CYCLES times, the
+order reversed every other cycle, so ours and the least SQL run next to each other in every cycle. A ratio is
+the median of its cycles' ratios: the machine's speed drifts (other work, autovacuum, checkpoints), and slices
+a second apart see nearly the same machine, where rounds seconds apart did not (see sliced()).
 
   ours                         sales.hold_standing with the real bus (RedisBus when Redis is up)
   ours, no publish             the same with a bus that publishes nowhere
@@ -26,9 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,13 +53,20 @@ TITLE = "Standing and chosen-seat holds/s: ours vs the least SQL that makes the 
 
 TASKS = 64
 POOL = 32
+"""The pool of the variants measured alone (round trips, one connection) and of the other benchmarks built on
+this one (api_flash_sale's ceiling)."""
 STANDING = 100_000
 DURATION_S = 4.0
-ROUNDS = 3
-"""Each contended variant runs this many times, in alternating order (A B C D, D C B A, A B C D), each for
-ROUND_S: the machine's speed drifts over a run (other work, autovacuum, checkpoints), and one 4-second sample of
-each variant moved the headline ratio by up to 0.1 between runs. Each figure is its median round."""
-ROUND_S = 3.0
+SLICE_POOL = 20
+"""Connections of each variant while all are open at once (4 x 20 within PostgreSQL's default max_connections of
+100), and its tasks: one per connection. With more tasks than connections, SQLAlchemy's pool lets a task that
+gives a connection back take it again before a waiting task wakes, so some tasks waited out whole slices (p99
+1 s, p50 10 ms) while asyncpg's pool served its waiters in turn: two different queues, not two statements."""
+CYCLES = 10
+SLICE_S = 1.0
+"""Each variant runs SLICE_S per cycle. Medians of three 3-second rounds per variant, each round on its own new
+concert, put the same code 0.14 apart (ours with the Redis publish 1.14x ours without it, in one run): rounds
+of different variants ran 10-30 s apart. Neighbouring 1-second slices do not drift that far."""
 MAX_Q = 4
 RT_HOLDS = 30  # sequential holds on one connection for the round-trip count
 
@@ -77,8 +88,8 @@ class Outcome:
     short: bool = False
     cpu: dict[str, float] = field(default_factory=dict)
     round_trips: float = float("nan")
-    rounds: list[float] = field(default_factory=list)
-    """holds/s of every round, in the order they ran (rounds())."""
+    slices: list[Outcome] = field(default_factory=list)
+    """Each slice, in the order they ran (sliced()); this Outcome is their sum."""
 
     @property
     def rate(self) -> float:
@@ -99,7 +110,15 @@ goes through once in its life (the pool recycles it after 30 minutes), not the s
 async def _drive(hold_once: HoldOnce, duration: float, tasks: int = TASKS) -> Outcome:
     """``tasks`` tasks warm up unmeasured (WARM_RUNS), then hold ``duration`` seconds measured; task n draws
     its quantities from Random(n) every time."""
+    await _warm(hold_once, tasks)
+    return await _measure(hold_once, duration, tasks)
+
+
+async def _warm(hold_once: HoldOnce, tasks: int = TASKS) -> None:
     await _run_tasks(hold_once, WARM_CAP_S, Outcome(), tasks, until=tasks * MAX_Q * WARM_RUNS)
+
+
+async def _measure(hold_once: HoldOnce, duration: float, tasks: int = TASKS) -> Outcome:
     out = Outcome()
     meter = CpuMeter().start()
     start = time.perf_counter()
@@ -302,139 +321,216 @@ class Bench:
         await self.env.settle()
         return stage
 
-    async def ours(self, bus: str) -> Outcome:
-        stage = await self.fresh_stage()
-        async with self.env.context(pool_size=POOL, bus=bus) as (ctx, _):
-            await warm_pool(ctx.db.engine, TASKS)
-            out = await _drive(_ours_hold(ctx, stage), self.duration)
+    @asynccontextmanager
+    async def ours_open(self, stage: Stage, bus: str) -> AsyncIterator[HoldOnce]:
+        """sales.hold_standing on a context of its own, its SLICE_POOL connections opened up front."""
+        async with self.env.context(pool_size=SLICE_POOL // 2, bus=bus) as (ctx, _):
+            await warm_pool(ctx.db.engine, SLICE_POOL)
+            yield _ours_hold(ctx, stage)
+
+    async def ours_round_trips(self, stage: Stage, bus: str) -> float:
         async with self.env.context(pool_size=1, bus=bus) as (ctx, _):
             counter = RoundTrips()
             counter.attach(ctx.db.engine)
-            out.round_trips = await _round_trips(_ours_hold(ctx, stage), counter)
-        return out
+            return await _round_trips(_ours_hold(ctx, stage), counter)
 
-    async def _raw_pool(self, make: Callable[[asyncpg.Pool], HoldOnce]) -> Outcome:
+    @asynccontextmanager
+    async def raw_open(
+        self, make: Callable[[asyncpg.Pool], HoldOnce], size: int = SLICE_POOL
+    ) -> AsyncIterator[HoldOnce]:
+        """``make``'s hold through an asyncpg pool of ``size`` connections, all opened up front."""
         # No reset query when a connection goes back to the pool (asyncpg's default sends one: a round trip
         # per hold that SQLAlchemy's pool, and so ours, does not make).
         kwargs = _asyncpg_kwargs(self.env) | {"reset": _no_reset}
-        pool = await asyncpg.create_pool(min_size=TASKS, max_size=TASKS, **kwargs)
+        pool = await asyncpg.create_pool(min_size=size, max_size=size, **kwargs)
         try:
-            out = await _drive(make(pool), self.duration)
+            yield make(pool)
         finally:
             await pool.close()
+
+    async def raw_round_trips(self, make: Callable[[asyncpg.Pool], HoldOnce]) -> float:
         counter = RoundTrips()
 
         async def init(con: asyncpg.Connection) -> None:
             counter.wrap(con)
 
+        kwargs = _asyncpg_kwargs(self.env) | {"reset": _no_reset}
         pool = await asyncpg.create_pool(min_size=1, max_size=1, init=init, **kwargs)
         try:
-            out.round_trips = await _round_trips(make(pool), counter)
+            return await _round_trips(make(pool), counter)
         finally:
             await pool.close()
+
+    async def _raw_pool(self, make: Callable[[asyncpg.Pool], HoldOnce]) -> Outcome:
+        """``make``'s hold alone: a pool of TASKS, warmed up, for ``duration``; then its round trips."""
+        async with self.raw_open(make, TASKS) as hold_once:
+            out = await _drive(hold_once, self.duration)
+        out.round_trips = await self.raw_round_trips(make)
         return out
 
-    async def ours_alone(self) -> Outcome:
+    async def ours_alone(self, duration: float) -> Outcome:
         """Ours (no publish) one hold at a time on one connection: what the statement costs without others."""
         stage = await self.fresh_stage()
         async with self.env.context(pool_size=1, bus="null") as (ctx, _):
-            return await _drive(_ours_hold(ctx, stage), self.duration / 2, tasks=1)
+            return await _drive(_ours_hold(ctx, stage), duration, tasks=1)
 
-    async def raw_alone(self) -> Outcome:
+    async def raw_alone(self, duration: float) -> Outcome:
         """The least SQL one hold at a time on one connection."""
         stage = await self.fresh_stage()
-        kwargs = _asyncpg_kwargs(self.env) | {"reset": _no_reset}
-        pool = await asyncpg.create_pool(min_size=1, max_size=1, **kwargs)
-        try:
-            return await _drive(_least_hold(pool, stage), self.duration / 2, tasks=1)
-        finally:
-            await pool.close()
+        async with self.raw_open(lambda pool: _least_hold(pool, stage), 1) as hold_once:
+            return await _drive(hold_once, duration, tasks=1)
 
-    async def ours_raw(self) -> Outcome:
-        """Our captured statement through raw asyncpg, on its own fresh concert like every variant (the capture
-        named the first variant's concert: replayed as captured, it ran on a section the first had half sold)."""
-        stage = await self.fresh_stage()
-        return await self._raw_pool(lambda pool: _ours_raw_hold(pool, self._captured_for(stage)))
-
-    def _captured_for(self, stage: Stage) -> dict[int, list[Captured]]:
-        """The captured statements with the capture's concert and section swapped for ``stage``'s."""
+    def ours_raw_hold(self, stage: Stage) -> Callable[[asyncpg.Pool], HoldOnce]:
+        """Our captured statement through raw asyncpg, on ``stage`` (the capture named the first stage's
+        concert: replayed as captured, it ran on a section another variant was selling)."""
         assert self.captured_on is not None
         swap = {self.captured_on.id: stage.id, self.captured_on.standing: stage.standing}
-        return {
+        captured = {
             q: [
                 replace(c, roles=tuple(("v", swap.get(r[1], r[1])) if r[0] == "v" else r for r in c.roles))
                 for c in statements
             ]
             for q, statements in self.captured.items()
         }
+        return lambda pool: _ours_raw_hold(pool, captured)
 
     async def raw(self) -> Outcome:
-        """The least SQL through raw asyncpg: the ceiling."""
+        """The least SQL through raw asyncpg, alone: the ceiling other benchmarks compare with."""
         stage = await self.fresh_stage()
         return await self._raw_pool(lambda pool: _least_hold(pool, stage))
 
 
 # --- the benchmark ---------------------------------------------------------------------------------
 
+Opener = Callable[[], AbstractAsyncContextManager[HoldOnce]]
+"""Sets a variant up (its pool, its concert) and gives its hold while open."""
 
-async def rounds(
-    variants: list[tuple[str, Callable[[], Awaitable[Outcome]]]], n: int = ROUNDS
+
+async def sliced(
+    variants: list[tuple[str, Opener]],
+    slice_s: float,
+    cycles: int | None = None,
+    between: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Outcome]:
-    """Run every variant ``n`` times, the order reversed every other round; each variant's median round (with
-    every round's rate in ``rounds``, and "ran short" if any round did)."""
+    """Every variant opened at once and warmed up (WARM_RUNS), then measured in turns: ``slice_s`` each,
+    ``cycles`` (CYCLES) times, the order reversed every other cycle (the first two are neighbours in every
+    cycle). ``between`` runs before each cycle (a VACUUM: see vacuum_places). Each variant's Outcome is the sum
+    of its slices (``slices`` keeps each); a variant that runs short ends the cycles there. Compare two with
+    paired()."""
     runs: dict[str, list[Outcome]] = {label: [] for label, _ in variants}
-    for r in range(n):
-        for label, go in variants if r % 2 == 0 else variants[::-1]:
-            runs[label].append(await go())
-    medians = {}
-    for label, outs in runs.items():
-        median = sorted(outs, key=lambda o: o.rate)[len(outs) // 2]
-        median.rounds = [round(o.rate, 1) for o in outs]
-        median.short = any(o.short for o in outs)
-        medians[label] = median
-    return medians
+    async with AsyncExitStack() as stack:
+        holds: dict[str, HoldOnce] = {}
+        for label, open_variant in variants:
+            holds[label] = await stack.enter_async_context(open_variant())
+            await _warm(holds[label], SLICE_POOL)
+        for cycle in range(CYCLES if cycles is None else cycles):
+            if between is not None:
+                await between()
+            for label in list(holds) if cycle % 2 == 0 else list(holds)[::-1]:
+                runs[label].append(await _measure(holds[label], slice_s, SLICE_POOL))
+            if any(outs[-1].short for outs in runs.values()):
+                break
+    return {label: _summed(outs) for label, outs in runs.items()}
+
+
+def vacuum_places(env: Env) -> Callable[[], Awaitable[None]]:
+    """VACUUM places: between cycles, so each variant picks from an index like the one a vacuumed server has.
+    A held place leaves a dead entry in the index of free places until VACUUM removes it, and every pick
+    walks past the entries of the places held before it: on 100,000 standing places, the free pick read 8
+    buffers in 0.02 ms fresh, 309 in 0.11 ms with 50,000 held and 490 in 0.29 ms with 80,000 held; 14 after a
+    VACUUM. Unvacuumed, whichever variant sold more slowed more: the least SQL's slices fell from ~4,200 to
+    ~2,700 holds/s through a run and the cycles' ratios climbed with them (0.54 to 0.70)."""
+
+    async def vacuum() -> None:
+        await env.sql("VACUUM places")
+
+    return vacuum
+
+
+def _summed(slices: list[Outcome]) -> Outcome:
+    keys = {key for o in slices for key in o.cpu}
+    return Outcome(
+        holds=sum(o.holds for o in slices),
+        places=sum(o.places for o in slices),
+        latencies=[lat for o in slices for lat in o.latencies],
+        elapsed=sum(o.elapsed for o in slices),
+        short=any(o.short for o in slices),
+        cpu={key: round(statistics.fmean(o.cpu.get(key, 0.0) for o in slices), 1) for key in keys},
+        slices=slices,
+    )
+
+
+def paired(a: Outcome, b: Outcome) -> float:
+    """a's holds/s over b's: the median of the ratios of the slices they ran in the same cycle."""
+    ratios = [x.rate / y.rate for x, y in zip(a.slices, b.slices, strict=False) if y.rate]
+    return statistics.median(ratios) if ratios else float("nan")
 
 
 RAW = "least SQL, raw asyncpg (ceiling)"
 OURS_RAW = "our statement, raw asyncpg"
+NO_PUBLISH = "ours, no publish"
 AIM = 0.7
+
+
+async def _standing(bench: Bench, ours_label: str) -> dict[str, Outcome]:
+    """The four standing variants, each on its own fresh concert, sliced (ours and the least SQL neighbours);
+    then each one's round trips per hold."""
+    ours, least, no_publish, ours_raw = [await bench.fresh_stage() for _ in range(4)]
+    makes = {RAW: lambda pool: _least_hold(pool, least), OURS_RAW: bench.ours_raw_hold(ours_raw)}
+    await bench.env.need_connections(4 * SLICE_POOL + 2)
+    outcomes = await sliced(
+        [
+            (ours_label, lambda: bench.ours_open(ours, "real")),
+            (RAW, lambda: bench.raw_open(makes[RAW])),
+            (NO_PUBLISH, lambda: bench.ours_open(no_publish, "null")),
+            (OURS_RAW, lambda: bench.raw_open(makes[OURS_RAW])),
+        ],
+        bench.duration,
+        between=vacuum_places(bench.env),
+    )
+    outcomes[ours_label].round_trips = await bench.ours_round_trips(ours, "real")
+    outcomes[NO_PUBLISH].round_trips = await bench.ours_round_trips(no_publish, "null")
+    for label, make in makes.items():
+        outcomes[label].round_trips = await bench.raw_round_trips(make)
+    return outcomes
+
+
+def _rates(outcome: Outcome) -> str:
+    return ", ".join(f"{o.rate:,.0f}" for o in outcome.slices)
 
 
 async def run(env: Env, scale: float = 1.0) -> Result:
     result = Result(NAME, TITLE)
-    bench = Bench(env, ROUND_S * scale)
+    bench = Bench(env, SLICE_S * scale)
     probe, bus_name = env.bus("real")
     await probe.close()
     ours_label = f"ours, {bus_name.split(' ')[0]}"
-    variants: list[tuple[str, Callable[[], Awaitable[Outcome]]]] = [
-        (ours_label, lambda: bench.ours("real")),
-        ("ours, no publish", lambda: bench.ours("null")),
-        (OURS_RAW, bench.ours_raw),
-        (RAW, bench.raw),
-    ]
-    outcomes = await rounds(variants)
+    outcomes = await _standing(bench, ours_label)
     ours, raw, nopub, ours_raw = (
         outcomes[ours_label],
         outcomes[RAW],
-        outcomes["ours, no publish"],
+        outcomes[NO_PUBLISH],
         outcomes[OURS_RAW],
     )
+    cycles = len(raw.slices)
     result.setup = {
-        "concert": f"fresh per variant: {STANDING:,} standing places, VACUUM ANALYZE before each",
-        "load": f"{TASKS} tasks, pool {POOL}+{POOL} (raw: asyncpg pool of {TASKS}), 1-4 places per hold, "
-        f"{ROUNDS} rounds of {bench.duration:.1f} s per variant in alternating order, the median round reported",
+        "concert": f"fresh per variant: {STANDING:,} standing places, VACUUM ANALYZE after each is built, "
+        "VACUUM places before each cycle",
+        "load": f"{SLICE_POOL} tasks on {SLICE_POOL} connections per variant (all open at once), 1-4 places per hold; "
+        f"{cycles} cycles of {bench.duration:.1f} s per variant, the order reversed every other cycle, ours "
+        "next to the least SQL in each; a ratio is the median of its cycles' ratios",
         "bus (ours)": bus_name,
         "ceiling": " ".join(_LEAST_SQL.format(n="n").split()),
         "round trips": f"client->server flights counted on the socket, {RT_HOLDS} sequential 2-place holds",
         **{
-            label: f"median round {o.holds:,} holds in {o.elapsed:.2f} s{' (section ran short)' if o.short else ''}, "
+            label: f"{o.holds:,} holds in {o.elapsed:.2f} s{' (section ran short)' if o.short else ''}, "
             f"client CPU {o.cpu.get('client_cpu_pct')}%, machine {o.cpu.get('machine_busy_pct')}%; "
-            f"rounds {', '.join(f'{rate:,.0f}' for rate in o.rounds)} /s"
+            f"slices {_rates(o)} /s"
             for label, o in outcomes.items()
         },
     }
     for label, o in outcomes.items():
-        ceiling = f"{o.rate / raw.rate:.2f} of ceiling" if raw.rate and o is not raw else ""
+        ceiling = f"{paired(o, raw):.2f} of ceiling" if o is not raw else ""
         note = f"{o.places / o.elapsed:,.0f} places/s; p50 {ms(pct(o.latencies, 50))} ms, "
         note += f"p99 {ms(pct(o.latencies, 99))} ms; {o.round_trips:.0f} PG round trips/hold"
         if label == ours_label and bus_name.startswith("RedisBus"):
@@ -442,45 +538,41 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         result.add(f"{label}: holds/s", round(o.rate, 1), "/s", ceiling, note)
     if raw.rate:
         result.headline(
-            "holds",
-            round(ours.rate, 1),
-            "/s",
-            f"{ours.rate / raw.rate:.2f} of the least SQL, {raw.rate:,.0f}/s",
-        )
-    if raw.rate:
-        result.add(
-            "ours / ceiling",
-            round(ours.rate / raw.rate, 2),
-            "ratio",
-            f">= {AIM} aimed (issue 11)",
-            "standing holds",
+            "holds", round(ours.rate, 1), "/s", f"{paired(ours, raw):.2f} of the least SQL, {raw.rate:,.0f}/s"
         )
         result.add(
-            "ours no publish / ceiling", round(nopub.rate / raw.rate, 2), "ratio", "", "without the publish"
+            "ours / ceiling", round(paired(ours, raw), 2), "ratio", f">= {AIM} aimed (issue 11)",
+            f"standing holds; cycles {_ratios(ours, raw)}",
+        )  # fmt: skip
+        result.add(
+            "ours no publish / ceiling", round(paired(nopub, raw), 2), "ratio", "", "without the publish"
         )
         result.add(
-            "our statement raw / ceiling", round(ours_raw.rate / raw.rate, 2), "ratio", "",
+            "our statement raw / ceiling", round(paired(ours_raw, raw), 2), "ratio", "",
             "the checks, idempotency and labels in our one statement",
         )  # fmt: skip
-    await _alone_rows(result, bench)
+    await _alone_rows(result, bench, ALONE_S * scale)
     await _chosen_rows(result, env, bench.duration, ours_label)
-    if nopub.rate:
-        result.add(
-            "ours / ours without publish", round(ours.rate / nopub.rate, 2), "ratio", "", "the event publish"
-        )
-    if ours_raw.rate:
-        result.add(
-            "ours no publish / our statement raw", round(nopub.rate / ours_raw.rate, 2), "ratio", "",
-            "SQLAlchemy, pool and service layer",
-        )  # fmt: skip
+    result.add("ours / ours without publish", round(paired(ours, nopub), 2), "ratio", "", "the event publish")
+    result.add(
+        "ours no publish / our statement raw", round(paired(nopub, ours_raw), 2), "ratio", "",
+        "SQLAlchemy, pool and service layer",
+    )  # fmt: skip
     return result
 
 
-async def _alone_rows(result: Result, bench: Bench) -> None:
+def _ratios(a: Outcome, b: Outcome) -> str:
+    return ", ".join(f"{x.rate / y.rate:.2f}" for x, y in zip(a.slices, b.slices, strict=False) if y.rate)
+
+
+ALONE_S = 1.5
+
+
+async def _alone_rows(result: Result, bench: Bench, duration: float) -> None:
     """The same two with no other buyer: one connection, one hold at a time. The 64 tasks above cost ours more
     than the least SQL (its statement is longer, so more picked places are locked at any moment for the others
     to skip, and more backends wait for the two cores); this is the statement alone."""
-    ours, least = await bench.ours_alone(), await bench.raw_alone()
+    ours, least = await bench.ours_alone(duration), await bench.raw_alone(duration)
     if not (ours.holds and least.holds):
         return
     ours_us, least_us = 1e6 * ours.elapsed / ours.holds, 1e6 * least.elapsed / least.holds
@@ -497,26 +589,23 @@ async def _chosen_rows(result: Result, env: Env, duration: float, ours_label: st
     """Chosen-seat holds the same way: ours (real bus) against the least SQL that holds chosen seats."""
     from tests.benchmarks import _chosen_ceiling as chosen  # it builds on this module
 
-    bench = chosen.ChosenBench(env, duration)
     chosen_label, least_label = f"chosen seats, {ours_label}", "chosen seats, least SQL (ceiling)"
-    medians = await rounds(
-        [(chosen_label, lambda: bench.ours_chosen("real")), (least_label, bench.least_chosen)]
-    )
-    ours, least = medians[chosen_label], medians[least_label]
+    outcomes, _stages = await chosen.ChosenBench(env, duration).measure(chosen_label, least_label, "real")
+    ours, least = outcomes[chosen_label], outcomes[least_label]
     result.setup["chosen seats"] = (
         f"fresh per variant: {chosen.ROWS * chosen.SEATS_PER_ROW:,} numbered seats; each hold asks for the next "
         "1-4 seats of one shared cursor (no two requests ask for the same seat); ceiling: "
         + " ".join(chosen._LEAST_CHOSEN_SQL.split())
     )
     for label, o in ((chosen_label, ours), (least_label, least)):
-        result.setup[label] = f"rounds {', '.join(f'{rate:,.0f}' for rate in o.rounds)} /s"
+        result.setup[label] = f"slices {_rates(o)} /s"
         note = f"{o.places / o.elapsed:,.0f} places/s; p50 {ms(pct(o.latencies, 50))} ms, "
         note += f"p99 {ms(pct(o.latencies, 99))} ms; {o.round_trips:.0f} PG round trips/hold"
-        note += " (section ran short)" if o.short else ""
-        ceiling = f"{o.rate / least.rate:.2f} of ceiling" if least.rate and o is not least else ""
+        note += " (seats ran short)" if o.short else ""
+        ceiling = f"{paired(o, least):.2f} of ceiling" if o is not least else ""
         result.add(f"{label}: holds/s", round(o.rate, 1), "/s", ceiling, note)
     if least.rate:
         result.add(
-            "chosen seats: ours / ceiling", round(ours.rate / least.rate, 2), "ratio", f">= {AIM} aimed (issue 11)",
-            "chosen-seat holds, all or none",
+            "chosen seats: ours / ceiling", round(paired(ours, least), 2), "ratio", f">= {AIM} aimed (issue 11)",
+            f"chosen-seat holds, all or none; cycles {_ratios(ours, least)}",
         )  # fmt: skip

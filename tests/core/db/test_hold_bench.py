@@ -1,10 +1,12 @@
-"""hold_ceiling's chosen-seat harness, small: both variants hold exactly the seats they count, and the least
-SQL it compares against holds chosen seats all or none, as ours does."""
+"""hold_ceiling's harness, small: both chosen-seat variants hold exactly the seats they count, the least SQL it
+compares against holds chosen seats all or none, as ours does, and the slices run and pair as they say."""
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import uuid
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -41,19 +43,19 @@ async def test_the_chosen_seat_variants_hold_what_they_count_and_the_ceiling_is_
 ) -> None:
     monkeypatch.setattr(chosen, "ROWS", 40)
     monkeypatch.setattr(chosen, "SEATS_PER_ROW", 100)
-    monkeypatch.setattr(hold_ceiling, "TASKS", 4)
-    monkeypatch.setattr(hold_ceiling, "POOL", 2)
+    monkeypatch.setattr(hold_ceiling, "SLICE_POOL", 2)
     monkeypatch.setattr(hold_ceiling, "WARM_RUNS", 2)
+    monkeypatch.setattr(hold_ceiling, "CYCLES", 2)
     env = Env(admin_url=pg_server_url, pg_source="test", redis_url=None, redis_source="none")
     await env.create()
     try:
         bench = chosen.ChosenBench(env, 0.2)
-        for go in (lambda: bench.ours_chosen("null"), bench.least_chosen):
-            out = await go()
-            concert_id = env.concert_ids[-1]
-            holds, places, held = await _held(env, concert_id)
+        outcomes, stages = await bench.measure("ours", "least", "null")
+        for label, out in outcomes.items():
+            holds, places, held = await _held(env, int(stages[label].id))
             # warm-up and round-trip holds are not counted in out; every hold is whole, no seat twice
-            assert out.holds > 0
+            assert len(out.slices) == 2
+            assert out.holds == sum(s.holds for s in out.slices) > 0
             assert holds >= out.holds
             assert places == held
             assert out.round_trips == 1
@@ -104,3 +106,51 @@ async def test_the_warm_up_stops_at_its_count_of_holds_not_its_time_cap() -> Non
     capped = hold_ceiling.Outcome()
     await hold_ceiling._run_tasks(hold_once, 0.05, capped, tasks=1, until=10**9)  # the cap ends it
     assert 0 < capped.holds < 10**9
+
+
+async def test_the_variants_are_measured_in_turns_the_order_reversed_every_other_cycle(monkeypatch) -> None:
+    """Each variant is opened and warmed up first, then measured once per cycle: A B C, C B A, A B C, so the
+    first two are neighbours in every cycle; paired() is the median of the cycles' ratios."""
+    monkeypatch.setattr(hold_ceiling, "WARM_RUNS", 1)
+    monkeypatch.setattr(hold_ceiling, "SLICE_POOL", 2)
+    events: list[str] = []
+    names: dict[object, str] = {}
+
+    def variant(label: str, pause_s: float):
+        @asynccontextmanager
+        async def open_variant():
+            events.append(f"open {label}")
+
+            async def hold_once(q: int) -> int:
+                if events[-1] != f"warm {label}" and not events[-1].startswith("slice"):
+                    events.append(f"warm {label}")
+                await asyncio.sleep(pause_s)
+                return q
+
+            names[hold_once] = label
+            yield hold_once
+            events.append(f"close {label}")
+
+        return label, open_variant
+
+    measure = hold_ceiling._measure
+
+    async def measured(hold_once, duration, tasks):
+        events.append(f"slice {names[hold_once]}")
+        return await measure(hold_once, duration, tasks)
+
+    monkeypatch.setattr(hold_ceiling, "_measure", measured)
+    out = await hold_ceiling.sliced(
+        [variant("A", 0.002), variant("B", 0.004), variant("C", 0.001)], slice_s=0.05, cycles=3
+    )
+    opening = ["open A", "warm A", "open B", "warm B", "open C", "warm C"]
+    assert events[:6] == opening
+    assert [e.split()[1] for e in events[6:15]] == ["A", "B", "C", "C", "B", "A", "A", "B", "C"]
+    assert all(e.startswith("slice") for e in events[6:15])
+    assert sorted(events[15:]) == ["close A", "close B", "close C"]
+    assert [len(o.slices) for o in out.values()] == [3, 3, 3]
+    assert out["A"].holds == sum(s.holds for s in out["A"].slices)
+    ratio = hold_ceiling.paired(out["A"], out["B"])
+    ratios = [a.rate / b.rate for a, b in zip(out["A"].slices, out["B"].slices, strict=True)]
+    assert ratio == statistics.median(ratios)
+    assert 1.2 < ratio < 2.5  # A pauses half as long as B per hold
