@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from core.db.driver import Hot
 from core.db.engine import POOLER_OPTION
 from core.db.errors import busy, is_retryable, map_storage_errors
+from core.db.turns import ANYTIME, turns_for
 from core.domain.errors import ErrorCode, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,11 @@ class Database:
     failure or deadlock; our lock ordering means that should not happen, and ``retries`` counts it if it does.
     """
 
-    def __init__(self, engine: AsyncEngine, *, max_attempts: int = 5) -> None:
+    def __init__(self, engine: AsyncEngine, *, max_attempts: int = 5, in_turn: bool = True) -> None:
         self.engine = engine
+        self.turns = turns_for(engine) if in_turn else ANYTIME
+        """Callers get a pooled connection in the order they asked (core/db/turns.py); ``in_turn=False`` only
+        for the test that shows why."""
         self.dialect = engine.dialect.name
         self.transaction_pooled = engine.get_execution_options().get(POOLER_OPTION) == "pgbouncer"
         """Behind PgBouncer's transaction pooling: see statement()."""
@@ -100,9 +104,10 @@ class Database:
         while True:
             attempt += 1
             try:
-                if autocommit or hot:
-                    return await self._autocommit(work, writes, hot=hot)
-                return await self._once(work, sqlite_begin)
+                async with self.turns:
+                    if autocommit or hot:
+                        return await self._autocommit(work, writes, hot=hot)
+                    return await self._once(work, sqlite_begin)
             except StorageUnavailable as exc:
                 # Lost before COMMIT, so the server rolled back: safe to run once more on a fresh connection
                 # (the pool drops every stale connection after the first disconnect, e.g. a database restart).
