@@ -59,9 +59,9 @@ STANDING = 100_000
 DURATION_S = 4.0
 SLICE_POOL = 20
 """Connections of each variant while all are open at once (4 x 20 within PostgreSQL's default max_connections of
-100), and its tasks: one per connection. With more tasks than connections, SQLAlchemy's pool lets a task that
-gives a connection back take it again before a waiting task wakes, so some tasks waited out whole slices (p99
-1 s, p50 10 ms) while asyncpg's pool served its waiters in turn: two different queues, not two statements."""
+100), and its tasks: one per connection, so no variant's figure depends on how its pool queues waiters. (Before
+core/db/turns.py, with more tasks than connections, SQLAlchemy's pool let a task that gave a connection back take
+it again before a waiting task woke: some tasks waited out whole slices, p99 1 s, p50 10 ms.)"""
 CYCLES = 10
 SLICE_S = 1.0
 """Each variant runs SLICE_S per cycle. Medians of three 3-second rounds per variant, each round on its own new
