@@ -55,7 +55,7 @@ class Turns:
 
 
 class _Anytime:
-    """No turns: an engine without a bounded queue pool (SQLite's, NullPool behind a pooler)."""
+    """No turns: an engine without a bounded queue pool (SQLite's)."""
 
     __slots__ = ()
 
@@ -68,14 +68,23 @@ class _Anytime:
 
 ANYTIME = _Anytime()
 
+_BY_POOL: weakref.WeakKeyDictionary[QueuePool, Turns] = weakref.WeakKeyDictionary()
+
 
 def turns_for(engine: AsyncEngine) -> Turns | _Anytime:
-    """Turns as many as ``engine``'s pool holds, when it is a queue pool of fixed size (create_engine makes
-    PostgreSQL's so: max_overflow 0)."""
+    """The turns of ``engine``'s pool, as many as it holds, when it is a PostgreSQL queue pool of fixed size
+    (create_engine makes them so: max_overflow 0; behind PgBouncer too). One Turns per pool: every Database on
+    one engine queues in the same line, or two of them would let twice the pool's size past.
+
+    Connections held outside Database (core/db/runner_lock.py keeps one for a scheduled job's whole run) are
+    not counted: while one is out, one caller let through waits in the pool itself."""
     pool = engine.sync_engine.pool
     if engine.dialect.name != "postgresql" or not isinstance(pool, QueuePool):
         return ANYTIME
     overflow = getattr(pool, "_max_overflow", 0)
     if overflow < 0:  # unbounded: nobody ever waits for the pool
         return ANYTIME
-    return Turns(pool.size() + overflow, pool.timeout())
+    turns = _BY_POOL.get(pool)
+    if turns is None:
+        turns = _BY_POOL[pool] = Turns(pool.size() + overflow, pool.timeout())
+    return turns

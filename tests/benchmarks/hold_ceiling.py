@@ -1,9 +1,10 @@
 """Standing holds/s: our service against the least SQL that can make the same hold, same run, same tasks.
 
-Every variant gets a fresh concert (100,000 standing places; VACUUM ANALYZE after each is built), its own pool
+Every variant gets a fresh concert (150,000 standing places; VACUUM ANALYZE after each is built), its own pool
 of SLICE_POOL connections with a task on each, every task with the same sequence of quantities (1-4). All four
 are opened and warmed up first (WARM_RUNS); then they are measured in turns, SLICE_S each, CYCLES times, the
-order reversed every other cycle, so ours and the least SQL run next to each other in every cycle. A ratio is
+order reversed every other cycle, ours and the least SQL next to each other in the middle of every cycle
+(VACUUM places runs before each cycle). A ratio is
 the median of its cycles' ratios: the machine's speed drifts (other work, autovacuum, checkpoints), and slices
 a second apart see nearly the same machine, where rounds seconds apart did not (see sliced()).
 
@@ -55,7 +56,9 @@ TASKS = 64
 POOL = 32
 """The pool of the variants measured alone (round trips, one connection) and of the other benchmarks built on
 this one (api_flash_sale's ceiling)."""
-STANDING = 100_000
+STANDING = 150_000
+"""Each variant holds on one concert through its warm-up and every slice: the least SQL, at ~3,400 holds/s of
+~2.5 places for ten 1-second slices, used ~87,000 of 100,000, too close for a faster machine."""
 DURATION_S = 4.0
 SLICE_POOL = 20
 """Connections of each variant while all are open at once (4 x 20 within PostgreSQL's default max_connections of
@@ -336,12 +339,13 @@ class Bench:
 
     @asynccontextmanager
     async def raw_open(
-        self, make: Callable[[asyncpg.Pool], HoldOnce], size: int = SLICE_POOL
+        self, make: Callable[[asyncpg.Pool], HoldOnce], size: int | None = None
     ) -> AsyncIterator[HoldOnce]:
-        """``make``'s hold through an asyncpg pool of ``size`` connections, all opened up front."""
+        """``make``'s hold through an asyncpg pool of ``size`` (SLICE_POOL) connections, all opened up front."""
         # No reset query when a connection goes back to the pool (asyncpg's default sends one: a round trip
         # per hold that SQLAlchemy's pool, and so ours, does not make).
         kwargs = _asyncpg_kwargs(self.env) | {"reset": _no_reset}
+        size = SLICE_POOL if size is None else size
         pool = await asyncpg.create_pool(min_size=size, max_size=size, **kwargs)
         try:
             yield make(pool)
@@ -413,10 +417,10 @@ async def sliced(
     between: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Outcome]:
     """Every variant opened at once and warmed up (WARM_RUNS), then measured in turns: ``slice_s`` each,
-    ``cycles`` (CYCLES) times, the order reversed every other cycle (the first two are neighbours in every
-    cycle). ``between`` runs before each cycle (a VACUUM: see vacuum_places). Each variant's Outcome is the sum
-    of its slices (``slices`` keeps each); a variant that runs short ends the cycles there. Compare two with
-    paired()."""
+    ``cycles`` (CYCLES) times, the order reversed every other cycle (neighbours stay neighbours both ways).
+    ``between`` runs before each cycle (a VACUUM: see vacuum_places), so whatever follows it differs from cycle
+    to cycle: give the two to compare the middle places. Each variant's Outcome is the sum of its slices
+    (``slices`` keeps each); a variant that runs short ends the cycles there. Compare two with paired()."""
     runs: dict[str, list[Outcome]] = {label: [] for label, _ in variants}
     async with AsyncExitStack() as stack:
         holds: dict[str, HoldOnce] = {}
@@ -473,16 +477,17 @@ AIM = 0.7
 
 
 async def _standing(bench: Bench, ours_label: str) -> dict[str, Outcome]:
-    """The four standing variants, each on its own fresh concert, sliced (ours and the least SQL neighbours);
-    then each one's round trips per hold."""
+    """The four standing variants, each on its own fresh concert, sliced (ours and the least SQL neighbours in
+    the middle of every cycle, so neither ever runs first after the VACUUM); then each one's round trips per
+    hold."""
     ours, least, no_publish, ours_raw = [await bench.fresh_stage() for _ in range(4)]
     makes = {RAW: lambda pool: _least_hold(pool, least), OURS_RAW: bench.ours_raw_hold(ours_raw)}
     await bench.env.need_connections(4 * SLICE_POOL + 2)
     outcomes = await sliced(
         [
+            (NO_PUBLISH, lambda: bench.ours_open(no_publish, "null")),
             (ours_label, lambda: bench.ours_open(ours, "real")),
             (RAW, lambda: bench.raw_open(makes[RAW])),
-            (NO_PUBLISH, lambda: bench.ours_open(no_publish, "null")),
             (OURS_RAW, lambda: bench.raw_open(makes[OURS_RAW])),
         ],
         bench.duration,
@@ -518,7 +523,7 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         "VACUUM places before each cycle",
         "load": f"{SLICE_POOL} tasks on {SLICE_POOL} connections per variant (all open at once), 1-4 places per hold; "
         f"{cycles} cycles of {bench.duration:.1f} s per variant, the order reversed every other cycle, ours "
-        "next to the least SQL in each; a ratio is the median of its cycles' ratios",
+        "next to the least SQL in the middle of each; a ratio is the median of its cycles' ratios",
         "bus (ours)": bus_name,
         "ceiling": " ".join(_LEAST_SQL.format(n="n").split()),
         "round trips": f"client->server flights counted on the socket, {RT_HOLDS} sequential 2-place holds",
@@ -569,7 +574,7 @@ ALONE_S = 1.5
 
 
 async def _alone_rows(result: Result, bench: Bench, duration: float) -> None:
-    """The same two with no other buyer: one connection, one hold at a time. The 64 tasks above cost ours more
+    """The same two with no other buyer: one connection, one hold at a time. The tasks above cost ours more
     than the least SQL (its statement is longer, so more picked places are locked at any moment for the others
     to skip, and more backends wait for the two cores); this is the statement alone."""
     ours, least = await bench.ours_alone(duration), await bench.raw_alone(duration)

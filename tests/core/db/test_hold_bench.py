@@ -4,7 +4,6 @@ compares against holds chosen seats all or none, as ours does, and the slices ru
 from __future__ import annotations
 
 import asyncio
-import statistics
 import uuid
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -55,7 +54,7 @@ async def test_the_chosen_seat_variants_hold_what_they_count_and_the_ceiling_is_
             holds, places, held = await _held(env, int(stages[label].id))
             # warm-up and round-trip holds are not counted in out; every hold is whole, no seat twice
             assert len(out.slices) == 2
-            assert out.holds == sum(s.holds for s in out.slices) > 0
+            assert all(s.holds > 0 for s in out.slices)
             assert holds >= out.holds
             assert places == held
             assert out.round_trips == 1
@@ -149,8 +148,13 @@ async def test_the_variants_are_measured_in_turns_the_order_reversed_every_other
     assert all(e.startswith("slice") for e in events[6:15])
     assert sorted(events[15:]) == ["close A", "close B", "close C"]
     assert [len(o.slices) for o in out.values()] == [3, 3, 3]
-    assert out["A"].holds == sum(s.holds for s in out["A"].slices)
-    ratio = hold_ceiling.paired(out["A"], out["B"])
-    ratios = [a.rate / b.rate for a, b in zip(out["A"].slices, out["B"].slices, strict=True)]
-    assert ratio == statistics.median(ratios)
-    assert 1.2 < ratio < 2.5  # A pauses half as long as B per hold
+    assert 1.2 < hold_ceiling.paired(out["A"], out["B"]) < 2.5  # A pauses half as long as B per hold
+
+
+def test_a_paired_ratio_is_the_median_of_the_cycles_ratios_not_the_ratio_of_the_totals() -> None:
+    def sliced(*rates: float) -> hold_ceiling.Outcome:
+        return hold_ceiling.Outcome(slices=[hold_ceiling.Outcome(holds=int(r), elapsed=1.0) for r in rates])
+
+    a, b = sliced(100, 1000, 300), sliced(100, 100, 100)
+    assert hold_ceiling.paired(a, b) == 3.0  # cycles 1, 10 and 3; the totals would say 4.67
+    assert hold_ceiling.paired(sliced(100, 200), sliced(100)) == 1.0  # only the cycles both ran
