@@ -30,6 +30,7 @@ from core.iot.protocol import GateController
 from core.security.pin_keys import PinKey
 from core.security.secret_store import redis_url_with_password, resolve_secret
 from core.services.adapters import open_gate
+from core.services.hold_lanes import HoldLanes
 from core.services.pin_key import open_pin_key, pin_key_agrees_at_start
 from core.services.signing_keys import ServerSigner, open_signer, register_at_start
 
@@ -64,6 +65,8 @@ class ServiceContext:
     context built by hand without one publishes inline (awaiting the bus)."""
     health: HealthBoard = field(default_factory=HealthBoard)
     """Devices' latest health reports, as the venue server hears them on MQTT (empty where nothing listens)."""
+    hold_lanes: HoldLanes = field(default_factory=HoldLanes)
+    """Where standing holds of one section wait together under load (core/services/hold_lanes.py)."""
 
     async def publish(self, event: PlacesChanged | None) -> None:
         """After commit only. A failed publish is logged and never fails the sale: events are hints."""

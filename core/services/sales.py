@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.db import actors as actors_db
+from core.db import hold_batch
 from core.db import hold_statements as hold_sql
 from core.db import holds as holds_db
 from core.db import places as places_db
@@ -41,6 +42,7 @@ from core.domain.venues import SectionKind
 from core.security.permissions import require
 from core.services.common import concert_not_found, concert_on_sale, count_by_category, origin_of
 from core.services.context import ServiceContext
+from core.services.hold_lanes import Waiting
 
 __all__ = ["extend_hold", "hold_best_available", "hold_places", "hold_standing", "release_hold"]
 
@@ -164,12 +166,24 @@ async def _pause(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-async def _write_hold(ctx: ServiceContext, work: HoldWork, *, idempotent: bool = True) -> Hold:
+async def _write_hold(
+    ctx: ServiceContext,
+    work: HoldWork,
+    *,
+    idempotent: bool = True,
+    pauses: Sequence[float] | None = CROWDED_PAUSES_S,
+) -> Hold:
     """Run one hold's statement. A standing pick passes locked places by (SKIP LOCKED), so near a sell-out it
     can come up short while places are still free: another buyer's hold being refused had picked them for an
     instant. "Not enough places" then would be wrong (a CI sale ended with one place never sold): the hold runs
-    again after a pause, and a crowd that outlasts every pause is ``storage_busy``, which is true."""
-    pauses = iter(CROWDED_PAUSES_S)
+    again after a pause, and a crowd that outlasts every pause is ``storage_busy``, which is true. ``pauses``
+    None: the first crowded run raises _Crowded (the caller pauses where it waits for nobody: hold_lanes)."""
+    if pauses is None:
+        pauses = ()
+        patient = False
+    else:
+        patient = True
+    pending = iter(pauses)
     repeats = 0
     while True:
         try:
@@ -185,7 +199,9 @@ async def _write_hold(ctx: ServiceContext, work: HoldWork, *, idempotent: bool =
                 ) from None
             continue
         except _Crowded:
-            if (pause := next(pauses, None)) is None:
+            if not patient:
+                raise
+            if (pause := next(pending, None)) is None:
                 raise busy() from None
             await _pause(pause)
             continue
@@ -263,7 +279,9 @@ async def hold_standing(
     *,
     request_key: str | None = None,
 ) -> Hold:
-    """Hold any ``quantity`` places of a standing section; buyers never wait for each other."""
+    """Hold any ``quantity`` places of a standing section. Buyers never wait for each other's locks (SKIP
+    LOCKED); on PostgreSQL, buyers of one section who would wait for a connection anyway are made together in
+    one statement (core/services/hold_lanes.py)."""
     require(actor, Permission.SELL)
     check_id("concert", concert_id)
     check_id("section", section_id)
@@ -283,7 +301,49 @@ async def hold_standing(
         assert attempt.found.section is not None
         raise NotEnoughPlaces(quantity, attempt.found.section.name)
 
-    return await _write_hold(ctx, work)
+    if not ctx.db.is_postgres:  # one writer at a time: nothing to gather
+        return await _write_hold(ctx, work)
+
+    def alone() -> Awaitable[Hold]:
+        return _write_hold(ctx, work, pauses=None)  # a crowded run pauses out of the lane, below
+
+    async def batch(group: Sequence[Waiting[Hold]]) -> dict[int, Hold]:
+        return await _standing_batch(ctx, concert_id, section_id, group)
+
+    lane = (type(actor), concert_id, section_id)  # a batch's actors are of one kind (one status look-up)
+    request: Waiting[Hold] = Waiting((actor, hold_id), quantity, key)
+    try:
+        return await ctx.hold_lanes.hold(lane, request, alone, batch)
+    except _Crowded:
+        await _pause(CROWDED_PAUSES_S[0])
+        return await _write_hold(ctx, work, pauses=CROWDED_PAUSES_S[1:])
+
+
+async def _standing_batch(
+    ctx: ServiceContext, concert_id: ConcertId, section_id: SectionId, group: Sequence[Waiting[Hold]]
+) -> dict[int, Hold]:
+    """The holds one statement made for a lane's waiting requests (hold_lanes), by their place in ``group``;
+    their live updates offered after its commit, as _write_hold does."""
+    now = ctx.clock.now()
+    asks = [
+        hold_batch.BatchAsk(hold_sql.Ask(w.asked[0], concert_id, w.asked[1], now, w.request_key), w.places)
+        for w in group
+    ]
+
+    async def work(conn: AsyncConnection | Hot) -> dict[HoldId, hold_sql.HoldAttempt]:
+        assert isinstance(conn, Hot)  # PostgreSQL only
+        return await hold_batch.hold_standing_batch(conn, asks, section_id)
+
+    attempts = await ctx.db.hot(work, writes=True, idempotent=True)
+    made: dict[int, Hold] = {}
+    for n, b in enumerate(asks):
+        if (attempt := attempts.get(b.ask.hold_id)) is None:
+            continue
+        done = _settled(attempt, b.ask, b.quantity, section_id)
+        assert done is not None  # made: it placed every place
+        made[n], event = done
+        await ctx.publish(event)
+    return made
 
 
 async def hold_best_available(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
-from core.db import audit, hold_statements
+from core.db import audit, hold_batch, hold_statements
 from core.db.places import pick_params, standing_hold_statement
 from core.domain.ids import HoldId
 from core.domain.reports import AuditQuery
@@ -89,8 +89,9 @@ async def test_standing_pick_uses_the_partial_index(pg_ctx, lapsed, plan_mode):
 def _literal(value) -> str:
     if value is None:
         return "NULL"
-    if isinstance(value, list):
-        return "'{" + ",".join(str(int(v)) for v in value) + "}'"
+    if isinstance(value, list):  # an array: of ids, or of text (a batch of holds)
+        items = ("NULL" if v is None else str(v) if isinstance(v, int) else f'"{v}"' for v in value)
+        return "'{" + ",".join(items) + "}'"
     return _as_sql_literal(value)
 
 
@@ -135,6 +136,36 @@ async def test_one_statement_holds_use_indexes_not_a_scan_of_places(pg_ctx, name
         "free seats": {"ix_places_free", "ix_places_held"},
     }[name]
     assert wanted <= {index for _, _, index in scans}, scans
+
+
+@pytest.mark.parametrize("plan_mode", ["force_custom_plan", "force_generic_plan"])
+async def test_a_batch_of_standing_holds_picks_on_the_free_index_and_finds_the_rest_by_key(pg_ctx, plan_mode):
+    """core/db/hold_batch.py: the free places on their partial index, everything else by primary key."""
+    ctx = pg_ctx
+    stage = await build_stage(ctx, rows=20, seats_per_row=50, standing=10_000, max_per_order=4)
+    for _ in range(50):
+        await sales.hold_standing(ctx, stage.kiosk, stage.id, stage.standing, 4)
+    device, n = stage.kiosk.device_id, 16  # a full batch (hold_lanes.MAX_HOLDS): nothing is read per request
+    params = {
+        "concert": stage.id,
+        "section": stage.standing,
+        "now": ctx.clock.now(),
+        "holds": [uuid.uuid4().hex for _ in range(n)],
+        "keys": [f"explain-{k}" for k in range(n)],
+        "actors": [f"device:{device}"] * n,
+        "actor_ids": [device] * n,
+        "devices": [device] * n,
+        "quantities": [4] * n,
+    }
+    scans = await _explain_text(ctx, hold_batch.batch_statement("device", 64), params, plan_mode)
+    assert not [s for s in scans if s[0] == "Seq Scan" and s[1] in ("places", "holds")], scans
+    assert {"ix_places_free", "pk_places"} <= {index for _, _, index in scans}, scans
+    # The pick on the free index; the changed-row count and the update find each place by its key.
+    assert [s for s in scans if s[1] == "places"] == [
+        ("Index Scan", "places", "ix_places_free"),
+        ("Index Scan", "places", "pk_places"),
+        ("Index Scan", "places", "pk_places"),
+    ], scans
 
 
 # --- the Audit log screen's filters (core/db/audit.py) --------------------------------------------
