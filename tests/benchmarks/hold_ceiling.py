@@ -4,13 +4,16 @@ Every variant gets a fresh concert (100,000 standing places; VACUUM ANALYZE afte
 of SLICE_POOL connections with a task on each, every task with the same sequence of quantities (1-4). All four
 are opened and warmed up first (WARM_RUNS); then they are measured in turns, SLICE_S each, CYCLES times, the
 order reversed every other cycle, ours and the least SQL next to each other in the middle of every cycle
-(VACUUM places runs before each cycle). A ratio is
+(before each cycle every variant's places are freed and VACUUM places runs: vacuum_places). A ratio is
 the median of its cycles' ratios: the machine's speed drifts (other work, autovacuum, checkpoints), and slices
 a second apart see nearly the same machine, where rounds seconds apart did not (see sliced()).
 
-  ours                         sales.hold_standing with the real bus (RedisBus when Redis is up)
+  ours                         sales.hold_standing with the real bus (RedisBus when Redis is up). Under load
+                               the requests waiting for a section are made together, one statement for many
+                               holds (core/services/hold_lanes.py, core/db/hold_batch.py); its note says how
+                               many holds a batch carried
   ours, no publish             the same with a bus that publishes nowhere
-  our statement, raw asyncpg   the one statement hold_standing sends (captured at run time from a real hold, so
+  our statement, raw asyncpg   the one statement hold_standing sends alone (captured at run time from a real hold, so
                                it follows core: checks, idempotency key, labels and prices in the reply)
                                through an asyncpg pool: what SQLAlchemy and the service layer cost
   least SQL (ceiling)          the least SQL that makes the same hold on Encore's schema, one autocommit
@@ -46,6 +49,7 @@ from core.domain.errors import NotEnoughPlaces
 from core.domain.staff import describe
 from core.services import sales
 from core.services.context import ServiceContext
+from core.services.hold_lanes import HoldLanes
 from tests.benchmarks._common import CpuMeter, Env, Result, RoundTrips, ms, pct, warm_pool
 from tests.builders import Stage
 
@@ -92,6 +96,8 @@ class Outcome:
     short: bool = False
     cpu: dict[str, float] = field(default_factory=dict)
     round_trips: float = float("nan")
+    gathered: tuple[int, int] | None = None
+    """Ours: batch statements its lanes ran and the holds they carried (warm-up included)."""
     slices: list[Outcome] = field(default_factory=list)
     """Each slice, in the order they ran (sliced()); this Outcome is their sum."""
 
@@ -315,6 +321,8 @@ class Bench:
         self.duration = duration
         self.captured: dict[int, list[Captured]] = {}
         self.captured_on: Stage | None = None
+        self.lanes: dict[int, HoldLanes] = {}
+        """The lanes of each of ours' contexts, by concert: how many holds a batch carried."""
 
     async def fresh_stage(self) -> Stage:
         async with self.env.context(pool_size=2, bus="null", statement_timeout_s=60) as (ctx, _):
@@ -330,6 +338,7 @@ class Bench:
         """sales.hold_standing on a context of its own, its SLICE_POOL connections opened up front."""
         async with self.env.context(pool_size=SLICE_POOL // 2, bus=bus) as (ctx, _):
             await warm_pool(ctx.db.engine, SLICE_POOL)
+            self.lanes[stage.id] = ctx.hold_lanes
             yield _ours_hold(ctx, stage)
 
     async def ours_round_trips(self, stage: Stage, bus: str) -> float:
@@ -438,15 +447,27 @@ async def sliced(
     return {label: _summed(outs) for label, outs in runs.items()}
 
 
-def vacuum_places(env: Env) -> Callable[[], Awaitable[None]]:
+def vacuum_places(env: Env, refill: list[int] | None = None) -> Callable[[], Awaitable[None]]:
     """VACUUM places: between cycles, so each variant picks from an index like the one a vacuumed server has.
     A held place leaves a dead entry in the index of free places until VACUUM removes it, and every pick
     walks past the entries of the places held before it: on 100,000 standing places, the free pick read 8
     buffers in 0.02 ms fresh, 309 in 0.11 ms with 50,000 held and 490 in 0.29 ms with 80,000 held; 14 after a
     VACUUM. Unvacuumed, whichever variant sold more slowed more: the least SQL's slices fell from ~4,200 to
-    ~2,700 holds/s through a run and the cycles' ratios climbed with them (0.54 to 0.70)."""
+    ~2,700 holds/s through a run and the cycles' ratios climbed with them (0.54 to 0.70).
+
+    ``refill``: concerts whose holds are undone first (every place free again, the hold rows gone), so every
+    cycle of every variant starts on a whole section: ten cycles of the fastest variant would otherwise use up
+    100,000 places (a standing section's largest capacity) and end the run early."""
 
     async def vacuum() -> None:
+        if refill:
+            ids = ", ".join(str(int(c)) for c in refill)
+            await env.sql(
+                f"UPDATE places SET state = 'free', hold_id = NULL, held_until = NULL "
+                f"WHERE concert_id IN ({ids}) AND state = 'held'",
+                f"DELETE FROM holds WHERE concert_id IN ({ids})",
+                "VACUUM holds",
+            )
         await env.sql("VACUUM places")
 
     return vacuum
@@ -492,8 +513,11 @@ async def _standing(bench: Bench, ours_label: str) -> dict[str, Outcome]:
             (OURS_RAW, lambda: bench.raw_open(makes[OURS_RAW])),
         ],
         bench.duration,
-        between=vacuum_places(bench.env),
+        between=vacuum_places(bench.env, [ours.id, least.id, no_publish.id, ours_raw.id]),
     )
+    for label, stage in ((ours_label, ours), (NO_PUBLISH, no_publish)):
+        lanes = bench.lanes[stage.id]
+        outcomes[label].gathered = (lanes.batches, lanes.batched)
     outcomes[ours_label].round_trips = await bench.ours_round_trips(ours, "real")
     outcomes[NO_PUBLISH].round_trips = await bench.ours_round_trips(no_publish, "null")
     for label, make in makes.items():
@@ -541,6 +565,11 @@ async def run(env: Env, scale: float = 1.0) -> Result:
         note += f"p99 {ms(pct(o.latencies, 99))} ms; {o.round_trips:.0f} PG round trips/hold"
         if label == ours_label and bus_name.startswith("RedisBus"):
             note += " + the Redis publish (off the path: one script call per concert per batch)"
+        if o.gathered is not None and o.gathered[0]:
+            batches, carried = o.gathered
+            note += (
+                f"; {carried / batches:.1f} holds per batch statement ({batches:,} batches; the rest alone)"
+            )
         result.add(f"{label}: holds/s", round(o.rate, 1), "/s", ceiling, note)
     if raw.rate:
         result.headline(
