@@ -4,7 +4,7 @@ Every variant gets a fresh concert (100,000 standing places; VACUUM ANALYZE afte
 of SLICE_POOL connections with a task on each, every task with the same sequence of quantities (1-4). All four
 are opened and warmed up first (WARM_RUNS); then they are measured in turns, SLICE_S each, CYCLES times, the
 order reversed every other cycle, ours and the least SQL next to each other in the middle of every cycle
-(before each cycle every variant's places are freed and VACUUM places runs: vacuum_places). A ratio is
+(VACUUM places runs before each cycle: vacuum_places). A ratio is
 the median of its cycles' ratios: the machine's speed drifts (other work, autovacuum, checkpoints), and slices
 a second apart see nearly the same machine, where rounds seconds apart did not (see sliced()).
 
@@ -62,8 +62,9 @@ POOL = 32
 this one (api_flash_sale's ceiling)."""
 STANDING = 100_000
 """Each variant holds on one concert through its warm-up and every slice (100,000 is a standing section's largest
-capacity): the least SQL, at ~3,400 holds/s of ~2.5 places for ten 1-second slices, used ~87,000. A machine fast
-enough to use them up ends the cycles early, and the setup says the section ran short and how many cycles ran."""
+capacity): ours without the publish, at ~4,000 holds/s of ~2.5 places for ten SLICE_S slices, uses ~80,000. A
+machine fast enough to use them up ends the cycles early, and the setup says the section ran short and how many
+cycles ran."""
 DURATION_S = 4.0
 SLICE_POOL = 20
 """Connections of each variant while all are open at once (4 x 20 within PostgreSQL's default max_connections of
@@ -71,8 +72,9 @@ SLICE_POOL = 20
 core/db/turns.py, with more tasks than connections, SQLAlchemy's pool let a task that gave a connection back take
 it again before a waiting task woke: some tasks waited out whole slices, p99 1 s, p50 10 ms.)"""
 CYCLES = 10
-SLICE_S = 1.0
-"""Each variant runs SLICE_S per cycle. Medians of three 3-second rounds per variant, each round on its own new
+SLICE_S = 0.8
+"""Each variant runs SLICE_S per cycle (0.8 s: ours, gathered, used ~95,000 of 100,000 places in ten 1-second
+slices). Medians of three 3-second rounds per variant, each round on its own new
 concert, put the same code 0.14 apart (ours with the Redis publish 1.14x ours without it, in one run): rounds
 of different variants ran 10-30 s apart. Neighbouring 1-second slices do not drift that far."""
 MAX_Q = 4
@@ -447,7 +449,7 @@ async def sliced(
     return {label: _summed(outs) for label, outs in runs.items()}
 
 
-def vacuum_places(env: Env, refill: list[int] | None = None) -> Callable[[], Awaitable[None]]:
+def vacuum_places(env: Env) -> Callable[[], Awaitable[None]]:
     """VACUUM places: between cycles, so each variant picks from an index like the one a vacuumed server has.
     A held place leaves a dead entry in the index of free places until VACUUM removes it, and every pick
     walks past the entries of the places held before it: on 100,000 standing places, the free pick read 8
@@ -455,19 +457,12 @@ def vacuum_places(env: Env, refill: list[int] | None = None) -> Callable[[], Awa
     VACUUM. Unvacuumed, whichever variant sold more slowed more: the least SQL's slices fell from ~4,200 to
     ~2,700 holds/s through a run and the cycles' ratios climbed with them (0.54 to 0.70).
 
-    ``refill``: concerts whose holds are undone first (every place free again, the hold rows gone), so every
-    cycle of every variant starts on a whole section: ten cycles of the fastest variant would otherwise use up
-    100,000 places (a standing section's largest capacity) and end the run early."""
+    The sections are not refilled between cycles: freeing every held place again before each cycle (tried, so
+    a fast variant could not use its section up) slowed both raw asyncpg variants cycle after cycle (the least
+    SQL from 4,115 to 2,835 holds/s), the places re-freed at the head of the index they pick from, and flattered
+    ours (cycles 0.88 to 1.22; 0.83 to 1.00 without it). SLICE_S is short enough instead."""
 
     async def vacuum() -> None:
-        if refill:
-            ids = ", ".join(str(int(c)) for c in refill)
-            await env.sql(
-                f"UPDATE places SET state = 'free', hold_id = NULL, held_until = NULL "
-                f"WHERE concert_id IN ({ids}) AND state = 'held'",
-                f"DELETE FROM holds WHERE concert_id IN ({ids})",
-                "VACUUM holds",
-            )
         await env.sql("VACUUM places")
 
     return vacuum
@@ -513,7 +508,7 @@ async def _standing(bench: Bench, ours_label: str) -> dict[str, Outcome]:
             (OURS_RAW, lambda: bench.raw_open(makes[OURS_RAW])),
         ],
         bench.duration,
-        between=vacuum_places(bench.env, [ours.id, least.id, no_publish.id, ours_raw.id]),
+        between=vacuum_places(bench.env),
     )
     for label, stage in ((ours_label, ours), (NO_PUBLISH, no_publish)):
         lanes = bench.lanes[stage.id]
