@@ -42,6 +42,8 @@ class Tally:
 
     hold_lat: list[float] = field(default_factory=list)
     checkout_lat: list[float] = field(default_factory=list)
+    cold_hold_lat: list[float] = field(default_factory=list)
+    """Open loop: the holds of buyers who arrived in the server's first ``warm_s`` (not in hold_lat)."""
     orders: int = 0
     tickets: int = 0
     losses: Counter[str] = field(default_factory=Counter)
@@ -59,6 +61,7 @@ class Tally:
 
     def merge(self, other: dict[str, Any]) -> None:
         self.hold_lat += other["hold_lat"]
+        self.cold_hold_lat += other["cold_hold_lat"]
         self.checkout_lat += other["checkout_lat"]
         self.orders += other["orders"]
         self.tickets += other["tickets"]
@@ -78,10 +81,19 @@ class Stock:
 
 
 async def order_once(
-    n: int, key: str, q: int, hold: HoldFn, pay: PayFn, stock: Stock, tally: Tally, since: float
+    n: int,
+    key: str,
+    q: int,
+    hold: HoldFn,
+    pay: PayFn,
+    stock: Stock,
+    tally: Tally,
+    since: float,
+    *,
+    cold: bool = False,
 ) -> None:
     """One order of buyer n: hold q places, then pay and check out. The hold's latency counts from ``since``
-    (when the buyer asked; in an open loop, when the buyer arrived)."""
+    (when the buyer asked; in an open loop, when the buyer arrived); ``cold``: in the server's first seconds."""
     try:
         held = await hold(q, key)
     except EncoreError as exc:
@@ -95,7 +107,7 @@ async def order_once(
         return
     finally:
         tally.last_answer = time.perf_counter()
-    tally.hold_lat.append(tally.last_answer - since)
+    (tally.cold_hold_lat if cold else tally.hold_lat).append(tally.last_answer - since)
     t0 = time.perf_counter()
     try:
         order = await pay(held, n, f"{key}-pay")
@@ -152,13 +164,21 @@ async def _finish(tasks: list[asyncio.Task[None]], tally: Tally, deadline: float
 
 
 async def run_arrivals(
-    sellers: list[tuple[HoldFn, PayFn]], rate: float, stock: Stock, tally: Tally, deadline: float, seed: str
+    sellers: list[tuple[HoldFn, PayFn]],
+    rate: float,
+    stock: Stock,
+    tally: Tally,
+    deadline: float,
+    seed: str,
+    cold_until: float = 0.0,
 ) -> None:
     """An open loop: buyers arrive at random (a Poisson process of ``rate`` per second, seeded) until the
     deadline, each for one order at the first free kiosk, whether or not earlier buyers are done. Unlike the
     closed loop (every kiosk buys again the moment it is served, so the queue is always as long as there are
     kiosks), latency here is what a buyer sees at that rate. A buyer who finds every kiosk busy waits, and the
-    wait counts in the hold's latency (from the arrival), so a slow server cannot hide by slowing arrivals."""
+    wait counts in the hold's latency (from the arrival), so a slow server cannot hide by slowing arrivals.
+    Buyers arriving before ``cold_until`` (perf_counter) meet a server that has just started: their holds are
+    counted apart (Tally.cold_hold_lat)."""
     rnd = random.Random(f"{seed}-arrivals")
     idle: asyncio.Queue[int] = asyncio.Queue()
     for n in range(len(sellers)):
@@ -171,7 +191,7 @@ async def run_arrivals(
         try:
             if (q := min(rnd.randint(1, MAX_Q), stock.q)) > 0:
                 hold, pay = sellers[n]
-                await order_once(n, f"{seed}-a{i}", q, hold, pay, stock, tally, at)
+                await order_once(n, f"{seed}-a{i}", q, hold, pay, stock, tally, at, cold=at < cold_until)
         finally:
             idle.put_nowait(n)
 
@@ -215,7 +235,8 @@ async def _run(spec: dict[str, Any]) -> Tally:
         start_at = float(await asyncio.to_thread(sys.stdin.readline))
         tally.late_s = round(max(0.0, time.time() - start_at), 3)
         await asyncio.sleep(max(0.0, start_at - time.time()))
-        deadline = time.perf_counter() + spec["duration"]
+        cold_s = float(spec.get("cold_s", 0.0))
+        deadline = time.perf_counter() + cold_s + spec["duration"]
 
         def seller(client: RemoteClient) -> tuple[HoldFn, PayFn]:
             async def hold(q: int, key: str) -> Hold:
@@ -231,10 +252,11 @@ async def _run(spec: dict[str, Any]) -> Tally:
 
         sellers = [seller(c) for c in clients]
         if rate := spec.get("arrivals_per_s"):
-            await run_arrivals(sellers, float(rate), stock, tally, deadline, spec["seed"])
+            cold_until = deadline - spec["duration"]
+            await run_arrivals(sellers, float(rate), stock, tally, deadline, spec["seed"], cold_until)
         else:
             await run_buyers(sellers, stock, tally, deadline, spec["seed"])
-        start = deadline - spec["duration"]
+        start = deadline - spec["duration"] - cold_s
         tally.elapsed = max(0.0, tally.last_answer - start)
     finally:
         for client in clients:
